@@ -1,0 +1,86 @@
+"""One account as a rep wrote it: loaded, validated and checked against the library."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from aspo.errors import AspoError, Problem, did_you_mean
+from aspo.library import Library
+from aspo.schema import AccountFile
+from aspo.validation import validate
+from aspo.yamlfile import YamlDocument, format_loc, load_yaml
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+
+
+@dataclass(frozen=True)
+class Account:
+    """A validated account, with the slug its outputs are named after."""
+
+    data: AccountFile
+    doc: YamlDocument
+    path: Path
+    slug: str
+
+    @property
+    def owned(self) -> frozenset[str]:
+        return frozenset(self.data.owns)
+
+    @property
+    def personas(self) -> frozenset[str]:
+        return frozenset(a.persona for a in self.data.meeting.attendees)
+
+
+def slug_for(path: Path) -> str:
+    """The output name for an account file: its file name without .yaml, if it is safe."""
+    slug = path.stem
+    if not SLUG.match(slug):
+        raise AspoError.at(path, None, None,
+                           f"file name '{path.name}' cannot name outputs; use lowercase letters, digits, '-' or '_' (e.g. acme.yaml)")
+    return slug
+
+
+def load_account(path: Path, library: Library) -> Account:
+    """Reads an account file and checks every id it uses against the library."""
+    path = Path(path)
+    if path.suffix not in (".yaml", ".yml"):
+        raise AspoError.at(path, None, None, "an account file ends in .yaml")
+    slug = slug_for(path)
+    doc = load_yaml(path)
+    data = validate(AccountFile, doc)
+    problems = _reference_problems(data, doc, library)
+    if problems:
+        raise AspoError(problems)
+    return Account(data=data, doc=doc, path=path, slug=slug)
+
+
+def _reference_problems(data: AccountFile, doc: YamlDocument, lib: Library) -> list[Problem]:
+    problems: list[Problem] = []
+
+    def check(loc: tuple, value: str | None, known, noun: str) -> None:
+        if value is not None and value not in known:
+            problems.append(Problem(doc.path, doc.line_of(loc), format_loc(loc),
+                                    f"unknown {noun} '{value}'{did_you_mean(value, known)}"))
+
+    check(("industry",), data.industry, lib.industries, "industry")
+    check(("stage",), data.stage, lib.stages, "stage")
+    for i, attendee in enumerate(data.meeting.attendees):
+        check(("meeting", "attendees", i, "persona"), attendee.persona, lib.personas, "persona")
+    for i, priority in enumerate(data.priorities):
+        check(("priorities", i, "pain"), priority.pain, lib.pains, "pain")
+        check(("priorities", i, "capability"), priority.capability, lib.capabilities, "capability")
+    for i, product in enumerate(data.owns):
+        check(("owns", i), product, lib.products, "product")
+    for choice in ("pin", "exclude"):
+        for kind, known in (("blocks", lib.blocks), ("scenarios", lib.scenarios)):
+            for i, item in enumerate(getattr(getattr(data, choice), kind)):
+                check((choice, kind, i), item, known, kind[:-1])
+    for kind in ("blocks", "scenarios"):
+        for i, item in enumerate(getattr(data.pin, kind)):
+            if item in getattr(data.exclude, kind):
+                loc = ("pin", kind, i)
+                problems.append(Problem(doc.path, doc.line_of(loc), format_loc(loc),
+                                        f"'{item}' is both pinned and excluded; keep one"))
+    return problems

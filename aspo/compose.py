@@ -1,0 +1,339 @@
+"""Composing the one document model for an account from its selection and the library."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from aspo.account import Account
+from aspo.document import BulletList, Document, Element, Gap, Paragraph, Properties, Section, Source, Table
+from aspo.library import Block, Library
+from aspo.package import build_timestamp
+from aspo.schema import OutlineSection
+from aspo.selection import Selection
+from aspo.templating import Renderer, TemplateRefusal
+
+SIZE_NAMES = {"smb": "small business", "mid-market": "mid-market", "enterprise": "enterprise"}
+REP_NOTE_PREFIX = "Rep's note: "
+
+
+class Composer:
+    """Turns one account's selection into sections; holds the template context for it."""
+
+    def __init__(self, account: Account, library: Library, selection: Selection, renderer: Renderer | None = None):
+        self.account, self.library, self.selection = account, library, selection
+        self.renderer = renderer or Renderer()
+        self.renderer.env.globals.update(capability=self._capability_phrase, product=self._product_name)
+        self.context = _context(account, library)
+
+    # --- template helpers -------------------------------------------------------------
+
+    def _capability_phrase(self, capability_id: str) -> str:
+        if capability_id not in self.library.capabilities:
+            raise TemplateRefusal(f"capability('{capability_id}'): no such capability in catalog.yaml")
+        capability, product = self.library.capabilities[capability_id]
+        if capability.maturity == "roadmap":
+            raise TemplateRefusal(
+                f"capability('{capability_id}') is roadmap ({capability.planned or 'no date'}); "
+                "it may only appear in speaker notes, never as available"
+            )
+        return self._wording(capability_id)
+
+    def _product_name(self, product_id: str) -> str:
+        if product_id not in self.library.products:
+            raise TemplateRefusal(f"product('{product_id}'): no such product in catalog.yaml")
+        return self.library.products[product_id].name
+
+    def _wording(self, capability_id: str) -> str:
+        capability, product = self.library.capabilities[capability_id]
+        field = "roadmap_note" if capability.maturity == "roadmap" else capability.maturity
+        source = getattr(self.library.catalog.wording, field)
+        context = dict(self.context, capability=capability.model_dump(), product=product.model_dump())
+        doc = self.library.catalog_doc
+        return self.renderer.render(source, context, doc.path, doc.line_of(("wording", field)) or 1, f"wording.{field}")
+
+    # --- rendering pieces -------------------------------------------------------------
+
+    def _outline_text(self, index: int, field: str, extra: dict[str, Any] | None = None) -> str:
+        section = self.library.outline.sections[index]
+        doc = self.library.outline_doc
+        context = dict(self.context, **(extra or {}))
+        return self.renderer.render(getattr(section, field), context, doc.path,
+                                    doc.line_of(("sections", index, field)) or 1, f"sections[{index}].{field}")
+
+    def _block(self, block: Block, extra: dict[str, Any] | None = None) -> tuple[str, tuple[Element, ...], tuple[Paragraph, ...]]:
+        context = dict(self.context, **(extra or {}))
+        source = Source("block", block.id, self.selection.reason_for("block", block.id))
+        title = self.renderer.render(block.meta.title, context, block.path, block.title_line, "title")
+        body = self.renderer.render(block.body, context, block.path, block.body_line, "body")
+        notes = self.renderer.render(block.notes, context, block.path, block.notes_line, "notes") if block.notes else ""
+        return title, parse_body(body, source), tuple(
+            p for element in parse_body(notes, source) for p in _paragraphs(element)
+        )
+
+    # --- sections ---------------------------------------------------------------------
+
+    def compose(self) -> tuple[Section, ...]:
+        sections: list[Section] = []
+        for index, outline in enumerate(self.library.outline.sections):
+            make = getattr(self, "_" + outline.kind.replace("-", "_"))
+            sections.extend(make(index, outline))
+        return _with_agenda(sections)
+
+    def _placed(self, outline: OutlineSection, **fields) -> Section:
+        return Section(layout=outline.deck.layout if outline.deck else None, in_document=outline.document, **fields)
+
+    def _title(self, index, outline):
+        data = self.account.data
+        subtitle = self._outline_text(index, "subtitle") if outline.subtitle else ""
+        source = Source("outline", "title", "every deck opens with the account's name")
+        return [self._placed(outline, key="title", kind="title", title=self._outline_text(index, "title"),
+                             subtitle=subtitle, sources=(source,),
+                             notes=(Paragraph(f"Meeting goal: {data.meeting.goal}", rep_authored=True),))]
+
+    def _agenda(self, index, outline):
+        # Filled in by _with_agenda once every other section exists.
+        return [self._placed(outline, key="agenda", kind="agenda", title=self._outline_text(index, "title"),
+                             sources=(Source("outline", "agenda", "lists the sections that follow"),))]
+
+    def _situation(self, index, outline):
+        data, lib = self.account.data, self.library
+        account_source = Source("account", self.account.slug, "the account's priorities in the rep's words")
+        body: list[Element] = [
+            Paragraph(f"{data.name}: {lib.industries[data.industry].name}, {SIZE_NAMES[data.size]}, {data.region}.",
+                      account_source),
+            BulletList(tuple(Paragraph(p.text, account_source, rep_authored=True) for p in data.priorities), account_source),
+        ]
+        sources = [account_source]
+        notes: list[Paragraph] = []
+        for block_id in self.selection.section_blocks.get("situation", ()):
+            _, block_body, block_notes = self._block(lib.blocks[block_id])
+            body.extend(block_body)
+            notes.extend(block_notes)
+            sources.append(block_body[0].source if block_body else Source("block", block_id))
+        for attendee in data.meeting.attendees:
+            persona = lib.personas[attendee.persona]
+            notes.append(Paragraph(f"{attendee.name} ({attendee.title}) listens for: {'; '.join(persona.cares_about)}."))
+        if data.competitors:
+            notes.append(Paragraph(f"Competitors in play: {', '.join(data.competitors)}.", rep_authored=True))
+        gaps = [m for m in self.selection.priorities if m.block is None]
+        if gaps:
+            notes.append(Paragraph("No approved content yet for: " + "; ".join(f"\u201c{m.text}\u201d" for m in gaps)
+                                   + ". Listen and take notes; do not improvise claims."))
+        if data.notes:
+            notes.append(Paragraph(REP_NOTE_PREFIX + data.notes, rep_authored=True))
+        return [self._placed(outline, key="situation", kind="situation", title=self._outline_text(index, "title"),
+                             body=tuple(body), notes=tuple(notes), sources=tuple(sources))]
+
+    def _priorities(self, index, outline):
+        group = self._outline_text(index, "title")
+        sections = []
+        for match in self.selection.priorities:
+            if match.block is None:
+                continue
+            block = self.library.blocks[match.block]
+            extra = {"priority": {"text": match.text, "pains": list(match.pains)}}
+            title, body, notes = self._block(block, extra)
+            quote = Paragraph(f"\u201c{match.text}\u201d", Source("account", self.account.slug, f"priority {match.index}"),
+                              rep_authored=True)
+            sections.append(self._placed(outline, key=f"priority-{match.index}", kind="priorities", title=title,
+                                         group=group, body=(quote,) + body, notes=notes,
+                                         sources=(Source("block", block.id, match.reason),)))
+        for block_id in self.selection.section_blocks.get("priorities", ()):
+            title, body, notes = self._block(self.library.blocks[block_id])
+            sections.append(self._placed(outline, key=f"pinned-{block_id}", kind="priorities", title=title, group=group,
+                                         body=body, notes=notes, sources=(Source("block", block_id, "pinned by the account file"),)))
+        return sections
+
+    def _scenarios(self, index, outline):
+        group = self._outline_text(index, "title")
+        sections = []
+        for scenario_id in self.selection.scenarios[: outline.count]:
+            meta = self.library.scenarios[scenario_id].meta
+            source = Source("scenario", scenario_id, self.selection.reason_for("scenario", scenario_id))
+            who = meta.customer.name if meta.customer.may_name else meta.customer.described_as
+            body = (
+                Paragraph(who, source),
+                BulletList((
+                    Paragraph(f"Situation: {meta.situation}", source),
+                    Paragraph(f"Challenge: {meta.challenge}", source),
+                    Paragraph(f"Approach: {meta.approach}", source),
+                ), source),
+                Table(("Result", "Change", "Over"),
+                      tuple((r.metric, r.value, r.period or "") for r in meta.results), source),
+            )
+            notes = [Paragraph(f"Why this story: {source.reason}.")]
+            if not meta.customer.may_name:
+                notes.append(Paragraph("Do not name this customer; say \u201c" + meta.customer.described_as + "\u201d."))
+            sections.append(self._placed(outline, key=f"scenario-{scenario_id}", kind="scenarios", title=meta.title,
+                                         group=group, body=body, notes=tuple(notes), sources=(source,)))
+        return sections
+
+    def _offering(self, index, outline):
+        lib, data = self.library, self.account.data
+        body: list[Element] = []
+        notes: list[Paragraph] = []
+        sources: list[Source] = []
+        if data.owns:
+            owned = ", ".join(lib.products[p].name for p in data.owns)
+            body.append(Paragraph(f"Builds on what {data.name} runs today: {owned}.",
+                                  Source("account", self.account.slug, "products the account owns")))
+        for block_id in self.selection.section_blocks.get("offering", ()):
+            _, block_body, block_notes = self._block(lib.blocks[block_id])
+            body.extend(block_body)
+            notes.extend(block_notes)
+            sources.append(Source("block", block_id, self.selection.reason_for("block", block_id)))
+        if self.selection.capabilities:
+            catalog = Source("catalog", "capabilities", "capabilities that answer the account's pains")
+            rows = tuple((lib.capabilities[c][0].name, lib.capabilities[c][1].name, self._wording(c))
+                         for c in self.selection.capabilities)
+            body.append(Table(("Capability", "Product", f"What it means for {data.name}"), rows, catalog))
+            sources.append(catalog)
+        for cap_id in self.selection.roadmap:
+            notes.append(Paragraph(self._wording(cap_id), Source("catalog", cap_id, "roadmap: notes only")))
+        return [self._placed(outline, key="offering", kind="offering", title=self._outline_text(index, "title"),
+                             body=tuple(body), notes=tuple(notes), sources=tuple(sources))]
+
+    def _next_steps(self, index, outline):
+        data = self.account.data
+        body: list[Element] = []
+        notes: list[Paragraph] = []
+        sources: list[Source] = []
+        for block_id in self.selection.section_blocks.get("next-steps", ()):
+            _, block_body, block_notes = self._block(self.library.blocks[block_id])
+            body.extend(block_body)
+            notes.extend(block_notes)
+            sources.append(Source("block", block_id, self.selection.reason_for("block", block_id)))
+        cta_source = Source("account", self.account.slug, "the rep's proposed next step")
+        body.append(Paragraph(call_to_action(self.account), cta_source, rep_authored=True))
+        sources.append(cta_source)
+        notes.append(Paragraph("Close by agreeing the next step, its owner and its date."))
+        return [self._placed(outline, key="next-steps", kind="next-steps", title=self._outline_text(index, "title"),
+                             body=tuple(body), notes=tuple(notes), sources=tuple(sources))]
+
+
+def call_to_action(account: Account) -> str:
+    step = account.data.next_step
+    text = f"Next step: {step.action}"
+    details = [d for d in (step.owner, step.by and f"by {step.by.day} {step.by:%B %Y}") if d]
+    return text + (f" ({', '.join(details)})" if details else "")
+
+
+def _with_agenda(sections: list[Section]) -> tuple[Section, ...]:
+    """Fills the agenda with the headings that follow it, in order, once each."""
+    headings: list[str] = []
+    for section in sections:
+        if section.kind in ("title", "agenda"):
+            continue
+        heading = section.group or section.title
+        if heading not in headings:
+            headings.append(heading)
+    result = []
+    for section in sections:
+        if section.kind == "agenda":
+            items = BulletList(tuple(Paragraph(h) for h in headings))
+            section = Section(**{**section.__dict__, "body": (items,)})
+        result.append(section)
+    return tuple(result)
+
+
+def parse_body(text: str, source: Source) -> tuple[Element, ...]:
+    """Reads the small Markdown subset of blocks: paragraphs, and '- ' bullet lists."""
+    elements: list[Element] = []
+    bullets: list[Paragraph] = []
+    paragraph: list[str] = []
+
+    def flush_paragraph():
+        if paragraph:
+            elements.append(Paragraph(" ".join(paragraph), source))
+            paragraph.clear()
+
+    def flush_bullets():
+        if bullets:
+            elements.append(BulletList(tuple(bullets), source))
+            bullets.clear()
+
+    for raw in text.split("\n"):
+        line = raw.strip()
+        if line.startswith(("- ", "* ")):
+            flush_paragraph()
+            bullets.append(Paragraph(line[2:].strip(), source))
+        elif not line:
+            flush_paragraph()
+            flush_bullets()
+        elif bullets and raw[:1].isspace():  # a wrapped bullet continues
+            bullets[-1] = Paragraph(bullets[-1].text + " " + line, source)
+        else:
+            flush_bullets()
+            paragraph.append(line)
+    flush_paragraph()
+    flush_bullets()
+    return tuple(elements)
+
+
+def _paragraphs(element: Element) -> tuple[Paragraph, ...]:
+    if isinstance(element, Paragraph):
+        return (element,)
+    if isinstance(element, BulletList):
+        return element.items
+    return tuple(Paragraph(" | ".join(row)) for row in element.rows)
+
+
+def _context(account: Account, library: Library) -> dict[str, Any]:
+    data = account.data
+    vendor = library.catalog.vendor
+    return {
+        "account": {
+            "name": data.name,
+            "industry": library.industries[data.industry].name,
+            "size": data.size,
+            "region": data.region,
+            "stage": library.stages[data.stage].name,
+            "owns": [library.products[p].name for p in data.owns],
+            "competitors": list(data.competitors),
+        },
+        "meeting": {
+            "date": data.meeting.date.isoformat(),
+            "goal": data.meeting.goal,
+            "attendees": [a.model_dump() for a in data.meeting.attendees],
+        },
+        "vendor": vendor.model_dump(),
+        "rep": data.rep.model_dump(),
+        "next_step": {
+            "action": data.next_step.action,
+            "owner": data.next_step.owner or "",
+            "by": data.next_step.by.isoformat() if data.next_step.by else "",
+        },
+    }
+
+
+def compose(account: Account, library: Library, selection: Selection, renderer: Renderer | None = None) -> Document:
+    """The whole document for one account, ready for every renderer."""
+    composer = Composer(account, library, selection, renderer)
+    sections = composer.compose()
+    data = account.data
+    meeting_midnight = dt.datetime.combine(data.meeting.date, dt.time(), tzinfo=dt.timezone.utc)
+    vendor = library.catalog.vendor.name
+    properties = Properties(
+        title=f"{data.name}: point offering from {vendor}",
+        subject=data.meeting.goal,
+        author=data.rep.name,
+        company=vendor,
+        keywords=", ".join([library.industries[data.industry].name, library.stages[data.stage].name]),
+        category="Point offering",
+        created=build_timestamp(meeting_midnight),
+    )
+    gaps = tuple(
+        Gap(m.text, m.pains, m.reason) for m in selection.priorities if m.block is None
+    )
+    return Document(
+        slug=account.slug,
+        account_name=data.name,
+        account_file=account.path.name,
+        properties=properties,
+        sections=sections,
+        gaps=gaps,
+        deck_template=library.deck_template,
+        document_template=library.document_template,
+        styles=library.outline.document.styles.model_dump(),
+    )

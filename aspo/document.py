@@ -1,0 +1,113 @@
+"""The one intermediate document model every renderer reads: sections of text with their sources."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal, Union
+
+SourceKind = Literal["block", "scenario", "catalog", "account", "outline"]
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a piece of text came from, and why it was chosen."""
+
+    kind: SourceKind
+    id: str
+    reason: str = ""
+
+    @property
+    def marker(self) -> str:
+        return f"{self.kind}:{self.id}"
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One paragraph (or one bullet item, or one speaker-note line) of plain text."""
+
+    text: str
+    source: Source | None = None
+    rep_authored: bool = False
+
+
+@dataclass(frozen=True)
+class BulletList:
+    """A flat list of bullet items."""
+
+    items: tuple[Paragraph, ...]
+    source: Source | None = None
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table with a header row; every cell is plain text."""
+
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    source: Source | None = None
+
+
+Element = Union[Paragraph, BulletList, Table]
+
+
+@dataclass(frozen=True)
+class Section:
+    """One slide and/or one document section, in reading order."""
+
+    key: str  # stable and unique: "title", "priority-1", "scenario-line-uptime"
+    kind: str  # the outline section kind it came from
+    title: str
+    subtitle: str = ""
+    group: str | None = None  # the outline heading when one outline section yields several
+    body: tuple[Element, ...] = ()
+    notes: tuple[Paragraph, ...] = ()
+    sources: tuple[Source, ...] = ()
+    layout: str | None = None  # slide layout name; None keeps it out of the deck
+    in_document: bool = True
+
+
+@dataclass(frozen=True)
+class Gap:
+    """An account priority that no approved block answers: reported, never papered over."""
+
+    priority: str
+    pains: tuple[str, ...]
+    reason: str
+
+
+@dataclass(frozen=True)
+class Properties:
+    """Document properties written into the Office files."""
+
+    title: str
+    subject: str
+    author: str  # the rep
+    company: str  # the vendor
+    keywords: str
+    category: str
+    created: dt.datetime  # timezone-aware UTC
+
+
+@dataclass(frozen=True)
+class Document:
+    """Everything the renderers need for one account, and nothing they must look up."""
+
+    slug: str
+    account_name: str
+    account_file: str
+    properties: Properties
+    sections: tuple[Section, ...]
+    gaps: tuple[Gap, ...]
+    deck_template: Path
+    document_template: Path
+    styles: dict[str, str] = field(default_factory=dict)  # role -> Word style name
+
+    @property
+    def deck_sections(self) -> tuple[Section, ...]:
+        return tuple(s for s in self.sections if s.layout is not None)
+
+    @property
+    def document_sections(self) -> tuple[Section, ...]:
+        return tuple(s for s in self.sections if s.in_document)

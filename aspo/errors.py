@@ -1,0 +1,69 @@
+"""The errors a user can cause, and how each is printed as one line."""
+
+from __future__ import annotations
+
+import difflib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+import click
+
+#: Exit status for any problem in the user's input (accounts, templates, layouts).
+USER_ERROR_STATUS = 2
+
+
+def display_path(path: str | os.PathLike | None) -> str:
+    """Shows a path relative to the working directory when it lies below it."""
+    if path is None:
+        return "<input>"
+    path = Path(path)
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """Returns "; did you mean 'x'?" for the closest choice, or "" when none is close."""
+    close = difflib.get_close_matches(str(word), sorted(set(choices)), n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one input file, at one line and field."""
+
+    path: str | os.PathLike | None
+    line: int | None
+    field: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = display_path(self.path)
+        if self.line:
+            where += f":{self.line}"
+        field = f" {self.field}:" if self.field else ""
+        return f"{where}:{field} {self.message}"
+
+
+class AspoError(click.ClickException):
+    """A problem with the user's input; click prints it as `aspo: error: …` and exits 2."""
+
+    exit_code = USER_ERROR_STATUS
+
+    def __init__(self, problems: Problem | Iterable[Problem]):
+        self.problems = (problems,) if isinstance(problems, Problem) else tuple(problems)
+        super().__init__(str(self.problems[0]))
+
+    @classmethod
+    def at(cls, path, line, field, message) -> "AspoError":
+        return cls(Problem(path, line, field, message))
+
+    def format_message(self) -> str:
+        return "\n".join(str(problem) for problem in self.problems)
+
+    def show(self, file=None) -> None:
+        for problem in self.problems:
+            click.echo(f"aspo: error: {problem}", err=True, file=file)

@@ -1,0 +1,235 @@
+"""The content library in templates/: loaded, validated and cross-checked once, then read-only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Mapping
+
+from aspo.errors import AspoError, Problem, did_you_mean
+from aspo.schema import (
+    BlockFrontMatter,
+    Capability,
+    CatalogFile,
+    IndustriesFile,
+    IndustryEntry,
+    OutlineFile,
+    PainEntry,
+    PainsFile,
+    PersonaEntry,
+    PersonasFile,
+    Product,
+    ScenarioFile,
+    StageEntry,
+    StagesFile,
+)
+from aspo.validation import validate
+from aspo.yamlfile import YamlDocument, format_loc, load_yaml, parse_yaml, read_text
+
+NOTES_HEADING = "## Notes"
+
+
+@dataclass(frozen=True)
+class Block:
+    """A message block: its front matter plus the body and speaker-note templates."""
+
+    meta: BlockFrontMatter
+    doc: YamlDocument  # the front matter, for line numbers
+    body: str
+    notes: str
+    path: Path
+    title_line: int
+    body_line: int  # file line of the body's first line, for template errors
+    notes_line: int
+
+    @property
+    def id(self) -> str:
+        return self.meta.id
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A 'someone like you' case scenario."""
+
+    meta: ScenarioFile
+    doc: YamlDocument
+    path: Path
+
+    @property
+    def id(self) -> str:
+        return self.meta.id
+
+
+@dataclass(frozen=True)
+class Library:
+    """Everything marketing owns, validated and indexed by id."""
+
+    root: Path
+    catalog: CatalogFile
+    catalog_doc: YamlDocument
+    products: Mapping[str, Product]
+    capabilities: Mapping[str, tuple[Capability, Product]]
+    personas: Mapping[str, PersonaEntry]
+    stages: Mapping[str, StageEntry]
+    pains: Mapping[str, PainEntry]
+    industries: Mapping[str, IndustryEntry]
+    blocks: Mapping[str, Block]  # sorted by id
+    scenarios: Mapping[str, Scenario]  # sorted by id
+    outline: OutlineFile
+    outline_doc: YamlDocument
+
+    @property
+    def deck_template(self) -> Path:
+        return self.root / self.outline.deck.template
+
+    @property
+    def document_template(self) -> Path:
+        return self.root / self.outline.document.template
+
+
+def load_library(root: Path) -> Library:
+    """Loads templates/ and reports every problem in it before giving up."""
+    root = Path(root)
+    if not root.is_dir():
+        raise AspoError.at(root, None, None, "templates folder not found (use --templates to point at it)")
+    catalog_doc = load_yaml(root / "catalog.yaml")
+    catalog = validate(CatalogFile, catalog_doc)
+    personas = _entries(root / "personas.yaml", PersonasFile, "personas")
+    stages = _entries(root / "stages.yaml", StagesFile, "stages")
+    pains = _entries(root / "pains.yaml", PainsFile, "pains")
+    industries = _entries(root / "industries.yaml", IndustriesFile, "industries")
+    outline_doc = load_yaml(root / "outline.yaml")
+    outline = validate(OutlineFile, outline_doc)
+    blocks = {}
+    for path in sorted((root / "blocks").glob("*.md")):
+        block = load_block(path)
+        if block.id in blocks:
+            raise AspoError.at(path, block.doc.line_of(("id",)), "id", f"duplicate block id '{block.id}' (also in {blocks[block.id].path.name})")
+        blocks[block.id] = block
+    scenarios = {}
+    for path in sorted((root / "scenarios").glob("*.yaml")):
+        doc = load_yaml(path)
+        meta = validate(ScenarioFile, doc)
+        if meta.id in scenarios:
+            raise AspoError.at(path, doc.line_of(("id",)), "id", f"duplicate scenario id '{meta.id}' (also in {scenarios[meta.id].path.name})")
+        scenarios[meta.id] = Scenario(meta, doc, path)
+
+    products = {product.id: product for product in catalog.products}
+    capabilities = {cap.id: (cap, product) for product in catalog.products for cap in product.capabilities}
+    library = Library(
+        root=root,
+        catalog=catalog,
+        catalog_doc=catalog_doc,
+        products=MappingProxyType(products),
+        capabilities=MappingProxyType(capabilities),
+        personas=MappingProxyType(personas),
+        stages=MappingProxyType(stages),
+        pains=MappingProxyType(pains),
+        industries=MappingProxyType(industries),
+        blocks=MappingProxyType(dict(sorted(blocks.items()))),
+        scenarios=MappingProxyType(dict(sorted(scenarios.items()))),
+        outline=outline,
+        outline_doc=outline_doc,
+    )
+    problems = _reference_problems(library)
+    if problems:
+        raise AspoError(problems)
+    return library
+
+
+def load_block(path: Path) -> Block:
+    """Reads one message block: YAML front matter between '---' lines, then the body."""
+    text = read_text(path)
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        raise AspoError.at(path, 1, None, "a block starts with a '---' line, then YAML front matter, then '---'")
+    try:
+        end = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
+    except StopIteration:
+        raise AspoError.at(path, 1, None, "front matter is not closed by a '---' line") from None
+    front = parse_yaml("\n".join(lines[1:end]), path, line_offset=1)
+    meta = validate(BlockFrontMatter, front)
+    rest = lines[end + 1:]
+    notes_at = next((i for i, line in enumerate(rest) if line.strip() == NOTES_HEADING), None)
+    body_lines = rest if notes_at is None else rest[:notes_at]
+    notes_lines = [] if notes_at is None else rest[notes_at + 1:]
+    body_line = end + 2
+    return Block(
+        meta=meta,
+        doc=front,
+        body="\n".join(body_lines).strip("\n"),
+        notes="\n".join(notes_lines).strip("\n"),
+        path=path,
+        title_line=front.line_of(("title",)) or 2,
+        body_line=body_line + _leading_blank_lines(body_lines),
+        notes_line=body_line + (notes_at or 0) + 1 + _leading_blank_lines(notes_lines),
+    )
+
+
+def _leading_blank_lines(lines: list[str]) -> int:
+    count = 0
+    for line in lines:
+        if line.strip():
+            break
+        count += 1
+    return count
+
+
+def _entries(path: Path, model, key: str) -> dict:
+    doc = load_yaml(path)
+    entries = getattr(validate(model, doc), key)
+    by_id = {}
+    for index, entry in enumerate(entries):
+        if entry.id in by_id:
+            raise AspoError.at(path, doc.line_of((key, index, "id")), f"{key}[{index}].id", f"duplicate id '{entry.id}'")
+        by_id[entry.id] = entry
+    return by_id
+
+
+def _reference_problems(lib: Library) -> list[Problem]:
+    """Every id that one library file uses and no file defines."""
+    problems: list[Problem] = []
+
+    def check(doc: YamlDocument, loc: tuple, ids, known, noun: str) -> None:
+        for index, value in enumerate(ids):
+            if value not in known:
+                where = loc + (index,)
+                problems.append(Problem(doc.path, doc.line_of(where), format_loc(where),
+                                        f"unknown {noun} '{value}'{did_you_mean(value, known)}"))
+
+    for p_index, product in enumerate(lib.catalog.products):
+        loc = ("products", p_index)
+        check(lib.catalog_doc, loc + ("adjacent",), product.adjacent, lib.products, "product")
+        for c_index, cap in enumerate(product.capabilities):
+            check(lib.catalog_doc, loc + ("capabilities", c_index, "answers"), cap.answers, lib.pains, "pain")
+
+    for block in lib.blocks.values():
+        applies = block.meta.applies_to
+        for field, ids, known, noun in (
+            ("industries", applies.industries, lib.industries, "industry"),
+            ("personas", applies.personas, lib.personas, "persona"),
+            ("stages", applies.stages, lib.stages, "stage"),
+            ("pains", applies.pains, lib.pains, "pain"),
+            ("owned_products", applies.owned_products, lib.products, "product"),
+        ):
+            check(block.doc, ("applies_to", field), ids, known, noun)
+        check(block.doc, ("promotes",), block.meta.promotes, lib.products, "product")
+        check(block.doc, ("capabilities",), block.meta.capabilities, lib.capabilities, "capability")
+
+    for scenario in lib.scenarios.values():
+        meta, doc = scenario.meta, scenario.doc
+        for field, value, known, noun in (
+            ("industry", meta.industry, lib.industries, "industry"),
+            ("persona", meta.persona, lib.personas, "persona"),
+        ):
+            if value not in known:
+                problems.append(Problem(doc.path, doc.line_of((field,)), field,
+                                        f"unknown {noun} '{value}'{did_you_mean(value, known)}"))
+        check(doc, ("capabilities",), meta.capabilities, lib.capabilities, "capability")
+        check(doc, ("pains",), meta.pains, lib.pains, "pain")
+        for index, cap_id in enumerate(meta.capabilities):
+            if cap_id in lib.capabilities and lib.capabilities[cap_id][0].maturity == "roadmap":
+                problems.append(Problem(doc.path, doc.line_of(("capabilities", index)), f"capabilities[{index}]",
+                                        f"'{cap_id}' is a roadmap capability; no customer runs it yet"))
+    return problems

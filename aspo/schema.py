@@ -1,0 +1,308 @@
+"""The shape of every input file: pydantic models that validate at the edge, nothing more."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Id = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", description="A short lowercase id, words joined by '-'.")
+CompanySize = Literal["smb", "mid-market", "enterprise"]
+Maturity = Literal["ga", "limited", "roadmap"]
+SectionKind = Literal["title", "agenda", "situation", "priorities", "scenarios", "offering", "next-steps"]
+#: The outline sections a message block can fill.
+BlockSection = Literal["situation", "priorities", "offering", "next-steps"]
+
+
+class Strict(BaseModel):
+    """Base for every input model: unknown fields are errors, and values are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+# --- account files (accounts/*.yaml), written by reps -------------------------------------
+
+
+class Attendee(Strict):
+    """Someone from the account who will be in the meeting."""
+
+    name: str = Field(min_length=1, description="Full name as the rep would address them.")
+    title: str = Field(min_length=1, description="Job title, in the account's words.")
+    persona: str = Field(description="Persona id from templates/personas.yaml.")
+
+
+class Meeting(Strict):
+    """The meeting this deck is for."""
+
+    date: dt.date = Field(description="Meeting date, YYYY-MM-DD.")
+    goal: str = Field(min_length=1, description="What the rep wants from this meeting, in one sentence.")
+    attendees: list[Attendee] = Field(min_length=1, description="Who from the account attends.")
+
+
+class Priority(Strict):
+    """One of the account's priorities, in the rep's (ideally the customer's) own words."""
+
+    text: str = Field(min_length=1, description="The priority as the account says it.")
+    pain: str | None = Field(None, description="Optional pain id from templates/pains.yaml.")
+    capability: str | None = Field(None, description="Optional capability id from templates/catalog.yaml.")
+
+
+class NextStep(Strict):
+    """The call to action the deck and document end with."""
+
+    action: str = Field(min_length=1, description="The concrete next step proposed to the account.")
+    owner: str | None = Field(None, description="Who drives it (a name).")
+    by: dt.date | None = Field(None, description="Proposed date, YYYY-MM-DD.")
+
+
+class Rep(Strict):
+    """The sales rep who owns the account."""
+
+    name: str = Field(min_length=1)
+    email: str = Field(pattern=r"^[^@\s]+@[^@\s]+$")
+
+
+class Choice(Strict):
+    """Block and scenario ids the rep pins or excludes."""
+
+    blocks: list[str] = Field(default_factory=list)
+    scenarios: list[str] = Field(default_factory=list)
+
+
+class AccountFile(Strict):
+    """What a rep knows about one account: accounts/<slug>.yaml."""
+
+    name: str = Field(min_length=1, description="The account's company name.")
+    industry: str = Field(description="Industry id from templates/industries.yaml.")
+    size: CompanySize = Field(description="Company size: smb, mid-market or enterprise.")
+    region: str = Field(min_length=1, description="Sales region, e.g. EMEA.")
+    stage: str = Field(description="Buying stage id from templates/stages.yaml.")
+    meeting: Meeting
+    priorities: list[Priority] = Field(min_length=1, description="The account's priorities, most important first.")
+    owns: list[str] = Field(default_factory=list, description="Product ids the account already owns.")
+    competitors: list[str] = Field(default_factory=list, description="Competitors in play, by name.")
+    next_step: NextStep
+    rep: Rep
+    pin: Choice = Field(default_factory=Choice, description="Blocks and scenarios that must be used.")
+    exclude: Choice = Field(default_factory=Choice, description="Blocks and scenarios that must not be used.")
+    notes: str | None = Field(None, description="Rep-authored notes; always marked as the rep's words.")
+
+
+# --- the content library (templates/), owned by marketing ---------------------------------
+
+
+class AppliesTo(Strict):
+    """When a block fits an account; an empty list means 'any'."""
+
+    industries: list[str] = Field(default_factory=list)
+    personas: list[str] = Field(default_factory=list, description="Fits when any attendee has one of these.")
+    stages: list[str] = Field(default_factory=list)
+    pains: list[str] = Field(default_factory=list, description="Pains this block answers.")
+    competitors: list[str] = Field(default_factory=list, description="Fits only when one of these is in play.")
+    owned_products: list[str] = Field(default_factory=list, description="Fits only accounts owning all of these.")
+
+
+class BlockFrontMatter(Strict):
+    """The YAML front matter of a message block (templates/blocks/*.md)."""
+
+    id: str = Id
+    title: str = Field(min_length=1, description="Slide and section title; may use Jinja placeholders.")
+    section: BlockSection = Field(description="Which outline section this block can fill.")
+    applies_to: AppliesTo = Field(default_factory=AppliesTo)
+    promotes: list[str] = Field(default_factory=list, description="Product ids it pitches; skipped for owners.")
+    capabilities: list[str] = Field(default_factory=list, description="Capability ids the block talks about.")
+    owner: str | None = Field(None, description="Who in marketing answers for this block.")
+    review_by: dt.date | None = Field(None, description="After this date the block is not used.")
+
+
+class Customer(Strict):
+    """The customer behind a scenario, and whether we may name them."""
+
+    name: str = Field(min_length=1)
+    may_name: bool = Field(description="True only with the customer's written permission.")
+    described_as: str = Field(min_length=1, description="How to refer to them when they may not be named.")
+
+
+class Result(Strict):
+    """One measurable result of a scenario."""
+
+    metric: str = Field(min_length=1)
+    value: str = Field(min_length=1, description="The measured change, e.g. '-31%'.")
+    period: str | None = Field(None, description="Over what time, e.g. 'in 9 months'.")
+
+
+class ScenarioFile(Strict):
+    """A 'someone like you' case scenario (templates/scenarios/*.yaml)."""
+
+    id: str = Id
+    title: str = Field(min_length=1)
+    industry: str
+    company_size: CompanySize
+    persona: str = Field(description="Persona id of the champion in the story.")
+    customer: Customer
+    situation: str = Field(min_length=1)
+    challenge: str = Field(min_length=1)
+    approach: str = Field(min_length=1)
+    results: list[Result] = Field(min_length=1)
+    capabilities: list[str] = Field(default_factory=list)
+    pains: list[str] = Field(default_factory=list)
+    owner: str | None = None
+    review_by: dt.date | None = None
+
+
+class Capability(Strict):
+    """One capability of a product, with how mature it is."""
+
+    id: str = Id
+    name: str = Field(min_length=1)
+    summary: str = Field(min_length=1, description="What it does for the customer, one sentence.")
+    maturity: Maturity = Field(description="ga: generally available; limited: live at some customers; roadmap.")
+    live_at: int | None = Field(None, ge=1, description="limited only: at how many customers it runs today.")
+    depends_on: str | None = Field(None, description="limited only: what it needs to work.")
+    planned: str | None = Field(None, description="roadmap only: the planned window, e.g. 'H2 2027'.")
+    answers: list[str] = Field(default_factory=list, description="Pain ids it answers.")
+
+    @model_validator(mode="after")
+    def _maturity_fields(self):
+        if self.maturity == "limited" and (self.live_at is None or not self.depends_on):
+            raise ValueError("a limited capability needs live_at and depends_on")
+        if self.maturity != "limited" and (self.live_at is not None or self.depends_on):
+            raise ValueError("live_at and depends_on are for limited capabilities only")
+        if self.maturity != "roadmap" and self.planned:
+            raise ValueError("planned is for roadmap capabilities only")
+        return self
+
+
+class Product(Strict):
+    """A product and its capabilities."""
+
+    id: str = Id
+    name: str = Field(min_length=1)
+    summary: str = Field(min_length=1)
+    adjacent: list[str] = Field(default_factory=list, description="Products that extend this one, for owners.")
+    capabilities: list[Capability] = Field(min_length=1)
+
+
+class Vendor(Strict):
+    """Who is selling."""
+
+    name: str = Field(min_length=1)
+    tagline: str = Field(min_length=1)
+    website: str = Field(min_length=1)
+
+
+class Wording(Strict):
+    """How each maturity is phrased; Jinja templates with `capability`, `product` and `account`."""
+
+    ga: str
+    limited: str
+    roadmap_note: str = Field(description="Speaker-note text only: roadmap is never shown as available.")
+
+
+class CatalogFile(Strict):
+    """templates/catalog.yaml: the vendor, its products, and maturity wording."""
+
+    vendor: Vendor
+    wording: Wording
+    products: list[Product] = Field(min_length=1)
+
+
+class PersonaEntry(Strict):
+    """A buyer persona."""
+
+    id: str = Id
+    name: str = Field(min_length=1)
+    cares_about: list[str] = Field(min_length=1, description="What this persona listens for.")
+
+
+class StageEntry(Strict):
+    """A buying stage."""
+
+    id: str = Id
+    name: str = Field(min_length=1)
+    purpose: str = Field(min_length=1, description="What material at this stage must do.")
+
+
+class PainEntry(Strict):
+    """A known pain a priority can be tagged with."""
+
+    id: str = Id
+    name: str = Field(min_length=1)
+    keywords: list[str] = Field(default_factory=list, description="Words that reveal this pain in a priority.")
+
+
+class IndustryEntry(Strict):
+    """An industry accounts and scenarios belong to."""
+
+    id: str = Id
+    name: str = Field(min_length=1)
+
+
+class PersonasFile(Strict):
+    personas: list[PersonaEntry] = Field(min_length=1)
+
+
+class StagesFile(Strict):
+    stages: list[StageEntry] = Field(min_length=1)
+
+
+class PainsFile(Strict):
+    pains: list[PainEntry] = Field(min_length=1)
+
+
+class IndustriesFile(Strict):
+    industries: list[IndustryEntry] = Field(min_length=1)
+
+
+class DeckPlacement(Strict):
+    """Where a section goes in the deck."""
+
+    layout: str = Field(min_length=1, description="Slide layout name in the deck template.")
+
+
+class OutlineSection(Strict):
+    """One section of the story, in reading order."""
+
+    kind: SectionKind
+    title: str = Field(min_length=1, description="Heading; may use Jinja placeholders.")
+    subtitle: str | None = Field(None, description="title only: the line under the title; may use Jinja placeholders.")
+    deck: DeckPlacement | None = Field(None, description="Omit to leave the section out of the deck.")
+    document: bool = Field(True, description="Whether the section appears in the Word document.")
+    count: int = Field(1, ge=1, le=5, description="scenarios only: how many to show.")
+
+
+class DocumentStyles(Strict):
+    """Paragraph and table style names in the Word template, by role."""
+
+    title: str = "Title"
+    subtitle: str = "Subtitle"
+    heading: str = "Heading 1"
+    subheading: str = "Heading 2"
+    body: str = "Normal"
+    bullet: str = "List Bullet"
+    table: str = "Table Grid"
+    note: str = "Quote"
+
+
+class DeckFiles(Strict):
+    template: str = Field(description="Path of the .pptx template, relative to templates/.")
+
+
+class DocumentFiles(Strict):
+    template: str = Field(description="Path of the .docx template, relative to templates/.")
+    styles: DocumentStyles = Field(default_factory=DocumentStyles)
+
+
+class OutlineFile(Strict):
+    """templates/outline.yaml: which sections appear in what order, and their layouts."""
+
+    deck: DeckFiles
+    document: DocumentFiles
+    sections: list[OutlineSection] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _ends_with_next_step(self):
+        if self.sections[-1].kind != "next-steps":
+            raise ValueError("the last section must be of kind next-steps: every deck ends with a call to action")
+        return self

@@ -1,0 +1,283 @@
+"""Choosing blocks, scenarios and capabilities for one account: pure functions that record why."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from aspo.account import Account
+from aspo.library import Block, Library, Scenario
+
+#: How much each kind of fit weighs when ranking candidates; specific beats generic.
+WEIGHT_PAIN = 3
+WEIGHT_INDUSTRY = 2
+WEIGHT_PERSONA = 1
+WEIGHT_STAGE = 1
+WEIGHT_COMPETITOR = 2
+WEIGHT_OWNED = 2
+WEIGHT_PINNED = 100
+SCENARIO_INDUSTRY = 4
+SCENARIO_PAIN = 2
+SCENARIO_PERSONA = 1
+SCENARIO_SIZE = 1
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Whether one block, scenario or capability was used for this account, and why."""
+
+    kind: str  # "block", "scenario" or "capability"
+    id: str
+    chosen: bool
+    score: int
+    reasons: tuple[str, ...]
+    where: str = ""  # the section (or priority) it was used for
+
+
+@dataclass(frozen=True)
+class PriorityMatch:
+    """One account priority: the pains it reveals and the block that answers it, if any."""
+
+    index: int  # 1-based, as a rep counts
+    text: str
+    pains: tuple[str, ...]
+    pain_reasons: tuple[str, ...]
+    block: str | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Everything chosen for one account, in reading order, with the decisions behind it."""
+
+    priorities: tuple[PriorityMatch, ...]
+    section_blocks: dict[str, tuple[str, ...]]  # outline kind -> block ids
+    scenarios: tuple[str, ...]
+    capabilities: tuple[str, ...]  # ga and limited capabilities to offer
+    roadmap: tuple[str, ...]  # relevant roadmap capabilities: speaker notes only
+    decisions: tuple[Decision, ...]
+
+    @property
+    def pains(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(p for match in self.priorities for p in match.pains))
+
+    def reason_for(self, kind: str, item_id: str) -> str:
+        for decision in self.decisions:
+            if decision.kind == kind and decision.id == item_id:
+                return "; ".join(decision.reasons)
+        return ""
+
+
+def select(account: Account, library: Library, scenario_count: int = 2) -> Selection:
+    """Chooses and orders everything for one account. Same inputs, same answer."""
+    priorities = _match_pains(account, library)
+    account_pains = tuple(dict.fromkeys(p for m in priorities for p in m.pains))
+    judged = {block.id: judge_block(block, account, account_pains) for block in library.blocks.values()}
+
+    decisions: list[Decision] = []
+    used: set[str] = set()
+    matches = []
+    for match in priorities:
+        block_id, reason = _answer(match, library, judged, used, account)
+        if block_id:
+            used.add(block_id)
+        matches.append(PriorityMatch(match.index, match.text, match.pains, match.pain_reasons, block_id, reason))
+
+    section_blocks: dict[str, tuple[str, ...]] = {}
+    pinned_extra = tuple(
+        b for b in account.data.pin.blocks
+        if b not in used and library.blocks[b].meta.section == "priorities"
+    )
+    used.update(pinned_extra)
+    section_blocks["priorities"] = pinned_extra
+    for section in ("situation", "offering", "next-steps"):
+        ranked = sorted(
+            (b for b, (ok, score, _) in judged.items() if ok and library.blocks[b].meta.section == section),
+            key=lambda b: (-judged[b][1], b),
+        )
+        section_blocks[section] = tuple(ranked[:1])
+        used.update(ranked[:1])
+
+    for block_id, (ok, score, reasons) in judged.items():
+        where = next((f"priority {m.index}" for m in matches if m.block == block_id), library.blocks[block_id].meta.section)
+        chosen = block_id in used
+        if ok and not chosen:
+            reasons = reasons + (_outranked(library.blocks[block_id], matches, section_blocks),)
+        decisions.append(Decision("block", block_id, chosen, score, reasons, where if chosen else ""))
+
+    scenario_ids, scenario_decisions = _choose_scenarios(account, library, account_pains, scenario_count)
+    capability_ids, roadmap_ids, capability_decisions = _choose_capabilities(account, library, account_pains)
+    decisions.extend(scenario_decisions)
+    decisions.extend(capability_decisions)
+    return Selection(
+        priorities=tuple(matches),
+        section_blocks=section_blocks,
+        scenarios=scenario_ids,
+        capabilities=capability_ids,
+        roadmap=roadmap_ids,
+        decisions=tuple(decisions),
+    )
+
+
+def _match_pains(account: Account, library: Library) -> list[PriorityMatch]:
+    """The pains behind each priority: the rep's tags first, then keywords in their words."""
+    matches = []
+    for index, priority in enumerate(account.data.priorities, start=1):
+        pains: dict[str, str] = {}
+        if priority.pain:
+            pains[priority.pain] = f"tagged {priority.pain} by the rep"
+        if priority.capability:
+            capability, _ = library.capabilities[priority.capability]
+            for pain in capability.answers:
+                pains.setdefault(pain, f"{pain} via tagged capability {capability.id}")
+        if not pains:
+            words = priority.text.lower()
+            for pain in library.pains.values():
+                hit = next((k for k in pain.keywords if _has_phrase(words, k.lower())), None)
+                if hit:
+                    pains[pain.id] = f"{pain.id} from the word '{hit}'"
+        matches.append(PriorityMatch(index, priority.text, tuple(pains), tuple(pains.values()), None, ""))
+    return matches
+
+
+def _has_phrase(text: str, phrase: str) -> bool:
+    return re.search(r"(?<!\w)" + re.escape(phrase) + r"(?!\w)", text) is not None
+
+
+def judge_block(block: Block, account: Account, account_pains: tuple[str, ...]) -> tuple[bool, int, tuple[str, ...]]:
+    """Whether a block may be used for this account, how well it fits, and why."""
+    meta, data = block.meta, account.data
+    applies = meta.applies_to
+    if block.id in data.exclude.blocks:
+        return False, 0, ("excluded by the account file",)
+    if block.id in data.pin.blocks:
+        return True, WEIGHT_PINNED, ("pinned by the account file",)
+    if meta.review_by and meta.review_by < data.meeting.date:
+        return False, 0, (f"expired: review_by {meta.review_by} is before the meeting",)
+    reasons: list[str] = []
+    score = 0
+    if applies.industries:
+        if data.industry not in applies.industries:
+            return False, 0, (f"industry {data.industry} is not one of {', '.join(applies.industries)}",)
+        score += WEIGHT_INDUSTRY
+        reasons.append(f"industry {data.industry} matches")
+    if applies.stages:
+        if data.stage not in applies.stages:
+            return False, 0, (f"stage {data.stage} is not one of {', '.join(applies.stages)}",)
+        score += WEIGHT_STAGE
+        reasons.append(f"stage {data.stage} matches")
+    if applies.personas:
+        present = sorted(account.personas & set(applies.personas))
+        if not present:
+            return False, 0, (f"no attendee is a {' or '.join(applies.personas)}",)
+        score += WEIGHT_PERSONA
+        reasons.append(f"attendee persona {', '.join(present)}")
+    if applies.competitors:
+        in_play = {c.lower() for c in data.competitors}
+        named = [c for c in applies.competitors if c.lower() in in_play]
+        if not named:
+            return False, 0, (f"competitor {' or '.join(applies.competitors)} is not in play",)
+        score += WEIGHT_COMPETITOR
+        reasons.append(f"competitor {', '.join(named)} in play")
+    if applies.owned_products:
+        missing = [p for p in applies.owned_products if p not in account.owned]
+        if missing:
+            return False, 0, (f"for owners of {', '.join(missing)}; the account does not own it",)
+        score += WEIGHT_OWNED
+        reasons.append(f"account owns {', '.join(applies.owned_products)}")
+    owned_promoted = [p for p in meta.promotes if p in account.owned]
+    if owned_promoted:
+        return False, 0, (f"promotes {', '.join(owned_promoted)}, which the account already owns",)
+    answered = [p for p in applies.pains if p in account_pains]
+    if answered:
+        score += WEIGHT_PAIN * len(answered)
+        reasons.append(f"answers {', '.join(answered)}")
+    elif meta.section == "priorities":
+        return False, 0, ("answers none of the account's pains" if applies.pains else "names no pain it answers",)
+    return True, score, tuple(reasons) or ("fits any account",)
+
+
+def _answer(match: PriorityMatch, library: Library, judged, used: set[str], account: Account) -> tuple[str | None, str]:
+    if not match.pains:
+        return None, "no known pain recognised in the priority's words"
+    tagged_capability = account.data.priorities[match.index - 1].capability
+    candidates = []
+    for block_id, (ok, score, _) in judged.items():
+        block = library.blocks[block_id]
+        if not ok or block_id in used or block.meta.section != "priorities":
+            continue
+        overlap = [p for p in block.meta.applies_to.pains if p in match.pains]
+        if not overlap:
+            continue
+        bonus = 2 if tagged_capability and tagged_capability in block.meta.capabilities else 0
+        candidates.append((-(score + WEIGHT_PAIN * len(overlap) + bonus), block_id, overlap))
+    if not candidates:
+        return None, f"no approved block answers {', '.join(match.pains)} for this account"
+    _, block_id, overlap = min(candidates)
+    return block_id, f"answers {', '.join(overlap)} (priority {match.index})"
+
+
+def _outranked(block: Block, matches, section_blocks) -> str:
+    if block.meta.section == "priorities":
+        return "another block answered the same priority better"
+    winner = section_blocks.get(block.meta.section, ())
+    return f"{winner[0]} fits the {block.meta.section} section better" if winner else "not needed"
+
+
+def judge_scenario(scenario: Scenario, account: Account, account_pains: tuple[str, ...]) -> tuple[bool, int, tuple[str, ...]]:
+    """Whether a scenario tells this account a 'someone like you' story, and how closely."""
+    meta, data = scenario.meta, account.data
+    if scenario.id in data.exclude.scenarios:
+        return False, 0, ("excluded by the account file",)
+    if scenario.id in data.pin.scenarios:
+        return True, WEIGHT_PINNED, ("pinned by the account file",)
+    if meta.review_by and meta.review_by < data.meeting.date:
+        return False, 0, (f"expired: review_by {meta.review_by} is before the meeting",)
+    score, reasons = 0, []
+    if meta.industry == data.industry:
+        score += SCENARIO_INDUSTRY
+        reasons.append(f"same industry ({meta.industry})")
+    shared = [p for p in meta.pains if p in account_pains]
+    if shared:
+        score += SCENARIO_PAIN * len(shared)
+        reasons.append(f"same pains ({', '.join(shared)})")
+    if not score:
+        return False, 0, (f"other industry ({meta.industry}) and none of the account's pains",)
+    if meta.persona in account.personas:
+        score += SCENARIO_PERSONA
+        reasons.append(f"champion persona {meta.persona} is in the meeting")
+    if meta.company_size == data.size:
+        score += SCENARIO_SIZE
+        reasons.append(f"same size ({meta.company_size})")
+    return True, score, tuple(reasons)
+
+
+def _choose_scenarios(account: Account, library: Library, pains, count: int):
+    judged = {s.id: judge_scenario(s, account, pains) for s in library.scenarios.values()}
+    ranked = sorted((sid for sid, (ok, _, _) in judged.items() if ok), key=lambda sid: (-judged[sid][1], sid))
+    chosen = tuple(ranked[:count])
+    decisions = []
+    for sid, (ok, score, reasons) in judged.items():
+        if ok and sid not in chosen:
+            reasons = reasons + (f"ranked below the {count} chosen",)
+        decisions.append(Decision("scenario", sid, sid in chosen, score, reasons, "scenarios" if sid in chosen else ""))
+    return chosen, decisions
+
+
+def _choose_capabilities(account: Account, library: Library, pains):
+    """Capabilities of products the account does not own that answer its pains."""
+    offered, roadmap, decisions = [], [], []
+    for cap_id, (capability, product) in library.capabilities.items():
+        answered = [p for p in capability.answers if p in pains]
+        if product.id in account.owned:
+            chosen, reasons = False, (f"the account already owns {product.name}",)
+        elif not answered:
+            chosen, reasons = False, ("answers none of the account's pains",)
+        elif capability.maturity == "roadmap":
+            chosen, reasons = False, (f"roadmap ({capability.planned or 'no date'}): speaker notes only", f"answers {', '.join(answered)}")
+            roadmap.append(cap_id)
+        else:
+            chosen, reasons = True, (f"answers {', '.join(answered)}", f"{product.name} is not owned yet")
+            offered.append(cap_id)
+        decisions.append(Decision("capability", cap_id, chosen, len(answered), reasons, "offering" if chosen else ""))
+    return tuple(offered), tuple(roadmap), decisions

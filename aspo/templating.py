@@ -1,0 +1,63 @@
+"""Rendering marketing's Jinja text: sandboxed, strict, and never losing which line failed."""
+
+from __future__ import annotations
+
+import traceback
+from pathlib import Path
+from typing import Any, Callable
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+
+from aspo.errors import AspoError
+
+_TEMPLATE_FILENAME = "<aspo-template>"
+
+
+class TemplateRefusal(Exception):
+    """Raised by a template helper when the text asks for something it must not say."""
+
+
+class Renderer:
+    """A sandboxed Jinja environment with StrictUndefined that caches compiled templates."""
+
+    def __init__(self, helpers: dict[str, Callable[..., Any]] | None = None):
+        self.env = SandboxedEnvironment(
+            undefined=jinja2.StrictUndefined,
+            autoescape=False,
+            keep_trailing_newline=False,
+        )
+        self.env.globals.update(helpers or {})
+        self._cache: dict[str, jinja2.Template] = {}
+
+    def render(self, source: str, context: dict[str, Any], path: Path, first_line: int, field: str) -> str:
+        """Renders one template text; errors name the file and the template's line in it."""
+        try:
+            template = self._cache.get(source)
+            if template is None:
+                template = self.env.from_string(source)
+                template.filename = _TEMPLATE_FILENAME
+                self._cache[source] = template
+            return template.render(context)
+        except jinja2.TemplateSyntaxError as exc:
+            raise AspoError.at(path, first_line + (exc.lineno or 1) - 1, field,
+                               f"template syntax error: {exc.message}") from None
+        except jinja2.UndefinedError as exc:
+            line = _failing_line(exc)
+            raise AspoError.at(path, first_line + line - 1 if line else first_line, field,
+                               f"undefined variable: {exc.message}") from None
+        except jinja2.exceptions.SecurityError as exc:
+            raise AspoError.at(path, first_line, field, f"not allowed in a template: {exc}") from None
+        except TemplateRefusal as exc:
+            line = _failing_line(exc)
+            raise AspoError.at(path, first_line + line - 1 if line else first_line, field, str(exc)) from None
+        except (TypeError, ValueError, ArithmeticError, LookupError, AttributeError) as exc:
+            line = _failing_line(exc)
+            raise AspoError.at(path, first_line + line - 1 if line else first_line, field,
+                               f"template error: {exc}") from None
+
+
+def _failing_line(exc: BaseException) -> int | None:
+    """The template line Jinja put into the traceback, innermost first."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == _TEMPLATE_FILENAME]
+    return frames[-1].lineno if frames else None

@@ -1,0 +1,90 @@
+"""Turning parsed YAML into schema models, with every problem reported at its file, line and field."""
+
+from __future__ import annotations
+
+import types
+import typing
+from typing import TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from aspo.errors import AspoError, Problem, did_you_mean
+from aspo.yamlfile import YamlDocument, format_loc
+
+Model = TypeVar("Model", bound=BaseModel)
+
+
+def validate(model: type[Model], doc: YamlDocument) -> Model:
+    """Validates a parsed document against a model, raising every problem at once."""
+    if not isinstance(doc.data, dict):
+        kind = "empty" if doc.data is None else f"a {_yaml_kind(doc.data)}"
+        raise AspoError.at(doc.path, doc.line_of(()) or 1, None, f"expected a mapping of fields, found {kind}")
+    try:
+        return model.model_validate(doc.data)
+    except ValidationError as exc:
+        raise AspoError(problems_from(exc, model, doc)) from None
+
+
+def problems_from(exc: ValidationError, model: type[BaseModel], doc: YamlDocument) -> list[Problem]:
+    problems = []
+    for error in exc.errors(include_url=False):
+        loc = _clean_loc(error["loc"])
+        problems.append(Problem(doc.path, doc.line_of(loc), format_loc(loc) or None, _message(error, model, loc)))
+    return sorted(problems, key=lambda p: (p.line or 0, p.field or ""))
+
+
+def _clean_loc(loc) -> tuple:
+    # Unions and validators add non-field steps such as "function-after[...]"; drop them.
+    return tuple(part for part in loc if isinstance(part, int) or not ("[" in part or "(" in part))
+
+
+def _message(error: dict, model: type[BaseModel], loc: tuple) -> str:
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        parent = _model_at(model, loc[:-1])
+        known = list(parent.model_fields) if parent else []
+        allowed = f" (allowed: {', '.join(known)})" if known and not did_you_mean(loc[-1], known) else ""
+        return f"unknown field{did_you_mean(loc[-1], known)}{allowed}"
+    if kind == "missing":
+        return "required field is missing"
+    message = error["msg"]
+    if message.startswith("Value error, "):
+        message = message[len("Value error, "):]
+    if kind in {"string_type", "int_parsing", "bool_parsing", "date_from_datetime_parsing", "date_parsing",
+                "list_type", "model_type", "dict_type", "literal_error", "int_type", "date_type"}:
+        message += f", got {_show(error.get('input'))}"
+    return message[0].lower() + message[1:] if message[:2] != message[:2].upper() else message
+
+
+def _show(value) -> str:
+    if isinstance(value, str):
+        return repr(value if len(value) <= 40 else value[:37] + "...")
+    return f"a {_yaml_kind(value)}"
+
+
+def _yaml_kind(value) -> str:
+    return {dict: "mapping", list: "list", str: "text", type(None): "empty value"}.get(type(value), type(value).__name__)
+
+
+def _model_at(model: type[BaseModel] | None, loc: tuple) -> type[BaseModel] | None:
+    """The model class that validates the mapping at `loc`, if it is one."""
+    for part in loc:
+        if model is None:
+            return None
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(part)
+        model = _inner_model(field.annotation) if field else None
+    return model
+
+
+def _inner_model(annotation) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    origin = typing.get_origin(annotation)
+    if origin in (list, tuple, typing.Union, types.UnionType):
+        for arg in typing.get_args(annotation):
+            found = _inner_model(arg)
+            if found:
+                return found
+    return None

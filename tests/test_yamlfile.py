@@ -1,0 +1,59 @@
+"""YAML reading: scalars stay text, every key keeps its line, bad input names file and line."""
+
+from pathlib import Path
+
+import pytest
+
+from aspo.errors import AspoError
+from aspo.yamlfile import format_loc, parse_yaml
+
+
+def parse(text: str):
+    return parse_yaml(text, Path("accounts/x.yaml"))
+
+
+def error_line(text: str) -> str:
+    with pytest.raises(AspoError) as info:
+        parse(text)
+    return str(info.value.problems[0])
+
+
+def test_it_keeps_scalars_as_the_text_typed():
+    doc = parse("a: NO\nb: 0777\nc: 12:30\nd: 2026-12-03\ne:\nf: ~\ng: 'null'\n")
+    assert doc.data == {"a": "NO", "b": "0777", "c": "12:30", "d": "2026-12-03", "e": None, "f": None, "g": "null"}
+
+
+def test_it_remembers_the_line_of_every_key_and_item():
+    doc = parse("name: Acme\nmeeting:\n  attendees:\n    - name: Dana\n      persona: ops\n")
+    assert doc.line_of(("meeting", "attendees", 0, "persona")) == 5
+    assert doc.line_of(("meeting", "attendees", 0, "missing")) == 4
+    assert doc.line_of(("name",)) == 1
+
+
+def test_it_adds_the_front_matter_offset_to_lines():
+    doc = parse_yaml("id: x\ntitle: y\n", Path("b.md"), line_offset=1)
+    assert doc.line_of(("title",)) == 3
+
+
+def test_it_reports_syntax_errors_with_file_and_line():
+    assert error_line("name: Acme\nstage: [a, b\n") == "accounts/x.yaml:3: invalid YAML: did not find expected ',' or ']'"
+
+
+def test_it_rejects_duplicate_keys():
+    assert error_line("name: A\nregion: EMEA\nname: B\n") == "accounts/x.yaml:3: name: duplicate key (first given on line 1)"
+
+
+def test_it_rejects_aliases():
+    assert error_line("a: &x [1]\nb: *x\n") == "accounts/x.yaml:2: b: YAML aliases (*name) are not allowed; repeat the value"
+
+
+def test_it_rejects_unknown_tags():
+    assert error_line("a: !!python/object:os.system x\n") == "accounts/x.yaml:1: a: unknown YAML tag 'tag:yaml.org,2002:python/object:os.system'"
+
+
+def test_it_formats_paths_as_a_reader_would():
+    assert format_loc(("meeting", "attendees", 0, "persona")) == "meeting.attendees[0].persona"
+
+
+def test_it_survives_pathological_nesting_with_a_clear_error():
+    assert error_line("a: " + "[" * 50000 + "]" * 50000 + "\n") == "accounts/x.yaml: invalid YAML: nested deeper than 64 levels"
