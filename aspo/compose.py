@@ -104,13 +104,7 @@ class Composer:
                       account_source),
             BulletList(tuple(Paragraph(p.text, account_source, rep_authored=True) for p in data.priorities), account_source),
         ]
-        sources = [account_source]
         notes: list[Paragraph] = []
-        for block_id in self.selection.section_blocks.get("situation", ()):
-            _, block_body, block_notes = self._block(lib.blocks[block_id])
-            body.extend(block_body)
-            notes.extend(block_notes)
-            sources.append(block_body[0].source if block_body else Source("block", block_id))
         for attendee in data.meeting.attendees:
             persona = lib.personas[attendee.persona]
             notes.append(Paragraph(f"{attendee.name} ({attendee.title}) listens for: {'; '.join(persona.cares_about)}."))
@@ -122,8 +116,15 @@ class Composer:
                                    + ". Listen and take notes; do not improvise claims."))
         if data.notes:
             notes.append(Paragraph(REP_NOTE_PREFIX + data.notes, rep_authored=True))
-        return [self._placed(outline, key="situation", kind="situation", title=self._outline_text(index, "title"),
-                             body=tuple(body), notes=tuple(notes), sources=tuple(sources))]
+        sections = [self._placed(outline, key="situation", kind="situation", title=self._outline_text(index, "title"),
+                                 body=tuple(body), notes=tuple(notes), sources=(account_source,))]
+        # Industry context gets its own slide: the account's words stay uncluttered.
+        for block_id in self.selection.section_blocks.get("situation", ()):
+            title, block_body, block_notes = self._block(lib.blocks[block_id])
+            sections.append(self._placed(outline, key=f"context-{block_id}", kind="situation", title=title,
+                                         body=block_body, notes=block_notes,
+                                         sources=(Source("block", block_id, self.selection.reason_for("block", block_id)),)))
+        return sections
 
     def _priorities(self, index, outline):
         group = self._outline_text(index, "title")
@@ -185,9 +186,8 @@ class Composer:
             sources.append(Source("block", block_id, self.selection.reason_for("block", block_id)))
         if self.selection.capabilities:
             catalog = Source("catalog", "capabilities", "capabilities that answer the account's pains")
-            rows = tuple((lib.capabilities[c][0].name, lib.capabilities[c][1].name, self._wording(c))
-                         for c in self.selection.capabilities)
-            body.append(Table(("Capability", "Product", f"What it means for {data.name}"), rows, catalog))
+            rows = tuple((lib.capabilities[c][1].name, self._wording(c)) for c in self.selection.capabilities)
+            body.append(Table(("Product", f"What it means for {data.name}"), rows, catalog))
             sources.append(catalog)
         for cap_id in self.selection.roadmap:
             notes.append(Paragraph(self._wording(cap_id), Source("catalog", cap_id, "roadmap: notes only")))

@@ -13,13 +13,15 @@ WEIGHT_PAIN = 3
 WEIGHT_INDUSTRY = 2
 WEIGHT_PERSONA = 1
 WEIGHT_STAGE = 1
-WEIGHT_COMPETITOR = 2
+WEIGHT_COMPETITOR = 1
 WEIGHT_OWNED = 2
 WEIGHT_PINNED = 100
 SCENARIO_INDUSTRY = 4
 SCENARIO_PAIN = 2
 SCENARIO_PERSONA = 1
 SCENARIO_SIZE = 1
+#: A point offering stays focused: at most this many capabilities.
+MAX_OFFERED = 4
 
 
 @dataclass(frozen=True)
@@ -264,20 +266,40 @@ def _choose_scenarios(account: Account, library: Library, pains, count: int):
     return chosen, decisions
 
 
-def _choose_capabilities(account: Account, library: Library, pains):
-    """Capabilities of products the account does not own that answer its pains."""
-    offered, roadmap, decisions = [], [], []
-    for cap_id, (capability, product) in library.capabilities.items():
+def _choose_capabilities(account: Account, library: Library, pains, limit: int = MAX_OFFERED):
+    """The few capabilities of products not owned yet that answer the most of the account's pains."""
+    adjacent = {p for owned in account.owned for p in library.products[owned].adjacent}
+    tagged = {p.capability for p in account.data.priorities if p.capability}
+    candidates, roadmap, verdicts = [], [], {}
+    for order, (cap_id, (capability, product)) in enumerate(library.capabilities.items()):
         answered = [p for p in capability.answers if p in pains]
         if product.id in account.owned:
-            chosen, reasons = False, (f"the account already owns {product.name}",)
+            verdicts[cap_id] = (0, (f"the account already owns {product.name}",))
         elif not answered:
-            chosen, reasons = False, ("answers none of the account's pains",)
+            verdicts[cap_id] = (0, ("answers none of the account's pains",))
         elif capability.maturity == "roadmap":
-            chosen, reasons = False, (f"roadmap ({capability.planned or 'no date'}): speaker notes only", f"answers {', '.join(answered)}")
+            verdicts[cap_id] = (0, (f"roadmap ({capability.planned or 'no date'}): speaker notes only",
+                                    f"answers {', '.join(answered)}"))
             roadmap.append(cap_id)
         else:
-            chosen, reasons = True, (f"answers {', '.join(answered)}", f"{product.name} is not owned yet")
-            offered.append(cap_id)
-        decisions.append(Decision("capability", cap_id, chosen, len(answered), reasons, "offering" if chosen else ""))
-    return tuple(offered), tuple(roadmap), decisions
+            score = len(answered) + (product.id in adjacent) + (cap_id in tagged)
+            reasons = [f"answers {', '.join(answered)}"]
+            if product.id in adjacent:
+                reasons.append(f"{product.name} extends what the account owns")
+            verdicts[cap_id] = (score, tuple(reasons))
+            candidates.append((-score, order, cap_id))
+    ranked = [cap_id for _, _, cap_id in sorted(candidates)]
+    chosen: list[str] = []
+    for pain in pains:  # first the best answer to each priority's pain, then the strongest of the rest
+        best = next((c for c in ranked if c not in chosen and pain in library.capabilities[c][0].answers), None)
+        if best and len(chosen) < limit:
+            chosen.append(best)
+    chosen.extend(c for c in ranked if c not in chosen)
+    chosen = chosen[:limit]
+    decisions = []
+    for cap_id, (score, reasons) in verdicts.items():
+        if score and cap_id not in chosen:
+            reasons = reasons + (f"ranked below the {limit} offered",)
+        decisions.append(Decision("capability", cap_id, cap_id in chosen, score, reasons, "offering" if cap_id in chosen else ""))
+    offered = tuple(cap_id for cap_id in library.capabilities if cap_id in chosen)  # catalog order reads best
+    return offered, tuple(roadmap), decisions

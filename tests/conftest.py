@@ -1,0 +1,62 @@
+"""Shared fixtures: a private copy of the sample library, and the CLI run in process."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from aspo.cli import main
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@dataclass
+class Run:
+    status: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def workspace(tmp_path, monkeypatch) -> Path:
+    """A copy of templates/ and accounts/ in a temporary folder, which is the working directory."""
+    shutil.copytree(REPO / "templates", tmp_path / "templates")
+    shutil.copytree(REPO / "accounts", tmp_path / "accounts")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    return tmp_path
+
+
+@pytest.fixture
+def aspo(capsys):
+    """Runs the aspo command line in process and returns its exit status and output."""
+
+    def run(*args: str) -> Run:
+        capsys.readouterr()
+        try:
+            main([str(a) for a in args])
+            status = 0
+        except SystemExit as exc:
+            status = exc.code if isinstance(exc.code, int) else 1
+        captured = capsys.readouterr()
+        return Run(status, captured.out, captured.err)
+
+    return run
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    """Replaces one exact piece of a file, failing loudly if it is not there exactly once."""
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times in {path}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def line_of(path: Path, needle: str) -> int:
+    """The 1-based line number of the first line containing needle."""
+    for number, line in enumerate(path.read_text(encoding="utf-8").split("\n"), start=1):
+        if needle in line:
+            return number
+    raise AssertionError(f"{needle!r} not in {path}")
