@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import traceback
 from pathlib import Path
 from typing import Any, Callable
@@ -9,7 +10,7 @@ from typing import Any, Callable
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
-from aspo.errors import AspoError
+from aspo.errors import AspoError, did_you_mean
 
 _TEMPLATE_FILENAME = "<aspo-template>"
 
@@ -45,9 +46,11 @@ class Renderer:
         except jinja2.UndefinedError as exc:
             line = _failing_line(exc)
             raise AspoError.at(path, first_line + line - 1 if line else first_line, field,
-                               f"undefined variable: {exc.message}") from None
+                               f"undefined variable: {_explain_undefined(exc.message or '', context)}") from None
         except jinja2.exceptions.SecurityError as exc:
-            raise AspoError.at(path, first_line, field, f"not allowed in a template: {exc}") from None
+            line = _failing_line(exc)
+            raise AspoError.at(path, first_line + line - 1 if line else first_line, field,
+                               f"not allowed in a template: {exc}") from None
         except TemplateRefusal as exc:
             line = _failing_line(exc)
             raise AspoError.at(path, first_line + line - 1 if line else first_line, field, str(exc)) from None
@@ -55,6 +58,26 @@ class Renderer:
             line = _failing_line(exc)
             raise AspoError.at(path, first_line + line - 1 if line else first_line, field,
                                f"template error: {exc}") from None
+
+
+def _explain_undefined(message: str, context: dict[str, Any]) -> str:
+    """Rewords Jinja's "'dict object' has no attribute 'x'" and suggests the closest name."""
+    match = re.fullmatch(r"'dict object' has no attribute '(.+)'", message) or re.fullmatch(r"'(.+)' is undefined", message)
+    if not match:
+        return message
+    name = match.group(1)
+    known = sorted(_names(context))
+    lead = f"'{name}' is undefined" if message.endswith("is undefined") else f"no field '{name}'"
+    return lead + did_you_mean(name, known)
+
+
+def _names(value: Any, prefix: str = "") -> set[str]:
+    names: set[str] = set()
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            names.add(str(key))
+            names |= _names(inner)
+    return names
 
 
 def _failing_line(exc: BaseException) -> int | None:

@@ -30,12 +30,16 @@ def problems_from(exc: ValidationError, model: type[BaseModel], doc: YamlDocumen
     for error in exc.errors(include_url=False):
         loc = _clean_loc(error["loc"])
         problems.append(Problem(doc.path, doc.line_of(loc), format_loc(loc) or None, _message(error, model, loc)))
-    return sorted(problems, key=lambda p: (p.line or 0, p.field or ""))
+    # Missing fields last: a misspelt key reads best as "unknown field; did you mean" first.
+    return sorted(problems, key=lambda p: (p.message == MISSING, p.line or 0, p.field or ""))
 
 
 def _clean_loc(loc) -> tuple:
     # Unions and validators add non-field steps such as "function-after[...]"; drop them.
     return tuple(part for part in loc if isinstance(part, int) or not ("[" in part or "(" in part))
+
+
+MISSING = "required field is missing"
 
 
 def _message(error: dict, model: type[BaseModel], loc: tuple) -> str:
@@ -46,7 +50,9 @@ def _message(error: dict, model: type[BaseModel], loc: tuple) -> str:
         allowed = f" (allowed: {', '.join(known)})" if known and not did_you_mean(loc[-1], known) else ""
         return f"unknown field{did_you_mean(loc[-1], known)}{allowed}"
     if kind == "missing":
-        return "required field is missing"
+        return MISSING
+    if kind.startswith("date_"):
+        return f"expected a date as YYYY-MM-DD, got {_show(error.get('input'))}"
     message = error["msg"]
     if message.startswith("Value error, "):
         message = message[len("Value error, "):]
