@@ -7,7 +7,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping
 
-from aspo.errors import AspoError, Problem, did_you_mean
+from aspo.errors import AspoError, Problem, did_you_mean, display_path
+from aspo.layouts import read_deck_template, read_document_template
 from aspo.schema import (
     BlockFrontMatter,
     Capability,
@@ -132,7 +133,7 @@ def load_library(root: Path) -> Library:
         outline=outline,
         outline_doc=outline_doc,
     )
-    problems = _reference_problems(library)
+    problems = _reference_problems(library) + _layout_problems(library)
     if problems:
         raise AspoError(problems)
     return library
@@ -232,4 +233,36 @@ def _reference_problems(lib: Library) -> list[Problem]:
             if cap_id in lib.capabilities and lib.capabilities[cap_id][0].maturity == "roadmap":
                 problems.append(Problem(doc.path, doc.line_of(("capabilities", index)), f"capabilities[{index}]",
                                         f"'{cap_id}' is a roadmap capability; no customer runs it yet"))
+    return problems
+
+
+def _layout_problems(lib: Library) -> list[Problem]:
+    """Every slide layout, placeholder and Word style the outline names must exist in the template files."""
+    problems: list[Problem] = []
+    doc = lib.outline_doc
+    deck = read_deck_template(lib.deck_template)
+    names = ", ".join(layout.name for layout in deck.layouts)
+    for index, section in enumerate(lib.outline.sections):
+        if section.deck is None:
+            continue
+        loc = ("sections", index, "deck", "layout")
+        layout = deck.layout(section.deck.layout)
+        if layout is None:
+            message = f"'{section.deck.layout}' is not a slide layout in {display_path(deck.path)}; it has: {names}"
+        elif not layout.has_title:
+            message = f"layout '{layout.name}' in {display_path(deck.path)} has no title placeholder"
+        elif section.kind != "title" and layout.body_placeholders == 0:
+            message = (f"layout '{layout.name}' in {display_path(deck.path)} has no body or content placeholder, "
+                       f"which a {section.kind} slide needs")
+        else:
+            continue
+        problems.append(Problem(doc.path, doc.line_of(loc), format_loc(loc), message))
+    word = read_document_template(lib.document_template)
+    for role, name in lib.outline.document.styles.model_dump().items():
+        kind, available = ("table", word.table_styles) if role == "table" else ("paragraph", word.paragraph_styles)
+        if name not in available:
+            loc = ("document", "styles", role)
+            problems.append(Problem(doc.path, doc.line_of(loc), format_loc(loc),
+                                    f"'{name}' is not a {kind} style in {display_path(word.path)}; "
+                                    f"it has: {', '.join(sorted(available))}"))
     return problems

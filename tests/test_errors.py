@@ -1,0 +1,169 @@
+"""Bad input: one line naming file, line and field; exit 2; earlier good outputs untouched."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from conftest import edit, line_of
+
+ACME = "accounts/acme.yaml"
+PILOT = "templates/blocks/next-steps-pilot.md"
+
+
+def fails(aspo, *args):
+    result = aspo(*args)
+    assert result.status == 2, (result.status, result.err)
+    assert "Traceback" not in result.err
+    return result.err.splitlines()
+
+
+def test_malformed_yaml_names_file_and_line(workspace, aspo):
+    edit(workspace / ACME, "stage: consideration", "stage: [consideration")
+    line = line_of(workspace / ACME, "stage: [consideration")
+    assert fails(aspo, "build", ACME)[0].startswith(f"aspo: error: {ACME}:{line + 2}: invalid YAML: ")
+
+
+def test_an_unknown_field_suggests_the_closest_one(workspace, aspo):
+    edit(workspace / ACME, "\npriorities:", "\nprioritys:")
+    line = line_of(workspace / ACME, "prioritys:")
+    assert fails(aspo, "build", ACME) == [
+        f"aspo: error: {ACME}:{line}: prioritys: unknown field; did you mean 'priorities'?",
+        f"aspo: error: {ACME}:2: priorities: required field is missing",
+    ]
+
+
+def test_an_unknown_nested_field_lists_the_allowed_ones(workspace, aspo):
+    edit(workspace / ACME, "      persona: plant-it\n", "      persona: plant-it\n      role: skeptic\n")
+    line = line_of(workspace / ACME, "role: skeptic")
+    assert fails(aspo, "build", ACME) == [
+        f"aspo: error: {ACME}:{line}: meeting.attendees[2].role: unknown field (allowed: name, title, persona)"
+    ]
+
+
+@pytest.mark.parametrize("old, new, field, message", [
+    ("size: enterprise", "size: huge", "size", "input should be 'smb', 'mid-market' or 'enterprise', got 'huge'"),
+    ("  date: 2027-01-14", "  date: someday", "meeting.date", "expected a date as YYYY-MM-DD, got 'someday'"),
+    ("region: North America - Central", "region: [a, b]", "region", "input should be a valid string, got a list"),
+])
+def test_a_wrong_type_names_the_field_and_what_was_given(workspace, aspo, old, new, field, message):
+    edit(workspace / ACME, old, new)
+    line = line_of(workspace / ACME, new)
+    assert fails(aspo, "build", ACME) == [f"aspo: error: {ACME}:{line}: {field}: {message}"]
+
+
+@pytest.mark.parametrize("old, new, field, message", [
+    ("stage: consideration", "stage: considration", "stage",
+     "unknown stage 'considration'; did you mean 'consideration'?"),
+    ("      persona: plant-it", "      persona: plant-itt", "meeting.attendees[2].persona",
+     "unknown persona 'plant-itt'; did you mean 'plant-it'?"),
+    ("  scenarios: [corrugator-bearing-failures]", "  scenarios: [corrugator-bearings]", "exclude.scenarios[0]",
+     "unknown scenario 'corrugator-bearings'; did you mean 'corrugator-bearing-failures'?"),
+])
+def test_an_unknown_id_names_the_field_and_the_closest_id(workspace, aspo, old, new, field, message):
+    edit(workspace / ACME, old, new)
+    line = line_of(workspace / ACME, new.strip())
+    assert fails(aspo, "build", ACME) == [f"aspo: error: {ACME}:{line}: {field}: {message}"]
+
+
+def test_an_undefined_template_variable_names_the_blocks_line(workspace, aspo):
+    edit(workspace / PILOT, "{{ next_step.owner }}", "{{ next_step.ownr }}")
+    line = line_of(workspace / PILOT, "next_step.ownr")
+    assert fails(aspo, "build", ACME) == [
+        f"aspo: error: {PILOT}:{line}: body: undefined variable: no field 'ownr'; did you mean 'owner'?"
+    ]
+
+
+def test_a_template_syntax_error_names_the_blocks_line(workspace, aspo):
+    edit(workspace / PILOT, "{{ next_step.owner }}", "{{ next_step.owner }")
+    line = line_of(workspace / PILOT, "next_step.owner }")
+    assert fails(aspo, "build", ACME) == [f"aspo: error: {PILOT}:{line}: body: template syntax error: unexpected '}}'"]
+
+
+def test_a_roadmap_capability_cannot_be_stated_in_a_block(workspace, aspo):
+    edit(workspace / PILOT, "{{ next_step.owner }}", "{{ capability('skills-dispatch') }}")
+    line = line_of(workspace / PILOT, "skills-dispatch")
+    assert fails(aspo, "build", ACME) == [
+        f"aspo: error: {PILOT}:{line}: body: capability('skills-dispatch') is roadmap (H1 2028); "
+        "it may only appear in speaker notes, never as available"
+    ]
+
+
+def test_the_sandbox_refuses_python_internals(workspace, aspo):
+    edit(workspace / PILOT, "{{ next_step.owner }}", "{{ ''.__class__.__mro__ }}")
+    line = line_of(workspace / PILOT, "__class__")
+    assert fails(aspo, "build", ACME) == [
+        f"aspo: error: {PILOT}:{line}: body: not allowed in a template: access to attribute '__class__' of 'str' object is unsafe."
+    ]
+
+
+def test_a_missing_slide_layout_lists_the_ones_there_are(workspace, aspo):
+    edit(workspace / "templates/outline.yaml", "layout: Two Content", "layout: Case Study")
+    line = line_of(workspace / "templates/outline.yaml", "Case Study")
+    assert fails(aspo, "build", ACME) == [
+        f"aspo: error: templates/outline.yaml:{line}: sections[4].deck.layout: 'Case Study' is not a slide layout in "
+        "templates/layouts/deck.pptx; it has: Title Slide, Title and Content, Section Header, Two Content, Title Only"
+    ]
+
+
+def test_a_missing_word_style_lists_the_ones_there_are(workspace, aspo):
+    edit(workspace / "templates/outline.yaml", "subheading: Heading 2", "subheading: Heading 9")
+    line = line_of(workspace / "templates/outline.yaml", "Heading 9")
+    err = fails(aspo, "build", ACME)
+    assert err[0].startswith(
+        f"aspo: error: templates/outline.yaml:{line}: document.styles.subheading: 'Heading 9' is not a paragraph style in "
+        "templates/layouts/offering.docx; it has: ")
+    assert "Heading 2" in err[0]
+
+
+def test_a_failed_build_leaves_earlier_outputs_intact(workspace, aspo):
+    assert aspo("build", ACME).status == 0
+    before = {p: p.read_bytes() for p in (workspace / "output").rglob("*") if p.is_file()}
+    edit(workspace / ACME, "name: Acme Packaging", "name: Acme Packaging Co")
+    edit(workspace / PILOT, "{{ next_step.owner }}", "{{ nope }}")
+    fails(aspo, "build", ACME)
+    after = {p: p.read_bytes() for p in (workspace / "output").rglob("*") if p.is_file()}
+    assert before == after
+
+
+def test_one_bad_account_means_nothing_is_written(workspace, aspo):
+    edit(workspace / "accounts/globex.yaml", "stage: decision", "stage: closing")
+    fails(aspo, "build", "accounts/")
+    assert not (workspace / "output").exists()
+
+
+def test_a_missing_account_file_is_one_line(workspace, aspo):
+    assert fails(aspo, "build", "accounts/nope.yaml") == ["aspo: error: accounts/nope.yaml: file not found"]
+
+
+def test_an_unsafe_file_name_is_refused(workspace, aspo):
+    (workspace / "accounts" / "Acme Corp.yaml").write_text((workspace / ACME).read_text())
+    assert fails(aspo, "build", "accounts/Acme Corp.yaml") == [
+        "aspo: error: accounts/Acme Corp.yaml: file name 'Acme Corp.yaml' cannot name outputs; "
+        "use lowercase letters, digits, '-' or '_' (e.g. acme.yaml)"
+    ]
+
+
+def test_the_installed_command_prints_no_traceback_unless_asked(workspace):
+    edit(workspace / ACME, "stage: consideration", "stage: considration")
+    plain = subprocess.run([sys.executable, "-m", "aspo", "build", ACME], capture_output=True, text=True)
+    assert plain.returncode == 2
+    assert plain.stderr == (f"aspo: error: {ACME}:6: stage: unknown stage 'considration'; "
+                            "did you mean 'consideration'?\n")
+    debug = subprocess.run([sys.executable, "-m", "aspo", "--debug", "build", ACME], capture_output=True, text=True)
+    assert debug.returncode != 0 and "Traceback" in debug.stderr
+
+
+def test_an_internal_error_says_it_is_a_bug_and_exits_3(workspace, aspo, monkeypatch):
+    from aspo import build as build_module
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(build_module, "select", broken)
+    result = aspo("build", ACME)
+    assert result.status == 3
+    assert result.err.splitlines()[0] == "aspo: internal error: RuntimeError: boom"
+    assert "this is a bug" in result.err and "Traceback" not in result.err
