@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Any
 
 from aspo.account import Account
@@ -101,7 +102,7 @@ class Composer:
         account_source = Source("account", self.account.slug, "the account's priorities in the rep's words")
         body: list[Element] = [
             Paragraph(f"{data.name}: {lib.industries[data.industry].name}, {SIZE_NAMES[data.size]}, {data.region}.",
-                      account_source),
+                      account_source, in_deck=False),
             BulletList(tuple(Paragraph(p.text, account_source, rep_authored=True) for p in data.priorities), account_source),
         ]
         notes: list[Paragraph] = []
@@ -155,15 +156,13 @@ class Composer:
             who = meta.customer.name if meta.customer.may_name else meta.customer.described_as
             body = (
                 Paragraph(who, source),
-                BulletList((
-                    Paragraph(f"Situation: {meta.situation}", source),
-                    Paragraph(f"Challenge: {meta.challenge}", source),
-                    Paragraph(f"Approach: {meta.approach}", source),
-                ), source),
+                BulletList((Paragraph(f"Situation: {meta.situation}", source),), source, in_deck=False),
+                BulletList((Paragraph(f"Challenge: {meta.challenge}", source),), source),
+                BulletList((Paragraph(f"Approach: {meta.approach}", source),), source, in_deck=False),
                 Table(("Result", "Change", "Over"),
                       tuple((r.metric, r.value, r.period or "") for r in meta.results), source),
             )
-            notes = [Paragraph(f"Why this story: {source.reason}.")]
+            notes = [Paragraph(f"Why this story: {source.reason}."), Paragraph(f"How they did it: {meta.approach}")]
             if not meta.customer.may_name:
                 notes.append(Paragraph("Do not name this customer; say \u201c" + meta.customer.described_as + "\u201d."))
             sections.append(self._placed(outline, key=f"scenario-{scenario_id}", kind="scenarios", title=meta.title,
@@ -181,7 +180,8 @@ class Composer:
                                   Source("account", self.account.slug, "products the account owns")))
         for block_id in self.selection.section_blocks.get("offering", ()):
             _, block_body, block_notes = self._block(lib.blocks[block_id])
-            body.extend(block_body)
+            # Beside the capability table a slide has room for the block's bullets only.
+            body.extend(replace(e, in_deck=False) if isinstance(e, Paragraph) else e for e in block_body)
             notes.extend(block_notes)
             sources.append(Source("block", block_id, self.selection.reason_for("block", block_id)))
         if self.selection.capabilities:
@@ -232,7 +232,7 @@ def _with_agenda(sections: list[Section]) -> tuple[Section, ...]:
     for section in sections:
         if section.kind == "agenda":
             items = BulletList(tuple(Paragraph(h) for h in headings))
-            section = Section(**{**section.__dict__, "body": (items,)})
+            section = replace(section, body=(items,))
         result.append(section)
     return tuple(result)
 

@@ -30,6 +30,7 @@ class Paragraph:
     text: str
     source: Source | None = None
     rep_authored: bool = False
+    in_deck: bool = True  # False: detail for the document only; a slide has no room for it
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ class BulletList:
 
     items: tuple[Paragraph, ...]
     source: Source | None = None
+    in_deck: bool = True
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,7 @@ class Table:
     header: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
     source: Source | None = None
+    in_deck: bool = True
 
 
 Element = Union[Paragraph, BulletList, Table]
@@ -66,6 +69,11 @@ class Section:
     sources: tuple[Source, ...] = ()
     layout: str | None = None  # slide layout name; None keeps it out of the deck
     in_document: bool = True
+
+    @property
+    def deck_body(self) -> tuple[Element, ...]:
+        """The body as the slide shows it: without document-only detail."""
+        return tuple(element for element in self.body if element.in_deck)
 
 
 @dataclass(frozen=True)

@@ -52,6 +52,8 @@ def _section(number: int, section: Section, slide: int | None) -> list[str]:
         if source is not None and source != current:
             lines += [_marker(source), ""]
             current = source
+        if not element.in_deck and section.layout:
+            lines += ["_(document only, not on the slide)_", ""]
         lines += _element(element)
     if section.notes:
         lines += ["", "Speaker notes:", ""]

@@ -100,10 +100,10 @@ def test_the_sandbox_refuses_python_internals(workspace, aspo):
 
 
 def test_a_missing_slide_layout_lists_the_ones_there_are(workspace, aspo):
-    edit(workspace / "templates/outline.yaml", "layout: Two Content", "layout: Case Study")
+    edit(workspace / "templates/outline.yaml", "layout: Title Slide", "layout: Case Study")
     line = line_of(workspace / "templates/outline.yaml", "Case Study")
     assert fails(aspo, "build", ACME) == [
-        f"aspo: error: templates/outline.yaml:{line}: sections[4].deck.layout: 'Case Study' is not a slide layout in "
+        f"aspo: error: templates/outline.yaml:{line}: sections[0].deck.layout: 'Case Study' is not a slide layout in "
         "templates/layouts/deck.pptx; it has: Title Slide, Title and Content, Section Header, Two Content, Title Only"
     ]
 

@@ -1,0 +1,273 @@
+"""The point-offering renderer: aspo.render_docx, on the real templates/layouts/offering.docx."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+from docx.enum.style import WD_STYLE_TYPE
+
+from aspo.document import BulletList, Document, Paragraph, Properties, Section, Table
+from aspo.errors import AspoError, display_path
+from aspo.package import build_timestamp
+from aspo.render_docx import render_docx
+
+ROOT = Path(__file__).resolve().parent.parent
+DECK = ROOT / "templates" / "layouts" / "deck.pptx"
+OFFERING = ROOT / "templates" / "layouts" / "offering.docx"
+CREATED = dt.datetime(2024, 5, 6, 7, 8, 10, tzinfo=dt.timezone.utc)
+ROLE_STYLES = ["Title", "Subtitle", "Heading 1", "Heading 2", "Normal", "List Bullet", "Quote"]
+
+
+def bullets(*items: str) -> BulletList:
+    return BulletList(tuple(Paragraph(item) for item in items))
+
+
+def title_section(**changes) -> Section:
+    values = dict(key="title", kind="title", title="Uptime for Acme Foods",
+                  subtitle="A point offering from Meridian Ops", layout="Title Slide")
+    values.update(changes)
+    return Section(**values)
+
+
+def make_doc(*sections: Section, template: Path = OFFERING, styles: dict | None = None,
+             created: dt.datetime = CREATED) -> Document:
+    props = Properties(
+        title="Acme Foods: fewer unplanned stops",
+        subject="Point offering for Acme Foods",
+        author="Dana Rep",
+        company="Meridian Ops",
+        keywords="uptime; OEE",
+        category="Point offering",
+        created=created,
+    )
+    return Document(
+        slug="acme-foods",
+        account_name="Acme Foods",
+        account_file="accounts/acme-foods.yaml",
+        properties=props,
+        sections=sections or (title_section(),),
+        gaps=(),
+        deck_template=DECK,
+        document_template=template,
+        styles=dict(styles or {}),
+    )
+
+
+def reopen(data: bytes):
+    return docx.Document(io.BytesIO(data))
+
+
+def lines(document) -> list[tuple[str, str]]:
+    return [(p.style.name, p.text) for p in document.paragraphs]
+
+
+def error_line(excinfo) -> str:
+    return str(excinfo.value.problems[0])
+
+
+# --- the template ---------------------------------------------------------------------------
+
+
+def test_the_reference_document_is_slim_and_has_the_role_styles():
+    assert OFFERING.stat().st_size < 30_000
+    template = docx.Document(str(OFFERING))
+    paragraph_styles = {s.name for s in template.styles if s.type == WD_STYLE_TYPE.PARAGRAPH}
+    table_styles = {s.name for s in template.styles if s.type == WD_STYLE_TYPE.TABLE}
+    assert set(ROLE_STYLES) <= paragraph_styles
+    assert "Table Grid" in table_styles
+    assert len(template.styles) < 20
+    assert template.styles.element.find(
+        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}latentStyles") is None
+    assert template.paragraphs == [] and template.tables == []
+    with zipfile.ZipFile(OFFERING) as archive:
+        assert "word/stylesWithEffects.xml" not in archive.namelist()
+        assert "word/numbering.xml" in archive.namelist()  # List Bullet's bullets
+
+
+# --- content --------------------------------------------------------------------------------
+
+
+def test_the_title_section_gives_title_and_subtitle_paragraphs():
+    document = reopen(render_docx(make_doc(title_section())))
+    assert lines(document) == [
+        ("Title", "Uptime for Acme Foods"),
+        ("Subtitle", "A point offering from Meridian Ops"),
+    ]
+
+
+def test_sections_get_headings_and_grouped_sections_share_one_group_heading():
+    doc = make_doc(
+        title_section(),
+        Section(key="priority-1", kind="priority", title="Fewer stops", group="Your priorities",
+                body=(Paragraph("Stops cost 14 hours a week."),)),
+        Section(key="priority-2", kind="priority", title="Faster changeovers",
+                group="Your priorities"),
+        Section(key="why", kind="why", title="Why Meridian Ops"),
+        Section(key="scenario-1", kind="scenario", title="Line 7", group="How it works"),
+    )
+    assert lines(reopen(render_docx(doc)))[2:] == [
+        ("Heading 1", "Your priorities"),
+        ("Heading 2", "Fewer stops"),
+        ("Normal", "Stops cost 14 hours a week."),
+        ("Heading 2", "Faster changeovers"),
+        ("Heading 1", "Why Meridian Ops"),
+        ("Heading 1", "How it works"),
+        ("Heading 2", "Line 7"),
+    ]
+
+
+def test_paragraphs_and_bullets_use_the_body_and_bullet_styles():
+    doc = make_doc(Section(key="p", kind="priority", title="Fewer stops",
+                           body=(Paragraph("Why it matters."), bullets("Alerts", "Reports"))))
+    assert lines(reopen(render_docx(doc))) == [
+        ("Heading 1", "Fewer stops"),
+        ("Normal", "Why it matters."),
+        ("List Bullet", "Alerts"),
+        ("List Bullet", "Reports"),
+    ]
+
+
+def test_a_table_uses_the_table_style_with_a_bold_header_row():
+    doc = make_doc(Section(key="t", kind="priority", title="Numbers", body=(
+        Table(("Metric", "Today", "Target"), (("OEE", "61 %", "75 %"), ("MTTR", "4.2 h"))),)))
+    document = reopen(render_docx(doc))
+    (table,) = document.tables
+    assert table.style.name == "Table Grid"
+    assert [[cell.text for cell in row.cells] for row in table.rows] == [
+        ["Metric", "Today", "Target"], ["OEE", "61 %", "75 %"], ["MTTR", "4.2 h", ""]]
+    assert all(run.bold for cell in table.rows[0].cells for run in cell.paragraphs[0].runs)
+    assert not any(run.bold for cell in table.rows[1].cells for run in cell.paragraphs[0].runs)
+
+
+def test_speaker_notes_and_deck_only_sections_stay_out_of_the_document():
+    doc = make_doc(
+        title_section(notes=(Paragraph("Say this out loud only."),)),
+        Section(key="deck-only", kind="agenda", title="Agenda", layout="Title Only",
+                in_document=False),
+    )
+    data = render_docx(doc)
+    assert [text for _, text in lines(reopen(data))] == [
+        "Uptime for Acme Foods", "A point offering from Meridian Ops"]
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert b"out loud" not in archive.read("word/document.xml")
+
+
+def test_detail_kept_off_the_slides_is_in_the_document():
+    doc = make_doc(Section(key="p", kind="priority", title="Fewer stops", layout="Title Only",
+                           body=(Paragraph("A long explanation.", in_deck=False),)))
+    assert lines(reopen(render_docx(doc))) == [
+        ("Heading 1", "Fewer stops"), ("Normal", "A long explanation.")]
+
+
+def test_role_styles_named_by_the_document_are_used():
+    doc = make_doc(Section(key="p", kind="priority", title="Fewer stops",
+                           body=(Paragraph("Quoted."),)),
+                   styles={"body": "Quote", "heading": "Heading 2"})
+    assert lines(reopen(render_docx(doc))) == [("Heading 2", "Fewer stops"), ("Quote", "Quoted.")]
+
+
+def test_the_templates_own_content_is_replaced_but_its_page_setup_kept(tmp_path):
+    template = docx.Document(str(OFFERING))
+    template.add_paragraph("Marketing's example paragraph")
+    template.add_table(rows=1, cols=1)
+    path = tmp_path / "with-content.docx"
+    template.save(str(path))
+    document = reopen(render_docx(make_doc(title_section(), template=path)))
+    assert [text for _, text in lines(document)] == [
+        "Uptime for Acme Foods", "A point offering from Meridian Ops"]
+    assert document.tables == []
+    section = document.sections[0]
+    assert (section.page_width, section.page_height) == (
+        template.sections[0].page_width, template.sections[0].page_height)
+    assert "Meridian Ops" in section.footer.paragraphs[0].text
+
+
+# --- properties and determinism ------------------------------------------------------------
+
+
+def test_the_document_properties_name_the_rep_and_the_vendor_not_the_library():
+    data = render_docx(make_doc(title_section()))
+    props = reopen(data).core_properties
+    assert props.author == "Dana Rep"
+    assert props.last_modified_by == "Dana Rep"
+    assert props.title == "Acme Foods: fewer unplanned stops"
+    assert props.subject == "Point offering for Acme Foods"
+    assert props.keywords == "uptime; OEE"
+    assert props.category == "Point offering"
+    assert props.comments == ""
+    assert props.revision == 1
+    # python-docx reads them back in UTC
+    assert props.created == props.modified == CREATED
+    assert props.last_printed is None
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        doc_props = {name: archive.read(name).decode() for name in archive.namelist()
+                     if name.startswith("docProps/")}
+    assert set(doc_props) == {"docProps/core.xml", "docProps/app.xml"}
+    assert "<Company>Meridian Ops</Company>" in doc_props["docProps/app.xml"]
+    for text in doc_props.values():
+        for word in ("python-", "Steve Canny", "Microsoft", "Word"):
+            assert word not in text
+
+
+def test_two_renders_are_byte_identical():
+    doc = make_doc(title_section(), Section(
+        key="p", kind="priority", title="Fewer stops", group="Priorities",
+        body=(Paragraph("x"), bullets("y"), Table(("A",), (("1",),)))))
+    assert render_docx(doc) == render_docx(doc)
+
+
+def test_the_build_time_from_source_date_epoch_is_stamped_everywhere(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    data = render_docx(make_doc(title_section(), created=build_timestamp(CREATED)))
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert {info.date_time for info in archive.infolist()} == {(2023, 11, 14, 22, 13, 20)}
+    assert reopen(data).core_properties.created == dt.datetime(
+        2023, 11, 14, 22, 13, 20, tzinfo=dt.timezone.utc)
+
+
+# --- errors --------------------------------------------------------------------------------
+
+
+def test_a_style_missing_from_the_template_is_reported_with_the_ones_it_has():
+    doc = make_doc(title_section(), styles={"bullet": "Bullets"})
+    with pytest.raises(AspoError) as excinfo:
+        render_docx(doc)
+    names = ", ".join(sorted(ROLE_STYLES + ["Footer"]))
+    assert error_line(excinfo) == (
+        f"{display_path(OFFERING)}: styles.bullet: style 'Bullets' is not in this file; "
+        f"it has: {names}")
+
+
+def test_a_missing_table_style_lists_the_table_styles():
+    doc = make_doc(title_section(), styles={"table": "Grid Table 4"})
+    with pytest.raises(AspoError) as excinfo:
+        render_docx(doc)
+    assert error_line(excinfo) == (
+        f"{display_path(OFFERING)}: styles.table: style 'Grid Table 4' is not in this file; "
+        "it has: Normal Table, Table Grid")
+
+
+def test_a_table_role_naming_a_paragraph_style_is_reported_as_such():
+    doc = make_doc(title_section(), styles={"table": "Normal"})
+    with pytest.raises(AspoError) as excinfo:
+        render_docx(doc)
+    assert error_line(excinfo) == (
+        f"{display_path(OFFERING)}: styles.table: style 'Normal' is not a table style in this "
+        "file; it has: Normal Table, Table Grid")
+
+
+def test_a_template_that_is_not_a_docx_is_reported(tmp_path):
+    with pytest.raises(AspoError) as excinfo:
+        render_docx(make_doc(title_section(), template=DECK))
+    assert error_line(excinfo).startswith(
+        f"{display_path(DECK)}: document_template: is not a Word .docx file")
+    missing = tmp_path / "nowhere.docx"
+    with pytest.raises(AspoError) as excinfo:
+        render_docx(make_doc(title_section(), template=missing))
+    assert error_line(excinfo) == (
+        f"{display_path(missing)}: document_template: the template file does not exist")

@@ -1,0 +1,353 @@
+"""The deck renderer: aspo.render_pptx, on the real templates/layouts/deck.pptx."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+from pptx import Presentation
+from pptx.enum.shapes import PP_PLACEHOLDER
+
+from aspo import render_pptx as renderer
+from aspo.document import BulletList, Document, Paragraph, Properties, Section, Source, Table
+from aspo.errors import AspoError, display_path
+from aspo.package import build_timestamp
+from aspo.render_pptx import render_pptx
+
+ROOT = Path(__file__).resolve().parent.parent
+DECK = ROOT / "templates" / "layouts" / "deck.pptx"
+OFFERING = ROOT / "templates" / "layouts" / "offering.docx"
+CREATED = dt.datetime(2024, 5, 6, 7, 8, 10, tzinfo=dt.timezone.utc)
+LAYOUTS = "Title Slide, Title and Content, Section Header, Two Content, Title Only"
+
+
+def bullets(*items: str) -> BulletList:
+    return BulletList(tuple(Paragraph(item) for item in items))
+
+
+def title_section(**changes) -> Section:
+    values = dict(key="title", kind="title", title="Uptime for Acme Foods",
+                  subtitle="A point offering from Meridian Ops", layout="Title Slide")
+    values.update(changes)
+    return Section(**values)
+
+
+def make_doc(*sections: Section, template: Path = DECK, created: dt.datetime = CREATED) -> Document:
+    props = Properties(
+        title="Acme Foods: fewer unplanned stops",
+        subject="Point offering for Acme Foods",
+        author="Dana Rep",
+        company="Meridian Ops",
+        keywords="uptime; OEE",
+        category="Point offering",
+        created=created,
+    )
+    return Document(
+        slug="acme-foods",
+        account_name="Acme Foods",
+        account_file="accounts/acme-foods.yaml",
+        properties=props,
+        sections=sections or (title_section(),),
+        gaps=(),
+        deck_template=template,
+        document_template=OFFERING,
+    )
+
+
+def reopen(data: bytes):
+    return Presentation(io.BytesIO(data))
+
+
+def placeholders(slide) -> dict[int, object]:
+    return {ph.placeholder_format.idx: ph for ph in slide.placeholders}
+
+
+def paragraphs(shape) -> list[tuple[str, int]]:
+    return [(p.text, p.level) for p in shape.text_frame.paragraphs]
+
+
+def error_line(excinfo) -> str:
+    return str(excinfo.value.problems[0])
+
+
+# --- the template ---------------------------------------------------------------------------
+
+
+def test_the_deck_template_is_16_9_with_the_named_layouts_and_no_slides():
+    prs = Presentation(str(DECK))
+    assert (prs.slide_width, prs.slide_height) == (12192000, 6858000)
+    assert ", ".join(layout.name for layout in prs.slide_layouts) == LAYOUTS
+    assert len(prs.slides) == 0
+    idx = {layout.name: sorted(ph.placeholder_format.idx for ph in layout.placeholders
+                               if ph.placeholder_format.idx < 10)
+           for layout in prs.slide_layouts}
+    assert idx == {
+        "Title Slide": [0, 1],
+        "Title and Content": [0, 1],
+        "Section Header": [0, 1],
+        "Two Content": [0, 1, 2],
+        "Title Only": [0],
+    }
+    for layout in prs.slide_layouts:  # every placeholder lies on the slide
+        for ph in layout.placeholders:
+            assert 0 <= ph.left and ph.left + ph.width <= prs.slide_width
+            assert 0 <= ph.top and ph.top + ph.height <= prs.slide_height
+
+
+# --- slides and their text -----------------------------------------------------------------
+
+
+def test_it_makes_one_slide_per_deck_section_in_order():
+    doc = make_doc(
+        title_section(),
+        Section(key="doc-only", kind="intro", title="Only in the document", layout=None),
+        Section(key="why", kind="section", title="Why now", layout="Section Header"),
+        Section(key="close", kind="close", title="Next steps", layout="Title Only"),
+    )
+    prs = reopen(render_pptx(doc))
+    assert [slide.shapes.title.text for slide in prs.slides] == [
+        "Uptime for Acme Foods", "Why now", "Next steps"]
+    assert [slide.slide_layout.name for slide in prs.slides] == [
+        "Title Slide", "Section Header", "Title Only"]
+
+
+def test_it_puts_the_title_and_subtitle_on_the_title_slide():
+    slide = reopen(render_pptx(make_doc(title_section()))).slides[0]
+    shapes = placeholders(slide)
+    assert shapes[0].text_frame.text == "Uptime for Acme Foods"
+    assert shapes[1].placeholder_format.type == PP_PLACEHOLDER.SUBTITLE
+    assert shapes[1].text_frame.text == "A point offering from Meridian Ops"
+
+
+def test_it_fills_the_body_placeholder_with_paragraphs_and_indented_bullets():
+    section = Section(
+        key="priority-1", kind="priority", title="Fewer unplanned stops",
+        body=(Paragraph("Acme loses 14 hours a week to stops."),
+              bullets("Predictive alerts", "Shift handover reports")),
+        layout="Title and Content",
+        sources=(Source("block", "uptime"),),
+    )
+    slide = reopen(render_pptx(make_doc(section))).slides[0]
+    assert paragraphs(placeholders(slide)[1]) == [
+        ("Acme loses 14 hours a week to stops.", 0),
+        ("Predictive alerts", 1),
+        ("Shift handover reports", 1),
+    ]
+
+
+def test_bullets_without_paragraphs_stay_at_the_first_level():
+    section = Section(key="p", kind="priority", title="Fewer stops",
+                      body=(bullets("One", "Two"),), layout="Title and Content")
+    slide = reopen(render_pptx(make_doc(section))).slides[0]
+    assert paragraphs(placeholders(slide)[1]) == [("One", 0), ("Two", 0)]
+
+
+def test_document_only_detail_stays_off_the_slide():
+    section = Section(
+        key="p", kind="priority", title="Fewer stops", layout="Title and Content",
+        body=(Paragraph("Headline."), Paragraph("A long explanation.", in_deck=False),
+              BulletList((Paragraph("Detail"),), in_deck=False),
+              Table(("A",), (("1",),), in_deck=False)),
+    )
+    slide = reopen(render_pptx(make_doc(section))).slides[0]
+    assert paragraphs(placeholders(slide)[1]) == [("Headline.", 0)]
+    assert not any(shape.has_table for shape in slide.shapes)
+
+
+def test_it_uses_the_layouts_own_text_styles():
+    section = Section(key="p", kind="priority", title="Fewer stops",
+                      body=(Paragraph("Plain"), bullets("Item")), layout="Title and Content")
+    data = render_pptx(make_doc(section))
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        slide_xml = archive.read("ppt/slides/slide1.xml").decode()
+    assert "<a:latin" not in slide_xml and " sz=" not in slide_xml and "solidFill" not in slide_xml
+
+
+def test_a_table_takes_the_next_body_placeholder_after_the_text():
+    section = Section(
+        key="numbers", kind="priority", title="Where the hours go",
+        body=(bullets("Most stops are on fillers"),
+              Table(("Metric", "Today", "Target"), (("OEE", "61 %", "75 %"), ("MTTR", "4.2 h", "2 h")))),
+        layout="Two Content",
+    )
+    prs = reopen(render_pptx(make_doc(section)))
+    slide = prs.slides[0]
+    assert sorted(placeholders(slide)) == [0, 1]
+    assert paragraphs(placeholders(slide)[1]) == [("Most stops are on fillers", 0)]
+    tables = [shape for shape in slide.shapes if shape.has_table]
+    assert len(tables) == 1
+    table = tables[0].table
+    assert [[cell.text for cell in row.cells] for row in table.rows] == [
+        ["Metric", "Today", "Target"], ["OEE", "61 %", "75 %"], ["MTTR", "4.2 h", "2 h"]]
+    right = [ph for ph in prs.slide_layouts.get_by_name("Two Content").placeholders
+             if ph.placeholder_format.idx == 2][0]
+    assert (tables[0].left, tables[0].top, tables[0].width) == (right.left, right.top, right.width)
+    assert tables[0].height <= right.height
+
+
+def test_a_table_alone_takes_the_first_body_placeholder():
+    section = Section(key="t", kind="priority", title="Numbers",
+                      body=(Table(("A", "B"), (("1", "2"),)),), layout="Title and Content")
+    slide = reopen(render_pptx(make_doc(section))).slides[0]
+    assert sorted(placeholders(slide)) == [0]
+    (table,) = [shape.table for shape in slide.shapes if shape.has_table]
+    assert table.cell(1, 1).text == "2"
+
+
+def test_a_table_with_no_placeholder_left_becomes_bullet_lines():
+    section = Section(
+        key="t", kind="priority", title="Numbers",
+        body=(Paragraph("Where we stand:"), Table(("Metric", "Today"), (("OEE", "61 %"),))),
+        layout="Title and Content",
+    )
+    slide = reopen(render_pptx(make_doc(section))).slides[0]
+    assert not any(shape.has_table for shape in slide.shapes)
+    assert paragraphs(placeholders(slide)[1]) == [
+        ("Where we stand:", 0), ("Metric \u2014 Today", 1), ("OEE \u2014 61 %", 1)]
+
+
+def test_short_rows_are_padded_in_a_table():
+    section = Section(key="t", kind="priority", title="Numbers",
+                      body=(Table(("A", "B", "C"), (("1",),)),), layout="Title and Content")
+    slide = reopen(render_pptx(make_doc(section))).slides[0]
+    (table,) = [shape.table for shape in slide.shapes if shape.has_table]
+    assert [cell.text for cell in table.rows[1].cells] == ["1", "", ""]
+
+
+def test_it_leaves_no_empty_placeholders_behind():
+    doc = make_doc(
+        title_section(subtitle=""),
+        Section(key="two", kind="priority", title="Only one column",
+                body=(bullets("Left"),), layout="Two Content"),
+        Section(key="bare", kind="priority", title="Nothing else", layout="Title and Content"),
+    )
+    prs = reopen(render_pptx(doc))
+    assert [sorted(placeholders(slide)) for slide in prs.slides] == [[0], [0, 1], [0]]
+    for slide in prs.slides:
+        for ph in slide.placeholders:
+            assert ph.text_frame.text.strip()
+
+
+def test_speaker_notes_go_into_the_notes_slide_one_paragraph_per_line():
+    doc = make_doc(
+        title_section(notes=(Paragraph("Open with the line-7 story."),
+                             Paragraph("Ask who owns maintenance."))),
+        Section(key="quiet", kind="priority", title="No notes here", layout="Title Only"),
+        Section(key="more", kind="priority", title="Notes again", layout="Title Only",
+                notes=(Paragraph("Close on the pilot."),)),
+    )
+    slides = reopen(render_pptx(doc)).slides
+    assert [p.text for p in slides[0].notes_slide.notes_text_frame.paragraphs] == [
+        "Open with the line-7 story.", "Ask who owns maintenance."]
+    assert not slides[1].has_notes_slide
+    assert slides[2].notes_slide.notes_text_frame.text == "Close on the pilot."
+
+
+def test_the_quick_slide_copies_write_what_python_pptx_writes(monkeypatch):
+    section = Section(key="p", kind="priority", title="Same", layout="Title and Content",
+                      body=(Paragraph("Text"), bullets("a", "b")), notes=(Paragraph("n"),))
+    doc = make_doc(title_section(notes=(Paragraph("hello"),)), section, section, section)
+    quick = render_pptx(doc)
+    monkeypatch.setattr(renderer._SlideMaker, "fast", False)
+    assert render_pptx(doc) == quick
+
+
+def test_sample_slides_in_a_template_are_left_out(tmp_path):
+    prs = Presentation(str(DECK))
+    sample = prs.slides.add_slide(prs.slide_layouts[1])
+    sample.shapes.title.text = "Marketing's example slide"
+    sample.notes_slide.notes_text_frame.text = "example notes"
+    template = tmp_path / "with-sample.pptx"
+    prs.save(str(template))
+    result = reopen(render_pptx(make_doc(title_section(), template=template)))
+    assert [slide.shapes.title.text for slide in result.slides] == ["Uptime for Acme Foods"]
+
+
+# --- properties and determinism ------------------------------------------------------------
+
+
+def test_the_document_properties_name_the_rep_and_the_vendor_not_the_library():
+    data = render_pptx(make_doc(title_section()))
+    props = reopen(data).core_properties
+    assert props.author == "Dana Rep"
+    assert props.last_modified_by == "Dana Rep"
+    assert props.title == "Acme Foods: fewer unplanned stops"
+    assert props.subject == "Point offering for Acme Foods"
+    assert props.keywords == "uptime; OEE"
+    assert props.category == "Point offering"
+    assert props.comments == ""
+    assert props.revision == 1
+    assert props.created == props.modified == CREATED.replace(tzinfo=None)
+    assert props.last_printed is None
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        doc_props = {name: archive.read(name).decode() for name in archive.namelist()
+                     if name.startswith("docProps/")}
+    assert set(doc_props) == {"docProps/core.xml", "docProps/app.xml"}  # no stale thumbnail
+    assert "<Company>Meridian Ops</Company>" in doc_props["docProps/app.xml"]
+    for text in doc_props.values():
+        for word in ("python-", "Steve Canny", "Microsoft", "PowerPoint"):
+            assert word not in text
+
+
+def test_two_renders_are_byte_identical():
+    doc = make_doc(
+        title_section(notes=(Paragraph("hello"),)),
+        Section(key="t", kind="priority", title="Numbers", layout="Two Content",
+                body=(bullets("x"), Table(("A",), (("1",),))), notes=(Paragraph("n"),)),
+    )
+    assert render_pptx(doc) == render_pptx(doc)
+
+
+def test_the_build_time_from_source_date_epoch_is_stamped_everywhere(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    created = build_timestamp(CREATED)
+    data = render_pptx(make_doc(title_section(), created=created))
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert {info.date_time for info in archive.infolist()} == {(2023, 11, 14, 22, 13, 20)}
+    assert reopen(data).core_properties.created == dt.datetime(2023, 11, 14, 22, 13, 20)
+
+
+# --- errors --------------------------------------------------------------------------------
+
+
+def test_a_layout_missing_from_the_template_is_reported_with_the_ones_it_has():
+    doc = make_doc(Section(key="agenda", kind="agenda", title="Agenda", layout="Agenda"))
+    with pytest.raises(AspoError) as excinfo:
+        render_pptx(doc)
+    assert error_line(excinfo) == (
+        f"{display_path(DECK)}: layout: 'Agenda' is not a slide layout in this file; "
+        f"it has: {LAYOUTS}")
+
+
+def test_a_layout_without_a_body_placeholder_is_reported_for_a_section_with_text():
+    doc = make_doc(Section(key="close", kind="close", title="Next steps", layout="Title Only",
+                           body=(Paragraph("Book the pilot."),)))
+    with pytest.raises(AspoError) as excinfo:
+        render_pptx(doc)
+    assert error_line(excinfo) == (
+        f"{display_path(DECK)}: layout: layout 'Title Only' has no body or content placeholder, "
+        "which section 'close' needs for its text")
+
+
+def test_a_missing_template_is_reported(tmp_path):
+    missing = tmp_path / "nowhere.pptx"
+    with pytest.raises(AspoError) as excinfo:
+        render_pptx(make_doc(title_section(), template=missing))
+    assert error_line(excinfo) == (
+        f"{display_path(missing)}: deck_template: the template file does not exist")
+
+
+@pytest.mark.parametrize("content", [None, b"not a zip at all"])
+def test_a_template_that_is_not_a_pptx_is_reported(tmp_path, content):
+    if content is None:
+        template = OFFERING  # a real Office file of the wrong kind
+    else:
+        template = tmp_path / "broken.pptx"
+        template.write_bytes(content)
+    with pytest.raises(AspoError) as excinfo:
+        render_pptx(make_doc(title_section(), template=template))
+    assert error_line(excinfo).startswith(
+        f"{display_path(template)}: deck_template: is not a PowerPoint .pptx file")
