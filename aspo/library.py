@@ -253,7 +253,7 @@ def _layout_problems(lib: Library) -> list[Problem]:
             message = f"layout '{layout.name}' in {display_path(deck.path)} has no title placeholder"
         elif section.kind != "title" and layout.body_placeholders == 0:
             message = (f"layout '{layout.name}' in {display_path(deck.path)} has no body or content placeholder, "
-                       f"which a {section.kind} slide needs")
+                       f"which the {section.kind} section needs")
         else:
             continue
         problems.append(Problem(doc.path, doc.line_of(loc), format_loc(loc), message))

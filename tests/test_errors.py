@@ -167,3 +167,20 @@ def test_an_internal_error_says_it_is_a_bug_and_exits_3(workspace, aspo, monkeyp
     assert result.status == 3
     assert result.err.splitlines()[0] == "aspo: internal error: RuntimeError: boom"
     assert "this is a bug" in result.err and "Traceback" not in result.err
+
+
+def test_a_layout_without_a_body_placeholder_is_named(workspace, aspo):
+    edit(workspace / "templates/outline.yaml", "title: Agenda\n    deck: {layout: Title and Content}",
+         "title: Agenda\n    deck: {layout: Title Only}")
+    line = line_of(workspace / "templates/outline.yaml", "layout: Title Only")
+    assert fails(aspo, "build", ACME) == [
+        f"aspo: error: templates/outline.yaml:{line}: sections[1].deck.layout: layout 'Title Only' in "
+        "templates/layouts/deck.pptx has no body or content placeholder, which the agenda section needs"
+    ]
+
+
+def test_a_layout_file_that_is_not_a_pptx_is_named(workspace, aspo):
+    (workspace / "templates/layouts/deck.pptx").write_bytes(b"version https://git-lfs.github.com/spec/v1\n")
+    assert fails(aspo, "build", ACME) == [
+        "aspo: error: templates/layouts/deck.pptx: not a PowerPoint file (it is not a zip package); save it again from PowerPoint"
+    ]
