@@ -32,7 +32,9 @@ def output_names(slug: str) -> dict[str, str]:
 
 def render_account(account_path: Path, library: Library, renderer: Renderer | None = None) -> Rendered:
     """Everything for one account, in memory."""
-    from aspo.render_docx import render_docx  # the Office libraries load only when rendering
+    from aspo.render_docx import (
+        render_docx,  # the Office libraries load only when rendering
+    )
     from aspo.render_pptx import render_pptx
 
     account = load_account(account_path, library)

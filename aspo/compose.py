@@ -7,7 +7,17 @@ from dataclasses import replace
 from typing import Any
 
 from aspo.account import Account
-from aspo.document import BulletList, Document, Element, Gap, Paragraph, Properties, Section, Source, Table
+from aspo.document import (
+    BulletList,
+    Document,
+    Element,
+    Gap,
+    Paragraph,
+    Properties,
+    Section,
+    Source,
+    Table,
+)
 from aspo.library import Block, Library
 from aspo.package import build_timestamp
 from aspo.schema import OutlineSection
@@ -195,7 +205,6 @@ class Composer:
                              body=tuple(body), notes=tuple(notes), sources=tuple(sources))]
 
     def _next_steps(self, index, outline):
-        data = self.account.data
         body: list[Element] = []
         notes: list[Paragraph] = []
         sources: list[Source] = []

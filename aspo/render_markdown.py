@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from aspo.document import BulletList, Document, Element, Paragraph, Section, Source, Table
+from aspo.document import (
+    BulletList,
+    Document,
+    Element,
+    Paragraph,
+    Section,
+    Source,
+)
 
 REP_MARK = "[rep] "
 LEGEND = (

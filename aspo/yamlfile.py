@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from aspo.errors import AspoError, Problem
+from aspo.errors import AspoError
 
 try:  # libyaml is ~15x faster than the pure-Python parser
     from yaml import CSafeLoader as _FastLoader

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import pytest
+from conftest import REPO, edit
 from docx import Document as WordDocument
 from pptx import Presentation
-
-from conftest import REPO, edit
 
 SAMPLES = ["acme", "globex", "northwind-health"]
 NAMES = {"acme": "Acme Packaging", "globex": "Globex Foods", "northwind-health": "Northwind Health"}

@@ -6,7 +6,6 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import edit, line_of
 
 ACME = "accounts/acme.yaml"

@@ -8,7 +8,6 @@ and review and commit the diff of output/*/*-draft.md like any other change.
 from __future__ import annotations
 
 import pytest
-
 from conftest import REPO
 
 

@@ -5,57 +5,18 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
-from pathlib import Path
 
 import docx
 import pytest
+from documents import CREATED, DECK, OFFERING, bullets, make_doc, title_section
 from docx.enum.style import WD_STYLE_TYPE
 
-from aspo.document import BulletList, Document, Paragraph, Properties, Section, Table
+from aspo.document import Paragraph, Section, Table
 from aspo.errors import AspoError, display_path
 from aspo.package import build_timestamp
 from aspo.render_docx import render_docx
 
-ROOT = Path(__file__).resolve().parent.parent
-DECK = ROOT / "templates" / "layouts" / "deck.pptx"
-OFFERING = ROOT / "templates" / "layouts" / "offering.docx"
-CREATED = dt.datetime(2024, 5, 6, 7, 8, 10, tzinfo=dt.timezone.utc)
 ROLE_STYLES = ["Title", "Subtitle", "Heading 1", "Heading 2", "Normal", "List Bullet", "Quote"]
-
-
-def bullets(*items: str) -> BulletList:
-    return BulletList(tuple(Paragraph(item) for item in items))
-
-
-def title_section(**changes) -> Section:
-    values = dict(key="title", kind="title", title="Uptime for Acme Foods",
-                  subtitle="A point offering from Meridian Ops", layout="Title Slide")
-    values.update(changes)
-    return Section(**values)
-
-
-def make_doc(*sections: Section, template: Path = OFFERING, styles: dict | None = None,
-             created: dt.datetime = CREATED) -> Document:
-    props = Properties(
-        title="Acme Foods: fewer unplanned stops",
-        subject="Point offering for Acme Foods",
-        author="Dana Rep",
-        company="Meridian Ops",
-        keywords="uptime; OEE",
-        category="Point offering",
-        created=created,
-    )
-    return Document(
-        slug="acme-foods",
-        account_name="Acme Foods",
-        account_file="accounts/acme-foods.yaml",
-        properties=props,
-        sections=sections or (title_section(),),
-        gaps=(),
-        deck_template=DECK,
-        document_template=template,
-        styles=dict(styles or {}),
-    )
 
 
 def reopen(data: bytes):
@@ -177,7 +138,7 @@ def test_the_templates_own_content_is_replaced_but_its_page_setup_kept(tmp_path)
     template.add_table(rows=1, cols=1)
     path = tmp_path / "with-content.docx"
     template.save(str(path))
-    document = reopen(render_docx(make_doc(title_section(), template=path)))
+    document = reopen(render_docx(make_doc(title_section(), document=path)))
     assert [text for _, text in lines(document)] == [
         "Uptime for Acme Foods", "A point offering from Meridian Ops"]
     assert document.tables == []
@@ -263,11 +224,11 @@ def test_a_table_role_naming_a_paragraph_style_is_reported_as_such():
 
 def test_a_template_that_is_not_a_docx_is_reported(tmp_path):
     with pytest.raises(AspoError) as excinfo:
-        render_docx(make_doc(title_section(), template=DECK))
+        render_docx(make_doc(title_section(), document=DECK))
     assert error_line(excinfo).startswith(
         f"{display_path(DECK)}: document_template: is not a Word .docx file")
     missing = tmp_path / "nowhere.docx"
     with pytest.raises(AspoError) as excinfo:
-        render_docx(make_doc(title_section(), template=missing))
+        render_docx(make_doc(title_section(), document=missing))
     assert error_line(excinfo) == (
         f"{display_path(missing)}: document_template: the template file does not exist")

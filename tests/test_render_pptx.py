@@ -5,56 +5,25 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
-from pathlib import Path
 
 import pytest
+from documents import CREATED, DECK, OFFERING, bullets, make_doc, title_section
 from pptx import Presentation
 from pptx.enum.shapes import PP_PLACEHOLDER
 
 from aspo import render_pptx as renderer
-from aspo.document import BulletList, Document, Paragraph, Properties, Section, Source, Table
+from aspo.document import (
+    BulletList,
+    Paragraph,
+    Section,
+    Source,
+    Table,
+)
 from aspo.errors import AspoError, display_path
 from aspo.package import build_timestamp
 from aspo.render_pptx import render_pptx
 
-ROOT = Path(__file__).resolve().parent.parent
-DECK = ROOT / "templates" / "layouts" / "deck.pptx"
-OFFERING = ROOT / "templates" / "layouts" / "offering.docx"
-CREATED = dt.datetime(2024, 5, 6, 7, 8, 10, tzinfo=dt.timezone.utc)
 LAYOUTS = "Title Slide, Title and Content, Section Header, Two Content, Title Only"
-
-
-def bullets(*items: str) -> BulletList:
-    return BulletList(tuple(Paragraph(item) for item in items))
-
-
-def title_section(**changes) -> Section:
-    values = dict(key="title", kind="title", title="Uptime for Acme Foods",
-                  subtitle="A point offering from Meridian Ops", layout="Title Slide")
-    values.update(changes)
-    return Section(**values)
-
-
-def make_doc(*sections: Section, template: Path = DECK, created: dt.datetime = CREATED) -> Document:
-    props = Properties(
-        title="Acme Foods: fewer unplanned stops",
-        subject="Point offering for Acme Foods",
-        author="Dana Rep",
-        company="Meridian Ops",
-        keywords="uptime; OEE",
-        category="Point offering",
-        created=created,
-    )
-    return Document(
-        slug="acme-foods",
-        account_name="Acme Foods",
-        account_file="accounts/acme-foods.yaml",
-        properties=props,
-        sections=sections or (title_section(),),
-        gaps=(),
-        deck_template=template,
-        document_template=OFFERING,
-    )
 
 
 def reopen(data: bytes):
@@ -262,7 +231,7 @@ def test_sample_slides_in_a_template_are_left_out(tmp_path):
     sample.notes_slide.notes_text_frame.text = "example notes"
     template = tmp_path / "with-sample.pptx"
     prs.save(str(template))
-    result = reopen(render_pptx(make_doc(title_section(), template=template)))
+    result = reopen(render_pptx(make_doc(title_section(), deck=template)))
     assert [slide.shapes.title.text for slide in result.slides] == ["Uptime for Acme Foods"]
 
 
@@ -335,7 +304,7 @@ def test_a_layout_without_a_body_placeholder_is_reported_for_a_section_with_text
 def test_a_missing_template_is_reported(tmp_path):
     missing = tmp_path / "nowhere.pptx"
     with pytest.raises(AspoError) as excinfo:
-        render_pptx(make_doc(title_section(), template=missing))
+        render_pptx(make_doc(title_section(), deck=missing))
     assert error_line(excinfo) == (
         f"{display_path(missing)}: deck_template: the template file does not exist")
 
@@ -348,6 +317,6 @@ def test_a_template_that_is_not_a_pptx_is_reported(tmp_path, content):
         template = tmp_path / "broken.pptx"
         template.write_bytes(content)
     with pytest.raises(AspoError) as excinfo:
-        render_pptx(make_doc(title_section(), template=template))
+        render_pptx(make_doc(title_section(), deck=template))
     assert error_line(excinfo).startswith(
         f"{display_path(template)}: deck_template: is not a PowerPoint .pptx file")

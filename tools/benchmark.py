@@ -7,7 +7,6 @@ Reports medians (the machines are noisy) for the whole process and for one accou
 from __future__ import annotations
 
 import argparse
-import io
 import statistics
 import subprocess
 import sys

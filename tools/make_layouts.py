@@ -21,7 +21,7 @@ from lxml import etree
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from aspo.package import normalize_zip  # noqa: E402
+from aspo.package import app_properties_xml, normalize_zip  # noqa: E402
 
 VENDOR = "Meridian Ops"
 STAMP = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
@@ -68,18 +68,6 @@ def p_(tag: str) -> str:
 
 def w(tag: str) -> str:
     return f"{{{W}}}{tag}"
-
-
-def app_xml(company: str) -> bytes:
-    """Extended properties that name the vendor and no library or application."""
-    from xml.sax.saxutils import escape
-
-    return (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"'
-        ' xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
-        f"<Company>{escape(company)}</Company></Properties>"
-    ).encode("utf-8")
 
 
 def restyle_theme(blob: bytes) -> bytes:
@@ -337,8 +325,8 @@ def style_layouts(prs) -> None:
 
 def build_deck() -> bytes:
     from pptx import Presentation
-    from pptx.opc.constants import RELATIONSHIP_TYPE as RT
     from pptx.opc.constants import CONTENT_TYPE as CT
+    from pptx.opc.constants import RELATIONSHIP_TYPE as RT
     from pptx.opc.package import Part
     from pptx.opc.packuri import PackURI
 
@@ -396,7 +384,7 @@ def build_deck() -> bytes:
 
 
 def set_app(package, reltype, make_part) -> None:
-    blob = app_xml(VENDOR)
+    blob = app_properties_xml(VENDOR)
     for rel in package_rels(package).values():
         if rel.reltype == reltype and not rel.is_external:
             rel.target_part._blob = blob
