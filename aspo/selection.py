@@ -216,7 +216,8 @@ def _answer(match: PriorityMatch, library: Library, judged, used: set[str], acco
     if not candidates:
         return None, f"no approved block answers {', '.join(match.pains)} for this account"
     _, block_id, overlap = min(candidates)
-    return block_id, f"answers {', '.join(overlap)} (priority {match.index})"
+    pinned = "pinned by the account file; " if block_id in account.data.pin.blocks else ""
+    return block_id, f"{pinned}answers {', '.join(overlap)} (priority {match.index})"
 
 
 def _outranked(block: Block, matches, section_blocks) -> str:

@@ -169,3 +169,27 @@ def test_document_properties_name_the_rep_and_vendor_and_honour_source_date_epoc
             meta = b"".join(package.read(n) for n in package.namelist() if n.startswith("docProps/"))
             assert b"python-" not in meta and b"Meridian Ops" in meta
             assert {info.date_time for info in package.infolist()} == {(2026, 1, 1, 0, 0, 0)}
+
+
+def test_pins_and_excludes_in_the_account_file_win(built):
+    acme = (built / "acme" / "acme-draft.md").read_text()
+    assert "corrugator-bearing-failures" not in acme  # excluded, though it fits Acme best
+    globex = (built / "globex" / "globex-draft.md").read_text()
+    assert "- `[block:priority-food-audit-ready]`: pinned by the account file; answers compliance-audits (priority 3)" in globex
+
+
+def test_selection_is_deterministic_and_explains_every_candidate(workspace):
+    from aspo.account import load_account
+    from aspo.library import load_library
+    from aspo.selection import select
+
+    library = load_library(workspace / "templates")
+    account = load_account(workspace / "accounts" / "acme.yaml", library)
+    first, second = select(account, library), select(account, library)
+    assert first == second
+    decided = {(d.kind, d.id) for d in first.decisions}
+    assert {("block", b) for b in library.blocks} <= decided
+    assert {("scenario", s) for s in library.scenarios} <= decided
+    assert all(d.reasons for d in first.decisions)
+    excluded = next(d for d in first.decisions if d.id == "corrugator-bearing-failures")
+    assert not excluded.chosen and excluded.reasons == ("excluded by the account file",)
