@@ -25,6 +25,16 @@ MAX_OFFERED = 4
 
 
 @dataclass(frozen=True)
+class Verdict:
+    """How one candidate fares against the account: every rule it met and every rule it failed."""
+
+    eligible: bool
+    score: int
+    matched: tuple[str, ...]
+    failed: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Decision:
     """Whether one block, scenario or capability was used for this account, and why."""
 
@@ -32,8 +42,10 @@ class Decision:
     id: str
     chosen: bool
     score: int
-    reasons: tuple[str, ...]
+    matched: tuple[str, ...]  # rules it met
+    failed: tuple[str, ...] = ()  # rules it failed
     where: str = ""  # the section (or priority) it was used for
+    note: str = ""  # why an eligible candidate was still not used
 
 
 @dataclass(frozen=True)
@@ -66,7 +78,7 @@ class Selection:
     def reason_for(self, kind: str, item_id: str) -> str:
         for decision in self.decisions:
             if decision.kind == kind and decision.id == item_id:
-                return "; ".join(decision.reasons)
+                return "; ".join(decision.matched)
         return ""
 
 
@@ -94,18 +106,18 @@ def select(account: Account, library: Library, scenario_count: int = 2) -> Selec
     section_blocks["priorities"] = pinned_extra
     for section in ("situation", "offering", "next-steps"):
         ranked = sorted(
-            (b for b, (ok, score, _) in judged.items() if ok and library.blocks[b].meta.section == section),
-            key=lambda b: (-judged[b][1], b),
+            (b for b, v in judged.items() if v.eligible and library.blocks[b].meta.section == section),
+            key=lambda b: (-judged[b].score, b),
         )
         section_blocks[section] = tuple(ranked[:1])
         used.update(ranked[:1])
 
-    for block_id, (ok, score, reasons) in judged.items():
+    for block_id, verdict in judged.items():
         where = next((f"priority {m.index}" for m in matches if m.block == block_id), library.blocks[block_id].meta.section)
         chosen = block_id in used
-        if ok and not chosen:
-            reasons = reasons + (_outranked(library.blocks[block_id], matches, section_blocks),)
-        decisions.append(Decision("block", block_id, chosen, score, reasons, where if chosen else ""))
+        note = _outranked(library.blocks[block_id], section_blocks) if verdict.eligible and not chosen else ""
+        decisions.append(Decision("block", block_id, chosen, verdict.score, verdict.matched, verdict.failed,
+                                  where if chosen else "", note))
 
     scenario_ids, scenario_decisions = _choose_scenarios(account, library, account_pains, scenario_count)
     capability_ids, roadmap_ids, capability_decisions = _choose_capabilities(account, library, account_pains)
@@ -146,57 +158,63 @@ def _has_phrase(text: str, phrase: str) -> bool:
     return re.search(r"(?<!\w)" + re.escape(phrase) + r"(?!\w)", text) is not None
 
 
-def judge_block(block: Block, account: Account, account_pains: tuple[str, ...]) -> tuple[bool, int, tuple[str, ...]]:
-    """Whether a block may be used for this account, how well it fits, and why."""
+class _Rules:
+    """Collects what a candidate met and failed, and its score."""
+
+    def __init__(self):
+        self.matched: list[str] = []
+        self.failed: list[str] = []
+        self.score = 0
+
+    def check(self, ok: bool, weight: int, met: str, missed: str) -> None:
+        if ok:
+            self.matched.append(met)
+            self.score += weight
+        else:
+            self.failed.append(missed)
+
+
+def judge_block(block: Block, account: Account, account_pains: tuple[str, ...]) -> Verdict:
+    """Whether a block may be used for this account, how well it fits, and every rule behind that."""
     meta, data = block.meta, account.data
     applies = meta.applies_to
     if block.id in data.exclude.blocks:
-        return False, 0, ("excluded by the account file",)
-    if block.id in data.pin.blocks:
-        return True, WEIGHT_PINNED, ("pinned by the account file",)
+        return Verdict(False, 0, (), ("excluded by the account file",))
+    rules = _Rules()
     if meta.review_by and meta.review_by < data.meeting.date:
-        return False, 0, (f"expired: review_by {meta.review_by} is before the meeting",)
-    reasons: list[str] = []
-    score = 0
+        rules.failed.append(f"expired: review_by {meta.review_by} is before the meeting")
     if applies.industries:
-        if data.industry not in applies.industries:
-            return False, 0, (f"industry {data.industry} is not one of {', '.join(applies.industries)}",)
-        score += WEIGHT_INDUSTRY
-        reasons.append(f"industry {data.industry} matches")
+        rules.check(data.industry in applies.industries, WEIGHT_INDUSTRY, f"industry {data.industry} matches",
+                    f"industry {data.industry} is not one of {', '.join(applies.industries)}")
     if applies.stages:
-        if data.stage not in applies.stages:
-            return False, 0, (f"stage {data.stage} is not one of {', '.join(applies.stages)}",)
-        score += WEIGHT_STAGE
-        reasons.append(f"stage {data.stage} matches")
+        rules.check(data.stage in applies.stages, WEIGHT_STAGE, f"stage {data.stage} matches",
+                    f"stage {data.stage} is not one of {', '.join(applies.stages)}")
     if applies.personas:
         present = sorted(account.personas & set(applies.personas))
-        if not present:
-            return False, 0, (f"no attendee is a {' or '.join(applies.personas)}",)
-        score += WEIGHT_PERSONA
-        reasons.append(f"attendee persona {', '.join(present)}")
+        rules.check(bool(present), WEIGHT_PERSONA, f"attendee persona {', '.join(present)}",
+                    f"no attendee is a {' or '.join(applies.personas)}")
     if applies.competitors:
         in_play = {c.lower() for c in data.competitors}
         named = [c for c in applies.competitors if c.lower() in in_play]
-        if not named:
-            return False, 0, (f"competitor {' or '.join(applies.competitors)} is not in play",)
-        score += WEIGHT_COMPETITOR
-        reasons.append(f"competitor {', '.join(named)} in play")
+        rules.check(bool(named), WEIGHT_COMPETITOR, f"competitor {', '.join(named)} in play",
+                    f"competitor {' or '.join(applies.competitors)} is not in play")
     if applies.owned_products:
         missing = [p for p in applies.owned_products if p not in account.owned]
-        if missing:
-            return False, 0, (f"for owners of {', '.join(missing)}; the account does not own it",)
-        score += WEIGHT_OWNED
-        reasons.append(f"account owns {', '.join(applies.owned_products)}")
+        rules.check(not missing, WEIGHT_OWNED, f"account owns {', '.join(applies.owned_products)}",
+                    f"for owners of {', '.join(missing)}; the account does not own it")
     owned_promoted = [p for p in meta.promotes if p in account.owned]
     if owned_promoted:
-        return False, 0, (f"promotes {', '.join(owned_promoted)}, which the account already owns",)
+        rules.failed.append(f"promotes {', '.join(owned_promoted)}, which the account already owns")
     answered = [p for p in applies.pains if p in account_pains]
     if answered:
-        score += WEIGHT_PAIN * len(answered)
-        reasons.append(f"answers {', '.join(answered)}")
+        rules.check(True, WEIGHT_PAIN * len(answered), f"answers {', '.join(answered)}", "")
     elif meta.section == "priorities":
-        return False, 0, ("answers none of the account's pains" if applies.pains else "names no pain it answers",)
-    return True, score, tuple(reasons) or ("fits any account",)
+        rules.failed.append("answers none of the account's pains" if applies.pains else "names no pain it answers")
+    if block.id in data.pin.blocks:  # pins win over every rule, which still show
+        return Verdict(True, WEIGHT_PINNED + rules.score, ("pinned by the account file", *rules.matched), tuple(rules.failed))
+    if rules.failed:
+        return Verdict(False, 0, tuple(rules.matched), tuple(rules.failed))
+    return Verdict(True, rules.score, tuple(rules.matched) or ("fits any account",))
 
 
 def _answer(match: PriorityMatch, library: Library, judged, used: set[str], account: Account) -> tuple[str | None, str]:
@@ -204,15 +222,15 @@ def _answer(match: PriorityMatch, library: Library, judged, used: set[str], acco
         return None, "no known pain recognised in the priority's words"
     tagged_capability = account.data.priorities[match.index - 1].capability
     candidates = []
-    for block_id, (ok, score, _) in judged.items():
+    for block_id, verdict in judged.items():
         block = library.blocks[block_id]
-        if not ok or block_id in used or block.meta.section != "priorities":
+        if not verdict.eligible or block_id in used or block.meta.section != "priorities":
             continue
         overlap = [p for p in block.meta.applies_to.pains if p in match.pains]
         if not overlap:
             continue
         bonus = 2 if tagged_capability and tagged_capability in block.meta.capabilities else 0
-        candidates.append((-(score + WEIGHT_PAIN * len(overlap) + bonus), block_id, overlap))
+        candidates.append((-(verdict.score + WEIGHT_PAIN * len(overlap) + bonus), block_id, overlap))
     if not candidates:
         return None, f"no approved block answers {', '.join(match.pains)} for this account"
     _, block_id, overlap = min(candidates)
@@ -220,50 +238,48 @@ def _answer(match: PriorityMatch, library: Library, judged, used: set[str], acco
     return block_id, f"{pinned}answers {', '.join(overlap)} (priority {match.index})"
 
 
-def _outranked(block: Block, matches, section_blocks) -> str:
+def _outranked(block: Block, section_blocks) -> str:
     if block.meta.section == "priorities":
         return "another block answered the same priority better"
     winner = section_blocks.get(block.meta.section, ())
     return f"{winner[0]} fits the {block.meta.section} section better" if winner else "not needed"
 
 
-def judge_scenario(scenario: Scenario, account: Account, account_pains: tuple[str, ...]) -> tuple[bool, int, tuple[str, ...]]:
+def judge_scenario(scenario: Scenario, account: Account, account_pains: tuple[str, ...]) -> Verdict:
     """Whether a scenario tells this account a 'someone like you' story, and how closely."""
     meta, data = scenario.meta, account.data
     if scenario.id in data.exclude.scenarios:
-        return False, 0, ("excluded by the account file",)
-    if scenario.id in data.pin.scenarios:
-        return True, WEIGHT_PINNED, ("pinned by the account file",)
+        return Verdict(False, 0, (), ("excluded by the account file",))
+    rules = _Rules()
     if meta.review_by and meta.review_by < data.meeting.date:
-        return False, 0, (f"expired: review_by {meta.review_by} is before the meeting",)
-    score, reasons = 0, []
-    if meta.industry == data.industry:
-        score += SCENARIO_INDUSTRY
-        reasons.append(f"same industry ({meta.industry})")
+        rules.failed.append(f"expired: review_by {meta.review_by} is before the meeting")
+    rules.check(meta.industry == data.industry, SCENARIO_INDUSTRY, f"same industry ({meta.industry})",
+                f"other industry ({meta.industry})")
     shared = [p for p in meta.pains if p in account_pains]
-    if shared:
-        score += SCENARIO_PAIN * len(shared)
-        reasons.append(f"same pains ({', '.join(shared)})")
-    if not score:
-        return False, 0, (f"other industry ({meta.industry}) and none of the account's pains",)
-    if meta.persona in account.personas:
-        score += SCENARIO_PERSONA
-        reasons.append(f"champion persona {meta.persona} is in the meeting")
-    if meta.company_size == data.size:
-        score += SCENARIO_SIZE
-        reasons.append(f"same size ({meta.company_size})")
-    return True, score, tuple(reasons)
+    rules.check(bool(shared), SCENARIO_PAIN * len(shared), f"same pains ({', '.join(shared)})",
+                "none of the account's pains")
+    rules.check(meta.persona in account.personas, SCENARIO_PERSONA,
+                f"champion persona {meta.persona} is in the meeting", f"no {meta.persona} in the meeting")
+    rules.check(meta.company_size == data.size, SCENARIO_SIZE, f"same size ({meta.company_size})",
+                f"other size ({meta.company_size})")
+    relevant = meta.industry == data.industry or bool(shared)  # persona or size alone is no story
+    expired = any(f.startswith("expired") for f in rules.failed)
+    if scenario.id in data.pin.scenarios:
+        return Verdict(True, WEIGHT_PINNED + rules.score, ("pinned by the account file", *rules.matched), tuple(rules.failed))
+    return Verdict(relevant and not expired, rules.score if relevant and not expired else 0,
+                   tuple(rules.matched), tuple(rules.failed))
 
 
 def _choose_scenarios(account: Account, library: Library, pains, count: int):
     judged = {s.id: judge_scenario(s, account, pains) for s in library.scenarios.values()}
-    ranked = sorted((sid for sid, (ok, _, _) in judged.items() if ok), key=lambda sid: (-judged[sid][1], sid))
+    ranked = sorted((sid for sid, v in judged.items() if v.eligible), key=lambda sid: (-judged[sid].score, sid))
     chosen = tuple(ranked[:count])
-    decisions = []
-    for sid, (ok, score, reasons) in judged.items():
-        if ok and sid not in chosen:
-            reasons = reasons + (f"ranked below the {count} chosen",)
-        decisions.append(Decision("scenario", sid, sid in chosen, score, reasons, "scenarios" if sid in chosen else ""))
+    decisions = [
+        Decision("scenario", sid, sid in chosen, v.score, v.matched, v.failed,
+                 "scenarios" if sid in chosen else "",
+                 f"ranked below the {count} chosen" if v.eligible and sid not in chosen else "")
+        for sid, v in judged.items()
+    ]
     return chosen, decisions
 
 
@@ -274,20 +290,18 @@ def _choose_capabilities(account: Account, library: Library, pains, limit: int =
     candidates, roadmap, verdicts = [], [], {}
     for order, (cap_id, (capability, product)) in enumerate(library.capabilities.items()):
         answered = [p for p in capability.answers if p in pains]
+        met = (f"answers {', '.join(answered)}",) if answered else ()
         if product.id in account.owned:
-            verdicts[cap_id] = (0, (f"the account already owns {product.name}",))
+            verdicts[cap_id] = Verdict(False, 0, met, (f"the account already owns {product.name}",))
         elif not answered:
-            verdicts[cap_id] = (0, ("answers none of the account's pains",))
+            verdicts[cap_id] = Verdict(False, 0, (), ("answers none of the account's pains",))
         elif capability.maturity == "roadmap":
-            verdicts[cap_id] = (0, (f"roadmap ({capability.planned or 'no date'}): speaker notes only",
-                                    f"answers {', '.join(answered)}"))
+            verdicts[cap_id] = Verdict(False, 0, met, (f"roadmap ({capability.planned or 'no date'}): speaker notes only",))
             roadmap.append(cap_id)
         else:
             score = len(answered) + (product.id in adjacent) + (cap_id in tagged)
-            reasons = [f"answers {', '.join(answered)}"]
-            if product.id in adjacent:
-                reasons.append(f"{product.name} extends what the account owns")
-            verdicts[cap_id] = (score, tuple(reasons))
+            extends = (f"{product.name} extends what the account owns",) if product.id in adjacent else ()
+            verdicts[cap_id] = Verdict(True, score, met + extends)
             candidates.append((-score, order, cap_id))
     ranked = [cap_id for _, _, cap_id in sorted(candidates)]
     chosen: list[str] = []
@@ -297,10 +311,11 @@ def _choose_capabilities(account: Account, library: Library, pains, limit: int =
             chosen.append(best)
     chosen.extend(c for c in ranked if c not in chosen)
     chosen = chosen[:limit]
-    decisions = []
-    for cap_id, (score, reasons) in verdicts.items():
-        if score and cap_id not in chosen:
-            reasons = reasons + (f"ranked below the {limit} offered",)
-        decisions.append(Decision("capability", cap_id, cap_id in chosen, score, reasons, "offering" if cap_id in chosen else ""))
+    decisions = [
+        Decision("capability", cap_id, cap_id in chosen, v.score, v.matched, v.failed,
+                 "offering" if cap_id in chosen else "",
+                 f"ranked below the {limit} offered" if v.eligible and cap_id not in chosen else "")
+        for cap_id, v in verdicts.items()
+    ]
     offered = tuple(cap_id for cap_id in library.capabilities if cap_id in chosen)  # catalog order reads best
     return offered, tuple(roadmap), decisions
