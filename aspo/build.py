@@ -1,15 +1,20 @@
-"""The build: load, select, compose and render every account, then write only when all succeeded."""
+"""The build: load the library once, then select, compose, render and write each account, in parallel."""
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable, Iterable
 
 from aspo.account import Account, load_account
 from aspo.compose import compose
 from aspo.document import Document
 from aspo.errors import AspoError
 from aspo.library import Library, load_library
+from aspo.manifest import MANIFEST, FileHashes, TemplatesRevision, build_manifest, input_key, is_current, templates_revision
 from aspo.output import write_outputs
 from aspo.render_markdown import render_markdown
 from aspo.selection import Selection, select
@@ -23,35 +28,100 @@ class Rendered:
     account: Account
     selection: Selection
     document: Document
-    files: dict[str, bytes]  # file name -> content
+    files: dict[str, bytes]  # file name -> content, manifest included
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one account file in a build."""
+
+    path: Path
+    status: str  # "built", "unchanged" or "failed"
+    folder: Path | None = None
+    problems: tuple[str, ...] = ()  # one line each, for "failed"
 
 
 def output_names(slug: str) -> dict[str, str]:
     return {"deck": f"{slug}-deck.pptx", "document": f"{slug}-offering.docx", "draft": f"{slug}-draft.md"}
 
 
-def render_account(account_path: Path, library: Library, renderer: Renderer | None = None) -> Rendered:
-    """Everything for one account, in memory."""
-    from aspo.render_docx import (
-        render_docx,  # the Office libraries load only when rendering
-    )
-    from aspo.render_pptx import render_pptx
-
-    account = load_account(account_path, library)
-    scenario_count = max((s.count for s in library.outline.sections if s.kind == "scenarios"), default=1)
-    selection = select(account, library, scenario_count)
-    document = compose(account, library, selection, renderer)
-    names = output_names(account.slug)
-    files = {
-        names["deck"]: render_pptx(document),
-        names["document"]: render_docx(document),
-        names["draft"]: render_markdown(document).encode("utf-8"),
-    }
-    return Rendered(account, selection, document, files)
+def scenario_count(library: Library) -> int:
+    return max((s.count for s in library.outline.sections if s.kind == "scenarios"), default=1)
 
 
-def account_files(paths: list[Path]) -> list[Path]:
+class Builder:
+    """Everything one build shares across accounts: the library, caches and where to write."""
+
+    def __init__(self, library: Library, output: Path, force: bool = False,
+                 revision: TemplatesRevision | None = None, debug: bool = False):
+        self.library, self.output, self.force, self.revision = library, output, force, revision
+        self.debug = debug  # let errors escape with their traceback
+        self.renderer = Renderer()
+        self.hashes = FileHashes()
+
+    def prepare(self, path: Path) -> tuple[Account, Selection, str]:
+        account = load_account(path, self.library)
+        selection = select(account, self.library, scenario_count(self.library))
+        return account, selection, input_key(account, self.library, selection, self.hashes)
+
+    def render(self, account: Account, selection: Selection, key: str) -> Rendered:
+        """Everything for one account, in memory."""
+        from aspo.render_docx import render_docx  # the Office libraries load only when rendering
+        from aspo.render_pptx import render_pptx
+
+        document = compose(account, self.library, selection, self.renderer)
+        names = output_names(account.slug)
+        files = {
+            names["deck"]: render_pptx(document),
+            names["document"]: render_docx(document),
+            names["draft"]: render_markdown(document).encode("utf-8"),
+        }
+        files[MANIFEST] = build_manifest(account, self.library, selection, document, files, self.hashes, key,
+                                         self.revision)
+        return Rendered(account, selection, document, files)
+
+    def check(self, path: Path) -> Outcome | None:
+        """The outcome when no rendering is needed (unchanged, or failed to load); None otherwise."""
+        try:
+            account, selection, key = self.prepare(path)
+        except AspoError as exc:
+            if self.debug:
+                raise
+            return _failed(path, exc)
+        folder = self.output / account.slug
+        if not self.force and is_current(folder, key, list(output_names(account.slug).values())):
+            return Outcome(path, "unchanged", folder)
+        return None
+
+    def build_one(self, path: Path) -> Outcome:
+        """Builds one account and writes its outputs, or says why it failed; never raises for bad input."""
+        try:
+            account, selection, key = self.prepare(path)
+            rendered = self.render(account, selection, key)
+            folder = self.output / account.slug
+            write_outputs(folder, rendered.files)
+            return Outcome(path, "built", folder)
+        except AspoError as exc:
+            if self.debug:
+                raise
+            return _failed(path, exc)
+
+
+def _failed(path: Path, exc: AspoError) -> Outcome:
+    return Outcome(path, "failed", None, tuple(str(problem) for problem in exc.problems))
+
+
+def render_account(path: Path, library: Library, renderer: Renderer | None = None) -> Rendered:
+    """One account's outputs in memory, without looking at or writing output/."""
+    builder = Builder(library, Path("output"))
+    if renderer is not None:
+        builder.renderer = renderer
+    return builder.render(*builder.prepare(path))
+
+
+def account_files(paths: Iterable[Path]) -> list[Path]:
     """Expands folders to the account files in them, sorted; keeps files as given."""
+    paths = list(paths)
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
@@ -63,11 +133,58 @@ def account_files(paths: list[Path]) -> list[Path]:
     return found
 
 
-def build(paths: list[Path], templates: Path, output: Path) -> list[Rendered]:
-    """Builds every account; nothing is written unless every account rendered."""
+# The worker processes' builder: inherited when forked, made by _start_worker otherwise.
+_worker: Builder | None = None
+
+
+def _start_worker(builder: Builder | None, templates: Path, output: Path, force: bool, revision) -> None:
+    global _worker
+    _worker = builder or Builder(load_library(templates), output, force, revision)
+
+
+def _build_in_worker(path: Path) -> Outcome:
+    return _worker.build_one(path)
+
+
+def default_jobs() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def build(paths: Iterable[Path], templates: Path, output: Path, force: bool = False, jobs: int | None = None,
+          on_outcome: Callable[[Outcome], None] | None = None, debug: bool = False) -> list[Outcome]:
+    """Builds every account that changed, in parallel when there are several; one bad account stops no other.
+
+    A problem in templates/ stops the whole build (raised as AspoError) before anything is written.
+    """
+    report = on_outcome or (lambda outcome: None)
     library = load_library(templates)
-    renderer = Renderer()
-    rendered = [render_account(path, library, renderer) for path in account_files(paths)]
-    for result in rendered:
-        write_outputs(output / result.account.slug, result.files)
-    return rendered
+    files = account_files(paths)
+    builder = Builder(library, output, force, templates_revision(templates), debug)
+    outcomes: dict[Path, Outcome] = {}
+    for path in files:  # cheap: load, select and compare hashes, so unchanged accounts cost no render
+        outcome = builder.check(path)
+        if outcome is not None:
+            outcomes[path] = outcome
+            report(outcome)
+    pending = [path for path in files if path not in outcomes]
+    jobs = 1 if debug else min(jobs or default_jobs(), len(pending))
+    if jobs <= 1:
+        for path in pending:
+            outcomes[path] = builder.build_one(path)
+            report(outcomes[path])
+    else:
+        for path, outcome in zip(pending, _build_in_parallel(builder, pending, jobs, templates)):
+            outcomes[path] = outcome
+            report(outcome)
+    return [outcomes[path] for path in files]
+
+
+def _build_in_parallel(builder: Builder, paths: list[Path], jobs: int, templates: Path) -> Iterable[Outcome]:
+    import aspo.render_docx  # noqa: F401 - imported once here, inherited by forked workers
+    import aspo.render_pptx  # noqa: F401
+
+    fork = "fork" in multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if fork else "spawn")
+    initargs = (builder if fork else None, templates, builder.output, builder.force, builder.revision)
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=initargs) as pool:
+        yield from pool.map(_build_in_worker, paths)

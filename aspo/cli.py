@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from aspo import __version__
-from aspo.errors import AspoError, display_path
+from aspo.errors import USER_ERROR_STATUS, AspoError, display_path
 
 INTERNAL_ERROR_STATUS = 3
 ISSUES_URL = "https://github.com/aspo-dev/aspo/issues"
@@ -35,18 +35,73 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @templates_option
 @click.option("--output", "-o", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
               help="Where output/<account>/ folders are written.")
+@click.option("--force", is_flag=True, help="Rebuild accounts whose inputs have not changed.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Accounts built at once (default: one per core).")
 @debug_option
 @click.pass_context
-def build(ctx: click.Context, accounts: tuple[Path, ...], templates: Path, output: Path, debug: bool) -> None:
-    """Build the deck, document and review draft for each ACCOUNTS file (or folder of them)."""
+def build(ctx: click.Context, accounts: tuple[Path, ...], templates: Path, output: Path, force: bool,
+          jobs: int | None, debug: bool) -> None:
+    """Build the deck, document and review draft for each ACCOUNTS file (or folder of them).
+
+    Accounts whose inputs are unchanged since their last build are skipped, unless --force.
+    """
+    import time
+
+    from aspo.build import account_files, build as build_accounts
+
     if debug:
         ctx.obj["debug"] = True
-    from aspo.build import build as build_accounts
+    started = time.perf_counter()
+    count = len(account_files(list(accounts)))
+    show_bar = count > 1 and sys.stderr.isatty()
+    with click.progressbar(length=count, label="building", file=sys.stderr) if show_bar else _NoBar() as bar:
+        outcomes = build_accounts(list(accounts), templates, output, force=force, jobs=jobs,
+                                  on_outcome=lambda outcome: bar.update(1), debug=ctx.obj["debug"])
+    for outcome in outcomes:
+        if outcome.status == "failed":
+            for problem in outcome.problems:
+                click.echo(f"aspo: error: {problem}", err=True)
+        else:
+            click.echo(f"{outcome.status:<10} {display_path(outcome.folder)}/")
+    counts = {status: sum(o.status == status for o in outcomes) for status in ("built", "unchanged", "failed")}
+    if len(outcomes) > 1 or counts["failed"] == 0:
+        failed = [display_path(o.path) for o in outcomes if o.status == "failed"]
+        click.echo(f"{len(outcomes)} account{'s' if len(outcomes) != 1 else ''}: "
+                   + ", ".join(f"{n} {status}" for status, n in counts.items())
+                   + (f" ({', '.join(failed)})" if failed else "")
+                   + f" in {time.perf_counter() - started:.2f} s")
+    if counts["failed"]:
+        ctx.exit(USER_ERROR_STATUS)
 
-    for result in build_accounts(list(accounts), templates, output):
-        folder = output / result.account.slug
-        names = ", ".join(sorted(result.files))
-        click.echo(f"built {display_path(folder)}/: {names}")
+
+class _NoBar:
+    """Stands in for click's progress bar when output is not a terminal."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        return None
+
+    def update(self, steps: int) -> None:
+        return None
+
+
+@cli.command()
+@click.argument("account", type=click.Path(path_type=Path))
+@templates_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@debug_option
+def explain(account: Path, templates: Path, fmt: str, debug: bool) -> None:
+    """Show every block, scenario and capability considered for ACCOUNT, and why it was or was not chosen."""
+    from aspo import explain as explaining
+    from aspo.library import load_library
+
+    library = load_library(templates)
+    loaded, selection = explaining.explain(account, library)
+    text = explaining.as_json(loaded, selection) if fmt == "json" else explaining.as_text(loaded, library, selection)
+    click.echo(text, nl=False)
 
 
 def main(argv: list[str] | None = None) -> None:

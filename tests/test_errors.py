@@ -127,10 +127,18 @@ def test_a_failed_build_leaves_earlier_outputs_intact(workspace, aspo):
     assert before == after
 
 
-def test_one_bad_account_means_nothing_is_written(workspace, aspo):
+def test_one_bad_account_stops_no_other_and_fails_the_build(workspace, aspo):
     edit(workspace / "accounts/globex.yaml", "stage: decision", "stage: closing")
-    fails(aspo, "build", "accounts/")
-    assert not (workspace / "output").exists()
+    line = line_of(workspace / "accounts/globex.yaml", "stage: closing")
+    result = aspo("build", "accounts/")
+    assert result.status == 2
+    assert result.err.splitlines() == [
+        f"aspo: error: accounts/globex.yaml:{line}: stage: unknown stage 'closing'"]
+    assert result.out.splitlines()[:2] == ["built      output/acme/", "built      output/northwind-health/"]
+    assert result.out.splitlines()[2].startswith(
+        "3 accounts: 2 built, 0 unchanged, 1 failed (accounts/globex.yaml) in ")
+    assert not (workspace / "output" / "globex").exists()
+    assert (workspace / "output" / "acme" / "acme-deck.pptx").is_file()
 
 
 def test_a_missing_account_file_is_one_line(workspace, aspo):

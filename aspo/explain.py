@@ -1,0 +1,73 @@
+"""Why each block, scenario and capability was or was not chosen for an account, for people and tools."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from aspo.account import Account, load_account
+from aspo.build import scenario_count
+from aspo.library import Library
+from aspo.selection import Decision, Selection, select
+
+KIND_TITLES = {"block": "Blocks", "scenario": "Scenarios", "capability": "Capabilities"}
+
+
+def explain(path: Path, library: Library) -> tuple[Account, Selection]:
+    account = load_account(path, library)
+    return account, select(account, library, scenario_count(library))
+
+
+def _verdict(decision: Decision) -> str:
+    if decision.chosen:
+        return f"CHOSEN for {decision.where}" if decision.where else "CHOSEN"
+    if decision.note:
+        return f"not used: {decision.note}"
+    return "ruled out"
+
+
+def as_text(account: Account, library: Library, selection: Selection) -> str:
+    data = account.data
+    attendees = ", ".join(f"{a.name} ({a.persona})" for a in data.meeting.attendees)
+    lines = [
+        f"{data.name} ({account.path.as_posix()}): {data.industry}, {data.size}, stage {data.stage}",
+        f"attendees: {attendees}",
+        f"owns: {', '.join(data.owns) or 'nothing yet'}",
+        "",
+        "Priorities",
+    ]
+    for match in selection.priorities:
+        lines.append(f"  {match.index}. \u201c{match.text}\u201d")
+        lines.append(f"     pains: {'; '.join(match.pain_reasons) or 'none recognised'}")
+        if match.block:
+            lines.append(f"     answered by block {match.block}: {match.reason}")
+        else:
+            lines.append(f"     CONTENT GAP: {match.reason}")
+    for kind, title in KIND_TITLES.items():
+        decisions = [d for d in selection.decisions if d.kind == kind]
+        chosen = sum(d.chosen for d in decisions)
+        lines += ["", f"{title} ({len(decisions)} considered, {chosen} chosen)"]
+        # chosen first, then the near misses, then the ruled out; each group by id
+        for decision in sorted(decisions, key=lambda d: (not d.chosen, not d.note, d.id)):
+            lines.append(f"  {decision.id}: {_verdict(decision)} (score {decision.score})")
+            lines += [f"      + {reason}" for reason in decision.matched]
+            lines += [f"      - {reason}" for reason in decision.failed]
+    return "\n".join(lines) + "\n"
+
+
+def as_json(account: Account, selection: Selection) -> str:
+    payload = {
+        "account": account.path.as_posix(),
+        "name": account.data.name,
+        "priorities": [
+            {"index": m.index, "text": m.text, "pains": list(m.pains), "pain_reasons": list(m.pain_reasons),
+             "block": m.block, "reason": m.reason}
+            for m in selection.priorities
+        ],
+        "decisions": [
+            {"kind": d.kind, "id": d.id, "chosen": d.chosen, "score": d.score, "where": d.where,
+             "matched": list(d.matched), "failed": list(d.failed), "note": d.note}
+            for d in selection.decisions
+        ],
+    }
+    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"

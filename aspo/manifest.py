@@ -1,0 +1,157 @@
+"""The provenance manifest: what went into an account's outputs, and why each part is there."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from aspo import __version__
+from aspo.account import Account
+from aspo.document import Document
+from aspo.library import Library
+from aspo.selection import Selection
+
+MANIFEST = "manifest.json"
+SHARED_FILES = ("catalog.yaml", "personas.yaml", "stages.yaml", "pains.yaml", "industries.yaml", "outline.yaml")
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+class FileHashes:
+    """Content hashes of input files, each file read once per build."""
+
+    def __init__(self):
+        self._cache: dict[Path, str] = {}
+
+    def __call__(self, path: Path) -> str:
+        path = Path(path)
+        if path not in self._cache:
+            self._cache[path] = digest(path.read_bytes())
+        return self._cache[path]
+
+
+@dataclass(frozen=True)
+class TemplatesRevision:
+    """The git commit templates/ is at, and whether it has uncommitted changes."""
+
+    commit: str | None
+    dirty: bool
+
+    def as_json(self) -> dict[str, Any]:
+        return {"commit": self.commit, "dirty": self.dirty}
+
+
+def templates_revision(templates: Path) -> TemplatesRevision | None:
+    """Asks git about templates/; None when it is not in a git checkout (or git is missing)."""
+    def git(*args: str) -> str | None:
+        try:
+            done = subprocess.run(["git", "-C", str(templates), *args], capture_output=True, text=True, timeout=10)
+        except (OSError, subprocess.SubprocessError):
+            return None
+        return done.stdout.strip() if done.returncode == 0 else None
+
+    commit = git("rev-parse", "--verify", "-q", "HEAD")
+    if commit is None:
+        return None
+    status = git("status", "--porcelain", "--", ".")
+    return TemplatesRevision(commit, bool(status))
+
+
+def input_files(account: Account, library: Library, selection: Selection) -> dict[str, Path]:
+    """Every file this account's outputs depend on, by a name that does not depend on the machine."""
+    root = library.root
+    prefix = root.resolve().name
+
+    def name(path: Path) -> str:
+        try:
+            return f"{prefix}/{Path(path).resolve().relative_to(root.resolve()).as_posix()}"
+        except ValueError:
+            return Path(path).as_posix()
+
+    files = {name(root / shared): root / shared for shared in SHARED_FILES}
+    files[name(library.deck_template)] = library.deck_template
+    files[name(library.document_template)] = library.document_template
+    for block_id in used_blocks(selection):
+        files[name(library.blocks[block_id].path)] = library.blocks[block_id].path
+    for scenario_id in selection.scenarios:
+        files[name(library.scenarios[scenario_id].path)] = library.scenarios[scenario_id].path
+    files[f"{account.path.resolve().parent.name}/{account.path.name}"] = account.path
+    return dict(sorted(files.items()))
+
+
+def used_blocks(selection: Selection) -> list[str]:
+    used = [m.block for m in selection.priorities if m.block]
+    used += [b for blocks in selection.section_blocks.values() for b in blocks]
+    return sorted(set(used))
+
+
+def input_key(account: Account, library: Library, selection: Selection, hashes: FileHashes) -> str:
+    """What decides the outputs: aspo's version, the files used, and what was chosen and why.
+
+    Unused blocks are left out, so editing one block rebuilds exactly the accounts using it;
+    a change that alters what is chosen changes the selection part of the key.
+    """
+    key = {
+        "aspo_version": __version__,
+        "inputs": {name: hashes(path) for name, path in input_files(account, library, selection).items()},
+        "selection": [
+            [m.block, m.reason] for m in selection.priorities
+        ] + [sorted(selection.section_blocks.items()), list(selection.scenarios), list(selection.capabilities),
+             list(selection.roadmap), [[d.kind, d.id, list(d.matched)] for d in selection.decisions if d.chosen]],
+    }
+    return digest(json.dumps(key, sort_keys=True).encode("utf-8"))
+
+
+def build_manifest(account: Account, library: Library, selection: Selection, document: Document,
+                   outputs: dict[str, bytes], hashes: FileHashes, key: str,
+                   revision: TemplatesRevision | None) -> bytes:
+    """The manifest as sorted, indented JSON: deterministic, so it diffs cleanly."""
+    sources_hash = {
+        "block": lambda i: hashes(library.blocks[i].path),
+        "scenario": lambda i: hashes(library.scenarios[i].path),
+        "catalog": lambda i: hashes(library.root / "catalog.yaml"),
+        "outline": lambda i: hashes(library.root / "outline.yaml"),
+        "account": lambda i: hashes(account.path),
+    }
+    slides = {section.key: number for number, section in enumerate(document.deck_sections, start=1)}
+    manifest = {
+        "aspo_version": __version__,
+        "account": account.path.name,
+        "input_key": key,
+        "templates": revision.as_json() if revision else None,
+        "inputs": {name: hashes(path) for name, path in input_files(account, library, selection).items()},
+        "outputs": {name: digest(data) for name, data in sorted(outputs.items())},
+        "sections": [
+            {
+                "key": section.key,
+                "title": section.title,
+                "slide": slides.get(section.key),
+                "document": section.in_document,
+                "sources": [
+                    {"kind": s.kind, "id": s.id, "hash": sources_hash[s.kind](s.id), "reason": s.reason}
+                    for s in section.sources
+                ],
+            }
+            for section in document.sections
+        ],
+        "gaps": [{"priority": g.priority, "pains": list(g.pains), "reason": g.reason} for g in document.gaps],
+    }
+    return (json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def is_current(folder: Path, key: str, names: list[str]) -> bool:
+    """True when the folder's manifest has this input key and every output is as it recorded."""
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        if manifest.get("input_key") != key:
+            return False
+        recorded = manifest.get("outputs", {})
+        return all(recorded.get(name) == digest((folder / name).read_bytes()) for name in names)
+    except (OSError, ValueError, AttributeError):
+        return False
