@@ -14,7 +14,15 @@ from aspo.compose import compose
 from aspo.document import Document
 from aspo.errors import AspoError
 from aspo.library import Library, load_library
-from aspo.manifest import MANIFEST, FileHashes, TemplatesRevision, build_manifest, input_key, is_current, templates_revision
+from aspo.manifest import (
+    MANIFEST,
+    FileHashes,
+    TemplatesRevision,
+    build_manifest,
+    input_key,
+    is_current,
+    templates_revision,
+)
 from aspo.output import write_outputs
 from aspo.render_markdown import render_markdown
 from aspo.selection import Selection, select

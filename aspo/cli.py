@@ -48,7 +48,8 @@ def build(ctx: click.Context, accounts: tuple[Path, ...], templates: Path, outpu
     """
     import time
 
-    from aspo.build import account_files, build as build_accounts
+    from aspo.build import account_files
+    from aspo.build import build as build_accounts
 
     if debug:
         ctx.obj["debug"] = True
