@@ -47,8 +47,8 @@ def as_text(account: Account, library: Library, selection: Selection) -> str:
         decisions = [d for d in selection.decisions if d.kind == kind]
         chosen = sum(d.chosen for d in decisions)
         lines += ["", f"{title} ({len(decisions)} considered, {chosen} chosen)"]
-        # chosen first, then the near misses, then the ruled out; each group by id
-        for decision in sorted(decisions, key=lambda d: (not d.chosen, not d.note, d.id)):
+        # chosen first, then the near misses, then the ruled out; each group best fit first
+        for decision in sorted(decisions, key=lambda d: (not d.chosen, not d.note, -d.score, d.id)):
             lines.append(f"  {decision.id}: {_verdict(decision)} (score {decision.score})")
             lines += [f"      + {reason}" for reason in decision.matched]
             lines += [f"      - {reason}" for reason in decision.failed]

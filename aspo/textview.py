@@ -151,7 +151,8 @@ def _assemble(events: Iterable[tuple[int | None, str]]) -> list[Unit]:
 
     def close() -> None:
         if path:
-            label = f"Section {len(units) + 1}: " + " / ".join(title for _, title in path)
+            number = sum(unit.label != PREAMBLE for unit in units) + 1
+            label = f"Section {number}: " + " / ".join(title for _, title in path)
         elif lines:
             label = PREAMBLE
         else:

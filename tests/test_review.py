@@ -1,0 +1,162 @@
+"""Review workflow: batch builds that skip what did not change, the provenance manifest, aspo explain."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+
+import pytest
+
+from conftest import edit
+
+SAMPLES = ("acme", "globex", "northwind-health")
+
+
+def statuses(out: str) -> dict[str, str]:
+    """{'acme': 'built', ...} from the build summary's per-account lines."""
+    found = {}
+    for line in out.splitlines():
+        parts = line.split()
+        if len(parts) == 2 and parts[1].startswith("output/"):
+            found[parts[1].split("/")[1]] = parts[0]
+    return found
+
+
+@pytest.fixture
+def built(workspace, aspo):
+    result = aspo("build", "accounts/")
+    assert result.status == 0, result.err
+    assert statuses(result.out) == dict.fromkeys(SAMPLES, "built")
+    return workspace
+
+
+def test_a_second_build_reports_every_account_unchanged_and_writes_nothing(built, aspo):
+    before = {p: p.stat().st_mtime_ns for p in (built / "output").rglob("*") if p.is_file()}
+    result = aspo("build", "accounts/")
+    assert result.status == 0
+    assert statuses(result.out) == dict.fromkeys(SAMPLES, "unchanged")
+    assert result.out.splitlines()[-1].startswith("3 accounts: 0 built, 3 unchanged, 0 failed in ")
+    assert before == {p: p.stat().st_mtime_ns for p in (built / "output").rglob("*") if p.is_file()}
+
+
+def test_editing_one_block_rebuilds_exactly_the_accounts_that_use_it(built, aspo):
+    # next-steps-pilot is the consideration-stage next step: only Acme uses it.
+    edit(built / "templates/blocks/next-steps-pilot.md", "A pilot should answer one question",
+         "A pilot should answer a single question")
+    assert statuses(aspo("build", "accounts/").out) == {
+        "acme": "built", "globex": "unchanged", "northwind-health": "unchanged"}
+    assert "A pilot should answer a single question" in (built / "output/acme/acme-draft.md").read_text()
+
+
+def test_editing_a_block_no_account_uses_rebuilds_nothing(built, aspo):
+    edit(built / "templates/blocks/priority-logistics-conveyor-uptime.md", "title: No conveyor surprises during peak",
+         "title: No conveyor surprises at peak")
+    assert statuses(aspo("build", "accounts/").out) == dict.fromkeys(SAMPLES, "unchanged")
+
+
+def test_editing_an_account_rebuilds_only_that_account(built, aspo):
+    edit(built / "accounts/globex.yaml", "name: Globex Foods", "name: Globex Foods Ltd")
+    assert statuses(aspo("build", "accounts/").out) == {
+        "acme": "unchanged", "globex": "built", "northwind-health": "unchanged"}
+
+
+def test_a_deleted_or_edited_output_is_rebuilt(built, aspo):
+    (built / "output/globex/globex-deck.pptx").unlink()
+    (built / "output/acme/acme-draft.md").write_text("scribbled on\n")
+    assert statuses(aspo("build", "accounts/").out) == {
+        "acme": "built", "globex": "built", "northwind-health": "unchanged"}
+
+
+def test_force_rebuilds_everything(built, aspo):
+    assert statuses(aspo("build", "--force", "accounts/").out) == dict.fromkeys(SAMPLES, "built")
+
+
+def test_parallel_and_serial_builds_write_the_same_bytes(workspace, aspo):
+    assert aspo("build", "-j", "1", "-o", "serial", "accounts/").status == 0
+    assert aspo("build", "-j", "2", "-o", "parallel", "accounts/").status == 0
+    for slug in SAMPLES:
+        for path in (workspace / "serial" / slug).iterdir():
+            assert path.read_bytes() == (workspace / "parallel" / slug / path.name).read_bytes(), path.name
+
+
+def test_the_manifest_records_inputs_outputs_and_why_each_part_is_there(built):
+    folder = built / "output" / "acme"
+    text = (folder / "manifest.json").read_text()
+    manifest = json.loads(text)
+    assert text == json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    assert manifest["aspo_version"] == "0.1.0"
+    assert manifest["templates"] is None  # the workspace is not a git checkout
+    block = built / "templates/blocks/next-steps-pilot.md"
+    assert manifest["inputs"]["templates/blocks/next-steps-pilot.md"] == hashlib.sha256(block.read_bytes()).hexdigest()
+    assert manifest["inputs"]["accounts/acme.yaml"] == hashlib.sha256((built / "accounts/acme.yaml").read_bytes()).hexdigest()
+    assert "templates/blocks/priority-logistics-conveyor-uptime.md" not in manifest["inputs"]
+    for name in ("acme-deck.pptx", "acme-offering.docx", "acme-draft.md"):
+        assert manifest["outputs"][name] == hashlib.sha256((folder / name).read_bytes()).hexdigest()
+    priority = next(s for s in manifest["sections"] if s["key"] == "priority-1")
+    assert priority["slide"] == 5 and priority["document"] is True
+    assert priority["sources"] == [{
+        "kind": "block", "id": "priority-downtime-early-warning",
+        "hash": hashlib.sha256((built / "templates/blocks/priority-downtime-early-warning.md").read_bytes()).hexdigest(),
+        "reason": "answers unplanned-downtime (priority 1)"}]
+    agenda = next(s for s in manifest["sections"] if s["key"] == "agenda")
+    assert agenda["document"] is False
+    assert [g["priority"] for g in manifest["gaps"]] == [
+        "Move all three plants onto a single ERP vendor by 2028 so purchasing runs in one place."]
+
+
+def test_the_manifest_names_the_templates_git_commit(workspace, aspo):
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    subprocess.run([*git, "init", "-q"], cwd=workspace, check=True)
+    subprocess.run([*git, "add", "."], cwd=workspace, check=True)
+    subprocess.run([*git, "commit", "-qm", "x"], cwd=workspace, check=True)
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=workspace, capture_output=True, text=True).stdout.strip()
+    assert aspo("build", "accounts/acme.yaml").status == 0
+    manifest = json.loads((workspace / "output/acme/manifest.json").read_text())
+    assert manifest["templates"] == {"commit": head, "dirty": False}
+
+
+def explained(text: str, group: str) -> dict[str, list[str]]:
+    """{id: [verdict line, reason lines...]} for one group ('Blocks', 'Scenarios', 'Capabilities')."""
+    body = text.split(f"\n{group} (")[1].split("\n\n")[0]
+    entries: dict[str, list[str]] = {}
+    for line in body.splitlines()[1:]:
+        if line.startswith("      "):
+            entries[current].append(line.strip())
+        else:
+            current, verdict = line.strip().split(": ", 1)
+            entries[current] = [verdict]
+    return entries
+
+
+@pytest.mark.parametrize("slug, first, first_reason, other, other_reason", [
+    ("acme", "multi-plant-reliability-review", "+ same industry (manufacturing)",
+     "corrugator-bearing-failures", "- excluded by the account file"),
+    ("globex", "frozen-food-spiral-freezers", "+ same industry (food-beverage)",
+     "castings-new-technicians", "- none of the account's pains"),
+    ("northwind-health", "health-system-survey-readiness", "+ same industry (healthcare)",
+     "parcel-hub-peak-season", "- other industry (logistics)"),
+])
+def test_explain_says_why_the_first_scenario_was_chosen_and_another_was_not(
+        workspace, aspo, slug, first, first_reason, other, other_reason):
+    result = aspo("explain", f"accounts/{slug}.yaml")
+    assert result.status == 0, result.err
+    scenarios = explained(result.out, "Scenarios")
+    assert list(scenarios)[0] == first
+    assert scenarios[first][0].startswith("CHOSEN for scenarios")
+    assert first_reason in scenarios[first]
+    assert scenarios[other][0].startswith(("ruled out", "not used"))
+    assert other_reason in scenarios[other]
+
+
+def test_explain_json_lists_every_decision(workspace, aspo):
+    result = aspo("explain", "--format", "json", "accounts/acme.yaml")
+    payload = json.loads(result.out)
+    assert payload["name"] == "Acme Packaging"
+    kinds = {d["kind"] for d in payload["decisions"]}
+    assert kinds == {"block", "scenario", "capability"}
+    gap = payload["priorities"][3]
+    assert gap["block"] is None and gap["reason"] == "no known pain recognised in the priority's words"
+    excluded = next(d for d in payload["decisions"] if d["id"] == "corrugator-bearing-failures")
+    assert excluded == {"kind": "scenario", "id": "corrugator-bearing-failures", "chosen": False, "score": 0,
+                        "where": "", "matched": [], "failed": ["excluded by the account file"], "note": ""}

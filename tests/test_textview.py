@@ -1,0 +1,120 @@
+"""Decks, documents and drafts read back as stable text, unit by unit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import docx
+import pytest
+from pptx import Presentation
+
+from aspo.errors import AspoError
+from aspo.textview import PREAMBLE, Unit, as_text, read_units
+
+
+@pytest.fixture
+def built(workspace, aspo) -> Path:
+    result = aspo("build", "accounts/acme.yaml")
+    assert result.status == 0, result.err
+    return workspace / "output" / "acme"
+
+
+def unit(units: list[Unit], label: str) -> Unit:
+    found = [u for u in units if u.label == label]
+    assert len(found) == 1, [u.label for u in units]
+    return found[0]
+
+
+def test_deck_units_are_slides_with_text_tables_and_notes(built):
+    deck = built / "acme-deck.pptx"
+    units = read_units(deck)
+    assert len(units) == len(Presentation(str(deck)).slides)
+    assert units[0].label == "Slide 1: Acme Packaging and Meridian Ops"
+    slide = unit(units, "Slide 5: Hear about a failing asset before it stops the line")
+    assert slide.lines[0] == (
+        "\u201cStop the breakdowns on the corrugator lines. We lost 11 shifts to unplanned stops last quarter.\u201d"
+    )
+    assert "  - Start with the assets that caused the most lost hours last year, not with every machine" in slide.lines
+    notes = slide.lines.index("Notes:")
+    assert slide.lines[notes + 2] == (
+        "Ask them to name the three assets that cost them the most hours last year; those are the pilot."
+    )
+    scenario = unit(units, "Slide 9: Getting new technicians productive in weeks, not months")
+    assert "| Result | Change | Over |" in scenario.lines
+    assert "| Preventive maintenance done on time | from 71% to 94% | within 6 months |" in scenario.lines
+
+
+def test_document_units_are_heading_sections_with_lists_and_tables(built):
+    units = read_units(built / "acme-offering.docx")
+    assert units[0] == Unit("Section 1: Acme Packaging and Meridian Ops", (
+        "Agree which corrugator line and which assets a Meridian pilot at Dayton would cover, "
+        "and who on Acme's side owns it. \u00b7 2027-01-14",
+    ))
+    # a group heading straight above its first section is part of the section's label
+    labels = [u.label for u in units]
+    assert "Section 6: Your priorities / Get more done with the crew you have" in labels
+    assert not any(label.endswith(": Your priorities") for label in labels)
+    offering = unit(units, "Section 9: Proposed point offering for Acme Packaging")
+    assert "- Grow site by site only when the first results hold up" in offering.lines
+    assert "| Product | What it means for Acme Packaging |" in offering.lines
+
+
+def test_draft_units_are_its_sections_and_the_text_is_the_draft(built):
+    draft = built / "acme-draft.md"
+    units = read_units(draft)
+    assert units[0].label == PREAMBLE and units[0].lines[0] == "# Review draft: Acme Packaging"
+    assert units[-1].label == "Content gaps (for marketing)"
+    next_steps = unit(units, "11. Plan and next step")
+    assert next_steps.lines[:2] == ("", "_slide 11 (Title and Content), document_ \u00b7 key `next-steps`")
+    assert as_text(units) == f"## {PREAMBLE}\n" + draft.read_text(encoding="utf-8")
+
+
+def test_the_text_is_the_same_for_two_builds_and_for_bytes(built, aspo):
+    assert aspo("build", "accounts/acme.yaml", "--output", "out2").status == 0
+    for name in ("acme-deck.pptx", "acme-offering.docx", "acme-draft.md"):
+        first, second = built / name, Path("out2/acme") / name
+        assert as_text(read_units(first)) == as_text(read_units(second))
+        assert read_units(Path(name), first.read_bytes()) == read_units(first)
+
+
+def test_a_hand_made_document_folds_whitespace_and_skips_empty_paragraphs(tmp_path):
+    document = docx.Document()
+    document.add_paragraph("Before   any\theading")
+    document.add_paragraph("Plan", style="Title")
+    document.add_heading("Group", level=1)
+    document.add_heading("First", level=2)
+    document.add_paragraph("")
+    paragraph = document.add_paragraph("one line,")
+    paragraph.add_run().add_break()
+    paragraph.add_run("wrapped")
+    document.add_paragraph("item", style="List Bullet")
+    document.add_paragraph("sub-item", style="List Bullet 2")
+    table = document.add_table(rows=1, cols=2)
+    table.rows[0].cells[0].text, table.rows[0].cells[1].text = "a|b", "c"
+    document.add_heading("Second", level=2)
+    document.add_heading("Alone", level=1)
+    document.save(tmp_path / "hand.docx")
+    assert as_text(read_units(tmp_path / "hand.docx")) == (
+        f"## {PREAMBLE}\nBefore any heading\n\n"
+        "## Section 1: Plan\n\n"
+        "## Section 2: Group / First\none line, wrapped\n- item\n  - sub-item\n| a\\|b | c |\n\n"
+        "## Section 3: Group / Second\n\n"
+        "## Section 4: Alone\n"
+    )
+
+
+def test_other_files_and_broken_files_are_one_line_errors(tmp_path):
+    (tmp_path / "notes.txt").write_text("hello", encoding="utf-8")
+    (tmp_path / "broken.pptx").write_bytes(b"not a zip file")
+    (tmp_path / "broken.md").write_bytes(b"\xff\xfe")
+    cases = {
+        "notes.txt": "cannot show this file as text; expected a .pptx, .docx or .md",
+        "broken.pptx": "cannot read this file as a PowerPoint .pptx file (not a zip package)",
+        "broken.md": "cannot show this file as text; it is not UTF-8",
+        "missing.docx": "cannot read this file: No such file or directory",
+    }
+    for name, message in cases.items():
+        with pytest.raises(AspoError) as caught:
+            read_units(tmp_path / name)
+        assert caught.value.problems[0].message == message
+        assert "\n" not in caught.value.format_message()
