@@ -13,6 +13,7 @@ from aspo.account import Account, load_account
 from aspo.compose import compose
 from aspo.document import Document
 from aspo.errors import AspoError
+from aspo.gitinfo import templates_revision
 from aspo.library import Library, load_library
 from aspo.manifest import (
     MANIFEST,
@@ -21,7 +22,6 @@ from aspo.manifest import (
     build_manifest,
     input_key,
     is_current,
-    templates_revision,
 )
 from aspo.output import write_outputs
 from aspo.render_markdown import render_markdown

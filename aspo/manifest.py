@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import subprocess
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from aspo import __version__
 from aspo.account import Account
 from aspo.document import Document
+from aspo.gitinfo import TemplatesRevision
 from aspo.library import Library
 from aspo.selection import Selection
 
@@ -34,33 +32,6 @@ class FileHashes:
         if path not in self._cache:
             self._cache[path] = digest(path.read_bytes())
         return self._cache[path]
-
-
-@dataclass(frozen=True)
-class TemplatesRevision:
-    """The git commit templates/ is at, and whether it has uncommitted changes."""
-
-    commit: str | None
-    dirty: bool
-
-    def as_json(self) -> dict[str, Any]:
-        return {"commit": self.commit, "dirty": self.dirty}
-
-
-def templates_revision(templates: Path) -> TemplatesRevision | None:
-    """Asks git about templates/; None when it is not in a git checkout (or git is missing)."""
-    def git(*args: str) -> str | None:
-        try:
-            done = subprocess.run(["git", "-C", str(templates), *args], capture_output=True, text=True, timeout=10)
-        except (OSError, subprocess.SubprocessError):
-            return None
-        return done.stdout.strip() if done.returncode == 0 else None
-
-    commit = git("rev-parse", "--verify", "-q", "HEAD")
-    if commit is None:
-        return None
-    status = git("status", "--porcelain", "--", ".")
-    return TemplatesRevision(commit, bool(status))
 
 
 def input_files(account: Account, library: Library, selection: Selection) -> dict[str, Path]:
