@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from aspo.account import Account, load_account
-from aspo.compose import compose
 from aspo.document import Document
 from aspo.errors import AspoError
 from aspo.gitinfo import templates_revision
@@ -24,9 +23,7 @@ from aspo.manifest import (
     is_current,
 )
 from aspo.output import write_outputs
-from aspo.render_markdown import render_markdown
 from aspo.selection import Selection, select
-from aspo.templating import Renderer
 
 
 @dataclass(frozen=True)
@@ -64,7 +61,7 @@ class Builder:
                  revision: TemplatesRevision | None = None, debug: bool = False):
         self.library, self.output, self.force, self.revision = library, output, force, revision
         self.debug = debug  # let errors escape with their traceback
-        self.renderer = Renderer()
+        self.renderer = None  # made on first render: an all-unchanged build never loads Jinja
         self.hashes = FileHashes()
 
     def prepare(self, path: Path) -> tuple[Account, Selection, str]:
@@ -74,9 +71,13 @@ class Builder:
 
     def render(self, account: Account, selection: Selection, key: str) -> Rendered:
         """Everything for one account, in memory."""
-        from aspo.render_docx import render_docx  # the Office libraries load only when rendering
+        from aspo.compose import compose  # Jinja and the Office libraries load only when rendering
+        from aspo.render_docx import render_docx
+        from aspo.render_markdown import render_markdown
         from aspo.render_pptx import render_pptx
+        from aspo.templating import Renderer
 
+        self.renderer = self.renderer or Renderer()
         document = compose(account, self.library, selection, self.renderer)
         names = output_names(account.slug)
         files = {
@@ -119,11 +120,9 @@ def _failed(path: Path, exc: AspoError) -> Outcome:
     return Outcome(path, "failed", None, tuple(str(problem) for problem in exc.problems))
 
 
-def render_account(path: Path, library: Library, renderer: Renderer | None = None) -> Rendered:
+def render_account(path: Path, library: Library) -> Rendered:
     """One account's outputs in memory, without looking at or writing output/."""
     builder = Builder(library, Path("output"))
-    if renderer is not None:
-        builder.renderer = renderer
     return builder.render(*builder.prepare(path))
 
 
@@ -188,7 +187,8 @@ def build(paths: Iterable[Path], templates: Path, output: Path, force: bool = Fa
 
 
 def _build_in_parallel(builder: Builder, paths: list[Path], jobs: int, templates: Path) -> Iterable[Outcome]:
-    import aspo.render_docx  # noqa: F401 - imported once here, inherited by forked workers
+    import aspo.compose  # noqa: F401 - imported once here, inherited by forked workers
+    import aspo.render_docx  # noqa: F401
     import aspo.render_pptx  # noqa: F401
 
     fork = "fork" in multiprocessing.get_all_start_methods()

@@ -7,6 +7,7 @@ Reports medians (the machines are noisy) for the whole process and for one accou
 from __future__ import annotations
 
 import argparse
+import shutil
 import statistics
 import subprocess
 import sys
@@ -108,19 +109,31 @@ def main() -> None:
             result = render_account(ROOT / args.account, library)
             write_outputs(tmp / "inproc", result.files)
 
+        def fresh_batch():
+            shutil.rmtree(tmp / "batch", ignore_errors=True)
+            subprocess.run([sys.executable, "-m", "aspo", "build", "accounts/", "--output", str(tmp / "batch")],
+                           check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+
+        def unchanged_batch():
+            subprocess.run([sys.executable, "-m", "aspo", "build", "accounts/", "--output", str(tmp / "batch")],
+                           check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+
         rows = [
             ("aspo build, whole process", time_process(
-                [sys.executable, "-m", "aspo", "build", args.account, "--output", str(tmp / "out")], args.runs)),
+                [sys.executable, "-m", "aspo", "build", "--force", args.account, "--output", str(tmp / "out")], args.runs)),
             ("plain script, whole process", time_process([sys.executable, str(plain), str(tmp / "plain")], args.runs)),
             ("aspo, load templates/ in process", time_call(lambda: load_library(ROOT / "templates"), args.runs)),
             ("aspo, one account in process", time_call(aspo_in_process, args.runs)),
             ("plain script, in process", time_call(lambda: namespace["run"](str(tmp / "plain-in")), args.runs)),
+            ("aspo build accounts/, all built, whole process", time_call(fresh_batch, args.runs)),
+            ("aspo build accounts/, all unchanged, whole process", time_call(unchanged_batch, args.runs)),
         ]
     width = max(len(name) for name, _ in rows)
     print(f"median of {args.runs} runs, {args.account}, Python {sys.version.split()[0]}")
     for name, ms in rows:
         print(f"{name:<{width}}  {ms:7.1f} ms")
     print(f"ratio aspo/plain: whole process {rows[0][1] / rows[1][1]:.2f}x, in process {rows[3][1] / rows[4][1]:.2f}x")
+    print(f"second batch build / first: {rows[6][1] / rows[5][1]:.2f}")
 
 
 if __name__ == "__main__":
