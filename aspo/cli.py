@@ -105,6 +105,50 @@ def explain(account: Path, templates: Path, fmt: str, debug: bool) -> None:
     click.echo(text, nl=False)
 
 
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--rev", metavar="REV", help="Diff a build against templates/ at git revision REV with one from the "
+              "working tree; PATHS is then one account file.")
+@templates_option
+@debug_option
+@click.pass_context
+def diff(ctx: click.Context, paths: tuple[Path, ...], rev: str | None, templates: Path, debug: bool) -> None:
+    """Show what changed between two builds, slide by slide and section by section.
+
+    PATHS are two output folders, decks, documents or drafts. Exit status 0: same; 1: different.
+    """
+    from aspo.diffing import diff_build_texts, diff_paths
+
+    if rev is not None:
+        if len(paths) != 1:
+            raise click.UsageError("with --rev, give exactly one account file")
+        import tempfile
+
+        from aspo.build import render_account
+        from aspo.gitinfo import templates_at
+        from aspo.library import load_library
+
+        with tempfile.TemporaryDirectory(prefix="aspo-rev-") as tmp:
+            old = render_account(paths[0], load_library(templates_at(rev, templates, Path(tmp))))
+        new = render_account(paths[0], load_library(templates))
+        result = diff_build_texts(new.account.slug, old.files, new.files, rev, "working-tree")
+    else:
+        if len(paths) != 2:
+            raise click.UsageError("give two output folders, decks, documents or drafts to compare")
+        result = diff_paths(*paths)
+    click.echo(result.text, nl=False)
+    ctx.exit(1 if result.different else 0)
+
+
+@cli.command()
+@click.argument("file", type=click.Path(path_type=Path))
+def textconv(file: Path) -> None:
+    """Print a .pptx, .docx or review draft as stable text (a git textconv driver)."""
+    from aspo.textview import as_text, read_units
+
+    click.echo(as_text(read_units(file)), nl=False)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: known errors print one line and exit 2; anything else is a bug (exit 3)."""
     debug = "--debug" in (argv if argv is not None else sys.argv[1:]) or bool(os.environ.get("ASPO_DEBUG"))

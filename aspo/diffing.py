@@ -132,8 +132,7 @@ def _build_sources(files: dict[str, bytes], label: str) -> Sources | None:
     """A build's sources: from its manifest when it has one, otherwise from its review draft."""
     if MANIFEST in files:
         return _manifest_sources(files[MANIFEST], _join(label, MANIFEST))
-    drafts = [data for name, data in sorted(files.items()) if name.lower().endswith(".md")]
-    return _draft_sources(drafts) if drafts else None
+    return _draft_sources([data for name, data in sorted(files.items()) if name.lower().endswith(".md")])
 
 
 def _manifest_sources(data: bytes, where: str) -> Sources:
@@ -153,14 +152,15 @@ def _manifest_sources(data: bytes, where: str) -> Sources:
     return found
 
 
-def _draft_sources(drafts: list[bytes]) -> Sources:
+def _draft_sources(drafts: list[bytes]) -> Sources | None:
+    """The blocks and scenarios the drafts' markers name; None when they name none (not a review draft)."""
     found: Sources = {}
     for data in drafts:
         for line in data.decode("utf-8", errors="replace").splitlines():
             marker = _MARKER.fullmatch(line.strip())
             if marker:
                 found[(marker.group(1), marker.group(2))] = None
-    return found
+    return found or None
 
 
 def _with_provenance(lines: list[str], a: Sources | None, b: Sources | None) -> list[str]:

@@ -13,7 +13,6 @@ from aspo.errors import AspoError
 SUFFIXES = (".pptx", ".docx", ".md")
 PREAMBLE = "Before the first heading"
 _HEADING_STYLE = re.compile(r"Heading (\d)$")
-_LIST_LEVEL = re.compile(r"List\b.*?(\d)?$")
 
 
 @dataclass(frozen=True)
@@ -96,6 +95,11 @@ def _deck_units(path: Path, data: bytes) -> list[Unit]:
             if any(notes):
                 lines += ["Notes:", *(note for note in notes if note)]
         units.append(Unit(f"Slide {number}: {title}" if title else f"Slide {number}", tuple(lines)))
+    if not units:  # a template: what marketing edits is its layouts
+        for layout in prs.slide_layouts:
+            placeholders = (f"placeholder {ph.placeholder_format.idx}: {ph.placeholder_format.type} {ph.name}"
+                            for ph in layout.placeholders)
+            units.append(Unit(f"Layout: {layout.name}", tuple(placeholders)))
     return units
 
 
@@ -107,25 +111,31 @@ def _shape_lines(shape) -> list[str]:
     if shape.has_table:
         return [_row(cell.text for cell in row.cells) for row in shape.table.rows]
     if shape.has_text_frame:
-        return [_item(_fold(p.text), p.level) for p in shape.text_frame.paragraphs if _fold(p.text)]
+        texts = ((_fold(p.text), p.level) for p in shape.text_frame.paragraphs)
+        return [_item(text, level) for text, level in texts if text]
     return []  # pictures, charts, media: no text of their own
 
 
 def _document_units(path: Path, data: bytes) -> list[Unit]:
     import docx
-    from docx.table import Table
 
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # noqa: BLE001 - see _unreadable
         raise _unreadable(path, "a Word .docx file", exc) from None
-    return _assemble(_document_events(document, Table))
+    units = _assemble(_document_events(document))
+    if not any(unit.lines or unit.label != PREAMBLE for unit in units):  # a template: show its styles
+        styles = sorted((str(style.type).split(".")[-1].split(" ")[0].lower(), style.name) for style in document.styles)
+        units = [Unit("Styles", tuple(f"{kind}: {name}" for kind, name in styles))]
+    return units
 
 
-def _document_events(document, table_type) -> Iterator[tuple[int | None, str]]:
+def _document_events(document) -> Iterator[tuple[int | None, str]]:
     """(heading level, text) for each heading; (None, line) for every other line, in body order."""
+    from docx.table import Table
+
     for block in document.iter_inner_content():  # paragraphs and tables as they interleave in the body
-        if isinstance(block, table_type):
+        if isinstance(block, Table):
             for row in block.rows:
                 yield None, _row(cell.text for cell in row.cells)
             continue
@@ -138,9 +148,10 @@ def _document_events(document, table_type) -> Iterator[tuple[int | None, str]]:
             # the title is a top-level unit like a Heading 1, not the parent of every heading
             yield (int(heading.group(1)) if heading else 1), text
             continue
-        listed = _LIST_LEVEL.match(style)
-        # "List Bullet 2" is the second level
-        yield None, "  " * (int(listed.group(1) or 1) - 1) + "- " + text if listed else text
+        if style == "List" or style.startswith("List "):
+            level = int(style[-1]) if style[-1].isdigit() else 1  # "List Bullet 2" is the second level
+            text = "  " * (level - 1) + "- " + text
+        yield None, text
 
 
 def _assemble(events: Iterable[tuple[int | None, str]]) -> list[Unit]:

@@ -142,3 +142,11 @@ def test_mixed_kinds_cannot_be_compared(first):
         with pytest.raises(AspoError) as caught:
             diff_paths(a, b)
         assert caught.value.problems[0].message.startswith(message)
+
+
+def test_markdown_without_markers_has_no_provenance_summary(tmp_path):
+    (tmp_path / "a.md").write_text("# Notes\n\n## One\n\nold\n", encoding="utf-8")
+    (tmp_path / "b.md").write_text("# Notes\n\n## One\n\nnew\n", encoding="utf-8")
+    assert diff_paths(tmp_path / "a.md", tmp_path / "b.md").text == (
+        f"--- {tmp_path}/a.md\n+++ {tmp_path}/b.md\n@@ -3,4 +3,4 @@ One\n \n ## One\n \n-old\n+new\n"
+    )

@@ -7,7 +7,6 @@ import json
 import subprocess
 
 import pytest
-
 from conftest import edit
 
 SAMPLES = ("acme", "globex", "northwind-health")
@@ -120,6 +119,7 @@ def explained(text: str, group: str) -> dict[str, list[str]]:
     """{id: [verdict line, reason lines...]} for one group ('Blocks', 'Scenarios', 'Capabilities')."""
     body = text.split(f"\n{group} (")[1].split("\n\n")[0]
     entries: dict[str, list[str]] = {}
+    current = ""
     for line in body.splitlines()[1:]:
         if line.startswith("      "):
             entries[current].append(line.strip())
@@ -160,3 +160,83 @@ def test_explain_json_lists_every_decision(workspace, aspo):
     excluded = next(d for d in payload["decisions"] if d["id"] == "corrugator-bearing-failures")
     assert excluded == {"kind": "scenario", "id": "corrugator-bearing-failures", "chosen": False, "score": 0,
                         "where": "", "matched": [], "failed": ["excluded by the account file"], "note": ""}
+
+
+def git(workspace, *args: str) -> str:
+    done = subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
+                          cwd=workspace, capture_output=True, text=True, check=True)
+    return done.stdout
+
+
+PILOT_SENTENCE = "A pilot should answer one question"
+
+
+def test_aspo_diff_shows_one_edited_sentence_on_every_output_and_names_the_block(workspace, aspo):
+    assert aspo("build", "accounts/acme.yaml", "-o", "before").status == 0
+    edit(workspace / "templates/blocks/next-steps-pilot.md", PILOT_SENTENCE, "A pilot should answer a single question")
+    assert aspo("build", "accounts/acme.yaml", "-o", "after").status == 0
+    result = aspo("diff", "before/acme", "after/acme")
+    assert result.status == 1
+    changed = [line for line in result.out.splitlines()
+               if line.startswith(("+", "-")) and not line.startswith(("+++", "---"))]
+    assert len(changed) == 6  # one sentence, removed and added, in the deck, the document and the draft
+    assert all("question with your own data" in line for line in changed)
+    assert "@@ -106,7 +106,7 @@ Slide 11: Plan and next step" in result.out
+    assert result.out.endswith("Provenance:\n  block changed: next-steps-pilot\n")
+    assert aspo("diff", "before/acme/acme-deck.pptx", "before/acme/acme-deck.pptx").status == 0
+
+
+def test_aspo_diff_rev_compares_templates_at_a_git_revision_with_the_working_tree(workspace, aspo):
+    git(workspace, "init", "-q")
+    git(workspace, "add", ".")
+    git(workspace, "commit", "-qm", "templates")
+    same = aspo("diff", "--rev", "HEAD", "accounts/acme.yaml")
+    assert (same.status, same.out) == (0, "")
+    edit(workspace / "templates/blocks/next-steps-pilot.md", PILOT_SENTENCE, "A pilot should answer a single question")
+    result = aspo("diff", "--rev", "HEAD", "accounts/acme.yaml")
+    assert result.status == 1
+    assert "--- HEAD/acme-deck.pptx\n+++ working-tree/acme-deck.pptx" in result.out
+    assert "+A pilot should answer a single question with your own data" in result.out
+    assert result.out.endswith("Provenance:\n  block changed: next-steps-pilot\n")
+    assert git(workspace, "status", "--porcelain", "templates") == " M templates/blocks/next-steps-pilot.md\n"
+    assert aspo("diff", "--rev", "nope", "accounts/acme.yaml").err == (
+        "aspo: error: templates: --rev: unknown git revision 'nope'\n")
+
+
+def test_git_diff_shows_decks_and_documents_as_text_through_textconv(workspace, aspo):
+    import sys
+
+    git(workspace, "init", "-q")
+    (workspace / ".gitattributes").write_text("*.pptx diff=aspo\n*.docx diff=aspo\n")
+    git(workspace, "config", "diff.aspo.textconv", f"{sys.executable} -m aspo textconv")
+    assert aspo("build", "accounts/acme.yaml").status == 0
+    git(workspace, "add", ".")
+    git(workspace, "commit", "-qm", "built")
+    edit(workspace / "templates/blocks/next-steps-pilot.md", PILOT_SENTENCE, "A pilot should answer a single question")
+    assert aspo("build", "accounts/acme.yaml").status == 0
+    shown = git(workspace, "diff", "output/acme/acme-deck.pptx", "output/acme/acme-offering.docx")
+    assert "-A pilot should answer one question with your own data" in shown
+    assert "+A pilot should answer a single question with your own data" in shown
+    assert "Binary files" not in shown
+
+
+def test_textconv_prints_a_deck_slide_by_slide_with_notes(workspace, aspo):
+    assert aspo("build", "accounts/acme.yaml").status == 0
+    result = aspo("textconv", "output/acme/acme-deck.pptx")
+    assert result.status == 0
+    assert result.out.startswith("## Slide 1: Acme Packaging and Meridian Ops\n")
+    assert "## Slide 11: Plan and next step\n" in result.out
+    assert result.out.endswith("Notes:\n"
+                               "Agree the success measures in writing before the pilot starts. If they cannot name one, "
+                               "the pilot is not ready.\n"
+                               "Ask who signs off on the pilot and who signs the order after it.\n"
+                               "Close by agreeing the next step, its owner and its date.\n")
+    assert aspo("textconv", "accounts/acme.yaml").err == (
+        "aspo: error: accounts/acme.yaml: cannot show this file as text; expected a .pptx, .docx or .md\n")
+
+
+def test_textconv_shows_a_templates_layouts_and_styles_so_template_edits_diff_too(workspace, aspo):
+    deck = aspo("textconv", "templates/layouts/deck.pptx").out
+    assert "## Layout: Two Content\nplaceholder 0: TITLE (1) Title 1\n" in deck
+    document = aspo("textconv", "templates/layouts/offering.docx").out
+    assert document.startswith("## Styles\n") and "paragraph: Heading 2\n" in document and "table: Table Grid\n" in document
