@@ -240,3 +240,34 @@ def test_textconv_shows_a_templates_layouts_and_styles_so_template_edits_diff_to
     assert "## Layout: Two Content\nplaceholder 0: TITLE (1) Title 1\n" in deck
     document = aspo("textconv", "templates/layouts/offering.docx").out
     assert document.startswith("## Styles\n") and "paragraph: Heading 2\n" in document and "table: Table Grid\n" in document
+
+
+def test_an_unrelated_block_change_leaves_other_drafts_byte_for_byte(built, aspo):
+    before = (built / "output/acme/acme-draft.md").read_bytes()
+    edit(built / "templates/blocks/priority-food-audit-ready.md", "ready before the auditor is", "ready before any auditor is")
+    assert aspo("build", "--force", "accounts/").status == 0
+    assert (built / "output/acme/acme-draft.md").read_bytes() == before
+
+
+def test_a_terminal_gets_a_progress_bar_and_a_pipe_a_plain_summary(workspace):
+    import os
+    import pty
+    import sys
+
+    leader, follower = pty.openpty()
+    done = subprocess.run([sys.executable, "-m", "aspo", "build", "accounts/"], cwd=workspace,
+                          stdout=subprocess.PIPE, stderr=follower, text=True, timeout=120)
+    os.close(follower)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(leader)
+    assert done.returncode == 0
+    assert b"building" in shown and b"100%" in shown
+    assert "building" not in done.stdout and done.stdout.splitlines()[-1].startswith("3 accounts: 3 built")
