@@ -247,6 +247,7 @@ def test_an_unrelated_block_change_leaves_other_drafts_byte_for_byte(built, aspo
     edit(built / "templates/blocks/priority-food-audit-ready.md", "ready before the auditor is", "ready before any auditor is")
     assert aspo("build", "--force", "accounts/").status == 0
     assert (built / "output/acme/acme-draft.md").read_bytes() == before
+    assert "ready before any auditor is" in (built / "output/globex/globex-draft.md").read_text()
 
 
 def test_a_terminal_gets_a_progress_bar_and_a_pipe_a_plain_summary(workspace):
