@@ -6,11 +6,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from aspo.errors import AspoError, Problem, did_you_mean
+from aspo.errors import INVALID_FILE, SCHEMA, UNKNOWN_ID, AspoError, Problem, did_you_mean
 from aspo.library import Library
 from aspo.schema import AccountFile
 from aspo.validation import validate
-from aspo.yamlfile import YamlDocument, format_loc, load_yaml
+from aspo.yamlfile import YamlDocument, load_yaml
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
@@ -46,7 +46,7 @@ def load_account(path: Path, library: Library) -> Account:
     """Reads an account file and checks every id it uses against the library."""
     path = Path(path)
     if path.suffix not in (".yaml", ".yml"):
-        raise AspoError.at(path, None, None, "an account file ends in .yaml")
+        raise AspoError.at(path, None, None, "an account file ends in .yaml", INVALID_FILE)
     slug = slug_for(path)
     doc = load_yaml(path)
     data = validate(AccountFile, doc)
@@ -61,8 +61,7 @@ def _reference_problems(data: AccountFile, doc: YamlDocument, lib: Library) -> l
 
     def check(loc: tuple, value: str | None, known, noun: str) -> None:
         if value is not None and value not in known:
-            problems.append(Problem(doc.path, doc.line_of(loc), format_loc(loc),
-                                    f"unknown {noun} '{value}'{did_you_mean(value, known)}"))
+            problems.append(doc.problem(loc, f"unknown {noun} '{value}'{did_you_mean(value, known)}", UNKNOWN_ID))
 
     check(("industry",), data.industry, lib.industries, "industry")
     check(("stage",), data.stage, lib.stages, "stage")
@@ -81,6 +80,5 @@ def _reference_problems(data: AccountFile, doc: YamlDocument, lib: Library) -> l
         for i, item in enumerate(getattr(data.pin, kind)):
             if item in getattr(data.exclude, kind):
                 loc = ("pin", kind, i)
-                problems.append(Problem(doc.path, doc.line_of(loc), format_loc(loc),
-                                        f"'{item}' is both pinned and excluded; keep one"))
+                problems.append(doc.problem(loc, f"'{item}' is both pinned and excluded; keep one", SCHEMA))
     return problems

@@ -31,6 +31,17 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     return f"; did you mean '{close[0]}'?" if close else ""
 
 
+#: Rule ids of the problems that stop a build; `aspo check` adds content rules (see aspo/rules.py).
+INVALID_FILE = "E101"  # unreadable, not UTF-8, or not valid YAML
+SCHEMA = "E102"  # unknown field, wrong type, missing field
+UNKNOWN_ID = "E103"  # an id no file defines
+DUPLICATE_ID = "E104"
+TEMPLATE_SYNTAX = "E201"
+TEMPLATE_ERROR = "E202"  # undefined variable, refused by the sandbox, or a helper's refusal
+LAYOUT = "E203"  # a layout, placeholder or style the outline needs is missing, or a broken template file
+OUTPUT = "E301"  # cannot write outputs
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with one input file, at one line and field."""
@@ -39,6 +50,8 @@ class Problem:
     line: int | None
     field: str | None
     message: str
+    rule: str = ""
+    column: int | None = None
 
     def __str__(self) -> str:
         where = display_path(self.path)
@@ -58,8 +71,8 @@ class AspoError(click.ClickException):
         super().__init__(str(self.problems[0]))
 
     @classmethod
-    def at(cls, path, line, field, message) -> "AspoError":
-        return cls(Problem(path, line, field, message))
+    def at(cls, path, line, field, message, rule: str = "", column: int | None = None) -> "AspoError":
+        return cls(Problem(path, line, field, message, rule, column))
 
     def format_message(self) -> str:
         return "\n".join(str(problem) for problem in self.problems)

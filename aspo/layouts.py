@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree
 
-from aspo.errors import AspoError
+from aspo.errors import LAYOUT, AspoError
 
 _P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -46,14 +46,16 @@ class DocumentTemplate:
 
 def _open(path: Path, kind: str, main_part: str) -> zipfile.ZipFile:
     if not path.is_file():
-        raise AspoError.at(path, None, None, f"{kind} template not found")
+        raise AspoError.at(path, None, None, f"{kind} template not found", LAYOUT)
     try:
         package = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError):
-        raise AspoError.at(path, None, None, f"not a {kind} file (it is not a zip package); save it again from {kind}") from None
+        raise AspoError.at(path, None, None, f"not a {kind} file (it is not a zip package); save it again from {kind}",
+                           LAYOUT) from None
     if main_part not in package.namelist():
         package.close()
-        raise AspoError.at(path, None, None, f"not a {kind} file (no {main_part}); expected a {path.suffix} saved from {kind}")
+        raise AspoError.at(path, None, None, f"not a {kind} file (no {main_part}); expected a {path.suffix} saved from {kind}",
+                           LAYOUT)
     return package
 
 
@@ -61,7 +63,7 @@ def _xml(package: zipfile.ZipFile, name: str, path: Path):
     try:
         return ElementTree.fromstring(package.read(name))
     except (ElementTree.ParseError, zipfile.BadZipFile, KeyError, OSError, EOFError) as exc:
-        raise AspoError.at(path, None, None, f"damaged file: cannot read {name} ({exc})") from None
+        raise AspoError.at(path, None, None, f"damaged file: cannot read {name} ({exc})", LAYOUT) from None
 
 
 def read_deck_template(path: Path) -> DeckTemplate:

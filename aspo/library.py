@@ -7,7 +7,16 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping
 
-from aspo.errors import AspoError, Problem, did_you_mean, display_path
+from aspo.errors import (
+    DUPLICATE_ID,
+    INVALID_FILE,
+    LAYOUT,
+    UNKNOWN_ID,
+    AspoError,
+    Problem,
+    did_you_mean,
+    display_path,
+)
 from aspo.layouts import read_deck_template, read_document_template
 from aspo.schema import (
     BlockFrontMatter,
@@ -26,7 +35,7 @@ from aspo.schema import (
     StagesFile,
 )
 from aspo.validation import validate
-from aspo.yamlfile import YamlDocument, format_loc, load_yaml, parse_yaml, read_text
+from aspo.yamlfile import YamlDocument, load_yaml, parse_yaml, read_text
 
 NOTES_HEADING = "## Notes"
 
@@ -91,30 +100,67 @@ class Library:
 
 def load_library(root: Path) -> Library:
     """Loads templates/ and reports every problem in it before giving up."""
+    library, problems = read_library(root)
+    if problems:
+        raise AspoError(problems)
+    return library
+
+
+class _Collector:
+    """Runs loading steps, keeping every problem instead of stopping at the first."""
+
+    def __init__(self):
+        self.problems: list[Problem] = []
+
+    def __call__(self, step, *args):
+        try:
+            return step(*args)
+        except AspoError as exc:
+            self.problems.extend(exc.problems)
+            return None
+
+
+def read_library(root: Path) -> tuple[Library | None, list[Problem]]:
+    """The library and every problem found in it; the library is None when a core file is unusable.
+
+    Blocks and scenarios that fail to load are left out, so the rest can still be checked.
+    """
     root = Path(root)
     if not root.is_dir():
-        raise AspoError.at(root, None, None, "templates folder not found (use --templates to point at it)")
-    catalog_doc = load_yaml(root / "catalog.yaml")
-    catalog = validate(CatalogFile, catalog_doc)
-    personas = _entries(root / "personas.yaml", PersonasFile, "personas")
-    stages = _entries(root / "stages.yaml", StagesFile, "stages")
-    pains = _entries(root / "pains.yaml", PainsFile, "pains")
-    industries = _entries(root / "industries.yaml", IndustriesFile, "industries")
-    outline_doc = load_yaml(root / "outline.yaml")
-    outline = validate(OutlineFile, outline_doc)
-    blocks = {}
+        return None, [Problem(root, None, None, "templates folder not found (use --templates to point at it)",
+                              INVALID_FILE)]
+    attempt = _Collector()
+    catalog_doc = attempt(load_yaml, root / "catalog.yaml")
+    catalog = attempt(validate, CatalogFile, catalog_doc) if catalog_doc else None
+    personas = attempt(_entries, root / "personas.yaml", PersonasFile, "personas")
+    stages = attempt(_entries, root / "stages.yaml", StagesFile, "stages")
+    pains = attempt(_entries, root / "pains.yaml", PainsFile, "pains")
+    industries = attempt(_entries, root / "industries.yaml", IndustriesFile, "industries")
+    outline_doc = attempt(load_yaml, root / "outline.yaml")
+    outline = attempt(validate, OutlineFile, outline_doc) if outline_doc else None
+    blocks: dict[str, Block] = {}
     for path in sorted((root / "blocks").glob("*.md")):
-        block = load_block(path)
+        block = attempt(load_block, path)
+        if block is None:
+            continue
         if block.id in blocks:
-            raise AspoError.at(path, block.doc.line_of(("id",)), "id", f"duplicate block id '{block.id}' (also in {blocks[block.id].path.name})")
+            attempt.problems.append(block.doc.problem(
+                ("id",), f"duplicate block id '{block.id}' (also in {blocks[block.id].path.name})", DUPLICATE_ID))
+            continue
         blocks[block.id] = block
-    scenarios = {}
+    scenarios: dict[str, Scenario] = {}
     for path in sorted((root / "scenarios").glob("*.yaml")):
-        doc = load_yaml(path)
-        meta = validate(ScenarioFile, doc)
+        doc = attempt(load_yaml, path)
+        meta = attempt(validate, ScenarioFile, doc) if doc else None
+        if meta is None:
+            continue
         if meta.id in scenarios:
-            raise AspoError.at(path, doc.line_of(("id",)), "id", f"duplicate scenario id '{meta.id}' (also in {scenarios[meta.id].path.name})")
+            attempt.problems.append(doc.problem(
+                ("id",), f"duplicate scenario id '{meta.id}' (also in {scenarios[meta.id].path.name})", DUPLICATE_ID))
+            continue
         scenarios[meta.id] = Scenario(meta, doc, path)
+    if None in (catalog, personas, stages, pains, industries, outline):
+        return None, attempt.problems
 
     products = {product.id: product for product in catalog.products}
     capabilities = {cap.id: (cap, product) for product in catalog.products for cap in product.capabilities}
@@ -133,10 +179,9 @@ def load_library(root: Path) -> Library:
         outline=outline,
         outline_doc=outline_doc,
     )
-    problems = _reference_problems(library) + _layout_problems(library)
-    if problems:
-        raise AspoError(problems)
-    return library
+    attempt.problems.extend(_reference_problems(library))
+    attempt.problems.extend(attempt(_layout_problems, library) or [])
+    return library, attempt.problems
 
 
 def load_block(path: Path) -> Block:
@@ -144,11 +189,12 @@ def load_block(path: Path) -> Block:
     text = read_text(path)
     lines = text.split("\n")
     if not lines or lines[0].strip() != "---":
-        raise AspoError.at(path, 1, None, "a block starts with a '---' line, then YAML front matter, then '---'")
+        raise AspoError.at(path, 1, None, "a block starts with a '---' line, then YAML front matter, then '---'",
+                           INVALID_FILE)
     try:
         end = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
     except StopIteration:
-        raise AspoError.at(path, 1, None, "front matter is not closed by a '---' line") from None
+        raise AspoError.at(path, 1, None, "front matter is not closed by a '---' line", INVALID_FILE) from None
     front = parse_yaml("\n".join(lines[1:end]), path, line_offset=1)
     meta = validate(BlockFrontMatter, front)
     rest = lines[end + 1:]
@@ -181,10 +227,13 @@ def _entries(path: Path, model, key: str) -> dict:
     doc = load_yaml(path)
     entries = getattr(validate(model, doc), key)
     by_id = {}
+    duplicates = []
     for index, entry in enumerate(entries):
         if entry.id in by_id:
-            raise AspoError.at(path, doc.line_of((key, index, "id")), f"{key}[{index}].id", f"duplicate id '{entry.id}'")
+            duplicates.append(doc.problem((key, index, "id"), f"duplicate id '{entry.id}'", DUPLICATE_ID))
         by_id[entry.id] = entry
+    if duplicates:
+        raise AspoError(duplicates)
     return by_id
 
 
@@ -195,9 +244,8 @@ def _reference_problems(lib: Library) -> list[Problem]:
     def check(doc: YamlDocument, loc: tuple, ids, known, noun: str) -> None:
         for index, value in enumerate(ids):
             if value not in known:
-                where = loc + (index,)
-                problems.append(Problem(doc.path, doc.line_of(where), format_loc(where),
-                                        f"unknown {noun} '{value}'{did_you_mean(value, known)}"))
+                problems.append(doc.problem(loc + (index,), f"unknown {noun} '{value}'{did_you_mean(value, known)}",
+                                            UNKNOWN_ID))
 
     for p_index, product in enumerate(lib.catalog.products):
         loc = ("products", p_index)
@@ -225,14 +273,14 @@ def _reference_problems(lib: Library) -> list[Problem]:
             ("persona", meta.persona, lib.personas, "persona"),
         ):
             if value not in known:
-                problems.append(Problem(doc.path, doc.line_of((field,)), field,
-                                        f"unknown {noun} '{value}'{did_you_mean(value, known)}"))
+                problems.append(doc.problem((field,), f"unknown {noun} '{value}'{did_you_mean(value, known)}",
+                                            UNKNOWN_ID))
         check(doc, ("capabilities",), meta.capabilities, lib.capabilities, "capability")
         check(doc, ("pains",), meta.pains, lib.pains, "pain")
         for index, cap_id in enumerate(meta.capabilities):
             if cap_id in lib.capabilities and lib.capabilities[cap_id][0].maturity == "roadmap":
-                problems.append(Problem(doc.path, doc.line_of(("capabilities", index)), f"capabilities[{index}]",
-                                        f"'{cap_id}' is a roadmap capability; no customer runs it yet"))
+                problems.append(doc.problem(("capabilities", index),
+                                            f"'{cap_id}' is a roadmap capability; no customer runs it yet", UNKNOWN_ID))
     return problems
 
 
@@ -256,13 +304,12 @@ def _layout_problems(lib: Library) -> list[Problem]:
                        f"which the {section.kind} section needs")
         else:
             continue
-        problems.append(Problem(doc.path, doc.line_of(loc), format_loc(loc), message))
+        problems.append(doc.problem(loc, message, LAYOUT))
     word = read_document_template(lib.document_template)
     for role, name in lib.outline.document.styles.model_dump().items():
         kind, available = ("table", word.table_styles) if role == "table" else ("paragraph", word.paragraph_styles)
         if name not in available:
-            loc = ("document", "styles", role)
-            problems.append(Problem(doc.path, doc.line_of(loc), format_loc(loc),
-                                    f"'{name}' is not a {kind} style in {display_path(word.path)}; "
-                                    f"it has: {', '.join(sorted(available))}"))
+            problems.append(doc.problem(("document", "styles", role),
+                                        f"'{name}' is not a {kind} style in {display_path(word.path)}; "
+                                        f"it has: {', '.join(sorted(available))}", LAYOUT))
     return problems

@@ -10,7 +10,7 @@ from typing import Any, Callable
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
-from aspo.errors import AspoError, did_you_mean
+from aspo.errors import TEMPLATE_ERROR, TEMPLATE_SYNTAX, AspoError, did_you_mean
 
 _TEMPLATE_FILENAME = "<aspo-template>"
 
@@ -41,23 +41,23 @@ class Renderer:
                 self._cache[source] = template
             return template.render(context)
         except jinja2.TemplateSyntaxError as exc:
-            raise AspoError.at(path, first_line + (exc.lineno or 1) - 1, field,
-                               f"template syntax error: {exc.message}") from None
+            raise _error(path, first_line, exc.lineno, field, f"template syntax error: {exc.message}",
+                         TEMPLATE_SYNTAX) from None
         except jinja2.UndefinedError as exc:
-            line = _failing_line(exc)
-            raise AspoError.at(path, first_line + line - 1 if line else first_line, field,
-                               f"undefined variable: {_explain_undefined(exc.message or '', context)}") from None
+            message = f"undefined variable: {_explain_undefined(exc.message or '', context)}"
+            raise _error(path, first_line, _failing_line(exc), field, message) from None
         except jinja2.exceptions.SecurityError as exc:
-            line = _failing_line(exc)
-            raise AspoError.at(path, first_line + line - 1 if line else first_line, field,
-                               f"not allowed in a template: {exc}") from None
+            raise _error(path, first_line, _failing_line(exc), field, f"not allowed in a template: {exc}") from None
         except TemplateRefusal as exc:
-            line = _failing_line(exc)
-            raise AspoError.at(path, first_line + line - 1 if line else first_line, field, str(exc)) from None
+            raise _error(path, first_line, _failing_line(exc), field, str(exc)) from None
         except (TypeError, ValueError, ArithmeticError, LookupError, AttributeError) as exc:
-            line = _failing_line(exc)
-            raise AspoError.at(path, first_line + line - 1 if line else first_line, field,
-                               f"template error: {exc}") from None
+            raise _error(path, first_line, _failing_line(exc), field, f"template error: {exc}") from None
+
+
+def _error(path: Path, first_line: int, template_line: int | None, field: str, message: str,
+           rule: str = TEMPLATE_ERROR) -> AspoError:
+    """An error at the file line of a template's line (templates start at `first_line` in their file)."""
+    return AspoError.at(path, first_line + (template_line or 1) - 1, field, message, rule)
 
 
 def _explain_undefined(message: str, context: dict[str, Any]) -> str:

@@ -8,8 +8,8 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from aspo.errors import AspoError, Problem, did_you_mean
-from aspo.yamlfile import YamlDocument, format_loc
+from aspo.errors import SCHEMA, AspoError, Problem, did_you_mean
+from aspo.yamlfile import YamlDocument
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -18,7 +18,7 @@ def validate(model: type[Model], doc: YamlDocument) -> Model:
     """Validates a parsed document against a model, raising every problem at once."""
     if not isinstance(doc.data, dict):
         kind = "empty" if doc.data is None else f"a {_yaml_kind(doc.data)}"
-        raise AspoError.at(doc.path, doc.line_of(()) or 1, None, f"expected a mapping of fields, found {kind}")
+        raise AspoError.at(doc.path, doc.line_of(()) or 1, None, f"expected a mapping of fields, found {kind}", SCHEMA)
     try:
         return model.model_validate(doc.data)
     except ValidationError as exc:
@@ -29,7 +29,7 @@ def problems_from(exc: ValidationError, model: type[BaseModel], doc: YamlDocumen
     problems = []
     for error in exc.errors(include_url=False):
         loc = _clean_loc(error["loc"])
-        problems.append(Problem(doc.path, doc.line_of(loc), format_loc(loc) or None, _message(error, model, loc)))
+        problems.append(doc.problem(loc, _message(error, model, loc), SCHEMA))
     # Missing fields last: a misspelt key reads best as "unknown field; did you mean" first.
     return sorted(problems, key=lambda p: (p.message == MISSING, p.line or 0, p.field or ""))
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from aspo.errors import AspoError
+from aspo.errors import INVALID_FILE, AspoError, Problem
 
 try:  # libyaml is ~15x faster than the pure-Python parser
     from yaml import CSafeLoader as _FastLoader
@@ -34,20 +34,30 @@ Path_ = tuple  # a path into the data: ("meeting", "attendees", 0, "persona")
 
 @dataclass(frozen=True)
 class YamlDocument:
-    """Data read from one YAML text, with the line of every path into it."""
+    """Data read from one YAML text, with the line and column of every path into it."""
 
     path: Path
     data: Any
-    lines: dict[Path_, int]
+    positions: dict[Path_, tuple[int, int]]  # 1-based line and column, before line_offset
     line_offset: int = 0
 
-    def line_of(self, loc: Path_) -> int | None:
-        """The line of the deepest part of `loc` that exists in the file."""
+    def position_of(self, loc: Path_) -> tuple[int | None, int | None]:
+        """The line and column of the deepest part of `loc` that exists in the file."""
         loc = tuple(loc)
-        while loc not in self.lines and loc:
+        while loc not in self.positions and loc:
             loc = loc[:-1]
-        line = self.lines.get(loc)
-        return None if line is None else line + self.line_offset
+        if loc not in self.positions:
+            return None, None
+        line, column = self.positions[loc]
+        return line + self.line_offset, column
+
+    def line_of(self, loc: Path_) -> int | None:
+        return self.position_of(loc)[0]
+
+    def problem(self, loc: Path_, message: str, rule: str) -> Problem:
+        """A problem at `loc` in this file, named by its field path."""
+        line, column = self.position_of(loc)
+        return Problem(self.path, line, format_loc(loc) or None, message, rule, column)
 
 
 def format_loc(loc: Path_) -> str:
@@ -66,19 +76,19 @@ def read_text(path: Path) -> str:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise AspoError.at(path, None, None, "file not found") from None
+        raise AspoError.at(path, None, None, "file not found", INVALID_FILE) from None
     except IsADirectoryError:
-        raise AspoError.at(path, None, None, "is a folder, expected a file") from None
+        raise AspoError.at(path, None, None, "is a folder, expected a file", INVALID_FILE) from None
     except OSError as exc:
-        raise AspoError.at(path, None, None, f"cannot read: {exc.strerror}") from None
+        raise AspoError.at(path, None, None, f"cannot read: {exc.strerror}", INVALID_FILE) from None
     if len(raw) > MAX_YAML_BYTES:
-        raise AspoError.at(path, None, None, f"file is {len(raw)} bytes; the limit is {MAX_YAML_BYTES}")
+        raise AspoError.at(path, None, None, f"file is {len(raw)} bytes; the limit is {MAX_YAML_BYTES}", INVALID_FILE)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise AspoError.at(
-            path, line, None, f"not UTF-8: byte 0x{raw[exc.start]:02x} at offset {exc.start}"
+            path, line, None, f"not UTF-8: byte 0x{raw[exc.start]:02x} at offset {exc.start}", INVALID_FILE
         ) from None
 
 
@@ -88,19 +98,20 @@ def parse_yaml(text: str, path: Path, line_offset: int = 0) -> YamlDocument:
     try:
         node = loader.get_single_node()
     except RecursionError:
-        raise AspoError.at(path, None, None, f"invalid YAML: nested deeper than {MAX_DEPTH} levels") from None
+        raise AspoError.at(path, None, None, f"invalid YAML: nested deeper than {MAX_DEPTH} levels", INVALID_FILE) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 + line_offset if mark else None
         message = exc.problem or exc.context or "invalid YAML"
-        raise AspoError.at(path, line, None, f"invalid YAML: {message}") from None
+        raise AspoError.at(path, line, None, f"invalid YAML: {message}", INVALID_FILE,
+                           mark.column + 1 if mark else None) from None
     except yaml.YAMLError as exc:
-        raise AspoError.at(path, None, None, f"invalid YAML: {exc}") from None
+        raise AspoError.at(path, None, None, f"invalid YAML: {exc}", INVALID_FILE) from None
     finally:
         loader.dispose()
-    lines: dict[Path_, int] = {}
-    data = _build(node, (), lines, path, line_offset, set()) if node is not None else None
-    return YamlDocument(path=path, data=data, lines=lines, line_offset=line_offset)
+    positions: dict[Path_, tuple[int, int]] = {}
+    data = _build(node, (), positions, path, line_offset, set()) if node is not None else None
+    return YamlDocument(path=path, data=data, positions=positions, line_offset=line_offset)
 
 
 def _loader_for(text: str):
@@ -114,32 +125,34 @@ def load_yaml(path: Path) -> YamlDocument:
     return parse_yaml(read_text(path), path)
 
 
-def _build(node, loc: Path_, lines, path, offset, seen) -> Any:
-    line = node.start_mark.line + 1
-    lines.setdefault(loc, line)
+def _build(node, loc: Path_, positions, path, offset, seen) -> Any:
+    here = (node.start_mark.line + 1, node.start_mark.column + 1)
+    positions.setdefault(loc, here)
+
+    def fail(where: tuple[int, int], field: Path_, message: str):
+        return AspoError.at(path, where[0] + offset, format_loc(field) or None, message, INVALID_FILE, where[1])
+
     if len(loc) > MAX_DEPTH:
-        raise AspoError.at(path, line + offset, format_loc(loc), f"nested deeper than {MAX_DEPTH} levels")
+        raise fail(here, loc, f"nested deeper than {MAX_DEPTH} levels")
     if id(node) in seen:  # the composer hands back the same node for an alias
-        raise AspoError.at(path, lines[loc] + offset, format_loc(loc) or None, "YAML aliases (*name) are not allowed; repeat the value")
+        raise fail(positions[loc], loc, "YAML aliases (*name) are not allowed; repeat the value")
     if node.tag not in _STANDARD_TAGS:
-        raise AspoError.at(path, line + offset, format_loc(loc) or None, f"unknown YAML tag '{node.tag}'")
+        raise fail(here, loc, f"unknown YAML tag '{node.tag}'")
     seen.add(id(node))
     if isinstance(node, yaml.ScalarNode):
         if node.tag == _NULL and not node.style:  # plain, not quoted
             return None
         return node.value
     if isinstance(node, yaml.SequenceNode):
-        return [_build(item, loc + (i,), lines, path, offset, seen) for i, item in enumerate(node.value)]
+        return [_build(item, loc + (i,), positions, path, offset, seen) for i, item in enumerate(node.value)]
     result: dict[str, Any] = {}
     for key_node, value_node in node.value:
+        key_at = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
         if not isinstance(key_node, yaml.ScalarNode):
-            raise AspoError.at(path, key_node.start_mark.line + 1 + offset, format_loc(loc) or None, "keys must be plain text")
+            raise fail(key_at, loc, "keys must be plain text")
         key = key_node.value
         if key in result:
-            raise AspoError.at(
-                path, key_node.start_mark.line + 1 + offset, format_loc(loc + (key,)),
-                f"duplicate key (first given on line {lines[loc + (key,)] + offset})",
-            )
-        lines[loc + (key,)] = key_node.start_mark.line + 1
-        result[key] = _build(value_node, loc + (key,), lines, path, offset, seen)
+            raise fail(key_at, loc + (key,), f"duplicate key (first given on line {positions[loc + (key,)][0] + offset})")
+        positions[loc + (key,)] = key_at
+        result[key] = _build(value_node, loc + (key,), positions, path, offset, seen)
     return result
