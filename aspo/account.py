@@ -8,6 +8,7 @@ from pathlib import Path
 
 from aspo.errors import INVALID_FILE, SCHEMA, UNKNOWN_ID, AspoError, Problem, did_you_mean
 from aspo.library import Library
+from aspo.rules import UNKNOWN_PIN
 from aspo.schema import AccountFile
 from aspo.validation import validate
 from aspo.yamlfile import YamlDocument, load_yaml
@@ -59,9 +60,9 @@ def load_account(path: Path, library: Library) -> Account:
 def _reference_problems(data: AccountFile, doc: YamlDocument, lib: Library) -> list[Problem]:
     problems: list[Problem] = []
 
-    def check(loc: tuple, value: str | None, known, noun: str) -> None:
+    def check(loc: tuple, value: str | None, known, noun: str, rule: str = UNKNOWN_ID) -> None:
         if value is not None and value not in known:
-            problems.append(doc.problem(loc, f"unknown {noun} '{value}'{did_you_mean(value, known)}", UNKNOWN_ID))
+            problems.append(doc.problem(loc, f"unknown {noun} '{value}'{did_you_mean(value, known)}", rule))
 
     check(("industry",), data.industry, lib.industries, "industry")
     check(("stage",), data.stage, lib.stages, "stage")
@@ -75,7 +76,7 @@ def _reference_problems(data: AccountFile, doc: YamlDocument, lib: Library) -> l
     for choice in ("pin", "exclude"):
         for kind, known in (("blocks", lib.blocks), ("scenarios", lib.scenarios)):
             for i, item in enumerate(getattr(getattr(data, choice), kind)):
-                check((choice, kind, i), item, known, kind[:-1])
+                check((choice, kind, i), item, known, kind[:-1], UNKNOWN_PIN)
     for kind in ("blocks", "scenarios"):
         for i, item in enumerate(getattr(data.pin, kind)):
             if item in getattr(data.exclude, kind):

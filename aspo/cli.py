@@ -149,6 +149,76 @@ def textconv(file: Path) -> None:
     click.echo(as_text(read_units(file)), nl=False)
 
 
+@cli.command()
+@templates_option
+@click.option("--accounts", "accounts_dir", type=click.Path(path_type=Path), default=Path("accounts"),
+              show_default=True, help="The folder of account files.")
+@click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown", show_default=True)
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
+              help="The day to measure expiry from (default: today).")
+@click.option("--horizon", type=click.IntRange(min=0), default=60, show_default=True, metavar="DAYS",
+              help="List content whose review_by falls within this many days.")
+@debug_option
+@click.pass_context
+def report(ctx: click.Context, templates: Path, accounts_dir: Path, fmt: str, today, horizon: int,
+           debug: bool) -> None:
+    """Show how the content library is used across all accounts: usage, never used, content gaps, expiry.
+
+    Accounts that fail to load are reported and left out; the exit status is then 2.
+    """
+    import datetime as dt
+
+    from aspo import report as reporting
+    from aspo.library import load_library
+
+    library = load_library(templates)
+    accounts, problems = reporting.load_accounts(accounts_dir, library)
+    for problem in problems:
+        click.echo(f"aspo: error: {problem}", err=True)
+    result = reporting.usage_report(library, accounts, today.date() if today else dt.date.today(), horizon)
+    click.echo(reporting.as_json(result) if fmt == "json" else reporting.as_markdown(result), nl=False)
+    if problems:
+        ctx.exit(USER_ERROR_STATUS)
+
+
+@cli.command()
+@click.argument("name", type=click.Choice(["account"]), metavar="NAME")
+def schema(name: str) -> None:
+    """Print the JSON Schema of an input file (NAME: account), for editors with a YAML language server."""
+    from aspo.schema_export import as_text, json_schema
+
+    click.echo(as_text(json_schema(name)), nl=False)
+
+
+@cli.command()
+@click.argument("project", type=click.Path(path_type=Path, file_okay=False), default=Path("."))
+@click.option("--templates", type=click.Path(path_type=Path), default=None,
+              help="The content library folder [default: PROJECT/templates].")
+@click.option("--accounts", type=click.Path(path_type=Path), default=None,
+              help="The accounts folder [default: PROJECT/accounts].")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="The date review_by dates are checked against [default: today].")
+@click.pass_context
+def check(ctx: click.Context, project: Path, templates: Path | None, accounts: Path | None, fmt: str, strict: bool,
+          today) -> None:
+    """Check the content library and every account without writing anything.
+
+    Prints path:line:col: RULE message for each problem. Exit status 1 when there are errors
+    (or warnings, with --strict), 0 otherwise. Rules and their settings: templates/checks.yaml.
+    """
+    import datetime as dt
+
+    from aspo import check as checking
+
+    diagnostics = checking.run_check(templates or project / "templates", accounts or project / "accounts",
+                                     today.date() if today else dt.date.today())
+    click.echo(checking.as_json(diagnostics) if fmt == "json" else checking.as_text(diagnostics), nl=False)
+    failing = {"error", "warning"} if strict else {"error"}
+    ctx.exit(1 if any(d.severity in failing for d in diagnostics) else 0)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: known errors print one line and exit 2; anything else is a bug (exit 3)."""
     debug = "--debug" in (argv if argv is not None else sys.argv[1:]) or bool(os.environ.get("ASPO_DEBUG"))

@@ -82,6 +82,11 @@ class Composer:
             p for element in parse_body(notes, source) for p in _paragraphs(element)
         )
 
+    def block_text(self, block: Block, priority_text: str | None = None):
+        """A block's title, body and notes rendered for this account (priority blocks get `priority`)."""
+        extra = {"priority": {"text": priority_text, "pains": list(block.meta.applies_to.pains)}} if priority_text else None
+        return self._block(block, extra)
+
     # --- sections ---------------------------------------------------------------------
 
     def compose(self) -> tuple[Section, ...]:

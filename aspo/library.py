@@ -18,6 +18,7 @@ from aspo.errors import (
     display_path,
 )
 from aspo.layouts import read_deck_template, read_document_template
+from aspo.rules import CALL_TO_ACTION
 from aspo.schema import (
     BlockFrontMatter,
     Capability,
@@ -180,6 +181,7 @@ def read_library(root: Path) -> tuple[Library | None, list[Problem]]:
         outline_doc=outline_doc,
     )
     attempt.problems.extend(_reference_problems(library))
+    attempt.problems.extend(_call_to_action_problems(library))
     attempt.problems.extend(attempt(_layout_problems, library) or [])
     return library, attempt.problems
 
@@ -313,3 +315,16 @@ def _layout_problems(lib: Library) -> list[Problem]:
                                         f"'{name}' is not a {kind} style in {display_path(word.path)}; "
                                         f"it has: {', '.join(sorted(available))}", LAYOUT))
     return problems
+
+
+def _call_to_action_problems(lib: Library) -> list[Problem]:
+    """Every deck and document ends with the account's next step: the outline must say so."""
+    sections = lib.outline.sections
+    last = len(sections) - 1
+    if sections[last].kind != "next-steps":
+        message = "the last section must be of kind next-steps: every deck and document ends with a call to action"
+    elif sections[last].deck is None or not sections[last].document:
+        message = "the next-steps section must be in the deck and in the document: both end with a call to action"
+    else:
+        return []
+    return [lib.outline_doc.problem(("sections", last, "kind"), message, CALL_TO_ACTION)]

@@ -129,11 +129,11 @@ def usage_report(library: Library, accounts: list[Account], today: dt.date, hori
                   key=lambda g: (-len(g.gaps), g.label))
 
     horizon = today + dt.timedelta(days=horizon_days)
-    dated = [(u, b.meta.review_by) for u, b in zip(blocks, (library.blocks[u.id] for u in blocks))]
-    dated += [(u, s.meta.review_by) for u, s in zip(scenarios, (library.scenarios[u.id] for u in scenarios))]
+    review_by = {("block", b.id): b.meta.review_by for b in library.blocks.values()}
+    review_by.update({("scenario", s.id): s.meta.review_by for s in library.scenarios.values()})
     expiring = sorted(
-        (Expiry(u.kind, u.id, u.owner, review_by, review_by < today, u.accounts)
-         for u, review_by in dated if review_by is not None and review_by <= horizon),
+        (Expiry(u.kind, u.id, u.owner, date, date < today, u.accounts)
+         for u in blocks + scenarios if (date := review_by[u.kind, u.id]) is not None and date <= horizon),
         key=lambda e: (e.review_by, e.kind, e.id),
     )
     return Report(today, horizon_days, tuple(a.slug for a in accounts), blocks, scenarios, tuple(gaps),
@@ -187,9 +187,9 @@ def as_markdown(report: Report) -> str:
     ]
     for title, usages in (("Blocks used", report.blocks), ("Scenarios used", report.scenarios)):
         lines += ["", f"## {title}", ""]
-        lines += _table(("id", "accounts", "used by", "owner"),
+        lines += _table(("id", "count", "accounts", "owner"),
                         [(f"`{u.id}`", str(u.count), ", ".join(u.accounts), u.owner or "") for u in usages if u.count])
-    lines += ["", "## Never used (candidates to retire)", ""]
+    lines += ["", "## Never used (candidates to retire)", "", "Chosen for none of these accounts.", ""]
     lines += _table(("kind", "id", "owner"), [(u.kind, f"`{u.id}`", u.owner or "") for u in unused])
     lines += ["", "## Content gaps", "",
               "Account priorities no approved block answers, grouped by the pains recognised in them.", ""]

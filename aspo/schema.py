@@ -114,6 +114,8 @@ class BlockFrontMatter(Strict):
     capabilities: list[str] = Field(default_factory=list, description="Capability ids the block talks about.")
     owner: str | None = Field(None, description="Who in marketing answers for this block.")
     review_by: dt.date | None = Field(None, description="After this date the block is not used.")
+    sources: list[str] = Field(default_factory=list,
+                               description="Where its figures come from: scenario ids or documents.")
 
 
 class Customer(Strict):
@@ -301,8 +303,22 @@ class OutlineFile(Strict):
     document: DocumentFiles
     sections: list[OutlineSection] = Field(min_length=1)
 
-    @model_validator(mode="after")
-    def _ends_with_next_step(self):
-        if self.sections[-1].kind != "next-steps":
-            raise ValueError("the last section must be of kind next-steps: every deck ends with a call to action")
-        return self
+
+Severity = Literal["error", "warning", "off"]
+
+
+class RuleSettings(Strict):
+    """How one rule of `aspo check` applies; only some settings mean something for each rule."""
+
+    severity: Severity | None = Field(None, description="error, warning, or off.")
+    days: int | None = Field(None, ge=1, description="C102: warn this many days before review_by.")
+    words: list[str] | None = Field(None, description="C201: words and phrases that are analyst speak.")
+    stages: list[str] | None = Field(None, description="C201: the buying stages the word list applies to.")
+
+
+class ChecksFile(Strict):
+    """templates/checks.yaml: rule settings for `aspo check`, and per-file suppressions."""
+
+    rules: dict[str, RuleSettings] = Field(default_factory=dict, description="Settings by rule id, e.g. C201.")
+    per_file_ignores: dict[str, list[str]] = Field(
+        default_factory=dict, description="Rule ids to skip, by file pattern relative to templates/ (or accounts/).")

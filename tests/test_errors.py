@@ -30,7 +30,7 @@ def test_an_unknown_field_suggests_the_closest_one(workspace, aspo):
     line = line_of(workspace / ACME, "prioritys:")
     assert fails(aspo, "build", ACME) == [
         f"aspo: error: {ACME}:{line}: prioritys: unknown field; did you mean 'priorities'?",
-        f"aspo: error: {ACME}:2: priorities: required field is missing",
+        f"aspo: error: {ACME}:{line_of(workspace / ACME, 'name:')}: priorities: required field is missing",
     ]
 
 
@@ -157,7 +157,8 @@ def test_the_installed_command_prints_no_traceback_unless_asked(workspace):
     edit(workspace / ACME, "stage: consideration", "stage: considration")
     plain = subprocess.run([sys.executable, "-m", "aspo", "build", ACME], capture_output=True, text=True)
     assert plain.returncode == 2
-    assert plain.stderr == (f"aspo: error: {ACME}:6: stage: unknown stage 'considration'; "
+    line = line_of(workspace / ACME, "stage:")
+    assert plain.stderr == (f"aspo: error: {ACME}:{line}: stage: unknown stage 'considration'; "
                             "did you mean 'consideration'?\n")
     debug = subprocess.run([sys.executable, "-m", "aspo", "--debug", "build", ACME], capture_output=True, text=True)
     assert debug.returncode != 0 and "Traceback" in debug.stderr

@@ -1,0 +1,242 @@
+"""aspo check: every problem in the content library and the accounts, as path:line:col: RULE message."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from aspo.account import Account, load_account
+from aspo.errors import AspoError, Problem, display_path
+from aspo.library import Block, Library, read_library
+from aspo.rules import RULES, Settings, load_settings
+from aspo.schema import AccountFile
+from aspo.selection import select
+
+CLAIM = re.compile(r"(?<![\w.])(\d+(?:[.,]\d+)?)\s?(%|percent\b|x\b|times\b)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One finding, as linters print them."""
+
+    path: str
+    line: int
+    column: int
+    rule: str
+    severity: str  # "error" or "warning"
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}: {self.rule} {self.message}"
+
+
+def run_check(templates: Path, accounts: Path, today: dt.date) -> list[Diagnostic]:
+    """Checks templates/ and every account in `accounts` without writing anything."""
+    try:
+        settings = load_settings(templates)
+    except AspoError as exc:
+        return _diagnostics(exc.problems, Settings(), templates, accounts)
+    library, problems = read_library(templates)
+    loaded: list[Account] = []
+    account_paths = sorted(p for p in Path(accounts).glob("*.y*ml") if p.is_file()) if Path(accounts).is_dir() else []
+    if library is not None:
+        for path in account_paths:
+            try:
+                loaded.append(load_account(path, library))
+            except AspoError as exc:
+                problems.extend(exc.problems)
+        problems.extend(_template_problems(library, loaded))
+        problems.extend(_content_problems(library, settings, today))
+        problems.extend(_account_problems(library, loaded))
+    return _diagnostics(problems, settings, templates, accounts)
+
+
+def _diagnostics(problems, settings: Settings, templates: Path, accounts: Path) -> list[Diagnostic]:
+    found: dict[tuple, Diagnostic] = {}
+    for problem in problems:
+        rule = problem.rule or "E102"
+        severity = settings.severity(rule, _relative(problem.path, templates, accounts))
+        if severity == "off":
+            continue
+        message = f"{problem.field}: {problem.message}" if problem.field else problem.message
+        diagnostic = Diagnostic(display_path(problem.path), problem.line or 1, problem.column or 1, rule, severity,
+                                message)
+        found.setdefault((diagnostic.path, diagnostic.line, diagnostic.rule, diagnostic.message), diagnostic)
+    return sorted(found.values(), key=lambda d: (d.path, d.line, d.column, d.rule, d.message))
+
+
+def _relative(path, templates: Path, accounts: Path) -> str:
+    """The path per_file_ignores patterns match: relative to templates/, or accounts/<file> for accounts."""
+    path = Path(path or "").resolve()
+    for root in (Path(templates).resolve(), Path(accounts).resolve().parent):
+        try:
+            return path.relative_to(root).as_posix()
+        except ValueError:
+            continue
+    return path.as_posix()
+
+
+# --- templates render for every account, and for a probe that fills every field -----------
+
+
+def probe_account(library: Library) -> Account:
+    """An account with every optional field filled, so templates meet every variable the schema allows."""
+    data = AccountFile.model_validate({
+        "name": "Probe Account", "industry": next(iter(library.industries)), "size": "enterprise",
+        "region": "Probe region", "stage": next(iter(library.stages)),
+        "meeting": {"date": "2030-01-01", "goal": "Probe goal",
+                    "attendees": [{"name": f"Probe {p}", "title": "Probe title", "persona": p} for p in library.personas]},
+        "priorities": [{"text": f"Probe priority about {pain}", "pain": pain} for pain in library.pains],
+        "owns": [next(iter(library.products))], "competitors": ["Probe competitor"],
+        "next_step": {"action": "Probe action", "owner": "Probe owner", "by": "2030-01-15"},
+        "rep": {"name": "Probe Rep", "email": "probe@example.com"}, "notes": "Probe notes",
+    })
+    return Account(data=data, doc=None, path=Path("probe.yaml"), slug="probe")
+
+
+def _template_problems(library: Library, accounts: list[Account]) -> list[Problem]:
+    from aspo.compose import Composer, compose  # Jinja loads only here
+    from aspo.templating import Renderer
+
+    renderer = Renderer()
+    problems: list[Problem] = []
+    for account in [*accounts, probe_account(library)]:
+        selection = select(account, library)
+        try:
+            compose(account, library, selection, renderer)
+        except AspoError as exc:
+            problems.extend(exc.problems)
+        composer = Composer(account, library, selection, renderer)
+        for block in library.blocks.values():
+            try:
+                composer.block_text(block, priority_text="Probe priority" if block.meta.section == "priorities" else None)
+            except AspoError as exc:
+                problems.extend(exc.problems)
+    return problems
+
+
+# --- content rules ----------------------------------------------------------------------------
+
+
+def _content_problems(library: Library, settings: Settings, today: dt.date) -> list[Problem]:
+    problems: list[Problem] = []
+    results = " ".join(r.value for s in library.scenarios.values() for r in s.meta.results)
+    for item in [*library.blocks.values(), *library.scenarios.values()]:
+        problems.extend(_review_problems(item, settings, today))
+    for block in library.blocks.values():
+        text = _FileText(block.path)
+        shown_from = text.index_of_line(block.title_line)  # title and body: what the prospect reads
+        notes_from = text.index_of_line(block.notes_line - 1) if block.notes else len(text.text)
+        shown = (shown_from, notes_from)
+        stages = block.meta.applies_to.stages or list(library.stages)
+        if any(stage in settings.analyst_stages for stage in stages):
+            for word in settings.analyst_words:
+                where = text.find(_phrase(word), *shown)
+                if where:
+                    problems.append(_at(block.path, where,
+                                            f"analyst speak '{word}' in a block for {'/'.join(settings.analyst_stages)} "
+                                            "buyers; say what it means for this account instead", "C201"))
+        for cap_id, (capability, _) in library.capabilities.items():
+            where = text.find(_phrase(capability.name), *shown)
+            if not where:
+                continue
+            if capability.maturity == "roadmap":
+                problems.append(_at(block.path, where,
+                                        f"names roadmap capability '{capability.name}' (planned "
+                                        f"{capability.planned or 'no date'}) where the prospect reads it; "
+                                        "roadmap belongs in speaker notes only", "C302"))
+            elif capability.maturity == "limited" and f"capability('{cap_id}')" not in text.text.replace('"', "'"):
+                problems.append(_at(block.path, where,
+                                        f"names limited capability '{capability.name}' without its nuance; "
+                                        f"use {{{{ capability('{cap_id}') }}}}", "C301"))
+        if not block.meta.sources:
+            for match in CLAIM.finditer(text.text, *shown):
+                if match.group(1) not in results:
+                    problems.append(_at(block.path, text.position(match.start()),
+                                            f"quantified claim '{match.group(0)}' has no source; list the scenario "
+                                            "or document behind it under sources:", "C401"))
+    for scenario in library.scenarios.values():
+        text = _FileText(scenario.path)
+        for capability, _ in library.capabilities.values():
+            where = text.find(_phrase(capability.name))
+            if capability.maturity == "roadmap" and where:
+                problems.append(_at(scenario.path, where,
+                                        f"names roadmap capability '{capability.name}'; no customer runs it yet",
+                                        "C302"))
+    return problems
+
+
+def _review_problems(item, settings: Settings, today: dt.date) -> list[Problem]:
+    meta, doc = item.meta, item.doc
+    kind = "block" if isinstance(item, Block) else "scenario"
+    problems = []
+    if not meta.owner:
+        problems.append(doc.problem(("id",), f"{kind} has no owner; add owner: with who answers for it", "C103"))
+    if meta.review_by is None:
+        problems.append(doc.problem(("id",), f"{kind} has no review_by date", "C104"))
+    elif meta.review_by < today:
+        problems.append(doc.problem(("review_by",), f"review_by {meta.review_by} has passed: review the {kind}, "
+                                                   "then move the date; builds no longer use it", "C101"))
+    elif meta.review_by <= today + dt.timedelta(days=settings.review_soon_days):
+        days = (meta.review_by - today).days
+        problems.append(doc.problem(("review_by",), f"review_by {meta.review_by} is in {days} days", "C102"))
+    return problems
+
+
+def _account_problems(library: Library, accounts: list[Account]) -> list[Problem]:
+    problems = []
+    for account in accounts:
+        for match in select(account, library).priorities:
+            if match.block is None:
+                problems.append(account.doc.problem(
+                    ("priorities", match.index - 1, "text"),
+                    f"content gap: {match.reason} (\u201c{match.text}\u201d)", "C701"))
+    return problems
+
+
+def _at(path: Path, where: tuple[int, int], message: str, rule: str) -> Problem:
+    return Problem(path, where[0], None, message, rule, where[1])
+
+
+def _phrase(words: str) -> re.Pattern:
+    return re.compile(r"(?<!\w)" + re.escape(words) + r"(?!\w)", re.IGNORECASE)
+
+
+class _FileText:
+    """A file's text with offsets turned into 1-based lines and columns."""
+
+    def __init__(self, path: Path):
+        self.text = path.read_text(encoding="utf-8-sig")
+        self._starts = [0] + [i + 1 for i, ch in enumerate(self.text) if ch == "\n"]
+
+    def index_of_line(self, line: int) -> int:
+        return self._starts[min(max(line, 1), len(self._starts)) - 1]
+
+    def position(self, offset: int) -> tuple[int, int]:
+        line = next(n for n in range(len(self._starts), 0, -1) if self._starts[n - 1] <= offset)
+        return line, offset - self._starts[line - 1] + 1
+
+    def find(self, pattern: re.Pattern, start: int = 0, end: int | None = None) -> tuple[int, int] | None:
+        match = pattern.search(self.text, start, len(self.text) if end is None else end)
+        return self.position(match.start()) if match else None
+
+
+# --- output ---------------------------------------------------------------------------------
+
+
+def as_text(diagnostics: list[Diagnostic]) -> str:
+    lines = [str(d) for d in diagnostics]
+    errors = sum(d.severity == "error" for d in diagnostics)
+    warnings = len(diagnostics) - errors
+    lines.append(f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}")
+    return "\n".join(lines) + "\n"
+
+
+def as_json(diagnostics: list[Diagnostic]) -> str:
+    return json.dumps([
+        {"path": d.path, "line": d.line, "column": d.column, "rule": d.rule, "name": RULES[d.rule].name,
+         "severity": d.severity, "message": d.message} for d in diagnostics
+    ], indent=2, ensure_ascii=False) + "\n"
