@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import posixpath
 import re
 import zipfile
 from dataclasses import dataclass
@@ -9,8 +11,12 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 from aspo.errors import LAYOUT, AspoError
+from aspo.fit import EMU_PER_PT, TextBox
 
 _P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
+_A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_MASTER_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/slideMaster"
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _TITLE_TYPES = {"title", "ctrTitle"}
 _BODY_TYPES = {None, "body", "obj", "subTitle"}
@@ -19,13 +25,24 @@ _UI_NAMES = {"caption": "Caption", "footer": "Footer", "header": "Header",
              **{f"heading {n}": f"Heading {n}" for n in range(1, 10)}}
 
 
+#: The master placeholder a layout placeholder takes its position and size from, by type
+#: (as python-pptx and PowerPoint look it up); a placeholder without a type is "obj".
+_BASE_TYPES = {"title": "title", "ctrTitle": "title", "body": "body", "obj": "body", "subTitle": "body"}
+#: Shapes that may be placeholders: the direct children of a slide's shape tree.
+_SHAPES = {f"{_P}{tag}" for tag in ("sp", "grpSp", "graphicFrame", "cxnSp", "pic", "contentPart")}
+_UNITS = {"mm": 36000, "cm": 360000, "in": 914400, "pt": 12700, "pc": 152400, "pi": 152400}
+
+
 @dataclass(frozen=True)
 class SlideLayout:
-    """One slide layout: its name and which placeholders it has."""
+    """One slide layout: its name, which placeholders it has and where they are."""
 
     name: str
     has_title: bool
     body_placeholders: int
+    title: TextBox | None = None  # the first title placeholder
+    bodies: tuple[TextBox, ...] = ()  # body, content and subtitle placeholders with idx >= 1, in idx order
+    part: str = ""  # where it is in the package: "ppt/slideLayouts/slideLayout2.xml"
 
 
 @dataclass(frozen=True)
@@ -44,11 +61,11 @@ class DocumentTemplate:
     table_styles: frozenset[str]
 
 
-def _open(path: Path, kind: str, main_part: str) -> zipfile.ZipFile:
-    if not path.is_file():
+def _open(path: Path, kind: str, main_part: str, data: bytes | None = None) -> zipfile.ZipFile:
+    if data is None and not path.is_file():
         raise AspoError.at(path, None, None, f"{kind} template not found", LAYOUT)
     try:
-        package = zipfile.ZipFile(path)
+        package = zipfile.ZipFile(path if data is None else io.BytesIO(data))
     except (zipfile.BadZipFile, OSError):
         raise AspoError.at(path, None, None, f"not a {kind} file (it is not a zip package); save it again from {kind}",
                            LAYOUT) from None
@@ -66,20 +83,156 @@ def _xml(package: zipfile.ZipFile, name: str, path: Path):
         raise AspoError.at(path, None, None, f"damaged file: cannot read {name} ({exc})", LAYOUT) from None
 
 
-def read_deck_template(path: Path) -> DeckTemplate:
-    """Layout names and placeholders of a .pptx, in file order."""
-    with _open(path, "PowerPoint", "ppt/presentation.xml") as package:
+def read_deck_template(path: Path, data: bytes | None = None) -> DeckTemplate:
+    """Layout names and placeholders of a .pptx, in file order; `data`: the file's bytes,
+    already read."""
+    with _open(path, "PowerPoint", "ppt/presentation.xml", data) as package:
         names = [n for n in package.namelist() if re.fullmatch(r"ppt/slideLayouts/slideLayout\d+\.xml", n)]
         names.sort(key=lambda n: int(re.search(r"(\d+)\.xml$", n).group(1)))
+        masters: dict[str | None, _Master] = {}
         layouts = []
         for name in names:
             root = _xml(package, name, path)
             c_sld = root.find(f"{_P}cSld")
-            placeholders = [ph for ph in root.iter(f"{_P}ph")]
-            has_title = any(ph.get("type") in _TITLE_TYPES for ph in placeholders)
-            bodies = sum(1 for ph in placeholders if ph.get("type") in _BODY_TYPES and int(ph.get("idx", "0")) >= 1)
-            layouts.append(SlideLayout(c_sld.get("name", "") if c_sld is not None else "", has_title, bodies))
+            master_name = _master_part(package, name, path)
+            if master_name not in masters:
+                masters[master_name] = _Master(package, master_name, path)
+            title, bodies = _boxes(root, masters[master_name])
+            layouts.append(SlideLayout(c_sld.get("name", "") if c_sld is not None else "",
+                                       title is not None, len(bodies), title, bodies, name))
     return DeckTemplate(path, tuple(layouts))
+
+
+class _Master:
+    """What a layout inherits from its slide master: placeholder positions and text styles."""
+
+    def __init__(self, package: zipfile.ZipFile, name: str | None, path: Path):
+        root = None
+        if name is not None and name in package.namelist():
+            root = _xml(package, name, path)
+        self.placeholders = [] if root is None else _placeholders(root)
+        styles = None if root is None else root.find(f"{_P}txStyles")
+        self.title_style = None if styles is None else styles.find(f"{_P}titleStyle")
+        self.body_style = None if styles is None else styles.find(f"{_P}bodyStyle")
+
+    def base(self, ph) -> ElementTree.Element | None:
+        """The master placeholder a layout placeholder inherits its position and size from:
+        the one of its type, else the one with its idx."""
+        base_type = _BASE_TYPES.get(ph.get("type", "obj"))
+        for shape, master_ph in self.placeholders:
+            if master_ph.get("type", "obj") == base_type:
+                return shape
+        idx = ph.get("idx", "0")
+        for shape, master_ph in self.placeholders:
+            if master_ph.get("idx", "0") == idx:
+                return shape
+        return None
+
+
+def _master_part(package: zipfile.ZipFile, layout: str, path: Path) -> str | None:
+    """The package name of a layout's slide master, from the layout's relationships."""
+    folder, file = posixpath.split(layout)
+    rels = f"{folder}/_rels/{file}.rels"
+    if rels not in package.namelist():
+        return None
+    for rel in _xml(package, rels, path).iter(f"{_REL}Relationship"):
+        if rel.get("Type") == _MASTER_REL and rel.get("TargetMode") != "External":
+            target = rel.get("Target", "")
+            if target.startswith("/"):
+                return target.lstrip("/")
+            return posixpath.normpath(posixpath.join(folder, target))
+    return None
+
+
+def _placeholders(root) -> list[tuple[ElementTree.Element, ElementTree.Element]]:
+    """(shape, p:ph) of each placeholder among the shapes of a slide, layout or master."""
+    tree = root.find(f"{_P}cSld/{_P}spTree")
+    found = []
+    for shape in [] if tree is None else tree:
+        if shape.tag not in _SHAPES or not len(shape):
+            continue
+        ph = shape[0].find(f"{_P}nvPr/{_P}ph")
+        if ph is not None:
+            found.append((shape, ph))
+    return found
+
+
+def _boxes(root, master: _Master) -> tuple[TextBox | None, tuple[TextBox, ...]]:
+    """A layout's title placeholder and its body placeholders (in idx order), measured."""
+    title = None
+    bodies = []
+    for shape, ph in _placeholders(root):
+        kind = ph.get("type")
+        idx = _int(ph.get("idx")) or 0
+        is_title = kind in _TITLE_TYPES
+        if not is_title and not (kind in _BODY_TYPES and idx >= 1):
+            continue
+        own = _position(shape)
+        base = master.base(ph)
+        inherited = _position(base) if base is not None else (None,) * 4
+        left, top, width, height = (value if value is not None else (fallback or 0)
+                                    for value, fallback in zip(own, inherited))
+        sizes, indents = _level_metrics(shape, master.title_style if is_title else master.body_style)
+        box = TextBox(idx, kind, left, top, width, height, sizes, indents)
+        if is_title:
+            title = title or box
+        else:
+            bodies.append(box)
+    bodies.sort(key=lambda box: box.idx)
+    return title, tuple(bodies)
+
+
+def _position(shape) -> tuple[int | None, int | None, int | None, int | None]:
+    """A shape's own left, top, width and height (EMU); None for what it leaves to its master."""
+    xfrm = shape.find(f"{_P}spPr/{_A}xfrm")
+    if xfrm is None:
+        xfrm = shape.find(f"{_P}xfrm")  # a graphic frame
+    if xfrm is None:
+        xfrm = shape.find(f"{_P}grpSpPr/{_A}xfrm")
+    if xfrm is None:
+        return None, None, None, None
+    off, ext = xfrm.find(f"{_A}off"), xfrm.find(f"{_A}ext")
+    return (None if off is None else _coordinate(off.get("x")), None if off is None else _coordinate(off.get("y")),
+            None if ext is None else _coordinate(ext.get("cx")), None if ext is None else _coordinate(ext.get("cy")))
+
+
+def _coordinate(value: str | None) -> int | None:
+    """EMU, or a universal measure such as "1.5in"."""
+    if value is None:
+        return None
+    if value[-2:] in _UNITS:
+        try:
+            return int(round(float(value[:-2]) * _UNITS[value[-2:]]))
+        except ValueError:
+            return None
+    return _int(value)
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return None if value is None else int(value)
+    except ValueError:
+        return None
+
+
+def _level_metrics(shape, style) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """Text size and left margin (points) per level: the placeholder's own list style first,
+    then the master's title or body style; 18 pt and no margin where neither says."""
+    sizes, indents = [], []
+    for level in range(1, 10):
+        size = margin = None
+        for source in (shape.find(f"{_P}txBody/{_A}lstStyle/{_A}lvl{level}pPr"),
+                       None if style is None else style.find(f"{_A}lvl{level}pPr")):
+            if source is None:
+                continue
+            if margin is None:
+                margin = _int(source.get("marL"))
+            rpr = source.find(f"{_A}defRPr")
+            if size is None and rpr is not None and _int(rpr.get("sz")) is not None:
+                size = _int(rpr.get("sz")) / 100
+        sizes.append(size or 18.0)
+        indents.append((margin or 0) / EMU_PER_PT)
+    return tuple(sizes), tuple(indents)
 
 
 def read_document_template(path: Path) -> DocumentTemplate:

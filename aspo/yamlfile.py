@@ -103,6 +103,8 @@ def parse_yaml(text: str, path: Path, line_offset: int = 0) -> YamlDocument:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 + line_offset if mark else None
         message = exc.problem or exc.context or "invalid YAML"
+        if exc.problem and exc.context and exc.context_mark and exc.context_mark.line != mark.line:
+            message += f" ({exc.context} started on line {exc.context_mark.line + 1 + line_offset})"
         raise AspoError.at(path, line, None, f"invalid YAML: {message}", INVALID_FILE,
                            mark.column + 1 if mark else None) from None
     except yaml.YAMLError as exc:

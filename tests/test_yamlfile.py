@@ -36,7 +36,7 @@ def test_it_adds_the_front_matter_offset_to_lines():
 
 
 def test_it_reports_syntax_errors_with_file_and_line():
-    assert error_line("name: Acme\nstage: [a, b\n") == "accounts/x.yaml:3: invalid YAML: did not find expected ',' or ']'"
+    assert error_line("name: Acme\nstage: [a, b\n") == "accounts/x.yaml:3: invalid YAML: did not find expected ',' or ']' (while parsing a flow sequence started on line 2)"
 
 
 def test_it_rejects_duplicate_keys():

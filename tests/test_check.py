@@ -1,0 +1,209 @@
+"""aspo check: each rule broken on purpose in a copy of the library, with exact place, rule id and exit status."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+from conftest import edit
+
+TODAY = "2026-11-22"
+LOGISTICS = "templates/blocks/priority-logistics-conveyor-uptime.md"  # used by no sample account
+PILOT = "templates/blocks/next-steps-pilot.md"
+PARCEL = "templates/scenarios/parcel-hub-peak-season.yaml"
+GAP = ("accounts/acme.yaml:{line}:5: C701 priorities[3].text: content gap: no known pain recognised in the "
+       "priority's words (\u201cMove all three plants onto a single ERP vendor by 2028 so purchasing runs in one "
+       "place.\u201d)")
+
+
+def where(workspace, path: str, needle: str) -> str:
+    """path:line:col of the first occurrence of needle in the file."""
+    for number, line in enumerate((workspace / path).read_text(encoding="utf-8").split("\n"), start=1):
+        if needle in line:
+            return f"{path}:{number}:{line.index(needle) + 1}"
+    raise AssertionError(f"{needle!r} not in {path}")
+
+
+def run(aspo, *args):
+    return aspo("check", "--today", TODAY, *args)
+
+
+def findings(result) -> list[str]:
+    return [line for line in result.out.splitlines()[:-1] if " C701 " not in line]
+
+
+def test_the_sample_library_passes_with_its_deliberate_content_gap_as_a_warning(workspace, aspo):
+    result = run(aspo)
+    assert result.status == 0, result.out
+    line = next(n for n, text in enumerate((workspace / "accounts/acme.yaml").read_text().split("\n"), 1)
+                if "Move all three plants" in text)
+    assert result.out == GAP.format(line=line) + "\n0 errors, 1 warning\n"
+
+
+def test_strict_fails_on_warnings(workspace, aspo):
+    assert run(aspo, "--strict").status == 1
+
+
+@pytest.mark.parametrize("path, old, new, needle, rule, message", [
+    (PARCEL, "industry: logistics", "industry: [logistics", "company_size:", "E101",
+     "invalid YAML: did not find expected ',' or ']' (while parsing a flow sequence started on line 3)"),
+    (LOGISTICS, "section: priorities", "section: priorities\ncolour: blue", "colour: blue", "E102",
+     "colour: unknown field (allowed: id, title, section, applies_to, promotes, capabilities, owner, review_by, sources)"),
+    (PARCEL, "persona: maintenance-manager", "persona: maintenance-manger", "persona:", "E103",
+     "persona: unknown persona 'maintenance-manger'; did you mean 'maintenance-manager'?"),
+    (LOGISTICS, "{{ capability('parts-inventory') }}", "{{ capability('parts-inventory') }", "{{ capability('parts-inventory') }",
+     "E201", "body: template syntax error: unexpected '}'"),
+    (LOGISTICS, "{{ capability('parts-inventory') }}", "{{ account.nmae }}", "{{ account.nmae }}", "E202",
+     "body: undefined variable: no field 'nmae'; did you mean 'name'?"),
+])
+def test_structural_problems_are_reported_with_their_rule(workspace, aspo, path, old, new, needle, rule, message):
+    edit(workspace / path, old, new)
+    result = run(aspo)
+    assert result.status == 1
+    place = where(workspace, path, needle)
+    if rule == "E101":  # where the parser gave up: the end of the next key
+        place = place.rsplit(":", 1)[0] + ":13"
+    if rule in ("E201", "E202"):  # template errors know their line, not their column
+        place = place.rsplit(":", 1)[0] + ":1"
+    assert findings(result) == [f"{place}: {rule} {message}"]
+
+
+def test_a_duplicate_block_id_is_reported_at_the_second_file(workspace, aspo):
+    shutil.copy(workspace / LOGISTICS, workspace / "templates/blocks/zz-copy.md")
+    result = run(aspo)
+    assert result.status == 1
+    assert findings(result) == [
+        "templates/blocks/zz-copy.md:2:1: E104 id: duplicate block id 'priority-logistics-conveyor-uptime' "
+        "(also in priority-logistics-conveyor-uptime.md)"]
+
+
+def test_a_missing_layout_is_reported_in_the_outline(workspace, aspo):
+    edit(workspace / "templates/outline.yaml", "layout: Title Slide", "layout: Cover")
+    result = run(aspo)
+    assert result.status == 1
+    assert findings(result) == [
+        f"{where(workspace, 'templates/outline.yaml', 'layout: Cover')}: E203 sections[0].deck.layout: "
+        "'Cover' is not a slide layout in templates/layouts/deck.pptx; it has: Title Slide, Title and Content, "
+        "Section Header, Two Content, Title Only"]
+
+
+@pytest.mark.parametrize("review_by, today, rule, severity, message", [
+    ("2027-06-30", "2027-07-01", "C101", 1, "review_by: review_by 2027-06-30 has passed: review the block, then move "
+                                            "the date; builds no longer use it"),
+    ("2027-06-30", "2027-06-10", "C102", 0, "review_by: review_by 2027-06-30 is in 20 days"),
+])
+def test_review_dates_past_or_near(workspace, aspo, review_by, today, rule, severity, message):
+    result = aspo("check", "--today", today)
+    assert result.status == severity or rule == "C102"
+    assert f"{where(workspace, LOGISTICS, 'review_by:')}: {rule} {message}" in result.out.splitlines()
+
+
+def test_a_block_without_owner_or_review_date_is_a_warning(workspace, aspo):
+    edit(workspace / LOGISTICS, "owner: marco.ruiz@meridianops.example\nreview_by: 2027-06-30\n", "")
+    result = run(aspo)
+    assert result.status == 0
+    place = where(workspace, LOGISTICS, "id:")
+    assert findings(result) == [
+        f"{place}: C103 id: block has no owner; add owner: with who answers for it",
+        f"{place}: C104 id: block has no review_by date"]
+
+
+def test_analyst_speak_in_a_consideration_block(workspace, aspo):
+    edit(workspace / PILOT, "A pilot should answer", "In this megatrend, a pilot should answer")
+    result = run(aspo)
+    assert result.status == 0  # a warning
+    assert findings(result) == [f"{where(workspace, PILOT, 'megatrend')}: C201 analyst speak 'megatrend' in a block "
+                                "for consideration/decision buyers; say what it means for this account instead"]
+
+
+def test_analyst_speak_only_counts_for_the_configured_stages(workspace, aspo):
+    edit(workspace / PILOT, "A pilot should answer", "In this megatrend, a pilot should answer")
+    (workspace / "templates/checks.yaml").write_text("rules:\n  C201:\n    stages: [decision]\n")
+    assert findings(run(aspo)) == []
+
+
+def test_a_limited_capability_named_without_its_nuance(workspace, aspo):
+    edit(workspace / PILOT, "- Your time:", "- The Historian connector reads your tags.\n- Your time:")
+    result = run(aspo)
+    assert result.status == 1
+    assert findings(result) == [
+        f"{where(workspace, PILOT, 'Historian connector')}: C301 names limited capability 'Historian connector' "
+        "without its nuance; use {{ capability('historian-connector') }}"]
+
+
+def test_a_roadmap_capability_named_as_if_available(workspace, aspo):
+    edit(workspace / PILOT, "- Your time:", "- Skills-based dispatch assigns the right technician.\n- Your time:")
+    result = run(aspo)
+    assert result.status == 1
+    assert findings(result) == [
+        f"{where(workspace, PILOT, 'Skills-based dispatch')}: C302 names roadmap capability 'Skills-based dispatch' "
+        "(planned H1 2028) where the prospect reads it; roadmap belongs in speaker notes only"]
+
+
+def test_a_roadmap_capability_in_speaker_notes_is_fine(workspace, aspo):
+    edit(workspace / PILOT, "\n## Notes\n", "\n## Notes\n\nSkills-based dispatch is on the roadmap, not available.\n")
+    assert findings(run(aspo)) == []
+
+
+def test_a_quantified_claim_without_a_source(workspace, aspo):
+    edit(workspace / PILOT, "- Your time:", "- Customers cut downtime by 37% in a quarter.\n- Your time:")
+    result = run(aspo)
+    assert result.status == 0
+    assert findings(result) == [f"{where(workspace, PILOT, '37%')}: C401 quantified claim '37%' has no source; list "
+                                "the scenario or document behind it under sources:"]
+
+
+def test_a_claim_backed_by_a_scenario_result_or_a_listed_source_passes(workspace, aspo):
+    edit(workspace / PILOT, "- Your time:", "- One plant cut downtime by 24% in nine months.\n- Your time:")
+    assert findings(run(aspo)) == []  # -24% is a result of multi-plant-reliability-review
+    edit(workspace / PILOT, "24%", "37%")
+    edit(workspace / PILOT, "review_by: 2027-06-30", "review_by: 2027-06-30\nsources: [2026 customer survey]")
+    assert findings(run(aspo)) == []
+
+
+def test_an_outline_without_a_call_to_action(workspace, aspo):
+    edit(workspace / "templates/outline.yaml", "  - kind: next-steps\n    title: Plan and next step\n"
+         "    deck: {layout: Title and Content}\n", "")
+    result = run(aspo)
+    assert result.status == 1
+    assert findings(result) == [
+        f"{where(workspace, 'templates/outline.yaml', 'kind: offering').rsplit(':', 1)[0]}:5: C601 sections[5].kind: "
+        "the last section must be of kind next-steps: every deck and document ends with a call to action"]
+    assert aspo("build", "accounts/acme.yaml").status == 2  # a build refuses it too
+
+
+def test_an_unknown_pin(workspace, aspo):
+    edit(workspace / "accounts/globex.yaml", "blocks: [priority-food-audit-ready]", "blocks: [priority-food-audit]")
+    result = run(aspo)
+    assert result.status == 1
+    assert findings(result) == [
+        f"{where(workspace, 'accounts/globex.yaml', 'priority-food-audit]')}: C702 pin.blocks[0]: unknown block "
+        "'priority-food-audit'; did you mean 'priority-food-audit-ready'?"]
+
+
+def test_rules_can_be_switched_off_or_ignored_per_file(workspace, aspo):
+    edit(workspace / PILOT, "- Your time:", "- Customers cut downtime by 37% in a quarter.\n- Your time:")
+    (workspace / "templates/checks.yaml").write_text(
+        "rules:\n  C701: {severity: off}\nper_file_ignores:\n  blocks/next-steps-*.md: [C401]\n")
+    assert run(aspo).out == "0 errors, 0 warnings\n"
+
+
+def test_a_warning_can_become_an_error(workspace, aspo):
+    (workspace / "templates/checks.yaml").write_text("rules:\n  C701: {severity: error}\n")
+    assert run(aspo).status == 1
+
+
+def test_an_unknown_rule_in_the_settings_is_named(workspace, aspo):
+    (workspace / "templates/checks.yaml").write_text("rules:\n  C7001: {severity: off}\n")
+    result = run(aspo)
+    assert result.status == 1
+    assert result.out.splitlines()[0] == (
+        "templates/checks.yaml:2:3: E102 rules.C7001: unknown rule 'C7001'; did you mean 'C701'?")
+
+
+def test_json_output_for_tools(workspace, aspo):
+    result = run(aspo, "--format", "json")
+    [finding] = json.loads(result.out)
+    assert finding["rule"] == "C701" and finding["name"] == "content-gap" and finding["severity"] == "warning"
+    assert finding["path"] == "accounts/acme.yaml" and finding["column"] == 5
