@@ -1,39 +1,169 @@
-"""Writing an account's outputs: all of them or none, each file replaced atomically."""
+"""Writing an account's outputs: the whole set or nothing, swapped into place in one atomic step."""
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import errno
 import os
+import shutil
+import sys
 import tempfile
 from pathlib import Path
 
-from aspo.errors import AspoError
+from aspo.errors import OUTPUT, AspoError
+
+STAGING = ".aspo-staging-"  # + slug + "-" + pid + "-" + random: a build in progress, or a killed one's leftovers
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
 
 
 def write_outputs(folder: Path, files: dict[str, bytes]) -> list[Path]:
-    """Writes every file to a temporary name first, then renames them all into place."""
-    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
-        raise AspoError.at(folder, None, None, "output path exists and is not a folder")
+    """Writes every file into a staging folder beside `folder`, then swaps the two folders.
+
+    Whatever happens (an error, Ctrl-C, a kill), `folder` holds either the complete previous set or the
+    complete new one. Files in `folder` that aspo did not write are carried over, so nothing is lost.
+    """
+    folder = Path(folder)
+    _refuse_links(folder, files)
+    parent = folder.parent
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        parent.mkdir(parents=True, exist_ok=True)
+        remove_stale_staging(parent, folder.name)
+        staging = Path(tempfile.mkdtemp(prefix=f"{STAGING}{folder.name}-{os.getpid()}-", dir=parent))
+        os.chmod(staging, _folder_mode(folder))  # mkdtemp's 0700 would hide outputs from other users
     except OSError as exc:
-        raise AspoError.at(folder, None, None, f"cannot create output folder: {exc.strerror}") from None
-    staged: list[tuple[str, Path]] = []
+        raise AspoError.at(parent, None, None, f"cannot create output folder: {exc.strerror}", OUTPUT) from None
     try:
         for name, data in files.items():
-            handle, temp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
-            staged.append((name, Path(temp)))
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(data)
-                stream.flush()
-                os.fsync(stream.fileno())
-        written = []
-        for name, temp in staged:
-            os.replace(temp, folder / name)
-            written.append(folder / name)
-        return written
+            _write_file(staging / name, data)
+        _carry_over(folder, staging, files)
+        _fsync_dir(staging)
+        _swap_into_place(staging, folder)
+        _fsync_dir(parent)
+        return [folder / name for name in files]
     except OSError as exc:
-        raise AspoError.at(folder, None, None, f"cannot write outputs: {exc.strerror}") from None
+        raise AspoError.at(folder, None, None, f"cannot write outputs: {exc.strerror or exc}", OUTPUT) from None
     finally:
-        for _, temp in staged:
-            if temp.exists():
-                temp.unlink()
+        shutil.rmtree(staging, ignore_errors=True)  # the new set if we failed, the old one if we succeeded
+
+
+def _refuse_links(folder: Path, files: dict[str, bytes]) -> None:
+    if folder.is_symlink():
+        raise AspoError.at(folder, None, None, "is a link; aspo writes a real folder here and will not follow it",
+                           OUTPUT)
+    if folder.exists() and not folder.is_dir():
+        raise AspoError.at(folder, None, None, "exists and is not a folder; move it away", OUTPUT)
+    for name in files:
+        if (folder / name).is_symlink():
+            raise AspoError.at(folder / name, None, None, "is a link; aspo will not replace it", OUTPUT)
+
+
+def _folder_mode(folder: Path) -> int:
+    if folder.is_dir():
+        return folder.stat().st_mode & 0o7777
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o777 & ~umask
+
+
+def _write_file(path: Path, data: bytes) -> None:
+    with open(path, "xb") as stream:
+        stream.write(data)
+        stream.flush()
+        os.fsync(stream.fileno())
+
+
+def _carry_over(folder: Path, staging: Path, files: dict[str, bytes]) -> None:
+    """Hard-links (or copies) files aspo does not write from the old folder into the new one."""
+    if not folder.is_dir():
+        return
+    for item in folder.iterdir():
+        if item.name in files or item.is_symlink() or not item.is_file():
+            continue
+        try:
+            os.link(item, staging / item.name)
+        except OSError:
+            shutil.copy2(item, staging / item.name)
+
+
+def _swap_into_place(staging: Path, folder: Path) -> None:
+    """Puts staging where folder is; afterwards staging holds the old folder (if there was one)."""
+    if not folder.exists():
+        try:
+            os.rename(staging, folder)
+            staging.mkdir()  # so the caller's cleanup has something to remove
+            return
+        except OSError as exc:
+            if exc.errno not in (errno.EEXIST, errno.ENOTEMPTY):  # another build created it meanwhile
+                raise
+    if _exchange(staging, folder):
+        return
+    # No atomic exchange on this system: two renames, with a moment where folder is missing.
+    old = staging.with_name(staging.name + "_old")
+    os.rename(folder, old)
+    os.rename(staging, folder)
+    os.rename(old, staging)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swaps two paths (Linux renameat2 RENAME_EXCHANGE); False where unsupported."""
+    if not sys.platform.startswith("linux"):
+        return False
+    libc = _libc()
+    if libc is None or not hasattr(libc, "renameat2"):
+        return False
+    result = libc.renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    if result == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.EPERM):  # the filesystem or kernel cannot exchange
+        return False
+    raise OSError(code, os.strerror(code))
+
+
+_LIBC = []
+
+
+def _libc():
+    if not _LIBC:
+        name = ctypes.util.find_library("c")
+        _LIBC.append(ctypes.CDLL(name, use_errno=True) if name else None)
+    return _LIBC[0]
+
+
+def _fsync_dir(path: Path) -> None:
+    if os.name != "posix":
+        return
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def remove_stale_staging(parent: Path, slug: str | None = None) -> None:
+    """Removes staging folders left by builds that were killed (their process no longer runs)."""
+    prefix = STAGING + (f"{slug}-" if slug else "")
+    for item in parent.glob(prefix + "*"):
+        pid = _pid_of(item.name)
+        if pid is None or not _running(pid):
+            shutil.rmtree(item, ignore_errors=True)
+
+
+def _pid_of(name: str) -> int | None:
+    """The pid in ".aspo-staging-<slug>-<pid>-<random>" (the random part never holds a '-')."""
+    parts = name.rsplit("-", 2)
+    return int(parts[1]) if len(parts) == 3 and parts[1].isdigit() else None
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
