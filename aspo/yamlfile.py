@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,6 +30,9 @@ MAX_DEPTH = 64
 #: libyaml recurses on the C stack and can crash on deep nesting; past these, use the Python parser.
 _FAST_MAX_BRACKETS = 256
 _FAST_MAX_INDENT = 256
+
+#: Characters an Office file (XML 1.0) cannot hold: C0 controls other than tab and newlines, surrogates, U+FFFE/F.
+NOT_IN_OFFICE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 Path_ = tuple  # a path into the data: ("meeting", "attendees", 0, "persona")
 
@@ -84,12 +89,19 @@ def read_text(path: Path) -> str:
     if len(raw) > MAX_YAML_BYTES:
         raise AspoError.at(path, None, None, f"file is {len(raw)} bytes; the limit is {MAX_YAML_BYTES}", INVALID_FILE)
     try:
-        return raw.decode("utf-8-sig")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise AspoError.at(
             path, line, None, f"not UTF-8: byte 0x{raw[exc.start]:02x} at offset {exc.start}", INVALID_FILE
         ) from None
+    bad = NOT_IN_OFFICE.search(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
+        raise AspoError.at(path, line, None, unprintable(text[bad.start():]).replace(" at character 1", ""),
+                           INVALID_FILE, column)
+    return text
 
 
 def parse_yaml(text: str, path: Path, line_offset: int = 0) -> YamlDocument:
@@ -111,9 +123,37 @@ def parse_yaml(text: str, path: Path, line_offset: int = 0) -> YamlDocument:
         raise AspoError.at(path, None, None, f"invalid YAML: {exc}", INVALID_FILE) from None
     finally:
         loader.dispose()
+    anchor = _anchor_problem(text, path, line_offset)
+    if anchor:
+        raise anchor
     positions: dict[Path_, tuple[int, int]] = {}
     data = _build(node, (), positions, path, line_offset, set()) if node is not None else None
     return YamlDocument(path=path, data=data, positions=positions, line_offset=line_offset)
+
+
+def unprintable(text: str) -> str | None:
+    """Describes the first character of `text` an Office file cannot hold, or None when all can be."""
+    match = NOT_IN_OFFICE.search(text)
+    if match is None:
+        return None
+    char = match.group(0)
+    name = unicodedata.name(char, "a control character" if ord(char) < 0x20 else "not a character")
+    return (f"text holds U+{ord(char):04X} ({name.lower()}) at character {match.start() + 1}, "
+            "which decks and documents cannot contain; remove it")
+
+
+def _anchor_problem(text: str, path: Path, line_offset: int) -> AspoError | None:
+    """Anchors (&name) are refused like aliases: every value is written out where it is used."""
+    if "&" not in text:  # the event scan is only worth it when an anchor is possible
+        return None
+    for event in yaml.parse(text, Loader=_loader_for(text)):
+        anchor = getattr(event, "anchor", None)
+        if anchor and not isinstance(event, yaml.AliasEvent):
+            mark = event.start_mark
+            return AspoError.at(path, mark.line + 1 + line_offset, None,
+                                f"YAML anchors (&{anchor}) are not allowed; repeat the value", INVALID_FILE,
+                                mark.column + 1)
+    return None
 
 
 def _loader_for(text: str):
@@ -144,6 +184,9 @@ def _build(node, loc: Path_, positions, path, offset, seen) -> Any:
     if isinstance(node, yaml.ScalarNode):
         if node.tag == _NULL and not node.style:  # plain, not quoted
             return None
+        refused = unprintable(node.value)
+        if refused:
+            raise fail(here, loc, refused)
         return node.value
     if isinstance(node, yaml.SequenceNode):
         return [_build(item, loc + (i,), positions, path, offset, seen) for i, item in enumerate(node.value)]

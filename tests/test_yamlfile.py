@@ -43,8 +43,16 @@ def test_it_rejects_duplicate_keys():
     assert error_line("name: A\nregion: EMEA\nname: B\n") == "accounts/x.yaml:3: name: duplicate key (first given on line 1)"
 
 
-def test_it_rejects_aliases():
-    assert error_line("a: &x [1]\nb: *x\n") == "accounts/x.yaml:2: b: YAML aliases (*name) are not allowed; repeat the value"
+def test_it_rejects_anchors_and_aliases():
+    assert error_line("a: &x [1]\nb: *x\n") == "accounts/x.yaml:1: YAML anchors (&x) are not allowed; repeat the value"
+    assert error_line("a: [1]\nb: *x\n") == "accounts/x.yaml:2: invalid YAML: found undefined alias"
+    assert parse("name: AT&T\n").data == {"name": "AT&T"}
+
+
+def test_it_rejects_text_an_office_file_cannot_hold():
+    assert error_line('name: "bell\\a"\n') == (
+        "accounts/x.yaml:1: name: text holds U+0007 (a control character) at character 5, "
+        "which decks and documents cannot contain; remove it")
 
 
 def test_it_rejects_unknown_tags():
