@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from aspo.account import Account, load_account
+from aspo.document import Document
 from aspo.errors import AspoError, Problem, display_path
 from aspo.library import Block, Library, read_library
 from aspo.rules import RULES, Settings, load_settings
@@ -48,7 +49,9 @@ def run_check(templates: Path, accounts: Path, today: dt.date) -> list[Diagnosti
                 loaded.append(load_account(path, library))
             except AspoError as exc:
                 problems.extend(exc.problems)
-        problems.extend(_template_problems(library, loaded))
+        template_problems, documents = _template_problems(library, loaded)
+        problems.extend(template_problems)
+        problems.extend(_overflow_problems(library, documents, settings))
         problems.extend(_content_problems(library, settings, today))
         problems.extend(_account_problems(library, loaded))
     return _diagnostics(problems, settings, templates, accounts)
@@ -97,16 +100,21 @@ def probe_account(library: Library) -> Account:
     return Account(data=data, doc=None, path=Path("probe.yaml"), slug="probe")
 
 
-def _template_problems(library: Library, accounts: list[Account]) -> list[Problem]:
+def _template_problems(library: Library, accounts: list[Account]) -> tuple[list[Problem], list[Document]]:
+    """Template errors from rendering every block for every account; and the sample accounts' documents."""
     from aspo.compose import Composer, compose  # Jinja loads only here
     from aspo.templating import Renderer
 
     renderer = Renderer()
     problems: list[Problem] = []
-    for account in [*accounts, probe_account(library)]:
+    documents: list[Document] = []
+    probe = probe_account(library)
+    for account in [*accounts, probe]:
         selection = select(account, library)
         try:
-            compose(account, library, selection, renderer)
+            document = compose(account, library, selection, renderer)
+            if account is not probe:
+                documents.append(document)
         except AspoError as exc:
             problems.extend(exc.problems)
         composer = Composer(account, library, selection, renderer)
@@ -115,7 +123,43 @@ def _template_problems(library: Library, accounts: list[Account]) -> list[Proble
                 composer.block_text(block, priority_text="Probe priority" if block.meta.section == "priorities" else None)
             except AspoError as exc:
                 problems.extend(exc.problems)
+    return problems, documents
+
+
+def _overflow_problems(library: Library, documents: list[Document], settings: Settings) -> list[Problem]:
+    """Slides whose text overflows its placeholder by more than the tolerance, at the text's source."""
+    from aspo.fit import overflows
+    from aspo.layouts import read_deck_template
+
+    try:
+        template = read_deck_template(library.deck_template)
+    except AspoError:
+        return []  # reported as E203 already
+    problems = []
+    for document in documents:
+        sections = {section.key: section for section in document.sections}
+        for overflow in overflows(document, template):
+            if overflow.over * 100 <= settings.overflow_tolerance:
+                continue
+            section = sections[overflow.section_key]
+            path, line = _source_of(library, section, overflow.field)
+            problems.append(Problem(path, line, None, f"{overflow.field} of slide “{section.title}” for "
+                                                      f"{document.account_name}: {overflow.message}", "C501"))
     return problems
+
+
+def _source_of(library: Library, section, field: str) -> tuple[Path, int | None]:
+    """The file and line that wrote a slide's title or body: its block or scenario, else the outline."""
+    for source in section.sources:
+        if source.kind == "block" and source.id in library.blocks:
+            block = library.blocks[source.id]
+            return block.path, block.title_line if field == "title" else block.body_line
+        if source.kind == "scenario" and source.id in library.scenarios:
+            scenario = library.scenarios[source.id]
+            return scenario.path, scenario.doc.line_of(("title",) if field == "title" else ("challenge",))
+    kinds = [s.kind for s in library.outline.sections]
+    index = kinds.index(section.kind) if section.kind in kinds else 0
+    return library.outline_doc.path, library.outline_doc.line_of(("sections", index, "title"))
 
 
 # --- content rules ----------------------------------------------------------------------------

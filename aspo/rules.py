@@ -43,7 +43,8 @@ RULES = {rule.id: rule for rule in (
     Rule("C302", "roadmap-as-available", "error", "A roadmap capability is named in slide or document text."),
     Rule("C401", "unsourced-claim", "warning",
          "A quantified claim (37%, 3x) with no scenario result or listed source behind it."),
-    Rule("C501", "overflow", "warning", "Text will not fit its placeholder on the slide."),
+    Rule("C501", "overflow", "warning",
+         "Text will not fit its placeholder on the slide, estimated from the layout (tolerance: 10 percent)."),
     Rule("C601", "no-call-to-action", "error", "The outline does not end the deck and the document with next steps."),
     Rule("C701", "content-gap", "warning", "An account priority no approved block answers."),
     Rule("C702", "unknown-pin", "error", "An account pins or excludes a block or scenario that does not exist."),
@@ -56,6 +57,7 @@ DEFAULT_ANALYST_WORDS = (
 )
 DEFAULT_ANALYST_STAGES = ("consideration", "decision")
 DEFAULT_REVIEW_SOON_DAYS = 30
+DEFAULT_OVERFLOW_TOLERANCE = 10  # percent: PowerPoint's first shrink step (92.5%) absorbs this much unseen
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,7 @@ class Settings:
     review_soon_days: int = DEFAULT_REVIEW_SOON_DAYS
     analyst_words: tuple[str, ...] = DEFAULT_ANALYST_WORDS
     analyst_stages: tuple[str, ...] = DEFAULT_ANALYST_STAGES
+    overflow_tolerance: int = DEFAULT_OVERFLOW_TOLERANCE
     per_file_ignores: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def severity(self, rule: str, relative_path: str) -> str:
@@ -94,11 +97,13 @@ def load_settings(templates: Path) -> Settings:
         raise AspoError(problems)
     severities = {r.id: r.severity for r in RULES.values()}
     severities.update({rule: s.severity for rule, s in config.rules.items() if s.severity})
-    soon, analyst = config.rules.get("C102"), config.rules.get("C201")
+    soon, analyst, overflow = config.rules.get("C102"), config.rules.get("C201"), config.rules.get("C501")
     return Settings(
         severities=severities,
         review_soon_days=soon.days if soon and soon.days else DEFAULT_REVIEW_SOON_DAYS,
         analyst_words=tuple(analyst.words) if analyst and analyst.words is not None else DEFAULT_ANALYST_WORDS,
         analyst_stages=tuple(analyst.stages) if analyst and analyst.stages is not None else DEFAULT_ANALYST_STAGES,
+        overflow_tolerance=(overflow.tolerance if overflow and overflow.tolerance is not None
+                            else DEFAULT_OVERFLOW_TOLERANCE),
         per_file_ignores={pattern: frozenset(ids) for pattern, ids in config.per_file_ignores.items()},
     )

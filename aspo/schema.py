@@ -314,6 +314,8 @@ class RuleSettings(Strict):
     days: int | None = Field(None, ge=1, description="C102: warn this many days before review_by.")
     words: list[str] | None = Field(None, description="C201: words and phrases that are analyst speak.")
     stages: list[str] | None = Field(None, description="C201: the buying stages the word list applies to.")
+    tolerance: int | None = Field(None, ge=0, le=100,
+                                  description="C501: percent a slide's text may overflow before a warning.")
 
 
 class ChecksFile(Strict):

@@ -207,3 +207,18 @@ def test_json_output_for_tools(workspace, aspo):
     [finding] = json.loads(result.out)
     assert finding["rule"] == "C701" and finding["name"] == "content-gap" and finding["severity"] == "warning"
     assert finding["path"] == "accounts/acme.yaml" and finding["column"] == 5
+
+
+def test_text_that_overflows_its_placeholder_on_a_real_layout(workspace, aspo):
+    long_bullet = ("- Your time: about two hours a week from maintenance, and half a day from plant IT at the start, "
+                   "with a review every second Friday and a written summary for the steering group\n")
+    edit(workspace / PILOT, "- Your time:", long_bullet + "- Your time:")
+    result = run(aspo)
+    assert result.status == 0  # a warning
+    [finding] = findings(result)
+    assert finding.startswith(f"{PILOT}:10:1: C501 body of slide \u201cPlan and next step\u201d for Acme Packaging: "
+                              "text needs about ")
+    assert "but the content placeholder of layout 'Title and Content' holds 349 pt (" in finding
+    assert "% over; cut about " in finding
+    (workspace / "templates/checks.yaml").write_text("rules:\n  C501: {tolerance: 50}\n")
+    assert findings(run(aspo)) == []

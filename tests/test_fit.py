@@ -82,14 +82,14 @@ def test_a_placeholder_without_its_own_position_takes_the_masters(tmp_path):
 
 def test_text_sizes_and_margins_come_from_the_layout_then_the_master(deck):
     content = deck.layout("Title and Content")
-    assert content.title.kind == "title" and content.title.sizes[0] == 36.0  # master titleStyle
+    assert content.title.kind == "title" and content.title.sizes[0] == 30.0  # master titleStyle
     (body,) = content.bodies
     assert (body.idx, body.kind) == (1, None)
     assert body.sizes[:3] == (24.0, 20.0, 18.0)  # master bodyStyle
     assert body.indents[:2] == (27.0, 58.5)
     two = deck.layout("Two Content")
     assert [b.idx for b in two.bodies] == [1, 2]
-    assert two.bodies[0].sizes[:2] == (28.0, 24.0)  # the layout's own list style
+    assert two.bodies[0].sizes[:2] == (20.0, 18.0)  # the layout's own list style
     assert two.bodies[0].indents[0] == 27.0  # ...which leaves the margin to the master
     cover = deck.layout("Title Slide")
     assert cover.title.kind == "ctrTitle" and cover.title.sizes[0] == 44.0
@@ -180,7 +180,8 @@ def test_the_message_reads_as_a_sentence():
 
 
 def test_the_lint_flags_exactly_the_text_the_renderer_shrinks(deck):
-    long_title = "Fewer unplanned stops on every filler line at every one of the plants, every shift"
+    long_title = ("Fewer unplanned stops on every filler line at every one of the plants, every shift, "
+                  "in every season, for every product we make")
     doc = make_doc(
         title_section(),
         Section(key="fits", kind="priority", title="Short", layout="Title and Content", body=(bullets("a", "b"),)),

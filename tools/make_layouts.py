@@ -106,10 +106,11 @@ CONTENT_W = SLIDE_W - 2 * MARGIN
 BAND_H = 411480  # navy band at the foot of every slide
 BAND_Y = SLIDE_H - BAND_H
 RULE_H = 45720  # teal rule above the band
-TITLE_BOX = (MARGIN, 365760, CONTENT_W, 1005840)
-BODY_BOX = (MARGIN, 1600200, CONTENT_W, 4572000)
+TITLE_BOX = (MARGIN, 365760, CONTENT_W, 1143000)  # two lines of 30 pt titles
+BODY_BOX = (MARGIN, 1645920, CONTENT_W, 4526280)
 GAP = 365760
 HALF_W = (CONTENT_W - GAP) // 2
+HALF_WIDTH_SIZES = {1: 2000, 2: 1800, 3: 1600}  # half-width columns take smaller text, as PowerPoint's own do
 
 KEEP_LAYOUTS = ("Title Slide", "Title and Content", "Section Header", "Two Content", "Title Only")
 
@@ -223,7 +224,7 @@ def style_master(master) -> None:
     title = styles.find("p:titleStyle/a:lvl1pPr", NS)
     title.set("algn", "l")
     title_rpr = title.find("a:defRPr", NS)
-    title_rpr.set("sz", "3600")
+    title_rpr.set("sz", "3000")
     title_rpr.set("b", "1")
     set_text_colour(title_rpr, "tx2")
     sizes = {1: 2400, 2: 2000, 3: 1800, 4: 1600, 5: 1600}
@@ -246,6 +247,15 @@ def layout_background(layout_root, colour: str) -> None:
     scheme_fill(bgPr, colour)
     etree.SubElement(bgPr, a("effectLst"))
     cSld.insert(0, bg)
+
+
+def smaller_text(sp, sizes: dict[int, int]) -> None:
+    """Smaller text per level in a narrow placeholder; bullets and margins stay the master's."""
+    body = sp.find("p:txBody", NS)
+    new = etree.Element(a("lstStyle"))
+    for level, size in sorted(sizes.items()):
+        etree.SubElement(etree.SubElement(new, a(f"lvl{level}pPr")), a("defRPr"), sz=str(size))
+    body.replace(body.find("a:lstStyle", NS), new)
 
 
 def level_one_style(sp, colour: str, size: int | None = None, align: str = "l",
@@ -298,8 +308,10 @@ def style_layouts(prs) -> None:
                     xfrm(sp, TITLE_BOX)
                 elif idx == 1:
                     xfrm(sp, (MARGIN, BODY_BOX[1], HALF_W, BODY_BOX[3]))
+                    smaller_text(sp, HALF_WIDTH_SIZES)
                 elif idx == 2:
                     xfrm(sp, (MARGIN + HALF_W + GAP, BODY_BOX[1], HALF_W, BODY_BOX[3]))
+                    smaller_text(sp, HALF_WIDTH_SIZES)
             else:  # Title and Content, Title Only
                 xfrm(sp, TITLE_BOX if kind == "title" else BODY_BOX)
         if name == "Section Header":
