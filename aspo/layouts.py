@@ -6,6 +6,7 @@ import io
 import posixpath
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree
@@ -61,25 +62,92 @@ class DocumentTemplate:
     table_styles: frozenset[str]
 
 
+#: The package's main content type, by what it is: only a saved presentation or document will do.
+_MAIN_TYPES = {
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml": "a PowerPoint .pptx",
+    "application/vnd.openxmlformats-officedocument.presentationml.template.main+xml": "a PowerPoint template (.potx)",
+    "application/vnd.openxmlformats-officedocument.presentationml.slideshow.main+xml": "a PowerPoint show (.ppsx)",
+    "application/vnd.ms-powerpoint.presentation.macroEnabled.main+xml": "a macro-enabled PowerPoint file (.pptm)",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml": "a Word .docx",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml": "a Word template (.dotx)",
+    "application/vnd.ms-word.document.macroEnabled.main+xml": "a macro-enabled Word file (.docm)",
+}
+_EXPECTED = {"PowerPoint": "a PowerPoint .pptx", "Word": "a Word .docx"}
+#: Real templates unpack to a few MB; far more is a zip bomb or the wrong file.
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+_LFS_POINTER = b"version https://git-lfs.github.com/spec/"
+
+
 def _open(path: Path, kind: str, main_part: str, data: bytes | None = None) -> zipfile.ZipFile:
-    if data is None and not path.is_file():
-        raise AspoError.at(path, None, None, f"{kind} template not found", LAYOUT)
+    """Opens a template package, refusing with one clear line anything that is not a sound file of its kind."""
+    def refuse(message: str) -> AspoError:
+        return AspoError.at(path, None, None, message, LAYOUT)
+
+    if data is None:
+        if not path.is_file():
+            raise refuse(f"{kind} template not found")
+        try:
+            with open(path, "rb") as stream:
+                head = stream.read(len(_LFS_POINTER))
+        except OSError as exc:
+            raise refuse(f"cannot read: {exc.strerror}") from None
+    else:
+        head = data[:len(_LFS_POINTER)]
+    if not head:
+        raise refuse(f"is empty (0 bytes); restore it from git or save it again from {kind}")
+    if head == _LFS_POINTER:
+        raise refuse("is a Git LFS pointer, not the file itself; run `git lfs pull`")
     try:
         package = zipfile.ZipFile(path if data is None else io.BytesIO(data))
     except (zipfile.BadZipFile, OSError):
-        raise AspoError.at(path, None, None, f"not a {kind} file (it is not a zip package); save it again from {kind}",
-                           LAYOUT) from None
-    if main_part not in package.namelist():
+        if head.startswith(b"PK"):
+            raise refuse(f"is damaged or truncated (not a complete zip package); save it again from {kind}") from None
+        raise refuse(f"not a {kind} file (it is not a zip package); save it again from {kind}") from None
+    try:
+        _check_package(package, kind, main_part, refuse)
+    except BaseException:
         package.close()
-        raise AspoError.at(path, None, None, f"not a {kind} file (no {main_part}); expected a {path.suffix} saved from {kind}",
-                           LAYOUT)
+        raise
     return package
+
+
+def _check_package(package: zipfile.ZipFile, kind: str, main_part: str, refuse) -> None:
+    unpacked = sum(info.file_size for info in package.infolist())
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise refuse(f"unpacks to {unpacked // (1024 * 1024)} MB, more than the "
+                     f"{MAX_UNPACKED_BYTES // (1024 * 1024)} MB a template may hold")
+    try:
+        damaged = package.testzip()  # reads every part once: a few ms for a real template
+    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, zlib.error) as exc:
+        raise refuse(f"is damaged ({exc}); save it again from {kind}") from None
+    if damaged:
+        raise refuse(f"is damaged: {damaged} fails its checksum; save it again from {kind}")
+    what = _main_type(package)
+    if what != _EXPECTED[kind]:
+        found = what or "not an Office file"
+        raise refuse(f"is {found}, expected {_EXPECTED[kind]}; open it in {kind} and save it as {_EXPECTED[kind][2:]}"
+                     if what else f"not a {kind} file (no {main_part}); expected {_EXPECTED[kind]} saved from {kind}")
+    if main_part not in package.namelist():
+        raise refuse(f"not a {kind} file (no {main_part}); expected {_EXPECTED[kind]} saved from {kind}")
+
+
+def _main_type(package: zipfile.ZipFile) -> str | None:
+    """What [Content_Types].xml says the package is, in words; None when it says nothing known."""
+    try:
+        root = ElementTree.fromstring(package.read("[Content_Types].xml"))
+    except (KeyError, ElementTree.ParseError, zipfile.BadZipFile, OSError):
+        return None
+    for override in root:
+        found = _MAIN_TYPES.get(override.get("ContentType", ""))
+        if found:
+            return found
+    return None
 
 
 def _xml(package: zipfile.ZipFile, name: str, path: Path):
     try:
         return ElementTree.fromstring(package.read(name))
-    except (ElementTree.ParseError, zipfile.BadZipFile, KeyError, OSError, EOFError) as exc:
+    except (ElementTree.ParseError, zipfile.BadZipFile, KeyError, OSError, EOFError, zlib.error) as exc:
         raise AspoError.at(path, None, None, f"damaged file: cannot read {name} ({exc})", LAYOUT) from None
 
 

@@ -190,5 +190,5 @@ def test_a_layout_without_a_body_placeholder_is_named(workspace, aspo):
 def test_a_layout_file_that_is_not_a_pptx_is_named(workspace, aspo):
     (workspace / "templates/layouts/deck.pptx").write_bytes(b"version https://git-lfs.github.com/spec/v1\n")
     assert fails(aspo, "build", ACME) == [
-        "aspo: error: templates/layouts/deck.pptx: not a PowerPoint file (it is not a zip package); save it again from PowerPoint"
+        "aspo: error: templates/layouts/deck.pptx: is a Git LFS pointer, not the file itself; run `git lfs pull`"
     ]
