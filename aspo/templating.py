@@ -1,13 +1,18 @@
-"""Rendering marketing's Jinja text: sandboxed, strict, and never losing which line failed."""
+"""Rendering marketing's Jinja text: sandboxed, strict, bounded in time and size, and never losing which line failed."""
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
+import signal
+import threading
 import traceback
 from pathlib import Path
 from typing import Any, Callable
 
 import jinja2
+from jinja2 import nodes
 from jinja2.sandbox import SandboxedEnvironment
 
 from aspo.errors import TEMPLATE_ERROR, TEMPLATE_SYNTAX, AspoError, did_you_mean
@@ -15,31 +20,90 @@ from aspo.errors import TEMPLATE_ERROR, TEMPLATE_SYNTAX, AspoError, did_you_mean
 _TEMPLATE_FILENAME = "<aspo-template>"
 
 
+#: A block is a slide's worth of text: anything near these limits is a runaway template.
+MAX_TEXT = 100_000  # characters one template may produce, or one value in it may hold
+MAX_RANGE = 1_000
+MAX_SECONDS = 2.0
+MAX_EXTRA_MEMORY = 512 * 1024 * 1024
+#: Filters that could break determinism or build unbounded text from small input.
+_REMOVED_FILTERS = ("random", "format", "center", "filesizeformat", "pprint", "urlize")
+
+
 class TemplateRefusal(Exception):
     """Raised by a template helper when the text asks for something it must not say."""
 
 
+class TemplateLimit(Exception):
+    """A template went past a limit on time, memory or size."""
+
+
+class _BoundedEnvironment(SandboxedEnvironment):
+    """The sandbox, plus limits on what `*`, `**` and `+` may build."""
+
+    intercepted_binops = frozenset(["*", "**", "+"])
+
+    def call_binop(self, context, operator, left, right):
+        if operator == "**" and isinstance(right, (int, float)) and abs(right) > 64:
+            raise TemplateLimit(f"the exponent {right} is too large")
+        if operator == "*":
+            for sized, count in ((left, right), (right, left)):
+                if isinstance(sized, (str, list, tuple)) and isinstance(count, int) and len(sized) * count > MAX_TEXT:
+                    raise TemplateLimit(f"repeating a value {count} times makes more than {MAX_TEXT} characters")
+        result = super().call_binop(context, operator, left, right)
+        if isinstance(result, (str, list, tuple)) and len(result) > MAX_TEXT:
+            raise TemplateLimit(f"a value grew past {MAX_TEXT} characters")
+        return result
+
+
+def _bounded_range(*args):
+    values = range(*args)
+    if len(values) > MAX_RANGE:
+        raise TemplateLimit(f"range() of {len(values)} items; at most {MAX_RANGE}")
+    return values
+
+
 class Renderer:
-    """A sandboxed Jinja environment with StrictUndefined that caches compiled templates."""
+    """A bounded, sandboxed Jinja environment with StrictUndefined that caches compiled templates."""
 
     def __init__(self, helpers: dict[str, Callable[..., Any]] | None = None):
-        self.env = SandboxedEnvironment(
+        self.env = _BoundedEnvironment(
             undefined=jinja2.StrictUndefined,
             autoescape=False,
             keep_trailing_newline=False,
         )
+        for name in _REMOVED_FILTERS:
+            self.env.filters.pop(name, None)
+        self.env.globals["range"] = _bounded_range
         self.env.globals.update(helpers or {})
         self._cache: dict[str, jinja2.Template] = {}
+
+    def _compile(self, source: str) -> jinja2.Template:
+        """Compiles once; includes, imports and extends are refused (blocks stand alone in templates/)."""
+        template = self._cache.get(source)
+        if template is None:
+            tree = self.env.parse(source)
+            for node in tree.find_all((nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)):
+                raise jinja2.TemplateSyntaxError(
+                    f"'{type(node).__name__.lower()}' is not available: blocks stand alone; "
+                    "put shared text in its own block", node.lineno)
+            template = self.env.from_string(tree)
+            template.filename = _TEMPLATE_FILENAME
+            self._cache[source] = template
+        return template
 
     def render(self, source: str, context: dict[str, Any], path: Path, first_line: int, field: str) -> str:
         """Renders one template text; errors name the file and the template's line in it."""
         try:
-            template = self._cache.get(source)
-            if template is None:
-                template = self.env.from_string(source)
-                template.filename = _TEMPLATE_FILENAME
-                self._cache[source] = template
-            return template.render(context)
+            template = self._compile(source)
+            with _limits():
+                return _bounded_render(template, context)
+        except TemplateLimit as exc:
+            raise _error(path, first_line, _failing_line(exc), field,
+                         f"template stopped: {exc}; is a loop running away?") from None
+        except MemoryError:
+            raise _error(path, first_line, None, field,
+                         f"template stopped: it needed more than {MAX_EXTRA_MEMORY // 2**20} MB; "
+                         "is a loop running away?") from None
         except jinja2.TemplateSyntaxError as exc:
             raise _error(path, first_line, exc.lineno, field, f"template syntax error: {exc.message}",
                          TEMPLATE_SYNTAX) from None
@@ -52,6 +116,54 @@ class Renderer:
             raise _error(path, first_line, _failing_line(exc), field, str(exc)) from None
         except (TypeError, ValueError, ArithmeticError, LookupError, AttributeError) as exc:
             raise _error(path, first_line, _failing_line(exc), field, f"template error: {exc}") from None
+
+
+def _bounded_render(template: jinja2.Template, context: dict[str, Any]) -> str:
+    pieces, size = [], 0
+    for piece in template.generate(context):
+        size += len(piece)
+        if size > MAX_TEXT:
+            raise TemplateLimit(f"its text grew past {MAX_TEXT} characters")
+        pieces.append(piece)
+    return "".join(pieces)
+
+
+@contextlib.contextmanager
+def _limits():
+    """A time limit (SIGALRM) and a memory ceiling (RLIMIT_AS) around one render, where the OS allows."""
+    if os.name != "posix" or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    import resource
+
+    def on_alarm(signum, frame):
+        raise TemplateLimit(f"it ran for more than {MAX_SECONDS:g} s")
+
+    previous_handler = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, MAX_SECONDS)
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    in_use = _address_space()
+    ceiling = in_use + MAX_EXTRA_MEMORY
+    capped = bool(in_use) and (soft == resource.RLIM_INFINITY or soft > ceiling) and (
+        hard == resource.RLIM_INFINITY or ceiling <= hard)
+    if capped:
+        resource.setrlimit(resource.RLIMIT_AS, (ceiling, hard))
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous_handler)
+        if capped:
+            resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
+def _address_space() -> int:
+    """This process's virtual memory size in bytes (0 when unknown)."""
+    try:
+        with open("/proc/self/statm") as stream:
+            return int(stream.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
 
 
 def _error(path: Path, first_line: int, template_line: int | None, field: str, message: str,

@@ -1,0 +1,58 @@
+"""Marketing's Jinja runs sandboxed and bounded: runaway templates end with a clear error, quickly."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from aspo.errors import AspoError
+from aspo.templating import Renderer
+
+STOPPED = "b.md:10: body: template stopped: "
+
+
+def render(source: str) -> str:
+    return Renderer().render(source, {"account": {"name": "Acme"}}, Path("b.md"), 10, "body")
+
+
+def failure(source: str) -> str:
+    with pytest.raises(AspoError) as info:
+        render(source)
+    return info.value.format_message()
+
+
+@pytest.mark.parametrize("source, message", [
+    ('{{ "x" * 1000000000 }}', STOPPED + "repeating a value 1000000000 times makes more than 100000 characters; "
+                               "is a loop running away?"),
+    ("{% for i in range(100000) %}{% endfor %}", STOPPED + "range() of 100000 items; at most 1000; "
+                                                           "is a loop running away?"),
+    ("{% for i in range(1000) %}{% for j in range(1000) %}{{ i }}{% endfor %}{% endfor %}",
+     STOPPED + "its text grew past 100000 characters; is a loop running away?"),
+    ("{{ 10 ** 100000 }}", STOPPED + "the exponent 100000 is too large; is a loop running away?"),
+    ('{% include "../../etc/passwd" %}', "b.md:10: body: template syntax error: 'include' is not available: "
+                                         "blocks stand alone; put shared text in its own block"),
+    ('{% extends "base" %}', "b.md:10: body: template syntax error: 'extends' is not available: "
+                             "blocks stand alone; put shared text in its own block"),
+    ("{{ [1, 2]|random }}", "b.md:10: body: template syntax error: No filter named 'random'."),
+])
+def test_runaway_or_escaping_templates_stop_with_one_line(source, message):
+    assert failure(source) == message
+
+
+def test_a_loop_that_prints_nothing_is_stopped_by_the_time_limit():
+    started = time.perf_counter()
+    nested = "{% for i in range(1000) %}" * 3 + "{% endfor %}" * 3
+    assert failure(nested) == STOPPED + "it ran for more than 2 s; is a loop running away?"
+    assert time.perf_counter() - started < 5
+
+
+def test_a_value_doubling_in_a_loop_is_stopped_by_the_memory_ceiling():
+    doubling = ('{% set ns = namespace(s="x") %}{% for i in range(64) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}'
+                "{{ ns.s|length }}")
+    assert failure(doubling) == STOPPED + "it needed more than 512 MB; is a loop running away?"
+
+
+def test_ordinary_templates_still_render():
+    assert render("{% for i in range(3) %}{{ account.name }}{% endfor %}") == "AcmeAcmeAcme"
