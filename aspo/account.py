@@ -14,6 +14,8 @@ from aspo.validation import validate
 from aspo.yamlfile import YamlDocument, load_yaml
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+#: Names Windows reserves for devices: a folder named so cannot be created or opened there.
+RESERVED = {"con", "prn", "aux", "nul", *(f"com{n}" for n in range(10)), *(f"lpt{n}" for n in range(10))}
 
 
 @dataclass(frozen=True)
@@ -37,9 +39,13 @@ class Account:
 def slug_for(path: Path) -> str:
     """The output name for an account file: its file name without .yaml, if it is safe."""
     slug = path.stem
+    if slug in RESERVED:
+        raise AspoError.at(path, None, None, f"file name '{path.name}' is a reserved device name on Windows; "
+                           "rename the file (e.g. nul-corp.yaml)", INVALID_FILE)
     if not SLUG.match(slug):
         raise AspoError.at(path, None, None,
-                           f"file name '{path.name}' cannot name outputs; use lowercase letters, digits, '-' or '_' (e.g. acme.yaml)")
+                           f"file name '{path.name}' cannot name outputs; use lowercase letters, digits, '-' or '_' "
+                           "(e.g. acme.yaml), at most 64 characters", INVALID_FILE)
     return slug
 
 

@@ -149,7 +149,15 @@ def test_an_unsafe_file_name_is_refused(workspace, aspo):
     (workspace / "accounts" / "Acme Corp.yaml").write_text((workspace / ACME).read_text())
     assert fails(aspo, "build", "accounts/Acme Corp.yaml") == [
         "aspo: error: accounts/Acme Corp.yaml: file name 'Acme Corp.yaml' cannot name outputs; "
-        "use lowercase letters, digits, '-' or '_' (e.g. acme.yaml)"
+        "use lowercase letters, digits, '-' or '_' (e.g. acme.yaml), at most 64 characters"
+    ]
+
+
+def test_a_reserved_device_name_is_refused(workspace, aspo):
+    (workspace / "accounts" / "nul.yaml").write_text((workspace / ACME).read_text())
+    assert fails(aspo, "build", "accounts/nul.yaml") == [
+        "aspo: error: accounts/nul.yaml: file name 'nul.yaml' is a reserved device name on Windows; "
+        "rename the file (e.g. nul-corp.yaml)"
     ]
 
 
