@@ -5,6 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
@@ -194,5 +195,10 @@ def _build_in_parallel(builder: Builder, paths: list[Path], jobs: int, templates
     fork = "fork" in multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if fork else "spawn")
     initargs = (builder if fork else None, templates, builder.output, builder.force, builder.revision)
-    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=initargs) as pool:
-        yield from pool.map(_build_in_worker, paths)
+    try:
+        with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=initargs) as pool:
+            yield from pool.map(_build_in_worker, paths)
+    except BrokenProcessPool:
+        raise AspoError.at(builder.output, None, None,
+                           "a build worker stopped unexpectedly (out of memory, or killed); "
+                           "outputs already written are complete; run again, or with -j 1") from None
