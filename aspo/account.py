@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from aspo.errors import INVALID_FILE, SCHEMA, UNKNOWN_ID, AspoError, Problem, did_you_mean
+from aspo.errors import INVALID_FILE, SCHEMA, UNKNOWN_ID, AspoError, Problem, did_you_mean, quoted
 from aspo.library import Library
 from aspo.rules import UNKNOWN_PIN
 from aspo.schema import AccountFile
@@ -68,7 +68,7 @@ def _reference_problems(data: AccountFile, doc: YamlDocument, lib: Library) -> l
 
     def check(loc: tuple, value: str | None, known, noun: str, rule: str = UNKNOWN_ID) -> None:
         if value is not None and value not in known:
-            problems.append(doc.problem(loc, f"unknown {noun} '{value}'{did_you_mean(value, known)}", rule))
+            problems.append(doc.problem(loc, f"unknown {noun} {quoted(value)}{did_you_mean(value, known)}", rule))
 
     check(("industry",), data.industry, lib.industries, "industry")
     check(("stage",), data.stage, lib.stages, "stage")

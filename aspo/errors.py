@@ -15,14 +15,28 @@ USER_ERROR_STATUS = 2
 
 
 def display_path(path: str | os.PathLike | None) -> str:
-    """Shows a path relative to the working directory when it lies below it."""
+    """Shows a path relative to the working directory when it lies below it; a link is named, not followed."""
     if path is None:
         return "<input>"
     path = Path(path)
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
+    cwd = Path.cwd().resolve()
+    # resolve the folders above it (the working directory may itself be reached through links), not the name
+    absolute = Path(os.path.abspath(path))
+    for candidate in (absolute, absolute.parent.resolve() / absolute.name):
+        try:
+            return candidate.relative_to(cwd).as_posix()
+        except ValueError:
+            continue
+    return path.as_posix()
+
+
+def quoted(value: object, limit: int = 40) -> str:
+    """A value the user wrote, quoted for a one-line message: odd characters escaped, long text cut."""
+    text = str(value)
+    if text.isprintable() and len(text) <= limit:
+        return f"'{text}'"
+    shown = repr(text if len(text) <= limit else text[: limit - 3] + "...")
+    return shown if shown.startswith("'") else f"'{shown[1:-1]}'"
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:

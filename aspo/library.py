@@ -16,6 +16,7 @@ from aspo.errors import (
     Problem,
     did_you_mean,
     display_path,
+    quoted,
 )
 from aspo.layouts import read_deck_template, read_document_template
 from aspo.rules import CALL_TO_ACTION
@@ -246,7 +247,7 @@ def _reference_problems(lib: Library) -> list[Problem]:
     def check(doc: YamlDocument, loc: tuple, ids, known, noun: str) -> None:
         for index, value in enumerate(ids):
             if value not in known:
-                problems.append(doc.problem(loc + (index,), f"unknown {noun} '{value}'{did_you_mean(value, known)}",
+                problems.append(doc.problem(loc + (index,), f"unknown {noun} {quoted(value)}{did_you_mean(value, known)}",
                                             UNKNOWN_ID))
 
     for p_index, product in enumerate(lib.catalog.products):
@@ -275,7 +276,7 @@ def _reference_problems(lib: Library) -> list[Problem]:
             ("persona", meta.persona, lib.personas, "persona"),
         ):
             if value not in known:
-                problems.append(doc.problem((field,), f"unknown {noun} '{value}'{did_you_mean(value, known)}",
+                problems.append(doc.problem((field,), f"unknown {noun} {quoted(value)}{did_you_mean(value, known)}",
                                             UNKNOWN_ID))
         check(doc, ("capabilities",), meta.capabilities, lib.capabilities, "capability")
         check(doc, ("pains",), meta.pains, lib.pains, "pain")
