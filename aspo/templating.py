@@ -13,7 +13,7 @@ from typing import Any, Callable
 
 import jinja2
 from jinja2 import nodes
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from aspo.errors import TEMPLATE_ERROR, TEMPLATE_SYNTAX, AspoError, did_you_mean
 
@@ -27,6 +27,8 @@ MAX_SECONDS = 2.0
 MAX_EXTRA_MEMORY = 512 * 1024 * 1024
 #: Filters that could break determinism or build unbounded text from small input.
 _REMOVED_FILTERS = ("random", "format", "center", "filesizeformat", "pprint", "urlize")
+#: Globals that could break determinism: lipsum() is random text.
+_REMOVED_GLOBALS = ("lipsum",)
 
 
 class TemplateRefusal(Exception):
@@ -37,8 +39,9 @@ class TemplateLimit(Exception):
     """A template went past a limit on time, memory or size."""
 
 
-class _BoundedEnvironment(SandboxedEnvironment):
-    """The sandbox, plus limits on what `*`, `**` and `+` may build."""
+class _BoundedEnvironment(ImmutableSandboxedEnvironment):
+    """The sandbox (one that also refuses to change lists and dicts, so no block can alter what the account
+    says for the blocks after it), plus limits on what `*`, `**` and `+` may build."""
 
     intercepted_binops = frozenset(["*", "**", "+"])
 
@@ -73,6 +76,8 @@ class Renderer:
         )
         for name in _REMOVED_FILTERS:
             self.env.filters.pop(name, None)
+        for name in _REMOVED_GLOBALS:
+            self.env.globals.pop(name, None)
         self.env.globals["range"] = _bounded_range
         self.env.globals.update(helpers or {})
         self._cache: dict[str, jinja2.Template] = {}
@@ -100,6 +105,9 @@ class Renderer:
         except TemplateLimit as exc:
             raise _error(path, first_line, _failing_line(exc), field,
                          f"template stopped: {exc}; is a loop running away?") from None
+        except RecursionError as exc:
+            raise _error(path, first_line, _failing_line(exc), field,
+                         "template stopped: it nested too deeply; does a macro call itself?") from None
         except MemoryError:
             raise _error(path, first_line, None, field,
                          f"template stopped: it needed more than {MAX_EXTRA_MEMORY // 2**20} MB; "
@@ -114,8 +122,12 @@ class Renderer:
             raise _error(path, first_line, _failing_line(exc), field, f"not allowed in a template: {exc}") from None
         except TemplateRefusal as exc:
             raise _error(path, first_line, _failing_line(exc), field, str(exc)) from None
-        except (TypeError, ValueError, ArithmeticError, LookupError, AttributeError) as exc:
-            raise _error(path, first_line, _failing_line(exc), field, f"template error: {exc}") from None
+        except (TypeError, ValueError, ArithmeticError, LookupError, AttributeError, AssertionError,
+                jinja2.TemplateError) as exc:
+            # A filter given arguments it refuses ("wordwrap(0)", "truncate(-1)", "dictsort(by='x')") and
+            # Jinja's runtime errors ("No filter named 'random'" inside map()) are the template's mistakes.
+            detail = str(exc) or type(exc).__name__
+            raise _error(path, first_line, _failing_line(exc), field, f"template error: {detail}") from None
 
 
 def _bounded_render(template: jinja2.Template, context: dict[str, Any]) -> str:

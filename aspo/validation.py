@@ -17,7 +17,8 @@ Model = TypeVar("Model", bound=BaseModel)
 def validate(model: type[Model], doc: YamlDocument) -> Model:
     """Validates a parsed document against a model, raising every problem at once."""
     if not isinstance(doc.data, dict):
-        kind = "empty" if doc.data is None else f"a {_yaml_kind(doc.data)}"
+        kind = ("empty" if doc.data is None else f"text {_show(doc.data)}" if isinstance(doc.data, str)
+                else f"a {_yaml_kind(doc.data)}")
         raise AspoError.at(doc.path, doc.line_of(()) or 1, None, f"expected a mapping of fields, found {kind}", SCHEMA)
     try:
         return model.model_validate(doc.data)
@@ -53,16 +54,28 @@ def _message(error: dict, model: type[BaseModel], loc: tuple) -> str:
         return MISSING
     if kind.startswith("date_"):
         return f"expected a date as YYYY-MM-DD, got {_show(error.get('input'))}"
+    if kind in {"model_type", "model_attributes_type", "dict_type"}:
+        # pydantic says "a valid dictionary or instance of Attendee"; a rep knows mappings and fields.
+        inner = _model_at(model, loc)
+        fields = f" ({', '.join(inner.model_fields)})" if inner else ""
+        return f"expected a mapping of fields{fields}, got {_show(error.get('input'))}"
+    if kind == "too_short" and "min_length" in error.get("ctx", {}):
+        least = error["ctx"]["min_length"]
+        return f"needs at least {least} item{'s' if least != 1 else ''}, has {error['ctx'].get('actual_length', 0)}"
     message = error["msg"]
     if message.startswith("Value error, "):
         message = message[len("Value error, "):]
     if kind in {"string_type", "int_parsing", "bool_parsing", "date_from_datetime_parsing", "date_parsing",
-                "list_type", "model_type", "dict_type", "literal_error", "int_type", "date_type"}:
+                "list_type", "literal_error", "int_type", "date_type", "string_pattern_mismatch",
+                "string_too_short", "string_too_long", "int_from_float", "bool_type", "greater_than_equal",
+                "less_than_equal"}:
         message += f", got {_show(error.get('input'))}"
     return message[0].lower() + message[1:] if message[:2] != message[:2].upper() else message
 
 
 def _show(value) -> str:
+    if value is None:
+        return "an empty value"
     if isinstance(value, str):
         return repr(value if len(value) <= 40 else value[:37] + "...")
     return f"a {_yaml_kind(value)}"

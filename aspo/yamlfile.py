@@ -27,6 +27,12 @@ _STANDARD_TAGS = {
 MAX_YAML_BYTES = 1_000_000
 #: Deeper nesting than this is never a real account or template.
 MAX_DEPTH = 64
+#: The longest value in the samples is ~400 characters; a slide holds a few hundred. Capping each value here
+#: names the field that is too long, instead of a template that uses it growing past its own size limit.
+MAX_VALUE_CHARS = 10_000
+#: Keys are field names: a few words at most, on one line.
+MAX_KEY_CHARS = 100
+_LINE_BREAKS = re.compile("[\n\r\x85\u2028\u2029]")
 #: libyaml recurses on the C stack and can crash on deep nesting; past these, use the Python parser.
 _FAST_MAX_BRACKETS = 256
 _FAST_MAX_INDENT = 256
@@ -115,6 +121,8 @@ def parse_yaml(text: str, path: Path, line_offset: int = 0) -> YamlDocument:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 + line_offset if mark else None
         message = exc.problem or exc.context or "invalid YAML"
+        if mark is not None and _char_at(text, mark.line, mark.column) == "\t":
+            message = "a tab character where YAML needs spaces; indent with spaces, not tabs"
         if exc.problem and exc.context and exc.context_mark and exc.context_mark.line != mark.line:
             message += f" ({exc.context} started on line {exc.context_mark.line + 1 + line_offset})"
         raise AspoError.at(path, line, None, f"invalid YAML: {message}", INVALID_FILE,
@@ -129,6 +137,11 @@ def parse_yaml(text: str, path: Path, line_offset: int = 0) -> YamlDocument:
     positions: dict[Path_, tuple[int, int]] = {}
     data = _build(node, (), positions, path, line_offset, set()) if node is not None else None
     return YamlDocument(path=path, data=data, positions=positions, line_offset=line_offset)
+
+
+def _char_at(text: str, line: int, column: int) -> str:
+    lines = text.split("\n")
+    return lines[line][column:column + 1] if 0 <= line < len(lines) else ""
 
 
 def unprintable(text: str) -> str | None:
@@ -154,6 +167,10 @@ def _anchor_problem(text: str, path: Path, line_offset: int) -> AspoError | None
                                 f"YAML anchors (&{anchor}) are not allowed; repeat the value", INVALID_FILE,
                                 mark.column + 1)
     return None
+
+
+def _quoted(text: str) -> str:
+    return repr(text if len(text) <= 40 else text[:37] + "...")
 
 
 def _loader_for(text: str):
@@ -187,6 +204,9 @@ def _build(node, loc: Path_, positions, path, offset, seen) -> Any:
         refused = unprintable(node.value)
         if refused:
             raise fail(here, loc, refused)
+        if len(node.value) > MAX_VALUE_CHARS:
+            raise fail(here, loc, f"text of {len(node.value):,} characters; a value holds at most "
+                                  f"{MAX_VALUE_CHARS:,}")
         return node.value
     if isinstance(node, yaml.SequenceNode):
         return [_build(item, loc + (i,), positions, path, offset, seen) for i, item in enumerate(node.value)]
@@ -196,6 +216,10 @@ def _build(node, loc: Path_, positions, path, offset, seen) -> Any:
         if not isinstance(key_node, yaml.ScalarNode):
             raise fail(key_at, loc, "keys must be plain text")
         key = key_node.value
+        if _LINE_BREAKS.search(key):
+            raise fail(key_at, loc, f"the key {_quoted(key)} holds a line break; keys are field names")
+        if len(key) > MAX_KEY_CHARS:
+            raise fail(key_at, loc, f"a key of {len(key):,} characters ({_quoted(key)}); keys are field names")
         if key in result:
             raise fail(key_at, loc + (key,), f"duplicate key (first given on line {positions[loc + (key,)][0] + offset})")
         positions[loc + (key,)] = key_at

@@ -56,3 +56,22 @@ def test_a_value_doubling_in_a_loop_is_stopped_by_the_memory_ceiling():
 
 def test_ordinary_templates_still_render():
     assert render("{% for i in range(3) %}{{ account.name }}{% endfor %}") == "AcmeAcmeAcme"
+
+
+@pytest.mark.parametrize("source, message", [
+    ("{% macro m() %}{{ m() }}{% endmacro %}{{ m() }}",
+     STOPPED + "it nested too deeply; does a macro call itself?"),
+    ("{{ [1, 2]|map('random')|list }}", "b.md:10: body: template error: No filter named 'random'."),
+    ("{{ account|dictsort(by='x') }}", 'b.md:10: body: template error: You can only sort by either "key" or "value"'),
+    ("{{ 'x'|truncate(-1) }}", "b.md:10: body: template error: expected length >= 3, got -1"),
+    ("{{ lipsum() }}", "b.md:10: body: undefined variable: 'lipsum' is undefined"),
+    ("{{ account.update(name='Other') }}",
+     "b.md:10: body: not allowed in a template: access to attribute 'update' of 'dict' object is unsafe."),
+    ("{% set seen = [] %}{{ seen.append(1) }}",
+     "b.md:10: body: not allowed in a template: access to attribute 'append' of 'list' object is unsafe."),
+])
+def test_template_mistakes_beyond_the_usual_are_one_line_too(source, message):
+    """Recursion, Jinja's runtime errors and filters' own checks were internal errors (exit 3); lipsum() is
+    random text, which would break byte-identical builds; a block that changed the account's values would
+    change what every later block says."""
+    assert failure(source) == message

@@ -65,3 +65,21 @@ def test_it_formats_paths_as_a_reader_would():
 
 def test_it_survives_pathological_nesting_with_a_clear_error():
     assert error_line("a: " + "[" * 50000 + "]" * 50000 + "\n") == "accounts/x.yaml: invalid YAML: nested deeper than 64 levels"
+
+
+@pytest.mark.parametrize("text", ["a:\n\tb: 1\n", "a:\n  b: 1\n\tc: 2\n", "a: |\n\tx\n"])
+def test_a_tab_used_to_indent_is_named(text):
+    assert "invalid YAML: a tab character where YAML needs spaces; indent with spaces, not tabs" in error_line(text)
+
+
+def test_a_value_longer_than_any_slide_names_its_field():
+    assert error_line("meeting:\n  goal: " + "x" * 10_001 + "\n") == (
+        "accounts/x.yaml:2: meeting.goal: text of 10,001 characters; a value holds at most 10,000")
+    assert parse("goal: " + "x" * 10_000 + "\n").data == {"goal": "x" * 10_000}
+
+
+def test_keys_are_one_line_field_names():
+    assert error_line('name: A\n"reg\\nion": x\n') == (
+        "accounts/x.yaml:2: the key 'reg\\nion' holds a line break; keys are field names")
+    assert error_line("a:\n  " + "k" * 101 + ": x\n") == (
+        "accounts/x.yaml:2: a: a key of 101 characters ('" + "k" * 37 + "...'); keys are field names")
