@@ -27,6 +27,8 @@ def write_outputs(folder: Path, files: dict[str, bytes]) -> list[Path]:
     folder = Path(folder)
     _refuse_links(folder, files)
     parent = folder.parent
+    if parent.exists() and not parent.is_dir():
+        raise AspoError.at(parent, None, None, "exists and is not a folder; choose another --output", OUTPUT)
     try:
         parent.mkdir(parents=True, exist_ok=True)
         remove_stale_staging(parent, folder.name)
