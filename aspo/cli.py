@@ -131,7 +131,7 @@ def diff(ctx: click.Context, paths: tuple[Path, ...], rev: str | None, templates
         with tempfile.TemporaryDirectory(prefix="aspo-rev-") as tmp:
             old = render_account(paths[0], load_library(templates_at(rev, templates, Path(tmp))))
         new = render_account(paths[0], load_library(templates))
-        result = diff_build_texts(new.account.slug, old.files, new.files, rev, "working-tree")
+        result = diff_build_texts(old.files, new.files, rev, "working-tree")
     else:
         if len(paths) != 2:
             raise click.UsageError("give two output folders, decks, documents or drafts to compare")

@@ -11,7 +11,7 @@ from pathlib import Path
 from aspo.errors import AspoError
 from aspo.textview import SUFFIXES, labelled_lines, read_units
 
-MANIFEST = "manifest.json"
+MANIFEST = "manifest.json"  # as aspo.manifest names it; not imported, so plain diffs need no pydantic
 CONTEXT = 3
 #: A source marker line of a review draft: "`[block:id]`", or a "Sources:" item "- `[block:id]`: why".
 _MARKER = re.compile(r"(?:- )?`\[(block|scenario):([^\]`]+)\]`(?::.*)?")
@@ -49,9 +49,8 @@ def diff_paths(a: Path, b: Path) -> DiffResult:
     return _result(lines)
 
 
-def diff_build_texts(name: str, a_files: dict[str, bytes], b_files: dict[str, bytes],
-                     a_label: str, b_label: str) -> DiffResult:
-    """Compares two in-memory builds of account `name` (file name -> bytes); each file is shown
+def diff_build_texts(a_files: dict[str, bytes], b_files: dict[str, bytes], a_label: str, b_label: str) -> DiffResult:
+    """Compares two in-memory builds of one account (file name -> bytes); each file is shown
     as `{label}/{file name}`."""
     return _diff_builds(a_files, b_files, a_label, b_label)
 

@@ -128,7 +128,7 @@ def test_in_memory_builds_share_the_folder_comparison(first, aspo):
     build_second(aspo)
     a_files = {p.name: p.read_bytes() for p in A.iterdir()}
     b_files = {p.name: p.read_bytes() for p in B.iterdir()}
-    result = diff_build_texts("acme", a_files, b_files, "HEAD:output/acme", "output/acme")
+    result = diff_build_texts(a_files, b_files, "HEAD:output/acme", "output/acme")
     assert result.text == diff_paths(A, B).text.replace(f"--- {A}/", "--- HEAD:output/acme/").replace(
         f"+++ {B}/", "+++ output/acme/")
 
