@@ -199,6 +199,32 @@ def set_core_properties(props, meta) -> None:
             element.remove(child)
 
 
+THUMBNAIL_REL = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/thumbnail"
+EXTENDED_PROPERTIES_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties"
+
+
+def replace_package_metadata(package, company: str, make_app_part) -> None:
+    """Drops the template's thumbnail (a picture of the template, not of this file) and writes
+    docProps/app.xml naming only the vendor; `make_app_part(blob)` builds the part where there is none.
+
+    Works on python-pptx's and python-docx's packages alike: both keep package relationships in a dict.
+    """
+    rels = package._rels if hasattr(package, "_rels") else package.rels
+    blob = app_properties_xml(company)
+    app = None
+    for rId, rel in list(rels.items()):
+        if rel.is_external:
+            continue
+        if rel.reltype == THUMBNAIL_REL:
+            rels.pop(rId)
+        elif rel.reltype == EXTENDED_PROPERTIES_REL:
+            app = rel.target_part
+    if app is not None:
+        app._blob = blob
+    else:
+        package.relate_to(make_app_part(blob), EXTENDED_PROPERTIES_REL)
+
+
 def app_properties_xml(company: str) -> bytes:
     """docProps/app.xml naming the vendor as the company, and no application or library."""
     from xml.sax.saxutils import escape

@@ -8,7 +8,6 @@ from pathlib import Path
 import docx
 from docx.enum.style import WD_STYLE_TYPE
 from docx.opc.constants import CONTENT_TYPE as CT
-from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from docx.oxml import OxmlElement
@@ -18,8 +17,8 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 from aspo.document import BulletList, Document, Paragraph, Section, Table
 from aspo.errors import AspoError
 from aspo.package import (
-    app_properties_xml,
     normalize_zip,
+    replace_package_metadata,
     set_core_properties,
     template_bytes,
 )
@@ -136,21 +135,8 @@ class _Writer:
 def _set_package_properties(document, doc: Document) -> None:
     set_core_properties(document.core_properties, doc.properties)
     package = document.part.package
-    rels = package.rels
-    app = None
-    for rId, rel in list(rels.items()):
-        if rel.is_external:
-            continue
-        if rel.reltype == RT.THUMBNAIL:  # a picture of the template, not of this document
-            rels.pop(rId)
-        elif rel.reltype == RT.EXTENDED_PROPERTIES:
-            app = rel.target_part
-    blob = app_properties_xml(doc.properties.company)
-    if app is not None:
-        app._blob = blob
-    else:
-        part = Part(PackURI("/docProps/app.xml"), CT.OFC_EXTENDED_PROPERTIES, blob, package)
-        package.relate_to(part, RT.EXTENDED_PROPERTIES)
+    replace_package_metadata(package, doc.properties.company, lambda blob: Part(
+        PackURI("/docProps/app.xml"), CT.OFC_EXTENDED_PROPERTIES, blob, package))
 
 
 def render_docx(doc: Document) -> bytes:

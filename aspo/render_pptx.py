@@ -31,8 +31,8 @@ from aspo.fit import (
 )
 from aspo.layouts import read_deck_template
 from aspo.package import (
-    app_properties_xml,
     normalize_zip,
+    replace_package_metadata,
     set_core_properties,
     template_bytes,
 )
@@ -58,21 +58,8 @@ def _open_template(path: Path):
 def _set_package_properties(prs, doc: Document) -> None:
     set_core_properties(prs.core_properties, doc.properties)
     package = prs.part.package
-    rels = package._rels
-    app = None
-    for rId, rel in list(rels.items()):
-        if rel.is_external:
-            continue
-        if rel.reltype == RT.THUMBNAIL:  # a picture of the template, not of this deck
-            package.drop_rel(rId)
-        elif rel.reltype == RT.EXTENDED_PROPERTIES:
-            app = rel.target_part
-    blob = app_properties_xml(doc.properties.company)
-    if app is not None:
-        app._blob = blob
-    else:
-        part = Part(PackURI("/docProps/app.xml"), CT.OFC_EXTENDED_PROPERTIES, package, blob)
-        package.relate_to(part, RT.EXTENDED_PROPERTIES)
+    replace_package_metadata(package, doc.properties.company, lambda blob: Part(
+        PackURI("/docProps/app.xml"), CT.OFC_EXTENDED_PROPERTIES, package, blob))
 
 
 def _remove_existing_slides(prs) -> None:

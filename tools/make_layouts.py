@@ -21,7 +21,8 @@ from lxml import etree
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from aspo.package import app_properties_xml, normalize_zip  # noqa: E402
+from aspo.document import Properties  # noqa: E402
+from aspo.package import normalize_zip, replace_package_metadata, set_core_properties  # noqa: E402
 
 VENDOR = "Meridian Ops"
 STAMP = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
@@ -88,14 +89,9 @@ def restyle_theme(blob: bytes) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def package_rels(package):
-    return package._rels if hasattr(package, "_rels") else package.rels
-
-
-def drop_package_rels(package, reltype: str) -> None:
-    rels = package_rels(package)
-    for rId in [rId for rId, rel in rels.items() if rel.reltype == reltype]:
-        rels.pop(rId)
+def template_properties(title: str, subject: str) -> Properties:
+    return Properties(title=title, subject=subject, author=f"{VENDOR} Marketing", company=VENDOR, keywords="",
+                      category="Template", created=STAMP)
 
 
 # === deck.pptx ===============================================================================
@@ -375,33 +371,14 @@ def build_deck() -> bytes:
         if rel.reltype == RT.PRINTER_SETTINGS:
             prs.part.drop_rel(rId)
     package = prs.part.package
-    drop_package_rels(package, RT.THUMBNAIL)
 
-    props = prs.core_properties
-    props.title = f"{VENDOR} deck layouts"
-    props.subject = "Slide master for account-specific decks"
-    props.author = f"{VENDOR} Marketing"
-    props.last_modified_by = f"{VENDOR} Marketing"
-    props.keywords = ""
-    props.category = "Template"
-    props.comments = ""
-    props.revision = 1
-    props.created = props.modified = STAMP.replace(tzinfo=None)
-    set_app(package, RT.EXTENDED_PROPERTIES,
-            lambda blob: Part(PackURI("/docProps/app.xml"), CT.OFC_EXTENDED_PROPERTIES, package, blob))
+    set_core_properties(prs.core_properties, template_properties(f"{VENDOR} deck layouts", "Slide master for account-specific decks"))
+    replace_package_metadata(package, VENDOR, lambda blob: Part(
+        PackURI("/docProps/app.xml"), CT.OFC_EXTENDED_PROPERTIES, package, blob))
 
     out = io.BytesIO()
     prs.save(out)
     return normalize_zip(out.getvalue(), STAMP)
-
-
-def set_app(package, reltype, make_part) -> None:
-    blob = app_properties_xml(VENDOR)
-    for rel in package_rels(package).values():
-        if rel.reltype == reltype and not rel.is_external:
-            rel.target_part._blob = blob
-            return
-    package.relate_to(make_part(blob), reltype)
 
 
 STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
@@ -675,7 +652,6 @@ def build_offering() -> bytes:
 
     doc = docx.Document()
     package = doc.part.package
-    drop_package_rels(package, RT.THUMBNAIL)
     for rId, rel in list(doc.part.rels.items()):
         if rel.reltype in (STYLES_WITH_EFFECTS, RT.CUSTOM_XML):
             doc.part.rels.pop(rId)
@@ -687,18 +663,9 @@ def build_offering() -> bytes:
     slim_settings(doc)
     set_page(doc)
 
-    props = doc.core_properties
-    props.title = f"{VENDOR} point offering styles"
-    props.subject = "Reference document for account-specific point offerings"
-    props.author = f"{VENDOR} Marketing"
-    props.last_modified_by = f"{VENDOR} Marketing"
-    props.keywords = ""
-    props.category = "Template"
-    props.comments = ""
-    props.revision = 1
-    props.created = props.modified = STAMP.replace(tzinfo=None)
-    set_app(package, RT.EXTENDED_PROPERTIES,
-            lambda blob: Part(PackURI("/docProps/app.xml"), CT.OFC_EXTENDED_PROPERTIES, blob, package))
+    set_core_properties(doc.core_properties, template_properties(f"{VENDOR} point offering styles", "Reference document for account-specific point offerings"))
+    replace_package_metadata(package, VENDOR, lambda blob: Part(
+        PackURI("/docProps/app.xml"), CT.OFC_EXTENDED_PROPERTIES, blob, package))
 
     out = io.BytesIO()
     doc.save(out)
