@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable
 
 from aspo.errors import INVALID_FILE, SCHEMA, UNKNOWN_ID, AspoError, Problem, did_you_mean, quoted
 from aspo.library import Library
@@ -52,7 +54,7 @@ def slug_for(path: Path) -> str:
 def load_account(path: Path, library: Library) -> Account:
     """Reads an account file and checks every id it uses against the library."""
     path = Path(path)
-    if path.suffix not in (".yaml", ".yml"):
+    if path.suffix.lower() not in ACCOUNT_SUFFIXES:
         raise AspoError.at(path, None, None, "an account file ends in .yaml", INVALID_FILE)
     slug = slug_for(path)
     doc = load_yaml(path)
@@ -89,3 +91,27 @@ def _reference_problems(data: AccountFile, doc: YamlDocument, lib: Library) -> l
                 loc = ("pin", kind, i)
                 problems.append(doc.problem(loc, f"'{item}' is both pinned and excluded; keep one", SCHEMA))
     return problems
+
+
+ACCOUNT_SUFFIXES = (".yaml", ".yml")
+
+
+def account_files(paths: Iterable[Path]) -> list[Path]:
+    """Expands folders to the account files in them, sorted; keeps files as given, each once.
+
+    In a folder, every entry named *.yaml or *.yml (in any case) counts, whatever it is, so a named pipe or a
+    folder with such a name is refused with a line rather than skipped without a word; hidden entries
+    (editors' lock and backup files) are left out.
+    """
+    paths = list(paths)
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(p for p in path.iterdir()
+                                if p.suffix.lower() in ACCOUNT_SUFFIXES and not p.name.startswith(".")))
+        else:
+            found.append(path)
+    if not found:
+        raise AspoError.at(paths[0] if paths else None, None, None, "no account files (*.yaml) found")
+    unique = {os.path.abspath(path): path for path in reversed(found)}  # the same file named twice builds once
+    return [path for path in found if unique.get(os.path.abspath(path)) is path]

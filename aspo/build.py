@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
-from aspo.account import Account, load_account
+from aspo.account import Account, account_files, load_account
 from aspo.document import Document
-from aspo.errors import AspoError
+from aspo.errors import OUTPUT, AspoError, Problem, display_path
 from aspo.gitinfo import templates_revision
 from aspo.library import Library, load_library
 from aspo.manifest import (
@@ -23,7 +23,7 @@ from aspo.manifest import (
     input_key,
     is_current,
 )
-from aspo.output import write_outputs
+from aspo.output import refuse_protected, write_outputs
 from aspo.selection import Selection, select
 
 
@@ -67,6 +67,7 @@ class Builder:
 
     def prepare(self, path: Path) -> tuple[Account, Selection, str]:
         account = load_account(path, self.library)
+        refuse_protected(self.output / account.slug, account.path, self.library.root)
         selection = select(account, self.library, scenario_count(self.library))
         return account, selection, input_key(account, self.library, selection, self.hashes)
 
@@ -127,18 +128,22 @@ def render_account(path: Path, library: Library) -> Rendered:
     return builder.render(*builder.prepare(path))
 
 
-def account_files(paths: Iterable[Path]) -> list[Path]:
-    """Expands folders to the account files in them, sorted; keeps files as given."""
-    paths = list(paths)
-    found: list[Path] = []
+def output_collisions(paths: list[Path], output: Path) -> dict[Path, Outcome]:
+    """Account files whose outputs would share one folder (acme.yaml and acme.yml): all of them fail, and the
+    first one's line names the others, so two accounts never overwrite each other's outputs in turn."""
+    by_name: dict[str, list[Path]] = {}
     for path in paths:
-        if path.is_dir():
-            found.extend(sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file()))
-        else:
-            found.append(path)
-    if not found:
-        raise AspoError.at(paths[0] if paths else None, None, None, "no account files (*.yaml) found")
-    return found
+        by_name.setdefault(path.stem.lower(), []).append(path)
+    failed: dict[Path, Outcome] = {}
+    for name, group in by_name.items():
+        if len(group) < 2:
+            continue
+        others = ", ".join(display_path(p) for p in group[1:])
+        problem = Problem(group[0], None, None, f"{others} would write the same output folder, "
+                          f"{display_path(output / name)}/; rename one of them", OUTPUT)
+        for index, path in enumerate(group):
+            failed[path] = Outcome(path, "failed", None, (str(problem),) if index == 0 else ())
+    return failed
 
 
 # The worker processes' builder: inherited when forked, made by _start_worker otherwise.
@@ -167,9 +172,15 @@ def build(paths: Iterable[Path], templates: Path, output: Path, force: bool = Fa
     report = on_outcome or (lambda outcome: None)
     library = load_library(templates)
     files = account_files(paths)
+    if output.exists() and not output.is_dir():
+        raise AspoError.at(output, None, None, "exists and is not a folder; choose another --output", OUTPUT)
     builder = Builder(library, output, force, templates_revision(templates), debug)
-    outcomes: dict[Path, Outcome] = {}
+    outcomes: dict[Path, Outcome] = output_collisions(files, output)
+    for outcome in outcomes.values():
+        report(outcome)
     for path in files:  # cheap: load, select and compare hashes, so unchanged accounts cost no render
+        if path in outcomes:
+            continue
         outcome = builder.check(path)
         if outcome is not None:
             outcomes[path] = outcome

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from aspo.account import Account, load_account
+from aspo.account import Account, account_files, load_account
 from aspo.document import Document
 from aspo.errors import AspoError, Problem, display_path
 from aspo.library import Block, Library, read_library
@@ -42,7 +42,7 @@ def run_check(templates: Path, accounts: Path, today: dt.date) -> list[Diagnosti
         return _diagnostics(exc.problems, Settings(), templates, accounts)
     library, problems = read_library(templates)
     loaded: list[Account] = []
-    account_paths = sorted(p for p in Path(accounts).glob("*.y*ml") if p.is_file()) if Path(accounts).is_dir() else []
+    account_paths = _account_paths(Path(accounts))
     if library is not None:
         for path in account_paths:
             try:
@@ -55,6 +55,14 @@ def run_check(templates: Path, accounts: Path, today: dt.date) -> list[Diagnosti
         problems.extend(_content_problems(library, settings, today))
         problems.extend(_account_problems(library, loaded))
     return _diagnostics(problems, settings, templates, accounts)
+
+
+def _account_paths(folder: Path) -> list[Path]:
+    """The account files `aspo build` would take from the folder; none is no problem for a library check."""
+    try:
+        return account_files([folder]) if folder.is_dir() else []
+    except AspoError:
+        return []
 
 
 def _diagnostics(problems, settings: Settings, templates: Path, accounts: Path) -> list[Diagnostic]:

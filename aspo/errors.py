@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
@@ -45,6 +46,17 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     return f"; did you mean '{close[0]}'?" if close else ""
 
 
+def special_kind(mode: int) -> str:
+    """What a file that is not a regular file, folder or link is, in words."""
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a regular file"
+
+
 #: Rule ids of the problems that stop a build; `aspo check` adds content rules (see aspo/rules.py).
 INVALID_FILE = "E101"  # unreadable, not UTF-8, or not valid YAML
 SCHEMA = "E102"  # unknown field, wrong type, missing field
@@ -75,13 +87,35 @@ class Problem:
         return f"{where}:{field} {self.message}"
 
 
+#: Problems shown per file: past this a file is broken as a whole, and more lines would bury the first ones.
+MAX_PROBLEMS_PER_FILE = 20
+
+
+def capped(problems: Iterable[Problem], limit: int = MAX_PROBLEMS_PER_FILE) -> tuple[Problem, ...]:
+    """The first `limit` problems of each file, in order, then one line saying how many more there are."""
+    kept: list[Problem] = []
+    dropped: dict[str, list[Problem]] = {}
+    shown: dict[str, int] = {}
+    for problem in problems:
+        key = display_path(problem.path)
+        shown[key] = shown.get(key, 0) + 1
+        if shown[key] <= limit:
+            kept.append(problem)
+        else:
+            dropped.setdefault(key, []).append(problem)
+    for more in dropped.values():
+        kept.append(Problem(more[0].path, None, None, f"and {len(more)} more problem{'s' if len(more) > 1 else ''} "
+                            "in this file", more[0].rule))
+    return tuple(kept)
+
+
 class AspoError(click.ClickException):
     """A problem with the user's input; click prints it as `aspo: error: …` and exits 2."""
 
     exit_code = USER_ERROR_STATUS
 
     def __init__(self, problems: Problem | Iterable[Problem]):
-        self.problems = (problems,) if isinstance(problems, Problem) else tuple(problems)
+        self.problems = (problems,) if isinstance(problems, Problem) else capped(problems)
         super().__init__(str(self.problems[0]))
 
     @classmethod

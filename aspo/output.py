@@ -5,13 +5,15 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import errno
+import json
 import os
 import shutil
+import stat
 import sys
 import tempfile
 from pathlib import Path
 
-from aspo.errors import OUTPUT, AspoError
+from aspo.errors import OUTPUT, AspoError, display_path, special_kind
 
 STAGING = ".aspo-staging-"  # + slug + "-" + pid + "-" + random: a build in progress, or a killed one's leftovers
 _RENAME_EXCHANGE = 2
@@ -22,7 +24,8 @@ def write_outputs(folder: Path, files: dict[str, bytes]) -> list[Path]:
     """Writes every file into a staging folder beside `folder`, then swaps the two folders.
 
     Whatever happens (an error, Ctrl-C, a kill), `folder` holds either the complete previous set or the
-    complete new one. Files in `folder` that aspo did not write are carried over, so nothing is lost.
+    complete new one. Everything in `folder` that aspo did not write (files, folders, links) is carried
+    over as it is, so nothing is lost.
     """
     folder = Path(folder)
     _refuse_links(folder, files)
@@ -77,16 +80,81 @@ def _write_file(path: Path, data: bytes) -> None:
 
 
 def _carry_over(folder: Path, staging: Path, files: dict[str, bytes]) -> None:
-    """Hard-links (or copies) files aspo does not write from the old folder into the new one."""
+    """Mirrors what aspo does not write from the old folder into the new one: files hard-linked (or copied),
+    folders recreated, links copied as links (never followed). What the previous build wrote is not kept:
+    the new build replaces it (its manifest lists it)."""
     if not folder.is_dir():
         return
-    for item in folder.iterdir():
-        if item.name in files or item.is_symlink() or not item.is_file():
-            continue
+    ours = set(files) | _previous_outputs(folder)
+    for item in sorted(folder.iterdir()):
+        if item.name not in ours:
+            _mirror(item, staging / item.name)
+
+
+def _previous_outputs(folder: Path) -> set[str]:
+    """The files the previous build wrote, as its manifest lists them."""
+    from aspo.manifest import MANIFEST
+
+    try:
+        recorded = json.loads((folder / MANIFEST).read_text(encoding="utf-8")).get("outputs", {})
+    except (OSError, ValueError, AttributeError):
+        return set()
+    return {name for name in recorded if isinstance(name, str) and "/" not in name} | {MANIFEST}
+
+
+def _mirror(source: Path, target: Path) -> None:
+    info = os.lstat(source)
+    if stat.S_ISLNK(info.st_mode):
+        os.symlink(os.readlink(source), target)
+    elif stat.S_ISDIR(info.st_mode):
+        target.mkdir()
+        for item in sorted(source.iterdir()):
+            _mirror(item, target / item.name)
+        os.chmod(target, stat.S_IMODE(info.st_mode))
+    elif stat.S_ISREG(info.st_mode):
         try:
-            os.link(item, staging / item.name)
+            os.link(source, target)
         except OSError:
-            shutil.copy2(item, staging / item.name)
+            shutil.copy2(source, target)
+    else:
+        raise AspoError.at(source, None, None, f"is {special_kind(info.st_mode)}, which aspo cannot carry over "
+                           "to the new build; move it out of the output folder", OUTPUT)
+
+
+def refuse_protected(folder: Path, account: Path, templates: Path) -> None:
+    """Refuses an output folder that is, holds or lies inside the templates folder or the account's own folder,
+    so a build can never swap away or litter the library or the accounts.
+
+    The account's folder may hold output/ when it is the project itself (it holds templates/ too).
+    """
+    target = _absolute(folder)
+    account_folder = _absolute(account.parent)
+    library = _absolute(templates)
+    protected = [(library, "the templates folder", True),
+                 (account_folder, "the folder of the account file", not _inside(library, account_folder))]
+    for place, what, no_inside in protected:
+        if target == place:
+            problem = f"is {what}"
+        elif _inside(place, target):
+            problem = f"holds {what} ({_shown(place)})"
+        elif no_inside and _inside(target, place):
+            problem = f"lies inside {what} ({_shown(place)})"
+        else:
+            continue
+        raise AspoError.at(account, None, None, f"its output folder {_shown(folder)} {problem}; "
+                           "rename the account file or choose another --output", OUTPUT)
+
+
+def _absolute(path: Path) -> Path:
+    return Path(os.path.abspath(path)).resolve()
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path != folder and path.is_relative_to(folder)
+
+
+def _shown(path: Path) -> str:
+    return display_path(path).rstrip("/") + "/"
 
 
 def _swap_into_place(staging: Path, folder: Path) -> None:

@@ -11,8 +11,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from aspo.account import Account, load_account
-from aspo.build import account_files, scenario_count
+from aspo.account import Account, account_files, load_account
+from aspo.build import scenario_count
 from aspo.errors import AspoError, Problem
 from aspo.library import Library
 from aspo.selection import select

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import types
 import typing
 from typing import TypeVar
@@ -32,7 +33,12 @@ def problems_from(exc: ValidationError, model: type[BaseModel], doc: YamlDocumen
         loc = _clean_loc(error["loc"])
         problems.append(doc.problem(loc, _message(error, model, loc), SCHEMA))
     # Missing fields last: a misspelt key reads best as "unknown field; did you mean" first.
-    return sorted(problems, key=lambda p: (p.message == MISSING, p.line or 0, p.field or ""))
+    return sorted(problems, key=lambda p: (p.message == MISSING, p.line or 0, p.column or 0, _natural(p.field)))
+
+
+def _natural(field: str | None) -> tuple:
+    """Sorts priorities[9] before priorities[10]."""
+    return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", field or ""))
 
 
 def _clean_loc(loc) -> tuple:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from aspo.errors import INVALID_FILE, AspoError, Problem
+from aspo.errors import INVALID_FILE, AspoError, Problem, special_kind
 
 try:  # libyaml is ~15x faster than the pure-Python parser
     from yaml import CSafeLoader as _FastLoader
@@ -33,6 +35,8 @@ MAX_VALUE_CHARS = 10_000
 #: Keys are field names: a few words at most, on one line.
 MAX_KEY_CHARS = 100
 _LINE_BREAKS = re.compile("[\n\r\x85\u2028\u2029]")
+#: Line breaks to YAML but not to editors (NEL, line and paragraph separators): refused, so lines match.
+_ODD_LINE_BREAKS = re.compile("[\x85\u2028\u2029]")
 #: libyaml recurses on the C stack and can crash on deep nesting; past these, use the Python parser.
 _FAST_MAX_BRACKETS = 256
 _FAST_MAX_INDENT = 256
@@ -82,18 +86,36 @@ def format_loc(loc: Path_) -> str:
     return text
 
 
-def read_text(path: Path) -> str:
-    """Reads a UTF-8 text file (a BOM is allowed), naming the file when it cannot."""
+def read_bytes(path: Path, limit: int = MAX_YAML_BYTES) -> bytes:
+    """Reads a regular file of at most `limit` bytes; its type and size are checked before anything is read,
+    so a named pipe cannot hang the build and a huge file costs no memory."""
+    raw = b""
     try:
-        raw = path.read_bytes()
+        info = os.stat(path)
+        if stat.S_ISREG(info.st_mode) and info.st_size <= limit:
+            # O_NONBLOCK: should the file be swapped for a named pipe meanwhile, opening it cannot hang
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+            with os.fdopen(fd, "rb") as stream:
+                info = os.fstat(stream.fileno())
+                raw = stream.read(limit + 1) if stat.S_ISREG(info.st_mode) else b""
     except FileNotFoundError:
         raise AspoError.at(path, None, None, "file not found", INVALID_FILE) from None
-    except IsADirectoryError:
-        raise AspoError.at(path, None, None, "is a folder, expected a file", INVALID_FILE) from None
     except OSError as exc:
         raise AspoError.at(path, None, None, f"cannot read: {exc.strerror}", INVALID_FILE) from None
-    if len(raw) > MAX_YAML_BYTES:
-        raise AspoError.at(path, None, None, f"file is {len(raw)} bytes; the limit is {MAX_YAML_BYTES}", INVALID_FILE)
+    if stat.S_ISDIR(info.st_mode):
+        raise AspoError.at(path, None, None, "is a folder, expected a file", INVALID_FILE)
+    if not stat.S_ISREG(info.st_mode):
+        raise AspoError.at(path, None, None, f"is {special_kind(info.st_mode)}, not a regular file; "
+                           "aspo reads only regular files", INVALID_FILE)
+    size = max(info.st_size, len(raw))
+    if size > limit:
+        raise AspoError.at(path, None, None, f"file is {size} bytes; the limit is {limit}", INVALID_FILE)
+    return raw
+
+
+def read_text(path: Path) -> str:
+    """Reads a UTF-8 text file (a BOM is allowed), naming the file when it cannot."""
+    raw = read_bytes(path)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -101,13 +123,24 @@ def read_text(path: Path) -> str:
         raise AspoError.at(
             path, line, None, f"not UTF-8: byte 0x{raw[exc.start]:02x} at offset {exc.start}", INVALID_FILE
         ) from None
-    bad = NOT_IN_OFFICE.search(text)
-    if bad:
-        line = text.count("\n", 0, bad.start()) + 1
-        column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
-        raise AspoError.at(path, line, None, unprintable(text[bad.start():]).replace(" at character 1", ""),
-                           INVALID_FILE, column)
+    for pattern, explain in ((NOT_IN_OFFICE, _not_in_office), (_ODD_LINE_BREAKS, _odd_line_break)):
+        bad = pattern.search(text)
+        if bad:
+            line = text.count("\n", 0, bad.start()) + 1
+            column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
+            raise AspoError.at(path, line, None, explain(text[bad.start():]), INVALID_FILE, column)
     return text
+
+
+def _not_in_office(text: str) -> str:
+    return unprintable(text).replace(" at character 1", "")
+
+
+def _odd_line_break(text: str) -> str:
+    char = text[0]
+    return (f"text holds U+{ord(char):04X} ({unicodedata.name(char, 'next line').lower()}), which YAML reads as "
+            "the end of a line and editors do not, so lines would be miscounted; "
+            "replace it with a new line or a space")
 
 
 def parse_yaml(text: str, path: Path, line_offset: int = 0) -> YamlDocument:

@@ -37,12 +37,16 @@ Format of ``tests/cases/<NNN-name>/case.yaml``::
       - {file: F, member: M, damage: true}                  # flip bytes inside M's compressed data
     truncate: {path: 5000}              # keep the first N bytes
     symlink: {path: target}
+    mkfifo: [path, ...]                 # named pipes
+    sparse: {path: N}                   # extend a file to N bytes without writing them (a huge file costs no disk)
     chmod: {path: "500"}                # octal mode; restored afterwards so the folder can be cleaned up
 
     # Further checks:
     rebuilt: [acme]                     # accounts whose outputs the case expects to change (cases that build)
     draft_contains: ["..."]             # text each rebuilt account's review draft must contain verbatim
     absent: [path, ...]                 # paths that must not exist afterwards
+    kept: [path, ...]                   # paths the case's changes made that must be exactly as they were afterwards:
+                                        # files byte for byte, links with the same target, folders with the same entries
     skip_if_root: true                  # the case relies on file permissions, which root ignores
     xfail: "reason"                     # a known bug, described in the reason (strict: it must fail)
 """
@@ -61,7 +65,8 @@ import yaml
 CASES = Path(__file__).parent / "cases"
 CASE_FILES = sorted(CASES.glob("*/case.yaml"))
 KEYS = {"why", "args", "status", "stderr", "stdout", "remove", "mkdir", "copy", "write", "write_hex", "edits",
-        "zip", "truncate", "symlink", "chmod", "rebuilt", "draft_contains", "absent", "skip_if_root", "xfail"}
+        "zip", "truncate", "symlink", "mkfifo", "sparse", "chmod", "rebuilt", "draft_contains", "absent", "kept",
+        "skip_if_root", "xfail"}
 
 
 def load_case(path: Path) -> dict:
@@ -141,8 +146,23 @@ def apply_changes(case: dict, root: Path) -> None:
         (root / rel).write_bytes((root / rel).read_bytes()[:size])
     for rel, target in case.get("symlink", {}).items():
         (root / rel).symlink_to(target)
+    for rel in case.get("mkfifo", []):
+        os.mkfifo(root / rel)
+    for rel, size in case.get("sparse", {}).items():
+        os.truncate(root / rel, size)
     for rel, mode in case.get("chmod", {}).items():
         (root / rel).chmod(int(str(mode), 8))
+
+
+def state(path: Path):
+    """What a path is, to compare before and after: a link's target, a folder's entries, a file's bytes."""
+    if path.is_symlink():
+        return ("link", os.readlink(path))
+    if path.is_dir():
+        return ("folder", sorted((entry.name, state(entry)) for entry in path.iterdir()))
+    if path.is_file():
+        return ("file", path.read_bytes())
+    return ("missing" if not os.path.lexists(path) else "other", None)
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -198,6 +218,7 @@ def test_case(case_file, workspace, aspo, earlier_outputs, request):
         # Files the case's own changes replaced or removed are not aspo's to keep.
         before = {rel: data for rel, data in before.items()
                   if (workspace / rel).is_file() and (workspace / rel).read_bytes() == data}
+        kept = {rel: state(workspace / rel) for rel in case.get("kept", [])}
         result = aspo(*case["args"])
     finally:
         for rel in case.get("chmod", {}):
@@ -222,3 +243,6 @@ def test_case(case_file, workspace, aspo, earlier_outputs, request):
             assert text in draft, f"{text!r} not in {slug}'s draft"
     for rel in case.get("absent", []):
         assert not os.path.lexists(workspace / rel), f"{rel} is still there"
+    for rel, was in kept.items():
+        assert was[0] != "missing", f"{rel}: listed in kept but the case did not make it"
+        assert state(workspace / rel) == was, f"{rel} was not kept as it was"
