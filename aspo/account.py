@@ -33,6 +33,16 @@ class Account:
     def owned(self) -> frozenset[str]:
         return frozenset(self.data.owns)
 
+    def industry_known(self, library: Library) -> bool:
+        return self.data.industry in library.industries
+
+    def industry_gap(self, library: Library) -> str:
+        """Why the account's industry is a content gap, or '' when the library lists it."""
+        if self.industry_known(library):
+            return ""
+        return (f"the library has no industry '{self.data.industry}' yet: built with industry-neutral blocks, "
+                "and scenarios from other industries are labelled with theirs")
+
     @property
     def personas(self) -> frozenset[str]:
         return frozenset(a.persona for a in self.data.meeting.attendees)
@@ -68,11 +78,16 @@ def load_account(path: Path, library: Library) -> Account:
 def _reference_problems(data: AccountFile, doc: YamlDocument, lib: Library) -> list[Problem]:
     problems: list[Problem] = []
 
-    def check(loc: tuple, value: str | None, known, noun: str, rule: str = UNKNOWN_ID) -> None:
+    def check(loc: tuple, value: str | None, known, noun: str, rule: str = UNKNOWN_ID, listed: bool = True) -> None:
         if value is not None and value not in known:
-            problems.append(doc.problem(loc, f"unknown {noun} {quoted(value)}{did_you_mean(value, known)}", rule))
+            valid = f" (valid: {', '.join(sorted(known))})" if listed else ""
+            problems.append(doc.problem(loc, f"unknown {noun} {quoted(value)}{did_you_mean(value, known)}{valid}",
+                                        rule))
 
-    check(("industry",), data.industry, lib.industries, "industry")
+    # An industry the library does not list yet is no typo unless a known one is close: the account is built
+    # with industry-neutral content, and the build says so.
+    if did_you_mean(data.industry, lib.industries):
+        check(("industry",), data.industry, lib.industries, "industry")
     check(("stage",), data.stage, lib.stages, "stage")
     for i, attendee in enumerate(data.meeting.attendees):
         check(("meeting", "attendees", i, "persona"), attendee.persona, lib.personas, "persona")
@@ -84,7 +99,7 @@ def _reference_problems(data: AccountFile, doc: YamlDocument, lib: Library) -> l
     for choice in ("pin", "exclude"):
         for kind, known in (("blocks", lib.blocks), ("scenarios", lib.scenarios)):
             for i, item in enumerate(getattr(getattr(data, choice), kind)):
-                check((choice, kind, i), item, known, kind[:-1], UNKNOWN_PIN)
+                check((choice, kind, i), item, known, kind[:-1], UNKNOWN_PIN, listed=False)
     for kind in ("blocks", "scenarios"):
         for i, item in enumerate(getattr(data.pin, kind)):
             if item in getattr(data.exclude, kind):

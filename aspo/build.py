@@ -45,6 +45,7 @@ class Outcome:
     status: str  # "built", "unchanged" or "failed"
     folder: Path | None = None
     problems: tuple[str, ...] = ()  # one line each, for "failed"
+    warnings: tuple[str, ...] = ()  # one line each: priorities no approved content answers
 
 
 def output_names(slug: str) -> dict[str, str]:
@@ -101,7 +102,7 @@ class Builder:
             return _failed(path, exc)
         folder = self.output / account.slug
         if not self.force and is_current(folder, key, list(output_names(account.slug).values())):
-            return Outcome(path, "unchanged", folder)
+            return Outcome(path, "unchanged", folder, warnings=gap_warnings(account, self.library, selection))
         return None
 
     def build_one(self, path: Path) -> Outcome:
@@ -111,11 +112,27 @@ class Builder:
             rendered = self.render(account, selection, key)
             folder = self.output / account.slug
             write_outputs(folder, rendered.files)
-            return Outcome(path, "built", folder)
+            return Outcome(path, "built", folder, warnings=gap_warnings(account, self.library, selection))
         except AspoError as exc:
             if self.debug:
                 raise
             return _failed(path, exc)
+
+
+def gap_warnings(account: Account, library: Library, selection: Selection) -> tuple[str, ...]:
+    """One line per content gap (an industry the library lacks, a priority no approved block answers), at its
+    line in the account file."""
+    lines = []
+    if not account.industry_known(library):
+        lines.append(f"{display_path(account.path)}:{account.doc.line_of(('industry',))}: industry: "
+                     f"'{account.data.industry}' is not an industry the library lists yet; built with "
+                     "industry-neutral content (tell marketing)")
+    for match in selection.priorities:
+        if match.warning:
+            loc = ("priorities", match.index - 1)
+            line = account.doc.line_of(loc)
+            lines.append(f"{display_path(account.path)}:{line}: priorities[{match.index - 1}]: {match.warning}")
+    return tuple(lines)
 
 
 def _failed(path: Path, exc: AspoError) -> Outcome:

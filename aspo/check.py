@@ -241,6 +241,9 @@ def _review_problems(item, settings: Settings, today: dt.date) -> list[Problem]:
 def _account_problems(library: Library, accounts: list[Account]) -> list[Problem]:
     problems = []
     for account in accounts:
+        if not account.industry_known(library):
+            problems.append(account.doc.problem(("industry",), f"content gap: {account.industry_gap(library)}",
+                                                "C703"))
         for match in select(account, library).priorities:
             if match.block is None:
                 problems.append(account.doc.problem(

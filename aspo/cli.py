@@ -38,10 +38,11 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @click.option("--force", is_flag=True, help="Rebuild accounts whose inputs have not changed.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Accounts built at once (default: one per core).")
+@click.option("--quiet", "-q", is_flag=True, help="No warnings about priorities no approved content answers.")
 @debug_option
 @click.pass_context
 def build(ctx: click.Context, accounts: tuple[Path, ...], templates: Path, output: Path, force: bool,
-          jobs: int | None, debug: bool) -> None:
+          jobs: int | None, quiet: bool, debug: bool) -> None:
     """Build the deck, document and review draft for each ACCOUNTS file (or folder of them).
 
     Accounts whose inputs are unchanged since their last build are skipped, unless --force.
@@ -65,6 +66,9 @@ def build(ctx: click.Context, accounts: tuple[Path, ...], templates: Path, outpu
                 click.echo(f"aspo: error: {problem}", err=True)
         else:
             click.echo(f"{outcome.status:<10} {display_path(outcome.folder)}/")
+        if not quiet:
+            for warning in outcome.warnings:
+                click.echo(f"aspo: warning: {warning}", err=True)
     counts = {status: sum(o.status == status for o in outcomes) for status in ("built", "unchanged", "failed")}
     if len(outcomes) > 1 or counts["failed"] == 0:
         failed = [display_path(o.path) for o in outcomes if o.status == "failed"]
@@ -141,6 +145,37 @@ def diff(ctx: click.Context, paths: tuple[Path, ...], rev: str | None, templates
 
 
 @cli.command()
+@click.argument("texts", nargs=-1, required=True)
+@templates_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def match(texts: tuple[str, ...], templates: Path, fmt: str) -> None:
+    """Try priorities, written as a customer would say them, against the library's pains.
+
+    Shows the pain each TEXTS would be recognised as, its confidence and the words behind it, and the closest
+    pains that fell short; nothing is written. Use it to test a phrasing before adding examples to pains.yaml.
+    """
+    import json
+
+    from aspo.library import load_library
+
+    library = load_library(templates)
+    recognitions = [library.matcher.recognise(text) for text in texts]
+    if fmt == "json":
+        from aspo.explain import recognition_json
+
+        click.echo(json.dumps([{"text": r.text, **recognition_json(r)} for r in recognitions], indent=2,
+                              ensure_ascii=False))
+        return
+    for recognition in recognitions:
+        click.echo(f"\u201c{recognition.text}\u201d")
+        found = ", ".join(recognition.pains)
+        click.echo(f"  recognised: {found}" if found else f"  a content gap ({recognition.closest()})")
+        for score in recognition.ranked[:3]:
+            alone = "" if score.supported else " (related words only: not enough alone)"
+            click.echo(f"  {score.confidence:.2f}  {score.pain}: {', '.join(score.evidence[:5])}{alone}")
+
+
+@cli.command()
 @click.argument("file", type=click.Path(path_type=Path))
 def textconv(file: Path) -> None:
     """Print a .pptx, .docx or review draft as stable text (a git textconv driver)."""
@@ -183,11 +218,22 @@ def report(ctx: click.Context, templates: Path, accounts_dir: Path, fmt: str, to
 
 @cli.command()
 @click.argument("name", type=click.Choice(["account"]), metavar="NAME")
-def schema(name: str) -> None:
-    """Print the JSON Schema of an input file (NAME: account), for editors with a YAML language server."""
+@click.option("--library", "library_path", type=click.Path(path_type=Path), default=None,
+              help="A templates folder whose ids the schema lists (e.g. templates/).")
+def schema(name: str, library_path: Path | None) -> None:
+    """Print the JSON Schema of an input file (NAME: account), for editors with a YAML language server.
+
+    With --library, id fields (stage, persona, pain, capability, products, pins) list that library's ids, so
+    editors complete them; schemas/account.schema.json is made so from the sample library.
+    """
     from aspo.schema_export import as_text, json_schema
 
-    click.echo(as_text(json_schema(name)), nl=False)
+    library = None
+    if library_path is not None:
+        from aspo.library import load_library
+
+        library = load_library(library_path)
+    click.echo(as_text(json_schema(name, library)), nl=False)
 
 
 @cli.command()

@@ -116,7 +116,7 @@ class Composer:
         data, lib = self.account.data, self.library
         account_source = Source("account", self.account.slug, "the account's priorities in the rep's words")
         body: list[Element] = [
-            Paragraph(f"{data.name}: {lib.industries[data.industry].name}, {SIZE_NAMES[data.size]}, {data.region}.",
+            Paragraph(f"{data.name}: {lib.industry_name(data.industry)}, {SIZE_NAMES[data.size]}, {data.region}.",
                       account_source, in_deck=False),
             BulletList(tuple(Paragraph(p.text, account_source, rep_authored=True) for p in data.priorities), account_source),
         ]
@@ -169,6 +169,8 @@ class Composer:
             meta = self.library.scenarios[scenario_id].meta
             source = Source("scenario", scenario_id, self.selection.reason_for("scenario", scenario_id))
             who = meta.customer.name if meta.customer.may_name else meta.customer.described_as
+            if meta.industry != self.account.data.industry:  # never passed off as the account's own industry
+                who += f" ({self.library.industry_name(meta.industry).lower()})"
             body = (
                 Paragraph(who, source),
                 BulletList((Paragraph(f"Situation: {meta.situation}", source),), source, in_deck=False),
@@ -299,7 +301,7 @@ def _context(account: Account, library: Library) -> dict[str, Any]:
     return {
         "account": {
             "name": data.name,
-            "industry": library.industries[data.industry].name,
+            "industry": library.industry_name(data.industry),
             "size": data.size,
             "region": data.region,
             "stage": library.stages[data.stage].name,
@@ -333,20 +335,20 @@ def compose(account: Account, library: Library, selection: Selection, renderer: 
         subject=data.meeting.goal,
         author=data.rep.name,
         company=vendor,
-        keywords=", ".join([library.industries[data.industry].name, library.stages[data.stage].name]),
+        keywords=", ".join([library.industry_name(data.industry), library.stages[data.stage].name]),
         category="Point offering",
         created=build_timestamp(meeting_midnight),
     )
-    gaps = tuple(
-        Gap(m.text, m.pains, m.reason) for m in selection.priorities if m.block is None
-    )
+    gaps = [Gap(m.text, m.pains, m.reason) for m in selection.priorities if m.block is None]
+    if account.industry_gap(library):
+        gaps.append(Gap(f"Industry: {data.industry}", (), account.industry_gap(library)))
     return Document(
         slug=account.slug,
         account_name=data.name,
         account_file=account.path.name,
         properties=properties,
         sections=sections,
-        gaps=gaps,
+        gaps=tuple(gaps),
         deck_template=library.deck_template,
         document_template=library.document_template,
         styles=library.outline.document.styles.model_dump(),

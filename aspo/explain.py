@@ -39,6 +39,10 @@ def as_text(account: Account, library: Library, selection: Selection) -> str:
     for match in selection.priorities:
         lines.append(f"  {match.index}. \u201c{match.text}\u201d")
         lines.append(f"     pains: {'; '.join(match.pain_reasons) or 'none recognised'}")
+        if match.recognition is not None:
+            lines.append(f"     words: {match.recognition.explain()}")
+        if match.words_disagree:
+            lines.append(f"     NOTE: {match.words_disagree}; check the tag")
         if match.block:
             lines.append(f"     answered by block {match.block}: {match.reason}")
         else:
@@ -61,7 +65,8 @@ def as_json(account: Account, selection: Selection) -> str:
         "name": account.data.name,
         "priorities": [
             {"index": m.index, "text": m.text, "pains": list(m.pains), "pain_reasons": list(m.pain_reasons),
-             "block": m.block, "reason": m.reason}
+             "block": m.block, "reason": m.reason, "words": recognition_json(m.recognition),
+             "words_disagree": m.words_disagree or None}
             for m in selection.priorities
         ],
         "decisions": [
@@ -71,3 +76,15 @@ def as_json(account: Account, selection: Selection) -> str:
         ],
     }
     return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+
+
+def recognition_json(recognition) -> dict | None:
+    if recognition is None:
+        return None
+    return {
+        "recognised": list(recognition.pains),
+        "threshold": recognition.threshold,
+        "explanation": recognition.explain(),
+        "ranked": [{"pain": p.pain, "confidence": p.confidence, "stands_alone": p.supported,
+                    "evidence": list(p.evidence)} for p in recognition.ranked[:3]],
+    }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -91,6 +92,18 @@ class Library:
     outline: OutlineFile
     outline_doc: YamlDocument
 
+    def industry_name(self, industry: str) -> str:
+        """The industry's name as decks show it; an industry the library lacks keeps the rep's words."""
+        known = self.industries.get(industry)
+        return known.name if known else industry
+
+    @functools.cached_property
+    def matcher(self):
+        """Recognises pains in priorities against this library's vocabulary (built on first use)."""
+        from aspo.matching import Matcher
+
+        return Matcher(pain_sources(self), tuple(self.pains))
+
     @property
     def deck_template(self) -> Path:
         return self.root / self.outline.deck.template
@@ -98,6 +111,29 @@ class Library:
     @property
     def document_template(self) -> Path:
         return self.root / self.outline.document.template
+
+
+def pain_sources(library: Library) -> list:
+    """Everything the library says about each pain, for the matcher: the pain's own words first, then the
+    capabilities, blocks and scenarios that answer it."""
+    from aspo.matching import Source, plain_text
+
+    sources = []
+    for pain in library.pains.values():
+        sources.append(Source(pain.id, "name", pain.name))
+        sources.extend(Source(pain.id, "keyword", k) for k in pain.keywords)
+        sources.extend(Source(pain.id, "related", k) for k in pain.related)
+        sources.extend(Source(pain.id, "example", e) for e in pain.examples)
+    for capability, _ in library.capabilities.values():
+        sources.extend(Source(p, "capability", f"{capability.name}. {capability.summary}") for p in capability.answers)
+    for block in library.blocks.values():
+        if block.meta.section == "priorities":
+            text = plain_text(f"{block.meta.title}\n{block.body}")
+            sources.extend(Source(p, "block", text) for p in block.meta.applies_to.pains)
+    for scenario in library.scenarios.values():
+        sources.extend(Source(p, "scenario", f"{scenario.meta.title}. {scenario.meta.challenge}")
+                       for p in scenario.meta.pains)
+    return sources
 
 
 def load_library(root: Path) -> Library:

@@ -18,6 +18,7 @@ from aspo.library import Library
 from aspo.selection import select
 
 NO_KNOWN_PAIN = "no known pain"
+INDUSTRY_GAPS = "industries the library does not list"
 
 
 @dataclass(frozen=True)
@@ -42,18 +43,26 @@ class Gap:
     name: str  # the account's name
     priority: int  # 1-based, as the rep counts
     text: str
+    why: str = ""  # how close the words came to a pain, for gaps no pain was recognised in
 
 
 @dataclass(frozen=True)
 class GapGroup:
-    """Content gaps that share the pains recognised in them (none: the vocabulary lacks a pain or keyword)."""
+    """Content gaps that share the pains recognised in them, or, where none was, the closest pain: marketing
+    adds an example or a keyword to that pain, or writes a block for it."""
 
     pains: tuple[str, ...]
     gaps: tuple[Gap, ...]
+    recognised: bool = True  # False: `pains` holds the closest pain, which the words did not reach
+    industries: bool = False  # accounts in industries the library does not list
 
     @property
     def label(self) -> str:
-        return ", ".join(self.pains) or NO_KNOWN_PAIN
+        if self.industries:
+            return INDUSTRY_GAPS
+        if not self.pains:
+            return NO_KNOWN_PAIN
+        return ", ".join(self.pains) if self.recognised else f"closest to {self.pains[0]} (not recognised)"
 
 
 @dataclass(frozen=True)
@@ -118,14 +127,22 @@ def usage_report(library: Library, accounts: list[Account], today: dt.date, hori
             block_users[block_id].append(account.slug)
         for scenario_id in selection.scenarios:
             scenario_users[scenario_id].append(account.slug)
+        if not account.industry_known(library):
+            groups.setdefault(INDUSTRY_GAPS, []).append(
+                Gap(account.slug, account.data.name, 0, f"Industry: {account.data.industry}",
+                    account.industry_gap(library)))
         for match in selection.priorities:
             if match.block is None:
-                groups.setdefault(tuple(sorted(match.pains)), []).append(
-                    Gap(account.slug, account.data.name, match.index, match.text))
+                closest = match.recognition.best if match.recognition and not match.pains else None
+                key = (tuple(sorted(match.pains)), True) if match.pains else (
+                    ((closest.pain,), False) if closest else ((), False))
+                why = match.recognition.closest() if closest else ""
+                groups.setdefault(key, []).append(Gap(account.slug, account.data.name, match.index, match.text, why))
 
     blocks = _ranked("block", block_users, {b.id: b.meta.owner for b in library.blocks.values()})
     scenarios = _ranked("scenario", scenario_users, {s.id: s.meta.owner for s in library.scenarios.values()})
-    gaps = sorted((GapGroup(pains, tuple(items)) for pains, items in groups.items()),
+    gaps = sorted((GapGroup((), tuple(items), industries=True) if key == INDUSTRY_GAPS else
+                   GapGroup(key[0], tuple(items), key[1]) for key, items in groups.items()),
                   key=lambda g: (-len(g.gaps), g.label))
 
     horizon = today + dt.timedelta(days=horizon_days)
@@ -192,13 +209,15 @@ def as_markdown(report: Report) -> str:
     lines += ["", "## Never used (candidates to retire)", "", "Chosen for none of these accounts.", ""]
     lines += _table(("kind", "id", "owner"), [(u.kind, f"`{u.id}`", u.owner or "") for u in unused])
     lines += ["", "## Content gaps", "",
-              "Account priorities no approved block answers, grouped by the pains recognised in them.", ""]
+              "Account priorities no approved block answers, grouped by the pains recognised in them, or by the pain "
+              "their words came closest to: add an example or keyword to that pain in `pains.yaml`, or write a "
+              "block for it.", ""]
     if not report.gaps:
         lines.append("None.")
     for group in report.gaps:
         lines += [f"### {group.label} ({len(group.gaps)})", ""]
-        lines += _table(("account", "priority", "in their words"),
-                        [(f"{gap.name} ({gap.account})", str(gap.priority), gap.text) for gap in group.gaps])
+        lines += _table(("account", "priority", "in their words", "matching"),
+                        [(f"{gap.name} ({gap.account})", str(gap.priority or ""), gap.text, gap.why) for gap in group.gaps])
         lines.append("")
     if report.gaps:
         lines.pop()
@@ -226,9 +245,9 @@ def as_json(report: Report) -> str:
             "scenarios": [usage(u) for u in report.unused_scenarios],
         },
         "gaps": [
-            {"pains": list(group.pains), "label": group.label,
-             "gaps": [{"account": g.account, "name": g.name, "priority": g.priority, "text": g.text}
-                      for g in group.gaps]}
+            {"pains": list(group.pains), "label": group.label, "recognised": group.recognised,
+             "gaps": [{"account": g.account, "name": g.name, "priority": g.priority, "text": g.text,
+                       "matching": g.why} for g in group.gaps]}
             for group in report.gaps
         ],
         "expiring": [

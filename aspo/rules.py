@@ -47,6 +47,8 @@ RULES = {rule.id: rule for rule in (
          "Text will not fit its placeholder on the slide, estimated from the layout (tolerance: 10 percent)."),
     Rule("C601", "no-call-to-action", "error", "The outline does not end the deck and the document with next steps."),
     Rule("C701", "content-gap", "warning", "An account priority no approved block answers."),
+    Rule("C703", "unknown-industry", "warning",
+         "An account in an industry the library does not list yet: it is built with industry-neutral content."),
     Rule("C702", "unknown-pin", "error", "An account pins or excludes a block or scenario that does not exist."),
 )}
 

@@ -231,7 +231,10 @@ class PainEntry(Strict):
 
     id: str = Id
     name: str = Field(min_length=1)
-    keywords: list[str] = Field(default_factory=list, description="Words that reveal this pain in a priority.")
+    keywords: list[str] = Field(default_factory=list, description="Words or phrases that alone reveal this pain.")
+    related: list[str] = Field(default_factory=list,
+                               description="Words that support this pain but say too little alone ('budget').")
+    examples: list[str] = Field(default_factory=list, description="Sentences customers say about this pain.")
 
 
 class IndustryEntry(Strict):

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 from aspo.schema import AccountFile
+
+if TYPE_CHECKING:
+    from aspo.library import Library
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -14,7 +18,7 @@ SCHEMAS = {
 }
 
 
-def json_schema(name: str) -> dict:
+def json_schema(name: str, library: Library | None = None) -> dict:
     """The JSON Schema of one input file, from its pydantic model.
 
     Dates stay `type: string, format: date`: a YAML language server (YAML 1.2) reads an unquoted
@@ -24,7 +28,30 @@ def json_schema(name: str) -> dict:
     model, title = SCHEMAS[name]
     schema = model.model_json_schema()
     schema.pop("title", None)
+    if library is not None:
+        _with_library_ids(schema, library)
     return {"$schema": DRAFT, "title": title, **schema}
+
+
+def _with_library_ids(schema: dict, library: Library) -> None:
+    """Turns the id fields into enums of one library's ids, so an editor completes them and flags typos.
+
+    Industry gets `examples` instead: an industry the library lacks is built with neutral content, not refused.
+    """
+    defs = schema["$defs"]
+
+    def ids(field: dict, known) -> None:
+        target = next((branch for branch in field.get("anyOf", ()) if branch.get("type") == "string"), field)
+        target["enum"] = sorted(known)
+
+    schema["properties"]["industry"]["examples"] = sorted(library.industries)
+    ids(schema["properties"]["stage"], library.stages)
+    ids(schema["properties"]["owns"]["items"], library.products)
+    ids(defs["Attendee"]["properties"]["persona"], library.personas)
+    ids(defs["Priority"]["properties"]["pain"], library.pains)
+    ids(defs["Priority"]["properties"]["capability"], library.capabilities)
+    ids(defs["Choice"]["properties"]["blocks"]["items"], library.blocks)
+    ids(defs["Choice"]["properties"]["scenarios"]["items"], library.scenarios)
 
 
 def as_text(schema: dict) -> str:

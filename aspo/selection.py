@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import functools
-import re
 from dataclasses import dataclass
 
 from aspo.account import Account
 from aspo.library import Block, Library, Scenario
+from aspo.matching import Recognition
 
 #: How much each kind of fit weighs when ranking candidates; specific beats generic.
 WEIGHT_PAIN = 3
@@ -59,6 +58,29 @@ class PriorityMatch:
     pain_reasons: tuple[str, ...]
     block: str | None
     reason: str
+    recognition: Recognition | None = None  # what the words alone point to, tagged or not
+
+    @property
+    def words_disagree(self) -> str:
+        """When the rep tagged a pain and the words point clearly to another one: saying so, else ''."""
+        if self.recognition is None or not self.pain_reasons or not self.pain_reasons[0].startswith("tagged"):
+            return ""
+        heard = self.recognition.pains
+        if heard and heard[0] not in self.pains:
+            best = self.recognition.score_of(heard[0])
+            return f"the words point to {heard[0]} ({best.confidence:.2f}) rather than the tagged {self.pains[0]}"
+        return ""
+
+
+    @property
+    def warning(self) -> str:
+        """For an unanswered priority, what the rep sees after a build; '' when a block answers it."""
+        if self.block:
+            return ""
+        if self.pains:
+            return f"no approved content answers this yet (pain: {', '.join(self.pains)}); tell marketing"
+        closest = self.recognition.closest() if self.recognition else "no pain recognised"
+        return f"no approved content answers this yet ({closest}); tag it with pain: or tell marketing"
 
 
 @dataclass(frozen=True)
@@ -96,7 +118,8 @@ def select(account: Account, library: Library, scenario_count: int = 2) -> Selec
         block_id, reason = _answer(match, library, judged, used, account)
         if block_id:
             used.add(block_id)
-        matches.append(PriorityMatch(match.index, match.text, match.pains, match.pain_reasons, block_id, reason))
+        matches.append(PriorityMatch(match.index, match.text, match.pains, match.pain_reasons, block_id, reason,
+                                     match.recognition))
 
     section_blocks: dict[str, tuple[str, ...]] = {}
     pinned_extra = tuple(
@@ -135,9 +158,10 @@ def select(account: Account, library: Library, scenario_count: int = 2) -> Selec
 
 
 def _match_pains(account: Account, library: Library) -> list[PriorityMatch]:
-    """The pains behind each priority: the rep's tags first, then keywords in their words."""
+    """The pains behind each priority: the rep's tags first, then what the words are recognised as."""
     matches = []
     for index, priority in enumerate(account.data.priorities, start=1):
+        recognition = library.matcher.recognise(priority.text)
         pains: dict[str, str] = {}
         if priority.pain:
             pains[priority.pain] = f"tagged {priority.pain} by the rep"
@@ -146,22 +170,12 @@ def _match_pains(account: Account, library: Library) -> list[PriorityMatch]:
             for pain in capability.answers:
                 pains.setdefault(pain, f"{pain} via tagged capability {capability.id}")
         if not pains:
-            words = priority.text.lower()
-            for pain in library.pains.values():
-                hit = next((k for k in pain.keywords if _has_phrase(words, k.lower())), None)
-                if hit:
-                    pains[pain.id] = f"{pain.id} from the word '{hit}'"
-        matches.append(PriorityMatch(index, priority.text, tuple(pains), tuple(pains.values()), None, ""))
+            for pain in recognition.pains:
+                found = recognition.score_of(pain)
+                pains[pain] = f"{pain} {found.confidence:.2f} from {', '.join(found.evidence[:3])}"
+        matches.append(PriorityMatch(index, priority.text, tuple(pains), tuple(pains.values()), None, "",
+                                     recognition))
     return matches
-
-
-def _has_phrase(text: str, phrase: str) -> bool:
-    return _phrase_pattern(phrase).search(text) is not None
-
-
-@functools.lru_cache(maxsize=4096)
-def _phrase_pattern(phrase: str) -> re.Pattern:
-    return re.compile(r"(?<!\w)" + re.escape(phrase) + r"(?!\w)")
 
 
 class _Rules:
@@ -225,7 +239,7 @@ def judge_block(block: Block, account: Account, account_pains: tuple[str, ...]) 
 
 def _answer(match: PriorityMatch, library: Library, judged, used: set[str], account: Account) -> tuple[str | None, str]:
     if not match.pains:
-        return None, "no known pain recognised in the priority's words"
+        return None, f"no known pain recognised in the priority's words ({match.recognition.explain()})"
     tagged_capability = account.data.priorities[match.index - 1].capability
     candidates = []
     for block_id, verdict in judged.items():
@@ -241,7 +255,7 @@ def _answer(match: PriorityMatch, library: Library, judged, used: set[str], acco
         return None, f"no approved block answers {', '.join(match.pains)} for this account"
     _, block_id, overlap = min(candidates)
     pinned = "pinned by the account file; " if block_id in account.data.pin.blocks else ""
-    return block_id, f"{pinned}answers {', '.join(overlap)} (priority {match.index})"
+    return block_id, f"{pinned}answers {', '.join(overlap)} (priority {match.index}: {match.pain_reasons[0]})"
 
 
 def _outranked(block: Block, section_blocks) -> str:

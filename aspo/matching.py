@@ -1,0 +1,353 @@
+"""Recognising the pain behind a priority written in the customer's own words, and saying why.
+
+Each pain is a small document made of what the library says about it: its name and keywords, the sentences
+customers say (`examples:` in pains.yaml), and the text of the capabilities, blocks and scenarios that answer
+it. A priority is compared with every pain by BM25 over stemmed words (Snowball's English stemmer), with
+bonuses for whole keyword phrases and allowance for typos; a clause that says a topic is *not* a problem
+counts for little. Below a confidence threshold the priority stays a content gap: never a guess.
+
+Everything here is deterministic: the same library and text give the same scores, in the same order.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import math
+import re
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+#: Where a pain's words come from, and how much each source counts (the pain's own vocabulary most).
+FIELD_WEIGHTS = {"name": 3.0, "keyword": 3.0, "related": 1.0, "example": 0.0, "capability": 0.6, "block": 0.4,
+                 "scenario": 0.3}
+#: Sources whose words point to a pain on their own; the others only support it.
+STRONG_FIELDS = ("name", "keyword")
+#: An example sentence this much like the priority (shared words, weighted by rarity) points to its pain alone.
+STRONG_EXAMPLE = 0.5
+#: ... and this much like it, a weak signal that stands beside one related word.
+WEAK_EXAMPLE = 0.3
+#: Each word of a keyword phrase, alone; the whole phrase earns PHRASE_BONUS.
+PHRASE_WORD_WEIGHT = 1.0
+#: The most an example sentence adds, when every word of it is in the priority.
+EXAMPLE_WEIGHT = 4.0
+#: How much of a priority's meaning (its words, weighted by rarity) a pain must explain to score in full;
+#: a pain explaining none of it keeps this share of its score.
+#: BM25's term-frequency saturation and length normalisation; pains differ in how much text they have.
+K1 = 1.2
+B = 0.3
+#: A whole keyword phrase found in the priority adds this share of its words' weight again.
+PHRASE_BONUS = 0.6
+#: Scores are shown as confidence = score / (score + SCALE): the threshold below is 0.5 on that scale.
+SCALE = 2.4
+THRESHOLD = 0.5
+#: Another pain counts too when it is this close to the best one (a priority can name two pains).
+ALSO = 0.8
+#: A misspelt word counts when it is this close to a library word (difflib ratio), at this share.
+TYPO_CUTOFF = 0.88
+TYPO_SHARE = 0.7
+#: A clause that says something is not a problem counts at this share.
+NEGATED_SHARE = 0.15
+
+#: Words that say nothing about which pain is meant (function words, and what every priority says).
+STOP_WORDS = frozenset("""
+a about above after again against all also am an and any are aren't as at be because been before being
+below between both but by can can't cannot could couldn't did didn't do does doesn't doing don't during
+each few for from further had hadn't has hasn't have haven't having he her here hers herself him himself his
+how i i'd i'll i'm i've if in into is isn't it it's its itself let's me more most mustn't my myself no nor not
+of off on once only or other ought our ours ourselves out over own same shan't she should shouldn't so some
+such than that that's the their theirs them themselves then there there's these they they'd they'll they're
+they've this those through to too under until up very was wasn't we we'd we'll we're we've were weren't what
+what's when when's where where's which while who who's whom why why's will with won't would wouldn't you
+you'd you'll you're you've your yours yourself yourselves
+us get gets got getting want wants need needs needed like just still really every one two three four five
+six seven eight nine ten last next month months week weeks quarter today now make makes made
+much many lot lots way going go keep keeps kept end ends ended start help able already yet even ever new
+""".split())
+#: Phrases that turn their clause into "this is not our problem".
+_NOT_A_PROBLEM = re.compile(
+    r"\b(?:not|isn't|aren't|wasn't|never|no longer)\s+(?:a|an|our|the|really|much of)?\s*"
+    r"(?:problem|issue|concern|priority|worry|pain)s?\b|\bunder control\b|\bis fine\b|\bare fine\b")
+_CLAUSES = re.compile(r"[.;:!?]+|,\s*(?:but|and|while|whereas)\b|\bbut\b|\bwhereas\b")
+_WORDS = re.compile(r"[a-z]+(?:'[a-z]+)?")
+_HYPHEN = re.compile(r"(?<=[a-z])-(?=[a-z])")  # "repair-or-replace" reads as "repair or replace"
+#: Endings the stemmer keeps that still make the same word: "fail" ~ "failure", "maintain" ~ "maintaining".
+_ENDINGS = frozenset({"ur", "ure", "ing", "ion", "al", "ment", "age", "ance"})
+_JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
+
+
+@functools.lru_cache(maxsize=1)
+def _stemmer():
+    import Stemmer  # PyStemmer: Snowball's stemmers, compiled
+
+    return Stemmer.Stemmer("english")
+
+
+@functools.lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    return _stemmer().stemWord(word)
+
+
+def words(text: str) -> list[str]:
+    """Lower-case words with possessives dropped ("plant's" -> "plant"); numbers and punctuation go."""
+    found = []
+    for word in _WORDS.findall(_HYPHEN.sub(" ", text.lower().replace("\u2019", "'"))):
+        if word.endswith("'s"):
+            word = word[:-2]
+        found.append(word)
+    return found
+
+
+def terms(text: str) -> list[str]:
+    """The stems that carry meaning, in order."""
+    return [stem(w) for w in words(text) if w not in STOP_WORDS and len(w) > 1]
+
+
+@dataclass(frozen=True)
+class Source:
+    """One piece of text the library says about a pain."""
+
+    pain: str
+    field: str  # a key of FIELD_WEIGHTS
+    text: str
+    label: str = ""  # how to name it in an explanation: "example 'motor bearings wear out'"
+
+
+@dataclass(frozen=True)
+class PainScore:
+    """How strongly a priority's words point to one pain, and which words did."""
+
+    pain: str
+    score: float  # raw BM25 sum
+    evidence: tuple[str, ...]  # "'fails' ~ 'failure'", strongest first
+    supported: bool = True  # False when only related words point to it: it cannot be chosen
+
+    @property
+    def confidence(self) -> float:
+        return round(self.score / (self.score + SCALE), 2) if self.score > 0 else 0.0
+
+    @property
+    def recognised(self) -> bool:
+        return self.supported and self.confidence >= THRESHOLD
+
+
+@dataclass(frozen=True)
+class Recognition:
+    """What one priority's words were recognised as: the pains above the threshold, best first."""
+
+    text: str
+    ranked: tuple[PainScore, ...]  # every pain with any evidence, best first
+    threshold: float = THRESHOLD
+
+    @property
+    def pains(self) -> tuple[str, ...]:
+        """The pains recognised: the best above the threshold, and any other nearly as strong."""
+        eligible = [p for p in self.ranked if p.supported]
+        if not eligible or eligible[0].confidence < self.threshold:
+            return ()
+        best = eligible[0].score
+        return tuple(p.pain for p in eligible if p.confidence >= self.threshold and p.score >= ALSO * best)
+
+    @property
+    def best(self) -> PainScore | None:
+        return self.ranked[0] if self.ranked else None
+
+    @property
+    def runner_up(self) -> PainScore | None:
+        return self.ranked[1] if len(self.ranked) > 1 else None
+
+    def score_of(self, pain: str) -> PainScore | None:
+        return next((p for p in self.ranked if p.pain == pain), None)
+
+    def closest(self) -> str:
+        """For a gap: the closest pain and why it fell short, in a few words."""
+        best = self.best
+        if best is None:
+            return "no pain recognised"
+        short = "only related words" if not best.supported else f"below {self.threshold:.2f}"
+        return f"closest: {best.pain}, {best.confidence:.2f}, {short}"
+
+    def explain(self) -> str:
+        """One line: the pain chosen and why, or why the priority stayed a gap."""
+        best = self.best
+        if best is None:
+            return "no word of it is in the library's vocabulary"
+        runner = f"; runner-up {self.runner_up.pain} {self.runner_up.confidence:.2f}" if self.runner_up else ""
+        evidence = ", ".join(best.evidence[:4])
+        if self.pains:
+            chosen = self.score_of(self.pains[0])
+            others = [p for p in self.ranked if p.pain != chosen.pain]
+            runner = f"; runner-up {others[0].pain} {others[0].confidence:.2f}" if others else ""
+            return f"{chosen.pain} {chosen.confidence:.2f} from {', '.join(chosen.evidence[:4])}{runner}"
+        short = (f"below the {self.threshold:.2f} needed" if best.supported else
+                 "only related words, no keyword or example")
+        return f"closest {best.pain} {best.confidence:.2f} from {evidence}, {short}{runner}"
+
+
+class _Index:
+    """Weighted stem frequencies per pain, with its keyword phrases and example sentences."""
+
+    def __init__(self, sources: Iterable[Source], pains: Sequence[str]):
+        self.pains = tuple(pains)
+        self.freq: dict[str, dict[str, float]] = {p: {} for p in self.pains}
+        self.label: dict[str, dict[str, str]] = {p: {} for p in self.pains}  # stem -> the word it came from
+        self.phrases: dict[str, list[tuple[tuple[str, ...], str, str]]] = {p: [] for p in self.pains}
+        self.examples: dict[str, list[tuple[frozenset[str], str]]] = {p: [] for p in self.pains}
+        self.strong: dict[str, set[str]] = {p: set() for p in self.pains}  # stems of single-word keywords
+        self.related: dict[str, set[str]] = {p: set() for p in self.pains}  # stems of related words
+        seen: dict[str, set[str]] = {p: set() for p in self.pains}  # every stem a pain's text holds, examples too
+        length = dict.fromkeys(self.pains, 0.0)
+        spelled: dict[str, str] = {}
+        for source in sources:
+            if source.pain not in self.freq:
+                continue
+            pairs = list(zip(_meaningful(source.text), terms(source.text)))
+            seen[source.pain].update(t for _, t in pairs)
+            if source.field == "example":
+                self.examples[source.pain].append((frozenset(t for _, t in pairs), source.text))
+                continue
+            weight = FIELD_WEIGHTS[source.field]
+            phrase = len(words(source.text)) > 1
+            if source.field in ("keyword", "name", "related") and phrase:
+                if len(pairs) > 1:
+                    self.phrases[source.pain].append((tuple(t for _, t in pairs), source.text, source.field))
+                elif source.field != "related":  # "every plant" is a keyword phrase; "plant" alone says less
+                    self.related[source.pain].update(t for _, t in pairs)
+                weight = PHRASE_WORD_WEIGHT  # a phrase's words mean less alone ("wait" of "waiting for parts")
+            elif source.field in STRONG_FIELDS:
+                self.strong[source.pain].update(t for _, t in pairs)
+            elif source.field == "related":
+                self.related[source.pain].update(t for _, t in pairs)
+            for word, term in pairs:
+                spelled.setdefault(word, term)
+                self.freq[source.pain][term] = self.freq[source.pain].get(term, 0.0) + weight
+                length[source.pain] += weight
+                self.label[source.pain].setdefault(term, f"'{word}'")
+        average = sum(length.values()) / max(len(length), 1) or 1.0
+        self.norm = {p: K1 * (1 - B + B * length[p] / average) for p in self.pains}
+        # A word's rarity is judged by how many pains claim it in their own vocabulary: a keyword of one pain
+        # stays telling even when the blocks of several pains use it; other words by all the text.
+        count = len(self.pains)
+        vocabulary = {t for found in seen.values() for t in found}
+        claimed = {p: self.strong[p] | self.related[p] | {t for phrase, _, _ in self.phrases[p] for t in phrase}
+                   for p in self.pains}
+        self.idf = {}
+        for term in vocabulary:
+            n = sum(term in own for own in claimed.values()) or sum(term in found for found in seen.values())
+            self.idf[term] = math.log(1 + (count - n + 0.5) / (n + 0.5))
+        self.vocabulary = tuple(sorted(t for t in vocabulary if any(t in f for f in self.freq.values())))
+        self.spellings = spelled  # library word -> its stem, for typos
+        self.by_initial: dict[str, list[str]] = {}
+        for word in sorted(spelled):
+            self.by_initial.setdefault(word[0], []).append(word)
+        self._near: dict[tuple[str, str], tuple[str, ...]] = {}
+
+    def near(self, word: str, term: str) -> tuple[str, ...]:
+        """Library stems a query word may stand for: its own stem, a longer form of it (fail ~ failur), or the
+        stem of a library word it is a typo of (maintanance ~ maintenance)."""
+        if term in self.idf:
+            return (term,)
+        key = (word, term)
+        if key not in self._near:
+            self._near[key] = self._find_near(word, term)
+        return self._near[key]
+
+    def _find_near(self, word: str, term: str) -> tuple[str, ...]:
+        if len(term) < 4:
+            return ()
+        longer = [v for v in self.vocabulary if v.startswith(term) and v[len(term):] in _ENDINGS]
+        if longer:
+            return tuple(longer[:1])
+        if len(word) < 6:
+            return ()
+        # a typo keeps the first letter and about the length; only those are worth comparing
+        candidates = [w for w in self.by_initial.get(word[0], ()) if abs(len(w) - len(word)) <= 2]
+        close = difflib.get_close_matches(word, candidates, n=1, cutoff=TYPO_CUTOFF)
+        return (self.spellings[close[0]],) if close else ()
+
+
+def _meaningful(text: str) -> list[str]:
+    return [w for w in words(text) if w not in STOP_WORDS and len(w) > 1]
+
+
+class Matcher:
+    """Recognises pains in priorities, against one library's vocabulary."""
+
+    def __init__(self, sources: Iterable[Source], pains: Sequence[str], threshold: float = THRESHOLD):
+        self.index = _Index(sources, pains)
+        self.threshold = threshold
+
+    def recognise(self, text: str) -> Recognition:
+        query = self._query(text)
+        scored = []
+        for order, pain in enumerate(self.index.pains):
+            score, evidence, supported = self._score(pain, query)
+            if score > 0:
+                scored.append((-round(score, 6), order, PainScore(pain, round(score, 4), evidence, supported)))
+        return Recognition(text, tuple(s for _, _, s in sorted(scored)), self.threshold)
+
+    def _query(self, text: str) -> list[tuple[str, str, float]]:
+        """(word as typed, stem, share) for each meaningful word; words of a "not a problem" clause count less."""
+        query = []
+        for clause in _CLAUSES.split(text):
+            share = NEGATED_SHARE if _NOT_A_PROBLEM.search(clause.lower()) else 1.0
+            for word in _meaningful(clause):
+                query.append((word, stem(word), share))
+        return query
+
+    def _score(self, pain: str, query: list[tuple[str, str, float]]) -> tuple[float, tuple[str, ...], bool]:
+        """The pain's score for the query, the evidence, and whether that evidence can stand alone."""
+        index = self.index
+        freq, norm = index.freq[pain], index.norm[pain]
+        parts: dict[str, tuple[float, str]] = {}
+        strong = False  # a keyword, a keyword phrase or a close example: evidence that stands alone
+        for word, term, share in query:
+            for found in index.near(word, term):
+                tf = freq.get(found, 0.0)
+                if not tf:
+                    continue
+                closeness = 1.0 if found == term else (0.9 if found.startswith(term) else TYPO_SHARE)
+                value = index.idf[found] * tf * (K1 + 1) / (tf + norm) * share * closeness
+                label = index.label[pain][found]
+                shown = f"'{word}'" if label == f"'{word}'" else f"'{word}' ~ {label}"
+                if value > parts.get(found, (0.0, ""))[0]:
+                    parts[found] = (value, shown)
+                strong = strong or (found in index.strong[pain] and share == 1.0)
+        stems = [term for _, term, share in query if share == 1.0]
+        related_phrases = 0
+        for phrase, text, field in index.phrases[pain]:
+            if _contains(stems, phrase):
+                share = PHRASE_BONUS if field != "related" else PHRASE_BONUS / 2
+                parts[" ".join(phrase)] = (share * sum(index.idf.get(t, 0.0) for t in phrase), f"phrase '{text}'")
+                strong = strong or field != "related"
+                related_phrases += field == "related"
+        present = set(stems)
+        best_example, similarity = "", 0.0
+        for example, text in index.examples[pain]:
+            shared = example & present
+            if len(shared) < 2:  # one word in common is chance, not a resemblance
+                continue
+            value = sum(index.idf[t] for t in shared) / sum(index.idf[t] for t in example)
+            if value > similarity:
+                best_example, similarity = text, value
+        if similarity:
+            parts["example"] = (EXAMPLE_WEIGHT * similarity ** 2, f"example '{best_example}'")
+            strong = strong or similarity >= STRONG_EXAMPLE
+        if not parts:
+            return 0.0, (), False
+        ranked = sorted(parts.values(), key=lambda p: (-p[0], p[1]))
+        score = sum(v for v, _ in ranked)
+        # Two weak signals together stand, as one strong one does: related words, or a resemblance to an example.
+        weak = sum(1 for key in parts if key in index.related[pain]) + related_phrases + (similarity >= WEAK_EXAMPLE)
+        supported = strong or weak >= 2
+        return score, tuple(dict.fromkeys(s for _, s in ranked)), supported
+
+
+def _contains(stems: list[str], phrase: tuple[str, ...]) -> bool:
+    size = len(phrase)
+    return any(tuple(stems[i:i + size]) == phrase for i in range(len(stems) - size + 1))
+
+
+def plain_text(template: str) -> str:
+    """A block's text without Jinja placeholders and Markdown marks, for the vocabulary."""
+    return _JINJA.sub(" ", template)
