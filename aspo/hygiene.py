@@ -135,8 +135,7 @@ def _external_message(kind: str, target: str, app: _App) -> str:
     where = f"{quoted(target, 80)} loads {_loads_from(target)} when the {app.output} opens"
     if kind == "image":
         insert = "Change Picture > From a File > Insert" if app.kind == "PowerPoint" else "Insert > Pictures > Insert"
-        return (f"picture linked to {where}; remove it (in {app.kind}: {insert}, not Link to File) "
-                "or embed the picture")
+        return f"picture linked to {where}; embed it instead (in {app.kind}: {insert}, not Link to File) or remove it"
     if kind == "attachedTemplate":
         return (f"template attached from {where}; remove it (in Word: Developer > Document Template, "
                 "attach Normal) and save again")
@@ -196,7 +195,8 @@ def _field_findings(data: bytes, app: _App) -> list[str]:
             continue
         argument = words[1] if len(words) > 1 else ""
         quoted_arg = re.match(r'\s*"([^"]*)"', argument)
-        target = quoted_arg.group(1) if quoted_arg else (argument.split() or [""])[0]
+        # Word doubles backslashes inside field arguments
+        target = (quoted_arg.group(1) if quoted_arg else (argument.split() or [""])[0]).replace("\\\\", "\\")
         if name in ("DDE", "DDEAUTO"):
             found.append(f"{name} field runs {quoted(target, 80)} when the {app.output} opens or its fields "
                          "update; remove the field (in Word: Alt+F9 shows field codes) and save again")

@@ -12,6 +12,7 @@ from aspo.errors import AspoError
 
 SUFFIXES = (".pptx", ".docx", ".md")
 PREAMBLE = "Before the first heading"
+OUTSIDE = "Links, macros and embedded content"
 _HEADING_STYLE = re.compile(r"Heading (\d)$")
 
 
@@ -35,7 +36,22 @@ def read_units(path: Path, data: bytes | None = None) -> list[Unit]:
             data = path.read_bytes()
         except OSError as exc:
             raise AspoError.at(path, None, None, f"cannot read this file: {exc.strerror or exc}") from None
-    return reader(path, data)
+    units = reader(path, data)
+    if path.suffix.lower() in (".pptx", ".docx"):
+        units.extend(_outside_content_units(path, data))
+    return units
+
+
+def _outside_content_units(path: Path, data: bytes) -> list[Unit]:
+    """What the file links to, runs or embeds (hyperlinks too), so a diff shows it when it changes."""
+    import zipfile
+
+    from aspo.hygiene import findings
+
+    with zipfile.ZipFile(io.BytesIO(data)) as package:  # the reader opened it already
+        found = findings(package, "PowerPoint" if path.suffix.lower() == ".pptx" else "Word")
+    lines = tuple(f"{finding.part}: {finding.message.split(';')[0]}" for finding in found)
+    return [Unit(OUTSIDE, lines)] if lines else []
 
 
 def labelled_lines(units: Iterable[Unit]) -> list[tuple[str, str]]:

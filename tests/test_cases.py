@@ -32,7 +32,8 @@ Format of ``tests/cases/<NNN-name>/case.yaml``::
       - {file: accounts/acme.yaml, replace: "stage: consideration", with: "stage: considration"}
                                         # `with` may also be a list of pieces, as in `write`
     zip:                                # change a member of a zip package (layout templates), in place:
-      - {file: F, member: M, replace: "old", with: "new"}   # edit a member's text (one occurrence)
+      - {file: F, member: M, replace: "old", with: "new"}   # edit a member's text (one occurrence); `with`
+                                                            # may be a list of pieces, as in `write`
       - {file: F, member: M, zeros: N}                      # add a member of N zero bytes, deflated
       - {file: F, member: M, damage: true}                  # flip bytes inside M's compressed data
       - {file: F, member: M, text: "..."}                   # add member M (or replace its content) with this
@@ -103,7 +104,7 @@ def _zip_change(root: Path, change: dict) -> None:
             if info.filename == member and "replace" in change:
                 text = data.decode("utf-8")
                 assert text.count(change["replace"]) == 1, f"{change['replace']!r} not once in {member}"
-                data = text.replace(change["replace"], change["with"]).encode("utf-8")
+                data = text.replace(change["replace"], _text(change["with"])).encode("utf-8")
             package.writestr(info, data)
         if "text" in change:
             package.writestr(member, _text(change["text"]).encode("utf-8"))
