@@ -247,6 +247,8 @@ def read_deck_template(path: Path, data: bytes | None = None) -> DeckTemplate:
                                "template may hold; delete the layouts no outline uses (in PowerPoint: View > "
                                "Slide Master) and save again", LAYOUT)
         names.sort(key=lambda n: int(re.search(r"(\d+)\.xml$", n).group(1)))
+        for notes_master in (n for n in package.namelist() if re.fullmatch(r"ppt/notesMasters/[^/]+\.xml", n)):
+            _check_placeholders(_xml(package, notes_master, path), notes_master, path)  # notes slides copy them
         masters: dict[str | None, _Master] = {}
         layouts = []
         for name in names:
