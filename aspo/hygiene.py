@@ -152,7 +152,7 @@ def _field_findings(data: bytes, app: _App) -> list[str]:
     from xml.parsers import expat
 
     instructions: list[str] = []
-    stack: list[list[str]] = []  # the instruction text of each open complex field
+    stack: list[list[str] | None] = []  # each open complex field's instruction; None once read
     in_instr = [False]
 
     def start(tag, attrs):

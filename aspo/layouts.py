@@ -304,7 +304,8 @@ def _check_placeholders(root, part: str, path: Path) -> None:
     if len(found) > MAX_PLACEHOLDERS:
         c_sld = root.find(f"{_P}cSld")
         name = c_sld.get("name", "") if c_sld is not None else ""
-        what = f"layout '{name}'" if root.tag == f"{_P}sldLayout" else "the slide master"
+        what = {f"{_P}sldLayout": f"layout {quoted(name)}", f"{_P}notesMaster": "the notes master"}.get(
+            root.tag, "the slide master")
         raise AspoError.at(path, None, part, f"{what} has {len(found)} placeholders, more than the "
                            f"{MAX_PLACEHOLDERS} a layout may hold; delete the ones it does not need "
                            "(in PowerPoint: View > Slide Master) and save again", LAYOUT)

@@ -106,6 +106,17 @@ def test_textconv_of_a_template_lists_its_hyperlinks(workspace):
     assert "Links, macros" not in as_text(read_units(OFFERING))  # nothing to list, no unit
 
 
+def test_textconv_of_a_template_lists_what_it_refuses(workspace):
+    def change(members):
+        members["word/footer1.xml"] = members["word/footer1.xml"].replace(
+            b'w:instr=" PAGE "', b'w:instr=" INCLUDEPICTURE &quot;http://evil.example/p.png&quot; "')
+    rewrite(OFFERING, change)
+    assert as_text(read_units(OFFERING)).endswith(
+        "## Links, macros and embedded content\n"
+        "word/footer1.xml: INCLUDEPICTURE field loads 'http://evil.example/p.png' from the network when the "
+        "document opens or its fields update\n")
+
+
 def test_a_template_with_thousands_of_slides_is_refused(workspace, aspo):
     deck_with_slides(DECK, 2000)
     result = aspo("build", "accounts/acme.yaml")
