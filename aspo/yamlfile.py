@@ -105,7 +105,7 @@ def read_text(path: Path) -> str:
     if bad:
         line = text.count("\n", 0, bad.start()) + 1
         column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
-        raise AspoError.at(path, line, None, unprintable(text[bad.start():]).replace(" at character 1", ""),
+        raise AspoError.at(path, line, None, unprintable(text[bad.start():], position=False),
                            INVALID_FILE, column)
     return text
 
@@ -144,14 +144,15 @@ def _char_at(text: str, line: int, column: int) -> str:
     return lines[line][column:column + 1] if 0 <= line < len(lines) else ""
 
 
-def unprintable(text: str) -> str | None:
+def unprintable(text: str, subject: str = "text", position: bool = True) -> str | None:
     """Describes the first character of `text` an Office file cannot hold, or None when all can be."""
     match = NOT_IN_OFFICE.search(text)
     if match is None:
         return None
     char = match.group(0)
     name = unicodedata.name(char, "a control character" if ord(char) < 0x20 else "not a character")
-    return (f"text holds U+{ord(char):04X} ({name.lower()}) at character {match.start() + 1}, "
+    where = f" at character {match.start() + 1}" if position else ""
+    return (f"{subject} holds U+{ord(char):04X} ({name.lower()}){where}, "
             "which decks and documents cannot contain; remove it")
 
 
