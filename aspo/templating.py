@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 import jinja2
+import markupsafe
 from jinja2 import filters, nodes
 from jinja2.compiler import CodeGenerator
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEscapeFormatter, SandboxedFormatter
@@ -49,10 +50,10 @@ class _BudgetSpent(TemplateLimit):
     """The time limit ran out: the top-level render reports it, at its own line."""
 
 
-def _too_big(what: str, size: int) -> None:
-    """Refuses a step before it builds more text than a template may produce."""
+def _too_big(what: str, size: int, unit: str = "characters") -> None:
+    """Refuses a step before it builds more than a template may produce."""
     if size > MAX_TEXT:
-        raise TemplateLimit(f"{what} would make {size} characters; at most {MAX_TEXT}")
+        raise TemplateLimit(f"{what} would make {size} {unit}; at most {MAX_TEXT}")
 
 
 class _NoFoldingCodeGenerator(CodeGenerator):
@@ -162,7 +163,7 @@ class _BoundedEnvironment(ImmutableSandboxedEnvironment):
         if sandboxed is None:
             return None
         text = value.__self__
-        formatter = (_BoundedEscapeFormatter(self, escape=text.escape) if isinstance(text, jinja2.utils.Markup)
+        formatter = (_BoundedEscapeFormatter(self, escape=text.escape) if isinstance(text, markupsafe.Markup)
                      else _BoundedFormatter(self))
         is_map = value.__name__ == "format_map"
 
@@ -182,7 +183,8 @@ class _BoundedEnvironment(ImmutableSandboxedEnvironment):
 def _bounded_indent(s, width=4, first=False, blank=False):
     step = len(width) if isinstance(width, str) else width
     if isinstance(step, int):
-        _too_big("indent", len(str(s)) + (len(str(s).splitlines()) + 1) * step)
+        indented = len((str(s) + "\n").splitlines()) - (0 if first else 1)
+        _too_big("indent", len(str(s)) + max(indented, 1) * step)  # the indent itself is built once at least
     return filters.do_indent(s, width, first, blank)
 
 
@@ -214,13 +216,13 @@ def _bounded_replace(eval_ctx, s, old, new, count=None):
 
 def _bounded_batch(value, linecount, fill_with=None):
     if fill_with is not None and isinstance(linecount, int):
-        _too_big("batch", linecount)
+        _too_big("batch", linecount, "items")
     return filters.do_batch(value, linecount, fill_with)
 
 
 def _bounded_slice(value, slices, fill_with=None):
     if isinstance(slices, int):
-        _too_big("slice", slices)
+        _too_big("slice", slices, "lists")
     return filters.sync_do_slice(value, slices, fill_with)
 
 

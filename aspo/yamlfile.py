@@ -150,7 +150,9 @@ def unprintable(text: str, subject: str = "text", position: bool = True) -> str 
     if match is None:
         return None
     char = match.group(0)
-    name = unicodedata.name(char, "a control character" if ord(char) < 0x20 else "not a character")
+    unnamed = ("a control character" if ord(char) < 0x20 else "a lone surrogate" if 0xD800 <= ord(char) <= 0xDFFF
+               else "not a character")
+    name = unicodedata.name(char, unnamed)
     where = f" at character {match.start() + 1}" if position else ""
     return (f"{subject} holds U+{ord(char):04X} ({name.lower()}){where}, "
             "which decks and documents cannot contain; remove it")
