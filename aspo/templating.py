@@ -304,10 +304,10 @@ class Renderer:
                 raise
             raise _error(path, first_line, _failing_line(exc, template), field,
                          f"template stopped: {exc}; is a loop running away?") from None
-        except MemoryError:
+        except MemoryError as exc:
             if nested:
                 raise
-            raise _error(path, first_line, None, field,
+            raise _error(path, first_line, _failing_line(exc, template), field,
                          f"template stopped: it needed more than {MAX_EXTRA_MEMORY // 2**20} MB; "
                          "is a loop running away?") from None
         except TemplateLimit as exc:
