@@ -349,8 +349,8 @@ def _bounded_render(template: jinja2.Template, context: dict[str, Any]) -> str:
     return "".join(pieces)
 
 
-class _Budget:
-    """Whether a render's limits are set (main thread only): renders inside it neither reset nor clear them."""
+class _Budget(threading.local):
+    """Whether this thread's render has set its limits: renders inside it neither reset nor clear them."""
 
     armed = False
 
