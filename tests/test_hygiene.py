@@ -153,8 +153,9 @@ def test_a_template_with_too_many_layouts_is_refused(workspace):
 
 def test_the_renderers_check_the_bytes_they_use(workspace):
     """A template changed after the library loaded is checked again before anything is copied from it."""
-    from aspo.render_docx import render_docx
     from documents import make_doc, title_section
+
+    from aspo.render_docx import render_docx
 
     rewrite(OFFERING, lambda members: members.update({"customXml/item1.xml": b"<x/>"}))
     with pytest.raises(AspoError) as excinfo:
