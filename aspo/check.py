@@ -54,6 +54,7 @@ def run_check(templates: Path, accounts: Path, today: dt.date) -> list[Diagnosti
         problems.extend(_overflow_problems(library, documents, settings))
         problems.extend(_content_problems(library, settings, today))
         problems.extend(_account_problems(library, loaded))
+        problems.extend(_hyperlink_problems(library))
     return _diagnostics(problems, settings, templates, accounts)
 
 
@@ -153,6 +154,25 @@ def _overflow_problems(library: Library, documents: list[Document], settings: Se
             path, line = _source_of(library, section, overflow.field)
             problems.append(Problem(path, line, None, f"{overflow.field} of slide “{section.title}” for "
                                                       f"{document.account_name}: {overflow.message}", "C501"))
+    return problems
+
+
+def _hyperlink_problems(library: Library) -> list[Problem]:
+    """Every hyperlink the template files carry (C801): each output carries them too."""
+    import zipfile
+
+    from aspo.hygiene import findings
+    from aspo.rules import TEMPLATE_HYPERLINK
+
+    problems = []
+    for path, kind in ((library.deck_template, "PowerPoint"), (library.document_template, "Word")):
+        try:
+            with zipfile.ZipFile(path) as package:
+                found = findings(package, kind)
+        except (OSError, zipfile.BadZipFile):
+            continue  # reported as E203 already
+        problems.extend(Problem(path, None, finding.part, finding.message, TEMPLATE_HYPERLINK)
+                        for finding in found if not finding.refused)
     return problems
 
 

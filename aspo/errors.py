@@ -65,6 +65,7 @@ DUPLICATE_ID = "E104"
 TEMPLATE_SYNTAX = "E201"
 TEMPLATE_ERROR = "E202"  # undefined variable, refused by the sandbox, or a helper's refusal
 LAYOUT = "E203"  # a layout, placeholder or style the outline needs is missing, or a broken template file
+HYGIENE = "E204"  # a template carries linked content, macros, embedded objects or custom XML
 OUTPUT = "E301"  # cannot write outputs
 
 

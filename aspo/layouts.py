@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree
 
-from aspo.errors import LAYOUT, AspoError
+from aspo.errors import HYGIENE, LAYOUT, AspoError, quoted
 from aspo.fit import EMU_PER_PT, TextBox
+from aspo.hygiene import findings
 
 _P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
 _A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
@@ -80,8 +81,8 @@ _LFS_POINTER = b"version https://git-lfs.github.com/spec/"
 
 def _open(path: Path, kind: str, main_part: str, data: bytes | None = None) -> zipfile.ZipFile:
     """Opens a template package, refusing with one clear line anything that is not a sound file of its kind."""
-    def refuse(message: str) -> AspoError:
-        return AspoError.at(path, None, None, message, LAYOUT)
+    def refuse(message: str, part: str | None = None, rule: str = LAYOUT) -> AspoError:
+        return AspoError.at(path, None, part, message, rule)
 
     if data is None:
         if path.is_dir():
@@ -123,9 +124,14 @@ def _check_package(package: zipfile.ZipFile, kind: str, main_part: str, refuse) 
     if what != _EXPECTED[kind]:
         found = what or "not an Office file"
         raise refuse(f"is {found}, expected {_EXPECTED[kind]}; open it in {kind} and save it as {_EXPECTED[kind][2:]}"
-                     if what else f"not a {kind} file (no {main_part}); expected {_EXPECTED[kind]} saved from {kind}")
+                     if what else f"not a {kind} file (no {main_part}); expected {_EXPECTED[kind]} saved from {kind}",
+                     rule=HYGIENE if what and "macro" in what else LAYOUT)
     if main_part not in package.namelist():
         raise refuse(f"not a {kind} file (no {main_part}); expected {_EXPECTED[kind]} saved from {kind}")
+    # whatever the template carries, every output carries: nothing may load, run or hide in it
+    refused = next((found for found in findings(package, kind) if found.refused), None)
+    if refused is not None:
+        raise refuse(refused.message, refused.part, HYGIENE)
 
 
 def _megabytes(size: int) -> int:
@@ -220,17 +226,35 @@ def _xml(package: zipfile.ZipFile, name: str, path: Path):
         raise AspoError.at(path, None, None, f"damaged file: cannot read {name} ({exc})", LAYOUT) from None
 
 
+#: Generous for real corporate templates; far more makes every build slow (python-pptx reads every slide).
+MAX_SLIDES = 500
+MAX_LAYOUTS = 200
+MAX_PLACEHOLDERS = 100  # per layout or master
+
+
 def read_deck_template(path: Path, data: bytes | None = None) -> DeckTemplate:
     """Layout names and placeholders of a .pptx, in file order; `data`: the file's bytes,
     already read."""
     with _open(path, "PowerPoint", "ppt/presentation.xml", data) as package:
+        slides = len(_xml(package, "ppt/presentation.xml", path).findall(f"{_P}sldIdLst/{_P}sldId"))
+        if slides > MAX_SLIDES:
+            raise AspoError.at(path, None, None, f"has {slides} slides, more than the {MAX_SLIDES} a template may "
+                               "hold; delete its sample slides (aspo leaves them out of every deck) and save again",
+                               LAYOUT)
         names = [n for n in package.namelist() if re.fullmatch(r"ppt/slideLayouts/slideLayout\d+\.xml", n)]
+        if len(names) > MAX_LAYOUTS:
+            raise AspoError.at(path, None, None, f"has {len(names)} slide layouts, more than the {MAX_LAYOUTS} a "
+                               "template may hold; delete the layouts no outline uses (in PowerPoint: View > "
+                               "Slide Master) and save again", LAYOUT)
         names.sort(key=lambda n: int(re.search(r"(\d+)\.xml$", n).group(1)))
+        for notes_master in (n for n in package.namelist() if re.fullmatch(r"ppt/notesMasters/[^/]+\.xml", n)):
+            _check_placeholders(_xml(package, notes_master, path), notes_master, path)  # notes slides copy them
         masters: dict[str | None, _Master] = {}
         layouts = []
         for name in names:
             root = _xml(package, name, path)
             c_sld = root.find(f"{_P}cSld")
+            _check_placeholders(root, name, path)
             master_name = _master_part(package, name, path)
             if master_name not in masters:
                 masters[master_name] = _Master(package, master_name, path)
@@ -247,6 +271,7 @@ class _Master:
         root = None
         if name is not None and name in package.namelist():
             root = _xml(package, name, path)
+            _check_placeholders(root, name, path)
         self.placeholders = [] if root is None else _placeholders(root)
         styles = None if root is None else root.find(f"{_P}txStyles")
         self.title_style = None if styles is None else styles.find(f"{_P}titleStyle")
@@ -264,6 +289,39 @@ class _Master:
             if master_ph.get("idx", "0") == idx:
                 return shape
         return None
+
+
+_PH_TYPES = {"title", "body", "ctrTitle", "subTitle", "dt", "sldNum", "ftr", "hdr", "obj", "chart", "tbl",
+             "clipArt", "dgm", "media", "sldImg", "pic"}
+_PH_VALUES = {"type": _PH_TYPES, "sz": {"full", "half", "quarter"}, "orient": {"horz", "vert"},
+              "hasCustomPrompt": {"true", "false", "1", "0"}}
+_UINT_MAX = 4294967295
+
+
+def _check_placeholders(root, part: str, path: Path) -> None:
+    """Refuses placeholders python-pptx cannot read (it fails on them mid-build), and too many of them."""
+    found = _placeholders(root)
+    if len(found) > MAX_PLACEHOLDERS:
+        c_sld = root.find(f"{_P}cSld")
+        name = c_sld.get("name", "") if c_sld is not None else ""
+        what = {f"{_P}sldLayout": f"layout {quoted(name)}", f"{_P}notesMaster": "the notes master"}.get(
+            root.tag, "the slide master")
+        raise AspoError.at(path, None, part, f"{what} has {len(found)} placeholders, more than the "
+                           f"{MAX_PLACEHOLDERS} a layout may hold; delete the ones it does not need "
+                           "(in PowerPoint: View > Slide Master) and save again", LAYOUT)
+    for shape, ph in found:
+        c_nv_pr = shape[0].find(f"{_P}cNvPr")
+        shown = quoted(c_nv_pr.get("name", "")) if c_nv_pr is not None else "''"
+        idx = ph.get("idx")
+        if idx is not None and not (idx.isascii() and idx.isdigit() and int(idx) <= _UINT_MAX):
+            raise AspoError.at(path, None, part, f"placeholder {shown} has idx {quoted(idx)}, not a whole number "
+                               f"from 0 to {_UINT_MAX}; save the template again from PowerPoint", LAYOUT)
+        for attribute, allowed in _PH_VALUES.items():
+            value = ph.get(attribute)
+            if value is not None and value not in allowed:
+                raise AspoError.at(path, None, part, f"placeholder {shown} has {attribute} {quoted(value)}, "
+                                   f"which PowerPoint does not know; save the template again from PowerPoint",
+                                   LAYOUT)
 
 
 def _master_part(package: zipfile.ZipFile, layout: str, path: Path) -> str | None:
@@ -372,19 +430,70 @@ def _level_metrics(shape, style) -> tuple[tuple[float, ...], tuple[float, ...]]:
     return tuple(sizes), tuple(indents)
 
 
-def read_document_template(path: Path) -> DocumentTemplate:
-    """Paragraph and table style names of a .docx, as Word shows them."""
-    with _open(path, "Word", "word/document.xml") as package:
+def read_document_template(path: Path, data: bytes | None = None) -> DocumentTemplate:
+    """Paragraph and table style names of a .docx, as Word shows them; `data`: the file's bytes, already read."""
+    with _open(path, "Word", "word/document.xml", data) as package:
         if "word/styles.xml" not in package.namelist():
             return DocumentTemplate(path, frozenset(), frozenset())
         root = _xml(package, "word/styles.xml", path)
     paragraph, table = set(), set()
     for style in root.iter(f"{_W}style"):
         name_el = style.find(f"{_W}name")
+        name = "" if name_el is None else name_el.get(f"{_W}val", "")
+        name = _UI_NAMES.get(name, name)
+        problem = _style_problem(style)
+        if problem:
+            shown = quoted(name or style.get(f"{_W}styleId", ""))
+            raise AspoError.at(path, None, "word/styles.xml", f"style {shown} {problem}; save the template again "
+                               "from Word", LAYOUT)
         if name_el is None:
             continue
-        name = name_el.get(f"{_W}val", "")
-        name = _UI_NAMES.get(name, name)
         {"paragraph": paragraph, "table": table}.get(style.get(f"{_W}type"), set()).add(name)
     return DocumentTemplate(path, frozenset(paragraph), frozenset(table))
 
+
+_STYLE_TYPES = ("paragraph", "character", "table", "numbering")
+_ON_OFF = {"0", "1", "true", "false", "on", "off"}
+#: Properties whose w:val is on or off (ST_OnOff): python-docx and Word refuse other values.
+_TOGGLES = {"b", "bCs", "i", "iCs", "caps", "smallCaps", "strike", "dstrike", "outline", "shadow", "emboss",
+            "imprint", "noProof", "snapToGrid", "vanish", "webHidden", "specVanish", "rtl", "cs", "oMath",
+            "keepNext", "keepLines", "pageBreakBefore", "widowControl", "suppressLineNumbers",
+            "suppressAutoHyphens", "contextualSpacing", "mirrorIndents", "bidi", "qFormat", "semiHidden",
+            "unhideWhenUsed", "locked", "hidden", "autoRedefine", "personal", "personalCompose", "personalReply"}
+_HALF_POINTS = re.compile(r"\d+|\d+(\.\d+)?(mm|cm|in|pt|pc|pi)")
+_SIGNED = re.compile(r"-?\d+|-?\d+(\.\d+)?(mm|cm|in|pt|pc|pi)")
+_VALUE_RULES = {
+    "sz": (_HALF_POINTS, "a size in half-points"), "szCs": (_HALF_POINTS, "a size in half-points"),
+    "kern": (_HALF_POINTS, "a size in half-points"), "position": (_SIGNED, "a whole number"),
+    "spacing": (_SIGNED, "a whole number"), "w": (re.compile(r"\d+%?"), "a percentage"),
+    "outlineLvl": (re.compile(r"[0-9]"), "a level from 0 to 9"), "uiPriority": (_SIGNED, "a whole number"),
+    "color": (re.compile(r"[0-9A-Fa-f]{6}|auto"), "six hex digits (RRGGBB) or auto"),
+}
+_THEME_COLORS = {"dark1", "light1", "dark2", "light2", "accent1", "accent2", "accent3", "accent4", "accent5",
+                 "accent6", "hyperlink", "followedHyperlink", "none", "background1", "text1", "background2",
+                 "text2"}
+
+
+def _style_problem(style) -> str | None:
+    """What is wrong with one style's attributes, in words; None when python-docx and Word can read it."""
+    kind = style.get(f"{_W}type")
+    if kind is not None and kind not in _STYLE_TYPES:
+        return f"has w:type {quoted(kind)}, which is not {', '.join(_STYLE_TYPES[:-1])} or {_STYLE_TYPES[-1]}"
+    for attribute in ("default", "customStyle"):
+        value = style.get(f"{_W}{attribute}")
+        if value is not None and value not in _ON_OFF:
+            return f"has w:{attribute} {quoted(value)}, which is not on or off (1, 0, true, false, on, off)"
+    for element in style.iter():
+        tag = element.tag.rsplit("}", 1)[-1]
+        theme = element.get(f"{_W}themeColor")
+        if tag == "color" and theme is not None and theme not in _THEME_COLORS:
+            return f"has w:color w:themeColor {quoted(theme)}, not a theme color Word knows"
+        value = element.get(f"{_W}val")
+        if value is None or element is style:
+            continue
+        if tag in _TOGGLES and value not in _ON_OFF:
+            return f"has w:{tag} w:val {quoted(value)}, which is not on or off (1, 0, true, false, on, off)"
+        rule = _VALUE_RULES.get(tag)
+        if rule and not rule[0].fullmatch(value):
+            return f"has w:{tag} w:val {quoted(value)}, which is not {rule[1]}"
+    return None

@@ -16,6 +16,7 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 
 from aspo.document import BulletList, Document, Paragraph, Section, Table
 from aspo.errors import AspoError
+from aspo.layouts import read_document_template
 from aspo.package import (
     normalize_zip,
     replace_package_metadata,
@@ -38,8 +39,18 @@ DEFAULT_STYLES = {
 _USED_ROLES = ("title", "subtitle", "heading", "subheading", "body", "bullet", "table")
 
 
+#: Templates already checked, by their bytes: the checks that run when the library loads, on the bytes used here.
+_CHECKED: set[bytes] = set()
+_CHECKED_KEPT = 8
+
+
 def _open_template(path: Path):
     data = template_bytes(path, "document_template")
+    if data not in _CHECKED:
+        read_document_template(path, data)
+        if len(_CHECKED) >= _CHECKED_KEPT:
+            _CHECKED.clear()
+        _CHECKED.add(data)
     try:
         return docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises several kinds for files it cannot use

@@ -63,11 +63,20 @@ def _set_package_properties(prs, doc: Document) -> None:
 
 
 def _remove_existing_slides(prs) -> None:
-    """Sample slides a template may carry are not part of any deck."""
+    """Sample slides a template may carry are not part of any deck, nor are custom shows of them.
+
+    One pass: python-pptx's drop_rel scans the whole presentation part for each slide (quadratic)."""
+    element = prs.part._element
+    for shows in element.findall(f"{{{_P}}}custShowLst"):
+        element.remove(shows)
     id_list = prs.slides._sldIdLst
+    dropped = [slide_id.rId for slide_id in id_list]
     for slide_id in list(id_list):
-        prs.part.drop_rel(slide_id.rId)
         id_list.remove(slide_id)
+    still_used = set(element.xpath("//@r:id"))  # python-pptx maps the r: prefix
+    for rId in dropped:
+        if rId not in still_used:
+            prs.part.rels.pop(rId)
 
 
 def _shrink_to_fit(frame, paragraphs, box: TextBox) -> None:
@@ -288,9 +297,12 @@ def _render_section(maker: _SlideMaker, layouts: _Layouts, section: Section) -> 
 def render_pptx(doc: Document) -> bytes:
     """The deck for `doc` as .pptx bytes, identical for identical input."""
     path = Path(doc.deck_template)
+    data = template_bytes(path, "deck_template")
+    clones = _clones_for(data)
+    if "deck" not in clones:  # the same checks as when the library loads, on the bytes used here
+        clones["deck"] = read_deck_template(path, data)
     prs, data = _open_template(path)
     _remove_existing_slides(prs)
-    clones = _clones_for(data)
     layouts = _Layouts(prs, path, data, clones)
     maker = _SlideMaker(prs, clones)
     for section in doc.deck_sections:

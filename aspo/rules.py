@@ -14,6 +14,7 @@ from aspo.yamlfile import load_yaml
 CHECKS_FILE = "checks.yaml"
 CALL_TO_ACTION = "C601"
 UNKNOWN_PIN = "C702"
+TEMPLATE_HYPERLINK = "C801"
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,8 @@ RULES = {rule.id: rule for rule in (
     Rule("E201", "template-syntax", "error", "A block or outline text is not valid Jinja."),
     Rule("E202", "template-error", "error", "A template uses an undefined variable or something the sandbox refuses."),
     Rule("E203", "layout", "error", "A slide layout, placeholder or Word style the outline needs is missing."),
+    Rule("E204", "template-hygiene", "error",
+         "A template file carries linked content, fetching fields, macros, embedded objects or custom XML."),
     Rule("C101", "review-expired", "error", "A block or scenario is past its review_by date."),
     Rule("C102", "review-soon", "warning", "A block or scenario reaches its review_by date soon (days: 30)."),
     Rule("C103", "no-owner", "warning", "A block or scenario has no owner to answer for it."),
@@ -50,6 +53,8 @@ RULES = {rule.id: rule for rule in (
     Rule("C703", "unknown-industry", "warning",
          "An account in an industry the library does not list yet: it is built with industry-neutral content."),
     Rule("C702", "unknown-pin", "error", "An account pins or excludes a block or scenario that does not exist."),
+    Rule("C801", "template-hyperlink", "warning",
+         "A hyperlink in a template file, which every deck or document built from it carries."),
 )}
 
 DEFAULT_ANALYST_WORDS = (

@@ -12,6 +12,7 @@ from aspo.errors import AspoError
 
 SUFFIXES = (".pptx", ".docx", ".md")
 PREAMBLE = "Before the first heading"
+OUTSIDE = "Links, macros and embedded content"
 _HEADING_STYLE = re.compile(r"Heading (\d)$")
 
 
@@ -36,6 +37,18 @@ def read_units(path: Path, data: bytes | None = None) -> list[Unit]:
         except OSError as exc:
             raise AspoError.at(path, None, None, f"cannot read this file: {exc.strerror or exc}") from None
     return reader(path, data)
+
+
+def _outside_content_units(data: bytes, kind: str) -> list[Unit]:
+    """What a template links to, runs or embeds (hyperlinks too): every output would carry it, so a diff shows it."""
+    import zipfile
+
+    from aspo.hygiene import findings
+
+    with zipfile.ZipFile(io.BytesIO(data)) as package:  # the reader opened it already
+        found = findings(package, kind)
+    lines = tuple(f"{finding.part}: {finding.message.split(';')[0]}" for finding in found)
+    return [Unit(OUTSIDE, lines)] if lines else []
 
 
 def labelled_lines(units: Iterable[Unit]) -> list[tuple[str, str]]:
@@ -100,6 +113,7 @@ def _deck_units(path: Path, data: bytes) -> list[Unit]:
             placeholders = (f"placeholder {ph.placeholder_format.idx}: {ph.placeholder_format.type} {ph.name}"
                             for ph in layout.placeholders)
             units.append(Unit(f"Layout: {layout.name}", tuple(placeholders)))
+        units.extend(_outside_content_units(data, "PowerPoint"))
     return units
 
 
@@ -126,7 +140,8 @@ def _document_units(path: Path, data: bytes) -> list[Unit]:
     units = _assemble(_document_events(document))
     if not any(unit.lines or unit.label != PREAMBLE for unit in units):  # a template: show its styles
         styles = sorted((str(style.type).split(".")[-1].split(" ")[0].lower(), style.name) for style in document.styles)
-        units = [Unit("Styles", tuple(f"{kind}: {name}" for kind, name in styles))]
+        units = [Unit("Styles", tuple(f"{kind}: {name}" for kind, name in styles)),
+                 *_outside_content_units(data, "Word")]
     return units
 
 

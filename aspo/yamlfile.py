@@ -133,7 +133,7 @@ def read_text(path: Path) -> str:
 
 
 def _not_in_office(text: str) -> str:
-    return unprintable(text).replace(" at character 1", "")
+    return unprintable(text, position=False)
 
 
 def _odd_line_break(text: str) -> str:
@@ -177,14 +177,17 @@ def _char_at(text: str, line: int, column: int) -> str:
     return lines[line][column:column + 1] if 0 <= line < len(lines) else ""
 
 
-def unprintable(text: str) -> str | None:
+def unprintable(text: str, subject: str = "text", position: bool = True) -> str | None:
     """Describes the first character of `text` an Office file cannot hold, or None when all can be."""
     match = NOT_IN_OFFICE.search(text)
     if match is None:
         return None
     char = match.group(0)
-    name = unicodedata.name(char, "a control character" if ord(char) < 0x20 else "not a character")
-    return (f"text holds U+{ord(char):04X} ({name.lower()}) at character {match.start() + 1}, "
+    unnamed = ("a control character" if ord(char) < 0x20 else "a lone surrogate" if 0xD800 <= ord(char) <= 0xDFFF
+               else "not a character")
+    name = unicodedata.name(char, unnamed)
+    where = f" at character {match.start() + 1}" if position else ""
+    return (f"{subject} holds U+{ord(char):04X} ({name.lower()}){where}, "
             "which decks and documents cannot contain; remove it")
 
 

@@ -32,9 +32,12 @@ Format of ``tests/cases/<NNN-name>/case.yaml``::
       - {file: accounts/acme.yaml, replace: "stage: consideration", with: "stage: considration"}
                                         # `with` may also be a list of pieces, as in `write`
     zip:                                # change a member of a zip package (layout templates), in place:
-      - {file: F, member: M, replace: "old", with: "new"}   # edit a member's text (one occurrence)
+      - {file: F, member: M, replace: "old", with: "new"}   # edit a member's text (one occurrence); `with`
+                                                            # may be a list of pieces, as in `write`
       - {file: F, member: M, zeros: N}                      # add a member of N zero bytes, deflated
       - {file: F, member: M, damage: true}                  # flip bytes inside M's compressed data
+      - {file: F, member: M, text: "..."}                   # add member M (or replace its content) with this
+                                                            # text, UTF-8; `text` may be a list of pieces
     truncate: {path: 5000}              # keep the first N bytes
     symlink: {path: target}
     mkfifo: [path, ...]                 # named pipes
@@ -101,11 +104,15 @@ def _zip_change(root: Path, change: dict) -> None:
         return
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
         for info, data in members:
+            if info.filename == member and "text" in change:
+                continue  # written below
             if info.filename == member and "replace" in change:
                 text = data.decode("utf-8")
                 assert text.count(change["replace"]) == 1, f"{change['replace']!r} not once in {member}"
-                data = text.replace(change["replace"], change["with"]).encode("utf-8")
+                data = text.replace(change["replace"], _text(change["with"])).encode("utf-8")
             package.writestr(info, data)
+        if "text" in change:
+            package.writestr(member, _text(change["text"]).encode("utf-8"))
         if "zeros" in change:
             with package.open(zipfile.ZipInfo(member), "w", force_zip64=True) as stream:
                 chunk = bytes(1 << 20)

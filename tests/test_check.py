@@ -56,6 +56,12 @@ def test_strict_fails_on_warnings(workspace, aspo):
      "E201", "body: template syntax error: unexpected '}'"),
     (LOGISTICS, "{{ capability('parts-inventory') }}", "{{ account.nmae }}", "{{ account.nmae }}", "E202",
      "body: undefined variable: no field 'nmae'; did you mean 'name'?"),
+    (LOGISTICS, "{{ capability('parts-inventory') }}", "{{ '\\x00' }}", "{{ '\\x00' }}", "E202",
+     "body: the template's output holds U+0000 (a control character), which decks and documents cannot contain; "
+     "remove it"),
+    (LOGISTICS, "{{ capability('parts-inventory') }}", "{{ '\\ud800' }}", "{{ '\\ud800' }}", "E202",
+     "body: the template's output holds U+D800 (a lone surrogate), which decks and documents cannot contain; "
+     "remove it"),
 ])
 def test_structural_problems_are_reported_with_their_rule(workspace, aspo, path, old, new, needle, rule, message):
     edit(workspace / path, old, new)

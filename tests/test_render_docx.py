@@ -225,8 +225,8 @@ def test_a_table_role_naming_a_paragraph_style_is_reported_as_such():
 def test_a_template_that_is_not_a_docx_is_reported(tmp_path):
     with pytest.raises(AspoError) as excinfo:
         render_docx(make_doc(title_section(), document=DECK))
-    assert error_line(excinfo).startswith(
-        f"{display_path(DECK)}: document_template: is not a Word .docx file")
+    assert error_line(excinfo) == (f"{display_path(DECK)}: is a PowerPoint .pptx, expected a Word .docx; "
+                                   "open it in Word and save it as Word .docx")
     missing = tmp_path / "nowhere.docx"
     with pytest.raises(AspoError) as excinfo:
         render_docx(make_doc(title_section(), document=missing))

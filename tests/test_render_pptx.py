@@ -318,5 +318,7 @@ def test_a_template_that_is_not_a_pptx_is_reported(tmp_path, content):
         template.write_bytes(content)
     with pytest.raises(AspoError) as excinfo:
         render_pptx(make_doc(title_section(), deck=template))
-    assert error_line(excinfo).startswith(
-        f"{display_path(template)}: deck_template: is not a PowerPoint .pptx file")
+    # the renderer checks the bytes it uses as the library loader does, with the same words
+    assert error_line(excinfo) == f"{display_path(template)}: " + (
+        "is a Word .docx, expected a PowerPoint .pptx; open it in PowerPoint and save it as PowerPoint .pptx"
+        if content is None else "not a PowerPoint file (it is not a zip package); save it again from PowerPoint")

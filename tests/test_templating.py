@@ -75,3 +75,91 @@ def test_template_mistakes_beyond_the_usual_are_one_line_too(source, message):
     random text, which would break byte-identical builds; a block that changed the account's values would
     change what every later block says."""
     assert failure(source) == message
+
+
+LIMIT = "; is a loop running away?"
+ENDLESS = "{% for i in range(1000) %}" * 4 + "{% endfor %}" * 4  # 10**12 steps: never ends on its own
+
+
+@pytest.mark.parametrize("source, message", [
+    ("{{ ('%01500000000d' % 1)|length }}", "'%' formatting would make 1500000000 characters; at most 100000"),
+    ("{{ '%.*f' % (1000000000, 1) }}", "'%' formatting would make 1000000001 characters; at most 100000"),
+    ("{{ '{:1500000000}'.format(1) }}", "str.format() would make 1500000000 characters; at most 100000"),
+    ("{{ 'x'.ljust(1000000000) }}", "ljust() would make 1000000000 characters; at most 100000"),
+    ("{{ 'x'.zfill(10 ** 9) }}", "zfill() would make 1000000000 characters; at most 100000"),
+    ("{{ ('\\t' * 1000).expandtabs(1000000) }}", "expandtabs() would make 1000001000 characters; at most 100000"),
+    ("{{ ('x' * 100).join(range(1000)|map('string')) }}", "join() would make 102890 characters; at most 100000"),
+    ("{{ ('a' * 100000).translate({97: 'b' * 1000}) }}", "translate() would make 100000000 characters; at most 100000"),
+    ("{{ 'x'|indent(10 ** 9, first=true) }}", "indent would make 1000000001 characters; at most 100000"),
+    ("{{ ('a ' * 50000)|wordwrap(1, wrapstring='x' * 1000) }}",
+     "wordwrap would make 50049000 characters; at most 100000"),
+    ("{{ range(1000)|join('x' * 100000) }}", "join would make 100002890 characters; at most 100000"),
+    ("{{ ('x' * 100000)|replace('x', 'y' * 1000) }}", "replace would make 100000000 characters; at most 100000"),
+    ("{{ [1]|batch(1000000000, 'x')|list }}", "batch would make 1000000000 items; at most 100000"),
+    ("{{ [1]|slice(1000000000)|list }}", "slice would make 1000000000 lists; at most 100000"),
+    ("{{ range(1000)|list|tojson(indent=100000) }}", "tojson would make 589200000 characters; at most 100000"),
+])
+def test_one_step_that_would_build_huge_text_is_refused_before_it_builds(source, message):
+    assert failure(source) == STOPPED + message + LIMIT
+
+
+def test_ordinary_formatting_and_filters_still_work():
+    source = ("{{ '%d%%' % 50 }} {{ 7 % 3 }} {{ '{:>3}|{:.1f}'.format('a', 2.25) }} {{ [1, 2]|join(', ') }} "
+              "{{ 'a\nb'|indent(2) }} {{ 'ab'|replace('b', 'c') }} {{ [1, 2, 3]|batch(2, 0)|list }}")
+    assert render(source) == "50% 1   a|2.2 1, 2 a\n  b ac [[1, 2], [3, 0]]"
+
+
+def test_nothing_is_evaluated_while_compiling():
+    """Jinja folds constant expressions at compile time, before the limits are set and past the sandbox."""
+    renderer, calls = Renderer(), []
+    renderer.env.filters["spy"] = lambda value: calls.append(value) or value
+    renderer._compile("{{ 'a'|spy }}{{ ('%01500000000d' % 1)|length }}")
+    assert calls == []
+
+
+def test_a_nested_render_keeps_the_outer_time_limit():
+    """capability() renders its wording through the same Renderer; that must not restart or clear the timer."""
+    renderer = Renderer()
+    renderer.env.globals["nested"] = lambda: renderer.render("{{ 1 }}", {}, Path("w.yaml"), 1, "wording")
+    source = "{{ nested() }}\n" + ENDLESS
+    assert renderer.render("{{ nested() }}", {}, Path("b.md"), 10, "body") == "1"
+    with pytest.raises(AspoError) as info:
+        renderer.render(source, {}, Path("b.md"), 10, "body")
+    assert info.value.format_message() == "b.md:11: body: template stopped: it ran for more than 2 s" + LIMIT
+
+
+def test_time_running_out_in_a_nested_render_is_reported_by_the_top_level_block():
+    renderer = Renderer()
+    renderer.env.globals["slow"] = lambda: renderer.render(ENDLESS, {}, Path("w.yaml"), 1, "wording")
+    with pytest.raises(AspoError) as info:
+        renderer.render("text\n{{ slow() }}", {}, Path("b.md"), 10, "body")
+    assert info.value.format_message() == "b.md:11: body: template stopped: it ran for more than 2 s" + LIMIT
+
+
+def test_nested_limits_neither_reset_nor_clear_the_timer_or_the_memory_ceiling():
+    import resource
+    import signal
+
+    from aspo.templating import _limits
+
+    before = resource.getrlimit(resource.RLIMIT_AS)
+    with _limits():
+        ceiling = resource.getrlimit(resource.RLIMIT_AS)
+        with _limits():
+            assert resource.getrlimit(resource.RLIMIT_AS) == ceiling
+            left = signal.getitimer(signal.ITIMER_REAL)[0]
+        assert 0 < signal.getitimer(signal.ITIMER_REAL)[0] <= left
+        assert resource.getrlimit(resource.RLIMIT_AS) == ceiling
+    assert signal.getitimer(signal.ITIMER_REAL)[0] == 0
+    assert resource.getrlimit(resource.RLIMIT_AS) == before
+
+
+@pytest.mark.parametrize("source, line, shown", [
+    ("{{ '\\x00' }}", 10, "U+0000 (a control character)"),
+    ("text\n{{ 'a' ~ '\\uffff' }}", 11, "U+FFFF (not a character)"),
+    ("{% set s = '\\ud800' %}\n\n{{ s }}", 12, "U+D800 (a lone surrogate)"),
+    ("{% filter replace('a', '\\x07') %}\na{% endfilter %}", 10, "U+0007 (a control character)"),  # line unknown
+])
+def test_text_an_office_file_cannot_hold_is_refused_at_its_line(source, line, shown):
+    assert failure(source) == (f"b.md:{line}: body: the template's output holds {shown}, which decks and documents "
+                               "cannot contain; remove it")
