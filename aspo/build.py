@@ -102,7 +102,7 @@ class Builder:
             return _failed(path, exc)
         folder = self.output / account.slug
         if not self.force and is_current(folder, key, list(output_names(account.slug).values())):
-            return Outcome(path, "unchanged", folder, warnings=gap_warnings(account, self.library, selection))
+            return Outcome(path, "unchanged", folder)
         return None
 
     def build_one(self, path: Path) -> Outcome:

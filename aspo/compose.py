@@ -157,7 +157,9 @@ class Composer:
                                          group=group, body=(quote,) + body, notes=notes,
                                          sources=(Source("block", block.id, match.reason),)))
         for block_id in self.selection.section_blocks.get("priorities", ()):
-            title, body, notes = self._block(self.library.blocks[block_id])
+            # pinned, but answering none of their priorities: `priority.text` is empty, so a block can leave it out
+            block = self.library.blocks[block_id]
+            title, body, notes = self._block(block, {"priority": {"text": "", "pains": list(block.meta.applies_to.pains)}})
             sections.append(self._placed(outline, key=f"pinned-{block_id}", kind="priorities", title=title, group=group,
                                          body=body, notes=notes, sources=(Source("block", block_id, "pinned by the account file"),)))
         return sections

@@ -313,7 +313,8 @@ class Matcher:
                 if value > parts.get(found, (0.0, ""))[0]:
                     parts[found] = (value, shown)
                 strong = strong or (found in index.strong[pain] and share == 1.0)
-        stems = [term for _, term, share in query if share == 1.0]
+        # phrases are looked for in the words as the library spells them ("maintanance costs" is one)
+        stems = [next(iter(index.near(word, term)), term) for word, term, share in query if share == 1.0]
         related_phrases = 0
         for phrase, text, field in index.phrases[pain]:
             if _contains(stems, phrase):

@@ -239,7 +239,7 @@ def judge_block(block: Block, account: Account, account_pains: tuple[str, ...]) 
 
 def _answer(match: PriorityMatch, library: Library, judged, used: set[str], account: Account) -> tuple[str | None, str]:
     if not match.pains:
-        return None, f"no known pain recognised in the priority's words ({match.recognition.explain()})"
+        return None, f"no known pain recognised in the priority's words ({match.recognition.closest()})"
     tagged_capability = account.data.priorities[match.index - 1].capability
     candidates = []
     for block_id, verdict in judged.items():

@@ -13,7 +13,7 @@ LOGISTICS = "templates/blocks/priority-logistics-conveyor-uptime.md"  # used by 
 PILOT = "templates/blocks/next-steps-pilot.md"
 PARCEL = "templates/scenarios/parcel-hub-peak-season.yaml"
 GAP = ("accounts/acme.yaml:{line}:5: C701 priorities[3].text: content gap: no known pain recognised in the "
-       "priority's words (\u201cMove all three plants onto a single ERP vendor by 2028 so purchasing runs in one "
+       "priority's words (closest: visibility-across-sites, 0.76, only related words) (\u201cMove all three plants onto a single ERP vendor by 2028 so purchasing runs in one "
        "place.\u201d)")
 
 

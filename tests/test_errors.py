@@ -55,9 +55,10 @@ def test_a_wrong_type_names_the_field_and_what_was_given(workspace, aspo, old, n
 
 @pytest.mark.parametrize("old, new, field, message", [
     ("stage: consideration", "stage: considration", "stage",
-     "unknown stage 'considration'; did you mean 'consideration'?"),
+     "unknown stage 'considration'; did you mean 'consideration'? (valid: awareness, consideration, decision)"),
     ("      persona: plant-it", "      persona: plant-itt", "meeting.attendees[2].persona",
-     "unknown persona 'plant-itt'; did you mean 'plant-it'?"),
+     "unknown persona 'plant-itt'; did you mean 'plant-it'? "
+     "(valid: facilities-director, finance, maintenance-manager, operations-leader, plant-it)"),
     ("  scenarios: [corrugator-bearing-failures]", "  scenarios: [corrugator-bearings]", "exclude.scenarios[0]",
      "unknown scenario 'corrugator-bearings'; did you mean 'corrugator-bearing-failures'?"),
 ])
@@ -132,8 +133,10 @@ def test_one_bad_account_stops_no_other_and_fails_the_build(workspace, aspo):
     line = line_of(workspace / "accounts/globex.yaml", "stage: closing")
     result = aspo("build", "accounts/")
     assert result.status == 2
-    assert result.err.splitlines() == [
-        f"aspo: error: accounts/globex.yaml:{line}: stage: unknown stage 'closing'"]
+    errors = [line for line in result.err.splitlines() if not line.startswith("aspo: warning: accounts/acme.yaml:")]
+    assert errors == [
+        f"aspo: error: accounts/globex.yaml:{line}: stage: unknown stage 'closing' "
+        "(valid: awareness, consideration, decision)"]
     assert result.out.splitlines()[:2] == ["built      output/acme/", "built      output/northwind-health/"]
     assert result.out.splitlines()[2].startswith(
         "3 accounts: 2 built, 0 unchanged, 1 failed (accounts/globex.yaml) in ")
@@ -167,7 +170,7 @@ def test_the_installed_command_prints_no_traceback_unless_asked(workspace):
     assert plain.returncode == 2
     line = line_of(workspace / ACME, "stage:")
     assert plain.stderr == (f"aspo: error: {ACME}:{line}: stage: unknown stage 'considration'; "
-                            "did you mean 'consideration'?\n")
+                            "did you mean 'consideration'? (valid: awareness, consideration, decision)\n")
     debug = subprocess.run([sys.executable, "-m", "aspo", "--debug", "build", ACME], capture_output=True, text=True)
     assert debug.returncode != 0 and "Traceback" in debug.stderr
 

@@ -90,11 +90,15 @@ def test_content_gaps_match_the_drafts_and_are_grouped_by_pain(built, aspo):
     found = {(g["account"], g["text"]) for group in report["gaps"] for g in group["gaps"]}
     assert found == gaps_from_drafts(built)
     erp = "Move all three plants onto a single ERP vendor by 2028 so purchasing runs in one place."
-    assert report["gaps"] == [{"label": "no known pain", "pains": [], "gaps": [
-        {"account": "acme", "name": "Acme Packaging", "priority": 4, "text": erp}]}]
+    closest = "closest: visibility-across-sites, 0.76, only related words"
+    assert report["gaps"] == [{
+        "label": "closest to visibility-across-sites (not recognised)", "pains": ["visibility-across-sites"],
+        "recognised": False,
+        "gaps": [{"account": "acme", "name": "Acme Packaging", "priority": 4, "text": erp, "matching": closest}]}]
     markdown = aspo("report", "--today", TODAY).out
-    assert f"### no known pain (1)\n\n| account | priority | in their words |\n|---|---|---|\n" \
-           f"| Acme Packaging (acme) | 4 | {erp} |\n" in markdown
+    assert f"### closest to visibility-across-sites (not recognised) (1)\n\n" \
+           f"| account | priority | in their words | matching |\n|---|---|---|---|\n" \
+           f"| Acme Packaging (acme) | 4 | {erp} | {closest} |\n" in markdown
 
 
 def test_markdown_and_json_give_the_same_numbers(workspace, aspo):

@@ -97,7 +97,8 @@ def test_the_manifest_records_inputs_outputs_and_why_each_part_is_there(built):
     assert priority["sources"] == [{
         "kind": "block", "id": "priority-downtime-early-warning",
         "hash": hashlib.sha256((built / "templates/blocks/priority-downtime-early-warning.md").read_bytes()).hexdigest(),
-        "reason": "answers unplanned-downtime (priority 1)"}]
+        "reason": "answers unplanned-downtime (priority 1: unplanned-downtime 0.90 from 'stop', "
+                  "'breakdowns' ~ 'breakdown', 'unplanned')"}]
     agenda = next(s for s in manifest["sections"] if s["key"] == "agenda")
     assert agenda["document"] is False
     assert [g["priority"] for g in manifest["gaps"]] == [
@@ -156,7 +157,8 @@ def test_explain_json_lists_every_decision(workspace, aspo):
     kinds = {d["kind"] for d in payload["decisions"]}
     assert kinds == {"block", "scenario", "capability"}
     gap = payload["priorities"][3]
-    assert gap["block"] is None and gap["reason"] == "no known pain recognised in the priority's words"
+    assert gap["block"] is None and gap["reason"] == (
+        "no known pain recognised in the priority's words (closest: visibility-across-sites, 0.76, only related words)")
     excluded = next(d for d in payload["decisions"] if d["id"] == "corrugator-bearing-failures")
     assert excluded == {"kind": "scenario", "id": "corrugator-bearing-failures", "chosen": False, "score": 0,
                         "where": "", "matched": [], "failed": ["excluded by the account file"], "note": ""}
