@@ -203,3 +203,44 @@ def test_two_builds_of_the_same_account_at_once_leave_a_complete_set(workspace, 
         assert (first.wait(), second.wait()) == (0, 0), (first.stderr.read(), second.stderr.read())
         assert_complete_sets(workspace, references)
     shutil.rmtree(workspace / "ref-a")
+
+
+WORKER = """
+import os, sys, time
+from aspo import stopping
+if sys.argv[2] == "watch only":  # as where Linux's parent-death signal is missing: only the getppid() watch
+    stopping._ask_for_death_signal = lambda signum: False
+parent = os.getpid()
+if os.fork() == 0:
+    stopping.die_with_parent(parent)
+
+    def work():
+        open(sys.argv[1], "w").close()
+        try:
+            print("busy", flush=True)
+            while True:
+                time.sleep(0.05)
+        finally:
+            os.remove(sys.argv[1])  # as write_outputs removes its staging folder
+
+    stopping.run_in_worker(work)
+else:
+    os.wait()
+"""
+
+
+@pytest.mark.parametrize("how", ["death signal", "watch only"])
+def test_a_busy_worker_whose_parent_is_killed_unwinds_and_ends(tmp_path, how):
+    marker = tmp_path / "staging"
+    parent = subprocess.Popen([sys.executable, "-c", WORKER, str(marker), how], stdout=subprocess.PIPE, text=True)
+    try:
+        assert parent.stdout.readline() == "busy\n"
+        worker = Proc(next(iter(children(parent.pid))))
+        parent.kill()
+        parent.communicate(timeout=30)  # EOF: the worker, which shares the pipe, has ended
+    finally:
+        if parent.poll() is None:
+            parent.kill()
+            parent.communicate()
+    assert_gone({worker})
+    assert not marker.exists()
