@@ -47,6 +47,8 @@ def build(ctx: click.Context, accounts: tuple[Path, ...], templates: Path, outpu
     """Build the deck, document and review draft for each ACCOUNTS file (or folder of them).
 
     Accounts whose inputs are unchanged since their last build are skipped, unless --force.
+    Exit status: 0 when all are built or unchanged; 2 when an account has a problem; 3 when aspo hit a bug
+    (the other accounts are still built); 130, 143, 129 when stopped by Ctrl-C, SIGTERM, SIGHUP.
     """
     import time
 
