@@ -176,7 +176,7 @@ def test_workers_end_with_the_build_however_it_is_stopped(workspace, signum, sta
     build = subprocess.Popen([sys.executable, "-m", "aspo", "build", "--force", "-j", "2", "accounts/"],
                              cwd=workspace, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        workers = watch(build, lambda: (output / slow[0]).exists() and len(workers_of(build)) == 2,
+        workers = watch(build, lambda: (output / slow[0]).exists() and len(workers_of(build)) >= 2,
                         "the workers to be busy with the slow accounts")
         assert build.poll() is None, "the build ended before it could be stopped"
         build.send_signal(signum)
@@ -186,7 +186,7 @@ def test_workers_end_with_the_build_however_it_is_stopped(workspace, signum, sta
             build.kill()
             build.communicate()
     assert build.returncode == status, err
-    assert len(workers) == 2
+    assert len(workers) >= 2  # and perhaps git, started for the manifest, caught between fork and exec
     assert_gone(workers)
     if last_line:
         assert err.splitlines()[-1] == last_line
