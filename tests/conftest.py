@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from procs import HAVE_PROC, Proc, cwd, describe, descendants, running
+from procs import HAVE_PROC, Proc, cwd, descendants, describe, running
 
 from aspo.cli import main
 

@@ -75,7 +75,8 @@ def add_slow_accounts(workspace: Path) -> list[str]:
     text = (workspace / "accounts" / "northwind-health.yaml").read_text()
     slugs = [f"zz-slow-{n:02}" for n in range(1, SLOW + 1)]
     for slug in slugs:
-        (workspace / "accounts" / f"{slug}.yaml").write_text(text.replace("name: Northwind Health", f"name: Slow {slug}"))
+        account = text.replace("name: Northwind Health", f"name: Slow {slug}")
+        (workspace / "accounts" / f"{slug}.yaml").write_text(account)
     for block in (workspace / "templates" / "blocks").glob("*.md"):
         block.write_text(block.read_text().replace("\n## Notes", BUSY + "\n## Notes", 1))  # renders as before
     return slugs
