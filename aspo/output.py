@@ -221,6 +221,14 @@ def remove_stale_staging(parent: Path, slug: str | None = None) -> None:
             shutil.rmtree(item, ignore_errors=True)
 
 
+def remove_own_staging(parent: Path) -> None:
+    """Removes this process's staging folders: a stop (Ctrl-C, SIGTERM) that lands while write_outputs is cleaning
+    up cuts that cleanup short."""
+    for item in Path(parent).glob(STAGING + "*"):
+        if _pid_of(item.name) == os.getpid():
+            shutil.rmtree(item, ignore_errors=True)
+
+
 def _pid_of(name: str) -> int | None:
     """The pid in ".aspo-staging-<slug>-<pid>-<random>" (the random part never holds a '-')."""
     parts = name.rsplit("-", 2)
