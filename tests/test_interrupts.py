@@ -22,9 +22,15 @@ VARIANTS = {"a": "title: Agenda\n", "b": "title: Agenda for today\n"}
 SLUGS = ("acme", "globex", "northwind-health")
 
 
+def _ctrl_c_as_at_a_terminal() -> None:
+    # A shell starts background jobs with Ctrl-C ignored, and Python then keeps it ignored; the tests run
+    # aspo as a terminal would, whatever started them.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def aspo_process(workspace: Path, *args: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "aspo", *args], cwd=workspace,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen([sys.executable, "-m", "aspo", *args], cwd=workspace, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True, preexec_fn=_ctrl_c_as_at_a_terminal)
 
 
 def use_variant(workspace: Path, variant: str) -> None:
@@ -175,7 +181,8 @@ def test_workers_end_with_the_build_however_it_is_stopped(workspace, signum, sta
     slow = add_slow_accounts(workspace)
     output = workspace / "output"
     build = subprocess.Popen([sys.executable, "-m", "aspo", "build", "--force", "-j", "2", "accounts/"],
-                             cwd=workspace, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                             cwd=workspace, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             preexec_fn=_ctrl_c_as_at_a_terminal)
     try:
         workers = watch(build, lambda: (output / slow[0]).exists() and len(workers_of(build)) >= 2,
                         "the workers to be busy with the slow accounts")
