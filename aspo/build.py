@@ -24,7 +24,7 @@ from aspo.manifest import (
     input_key,
     is_current,
 )
-from aspo.output import refuse_protected, remove_own_staging, write_outputs
+from aspo.output import refuse_output_file, refuse_protected, remove_own_staging, write_outputs
 from aspo.selection import Selection, select
 from aspo.stopping import die_with_parent, run_in_worker
 
@@ -191,8 +191,7 @@ def build(paths: Iterable[Path], templates: Path, output: Path, force: bool = Fa
     report = on_outcome or (lambda outcome: None)
     library = load_library(templates)
     files = account_files(paths)
-    if output.exists() and not output.is_dir():
-        raise AspoError.at(output, None, None, "exists and is not a folder; choose another --output", OUTPUT)
+    refuse_output_file(output)  # before any account's own checks, which would blame the account
     builder = Builder(library, output, force, templates_revision(templates), debug)
     outcomes: dict[Path, Outcome] = output_collisions(files, output)
     for outcome in outcomes.values():

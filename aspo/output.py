@@ -30,8 +30,7 @@ def write_outputs(folder: Path, files: dict[str, bytes]) -> list[Path]:
     folder = Path(folder)
     _refuse_links(folder, files)
     parent = folder.parent
-    if parent.exists() and not parent.is_dir():
-        raise AspoError.at(parent, None, None, "exists and is not a folder; choose another --output", OUTPUT)
+    refuse_output_file(parent)
     try:
         parent.mkdir(parents=True, exist_ok=True)
         remove_stale_staging(parent, folder.name)
@@ -51,6 +50,12 @@ def write_outputs(folder: Path, files: dict[str, bytes]) -> list[Path]:
         raise AspoError.at(folder, None, None, f"cannot write outputs: {exc.strerror or exc}", OUTPUT) from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)  # the new set if we failed, the old one if we succeeded
+
+
+def refuse_output_file(output: Path) -> None:
+    """The --output folder may not exist yet, but must not be a file."""
+    if output.exists() and not output.is_dir():
+        raise AspoError.at(output, None, None, "exists and is not a folder; choose another --output", OUTPUT)
 
 
 def _refuse_links(folder: Path, files: dict[str, bytes]) -> None:
