@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -23,8 +24,9 @@ from aspo.manifest import (
     input_key,
     is_current,
 )
-from aspo.output import refuse_protected, write_outputs
+from aspo.output import refuse_output_file, refuse_protected, remove_own_staging, write_outputs
 from aspo.selection import Selection, select
+from aspo.stopping import die_with_parent, run_in_worker
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,8 @@ class Outcome:
     status: str  # "built", "unchanged" or "failed"
     folder: Path | None = None
     problems: tuple[str, ...] = ()  # one line each, for "failed"
-    warnings: tuple[str, ...] = ()  # one line each: priorities no approved content answers
+    bug: bool = False  # failed because of a bug in aspo (exit 3), not because of the input
+    warnings: tuple[str, ...] = ()  # one line each: content gaps (priorities no approved content answers)
 
 
 def output_names(slug: str) -> dict[str, str]:
@@ -100,6 +103,10 @@ class Builder:
             if self.debug:
                 raise
             return _failed(path, exc)
+        except Exception as exc:  # noqa: BLE001 - a bug fails this account, not the whole batch
+            if self.debug:
+                raise
+            return _bug(path, exc)
         folder = self.output / account.slug
         if not self.force and is_current(folder, key, list(output_names(account.slug).values())):
             return Outcome(path, "unchanged", folder)
@@ -117,6 +124,10 @@ class Builder:
             if self.debug:
                 raise
             return _failed(path, exc)
+        except Exception as exc:  # noqa: BLE001 - a bug fails this account, not the whole batch
+            if self.debug:
+                raise
+            return _bug(path, exc)
 
 
 def gap_warnings(account: Account, library: Library, selection: Selection) -> tuple[str, ...]:
@@ -137,6 +148,12 @@ def gap_warnings(account: Account, library: Library, selection: Selection) -> tu
 
 def _failed(path: Path, exc: AspoError) -> Outcome:
     return Outcome(path, "failed", None, tuple(str(problem) for problem in exc.problems))
+
+
+def _bug(path: Path, exc: Exception) -> Outcome:
+    detail = " ".join(str(exc).split())  # one line, whatever the exception says
+    return Outcome(path, "failed", None, (f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__,),
+                   bug=True)
 
 
 def render_account(path: Path, library: Library) -> Rendered:
@@ -167,13 +184,15 @@ def output_collisions(paths: list[Path], output: Path) -> dict[Path, Outcome]:
 _worker: Builder | None = None
 
 
-def _start_worker(builder: Builder | None, templates: Path, output: Path, force: bool, revision) -> None:
+def _start_worker(parent: int, builder: Builder | None, templates: Path, output: Path, force: bool,
+                  revision) -> None:
     global _worker
+    die_with_parent(parent)
     _worker = builder or Builder(load_library(templates), output, force, revision)
 
 
 def _build_in_worker(path: Path) -> Outcome:
-    return _worker.build_one(path)
+    return run_in_worker(_worker.build_one, path, cleanup=lambda: remove_own_staging(_worker.output))
 
 
 def default_jobs() -> int:
@@ -189,8 +208,7 @@ def build(paths: Iterable[Path], templates: Path, output: Path, force: bool = Fa
     report = on_outcome or (lambda outcome: None)
     library = load_library(templates)
     files = account_files(paths)
-    if output.exists() and not output.is_dir():
-        raise AspoError.at(output, None, None, "exists and is not a folder; choose another --output", OUTPUT)
+    refuse_output_file(output)  # before any account's own checks, which would blame the account
     builder = Builder(library, output, force, templates_revision(templates), debug)
     outcomes: dict[Path, Outcome] = output_collisions(files, output)
     for outcome in outcomes.values():
@@ -205,28 +223,57 @@ def build(paths: Iterable[Path], templates: Path, output: Path, force: bool = Fa
     pending = [path for path in files if path not in outcomes]
     jobs = 1 if debug else min(jobs or default_jobs(), len(pending))
     if jobs <= 1:
-        for path in pending:
-            outcomes[path] = builder.build_one(path)
-            report(outcomes[path])
+        try:
+            for path in pending:
+                outcomes[path] = builder.build_one(path)
+                report(outcomes[path])
+        except BaseException:  # Ctrl-C or SIGTERM may have cut short write_outputs' own cleanup
+            remove_own_staging(output)
+            raise
     else:
-        for path, outcome in zip(pending, _build_in_parallel(builder, pending, jobs, templates)):
+        def done(path: Path, outcome: Outcome) -> None:
             outcomes[path] = outcome
             report(outcome)
+
+        _build_in_parallel(builder, pending, jobs, templates, done)
     return [outcomes[path] for path in files]
 
 
-def _build_in_parallel(builder: Builder, paths: list[Path], jobs: int, templates: Path) -> Iterable[Outcome]:
+def _build_in_parallel(builder: Builder, paths: list[Path], jobs: int, templates: Path,
+                       done: Callable[[Path, Outcome], None]) -> None:
     import aspo.compose  # noqa: F401 - imported once here, inherited by forked workers
     import aspo.render_docx  # noqa: F401
     import aspo.render_pptx  # noqa: F401
 
     fork = "fork" in multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if fork else "spawn")
-    initargs = (builder if fork else None, templates, builder.output, builder.force, builder.revision)
+    initargs = (os.getpid(), builder if fork else None, templates, builder.output, builder.force, builder.revision)
+    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=initargs)
     try:
-        with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=initargs) as pool:
-            yield from pool.map(_build_in_worker, paths)
+        for path, outcome in zip(paths, pool.map(_build_in_worker, paths)):
+            done(path, outcome)
+        pool.shutdown()
     except BrokenProcessPool:
+        _stop_workers(pool)
         raise AspoError.at(builder.output, None, None,
                            "a build worker stopped unexpectedly (out of memory, or killed); "
                            "outputs already written are complete; run again, or with -j 1") from None
+    except BaseException:  # Ctrl-C, SIGTERM, SIGHUP, or an error here: no worker may go on without us
+        _stop_workers(pool)
+        raise
+
+
+def _stop_workers(pool: ProcessPoolExecutor, patience: float = 5.0) -> None:
+    """Cancels what has not started and ends the workers: SIGTERM first, so each removes its staging folder."""
+    workers = list((pool._processes or {}).values())  # Python 3.14 has pool.terminate_workers(); 3.9 does not
+    pool.shutdown(wait=False, cancel_futures=True)
+    for worker in workers:
+        if worker.is_alive():
+            worker.terminate()
+    deadline = time.monotonic() + patience
+    for worker in workers:
+        worker.join(max(0.0, deadline - time.monotonic()))
+    for worker in workers:
+        if worker.is_alive():
+            worker.kill()
+            worker.join(1.0)

@@ -10,9 +10,11 @@ import click
 
 from aspo import __version__
 from aspo.errors import USER_ERROR_STATUS, AspoError, display_path
+from aspo.stopping import Stopped, stop_on_signals
 
 INTERNAL_ERROR_STATUS = 3
 ISSUES_URL = "https://github.com/aspo-dev/aspo/issues"
+BUG_REPORT = f"aspo: this is a bug; please report it at {ISSUES_URL} with the output of --debug"
 
 templates_option = click.option(
     "--templates", type=click.Path(path_type=Path), default=Path("templates"), show_default=True,
@@ -46,6 +48,8 @@ def build(ctx: click.Context, accounts: tuple[Path, ...], templates: Path, outpu
     """Build the deck, document and review draft for each ACCOUNTS file (or folder of them).
 
     Accounts whose inputs are unchanged since their last build are skipped, unless --force.
+    Exit status: 0 when all are built or unchanged; 2 when an account has a problem; 3 when aspo hit a bug
+    (the other accounts are still built); 130, 143, 129 when stopped by Ctrl-C, SIGTERM, SIGHUP.
     """
     import time
 
@@ -60,8 +64,14 @@ def build(ctx: click.Context, accounts: tuple[Path, ...], templates: Path, outpu
     with click.progressbar(length=count, label="building", file=sys.stderr) if show_bar else _NoBar() as bar:
         outcomes = build_accounts(list(accounts), templates, output, force=force, jobs=jobs,
                                   on_outcome=lambda outcome: bar.update(1), debug=ctx.obj["debug"])
+    bugs = [outcome for outcome in outcomes if outcome.bug]
     for outcome in outcomes:
-        if outcome.status == "failed":
+        if outcome.bug and len(outcomes) == 1:
+            click.echo(f"aspo: internal error: {outcome.problems[0]}", err=True)
+        elif outcome.bug:
+            click.echo(f"aspo: internal error: {display_path(outcome.path)}: {outcome.problems[0]} (a bug in aspo)",
+                       err=True)
+        elif outcome.status == "failed":
             for problem in outcome.problems:
                 click.echo(f"aspo: error: {problem}", err=True)
         else:
@@ -76,6 +86,9 @@ def build(ctx: click.Context, accounts: tuple[Path, ...], templates: Path, outpu
                    + ", ".join(f"{n} {status}" for status, n in counts.items())
                    + (f" ({', '.join(failed)})" if failed else "")
                    + f" in {time.perf_counter() - started:.2f} s")
+    if bugs:
+        click.echo(BUG_REPORT, err=True)
+        ctx.exit(INTERNAL_ERROR_STATUS)
     if counts["failed"]:
         ctx.exit(USER_ERROR_STATUS)
 
@@ -266,10 +279,17 @@ def check(ctx: click.Context, project: Path, templates: Path | None, accounts: P
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point: known errors print one line and exit 2; anything else is a bug (exit 3)."""
+    """Entry point: known errors print one line and exit 2; anything else is a bug (exit 3).
+
+    Ctrl-C exits 130; SIGTERM 143 and SIGHUP 129 (128 + the signal's number), after the same cleanup.
+    """
     debug = "--debug" in (argv if argv is not None else sys.argv[1:]) or bool(os.environ.get("ASPO_DEBUG"))
     try:
-        status = cli.main(args=argv, prog_name="aspo", standalone_mode=False)
+        with stop_on_signals():
+            status = cli.main(args=argv, prog_name="aspo", standalone_mode=False)
+    except Stopped as exc:
+        _say(f"aspo: stopped by {exc.name}")
+        sys.exit(exc.exit_status)
     except AspoError as exc:
         if debug:
             raise
@@ -288,6 +308,14 @@ def main(argv: list[str] | None = None) -> None:
         if debug:
             raise
         click.echo(f"aspo: internal error: {type(exc).__name__}: {exc}", err=True)
-        click.echo(f"aspo: this is a bug; please report it at {ISSUES_URL} with the output of --debug", err=True)
+        click.echo(BUG_REPORT, err=True)
         sys.exit(INTERNAL_ERROR_STATUS)
     sys.exit(status if isinstance(status, int) else 0)
+
+
+def _say(line: str) -> None:
+    """A last line to stderr, which may be gone (a closed terminal is why SIGHUP came)."""
+    try:
+        click.echo(line, err=True)
+    except (OSError, ValueError):
+        pass

@@ -98,7 +98,7 @@ def capped(problems: Iterable[Problem], limit: int = MAX_PROBLEMS_PER_FILE) -> t
     dropped: dict[str, list[Problem]] = {}
     shown: dict[str, int] = {}
     for problem in problems:
-        key = display_path(problem.path)
+        key = str(problem.path)  # one file's problems share the path they were found at
         shown[key] = shown.get(key, 0) + 1
         if shown[key] <= limit:
             kept.append(problem)

@@ -30,8 +30,7 @@ def write_outputs(folder: Path, files: dict[str, bytes]) -> list[Path]:
     folder = Path(folder)
     _refuse_links(folder, files)
     parent = folder.parent
-    if parent.exists() and not parent.is_dir():
-        raise AspoError.at(parent, None, None, "exists and is not a folder; choose another --output", OUTPUT)
+    refuse_output_file(parent)
     try:
         parent.mkdir(parents=True, exist_ok=True)
         remove_stale_staging(parent, folder.name)
@@ -51,6 +50,12 @@ def write_outputs(folder: Path, files: dict[str, bytes]) -> list[Path]:
         raise AspoError.at(folder, None, None, f"cannot write outputs: {exc.strerror or exc}", OUTPUT) from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)  # the new set if we failed, the old one if we succeeded
+
+
+def refuse_output_file(output: Path) -> None:
+    """The --output folder may not exist yet, but must not be a file."""
+    if output.exists() and not output.is_dir():
+        raise AspoError.at(output, None, None, "exists and is not a folder; choose another --output", OUTPUT)
 
 
 def _refuse_links(folder: Path, files: dict[str, bytes]) -> None:
@@ -218,6 +223,14 @@ def remove_stale_staging(parent: Path, slug: str | None = None) -> None:
     for item in parent.glob(prefix + "*"):
         pid = _pid_of(item.name)
         if pid is None or not _running(pid):
+            shutil.rmtree(item, ignore_errors=True)
+
+
+def remove_own_staging(parent: Path) -> None:
+    """Removes this process's staging folders: a stop (Ctrl-C, SIGTERM) that lands while write_outputs is cleaning
+    up cuts that cleanup short."""
+    for item in Path(parent).glob(STAGING + "*"):
+        if _pid_of(item.name) == os.getpid():
             shutil.rmtree(item, ignore_errors=True)
 
 

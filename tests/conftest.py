@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from procs import HAVE_PROC, Proc, cwd, descendants, describe, running
 
 from aspo.cli import main
 
@@ -18,6 +21,31 @@ class Run:
     status: int
     out: str
     err: str
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_process_left_behind(tmp_path_factory):
+    """Fails the session, naming them, if processes the tests started outlive it (they are killed first):
+    children of pytest, or anything still running in the session's temporary folders (orphaned workers)."""
+    yield
+    if not HAVE_PROC:
+        return
+    base = str(tmp_path_factory.getbasetemp().resolve())
+    mine = descendants(os.getpid())
+    for pid in running():
+        folder = cwd(pid) or ""
+        if folder == base or folder.startswith(base + os.sep) or base in describe(pid):
+            mine.add(pid)
+    mine.discard(os.getpid())
+    left = [Proc(pid) for pid in sorted(mine)]
+    left = [proc for proc in left if proc.alive()]
+    named = [repr(proc) for proc in left]  # before they are gone
+    for proc in left:
+        try:
+            os.kill(proc.pid, signal.SIGKILL)
+        except OSError:
+            pass
+    assert not left, f"processes started by the tests were still running (now killed): {named}"
 
 
 @pytest.fixture

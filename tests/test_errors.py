@@ -8,6 +8,8 @@ import sys
 import pytest
 from conftest import edit, line_of
 
+from aspo.cli import main
+
 ACME = "accounts/acme.yaml"
 PILOT = "templates/blocks/next-steps-pilot.md"
 
@@ -186,6 +188,46 @@ def test_an_internal_error_says_it_is_a_bug_and_exits_3(workspace, aspo, monkeyp
     assert result.status == 3
     assert result.err.splitlines()[0] == "aspo: internal error: RuntimeError: boom"
     assert "this is a bug" in result.err and "Traceback" not in result.err
+
+
+@pytest.mark.parametrize("where, jobs", [("render", "1"), ("render", "2"), ("select", "1")])
+def test_a_bug_in_one_account_of_a_batch_fails_that_account_and_exits_3_after_the_summary(workspace, aspo, monkeypatch,
+                                                                                           where, jobs):
+    """Workers are forked, so they inherit the broken function (-j 2); select runs before any rendering."""
+    from aspo import build as build_module
+
+    if where == "render":
+        render = build_module.Builder.render
+
+        def broken(self, account, selection, key):
+            if account.slug == "globex":
+                raise RuntimeError("boom\nsecond line")
+            return render(self, account, selection, key)
+
+        monkeypatch.setattr(build_module.Builder, "render", broken)
+    else:
+        select = build_module.select
+
+        def broken(account, *args):
+            if account.slug == "globex":
+                raise RuntimeError("boom\nsecond line")
+            return select(account, *args)
+
+        monkeypatch.setattr(build_module, "select", broken)
+    edit(workspace / "accounts/northwind-health.yaml", "stage: awareness", "stage: awarenes")
+    result = aspo("build", "-j", jobs, "accounts/")
+    assert result.status == 3
+    errors = [line for line in result.err.splitlines() if not line.startswith("aspo: warning: accounts/acme.yaml:")]
+    assert errors[0] == "aspo: internal error: accounts/globex.yaml: RuntimeError: boom second line (a bug in aspo)"
+    assert errors[1].startswith("aspo: error: accounts/northwind-health.yaml:")
+    assert errors[2:] == ["aspo: this is a bug; please report it at https://github.com/aspo-dev/aspo/issues "
+                          "with the output of --debug"]
+    assert result.out.splitlines()[0] == "built      output/acme/"
+    assert result.out.splitlines()[-1].startswith(
+        "3 accounts: 1 built, 0 unchanged, 2 failed (accounts/globex.yaml, accounts/northwind-health.yaml) in ")
+    assert (workspace / "output/acme/acme-deck.pptx").exists() and not (workspace / "output/globex").exists()
+    with pytest.raises(RuntimeError, match="boom"):  # --debug: the bug's own traceback
+        main(["--debug", "build", "accounts/acme.yaml", "accounts/globex.yaml"])
 
 
 def test_a_layout_without_a_body_placeholder_is_named(workspace, aspo):

@@ -1,28 +1,36 @@
-"""Builds killed at random moments, interrupted with Ctrl-C, or run twice at once never leave a broken set."""
+"""Builds killed mid-way, interrupted with Ctrl-C, stopped by a signal, or run twice at once never leave a broken
+set, a staging folder or a process behind."""
 
 from __future__ import annotations
 
 import io
-import random
 import shutil
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 from docx import Document as WordDocument
 from pptx import Presentation
+from procs import HAVE_PROC, Proc, children, describe, wait_for
+
+pytestmark = pytest.mark.skipif(not HAVE_PROC, reason="watches processes through /proc")
 
 AGENDA = "title: Agenda\n"
 VARIANTS = {"a": "title: Agenda\n", "b": "title: Agenda for today\n"}
 SLUGS = ("acme", "globex", "northwind-health")
 
 
+def _ctrl_c_as_at_a_terminal() -> None:
+    # A shell starts background jobs with Ctrl-C ignored, and Python then keeps it ignored; the tests run
+    # aspo as a terminal would, whatever started them.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def aspo_process(workspace: Path, *args: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "aspo", *args], cwd=workspace,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen([sys.executable, "-m", "aspo", *args], cwd=workspace, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True, preexec_fn=_ctrl_c_as_at_a_terminal)
 
 
 def use_variant(workspace: Path, variant: str) -> None:
@@ -61,35 +69,96 @@ def assert_complete_sets(workspace: Path, references, without: tuple[str, ...] =
         WordDocument(io.BytesIO(files[f"{slug}-offering.docx"]))
 
 
-def test_a_build_killed_at_random_moments_leaves_the_old_or_the_new_set(workspace, references):
-    rng = random.Random(20261122)
-    for attempt in range(24):
+#: Template work for the "Slow" accounts only: about 50 ms per block, far below the 2 s limit on one template
+#: even on a loaded machine, while the build as a whole takes many seconds.
+BUSY = ("{% if account.name.startswith('Slow') %}{% for i in range(2) %}{% for j in range(1000) %}"
+        "{% for k in range(1000) %}{% endfor %}{% endfor %}{% endfor %}{% endif %}")
+SLOW = 40
+
+
+def add_slow_accounts(workspace: Path) -> list[str]:
+    """SLOW accounts built after the samples (zz-slow-01 ...), each taking a while; the samples stay quick."""
+    text = (workspace / "accounts" / "northwind-health.yaml").read_text()
+    slugs = [f"zz-slow-{n:02}" for n in range(1, SLOW + 1)]
+    for slug in slugs:
+        account = text.replace("name: Northwind Health", f"name: Slow {slug}")
+        (workspace / "accounts" / f"{slug}.yaml").write_text(account)
+    for block in (workspace / "templates" / "blocks").glob("*.md"):
+        block.write_text(block.read_text().replace("\n## Notes", BUSY + "\n## Notes", 1))  # renders as before
+    return slugs
+
+
+def folder_id(folder: Path) -> int | None:
+    """Changes when the folder is swapped for a new one."""
+    try:
+        return folder.stat().st_ino
+    except FileNotFoundError:
+        return None
+
+
+def staging(workspace: Path) -> list[Path]:
+    return list((workspace / "output").glob(".aspo-staging-*"))
+
+
+def workers_of(build: subprocess.Popen) -> set[Proc]:
+    """The build's worker processes: forked, so they have its command line (git, run for the manifest, has not)."""
+    argv = describe(build.pid)
+    return {Proc(pid) for pid in children(build.pid) if describe(pid) == argv}
+
+
+def watch(build: subprocess.Popen, event, what: str) -> set[Proc]:
+    """Waits for `event` (or for the build to end first) and returns the build's workers seen meanwhile."""
+    workers: set[Proc] = set()
+
+    def happened() -> bool:
+        workers.update(workers_of(build))
+        return build.poll() is not None or event()
+
+    wait_for(happened, what)
+    return workers
+
+
+def assert_gone(workers: set[Proc]) -> None:
+    wait_for(lambda: not [w for w in workers if w.alive()], f"workers {workers} to end", timeout=30)
+
+
+def test_a_build_killed_at_chosen_moments_leaves_the_old_or_the_new_set(workspace, references):
+    """Killed (kill -9) while a staging folder is being written, just after the first swap, and later; with and
+    without workers. Workers of a killed build end too, and remove their own staging folders."""
+    output = workspace / "output"
+    moments = {
+        "writing the first staging folder": lambda: set(staging(workspace)) - stale,
+        "just after the first swap": lambda: folder_id(output / "acme") != before["acme"],
+        "after the second account": lambda: folder_id(output / "globex") != before["globex"],
+    }
+    for attempt, (jobs, moment) in enumerate((j, m) for j in ("1", "2") for m in moments):
         use_variant(workspace, "b" if attempt % 2 == 0 else "a")
-        jobs = "2" if attempt % 3 == 0 else "1"
+        before = {slug: folder_id(output / slug) for slug in SLUGS}
+        stale = set(staging(workspace))  # left by an earlier attempt's killed -j 1 build
         build = aspo_process(workspace, "build", "--force", "-j", jobs, "accounts/")
-        time.sleep(rng.uniform(0.2, 1.2))
+        workers = watch(build, moments[moment], moment)
         build.send_signal(signal.SIGKILL)
-        build.wait()
-        # a killed worker of a parallel build may outlive its parent for a moment
-        time.sleep(0.05)
+        build.communicate(timeout=60)  # the stderr pipe closes: no worker holds it any more
+        assert_gone(workers)
         assert_complete_sets(workspace, references)
-    leftovers = list((workspace / "output").glob(".aspo-staging-*"))
+        if jobs == "2":
+            assert not set(staging(workspace)) - stale, f"-j 2, {moment}: workers left a staging folder"
+    leftovers = staging(workspace)
     use_variant(workspace, "a")
     done = aspo_process(workspace, "build", "accounts/")
     assert done.wait() == 0
     assert not [p for p in leftovers if p.exists()], "a later build removes what killed builds left behind"
 
 
-def test_ctrl_c_exits_130_and_keeps_the_previous_outputs(workspace, references):
+def test_ctrl_c_exits_130_and_keeps_the_previous_outputs(workspace, references, aspo):
     use_variant(workspace, "b")
-    # about a second of template work in each account's next-steps block, so the interrupt lands mid-build
-    busy = "{% for i in range(20) %}{% for j in range(1000) %}{% for k in range(1000) %}{% endfor %}{% endfor %}{% endfor %}"
-    for block in ("next-steps-pilot", "next-steps-rollout-plan", "next-steps-workshop"):
-        path = workspace / "templates" / "blocks" / f"{block}.md"
-        path.write_text(path.read_text().replace("\n## Notes", busy + "\n\n## Notes", 1))
-    before = {slug: snapshot(workspace / "output" / slug) for slug in SLUGS}
+    slow = add_slow_accounts(workspace)
+    assert aspo("build", f"accounts/{slow[-1]}.yaml").status == 0
+    last = folder_id(workspace / "output" / slow[-1]), snapshot(workspace / "output" / slow[-1])
+    before = folder_id(workspace / "output" / "northwind-health")
     build = aspo_process(workspace, "build", "--force", "-j", "1", "accounts/")
-    time.sleep(1.5)
+    # the samples are done and the slow accounts have begun: the interrupt lands mid-build
+    watch(build, lambda: folder_id(workspace / "output" / "northwind-health") != before, "the samples")
     build.send_signal(signal.SIGINT)
     _, err = build.communicate(timeout=60)
     assert build.returncode == 130, err
@@ -97,8 +166,41 @@ def test_ctrl_c_exits_130_and_keeps_the_previous_outputs(workspace, references):
     assert "Traceback" not in err
     # accounts finished before Ctrl-C are new (their manifests name the busy blocks), the rest as before
     assert_complete_sets(workspace, references, without=("manifest.json",))
-    assert snapshot(workspace / "output" / "northwind-health") == before["northwind-health"]
-    assert not list((workspace / "output").glob(".aspo-staging-*"))
+    assert (folder_id(workspace / "output" / slow[-1]), snapshot(workspace / "output" / slow[-1])) == last
+    assert not staging(workspace)
+
+
+@pytest.mark.parametrize("signum, status, last_line", [
+    (signal.SIGTERM, 143, "aspo: stopped by SIGTERM"),
+    (signal.SIGHUP, 129, "aspo: stopped by SIGHUP"),
+    (signal.SIGINT, 130, "aspo: interrupted"),
+    (signal.SIGKILL, -signal.SIGKILL, None),
+], ids=["SIGTERM", "SIGHUP", "SIGINT", "SIGKILL"])
+def test_workers_end_with_the_build_however_it_is_stopped(workspace, signum, status, last_line):
+    """`aspo build -j 2 accounts/ | cat` returns: the workers end with aspo, so the pipes close."""
+    slow = add_slow_accounts(workspace)
+    output = workspace / "output"
+    build = subprocess.Popen([sys.executable, "-m", "aspo", "build", "--force", "-j", "2", "accounts/"],
+                             cwd=workspace, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             preexec_fn=_ctrl_c_as_at_a_terminal)
+    try:
+        workers = watch(build, lambda: (output / slow[0]).exists() and len(workers_of(build)) >= 2,
+                        "the workers to be busy with the slow accounts")
+        assert build.poll() is None, "the build ended before it could be stopped"
+        build.send_signal(signum)
+        out, err = build.communicate(timeout=30)
+    finally:
+        if build.poll() is None:
+            build.kill()
+            build.communicate()
+    assert build.returncode == status, err
+    assert len(workers) >= 2  # and perhaps git, started for the manifest, caught between fork and exec
+    assert_gone(workers)
+    if last_line:
+        assert err.splitlines()[-1] == last_line
+    assert "Traceback" not in err
+    assert not staging(workspace), "a worker left its staging folder"
+    assert not (output / slow[-1]).exists()
 
 
 def test_two_builds_of_the_same_account_at_once_leave_a_complete_set(workspace, references):
@@ -109,3 +211,44 @@ def test_two_builds_of_the_same_account_at_once_leave_a_complete_set(workspace, 
         assert (first.wait(), second.wait()) == (0, 0), (first.stderr.read(), second.stderr.read())
         assert_complete_sets(workspace, references)
     shutil.rmtree(workspace / "ref-a")
+
+
+WORKER = """
+import os, sys, time
+from aspo import stopping
+if sys.argv[2] == "watch only":  # as where Linux's parent-death signal is missing: only the getppid() watch
+    stopping._ask_for_death_signal = lambda signum: False
+parent = os.getpid()
+if os.fork() == 0:
+    stopping.die_with_parent(parent)
+
+    def work():
+        open(sys.argv[1], "w").close()
+        try:
+            print("busy", flush=True)
+            while True:
+                time.sleep(0.05)
+        finally:
+            os.remove(sys.argv[1])  # as write_outputs removes its staging folder
+
+    stopping.run_in_worker(work)
+else:
+    os.wait()
+"""
+
+
+@pytest.mark.parametrize("how", ["death signal", "watch only"])
+def test_a_busy_worker_whose_parent_is_killed_unwinds_and_ends(tmp_path, how):
+    marker = tmp_path / "staging"
+    parent = subprocess.Popen([sys.executable, "-c", WORKER, str(marker), how], stdout=subprocess.PIPE, text=True)
+    try:
+        assert parent.stdout.readline() == "busy\n"
+        worker = Proc(next(iter(children(parent.pid))))
+        parent.kill()
+        parent.communicate(timeout=30)  # EOF: the worker, which shares the pipe, has ended
+    finally:
+        if parent.poll() is None:
+            parent.kill()
+            parent.communicate()
+    assert_gone({worker})
+    assert not marker.exists()
