@@ -86,6 +86,7 @@ class Library:
     personas: Mapping[str, PersonaEntry]
     stages: Mapping[str, StageEntry]
     pains: Mapping[str, PainEntry]
+    outside_subject: tuple[str, ...]  # pains.yaml `outside:`: words of priorities the library does not answer
     industries: Mapping[str, IndustryEntry]
     blocks: Mapping[str, Block]  # sorted by id
     scenarios: Mapping[str, Scenario]  # sorted by id
@@ -102,7 +103,7 @@ class Library:
         """Recognises pains in priorities against this library's vocabulary (built on first use)."""
         from aspo.matching import Matcher
 
-        return Matcher(pain_sources(self), tuple(self.pains))
+        return Matcher(pain_sources(self), tuple(self.pains), outside=self.outside_subject)
 
     @property
     def deck_template(self) -> Path:
@@ -172,7 +173,7 @@ def read_library(root: Path) -> tuple[Library | None, list[Problem]]:
     catalog = attempt(validate, CatalogFile, catalog_doc) if catalog_doc else None
     personas = attempt(_entries, root / "personas.yaml", PersonasFile, "personas")
     stages = attempt(_entries, root / "stages.yaml", StagesFile, "stages")
-    pains = attempt(_entries, root / "pains.yaml", PainsFile, "pains")
+    pains_file, pains = attempt(_file_entries, root / "pains.yaml", PainsFile, "pains") or (None, None)
     industries = attempt(_entries, root / "industries.yaml", IndustriesFile, "industries")
     outline_doc = attempt(load_yaml, root / "outline.yaml")
     outline = attempt(validate, OutlineFile, outline_doc) if outline_doc else None
@@ -211,6 +212,7 @@ def read_library(root: Path) -> tuple[Library | None, list[Problem]]:
         personas=MappingProxyType(personas),
         stages=MappingProxyType(stages),
         pains=MappingProxyType(pains),
+        outside_subject=tuple(pains_file.outside),
         industries=MappingProxyType(industries),
         blocks=MappingProxyType(dict(sorted(blocks.items()))),
         scenarios=MappingProxyType(dict(sorted(scenarios.items()))),
@@ -263,8 +265,14 @@ def _leading_blank_lines(lines: list[str]) -> int:
 
 
 def _entries(path: Path, model, key: str) -> dict:
+    return _file_entries(path, model, key)[1]
+
+
+def _file_entries(path: Path, model, key: str) -> tuple:
+    """The validated file and its entries by id."""
     doc = load_yaml(path)
-    entries = getattr(validate(model, doc), key)
+    whole = validate(model, doc)
+    entries = getattr(whole, key)
     by_id = {}
     duplicates = []
     for index, entry in enumerate(entries):
@@ -273,7 +281,7 @@ def _entries(path: Path, model, key: str) -> dict:
         by_id[entry.id] = entry
     if duplicates:
         raise AspoError(duplicates)
-    return by_id
+    return whole, by_id
 
 
 def _reference_problems(lib: Library) -> list[Problem]:

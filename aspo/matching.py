@@ -48,6 +48,9 @@ TYPO_CUTOFF = 0.88
 TYPO_SHARE = 0.7
 #: A clause that says something is not a problem counts at this share.
 NEGATED_SHARE = 0.15
+#: A priority about something the library marks as outside its subject ("our website", "the CRM rollout")
+#: keeps this share of every pain's score: only overwhelming evidence still names a pain.
+OUTSIDE_SHARE = 0.25
 
 #: Words that say nothing about which pain is meant (function words, and what every priority says).
 STOP_WORDS = frozenset("""
@@ -138,6 +141,7 @@ class Recognition:
     text: str
     ranked: tuple[PainScore, ...]  # every pain with any evidence, best first
     threshold: float = THRESHOLD
+    outside: tuple[str, ...] = ()  # words that put the priority outside the library's subject, as typed
 
     @property
     def pains(self) -> tuple[str, ...]:
@@ -165,7 +169,7 @@ class Recognition:
         if best is None:
             return "no pain recognised"
         short = "only related words" if not best.supported else f"below {self.threshold:.2f}"
-        return f"closest: {best.pain}, {best.confidence:.2f}, {short}"
+        return f"closest: {best.pain}, {best.confidence:.2f}, {short}{self._about()}"
 
     def explain(self) -> str:
         """One line: the pain chosen and why, or why the priority stayed a gap."""
@@ -181,7 +185,12 @@ class Recognition:
             return f"{chosen.pain} {chosen.confidence:.2f} from {', '.join(chosen.evidence[:4])}{runner}"
         short = (f"below the {self.threshold:.2f} needed" if best.supported else
                  "only related words, no keyword or example")
-        return f"closest {best.pain} {best.confidence:.2f} from {evidence}, {short}{runner}"
+        return f"closest {best.pain} {best.confidence:.2f} from {evidence}, {short}{self._about()}{runner}"
+
+    def _about(self) -> str:
+        if not self.outside:
+            return ""
+        return f", about {', '.join(repr(w) for w in self.outside)}, which the library marks as outside its subject"
 
 
 class _Index:
@@ -229,8 +238,9 @@ class _Index:
         # stays telling even when the blocks of several pains use it; other words by all the text.
         count = len(self.pains)
         vocabulary = {t for found in seen.values() for t in found}
-        claimed = {p: self.strong[p] | self.related[p] | {t for phrase, _, _ in self.phrases[p] for t in phrase}
-                   for p in self.pains}
+        self.claimed = claimed = {
+            p: self.strong[p] | self.related[p] | {t for phrase, _, _ in self.phrases[p] for t in phrase}
+            for p in self.pains}
         self.idf = {}
         for term in vocabulary:
             n = sum(term in own for own in claimed.values()) or sum(term in found for found in seen.values())
@@ -273,18 +283,35 @@ def _meaningful(text: str) -> list[str]:
 class Matcher:
     """Recognises pains in priorities, against one library's vocabulary."""
 
-    def __init__(self, sources: Iterable[Source], pains: Sequence[str], threshold: float = THRESHOLD):
+    def __init__(self, sources: Iterable[Source], pains: Sequence[str], threshold: float = THRESHOLD,
+                 outside: Sequence[str] = ()):
         self.index = _Index(sources, pains)
         self.threshold = threshold
+        self.outside = tuple((tuple(terms(phrase)), phrase) for phrase in outside if terms(phrase))
 
     def recognise(self, text: str) -> Recognition:
         query = self._query(text)
+        about = self._outside(query)
+        share = OUTSIDE_SHARE if about else 1.0
         scored = []
         for order, pain in enumerate(self.index.pains):
             score, evidence, supported = self._score(pain, query)
+            score *= share
             if score > 0:
                 scored.append((-round(score, 6), order, PainScore(pain, round(score, 4), evidence, supported)))
-        return Recognition(text, tuple(s for _, _, s in sorted(scored)), self.threshold)
+        return Recognition(text, tuple(s for _, _, s in sorted(scored)), self.threshold, about)
+
+    def _outside(self, query: list[tuple[str, str, float]]) -> tuple[str, ...]:
+        """The words of the priority that the library lists as outside its subject, as typed."""
+        stems = [term for _, term, _ in query]
+        found = []
+        for phrase, text in self.outside:
+            size = len(phrase)
+            for i in range(len(stems) - size + 1):
+                if tuple(stems[i:i + size]) == phrase:
+                    found.append(" ".join(word for word, _, _ in query[i:i + size]))
+                    break
+        return tuple(dict.fromkeys(found))
 
     def _query(self, text: str) -> list[tuple[str, str, float]]:
         """(word as typed, stem, share) for each meaningful word; words of a "not a problem" clause count less."""
@@ -324,9 +351,12 @@ class Matcher:
                 related_phrases += field == "related"
         present = set(stems)
         best_example, similarity = "", 0.0
+        own = index.claimed[pain]
         for example, text in index.examples[pain]:
             shared = example & present
-            if len(shared) < 2:  # one word in common is chance, not a resemblance
+            # one word in common is chance; words none of the pain's own vocabulary holds are context
+            # ("a new distribution center" shares two words with "the same measures at every distribution center")
+            if len(shared) < 2 or not shared & own:
                 continue
             value = sum(index.idf[t] for t in shared) / sum(index.idf[t] for t in example)
             if value > similarity:

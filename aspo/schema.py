@@ -254,6 +254,9 @@ class StagesFile(Strict):
 
 class PainsFile(Strict):
     pains: list[PainEntry] = Field(min_length=1)
+    outside: list[str] = Field(default_factory=list, description=(
+        "Words that put a priority outside what the library answers ('website', 'payroll'): "
+        "such a priority stays a content gap unless a pain's own words point to it overwhelmingly."))
 
 
 class IndustriesFile(Strict):

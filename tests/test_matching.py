@@ -32,12 +32,11 @@ def library():
     return load_library(REPO / "templates")
 
 
-@pytest.mark.parametrize("name, floor", [("heldout.yaml", (0.85, 0.80)), ("tuning.yaml", (0.85, 0.80))])
+@pytest.mark.parametrize("name, floor", [("heldout.yaml", (0.87, 0.90)), ("tuning.yaml", (0.85, 0.95))])
 def test_recall_and_specificity_on_the_labelled_sets(name, floor):
     """Regression floors at the figures reached (tools/match_eval.py prints them with every miss)."""
     figures = evaluate(REPO / "templates", REPO / "tests" / "matching" / name)
     assert figures.fitting >= 100 and figures.unfitting >= 20
-    assert (figures.recall, figures.specificity) >= floor, "\n".join(figures.misses)
     assert figures.recall >= floor[0] and figures.specificity >= floor[1], "\n".join(figures.misses)
 
 
@@ -69,10 +68,22 @@ def test_everyday_phrasings_in_an_untagged_account_are_answered_by_a_block_on_th
 def test_a_priority_about_something_else_stays_a_gap(library):
     for text in ("Move all three plants onto a single ERP vendor by 2028 so purchasing runs in one place.",
                  "Open a new distribution centre in Phoenix next year",
+                 # shares "distribution center" with an example, but none of the pain's own words
+                 "Opening a new distribution center in Phoenix in Q3",
                  "Grow revenue in Asia by 15 percent"):
         recognition = library.matcher.recognise(text)
         assert recognition.pains == (), recognition.explain()
         assert recognition.explain().startswith(("closest ", "no word")), recognition.explain()
+
+
+def test_a_priority_about_a_subject_the_library_marks_as_outside_stays_a_gap(library):
+    recognition = library.matcher.recognise("Our website has too much downtime")
+    assert recognition.pains == ()
+    assert recognition.closest() == ("closest: unplanned-downtime, 0.25, below 0.50, about 'website', "
+                                     "which the library marks as outside its subject")
+    # the machine words still win when they are overwhelming
+    recognition = library.matcher.recognise("The main server crashed and the packaging line stopped")
+    assert recognition.pains[:1] == ("unplanned-downtime",), recognition.explain()
 
 
 def test_words_that_say_a_topic_is_not_the_problem_count_for_little(library):
