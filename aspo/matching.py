@@ -73,6 +73,7 @@ _NOT_A_PROBLEM = re.compile(
     r"(?:problem|issue|concern|priority|worry|pain)s?\b|\bunder control\b|\bis fine\b|\bare fine\b")
 _CLAUSES = re.compile(r"[.;:!?]+|,\s*(?:but|and|while|whereas)\b|\bbut\b|\bwhereas\b")
 _WORDS = re.compile(r"[a-z]+(?:'[a-z]+)?")
+_POSSESSIVE = re.compile(r"(?<=[a-z])'s\b")
 _HYPHEN = re.compile(r"(?<=[a-z])-(?=[a-z])")  # "repair-or-replace" reads as "repair or replace"
 #: Endings the stemmer keeps that still make the same word: "fail" ~ "failure", "maintain" ~ "maintaining".
 _ENDINGS = frozenset({"ur", "ure", "ing", "ion", "al", "ment", "age", "ance"})
@@ -93,12 +94,7 @@ def stem(word: str) -> str:
 
 def words(text: str) -> list[str]:
     """Lower-case words with possessives dropped ("plant's" -> "plant"); numbers and punctuation go."""
-    found = []
-    for word in _WORDS.findall(_HYPHEN.sub(" ", text.lower().replace("\u2019", "'"))):
-        if word.endswith("'s"):
-            word = word[:-2]
-        found.append(word)
-    return found
+    return _WORDS.findall(_POSSESSIVE.sub("", _HYPHEN.sub(" ", text.lower().replace("\u2019", "'"))))
 
 
 def terms(text: str) -> list[str]:
@@ -210,7 +206,7 @@ class _Index:
         for source in sources:
             if source.pain not in self.freq:
                 continue
-            pairs = list(zip(_meaningful(source.text), terms(source.text)))
+            pairs = [(word, stem(word)) for word in _meaningful(source.text)]
             seen[source.pain].update(t for _, t in pairs)
             if source.field == "example":
                 self.examples[source.pain].append((frozenset(t for _, t in pairs), source.text))

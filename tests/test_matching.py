@@ -32,11 +32,12 @@ def library():
     return load_library(REPO / "templates")
 
 
-@pytest.mark.parametrize("name, floor", [("heldout.yaml", (0.87, 0.90)), ("tuning.yaml", (0.85, 0.95))])
+@pytest.mark.parametrize("name, floor", [("blind-c.yaml", (0.79, 0.90)), ("heldout.yaml", (0.87, 0.90)),
+                                         ("tuning.yaml", (0.85, 0.95))])
 def test_recall_and_specificity_on_the_labelled_sets(name, floor):
     """Regression floors at the figures reached (tools/match_eval.py prints them with every miss)."""
     figures = evaluate(REPO / "templates", REPO / "tests" / "matching" / name)
-    assert figures.fitting >= 100 and figures.unfitting >= 20
+    assert figures.fitting >= 80 and figures.unfitting >= 15
     assert figures.recall >= floor[0] and figures.specificity >= floor[1], "\n".join(figures.misses)
 
 

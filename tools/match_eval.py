@@ -2,8 +2,9 @@
 
 Reads labelled sets (text and the pain it is about, or `none`), matches each text against the library, and
 prints recall (the right pain recognised first, over phrasings a pain fits), specificity (phrasings no pain
-fits kept as content gaps) and every miss with the matcher's explanation. By default both sets in
-tests/matching/: heldout.yaml (blind: the figure to quote) and tuning.yaml (its misses guided the vocabulary).
+fits kept as content gaps) and every miss with the matcher's explanation. By default every set in
+tests/matching/: blind-c.yaml (never tuned to: the figure to quote), heldout.yaml (blind until its misses
+were read once) and tuning.yaml (its misses guided the vocabulary).
 
     python tools/match_eval.py [--templates templates] [--quiet] [SET.yaml ...]
 """
@@ -63,7 +64,7 @@ def main() -> None:
     parser.add_argument("--templates", type=Path, default=ROOT / "templates")
     parser.add_argument("--quiet", action="store_true", help="figures only, no misses")
     parser.add_argument("sets", nargs="*", type=Path,
-                        default=[ROOT / "tests/matching/heldout.yaml", ROOT / "tests/matching/tuning.yaml"])
+                        default=[ROOT / "tests/matching" / name for name in ("blind-c.yaml", "heldout.yaml", "tuning.yaml")])
     args = parser.parse_args()
     for labelled in args.sets:
         figures = evaluate(args.templates, labelled)
