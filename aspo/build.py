@@ -277,3 +277,8 @@ def _stop_workers(pool: ProcessPoolExecutor, patience: float = 5.0) -> None:
         if worker.is_alive():
             worker.kill()
             worker.join(1.0)
+    # Python before 3.12 can race its own exit hook against this thread closing its wake-up pipe
+    # ("OSError: Bad file descriptor" printed after our last line): let the thread finish first.
+    manager = getattr(pool, "_executor_manager_thread", None)
+    if manager is not None:
+        manager.join(patience)

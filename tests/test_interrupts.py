@@ -197,7 +197,7 @@ def test_workers_end_with_the_build_however_it_is_stopped(workspace, signum, sta
     assert len(workers) >= 2  # and perhaps git, started for the manifest, caught between fork and exec
     assert_gone(workers)
     if last_line:
-        assert err.splitlines()[-1] == last_line
+        assert err.splitlines()[-1] == last_line, err
     assert "Traceback" not in err
     assert not staging(workspace), "a worker left its staging folder"
     assert not (output / slow[-1]).exists()
