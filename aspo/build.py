@@ -55,10 +55,6 @@ def output_names(slug: str) -> dict[str, str]:
     return {"deck": f"{slug}-deck.pptx", "document": f"{slug}-offering.docx", "draft": f"{slug}-draft.md"}
 
 
-def scenario_count(library: Library) -> int:
-    return max((s.count for s in library.outline.sections if s.kind == "scenarios"), default=1)
-
-
 class Builder:
     """Everything one build shares across accounts: the library, caches and where to write."""
 
@@ -72,7 +68,7 @@ class Builder:
     def prepare(self, path: Path) -> tuple[Account, Selection, str]:
         account = load_account(path, self.library)
         refuse_protected(self.output / account.slug, account.path, self.library.root)
-        selection = select(account, self.library, scenario_count(self.library))
+        selection = select(account, self.library)
         return account, selection, input_key(account, self.library, selection, self.hashes)
 
     def render(self, account: Account, selection: Selection, key: str) -> Rendered:

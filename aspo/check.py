@@ -14,7 +14,7 @@ from aspo.errors import AspoError, Problem, display_path
 from aspo.library import Block, Library, read_library
 from aspo.rules import RULES, Settings, load_settings
 from aspo.schema import AccountFile
-from aspo.selection import select
+from aspo.selection import Selection, select
 
 CLAIM = re.compile(r"(?<![\w.])(\d+(?:[.,]\d+)?)\s?(%|percent\b|x\b|times\b)", re.IGNORECASE)
 
@@ -49,11 +49,12 @@ def run_check(templates: Path, accounts: Path, today: dt.date) -> list[Diagnosti
                 loaded.append(load_account(path, library))
             except AspoError as exc:
                 problems.extend(exc.problems)
-        template_problems, documents = _template_problems(library, loaded)
+        planned = [(account, select(account, library)) for account in loaded]  # as `aspo build` plans them
+        template_problems, documents = _template_problems(library, planned)
         problems.extend(template_problems)
         problems.extend(_overflow_problems(library, documents, settings))
         problems.extend(_content_problems(library, settings, today))
-        problems.extend(_account_problems(library, loaded))
+        problems.extend(_account_problems(library, planned))
         problems.extend(_hyperlink_problems(library))
     return _diagnostics(problems, settings, templates, accounts)
 
@@ -109,7 +110,7 @@ def probe_account(library: Library) -> Account:
     return Account(data=data, doc=None, path=Path("probe.yaml"), slug="probe")
 
 
-def _template_problems(library: Library, accounts: list[Account]) -> tuple[list[Problem], list[Document]]:
+def _template_problems(library: Library, planned: list[tuple[Account, Selection]]) -> tuple[list[Problem], list[Document]]:
     """Template errors from rendering every block for every account; and the sample accounts' documents."""
     from aspo.compose import Composer, compose  # Jinja loads only here
     from aspo.templating import Renderer
@@ -118,8 +119,7 @@ def _template_problems(library: Library, accounts: list[Account]) -> tuple[list[
     problems: list[Problem] = []
     documents: list[Document] = []
     probe = probe_account(library)
-    for account in [*accounts, probe]:
-        selection = select(account, library)
+    for account, selection in [*planned, (probe, select(probe, library))]:
         try:
             document = compose(account, library, selection, renderer)
             if account is not probe:
@@ -258,13 +258,13 @@ def _review_problems(item, settings: Settings, today: dt.date) -> list[Problem]:
     return problems
 
 
-def _account_problems(library: Library, accounts: list[Account]) -> list[Problem]:
+def _account_problems(library: Library, planned: list[tuple[Account, Selection]]) -> list[Problem]:
     problems = []
-    for account in accounts:
+    for account, selection in planned:
         if not account.industry_known(library):
             problems.append(account.doc.problem(("industry",), f"content gap: {account.industry_gap(library)}",
                                                 "C703"))
-        for match in select(account, library).priorities:
+        for match in selection.priorities:
             if match.block is None:
                 problems.append(account.doc.problem(
                     ("priorities", match.index - 1, "text"),

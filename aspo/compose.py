@@ -342,8 +342,9 @@ def compose(account: Account, library: Library, selection: Selection, renderer: 
         created=build_timestamp(meeting_midnight),
     )
     gaps = [Gap(m.text, m.pains, m.reason) for m in selection.priorities if m.block is None]
-    if account.industry_gap(library):
-        gaps.append(Gap(f"Industry: {data.industry}", (), account.industry_gap(library)))
+    industry_gap = account.industry_gap(library)
+    if industry_gap:
+        gaps.append(Gap(f"Industry: {data.industry}", (), industry_gap))
     return Document(
         slug=account.slug,
         account_name=data.name,

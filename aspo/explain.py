@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 from aspo.account import Account, load_account
-from aspo.build import scenario_count
 from aspo.library import Library
+from aspo.matching import Recognition
 from aspo.selection import Decision, Selection, select
 
 KIND_TITLES = {"block": "Blocks", "scenario": "Scenarios", "capability": "Capabilities"}
@@ -15,7 +15,7 @@ KIND_TITLES = {"block": "Blocks", "scenario": "Scenarios", "capability": "Capabi
 
 def explain(path: Path, library: Library) -> tuple[Account, Selection]:
     account = load_account(path, library)
-    return account, select(account, library, scenario_count(library))
+    return account, select(account, library)
 
 
 def _verdict(decision: Decision) -> str:
@@ -39,8 +39,7 @@ def as_text(account: Account, library: Library, selection: Selection) -> str:
     for match in selection.priorities:
         lines.append(f"  {match.index}. \u201c{match.text}\u201d")
         lines.append(f"     pains: {'; '.join(match.pain_reasons) or 'none recognised'}")
-        if match.recognition is not None:
-            lines.append(f"     words: {match.recognition.explain()}")
+        lines.append(f"     words: {match.recognition.explain()}")
         if match.words_disagree:
             lines.append(f"     NOTE: {match.words_disagree}; check the tag")
         if match.block:
@@ -78,9 +77,7 @@ def as_json(account: Account, selection: Selection) -> str:
     return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
 
 
-def recognition_json(recognition) -> dict | None:
-    if recognition is None:
-        return None
+def recognition_json(recognition: Recognition) -> dict:
     return {
         "recognised": list(recognition.pains),
         "threshold": recognition.threshold,

@@ -106,6 +106,11 @@ class Library:
         return Matcher(pain_sources(self), tuple(self.pains), outside=self.outside_subject)
 
     @property
+    def scenario_count(self) -> int:
+        """How many scenarios a deck tells: the outline's largest scenarios section."""
+        return max((s.count for s in self.outline.sections if s.kind == "scenarios"), default=1)
+
+    @property
     def deck_template(self) -> Path:
         return self.root / self.outline.deck.template
 

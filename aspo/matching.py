@@ -31,8 +31,6 @@ WEAK_EXAMPLE = 0.3
 PHRASE_WORD_WEIGHT = 1.0
 #: The most an example sentence adds, when every word of it is in the priority.
 EXAMPLE_WEIGHT = 4.0
-#: How much of a priority's meaning (its words, weighted by rarity) a pain must explain to score in full;
-#: a pain explaining none of it keeps this share of its score.
 #: BM25's term-frequency saturation and length normalisation; pains differ in how much text they have.
 K1 = 1.2
 B = 0.3
@@ -109,7 +107,6 @@ class Source:
     pain: str
     field: str  # a key of FIELD_WEIGHTS
     text: str
-    label: str = ""  # how to name it in an explanation: "example 'motor bearings wear out'"
 
 
 @dataclass(frozen=True)
@@ -124,10 +121,6 @@ class PainScore:
     @property
     def confidence(self) -> float:
         return round(self.score / (self.score + SCALE), 2) if self.score > 0 else 0.0
-
-    @property
-    def recognised(self) -> bool:
-        return self.supported and self.confidence >= THRESHOLD
 
 
 @dataclass(frozen=True)
@@ -169,19 +162,18 @@ class Recognition:
 
     def explain(self) -> str:
         """One line: the pain chosen and why, or why the priority stayed a gap."""
-        best = self.best
-        if best is None:
+        if self.best is None:
             return "no word of it is in the library's vocabulary"
-        runner = f"; runner-up {self.runner_up.pain} {self.runner_up.confidence:.2f}" if self.runner_up else ""
-        evidence = ", ".join(best.evidence[:4])
+        # the chosen pain need not rank first: a better-scoring one may lack evidence that stands alone
+        shown = self.score_of(self.pains[0]) if self.pains else self.best
+        others = [p for p in self.ranked if p is not shown]
+        runner = f"; runner-up {others[0].pain} {others[0].confidence:.2f}" if others else ""
+        found = f"{shown.pain} {shown.confidence:.2f} from {', '.join(shown.evidence[:4])}"
         if self.pains:
-            chosen = self.score_of(self.pains[0])
-            others = [p for p in self.ranked if p.pain != chosen.pain]
-            runner = f"; runner-up {others[0].pain} {others[0].confidence:.2f}" if others else ""
-            return f"{chosen.pain} {chosen.confidence:.2f} from {', '.join(chosen.evidence[:4])}{runner}"
-        short = (f"below the {self.threshold:.2f} needed" if best.supported else
+            return found + runner
+        short = (f"below the {self.threshold:.2f} needed" if shown.supported else
                  "only related words, no keyword or example")
-        return f"closest {best.pain} {best.confidence:.2f} from {evidence}, {short}{self._about()}{runner}"
+        return f"closest {found}, {short}{self._about()}{runner}"
 
     def _about(self) -> str:
         if not self.outside:
@@ -283,15 +275,17 @@ class Matcher:
                  outside: Sequence[str] = ()):
         self.index = _Index(sources, pains)
         self.threshold = threshold
-        self.outside = tuple((tuple(terms(phrase)), phrase) for phrase in outside if terms(phrase))
+        self.outside = tuple(stems for stems in map(tuple, map(terms, outside)) if stems)
 
     def recognise(self, text: str) -> Recognition:
         query = self._query(text)
         about = self._outside(query)
         share = OUTSIDE_SHARE if about else 1.0
+        # phrases and examples are looked for in the words as the library spells them ("maintanance costs")
+        spelled = [next(iter(self.index.near(word, term)), term) for word, term, weight in query if weight == 1.0]
         scored = []
         for order, pain in enumerate(self.index.pains):
-            score, evidence, supported = self._score(pain, query)
+            score, evidence, supported = self._score(pain, query, spelled)
             score *= share
             if score > 0:
                 scored.append((-round(score, 6), order, PainScore(pain, round(score, 4), evidence, supported)))
@@ -301,12 +295,10 @@ class Matcher:
         """The words of the priority that the library lists as outside its subject, as typed."""
         stems = [term for _, term, _ in query]
         found = []
-        for phrase, text in self.outside:
-            size = len(phrase)
-            for i in range(len(stems) - size + 1):
-                if tuple(stems[i:i + size]) == phrase:
-                    found.append(" ".join(word for word, _, _ in query[i:i + size]))
-                    break
+        for phrase in self.outside:
+            at = _find(stems, phrase)
+            if at >= 0:
+                found.append(" ".join(word for word, _, _ in query[at:at + len(phrase)]))
         return tuple(dict.fromkeys(found))
 
     def _query(self, text: str) -> list[tuple[str, str, float]]:
@@ -318,7 +310,8 @@ class Matcher:
                 query.append((word, stem(word), share))
         return query
 
-    def _score(self, pain: str, query: list[tuple[str, str, float]]) -> tuple[float, tuple[str, ...], bool]:
+    def _score(self, pain: str, query: list[tuple[str, str, float]],
+               spelled: list[str]) -> tuple[float, tuple[str, ...], bool]:
         """The pain's score for the query, the evidence, and whether that evidence can stand alone."""
         index = self.index
         freq, norm = index.freq[pain], index.norm[pain]
@@ -336,16 +329,14 @@ class Matcher:
                 if value > parts.get(found, (0.0, ""))[0]:
                     parts[found] = (value, shown)
                 strong = strong or (found in index.strong[pain] and share == 1.0)
-        # phrases are looked for in the words as the library spells them ("maintanance costs" is one)
-        stems = [next(iter(index.near(word, term)), term) for word, term, share in query if share == 1.0]
         related_phrases = 0
         for phrase, text, field in index.phrases[pain]:
-            if _contains(stems, phrase):
+            if _find(spelled, phrase) >= 0:
                 share = PHRASE_BONUS if field != "related" else PHRASE_BONUS / 2
                 parts[" ".join(phrase)] = (share * sum(index.idf.get(t, 0.0) for t in phrase), f"phrase '{text}'")
                 strong = strong or field != "related"
                 related_phrases += field == "related"
-        present = set(stems)
+        present = set(spelled)
         best_example, similarity = "", 0.0
         own = index.claimed[pain]
         for example, text in index.examples[pain]:
@@ -370,9 +361,10 @@ class Matcher:
         return score, tuple(dict.fromkeys(s for _, s in ranked)), supported
 
 
-def _contains(stems: list[str], phrase: tuple[str, ...]) -> bool:
+def _find(stems: list[str], phrase: tuple[str, ...]) -> int:
+    """Where the phrase's stems start in order among the priority's, or -1."""
     size = len(phrase)
-    return any(tuple(stems[i:i + size]) == phrase for i in range(len(stems) - size + 1))
+    return next((i for i in range(len(stems) - size + 1) if tuple(stems[i:i + size]) == phrase), -1)
 
 
 def plain_text(template: str) -> str:

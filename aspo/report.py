@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from aspo.account import Account, account_files, load_account
-from aspo.build import scenario_count
 from aspo.errors import AspoError, Problem
 from aspo.library import Library
 from aspo.selection import select
@@ -115,12 +114,11 @@ def load_accounts(folder: Path, library: Library) -> tuple[list[Account], list[P
 def usage_report(library: Library, accounts: list[Account], today: dt.date, horizon_days: int = 60) -> Report:
     """Selects for every account as a build would, then counts what was used, missing and expiring."""
     accounts = sorted(accounts, key=lambda a: a.slug)
-    count = scenario_count(library)
     block_users: dict[str, list[str]] = {block_id: [] for block_id in library.blocks}
     scenario_users: dict[str, list[str]] = {scenario_id: [] for scenario_id in library.scenarios}
     groups: dict[tuple[str, ...], list[Gap]] = {}
     for account in accounts:
-        selection = select(account, library, count)
+        selection = select(account, library)
         used = {m.block for m in selection.priorities if m.block}
         used.update(b for blocks in selection.section_blocks.values() for b in blocks)
         for block_id in used:
@@ -133,10 +131,12 @@ def usage_report(library: Library, accounts: list[Account], today: dt.date, hori
                     account.industry_gap(library)))
         for match in selection.priorities:
             if match.block is None:
-                closest = match.recognition.best if match.recognition and not match.pains else None
-                key = (tuple(sorted(match.pains)), True) if match.pains else (
-                    ((closest.pain,), False) if closest else ((), False))
-                why = match.recognition.closest() if closest else ""
+                if match.pains:
+                    key, why = (tuple(sorted(match.pains)), True), ""
+                else:  # grouped by the pain the words came closest to, for marketing to extend
+                    closest = match.recognition.best
+                    key = ((closest.pain,) if closest else (), False)
+                    why = match.recognition.closest() if closest else ""
                 groups.setdefault(key, []).append(Gap(account.slug, account.data.name, match.index, match.text, why))
 
     blocks = _ranked("block", block_users, {b.id: b.meta.owner for b in library.blocks.values()})

@@ -58,19 +58,18 @@ class PriorityMatch:
     pain_reasons: tuple[str, ...]
     block: str | None
     reason: str
-    recognition: Recognition | None = None  # what the words alone point to, tagged or not
+    recognition: Recognition  # what the words alone point to, tagged or not
 
     @property
     def words_disagree(self) -> str:
         """When the rep tagged a pain and the words point clearly to another one: saying so, else ''."""
-        if self.recognition is None or not self.pain_reasons or not self.pain_reasons[0].startswith("tagged"):
+        if not self.pain_reasons or not self.pain_reasons[0].startswith("tagged"):
             return ""
         heard = self.recognition.pains
         if heard and heard[0] not in self.pains:
             best = self.recognition.score_of(heard[0])
             return f"the words point to {heard[0]} ({best.confidence:.2f}) rather than the tagged {self.pains[0]}"
         return ""
-
 
     @property
     def warning(self) -> str:
@@ -79,8 +78,7 @@ class PriorityMatch:
             return ""
         if self.pains:
             return f"no approved content answers this yet (pain: {', '.join(self.pains)}); tell marketing"
-        closest = self.recognition.closest() if self.recognition else "no pain recognised"
-        return f"no approved content answers this yet ({closest}); tag it with pain: or tell marketing"
+        return f"no approved content answers this yet ({self.recognition.closest()}); tag it with pain: or tell marketing"
 
 
 @dataclass(frozen=True)
@@ -105,8 +103,9 @@ class Selection:
         return ""
 
 
-def select(account: Account, library: Library, scenario_count: int = 2) -> Selection:
-    """Chooses and orders everything for one account. Same inputs, same answer."""
+def select(account: Account, library: Library) -> Selection:
+    """Chooses and orders everything for one account: the one plan every command reads. Same inputs, same
+    answer."""
     priorities = _match_pains(account, library)
     account_pains = tuple(dict.fromkeys(p for m in priorities for p in m.pains))
     judged = {block.id: judge_block(block, account, account_pains) for block in library.blocks.values()}
@@ -143,7 +142,7 @@ def select(account: Account, library: Library, scenario_count: int = 2) -> Selec
         decisions.append(Decision("block", block_id, chosen, verdict.score, verdict.matched, verdict.failed,
                                   where if chosen else "", note))
 
-    scenario_ids, scenario_decisions = _choose_scenarios(account, library, account_pains, scenario_count)
+    scenario_ids, scenario_decisions = _choose_scenarios(account, library, account_pains, library.scenario_count)
     capability_ids, roadmap_ids, capability_decisions = _choose_capabilities(account, library, account_pains)
     decisions.extend(scenario_decisions)
     decisions.extend(capability_decisions)

@@ -13,7 +13,6 @@ from pptx import Presentation
 from pptx.enum.shapes import PP_PLACEHOLDER
 
 from aspo.account import load_account
-from aspo.build import scenario_count
 from aspo.compose import compose
 from aspo.document import Paragraph, Section, Table
 from aspo.fit import Overflow, TextBox, overflows, room, slide_text, text_height
@@ -198,7 +197,7 @@ def test_the_lint_flags_exactly_the_text_the_renderer_shrinks(deck):
 def test_a_normal_sample_section_fits_its_body():
     library = load_library(ROOT / "templates")
     account = load_account(ROOT / "accounts" / "acme.yaml", library)
-    doc = compose(account, library, select(account, library, scenario_count(library)))
+    doc = compose(account, library, select(account, library))
     deck = read_deck_template(doc.deck_template)
     situation = next(s for s in doc.deck_sections if s.key == "situation")
     laid_out = slide_text(situation, deck.layout(situation.layout))
@@ -223,7 +222,7 @@ def test_the_rendered_deck_shrinks_what_the_estimate_says(slug):
 
     library = load_library(ROOT / "templates")
     account = load_account(ROOT / "accounts" / f"{slug}.yaml", library)
-    doc = compose(account, library, select(account, library, scenario_count(library)))
+    doc = compose(account, library, select(account, library))
     deck = read_deck_template(doc.deck_template)
     p = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
     with zipfile.ZipFile(io.BytesIO(render_pptx(doc))) as archive:
