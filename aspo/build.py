@@ -105,7 +105,8 @@ class Builder:
             return _bug(path, exc)
         folder = self.output / account.slug
         if not self.force and is_current(folder, key, list(output_names(account.slug).values())):
-            return Outcome(path, "unchanged", folder)
+            # the gaps are still there: a rep who builds again is told again
+            return Outcome(path, "unchanged", folder, warnings=gap_warnings(account, self.library, selection))
         return None
 
     def build_one(self, path: Path) -> Outcome:

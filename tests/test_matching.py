@@ -115,6 +115,8 @@ def test_build_warns_once_per_unanswered_priority_and_quiet_silences_it(workspac
     assert result.err.splitlines() == [
         f"aspo: warning: accounts/acme.yaml:{line}: priorities[3]: no approved content answers this yet "
         "(closest: visibility-across-sites, 0.76, only related words); tag it with pain: or tell marketing"]
+    again = aspo("build", "accounts/acme.yaml")
+    assert again.out.startswith("unchanged") and again.err == result.err
     quiet = aspo("build", "--force", "--quiet", "accounts/acme.yaml")
     assert (quiet.status, quiet.err) == (0, "")
 
