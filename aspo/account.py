@@ -9,7 +9,9 @@ from pathlib import Path
 from typing import Iterable
 
 from aspo.errors import INVALID_FILE, SCHEMA, UNKNOWN_ID, AspoError, Problem, did_you_mean, quoted
+from aspo.formatting import locale_problem
 from aspo.library import Library
+from aspo.logo import Logo, LogoProblem, read_logo
 from aspo.rules import UNKNOWN_PIN
 from aspo.schema import AccountFile
 from aspo.validation import validate
@@ -28,6 +30,11 @@ class Account:
     doc: YamlDocument
     path: Path
     slug: str
+    logo: Logo | None = None
+
+    def locale(self, library: Library) -> str:
+        """How the customer writes dates and numbers: the account's locale, else the catalog's."""
+        return self.data.locale or library.catalog.locale
 
     @property
     def owned(self) -> frozenset[str]:
@@ -70,9 +77,17 @@ def load_account(path: Path, library: Library) -> Account:
     doc = load_yaml(path)
     data = validate(AccountFile, doc)
     problems = _reference_problems(data, doc, library)
+    if data.locale and (problem := locale_problem(data.locale)):
+        problems.append(doc.problem(("locale",), problem, SCHEMA))
+    logo = None
+    if data.logo:
+        try:
+            logo = read_logo(path.parent / data.logo, data.logo)
+        except LogoProblem as exc:
+            problems.append(doc.problem(("logo",), str(exc), INVALID_FILE))
     if problems:
         raise AspoError(problems)
-    return Account(data=data, doc=doc, path=path, slug=slug)
+    return Account(data=data, doc=doc, path=path, slug=slug, logo=logo)
 
 
 def _reference_problems(data: AccountFile, doc: YamlDocument, lib: Library) -> list[Problem]:

@@ -195,7 +195,8 @@ def _source_of(library: Library, section, field: str) -> tuple[Path, int | None]
 
 def _content_problems(library: Library, settings: Settings, today: dt.date) -> list[Problem]:
     problems: list[Problem] = []
-    results = " ".join(r.value for s in library.scenarios.values() for r in s.meta.results)
+    results = " ".join(r.value or f"from {r.before:g} to {r.after:g} {r.unit or ''}"
+                       for s in library.scenarios.values() for r in s.meta.results)
     for item in [*library.blocks.values(), *library.scenarios.values()]:
         problems.extend(_review_problems(item, settings, today))
     for block in library.blocks.values():

@@ -9,6 +9,9 @@ from typing import Any
 from aspo.account import Account
 from aspo.document import (
     BulletList,
+    Callout,
+    Callouts,
+    Chart,
     Document,
     Element,
     Gap,
@@ -18,11 +21,13 @@ from aspo.document import (
     Source,
     Table,
 )
+from aspo.fit import fit_deck
+from aspo.formatting import format_date, format_number, format_percent
 from aspo.library import Block, Library
 from aspo.package import build_timestamp
-from aspo.schema import OutlineSection
+from aspo.schema import OutlineSection, Result
 from aspo.selection import Selection
-from aspo.templating import Renderer, TemplateRefusal
+from aspo.templating import INTERNAL_FIELDS, Renderer, TemplateRefusal
 
 SIZE_NAMES = {"smb": "small business", "mid-market": "mid-market", "enterprise": "enterprise"}
 REP_NOTE_PREFIX = "Rep's note: "
@@ -34,8 +39,12 @@ class Composer:
     def __init__(self, account: Account, library: Library, selection: Selection, renderer: Renderer | None = None):
         self.account, self.library, self.selection = account, library, selection
         self.renderer = renderer or Renderer()
+        self.locale = account.locale(library)
         self.renderer.env.globals.update(capability=self._capability_phrase, product=self._product_name)
-        self.context = _context(account, library)
+        self.renderer.env.filters.update(date=self._date, number=self._number)
+        # What the customer reads is rendered without the rep's internal fields; speaker notes get them.
+        self.notes_context = _context(account, library, self.locale)
+        self.context = customer_context(self.notes_context)
 
     # --- template helpers -------------------------------------------------------------
 
@@ -63,6 +72,14 @@ class Composer:
         doc = self.library.catalog_doc
         return self.renderer.render(source, context, doc.path, doc.line_of(("wording", field)) or 1, f"wording.{field}")
 
+    def _date(self, value) -> str:
+        if isinstance(value, str):
+            value = dt.date.fromisoformat(value)
+        return format_date(value, self.locale)
+
+    def _number(self, value) -> str:
+        return format_number(value, self.locale)
+
     # --- rendering pieces -------------------------------------------------------------
 
     def _outline_text(self, index: int, field: str, extra: dict[str, Any] | None = None) -> str:
@@ -77,7 +94,9 @@ class Composer:
         source = Source("block", block.id, self.selection.reason_for("block", block.id))
         title = self.renderer.render(block.meta.title, context, block.path, block.title_line, "title")
         body = self.renderer.render(block.body, context, block.path, block.body_line, "body")
-        notes = self.renderer.render(block.notes, context, block.path, block.notes_line, "notes") if block.notes else ""
+        notes_context = dict(self.notes_context, **(extra or {}))
+        notes = (self.renderer.render(block.notes, notes_context, block.path, block.notes_line, "notes")
+                 if block.notes else "")
         return title, parse_body(body, source), tuple(
             p for element in parse_body(notes, source) for p in _paragraphs(element)
         )
@@ -100,12 +119,14 @@ class Composer:
         return Section(layout=outline.deck.layout if outline.deck else None, in_document=outline.document, **fields)
 
     def _title(self, index, outline):
-        data = self.account.data
+        data, lib = self.account.data, self.library
         subtitle = self._outline_text(index, "subtitle") if outline.subtitle else ""
         source = Source("outline", "title", "every deck opens with the account's name")
+        segment = (f"Segment: {lib.industry_name(data.industry)}, {SIZE_NAMES[data.size]}, {data.region}; "
+                   f"stage: {lib.stages[data.stage].name}.")
+        notes = (Paragraph(f"Meeting goal: {data.meeting.goal}", rep_authored=True), Paragraph(segment))
         return [self._placed(outline, key="title", kind="title", title=self._outline_text(index, "title"),
-                             subtitle=subtitle, sources=(source,),
-                             notes=(Paragraph(f"Meeting goal: {data.meeting.goal}", rep_authored=True),))]
+                             subtitle=subtitle, sources=(source,), notes=notes)]
 
     def _agenda(self, index, outline):
         # Filled in by _with_agenda once every other section exists.
@@ -116,8 +137,6 @@ class Composer:
         data, lib = self.account.data, self.library
         account_source = Source("account", self.account.slug, "the account's priorities in the rep's words")
         body: list[Element] = [
-            Paragraph(f"{data.name}: {lib.industry_name(data.industry)}, {SIZE_NAMES[data.size]}, {data.region}.",
-                      account_source, in_deck=False),
             BulletList(tuple(Paragraph(p.text, account_source, rep_authored=True) for p in data.priorities), account_source),
         ]
         notes: list[Paragraph] = []
@@ -173,20 +192,63 @@ class Composer:
             who = meta.customer.name if meta.customer.may_name else meta.customer.described_as
             if meta.industry != self.account.data.industry:  # never passed off as the account's own industry
                 who += f" ({self.library.industry_name(meta.industry).lower()})"
-            body = (
+            body: list[Element] = [
                 Paragraph(who, source),
                 BulletList((Paragraph(f"Situation: {meta.situation}", source),), source, in_deck=False),
                 BulletList((Paragraph(f"Challenge: {meta.challenge}", source),), source),
-                BulletList((Paragraph(f"Approach: {meta.approach}", source),), source, in_deck=False),
+                BulletList((Paragraph(f"What they did: {meta.approach}", source),), source),
+                Callouts(tuple(self._callout(r) for r in meta.results), source),
                 Table(("Result", "Change", "Over"),
-                      tuple((r.metric, r.value, r.period or "") for r in meta.results), source),
-            )
-            notes = [Paragraph(f"Why this story: {source.reason}."), Paragraph(f"How they did it: {meta.approach}")]
+                      tuple((r.metric, self._result_value(r), r.period or "") for r in meta.results), source,
+                      in_deck=False),
+            ]
+            chart = self._chart(meta.results, source)
+            if chart is not None:
+                body.append(chart)
+            notes = [Paragraph(f"Why this story: {source.reason}.")]
             if not meta.customer.may_name:
                 notes.append(Paragraph("Do not name this customer; say \u201c" + meta.customer.described_as + "\u201d."))
             sections.append(self._placed(outline, key=f"scenario-{scenario_id}", kind="scenarios", title=meta.title,
-                                         group=group, body=body, notes=tuple(notes), sources=(source,)))
+                                         group=group, body=tuple(body), notes=tuple(notes), sources=(source,)))
         return sections
+
+    # --- results, in the reader's locale ---------------------------------------------------
+
+    def _amount(self, value: float, unit: str | None) -> str:
+        if unit == "%":
+            return format_percent(value / 100, self.locale).lstrip("+")
+        number = format_number(value, self.locale)
+        return f"{number} {unit}" if unit else number
+
+    def _result_value(self, result: Result) -> str:
+        """The change in words: marketing's own, else 'from 14 to 6 weeks' from the numbers."""
+        if result.value:
+            return result.value
+        return f"from {self._amount(result.before, result.unit)} to {self._amount(result.after, result.unit)}"
+
+    def _callout(self, result: Result) -> Callout:
+        label = result.metric + (f", {result.period}" if result.period else "")
+        if not result.numeric:
+            return Callout(result.value, label)
+        if result.unit == "%" or result.before == 0:
+            figure = self._amount(result.after, result.unit)
+        else:
+            figure = format_percent((result.after - result.before) / result.before, self.locale)
+        return Callout(figure, f"{label}: {self._result_value(result)}")
+
+    def _chart(self, results, source: Source) -> Chart | None:
+        """Before and after of the measured results that share the first one's unit."""
+        numeric = [r for r in results if r.numeric]
+        if not numeric:
+            return None
+        unit = numeric[0].unit
+        shown = [r for r in numeric if r.unit == unit]
+        title = shown[0].metric if len(shown) == 1 else f"Before and after ({unit})" if unit else "Before and after"
+        whole = all(float(v).is_integer() for r in shown for v in (r.before, r.after))
+        number = "#,##0" if whole else "#,##0.0"
+        number_format = f'{number}"%"' if unit == "%" else f'{number}" {unit}"' if unit else number
+        return Chart(title, ("Before", "After"), tuple((r.metric, (r.before, r.after)) for r in shown),
+                     number_format, source)
 
     def _offering(self, index, outline):
         lib, data = self.library, self.account.data
@@ -222,19 +284,30 @@ class Composer:
             body.extend(block_body)
             notes.extend(block_notes)
             sources.append(Source("block", block_id, self.selection.reason_for("block", block_id)))
+        # who to call, then the step itself: every deck and document ends with the next step
+        contact_source = Source("account", self.account.slug, "the rep's contact details")
+        body.append(Paragraph(contact_line(self.account), contact_source))
+        sources.append(contact_source)
         cta_source = Source("account", self.account.slug, "the rep's proposed next step")
-        body.append(Paragraph(call_to_action(self.account), cta_source, rep_authored=True))
+        body.append(Paragraph(call_to_action(self.account, self.locale), cta_source, rep_authored=True))
         sources.append(cta_source)
         notes.append(Paragraph("Close by agreeing the next step, its owner and its date."))
         return [self._placed(outline, key="next-steps", kind="next-steps", title=self._outline_text(index, "title"),
                              body=tuple(body), notes=tuple(notes), sources=tuple(sources))]
 
 
-def call_to_action(account: Account) -> str:
+def call_to_action(account: Account, locale: str) -> str:
     step = account.data.next_step
     text = f"Next step: {step.action}"
-    details = [d for d in (step.owner, step.by and f"by {step.by.day} {step.by:%B %Y}") if d]
+    details = [d for d in (step.owner, step.by and f"by {format_date(step.by, locale)}") if d]
     return text + (f" ({', '.join(details)})" if details else "")
+
+
+def contact_line(account: Account) -> str:
+    """Who to answer: the rep's name, title and contact details, as the closing slide and page show them."""
+    rep = account.data.rep
+    who = f"{rep.name}, {rep.title}" if rep.title else rep.name
+    return " \u00b7 ".join(part for part in (f"Your contact: {who}", rep.email, rep.phone) if part)
 
 
 def _with_agenda(sections: list[Section]) -> tuple[Section, ...]:
@@ -297,7 +370,15 @@ def _paragraphs(element: Element) -> tuple[Paragraph, ...]:
     return tuple(Paragraph(" | ".join(row)) for row in element.rows)
 
 
-def _context(account: Account, library: Library) -> dict[str, Any]:
+def customer_context(context: dict[str, Any]) -> dict[str, Any]:
+    """The template context without the internal fields, for everything the customer reads."""
+    trimmed = dict(context)
+    for group, fields in INTERNAL_FIELDS.items():
+        trimmed[group] = {k: v for k, v in context[group].items() if k not in fields}
+    return trimmed
+
+
+def _context(account: Account, library: Library, locale: str) -> dict[str, Any]:
     data = account.data
     vendor = library.catalog.vendor
     return {
@@ -311,7 +392,7 @@ def _context(account: Account, library: Library) -> dict[str, Any]:
             "competitors": list(data.competitors),
         },
         "meeting": {
-            "date": data.meeting.date.isoformat(),
+            "date": format_date(data.meeting.date, locale),
             "goal": data.meeting.goal,
             "attendees": [a.model_dump() for a in data.meeting.attendees],
         },
@@ -320,7 +401,7 @@ def _context(account: Account, library: Library) -> dict[str, Any]:
         "next_step": {
             "action": data.next_step.action,
             "owner": data.next_step.owner or "",
-            "by": data.next_step.by.isoformat() if data.next_step.by else "",
+            "by": format_date(data.next_step.by, locale) if data.next_step.by else "",
         },
     }
 
@@ -328,16 +409,16 @@ def _context(account: Account, library: Library) -> dict[str, Any]:
 def compose(account: Account, library: Library, selection: Selection, renderer: Renderer | None = None) -> Document:
     """The whole document for one account, ready for every renderer."""
     composer = Composer(account, library, selection, renderer)
-    sections = composer.compose()
+    sections = fit_deck(composer.compose(), library.deck, library.outline.deck.min_font_size)
     data = account.data
     meeting_midnight = dt.datetime.combine(data.meeting.date, dt.time(), tzinfo=dt.timezone.utc)
     vendor = library.catalog.vendor.name
     properties = Properties(
         title=f"{data.name}: point offering from {vendor}",
-        subject=data.meeting.goal,
+        subject=f"Point offering for {data.name}",
         author=data.rep.name,
         company=vendor,
-        keywords=", ".join([library.industry_name(data.industry), library.stages[data.stage].name]),
+        keywords=library.industry_name(data.industry),
         category="Point offering",
         created=build_timestamp(meeting_midnight),
     )
@@ -355,4 +436,6 @@ def compose(account: Account, library: Library, selection: Selection, renderer: 
         deck_template=library.deck_template,
         document_template=library.document_template,
         styles=library.outline.document.styles.model_dump(),
+        logo=account.logo,
+        min_font_size=library.outline.deck.min_font_size,
     )

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, Union
 
+from aspo.logo import Logo
+
 SourceKind = Literal["block", "scenario", "catalog", "account", "outline"]
 
 
@@ -31,6 +33,7 @@ class Paragraph:
     source: Source | None = None
     rep_authored: bool = False
     in_deck: bool = True  # False: detail for the document only; a slide has no room for it
+    in_document: bool = True  # False: on the slide only (the document says it another way)
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,7 @@ class BulletList:
     items: tuple[Paragraph, ...]
     source: Source | None = None
     in_deck: bool = True
+    in_document: bool = True
 
 
 @dataclass(frozen=True)
@@ -50,9 +54,41 @@ class Table:
     rows: tuple[tuple[str, ...], ...]
     source: Source | None = None
     in_deck: bool = True
+    in_document: bool = True
 
 
-Element = Union[Paragraph, BulletList, Table]
+@dataclass(frozen=True)
+class Callout:
+    """One result as a large figure with what it measures: '-57%' over 'Time to competence'."""
+
+    figure: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Callouts:
+    """Results shown as large figures, in the template's accent colour."""
+
+    items: tuple[Callout, ...]
+    source: Source | None = None
+    in_deck: bool = True
+    in_document: bool = False  # the document has the results table
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A before/after column chart of measured results that share a unit: a native, editable chart."""
+
+    title: str
+    categories: tuple[str, ...]  # "Before", "After"
+    series: tuple[tuple[str, tuple[float, ...]], ...]  # (metric, one value per category)
+    number_format: str  # Excel number format for the value labels, e.g. '0 "weeks"'
+    source: Source | None = None
+    in_deck: bool = True
+    in_document: bool = False
+
+
+Element = Union[Paragraph, BulletList, Table, Callouts, Chart]
 
 
 @dataclass(frozen=True)
@@ -74,6 +110,11 @@ class Section:
     def deck_body(self) -> tuple[Element, ...]:
         """The body as the slide shows it: without document-only detail."""
         return tuple(element for element in self.body if element.in_deck)
+
+    @property
+    def document_body(self) -> tuple[Element, ...]:
+        """The body as the document shows it: without what only the slide shows."""
+        return tuple(element for element in self.body if element.in_document)
 
 
 @dataclass(frozen=True)
@@ -111,6 +152,8 @@ class Document:
     deck_template: Path
     document_template: Path
     styles: dict[str, str] = field(default_factory=dict)  # role -> Word style name
+    logo: Logo | None = None  # the account's logo, on the title slide and the document's first page
+    min_font_size: float = 10  # points: the smallest a table or callout is drawn
 
     @property
     def deck_sections(self) -> tuple[Section, ...]:

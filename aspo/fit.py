@@ -11,10 +11,10 @@ fixed line height, against the placeholder's size less PowerPoint's default inse
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Sequence
 
-from aspo.document import BulletList, Document, Paragraph, Section, Table
+from aspo.document import BulletList, Callout, Callouts, Chart, Document, Paragraph, Section, Table
 
 if TYPE_CHECKING:  # aspo.layouts imports this module for TextBox
     from aspo.layouts import DeckTemplate, SlideLayout
@@ -28,7 +28,14 @@ INSET_X, INSET_Y = 14.4, 7.2  # points: python-pptx's and PowerPoint's default i
 SHRINK_STEPS = ((1.0, 0.0), (0.925, 0.1), (0.85, 0.2), (0.775, 0.2), (0.7, 0.2),
                 (0.625, 0.2), (0.55, 0.2), (0.475, 0.2))
 #: Table text sizes tried, largest first: table text may be smaller than body text.
-TABLE_SIZES = (16, 14, 12, 11, 10, 9, 8)
+TABLE_SIZES = (16, 14, 12, 11, 10, 9, 8, 7, 6)
+#: The widest a word's letters are on average, in ems: a column is never narrower than its longest word
+#: at this width, so no word is broken inside (capitals and digits are wider than the average glyph).
+WORD_CHAR_WIDTH = 0.62
+#: Callout figure sizes tried, largest first; the label under each figure is smaller.
+FIGURE_SIZES = (44, 40, 36, 32, 28, 24, 20, 18, 16)
+#: The share of a results box the callouts may take when a chart shares it.
+CALLOUT_SHARE = 0.45
 #: How a table that has no placeholder of its own is written into the text: one line per row.
 TABLE_SEPARATOR = " \u2014 "
 
@@ -115,34 +122,179 @@ def table_lines(table: Table) -> list[str]:
     return found
 
 
-def column_widths(rows: Sequence[Sequence[str]], columns: int, total: int) -> list[int]:
-    """Column widths (EMU) in proportion to how much text each column holds, within limits."""
-    weights = []
-    for col in range(columns):
-        cells = [row[col] if col < len(row) else "" for row in rows]
-        average = sum(len(cell) for cell in cells) / len(cells)
-        longest_word = max((len(word) for cell in cells for word in cell.split()), default=0)
-        weights.append(min(max(average, 2.2 * longest_word, 8), 80))
-    scale = total / sum(weights)
-    widths = [int(weight * scale) for weight in weights]
+def wrapped_lines(text: str, width: float, size: float) -> int:
+    """How many lines `text` takes in `width` points at `size` points, wrapped at spaces as a renderer
+    wraps it (a word longer than a line is broken, and counts the lines it takes)."""
+    per_line = max(1, int(width / (size * CHAR_WIDTH)))
+    total = 0
+    for part in text.split("\n"):
+        count, used = 1, 0
+        for word in part.split():
+            if used and used + 1 + len(word) > per_line:
+                count, used = count + 1, 0
+            if len(word) > per_line:
+                count += (len(word) - 1) // per_line
+                used = len(word) % per_line or per_line
+            else:
+                used += (1 if used else 0) + len(word)
+        total += count
+    return total
+
+
+def word_width(word: str, size: float) -> float:
+    """The points a word needs on one line, estimated on the wide side."""
+    return len(word) * size * WORD_CHAR_WIDTH
+
+
+@dataclass(frozen=True)
+class TableFit:
+    """How a table is drawn in its box: column widths (EMU) and one text size (points)."""
+
+    widths: tuple[int, ...]
+    size: float
+    row_heights: tuple[float, ...]  # points, each row grown to its text
+
+    @property
+    def height(self) -> float:
+        return sum(self.row_heights)
+
+
+def column_widths(rows: Sequence[Sequence[str]], columns: int, total: int, size: float) -> list[int] | None:
+    """Column widths (EMU) that hold each column's longest word on one line at `size`, the rest shared
+    by how much text each column holds; None when the longest words alone need more than `total`."""
+    cells = [[row[col] if col < len(row) else "" for row in rows] for col in range(columns)]
+    least = [(max((word_width(w, size) for c in column for w in c.split()), default=0.0) + INSET_X) * EMU_PER_PT
+             for column in cells]
+    spare = total - sum(least)
+    if spare < 0:
+        return None
+    shares = [max(sum(len(c) for c in column), 1) for column in cells]
+    widths = [int(low + spare * share / sum(shares)) for low, share in zip(least, shares)]
     widths[-1] += total - sum(widths)
     return widths
 
 
-def table_text_size(rows: Sequence[Sequence[str]], widths: Sequence[int], box: TextBox) -> int:
-    """The largest text size (points) at which the table's rows, grown to their text, fit its
-    box; the smallest size tried when none does."""
-    cell_widths = [max(width / EMU_PER_PT - INSET_X, 12.0) for width in widths]
+def _row_heights(rows, widths, size: float) -> tuple[float, ...]:
+    cell_widths = [width / EMU_PER_PT - INSET_X for width in widths]
+    return tuple(
+        max(wrapped_lines(row[col] if col < len(row) else "", cell_widths[col], size)
+            for col in range(len(widths))) * size * LINE_HEIGHT + INSET_Y
+        for row in rows
+    )
+
+
+def fit_table(rows: Sequence[Sequence[str]], box: TextBox, min_size: float) -> TableFit | None:
+    """The largest text size, no smaller than `min_size`, at which the rows fit the box with no word
+    broken, and the column widths for it; None when they do not fit even at `min_size`."""
+    columns = max((len(row) for row in rows), default=1) or 1
     space = box.height / EMU_PER_PT
-    for size in TABLE_SIZES:
-        heights = [
-            max(lines(row[col] if col < len(row) else "", cell_widths[col], size)
-                for col in range(len(widths))) * size * LINE_HEIGHT + INSET_Y
-            for row in rows
-        ]
+    for size in (s for s in TABLE_SIZES if s >= min_size):
+        widths = column_widths(rows, columns, box.width, size)
+        if widths is None:
+            continue
+        heights = _row_heights(rows, widths, size)
         if sum(heights) <= space:
-            break
-    return size
+            return TableFit(tuple(widths), size, heights)
+    return None
+
+
+def smallest_table(rows: Sequence[Sequence[str]], box: TextBox, min_size: float) -> TableFit:
+    """The table at `min_size`, fitting or not: what is drawn when nothing better is left."""
+    columns = max((len(row) for row in rows), default=1) or 1
+    widths = column_widths(rows, columns, box.width, min_size)
+    if widths is None:  # even one word per column is too wide: share the width by text instead
+        shares = [max(sum(len(row[c]) if c < len(row) else 0 for row in rows), 1) for c in range(columns)]
+        widths = [int(box.width * share / sum(shares)) for share in shares]
+        widths[-1] += box.width - sum(widths)
+    return TableFit(tuple(widths), min_size, _row_heights(rows, widths, min_size))
+
+
+def split_table(table: Table, box: TextBox, min_size: float) -> list[Table] | None:
+    """The table in pieces that each fit the box, each with the header; [table] when it fits whole,
+    None when a single row does not fit even at `min_size`."""
+    rows = list(table.rows)
+    pieces: list[Table] = []
+    while rows:
+        take = len(rows)
+        while take and fit_table([table.header, *rows[:take]], box, min_size) is None:
+            take -= 1
+        if take == 0:
+            return None
+        pieces.append(replace(table, rows=tuple(rows[:take])))
+        rows = rows[take:]
+    return pieces or [table]
+
+
+# --- results: callouts and a chart -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Region:
+    """A rectangle on the slide, in EMU."""
+
+    left: int
+    top: int
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class CalloutFit:
+    """Results as large figures in a placeholder, at sizes that fit its region."""
+
+    box: TextBox
+    region: Region  # the placeholder's box, or its top part when a chart shares it
+    items: tuple[Callout, ...]
+    figure_size: float
+    label_size: float
+
+
+@dataclass(frozen=True)
+class ChartFit:
+    """A chart in the region of a placeholder it replaces, or shares with callouts."""
+
+    box: TextBox
+    region: Region
+    chart: Chart
+
+
+def callout_height(items: Sequence[Callout], box: TextBox, figure_size: float, label_size: float) -> float:
+    width = box.width / EMU_PER_PT - INSET_X
+    return sum(
+        wrapped_lines(item.figure, width, figure_size) * figure_size * LINE_HEIGHT
+        + wrapped_lines(item.label, width, label_size) * label_size * LINE_HEIGHT + label_size * 0.6
+        for item in items
+    ) + INSET_Y
+
+
+def _callout_sizes(items, box: TextBox, space: float, min_size: float) -> tuple[float, float] | None:
+    label_top = max(min(box.sizes[0] * 0.8, 18.0), min_size)
+    for figure in FIGURE_SIZES:
+        label = max(min(label_top, figure * 0.45), min_size)
+        longest = max((word_width(w, figure) for i in items for w in i.figure.split()), default=0)
+        if longest + INSET_X <= box.width / EMU_PER_PT and callout_height(items, box, figure, label) <= space:
+            return figure, label
+    return None
+
+
+def fit_results(callouts: Callouts | None, chart: Chart | None, box: TextBox,
+                min_size: float) -> tuple[CalloutFit | None, ChartFit | None]:
+    """Callouts at the top of the box and the chart below them, or whichever of the two fits alone;
+    the callouts win when both cannot share the box."""
+    whole = Region(box.left, box.top, box.width, box.height)
+    height = box.height / EMU_PER_PT
+    if callouts is None:
+        return None, None if chart is None else ChartFit(box, whole, chart)
+    items = callouts.items
+    if chart is not None:
+        sizes = _callout_sizes(items, box, height * CALLOUT_SHARE, min_size)
+        if sizes is not None:
+            used = min(int(callout_height(items, box, *sizes) * EMU_PER_PT), box.height)
+            top = Region(box.left, box.top, box.width, used)
+            below = Region(box.left, box.top + used, box.width, box.height - used)
+            return CalloutFit(box, top, items, *sizes), ChartFit(box, below, chart)
+    sizes = _callout_sizes(items, box, height, min_size) or (FIGURE_SIZES[-1], min_size)
+    return CalloutFit(box, whole, items, *sizes), None
 
 
 # --- a section on its slide ----------------------------------------------------------------
@@ -164,6 +316,8 @@ class SlideText:
     subtitle: Fill | None  # the subtitle placeholder: the subtitle, then any body text it also takes
     body: Fill | None  # the text placeholder: paragraphs, bullets and tables as lines
     tables: tuple[tuple[Table, TextBox], ...]  # the tables with a placeholder of their own, in order
+    callouts: CalloutFit | None = None  # results as large figures, in a placeholder of their own
+    chart: ChartFit | None = None  # the results chart, below the callouts or in its own placeholder
 
     @property
     def fills(self) -> tuple[Fill, ...]:
@@ -175,15 +329,17 @@ class NoTextPlaceholder(ValueError):
     """The section has text but its layout has no placeholder left to hold it."""
 
 
-def slide_text(section: Section, layout: SlideLayout) -> SlideText:
+def slide_text(section: Section, layout: SlideLayout, min_size: float = 10) -> SlideText:
     """Which placeholder of `layout` gets which text of `section`.
 
     The title goes into the title placeholder. A subtitle goes into body placeholder idx 1
     on a cover ("title") section, or on any section when that placeholder is a subtitle.
     Paragraphs (level 0) and bullet items (level 1 when the slide also has paragraphs, else
     level 0) go into the first free body placeholder; each table takes the next free body
-    placeholder, and becomes lines of text in the text placeholder when none is left. Detail
-    meant for the document only stays off the slide.
+    placeholder, and becomes lines of text in the text placeholder when none is left. Results
+    (callouts, with a chart below them) take the next free placeholder; without one, the
+    callouts become lines of text and the chart stays in the draft. Detail meant for the
+    document only stays off the slide.
     """
     title_box, bodies = layout.title, list(layout.bodies)
 
@@ -203,14 +359,17 @@ def slide_text(section: Section, layout: SlideLayout) -> SlideText:
     has_text = any(isinstance(el, (Paragraph, BulletList)) for el in body)
     has_paragraphs = any(isinstance(el, Paragraph) for el in body)
     tables = [el for el in body if isinstance(el, Table)]
+    callouts = next((el for el in body if isinstance(el, Callouts)), None)
+    chart = next((el for el in body if isinstance(el, Chart)), None)
     bullet_level = 1 if has_paragraphs else 0
 
     text_box = None
-    table_boxes = list(bodies)
+    free = list(bodies)
     if (has_text or len(tables) > len(bodies)) and bodies:
-        text_box = bodies[0]
-        table_boxes = bodies[1:]
-    table_slots = dict(zip((id(t) for t in tables), table_boxes))
+        text_box = free.pop(0)
+    table_slots = dict(zip((id(t) for t in tables), free))
+    free = free[len(table_slots):]
+    results_box = free[0] if free and (callouts or chart) else None
 
     # a cover slide with nothing else to hold its text puts it under the subtitle
     text_lines = [] if text_box is not None else subtitle_lines if subtitle_box is not None else None
@@ -233,13 +392,61 @@ def slide_text(section: Section, layout: SlideLayout) -> SlideText:
                 placed.append((element, slot))
             else:
                 target().extend((line, bullet_level) for line in table_lines(element))
+        elif isinstance(element, Callouts) and results_box is None:
+            target().extend((f"{item.figure}: {item.label}", bullet_level) for item in element.items)
+
+    callout_fit = chart_fit = None
+    if results_box is not None:
+        callout_fit, chart_fit = fit_results(callouts, chart, results_box, min_size)
 
     return SlideText(
         title=title,
         subtitle=None if subtitle_box is None else Fill(subtitle_box, tuple(subtitle_lines)),
         body=None if text_box is None else Fill(text_box, tuple(text_lines)),
         tables=tuple(placed),
+        callouts=callout_fit,
+        chart=chart_fit,
     )
+
+
+def fit_deck(sections: Sequence[Section], template: DeckTemplate, min_size: float) -> tuple[Section, ...]:
+    """The sections with every slide table that does not fit its box at `min_size` split across
+    continuation slides, or, when a single row is too big for a slide, left to the document; the
+    speaker notes (and so the draft) say which."""
+    fitted: list[Section] = []
+    for section in sections:
+        layout = template.layout(section.layout) if section.layout else None
+        if layout is None:
+            fitted.append(section)
+            continue
+        try:
+            laid_out = slide_text(section, layout, min_size)
+        except NoTextPlaceholder:  # reported by the layout checks
+            fitted.append(section)
+            continue
+        extra: list[Section] = []
+        body = list(section.body)
+        notes = list(section.notes)
+        for table, box in laid_out.tables:
+            if fit_table(table_rows(table), box, min_size) is not None:
+                continue
+            at = next(i for i, element in enumerate(body) if element is table)
+            pieces = split_table(table, box, min_size)
+            if pieces is None:
+                body[at] = replace(table, in_deck=False)
+                notes.append(Paragraph("The table is too big for a slide even at the template's smallest text "
+                                       f"size ({min_size:g} pt): it is in the document only."))
+                continue
+            body[at:at + 1] = [replace(table, in_deck=False), replace(pieces[0], in_document=False)]
+            for number, piece in enumerate(pieces[1:], start=2):
+                extra.append(replace(section, key=f"{section.key}-part{number}", title=f"{section.title} (continued)",
+                                     body=(replace(piece, in_document=False),), notes=(), in_document=False))
+            notes.append(Paragraph(f"The table does not fit one slide at the template's smallest text size "
+                                   f"({min_size:g} pt): it continues on the next {len(pieces) - 1} slide(s); "
+                                   "the document has it whole."))
+        fitted.append(replace(section, body=tuple(body), notes=tuple(notes)))
+        fitted.extend(extra)
+    return tuple(fitted)
 
 
 # --- the overflow lint ---------------------------------------------------------------------
@@ -286,7 +493,7 @@ def _percent(share: float) -> str:
 _PLACEHOLDER_NAMES = {"title": "title", "ctrTitle": "title", "subTitle": "subtitle", "body": "body"}
 
 
-def overflows(document: Document, template: DeckTemplate) -> list[Overflow]:
+def overflows(document: Document, template: DeckTemplate, min_size: float = 10) -> list[Overflow]:
     """Every title and text placeholder of the deck whose text is estimated not to fit.
 
     Sections whose layout is missing or cannot hold their text are left to the layout
@@ -298,7 +505,7 @@ def overflows(document: Document, template: DeckTemplate) -> list[Overflow]:
         if layout is None:
             continue
         try:
-            laid_out = slide_text(section, layout)
+            laid_out = slide_text(section, layout, min_size)
         except NoTextPlaceholder:
             continue
         for fill in laid_out.fills:

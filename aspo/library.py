@@ -12,6 +12,7 @@ from aspo.errors import (
     DUPLICATE_ID,
     INVALID_FILE,
     LAYOUT,
+    SCHEMA,
     UNKNOWN_ID,
     AspoError,
     Problem,
@@ -19,6 +20,7 @@ from aspo.errors import (
     display_path,
     quoted,
 )
+from aspo.formatting import locale_problem
 from aspo.layouts import read_deck_template, read_document_template
 from aspo.rules import CALL_TO_ACTION
 from aspo.schema import (
@@ -104,6 +106,11 @@ class Library:
         from aspo.matching import Matcher
 
         return Matcher(pain_sources(self), tuple(self.pains), outside=self.outside_subject)
+
+    @functools.cached_property
+    def deck(self):
+        """The deck template's layouts and placeholder boxes, read once."""
+        return read_deck_template(self.deck_template)
 
     @property
     def scenario_count(self) -> int:
@@ -299,6 +306,8 @@ def _reference_problems(lib: Library) -> list[Problem]:
                 problems.append(doc.problem(loc + (index,), f"unknown {noun} {quoted(value)}{did_you_mean(value, known)}",
                                             UNKNOWN_ID))
 
+    if "locale" in lib.catalog.model_fields_set and (problem := locale_problem(lib.catalog.locale)):
+        problems.append(lib.catalog_doc.problem(("locale",), problem, SCHEMA))
     for p_index, product in enumerate(lib.catalog.products):
         loc = ("products", p_index)
         check(lib.catalog_doc, loc + ("adjacent",), product.adjacent, lib.products, "product")
@@ -340,7 +349,7 @@ def _layout_problems(lib: Library) -> list[Problem]:
     """Every slide layout, placeholder and Word style the outline names must exist in the template files."""
     problems: list[Problem] = []
     doc = lib.outline_doc
-    deck = read_deck_template(lib.deck_template)
+    deck = lib.deck
     names = ", ".join(layout.name for layout in deck.layouts)
     for index, section in enumerate(lib.outline.sections):
         if section.deck is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+import re
 import struct
 import zipfile
 import zlib
@@ -122,6 +123,22 @@ def _normalize_zipfile(data: bytes, date_time) -> bytes:
             info.external_attr = _EXTERNAL_ATTR
             target.writestr(info, source.read(entry), compresslevel=_COMPRESS_LEVEL)
     return out.getvalue()
+
+
+_W3CDTF = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
+
+
+def normalize_workbook(data: bytes, when: dt.datetime) -> bytes:
+    """A chart's embedded workbook made deterministic: the writer stamps it with the current time."""
+    stamp = _as_utc(when).strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info)
+            if info.filename == "docProps/core.xml":
+                content = _W3CDTF.sub(lambda m: m.group(1) + stamp + m.group(2), content)
+            target.writestr(info.filename, content)
+    return normalize_zip(out.getvalue(), when)
 
 
 def build_timestamp(default: dt.datetime) -> dt.datetime:

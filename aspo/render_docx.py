@@ -12,17 +12,22 @@ from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.shared import Emu
 from docx.text.paragraph import Paragraph as DocxParagraph
 
 from aspo.document import BulletList, Document, Paragraph, Section, Table
 from aspo.errors import AspoError
 from aspo.layouts import read_document_template
+from aspo.logo import Logo
 from aspo.package import (
     normalize_zip,
     replace_package_metadata,
     set_core_properties,
     template_bytes,
 )
+
+#: The logo's largest size on the first page, in EMU (1 inch is 914400).
+LOGO_WIDTH, LOGO_HEIGHT = 1828800, 685800
 
 #: The Word style each role uses when the document names none.
 DEFAULT_STYLES = {
@@ -115,6 +120,14 @@ class _Writer:
         if text:
             DocxParagraph(p, self.parent).add_run(text)
 
+    def picture(self, logo: Logo, style_id: str | None) -> None:
+        """The logo in a paragraph of its own, at most LOGO_HEIGHT high and LOGO_WIDTH wide."""
+        self.paragraph("", style_id)
+        paragraph = DocxParagraph(self.sect.getprevious() if self.sect is not None else self.body[-1], self.parent)
+        scale = min(LOGO_WIDTH / logo.width, LOGO_HEIGHT / logo.height)
+        paragraph.add_run().add_picture(io.BytesIO(logo.data), width=Emu(round(logo.width * scale)),
+                                        height=Emu(round(logo.height * scale)))
+
     def table(self, table: Table, style_id: str | None) -> None:
         rows = [tuple(table.header)] + [tuple(row) for row in table.rows]
         width = max(len(row) for row in rows) or 1
@@ -133,7 +146,7 @@ class _Writer:
                     run.bold = True
 
     def body_of(self, section: Section, styles: dict) -> None:
-        for element in section.body:
+        for element in section.document_body:
             if isinstance(element, Paragraph):
                 self.paragraph(element.text, styles["body"])
             elif isinstance(element, BulletList):
@@ -156,6 +169,8 @@ def render_docx(doc: Document) -> bytes:
     document = _open_template(path)
     styles = _resolve_styles(document, doc)
     writer = _Writer(document)
+    if doc.logo is not None:  # on the first page, above the title
+        writer.picture(doc.logo, styles["body"])
     group = None
     for section in doc.document_sections:
         if section.kind == "title":

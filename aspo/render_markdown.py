@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from aspo.document import (
     BulletList,
+    Callouts,
+    Chart,
     Document,
     Element,
     Paragraph,
@@ -61,6 +63,8 @@ def _section(number: int, section: Section, slide: int | None) -> list[str]:
             current = source
         if not element.in_deck and section.layout:
             lines += ["_(document only, not on the slide)_", ""]
+        elif not element.in_document and section.in_document:
+            lines += ["_(slide only, not in the document)_", ""]
         lines += _element(element)
     if section.notes:
         lines += ["", "Speaker notes:", ""]
@@ -73,6 +77,12 @@ def _element(element: Element) -> list[str]:
         return [_rep(element) + _inline(element.text)]
     if isinstance(element, BulletList):
         return [f"- {_rep(item)}{_inline(item.text)}" for item in element.items]
+    if isinstance(element, Callouts):
+        return [f"- **{_inline(item.figure)}** {_inline(item.label)}" for item in element.items]
+    if isinstance(element, Chart):
+        values = "; ".join(f"{_inline(name)}: " + ", ".join(f"{c} {v:g}" for c, v in zip(element.categories, numbers))
+                           for name, numbers in element.series)
+        return [f"Chart (columns, `{element.number_format}`): {_inline(element.title)}. {values}"]
     rows = [element.header, tuple("---" for _ in element.header), *element.rows]
     return ["| " + " | ".join(_inline(cell).replace("|", "\\|") for cell in row) + " |" for row in rows]
 

@@ -7,6 +7,10 @@ import io
 from pathlib import Path
 
 from pptx import Presentation
+from pptx.chart.data import CategoryChartData
+from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
+from pptx.enum.dml import MSO_THEME_COLOR
+from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.opc.constants import CONTENT_TYPE as CT
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.opc.package import Part
@@ -20,17 +24,20 @@ from aspo.fit import (
     EMU_PER_PT,
     INSET_Y,
     LINE_HEIGHT,
+    CalloutFit,
+    ChartFit,
     NoTextPlaceholder,
     TextBox,
-    column_widths,
+    fit_table,
     shrink,
     slide_text,
-    table_columns,
+    smallest_table,
     table_rows,
-    table_text_size,
 )
 from aspo.layouts import read_deck_template
+from aspo.logo import Logo
 from aspo.package import (
+    normalize_workbook,
     normalize_zip,
     replace_package_metadata,
     set_core_properties,
@@ -236,17 +243,14 @@ def _fill(placeholder, paragraphs) -> None:
             para.level = level
 
 
-def _add_table(slide, placeholder, box: TextBox, table: Table) -> None:
-    columns = table_columns(table)
+def _add_table(slide, placeholder, box: TextBox, table: Table, min_size: float) -> None:
     rows = table_rows(table)
-    widths = column_widths(rows, columns, box.width)
-    size = Pt(table_text_size(rows, widths, box))
+    fit = fit_table(rows, box, min_size) or smallest_table(rows, box, min_size)  # aspo.fit split the rest
+    size = Pt(fit.size)
     # rows start one line high and grow with their text where the file is shown
-    line = Emu(round((size.pt * LINE_HEIGHT + INSET_Y) * EMU_PER_PT))
-    frame = slide.shapes.add_table(
-        len(rows), columns, box.left, box.top, box.width, line * len(rows)
-    )
-    for column, width in zip(frame.table.columns, widths):
+    line = Emu(round((fit.size * LINE_HEIGHT + INSET_Y) * EMU_PER_PT))
+    frame = slide.shapes.add_table(len(rows), len(fit.widths), box.left, box.top, box.width, line * len(rows))
+    for column, width in zip(frame.table.columns, fit.widths):
         column.width = Emu(width)
     for row, values in zip(frame.table.rows, rows):
         for col, cell in enumerate(row.cells):
@@ -258,10 +262,101 @@ def _add_table(slide, placeholder, box: TextBox, table: Table) -> None:
     _remove_element(placeholder._element)
 
 
-def _render_section(maker: _SlideMaker, layouts: _Layouts, section: Section) -> None:
+def _place(shape, region) -> None:
+    shape.left, shape.top, shape.width, shape.height = region.left, region.top, region.width, region.height
+
+
+def _add_callouts(placeholder, fit: CalloutFit) -> None:
+    """Each result as its figure, large and in the theme's accent colour, over what it measures."""
+    _place(placeholder, fit.region)
+    frame = placeholder.text_frame
+    first = True
+    for item in fit.items:
+        for text, size, figure in ((item.figure, fit.figure_size, True), (item.label, fit.label_size, False)):
+            para = frame.paragraphs[0] if first else frame.add_paragraph()
+            first = False
+            _no_bullet(para)
+            run = para.add_run()
+            run.text = text
+            run.font.size = Pt(size)
+            if figure:
+                run.font.bold = True
+                run.font.color.theme_color = MSO_THEME_COLOR.ACCENT_1
+            else:
+                para.space_after = Pt(size * 0.6)
+
+
+def _no_bullet(para) -> None:
+    p_pr = para._p.get_or_add_pPr()
+    p_pr.set("marL", "0")
+    p_pr.set("indent", "0")
+    p_pr.insert(0, p_pr.makeelement(f"{{{_A}}}buNone", {}))
+
+
+def _add_chart(slide, fit: ChartFit, size: float, created) -> object:
+    """A clustered column chart, before and after: native, so the customer can restyle it."""
+    chart = fit.chart
+    data = CategoryChartData(number_format=chart.number_format)
+    data.categories = chart.categories
+    for name, values in chart.series:
+        data.add_series(name, values)
+    region = fit.region
+    frame = slide.shapes.add_chart(XL_CHART_TYPE.COLUMN_CLUSTERED, region.left, region.top, region.width,
+                                   region.height, data)
+    graph = frame.chart
+    workbook = graph.part.chart_workbook
+    workbook.update_from_xlsx_blob(normalize_workbook(workbook.xlsx_part.blob, created))
+    graph.has_title = True
+    graph.chart_title.text_frame.text = chart.title
+    graph.chart_title.text_frame.paragraphs[0].runs[0].font.size = Pt(size)
+    graph.has_legend = len(chart.series) > 1
+    if graph.has_legend:
+        graph.legend.include_in_layout = False
+        graph.legend.position = XL_LEGEND_POSITION.BOTTOM
+        graph.legend.font.size = Pt(size)
+    plot = graph.plots[0]
+    plot.has_data_labels = True
+    labels = plot.data_labels
+    labels.number_format = chart.number_format
+    labels.number_format_is_linked = False
+    labels.position = XL_LABEL_POSITION.OUTSIDE_END
+    labels.font.size = Pt(size)
+    graph.value_axis.visible = False  # the labels carry the values
+    graph.value_axis.has_major_gridlines = False
+    graph.category_axis.tick_labels.font.size = Pt(size)
+    return frame
+
+
+#: Where a logo goes on a cover slide whose layout has no picture placeholder: the top right corner,
+#: as far from the edges as the title is from the left edge, at most this share of the slide's height
+#: and of its width.
+LOGO_HEIGHT_SHARE, LOGO_WIDTH_SHARE = 0.12, 0.25
+
+
+def _add_logo(prs, slide, layout, logo: Logo) -> None:
+    """The account's logo: into the layout's picture placeholder if it has one, else the top right corner."""
+    image = io.BytesIO(logo.data)
+    for shape in layout.placeholders:
+        if shape.placeholder_format.type == PP_PLACEHOLDER.PICTURE:
+            box = (shape.left, shape.top, shape.width, shape.height)
+            break
+    else:
+        margin = min(Emu(457200), *(s.left for s in layout.placeholders if s.left is not None), ) or Emu(457200)
+        box = (prs.slide_width - margin, margin, round(prs.slide_width * LOGO_WIDTH_SHARE),
+               round(prs.slide_height * LOGO_HEIGHT_SHARE))
+        box = (box[0] - box[2], *box[1:])
+    left, top, width, height = box
+    # as large as the box allows, keeping the logo's proportions, at the box's top right
+    scale = min(width / logo.width, height / logo.height)
+    shown_width, shown_height = round(logo.width * scale), round(logo.height * scale)
+    slide.shapes.add_picture(image, left + width - shown_width, top, shown_width, shown_height)
+
+
+def _render_section(maker: _SlideMaker, layouts: _Layouts, section: Section, doc: Document) -> None:
+    min_size, logo, created = doc.min_font_size, doc.logo, doc.properties.created
     layout, measured = layouts.get(section)
     try:
-        laid_out = slide_text(section, measured)  # which placeholder gets what: aspo.fit
+        laid_out = slide_text(section, measured, min_size)  # which placeholder gets what: aspo.fit
     except NoTextPlaceholder:  # pragma: no cover - guarded by _Layouts.get
         raise AspoError.at(layouts.path, None, "layout",
                            f"layout '{section.layout}' has no placeholder left for text") from None
@@ -280,13 +375,25 @@ def _render_section(maker: _SlideMaker, layouts: _Layouts, section: Section) -> 
     for table, box in laid_out.tables:
         if box.idx not in elements:
             continue
-        _add_table(slide, shape_of(elements[box.idx]), box, table)
+        _add_table(slide, shape_of(elements[box.idx]), box, table, min_size)
         filled.add(box.idx)
+    results = laid_out.callouts or laid_out.chart
+    if results is not None and results.box.idx in elements:
+        placeholder = shape_of(elements[results.box.idx])
+        if laid_out.chart is not None:
+            frame = _add_chart(slide, laid_out.chart, max(min_size, 12), created)
+            placeholder._element.addnext(frame._element)
+        if laid_out.callouts is not None:
+            _add_callouts(placeholder, laid_out.callouts)
+            filled.add(results.box.idx)
 
     # no "Click to add text" left on the slide
     for idx, element in elements.items():
         if idx not in filled:
             _remove_element(element)
+
+    if logo is not None and section.kind == "title":
+        _add_logo(maker.prs, slide, layout, logo)
 
     if section.notes:
         notes = maker.notes_frame(slide)
@@ -306,7 +413,7 @@ def render_pptx(doc: Document) -> bytes:
     layouts = _Layouts(prs, path, data, clones)
     maker = _SlideMaker(prs, clones)
     for section in doc.deck_sections:
-        _render_section(maker, layouts, section)
+        _render_section(maker, layouts, section, doc)
     _set_package_properties(prs, doc)
     out = io.BytesIO()
     prs.save(out)

@@ -60,7 +60,9 @@ class Rep(Strict):
     """The sales rep who owns the account."""
 
     name: str = Field(min_length=1)
+    title: str | None = Field(None, description="Job title, shown with the contact details, e.g. 'Account Executive'.")
     email: str = Field(pattern=r"^[^@\s]+@[^@\s]+$")
+    phone: str | None = Field(None, min_length=1, description="Phone number as the customer should dial it.")
 
 
 class Choice(Strict):
@@ -87,6 +89,11 @@ class AccountFile(Strict):
     pin: Choice = Field(default_factory=Choice, description="Blocks and scenarios that must be used.")
     exclude: Choice = Field(default_factory=Choice, description="Blocks and scenarios that must not be used.")
     notes: str | None = Field(None, description="Rep-authored notes; always marked as the rep's words.")
+    locale: str | None = Field(None, description=(
+        "How the customer writes dates and numbers, e.g. en-US, en-GB, de-DE; default: the catalog's locale."))
+    logo: str | None = Field(None, min_length=1, description=(
+        "The account's logo: a PNG or JPEG file, relative to this account file; shown on the title slide "
+        "and the document's first page."))
 
 
 # --- the content library (templates/), owned by marketing ---------------------------------
@@ -127,11 +134,29 @@ class Customer(Strict):
 
 
 class Result(Strict):
-    """One measurable result of a scenario."""
+    """One measurable result of a scenario: in words, and as numbers where it was measured."""
 
     metric: str = Field(min_length=1)
-    value: str = Field(min_length=1, description="The measured change, e.g. '-31%'.")
+    value: str | None = Field(None, min_length=1, description=(
+        "The measured change in words, e.g. '-31%'; may be left out when before and after are given."))
+    before: float | None = Field(None, description="The measure before, as a number; charted with after.")
+    after: float | None = Field(None, description="The measure after, as a number, in the same unit as before.")
+    unit: str | None = Field(None, min_length=1, description="The unit of before and after, e.g. 'weeks', '%'.")
     period: str | None = Field(None, description="Over what time, e.g. 'in 9 months'.")
+
+    @model_validator(mode="after")
+    def _numbers(self):
+        if (self.before is None) != (self.after is None):
+            raise ValueError("before and after go together: give both or neither")
+        if self.before is None and self.unit:
+            raise ValueError("unit is for before and after")
+        if self.value is None and self.before is None:
+            raise ValueError("a result needs value, or before and after")
+        return self
+
+    @property
+    def numeric(self) -> bool:
+        return self.before is not None and self.after is not None
 
 
 class ScenarioFile(Strict):
@@ -206,6 +231,7 @@ class CatalogFile(Strict):
     """templates/catalog.yaml: the vendor, its products, and maturity wording."""
 
     vendor: Vendor
+    locale: str = Field("en-US", description="How dates and numbers are written when an account names no locale.")
     wording: Wording
     products: list[Product] = Field(min_length=1)
 
@@ -295,6 +321,9 @@ class DocumentStyles(Strict):
 
 class DeckFiles(Strict):
     template: str = Field(description="Path of the .pptx template, relative to templates/.")
+    min_font_size: float = Field(10, ge=6, le=24, description=(
+        "The smallest text size (points) a table or callout may shrink to; a table that does not fit at it "
+        "is split across slides."))
 
 
 class DocumentFiles(Strict):

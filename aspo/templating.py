@@ -406,12 +406,20 @@ def _error(path: Path, first_line: int, template_line: int | None, field: str, m
     return AspoError.at(path, first_line + (template_line or 1) - 1, field, message, rule)
 
 
+#: Fields of the template context only speaker notes get: the customer never reads them.
+INTERNAL_FIELDS = {"meeting": ("goal",), "account": ("size", "region", "stage")}
+
+
 def _explain_undefined(message: str, context: dict[str, Any]) -> str:
     """Rewords Jinja's "'dict object' has no attribute 'x'" and suggests the closest name."""
     match = re.fullmatch(r"'dict object' has no attribute '(.+)'", message) or re.fullmatch(r"'(.+)' is undefined", message)
     if not match:
         return message
     name = match.group(1)
+    for group, fields in INTERNAL_FIELDS.items():
+        if name in fields and isinstance(context.get(group), dict) and name not in context[group]:
+            return (f"{group}.{name} is for the rep only: use it in speaker notes (after '## Notes'), "
+                    "never in what the customer reads")
     known = sorted(_names(context))
     lead = f"'{name}' is undefined" if message.endswith("is undefined") else f"no field '{name}'"
     return lead + did_you_mean(name, known)

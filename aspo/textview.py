@@ -124,10 +124,23 @@ def _shape_lines(shape) -> list[str]:
         return [line for member in shape.shapes for line in _shape_lines(member)]
     if shape.has_table:
         return [_row(cell.text for cell in row.cells) for row in shape.table.rows]
+    if getattr(shape, "has_chart", False) and shape.has_chart:
+        return _chart_lines(shape.chart)
     if shape.has_text_frame:
         texts = ((_fold(p.text), p.level) for p in shape.text_frame.paragraphs)
         return [_item(text, level) for text, level in texts if text]
     return []  # pictures, charts, media: no text of their own
+
+
+def _chart_lines(chart) -> list[str]:
+    """A chart as its title and a table of its data: what a diff of the numbers needs."""
+    title = _fold(chart.chart_title.text_frame.text) if chart.has_title else ""
+    lines = [f"Chart: {title}" if title else "Chart"]
+    for plot in chart.plots:
+        lines.append(_row(["", *(_fold(str(c)) for c in plot.categories)]))
+        lines.extend(_row([_fold(series.name), *(f"{v:g}" if v is not None else "" for v in series.values)])
+                     for series in plot.series)
+    return lines
 
 
 def _document_units(path: Path, data: bytes) -> list[Unit]:

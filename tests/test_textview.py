@@ -40,20 +40,20 @@ def test_deck_units_are_slides_with_text_tables_and_notes(built):
         "Ask them to name the three assets that cost them the most hours last year; those are the pilot."
     )
     scenario = unit(units, "Slide 9: Getting new technicians productive in weeks, not months")
-    assert "| Result | Change | Over |" in scenario.lines
-    assert "| Preventive maintenance done on time | from 71% to 94% | within 6 months |" in scenario.lines
+    assert "Chart: Time for a new technician to work breakdowns alone" in scenario.lines
+    assert "| Time for a new technician to work breakdowns alone | 14 | 6 |" in scenario.lines
+    assert "Preventive maintenance done on time, within 6 months: from 71% to 94%" in scenario.lines
 
 
 def test_document_units_are_heading_sections_with_lists_and_tables(built):
     units = read_units(built / "acme-offering.docx")
-    assert units[0] == Unit("Section 1: Acme Packaging and Meridian Ops", (
-        "Agree which corrugator line and which assets a Meridian pilot at Dayton would cover, "
-        "and who on Acme's side owns it. \u00b7 2027-01-14",
-    ))
+    assert units[0] == Unit("Section 1: Acme Packaging and Meridian Ops", ("Point offering \u00b7 January 14, 2027",))
     # a group heading straight above its first section is part of the section's label
     labels = [u.label for u in units]
     assert "Section 6: Your priorities / Get more done with the crew you have" in labels
     assert not any(label.endswith(": Your priorities") for label in labels)
+    scenario = unit(units, "Section 8: Teams like yours / Getting new technicians productive in weeks, not months")
+    assert "| Preventive maintenance done on time | from 71% to 94% | within 6 months |" in scenario.lines
     offering = unit(units, "Section 9: Proposed point offering for Acme Packaging")
     assert "- Grow site by site only when the first results hold up" in offering.lines
     assert "| Product | What it means for Acme Packaging |" in offering.lines

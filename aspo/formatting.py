@@ -1,0 +1,56 @@
+"""Dates and numbers as the customer reads them: one format per locale, from Babel's CLDR data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from functools import lru_cache
+
+#: Locale tags as people write them: en-US, en_GB, de.
+_TAG = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
+
+
+def locale_problem(tag: str) -> str | None:
+    """Why `tag` is not a locale Babel can format for, or None when it is."""
+    if not _TAG.match(tag):
+        return f"'{tag}' is not a locale tag; write it as language-COUNTRY, e.g. en-US, en-GB, de-DE"
+    from babel import localedata  # loads only when an account names a locale
+
+    name = tag.replace("-", "_")
+    if not localedata.exists(_canonical(name)):
+        return f"unknown locale '{tag}'; use a tag such as en-US, en-GB, de-DE or fr-FR"
+    return None
+
+
+def _canonical(name: str) -> str:
+    parts = name.split("_")
+    return "_".join([parts[0].lower(), *(p.upper() if len(p) == 2 else p.title() for p in parts[1:])])
+
+
+@lru_cache(maxsize=16)
+def _locale(tag: str):
+    from babel import Locale
+
+    return Locale.parse(_canonical(tag.replace("-", "_")))
+
+
+def format_date(day: dt.date, tag: str) -> str:
+    """The date as the reader writes it: 'January 29, 2027', '29 January 2027', '29. Januar 2027'."""
+    from babel.dates import format_date as babel_date
+
+    return babel_date(day, "long", locale=_locale(tag))
+
+
+def format_number(value: float, tag: str) -> str:
+    """A number with the reader's decimal and grouping marks: '1,234.5', '1.234,5'."""
+    from babel.numbers import format_decimal
+
+    return format_decimal(value, locale=_locale(tag))
+
+
+def format_percent(share: float, tag: str) -> str:
+    """A share as a whole percent with an explicit sign: '-57%', '+12 %'."""
+    from babel.numbers import format_percent as babel_percent
+
+    text = babel_percent(share, locale=_locale(tag))
+    return text if share < 0 or text.startswith(("+", "-", "\u2212")) else "+" + text
