@@ -147,7 +147,7 @@ def _overflow_problems(library: Library, documents: list[Document], settings: Se
     problems = []
     for document in documents:
         sections = {section.key: section for section in document.sections}
-        for overflow in overflows(document, template):
+        for overflow in overflows(document, template, document.min_font_size):
             if overflow.over * 100 <= settings.overflow_tolerance:
                 continue
             section = sections[overflow.section_key]

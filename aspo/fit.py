@@ -188,7 +188,7 @@ def fit_table(rows: Sequence[Sequence[str]], box: TextBox, min_size: float) -> T
     broken, and the column widths for it; None when they do not fit even at `min_size`."""
     columns = max((len(row) for row in rows), default=1) or 1
     space = box.height / EMU_PER_PT
-    for size in (s for s in TABLE_SIZES if s >= min_size):
+    for size in sorted({s for s in TABLE_SIZES if s >= min_size} | {min_size}, reverse=True):
         widths = column_widths(rows, columns, box.width, size)
         if widths is None:
             continue
@@ -508,6 +508,13 @@ def overflows(document: Document, template: DeckTemplate, min_size: float = 10) 
             laid_out = slide_text(section, layout, min_size)
         except NoTextPlaceholder:
             continue
+        callouts = laid_out.callouts
+        if callouts is not None:  # sized by fit_results; at the smallest sizes they may still not fit
+            needed = callout_height(callouts.items, callouts.box, callouts.figure_size, callouts.label_size)
+            space = callouts.region.height / EMU_PER_PT
+            if needed > space:
+                found.append(Overflow(section_key=section.key, field="body", layout=layout.name, needed_pt=needed,
+                                      room_pt=space, placeholder="results", shrink_to=1.0, fits_shrunk=False))
         for fill in laid_out.fills:
             space = room(fill.box)
             needed = text_height(fill.paragraphs, fill.box)

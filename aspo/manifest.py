@@ -53,6 +53,8 @@ def input_files(account: Account, library: Library, selection: Selection) -> dic
     for scenario_id in selection.scenarios:
         files[name(library.scenarios[scenario_id].path)] = library.scenarios[scenario_id].path
     files[f"{account.path.resolve().parent.name}/{account.path.name}"] = account.path
+    if account.logo is not None:  # a new logo under the same name rebuilds the account
+        files[f"{account.path.resolve().parent.name}/{account.data.logo}"] = account.logo.path
     return dict(sorted(files.items()))
 
 
