@@ -330,7 +330,7 @@ def _add_chart(slide, fit: ChartFit, size: float, created) -> object:
 #: Where a logo goes on a cover slide whose layout has no picture placeholder: the top right corner,
 #: as far from the edges as the title is from the left edge, at most this share of the slide's height
 #: and of its width.
-LOGO_HEIGHT_SHARE, LOGO_WIDTH_SHARE = 0.12, 0.25
+LOGO_HEIGHT_SHARE, LOGO_WIDTH_SHARE = 0.125, 0.25
 
 
 def _add_logo(prs, slide, layout, logo: Logo) -> None:
