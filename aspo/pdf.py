@@ -106,8 +106,9 @@ def _run(command: list[str], log: Path, timeout: float, too_slow: str, shown: st
     """Runs LibreOffice in its own process group, so that a timeout or a stop ends all of its processes."""
     try:
         with open(log, "wb") as out:
+            # in UTC it writes its dates in one form, so the stamped ones have one length whatever the machine's zone
             process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
-                                       start_new_session=True)
+                                       env={**os.environ, "TZ": "UTC"}, start_new_session=True)
     except OSError as exc:
         raise pdf_error(f"LibreOffice ({shown}) could not be started: {exc.strerror or exc}; "
                         "nothing was written") from None
