@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import multiprocessing
 import os
 import time
@@ -9,7 +10,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, TypeVar
 
 from aspo.account import Account, account_files, load_account
 from aspo.document import Document
@@ -23,10 +24,14 @@ from aspo.manifest import (
     build_manifest,
     input_key,
     is_current,
+    with_outputs,
 )
 from aspo.output import refuse_output_file, refuse_protected, remove_own_staging, write_outputs
+from aspo.pdf import convert, find_soffice, normalize_pdf
 from aspo.selection import Selection, select
 from aspo.stopping import die_with_parent, run_in_worker
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -51,17 +56,36 @@ class Outcome:
     warnings: tuple[str, ...] = ()  # one line each: content gaps (priorities no approved content answers)
 
 
-def output_names(slug: str) -> dict[str, str]:
-    return {"deck": f"{slug}-deck.pptx", "document": f"{slug}-offering.docx", "draft": f"{slug}-draft.md"}
+@dataclass(frozen=True)
+class Staged:
+    """One account rendered in a --pdf build, back in the parent process to get its PDFs before it is written."""
+
+    path: Path
+    slug: str
+    files: dict[str, bytes]  # manifest included; the PDFs are added to both
+    created: dt.datetime  # the moment stamped into its PDFs, as into the deck and document
+    warnings: tuple[str, ...]
+
+
+#: Each PDF and the file it is converted from.
+PDF_SOURCES = {"deck_pdf": "deck", "document_pdf": "document"}
+
+
+def output_names(slug: str, pdf: bool = False) -> dict[str, str]:
+    names = {"deck": f"{slug}-deck.pptx", "document": f"{slug}-offering.docx", "draft": f"{slug}-draft.md"}
+    if pdf:
+        names.update(deck_pdf=f"{slug}-deck.pdf", document_pdf=f"{slug}-offering.pdf")
+    return names
 
 
 class Builder:
     """Everything one build shares across accounts: the library, caches and where to write."""
 
     def __init__(self, library: Library, output: Path, force: bool = False,
-                 revision: TemplatesRevision | None = None, debug: bool = False):
+                 revision: TemplatesRevision | None = None, debug: bool = False, pdf: bool = False):
         self.library, self.output, self.force, self.revision = library, output, force, revision
         self.debug = debug  # let errors escape with their traceback
+        self.pdf = pdf  # its PDFs are outputs too: missing ones make an account out of date
         self.renderer = None  # made on first render: an all-unchanged build never loads Jinja
         self.hashes = FileHashes()
 
@@ -104,19 +128,51 @@ class Builder:
                 raise
             return _bug(path, exc)
         folder = self.output / account.slug
-        if not self.force and is_current(folder, key, list(output_names(account.slug).values())):
+        if not self.force and is_current(folder, key, list(output_names(account.slug, self.pdf).values())):
             # the gaps are still there: a rep who builds again is told again
             return Outcome(path, "unchanged", folder, warnings=gap_warnings(account, self.library, selection))
         return None
 
     def build_one(self, path: Path) -> Outcome:
         """Builds one account and writes its outputs, or says why it failed; never raises for bad input."""
-        try:
+        def work() -> Outcome:
             account, selection, key = self.prepare(path)
             rendered = self.render(account, selection, key)
             folder = self.output / account.slug
             write_outputs(folder, rendered.files)
             return Outcome(path, "built", folder, warnings=gap_warnings(account, self.library, selection))
+
+        return self._attempt(path, work)
+
+    def stage(self, path: Path) -> Staged | Outcome:
+        """Renders one account for a --pdf build without writing it, or says why it failed."""
+        def work() -> Staged:
+            account, selection, key = self.prepare(path)
+            rendered = self.render(account, selection, key)
+            return Staged(path, account.slug, rendered.files, rendered.document.properties.created,
+                          gap_warnings(account, self.library, selection))
+
+        return self._attempt(path, work)
+
+    def write_staged(self, staged: Staged, pdfs: dict[str, bytes]) -> Outcome:
+        """Writes a staged account with its PDFs (by name, as LibreOffice made them), all in one swap."""
+        def work() -> Outcome:
+            names, folder = output_names(staged.slug, pdf=True), self.output / staged.slug
+            for pdf, source in PDF_SOURCES.items():
+                if names[pdf] not in pdfs:
+                    raise AspoError.at(folder / names[pdf], None, None, f"LibreOffice could not convert "
+                                       f"{names[source]} to PDF; this account's previous outputs are left as they "
+                                       "were", OUTPUT)
+            made = {names[pdf]: normalize_pdf(pdfs[names[pdf]], staged.created) for pdf in PDF_SOURCES}
+            files = {**staged.files, **made, MANIFEST: with_outputs(staged.files[MANIFEST], made)}
+            write_outputs(folder, files)
+            return Outcome(staged.path, "built", folder, warnings=staged.warnings)
+
+        return self._attempt(staged.path, work)
+
+    def _attempt(self, path: Path, work: Callable[[], T]) -> T | Outcome:
+        try:
+            return work()
         except AspoError as exc:
             if self.debug:
                 raise
@@ -182,14 +238,18 @@ _worker: Builder | None = None
 
 
 def _start_worker(parent: int, builder: Builder | None, templates: Path, output: Path, force: bool,
-                  revision) -> None:
+                  revision, pdf: bool) -> None:
     global _worker
     die_with_parent(parent)
-    _worker = builder or Builder(load_library(templates), output, force, revision)
+    _worker = builder or Builder(load_library(templates), output, force, revision, pdf=pdf)
 
 
 def _build_in_worker(path: Path) -> Outcome:
     return run_in_worker(_worker.build_one, path, cleanup=lambda: remove_own_staging(_worker.output))
+
+
+def _stage_in_worker(path: Path) -> Staged | Outcome:
+    return run_in_worker(_worker.stage, path)
 
 
 def default_jobs() -> int:
@@ -197,16 +257,20 @@ def default_jobs() -> int:
 
 
 def build(paths: Iterable[Path], templates: Path, output: Path, force: bool = False, jobs: int | None = None,
-          on_outcome: Callable[[Outcome], None] | None = None, debug: bool = False) -> list[Outcome]:
+          on_outcome: Callable[[Outcome], None] | None = None, debug: bool = False, pdf: bool = False,
+          on_pdfs: Callable[[int, float], None] | None = None) -> list[Outcome]:
     """Builds every account that changed, in parallel when there are several; one bad account stops no other.
 
     A problem in templates/ stops the whole build (raised as AspoError) before anything is written.
+    With `pdf`, the accounts are rendered first, then one LibreOffice process converts every deck and document,
+    then each account is written with its PDFs; `on_pdfs(count, seconds)` hears how long that took.
     """
     report = on_outcome or (lambda outcome: None)
+    soffice = find_soffice() if pdf else None  # before anything is loaded, rendered or written
     library = load_library(templates)
     files = account_files(paths)
     refuse_output_file(output)  # before any account's own checks, which would blame the account
-    builder = Builder(library, output, force, templates_revision(templates), debug)
+    builder = Builder(library, output, force, templates_revision(templates), debug, pdf)
     outcomes: dict[Path, Outcome] = output_collisions(files, output)
     for outcome in outcomes.values():
         report(outcome)
@@ -219,36 +283,57 @@ def build(paths: Iterable[Path], templates: Path, output: Path, force: bool = Fa
             report(outcome)
     pending = [path for path in files if path not in outcomes]
     jobs = 1 if debug else min(jobs or default_jobs(), len(pending))
+    staged: list[Staged] = []
+
+    def done(path: Path, result: Outcome | Staged) -> None:
+        if isinstance(result, Staged):
+            staged.append(result)  # written once its PDFs are made
+            return
+        outcomes[path] = result
+        report(result)
+
     if jobs <= 1:
         try:
             for path in pending:
-                outcomes[path] = builder.build_one(path)
-                report(outcomes[path])
+                done(path, builder.stage(path) if pdf else builder.build_one(path))
         except BaseException:  # Ctrl-C or SIGTERM may have cut short write_outputs' own cleanup
             remove_own_staging(output)
             raise
     else:
-        def done(path: Path, outcome: Outcome) -> None:
-            outcomes[path] = outcome
-            report(outcome)
-
-        _build_in_parallel(builder, pending, jobs, templates, done)
+        _build_in_parallel(builder, pending, jobs, templates, _stage_in_worker if pdf else _build_in_worker, done)
+    if staged:
+        converted = convert(soffice, {name: item.files[name] for item in staged
+                                      for name in _pdf_sources(item.slug)})  # one process for the whole build
+        if on_pdfs:
+            on_pdfs(len(converted.pdfs), converted.seconds)
+        try:
+            for item in staged:
+                done(item.path, builder.write_staged(item, converted.pdfs))
+        except BaseException:  # as above: a stop may cut short write_outputs' own cleanup
+            remove_own_staging(output)
+            raise
     return [outcomes[path] for path in files]
 
 
+def _pdf_sources(slug: str) -> list[str]:
+    names = output_names(slug)
+    return [names[source] for source in PDF_SOURCES.values()]
+
+
 def _build_in_parallel(builder: Builder, paths: list[Path], jobs: int, templates: Path,
-                       done: Callable[[Path, Outcome], None]) -> None:
+                       work: Callable[[Path], Outcome | Staged], done: Callable[[Path, Outcome | Staged], None]) -> None:
     import aspo.compose  # noqa: F401 - imported once here, inherited by forked workers
     import aspo.render_docx  # noqa: F401
     import aspo.render_pptx  # noqa: F401
 
     fork = "fork" in multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if fork else "spawn")
-    initargs = (os.getpid(), builder if fork else None, templates, builder.output, builder.force, builder.revision)
+    initargs = (os.getpid(), builder if fork else None, templates, builder.output, builder.force, builder.revision,
+                builder.pdf)
     pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=initargs)
     try:
-        for path, outcome in zip(paths, pool.map(_build_in_worker, paths)):
-            done(path, outcome)
+        for path, result in zip(paths, pool.map(work, paths)):
+            done(path, result)
         pool.shutdown()
     except BrokenProcessPool:
         _stop_workers(pool)

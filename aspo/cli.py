@@ -41,13 +41,16 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Accounts built at once (default: one per core).")
 @click.option("--quiet", "-q", is_flag=True, help="No warnings about priorities no approved content answers.")
+@click.option("--pdf", is_flag=True, help="Also write <slug>-deck.pdf and <slug>-offering.pdf, converted by "
+              "LibreOffice (one run for the whole build; ASPO_SOFFICE names its command).")
 @debug_option
 @click.pass_context
 def build(ctx: click.Context, accounts: tuple[Path, ...], templates: Path, output: Path, force: bool,
-          jobs: int | None, quiet: bool, debug: bool) -> None:
+          jobs: int | None, quiet: bool, pdf: bool, debug: bool) -> None:
     """Build the deck, document and review draft for each ACCOUNTS file (or folder of them).
 
-    Accounts whose inputs are unchanged since their last build are skipped, unless --force.
+    Accounts whose inputs are unchanged since their last build are skipped, unless --force (with --pdf, also
+    those whose PDFs are missing or changed are rebuilt).
     Exit status: 0 when all are built or unchanged; 2 when an account has a problem; 3 when aspo hit a bug
     (the other accounts are still built); 130, 143, 129 when stopped by Ctrl-C, SIGTERM, SIGHUP.
     """
@@ -61,9 +64,11 @@ def build(ctx: click.Context, accounts: tuple[Path, ...], templates: Path, outpu
     started = time.perf_counter()
     count = len(account_files(list(accounts)))
     show_bar = count > 1 and sys.stderr.isatty()
+    converted: list[tuple[int, float]] = []
     with click.progressbar(length=count, label="building", file=sys.stderr) if show_bar else _NoBar() as bar:
         outcomes = build_accounts(list(accounts), templates, output, force=force, jobs=jobs,
-                                  on_outcome=lambda outcome: bar.update(1), debug=ctx.obj["debug"])
+                                  on_outcome=lambda outcome: bar.update(1), debug=ctx.obj["debug"], pdf=pdf,
+                                  on_pdfs=lambda n, seconds: converted.append((n, seconds)))
     bugs = [outcome for outcome in outcomes if outcome.bug]
     for outcome in outcomes:
         if outcome.bug and len(outcomes) == 1:
@@ -85,7 +90,8 @@ def build(ctx: click.Context, accounts: tuple[Path, ...], templates: Path, outpu
         click.echo(f"{len(outcomes)} account{'s' if len(outcomes) != 1 else ''}: "
                    + ", ".join(f"{n} {status}" for status, n in counts.items())
                    + (f" ({', '.join(failed)})" if failed else "")
-                   + f" in {time.perf_counter() - started:.2f} s")
+                   + f" in {time.perf_counter() - started:.2f} s"
+                   + "".join(f" ({n} PDF{'s' if n != 1 else ''} in {seconds:.2f} s)" for n, seconds in converted))
     if bugs:
         click.echo(BUG_REPORT, err=True)
         ctx.exit(INTERNAL_ERROR_STATUS)

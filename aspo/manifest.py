@@ -115,6 +115,17 @@ def build_manifest(account: Account, library: Library, selection: Selection, doc
         ],
         "gaps": [{"priority": g.priority, "pains": list(g.pains), "reason": g.reason} for g in document.gaps],
     }
+    return _dumped(manifest)
+
+
+def with_outputs(manifest: bytes, outputs: dict[str, bytes]) -> bytes:
+    """The manifest with more outputs recorded (the PDFs, made after the rest)."""
+    loaded = json.loads(manifest)
+    loaded["outputs"].update({name: digest(data) for name, data in outputs.items()})
+    return _dumped(loaded)
+
+
+def _dumped(manifest: dict) -> bytes:
     return (json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
 
 

@@ -1,0 +1,327 @@
+"""aspo build --pdf: a PDF of each deck and document, from one LibreOffice run per build, the same bytes every time,
+and one clear line (previous outputs kept) when LibreOffice is missing or fails."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import REPO
+from procs import HAVE_PROC, Proc, wait_for
+
+from aspo.errors import AspoError
+from aspo.pdf import convert, normalize_pdf
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+PDFTOTEXT, PDFINFO = shutil.which("pdftotext"), shutil.which("pdfinfo")
+REQUIRED = bool(os.environ.get("ASPO_REQUIRE_LIBREOFFICE") or os.environ.get("CI"))
+NAMES = {"acme": "Acme Packaging", "globex": "Globex Foods", "northwind-health": "Northwind Health"}
+PDFS = [f"{slug}-{kind}.pdf" for slug in NAMES for kind in ("deck", "offering")]
+INSTALL_HINT = ("aspo: error: --pdf needs LibreOffice, which is not installed; install it with: "
+                "sudo apt-get install libreoffice-impress libreoffice-writer")
+EPOCH = "1767225600"  # 2026-01-01T00:00:00Z
+
+# A stand-in for LibreOffice: for each .pptx/.docx it writes a small PDF stamped with the time and a random /ID, as
+# LibreOffice does; it skips files whose name holds $FAKE_SKIP and records each run in $FAKE_LOG.
+FAKE = r'''
+import json, os, random, sys, time
+args = sys.argv[1:]
+out = args[args.index("--outdir") + 1]
+sources = [a for a in args if a.endswith((".pptx", ".docx"))]
+with open(os.environ["FAKE_LOG"], "a") as log:
+    log.write(json.dumps(args) + "\n")
+os.makedirs(out, exist_ok=True)
+for source in sources:
+    if os.environ.get("FAKE_SKIP") and os.environ["FAKE_SKIP"] in os.path.basename(source):
+        print("Error: source file could not be loaded")
+        continue
+    ident = "%032X" % random.getrandbits(128)
+    stamp = time.strftime("D:%Y%m%d%H%M%S+01'00'")
+    pdf = ("%%PDF-1.6\n1 0 obj\n<</Title(%s)/CreationDate(%s)>>\nendobj\ntrailer\n<</Info 1 0 R/ID [ <%s>\n<%s> ]\n"
+           "/DocChecksum /%032X>>\n%%%%EOF\n" % (os.path.basename(source), stamp, ident, ident, random.getrandbits(128)))
+    with open(os.path.join(out, os.path.splitext(os.path.basename(source))[0] + ".pdf"), "w") as stream:
+        stream.write(pdf)
+'''
+
+
+def snapshot(output: Path) -> dict[str, bytes]:
+    return {p.relative_to(output).as_posix(): p.read_bytes() for p in sorted(output.rglob("*")) if p.is_file()}
+
+
+def pdfs_in(output: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(output.glob("*/*.pdf"))}
+
+
+def need_libreoffice() -> None:
+    if not SOFFICE or not PDFTOTEXT or not PDFINFO:
+        missing = "LibreOffice (soffice)" if not SOFFICE else "pdftotext and pdfinfo (poppler-utils)"
+        if REQUIRED:
+            pytest.fail(f"{missing} is required here (CI or ASPO_REQUIRE_LIBREOFFICE is set) but not installed")
+        pytest.skip(f"{missing} is not installed; CI installs it and runs these checks")
+
+
+# --- with LibreOffice: two real builds, shared by the checks below -------------------------------------------------
+
+@pytest.fixture(scope="module")
+def real_builds(tmp_path_factory) -> dict:
+    """`aspo build --pdf accounts/`, then the same with --force in another time zone (SOURCE_DATE_EPOCH set)."""
+    need_libreoffice()
+    root = tmp_path_factory.mktemp("pdf")
+    shutil.copytree(REPO / "templates", root / "templates")
+    shutil.copytree(REPO / "accounts", root / "accounts")
+    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
+    env.pop("ASPO_SOFFICE", None)
+
+    def run(*args: str, zone: str = "UTC") -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "aspo", "build", *args], cwd=root, env={**env, "TZ": zone},
+                              capture_output=True, text=True, timeout=600)
+
+    first = run("--pdf", "-q", "accounts/")
+    first_pdfs = pdfs_in(root / "output")
+    second = run("--pdf", "--force", "-q", "accounts/", zone="America/New_York")
+    return {"root": root, "first": first, "first_pdfs": first_pdfs, "second": second}
+
+
+def test_build_pdf_writes_a_deck_and_an_offering_pdf_per_account_with_its_name(real_builds):
+    first, output = real_builds["first"], real_builds["root"] / "output"
+    assert first.returncode == 0, first.stderr
+    assert first.stderr == ""
+    assert re.search(r"^3 accounts: 3 built, 0 unchanged, 0 failed in [\d.]+ s \(6 PDFs in [\d.]+ s\)$",
+                     first.stdout, re.M), first.stdout
+    assert sorted(real_builds["first_pdfs"]) == sorted(PDFS)
+    for slug, name in NAMES.items():
+        for kind in ("deck", "offering"):
+            pdf = output / slug / f"{slug}-{kind}.pdf"
+            text = subprocess.run([PDFTOTEXT, str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+            assert name in " ".join(text.split()), pdf.name
+
+
+def test_building_again_gives_byte_identical_pdfs_whatever_the_time_zone(real_builds):
+    assert real_builds["second"].returncode == 0, real_builds["second"].stderr
+    assert pdfs_in(real_builds["root"] / "output") == real_builds["first_pdfs"]
+
+
+def test_the_pdfs_are_dated_by_the_build_and_reopen_without_a_complaint(real_builds):
+    for name, data in real_builds["first_pdfs"].items():
+        assert_xref_points_at_objects(data, name)
+        slug = name.rsplit("-", 1)[0]
+        info = subprocess.run([PDFINFO, "-isodates", str(real_builds["root"] / "output" / slug / name)],
+                              capture_output=True, text=True)
+        assert info.returncode == 0 and info.stderr == "", (name, info.stderr)  # a broken xref table is reported
+        assert re.search(r"^CreationDate:\s+2026-01-01T00:00:00Z$", info.stdout, re.M), info.stdout
+
+
+def test_the_manifest_records_the_pdfs(real_builds):
+    output = real_builds["root"] / "output"
+    for slug in NAMES:
+        recorded = json.loads((output / slug / "manifest.json").read_text())["outputs"]
+        for kind in ("deck", "offering"):
+            pdf = output / slug / f"{slug}-{kind}.pdf"
+            assert recorded[pdf.name] == hashlib.sha256(pdf.read_bytes()).hexdigest()
+
+
+def assert_xref_points_at_objects(data: bytes, name: str) -> None:
+    """Every object the cross-reference table lists starts where it says (what qpdf --check would find first)."""
+    start = int(re.search(rb"startxref\s+(\d+)\s+%%EOF\s*$", data)[1])
+    assert data[start:start + 4] == b"xref", name
+    lines = iter(data[start + 4:].lstrip().split(b"\n"))
+    listed = 0
+    for line in lines:
+        section = line.split()
+        if len(section) != 2:
+            break
+        first, count = map(int, section)
+        for number in range(first, first + count):
+            offset, generation, kind = next(lines).split()
+            if kind == b"n":
+                assert data[int(offset):].startswith(b"%d %d obj" % (number, int(generation))), (name, number)
+                listed += 1
+    assert listed > 10, name
+
+
+# --- without LibreOffice, or with one that fails: a stand-in, so these run everywhere and fast ---------------------
+
+@pytest.fixture
+def fake_soffice(tmp_path, monkeypatch) -> Path:
+    """ASPO_SOFFICE set to the stand-in; returns its log (one JSON list of arguments per run)."""
+    script = tmp_path / "bin" / "fake-soffice"
+    script.parent.mkdir()
+    script.write_text(f"#!{sys.executable}\n{FAKE}")
+    script.chmod(0o755)
+    log = tmp_path / "fake-runs.log"
+    monkeypatch.setenv("ASPO_SOFFICE", str(script))
+    monkeypatch.setenv("FAKE_LOG", str(log))
+    monkeypatch.delenv("FAKE_SKIP", raising=False)
+    return log
+
+
+def runs(log: Path) -> list[list[str]]:
+    return [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
+
+
+@pytest.fixture
+def built(workspace, aspo) -> dict[str, bytes]:
+    """A build without --pdf, the outputs a failed --pdf build must leave alone."""
+    assert aspo("build", "accounts/").status == 0
+    return snapshot(workspace / "output")
+
+
+def test_without_libreoffice_build_pdf_exits_2_with_the_install_hint_and_writes_nothing(
+        workspace, aspo, built, monkeypatch, tmp_path):
+    monkeypatch.delenv("ASPO_SOFFICE", raising=False)
+    empty = tmp_path / "empty-bin"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    result = aspo("build", "--pdf", "--force", "accounts/")
+    assert (result.status, result.out, result.err) == (2, "", INSTALL_HINT + "\n")
+    assert snapshot(workspace / "output") == built
+    assert aspo("build", "--pdf", "accounts/acme.yaml").err == INSTALL_HINT + "\n"
+    shutil.rmtree(workspace / "output")
+    assert aspo("build", "--pdf", "accounts/").status == 2
+    assert not (workspace / "output").exists()
+
+
+def test_aspo_soffice_naming_no_program_exits_2_naming_it(workspace, aspo, built, monkeypatch):
+    monkeypatch.setenv("ASPO_SOFFICE", str(workspace / "no" / "soffice"))
+    result = aspo("build", "--pdf", "--force", "accounts/")
+    assert (result.status, result.out) == (2, "")
+    assert result.err == (
+        "aspo: error: --pdf needs LibreOffice, but ASPO_SOFFICE names 'no/soffice', "
+        "which is not a program; point ASPO_SOFFICE at soffice, or unset it and install LibreOffice with: "
+        "sudo apt-get install libreoffice-impress libreoffice-writer\n")
+    assert snapshot(workspace / "output") == built
+
+
+def test_a_libreoffice_that_converts_nothing_fails_with_one_line_and_keeps_previous_outputs(
+        workspace, aspo, built, monkeypatch, tmp_path):
+    script = tmp_path / "soffice"  # exits 0 having written nothing, as LibreOffice does when it cannot load a file
+    script.write_text("#!/bin/sh\necho 'Error: source file could not be loaded'\nexit 0\n")
+    script.chmod(0o755)
+    monkeypatch.setenv("ASPO_SOFFICE", str(script))
+    result = aspo("build", "--pdf", "--force", "accounts/")
+    assert (result.status, result.out) == (2, "")
+    assert result.err == ("aspo: error: LibreOffice (soffice) converted none of the 6 files to PDF "
+                          "(it said: 'Error: source file could not be loaded'); nothing was written\n")
+    assert snapshot(workspace / "output") == built
+    assert not list(workspace.glob("output/.aspo-staging-*"))
+
+
+def test_a_file_libreoffice_cannot_convert_fails_its_account_only(workspace, aspo, built, fake_soffice,
+                                                                     monkeypatch):
+    monkeypatch.setenv("FAKE_SKIP", "globex-offering")
+    result = aspo("build", "--pdf", "--force", "accounts/")
+    assert result.status == 2
+    assert "aspo: error: output/globex/globex-offering.pdf: LibreOffice could not convert globex-offering.docx to " \
+           "PDF; this account's previous outputs are left as they were\n" in result.err
+    assert "3 accounts: 2 built, 0 unchanged, 1 failed (accounts/globex.yaml) in" in result.out
+    after = snapshot(workspace / "output")
+    assert {name: data for name, data in after.items() if name.startswith("globex/")} == \
+           {name: data for name, data in built.items() if name.startswith("globex/")}
+    assert "acme/acme-deck.pdf" in after and "northwind-health/northwind-health-offering.pdf" in after
+
+
+def test_one_libreoffice_run_converts_every_account_in_its_own_profile_removed_afterwards(workspace, aspo,
+                                                                                              fake_soffice):
+    result = aspo("build", "--pdf", "-j", "2", "accounts/")
+    assert result.status == 0, result.err
+    [args] = runs(fake_soffice)
+    assert sorted(Path(a).name for a in args if a.endswith((".pptx", ".docx"))) == sorted(
+        f"{slug}-{kind}" for slug in NAMES for kind in ("deck.pptx", "offering.docx"))
+    [profile] = [a.split("=", 1)[1] for a in args if a.startswith("-env:UserInstallation=")]
+    assert profile.startswith("file:///")
+    assert not Path(profile[len("file://"):]).parent.exists()  # the temporary folder, profile and copies, is gone
+    assert sorted(pdfs_in(workspace / "output")) == sorted(PDFS)
+
+
+def test_the_fake_pdfs_are_stamped_deterministically(workspace, aspo, fake_soffice, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    assert aspo("build", "--pdf", "accounts/acme.yaml").status == 0
+    first = pdfs_in(workspace / "output")
+    assert aspo("build", "--pdf", "--force", "accounts/acme.yaml").status == 0
+    assert pdfs_in(workspace / "output") == first
+    assert re.search(rb"/CreationDate\(D:20260101000000Z\) +>>", first["acme-deck.pdf"])
+
+
+def test_pdfs_are_outputs_of_the_build_that_made_them(workspace, aspo, fake_soffice):
+    def statuses(*args: str) -> list[str]:
+        result = aspo("build", *args, "accounts/")
+        assert result.status == 0, result.err
+        return [line.split()[0] for line in result.out.splitlines()[:-1]]
+
+    assert statuses("--pdf") == ["built"] * 3
+    assert statuses("--pdf") == ["unchanged"] * 3
+    assert statuses() == ["unchanged"] * 3  # a build without --pdf leaves an unchanged account's PDFs alone
+    assert len(pdfs_in(workspace / "output")) == 6 and len(runs(fake_soffice)) == 1
+    (workspace / "output" / "globex" / "globex-deck.pdf").unlink()
+    assert statuses("--pdf") == ["unchanged", "built", "unchanged"]  # a missing PDF is rebuilt
+    assert len(runs(fake_soffice)) == 2 and len(pdfs_in(workspace / "output")) == 6
+    assert statuses("--force") == ["built"] * 3  # rebuilt without --pdf: its PDFs would be stale, so they go
+    assert pdfs_in(workspace / "output") == {}
+    assert statuses("--pdf") == ["built"] * 3
+
+
+def test_a_libreoffice_that_hangs_is_stopped_at_its_time_limit(workspace, tmp_path):
+    script = tmp_path / "soffice"
+    script.write_text(f"#!/bin/sh\nsleep 600 &\necho $! > {tmp_path / 'child'}\nexec sleep 600\n")
+    script.chmod(0o755)
+    with pytest.raises(AspoError) as caught:
+        convert(str(script), {"acme-deck.pptx": b"PK"}, timeout=0.5)
+    assert str(caught.value) == ("LibreOffice (soffice) did not finish converting 1 file to PDF within 0.5 s and "
+                                 "was stopped; nothing was written")
+    if HAVE_PROC and (tmp_path / "child").exists():  # it got as far as starting a process of its own
+        child = Proc(int((tmp_path / "child").read_text()))
+        wait_for(lambda: not child.alive(), "the stopped converter's own process to end")
+
+
+@pytest.mark.skipif(not HAVE_PROC, reason="watches processes through /proc")
+def test_a_build_stopped_while_converting_ends_libreoffice_and_keeps_previous_outputs(workspace, aspo, built,
+                                                                                      tmp_path):
+    script = tmp_path / "soffice"
+    script.write_text(f"#!/bin/sh\necho $$ > {tmp_path / 'pid.tmp'}\nmv {tmp_path / 'pid.tmp'} {tmp_path / 'pid'}\n"
+                      "exec sleep 600\n")
+    script.chmod(0o755)
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    process = subprocess.Popen([sys.executable, "-m", "aspo", "build", "--pdf", "--force", "accounts/"],
+                               cwd=workspace, env={**os.environ, "ASPO_SOFFICE": str(script), "TMPDIR": str(temporary)},
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    converter = Proc(int(wait_for(lambda: (tmp_path / "pid").exists() and (tmp_path / "pid").read_text(),
+                                  "LibreOffice to start")))
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=60)
+    assert (process.returncode, err) == (143, "aspo: stopped by SIGTERM\n")
+    assert not converter.alive()
+    assert snapshot(workspace / "output") == built
+    assert list(temporary.iterdir()) == []  # its temporary folder (profile, copies) is gone too
+
+
+def test_normalizing_keeps_every_offset_and_only_changes_dates_and_identifiers():
+    when = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+    original = (b"%PDF-1.6\n1 0 obj\n<</CreationDate(D:20261130183356+01'00')/ModDate(D:20261130183356Z')>>\nendobj\n"
+                b"2 0 obj\n<</Type/Metadata/Subtype/XML/Length 300>>\nstream\n"
+                b"<xmp:CreateDate>2026-11-30T18:33:56+01:00</xmp:CreateDate>"
+                b"<xmp:ModifyDate>2026-11-30T18:33:56.123Z</xmp:ModifyDate>"
+                b"<xmpMM:DocumentID>uuid:0f8fad5b-d9cb-469f-a165-70867728950e</xmpMM:DocumentID>\nendstream\nendobj\n"
+                b"trailer\n<</ID [ <DA31E31F91C3AF720B15EDBBFDBE21CD>\n<DA31E31F91C3AF720B15EDBBFDBE21CD> ]\n"
+                b"/DocChecksum /27D9B809E41268809B4C9540AFD02615>>\n%%EOF\n")
+    same_later = re.sub(rb"2026-11-30T18:33:56|20261130183356", lambda m: m[0].replace(b"56", b"59"), original)
+    same_later = same_later.replace(b"DA31E31F", b"764059F1").replace(b"27D9B809", b"CAC11E15")
+    same_later = same_later.replace(b"0f8fad5b", b"7c9e6679")
+    normalized = normalize_pdf(original, when)
+    assert len(normalized) == len(original)
+    assert normalize_pdf(same_later, when) == normalized
+    assert b"/CreationDate(D:20260101000000Z)      /ModDate(D:20260101000000Z) >>" in normalized
+    assert b"<xmp:CreateDate>2026-01-01T00:00:00+00:00</xmp:CreateDate>" in normalized
+    assert b"<xmp:ModifyDate>2026-01-01T00:00:00.000Z</xmp:ModifyDate>" in normalized
+    assert b"DA31E31F" not in normalized and b"27D9B809" not in normalized and b"0f8fad5b" not in normalized
+    other_content = normalize_pdf(original.replace(b"1 0 obj", b"3 0 obj"), when)
+    assert re.search(rb"/ID \[ <(\w+)>", other_content)[1] != re.search(rb"/ID \[ <(\w+)>", normalized)[1]
