@@ -750,18 +750,25 @@ def check_document(name: str, pages: list[Page], meant: Pages) -> list[str]:
         # below the bottom margin only the footer's words, above the top margin only the header's, each once
         left = {band: Counter(norm(word) for word in shape.words) for band, shape in bands.items()}
         into: dict[str, list[Word]] = {"footer": [], "header": []}
-        body_words = []
+        body_words, in_band = [], {"footer": [], "header": []}
         for i, word in enumerate(page.words):
             if i in taken:
                 continue
-            band = ("footer" if word.box.y1 > meant.text_area.y1 + FOOTER_TOLERANCE
-                    else "header" if word.box.y0 < meant.text_area.y0 - FOOTER_TOLERANCE else None)
-            if band is None:
-                body_words.append(word)
-            elif left[band][word.key] > 0:
-                left[band][word.key] -= 1
+            if word.box.y1 > meant.text_area.y1 + FOOTER_TOLERANCE:
+                in_band["footer"].append(word)
+            elif word.box.y0 < meant.text_area.y0 - FOOTER_TOLERANCE:
+                in_band["header"].append(word)
             else:
-                into[band].append(word)
+                body_words.append(word)
+        for band, words in in_band.items():
+            # the band's own words are those farthest from the body: the footer's lowest, the header's highest
+            order = sorted(words, key=lambda word: -word.box.y0 if band == "footer" else word.box.y0)
+            for word in order:
+                if left[band][word.key] > 0:
+                    left[band][word.key] -= 1
+                else:
+                    into[band].append(word)
+            into[band].sort(key=words.index)
         for band, words in into.items():
             if words:
                 where = (f"below the bottom margin (y {meant.text_area.y1:.1f}) into the footer" if band == "footer"
