@@ -13,12 +13,14 @@ The rules (each problem is one readable line naming the file, the slide or page,
    be a list's bullet or number, the slide or page number where a field shows it, or a number inside a chart
    (its axis labels). Case and Unicode compatibility forms (ligatures) are ignored; nothing else is.
 2. Every word lies on the page (PAGE_TOLERANCE).
-3. Deck: every word lies inside the box of a shape on its slide whose text holds that word (BOX_TOLERANCE); a
-   table's box is its frame, so rows that grew below the frame are outside. Document: every body word lies
-   inside the text area the page margins leave (BOX_TOLERANCE).
+3. Deck: every word lies inside the box of a shape on its slide whose text holds that word (BOX_TOLERANCE, or a
+   tenth of the word's height for large type); a table's box is its frame, so rows that grew below the frame are
+   outside. A word two shapes hold belongs to the one whose box holds it, else to the shape the words before it
+   were drawn for. Document: every body word lies inside the text area the page margins leave (same tolerance).
 4. Deck: no word of the slide's content overlaps the footer, date or slide number placeholders of its layout
    (by more than FOOTER_TOLERANCE). Document: no body word is drawn below the bottom margin (FOOTER_TOLERANCE):
-   every word there must be one of the footer's own (and above the top margin, one of the header's).
+   the words there must be the footer's own, each as often as the footer has it (above the top margin, the
+   header's).
 
 The PDF pages of a deck are its slides in order (LibreOffice draws one page per slide, none for a hidden one).
 Words are read in content-stream order (`-raw`): LibreOffice draws shape by shape, table cell by table cell,
@@ -336,7 +338,7 @@ def _shapes(shapes, slide_number, *, template: bool, transform=None):
         name = shape.name
         if getattr(shape, "has_table", False) and shape.has_table:
             words = [word for tc in shape._element.iter(_q(_A, "tc")) for word in _text_words(tc, slide_number)]
-            yield Shape(name, "table", box, words, template=template)
+            yield Shape(name, "table", box, words, template=template, lists=False)
         elif getattr(shape, "has_chart", False) and shape.has_chart:
             yield Shape(name, "chart", box, _chart_words(shape.chart), template=template, numbers=True,
                         lists=False)
