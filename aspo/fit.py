@@ -258,9 +258,13 @@ class ChartFit:
     chart: Chart
 
 
+#: Room kept beyond the estimate of callouts: their region is cut to size, so an underestimate would spill.
+CALLOUT_MARGIN = 1.12
+
+
 def callout_height(items: Sequence[Callout], box: TextBox, figure_size: float, label_size: float) -> float:
     width = box.width / EMU_PER_PT - INSET_X
-    return sum(
+    return CALLOUT_MARGIN * sum(
         wrapped_lines(item.figure, width, figure_size) * figure_size * LINE_HEIGHT
         + wrapped_lines(item.label, width, label_size) * label_size * LINE_HEIGHT + label_size * 0.6
         for item in items

@@ -22,8 +22,6 @@ from aspo.document import Document, Section, Table
 from aspo.errors import AspoError
 from aspo.fit import (
     EMU_PER_PT,
-    INSET_Y,
-    LINE_HEIGHT,
     CalloutFit,
     ChartFit,
     NoTextPlaceholder,
@@ -247,11 +245,13 @@ def _add_table(slide, placeholder, box: TextBox, table: Table, min_size: float) 
     rows = table_rows(table)
     fit = fit_table(rows, box, min_size) or smallest_table(rows, box, min_size)  # aspo.fit split the rest
     size = Pt(fit.size)
-    # rows start one line high and grow with their text where the file is shown
-    line = Emu(round((fit.size * LINE_HEIGHT + INSET_Y) * EMU_PER_PT))
-    frame = slide.shapes.add_table(len(rows), len(fit.widths), box.left, box.top, box.width, line * len(rows))
+    # each row as high as its wrapped text is estimated to be: the frame is where the table is drawn
+    heights = [Emu(round(height * EMU_PER_PT)) for height in fit.row_heights]
+    frame = slide.shapes.add_table(len(rows), len(fit.widths), box.left, box.top, box.width, sum(heights))
     for column, width in zip(frame.table.columns, fit.widths):
         column.width = Emu(width)
+    for row, height in zip(frame.table.rows, heights):
+        row.height = height
     for row, values in zip(frame.table.rows, rows):
         for col, cell in enumerate(row.cells):
             run = cell.text_frame.paragraphs[0].add_run()

@@ -385,6 +385,8 @@ def _chart_words(chart) -> list[str]:
             texts.extend(str(label) for label in category)
         for series in plot.series:
             texts.append(series.name or "")
+        if plot.has_data_labels:  # the literal text of their number format: 0" weeks" draws "weeks"
+            texts.extend(re.findall(r'"([^"]*)"', plot.data_labels.number_format or ""))
     for axis in ("category_axis", "value_axis"):
         try:
             found = getattr(chart, axis)
