@@ -35,7 +35,7 @@ WORD_CHAR_WIDTH = 0.62
 #: Callout figure sizes tried, largest first; the label under each figure is smaller.
 FIGURE_SIZES = (44, 40, 36, 32, 28, 24, 20, 18, 16)
 #: The share of a results box the callouts may take when a chart shares it.
-CALLOUT_SHARE = 0.45
+CALLOUT_SHARE = 0.5
 #: How a table that has no placeholder of its own is written into the text: one line per row.
 TABLE_SEPARATOR = " \u2014 "
 
@@ -274,7 +274,7 @@ def callout_height(items: Sequence[Callout], box: TextBox, figure_size: float, l
 def _callout_sizes(items, box: TextBox, space: float, min_size: float) -> tuple[float, float] | None:
     label_top = max(min(box.sizes[0] * 0.8, 18.0), min_size)
     for figure in FIGURE_SIZES:
-        label = max(min(label_top, figure * 0.45), min_size)
+        label = max(min(label_top, figure * 0.5), min_size)
         longest = max((word_width(w, figure) for i in items for w in i.figure.split()), default=0)
         if longest + INSET_X <= box.width / EMU_PER_PT and callout_height(items, box, figure, label) <= space:
             return figure, label

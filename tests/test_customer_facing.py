@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -246,3 +247,16 @@ def test_a_table_too_long_for_one_slide_continues_on_the_next(workspace, aspo):
     assert rows == [[cell.text for cell in row.cells] for row in whole.rows][1:]  # split, nothing lost or doubled
     draft = (workspace / "output" / "acme" / "acme-draft.md").read_text(encoding="utf-8")
     assert "The table does not fit one slide at the template's smallest text size (18 pt)" in draft
+
+
+def test_the_charts_workbook_is_dated_by_the_build_not_the_clock(workspace, aspo, monkeypatch):
+    # the spreadsheet writer stamps its own time: a second build would differ from the first without this
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert aspo("build", "accounts/acme.yaml").status == 0
+    with zipfile.ZipFile(workspace / "output" / "acme" / "acme-deck.pptx") as deck:
+        workbooks = [name for name in deck.namelist() if name.startswith("ppt/embeddings/")]
+        assert len(workbooks) == 1
+        with zipfile.ZipFile(io.BytesIO(deck.read(workbooks[0]))) as workbook:
+            core = workbook.read("docProps/core.xml").decode()
+            assert all(info.date_time == (2023, 11, 14, 22, 13, 20) for info in workbook.infolist())
+    assert re.findall(r"<dcterms:(?:created|modified)[^>]*>([^<]*)<", core) == ["2023-11-14T22:13:20Z"] * 2
