@@ -260,3 +260,15 @@ def test_the_charts_workbook_is_dated_by_the_build_not_the_clock(workspace, aspo
             core = workbook.read("docProps/core.xml").decode()
             assert all(info.date_time == (2023, 11, 14, 22, 13, 20) for info in workbook.infolist())
     assert re.findall(r"<dcterms:(?:created|modified)[^>]*>([^<]*)<", core) == ["2023-11-14T22:13:20Z"] * 2
+
+
+def test_a_title_layout_with_a_picture_placeholder_gets_the_logo_there(workspace, aspo):
+    use_4_3_template(workspace)
+    edit(workspace / "templates" / "outline.yaml", "deck: {layout: Title Slide}", "deck: {layout: Picture with Caption}")
+    assert aspo("build", "accounts/northwind-health.yaml").status == 0
+    deck = Presentation(str(workspace / "output" / "northwind-health" / "northwind-health-deck.pptx"))
+    layout = next(layout for layout in deck.slide_layouts if layout.name == "Picture with Caption")
+    box = next(s for s in layout.placeholders if s.placeholder_format.type == 18)  # PP_PLACEHOLDER.PICTURE
+    picture = next(s for s in deck.slides[0].shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE)
+    assert box.left <= picture.left and picture.left + picture.width <= box.left + box.width + 1
+    assert box.top <= picture.top and picture.top + picture.height <= box.top + box.height + 1
