@@ -138,10 +138,9 @@ def _template_problems(library: Library, planned: list[tuple[Account, Selection]
 def _overflow_problems(library: Library, documents: list[Document], settings: Settings) -> list[Problem]:
     """Slides whose text overflows its placeholder by more than the tolerance, at the text's source."""
     from aspo.fit import overflows
-    from aspo.layouts import read_deck_template
 
     try:
-        template = read_deck_template(library.deck_template)
+        template = library.deck  # read once per library, as the layout checks read it
     except AspoError:
         return []  # reported as E203 already
     problems = []

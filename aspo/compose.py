@@ -41,7 +41,6 @@ class Composer:
         self.renderer = renderer or Renderer()
         self.locale = account.locale(library)
         self.renderer.env.globals.update(capability=self._capability_phrase, product=self._product_name)
-        self.renderer.env.filters.update(date=self._date, number=self._number)
         # What the customer reads is rendered without the rep's internal fields; speaker notes get them.
         self.notes_context = _context(account, library, self.locale)
         self.context = customer_context(self.notes_context)
@@ -71,14 +70,6 @@ class Composer:
         context = dict(self.context, capability=capability.model_dump(), product=product.model_dump())
         doc = self.library.catalog_doc
         return self.renderer.render(source, context, doc.path, doc.line_of(("wording", field)) or 1, f"wording.{field}")
-
-    def _date(self, value) -> str:
-        if isinstance(value, str):
-            value = dt.date.fromisoformat(value)
-        return format_date(value, self.locale)
-
-    def _number(self, value) -> str:
-        return format_number(value, self.locale)
 
     # --- rendering pieces -------------------------------------------------------------
 
@@ -216,7 +207,7 @@ class Composer:
 
     def _amount(self, value: float, unit: str | None) -> str:
         if unit == "%":
-            return format_percent(value / 100, self.locale).lstrip("+")
+            return format_percent(value / 100, self.locale, signed=False)
         number = format_number(value, self.locale)
         return f"{number} {unit}" if unit else number
 

@@ -11,6 +11,7 @@ fixed line height, against the placeholder's size less PowerPoint's default inse
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Sequence
 
@@ -154,10 +155,6 @@ class TableFit:
     size: float
     row_heights: tuple[float, ...]  # points, each row grown to its text
 
-    @property
-    def height(self) -> float:
-        return sum(self.row_heights)
-
 
 def column_widths(rows: Sequence[Sequence[str]], columns: int, total: int, size: float) -> list[int] | None:
     """Column widths (EMU) that hold each column's longest word on one line at `size`, the rest shared
@@ -293,7 +290,7 @@ def fit_results(callouts: Callouts | None, chart: Chart | None, box: TextBox,
     if chart is not None:
         sizes = _callout_sizes(items, box, height * CALLOUT_SHARE, min_size)
         if sizes is not None:
-            used = min(int(callout_height(items, box, *sizes) * EMU_PER_PT), box.height)
+            used = min(math.ceil(callout_height(items, box, *sizes) * EMU_PER_PT), box.height)
             top = Region(box.left, box.top, box.width, used)
             below = Region(box.left, box.top + used, box.width, box.height - used)
             return CalloutFit(box, top, items, *sizes), ChartFit(box, below, chart)

@@ -48,9 +48,9 @@ def format_number(value: float, tag: str) -> str:
     return format_decimal(value, locale=_locale(tag))
 
 
-def format_percent(share: float, tag: str) -> str:
-    """A share as a whole percent with an explicit sign: '-57%', '+12 %'."""
+def format_percent(share: float, tag: str, signed: bool = True) -> str:
+    """A share as a whole percent, with an explicit sign when `signed`: '-57%', '+12 %', '94%'."""
     from babel.numbers import format_percent as babel_percent
 
     text = babel_percent(share, locale=_locale(tag))
-    return text if share < 0 or text.startswith(("+", "-", "\u2212")) else "+" + text
+    return "+" + text if signed and share > 0 else text

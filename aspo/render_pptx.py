@@ -341,10 +341,9 @@ def _add_logo(prs, slide, layout, logo: Logo) -> None:
             box = (shape.left, shape.top, shape.width, shape.height)
             break
     else:
-        margin = min(Emu(457200), *(s.left for s in layout.placeholders if s.left is not None), ) or Emu(457200)
-        box = (prs.slide_width - margin, margin, round(prs.slide_width * LOGO_WIDTH_SHARE),
-               round(prs.slide_height * LOGO_HEIGHT_SHARE))
-        box = (box[0] - box[2], *box[1:])
+        margin = min([Emu(457200), *(s.left for s in layout.placeholders if s.left)])
+        width, height = round(prs.slide_width * LOGO_WIDTH_SHARE), round(prs.slide_height * LOGO_HEIGHT_SHARE)
+        box = (prs.slide_width - margin - width, margin, width, height)
     left, top, width, height = box
     # as large as the box allows, keeping the logo's proportions, at the box's top right
     scale = min(width / logo.width, height / logo.height)

@@ -272,3 +272,16 @@ def test_a_title_layout_with_a_picture_placeholder_gets_the_logo_there(workspace
     picture = next(s for s in deck.slides[0].shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE)
     assert box.left <= picture.left and picture.left + picture.width <= box.left + box.width + 1
     assert box.top <= picture.top and picture.top + picture.height <= box.top + box.height + 1
+
+
+def test_an_unknown_catalog_locale_is_one_line_naming_the_field(workspace, aspo):
+    edit(workspace / "templates" / "catalog.yaml", "  website: https://meridianops.example\n",
+         "  website: https://meridianops.example\nlocale: en_Mars\n")
+    line = next(n for n, text in enumerate((workspace / "templates" / "catalog.yaml").read_text().split("\n"), 1)
+                if text.startswith("locale:"))
+    why = "locale: unknown locale 'en_Mars'; use a tag such as en-US, en-GB, de-DE or fr-FR"
+    result = aspo("build", "accounts/acme.yaml")
+    assert (result.status, result.err) == (2, f"aspo: error: templates/catalog.yaml:{line}: {why}\n")
+    result = aspo("check")
+    assert result.status == 1  # check: 1 when it finds errors
+    assert f"templates/catalog.yaml:{line}:1: E102 {why}\n" in result.out
