@@ -56,6 +56,8 @@ class TextBox:
     height: int
     sizes: tuple[float, ...]  # points, levels 0..8
     indents: tuple[float, ...]  # points, levels 0..8
+    slot: int = 0  # its place among the placeholders a new slide copies from the layout
+    pinned: bool = False  # its idx is not its own in the layout: the slide must carry its position itself
 
     @property
     def is_title(self) -> bool:
@@ -333,8 +335,8 @@ class NoTextPlaceholder(ValueError):
 def slide_text(section: Section, layout: SlideLayout, min_size: float = 10) -> SlideText:
     """Which placeholder of `layout` gets which text of `section`.
 
-    The title goes into the title placeholder. A subtitle goes into body placeholder idx 1
-    on a cover ("title") section, or on any section when that placeholder is a subtitle.
+    The title goes into the title placeholder. A subtitle goes into the layout's subtitle
+    placeholder, or on a cover ("title") section without one, into its first text placeholder.
     Paragraphs (level 0) and bullet items (level 1 when the slide also has paragraphs, else
     level 0) go into the first free body placeholder; each table takes the next free body
     placeholder, and becomes lines of text in the text placeholder when none is left. Results
@@ -350,11 +352,13 @@ def slide_text(section: Section, layout: SlideLayout, min_size: float = 10) -> S
 
     subtitle_lines: list[tuple[str, int]] = []
     subtitle_box = None
-    ones = [box for box in bodies if box.idx == 1]
-    if section.subtitle and ones and (section.kind == "title" or any(box.kind == "subTitle" for box in ones)):
-        subtitle_box = ones[0]
+    if section.subtitle and bodies:
+        # a subtitle placeholder wherever the layout has one; on a cover, else its first text placeholder
+        marked = [box for box in bodies if box.kind == "subTitle"]
+        subtitle_box = marked[0] if marked else bodies[0] if section.kind == "title" else None
+    if subtitle_box is not None:
         subtitle_lines.append((section.subtitle, 0))
-        bodies = [box for box in bodies if box.idx != 1]
+        bodies = [box for box in bodies if box is not subtitle_box]
 
     body = section.deck_body  # without the detail meant for the document only
     has_text = any(isinstance(el, (Paragraph, BulletList)) for el in body)

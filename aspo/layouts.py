@@ -7,6 +7,7 @@ import posixpath
 import re
 import zipfile
 import zlib
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree
@@ -36,6 +37,19 @@ _UNITS = {"mm": 36000, "cm": 360000, "in": 914400, "pt": 12700, "pc": 152400, "p
 
 
 @dataclass(frozen=True)
+class Placeholder:
+    """One placeholder of a layout as a person sees it: what it holds, its name, where it is."""
+
+    role: str  # title, subtitle, body, picture, chart, table, diagram, media, date, footer, slide number...
+    name: str
+    left: int  # EMU
+    top: int
+    width: int
+    height: int
+    size: float | None = None  # the text size of its first level, points; None when it holds no text
+
+
+@dataclass(frozen=True)
 class SlideLayout:
     """One slide layout: its name, which placeholders it has and where they are."""
 
@@ -43,17 +57,63 @@ class SlideLayout:
     has_title: bool
     body_placeholders: int
     title: TextBox | None = None  # the first title placeholder
-    bodies: tuple[TextBox, ...] = ()  # body, content and subtitle placeholders with idx >= 1, in idx order
+    bodies: tuple[TextBox, ...] = ()  # body, content and subtitle placeholders, in reading order (see _boxes)
     part: str = ""  # where it is in the package: "ppt/slideLayouts/slideLayout2.xml"
+    master: int = 1  # the slide master it belongs to, counted from 1 in the file's order
+    kind: str = ""  # the layout's type in the file ("title", "obj", "twoObj"...), the same in every language
+    placeholders: tuple[Placeholder, ...] = ()  # every placeholder, in the file's order
+
+    def has(self, role: str) -> bool:
+        return any(placeholder.role == role for placeholder in self.placeholders)
+
+
+@dataclass(frozen=True)
+class Theme:
+    """A slide master's theme: its fonts and colours, as `aspo layouts show` and a diff tell them."""
+
+    name: str
+    heading_font: str
+    body_font: str
+    colors: tuple[tuple[str, str], ...]  # (slot, "#RRGGBB"): dk1, lt1, dk2, lt2, accent1..6, hlink, folHlink
+
+
+@dataclass(frozen=True)
+class SlideMaster:
+    number: int  # counted from 1 in the file's order
+    name: str
+    theme: Theme | None
 
 
 @dataclass(frozen=True)
 class DeckTemplate:
     path: Path
     layouts: tuple[SlideLayout, ...]
+    width: int = 9144000  # slide size, EMU (PowerPoint's 4:3 default)
+    height: int = 6858000
+    masters: tuple[SlideMaster, ...] = ()
+    sample_slides: int = 0  # slides the template carries; no deck keeps them
 
     def layout(self, name: str) -> SlideLayout | None:
+        """The layout a name selects: the first of that name, masters in file order (as names are looked up
+        when a deck is built)."""
         return next((layout for layout in self.layouts if layout.name == name), None)
+
+    @property
+    def usable(self) -> tuple[SlideLayout, ...]:
+        """The layouts a name can select: the first of each name."""
+        return tuple(layout for layout in self.layouts if self.layout(layout.name) is layout)
+
+    def names(self) -> str:
+        """The layout names, each once and quoted, for a message: "'Title Slide', 'Title, Content'"."""
+        return ", ".join(quoted(layout.name) for layout in self.usable)
+
+    @property
+    def aspect(self) -> str:
+        """The slide shape in words: "16:9", "4:3", "16:10", or width:height in centimetres."""
+        for label, ratio in (("16:9", 16 / 9), ("4:3", 4 / 3), ("16:10", 16 / 10)):
+            if self.height and abs(self.width / self.height - ratio) < 0.01:
+                return label
+        return f"{self.width / 360000:.1f}:{self.height / 360000:.1f} cm"
 
 
 @dataclass(frozen=True)
@@ -233,10 +293,11 @@ MAX_PLACEHOLDERS = 100  # per layout or master
 
 
 def read_deck_template(path: Path, data: bytes | None = None) -> DeckTemplate:
-    """Layout names and placeholders of a .pptx, in file order; `data`: the file's bytes,
-    already read."""
+    """Layout names and placeholders of a .pptx, in file order, with its slide size and themes; `data`: the
+    file's bytes, already read."""
     with _open(path, "PowerPoint", "ppt/presentation.xml", data) as package:
-        slides = len(_xml(package, "ppt/presentation.xml", path).findall(f"{_P}sldIdLst/{_P}sldId"))
+        presentation = _xml(package, "ppt/presentation.xml", path)
+        slides = len(presentation.findall(f"{_P}sldIdLst/{_P}sldId"))
         if slides > MAX_SLIDES:
             raise AspoError.at(path, None, None, f"has {slides} slides, more than the {MAX_SLIDES} a template may "
                                "hold; delete its sample slides (aspo leaves them out of every deck) and save again",
@@ -246,9 +307,12 @@ def read_deck_template(path: Path, data: bytes | None = None) -> DeckTemplate:
             raise AspoError.at(path, None, None, f"has {len(names)} slide layouts, more than the {MAX_LAYOUTS} a "
                                "template may hold; delete the layouts no outline uses (in PowerPoint: View > "
                                "Slide Master) and save again", LAYOUT)
-        names.sort(key=lambda n: int(re.search(r"(\d+)\.xml$", n).group(1)))
         for notes_master in (n for n in package.namelist() if re.fullmatch(r"ppt/notesMasters/[^/]+\.xml", n)):
             _check_placeholders(_xml(package, notes_master, path), notes_master, path)  # notes slides copy them
+        master_parts = _master_order(package, presentation, path)
+        order = {layout: number for number, layout in enumerate(_layout_order(package, master_parts, path))}
+        # layouts in the order PowerPoint lists them: master by master, each master's in its own order
+        names.sort(key=lambda n: (order.get(n, len(order)), int(re.search(r"(\d+)\.xml$", n).group(1))))
         masters: dict[str | None, _Master] = {}
         layouts = []
         for name in names:
@@ -258,10 +322,93 @@ def read_deck_template(path: Path, data: bytes | None = None) -> DeckTemplate:
             master_name = _master_part(package, name, path)
             if master_name not in masters:
                 masters[master_name] = _Master(package, master_name, path)
-            title, bodies = _boxes(root, masters[master_name])
+            master = masters[master_name]
+            title, bodies = _boxes(root, master)
+            number = master_parts.index(master_name) + 1 if master_name in master_parts else len(master_parts) + 1
             layouts.append(SlideLayout(c_sld.get("name", "") if c_sld is not None else "",
-                                       title is not None, len(bodies), title, bodies, name))
-    return DeckTemplate(path, tuple(layouts))
+                                       title is not None, len(bodies), title, bodies, name, number,
+                                       root.get("type", "cust"), _described(root, master)))
+        size = presentation.find(f"{_P}sldSz")
+        width = _int(size.get("cx")) if size is not None else None
+        height = _int(size.get("cy")) if size is not None else None
+        described = tuple(SlideMaster(number, _part_name(package, part, path), _theme(package, part, path))
+                          for number, part in enumerate(master_parts, start=1))
+    return DeckTemplate(path, tuple(layouts), width or 9144000, height or 6858000, described, slides)
+
+
+_LAYOUT_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/slideLayout"
+_THEME_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/theme"
+_R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+def _targets(package: zipfile.ZipFile, part: str, kind: str, path: Path) -> dict[str, str]:
+    """A part's internal relationships of one type: rId -> the target's package name."""
+    folder, file = posixpath.split(part)
+    rels = f"{folder}/_rels/{file}.rels"
+    found = {}
+    if rels in package.namelist():
+        for rel in _xml(package, rels, path).iter(f"{_REL}Relationship"):
+            if rel.get("Type") == kind and rel.get("TargetMode") != "External":
+                target = rel.get("Target", "")
+                found[rel.get("Id", "")] = (target.lstrip("/") if target.startswith("/")
+                                            else posixpath.normpath(posixpath.join(folder, target)))
+    return found
+
+
+def _master_order(package: zipfile.ZipFile, presentation, path: Path) -> list[str]:
+    """The slide masters' package names in the order the presentation lists them."""
+    targets = _targets(package, "ppt/presentation.xml", _MASTER_REL, path)
+    ordered = [targets[entry.get(_R_ID)] for entry in presentation.iterfind(f"{_P}sldMasterIdLst/{_P}sldMasterId")
+               if entry.get(_R_ID) in targets]
+    return [part for part in dict.fromkeys(ordered) if part in package.namelist()]
+
+
+def _layout_order(package: zipfile.ZipFile, master_parts: list[str], path: Path) -> list[str]:
+    """Every layout's package name, master by master, in each master's own order."""
+    found = []
+    for part in master_parts:
+        targets = _targets(package, part, _LAYOUT_REL, path)
+        root = _xml(package, part, path)
+        found += [targets[entry.get(_R_ID)] for entry in root.iterfind(f"{_P}sldLayoutIdLst/{_P}sldLayoutId")
+                  if entry.get(_R_ID) in targets]
+    return list(dict.fromkeys(found))
+
+
+def _part_name(package: zipfile.ZipFile, part: str, path: Path) -> str:
+    c_sld = _xml(package, part, path).find(f"{_P}cSld")
+    return "" if c_sld is None else c_sld.get("name", "")
+
+
+_COLOR_SLOTS = ("dk1", "lt1", "dk2", "lt2", "accent1", "accent2", "accent3", "accent4", "accent5", "accent6",
+                "hlink", "folHlink")
+
+
+def _theme(package: zipfile.ZipFile, master: str, path: Path) -> Theme | None:
+    """The theme a slide master uses: its name, heading and body fonts, and colours."""
+    part = next(iter(_targets(package, master, _THEME_REL, path).values()), None)
+    if part is None or part not in package.namelist():
+        return None
+    root = _xml(package, part, path)
+    elements = root.find(f"{_A}themeElements")
+    if elements is None:
+        return None
+    colors = []
+    scheme = elements.find(f"{_A}clrScheme")
+    for slot in _COLOR_SLOTS:
+        element = None if scheme is None else scheme.find(f"{_A}{slot}")
+        value = None
+        if element is not None and len(element):
+            color = element[0]
+            value = color.get("val") if color.tag == f"{_A}srgbClr" else color.get("lastClr")
+        if value:
+            colors.append((slot, f"#{value.upper()}"))
+    fonts = elements.find(f"{_A}fontScheme")
+
+    def typeface(which: str) -> str:
+        latin = None if fonts is None else fonts.find(f"{_A}{which}/{_A}latin")
+        return "" if latin is None else latin.get("typeface", "")
+
+    return Theme(root.get("name", ""), typeface("majorFont"), typeface("minorFont"), tuple(colors))
 
 
 class _Master:
@@ -326,17 +473,7 @@ def _check_placeholders(root, part: str, path: Path) -> None:
 
 def _master_part(package: zipfile.ZipFile, layout: str, path: Path) -> str | None:
     """The package name of a layout's slide master, from the layout's relationships."""
-    folder, file = posixpath.split(layout)
-    rels = f"{folder}/_rels/{file}.rels"
-    if rels not in package.namelist():
-        return None
-    for rel in _xml(package, rels, path).iter(f"{_REL}Relationship"):
-        if rel.get("Type") == _MASTER_REL and rel.get("TargetMode") != "External":
-            target = rel.get("Target", "")
-            if target.startswith("/"):
-                return target.lstrip("/")
-            return posixpath.normpath(posixpath.join(folder, target))
-    return None
+    return next(iter(_targets(package, layout, _MASTER_REL, path).values()), None)
 
 
 def _placeholders(root) -> list[tuple[ElementTree.Element, ElementTree.Element]]:
@@ -352,29 +489,66 @@ def _placeholders(root) -> list[tuple[ElementTree.Element, ElementTree.Element]]
     return found
 
 
+#: Placeholders a new slide does not copy from its layout (python-pptx and PowerPoint alike).
+_LATENT = {"dt", "ftr", "sldNum"}
+_ROLES = {"title": "title", "ctrTitle": "title", "subTitle": "subtitle", "body": "body", "obj": "body",
+          "pic": "picture", "clipArt": "picture", "chart": "chart", "tbl": "table", "dgm": "diagram",
+          "media": "media", "dt": "date", "ftr": "footer", "sldNum": "slide number", "hdr": "header",
+          "sldImg": "slide image"}
+
+
+def _measured(shape, ph, master: _Master) -> tuple[int, int, int, int]:
+    """Where a placeholder is: its own position, else its master's, part by part."""
+    own = _position(shape)
+    base = master.base(ph)
+    inherited = _position(base) if base is not None else (None,) * 4
+    return tuple(value if value is not None else (fallback or 0) for value, fallback in zip(own, inherited))
+
+
 def _boxes(root, master: _Master) -> tuple[TextBox | None, tuple[TextBox, ...]]:
-    """A layout's title placeholder and its body placeholders (in idx order), measured."""
+    """A layout's title placeholder and its text placeholders, measured.
+
+    Placeholders are told apart by type and position, not only by idx: LibreOffice writes layouts whose
+    placeholders carry no idx at all. A box's slot is its place among the placeholders a new slide copies,
+    which is how the renderer finds it on the slide. Bodies are read in idx order when their idx values tell
+    them apart, else top to bottom, left to right."""
     title = None
     bodies = []
-    for shape, ph in _placeholders(root):
+    found = _placeholders(root)
+    idx_count = Counter(_int(ph.get("idx")) or 0 for _, ph in found)
+    copied = [(shape, ph) for shape, ph in found if ph.get("type") not in _LATENT]
+    for slot, (shape, ph) in enumerate(copied):
         kind = ph.get("type")
         idx = _int(ph.get("idx")) or 0
         is_title = kind in _TITLE_TYPES
-        if not is_title and not (kind in _BODY_TYPES and idx >= 1):
+        if not is_title and kind not in _BODY_TYPES:
             continue
-        own = _position(shape)
-        base = master.base(ph)
-        inherited = _position(base) if base is not None else (None,) * 4
-        left, top, width, height = (value if value is not None else (fallback or 0)
-                                    for value, fallback in zip(own, inherited))
+        left, top, width, height = _measured(shape, ph, master)
         sizes, indents = _level_metrics(shape, master.title_style if is_title else master.body_style)
-        box = TextBox(idx, kind, left, top, width, height, sizes, indents)
+        box = TextBox(idx, kind, left, top, width, height, sizes, indents, slot, idx_count[idx] > 1)
         if is_title:
             title = title or box
         else:
             bodies.append(box)
-    bodies.sort(key=lambda box: box.idx)
+    if len({box.idx for box in bodies}) == len(bodies):
+        bodies.sort(key=lambda box: box.idx)
+    else:
+        bodies.sort(key=lambda box: (box.top, box.left))
     return title, tuple(bodies)
+
+
+def _described(root, master: _Master) -> tuple[Placeholder, ...]:
+    """Every placeholder of a layout by role, name, position and text size, in the file's order."""
+    described = []
+    for shape, ph in _placeholders(root):
+        kind = ph.get("type", "obj")
+        c_nv_pr = shape[0].find(f"{_P}cNvPr")
+        size = None
+        if kind in _TITLE_TYPES or kind in _BODY_TYPES:
+            size = _level_metrics(shape, master.title_style if kind in _TITLE_TYPES else master.body_style)[0][0]
+        described.append(Placeholder(_ROLES.get(kind, kind), "" if c_nv_pr is None else c_nv_pr.get("name", ""),
+                                     *_measured(shape, ph, master), size))
+    return tuple(described)
 
 
 def _position(shape) -> tuple[int | None, int | None, int | None, int | None]:

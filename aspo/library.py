@@ -350,19 +350,19 @@ def _layout_problems(lib: Library) -> list[Problem]:
     problems: list[Problem] = []
     doc = lib.outline_doc
     deck = lib.deck
-    names = ", ".join(layout.name for layout in deck.layouts)
     for index, section in enumerate(lib.outline.sections):
         if section.deck is None:
             continue
         loc = ("sections", index, "deck", "layout")
         layout = deck.layout(section.deck.layout)
         if layout is None:
-            message = f"'{section.deck.layout}' is not a slide layout in {display_path(deck.path)}; it has: {names}"
+            message = (f"{quoted(section.deck.layout)} is not a slide layout in {display_path(deck.path)}; "
+                       f"it has: {deck.names()}")
         elif not layout.has_title:
-            message = f"layout '{layout.name}' in {display_path(deck.path)} has no title placeholder"
+            message = f"layout {quoted(layout.name)} in {display_path(deck.path)} has no title placeholder"
         elif section.kind != "title" and layout.body_placeholders == 0:
-            message = (f"layout '{layout.name}' in {display_path(deck.path)} has no body or content placeholder, "
-                       f"which the {section.kind} section needs")
+            message = (f"layout {quoted(layout.name)} in {display_path(deck.path)} has no body or content "
+                       f"placeholder, which the {section.kind} section needs")
         else:
             continue
         problems.append(doc.problem(loc, message, LAYOUT))

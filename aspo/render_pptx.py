@@ -19,7 +19,7 @@ from pptx.parts.slide import NotesSlidePart
 from pptx.util import Emu, Pt
 
 from aspo.document import Document, Section, Table
-from aspo.errors import AspoError
+from aspo.errors import AspoError, quoted
 from aspo.fit import (
     EMU_PER_PT,
     CalloutFit,
@@ -103,13 +103,15 @@ def _shrink_to_fit(frame, paragraphs, box: TextBox) -> None:
 
 
 class _Layouts:
-    """The template's layouts by name, each checked once for what it holds."""
+    """The template's layouts by name (the first of each name, masters in file order), each checked once
+    for what it holds."""
 
     def __init__(self, prs, path: Path, data: bytes, clones: dict):
         self.path = path
         self.by_name = {}
-        for layout in prs.slide_layouts:
-            self.by_name.setdefault(layout.name, layout)
+        for master in prs.slide_masters:  # prs.slide_layouts holds only the first master's
+            for layout in master.slide_layouts:
+                self.by_name.setdefault(layout.name, layout)
         if "deck" not in clones:  # the placeholders' geometry, as aspo.layouts reads it
             clones["deck"] = read_deck_template(path, data)
         self.deck = clones["deck"]
@@ -119,25 +121,24 @@ class _Layouts:
         name = section.layout
         layout = self.by_name.get(name)
         if layout is None:
-            names = ", ".join(self.by_name)
             raise AspoError.at(
                 self.path, None, "layout",
-                f"'{name}' is not a slide layout in this file; it has: {names}",
+                f"{quoted(name)} is not a slide layout in this file; it has: {self.deck.names()}",
             )
         measured = self._by_part.get(str(layout.part.partname).lstrip("/")) or self.deck.layout(name)
         if measured is None:  # pragma: no cover - a layout python-pptx finds is in the package
-            raise AspoError.at(self.path, None, "layout", f"cannot read the placeholders of layout '{name}'")
+            raise AspoError.at(self.path, None, "layout", f"cannot read the placeholders of layout {quoted(name)}")
         title, bodies = measured.title, measured.bodies
         if title is None and section.title:
             raise AspoError.at(
                 self.path, None, "layout",
-                f"layout '{name}' has no title placeholder, which section '{section.key}' needs",
+                f"layout {quoted(name)} has no title placeholder, which section '{section.key}' needs",
             )
         needs_body = bool(section.deck_body) or (section.kind == "title" and section.subtitle)
         if needs_body and not bodies:
             raise AspoError.at(
                 self.path, None, "layout",
-                f"layout '{name}' has no body or content placeholder, which section "
+                f"layout {quoted(name)} has no body or content placeholder, which section "
                 f"'{section.key}' needs for its text",
             )
         return layout, measured
@@ -216,15 +217,23 @@ class _SlideMaker:
 _PH = f"{{{_P}}}nvSpPr/{{{_P}}}nvPr/{{{_P}}}ph"
 
 
-def _slide_placeholders(slide) -> dict[int, object]:
-    """The slide's placeholder shapes by idx, read from the XML without python-pptx's
-    per-shape XPath queries."""
-    found = {}
-    for element in slide.shapes._spTree.iter_shape_elms():
-        ph = element.find(_PH)
-        if ph is not None:
-            found.setdefault(int(ph.get("idx", "0")), element)
-    return found
+def _slide_placeholders(slide) -> list:
+    """The slide's placeholder shapes in the order they were copied from the layout (a box's slot), read
+    from the XML without python-pptx's per-shape XPath queries."""
+    return [element for element in slide.shapes._spTree.iter_shape_elms() if element.find(_PH) is not None]
+
+
+def _pin(element, box: TextBox) -> None:
+    """Writes a placeholder's position on the slide itself: its layout placeholder shares its idx with
+    another (LibreOffice writes layouts without idx), so PowerPoint and LibreOffice could not tell which
+    one it inherits from."""
+    sp_pr = element.find(f"{{{_P}}}spPr")
+    if sp_pr is None or sp_pr.find(f"{{{_A}}}xfrm") is not None:
+        return
+    xfrm = sp_pr.makeelement(f"{{{_A}}}xfrm", {})
+    xfrm.append(xfrm.makeelement(f"{{{_A}}}off", {"x": str(box.left), "y": str(box.top)}))
+    xfrm.append(xfrm.makeelement(f"{{{_A}}}ext", {"cx": str(box.width), "cy": str(box.height)}))
+    sp_pr.insert(0, xfrm)
 
 
 def _remove_element(element) -> None:
@@ -364,31 +373,39 @@ def _render_section(maker: _SlideMaker, layouts: _Layouts, section: Section, doc
     shape_of = slide.shapes._shape_factory
     filled: set[int] = set()
 
+    def placeholder_for(box: TextBox):
+        if box.slot >= len(elements):  # pragma: no cover - slots come from the same layout
+            return None
+        if box.pinned:
+            _pin(elements[box.slot], box)
+        return shape_of(elements[box.slot])
+
     for fill in laid_out.fills:
-        if not fill.paragraphs or fill.box.idx not in elements:
+        placeholder = placeholder_for(fill.box) if fill.paragraphs else None
+        if placeholder is None:
             continue
-        placeholder = shape_of(elements[fill.box.idx])
         _fill(placeholder, fill.paragraphs)
         _shrink_to_fit(placeholder.text_frame, fill.paragraphs, fill.box)
-        filled.add(fill.box.idx)
+        filled.add(fill.box.slot)
     for table, box in laid_out.tables:
-        if box.idx not in elements:
+        placeholder = placeholder_for(box)
+        if placeholder is None:
             continue
-        _add_table(slide, shape_of(elements[box.idx]), box, table, min_size)
-        filled.add(box.idx)
+        _add_table(slide, placeholder, box, table, min_size)
+        filled.add(box.slot)
     results = laid_out.callouts or laid_out.chart
-    if results is not None and results.box.idx in elements:
-        placeholder = shape_of(elements[results.box.idx])
+    placeholder = placeholder_for(results.box) if results is not None else None
+    if placeholder is not None:
         if laid_out.chart is not None:
             frame = _add_chart(slide, laid_out.chart, max(min_size, 12), created)
             placeholder._element.addnext(frame._element)
         if laid_out.callouts is not None:
             _add_callouts(placeholder, laid_out.callouts)
-            filled.add(results.box.idx)
+            filled.add(results.box.slot)
 
     # no "Click to add text" left on the slide
-    for idx, element in elements.items():
-        if idx not in filled:
+    for slot, element in enumerate(elements):
+        if slot not in filled:
             _remove_element(element)
 
     if logo is not None and section.kind == "title":

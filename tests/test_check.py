@@ -90,8 +90,8 @@ def test_a_missing_layout_is_reported_in_the_outline(workspace, aspo):
     assert result.status == 1
     assert findings(result) == [
         f"{where(workspace, 'templates/outline.yaml', 'layout: Cover')}: E203 sections[0].deck.layout: "
-        "'Cover' is not a slide layout in templates/layouts/deck.pptx; it has: Title Slide, Title and Content, "
-        "Section Header, Two Content, Title Only"]
+        "'Cover' is not a slide layout in templates/layouts/deck.pptx; it has: 'Title Slide', "
+        "'Title and Content', 'Section Header', 'Two Content', 'Title Only'"]
 
 
 @pytest.mark.parametrize("review_by, today, rule, severity, message", [

@@ -106,7 +106,8 @@ def test_a_missing_slide_layout_lists_the_ones_there_are(workspace, aspo):
     line = line_of(workspace / "templates/outline.yaml", "Case Study")
     assert fails(aspo, "build", ACME) == [
         f"aspo: error: templates/outline.yaml:{line}: sections[0].deck.layout: 'Case Study' is not a slide layout in "
-        "templates/layouts/deck.pptx; it has: Title Slide, Title and Content, Section Header, Two Content, Title Only"
+        "templates/layouts/deck.pptx; it has: 'Title Slide', 'Title and Content', 'Section Header', 'Two Content', "
+        "'Title Only'"
     ]
 
 

@@ -23,7 +23,7 @@ from aspo.errors import AspoError, display_path
 from aspo.package import build_timestamp
 from aspo.render_pptx import render_pptx
 
-LAYOUTS = "Title Slide, Title and Content, Section Header, Two Content, Title Only"
+LAYOUTS = "'Title Slide', 'Title and Content', 'Section Header', 'Two Content', 'Title Only'"
 
 
 def reopen(data: bytes):
@@ -48,7 +48,7 @@ def error_line(excinfo) -> str:
 def test_the_deck_template_is_16_9_with_the_named_layouts_and_no_slides():
     prs = Presentation(str(DECK))
     assert (prs.slide_width, prs.slide_height) == (12192000, 6858000)
-    assert ", ".join(layout.name for layout in prs.slide_layouts) == LAYOUTS
+    assert ", ".join(f"'{layout.name}'" for layout in prs.slide_layouts) == LAYOUTS
     assert len(prs.slides) == 0
     idx = {layout.name: sorted(ph.placeholder_format.idx for ph in layout.placeholders
                                if ph.placeholder_format.idx < 10)
