@@ -58,6 +58,7 @@ class TextBox:
     indents: tuple[float, ...]  # points, levels 0..8
     slot: int = 0  # its place among the placeholders a new slide copies from the layout
     pinned: bool = False  # its idx is not its own in the layout: the slide must carry its position itself
+    own_style: bytes | None = None  # a list style (a:lstStyle) the slide must carry: the layout's is not inherited
 
     @property
     def is_title(self) -> bool:

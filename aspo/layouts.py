@@ -21,6 +21,7 @@ _A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _MASTER_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/slideMaster"
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+ElementTree.register_namespace("a", _A[1:-1])  # list styles written for slides keep the usual prefix
 _TITLE_TYPES = {"title", "ctrTitle"}
 _BODY_TYPES = {None, "body", "obj", "subTitle"}
 # Word stores built-in names in lower case; these are the names people see in Word (python-docx's BabelFish).
@@ -524,8 +525,9 @@ def _boxes(root, master: _Master) -> tuple[TextBox | None, tuple[TextBox, ...]]:
         if not is_title and kind not in _BODY_TYPES:
             continue
         left, top, width, height = _measured(shape, ph, master)
-        sizes, indents = _level_metrics(shape, master.title_style if is_title else master.body_style)
-        box = TextBox(idx, kind, left, top, width, height, sizes, indents, slot, idx_count[idx] > 1)
+        sizes, indents, own_style = _level_metrics(shape, master.base(ph),
+                                                   master.title_style if is_title else master.body_style)
+        box = TextBox(idx, kind, left, top, width, height, sizes, indents, slot, idx_count[idx] > 1, own_style)
         if is_title:
             title = title or box
         else:
@@ -545,7 +547,8 @@ def _described(root, master: _Master) -> tuple[Placeholder, ...]:
         c_nv_pr = shape[0].find(f"{_P}cNvPr")
         size = None
         if kind in _TITLE_TYPES or kind in _BODY_TYPES:
-            size = _level_metrics(shape, master.title_style if kind in _TITLE_TYPES else master.body_style)[0][0]
+            style = master.title_style if kind in _TITLE_TYPES else master.body_style
+            size = _level_metrics(shape, master.base(ph), style)[0][0]
         described.append(Placeholder(_ROLES.get(kind, kind), "" if c_nv_pr is None else c_nv_pr.get("name", ""),
                                      *_measured(shape, ph, master), size))
     return tuple(described)
@@ -584,24 +587,69 @@ def _int(value: str | None) -> int | None:
         return None
 
 
-def _level_metrics(shape, style) -> tuple[tuple[float, ...], tuple[float, ...]]:
-    """Text size and left margin (points) per level: the placeholder's own list style first,
-    then the master's title or body style; 18 pt and no margin where neither says."""
+def _level_metrics(shape, base, style) -> tuple[tuple[float, ...], tuple[float, ...], bytes | None]:
+    """Text size and left margin (points) per level, and the list style a slide must carry itself.
+
+    Sizes come from what a slide inherits: the layout placeholder's list style, its master placeholder's,
+    then the master's title or body style. LibreOffice writes templates without those: their sizes are
+    in the sample paragraphs of the layout or master placeholder, which no slide inherits (PowerPoint
+    then draws 18 pt, LibreOffice 32 or 44). For such a placeholder the sizes are read from those
+    paragraphs and returned as a list style for the slide, so every application draws the template's
+    sizes, the ones the estimates use. 18 pt and no margin where nothing says."""
+    inherited = [element.find(f"{_P}txBody/{_A}lstStyle") for element in (shape, base) if element is not None]
+    if style is not None:
+        inherited.append(style)
+    samples = {**(_sample_levels(base) if base is not None else {}), **_sample_levels(shape)}
+    own_style = None
+    if samples and not any(_size_of(source.find(f"{_A}lvl1pPr")) for source in inherited if source is not None):
+        own_style = _list_style(samples)
+        inherited = [ElementTree.fromstring(own_style)]
     sizes, indents = [], []
     for level in range(1, 10):
         size = margin = None
-        for source in (shape.find(f"{_P}txBody/{_A}lstStyle/{_A}lvl{level}pPr"),
-                       None if style is None else style.find(f"{_A}lvl{level}pPr")):
+        for source in (found.find(f"{_A}lvl{level}pPr") for found in inherited if found is not None):
             if source is None:
                 continue
             if margin is None:
                 margin = _int(source.get("marL"))
-            rpr = source.find(f"{_A}defRPr")
-            if size is None and rpr is not None and _int(rpr.get("sz")) is not None:
-                size = _int(rpr.get("sz")) / 100
+            size = size or _size_of(source)
         sizes.append(size or 18.0)
         indents.append((margin or 0) / EMU_PER_PT)
-    return tuple(sizes), tuple(indents)
+    return tuple(sizes), tuple(indents), own_style
+
+
+def _size_of(level) -> float | None:
+    rpr = None if level is None else level.find(f"{_A}defRPr")
+    size = None if rpr is None else _int(rpr.get("sz"))
+    return None if size is None else size / 100
+
+
+def _sample_levels(shape) -> dict[int, tuple]:
+    """The paragraph and character properties of a placeholder's sample paragraphs, by level (1 to 9)."""
+    found: dict[int, tuple] = {}
+    for paragraph in shape.iterfind(f"{_P}txBody/{_A}p"):
+        ppr = paragraph.find(f"{_A}pPr")
+        level = (_int(ppr.get("lvl")) or 0) + 1 if ppr is not None else 1
+        rpr = paragraph.find(f"{_A}r/{_A}rPr")
+        if rpr is None:
+            rpr = paragraph.find(f"{_A}endParaRPr")
+        if 1 <= level <= 9 and level not in found and rpr is not None and _int(rpr.get("sz")):
+            found[level] = (ppr, rpr)
+    return found
+
+
+def _list_style(samples: dict[int, tuple]) -> bytes:
+    """A list style (a:lstStyle) made of sample paragraphs' properties, level by level."""
+    style = ElementTree.Element(f"{_A}lstStyle")
+    for level in sorted(samples):
+        ppr, rpr = samples[level]
+        attributes = {} if ppr is None else {k: v for k, v in ppr.items() if k != "lvl"}
+        element = ElementTree.SubElement(style, f"{_A}lvl{level}pPr", attributes)
+        children = [] if ppr is None else [child for child in ppr if child.tag != f"{_A}extLst"]
+        element.extend(children)
+        defaults = ElementTree.SubElement(element, f"{_A}defRPr", dict(rpr.items()))
+        defaults.extend(child for child in rpr if child.tag != f"{_A}extLst")
+    return ElementTree.tostring(style)
 
 
 def read_document_template(path: Path, data: bytes | None = None) -> DocumentTemplate:

@@ -15,6 +15,7 @@ from pptx.opc.constants import CONTENT_TYPE as CT
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.opc.package import Part
 from pptx.opc.packuri import PackURI
+from pptx.oxml import parse_xml
 from pptx.parts.slide import NotesSlidePart
 from pptx.util import Emu, Pt
 
@@ -217,6 +218,20 @@ class _SlideMaker:
 _PH = f"{{{_P}}}nvSpPr/{{{_P}}}nvPr/{{{_P}}}ph"
 
 
+def _carry_style(element, style: bytes) -> None:
+    """Puts the text sizes and formats the layout shows, but a slide would not inherit, on the slide."""
+    body = element.find(_TXBODY)
+    if body is None:
+        return
+    found = body.find(f"{{{_A}}}lstStyle")
+    replacement = parse_xml(style)
+    if found is not None:
+        found.addprevious(replacement)
+        body.remove(found)
+    else:
+        body.find(f"{{{_A}}}bodyPr").addnext(replacement)
+
+
 def _slide_placeholders(slide) -> list:
     """The slide's placeholder shapes in the order they were copied from the layout (a box's slot), read
     from the XML without python-pptx's per-shape XPath queries."""
@@ -378,6 +393,8 @@ def _render_section(maker: _SlideMaker, layouts: _Layouts, section: Section, doc
             return None
         if box.pinned:
             _pin(elements[box.slot], box)
+        if box.own_style:
+            _carry_style(elements[box.slot], box.own_style)
         return shape_of(elements[box.slot])
 
     for fill in laid_out.fills:
