@@ -284,6 +284,72 @@ def check(ctx: click.Context, project: Path, templates: Path | None, accounts: P
     ctx.exit(1 if any(d.severity in failing for d in diagnostics) else 0)
 
 
+@cli.group()
+def layouts() -> None:
+    """See a PowerPoint or Word template's layouts and styles, and adopt one as the library's."""
+
+
+@layouts.command("show")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def layouts_show(file: Path, fmt: str) -> None:
+    """Print a .pptx's slide size, themes and layouts (each once, with its placeholders by role, size and
+    position), or a .docx's page and styles."""
+    import json
+
+    from aspo.layouts import describe_template, template_lines
+
+    description = describe_template(file)
+    if fmt == "json":
+        click.echo(json.dumps(description, indent=2, ensure_ascii=False))
+        return
+    for label, lines in template_lines(description):
+        click.echo(label)
+        for line in lines:
+            click.echo(f"  {line}")
+
+
+@layouts.command("use")
+@click.argument("file", type=click.Path(path_type=Path))
+@templates_option
+@click.option("--accounts", "accounts_dir", type=click.Path(path_type=Path), default=Path("accounts"),
+              show_default=True, help="The accounts the checks afterwards build in memory.")
+@click.option("--dry-run", is_flag=True, help="Print the mapping; write nothing.")
+@click.pass_context
+def layouts_use(ctx: click.Context, file: Path, templates: Path, accounts_dir: Path, dry_run: bool) -> None:
+    """Adopt FILE (a .pptx or .docx) as the deck or document template: copy it to templates/layouts/, map each
+    outline section to the layout (or each role to the Word style) that suits it, write that into
+    templates/outline.yaml (its comments kept), then run the checks.
+
+    Exit status: 0 when adopted and the checks find no error; 1 when they do; 2 when the file cannot be
+    adopted (nothing is written).
+    """
+    import datetime as dt
+    from collections import Counter
+
+    from aspo import check as checking
+    from aspo.adoption import adopt, describe_choices
+
+    adoption = adopt(file, templates, dry_run)
+    outline = display_path(templates / "outline.yaml")
+    verb = "Would adopt" if dry_run else "Adopted"
+    click.echo(f"{verb} {display_path(file)} as {display_path(adoption.target)}; {outline}:")
+    for line in describe_choices(adoption):
+        click.echo(line)
+    if dry_run:
+        click.echo("Dry run: nothing written.")
+        return
+    diagnostics = checking.run_check(templates, accounts_dir, dt.date.today())
+    errors = [d for d in diagnostics if d.severity == "error"]
+    warnings = Counter(d.rule for d in diagnostics if d.severity == "warning")
+    summary = ", ".join(f"{rule} x{count}" for rule, count in sorted(warnings.items()))
+    click.echo(f"Checks: {len(errors)} error(s), {sum(warnings.values())} warning(s)"
+               + (f" ({summary}; `aspo check` lists them)" if warnings else "") + (":" if errors else "."))
+    for error in errors:
+        click.echo(str(error))
+    ctx.exit(1 if errors else 0)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: known errors print one line and exit 2; anything else is a bug (exit 3).
 

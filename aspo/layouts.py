@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree
 
-from aspo.errors import HYGIENE, LAYOUT, AspoError, quoted
+from aspo.errors import HYGIENE, LAYOUT, AspoError, display_path, quoted
 from aspo.fit import EMU_PER_PT, TextBox
 from aspo.hygiene import findings
 
@@ -337,6 +337,93 @@ def read_deck_template(path: Path, data: bytes | None = None) -> DeckTemplate:
     return DeckTemplate(path, tuple(layouts), width or 9144000, height or 6858000, described, slides)
 
 
+def _cm(emu: int) -> str:
+    return f"{emu / 360000:.1f}"
+
+
+def describe_deck(deck: DeckTemplate) -> dict:
+    """What `aspo layouts show` tells of a deck template, for tools (--format json): every layout once
+    (the first of its name, the one a name selects), with the masters that repeat its name."""
+    repeats: dict[str, list[int]] = {}
+    for layout in deck.layouts:
+        repeats.setdefault(layout.name, []).append(layout.master)
+    return {
+        "file": display_path(deck.path),
+        "kind": "PowerPoint",
+        "slide": {"aspect": deck.aspect, "width": deck.width, "height": deck.height},
+        "sample_slides": deck.sample_slides,
+        "masters": [{"number": master.number, "name": master.name,
+                     "theme": None if master.theme is None else {
+                         "name": master.theme.name, "heading_font": master.theme.heading_font,
+                         "body_font": master.theme.body_font, "colors": dict(master.theme.colors)}}
+                    for master in deck.masters],
+        "layouts": [{"name": layout.name, "master": layout.master, "also_in_masters": repeats[layout.name][1:],
+                     "type": layout.kind,
+                     "placeholders": [{"role": ph.role, "name": ph.name, "left": ph.left, "top": ph.top,
+                                       "width": ph.width, "height": ph.height, "size": ph.size}
+                                      for ph in layout.placeholders]}
+                    for layout in deck.usable],
+    }
+
+
+def deck_lines(description: dict) -> list[tuple[str, list[str]]]:
+    """The description as text, heading by heading: the file, each theme, then each layout (names quoted)."""
+    slide = description["slide"]
+    masters = description["masters"]
+    count = len(description["layouts"])
+    samples = description["sample_slides"]
+    head = [f"slides {slide['aspect']} ({_cm(slide['width'])} x {_cm(slide['height'])} cm), "
+            f"{len(masters)} slide master{'s' if len(masters) != 1 else ''}, {count} layout{'s' if count != 1 else ''}"
+            + (f", {samples} sample slide{'s' if samples != 1 else ''} (left out of every deck)" if samples else "")]
+    for master in masters:
+        theme = master["theme"]
+        name = f"master {master['number']}" + (f" {quoted(master['name'])}" if master["name"] else "")
+        if theme is None:
+            head.append(f"{name}: no theme")
+            continue
+        colors = ", ".join(f"{slot} {value}" for slot, value in theme["colors"].items())
+        head.append(f"{name}: theme {quoted(theme['name'])}, fonts {quoted(theme['heading_font'])} (headings) "
+                    f"and {quoted(theme['body_font'])} (body); colours {colors or 'none'}")
+    found = [(f"{description['kind']} template {description['file']}", head)]
+    several = len(masters) > 1
+    for layout in description["layouts"]:
+        where = [f"master {layout['master']}"] if several else []
+        if layout["also_in_masters"]:
+            others = ", ".join(str(number) for number in layout["also_in_masters"])
+            where.append(f"also in master {others}, which its name does not select")
+        label = f"layout {quoted(layout['name'], 80)}" + (f" ({'; '.join(where)})" if where else "")
+        lines = [_placeholder_line(ph) for ph in layout["placeholders"]] or ["no placeholders"]
+        found.append((label, lines))
+    return found
+
+
+def _placeholder_line(ph: dict) -> str:
+    size = f", {ph['size']:g} pt" if ph["size"] else ""
+    return (f"{ph['role']} {quoted(ph['name'])}{size}: {_cm(ph['width'])} x {_cm(ph['height'])} cm "
+            f"at {_cm(ph['left'])}, {_cm(ph['top'])} cm")
+
+
+def describe_template(path: Path) -> dict:
+    """What `aspo layouts show` tells of a .pptx or .docx template."""
+    suffix = Path(path).suffix.lower()
+    if suffix == ".pptx":
+        return describe_deck(read_deck_template(Path(path)))
+    if suffix == ".docx":
+        from aspo.word_styles import describe_document_template
+
+        return describe_document_template(Path(path))
+    raise AspoError.at(path, None, None, "expected a PowerPoint .pptx or Word .docx template", LAYOUT)
+
+
+def template_lines(description: dict) -> list[tuple[str, list[str]]]:
+    """A description as text, heading by heading."""
+    if description["kind"] == "PowerPoint":
+        return deck_lines(description)
+    from aspo.word_styles import document_template_lines
+
+    return document_template_lines(description)
+
+
 _LAYOUT_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/slideLayout"
 _THEME_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/theme"
 _R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
@@ -428,7 +515,8 @@ class _Master:
     def base(self, ph) -> ElementTree.Element | None:
         """The master placeholder a layout placeholder inherits its position and size from:
         the one of its type, else the one with its idx."""
-        base_type = _BASE_TYPES.get(ph.get("type", "obj"))
+        kind = ph.get("type", "obj")
+        base_type = _BASE_TYPES.get(kind, kind)
         for shape, master_ph in self.placeholders:
             if master_ph.get("type", "obj") == base_type:
                 return shape

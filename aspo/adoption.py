@@ -1,0 +1,301 @@
+"""Adopting a brand's template: which layout each outline section takes, and outline.yaml rewritten to say so."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from aspo.errors import LAYOUT, AspoError, quoted
+from aspo.fit import TextBox
+from aspo.layouts import DeckTemplate, SlideLayout, read_deck_template
+
+#: What each kind of section puts on its slide, and so what its layout needs.
+COVER, ONE, TWO = "a title and a subtitle", "a title and one text placeholder", "a title and two text placeholders"
+NEEDS = {"title": COVER, "scenarios": TWO, "offering": TWO}
+#: Layout types (the same in every language) made for each need.
+_MADE_FOR = {COVER: {"title"}, ONE: {"obj", "tx"}, TWO: {"twoObj", "twoTxTwoObj"}}
+
+
+@dataclass(frozen=True)
+class LayoutChoice:
+    """The layout one deck section takes, and why."""
+
+    section: int  # its place in outline.yaml's sections
+    kind: str
+    layout: str
+    reason: str
+    warning: str | None = None
+
+
+def map_sections(kinds: list[str | None], deck: DeckTemplate) -> list[LayoutChoice]:
+    """The best layout of `deck` for each deck section (`kinds[i]` is None for a section not in the deck),
+    judged by the placeholders each needs, never by layout names (they are in the template's language).
+    Refuses a template with no layout that has a title and a text placeholder: no section could be shown."""
+    titled = [layout for layout in deck.usable if layout.title is not None and layout.bodies
+              and not _vertical(layout)]
+    candidates = [layout for layout in titled if _text(layout)]
+    if not candidates:
+        raise AspoError.at(deck.path, None, None, "no slide layout has both a title and a text (body or content) "
+                           "placeholder, which every section needs; add one (in PowerPoint: View > Slide Master > "
+                           "Insert Layout, then Insert Placeholder > Text) and run again", LAYOUT)
+    area = deck.width * deck.height or 1
+    choices = []
+    for index, kind in enumerate(kinds):
+        if kind is None:
+            continue
+        need = NEEDS.get(kind, ONE)
+        among = titled if need == COVER else candidates
+        best = max(among, key=lambda layout: (_score(layout, need, area, deck), -among.index(layout)))
+        warning = None
+        if need == TWO and len(_text(best)) < 2:
+            warning = ("no layout has two text placeholders: the results go into the text, without the chart "
+                       "(the draft keeps it)")
+        choices.append(LayoutChoice(index, kind, best.name, _reason(best, need), warning))
+    return choices
+
+
+def _text(layout: SlideLayout) -> tuple[TextBox, ...]:
+    """The text placeholders other than the subtitle."""
+    return tuple(box for box in layout.bodies if box.kind != "subTitle")
+
+
+def _subtitles(layout: SlideLayout) -> tuple[TextBox, ...]:
+    return tuple(box for box in layout.bodies if box.kind == "subTitle")
+
+
+def _vertical(layout: SlideLayout) -> bool:
+    return layout.kind.startswith("vert") or "Vert" in layout.kind
+
+
+def _side_by_side(first: TextBox, second: TextBox, height: int) -> bool:
+    return abs(first.top - second.top) < height * 0.1 and (first.left + first.width <= second.left
+                                                           or second.left + second.width <= first.left)
+
+
+def _score(layout: SlideLayout, need: str, area: int, deck: DeckTemplate) -> float:
+    """How well a layout suits a need; higher is better. Extra placeholders would stay empty, so they count
+    against it; a larger text area counts for it."""
+    text, subtitles = _text(layout), _subtitles(layout)
+    made_for = 30 if layout.kind in _MADE_FOR[need] else 0
+    if need == COVER:
+        return (100 * bool(subtitles) + made_for + 10 * layout.has("picture")
+                - 15 * max(0, len(layout.bodies) - 1))
+    share = sum(box.width * box.height for box in text[:2 if need == TWO else 1]) / area
+    if need == TWO:
+        if len(text) < 2:
+            return -100 + 40 * share - 20 * len(subtitles)
+        return (100 * _side_by_side(text[0], text[1], deck.height) + 50 * (len(text) == 2) + made_for
+                + 40 * share - 20 * (len(text) - 2) - 30 * bool(subtitles))
+    return 100 * (len(text) == 1) + made_for + 40 * share - 20 * (len(text) - 1) - 30 * bool(subtitles)
+
+
+def _cm(emu: int) -> str:
+    return f"{emu / 360000:.1f}"
+
+
+def _reason(layout: SlideLayout, need: str) -> str:
+    text, subtitles = _text(layout), _subtitles(layout)
+    if need == COVER:
+        parts = ["a title", "a subtitle" if subtitles else "a text placeholder for the subtitle"]
+        if layout.has("picture"):
+            parts.append("a picture placeholder for the logo")
+        return ", ".join(parts[:-1]) + " and " + parts[-1]
+    if need == TWO and len(text) >= 2:
+        return (f"a title and two text placeholders ({_cm(text[0].width)} and {_cm(text[1].width)} cm wide)"
+                + (" side by side" if _side_by_side(text[0], text[1], 0x7FFFFFFF) else ""))
+    box = text[0]
+    return f"a title and a text placeholder of {_cm(box.width)} x {_cm(box.height)} cm"
+
+
+# --- outline.yaml, rewritten in place -------------------------------------------------------------------
+
+
+def _plain(value: str) -> bool:
+    """Whether a value can be written unquoted, in block and flow style alike."""
+    return bool(re.fullmatch(r"[A-Za-z][A-Za-z0-9 ._/()&+-]*", value)) and not value.endswith(" ") \
+        and yaml.safe_load(value) == value
+
+
+def _scalar(value: str | None) -> str:
+    if value is None:
+        return "null"
+    return value if _plain(value) else json.dumps(value, ensure_ascii=False)
+
+
+def _child(node, key: str):
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.value == key:
+                return value_node
+    return None
+
+
+def rewrite_outline(text: str, deck_template: str | None, layouts: dict[int, str],
+                    document_template: str | None, styles: dict[str, str | None]) -> str:
+    """outline.yaml's text with the template paths, section layouts and Word styles replaced where they
+    are written, so its comments, order and quoting elsewhere stay as they were. Style roles the file
+    leaves to their defaults are added under `styles:`."""
+    root = yaml.compose(text, Loader=yaml.SafeLoader)
+    edits: list[tuple[int, int, str]] = []
+
+    def replace(node, value) -> None:
+        if isinstance(node, yaml.ScalarNode):
+            edits.append((node.start_mark.index, node.end_mark.index, _scalar(value)))
+
+    deck, document = _child(root, "deck"), _child(root, "document")
+    if deck_template is not None:
+        replace(_child(deck, "template"), deck_template)
+    sections = _child(root, "sections")
+    for index, layout in layouts.items():
+        replace(_child(_child(sections.value[index], "deck"), "layout"), layout)
+    if document_template is not None:
+        replace(_child(document, "template"), document_template)
+    if styles:
+        edits += _style_edits(text, document, styles, replace)
+    for start, end, value in sorted(edits, reverse=True):
+        text = text[:start] + value + text[end:]
+    return text
+
+
+def _style_edits(text: str, document, styles: dict[str, str | None], replace) -> list[tuple[int, int, str]]:
+    """Replaces the styles the file names; the others become new lines after its last one (or a new
+    `styles:` block after the document's last key)."""
+    node = _child(document, "styles")
+    missing = {role: style for role, style in styles.items() if _child(node, role) is None}
+    for role, style in styles.items():
+        if role not in missing:
+            replace(_child(node, role), style)
+    if not missing:
+        return []
+    block = node if node is not None else document
+    if not isinstance(block, yaml.MappingNode) or block.flow_style or not block.value:
+        raise ValueError("document.styles is written on one line; write it as a block, one style a line")
+    indent = block.value[0][0].start_mark.column
+    lines = "".join(f"{' ' * (indent + 2 * (node is None))}{role}: {_scalar(style)}\n"
+                    for role, style in missing.items())
+    if node is None:
+        lines = f"{' ' * indent}styles:\n{lines}"
+    last = block.value[-1][1].end_mark  # a nested block ends at the start of the next line
+    if last.column == 0:
+        return [(last.index, last.index, lines)]
+    newline = text.find("\n", last.index)
+    return [(len(text), len(text), "\n" + lines)] if newline < 0 else [(newline + 1, newline + 1, lines)]
+
+
+# --- adopting a file ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Adoption:
+    """What `aspo layouts use` did, or would do with --dry-run."""
+
+    source: Path
+    target: Path  # where the template is (or would be) copied
+    deck: DeckTemplate | None
+    layouts: tuple[LayoutChoice, ...]
+    styles: tuple = ()  # aspo.word_styles.StyleChoice, for a Word template
+    notes: tuple[str, ...] = ()  # what could not be mapped, or what to know
+
+
+def adopt(source: Path, templates: Path, dry_run: bool = False) -> Adoption:
+    """Adopts a .pptx or .docx as the library's deck or document template: copies it to templates/layouts/,
+    maps the outline onto it, and rewrites templates/outline.yaml (nothing is written on a dry run)."""
+    source = Path(source)
+    suffix = source.suffix.lower()
+    if suffix not in (".pptx", ".docx"):
+        raise AspoError.at(source, None, None, "expected a PowerPoint .pptx or Word .docx template "
+                           "(save a .potx, .dotx, .odp or .odt as one first)", LAYOUT)
+    outline_path = templates / "outline.yaml"
+    try:
+        outline_text = outline_path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise AspoError.at(outline_path, None, None, f"cannot read: {exc.strerror or exc}") from None
+    outline = yaml.safe_load(outline_text) or {}
+    target = templates / "layouts" / source.name
+    relative = target.relative_to(templates).as_posix()
+    if suffix == ".pptx":
+        deck = read_deck_template(source)
+        kinds = [section.get("kind") if isinstance(section.get("deck"), dict) else None
+                 for section in outline.get("sections", [])]
+        choices = map_sections(kinds, deck)
+        notes = _deck_notes(deck)
+        new_text = rewrite_outline(outline_text, relative, {c.section: c.layout for c in choices}, None, {})
+        adoption = Adoption(source, target, deck, tuple(choices), (), notes)
+    else:
+        from aspo.word_styles import map_document_styles, read_word_template
+
+        styles = map_document_styles(read_word_template(source))
+        try:
+            new_text = rewrite_outline(outline_text, None, {}, relative, {c.role: c.style for c in styles})
+        except ValueError as exc:
+            raise AspoError.at(outline_path, None, "document.styles", str(exc), LAYOUT) from None
+        adoption = Adoption(source, target, None, (), tuple(styles), ())
+    if not dry_run:
+        if _absolute(source) != _absolute(target):
+            _atomic_copy(source, target)
+        _atomic_write(outline_path, new_text.encode("utf-8"))
+    return adoption
+
+
+def _deck_notes(deck: DeckTemplate) -> tuple[str, ...]:
+    notes = []
+    if deck.sample_slides:
+        notes.append(f"its {deck.sample_slides} sample slide(s) are left out of every deck")
+    repeated = sorted({layout.name for layout in deck.layouts} - {layout.name for layout in deck.usable}
+                      | {layout.name for layout in deck.layouts if deck.layout(layout.name) is not layout})
+    if repeated:
+        notes.append(f"{len(repeated)} layout name(s) repeat across slide masters; a name selects the first "
+                     "(rename a layout in PowerPoint to use another master's)")
+    if not any(layout.has("picture") for layout in deck.usable if layout.title is not None):
+        notes.append("no layout has a picture placeholder: an account's logo goes in the cover's top-right corner")
+    return tuple(notes)
+
+
+def _absolute(path: Path) -> Path:
+    return Path(os.path.abspath(path))
+
+
+def _atomic_copy(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    _atomic_write(target, source.read_bytes())
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    """Writes a file whole or not at all: a reader never sees half of it."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        if path.exists():
+            shutil.copymode(path, temporary)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def describe_choices(adoption: Adoption) -> list[str]:
+    """The mapping as lines for a person: each section or role, what it takes and why, then what to know."""
+    lines = []
+    width = max([len(choice.kind) for choice in adoption.layouts] + [len(c.role) for c in adoption.styles] + [1])
+    for choice in adoption.layouts:
+        lines.append(f"  sections[{choice.section}] {choice.kind:<{width}}  {quoted(choice.layout, 80)}: "
+                     f"{choice.reason}")
+        if choice.warning:
+            lines.append(f"  {'':<{width + 12}}  warning: {choice.warning}")
+    for choice in adoption.styles:
+        shown = "no table style (aspo draws thin borders)" if choice.style is None else quoted(choice.style, 80)
+        lines.append(f"  styles.{choice.role:<{width}}  {shown}: {choice.reason}")
+        if choice.warning:
+            lines.append(f"  {'':<{width + 9}}  warning: {choice.warning}")
+    lines.extend(f"  note: {note}" for note in adoption.notes)
+    return lines
