@@ -303,8 +303,8 @@ def layouts_show(file: Path, fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps(description, indent=2, ensure_ascii=False))
         return
-    for label, lines in template_lines(description):
-        click.echo(label)
+    for number, (label, lines) in enumerate(template_lines(description)):
+        click.echo(f"{display_path(file)}: {label}" if number == 0 else label)
         for line in lines:
             click.echo(f"  {line}")
 

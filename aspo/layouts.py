@@ -375,16 +375,16 @@ def deck_lines(description: dict) -> list[tuple[str, list[str]]]:
     head = [f"slides {slide['aspect']} ({_cm(slide['width'])} x {_cm(slide['height'])} cm), "
             f"{len(masters)} slide master{'s' if len(masters) != 1 else ''}, {count} layout{'s' if count != 1 else ''}"
             + (f", {samples} sample slide{'s' if samples != 1 else ''} (left out of every deck)" if samples else "")]
+    found = [(f"{description['kind']} template", head)]
     for master in masters:
         theme = master["theme"]
-        name = f"master {master['number']}" + (f" {quoted(master['name'])}" if master["name"] else "")
+        label = f"master {master['number']}" + (f" {quoted(master['name'])}" if master["name"] else "")
         if theme is None:
-            head.append(f"{name}: no theme")
+            found.append((label, ["no theme"]))
             continue
-        colors = ", ".join(f"{slot} {value}" for slot, value in theme["colors"].items())
-        head.append(f"{name}: theme {quoted(theme['name'])}, fonts {quoted(theme['heading_font'])} (headings) "
-                    f"and {quoted(theme['body_font'])} (body); colours {colors or 'none'}")
-    found = [(f"{description['kind']} template {description['file']}", head)]
+        found.append((f"{label}: theme {quoted(theme['name'])}", [
+            f"fonts: {quoted(theme['heading_font'])} for headings, {quoted(theme['body_font'])} for body text",
+            *(f"colour {slot}: {value}" for slot, value in theme["colors"].items())]))
     several = len(masters) > 1
     for layout in description["layouts"]:
         where = [f"master {layout['master']}"] if several else []

@@ -108,11 +108,11 @@ def _deck_units(path: Path, data: bytes) -> list[Unit]:
             if any(notes):
                 lines += ["Notes:", *(note for note in notes if note)]
         units.append(Unit(f"Slide {number}: {title}" if title else f"Slide {number}", tuple(lines)))
-    if not units:  # a template: what marketing edits is its layouts
-        for layout in prs.slide_layouts:
-            placeholders = (f"placeholder {ph.placeholder_format.idx}: {ph.placeholder_format.type} {ph.name}"
-                            for ph in layout.placeholders)
-            units.append(Unit(f"Layout: {layout.name}", tuple(placeholders)))
+    if not units or path.parent.name == "layouts":
+        # a template: what marketing edits is its slide size, theme and layouts, as `aspo layouts show` tells them
+        from aspo.layouts import deck_lines, describe_deck, read_deck_template
+
+        units += [Unit(label, tuple(lines)) for label, lines in deck_lines(describe_deck(read_deck_template(path, data)))]
         units.extend(_outside_content_units(data, "PowerPoint"))
     return units
 

@@ -1,0 +1,196 @@
+"""aspo layouts show and use: any PowerPoint template is read by its placeholders' types and positions, and
+adopted with one command that maps the outline by what each section needs."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+import yaml
+from pptx import Presentation
+from pptx.util import Emu
+
+ACME = "accounts/acme.yaml"
+
+
+def rewrite_parts(source: bytes, change) -> bytes:
+    """The package with `change(name, text) -> text` applied to each XML part."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(source)) as old, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            data = old.read(info)
+            if info.filename.endswith(".xml"):
+                data = change(info.filename, data.decode("utf-8")).encode("utf-8")
+            new.writestr(info, data)
+    return out.getvalue()
+
+
+def default_template() -> bytes:
+    out = io.BytesIO()
+    Presentation().save(out)  # python-pptx's own default: 4:3, 11 layouts, English names
+    return out.getvalue()
+
+
+def libreoffice_style(source: bytes, rename: dict[str, str] | None = None) -> bytes:
+    """The template as LibreOffice writes it: layout placeholders without idx, layout names in another
+    language (what `layouts use` must not depend on)."""
+    def change(name: str, text: str) -> str:
+        if name.startswith("ppt/slideLayouts/"):
+            text = re.sub(r'(<p:ph[^>]*?) idx="\d+"', r"\1", text)
+            for old, new in (rename or {}).items():
+                text = text.replace(f'<p:cSld name="{old}"', f'<p:cSld name="{new}"')
+        return text
+
+    return rewrite_parts(source, change)
+
+
+GERMAN = {"Title Slide": "Titelfolie", "Title and Content": "Titel und Inhalt", "Two Content": "Zwei Inhalte",
+          "Section Header": "Abschnittsüberschrift", "Comparison": "Vergleich"}
+
+
+@pytest.fixture
+def german(workspace) -> Path:
+    path = workspace / "Vorlage.pptx"
+    path.write_bytes(libreoffice_style(default_template(), GERMAN))
+    return path
+
+
+def test_show_lists_each_layout_once_quoted_with_its_placeholders_by_role(german, aspo):
+    result = aspo("layouts", "show", german)
+    assert result.status == 0, result.err
+    lines = result.out.splitlines()
+    assert lines[0] == "Vorlage.pptx: PowerPoint template"
+    assert lines[1] == "  slides 4:3 (25.4 x 19.1 cm), 1 slide master, 11 layouts"
+    layouts = [line for line in lines if line.startswith("layout ")]
+    assert layouts[:4] == ["layout 'Titelfolie'", "layout 'Titel und Inhalt'", "layout 'Abschnittsüberschrift'",
+                           "layout 'Zwei Inhalte'"]
+    assert len(layouts) == len(set(layouts)) == 11
+    two = lines.index("layout 'Zwei Inhalte'")
+    assert lines[two + 1:two + 4] == [
+        "  title 'Title 1', 44 pt: 22.9 x 3.2 cm at 1.3, 0.8 cm",
+        "  body 'Content Placeholder 2', 28 pt: 11.2 x 12.6 cm at 1.3, 4.4 cm",
+        "  body 'Content Placeholder 3', 28 pt: 11.2 x 12.6 cm at 12.9, 4.4 cm",
+    ]
+    assert "  fonts: 'Calibri' for headings, 'Calibri' for body text" in lines
+    assert "  colour accent1: #4F81BD" in lines
+
+
+def test_show_as_json_for_tools(german, aspo):
+    result = aspo("layouts", "show", german, "--format", "json")
+    description = json.loads(result.out)
+    assert description["slide"] == {"aspect": "4:3", "width": 9144000, "height": 6858000}
+    two = next(layout for layout in description["layouts"] if layout["name"] == "Zwei Inhalte")
+    assert two["type"] == "twoObj"
+    assert [ph["role"] for ph in two["placeholders"]] == ["title", "body", "body", "date", "footer", "slide number"]
+
+
+def test_show_names_the_masters_where_a_layout_name_repeats():
+    from aspo.layouts import DeckTemplate, SlideLayout, deck_lines, describe_deck
+
+    deck = DeckTemplate(Path("brand.pptx"), (SlideLayout("Title, Content", True, 1, master=1),
+                                             SlideLayout("Title, Content", True, 1, master=2)))
+    labels = [label for label, _ in deck_lines(describe_deck(deck))]
+    assert labels == ["PowerPoint template", "layout 'Title, Content' (also in master 2, which its name does not select)"]
+    assert deck.names() == "'Title, Content'"
+
+
+def test_use_maps_every_section_by_what_it_needs_and_keeps_outline_comments(german, workspace, aspo):
+    before = (workspace / "templates/outline.yaml").read_text(encoding="utf-8")
+    result = aspo("layouts", "use", german)
+    assert result.status == 0, result.out + result.err
+    out = result.out.splitlines()
+    assert out[0] == "Adopted Vorlage.pptx as templates/layouts/Vorlage.pptx; templates/outline.yaml:"
+    assert out[1] == "  sections[0] title       'Titelfolie': a title and a subtitle"
+    assert out[2] == "  sections[1] agenda      'Titel und Inhalt': a title and a text placeholder of 22.9 x 12.6 cm"
+    assert out[5] == ("  sections[4] scenarios   'Zwei Inhalte': a title and two text placeholders "
+                      "(11.2 and 11.2 cm wide) side by side")
+    assert re.fullmatch(r"Checks: 0 error\(s\), \d+ warning\(s\) \(.*`aspo check` lists them\)\.", out[-1])
+    after = (workspace / "templates/outline.yaml").read_text(encoding="utf-8")
+    assert (workspace / "templates/layouts/Vorlage.pptx").read_bytes() == german.read_bytes()
+    # only the values changed: every comment and every other line is as it was
+    changed = [(old, new) for old, new in zip(before.splitlines(), after.splitlines()) if old != new]
+    assert changed == [
+        ("  template: layouts/deck.pptx", "  template: layouts/Vorlage.pptx"),
+        ("    deck: {layout: Title Slide}", "    deck: {layout: Titelfolie}"),
+        *[("    deck: {layout: Title and Content}", "    deck: {layout: Titel und Inhalt}")] * 3,
+        *[("    deck: {layout: Two Content}", "    deck: {layout: Zwei Inhalte}")] * 2,
+        ("    deck: {layout: Title and Content}", "    deck: {layout: Titel und Inhalt}"),
+    ]
+    # and the decks are built on it
+    built = aspo("build", ACME, "--output", workspace / "out")
+    assert built.status == 0, built.err
+    deck = Presentation(workspace / "out/acme/acme-deck.pptx")
+    assert [slide.slide_layout.name for slide in deck.slides][:2] == ["Titelfolie", "Titel und Inhalt"]
+    assert "Acme Packaging" in deck.slides[0].shapes.title.text
+
+
+def test_placeholders_without_idx_get_their_layout_position_on_the_slide(german, workspace, aspo):
+    assert aspo("layouts", "use", german).status == 0
+    assert aspo("build", ACME, "--output", workspace / "out").status == 0
+    deck = Presentation(workspace / "out/acme/acme-deck.pptx")
+    scenario = next(slide for slide in deck.slides if slide.slide_layout.name == "Zwei Inhalte")
+    placed = sorted((shape.left, shape.top, shape.width) for shape in scenario.shapes if shape.is_placeholder)
+    # the title, and the two bodies side by side where the layout has them (not both at the first one's place)
+    assert placed[0] == (Emu(457200), Emu(274638), Emu(8229600))
+    lefts = sorted({left for left, top, width in placed[1:]})
+    assert lefts == [Emu(457200), Emu(4648200)], placed
+
+
+def test_use_dry_run_prints_the_mapping_and_writes_nothing(german, workspace, aspo):
+    before = (workspace / "templates/outline.yaml").read_bytes()
+    result = aspo("layouts", "use", german, "--dry-run")
+    assert result.status == 0
+    assert result.out.splitlines()[0].startswith("Would adopt Vorlage.pptx as templates/layouts/Vorlage.pptx")
+    assert result.out.splitlines()[-1] == "Dry run: nothing written."
+    assert (workspace / "templates/outline.yaml").read_bytes() == before
+    assert not (workspace / "templates/layouts/Vorlage.pptx").exists()
+
+
+def test_a_template_without_a_layout_with_a_title_and_a_body_is_refused_in_one_line(workspace, aspo):
+    def title_only(name: str, text: str) -> str:
+        if name.startswith("ppt/slideLayouts/"):  # every placeholder but the title goes
+            text = re.sub(r"<p:sp>(?:(?!</p:sp>).)*?<p:ph(?![^>]*type=\"(?:title|ctrTitle)\")[^>]*>.*?</p:sp>",
+                          "", text, flags=re.S)
+        return text
+
+    path = workspace / "titles.pptx"
+    path.write_bytes(rewrite_parts(default_template(), title_only))
+    before = (workspace / "templates/outline.yaml").read_bytes()
+    result = aspo("layouts", "use", path)
+    assert result.status == 2
+    assert result.err == (
+        "aspo: error: titles.pptx: no slide layout has both a title and a text (body or content) placeholder, "
+        "which every section needs; add one (in PowerPoint: View > Slide Master > Insert Layout, then "
+        "Insert Placeholder > Text) and run again\n")
+    assert (workspace / "templates/outline.yaml").read_bytes() == before
+    assert not (workspace / "templates/layouts/titles.pptx").exists()
+
+
+def test_use_refuses_other_files_in_one_line(workspace, aspo):
+    (workspace / "brand.potx").write_bytes(b"")
+    result = aspo("layouts", "use", workspace / "brand.potx")
+    assert result.status == 2
+    assert result.err == ("aspo: error: brand.potx: expected a PowerPoint .pptx or Word .docx template "
+                          "(save a .potx, .dotx, .odp or .odt as one first)\n")
+
+
+def test_the_sample_template_maps_to_the_sample_outline(workspace, aspo):
+    result = aspo("layouts", "use", "templates/layouts/deck.pptx", "--dry-run")
+    chosen = re.findall(r"sections\[\d\] \S+ +'([^']+)'", result.out)
+    outline = yaml.safe_load((workspace / "templates/outline.yaml").read_text(encoding="utf-8"))
+    assert chosen == [section["deck"]["layout"] for section in outline["sections"] if "deck" in section]
+
+
+def test_a_template_change_shows_in_textconv_as_colours_fonts_and_sizes(workspace, aspo):
+    deck = workspace / "templates/layouts/deck.pptx"
+    before = aspo("textconv", deck).out
+    deck.write_bytes(rewrite_parts(deck.read_bytes(), lambda name, text: text.replace(
+        '<a:accent1><a:srgbClr val="1B998B"/>', '<a:accent1><a:srgbClr val="C00000"/>')))
+    after = aspo("textconv", deck).out
+    changed = [(old, new) for old, new in zip(before.splitlines(), after.splitlines()) if old != new]
+    assert changed == [("colour accent1: #1B998B", "colour accent1: #C00000")]
+    assert "title 'Title 1', 44 pt: 30.5 x 4.6 cm at 1.7, 5.1 cm" in after.splitlines()
