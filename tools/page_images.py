@@ -3,6 +3,8 @@
 
     python tools/page_images.py [ACCOUNT ...]        (default: accounts/acme.yaml accounts/northwind-health.yaml)
     python tools/page_images.py --from-pdf DIR       (sheets from PDFs already made, e.g. by an older aspo)
+    python tools/page_images.py --templates DIR --out docs/images/NAME accounts/acme.yaml
+                                                     (on another library, e.g. one that adopted a template)
 
 builds each account with `aspo build --pdf` into a temporary folder, renders every page with pdftoppm
 (poppler-utils) and lays the pages out as one contact sheet per file: docs/images/<slug>-deck.png and
@@ -65,6 +67,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("accounts", nargs="*", default=list(DEFAULT_ACCOUNTS))
     parser.add_argument("--from-pdf", type=Path, help="make sheets of the PDFs in this folder instead of building")
     parser.add_argument("--out", type=Path, default=TARGET, help="where the sheets go (default: docs/images)")
+    parser.add_argument("--templates", type=Path, default=Path("templates"),
+                        help="the content library to build with, e.g. a copy that adopted another template")
     args = parser.parse_args(argv)
     if not shutil.which("pdftoppm"):
         print("page_images: pdftoppm is missing; install poppler-utils", file=sys.stderr)
@@ -74,7 +78,8 @@ def main(argv: list[str]) -> int:
     else:
         aspo = shutil.which("aspo") or str(Path(sys.executable).with_name("aspo"))
         with tempfile.TemporaryDirectory() as scratch:
-            subprocess.run([aspo, "build", "--pdf", "--force", "--quiet", "--output", scratch, *args.accounts],
+            subprocess.run([aspo, "build", "--pdf", "--force", "--quiet", "--templates", str(args.templates.resolve()),
+                            "--output", scratch, *args.accounts],
                            cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
             written = sheets_from(Path(scratch), args.out)
     for path in written:
