@@ -240,7 +240,7 @@ def test_textconv_prints_a_deck_slide_by_slide_with_notes(workspace, aspo):
 
 def test_textconv_shows_a_templates_layouts_and_styles_so_template_edits_diff_too(workspace, aspo):
     deck = aspo("textconv", "templates/layouts/deck.pptx").out
-    assert "## Layout: Two Content\nplaceholder 0: TITLE (1) Title 1\n" in deck
+    assert "## layout 'Two Content'\ntitle 'Title 1', 30 pt: 30.5 x 3.2 cm at 1.7, 1.0 cm\n" in deck
     document = aspo("textconv", "templates/layouts/offering.docx").out
     assert document.startswith("## Styles\n") and "paragraph: Heading 2\n" in document and "table: Table Grid\n" in document
 
