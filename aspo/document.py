@@ -151,7 +151,7 @@ class Document:
     gaps: tuple[Gap, ...]
     deck_template: Path
     document_template: Path
-    styles: dict[str, str] = field(default_factory=dict)  # role -> Word style name
+    styles: dict[str, str | None] = field(default_factory=dict)  # role -> Word style name (table: None for none)
     logo: Logo | None = None  # the account's logo, on the title slide and the document's first page
     min_font_size: float = 10  # points: the smallest a table or callout is drawn
 

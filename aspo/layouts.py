@@ -117,13 +117,6 @@ class DeckTemplate:
         return f"{self.width / 360000:.1f}:{self.height / 360000:.1f} cm"
 
 
-@dataclass(frozen=True)
-class DocumentTemplate:
-    path: Path
-    paragraph_styles: frozenset[str]
-    table_styles: frozenset[str]
-
-
 #: The package's main content type, by what it is: only a saved presentation or document will do.
 _MAIN_TYPES = {
     "application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml": "a PowerPoint .pptx",
@@ -740,26 +733,252 @@ def _list_style(samples: dict[int, tuple]) -> bytes:
     return ElementTree.tostring(style)
 
 
-def read_document_template(path: Path, data: bytes | None = None) -> DocumentTemplate:
-    """Paragraph and table style names of a .docx, as Word shows them; `data`: the file's bytes, already read."""
+@dataclass(frozen=True)
+class WordStyle:
+    """One paragraph or table style of a Word template: how Word shows it, what it is built as, how it looks."""
+
+    style_id: str  # w:styleId; Word localizes it ("berschrift1" in German)
+    name: str  # as Word shows it: "Heading 1" for w:name "heading 1"
+    kind: str  # "paragraph" or "table"
+    builtin: str | None  # w:name lower-cased for a built-in style ("heading 1"), English in any UI language
+    based_on: str | None = None  # the w:styleId it is based on
+    default: bool = False  # the default style of its kind
+    numbering: str | None = None  # the w:numFmt its list numbering draws ("bullet", "decimal", "none"); None: none
+    numbering_text: str = ""  # that level's w:lvlText: "•", "%1.%2"
+    font: str | None = None  # the Latin font, theme fonts resolved
+    size: float | None = None  # points
+    bold: bool = False
+    italic: bool = False
+    color: str | None = None  # RRGGBB, or a theme colour's name
+
+    @property
+    def draws_numbering(self) -> bool:
+        """Whether Word and LibreOffice draw a bullet or a number in front of its paragraphs."""
+        return self.numbering not in (None, "none") and bool(self.numbering_text.strip())
+
+    @property
+    def draws_bullets(self) -> bool:
+        return self.numbering == "bullet" and self.draws_numbering
+
+
+@dataclass(frozen=True)
+class PageSetup:
+    """The last section's page size and margins, in twentieths of a point (as Word stores them)."""
+
+    width: int
+    height: int
+    landscape: bool
+    margins: tuple[int, int, int, int]  # top, right, bottom, left
+
+
+@dataclass(frozen=True)
+class DocumentTemplate:
+    path: Path
+    styles: tuple[WordStyle, ...] = ()  # paragraph and table styles, in file order
+    page: PageSetup | None = None  # None: the file sets no page size
+    heading_font: str | None = None  # the theme's major (headings) and minor (body) Latin fonts
+    body_font: str | None = None
+    theme_colors: tuple[tuple[str, str], ...] = ()  # ("accent1", "4472C4"), in the theme's order
+
+    @property
+    def paragraph_styles(self) -> frozenset[str]:
+        return frozenset(style.name for style in self.styles if style.kind == "paragraph")
+
+    @property
+    def table_styles(self) -> frozenset[str]:
+        return frozenset(style.name for style in self.styles if style.kind == "table")
+
+
+def read_document_template(path: Path, data: bytes | None = None, *, checked: bool = True) -> DocumentTemplate:
+    """The paragraph and table styles of a .docx, its page and theme; `data`: the file's bytes, already read.
+    `checked=False` reads a file the checks would refuse (to show it as text) without refusing it."""
+    if not checked:
+        try:
+            with zipfile.ZipFile(path if data is None else io.BytesIO(data)) as package:
+                return _document_template(path, package, checked)
+        except (zipfile.BadZipFile, OSError) as exc:
+            raise AspoError.at(path, None, None, f"cannot read this file as a Word .docx file ({exc})",
+                               LAYOUT) from None
     with _open(path, "Word", "word/document.xml", data) as package:
-        if "word/styles.xml" not in package.namelist():
-            return DocumentTemplate(path, frozenset(), frozenset())
-        root = _xml(package, "word/styles.xml", path)
-    paragraph, table = set(), set()
+        return _document_template(path, package, checked)
+
+
+def _document_template(path: Path, package: zipfile.ZipFile, checked: bool) -> DocumentTemplate:
+    names = set(package.namelist())
+
+    def part(name: str):
+        return _xml(package, name, path) if name in names else None
+
+    styles_root = part("word/styles.xml")
+    theme = part("word/theme/theme1.xml")
+    major, minor, colors = _theme(theme)
+    styles = () if styles_root is None else _word_styles(styles_root, part("word/numbering.xml"), major, minor,
+                                                          path if checked else None)
+    return DocumentTemplate(path, styles, _page(part("word/document.xml")), major, minor, colors)
+
+
+def _word_styles(root, numbering, major: str | None, minor: str | None, checked: Path | None) -> tuple:
+    """Every paragraph and table style, with what it inherits resolved; `checked`: refuse (naming this file)
+    a style Word or python-docx cannot read."""
+    by_id = {}
     for style in root.iter(f"{_W}style"):
-        name_el = style.find(f"{_W}name")
-        name = "" if name_el is None else name_el.get(f"{_W}val", "")
-        name = _UI_NAMES.get(name, name)
-        problem = _style_problem(style)
-        if problem:
-            shown = quoted(name or style.get(f"{_W}styleId", ""))
-            raise AspoError.at(path, None, "word/styles.xml", f"style {shown} {problem}; save the template again "
+        if checked is not None and (problem := _style_problem(style)):
+            name_el = style.find(f"{_W}name")
+            name = "" if name_el is None else name_el.get(f"{_W}val", "")
+            shown = quoted(_UI_NAMES.get(name, name) or style.get(f"{_W}styleId", ""))
+            raise AspoError.at(checked, None, "word/styles.xml", f"style {shown} {problem}; save the template again "
                                "from Word", LAYOUT)
-        if name_el is None:
+        by_id.setdefault(style.get(f"{_W}styleId", ""), style)
+    lists = _Numbering(numbering, by_id)
+    defaults = root.find(f"{_W}docDefaults/{_W}rPrDefault/{_W}rPr")
+    found = []
+    for style_id, style in by_id.items():
+        kind = style.get(f"{_W}type", "paragraph")  # Word's default type
+        name_el = style.find(f"{_W}name")
+        if kind not in ("paragraph", "table") or name_el is None:
+            continue  # python-docx and Word's style list show no style without a name
+        name = name_el.get(f"{_W}val", "")
+        chain = _chain(style, by_id)
+        num_id = _inherited(chain, f"{_W}pPr/{_W}numPr/{_W}numId")
+        level = _inherited(chain, f"{_W}pPr/{_W}numPr/{_W}ilvl")
+        numbering_format, numbering_text = lists.level(num_id, level or "0") if num_id else (None, "")
+        run = [element.find(f"{_W}rPr") for element in chain] + [defaults]
+        run = [element for element in run if element is not None]
+        found.append(WordStyle(
+            style_id=style_id, name=_UI_NAMES.get(name, name), kind=kind,
+            builtin=None if _on(style.get(f"{_W}customStyle")) else name.lower(),
+            based_on=_val(style.find(f"{_W}basedOn")), default=_on(style.get(f"{_W}default")),
+            numbering=numbering_format, numbering_text=numbering_text, font=_font(run, major, minor),
+            size=_size(run), bold=_toggle(run, "b"), italic=_toggle(run, "i"), color=_color(run)))
+    return tuple(found)
+
+
+def _val(element) -> str | None:
+    return None if element is None else element.get(f"{_W}val")
+
+
+def _on(value: str | None) -> bool:
+    return value in ("1", "true", "on")
+
+
+def _chain(style, by_id: dict) -> list:
+    """The style, then what it is based on, outwards; a loop or a missing style ends it."""
+    chain = [style]
+    while len(chain) < 50:
+        base = by_id.get(_val(chain[-1].find(f"{_W}basedOn")))
+        if base is None or base in chain:
+            break
+        chain.append(base)
+    return chain
+
+
+def _inherited(chain: list, path: str) -> str | None:
+    """The first w:val at `path` along a style's chain: a style's own setting wins over its base's."""
+    for element in chain:
+        value = _val(element.find(path))
+        if value is not None:
+            return value
+    return None
+
+
+class _Numbering:
+    """word/numbering.xml: which format and text each list level draws."""
+
+    def __init__(self, root, styles: dict):
+        self.nums: dict[str, tuple[str | None, dict]] = {}
+        self.abstracts: dict[str, tuple[dict, str | None]] = {}
+        self.styles = styles
+        for num in [] if root is None else root.iter(f"{_W}num"):
+            overrides = {o.get(f"{_W}ilvl", "0"): o.find(f"{_W}lvl") for o in num.iter(f"{_W}lvlOverride")}
+            self.nums[num.get(f"{_W}numId", "")] = (_val(num.find(f"{_W}abstractNumId")),
+                                                   {k: v for k, v in overrides.items() if v is not None})
+        for abstract in [] if root is None else root.iter(f"{_W}abstractNum"):
+            levels = {lvl.get(f"{_W}ilvl", "0"): lvl for lvl in abstract.iter(f"{_W}lvl")}
+            self.abstracts[abstract.get(f"{_W}abstractNumId", "")] = (levels, _val(abstract.find(f"{_W}numStyleLink")))
+
+    def level(self, num_id: str, ilvl: str, depth: int = 0) -> tuple[str | None, str]:
+        """(w:numFmt, w:lvlText) of one level; (None, "") when numId 0 or a missing definition means no list."""
+        if num_id == "0" or num_id not in self.nums or depth > 3:
+            return None, ""
+        abstract_id, overrides = self.nums[num_id]
+        levels, link = self.abstracts.get(abstract_id, ({}, None))
+        lvl = overrides.get(ilvl, levels.get(ilvl))
+        if lvl is None and link is not None:  # a list style's definition lives in the numbering style it names
+            linked = _val(self.styles[link].find(f"{_W}pPr/{_W}numPr/{_W}numId")) if link in self.styles else None
+            return self.level(linked, ilvl, depth + 1) if linked else (None, "")
+        if lvl is None:
+            return None, ""
+        return _val(lvl.find(f"{_W}numFmt")) or "decimal", _val(lvl.find(f"{_W}lvlText")) or ""
+
+
+_THEME_FONTS = ("major", "minor")
+
+
+def _font(run: list, major: str | None, minor: str | None) -> str | None:
+    for rpr in run:
+        fonts = rpr.find(f"{_W}rFonts")
+        if fonts is None:
             continue
-        {"paragraph": paragraph, "table": table}.get(style.get(f"{_W}type"), set()).add(name)
-    return DocumentTemplate(path, frozenset(paragraph), frozenset(table))
+        theme = fonts.get(f"{_W}asciiTheme")
+        if theme is not None:
+            return major if theme.startswith("major") else minor
+        if fonts.get(f"{_W}ascii"):
+            return fonts.get(f"{_W}ascii")
+    return None
+
+
+def _size(run: list) -> float | None:
+    for rpr in run:
+        value = _val(rpr.find(f"{_W}sz"))
+        if value is not None and value.isdigit():
+            return int(value) / 2
+    return None
+
+
+def _toggle(run: list, tag: str) -> bool:
+    for rpr in run:
+        element = rpr.find(f"{_W}{tag}")
+        if element is not None:
+            return element.get(f"{_W}val", "true") in ("1", "true", "on")
+    return False
+
+
+def _color(run: list) -> str | None:
+    for rpr in run:
+        element = rpr.find(f"{_W}color")
+        if element is not None:
+            return element.get(f"{_W}themeColor") or element.get(f"{_W}val")
+    return None
+
+
+def _theme(root) -> tuple[str | None, str | None, tuple[tuple[str, str], ...]]:
+    """The theme's major and minor Latin fonts and its colours (RRGGBB), from word/theme/theme1.xml."""
+    if root is None:
+        return None, None, ()
+    fonts = []
+    for kind in _THEME_FONTS:
+        latin = root.find(f"{_A}themeElements/{_A}fontScheme/{_A}{kind}Font/{_A}latin")
+        fonts.append(latin.get("typeface") or None if latin is not None else None)
+    colors = []
+    scheme = root.find(f"{_A}themeElements/{_A}clrScheme")
+    for color in [] if scheme is None else scheme:
+        value = next((c.get("val") if c.tag == f"{_A}srgbClr" else c.get("lastClr") for c in color), None)
+        if value:
+            colors.append((color.tag.rsplit("}", 1)[-1], value.upper()))
+    return fonts[0], fonts[1], tuple(colors)
+
+
+def _page(document) -> PageSetup | None:
+    """The body's last section properties: the page every paragraph aspo writes is on."""
+    sect = None if document is None else document.find(f"{_W}body/{_W}sectPr")
+    size = None if sect is None else sect.find(f"{_W}pgSz")
+    width, height = (None, None) if size is None else (_int(size.get(f"{_W}w")), _int(size.get(f"{_W}h")))
+    if not width or not height:
+        return None
+    margins = sect.find(f"{_W}pgMar")
+    sides = tuple((_int(margins.get(f"{_W}{side}")) or 0) if margins is not None else 0
+                  for side in ("top", "right", "bottom", "left"))
+    return PageSetup(width, height, size.get(f"{_W}orient") == "landscape" or width > height, sides)
 
 
 _STYLE_TYPES = ("paragraph", "character", "table", "numbering")

@@ -40,6 +40,7 @@ from aspo.schema import (
     StagesFile,
 )
 from aspo.validation import validate
+from aspo.word_styles import find_style, role_kind, style_hint, style_names
 from aspo.yamlfile import YamlDocument, load_yaml, parse_yaml, read_text
 
 NOTES_HEADING = "## Notes"
@@ -368,11 +369,12 @@ def _layout_problems(lib: Library) -> list[Problem]:
         problems.append(doc.problem(loc, message, LAYOUT))
     word = read_document_template(lib.document_template)
     for role, name in lib.outline.document.styles.model_dump().items():
-        kind, available = ("table", word.table_styles) if role == "table" else ("paragraph", word.paragraph_styles)
-        if name not in available:
-            problems.append(doc.problem(("document", "styles", role),
-                                        f"'{name}' is not a {kind} style in {display_path(word.path)}; "
-                                        f"it has: {', '.join(sorted(available))}", LAYOUT))
+        kind = role_kind(role)
+        if name is None or find_style(word, name, kind) is not None:  # as render_docx finds it
+            continue
+        problems.append(doc.problem(("document", "styles", role),
+                                    f"{quoted(name)} is not a {kind} style in {display_path(word.path)}; "
+                                    f"it has: {style_names(word, kind)}{style_hint(word, name, kind)}", LAYOUT))
     return problems
 
 

@@ -315,7 +315,8 @@ class DocumentStyles(Strict):
     subheading: str = "Heading 2"
     body: str = "Normal"
     bullet: str = "List Bullet"
-    table: str = "Table Grid"
+    table: str | None = Field("Table Grid", description=(
+        "The table style; null: none, and aspo draws thin single borders so a table still reads as one."))
     note: str = "Quote"
 
 

@@ -13,6 +13,7 @@ from aspo.errors import AspoError
 SUFFIXES = (".pptx", ".docx", ".md")
 PREAMBLE = "Before the first heading"
 OUTSIDE = "Links, macros and embedded content"
+TEMPLATE = "Word template: page, theme and styles"
 _HEADING_STYLE = re.compile(r"Heading (\d)$")
 
 
@@ -151,10 +152,12 @@ def _document_units(path: Path, data: bytes) -> list[Unit]:
     except Exception as exc:  # noqa: BLE001 - see _unreadable
         raise _unreadable(path, "a Word .docx file", exc) from None
     units = _assemble(_document_events(document))
-    if not any(unit.lines or unit.label != PREAMBLE for unit in units):  # a template: show its styles
-        styles = sorted((str(style.type).split(".")[-1].split(" ")[0].lower(), style.name) for style in document.styles)
-        units = [Unit("Styles", tuple(f"{kind}: {name}" for kind, name in styles)),
-                 *_outside_content_units(data, "Word")]
+    empty = not any(unit.lines or unit.label != PREAMBLE for unit in units)
+    if empty or "layouts" in path.parts[:-1]:  # a template: its page, theme and styles, so a diff shows their looks
+        from aspo.word_styles import describe_document_template, document_template_lines
+
+        lines = document_template_lines(describe_document_template(path, data))
+        units = [*([] if empty else units), Unit(TEMPLATE, tuple(lines)), *_outside_content_units(data, "Word")]
     return units
 
 

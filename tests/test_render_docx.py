@@ -198,10 +198,10 @@ def test_a_style_missing_from_the_template_is_reported_with_the_ones_it_has():
     doc = make_doc(title_section(), styles={"bullet": "Bullets"})
     with pytest.raises(AspoError) as excinfo:
         render_docx(doc)
-    names = ", ".join(sorted(ROLE_STYLES + ["Footer"]))
+    names = ", ".join(f"'{name}'" for name in sorted(ROLE_STYLES + ["Footer"]))
     assert error_line(excinfo) == (
         f"{display_path(OFFERING)}: styles.bullet: style 'Bullets' is not in this file; "
-        f"it has: {names}")
+        f"it has: {names}; did you mean 'List Bullet'?")
 
 
 def test_a_missing_table_style_lists_the_table_styles():
@@ -210,7 +210,7 @@ def test_a_missing_table_style_lists_the_table_styles():
         render_docx(doc)
     assert error_line(excinfo) == (
         f"{display_path(OFFERING)}: styles.table: style 'Grid Table 4' is not in this file; "
-        "it has: Normal Table, Table Grid")
+        "it has: 'Normal Table', 'Table Grid'")
 
 
 def test_a_table_role_naming_a_paragraph_style_is_reported_as_such():
@@ -219,7 +219,7 @@ def test_a_table_role_naming_a_paragraph_style_is_reported_as_such():
         render_docx(doc)
     assert error_line(excinfo) == (
         f"{display_path(OFFERING)}: styles.table: style 'Normal' is not a table style in this "
-        "file; it has: Normal Table, Table Grid")
+        "file; it has: 'Normal Table', 'Table Grid'")
 
 
 def test_a_template_that_is_not_a_docx_is_reported(tmp_path):

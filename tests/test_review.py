@@ -242,7 +242,11 @@ def test_textconv_shows_a_templates_layouts_and_styles_so_template_edits_diff_to
     deck = aspo("textconv", "templates/layouts/deck.pptx").out
     assert "## layout 'Two Content'\ntitle 'Title 1', 30 pt: 30.5 x 3.2 cm at 1.7, 1.0 cm\n" in deck
     document = aspo("textconv", "templates/layouts/offering.docx").out
-    assert document.startswith("## Styles\n") and "paragraph: Heading 2\n" in document and "table: Table Grid\n" in document
+    assert document.startswith("## Word template: page, theme and styles\npage: A4 portrait, 210 x 297 mm; ")
+    assert ("paragraph 'Heading 2' (id 'Heading2', built-in 'heading 2', based on 'Normal'): 'Calibri' 13 pt bold "
+            "colour accent1; no numbering\n") in document
+    assert "table 'Table Grid' (id 'TableGrid', built-in 'table grid', based on 'TableNormal'): 'Calibri' 11 pt\n" \
+        in document
 
 
 def test_an_unrelated_block_change_leaves_other_drafts_byte_for_byte(built, aspo):
