@@ -7,13 +7,16 @@ import os
 import re
 import shutil
 import tempfile
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from xml.etree import ElementTree
 
 import yaml
 
 from aspo.errors import LAYOUT, AspoError, quoted
 from aspo.fit import TextBox
+from aspo.hygiene import without_custom_xml
 from aspo.layouts import DeckTemplate, SlideLayout, read_deck_template
 
 #: What each kind of section puts on its slide, and so what its layout needs.
@@ -220,26 +223,39 @@ def adopt(source: Path, templates: Path, dry_run: bool = False) -> Adoption:
     outline = yaml.safe_load(outline_text) or {}
     target = templates / "layouts" / source.name
     relative = target.relative_to(templates).as_posix()
+    try:
+        data = source.read_bytes()
+    except OSError as exc:
+        raise AspoError.at(source, None, None, f"cannot read: {exc.strerror or exc}", LAYOUT) from None
+    removed: tuple[str, ...] = ()
+    try:
+        data, removed = without_custom_xml(data)
+    except (zipfile.BadZipFile, ElementTree.ParseError, KeyError, OSError, ValueError):
+        pass  # the template reader names what is wrong with the file
+    cleaned = (f"the copy leaves out the custom XML data ({', '.join(removed)}) every output would carry",) \
+        if removed else ()
     if suffix == ".pptx":
-        deck = read_deck_template(source)
+        deck = read_deck_template(source, data)
         kinds = [section.get("kind") if isinstance(section.get("deck"), dict) else None
                  for section in outline.get("sections", [])]
         choices = map_sections(kinds, deck)
-        notes = _deck_notes(deck)
+        notes = cleaned + _deck_notes(deck)
         new_text = rewrite_outline(outline_text, relative, {c.section: c.layout for c in choices}, None, {})
         adoption = Adoption(source, target, deck, tuple(choices), (), notes)
     else:
-        from aspo.word_styles import map_document_styles, read_word_template
+        from aspo.layouts import read_document_template
+        from aspo.word_styles import map_document_styles
 
-        styles = map_document_styles(read_word_template(source))
+        styles = map_document_styles(read_document_template(source, data))
         try:
             new_text = rewrite_outline(outline_text, None, {}, relative, {c.role: c.style for c in styles})
         except ValueError as exc:
             raise AspoError.at(outline_path, None, "document.styles", str(exc), LAYOUT) from None
-        adoption = Adoption(source, target, None, (), tuple(styles), ())
+        adoption = Adoption(source, target, None, (), tuple(styles), cleaned)
     if not dry_run:
-        if _absolute(source) != _absolute(target):
-            _atomic_copy(source, target)
+        if _absolute(source) != _absolute(target) or removed:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            _atomic_write(target, data)
         _atomic_write(outline_path, new_text.encode("utf-8"))
     return adoption
 
@@ -260,11 +276,6 @@ def _deck_notes(deck: DeckTemplate) -> tuple[str, ...]:
 
 def _absolute(path: Path) -> Path:
     return Path(os.path.abspath(path))
-
-
-def _atomic_copy(source: Path, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    _atomic_write(target, source.read_bytes())
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
@@ -293,9 +304,8 @@ def describe_choices(adoption: Adoption) -> list[str]:
         if choice.warning:
             lines.append(f"  {'':<{width + 12}}  warning: {choice.warning}")
     for choice in adoption.styles:
-        shown = "no table style (aspo draws thin borders)" if choice.style is None else quoted(choice.style, 80)
-        lines.append(f"  styles.{choice.role:<{width}}  {shown}: {choice.reason}")
-        if choice.warning:
-            lines.append(f"  {'':<{width + 9}}  warning: {choice.warning}")
+        shown = "no style" if choice.style is None else quoted(choice.style, 80)
+        why = f"warning: {choice.warning}" if choice.warning else choice.reason  # the warning says why, too
+        lines.append(f"  styles.{choice.role:<{width}}  {shown}: {why}")
     lines.extend(f"  note: {note}" for note in adoption.notes)
     return lines

@@ -206,3 +206,31 @@ def _field_findings(data: bytes, app: _App) -> list[str]:
         found.append(f"{name} field loads {quoted(target, 80)} {_loads_from(target)} when the {app.output} opens "
                      f"or its fields update; {remedy} or remove the field (in Word: Alt+F9 shows field codes)")
     return found
+
+
+#: The empty elements that point at custom XML: relationships to it and content types of its parts.
+_CUSTOM_XML_RELATIONSHIP = re.compile(rb"""<(?:\w+:)?Relationship\b[^>]*Type=["'][^"']*/customXml(?:Props)?["'][^>]*/>""")
+_CUSTOM_XML_OVERRIDE = re.compile(rb"""<(?:\w+:)?Override\b[^>]*PartName=["']/customXml/[^"']*["'][^>]*/>""", re.I)
+
+
+def without_custom_xml(data: bytes) -> tuple[bytes, tuple[str, ...]]:
+    """The package without its custom XML data (SharePoint properties, data bindings), which nothing aspo
+    makes needs and every output would carry, and the parts removed; the same bytes when it has none."""
+    import io
+
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        removed = tuple(info.filename for info in package.infolist() if info.filename.lower().startswith("customxml/"))
+        if not removed:
+            return data, ()
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w") as copy:
+            for info in package.infolist():
+                if info.filename in removed:
+                    continue
+                content = package.read(info)
+                if info.filename.endswith(".rels"):
+                    content = _CUSTOM_XML_RELATIONSHIP.sub(b"", content)
+                elif info.filename == "[Content_Types].xml":
+                    content = _CUSTOM_XML_OVERRIDE.sub(b"", content)
+                copy.writestr(info, content)
+    return out.getvalue(), removed

@@ -410,11 +410,11 @@ def describe_template(path: Path) -> dict:
 
 def template_lines(description: dict) -> list[tuple[str, list[str]]]:
     """A description as text, heading by heading."""
-    if description["kind"] == "PowerPoint":
+    if description.get("kind") == "PowerPoint":
         return deck_lines(description)
     from aspo.word_styles import document_template_lines
 
-    return document_template_lines(description)
+    return [("Word template", document_template_lines(description))]
 
 
 _LAYOUT_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/slideLayout"
@@ -811,7 +811,7 @@ def _document_template(path: Path, package: zipfile.ZipFile, checked: bool) -> D
 
     styles_root = part("word/styles.xml")
     theme = part("word/theme/theme1.xml")
-    major, minor, colors = _theme(theme)
+    major, minor, colors = _word_theme(theme)
     styles = () if styles_root is None else _word_styles(styles_root, part("word/numbering.xml"), major, minor,
                                                           path if checked else None)
     return DocumentTemplate(path, styles, _page(part("word/document.xml")), major, minor, colors)
@@ -951,7 +951,7 @@ def _color(run: list) -> str | None:
     return None
 
 
-def _theme(root) -> tuple[str | None, str | None, tuple[tuple[str, str], ...]]:
+def _word_theme(root) -> tuple[str | None, str | None, tuple[tuple[str, str], ...]]:
     """The theme's major and minor Latin fonts and its colours (RRGGBB), from word/theme/theme1.xml."""
     if root is None:
         return None, None, ()

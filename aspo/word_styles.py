@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from aspo.errors import did_you_mean, quoted
+from aspo.errors import did_you_mean, display_path, quoted
 from aspo.layouts import DocumentTemplate, WordStyle, read_document_template
 
 #: The roles of outline.yaml's document.styles, in its order.
@@ -147,6 +147,8 @@ def describe_document_template(path: Path, data: bytes | None = None) -> dict:
     styles = sorted(template.styles, key=lambda style: (style.kind != "paragraph", _natural(style.name),
                                                         style.style_id))
     return {
+        "file": display_path(path),
+        "kind": "Word",
         "page": page,
         "theme": {"heading_font": template.heading_font, "body_font": template.body_font,
                   "colors": dict(template.theme_colors)},

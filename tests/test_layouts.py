@@ -194,3 +194,52 @@ def test_a_template_change_shows_in_textconv_as_colours_fonts_and_sizes(workspac
     changed = [(old, new) for old, new in zip(before.splitlines(), after.splitlines()) if old != new]
     assert changed == [("colour accent1: #1B998B", "colour accent1: #C00000")]
     assert "title 'Title 1', 44 pt: 30.5 x 4.6 cm at 1.7, 5.1 cm" in after.splitlines()
+
+
+def test_use_a_word_template_maps_styles_by_built_in_identity_and_drops_custom_xml(workspace, aspo):
+    import docx
+
+    path = workspace / "Brand.docx"
+    docx.Document().save(path)  # python-docx's default: carries custom XML, which no output may carry
+    result = aspo("layouts", "use", path)
+    assert result.status == 0, result.out + result.err
+    assert "  styles.bullet      'List Bullet': built-in 'list bullet'" in result.out.splitlines()
+    assert ("  note: the copy leaves out the custom XML data (customXml/item1.xml, customXml/_rels/item1.xml.rels, "
+            "customXml/itemProps1.xml) every output would carry") in result.out.splitlines()
+    with zipfile.ZipFile(workspace / "templates/layouts/Brand.docx") as copy:
+        assert not [name for name in copy.namelist() if name.lower().startswith("customxml")]
+        assert b"customXml" not in copy.read("word/_rels/document.xml.rels")
+    outline = (workspace / "templates/outline.yaml").read_text(encoding="utf-8")
+    assert "  template: layouts/Brand.docx\n" in outline and outline.startswith("# The story every deck")
+    built = aspo("build", ACME, "--output", workspace / "out")
+    assert built.status == 0, built.err
+    assert docx.Document(workspace / "out/acme/acme-offering.docx").paragraphs[0].text.startswith("Acme Packaging")
+
+
+def test_use_writes_the_roles_a_word_template_lacks_into_outline_yaml(workspace, aspo):
+    import docx
+
+    path = workspace / "Plain.docx"
+    document = docx.Document()
+    path_bytes = io.BytesIO()
+    document.save(path_bytes)
+
+    # no List Bullet, no Quote, no table style at all: the closest style, and tables with borders aspo draws
+    def strip(name: str, text: str) -> str:
+        if name == "word/styles.xml":
+            for style_id in ("ListBullet", "Quote"):
+                text = re.sub(rf'<w:style [^>]*w:styleId="{style_id}".*?</w:style>', "", text, flags=re.S)
+            text = re.sub(r'<w:style w:type="table"(?:(?!</w:style>).)*</w:style>', "", text, flags=re.S)
+        return text
+
+    path.write_bytes(rewrite_parts(path_bytes.getvalue(), strip))
+    edit_outline = workspace / "templates/outline.yaml"
+    text = edit_outline.read_text(encoding="utf-8")
+    edit_outline.write_text(text.replace("    note: Quote\n", ""), encoding="utf-8")  # left to its default
+    result = aspo("layouts", "use", path)
+    assert result.status == 0, result.out + result.err
+    styles = yaml.safe_load(edit_outline.read_text(encoding="utf-8"))["document"]["styles"]
+    assert styles["table"] is None and styles["bullet"] != "List Bullet" and styles["note"] != "Quote"
+    assert "  styles.table       no style: warning: no 'Table Grid' style" in result.out
+    built = aspo("build", ACME, "--output", workspace / "out")
+    assert built.status == 0, built.err
