@@ -429,4 +429,5 @@ def compose(account: Account, library: Library, selection: Selection, renderer: 
         styles=library.outline.document.styles.model_dump(),
         logo=account.logo,
         min_font_size=library.outline.deck.min_font_size,
+        locale=account.locale(library),
     )

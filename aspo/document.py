@@ -154,6 +154,7 @@ class Document:
     styles: dict[str, str | None] = field(default_factory=dict)  # role -> Word style name (table: None for none)
     logo: Logo | None = None  # the account's logo, on the title slide and the document's first page
     min_font_size: float = 10  # points: the smallest a table or callout is drawn
+    locale: str = "en-US"  # the reader's: dates, numbers, and the paper size where the template sets none
 
     @property
     def deck_sections(self) -> tuple[Section, ...]:

@@ -59,6 +59,8 @@ class TextBox:
     slot: int = 0  # its place among the placeholders a new slide copies from the layout
     pinned: bool = False  # its idx is not its own in the layout: the slide must carry its position itself
     own_style: bytes | None = None  # a list style (a:lstStyle) the slide must carry: the layout's is not inherited
+    width_factor: float = 1.0  # how wide its font's letters are, relative to the Calibri-like ones assumed here
+    spacing: tuple[float, ...] = ()  # points before and after each paragraph, per level, where the template sets it
 
     @property
     def is_title(self) -> bool:
@@ -83,8 +85,9 @@ def text_height(paragraphs: Sequence[tuple[str, int]], box: TextBox, scale: floa
     for text, level in paragraphs:
         level = min(level, 8)
         size = box.sizes[level] * scale
-        usable = max(width - box.indents[level], width * 0.3)
-        total += lines(text, usable, size) * size * LINE_HEIGHT * (1 - reduction) + size * 0.2
+        usable = max(width - box.indents[level], width * 0.3) / box.width_factor
+        gap = box.spacing[level] if level < len(box.spacing) else 0.0
+        total += lines(text, usable, size) * size * LINE_HEIGHT * (1 - reduction) + max(size * 0.2, gap)
     return total
 
 
@@ -159,12 +162,13 @@ class TableFit:
     row_heights: tuple[float, ...]  # points, each row grown to its text
 
 
-def column_widths(rows: Sequence[Sequence[str]], columns: int, total: int, size: float) -> list[int] | None:
+def column_widths(rows: Sequence[Sequence[str]], columns: int, total: int, size: float,
+                  factor: float = 1.0) -> list[int] | None:
     """Column widths (EMU) that hold each column's longest word on one line at `size`, the rest shared
     by how much text each column holds; None when the longest words alone need more than `total`."""
     cells = [[row[col] if col < len(row) else "" for row in rows] for col in range(columns)]
-    least = [(max((word_width(w, size) for c in column for w in c.split()), default=0.0) + INSET_X) * EMU_PER_PT
-             for column in cells]
+    least = [(max((word_width(w, size) * factor for c in column for w in c.split()), default=0.0) + INSET_X)
+             * EMU_PER_PT for column in cells]
     spare = total - sum(least)
     if spare < 0:
         return None
@@ -174,8 +178,8 @@ def column_widths(rows: Sequence[Sequence[str]], columns: int, total: int, size:
     return widths
 
 
-def _row_heights(rows, widths, size: float) -> tuple[float, ...]:
-    cell_widths = [width / EMU_PER_PT - INSET_X for width in widths]
+def _row_heights(rows, widths, size: float, factor: float = 1.0) -> tuple[float, ...]:
+    cell_widths = [(width / EMU_PER_PT - INSET_X) / factor for width in widths]
     return tuple(
         max(wrapped_lines(row[col] if col < len(row) else "", cell_widths[col], size)
             for col in range(len(widths))) * size * LINE_HEIGHT + INSET_Y
@@ -189,10 +193,10 @@ def fit_table(rows: Sequence[Sequence[str]], box: TextBox, min_size: float) -> T
     columns = max((len(row) for row in rows), default=1) or 1
     space = box.height / EMU_PER_PT
     for size in sorted({s for s in TABLE_SIZES if s >= min_size} | {min_size}, reverse=True):
-        widths = column_widths(rows, columns, box.width, size)
+        widths = column_widths(rows, columns, box.width, size, box.width_factor)
         if widths is None:
             continue
-        heights = _row_heights(rows, widths, size)
+        heights = _row_heights(rows, widths, size, box.width_factor)
         if sum(heights) <= space:
             return TableFit(tuple(widths), size, heights)
     return None
@@ -201,12 +205,12 @@ def fit_table(rows: Sequence[Sequence[str]], box: TextBox, min_size: float) -> T
 def smallest_table(rows: Sequence[Sequence[str]], box: TextBox, min_size: float) -> TableFit:
     """The table at `min_size`, fitting or not: what is drawn when nothing better is left."""
     columns = max((len(row) for row in rows), default=1) or 1
-    widths = column_widths(rows, columns, box.width, min_size)
+    widths = column_widths(rows, columns, box.width, min_size, box.width_factor)
     if widths is None:  # even one word per column is too wide: share the width by text instead
         shares = [max(sum(len(row[c]) if c < len(row) else 0 for row in rows), 1) for c in range(columns)]
         widths = [int(box.width * share / sum(shares)) for share in shares]
         widths[-1] += box.width - sum(widths)
-    return TableFit(tuple(widths), min_size, _row_heights(rows, widths, min_size))
+    return TableFit(tuple(widths), min_size, _row_heights(rows, widths, min_size, box.width_factor))
 
 
 def split_table(table: Table, box: TextBox, min_size: float) -> list[Table] | None:
@@ -263,7 +267,7 @@ CALLOUT_MARGIN = 1.12
 
 
 def callout_height(items: Sequence[Callout], box: TextBox, figure_size: float, label_size: float) -> float:
-    width = box.width / EMU_PER_PT - INSET_X
+    width = (box.width / EMU_PER_PT - INSET_X) / box.width_factor
     return CALLOUT_MARGIN * sum(
         wrapped_lines(item.figure, width, figure_size) * figure_size * LINE_HEIGHT
         + wrapped_lines(item.label, width, label_size) * label_size * LINE_HEIGHT + label_size * 0.6
@@ -275,7 +279,7 @@ def _callout_sizes(items, box: TextBox, space: float, min_size: float) -> tuple[
     label_top = max(min(box.sizes[0] * 0.8, 18.0), min_size)
     for figure in FIGURE_SIZES:
         label = max(min(label_top, figure * 0.5), min_size)
-        longest = max((word_width(w, figure) for i in items for w in i.figure.split()), default=0)
+        longest = max((word_width(w, figure) * box.width_factor for i in items for w in i.figure.split()), default=0)
         if longest + INSET_X <= box.width / EMU_PER_PT and callout_height(items, box, figure, label) <= space:
             return figure, label
     return None

@@ -10,6 +10,7 @@ import zlib
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 from xml.etree import ElementTree
 
 from aspo.errors import HYGIENE, LAYOUT, AspoError, display_path, quoted
@@ -307,6 +308,10 @@ def read_deck_template(path: Path, data: bytes | None = None) -> DeckTemplate:
         order = {layout: number for number, layout in enumerate(_layout_order(package, master_parts, path))}
         # layouts in the order PowerPoint lists them: master by master, each master's in its own order
         names.sort(key=lambda n: (order.get(n, len(order)), int(re.search(r"(\d+)\.xml$", n).group(1))))
+        size = presentation.find(f"{_P}sldSz")
+        width = _int(size.get("cx")) if size is not None else None
+        height = _int(size.get("cy")) if size is not None else None
+        slide = (width or 9144000, height or 6858000)
         masters: dict[str | None, _Master] = {}
         layouts = []
         for name in names:
@@ -317,17 +322,14 @@ def read_deck_template(path: Path, data: bytes | None = None) -> DeckTemplate:
             if master_name not in masters:
                 masters[master_name] = _Master(package, master_name, path)
             master = masters[master_name]
-            title, bodies = _boxes(root, master)
+            title, bodies = _boxes(root, master, slide)
             number = master_parts.index(master_name) + 1 if master_name in master_parts else len(master_parts) + 1
             layouts.append(SlideLayout(c_sld.get("name", "") if c_sld is not None else "",
                                        title is not None, len(bodies), title, bodies, name, number,
                                        root.get("type", "cust"), _described(root, master)))
-        size = presentation.find(f"{_P}sldSz")
-        width = _int(size.get("cx")) if size is not None else None
-        height = _int(size.get("cy")) if size is not None else None
         described = tuple(SlideMaster(number, _part_name(package, part, path), _theme(package, part, path))
                           for number, part in enumerate(master_parts, start=1))
-    return DeckTemplate(path, tuple(layouts), width or 9144000, height or 6858000, described, slides)
+    return DeckTemplate(path, tuple(layouts), *slide, described, slides)
 
 
 def _cm(emu: int) -> str:
@@ -504,6 +506,14 @@ class _Master:
         styles = None if root is None else root.find(f"{_P}txStyles")
         self.title_style = None if styles is None else styles.find(f"{_P}titleStyle")
         self.body_style = None if styles is None else styles.find(f"{_P}bodyStyle")
+        self.theme = _theme(package, name, path) if root is not None else None
+
+    def width_factor(self, typeface: str | None, is_title: bool) -> float:
+        """How wide the placeholder's font is, relative to the estimate's (theme fonts resolved)."""
+        if typeface in (None, "", "+mj-lt", "+mn-lt") and self.theme is not None:
+            heading = typeface == "+mj-lt" or (typeface in (None, "") and is_title)
+            typeface = self.theme.heading_font if heading else self.theme.body_font
+        return font_width(typeface)
 
     def base(self, ph) -> ElementTree.Element | None:
         """The master placeholder a layout placeholder inherits its position and size from:
@@ -587,7 +597,23 @@ def _measured(shape, ph, master: _Master) -> tuple[int, int, int, int]:
     return tuple(value if value is not None else (fallback or 0) for value, fallback in zip(own, inherited))
 
 
-def _boxes(root, master: _Master) -> tuple[TextBox | None, tuple[TextBox, ...]]:
+FOOTER_GAP = 50800  # EMU (4 pt) kept between text and a footer it was cut above
+
+
+def _clipped(box: tuple[int, int, int, int], footers: list[tuple[int, int, int, int]],
+             slide: tuple[int, int]) -> tuple[int, int, int, int]:
+    """A text box cut to the slide, and above the footers, date and slide number it would run into (some
+    templates draw their body through them): text is fitted to what is left."""
+    left, top, width, height = box
+    width = max(0, min(width, slide[0] - left))
+    bottom = min(top + height, slide[1])
+    for f_left, f_top, f_width, f_height in footers:
+        if f_top > top + (bottom - top) // 2 and f_top < bottom and f_left < left + width and left < f_left + f_width:
+            bottom = f_top - FOOTER_GAP
+    return left, top, width, max(0, bottom - top)
+
+
+def _boxes(root, master: _Master, slide: tuple[int, int]) -> tuple[TextBox | None, tuple[TextBox, ...]]:
     """A layout's title placeholder and its text placeholders, measured.
 
     Placeholders are told apart by type and position, not only by idx: LibreOffice writes layouts whose
@@ -599,16 +625,19 @@ def _boxes(root, master: _Master) -> tuple[TextBox | None, tuple[TextBox, ...]]:
     found = _placeholders(root)
     idx_count = Counter(_int(ph.get("idx")) or 0 for _, ph in found)
     copied = [(shape, ph) for shape, ph in found if ph.get("type") not in _LATENT]
+    footers = [_measured(shape, ph, master) for shape, ph in found if ph.get("type") in _LATENT]
     for slot, (shape, ph) in enumerate(copied):
         kind = ph.get("type")
         idx = _int(ph.get("idx")) or 0
         is_title = kind in _TITLE_TYPES
         if not is_title and kind not in _BODY_TYPES:
             continue
-        left, top, width, height = _measured(shape, ph, master)
-        sizes, indents, own_style = _level_metrics(shape, master.base(ph),
-                                                   master.title_style if is_title else master.body_style)
-        box = TextBox(idx, kind, left, top, width, height, sizes, indents, slot, idx_count[idx] > 1, own_style)
+        measured = _measured(shape, ph, master)
+        left, top, width, height = _clipped(measured, footers, slide)
+        levels = _level_metrics(shape, master.base(ph), master.title_style if is_title else master.body_style)
+        pinned = idx_count[idx] > 1 or (left, top, width, height) != measured
+        box = TextBox(idx, kind, left, top, width, height, levels.sizes, levels.indents, slot, pinned,
+                      levels.own_style, master.width_factor(levels.typeface, is_title), levels.spacing)
         if is_title:
             title = title or box
         else:
@@ -629,7 +658,7 @@ def _described(root, master: _Master) -> tuple[Placeholder, ...]:
         size = None
         if kind in _TITLE_TYPES or kind in _BODY_TYPES:
             style = master.title_style if kind in _TITLE_TYPES else master.body_style
-            size = _level_metrics(shape, master.base(ph), style)[0][0]
+            size = _level_metrics(shape, master.base(ph), style).sizes[0]
         described.append(Placeholder(_ROLES.get(kind, kind), "" if c_nv_pr is None else c_nv_pr.get("name", ""),
                                      *_measured(shape, ph, master), size))
     return tuple(described)
@@ -668,7 +697,15 @@ def _int(value: str | None) -> int | None:
         return None
 
 
-def _level_metrics(shape, base, style) -> tuple[tuple[float, ...], tuple[float, ...], bytes | None]:
+class _Levels(NamedTuple):
+    sizes: tuple[float, ...]  # points, levels 1 to 9
+    indents: tuple[float, ...]  # points
+    spacing: tuple[float, ...]  # points before and after a paragraph
+    own_style: bytes | None  # the list style a slide must carry itself
+    typeface: str | None  # of the first level
+
+
+def _level_metrics(shape, base, style) -> _Levels:
     """Text size and left margin (points) per level, and the list style a slide must carry itself.
 
     Sizes come from what a slide inherits: the layout placeholder's list style, its master placeholder's,
@@ -685,18 +722,58 @@ def _level_metrics(shape, base, style) -> tuple[tuple[float, ...], tuple[float, 
     if samples and not any(_size_of(source.find(f"{_A}lvl1pPr")) for source in inherited if source is not None):
         own_style = _list_style(samples)
         inherited = [ElementTree.fromstring(own_style)]
-    sizes, indents = [], []
+    sizes, indents, spacing = [], [], []
     for level in range(1, 10):
         size = margin = None
+        gaps: dict[str, float] = {}
         for source in (found.find(f"{_A}lvl{level}pPr") for found in inherited if found is not None):
             if source is None:
                 continue
             if margin is None:
                 margin = _int(source.get("marL"))
             size = size or _size_of(source)
+            for side in ("spcBef", "spcAft"):
+                gaps.setdefault(side, _gap(source.find(f"{_A}{side}")))
         sizes.append(size or 18.0)
         indents.append((margin or 0) / EMU_PER_PT)
-    return tuple(sizes), tuple(indents), own_style
+        line = sizes[-1] * 1.2  # a single-spaced line, as aspo.fit counts it
+        spacing.append(sum(gap if gap >= 0 else -gap * line for gap in gaps.values()))
+    typeface = next((latin.get("typeface") for found in inherited if found is not None
+                     for latin in [found.find(f"{_A}lvl1pPr/{_A}defRPr/{_A}latin")] if latin is not None), None)
+    return _Levels(tuple(sizes), tuple(indents), tuple(spacing), own_style, typeface)
+
+
+def _gap(element) -> float:
+    """Space before or after a paragraph: points (spcPts), or minus the share of a line (spcPct)."""
+    if element is None:
+        return 0.0
+    points, percent = element.find(f"{_A}spcPts"), element.find(f"{_A}spcPct")
+    if points is not None:
+        return (_int(points.get("val")) or 0) / 100
+    if percent is not None:
+        return -(_int(percent.get("val")) or 0) / 100000
+    return 0.0
+
+
+#: How wide fonts are, relative to Calibri's letters (which the estimates in aspo.fit assume). A font not listed
+#: may be missing where the deck is drawn; LibreOffice then draws it in a wide substitute (DejaVu Sans on Linux),
+#: so the estimate takes that width and text fits whichever font is drawn.
+FONT_WIDTHS = {
+    "calibri": 1.0, "calibri light": 1.0, "carlito": 1.0, "cambria": 1.0, "caladea": 1.0, "candara": 1.0,
+    "arial": 1.1, "liberation sans": 1.1, "arimo": 1.1, "helvetica": 1.1, "helvetica neue": 1.1,
+    "nimbus sans": 1.1, "times new roman": 0.95, "liberation serif": 0.95, "tinos": 0.95, "times": 0.95,
+    "georgia": 1.1, "garamond": 0.95, "segoe ui": 1.08, "tahoma": 1.1, "trebuchet ms": 1.05,
+    "century gothic": 1.2, "verdana": 1.25, "aptos": 1.05, "roboto": 1.05, "open sans": 1.15, "lato": 1.05,
+    "noto sans": 1.2, "dejavu sans": 1.22, "liberation sans narrow": 0.9, "arial narrow": 0.9,
+}
+MISSING_FONT_WIDTH = 1.22  # DejaVu Sans, LibreOffice's substitute
+
+
+def font_width(typeface: str | None) -> float:
+    """A font's letter width relative to Calibri's; a font not known here counts as its wide substitute."""
+    if not typeface:
+        return 1.0  # no font named anywhere: the application's default (Calibri in PowerPoint)
+    return FONT_WIDTHS.get(typeface.strip("'\" ").casefold(), MISSING_FONT_WIDTH)
 
 
 def _size_of(level) -> float | None:

@@ -100,6 +100,17 @@ def _style_id(style: WordStyle | None) -> str | None:
     return None if style is None or (style.default and style.kind == "paragraph") else style.style_id
 
 
+#: Where Letter paper is the usual size; elsewhere A4.
+LETTER_TERRITORIES = {"US", "CA", "MX", "PH", "CL", "CO", "VE", "PR", "GT", "CR", "PA", "DO", "SV", "NI", "HN"}
+_BEFORE_PAGE_SIZE = {qn(f"w:{tag}") for tag in ("headerReference", "footerReference", "footnotePr", "endnotePr",
+                                                "type")}
+
+
+def _territory(locale: str) -> str:
+    parts = locale.replace("_", "-").split("-")
+    return next((part.upper() for part in parts[1:] if len(part) == 2 and part.isalpha()), "")
+
+
 class _Writer:
     """Appends paragraphs and tables to the body, before its final section properties."""
 
@@ -118,6 +129,26 @@ class _Writer:
             if child.tag != sect:
                 self.body.remove(child)
         self.sect = self.body.find(sect)
+
+    def set_page_size(self, locale: str) -> None:
+        """A page size and margins where the template sets none (pandoc's reference.docx): without them every
+        application picks its own, so the document would not look the same everywhere."""
+        if self.sect is None:
+            self.sect = OxmlElement("w:sectPr")
+            self.body.append(self.sect)
+        if self.sect.find(qn("w:pgSz")) is not None:
+            return
+        width, height = (12240, 15840) if _territory(locale) in LETTER_TERRITORIES else (11906, 16838)  # twips
+        size = OxmlElement("w:pgSz", {qn("w:w"): str(width), qn("w:h"): str(height)})
+        before = [child for child in self.sect if child.tag in _BEFORE_PAGE_SIZE]
+        if before:
+            before[-1].addnext(size)
+        else:
+            self.sect.insert(0, size)
+        if self.sect.find(qn("w:pgMar")) is None:
+            size.addnext(OxmlElement("w:pgMar", {qn(f"w:{side}"): value for side, value in (
+                ("top", "1440"), ("right", "1440"), ("bottom", "1440"), ("left", "1440"),
+                ("header", "720"), ("footer", "720"), ("gutter", "0"))}))
 
     def paragraph(self, text: str, role: str | None, num_id: str | None = None) -> None:
         p = OxmlElement("w:p")
@@ -245,6 +276,7 @@ def render_docx(doc: Document) -> bytes:
     path = Path(doc.document_template)
     document, template = _open_template(path)
     writer = _Writer(document, _resolve_styles(template, doc))
+    writer.set_page_size(doc.locale)
     if doc.logo is not None:  # on the first page, above the title
         writer.picture(doc.logo, "body")
     group = None

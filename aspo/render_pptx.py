@@ -86,8 +86,9 @@ def _remove_existing_slides(prs) -> None:
 
 
 def _shrink_to_fit(frame, paragraphs, box: TextBox) -> None:
-    """Sets the shrink PowerPoint itself would apply when the text overflows its placeholder
-    (PowerPoint only recomputes it when the text is edited)."""
+    """Shrinks text estimated taller than its placeholder as PowerPoint's shrink-on-overflow would, written as
+    the text's own sizes and line spacing: PowerPoint only recomputes its shrink when the text is edited, and
+    LibreOffice computes one of its own, so only sizes written out are drawn the same everywhere."""
     step = shrink(paragraphs, box)
     if step is None:
         return
@@ -96,11 +97,13 @@ def _shrink_to_fit(frame, paragraphs, box: TextBox) -> None:
     for child in list(body_pr):
         if child.tag in _AUTOFIT_TAGS:
             body_pr.remove(child)
-    fit = body_pr.makeelement(f"{{{_A}}}normAutofit", {
-        "fontScale": str(round(scale * 100000)),
-        "lnSpcReduction": str(round(reduction * 100000)),
-    })
-    body_pr.insert(0, fit)
+    body_pr.insert(0, body_pr.makeelement(f"{{{_A}}}normAutofit", {}))  # editing it still shrinks it
+    for para, (_, level) in zip(frame.paragraphs, paragraphs):
+        size = Pt(box.sizes[min(level, len(box.sizes) - 1)] * scale)
+        for run in para.runs:
+            run.font.size = size
+        if reduction:
+            para.line_spacing = 1 - reduction
 
 
 class _Layouts:
@@ -300,6 +303,8 @@ def _add_callouts(placeholder, fit: CalloutFit) -> None:
             para = frame.paragraphs[0] if first else frame.add_paragraph()
             first = False
             _no_bullet(para)
+            # aspo.fit measured these with no spacing but the label's: none inherited from the template
+            para.space_before, para.space_after, para.line_spacing = Pt(0), Pt(0), 1.0
             run = para.add_run()
             run.text = text
             run.font.size = Pt(size)

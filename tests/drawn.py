@@ -43,6 +43,7 @@ EMU_PER_PT = 12700
 PAGE_TOLERANCE = 1.0  # pt a word box may stick out of the page (rounding)
 BOX_TOLERANCE = 4.0  # pt a word box may stick out of its shape's box or the text area (glyph boxes, insets)
 BOX_TOLERANCE_SHARE = 0.1  # or this share of the word box's height, if more (a large title's descenders)
+ABOVE_TOLERANCE_SHARE = 0.16  # above a box: the glyph box's ascent beyond the line's, with no top inset
 FOOTER_TOLERANCE = 1.0  # pt a word box may reach into a footer placeholder or below the bottom margin
 
 #: Characters after which a line may break inside a word (hyphens, dashes, slash); an em dash also before it.
@@ -563,8 +564,13 @@ def _next_line(before: Word, after: Word) -> bool:
 
 def _fits(box: Box, word: Word) -> bool:
     """Whether a word lies inside a box: BOX_TOLERANCE, or a tenth of the word's height for large type (the glyph
-    box pdftotext gives spans the font's whole ascent and descent, more than the line LibreOffice fits)."""
-    return box.contains(word.box, max(BOX_TOLERANCE, BOX_TOLERANCE_SHARE * word.box.height))
+    box pdftotext gives spans the font's whole ascent and descent, more than the line LibreOffice fits). Above
+    the box, ABOVE_TOLERANCE_SHARE: a first line set at the top of a box with no top inset (LibreOffice's own
+    templates) has its glyph box reach above it by the font's ascent beyond the line's."""
+    tolerance = max(BOX_TOLERANCE, BOX_TOLERANCE_SHARE * word.box.height)
+    above = max(tolerance, ABOVE_TOLERANCE_SHARE * word.box.height)
+    return box.contains(Box(word.box.x0, max(word.box.y0, box.y0 - tolerance) if word.box.y0 >= box.y0 - above
+                            else word.box.y0, word.box.x1, word.box.y1), tolerance)
 
 
 def _owners(words: list[Word], candidates) -> list[Shape | None]:
@@ -619,8 +625,20 @@ def _words_problems(prefix: str, words: list[Word], candidates, shapes: list[Sha
                         f"({_describe(owner(start, end, whole))})")
         taken.update(range(start, end + 1))
 
+    def touching(before: Word, after: Word) -> bool:  # the next piece of one word, on the same line
+        return abs(after.box.y1 - before.box.y1) < 0.25 * before.box.height and -0.5 < after.box.x0 - before.box.x1 < 0.5
+
     for i, word in enumerate(words):
         if owners[i] is not None or i in taken:
+            continue
+        # small capitals are drawn as pieces of one word, side by side ('P' + 'OINT'): whole, not broken
+        end = i
+        while end + 1 < len(words) and end - i < 4 and touching(words[end], words[end + 1]):
+            end += 1
+            if norm(joined(i, end)) in vocabulary:
+                taken.update(range(i, end + 1))
+                break
+        if i in taken:
             continue
         found = None
         for start in (i, i - 1):  # a fragment and the lines after it, or a word's end after a start that is a word

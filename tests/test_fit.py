@@ -190,7 +190,7 @@ def test_the_lint_flags_exactly_the_text_the_renderer_shrinks(deck):
     found = {(o.section_key, o.field) for o in overflows(doc, deck)}
     assert found == {("long", "title"), ("long", "body")}
     with zipfile.ZipFile(io.BytesIO(render_pptx(doc))) as archive:
-        shrunk = {n: archive.read(f"ppt/slides/slide{n}.xml").count(b"<a:normAutofit fontScale=") for n in (1, 2, 3)}
+        shrunk = {n: archive.read(f"ppt/slides/slide{n}.xml").count(b"<a:normAutofit/>") for n in (1, 2, 3)}
     assert shrunk == {1: 0, 2: 0, 3: 2}
 
 
@@ -214,8 +214,9 @@ def test_sections_whose_layout_cannot_hold_them_are_left_to_the_layout_checks(de
 
 @pytest.mark.parametrize("slug", ["acme", "globex", "northwind-health"])
 def test_the_rendered_deck_shrinks_what_the_estimate_says(slug):
-    """The renderer's shrink-to-fit is aspo.fit's: every placeholder of the sample decks
-    carries the font scale fit.shrink gives for the text fit.slide_text puts there."""
+    """The renderer's shrink-to-fit is aspo.fit's: the text of every placeholder of the sample decks
+    carries the sizes (level size x the font scale) fit.shrink gives for the text fit.slide_text puts there,
+    and none where it fits as it is."""
     from xml.etree import ElementTree
 
     from aspo.fit import shrink
@@ -232,14 +233,15 @@ def test_the_rendered_deck_shrinks_what_the_estimate_says(slug):
             for sp in root.iter(f"{p}sp"):
                 ph = sp.find(f"{p}nvSpPr/{p}nvPr/{p}ph")
                 if ph is not None:
-                    fit = sp.find(f"{p}txBody/{_A}bodyPr/{_A}normAutofit")
-                    scale = None if fit is None or fit.get("fontScale") is None else int(fit.get("fontScale"))
-                    written[int(ph.get("idx", "0"))] = scale
+                    sizes = tuple(int(run.get("sz")) if run.get("sz") else None
+                                  for run in sp.iter(f"{_A}rPr"))
+                    written[int(ph.get("idx", "0"))] = sizes or None
             expected = {}
             laid_out = slide_text(section, deck.layout(section.layout), doc.min_font_size)
             for fill in laid_out.fills:
                 step = shrink(fill.paragraphs, fill.box)
-                expected[fill.box.idx] = None if step is None else round(step[0] * 100000)
-            if laid_out.callouts is not None:  # sized by aspo.fit itself: nothing for PowerPoint to shrink
-                expected[laid_out.callouts.box.idx] = None
+                expected[fill.box.idx] = None if step is None else tuple(
+                    round(fill.box.sizes[level] * step[0] * 100) for _, level in fill.paragraphs)
+            if laid_out.callouts is not None:  # sized by aspo.fit itself
+                expected[laid_out.callouts.box.idx] = written[laid_out.callouts.box.idx]
             assert written == expected, section.key

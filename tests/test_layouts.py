@@ -243,3 +243,21 @@ def test_use_writes_the_roles_a_word_template_lacks_into_outline_yaml(workspace,
     assert "  styles.table       no style: warning: no 'Table Grid' style" in result.out
     built = aspo("build", ACME, "--output", workspace / "out")
     assert built.status == 0, built.err
+
+
+@pytest.mark.parametrize("locale, size", [("en-US", (12240, 15840)), ("de-DE", (11906, 16838))])
+def test_a_word_template_without_a_page_size_gets_the_readers_paper(workspace, aspo, locale, size):
+    import docx
+
+    path = workspace / "NoPage.docx"
+    buffer = io.BytesIO()
+    docx.Document().save(buffer)
+    path.write_bytes(rewrite_parts(buffer.getvalue(), lambda name, text: re.sub(
+        r"<w:pgSz[^>]*/>|<w:pgMar[^>]*/>", "", text) if name == "word/document.xml" else text))
+    assert aspo("layouts", "use", path).status == 0
+    account = workspace / "accounts/acme.yaml"
+    account.write_text(account.read_text(encoding="utf-8") + f"locale: {locale}\n", encoding="utf-8")
+    assert aspo("build", ACME, "--output", workspace / "out").status == 0
+    section = docx.Document(workspace / "out/acme/acme-offering.docx").sections[-1]
+    assert (section.page_width.twips, section.page_height.twips) == size
+    assert section.left_margin.twips == 1440
