@@ -10,7 +10,6 @@ import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from xml.etree import ElementTree
 
 import yaml
 
@@ -207,19 +206,40 @@ class Adoption:
     notes: tuple[str, ...] = ()  # what could not be mapped, or what to know
 
 
-def adopt(source: Path, templates: Path, dry_run: bool = False) -> Adoption:
-    """Adopts a .pptx or .docx as the library's deck or document template: copies it to templates/layouts/,
-    maps the outline onto it, and rewrites templates/outline.yaml (nothing is written on a dry run)."""
-    source = Path(source)
-    suffix = source.suffix.lower()
-    if suffix not in (".pptx", ".docx"):
-        raise AspoError.at(source, None, None, "expected a PowerPoint .pptx or Word .docx template "
-                           "(save a .potx, .dotx, .odp or .odt as one first)", LAYOUT)
+def adopt(sources: list[Path], templates: Path, dry_run: bool = False) -> list[Adoption]:
+    """Adopts a .pptx, a .docx or one of each as the library's deck and document templates: copies them to
+    templates/layouts/, maps the outline onto them, and rewrites templates/outline.yaml. Every file is read and
+    mapped before anything is written, so a file that cannot be adopted leaves the library as it was (and a dry
+    run writes nothing)."""
+    sources = [Path(source) for source in sources]
+    for source in sources:
+        if source.suffix.lower() not in (".pptx", ".docx"):
+            raise AspoError.at(source, None, None, "expected a PowerPoint .pptx or Word .docx template "
+                               "(save a .potx, .dotx, .odp or .odt as one first)", LAYOUT)
+    suffixes = [source.suffix.lower() for source in sources]
+    if len(set(suffixes)) < len(suffixes):
+        raise AspoError.at(sources[-1], None, None, "give at most one .pptx and one .docx: a library has one deck "
+                           "template and one document template", LAYOUT)
     outline_path = templates / "outline.yaml"
     try:
         outline_text = outline_path.read_text(encoding="utf-8")
     except OSError as exc:
         raise AspoError.at(outline_path, None, None, f"cannot read: {exc.strerror or exc}") from None
+    planned = []
+    for source in sources:
+        adoption, data, outline_text = _plan(source, templates, outline_path, outline_text)
+        planned.append((adoption, data))
+    if not dry_run:
+        for adoption, data in planned:
+            if _absolute(adoption.source) != _absolute(adoption.target) or data != adoption.source.read_bytes():
+                adoption.target.parent.mkdir(parents=True, exist_ok=True)
+                _atomic_write(adoption.target, data)
+        _atomic_write(outline_path, outline_text.encode("utf-8"))
+    return [adoption for adoption, _ in planned]
+
+
+def _plan(source: Path, templates: Path, outline_path: Path, outline_text: str) -> tuple[Adoption, bytes, str]:
+    """What adopting one file does: the mapping, the bytes to copy, and outline.yaml's new text."""
     outline = yaml.safe_load(outline_text) or {}
     target = templates / "layouts" / source.name
     relative = target.relative_to(templates).as_posix()
@@ -230,34 +250,26 @@ def adopt(source: Path, templates: Path, dry_run: bool = False) -> Adoption:
     removed: tuple[str, ...] = ()
     try:
         data, removed = without_custom_xml(data)
-    except (zipfile.BadZipFile, ElementTree.ParseError, KeyError, OSError, ValueError):
+    except (zipfile.BadZipFile, OSError, ValueError):
         pass  # the template reader names what is wrong with the file
     cleaned = (f"the copy leaves out the custom XML data ({', '.join(removed)}) every output would carry",) \
         if removed else ()
-    if suffix == ".pptx":
+    if source.suffix.lower() == ".pptx":
         deck = read_deck_template(source, data)
         kinds = [section.get("kind") if isinstance(section.get("deck"), dict) else None
                  for section in outline.get("sections", [])]
         choices = map_sections(kinds, deck)
-        notes = cleaned + _deck_notes(deck)
         new_text = rewrite_outline(outline_text, relative, {c.section: c.layout for c in choices}, None, {})
-        adoption = Adoption(source, target, deck, tuple(choices), (), notes)
-    else:
-        from aspo.layouts import read_document_template
-        from aspo.word_styles import map_document_styles
+        return Adoption(source, target, deck, tuple(choices), (), cleaned + _deck_notes(deck)), data, new_text
+    from aspo.layouts import read_document_template
+    from aspo.word_styles import map_document_styles
 
-        styles = map_document_styles(read_document_template(source, data))
-        try:
-            new_text = rewrite_outline(outline_text, None, {}, relative, {c.role: c.style for c in styles})
-        except ValueError as exc:
-            raise AspoError.at(outline_path, None, "document.styles", str(exc), LAYOUT) from None
-        adoption = Adoption(source, target, None, (), tuple(styles), cleaned)
-    if not dry_run:
-        if _absolute(source) != _absolute(target) or removed:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            _atomic_write(target, data)
-        _atomic_write(outline_path, new_text.encode("utf-8"))
-    return adoption
+    styles = map_document_styles(read_document_template(source, data))
+    try:
+        new_text = rewrite_outline(outline_text, None, {}, relative, {c.role: c.style for c in styles})
+    except ValueError as exc:
+        raise AspoError.at(outline_path, None, "document.styles", str(exc), LAYOUT) from None
+    return Adoption(source, target, None, (), tuple(styles), cleaned), data, new_text
 
 
 def _deck_notes(deck: DeckTemplate) -> tuple[str, ...]:

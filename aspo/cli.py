@@ -310,16 +310,17 @@ def layouts_show(file: Path, fmt: str) -> None:
 
 
 @layouts.command("use")
-@click.argument("file", type=click.Path(path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @templates_option
 @click.option("--accounts", "accounts_dir", type=click.Path(path_type=Path), default=Path("accounts"),
               show_default=True, help="The accounts the checks afterwards build in memory.")
 @click.option("--dry-run", is_flag=True, help="Print the mapping; write nothing.")
 @click.pass_context
-def layouts_use(ctx: click.Context, file: Path, templates: Path, accounts_dir: Path, dry_run: bool) -> None:
-    """Adopt FILE (a .pptx or .docx) as the deck or document template: copy it to templates/layouts/, map each
-    outline section to the layout (or each role to the Word style) that suits it, write that into
-    templates/outline.yaml (its comments kept), then run the checks.
+def layouts_use(ctx: click.Context, files: tuple[Path, ...], templates: Path, accounts_dir: Path,
+                dry_run: bool) -> None:
+    """Adopt FILES (a .pptx, a .docx, or one of each) as the deck and document templates: copy them to
+    templates/layouts/, map each outline section to the layout (and each role to the Word style) that suits it,
+    write that into templates/outline.yaml (its comments kept), then run the checks.
 
     Exit status: 0 when adopted and the checks find no error; 1 when they do; 2 when the file cannot be
     adopted (nothing is written).
@@ -330,12 +331,12 @@ def layouts_use(ctx: click.Context, file: Path, templates: Path, accounts_dir: P
     from aspo import check as checking
     from aspo.adoption import adopt, describe_choices
 
-    adoption = adopt(file, templates, dry_run)
     outline = display_path(templates / "outline.yaml")
     verb = "Would adopt" if dry_run else "Adopted"
-    click.echo(f"{verb} {display_path(file)} as {display_path(adoption.target)}; {outline}:")
-    for line in describe_choices(adoption):
-        click.echo(line)
+    for adoption in adopt(list(files), templates, dry_run):
+        click.echo(f"{verb} {display_path(adoption.source)} as {display_path(adoption.target)}; {outline}:")
+        for line in describe_choices(adoption):
+            click.echo(line)
     if dry_run:
         click.echo("Dry run: nothing written.")
         return

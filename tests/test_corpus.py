@@ -3,7 +3,7 @@ account; LibreOffice draws what they build whole and on the page.
 
 Each deck template of the corpus is paired with one document template, round robin, so every document template
 is used too; test ids name both ("libreoffice-Beehive+libreoffice-Default"). For each pair, in its own copy of
-templates/ and accounts/: `aspo layouts use` of the deck and of the document (exit 0, outline.yaml naming the file
+templates/ and accounts/: one `aspo layouts use` of the deck and the document (exit 0, outline.yaml naming each file
 and a layout or style for every section and role, and the mapping printed showing each), then `aspo build` of every
 sample account, and every deck and document reopened with python-pptx and python-docx, showing the account's name.
 
@@ -20,7 +20,7 @@ LibreOffice time.
 Time: the work is spread over the machine's cores (a forked process per core, up to 4; each pair's work runs in
 process, `--jobs 1`) and overlaps LibreOffice's: a pair is adopted and its account to draw built as soon as both
 its templates are converted; the other accounts are built, and each PDF checked, while LibreOffice converts the
-next files. On the 2-core development machine the module takes about 40 s (LibreOffice about 12 s converting the
+next files. On the 2-core development machine the module takes about 35 s (LibreOffice about 12 s converting the
 templates and 16 s drawing; `aspo layouts use` and `aspo build` about 45 s of CPU), ASPO_CORPUS=full about 70 s.
 """
 
@@ -139,37 +139,40 @@ def said(command: str, run: Run) -> list[str]:
     return [f"aspo {command} exited {run.status}:"] + shown
 
 
-def adopt(template: Template, file: Path, trial: Trial) -> bool:
-    """`aspo layouts use FILE`: exit 0; the file copied into templates/layouts/; outline.yaml naming it, and a
-    layout (a style) for every section (role); the mapping printed showing each choice."""
-    run = aspo("layouts", "use", file, "--templates", "templates")
+def adopt(files: list[tuple[Template, Path]], trial: Trial) -> bool:
+    """`aspo layouts use DECK DOCUMENT`, one command for the brand's two files: exit 0; each file copied into
+    templates/layouts/; outline.yaml naming it, and a layout (a style) for every section (role); the mapping
+    printed showing each choice."""
+    names = " ".join(file.name for _, file in files)
+    run = aspo("layouts", "use", *(file for _, file in files), "--templates", "templates")
     if run.status != 0:
-        trial.problems += said(f"layouts use {file.name}", run)
+        trial.problems += said(f"layouts use {names}", run)
         return False
     problems = trial.problems
-    if not (trial.folder / "templates" / "layouts" / file.name).is_file():
-        problems.append(f"aspo layouts use {file.name} did not copy it into templates/layouts/")
     outline = yaml.safe_load((trial.folder / "templates" / "outline.yaml").read_text(encoding="utf-8"))
-    side = "deck" if template.kind == "pptx" else "document"
-    named = (outline.get(side) or {}).get("template")
-    if named != f"layouts/{file.name}":
-        problems.append(f"aspo layouts use {file.name}: outline.yaml's {side}.template is {named!r}, "
-                        f"not 'layouts/{file.name}'")
-    if template.kind == "pptx":
-        chosen = {section["kind"]: (section.get("deck") or {}).get("layout") for section in outline["sections"]
-                  if section.get("deck")}
-        wanted = DECK_SECTIONS
-    else:
-        chosen = (outline.get("document") or {}).get("styles") or {}
-        wanted = DOCUMENT_ROLES
-    # every deck section needs a layout; a document role may go without a style (a table then gets thin
-    # borders), but the mapping printed says so
-    for what in wanted:
-        if not chosen.get(what) and template.kind == "pptx":
-            problems.append(f"aspo layouts use {file.name}: outline.yaml names no layout for {what!r}")
-        elif what not in run.out or str(chosen.get(what) or "") not in run.out:
-            problems.append(f"aspo layouts use {file.name}: the mapping printed does not show {what!r} -> "
-                            f"{chosen.get(what)!r}, outline.yaml's choice")
+    for template, file in files:
+        if not (trial.folder / "templates" / "layouts" / file.name).is_file():
+            problems.append(f"aspo layouts use {file.name} did not copy it into templates/layouts/")
+        side = "deck" if template.kind == "pptx" else "document"
+        named = (outline.get(side) or {}).get("template")
+        if named != f"layouts/{file.name}":
+            problems.append(f"aspo layouts use {names}: outline.yaml's {side}.template is {named!r}, "
+                            f"not 'layouts/{file.name}'")
+        if template.kind == "pptx":
+            chosen = {section["kind"]: (section.get("deck") or {}).get("layout") for section in outline["sections"]
+                      if section.get("deck")}
+            wanted = DECK_SECTIONS
+        else:
+            chosen = (outline.get("document") or {}).get("styles") or {}
+            wanted = DOCUMENT_ROLES
+        # every deck section needs a layout; a document role may go without a style (a table then gets thin
+        # borders), but the mapping printed says so
+        for what in wanted:
+            if not chosen.get(what) and template.kind == "pptx":
+                problems.append(f"aspo layouts use {file.name}: outline.yaml names no layout for {what!r}")
+            elif what not in run.out or str(chosen.get(what) or "") not in run.out:
+                problems.append(f"aspo layouts use {file.name}: the mapping printed does not show {what!r} -> "
+                                f"{chosen.get(what)!r}, outline.yaml's choice")
     return True
 
 
@@ -225,7 +228,7 @@ def adopt_and_build_drawn(pair: Pair, deck: Path, document: Path, folder: Path) 
     shutil.copytree(REPO / "accounts", folder / "accounts")
 
     def work():
-        trial.adopted = adopt(pair.deck, deck, trial) and adopt(pair.document, document, trial)
+        trial.adopted = adopt([(pair.deck, deck), (pair.document, document)], trial)
         if trial.adopted:
             build(trial, *(["accounts/"] if FULL else [f"accounts/{slug}.yaml" for slug in pair.drawn]))
             reopen(trial, pair.drawn)
