@@ -4,6 +4,7 @@ set, a staging folder or a process behind."""
 from __future__ import annotations
 
 import io
+import os
 import shutil
 import signal
 import subprocess
@@ -203,8 +204,12 @@ def test_workers_end_with_the_build_however_it_is_stopped(workspace, signum, sta
     assert not (output / slow[-1]).exists()
 
 
+#: Rounds of two racing builds: enough to race both ways in a default run; ASPO_SOAK_ROUNDS=100 for a soak.
+RACE_ROUNDS = int(os.environ.get("ASPO_SOAK_ROUNDS", "8"))
+
+
 def test_two_builds_of_the_same_account_at_once_leave_a_complete_set(workspace, references):
-    for attempt in range(20):
+    for attempt in range(RACE_ROUNDS):
         first = aspo_process(workspace, "build", "--force", "accounts/acme.yaml")
         use_variant(workspace, "b" if attempt % 2 == 0 else "a")
         second = aspo_process(workspace, "build", "--force", "accounts/acme.yaml")
