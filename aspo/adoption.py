@@ -8,7 +8,7 @@ import re
 import shutil
 import tempfile
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import yaml
@@ -140,7 +140,7 @@ def _child(node, key: str):
 
 
 def rewrite_outline(text: str, deck_template: str | None, layouts: dict[int, str],
-                    document_template: str | None, styles: dict[str, str | None]) -> str:
+                    document_template: str | None, styles: dict[str, str | None], deck_master: int = 1) -> str:
     """outline.yaml's text with the template paths, section layouts and Word styles replaced where they
     are written, so its comments, order and quoting elsewhere stay as they were. Style roles the file
     leaves to their defaults are added under `styles:`."""
@@ -153,7 +153,19 @@ def rewrite_outline(text: str, deck_template: str | None, layouts: dict[int, str
 
     deck, document = _child(root, "deck"), _child(root, "document")
     if deck_template is not None:
-        replace(_child(deck, "template"), deck_template)
+        template = _child(deck, "template")
+        replace(template, deck_template)
+        master = _child(deck, "master")
+        if master is not None:
+            edits.append((master.start_mark.index, master.end_mark.index, str(deck_master)))
+        elif deck_master != 1:  # a new line under template:, as the file writes it
+            if deck.flow_style:
+                edits.append((template.end_mark.index, template.end_mark.index, f", master: {deck_master}"))
+            else:
+                newline = text.find("\n", template.end_mark.index)
+                at = len(text) if newline < 0 else newline + 1
+                line = f"{' ' * deck.value[0][0].start_mark.column}master: {deck_master}\n"
+                edits.append((at, at, line if newline >= 0 else "\n" + line))
     sections = _child(root, "sections")
     for index, layout in layouts.items():
         replace(_child(_child(sections.value[index], "deck"), "layout"), layout)
@@ -256,10 +268,12 @@ def _plan(source: Path, templates: Path, outline_path: Path, outline_text: str) 
         if removed else ()
     if source.suffix.lower() == ".pptx":
         deck = read_deck_template(source, data)
+        deck = replace(deck, master=deck.designed_master)  # the template's own look
         kinds = [section.get("kind") if isinstance(section.get("deck"), dict) else None
                  for section in outline.get("sections", [])]
         choices = map_sections(kinds, deck)
-        new_text = rewrite_outline(outline_text, relative, {c.section: c.layout for c in choices}, None, {})
+        new_text = rewrite_outline(outline_text, relative, {c.section: c.layout for c in choices}, None, {},
+                                   deck.master)
         return Adoption(source, target, deck, tuple(choices), (), cleaned + _deck_notes(deck)), data, new_text
     from aspo.layouts import read_document_template
     from aspo.word_styles import map_document_styles
@@ -276,11 +290,10 @@ def _deck_notes(deck: DeckTemplate) -> tuple[str, ...]:
     notes = []
     if deck.sample_slides:
         notes.append(f"its {deck.sample_slides} sample slide(s) are left out of every deck")
-    repeated = sorted({layout.name for layout in deck.layouts} - {layout.name for layout in deck.usable}
-                      | {layout.name for layout in deck.layouts if deck.layout(layout.name) is not layout})
-    if repeated:
-        notes.append(f"{len(repeated)} layout name(s) repeat across slide masters; a name selects the first "
-                     "(rename a layout in PowerPoint to use another master's)")
+    if len(deck.masters) > 1:
+        why = "the one its sample slides use" if deck.sample_slides else "the first"
+        notes.append(f"it has {len(deck.masters)} slide masters: layouts are taken from master {deck.master}, {why} "
+                     "(deck.master in outline.yaml)")
     if not any(layout.has("picture") for layout in deck.usable if layout.title is not None):
         notes.append("no layout has a picture placeholder: an account's logo goes in the cover's top-right corner")
     return tuple(notes)

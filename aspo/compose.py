@@ -430,4 +430,5 @@ def compose(account: Account, library: Library, selection: Selection, renderer: 
         logo=account.logo,
         min_font_size=library.outline.deck.min_font_size,
         locale=account.locale(library),
+        deck_master=library.outline.deck.master,
     )

@@ -155,6 +155,7 @@ class Document:
     logo: Logo | None = None  # the account's logo, on the title slide and the document's first page
     min_font_size: float = 10  # points: the smallest a table or callout is drawn
     locale: str = "en-US"  # the reader's: dates, numbers, and the paper size where the template sets none
+    deck_master: int = 1  # the slide master whose layouts the section layouts name first
 
     @property
     def deck_sections(self) -> tuple[Section, ...]:

@@ -301,8 +301,13 @@ def fit_results(callouts: Callouts | None, chart: Chart | None, box: TextBox,
             top = Region(box.left, box.top, box.width, used)
             below = Region(box.left, box.top + used, box.width, box.height - used)
             return CalloutFit(box, top, items, *sizes), ChartFit(box, below, chart)
-    sizes = _callout_sizes(items, box, height, min_size) or (FIGURE_SIZES[-1], min_size)
-    return CalloutFit(box, whole, items, *sizes), None
+    # the results that fit, first ones first (a small results box keeps the headline figures): the document
+    # has them all
+    for count in range(len(items), 0, -1):
+        sizes = _callout_sizes(items[:count], box, height, min_size)
+        if sizes is not None:
+            return CalloutFit(box, whole, items[:count], *sizes), None
+    return CalloutFit(box, whole, items[:1], FIGURE_SIZES[-1], min_size), None
 
 
 # --- a section on its slide ----------------------------------------------------------------
@@ -437,6 +442,11 @@ def fit_deck(sections: Sequence[Section], template: DeckTemplate, min_size: floa
         extra: list[Section] = []
         body = list(section.body)
         notes = list(section.notes)
+        callouts = next((element for element in body if isinstance(element, Callouts)), None)
+        if laid_out.callouts is not None and callouts is not None and len(laid_out.callouts.items) < len(callouts.items):
+            left = len(callouts.items) - len(laid_out.callouts.items)
+            notes.append(Paragraph(f"The results box of this layout holds {len(laid_out.callouts.items)} of the "
+                                   f"{len(callouts.items)} results: the other {left} are in the document only."))
         for table, box in laid_out.tables:
             if fit_table(table_rows(table), box, min_size) is not None:
                 continue

@@ -94,16 +94,24 @@ class DeckTemplate:
     height: int = 6858000
     masters: tuple[SlideMaster, ...] = ()
     sample_slides: int = 0  # slides the template carries; no deck keeps them
+    designed_master: int = 1  # the slide master its sample slides use most: the template's own look
+    master: int = 1  # the slide master whose layouts names select first (outline.yaml's deck.master)
 
     def layout(self, name: str) -> SlideLayout | None:
-        """The layout a name selects: the first of that name, masters in file order (as names are looked up
-        when a deck is built)."""
-        return next((layout for layout in self.layouts if layout.name == name), None)
+        """The layout a name selects: the first of that name on the chosen master, else on the others in file
+        order (as names are looked up when a deck is built)."""
+        found = [layout for layout in self.layouts if layout.name == name]
+        return next((layout for layout in found if layout.master == self.master), found[0] if found else None)
 
     @property
     def usable(self) -> tuple[SlideLayout, ...]:
-        """The layouts a name can select: the first of each name."""
-        return tuple(layout for layout in self.layouts if self.layout(layout.name) is layout)
+        """The layouts a name can select: one of each name, the chosen master's first."""
+        return tuple(layout for layout in self.ordered if self.layout(layout.name) is layout)
+
+    @property
+    def ordered(self) -> tuple[SlideLayout, ...]:
+        """The layouts, the chosen master's first."""
+        return tuple(sorted(self.layouts, key=lambda layout: layout.master != self.master))
 
     def names(self) -> str:
         """The layout names, each once and quoted, for a message: "'Title Slide', 'Title, Content'"."""
@@ -292,7 +300,8 @@ def read_deck_template(path: Path, data: bytes | None = None) -> DeckTemplate:
     file's bytes, already read."""
     with _open(path, "PowerPoint", "ppt/presentation.xml", data) as package:
         presentation = _xml(package, "ppt/presentation.xml", path)
-        slides = len(presentation.findall(f"{_P}sldIdLst/{_P}sldId"))
+        slide_ids = presentation.findall(f"{_P}sldIdLst/{_P}sldId")
+        slides = len(slide_ids)
         if slides > MAX_SLIDES:
             raise AspoError.at(path, None, None, f"has {slides} slides, more than the {MAX_SLIDES} a template may "
                                "hold; delete its sample slides (aspo leaves them out of every deck) and save again",
@@ -329,7 +338,26 @@ def read_deck_template(path: Path, data: bytes | None = None) -> DeckTemplate:
                                        root.get("type", "cust"), _described(root, master)))
         described = tuple(SlideMaster(number, _part_name(package, part, path), _theme(package, part, path))
                           for number, part in enumerate(master_parts, start=1))
-    return DeckTemplate(path, tuple(layouts), *slide, described, slides)
+        designed = _designed_master(package, slide_ids, {layout.part: layout.master for layout in layouts}, path)
+    return DeckTemplate(path, tuple(layouts), *slide, described, slides, designed, 1)
+
+
+_SLIDE_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/slide"
+
+
+def _designed_master(package: zipfile.ZipFile, slide_ids, master_of: dict[str, int], path: Path) -> int:
+    """The slide master the template's own slides use most (the first of those equally used); 1 without
+    slides. LibreOffice writes its default master first and the template's design after it."""
+    slides = _targets(package, "ppt/presentation.xml", _SLIDE_REL, path)
+    used: Counter[int] = Counter()
+    for entry in slide_ids:
+        part = slides.get(entry.get(_R_ID))
+        if part is None or part not in package.namelist():
+            continue
+        layout = next(iter(_targets(package, part, _LAYOUT_REL, path).values()), None)
+        if layout in master_of:
+            used[master_of[layout]] += 1
+    return min(used, key=lambda number: (-used[number], number)) if used else 1
 
 
 def _cm(emu: int) -> str:
@@ -717,7 +745,12 @@ def _level_metrics(shape, base, style) -> _Levels:
     inherited = [element.find(f"{_P}txBody/{_A}lstStyle") for element in (shape, base) if element is not None]
     if style is not None:
         inherited.append(style)
-    samples = {**(_sample_levels(base) if base is not None else {}), **_sample_levels(shape)}
+    # LibreOffice keeps a body's levels on the master (its own slides draw those); a layout's lone sample
+    # paragraph may be stale. Titles and subtitles follow their layout's.
+    own, inherited_samples = _sample_levels(shape), _sample_levels(base) if base is not None else {}
+    is_body = shape.find(f"{_P}nvSpPr/{_P}nvPr/{_P}ph") is not None and \
+        shape.find(f"{_P}nvSpPr/{_P}nvPr/{_P}ph").get("type", "obj") in ("obj", "body")
+    samples = {**own, **inherited_samples} if is_body else {**inherited_samples, **own}
     own_style = None
     if samples and not any(_size_of(source.find(f"{_A}lvl1pPr")) for source in inherited if source is not None):
         own_style = _list_style(samples)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping
@@ -111,7 +111,7 @@ class Library:
     @functools.cached_property
     def deck(self):
         """The deck template's layouts and placeholder boxes, read once."""
-        return read_deck_template(self.deck_template)
+        return replace(read_deck_template(self.deck_template), master=self.outline.deck.master)
 
     @property
     def scenario_count(self) -> int:
@@ -351,6 +351,9 @@ def _layout_problems(lib: Library) -> list[Problem]:
     problems: list[Problem] = []
     doc = lib.outline_doc
     deck = lib.deck
+    if deck.master > max(len(deck.masters), 1):
+        problems.append(doc.problem(("deck", "master"), f"{display_path(deck.path)} has {len(deck.masters)} slide "
+                                    f"master(s), not {deck.master}; `aspo layouts show` lists them", LAYOUT))
     for index, section in enumerate(lib.outline.sections):
         if section.deck is None:
             continue

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import io
+from dataclasses import replace
 from pathlib import Path
 
 from pptx import Presentation
@@ -110,15 +111,17 @@ class _Layouts:
     """The template's layouts by name (the first of each name, masters in file order), each checked once
     for what it holds."""
 
-    def __init__(self, prs, path: Path, data: bytes, clones: dict):
+    def __init__(self, prs, path: Path, data: bytes, clones: dict, master: int):
         self.path = path
         self.by_name = {}
-        for master in prs.slide_masters:  # prs.slide_layouts holds only the first master's
-            for layout in master.slide_layouts:
+        masters = list(prs.slide_masters)  # prs.slide_layouts holds only the first master's
+        chosen = masters[master - 1:master]
+        for each in chosen + [other for other in masters if other not in chosen]:
+            for layout in each.slide_layouts:
                 self.by_name.setdefault(layout.name, layout)
         if "deck" not in clones:  # the placeholders' geometry, as aspo.layouts reads it
             clones["deck"] = read_deck_template(path, data)
-        self.deck = clones["deck"]
+        self.deck = replace(clones["deck"], master=master)
         self._by_part = {layout.part: layout for layout in self.deck.layouts}
 
     def get(self, section: Section):
@@ -448,7 +451,7 @@ def render_pptx(doc: Document) -> bytes:
         clones["deck"] = read_deck_template(path, data)
     prs, data = _open_template(path)
     _remove_existing_slides(prs)
-    layouts = _Layouts(prs, path, data, clones)
+    layouts = _Layouts(prs, path, data, clones, doc.deck_master)
     maker = _SlideMaker(prs, clones)
     for section in doc.deck_sections:
         _render_section(maker, layouts, section, doc)

@@ -322,6 +322,9 @@ class DocumentStyles(Strict):
 
 class DeckFiles(Strict):
     template: str = Field(description="Path of the .pptx template, relative to templates/.")
+    master: int = Field(1, ge=1, le=200, description=(
+        "The slide master (counted from 1) whose layouts the section layouts name, where names repeat across "
+        "masters; `aspo layouts use` sets it to the one the template's own slides use."))
     min_font_size: float = Field(10, ge=6, le=24, description=(
         "The smallest text size (points) a table or callout may shrink to; a table that does not fit at it "
         "is split across slides."))

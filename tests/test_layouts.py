@@ -261,3 +261,40 @@ def test_a_word_template_without_a_page_size_gets_the_readers_paper(workspace, a
     section = docx.Document(workspace / "out/acme/acme-offering.docx").sections[-1]
     assert (section.page_width.twips, section.page_height.twips) == size
     assert section.left_margin.twips == 1440
+
+
+def test_use_takes_the_master_the_templates_own_slides_use_and_names_it_in_the_outline(workspace, aspo):
+    """LibreOffice writes its default master first and the template's design after it, with the same layout
+    names: the master the sample slides use is the design."""
+    from aspo.layouts import read_deck_template
+
+    prs = Presentation()
+    prs.slides.add_slide(prs.slide_layouts[1])
+    buffer = io.BytesIO()
+    prs.save(buffer)
+    path = workspace / "Design.pptx"
+    path.write_bytes(buffer.getvalue())
+    deck = read_deck_template(path)
+    assert (deck.designed_master, deck.sample_slides) == (1, 1)
+    from dataclasses import replace
+
+    from aspo.adoption import rewrite_outline
+
+    outline = (workspace / "templates/outline.yaml").read_text(encoding="utf-8")
+    rewritten = rewrite_outline(outline, "layouts/Design.pptx", {}, None, {}, deck_master=2)
+    assert "  template: layouts/Design.pptx\n  master: 2\n" in rewritten
+    assert yaml.safe_load(rewritten)["deck"] == {"template": "layouts/Design.pptx", "master": 2}
+    again = rewrite_outline(rewritten, "layouts/Design.pptx", {}, None, {}, deck_master=3)
+    assert yaml.safe_load(again)["deck"]["master"] == 3 and again.count("master:") == 1
+    two = replace(deck, layouts=deck.layouts + tuple(replace(layout, master=2) for layout in deck.layouts), master=2)
+    assert two.layout("Title Slide").master == 2 and replace(two, master=1).layout("Title Slide").master == 1
+
+
+def test_a_master_the_template_does_not_have_is_one_line_from_check(workspace, aspo):
+    outline = workspace / "templates/outline.yaml"
+    outline.write_text(outline.read_text(encoding="utf-8").replace(
+        "  template: layouts/deck.pptx\n", "  template: layouts/deck.pptx\n  master: 3\n"), encoding="utf-8")
+    result = aspo("check", "--today", "2026-11-22")
+    assert result.status == 1
+    assert ("templates/outline.yaml:8:3: E203 deck.master: templates/layouts/deck.pptx has 1 slide master(s), "
+            "not 3; `aspo layouts show` lists them") in result.out.splitlines()
