@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import line_of
 from pptx import Presentation
 from pptx.util import Emu
 
@@ -296,5 +297,6 @@ def test_a_master_the_template_does_not_have_is_one_line_from_check(workspace, a
         "  template: layouts/deck.pptx\n", "  template: layouts/deck.pptx\n  master: 3\n"), encoding="utf-8")
     result = aspo("check", "--today", "2026-11-22")
     assert result.status == 1
-    assert ("templates/outline.yaml:8:3: E203 deck.master: templates/layouts/deck.pptx has 1 slide master(s), "
-            "not 3; `aspo layouts show` lists them") in result.out.splitlines()
+    line = line_of(outline, "master: 3")
+    assert (f"templates/outline.yaml:{line}:3: E203 deck.master: templates/layouts/deck.pptx has 1 slide "
+            "master(s), not 3; `aspo layouts show` lists them") in result.out.splitlines()
