@@ -51,10 +51,11 @@ def build(*args: str) -> None:
         assert exc.code in (0, None), f"aspo build {' '.join(args)} exited with {exc.code}"
 
 
-def convert(files: list[Path], outdir: Path, profile: Path) -> None:
-    """One LibreOffice run converts every file to PDF, with its own profile; all of it is stopped on time out."""
+def convert(files: list[Path], outdir: Path, profile: Path, to: str = "pdf") -> None:
+    """One LibreOffice run converts every file (to PDF, or `to`), with its own profile; all of it is stopped on
+    time out."""
     command = [SOFFICE, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
-               "--convert-to", "pdf", "--outdir", str(outdir), *map(str, files)]
+               "--convert-to", to, "--outdir", str(outdir), *map(str, files)]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
     try:
         out, err = process.communicate(timeout=CONVERT_TIMEOUT)

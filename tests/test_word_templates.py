@@ -7,7 +7,6 @@ import io
 import os
 import re
 import shutil
-import signal
 import subprocess
 import zipfile
 from pathlib import Path
@@ -18,6 +17,7 @@ from conftest import REPO, edit, line_of
 from documents import OFFERING, bullets, make_doc, title_section
 from docx.oxml.ns import qn
 from lxml import etree
+from test_libreoffice import convert
 
 from aspo.cli import main
 from aspo.document import Section, Table
@@ -67,16 +67,7 @@ def libreoffice_templates(tmp_path_factory) -> dict[str, Path]:
     if not templates:
         pytest.skip(f"LibreOffice has no .ott text templates in {libreoffice_styles_folder()}")
     out = tmp_path_factory.mktemp("ott")
-    command = [SOFFICE, f"-env:UserInstallation={(out / 'profile').as_uri()}", "--headless", "--norestore",
-               "--convert-to", "docx", "--outdir", str(out), *map(str, templates)]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
-    try:
-        _, err = process.communicate(timeout=CONVERT_TIMEOUT)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.communicate()
-        pytest.fail(f"LibreOffice did not convert {len(templates)} templates in {CONVERT_TIMEOUT} s")
-    assert process.returncode == 0, f"LibreOffice failed ({process.returncode}): {err.decode(errors='replace')}"
+    convert(templates, out, out / "profile", "docx")
     return {path.stem: out / f"{path.stem}.docx" for path in templates}
 
 
