@@ -36,7 +36,6 @@ from aspo.word_styles import (
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 PANDOC = shutil.which("pandoc")
-CONVERT_TIMEOUT = 120  # seconds for the one LibreOffice run (three small templates)
 ROLES = ("title", "subtitle", "heading", "subheading", "body", "bullet", "table", "note")
 #: A bullet of the Acme document, from a block's "- " list.
 ACME_BULLET = "Read-only: the edge gateway reads data and never writes to PLCs or the historian"
