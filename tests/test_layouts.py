@@ -300,3 +300,28 @@ def test_a_master_the_template_does_not_have_is_one_line_from_check(workspace, a
     line = line_of(outline, "master: 3")
     assert (f"templates/outline.yaml:{line}:3: E203 deck.master: templates/layouts/deck.pptx has 1 slide "
             "master(s), not 3; `aspo layouts show` lists them") in result.out.splitlines()
+
+
+def test_one_command_adopts_the_deck_and_the_document_or_neither(german, workspace, aspo):
+    import docx
+
+    document = workspace / "Brand.docx"
+    docx.Document().save(document)
+    broken = workspace / "Broken.docx"
+    broken.write_bytes(b"not a zip")
+    before = (workspace / "templates/outline.yaml").read_bytes()
+    refused = aspo("layouts", "use", german, broken)
+    assert refused.status == 2 and refused.err.startswith("aspo: error: Broken.docx: ")
+    assert (workspace / "templates/outline.yaml").read_bytes() == before  # the deck was not adopted either
+    assert not (workspace / "templates/layouts/Vorlage.pptx").exists()
+    result = aspo("layouts", "use", german, document)
+    assert result.status == 0, result.out + result.err
+    assert [line for line in result.out.splitlines() if line.startswith("Adopted")] == [
+        "Adopted Vorlage.pptx as templates/layouts/Vorlage.pptx; templates/outline.yaml:",
+        "Adopted Brand.docx as templates/layouts/Brand.docx; templates/outline.yaml:"]
+    assert sum(line.startswith("Checks:") for line in result.out.splitlines()) == 1
+    outline = yaml.safe_load((workspace / "templates/outline.yaml").read_text(encoding="utf-8"))
+    assert (outline["deck"]["template"], outline["document"]["template"]) == ("layouts/Vorlage.pptx",
+                                                                              "layouts/Brand.docx")
+    two = aspo("layouts", "use", german, german)
+    assert two.status == 2 and "give at most one .pptx and one .docx" in two.err
