@@ -16,7 +16,7 @@ import yaml
 from aspo.errors import LAYOUT, AspoError, quoted
 from aspo.fit import TextBox
 from aspo.hygiene import without_custom_xml
-from aspo.layouts import DeckTemplate, SlideLayout, read_deck_template
+from aspo.layouts import DeckTemplate, SlideLayout, cm, read_deck_template
 
 #: What each kind of section puts on its slide, and so what its layout needs.
 COVER, ONE, TWO = "a title and a subtitle", "a title and one text placeholder", "a title and two text placeholders"
@@ -59,7 +59,7 @@ def map_sections(kinds: list[str | None], deck: DeckTemplate) -> list[LayoutChoi
         if need == TWO and len(_text(best)) < 2:
             warning = ("no layout has two text placeholders: the results go into the text, without the chart "
                        "(the draft keeps it)")
-        choices.append(LayoutChoice(index, kind, best.name, _reason(best, need), warning))
+        choices.append(LayoutChoice(index, kind, best.name, _reason(best, need, deck.height), warning))
     return choices
 
 
@@ -98,11 +98,7 @@ def _score(layout: SlideLayout, need: str, area: int, deck: DeckTemplate) -> flo
     return 100 * (len(text) == 1) + made_for + 40 * share - 20 * (len(text) - 1) - 30 * bool(subtitles)
 
 
-def _cm(emu: int) -> str:
-    return f"{emu / 360000:.1f}"
-
-
-def _reason(layout: SlideLayout, need: str) -> str:
+def _reason(layout: SlideLayout, need: str, height: int) -> str:
     text, subtitles = _text(layout), _subtitles(layout)
     if need == COVER:
         parts = ["a title", "a subtitle" if subtitles else "a text placeholder for the subtitle"]
@@ -110,10 +106,10 @@ def _reason(layout: SlideLayout, need: str) -> str:
             parts.append("a picture placeholder for the logo")
         return ", ".join(parts[:-1]) + " and " + parts[-1]
     if need == TWO and len(text) >= 2:
-        return (f"a title and two text placeholders ({_cm(text[0].width)} and {_cm(text[1].width)} cm wide)"
-                + (" side by side" if _side_by_side(text[0], text[1], 0x7FFFFFFF) else ""))
+        return (f"a title and two text placeholders ({cm(text[0].width)} and {cm(text[1].width)} cm wide)"
+                + (" side by side" if _side_by_side(text[0], text[1], height) else ""))
     box = text[0]
-    return f"a title and a text placeholder of {_cm(box.width)} x {_cm(box.height)} cm"
+    return f"a title and a text placeholder of {cm(box.width)} x {cm(box.height)} cm"
 
 
 # --- outline.yaml, rewritten in place -------------------------------------------------------------------
@@ -190,7 +186,8 @@ def _style_edits(text: str, document, styles: dict[str, str | None], replace) ->
         return []
     block = node if node is not None else document
     if not isinstance(block, yaml.MappingNode) or block.flow_style or not block.value:
-        raise ValueError("document.styles is written on one line; write it as a block, one style a line")
+        raise ValueError("is written on one line; write it as a block, one style a line, so the styles it lacks "
+                         "can be added")
     indent = block.value[0][0].start_mark.column
     lines = "".join(f"{' ' * (indent + 2 * (node is None))}{role}: {_scalar(style)}\n"
                     for role, style in missing.items())
@@ -216,6 +213,7 @@ class Adoption:
     layouts: tuple[LayoutChoice, ...]
     styles: tuple = ()  # aspo.word_styles.StyleChoice, for a Word template
     notes: tuple[str, ...] = ()  # what could not be mapped, or what to know
+    removed: tuple[str, ...] = ()  # parts left out of the copy (custom XML)
 
 
 def adopt(sources: list[Path], templates: Path, dry_run: bool = False) -> list[Adoption]:
@@ -243,7 +241,7 @@ def adopt(sources: list[Path], templates: Path, dry_run: bool = False) -> list[A
         planned.append((adoption, data))
     if not dry_run:
         for adoption, data in planned:
-            if _absolute(adoption.source) != _absolute(adoption.target) or data != adoption.source.read_bytes():
+            if _absolute(adoption.source) != _absolute(adoption.target) or adoption.removed:
                 adoption.target.parent.mkdir(parents=True, exist_ok=True)
                 _atomic_write(adoption.target, data)
         _atomic_write(outline_path, outline_text.encode("utf-8"))
@@ -274,7 +272,7 @@ def _plan(source: Path, templates: Path, outline_path: Path, outline_text: str) 
         choices = map_sections(kinds, deck)
         new_text = rewrite_outline(outline_text, relative, {c.section: c.layout for c in choices}, None, {},
                                    deck.master)
-        return Adoption(source, target, deck, tuple(choices), (), cleaned + _deck_notes(deck)), data, new_text
+        return Adoption(source, target, deck, tuple(choices), (), cleaned + _deck_notes(deck), removed), data, new_text
     from aspo.layouts import read_document_template
     from aspo.word_styles import map_document_styles
 
@@ -283,7 +281,7 @@ def _plan(source: Path, templates: Path, outline_path: Path, outline_text: str) 
         new_text = rewrite_outline(outline_text, None, {}, relative, {c.role: c.style for c in styles})
     except ValueError as exc:
         raise AspoError.at(outline_path, None, "document.styles", str(exc), LAYOUT) from None
-    return Adoption(source, target, None, (), tuple(styles), cleaned), data, new_text
+    return Adoption(source, target, None, (), tuple(styles), cleaned, removed), data, new_text
 
 
 def _deck_notes(deck: DeckTemplate) -> tuple[str, ...]:

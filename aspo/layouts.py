@@ -331,15 +331,18 @@ def read_deck_template(path: Path, data: bytes | None = None) -> DeckTemplate:
             if master_name not in masters:
                 masters[master_name] = _Master(package, master_name, path)
             master = masters[master_name]
-            title, bodies = _boxes(root, master, slide)
+            title, bodies, described = _boxes(root, master, slide)
             number = master_parts.index(master_name) + 1 if master_name in master_parts else len(master_parts) + 1
             layouts.append(SlideLayout(c_sld.get("name", "") if c_sld is not None else "",
                                        title is not None, len(bodies), title, bodies, name, number,
-                                       root.get("type", "cust"), _described(root, master)))
-        described = tuple(SlideMaster(number, _part_name(package, part, path), _theme(package, part, path))
-                          for number, part in enumerate(master_parts, start=1))
+                                       root.get("type", "cust"), described))
+        for part in master_parts:  # masters no layout uses are described too
+            if part not in masters:
+                masters[part] = _Master(package, part, path)
+        found = tuple(SlideMaster(number, masters[part].name, masters[part].theme)
+                      for number, part in enumerate(master_parts, start=1))
         designed = _designed_master(package, slide_ids, {layout.part: layout.master for layout in layouts}, path)
-    return DeckTemplate(path, tuple(layouts), *slide, described, slides, designed, 1)
+    return DeckTemplate(path, tuple(layouts), *slide, found, slides, designed, 1)
 
 
 _SLIDE_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/slide"
@@ -360,7 +363,8 @@ def _designed_master(package: zipfile.ZipFile, slide_ids, master_of: dict[str, i
     return min(used, key=lambda number: (-used[number], number)) if used else 1
 
 
-def _cm(emu: int) -> str:
+def cm(emu: int) -> str:
+    """EMU as centimetres, one decimal: how `layouts show` and `layouts use` give sizes."""
     return f"{emu / 360000:.1f}"
 
 
@@ -395,7 +399,7 @@ def deck_lines(description: dict) -> list[tuple[str, list[str]]]:
     masters = description["masters"]
     count = len(description["layouts"])
     samples = description["sample_slides"]
-    head = [f"slides {slide['aspect']} ({_cm(slide['width'])} x {_cm(slide['height'])} cm), "
+    head = [f"slides {slide['aspect']} ({cm(slide['width'])} x {cm(slide['height'])} cm), "
             f"{len(masters)} slide master{'s' if len(masters) != 1 else ''}, {count} layout{'s' if count != 1 else ''}"
             + (f", {samples} sample slide{'s' if samples != 1 else ''} (left out of every deck)" if samples else "")]
     found = [(f"{description['kind']} template", head)]
@@ -422,8 +426,8 @@ def deck_lines(description: dict) -> list[tuple[str, list[str]]]:
 
 def _placeholder_line(ph: dict) -> str:
     size = f", {ph['size']:g} pt" if ph["size"] else ""
-    return (f"{ph['role']} {quoted(ph['name'])}{size}: {_cm(ph['width'])} x {_cm(ph['height'])} cm "
-            f"at {_cm(ph['left'])}, {_cm(ph['top'])} cm")
+    return (f"{ph['role']} {quoted(ph['name'])}{size}: {cm(ph['width'])} x {cm(ph['height'])} cm "
+            f"at {cm(ph['left'])}, {cm(ph['top'])} cm")
 
 
 def describe_template(path: Path) -> dict:
@@ -485,11 +489,6 @@ def _layout_order(package: zipfile.ZipFile, master_parts: list[str], path: Path)
     return list(dict.fromkeys(found))
 
 
-def _part_name(package: zipfile.ZipFile, part: str, path: Path) -> str:
-    c_sld = _xml(package, part, path).find(f"{_P}cSld")
-    return "" if c_sld is None else c_sld.get("name", "")
-
-
 _COLOR_SLOTS = ("dk1", "lt1", "dk2", "lt2", "accent1", "accent2", "accent3", "accent4", "accent5", "accent6",
                 "hlink", "folHlink")
 
@@ -535,6 +534,8 @@ class _Master:
         self.title_style = None if styles is None else styles.find(f"{_P}titleStyle")
         self.body_style = None if styles is None else styles.find(f"{_P}bodyStyle")
         self.theme = _theme(package, name, path) if root is not None else None
+        c_sld = None if root is None else root.find(f"{_P}cSld")
+        self.name = "" if c_sld is None else c_sld.get("name", "")
 
     def width_factor(self, typeface: str | None, is_title: bool) -> float:
         """How wide the placeholder's font is, relative to the estimate's (theme fonts resolved)."""
@@ -641,8 +642,10 @@ def _clipped(box: tuple[int, int, int, int], footers: list[tuple[int, int, int, 
     return left, top, width, max(0, bottom - top)
 
 
-def _boxes(root, master: _Master, slide: tuple[int, int]) -> tuple[TextBox | None, tuple[TextBox, ...]]:
-    """A layout's title placeholder and its text placeholders, measured.
+def _boxes(root, master: _Master, slide: tuple[int, int]
+           ) -> tuple[TextBox | None, tuple[TextBox, ...], tuple[Placeholder, ...]]:
+    """A layout's title placeholder and its text placeholders, measured, and every placeholder as a person
+    sees it (role, name, position as the file has it, text size), in the file's order.
 
     Placeholders are told apart by type and position, not only by idx: LibreOffice writes layouts whose
     placeholders carry no idx at all. A box's slot is its place among the placeholders a new slide copies,
@@ -650,19 +653,27 @@ def _boxes(root, master: _Master, slide: tuple[int, int]) -> tuple[TextBox | Non
     them apart, else top to bottom, left to right."""
     title = None
     bodies = []
+    described = []
     found = _placeholders(root)
     idx_count = Counter(_int(ph.get("idx")) or 0 for _, ph in found)
-    copied = [(shape, ph) for shape, ph in found if ph.get("type") not in _LATENT]
     footers = [_measured(shape, ph, master) for shape, ph in found if ph.get("type") in _LATENT]
-    for slot, (shape, ph) in enumerate(copied):
+    slot = -1
+    for shape, ph in found:
         kind = ph.get("type")
-        idx = _int(ph.get("idx")) or 0
+        slot += kind not in _LATENT  # a new slide copies all but these, in this order
+        measured = _measured(shape, ph, master)
+        c_nv_pr = shape[0].find(f"{_P}cNvPr")
+        name = "" if c_nv_pr is None else c_nv_pr.get("name", "")
+        role = _ROLES.get(kind or "obj", kind or "obj")
         is_title = kind in _TITLE_TYPES
         if not is_title and kind not in _BODY_TYPES:
+            described.append(Placeholder(role, name, *measured))
             continue
-        measured = _measured(shape, ph, master)
+        levels = _level_metrics(shape, master.base(ph), master.title_style if is_title else master.body_style,
+                                is_body=kind in (None, "obj", "body"))
+        described.append(Placeholder(role, name, *measured, levels.sizes[0]))
+        idx = _int(ph.get("idx")) or 0
         left, top, width, height = _clipped(measured, footers, slide)
-        levels = _level_metrics(shape, master.base(ph), master.title_style if is_title else master.body_style)
         pinned = idx_count[idx] > 1 or (left, top, width, height) != measured
         box = TextBox(idx, kind, left, top, width, height, levels.sizes, levels.indents, slot, pinned,
                       levels.own_style, master.width_factor(levels.typeface, is_title), levels.spacing)
@@ -674,22 +685,7 @@ def _boxes(root, master: _Master, slide: tuple[int, int]) -> tuple[TextBox | Non
         bodies.sort(key=lambda box: box.idx)
     else:
         bodies.sort(key=lambda box: (box.top, box.left))
-    return title, tuple(bodies)
-
-
-def _described(root, master: _Master) -> tuple[Placeholder, ...]:
-    """Every placeholder of a layout by role, name, position and text size, in the file's order."""
-    described = []
-    for shape, ph in _placeholders(root):
-        kind = ph.get("type", "obj")
-        c_nv_pr = shape[0].find(f"{_P}cNvPr")
-        size = None
-        if kind in _TITLE_TYPES or kind in _BODY_TYPES:
-            style = master.title_style if kind in _TITLE_TYPES else master.body_style
-            size = _level_metrics(shape, master.base(ph), style).sizes[0]
-        described.append(Placeholder(_ROLES.get(kind, kind), "" if c_nv_pr is None else c_nv_pr.get("name", ""),
-                                     *_measured(shape, ph, master), size))
-    return tuple(described)
+    return title, tuple(bodies), tuple(described)
 
 
 def _position(shape) -> tuple[int | None, int | None, int | None, int | None]:
@@ -733,7 +729,7 @@ class _Levels(NamedTuple):
     typeface: str | None  # of the first level
 
 
-def _level_metrics(shape, base, style) -> _Levels:
+def _level_metrics(shape, base, style, is_body: bool) -> _Levels:
     """Text size and left margin (points) per level, and the list style a slide must carry itself.
 
     Sizes come from what a slide inherits: the layout placeholder's list style, its master placeholder's,
@@ -748,8 +744,6 @@ def _level_metrics(shape, base, style) -> _Levels:
     # LibreOffice keeps a body's levels on the master (its own slides draw those); a layout's lone sample
     # paragraph may be stale. Titles and subtitles follow their layout's.
     own, inherited_samples = _sample_levels(shape), _sample_levels(base) if base is not None else {}
-    is_body = shape.find(f"{_P}nvSpPr/{_P}nvPr/{_P}ph") is not None and \
-        shape.find(f"{_P}nvSpPr/{_P}nvPr/{_P}ph").get("type", "obj") in ("obj", "body")
     samples = {**own, **inherited_samples} if is_body else {**inherited_samples, **own}
     own_style = None
     if samples and not any(_size_of(source.find(f"{_A}lvl1pPr")) for source in inherited if source is not None):

@@ -351,3 +351,20 @@ def test_what_libreoffice_draws(pair, corpus, corpus_run):
     if problems:
         pytest.fail(f"{len(problems)} problem(s) in what LibreOffice drew on {pair.origins}:\n" + "\n".join(problems),
                     pytrace=False)
+
+
+def test_layouts_show_lists_a_libreoffice_templates_layouts_once_quoted_with_roles(corpus):
+    """LibreOffice writes every layout into every master (Growing_Liberty: 12 masters, 144 layouts)."""
+    decks, _ = planned()
+    template = next((t for t in decks if t.name == "libreoffice-Growing_Liberty"), None)
+    if template is None:
+        unavailable("LibreOffice's Growing_Liberty template is not installed")
+    run = aspo("layouts", "show", corpus.file(template))
+    assert run.status == 0, run.err
+    layouts = [line for line in run.out.splitlines() if line.startswith("layout ")]
+    names = [line.split(" (")[0] for line in layouts]
+    assert len(names) == len(set(names)) == 12
+    assert "layout 'Title, 2 Content' (master 1; also in master 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, which its name " \
+           "does not select)" in layouts
+    two = run.out.splitlines().index(next(line for line in layouts if line.startswith("layout 'Title, 2 Content'")))
+    assert [line.split(" '")[0] for line in run.out.splitlines()[two + 1:two + 4]] == ["  title", "  body", "  body"]

@@ -15,7 +15,7 @@ from pptx.enum.shapes import PP_PLACEHOLDER
 from aspo.account import load_account
 from aspo.compose import compose
 from aspo.document import Paragraph, Section, Table
-from aspo.fit import Overflow, TextBox, overflows, room, slide_text, text_height
+from aspo.fit import Overflow, TextBox, fit_deck, overflows, room, slide_text, text_height
 from aspo.layouts import read_deck_template
 from aspo.library import load_library
 from aspo.render_pptx import render_pptx
@@ -245,3 +245,35 @@ def test_the_rendered_deck_shrinks_what_the_estimate_says(slug):
             if laid_out.callouts is not None:  # sized by aspo.fit itself
                 expected[laid_out.callouts.box.idx] = written[laid_out.callouts.box.idx]
             assert written == expected, section.key
+
+
+def test_a_font_the_estimate_does_not_know_counts_as_its_wide_substitute():
+    from aspo.layouts import MISSING_FONT_WIDTH, font_width
+
+    assert (font_width("Calibri"), font_width("Arial"), font_width(None)) == (1.0, 1.1, 1.0)
+    assert font_width("'Open Sans Condensed'") == font_width("Brand Sans") == MISSING_FONT_WIDTH
+    wide = box(width_factor=MISSING_FONT_WIDTH)
+    text = (("word " * 60, 0),)
+    assert text_height(text, wide) > text_height(text, box())
+
+
+def test_a_results_box_too_small_for_every_figure_shows_the_first_ones_and_the_notes_say_so():
+    from aspo.document import Callout, Callouts
+    from aspo.fit import fit_results
+
+    items = tuple(Callout(f"-{n}0%", f"unplanned downtime at plant {n}, in the first nine months")
+                  for n in range(1, 7))
+    small = box(height=1400000, width=3000000)
+    callouts, chart = fit_results(Callouts(items), None, small, 10)
+    assert chart is None and 1 <= len(callouts.items) < len(items)
+    assert callouts.items == items[:len(callouts.items)]
+    template = read_deck_template(ROOT / "templates/layouts/deck.pptx")
+    two = template.layout("Two Content")
+    squeezed = replace(two, bodies=(two.bodies[0], replace(two.bodies[1], height=1400000, width=3000000)))
+    deck = replace(template, layouts=tuple(squeezed if layout is two else layout for layout in template.layouts))
+    section = Section(key="s", kind="scenario", title="A scenario", layout="Two Content",
+                      body=(Paragraph("What they did."), Callouts(items)))
+    (fitted,) = fit_deck((section,), deck, 10)
+    shown = len(callouts.items)
+    assert fitted.notes[-1].text == (f"The results box of this layout holds {shown} of the 6 results: "
+                                     f"the other {6 - shown} are in the document only.")

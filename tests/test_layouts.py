@@ -325,3 +325,20 @@ def test_one_command_adopts_the_deck_and_the_document_or_neither(german, workspa
                                                                               "layouts/Brand.docx")
     two = aspo("layouts", "use", german, german)
     assert two.status == 2 and "give at most one .pptx and one .docx" in two.err
+
+
+def test_styles_on_one_line_that_lack_a_role_are_refused_in_one_line(workspace, aspo):
+    import docx
+
+    path = workspace / "Brand.docx"
+    docx.Document().save(path)
+    outline = workspace / "templates/outline.yaml"
+    text = outline.read_text(encoding="utf-8")
+    block = text[text.index("  styles:\n"):text.index("sections:")]
+    outline.write_text(text.replace(block, "  styles: {title: Title}\n"), encoding="utf-8")
+    before = outline.read_bytes()
+    result = aspo("layouts", "use", path)
+    assert result.status == 2
+    assert result.err == ("aspo: error: templates/outline.yaml: document.styles: is written on one line; write "
+                          "it as a block, one style a line, so the styles it lacks can be added\n")
+    assert outline.read_bytes() == before and not (workspace / "templates/layouts/Brand.docx").exists()
