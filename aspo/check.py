@@ -137,7 +137,7 @@ def _template_problems(library: Library, planned: list[tuple[Account, Selection]
 
 def _overflow_problems(library: Library, documents: list[Document], settings: Settings) -> list[Problem]:
     """Slides whose text overflows its placeholder by more than the tolerance, at the text's source."""
-    from aspo.fit import overflows
+    from aspo.slide_fit import overflows
 
     try:
         template = library.deck  # read once per library, as the layout checks read it

@@ -21,12 +21,12 @@ from aspo.document import (
     Source,
     Table,
 )
-from aspo.fit import fit_deck
 from aspo.formatting import format_date, format_number, format_percent
 from aspo.library import Block, Library
 from aspo.package import build_timestamp
 from aspo.schema import OutlineSection, Result
 from aspo.selection import Selection
+from aspo.slide_fit import fit_deck
 from aspo.templating import INTERNAL_FIELDS, Renderer, TemplateRefusal
 
 SIZE_NAMES = {"smb": "small business", "mid-market": "mid-market", "enterprise": "enterprise"}

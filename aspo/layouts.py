@@ -14,7 +14,6 @@ from typing import NamedTuple
 from xml.etree import ElementTree
 
 from aspo.errors import HYGIENE, LAYOUT, AspoError, display_path, quoted
-from aspo.fit import EMU_PER_PT, TextBox
 from aspo.hygiene import findings
 
 _P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
@@ -36,6 +35,33 @@ _BASE_TYPES = {"title": "title", "ctrTitle": "title", "body": "body", "obj": "bo
 #: Shapes that may be placeholders: the direct children of a slide's shape tree.
 _SHAPES = {f"{_P}{tag}" for tag in ("sp", "grpSp", "graphicFrame", "cxnSp", "pic", "contentPart")}
 _UNITS = {"mm": 36000, "cm": 360000, "in": 914400, "pt": 12700, "pc": 152400, "pi": 152400}
+
+
+EMU_PER_PT = 12700
+
+
+@dataclass(frozen=True)
+class TextBox:
+    """Where a layout placeholder sits and how big its text is at each outline level."""
+
+    idx: int
+    kind: str | None  # the placeholder's type in the file: "title", "ctrTitle", "body", "obj",
+    #                   "subTitle"; None when it has none (PowerPoint reads that as "obj")
+    left: int  # EMU
+    top: int
+    width: int
+    height: int
+    sizes: tuple[float, ...]  # points, levels 0..8
+    indents: tuple[float, ...]  # points, levels 0..8
+    slot: int = 0  # its place among the placeholders a new slide copies from the layout
+    pinned: bool = False  # its idx is not its own in the layout: the slide must carry its position itself
+    own_style: bytes | None = None  # a list style (a:lstStyle) the slide must carry: the layout's is not inherited
+    width_factor: float = 1.0  # how wide its font's letters are, relative to the Calibri-like ones assumed here
+    spacing: tuple[float, ...] = ()  # points before and after each paragraph, per level, where the template sets it
+
+    @property
+    def is_title(self) -> bool:
+        return self.kind in ("title", "ctrTitle")
 
 
 @dataclass(frozen=True)
@@ -763,7 +789,7 @@ def _level_metrics(shape, base, style, is_body: bool) -> _Levels:
                 gaps.setdefault(side, _gap(source.find(f"{_A}{side}")))
         sizes.append(size or 18.0)
         indents.append((margin or 0) / EMU_PER_PT)
-        line = sizes[-1] * 1.2  # a single-spaced line, as aspo.fit counts it
+        line = sizes[-1] * 1.2  # a single-spaced line, as aspo.slide_fit counts it
         spacing.append(sum(gap if gap >= 0 else -gap * line for gap in gaps.values()))
     typeface = next((latin.get("typeface") for found in inherited if found is not None
                      for latin in [found.find(f"{_A}lvl1pPr/{_A}defRPr/{_A}latin")] if latin is not None), None)
@@ -782,7 +808,7 @@ def _gap(element) -> float:
     return 0.0
 
 
-#: How wide fonts are, relative to Calibri's letters (which the estimates in aspo.fit assume). A font not listed
+#: How wide fonts are, relative to Calibri's letters (which the estimates in aspo.slide_fit assume). A font not listed
 #: may be missing where the deck is drawn; LibreOffice then draws it in a wide substitute (DejaVu Sans on Linux),
 #: so the estimate takes that width and text fits whichever font is drawn.
 FONT_WIDTHS = {

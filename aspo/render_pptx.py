@@ -22,19 +22,7 @@ from pptx.util import Emu, Pt
 
 from aspo.document import Document, Section, Table
 from aspo.errors import AspoError, quoted
-from aspo.fit import (
-    EMU_PER_PT,
-    CalloutFit,
-    ChartFit,
-    NoTextPlaceholder,
-    TextBox,
-    fit_table,
-    shrink,
-    slide_text,
-    smallest_table,
-    table_rows,
-)
-from aspo.layouts import read_deck_template
+from aspo.layouts import EMU_PER_PT, TextBox, read_deck_template
 from aspo.logo import Logo
 from aspo.package import (
     normalize_workbook,
@@ -42,6 +30,16 @@ from aspo.package import (
     replace_package_metadata,
     set_core_properties,
     template_bytes,
+)
+from aspo.slide_fit import (
+    CalloutFit,
+    ChartFit,
+    NoTextPlaceholder,
+    fit_table,
+    shrink,
+    slide_text,
+    smallest_table,
+    table_rows,
 )
 
 _P = "http://schemas.openxmlformats.org/presentationml/2006/main"
@@ -273,7 +271,7 @@ def _fill(placeholder, paragraphs) -> None:
 
 def _add_table(slide, placeholder, box: TextBox, table: Table, min_size: float) -> None:
     rows = table_rows(table)
-    fit = fit_table(rows, box, min_size) or smallest_table(rows, box, min_size)  # aspo.fit split the rest
+    fit = fit_table(rows, box, min_size) or smallest_table(rows, box, min_size)  # aspo.slide_fit split the rest
     size = Pt(fit.size)
     # each row as high as its wrapped text is estimated to be: the frame is where the table is drawn
     heights = [Emu(round(height * EMU_PER_PT)) for height in fit.row_heights]
@@ -306,7 +304,7 @@ def _add_callouts(placeholder, fit: CalloutFit) -> None:
             para = frame.paragraphs[0] if first else frame.add_paragraph()
             first = False
             _no_bullet(para)
-            # aspo.fit measured these with no spacing but the label's: none inherited from the template
+            # aspo.slide_fit measured these with no spacing but the label's: none inherited from the template
             para.space_before, para.space_after, para.line_spacing = Pt(0), Pt(0), 1.0
             run = para.add_run()
             run.text = text
@@ -387,7 +385,7 @@ def _render_section(maker: _SlideMaker, layouts: _Layouts, section: Section, doc
     min_size, logo, created = doc.min_font_size, doc.logo, doc.properties.created
     layout, measured = layouts.get(section)
     try:
-        laid_out = slide_text(section, measured, min_size)  # which placeholder gets what: aspo.fit
+        laid_out = slide_text(section, measured, min_size)  # which placeholder gets what: aspo.slide_fit
     except NoTextPlaceholder:  # pragma: no cover - guarded by _Layouts.get
         raise AspoError.at(layouts.path, None, "layout",
                            f"layout '{section.layout}' has no placeholder left for text") from None

@@ -13,14 +13,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Sequence
+from typing import Sequence
 
 from aspo.document import BulletList, Callout, Callouts, Chart, Document, Paragraph, Section, Table
+from aspo.layouts import EMU_PER_PT, DeckTemplate, SlideLayout, TextBox
 
-if TYPE_CHECKING:  # aspo.layouts imports this module for TextBox
-    from aspo.layouts import DeckTemplate, SlideLayout
-
-EMU_PER_PT = 12700
 #: Average glyph width of a Calibri-like font, in ems, and line height, in sizes.
 CHAR_WIDTH = 0.5
 LINE_HEIGHT = 1.2
@@ -41,30 +38,6 @@ CALLOUT_SHARE = 0.5
 TABLE_SEPARATOR = " \u2014 "
 
 Lines = tuple[tuple[str, int], ...]  # (text, outline level) per paragraph
-
-
-@dataclass(frozen=True)
-class TextBox:
-    """Where a layout placeholder sits and how big its text is at each outline level."""
-
-    idx: int
-    kind: str | None  # the placeholder's type in the file: "title", "ctrTitle", "body", "obj",
-    #                   "subTitle"; None when it has none (PowerPoint reads that as "obj")
-    left: int  # EMU
-    top: int
-    width: int
-    height: int
-    sizes: tuple[float, ...]  # points, levels 0..8
-    indents: tuple[float, ...]  # points, levels 0..8
-    slot: int = 0  # its place among the placeholders a new slide copies from the layout
-    pinned: bool = False  # its idx is not its own in the layout: the slide must carry its position itself
-    own_style: bytes | None = None  # a list style (a:lstStyle) the slide must carry: the layout's is not inherited
-    width_factor: float = 1.0  # how wide its font's letters are, relative to the Calibri-like ones assumed here
-    spacing: tuple[float, ...] = ()  # points before and after each paragraph, per level, where the template sets it
-
-    @property
-    def is_title(self) -> bool:
-        return self.kind in ("title", "ctrTitle")
 
 
 # --- text height ---------------------------------------------------------------------------
