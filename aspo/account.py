@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-from aspo.errors import INVALID_FILE, SCHEMA, UNKNOWN_ID, AspoError, Problem, did_you_mean, quoted
+from aspo.errors import AspoError, Problem, did_you_mean, quoted
 from aspo.formatting import locale_problem
 from aspo.library import Library
 from aspo.logo import Logo, LogoProblem, read_logo
-from aspo.rules import UNKNOWN_PIN
+from aspo.rulebook import INVALID_FILE, SCHEMA, UNKNOWN_ID, UNKNOWN_PIN
 from aspo.schema import AccountFile
 from aspo.validation import validate
 from aspo.yamlfile import YamlDocument, load_yaml

@@ -13,9 +13,10 @@ from pathlib import Path
 
 import yaml
 
-from aspo.errors import LAYOUT, AspoError, quoted
+from aspo.errors import AspoError, quoted
 from aspo.hygiene import without_custom_xml
 from aspo.layouts import DeckTemplate, SlideLayout, TextBox, cm, read_deck_template
+from aspo.rulebook import LAYOUT
 
 #: What each kind of section puts on its slide, and so what its layout needs.
 COVER, ONE, TWO = "a title and a subtitle", "a title and one text placeholder", "a title and two text placeholders"

@@ -14,7 +14,7 @@ from typing import Callable, Iterable, TypeVar
 
 from aspo.account import Account, account_files, load_account
 from aspo.document import Document
-from aspo.errors import OUTPUT, AspoError, Problem, display_path
+from aspo.errors import AspoError, Problem, display_path
 from aspo.gitinfo import templates_revision
 from aspo.library import Library, load_library
 from aspo.manifest import (
@@ -28,6 +28,7 @@ from aspo.manifest import (
 )
 from aspo.output import refuse_output_file, refuse_protected, remove_own_staging, write_outputs
 from aspo.pdf import convert, find_soffice, normalize_pdf
+from aspo.rulebook import OUTPUT
 from aspo.selection import Selection, select
 from aspo.stopping import die_with_parent, run_in_worker
 

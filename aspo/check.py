@@ -12,7 +12,23 @@ from aspo.account import Account, account_files, load_account
 from aspo.document import Document
 from aspo.errors import AspoError, Problem, display_path
 from aspo.library import Block, Library, read_library
-from aspo.rules import RULES, Settings, load_settings
+from aspo.rulebook import (
+    ANALYST_SPEAK,
+    CONTENT_GAP,
+    LIMITED_WITHOUT_NUANCE,
+    NO_OWNER,
+    NO_REVIEW_DATE,
+    OVERFLOW,
+    REVIEW_EXPIRED,
+    REVIEW_SOON,
+    ROADMAP_AS_AVAILABLE,
+    RULES,
+    SCHEMA,
+    TEMPLATE_HYPERLINK,
+    UNKNOWN_INDUSTRY,
+    UNSOURCED_CLAIM,
+)
+from aspo.rules import Settings, load_settings
 from aspo.schema import AccountFile
 from aspo.selection import Selection, select
 
@@ -70,7 +86,7 @@ def _account_paths(folder: Path) -> list[Path]:
 def _diagnostics(problems, settings: Settings, templates: Path, accounts: Path) -> list[Diagnostic]:
     found: dict[tuple, Diagnostic] = {}
     for problem in problems:
-        rule = problem.rule or "E102"
+        rule = problem.rule or SCHEMA
         severity = settings.severity(rule, _relative(problem.path, templates, accounts))
         if severity == "off":
             continue
@@ -152,7 +168,7 @@ def _overflow_problems(library: Library, documents: list[Document], settings: Se
             section = sections[overflow.section_key]
             path, line = _source_of(library, section, overflow.field)
             problems.append(Problem(path, line, None, f"{overflow.field} of slide “{section.title}” for "
-                                                      f"{document.account_name}: {overflow.message}", "C501"))
+                                                      f"{document.account_name}: {overflow.message}", OVERFLOW))
     return problems
 
 
@@ -161,7 +177,6 @@ def _hyperlink_problems(library: Library) -> list[Problem]:
     import zipfile
 
     from aspo.hygiene import findings
-    from aspo.rules import TEMPLATE_HYPERLINK
 
     problems = []
     for path, kind in ((library.deck_template, "PowerPoint"), (library.document_template, "Word")):
@@ -210,7 +225,7 @@ def _content_problems(library: Library, settings: Settings, today: dt.date) -> l
                 if where:
                     problems.append(_at(block.path, where,
                                             f"analyst speak '{word}' in a block for {'/'.join(settings.analyst_stages)} "
-                                            "buyers; say what it means for this account instead", "C201"))
+                                            "buyers; say what it means for this account instead", ANALYST_SPEAK))
         for cap_id, (capability, _) in library.capabilities.items():
             where = text.find(_phrase(capability.name), *shown)
             if not where:
@@ -219,17 +234,17 @@ def _content_problems(library: Library, settings: Settings, today: dt.date) -> l
                 problems.append(_at(block.path, where,
                                         f"names roadmap capability '{capability.name}' (planned "
                                         f"{capability.planned or 'no date'}) where the prospect reads it; "
-                                        "roadmap belongs in speaker notes only", "C302"))
+                                        "roadmap belongs in speaker notes only", ROADMAP_AS_AVAILABLE))
             elif capability.maturity == "limited" and f"capability('{cap_id}')" not in text.text.replace('"', "'"):
                 problems.append(_at(block.path, where,
                                         f"names limited capability '{capability.name}' without its nuance; "
-                                        f"use {{{{ capability('{cap_id}') }}}}", "C301"))
+                                        f"use {{{{ capability('{cap_id}') }}}}", LIMITED_WITHOUT_NUANCE))
         if not block.meta.sources:
             for match in CLAIM.finditer(text.text, *shown):
                 if match.group(1) not in results:
                     problems.append(_at(block.path, text.position(match.start()),
                                             f"quantified claim '{match.group(0)}' has no source; list the scenario "
-                                            "or document behind it under sources:", "C401"))
+                                            "or document behind it under sources:", UNSOURCED_CLAIM))
     for scenario in library.scenarios.values():
         text = _FileText(scenario.path)
         for capability, _ in library.capabilities.values():
@@ -237,7 +252,7 @@ def _content_problems(library: Library, settings: Settings, today: dt.date) -> l
             if capability.maturity == "roadmap" and where:
                 problems.append(_at(scenario.path, where,
                                         f"names roadmap capability '{capability.name}'; no customer runs it yet",
-                                        "C302"))
+                                        ROADMAP_AS_AVAILABLE))
     return problems
 
 
@@ -246,15 +261,15 @@ def _review_problems(item, settings: Settings, today: dt.date) -> list[Problem]:
     kind = "block" if isinstance(item, Block) else "scenario"
     problems = []
     if not meta.owner:
-        problems.append(doc.problem(("id",), f"{kind} has no owner; add owner: with who answers for it", "C103"))
+        problems.append(doc.problem(("id",), f"{kind} has no owner; add owner: with who answers for it", NO_OWNER))
     if meta.review_by is None:
-        problems.append(doc.problem(("id",), f"{kind} has no review_by date", "C104"))
+        problems.append(doc.problem(("id",), f"{kind} has no review_by date", NO_REVIEW_DATE))
     elif meta.review_by < today:
         problems.append(doc.problem(("review_by",), f"review_by {meta.review_by} has passed: review the {kind}, "
-                                                   "then move the date; builds no longer use it", "C101"))
+                                                   "then move the date; builds no longer use it", REVIEW_EXPIRED))
     elif meta.review_by <= today + dt.timedelta(days=settings.review_soon_days):
         days = (meta.review_by - today).days
-        problems.append(doc.problem(("review_by",), f"review_by {meta.review_by} is in {days} days", "C102"))
+        problems.append(doc.problem(("review_by",), f"review_by {meta.review_by} is in {days} days", REVIEW_SOON))
     return problems
 
 
@@ -263,12 +278,12 @@ def _account_problems(library: Library, planned: list[tuple[Account, Selection]]
     for account, selection in planned:
         if not account.industry_known(library):
             problems.append(account.doc.problem(("industry",), f"content gap: {account.industry_gap(library)}",
-                                                "C703"))
+                                                UNKNOWN_INDUSTRY))
         for match in selection.priorities:
             if match.block is None:
                 problems.append(account.doc.problem(
                     ("priorities", match.index - 1, "text"),
-                    f"content gap: {match.reason} (\u201c{match.text}\u201d)", "C701"))
+                    f"content gap: {match.reason} (\u201c{match.text}\u201d)", CONTENT_GAP))
     return problems
 
 

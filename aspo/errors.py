@@ -57,18 +57,6 @@ def special_kind(mode: int) -> str:
     return "not a regular file"
 
 
-#: Rule ids of the problems that stop a build; `aspo check` adds content rules (see aspo/rules.py).
-INVALID_FILE = "E101"  # unreadable, not UTF-8, or not valid YAML
-SCHEMA = "E102"  # unknown field, wrong type, missing field
-UNKNOWN_ID = "E103"  # an id no file defines
-DUPLICATE_ID = "E104"
-TEMPLATE_SYNTAX = "E201"
-TEMPLATE_ERROR = "E202"  # undefined variable, refused by the sandbox, or a helper's refusal
-LAYOUT = "E203"  # a layout, placeholder or style the outline needs is missing, or a broken template file
-HYGIENE = "E204"  # a template carries linked content, macros, embedded objects or custom XML
-OUTPUT = "E301"  # cannot write outputs
-
-
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with one input file, at one line and field."""

@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import NamedTuple
 from xml.etree import ElementTree
 
-from aspo.errors import HYGIENE, LAYOUT, AspoError, display_path, quoted
+from aspo.errors import AspoError, display_path, quoted
 from aspo.hygiene import findings
+from aspo.rulebook import HYGIENE, LAYOUT
 
 _P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
 _A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"

@@ -8,21 +8,10 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping
 
-from aspo.errors import (
-    DUPLICATE_ID,
-    INVALID_FILE,
-    LAYOUT,
-    SCHEMA,
-    UNKNOWN_ID,
-    AspoError,
-    Problem,
-    did_you_mean,
-    display_path,
-    quoted,
-)
+from aspo.errors import AspoError, Problem, did_you_mean, display_path, quoted
 from aspo.formatting import locale_problem
 from aspo.layouts import read_deck_template, read_document_template
-from aspo.rules import CALL_TO_ACTION
+from aspo.rulebook import CALL_TO_ACTION, DUPLICATE_ID, INVALID_FILE, LAYOUT, SCHEMA, UNKNOWN_ID
 from aspo.schema import (
     BlockFrontMatter,
     Capability,

@@ -13,7 +13,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from aspo.errors import OUTPUT, AspoError, display_path, special_kind
+from aspo.errors import AspoError, display_path, special_kind
+from aspo.rulebook import OUTPUT
 
 STAGING = ".aspo-staging-"  # + slug + "-" + pid + "-" + random: a build in progress, or a killed one's leftovers
 _RENAME_EXCHANGE = 2

@@ -14,7 +14,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from aspo.errors import OUTPUT, AspoError, Problem, display_path, quoted
+from aspo.errors import AspoError, Problem, display_path, quoted
+from aspo.rulebook import OUTPUT
 
 #: Names LibreOffice's command is found by on PATH; ASPO_SOFFICE names another one.
 COMMANDS = ("soffice", "libreoffice")

@@ -21,7 +21,8 @@ from jinja2 import filters, nodes
 from jinja2.compiler import CodeGenerator
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEscapeFormatter, SandboxedFormatter
 
-from aspo.errors import TEMPLATE_ERROR, TEMPLATE_SYNTAX, AspoError, did_you_mean
+from aspo.errors import AspoError, did_you_mean
+from aspo.rulebook import TEMPLATE_ERROR, TEMPLATE_SYNTAX
 from aspo.yamlfile import NOT_IN_OFFICE, unprintable
 
 _TEMPLATE_FILENAME = "<aspo-template>"

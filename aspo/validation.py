@@ -9,7 +9,8 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from aspo.errors import SCHEMA, AspoError, Problem, did_you_mean
+from aspo.errors import AspoError, Problem, did_you_mean
+from aspo.rulebook import SCHEMA
 from aspo.yamlfile import YamlDocument
 
 Model = TypeVar("Model", bound=BaseModel)

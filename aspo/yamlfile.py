@@ -12,7 +12,8 @@ from typing import Any
 
 import yaml
 
-from aspo.errors import INVALID_FILE, AspoError, Problem, special_kind
+from aspo.errors import AspoError, Problem, special_kind
+from aspo.rulebook import INVALID_FILE
 
 try:  # libyaml is ~15x faster than the pure-Python parser
     from yaml import CSafeLoader as _FastLoader
