@@ -12,24 +12,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, TypeVar
 
-from aspo.account import Account, account_files, load_account
+from aspo.account import account_files
 from aspo.document import Document
 from aspo.errors import AspoError, Problem, display_path
 from aspo.gitinfo import templates_revision
 from aspo.library import Library, load_library
-from aspo.manifest import (
-    MANIFEST,
-    FileHashes,
-    TemplatesRevision,
-    build_manifest,
-    input_key,
-    is_current,
-    with_outputs,
-)
+from aspo.manifest import MANIFEST, FileHashes, TemplatesRevision, build_manifest, is_current, with_outputs
 from aspo.output import refuse_output_file, refuse_protected, remove_own_staging, write_outputs
+from aspo.package import source_date_epoch
 from aspo.pdf import convert, find_soffice, normalize_pdf
+from aspo.plan import Plan, plan_account
 from aspo.rulebook import OUTPUT
-from aspo.selection import Selection, select
 from aspo.stopping import die_with_parent, run_in_worker
 
 T = TypeVar("T")
@@ -39,8 +32,7 @@ T = TypeVar("T")
 class Rendered:
     """One account's finished outputs, not yet written."""
 
-    account: Account
-    selection: Selection
+    plan: Plan
     document: Document
     files: dict[str, bytes]  # file name -> content, manifest included
 
@@ -83,20 +75,21 @@ class Builder:
     """Everything one build shares across accounts: the library, caches and where to write."""
 
     def __init__(self, library: Library, output: Path, force: bool = False,
-                 revision: TemplatesRevision | None = None, debug: bool = False, pdf: bool = False):
+                 revision: TemplatesRevision | None = None, debug: bool = False, pdf: bool = False,
+                 epoch: int | None = None):
         self.library, self.output, self.force, self.revision = library, output, force, revision
+        self.epoch = epoch  # SOURCE_DATE_EPOCH, read once where the build starts
         self.debug = debug  # let errors escape with their traceback
         self.pdf = pdf  # its PDFs are outputs too: missing ones make an account out of date
         self.renderer = None  # made on first render: an all-unchanged build never loads Jinja
         self.hashes = FileHashes()
 
-    def prepare(self, path: Path) -> tuple[Account, Selection, str]:
-        account = load_account(path, self.library)
-        refuse_protected(self.output / account.slug, account.path, self.library.root)
-        selection = select(account, self.library)
-        return account, selection, input_key(account, self.library, selection, self.hashes)
+    def prepare(self, path: Path) -> Plan:
+        plan = plan_account(path, self.library, self.epoch, self.hashes)
+        refuse_protected(self.output / plan.account.slug, plan.account.path, self.library.root)
+        return plan
 
-    def render(self, account: Account, selection: Selection, key: str) -> Rendered:
+    def render(self, plan: Plan) -> Rendered:
         """Everything for one account, in memory."""
         from aspo.compose import compose  # Jinja and the Office libraries load only when rendering
         from aspo.render_docx import render_docx
@@ -105,21 +98,20 @@ class Builder:
         from aspo.templating import Renderer
 
         self.renderer = self.renderer or Renderer()
-        document = compose(account, self.library, selection, self.renderer)
-        names = output_names(account.slug)
+        document = compose(plan, self.renderer)
+        names = output_names(plan.account.slug)
         files = {
             names["deck"]: render_pptx(document),
             names["document"]: render_docx(document),
             names["draft"]: render_markdown(document).encode("utf-8"),
         }
-        files[MANIFEST] = build_manifest(account, self.library, selection, document, files, self.hashes, key,
-                                         self.revision)
-        return Rendered(account, selection, document, files)
+        files[MANIFEST] = build_manifest(plan, document, files, self.revision)
+        return Rendered(plan, document, files)
 
     def check(self, path: Path) -> Outcome | None:
         """The outcome when no rendering is needed (unchanged, or failed to load); None otherwise."""
         try:
-            account, selection, key = self.prepare(path)
+            plan = self.prepare(path)
         except AspoError as exc:
             if self.debug:
                 raise
@@ -128,30 +120,28 @@ class Builder:
             if self.debug:
                 raise
             return _bug(path, exc)
-        folder = self.output / account.slug
-        if not self.force and is_current(folder, key, list(output_names(account.slug, self.pdf).values())):
+        folder = self.output / plan.account.slug
+        if not self.force and is_current(folder, plan.key, list(output_names(plan.account.slug, self.pdf).values())):
             # the gaps are still there: a rep who builds again is told again
-            return Outcome(path, "unchanged", folder, warnings=gap_warnings(account, self.library, selection))
+            return Outcome(path, "unchanged", folder, warnings=gap_warnings(plan))
         return None
 
     def build_one(self, path: Path) -> Outcome:
         """Builds one account and writes its outputs, or says why it failed; never raises for bad input."""
         def work() -> Outcome:
-            account, selection, key = self.prepare(path)
-            rendered = self.render(account, selection, key)
-            folder = self.output / account.slug
+            rendered = self.render(self.prepare(path))
+            folder = self.output / rendered.plan.account.slug
             write_outputs(folder, rendered.files)
-            return Outcome(path, "built", folder, warnings=gap_warnings(account, self.library, selection))
+            return Outcome(path, "built", folder, warnings=gap_warnings(rendered.plan))
 
         return self._attempt(path, work)
 
     def stage(self, path: Path) -> Staged | Outcome:
         """Renders one account for a --pdf build without writing it, or says why it failed."""
         def work() -> Staged:
-            account, selection, key = self.prepare(path)
-            rendered = self.render(account, selection, key)
-            return Staged(path, account.slug, rendered.files, rendered.document.properties.created,
-                          gap_warnings(account, self.library, selection))
+            rendered = self.render(self.prepare(path))
+            return Staged(path, rendered.plan.account.slug, rendered.files, rendered.document.properties.created,
+                          gap_warnings(rendered.plan))
 
         return self._attempt(path, work)
 
@@ -184,9 +174,10 @@ class Builder:
             return _bug(path, exc)
 
 
-def gap_warnings(account: Account, library: Library, selection: Selection) -> tuple[str, ...]:
+def gap_warnings(plan: Plan) -> tuple[str, ...]:
     """One line per content gap (an industry the library lacks, a priority no approved block answers), at its
     line in the account file."""
+    account, library, selection = plan.account, plan.library, plan.selection
     lines = []
     if not account.industry_known(library):
         lines.append(f"{display_path(account.path)}:{account.doc.line_of(('industry',))}: industry: "
@@ -212,8 +203,8 @@ def _bug(path: Path, exc: Exception) -> Outcome:
 
 def render_account(path: Path, library: Library) -> Rendered:
     """One account's outputs in memory, without looking at or writing output/."""
-    builder = Builder(library, Path("output"))
-    return builder.render(*builder.prepare(path))
+    builder = Builder(library, Path("output"), epoch=source_date_epoch())
+    return builder.render(builder.prepare(path))
 
 
 def output_collisions(paths: list[Path], output: Path) -> dict[Path, Outcome]:
@@ -239,10 +230,10 @@ _worker: Builder | None = None
 
 
 def _start_worker(parent: int, builder: Builder | None, templates: Path, output: Path, force: bool,
-                  revision, pdf: bool) -> None:
+                  revision, pdf: bool, epoch: int | None) -> None:
     global _worker
     die_with_parent(parent)
-    _worker = builder or Builder(load_library(templates), output, force, revision, pdf=pdf)
+    _worker = builder or Builder(load_library(templates), output, force, revision, pdf=pdf, epoch=epoch)
 
 
 def _build_in_worker(path: Path) -> Outcome:
@@ -271,7 +262,7 @@ def build(paths: Iterable[Path], templates: Path, output: Path, force: bool = Fa
     library = load_library(templates)
     files = account_files(paths)
     refuse_output_file(output)  # before any account's own checks, which would blame the account
-    builder = Builder(library, output, force, templates_revision(templates), debug, pdf)
+    builder = Builder(library, output, force, templates_revision(templates), debug, pdf, source_date_epoch())
     outcomes: dict[Path, Outcome] = output_collisions(files, output)
     for outcome in outcomes.values():
         report(outcome)
@@ -330,7 +321,7 @@ def _build_in_parallel(builder: Builder, paths: list[Path], jobs: int, templates
     fork = "fork" in multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if fork else "spawn")
     initargs = (os.getpid(), builder if fork else None, templates, builder.output, builder.force, builder.revision,
-                builder.pdf)
+                builder.pdf, builder.epoch)
     pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=initargs)
     try:
         for path, result in zip(paths, pool.map(work, paths)):

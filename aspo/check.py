@@ -8,10 +8,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from aspo.account import Account, account_files, load_account
+from aspo.account import Account, account_files
 from aspo.document import Document
 from aspo.errors import AspoError, Problem, display_path
 from aspo.library import Block, Library, read_library
+from aspo.plan import Plan, plan_account
 from aspo.rulebook import (
     ANALYST_SPEAK,
     CONTENT_GAP,
@@ -30,7 +31,7 @@ from aspo.rulebook import (
 )
 from aspo.rules import Settings, load_settings
 from aspo.schema import AccountFile
-from aspo.selection import Selection, select
+from aspo.selection import select
 
 CLAIM = re.compile(r"(?<![\w.])(\d+(?:[.,]\d+)?)\s?(%|percent\b|x\b|times\b)", re.IGNORECASE)
 
@@ -57,15 +58,14 @@ def run_check(templates: Path, accounts: Path, today: dt.date) -> list[Diagnosti
     except AspoError as exc:
         return _diagnostics(exc.problems, Settings(), templates, accounts)
     library, problems = read_library(templates)
-    loaded: list[Account] = []
+    planned: list[Plan] = []
     account_paths = _account_paths(Path(accounts))
     if library is not None:
         for path in account_paths:
             try:
-                loaded.append(load_account(path, library))
+                planned.append(plan_account(path, library))  # as `aspo build` plans them
             except AspoError as exc:
                 problems.extend(exc.problems)
-        planned = [(account, select(account, library)) for account in loaded]  # as `aspo build` plans them
         template_problems, documents = _template_problems(library, planned)
         problems.extend(template_problems)
         problems.extend(_overflow_problems(library, documents, settings))
@@ -126,7 +126,7 @@ def probe_account(library: Library) -> Account:
     return Account(data=data, doc=None, path=Path("probe.yaml"), slug="probe")
 
 
-def _template_problems(library: Library, planned: list[tuple[Account, Selection]]) -> tuple[list[Problem], list[Document]]:
+def _template_problems(library: Library, planned: list[Plan]) -> tuple[list[Problem], list[Document]]:
     """Template errors from rendering every block for every account; and the sample accounts' documents."""
     from aspo.compose import Composer, compose  # Jinja loads only here
     from aspo.templating import Renderer
@@ -135,14 +135,14 @@ def _template_problems(library: Library, planned: list[tuple[Account, Selection]
     problems: list[Problem] = []
     documents: list[Document] = []
     probe = probe_account(library)
-    for account, selection in [*planned, (probe, select(probe, library))]:
+    for plan in [*planned, Plan(probe, select(probe, library), library)]:
         try:
-            document = compose(account, library, selection, renderer)
-            if account is not probe:
+            document = compose(plan, renderer)
+            if plan.account is not probe:
                 documents.append(document)
         except AspoError as exc:
             problems.extend(exc.problems)
-        composer = Composer(account, library, selection, renderer)
+        composer = Composer(plan.account, library, plan.selection, renderer)
         for block in library.blocks.values():
             try:
                 composer.block_text(block, priority_text="Probe priority" if block.meta.section == "priorities" else None)
@@ -273,9 +273,10 @@ def _review_problems(item, settings: Settings, today: dt.date) -> list[Problem]:
     return problems
 
 
-def _account_problems(library: Library, planned: list[tuple[Account, Selection]]) -> list[Problem]:
+def _account_problems(library: Library, planned: list[Plan]) -> list[Problem]:
     problems = []
-    for account, selection in planned:
+    for plan in planned:
+        account, selection = plan.account, plan.selection
         if not account.industry_known(library):
             problems.append(account.doc.problem(("industry",), f"content gap: {account.industry_gap(library)}",
                                                 UNKNOWN_INDUSTRY))

@@ -121,10 +121,12 @@ def explain(account: Path, templates: Path, fmt: str, debug: bool) -> None:
     """Show every block, scenario and capability considered for ACCOUNT, and why it was or was not chosen."""
     from aspo import explain as explaining
     from aspo.library import load_library
+    from aspo.plan import plan_account
 
     library = load_library(templates)
-    loaded, selection = explaining.explain(account, library)
-    text = explaining.as_json(loaded, selection) if fmt == "json" else explaining.as_text(loaded, library, selection)
+    plan = plan_account(account, library)
+    text = (explaining.as_json(plan.account, plan.selection) if fmt == "json"
+            else explaining.as_text(plan.account, library, plan.selection))
     click.echo(text, nl=False)
 
 
@@ -226,10 +228,10 @@ def report(ctx: click.Context, templates: Path, accounts_dir: Path, fmt: str, to
     from aspo.library import load_library
 
     library = load_library(templates)
-    accounts, problems = reporting.load_accounts(accounts_dir, library)
+    plans, problems = reporting.load_accounts(accounts_dir, library)
     for problem in problems:
         click.echo(f"aspo: error: {problem}", err=True)
-    result = reporting.usage_report(library, accounts, today.date() if today else dt.date.today(), horizon)
+    result = reporting.usage_report(library, plans, today.date() if today else dt.date.today(), horizon)
     click.echo(reporting.as_json(result) if fmt == "json" else reporting.as_markdown(result), nl=False)
     if problems:
         ctx.exit(USER_ERROR_STATUS)

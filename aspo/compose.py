@@ -24,6 +24,7 @@ from aspo.document import (
 from aspo.formatting import format_date, format_number, format_percent
 from aspo.library import Block, Library
 from aspo.package import build_timestamp
+from aspo.plan import Plan
 from aspo.schema import OutlineSection, Result
 from aspo.selection import Selection
 from aspo.slide_fit import fit_deck
@@ -40,9 +41,10 @@ class Composer:
         self.account, self.library, self.selection = account, library, selection
         self.renderer = renderer or Renderer()
         self.locale = account.locale(library)
-        self.renderer.env.globals.update(capability=self._capability_phrase, product=self._product_name)
+        # This account's helpers travel in its context: the shared environment's globals stay as loaded.
+        helpers = {"capability": self._capability_phrase, "product": self._product_name}
         # What the customer reads is rendered without the rep's internal fields; speaker notes get them.
-        self.notes_context = _context(account, library, self.locale)
+        self.notes_context = {**_context(account, library, self.locale), **helpers}
         self.context = customer_context(self.notes_context)
 
     # --- template helpers -------------------------------------------------------------
@@ -397,8 +399,9 @@ def _context(account: Account, library: Library, locale: str) -> dict[str, Any]:
     }
 
 
-def compose(account: Account, library: Library, selection: Selection, renderer: Renderer | None = None) -> Document:
+def compose(plan: Plan, renderer: Renderer | None = None) -> Document:
     """The whole document for one account, ready for every renderer."""
+    account, library, selection = plan.account, plan.library, plan.selection
     composer = Composer(account, library, selection, renderer)
     sections = fit_deck(composer.compose(), library.deck, library.outline.deck.min_font_size)
     data = account.data
@@ -411,7 +414,7 @@ def compose(account: Account, library: Library, selection: Selection, renderer: 
         company=vendor,
         keywords=library.industry_name(data.industry),
         category="Point offering",
-        created=build_timestamp(meeting_midnight),
+        created=build_timestamp(meeting_midnight, plan.epoch),
     )
     gaps = [Gap(m.text, m.pains, m.reason) for m in selection.priorities if m.block is None]
     industry_gap = account.industry_gap(library)

@@ -3,19 +3,13 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
-from aspo.account import Account, load_account
+from aspo.account import Account
 from aspo.library import Library
 from aspo.matching import Recognition
-from aspo.selection import Decision, Selection, select
+from aspo.selection import Decision, Selection
 
 KIND_TITLES = {"block": "Blocks", "scenario": "Scenarios", "capability": "Capabilities"}
-
-
-def explain(path: Path, library: Library) -> tuple[Account, Selection]:
-    account = load_account(path, library)
-    return account, select(account, library)
 
 
 def _verdict(decision: Decision) -> str:

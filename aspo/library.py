@@ -33,6 +33,8 @@ from aspo.word_styles import find_style, role_kind, style_hint, style_names
 from aspo.yamlfile import YamlDocument, load_yaml, parse_yaml, read_text
 
 NOTES_HEADING = "## Notes"
+#: The library files every account's outputs depend on, whatever is chosen for it.
+SHARED_FILES = ("catalog.yaml", "personas.yaml", "stages.yaml", "pains.yaml", "industries.yaml", "outline.yaml")
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,12 @@ class Library:
         return max((s.count for s in self.outline.sections if s.kind == "scenarios"), default=1)
 
     @property
+    def shared_files(self) -> tuple[Path, ...]:
+        """The files every account's outputs depend on: the vocabulary, the catalog, the outline and both
+        layout templates."""
+        return (*(self.root / name for name in SHARED_FILES), self.deck_template, self.document_template)
+
+    @property
     def deck_template(self) -> Path:
         return self.root / self.outline.deck.template
 
@@ -171,13 +179,15 @@ def read_library(root: Path) -> tuple[Library | None, list[Problem]]:
         return None, [Problem(root, None, None, "templates folder not found (use --templates to point at it)",
                               INVALID_FILE)]
     attempt = _Collector()
-    catalog_doc = attempt(load_yaml, root / "catalog.yaml")
+    catalog_file, personas_file, stages_file, pains_yaml, industries_file, outline_file = (
+        root / name for name in SHARED_FILES)
+    catalog_doc = attempt(load_yaml, catalog_file)
     catalog = attempt(validate, CatalogFile, catalog_doc) if catalog_doc else None
-    personas = attempt(_entries, root / "personas.yaml", PersonasFile, "personas")
-    stages = attempt(_entries, root / "stages.yaml", StagesFile, "stages")
-    pains_file, pains = attempt(_file_entries, root / "pains.yaml", PainsFile, "pains") or (None, None)
-    industries = attempt(_entries, root / "industries.yaml", IndustriesFile, "industries")
-    outline_doc = attempt(load_yaml, root / "outline.yaml")
+    personas = attempt(_entries, personas_file, PersonasFile, "personas")
+    stages = attempt(_entries, stages_file, StagesFile, "stages")
+    pains_file, pains = attempt(_file_entries, pains_yaml, PainsFile, "pains") or (None, None)
+    industries = attempt(_entries, industries_file, IndustriesFile, "industries")
+    outline_doc = attempt(load_yaml, outline_file)
     outline = attempt(validate, OutlineFile, outline_doc) if outline_doc else None
     blocks: dict[str, Block] = {}
     for path in sorted((root / "blocks").glob("*.md")):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from aspo import __version__
 from aspo.account import Account
@@ -13,8 +14,10 @@ from aspo.gitinfo import TemplatesRevision
 from aspo.library import Library
 from aspo.selection import Selection
 
+if TYPE_CHECKING:  # the plan is keyed with input_key below
+    from aspo.plan import Plan
+
 MANIFEST = "manifest.json"
-SHARED_FILES = ("catalog.yaml", "personas.yaml", "stages.yaml", "pains.yaml", "industries.yaml", "outline.yaml")
 
 
 def digest(data: bytes) -> str:
@@ -45,10 +48,8 @@ def input_files(account: Account, library: Library, selection: Selection) -> dic
         except ValueError:
             return Path(path).as_posix()
 
-    files = {name(root / shared): root / shared for shared in SHARED_FILES}
-    files[name(library.deck_template)] = library.deck_template
-    files[name(library.document_template)] = library.document_template
-    for block_id in used_blocks(selection):
+    files = {name(shared): shared for shared in library.shared_files}
+    for block_id in selection.used_blocks:
         files[name(library.blocks[block_id].path)] = library.blocks[block_id].path
     for scenario_id in selection.scenarios:
         files[name(library.scenarios[scenario_id].path)] = library.scenarios[scenario_id].path
@@ -58,20 +59,17 @@ def input_files(account: Account, library: Library, selection: Selection) -> dic
     return dict(sorted(files.items()))
 
 
-def used_blocks(selection: Selection) -> list[str]:
-    used = [m.block for m in selection.priorities if m.block]
-    used += [b for blocks in selection.section_blocks.values() for b in blocks]
-    return sorted(set(used))
-
-
-def input_key(account: Account, library: Library, selection: Selection, hashes: FileHashes) -> str:
-    """What decides the outputs: aspo's version, the files used, and what was chosen and why.
+def input_key(account: Account, library: Library, selection: Selection, hashes: FileHashes,
+              epoch: int | None = None) -> str:
+    """What decides the outputs: aspo's version, the files used, what was chosen and why, and the moment
+    SOURCE_DATE_EPOCH stamps into the files (another epoch rebuilds with its dates).
 
     Unused blocks are left out, so editing one block rebuilds exactly the accounts using it;
     a change that alters what is chosen changes the selection part of the key.
     """
     key = {
         "aspo_version": __version__,
+        "source_date_epoch": epoch,
         "inputs": {name: hashes(path) for name, path in input_files(account, library, selection).items()},
         "selection": [
             [m.block, m.reason] for m in selection.priorities
@@ -81,22 +79,22 @@ def input_key(account: Account, library: Library, selection: Selection, hashes: 
     return digest(json.dumps(key, sort_keys=True).encode("utf-8"))
 
 
-def build_manifest(account: Account, library: Library, selection: Selection, document: Document,
-                   outputs: dict[str, bytes], hashes: FileHashes, key: str,
+def build_manifest(plan: Plan, document: Document, outputs: dict[str, bytes],
                    revision: TemplatesRevision | None) -> bytes:
     """The manifest as sorted, indented JSON: deterministic, so it diffs cleanly."""
+    account, library, selection, hashes = plan.account, plan.library, plan.selection, plan.hashes
     sources_hash = {
         "block": lambda i: hashes(library.blocks[i].path),
         "scenario": lambda i: hashes(library.scenarios[i].path),
-        "catalog": lambda i: hashes(library.root / "catalog.yaml"),
-        "outline": lambda i: hashes(library.root / "outline.yaml"),
+        "catalog": lambda i: hashes(library.catalog_doc.path),
+        "outline": lambda i: hashes(library.outline_doc.path),
         "account": lambda i: hashes(account.path),
     }
     slides = {section.key: number for number, section in enumerate(document.deck_sections, start=1)}
     manifest = {
         "aspo_version": __version__,
         "account": account.path.name,
-        "input_key": key,
+        "input_key": plan.key,
         "templates": revision.as_json() if revision else None,
         "inputs": {name: hashes(path) for name, path in input_files(account, library, selection).items()},
         "outputs": {name: digest(data) for name, data in sorted(outputs.items())},

@@ -11,10 +11,10 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from aspo.account import Account, account_files, load_account
+from aspo.account import account_files
 from aspo.errors import AspoError, Problem
 from aspo.library import Library
-from aspo.selection import select
+from aspo.plan import Plan, plan_account
 
 NO_KNOWN_PAIN = "no known pain"
 INDUSTRY_GAPS = "industries the library does not list"
@@ -97,31 +97,29 @@ class Report:
         return tuple(u for u in self.scenarios if not u.count)
 
 
-def load_accounts(folder: Path, library: Library) -> tuple[list[Account], list[Problem]]:
-    """Every account file in a folder that loads, and the problems of those that do not."""
+def load_accounts(folder: Path, library: Library) -> tuple[list[Plan], list[Problem]]:
+    """The plan of every account file in a folder that loads, and the problems of those that do not."""
     folder = Path(folder)
     if not folder.is_dir():
         raise AspoError.at(folder, None, None, "accounts folder not found (use --accounts to point at it)")
-    accounts, problems = [], []
+    plans, problems = [], []
     for path in account_files([folder]):
         try:
-            accounts.append(load_account(path, library))
+            plans.append(plan_account(path, library))
         except AspoError as exc:  # one bad account must not hide the others from the report
             problems.extend(exc.problems)
-    return accounts, problems
+    return plans, problems
 
 
-def usage_report(library: Library, accounts: list[Account], today: dt.date, horizon_days: int = 60) -> Report:
-    """Selects for every account as a build would, then counts what was used, missing and expiring."""
-    accounts = sorted(accounts, key=lambda a: a.slug)
+def usage_report(library: Library, plans: list[Plan], today: dt.date, horizon_days: int = 60) -> Report:
+    """Counts what every account's plan (as a build makes it) uses, misses and has expiring."""
+    plans = sorted(plans, key=lambda plan: plan.account.slug)
     block_users: dict[str, list[str]] = {block_id: [] for block_id in library.blocks}
     scenario_users: dict[str, list[str]] = {scenario_id: [] for scenario_id in library.scenarios}
     groups: dict[tuple[str, ...], list[Gap]] = {}
-    for account in accounts:
-        selection = select(account, library)
-        used = {m.block for m in selection.priorities if m.block}
-        used.update(b for blocks in selection.section_blocks.values() for b in blocks)
-        for block_id in used:
+    for plan in plans:
+        account, selection = plan.account, plan.selection
+        for block_id in selection.used_blocks:
             block_users[block_id].append(account.slug)
         for scenario_id in selection.scenarios:
             scenario_users[scenario_id].append(account.slug)
@@ -153,7 +151,7 @@ def usage_report(library: Library, accounts: list[Account], today: dt.date, hori
          for u in blocks + scenarios if (date := review_by[u.kind, u.id]) is not None and date <= horizon),
         key=lambda e: (e.review_by, e.kind, e.id),
     )
-    return Report(today, horizon_days, tuple(a.slug for a in accounts), blocks, scenarios, tuple(gaps),
+    return Report(today, horizon_days, tuple(plan.account.slug for plan in plans), blocks, scenarios, tuple(gaps),
                   tuple(expiring))
 
 

@@ -96,6 +96,13 @@ class Selection:
     def pains(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(p for match in self.priorities for p in match.pains))
 
+    @property
+    def used_blocks(self) -> tuple[str, ...]:
+        """Every block this account's outputs use, sorted: answers to priorities and section blocks."""
+        used = {m.block for m in self.priorities if m.block}
+        used.update(b for blocks in self.section_blocks.values() for b in blocks)
+        return tuple(sorted(used))
+
     def reason_for(self, kind: str, item_id: str) -> str:
         for decision in self.decisions:
             if decision.kind == kind and decision.id == item_id:

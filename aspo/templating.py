@@ -13,7 +13,7 @@ import traceback
 import types
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import jinja2
 import markupsafe
@@ -257,7 +257,7 @@ def _bounded_range(*args):
 class Renderer:
     """A bounded, sandboxed Jinja environment with StrictUndefined that caches compiled templates."""
 
-    def __init__(self, helpers: dict[str, Callable[..., Any]] | None = None):
+    def __init__(self):
         self.env = _BoundedEnvironment(
             undefined=jinja2.StrictUndefined,
             autoescape=False,
@@ -271,7 +271,6 @@ class Renderer:
             self.env.globals.pop(name, None)
         self.env.filters.update(_BOUNDED_FILTERS)
         self.env.globals["range"] = _bounded_range
-        self.env.globals.update(helpers or {})
         self._cache: dict[str, jinja2.Template] = {}
 
     def _compile(self, source: str) -> jinja2.Template:

@@ -179,12 +179,12 @@ def test_the_installed_command_prints_no_traceback_unless_asked(workspace):
 
 
 def test_an_internal_error_says_it_is_a_bug_and_exits_3(workspace, aspo, monkeypatch):
-    from aspo import build as build_module
+    from aspo import plan as plan_module
 
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(build_module, "select", broken)
+    monkeypatch.setattr(plan_module, "select", broken)
     result = aspo("build", ACME)
     assert result.status == 3
     assert result.err.splitlines()[0] == "aspo: internal error: RuntimeError: boom"
@@ -196,25 +196,26 @@ def test_a_bug_in_one_account_of_a_batch_fails_that_account_and_exits_3_after_th
                                                                                            where, jobs):
     """Workers are forked, so they inherit the broken function (-j 2); select runs before any rendering."""
     from aspo import build as build_module
+    from aspo import plan as plan_module
 
     if where == "render":
         render = build_module.Builder.render
 
-        def broken(self, account, selection, key):
-            if account.slug == "globex":
+        def broken(self, plan):
+            if plan.account.slug == "globex":
                 raise RuntimeError("boom\nsecond line")
-            return render(self, account, selection, key)
+            return render(self, plan)
 
         monkeypatch.setattr(build_module.Builder, "render", broken)
     else:
-        select = build_module.select
+        select = plan_module.select
 
         def broken(account, *args):
             if account.slug == "globex":
                 raise RuntimeError("boom\nsecond line")
             return select(account, *args)
 
-        monkeypatch.setattr(build_module, "select", broken)
+        monkeypatch.setattr(plan_module, "select", broken)
     edit(workspace / "accounts/northwind-health.yaml", "stage: awareness", "stage: awarenes")
     result = aspo("build", "-j", jobs, "accounts/")
     assert result.status == 3

@@ -9,7 +9,7 @@ import zipfile
 import pytest
 
 from aspo import package
-from aspo.package import build_timestamp, normalize_zip
+from aspo.package import build_timestamp, normalize_zip, source_date_epoch
 
 UTC = dt.timezone.utc
 WHEN = dt.datetime(2024, 5, 6, 7, 8, 10, tzinfo=UTC)
@@ -88,12 +88,13 @@ def test_the_fast_copy_writes_what_zipfile_writes():
 
 def test_build_timestamp_is_the_default_without_source_date_epoch(monkeypatch):
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
-    assert build_timestamp(WHEN) is WHEN
+    assert source_date_epoch() is None
+    assert build_timestamp(WHEN, source_date_epoch()) is WHEN
 
 
 def test_build_timestamp_honours_source_date_epoch(monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    stamp = build_timestamp(WHEN)
+    stamp = build_timestamp(WHEN, source_date_epoch())
     assert stamp == dt.datetime(2023, 11, 14, 22, 13, 20, tzinfo=UTC)
     assert stamp.tzinfo is not None and stamp.utcoffset() == dt.timedelta(0)
 
@@ -101,4 +102,4 @@ def test_build_timestamp_honours_source_date_epoch(monkeypatch):
 @pytest.mark.parametrize("value", ["", "  ", "soon", "-5", "1.5", "1e9", "99999999999999999999"])
 def test_build_timestamp_ignores_an_invalid_source_date_epoch(monkeypatch, value):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
-    assert build_timestamp(WHEN) is WHEN
+    assert source_date_epoch() is None

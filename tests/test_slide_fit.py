@@ -12,13 +12,12 @@ from documents import DECK, bullets, make_doc, title_section
 from pptx import Presentation
 from pptx.enum.shapes import PP_PLACEHOLDER
 
-from aspo.account import load_account
 from aspo.compose import compose
 from aspo.document import Paragraph, Section, Table
 from aspo.layouts import TextBox, read_deck_template
 from aspo.library import load_library
+from aspo.plan import plan_account
 from aspo.render_pptx import render_pptx
-from aspo.selection import select
 from aspo.slide_fit import Overflow, fit_deck, overflows, room, slide_text, text_height
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -196,8 +195,7 @@ def test_the_lint_flags_exactly_the_text_the_renderer_shrinks(deck):
 
 def test_a_normal_sample_section_fits_its_body():
     library = load_library(ROOT / "templates")
-    account = load_account(ROOT / "accounts" / "acme.yaml", library)
-    doc = compose(account, library, select(account, library))
+    doc = compose(plan_account(ROOT / "accounts" / "acme.yaml", library))
     deck = read_deck_template(doc.deck_template)
     situation = next(s for s in doc.deck_sections if s.key == "situation")
     laid_out = slide_text(situation, deck.layout(situation.layout))
@@ -222,8 +220,7 @@ def test_the_rendered_deck_shrinks_what_the_estimate_says(slug):
     from aspo.slide_fit import shrink
 
     library = load_library(ROOT / "templates")
-    account = load_account(ROOT / "accounts" / f"{slug}.yaml", library)
-    doc = compose(account, library, select(account, library))
+    doc = compose(plan_account(ROOT / "accounts" / f"{slug}.yaml", library))
     deck = read_deck_template(doc.deck_template)
     p = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
     with zipfile.ZipFile(io.BytesIO(render_pptx(doc))) as archive:
