@@ -8,7 +8,10 @@ from pathlib import Path
 
 import click
 
-from aspo import __version__
+# aspo validates with pydantic and needs none of its plugins; looking for them costs every command start-up.
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+
+from aspo import __version__  # noqa: E402 - after the line above, which must come before pydantic loads
 from aspo.errors import USER_ERROR_STATUS, AspoError, display_path
 from aspo.stopping import Stopped, stop_on_signals
 
@@ -123,7 +126,7 @@ def explain(account: Path, templates: Path, fmt: str, debug: bool) -> None:
     from aspo.library import load_library
     from aspo.plan import plan_account
 
-    library = load_library(templates)
+    library = load_library(templates, layouts=False)  # nothing is rendered
     plan = plan_account(account, library)
     text = (explaining.as_json(plan.account, plan.selection) if fmt == "json"
             else explaining.as_text(plan.account, library, plan.selection))
@@ -227,7 +230,7 @@ def report(ctx: click.Context, templates: Path, accounts_dir: Path, fmt: str, to
     from aspo import report as reporting
     from aspo.library import load_library
 
-    library = load_library(templates)
+    library = load_library(templates, layouts=False)  # nothing is rendered
     plans, problems = reporting.load_accounts(accounts_dir, library)
     for problem in problems:
         click.echo(f"aspo: error: {problem}", err=True)

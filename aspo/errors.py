@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import os
 import stat
 from dataclasses import dataclass
@@ -42,6 +41,8 @@ def quoted(value: object, limit: int = 40) -> str:
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """Returns "; did you mean 'x'?" for the closest choice, or "" when none is close."""
+    import difflib  # only when something is misspelt
+
     close = difflib.get_close_matches(str(word), sorted(set(choices)), n=1, cutoff=0.6)
     return f"; did you mean '{close[0]}'?" if close else ""
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import io
 import subprocess
-import tarfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -58,6 +56,9 @@ def templates_at(revision: str, templates: Path, into: Path) -> Path:
     status, archive, error = _git(Path(top), "archive", "--format=tar", revision, "--", inside, binary=True)
     if status != 0:
         raise AspoError.at(templates, None, "--rev", f"templates/ does not exist at '{revision}' ({error.splitlines()[0] if error else 'git archive failed'})")
+    import io
+    import tarfile  # only diff --rev reads another revision
+
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
         if hasattr(tarfile, "data_filter"):  # Python 3.11.4+: refuses links and paths leaving `into`
             tar.extractall(into, filter="data")

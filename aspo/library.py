@@ -10,7 +10,6 @@ from typing import Mapping
 
 from aspo.errors import AspoError, Problem, did_you_mean, display_path, quoted
 from aspo.formatting import locale_problem
-from aspo.layouts import read_deck_template, read_document_template
 from aspo.rulebook import CALL_TO_ACTION, DUPLICATE_ID, INVALID_FILE, LAYOUT, SCHEMA, UNKNOWN_ID
 from aspo.schema import (
     BlockFrontMatter,
@@ -29,7 +28,6 @@ from aspo.schema import (
     StagesFile,
 )
 from aspo.validation import validate
-from aspo.word_styles import find_style, role_kind, style_hint, style_names
 from aspo.yamlfile import YamlDocument, load_yaml, parse_yaml, read_text
 
 NOTES_HEADING = "## Notes"
@@ -102,6 +100,8 @@ class Library:
     @functools.cached_property
     def deck(self):
         """The deck template's layouts and placeholder boxes, read once."""
+        from aspo.layouts import read_deck_template
+
         return replace(read_deck_template(self.deck_template), master=self.outline.deck.master)
 
     @property
@@ -147,9 +147,11 @@ def pain_sources(library: Library) -> list:
     return sources
 
 
-def load_library(root: Path) -> Library:
-    """Loads templates/ and reports every problem in it before giving up."""
-    library, problems = read_library(root)
+def load_library(root: Path, layouts: bool = True) -> Library:
+    """Loads templates/ and reports every problem in it before giving up.
+
+    `layouts=False` leaves the layout templates unread, for commands that never render (explain, report)."""
+    library, problems = read_library(root, layouts)
     if problems:
         raise AspoError(problems)
     return library
@@ -169,7 +171,7 @@ class _Collector:
             return None
 
 
-def read_library(root: Path) -> tuple[Library | None, list[Problem]]:
+def read_library(root: Path, layouts: bool = True) -> tuple[Library | None, list[Problem]]:
     """The library and every problem found in it; the library is None when a core file is unusable.
 
     Blocks and scenarios that fail to load are left out, so the rest can still be checked.
@@ -233,7 +235,8 @@ def read_library(root: Path) -> tuple[Library | None, list[Problem]]:
     )
     attempt.problems.extend(_reference_problems(library))
     attempt.problems.extend(_call_to_action_problems(library))
-    attempt.problems.extend(attempt(_layout_problems, library) or [])
+    if layouts:
+        attempt.problems.extend(attempt(_layout_problems, library) or [])
     return library, attempt.problems
 
 
@@ -347,6 +350,9 @@ def _reference_problems(lib: Library) -> list[Problem]:
 
 def _layout_problems(lib: Library) -> list[Problem]:
     """Every slide layout, placeholder and Word style the outline names must exist in the template files."""
+    from aspo.layouts import read_document_template
+    from aspo.word_styles import find_style, role_kind, style_hint, style_names
+
     problems: list[Problem] = []
     doc = lib.outline_doc
     deck = lib.deck

@@ -8,14 +8,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from aspo import __version__
-from aspo.account import Account
-from aspo.document import Document
-from aspo.gitinfo import TemplatesRevision
-from aspo.library import Library
-from aspo.selection import Selection
 
-if TYPE_CHECKING:  # the plan is keyed with input_key below
+if TYPE_CHECKING:  # annotations only: the manifest module stays light for commands that only key accounts
+    from aspo.account import Account
+    from aspo.document import Document
+    from aspo.gitinfo import TemplatesRevision
+    from aspo.library import Library
     from aspo.plan import Plan
+    from aspo.selection import Selection
 
 MANIFEST = "manifest.json"
 

@@ -11,7 +11,6 @@ Everything here is deterministic: the same library and text give the same scores
 
 from __future__ import annotations
 
-import difflib
 import functools
 import math
 import re
@@ -260,6 +259,8 @@ class _Index:
             return ()
         # a typo keeps the first letter and about the length; only those are worth comparing
         candidates = [w for w in self.by_initial.get(word[0], ()) if abs(len(w) - len(word)) <= 2]
+        import difflib  # only for words no vocabulary word matches
+
         close = difflib.get_close_matches(word, candidates, n=1, cutoff=TYPO_CUTOFF)
         return (self.spellings[close[0]],) if close else ()
 

@@ -18,7 +18,9 @@ BlockSection = Literal["situation", "priorities", "offering", "next-steps"]
 class Strict(BaseModel):
     """Base for every input model: unknown fields are errors, and values are immutable."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    # defer_build: a model's validator is built when first used, so a command pays only for the files it reads
+    # (and a nested model is built once, inside the file model that holds it).
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, defer_build=True)
 
 
 # --- account files (accounts/*.yaml), written by reps -------------------------------------

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import os
 import signal
 import sys
@@ -111,6 +110,8 @@ def _ask_for_death_signal(signum: int) -> bool:
     started this process ends; ProcessPoolExecutor starts workers from the thread that submits, the main one.)"""
     if not sys.platform.startswith("linux"):
         return False
+    import ctypes  # only build workers need it
+
     try:
         return ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, int(signum), 0, 0, 0) == 0
     except (OSError, AttributeError):
