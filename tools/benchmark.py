@@ -275,14 +275,16 @@ def memory_probe(command: list[str]) -> None:
     """Runs `command`, sampling the RSS of it and its descendants; prints the figures as one JSON line."""
     page = os.sysconf("SC_PAGE_SIZE")
     start = time.perf_counter()
-    child = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    errors = tempfile.TemporaryFile()  # not a pipe: 200 accounts' warnings would fill it while we poll
+    child = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=errors)
     peak = 0
     while child.poll() is None:
         peak = max(peak, tree_rss(child.pid, page))
         time.sleep(SAMPLE_EVERY)
     wall = time.perf_counter() - start
     if child.returncode:
-        sys.exit(f"{' '.join(command)} exited {child.returncode}:\n{child.stderr.read().decode(errors='replace')}")
+        errors.seek(0)
+        sys.exit(f"{' '.join(command)} exited {child.returncode}:\n{errors.read().decode(errors='replace')[-2000:]}")
     maxrss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KB on Linux
     print(json.dumps({"maxrss_mb": maxrss / 1024, "tree_mb": peak / 2**20, "wall": wall}))
 
