@@ -1,139 +1,419 @@
-"""Benchmark: aspo build vs a plain python-pptx + python-docx script doing equivalent work.
+"""Benchmark: aspo against a plain script doing the same work (tools/plain_build.py), interleaved, wall and CPU.
 
-Run from the repository root:  python tools/benchmark.py [--runs 15] [--account accounts/acme.yaml]
-Reports medians (the machines are noisy) for the whole process and for one account in process.
+Run from the repository root:
+
+    python tools/benchmark.py [--runs N] [--only NAME] [--seed S] [--markdown]
+
+Each comparison runs rounds of A (aspo) and B (the comparison) once each, in an order shuffled by
+random.Random(seed) (half the rounds A first, half B first), so drift in the machine's speed hits both
+sides alike. It reports the median wall time (time.perf_counter) and median CPU time (user + system, from
+resource.getrusage(RUSAGE_CHILDREN) for processes, time.process_time in process) of each side, and the
+median of the per-round ratios A/B. Quote the ratios: absolute times vary from machine to machine and run to
+run. Every side runs once untimed first (imports compiled, files in the page cache).
+
+Comparisons (--only takes these names):
+  build     aspo build --force accounts/acme.yaml vs the plain script, whole process      target <= 0.8x
+  inproc    one account in process, library loaded once, vs the plain build function     target <= 0.25x
+  batch     aspo build -j 2 of 100 accounts from scratch vs the plain script, pool of 2  target <= 0.33x
+  explain   aspo explain accounts/acme.yaml vs python -c "import click"                 target <= 3x
+  help      aspo --help vs python -c "import click"                                     target <= 1.2x
+  check     aspo check of a library and accounts twice as large vs the normal ones       target <= 2.4x
+  memory    peak memory of aspo build over 200 accounts (default jobs): the largest single process
+            (getrusage ru_maxrss) and the sum of RSS over the process tree, sampled from /proc every 20 ms
+
+The 100 and 200 accounts are copies of accounts/*.yaml, each with its own file name and `name:`. MB here
+are 2**20 bytes.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
+import importlib.util
+import json
+import os
+import platform
+import random
+import re
+import resource
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 ROOT = Path(__file__).resolve().parents[1]
-
-PLAIN_SCRIPT = r'''
-import io, sys
-from pptx import Presentation
-from docx import Document
-
-def deck(slides):
-    prs = Presentation()
-    for n, (title, bullets, notes) in enumerate(slides):
-        slide = prs.slides.add_slide(prs.slide_layouts[0 if n == 0 else 1])
-        slide.shapes.title.text = title
-        body = slide.placeholders[1].text_frame
-        body.text = bullets[0]
-        for text in bullets[1:]:
-            body.add_paragraph().text = text
-        slide.notes_slide.notes_text_frame.text = notes
-    out = io.BytesIO(); prs.save(out); return out.getvalue()
-
-def document(sections):
-    doc = Document()
-    doc.add_heading("Acme Packaging and Meridian Ops", 0)
-    for title, bullets, _ in sections:
-        doc.add_heading(title, 1)
-        doc.add_paragraph(bullets[0])
-        for text in bullets[1:]:
-            doc.add_paragraph(text, style="List Bullet")
-    table = doc.add_table(rows=1, cols=3, style="Table Grid")
-    for row in range(6):
-        cells = table.add_row().cells
-        for col in range(3):
-            cells[col].text = f"cell {row}.{col} with a few words of text"
-    out = io.BytesIO(); doc.save(out); return out.getvalue()
-
-SECTIONS = [(f"Slide {n}: a title of realistic length", [f"Bullet {b} with a sentence of realistic length for a slide" for b in range(4)],
-             "Talking points for the rep, two sentences long. Another sentence.") for n in range(12)]
-
-def run(path_prefix=None):
-    d, w = deck(SECTIONS), document(SECTIONS)
-    if path_prefix:
-        open(path_prefix + ".pptx", "wb").write(d); open(path_prefix + ".docx", "wb").write(w)
-
-if __name__ == "__main__":
-    run(sys.argv[1])
-'''
+PLAIN = ROOT / "tools" / "plain_build.py"
+ASPO = [sys.executable, "-m", "aspo"]
+IMPORT_CLICK = [sys.executable, "-c", "import click"]
+SAMPLE_EVERY = 0.02  # seconds between /proc samples of the memory probe
 
 
-def median_ms(samples: list[float]) -> float:
-    return statistics.median(samples) * 1000
+def aspo_in_process(account: Path, templates: Path, output: Path) -> Callable[[], None]:
+    """aspo's in-process build of one account: the only place that knows aspo's in-process API.
 
-
-def time_process(command: list[str], runs: int) -> float:
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(command, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
-        samples.append(time.perf_counter() - start)
-    return median_ms(samples)
-
-
-def time_call(call, runs: int) -> float:
-    call()  # warm-up: imports and caches, as in a batch build
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        call()
-        samples.append(time.perf_counter() - start)
-    return median_ms(samples)
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=15)
-    parser.add_argument("--account", default="accounts/acme.yaml")
-    args = parser.parse_args()
-
-    sys.path.insert(0, str(ROOT))
+    Loads the library (once, as a batch build does) and returns a call that renders the account's outputs in
+    memory and writes them to output/<account>/. Raises ImportError when the API has moved.
+    """
     from aspo.build import render_account
     from aspo.library import load_library
     from aspo.output import write_outputs
 
-    with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
-        plain = tmp / "plain.py"
-        plain.write_text(PLAIN_SCRIPT)
-        namespace: dict = {}
-        exec(compile(PLAIN_SCRIPT, "plain", "exec"), namespace)
+    library = load_library(templates)
 
-        library = load_library(ROOT / "templates")
+    def run() -> None:
+        rendered = render_account(account, library)
+        write_outputs(output / account.stem, rendered.files)
 
-        def aspo_in_process():
-            result = render_account(ROOT / args.account, library)
-            write_outputs(tmp / "inproc", result.files)
+    return run
 
-        def fresh_batch():
-            shutil.rmtree(tmp / "batch", ignore_errors=True)
-            subprocess.run([sys.executable, "-m", "aspo", "build", "accounts/", "--output", str(tmp / "batch")],
-                           check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
 
-        def unchanged_batch():
-            subprocess.run([sys.executable, "-m", "aspo", "build", "accounts/", "--output", str(tmp / "batch")],
-                           check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+def plain_in_process(account: Path, output: Path) -> Callable[[], None]:
+    spec = importlib.util.spec_from_file_location("plain_build", PLAIN)
+    plain = sys.modules["plain_build"] = importlib.util.module_from_spec(spec)  # pydantic looks its models up there
+    spec.loader.exec_module(plain)
+    return lambda: plain.build(account, output)
 
-        rows = [
-            ("aspo build, whole process", time_process(
-                [sys.executable, "-m", "aspo", "build", "--force", args.account, "--output", str(tmp / "out")], args.runs)),
-            ("plain script, whole process", time_process([sys.executable, str(plain), str(tmp / "plain")], args.runs)),
-            ("aspo, load templates/ in process", time_call(lambda: load_library(ROOT / "templates"), args.runs)),
-            ("aspo, one account in process", time_call(aspo_in_process, args.runs)),
-            ("plain script, in process", time_call(lambda: namespace["run"](str(tmp / "plain-in")), args.runs)),
-            ("aspo build accounts/, all built, whole process", time_call(fresh_batch, args.runs)),
-            ("aspo build accounts/, all unchanged, whole process", time_call(unchanged_batch, args.runs)),
-        ]
-    width = max(len(name) for name, _ in rows)
-    print(f"median of {args.runs} runs, {args.account}, Python {sys.version.split()[0]}")
-    for name, ms in rows:
-        print(f"{name:<{width}}  {ms:7.1f} ms")
-    print(f"ratio aspo/plain: whole process {rows[0][1] / rows[1][1]:.2f}x, in process {rows[3][1] / rows[4][1]:.2f}x")
-    print(f"second batch build / first: {rows[6][1] / rows[5][1]:.2f}")
+
+# --- the sides of a comparison -------------------------------------------------------------------------------
+
+
+@dataclass
+class Side:
+    """One thing timed: a command run as a process, or a call in this process. `before` runs untimed."""
+
+    label: str
+    command: list[str] | None = None
+    call: Callable[[], None] | None = None
+    before: Callable[[], None] | None = None
+    ok_codes: tuple[int, ...] = (0,)
+
+    def run(self) -> tuple[float, float]:
+        """(wall, CPU) seconds of one run."""
+        if self.before:
+            self.before()
+        gc.collect()  # neither side pays for the other's garbage
+        if self.call:
+            cpu, wall = time.process_time(), time.perf_counter()
+            self.call()
+            return time.perf_counter() - wall, time.process_time() - cpu
+        usage, wall = resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
+        done = subprocess.run(self.command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        wall = time.perf_counter() - wall
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        if done.returncode not in self.ok_codes:
+            raise SystemExit(f"benchmark: {' '.join(map(str, self.command))} exited {done.returncode}:\n"
+                             f"{done.stderr.decode(errors='replace')[-2000:]}")
+        return wall, (after.ru_utime - usage.ru_utime) + (after.ru_stime - usage.ru_stime)
+
+
+@dataclass
+class Result:
+    name: str
+    what: str
+    target: float | None
+    a_wall: list[float] = field(default_factory=list)
+    a_cpu: list[float] = field(default_factory=list)
+    b_wall: list[float] = field(default_factory=list)
+    b_cpu: list[float] = field(default_factory=list)
+    note: str = ""  # a memory figure, or why the comparison was skipped
+
+    def ratio(self, a: list[float], b: list[float]) -> float:
+        return statistics.median(x / y for x, y in zip(a, b))
+
+    @property
+    def ratio_wall(self) -> float:
+        return self.ratio(self.a_wall, self.b_wall)
+
+    @property
+    def ratio_cpu(self) -> float:
+        return self.ratio(self.a_cpu, self.b_cpu)
+
+
+def interleave(name: str, what: str, target: float | None, a: Side, b: Side, runs: int,
+               rng: random.Random) -> Result:
+    """Runs A and B once each per round, in shuffled order, after one untimed run of each."""
+    progress(f"{name}: warm-up")
+    a.run()
+    b.run()
+    orders = [(a, b)] * ((runs + 1) // 2) + [(b, a)] * (runs // 2)
+    rng.shuffle(orders)
+    result = Result(name, what, target)
+    for number, order in enumerate(orders, 1):
+        progress(f"{name}: round {number}/{runs}")
+        for side in order:
+            wall, cpu = side.run()
+            walls, cpus = (result.a_wall, result.a_cpu) if side is a else (result.b_wall, result.b_cpu)
+            walls.append(wall)
+            cpus.append(cpu)
+    return result
+
+
+# --- inputs -------------------------------------------------------------------------------------------------
+
+
+def copy_accounts(folder: Path, count: int) -> Path:
+    """`count` accounts in `folder`: copies of accounts/*.yaml under new file names, each its own `name:`."""
+    folder.mkdir(parents=True)
+    samples = sorted((ROOT / "accounts").glob("*.yaml"))
+    for other in (ROOT / "accounts").iterdir():
+        if other.is_file() and other.suffix != ".yaml":
+            shutil.copy(other, folder)  # logos, named relative to the account file
+    for number in range(count):
+        sample = samples[number % len(samples)]
+        text, changed = re.subn(r"^name: *(.+?) *$", rf"name: \1 {number:03d}", sample.read_text(encoding="utf-8"),
+                                count=1, flags=re.MULTILINE)
+        assert changed, f"no name: line in {sample}"
+        (folder / f"{sample.stem}-{number:03d}.yaml").write_text(text, encoding="utf-8")
+    return folder
+
+
+def doubled_project(folder: Path) -> Path:
+    """A copy of templates/ and accounts/ with every block, scenario and account there twice."""
+    shutil.copytree(ROOT / "templates", folder / "templates")
+    shutil.copytree(ROOT / "accounts", folder / "accounts")
+    for pattern, key in (("templates/blocks/*.md", "id"), ("templates/scenarios/*.yaml", "id"),
+                         ("accounts/*.yaml", "name")):
+        for path in sorted(folder.glob(pattern)):
+            text, changed = re.subn(rf"^{key}: *(.+?) *$", rf"{key}: \1-copy2", path.read_text(encoding="utf-8"),
+                                    count=1, flags=re.MULTILINE)
+            assert changed, f"no {key}: line in {path}"
+            path.with_name(f"{path.stem}-copy2{path.suffix}").write_text(text, encoding="utf-8")
+    return folder
+
+
+def fresh(folder: Path) -> Callable[[], None]:
+    return lambda: shutil.rmtree(folder, ignore_errors=True)
+
+
+# --- the comparisons ----------------------------------------------------------------------------------------
+
+
+def compare_build(tmp: Path, runs: int, rng: random.Random) -> Result:
+    account = "accounts/acme.yaml"
+    return interleave("build", f"`aspo build --force {account}` vs plain script, whole process", 0.8,
+                      Side("aspo", ASPO + ["build", "--force", account, "-o", str(tmp / "aspo")]),
+                      Side("plain", [sys.executable, str(PLAIN), "-o", str(tmp / "plain"), account]), runs, rng)
+
+
+def compare_inproc(tmp: Path, runs: int, rng: random.Random) -> Result:
+    what = "one account in process (library loaded once) vs plain build function"
+    account = ROOT / "accounts" / "acme.yaml"
+    try:
+        aspo = aspo_in_process(account, ROOT / "templates", tmp / "aspo")
+    except ImportError as exc:
+        return Result("inproc", what, 0.25, note=f"skipped: aspo's in-process API has moved ({exc})")
+    plain = plain_in_process(account, tmp / "plain")
+    return interleave("inproc", what, 0.25, Side("aspo", call=aspo), Side("plain", call=plain), runs, rng)
+
+
+def compare_batch(tmp: Path, runs: int, rng: random.Random) -> Result:
+    accounts = copy_accounts(tmp / "accounts", 100)
+    aspo_out, plain_out = tmp / "aspo", tmp / "plain"
+    return interleave(
+        "batch", "100 accounts from scratch: `aspo build -j 2` vs plain script, pool of 2, whole process", 0.33,
+        Side("aspo", ASPO + ["build", "-j", "2", "--templates", str(ROOT / "templates"), "-o", str(aspo_out),
+                             str(accounts)], before=fresh(aspo_out)),
+        Side("plain", [sys.executable, str(PLAIN), "-j", "2", "-o", str(plain_out), str(accounts)],
+             before=fresh(plain_out)), runs, rng)
+
+
+def compare_explain(tmp: Path, runs: int, rng: random.Random) -> Result:
+    return interleave("explain", '`aspo explain accounts/acme.yaml` vs `python -c "import click"`', 3.0,
+                      Side("aspo", ASPO + ["explain", "accounts/acme.yaml"]), Side("click", IMPORT_CLICK), runs, rng)
+
+
+def compare_help(tmp: Path, runs: int, rng: random.Random) -> Result:
+    return interleave("help", '`aspo --help` vs `python -c "import click"`', 1.2,
+                      Side("aspo", ASPO + ["--help"]), Side("click", IMPORT_CLICK), runs, rng)
+
+
+def compare_check(tmp: Path, runs: int, rng: random.Random) -> Result:
+    normal, doubled = tmp / "normal", doubled_project(tmp / "doubled")
+    shutil.copytree(ROOT / "templates", normal / "templates")
+    shutil.copytree(ROOT / "accounts", normal / "accounts")
+
+    def check(project: Path) -> Side:
+        # exit 1 (problems found) still means the whole check ran; 2 means it could not
+        return Side(project.name, ASPO + ["check", "--templates", str(project / "templates"),
+                                          "--accounts", str(project / "accounts")], ok_codes=(0, 1))
+
+    blocks = len(list((doubled / "templates" / "blocks").glob("*.md")))
+    accounts = len(list((doubled / "accounts").glob("*.yaml")))
+    return interleave("check", f"`aspo check`, library and accounts doubled ({blocks} blocks, {accounts} accounts) "
+                      "vs normal", 2.4, check(doubled), check(normal), runs, rng)
+
+
+def measure_memory(tmp: Path, runs: int, rng: random.Random) -> Result:
+    accounts = copy_accounts(tmp / "accounts", 200)
+    output = tmp / "output"
+    command = ASPO + ["build", "--templates", str(ROOT / "templates"), "-o", str(output), str(accounts)]
+    result = Result("memory", "peak memory, `aspo build` of 200 accounts from scratch (default jobs)", None)
+    largest, tree = [], []
+    for number in range(runs):
+        progress(f"memory: run {number + 1}/{runs}")
+        shutil.rmtree(output, ignore_errors=True)
+        # a fresh probe process, so RUSAGE_CHILDREN's maximum is this build's and not an earlier one's
+        probe = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--memory-probe", *command],
+                               cwd=ROOT, capture_output=True, text=True)
+        if probe.returncode:
+            raise SystemExit(f"benchmark: memory probe failed:\n{probe.stderr[-2000:]}")
+        figures = json.loads(probe.stdout.splitlines()[-1])
+        largest.append(figures["maxrss_mb"])
+        tree.append(figures["tree_mb"])
+        result.a_wall.append(figures["wall"])
+    result.note = (f"{statistics.median(tree):.0f} MB summed over the tree, "
+                   f"{statistics.median(largest):.0f} MB largest process")
+    return result
+
+
+def memory_probe(command: list[str]) -> None:
+    """Runs `command`, sampling the RSS of it and its descendants; prints the figures as one JSON line."""
+    page = os.sysconf("SC_PAGE_SIZE")
+    start = time.perf_counter()
+    errors = tempfile.TemporaryFile()  # not a pipe: 200 accounts' warnings would fill it while we poll
+    child = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=errors)
+    peak = 0
+    while child.poll() is None:
+        peak = max(peak, tree_rss(child.pid, page))
+        time.sleep(SAMPLE_EVERY)
+    wall = time.perf_counter() - start
+    if child.returncode:
+        errors.seek(0)
+        sys.exit(f"{' '.join(command)} exited {child.returncode}:\n{errors.read().decode(errors='replace')[-2000:]}")
+    maxrss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KB on Linux
+    print(json.dumps({"maxrss_mb": maxrss / 1024, "tree_mb": peak / 2**20, "wall": wall}))
+
+
+def tree_rss(root: int, page: int) -> int:
+    """Bytes resident in `root` and all its descendants (shared pages counted in each process)."""
+    parents: dict[int, int] = {}
+    for entry in os.scandir("/proc"):  # no /proc/PID/task/*/children on every kernel: read every parent
+        if entry.name.isdigit():
+            try:
+                with open(f"/proc/{entry.name}/stat", "rb") as stat:
+                    parents[int(entry.name)] = int(stat.read().rsplit(b")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                pass  # gone meanwhile
+    tree, frontier = {root}, [root]
+    while frontier:
+        pid = frontier.pop()
+        for child, parent in parents.items():
+            if parent == pid and child not in tree:
+                tree.add(child)
+                frontier.append(child)
+    total = 0
+    for pid in tree:
+        try:
+            with open(f"/proc/{pid}/statm", "rb") as statm:
+                total += int(statm.read().split()[1]) * page
+        except (OSError, IndexError, ValueError):
+            pass
+    return total
+
+
+COMPARISONS: dict[str, tuple[Callable[[Path, int, random.Random], Result], int]] = {
+    # name: (function, default rounds), chosen so the whole benchmark takes 2-4 minutes on 2 cores
+    "build": (compare_build, 15),
+    "inproc": (compare_inproc, 31),
+    "batch": (compare_batch, 5),
+    "explain": (compare_explain, 15),
+    "help": (compare_help, 21),
+    "check": (compare_check, 11),
+    "memory": (measure_memory, 3),
+}
+
+
+# --- report -------------------------------------------------------------------------------------------------
+
+
+def progress(message: str) -> None:
+    if sys.stderr.isatty():  # one line, rewritten; nothing in logs
+        print(f"\r\033[K{message}", end="", file=sys.stderr, flush=True)
+
+
+def duration(seconds: float) -> str:
+    return f"{seconds:.2f} s" if seconds >= 1 else f"{seconds * 1000:.0f} ms"
+
+
+def facts(seed: int) -> str:
+    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT, capture_output=True,
+                           text=True).stdout.strip()
+    revision = (head.stdout.strip() or "unknown") + (" with uncommitted changes" if dirty else "")
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return (f"Python {platform.python_version()} ({sys.executable}), {os.cpu_count()} CPUs ({cores} usable), "
+            f"{platform.system()} {platform.machine()}, seed {seed}, aspo at {revision}")
+
+
+def rows(results: list[Result]) -> list[tuple[str, ...]]:
+    table = []
+    for r in results:
+        target = f"≤ {r.target:g}×" if r.target else "report"
+        if not r.a_wall or not r.b_wall:
+            table.append((r.what, r.note or "-", "-", "-", "-", target, ""))
+            continue
+        met = "met" if r.ratio_wall <= r.target else "not met"
+        table.append((r.what,
+                      f"{duration(statistics.median(r.a_wall))} (CPU {duration(statistics.median(r.a_cpu))})",
+                      f"{duration(statistics.median(r.b_wall))} (CPU {duration(statistics.median(r.b_cpu))})",
+                      f"{r.ratio_wall:.2f}×", f"{r.ratio_cpu:.2f}×", target, met))
+    return table
+
+
+HEADER = ("what", "aspo median", "comparison median", "ratio wall", "ratio CPU", "target", "")
+
+
+def markdown(results: list[Result]) -> str:
+    lines = ["| " + " | ".join(HEADER[:6]) + " |", "|---|---|---|---|---|---|"]
+    lines += ["| " + " | ".join(row[:6]) + " |" for row in rows(results)]
+    return "\n".join(lines)
+
+
+def text(results: list[Result]) -> str:
+    table = [HEADER] + rows(results)
+    widths = [max(len(row[i]) for row in table) for i in range(len(HEADER))]
+    return "\n".join("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in table)
+
+
+def main() -> None:
+    if sys.argv[1:2] == ["--memory-probe"]:  # the helper measure_memory starts: python benchmark.py --memory-probe CMD
+        return memory_probe(sys.argv[2:])
+    parser = argparse.ArgumentParser(prog="python tools/benchmark.py", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, help="rounds of every comparison (default: each its own, 3 to 31)")
+    parser.add_argument("--only", choices=list(COMPARISONS), action="append",
+                        help="run only this comparison (repeatable)")
+    parser.add_argument("--seed", type=int, help="the shuffle's seed (default: a random one, printed)")
+    parser.add_argument("--markdown", action="store_true", help="print the results as a Markdown table")
+    args = parser.parse_args()
+
+    os.chdir(ROOT)
+    sys.path.insert(0, str(ROOT))  # this checkout's aspo, as `python -m aspo` from ROOT runs it
+    seed = args.seed if args.seed is not None else random.SystemRandom().randrange(10**6)
+    rng = random.Random(seed)
+    print(facts(seed), flush=True)
+    started = time.perf_counter()
+    results = []
+    for name, (compare, default_runs) in COMPARISONS.items():
+        if args.only and name not in args.only:
+            continue
+        with tempfile.TemporaryDirectory(prefix=f"aspo-bench-{name}-") as tmp:
+            results.append(compare(Path(tmp), args.runs or default_runs, rng))
+    progress("")
+    print("\nrounds: " + ", ".join(f"{r.name} {max(len(r.a_wall), len(r.b_wall))}" for r in results))
+    print(text(results))
+    for r in results:
+        if r.name == "memory" and r.note:
+            print(f"memory: {r.note} (median of {len(r.a_wall)} builds, {duration(statistics.median(r.a_wall))} each)")
+    if args.markdown:
+        print()
+        print(markdown(results))
+    print(f"\nwhole benchmark: {duration(time.perf_counter() - started)}")
 
 
 if __name__ == "__main__":
