@@ -3,27 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
-import multiprocessing
+import functools
 import os
 import time
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, TypeVar
+from typing import TYPE_CHECKING, Callable, Iterable, TypeVar
 
 from aspo.account import account_files
 from aspo.document import Document
 from aspo.errors import AspoError, Problem, display_path
-from aspo.gitinfo import templates_revision
-from aspo.library import Library, load_library
-from aspo.manifest import MANIFEST, FileHashes, TemplatesRevision, build_manifest, is_current, with_outputs
+from aspo.gitinfo import TemplatesRevision, templates_revision
+from aspo.library import Library, check_layouts, load_library
+from aspo.manifest import MANIFEST, FileHashes, build_manifest, is_current, with_outputs
 from aspo.output import refuse_output_file, refuse_protected, remove_own_staging, write_outputs
 from aspo.package import source_date_epoch
-from aspo.pdf import convert, find_soffice, normalize_pdf
 from aspo.plan import Plan, plan_account
 from aspo.rulebook import OUTPUT
 from aspo.stopping import die_with_parent, run_in_worker
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 T = TypeVar("T")
 
@@ -75,14 +75,20 @@ class Builder:
     """Everything one build shares across accounts: the library, caches and where to write."""
 
     def __init__(self, library: Library, output: Path, force: bool = False,
-                 revision: TemplatesRevision | None = None, debug: bool = False, pdf: bool = False,
+                 revision: TemplatesRevision | Callable[[], TemplatesRevision | None] | None = None,
+                 debug: bool = False, pdf: bool = False,
                  epoch: int | None = None):
-        self.library, self.output, self.force, self.revision = library, output, force, revision
+        self.library, self.output, self.force, self._revision = library, output, force, revision
         self.epoch = epoch  # SOURCE_DATE_EPOCH, read once where the build starts
         self.debug = debug  # let errors escape with their traceback
         self.pdf = pdf  # its PDFs are outputs too: missing ones make an account out of date
         self.renderer = None  # made on first render: an all-unchanged build never loads Jinja
         self.hashes = FileHashes()
+
+    @functools.cached_property
+    def revision(self) -> TemplatesRevision | None:
+        """The commit templates/ is at, asked of git only when an account is rendered."""
+        return self._revision() if callable(self._revision) else self._revision
 
     def prepare(self, path: Path) -> Plan:
         plan = plan_account(path, self.library, self.epoch, self.hashes)
@@ -154,6 +160,8 @@ class Builder:
                     raise AspoError.at(folder / names[pdf], None, None, f"LibreOffice could not convert "
                                        f"{names[source]} to PDF; this account's previous outputs are left as they "
                                        "were", OUTPUT)
+            from aspo.pdf import normalize_pdf
+
             made = {names[pdf]: normalize_pdf(pdfs[names[pdf]], staged.created) for pdf in PDF_SOURCES}
             files = {**staged.files, **made, MANIFEST: with_outputs(staged.files[MANIFEST], made)}
             write_outputs(folder, files)
@@ -258,22 +266,26 @@ def build(paths: Iterable[Path], templates: Path, output: Path, force: bool = Fa
     then each account is written with its PDFs; `on_pdfs(count, seconds)` hears how long that took.
     """
     report = on_outcome or (lambda outcome: None)
-    soffice = find_soffice() if pdf else None  # before anything is loaded, rendered or written
-    library = load_library(templates)
+    if pdf:
+        from aspo.pdf import convert, find_soffice
+
+        soffice = find_soffice()  # before anything is loaded, rendered or written
+    library = load_library(templates, layouts=False)  # checked below, once an account needs rendering
     files = account_files(paths)
     refuse_output_file(output)  # before any account's own checks, which would blame the account
-    builder = Builder(library, output, force, templates_revision(templates), debug, pdf, source_date_epoch())
+    builder = Builder(library, output, force, lambda: templates_revision(templates), debug, pdf, source_date_epoch())
     outcomes: dict[Path, Outcome] = output_collisions(files, output)
-    for outcome in outcomes.values():
-        report(outcome)
     for path in files:  # cheap: load, select and compare hashes, so unchanged accounts cost no render
         if path in outcomes:
             continue
         outcome = builder.check(path)
         if outcome is not None:
             outcomes[path] = outcome
-            report(outcome)
     pending = [path for path in files if path not in outcomes]
+    if pending:  # the layout templates are inputs of every account: when all are unchanged, so are they
+        check_layouts(library)
+    for outcome in outcomes.values():
+        report(outcome)
     jobs = 1 if debug else min(jobs or default_jobs(), len(pending))
     staged: list[Staged] = []
 
@@ -314,6 +326,10 @@ def _pdf_sources(slug: str) -> list[str]:
 
 def _build_in_parallel(builder: Builder, paths: list[Path], jobs: int, templates: Path,
                        work: Callable[[Path], Outcome | Staged], done: Callable[[Path, Outcome | Staged], None]) -> None:
+    import multiprocessing  # loaded only when a pool starts
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     import aspo.compose  # noqa: F401 - imported once here, inherited by forked workers
     import aspo.render_docx  # noqa: F401
     import aspo.render_pptx  # noqa: F401

@@ -33,7 +33,10 @@ class FileHashes:
     def __call__(self, path: Path) -> str:
         path = Path(path)
         if path not in self._cache:
-            self._cache[path] = digest(path.read_bytes())
+            try:
+                self._cache[path] = digest(path.read_bytes())
+            except OSError as exc:  # a layout template gone: the account is out of date, and loading it says why
+                self._cache[path] = f"unreadable: {exc.strerror}"
         return self._cache[path]
 
 
