@@ -10,20 +10,22 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, TypeVar
 
-from aspo.account import account_files
-from aspo.document import Document
+from aspo.account_paths import account_files, slug_for
 from aspo.errors import AspoError, Problem, display_path
 from aspo.gitinfo import TemplatesRevision, templates_revision
-from aspo.library import Library, check_layouts, load_library
-from aspo.manifest import MANIFEST, FileHashes, build_manifest, is_current, with_outputs
+from aspo.manifest import MANIFEST, FileHashes, build_manifest, input_files, is_current, with_outputs
 from aspo.output import refuse_output_file, refuse_protected, remove_own_staging, write_outputs
 from aspo.package import source_date_epoch
-from aspo.plan import Plan, plan_account
 from aspo.rulebook import OUTPUT
+from aspo.stamp import account_stamp, stamp_record, stat_line, templates_stamp, unchanged_warnings, write_stamp
 from aspo.stopping import die_with_parent, run_in_worker
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the library, pydantic and the renderers load only when an account must be read
     from concurrent.futures import ProcessPoolExecutor
+
+    from aspo.document import Document
+    from aspo.library import Library
+    from aspo.plan import Plan
 
 T = TypeVar("T")
 
@@ -58,6 +60,7 @@ class Staged:
     files: dict[str, bytes]  # manifest included; the PDFs are added to both
     created: dt.datetime  # the moment stamped into its PDFs, as into the deck and document
     warnings: tuple[str, ...]
+    stamp: bytes | None = None  # recorded once it is written
 
 
 #: Each PDF and the file it is converted from.
@@ -77,9 +80,11 @@ class Builder:
     def __init__(self, library: Library, output: Path, force: bool = False,
                  revision: TemplatesRevision | Callable[[], TemplatesRevision | None] | None = None,
                  debug: bool = False, pdf: bool = False,
-                 epoch: int | None = None):
+                 epoch: int | None = None, stamp: tuple[str, dict] | None = None):
         self.library, self.output, self.force, self._revision = library, output, force, revision
         self.epoch = epoch  # SOURCE_DATE_EPOCH, read once where the build starts
+        self.stamp = stamp  # the templates' stamp and the build settings, for the stamp beside each account's outputs
+        self._account_lines: dict[Path, str] = {}  # each account file's size and time, taken before reading it
         self.debug = debug  # let errors escape with their traceback
         self.pdf = pdf  # its PDFs are outputs too: missing ones make an account out of date
         self.renderer = None  # made on first render: an all-unchanged build never loads Jinja
@@ -91,6 +96,9 @@ class Builder:
         return self._revision() if callable(self._revision) else self._revision
 
     def prepare(self, path: Path) -> Plan:
+        from aspo.plan import plan_account
+
+        self._account_lines[Path(path)] = stat_line(Path(path).resolve())
         plan = plan_account(path, self.library, self.epoch, self.hashes)
         refuse_protected(self.output / plan.account.slug, plan.account.path, self.library.root)
         return plan
@@ -129,7 +137,9 @@ class Builder:
         folder = self.output / plan.account.slug
         if not self.force and is_current(folder, plan.key, list(output_names(plan.account.slug, self.pdf).values())):
             # the gaps are still there: a rep who builds again is told again
-            return Outcome(path, "unchanged", folder, warnings=gap_warnings(plan))
+            warnings = gap_warnings(plan)
+            self._stamp(folder, plan, warnings)  # found unchanged the slow way: the next build takes the quick one
+            return Outcome(path, "unchanged", folder, warnings=warnings)
         return None
 
     def build_one(self, path: Path) -> Outcome:
@@ -137,8 +147,10 @@ class Builder:
         def work() -> Outcome:
             rendered = self.render(self.prepare(path))
             folder = self.output / rendered.plan.account.slug
+            warnings = gap_warnings(rendered.plan)
             write_outputs(folder, rendered.files)
-            return Outcome(path, "built", folder, warnings=gap_warnings(rendered.plan))
+            self._stamp(folder, rendered.plan, warnings)
+            return Outcome(path, "built", folder, warnings=warnings)
 
         return self._attempt(path, work)
 
@@ -146,8 +158,9 @@ class Builder:
         """Renders one account for a --pdf build without writing it, or says why it failed."""
         def work() -> Staged:
             rendered = self.render(self.prepare(path))
+            warnings = gap_warnings(rendered.plan)
             return Staged(path, rendered.plan.account.slug, rendered.files, rendered.document.properties.created,
-                          gap_warnings(rendered.plan))
+                          warnings, self._stamp_record(rendered.plan, warnings) if self.stamp else None)
 
         return self._attempt(path, work)
 
@@ -165,9 +178,29 @@ class Builder:
             made = {names[pdf]: normalize_pdf(pdfs[names[pdf]], staged.created) for pdf in PDF_SOURCES}
             files = {**staged.files, **made, MANIFEST: with_outputs(staged.files[MANIFEST], made)}
             write_outputs(folder, files)
+            if staged.stamp is not None:
+                write_stamp(folder, staged.stamp)
             return Outcome(staged.path, "built", folder, warnings=staged.warnings)
 
         return self._attempt(staged.path, work)
+
+    def _stamp_record(self, plan: Plan, warnings: tuple[str, ...]) -> bytes:
+        """The stamp beside this account's outputs: its own files (the account file as it was before it was read,
+        its logo, templates kept outside templates/) on top of the templates' stamp."""
+        library_stamp, settings = self.stamp
+        account = plan.account.path.resolve()
+        sources, lines = [account], [self._account_lines.pop(plan.account.path, stat_line(account))]
+        root = self.library.root.resolve()
+        for path in input_files(plan.account, self.library, plan.selection).values():
+            resolved = Path(path).resolve()
+            if resolved != account and not resolved.is_relative_to(root):
+                sources.append(resolved)
+                lines.append(stat_line(resolved))
+        return stamp_record(account_stamp(library_stamp, lines, settings), sources, warnings)
+
+    def _stamp(self, folder: Path, plan: Plan, warnings: tuple[str, ...]) -> None:
+        if self.stamp is not None:
+            write_stamp(folder, self._stamp_record(plan, warnings))
 
     def _attempt(self, path: Path, work: Callable[[], T]) -> T | Outcome:
         try:
@@ -238,10 +271,12 @@ _worker: Builder | None = None
 
 
 def _start_worker(parent: int, builder: Builder | None, templates: Path, output: Path, force: bool,
-                  revision, pdf: bool, epoch: int | None) -> None:
+                  revision, pdf: bool, epoch: int | None, stamp: tuple[str, dict] | None) -> None:
+    from aspo.library import load_library
+
     global _worker
     die_with_parent(parent)
-    _worker = builder or Builder(load_library(templates), output, force, revision, pdf=pdf, epoch=epoch)
+    _worker = builder or Builder(load_library(templates), output, force, revision, pdf=pdf, epoch=epoch, stamp=stamp)
 
 
 def _build_in_worker(path: Path) -> Outcome:
@@ -270,14 +305,22 @@ def build(paths: Iterable[Path], templates: Path, output: Path, force: bool = Fa
         from aspo.pdf import convert, find_soffice
 
         soffice = find_soffice()  # before anything is loaded, rendered or written
-    library = load_library(templates, layouts=False)  # checked below, once an account needs rendering
+    epoch = source_date_epoch()
+    stamp = (templates_stamp(templates),  # before anything is read: an edit during the build shows next time
+             {"epoch": epoch, "pdf": pdf, "templates": str(Path(templates).resolve())})
     files = account_files(paths)
     refuse_output_file(output)  # before any account's own checks, which would blame the account
-    builder = Builder(library, output, force, lambda: templates_revision(templates), debug, pdf, source_date_epoch())
     outcomes: dict[Path, Outcome] = output_collisions(files, output)
-    for path in files:  # cheap: load, select and compare hashes, so unchanged accounts cost no render
-        if path in outcomes:
-            continue
+    for path in files:  # quickest: no file changed since the last build, so nothing needs loading
+        if path not in outcomes and not force and (outcome := _unchanged_by_stamp(path, output, stamp, pdf)):
+            outcomes[path] = outcome
+    pending = [path for path in files if path not in outcomes]
+    if pending:
+        from aspo.library import check_layouts, load_library
+
+        library = load_library(templates, layouts=False)  # checked below, once an account needs rendering
+        builder = Builder(library, output, force, lambda: templates_revision(templates), debug, pdf, epoch, stamp)
+    for path in pending:  # cheap: load, select and compare hashes, so unchanged accounts cost no render
         outcome = builder.check(path)
         if outcome is not None:
             outcomes[path] = outcome
@@ -319,6 +362,19 @@ def build(paths: Iterable[Path], templates: Path, output: Path, force: bool = Fa
     return [outcomes[path] for path in files]
 
 
+def _unchanged_by_stamp(path: Path, output: Path, stamp: tuple[str, dict], pdf: bool) -> Outcome | None:
+    """Unchanged, when the stamp beside the account's outputs still holds and the outputs are as recorded."""
+    try:
+        slug = slug_for(path)
+    except AspoError:
+        return None  # the slow way says why
+    folder = output / slug
+    warnings = unchanged_warnings(folder, path, *stamp)
+    if warnings is None or not is_current(folder, None, list(output_names(slug, pdf).values())):
+        return None
+    return Outcome(path, "unchanged", folder, warnings=warnings)
+
+
 def _pdf_sources(slug: str) -> list[str]:
     names = output_names(slug)
     return [names[source] for source in PDF_SOURCES.values()]
@@ -337,7 +393,7 @@ def _build_in_parallel(builder: Builder, paths: list[Path], jobs: int, templates
     fork = "fork" in multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if fork else "spawn")
     initargs = (os.getpid(), builder if fork else None, templates, builder.output, builder.force, builder.revision,
-                builder.pdf, builder.epoch)
+                builder.pdf, builder.epoch, builder.stamp)
     pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=initargs)
     try:
         for path, result in zip(paths, pool.map(work, paths)):

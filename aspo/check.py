@@ -8,7 +8,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from aspo.account import Account, account_files
+from aspo.account import Account
+from aspo.account_paths import account_files
 from aspo.document import Document
 from aspo.errors import AspoError, Problem, display_path
 from aspo.library import Block, Library, read_library

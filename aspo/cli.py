@@ -59,7 +59,7 @@ def build(ctx: click.Context, accounts: tuple[Path, ...], templates: Path, outpu
     """
     import time
 
-    from aspo.account import account_files
+    from aspo.account_paths import account_files
     from aspo.build import build as build_accounts
 
     if debug:

@@ -130,11 +130,11 @@ def _dumped(manifest: dict) -> bytes:
     return (json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def is_current(folder: Path, key: str, names: list[str]) -> bool:
-    """True when the folder's manifest has this input key and every output is as it recorded."""
+def is_current(folder: Path, key: str | None, names: list[str]) -> bool:
+    """True when the folder's manifest has this input key (None: any) and every output is as it recorded."""
     try:
         manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-        if manifest.get("input_key") != key:
+        if key is not None and manifest.get("input_key") != key:
             return False
         recorded = manifest.get("outputs", {})
         return all(recorded.get(name) == digest((folder / name).read_bytes()) for name in names)

@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from aspo.account import account_files
+from aspo.account_paths import account_files
 from aspo.errors import AspoError, Problem
 from aspo.library import Library
 from aspo.plan import Plan, plan_account

@@ -55,6 +55,7 @@ def workspace(tmp_path, monkeypatch) -> Path:
     shutil.copytree(REPO / "accounts", tmp_path / "accounts")
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    monkeypatch.setenv("ASPO_CACHE_DIR", str(tmp_path / ".aspo-cache"))  # each test's own build stamps
     return tmp_path
 
 

@@ -1,0 +1,52 @@
+"""Which files are accounts, and the output folder name each one gives: read without loading anything."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Iterable
+
+from aspo.errors import AspoError
+from aspo.rulebook import INVALID_FILE
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+#: Names Windows reserves for devices: a folder named so cannot be created or opened there.
+RESERVED = {"con", "prn", "aux", "nul", *(f"com{n}" for n in range(10)), *(f"lpt{n}" for n in range(10))}
+
+
+def slug_for(path: Path) -> str:
+    """The output name for an account file: its file name without .yaml, if it is safe."""
+    slug = path.stem
+    if slug in RESERVED:
+        raise AspoError.at(path, None, None, f"file name '{path.name}' is a reserved device name on Windows; "
+                           "rename the file (e.g. nul-corp.yaml)", INVALID_FILE)
+    if not SLUG.match(slug):
+        raise AspoError.at(path, None, None,
+                           f"file name '{path.name}' cannot name outputs; use lowercase letters, digits, '-' or '_' "
+                           "(e.g. acme.yaml), at most 64 characters", INVALID_FILE)
+    return slug
+
+
+ACCOUNT_SUFFIXES = (".yaml", ".yml")
+
+
+def account_files(paths: Iterable[Path]) -> list[Path]:
+    """Expands folders to the account files in them, sorted; keeps files as given, each once.
+
+    In a folder, every entry named *.yaml or *.yml (in any case) counts, whatever it is, so a named pipe or a
+    folder with such a name is refused with a line rather than skipped without a word; hidden entries
+    (editors' lock and backup files) are left out.
+    """
+    paths = list(paths)
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(p for p in path.iterdir()
+                                if p.suffix.lower() in ACCOUNT_SUFFIXES and not p.name.startswith(".")))
+        else:
+            found.append(path)
+    if not found:
+        raise AspoError.at(paths[0] if paths else None, None, None, "no account files (*.yaml) found")
+    unique = {os.path.abspath(path): path for path in reversed(found)}  # the same file named twice builds once
+    return [path for path in found if unique.get(os.path.abspath(path)) is path]
