@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import os
 import stat
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 import click
 
@@ -58,8 +57,7 @@ def special_kind(mode: int) -> str:
     return "not a regular file"
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):  # a named tuple, not a dataclass: `aspo --help` loads this module
     """One thing wrong with one input file, at one line and field."""
 
     path: str | os.PathLike | None
