@@ -26,7 +26,7 @@ from aspo.library import Block, Library
 from aspo.package import build_timestamp
 from aspo.plan import Plan
 from aspo.schema import OutlineSection, Result
-from aspo.selection import Selection
+from aspo.selection import Decision, Selection
 from aspo.slide_fit import fit_deck
 from aspo.templating import INTERNAL_FIELDS, Renderer, TemplateRefusal
 
@@ -46,6 +46,16 @@ class Composer:
         # What the customer reads is rendered without the rep's internal fields; speaker notes get them.
         self.notes_context = {**_context(account, library, self.locale), **helpers}
         self.context = customer_context(self.notes_context)
+        self._decisions: dict[tuple[str, str], Decision] | None = None
+
+    def _reason(self, kind: str, item_id: str) -> str:
+        """Selection.reason_for, from a table made once: `aspo check` renders every block with one Composer."""
+        if self._decisions is None:
+            self._decisions = {}
+            for decision in self.selection.decisions:
+                self._decisions.setdefault((decision.kind, decision.id), decision)
+        decision = self._decisions.get((kind, item_id))
+        return "; ".join(decision.matched) if decision else ""
 
     # --- template helpers -------------------------------------------------------------
 
@@ -84,7 +94,7 @@ class Composer:
 
     def _block(self, block: Block, extra: dict[str, Any] | None = None) -> tuple[str, tuple[Element, ...], tuple[Paragraph, ...]]:
         context = dict(self.context, **(extra or {}))
-        source = Source("block", block.id, self.selection.reason_for("block", block.id))
+        source = Source("block", block.id, self._reason("block", block.id))
         title = self.renderer.render(block.meta.title, context, block.path, block.title_line, "title")
         body = self.renderer.render(block.body, context, block.path, block.body_line, "body")
         notes_context = dict(self.notes_context, **(extra or {}))
@@ -94,10 +104,13 @@ class Composer:
             p for element in parse_body(notes, source) for p in _paragraphs(element)
         )
 
-    def block_text(self, block: Block, priority_text: str | None = None):
-        """A block's title, body and notes rendered for this account (priority blocks get `priority`)."""
-        extra = {"priority": {"text": priority_text, "pains": list(block.meta.applies_to.pains)}} if priority_text else None
-        return self._block(block, extra)
+    def block_text(self, block: Block, priority_text: str | None = None, pains: tuple[str, ...] | None = None):
+        """A block's title, body and notes rendered for this account. Priority blocks get `priority`: its text
+        ("" as for a pinned block) and `pains` (by default the block's own)."""
+        if priority_text is None:
+            return self._block(block)
+        pains = block.meta.applies_to.pains if pains is None else pains
+        return self._block(block, {"priority": {"text": priority_text, "pains": list(pains)}})
 
     # --- sections ---------------------------------------------------------------------
 
@@ -403,7 +416,9 @@ def compose(plan: Plan, renderer: Renderer | None = None) -> Document:
     """The whole document for one account, ready for every renderer."""
     account, library, selection = plan.account, plan.library, plan.selection
     composer = Composer(account, library, selection, renderer)
-    sections = fit_deck(composer.compose(), library.deck, library.outline.deck.min_font_size)
+    with composer.renderer.batch():  # the sandbox's limits set up once for all of the account's renders
+        sections = composer.compose()
+    sections = fit_deck(sections, library.deck, library.outline.deck.min_font_size)
     data = account.data
     meeting_midnight = dt.datetime.combine(data.meeting.date, dt.time(), tzinfo=dt.timezone.utc)
     vendor = library.catalog.vendor.name

@@ -25,6 +25,11 @@ from aspo.errors import AspoError, did_you_mean
 from aspo.rulebook import TEMPLATE_ERROR, TEMPLATE_SYNTAX
 from aspo.yamlfile import NOT_IN_OFFICE, unprintable
 
+try:
+    import resource
+except ImportError:  # not POSIX: renders run without a memory ceiling or a timer
+    resource = None
+
 _TEMPLATE_FILENAME = "<aspo-template>"
 
 
@@ -272,6 +277,7 @@ class Renderer:
         self.env.filters.update(_BOUNDED_FILTERS)
         self.env.globals["range"] = _bounded_range
         self._cache: dict[str, jinja2.Template] = {}
+        self._reads: dict[str, frozenset[str]] = {}
 
     def _compile(self, source: str) -> jinja2.Template:
         """Compiles once; includes, imports and extends are refused (blocks stand alone in templates/)."""
@@ -286,14 +292,27 @@ class Renderer:
             # One name per template, so a render finds its own lines when a helper renders another inside it.
             template.filename = f"{_TEMPLATE_FILENAME}{len(self._cache)}"
             self._cache[source] = template
+            self._reads[source] = _names_read(tree)
         return template
+
+    def reads(self, source: str) -> frozenset[str] | None:
+        """The context names a template this renderer compiled reads: 'account.stage' for an attribute of a
+        context value, 'account' for a value used any other way (looped over, indexed, passed on); None when the
+        template has not compiled (yet)."""
+        return self._reads.get(source)
+
+    def batch(self):
+        """Sets up the limits (the alarm's handler, the saved memory limit) once for the renders inside it,
+        instead of once per render; each top-level render still gets its own time and memory budget."""
+        return batch()
 
     def render(self, source: str, context: dict[str, Any], path: Path, first_line: int, field: str) -> str:
         """Renders one template text; errors name the file and the template's line in it.
 
         A render inside another (a helper such as capability() rendering its wording) shares the outer
-        render's time and memory budget; running out is reported by the outermost render, at its line."""
-        nested = _budget.armed
+        render's time and memory budget; running out is reported by the outermost render, at its line.
+        Inside `batch()` each top-level render still gets its own budget: only the setting up is shared."""
+        nested = _budget.rendering
         template = None
         try:
             with _limits():
@@ -339,6 +358,17 @@ class Renderer:
         return text
 
 
+def _names_read(tree: nodes.Template) -> frozenset[str]:
+    names: set[str] = set()
+    attribute_of: set[int] = set()
+    for node in tree.find_all(nodes.Getattr):
+        if isinstance(node.node, nodes.Name) and node.node.ctx == "load":
+            names.add(f"{node.node.name}.{node.attr}")
+            attribute_of.add(id(node.node))
+    names.update(node.name for node in tree.find_all(nodes.Name) if node.ctx == "load" and id(node) not in attribute_of)
+    return frozenset(names)
+
+
 def _bounded_render(template: jinja2.Template, context: dict[str, Any]) -> str:
     pieces, size = [], 0
     for piece in template.generate(context):
@@ -350,52 +380,141 @@ def _bounded_render(template: jinja2.Template, context: dict[str, Any]) -> str:
 
 
 class _Budget(threading.local):
-    """Whether this thread's render has set its limits: renders inside it neither reset nor clear them."""
+    """This thread's limits. `armed`: the alarm's handler is set and the memory limit saved, for a batch of renders
+    or for one render alone; `rendering`: a top-level render is running, and renders inside it share its budget."""
 
     armed = False
+    rendering = False
+    handler: Any = None  # SIGALRM's handler before the batch
+    saved: tuple[int, int] | None = None  # RLIMIT_AS before the batch
+    statm: int | None = None  # /proc/self/statm, open for the batch: read again as each render starts
+    capped = False  # a render's memory ceiling is in place
 
 
 _budget = _Budget()
+_PAGE_SIZE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 0
 
 
 @contextlib.contextmanager
-def _limits():
-    """A time limit (SIGALRM) and a memory ceiling (RLIMIT_AS) around one top-level render, where the OS allows."""
-    if _budget.armed or os.name != "posix" or threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    import resource
+def batch():
+    """The limits' setting up, done once around many renders (where the OS allows: POSIX, main thread).
 
-    def on_alarm(signum, frame):
-        raise _BudgetSpent(f"it ran for more than {MAX_SECONDS:g} s")
-
-    previous_handler = signal.signal(signal.SIGALRM, on_alarm)
-    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    in_use = _address_space()
-    ceiling = in_use + MAX_EXTRA_MEMORY
-    capped = bool(in_use) and (soft == resource.RLIM_INFINITY or soft > ceiling) and (
-        hard == resource.RLIM_INFINITY or ceiling <= hard)
-    if capped:
-        resource.setrlimit(resource.RLIMIT_AS, (ceiling, hard))
-    _budget.armed = True
-    signal.setitimer(signal.ITIMER_REAL, MAX_SECONDS)
+    Between renders nothing is limited: no timer runs and the memory limit is the process's own."""
+    armed = _arm()
     try:
         yield
     finally:
+        if armed:
+            _disarm()
+
+
+class _Limits:
+    """One top-level render's budget: a timer of MAX_SECONDS (SIGALRM) and a memory ceiling MAX_EXTRA_MEMORY above
+    what the process uses as the render starts (RLIMIT_AS). Inside a batch it only starts and stops them; alone,
+    it also sets up and restores the handler and the limit. Inside another render it does nothing."""
+
+    __slots__ = ("_armed", "_started")
+
+    def __enter__(self):
+        self._armed = self._started = False
+        if _budget.rendering:
+            return self
+        self._armed = _arm()
+        if _budget.armed:
+            try:
+                _start()
+            except BaseException:
+                if self._armed:
+                    _disarm()
+                raise
+            self._started = True
+        return self
+
+    def __exit__(self, *exc_info):
         try:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-        finally:  # even when the alarm fires just before it is cleared
-            _budget.armed = False
-            signal.signal(signal.SIGALRM, previous_handler)
-            if capped:
-                resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+            if self._started:
+                _stop()
+        finally:
+            if self._armed:
+                _disarm()
+        return False
+
+
+def _limits() -> _Limits:
+    """A time limit and a memory ceiling around one top-level render, where the OS allows."""
+    return _Limits()
+
+
+def _on_alarm(signum, frame):
+    if not _budget.rendering:
+        return  # a render that ended as its time ran out: nothing left to stop
+    _budget.rendering = False  # the render stops here: renders after it start their own budget
+    raise _BudgetSpent(f"it ran for more than {MAX_SECONDS:g} s")
+
+
+def _arm() -> bool:
+    """Sets the alarm's handler and saves the memory limit; False when already done or not allowed here."""
+    if _budget.armed or resource is None or threading.current_thread() is not threading.main_thread():
+        return False
+    _budget.handler = signal.signal(signal.SIGALRM, _on_alarm)
+    _budget.saved = resource.getrlimit(resource.RLIMIT_AS)
+    _budget.capped = False
+    try:
+        _budget.statm = os.open("/proc/self/statm", os.O_RDONLY)
+    except OSError:
+        _budget.statm = None
+    _budget.armed = True
+    return True
+
+
+def _disarm() -> None:
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+    finally:  # even when the alarm fires just before it is cleared
+        _budget.armed = _budget.rendering = False
+        signal.signal(signal.SIGALRM, _budget.handler)
+        _uncap()
+        if _budget.statm is not None:
+            os.close(_budget.statm)
+            _budget.statm = None
+
+
+def _start() -> None:
+    """A top-level render starts: its own memory ceiling, then its own timer."""
+    _budget.rendering = True
+    in_use = _address_space()
+    ceiling = in_use + MAX_EXTRA_MEMORY
+    soft, hard = _budget.saved
+    if in_use and (soft == resource.RLIM_INFINITY or soft > ceiling) and (
+            hard == resource.RLIM_INFINITY or ceiling <= hard):
+        resource.setrlimit(resource.RLIMIT_AS, (ceiling, hard))
+        _budget.capped = True
+    else:  # none here (the process's own limit is lower); nor one a render stopped by its alarm left behind
+        _uncap()
+    signal.setitimer(signal.ITIMER_REAL, MAX_SECONDS)
+
+
+def _stop() -> None:
+    """A top-level render ends: no timer and no ceiling until the next one starts."""
+    _budget.rendering = False  # first: an alarm from here on stops nothing
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+    finally:
+        _uncap()
+
+
+def _uncap() -> None:
+    if _budget.capped:
+        resource.setrlimit(resource.RLIMIT_AS, _budget.saved)
+        _budget.capped = False
 
 
 def _address_space() -> int:
-    """This process's virtual memory size in bytes (0 when unknown)."""
+    """This process's virtual memory size in bytes (0 when unknown), read from the batch's open statm."""
+    if _budget.statm is None:
+        return 0
     try:
-        with open("/proc/self/statm") as stream:
-            return int(stream.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        return int(os.pread(_budget.statm, 128, 0).split()[0]) * _PAGE_SIZE
     except (OSError, ValueError, IndexError):
         return 0
 

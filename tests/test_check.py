@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
+from pathlib import Path
 
 import pytest
-from conftest import edit
+from conftest import edit, line_of
 
 TODAY = "2026-11-22"
 LOGISTICS = "templates/blocks/priority-logistics-conveyor-uptime.md"  # used by no sample account
@@ -29,20 +31,29 @@ def run(aspo, *args):
     return aspo("check", "--today", TODAY, *args)
 
 
+def sample_gap(workspace) -> str:
+    """The sample's one finding: acme's fourth priority, a deliberate content gap (C701)."""
+    return GAP.format(line=line_of(workspace / "accounts/acme.yaml", "Move all three plants"))
+
+
 def findings(result) -> list[str]:
-    return [line for line in result.out.splitlines()[:-1] if " C701 " not in line]
+    """Every finding but the sample's deliberate content gap, which is there unless the library does not load."""
+    gap = sample_gap(Path.cwd())
+    lines = result.out.splitlines()
+    assert re.fullmatch(r"\d+ errors?, \d+ warnings?", lines[-1]), lines[-1]
+    return [line for line in lines[:-1] if line != gap]
 
 
 def test_the_sample_library_passes_with_its_deliberate_content_gap_as_a_warning(workspace, aspo):
     result = run(aspo)
     assert result.status == 0, result.out
-    line = next(n for n, text in enumerate((workspace / "accounts/acme.yaml").read_text().split("\n"), 1)
-                if "Move all three plants" in text)
-    assert result.out == GAP.format(line=line) + "\n0 errors, 1 warning\n"
+    assert result.out == sample_gap(workspace) + "\n0 errors, 1 warning\n"
 
 
 def test_strict_fails_on_warnings(workspace, aspo):
-    assert run(aspo, "--strict").status == 1
+    result = run(aspo, "--strict")
+    assert result.status == 1
+    assert result.out == sample_gap(workspace) + "\n0 errors, 1 warning\n"
 
 
 @pytest.mark.parametrize("path, old, new, needle, rule, message", [
@@ -94,15 +105,17 @@ def test_a_missing_layout_is_reported_in_the_outline(workspace, aspo):
         "'Title and Content', 'Section Header', 'Two Content', 'Title Only'"]
 
 
-@pytest.mark.parametrize("review_by, today, rule, severity, message", [
-    ("2027-06-30", "2027-07-01", "C101", 1, "review_by: review_by 2027-06-30 has passed: review the block, then move "
+@pytest.mark.parametrize("review_by, today, rule, status, message", [
+    ("2027-01-31", "2027-02-01", "C101", 1, "review_by: review_by 2027-01-31 has passed: review the block, then move "
                                             "the date; builds no longer use it"),
-    ("2027-06-30", "2027-06-10", "C102", 0, "review_by: review_by 2027-06-30 is in 20 days"),
+    ("2027-01-31", "2027-01-11", "C102", 0, "review_by: review_by 2027-01-31 is in 20 days"),
 ])
-def test_review_dates_past_or_near(workspace, aspo, review_by, today, rule, severity, message):
+def test_review_dates_past_or_near(workspace, aspo, review_by, today, rule, status, message):
+    # every other block and scenario is reviewed by 2027-03-31 or later: more than 30 days after either day
+    edit(workspace / LOGISTICS, "review_by: 2027-06-30", f"review_by: {review_by}")
     result = aspo("check", "--today", today)
-    assert result.status == severity or rule == "C102"
-    assert f"{where(workspace, LOGISTICS, 'review_by:')}: {rule} {message}" in result.out.splitlines()
+    assert result.status == status  # C101 is an error, C102 a warning
+    assert findings(result) == [f"{where(workspace, LOGISTICS, 'review_by:')}: {rule} {message}"]
 
 
 def test_a_block_without_owner_or_review_date_is_a_warning(workspace, aspo):
@@ -197,7 +210,11 @@ def test_rules_can_be_switched_off_or_ignored_per_file(workspace, aspo):
 
 def test_a_warning_can_become_an_error(workspace, aspo):
     (workspace / "templates/checks.yaml").write_text("rules:\n  C701: {severity: error}\n")
-    assert run(aspo).status == 1
+    result = run(aspo)
+    assert result.status == 1
+    assert result.out == sample_gap(workspace) + "\n1 error, 0 warnings\n"
+    [finding] = json.loads(run(aspo, "--format", "json").out)
+    assert finding["rule"] == "C701" and finding["severity"] == "error"
 
 
 def test_an_unknown_rule_in_the_settings_is_named(workspace, aspo):
@@ -228,3 +245,51 @@ def test_text_that_overflows_its_placeholder_on_a_real_layout(workspace, aspo):
     assert "% over; cut about " in finding
     (workspace / "templates/checks.yaml").write_text("rules:\n  C501: {tolerance: 50}\n")
     assert findings(run(aspo)) == []
+
+
+# --- templates meet probe accounts for every shape an account can take, and each account's own values ---------
+
+UNDEFINED = "E202 body: undefined variable: no field 'nmae'; did you mean 'name'?"
+
+
+def test_a_list_an_account_may_leave_empty_is_met_though_no_account_leaves_it_empty(workspace, aspo):
+    """No account gets the block, and every account names a competitor: the probe that leaves every optional
+    field out and every list empty still meets `competitors[0]`."""
+    edit(workspace / "accounts/globex.yaml", "competitors: []", "competitors: [Fiix]")
+    edit(workspace / LOGISTICS, "- A pre-peak health check", "- Unlike {{ account.competitors[0] }}, a pre-peak check")
+    result = run(aspo)
+    assert result.status == 1
+    line = line_of(workspace / LOGISTICS, "account.competitors[0]")
+    assert findings(result) == [f"{LOGISTICS}:{line}:1: E202 body: undefined variable: list object has no element 0"]
+
+
+def test_a_branch_on_an_industry_no_account_is_in_is_met(workspace, aspo):
+    """The sample accounts are in manufacturing, food and healthcare: a probe's variant is in utilities."""
+    edit(workspace / LOGISTICS, "- A pre-peak health check",
+         '{% if account.industry == "Utilities" %}- {{ account.nmae }}{% endif %}\n- A pre-peak health check')
+    result = run(aspo)
+    assert result.status == 1
+    assert findings(result) == [f"{LOGISTICS}:{line_of(workspace / LOGISTICS, 'account.nmae')}:1: {UNDEFINED}"]
+
+
+def test_a_branch_on_a_stage_in_speaker_notes_is_met(workspace, aspo):
+    """The probes' first variant is at the first stage, awareness: another variant is at decision."""
+    edit(workspace / LOGISTICS, "Ask when their peak starts",
+         '{% if account.stage == "Decision" %}{{ account.nmae }}{% endif %}Ask when their peak starts')
+    result = run(aspo)
+    assert result.status == 1
+    line = line_of(workspace / LOGISTICS, "account.nmae")
+    assert findings(result) == [f"{LOGISTICS}:{line}:1: " + UNDEFINED.replace(" body: ", " notes: ")]
+
+
+def test_what_only_an_accounts_own_values_reach_is_reported_in_every_block_it_gets(workspace, aspo):
+    """No probe is called Acme Packaging: these fail only for Acme, which gets both blocks. Composing its document
+    stops at the first; the second is reported as well."""
+    shortage = "templates/blocks/priority-technician-shortage.md"
+    trap = '{% if account.name == "Acme Packaging" %}{{ account.nmae }}{% endif %}'
+    edit(workspace / PILOT, "- Typical shape:", f"- {trap}Typical shape:")
+    edit(workspace / shortage, "- Job plans with photos", f"- {trap}Job plans with photos")
+    result = run(aspo)
+    assert result.status == 1
+    assert findings(result) == [f"{path}:{line_of(workspace / path, 'account.nmae')}:1: {UNDEFINED}"
+                                for path in (PILOT, shortage)]
