@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,7 +31,7 @@ class Account:
         """How the customer writes dates and numbers: the account's locale, else the catalog's."""
         return self.data.locale or library.catalog.locale
 
-    @property
+    @functools.cached_property  # selection asks once per block and scenario judged
     def owned(self) -> frozenset[str]:
         return frozenset(self.data.owns)
 
@@ -44,7 +45,7 @@ class Account:
         return (f"the library has no industry '{self.data.industry}' yet: built with industry-neutral blocks, "
                 "and scenarios from other industries are labelled with theirs")
 
-    @property
+    @functools.cached_property
     def personas(self) -> frozenset[str]:
         return frozenset(a.persona for a in self.data.meeting.attendees)
 
