@@ -17,9 +17,16 @@ Format of ``tests/cases/<NNN-name>/case.yaml``::
     why: one line saying what this case checks
     args: [build, accounts/acme.yaml]   # aspo's arguments, run in the working folder
     status: 2                           # the exit status
-    stderr: "aspo: error: accounts/acme\\.yaml:7: stage: unknown stage ..."
+    stderr: "aspo: error: accounts/acme\\.yaml:{stage}: stage: unknown stage ..."
         # a regex that must fullmatch stderr with its trailing newline stripped ((?s) and .* for several lines)
     stdout: "..."                       # optional regex, the same way (stdout is not checked when absent)
+    lines:                              # optional: line numbers named by content, for stderr and stdout
+      stage: {file: accounts/acme.yaml, contains: "stage: considration"}
+        # `{stage}` in stderr or stdout stands for the 1-based number of the one line of accounts/acme.yaml
+        # holding that text, found after the changes below are applied. The case fails if the text is on no
+        # line or on several, or if a name is never used. A line of a sample file is always named this way,
+        # never by its number, so that editing the samples does not break unrelated cases; a fixed number
+        # is fine only in a file the case writes entirely itself.
 
     # Changes, applied in this order before running (paths are relative to the working folder):
     remove: [path, ...]                 # files or folders
@@ -28,7 +35,8 @@ Format of ``tests/cases/<NNN-name>/case.yaml``::
     write: {path: text}                 # create or overwrite a text file; the text may also be a list of
                                         # pieces, each a string or {text: "...", times: N} (repeated N times)
     write_hex: {path: "00ff..."}        # raw bytes
-    edits:                              # exactly one occurrence of `replace` is required
+    edits:                              # exactly one occurrence of `replace` is required: an edit finds its
+                                        # place by content, never by line number
       - {file: accounts/acme.yaml, replace: "stage: consideration", with: "stage: considration"}
                                         # `with` may also be a list of pieces, as in `write`
     zip:                                # change a member of a zip package (layout templates), in place:
@@ -67,7 +75,7 @@ import yaml
 
 CASES = Path(__file__).parent / "cases"
 CASE_FILES = sorted(CASES.glob("*/case.yaml"))
-KEYS = {"why", "args", "status", "stderr", "stdout", "remove", "mkdir", "copy", "write", "write_hex", "edits",
+KEYS = {"why", "args", "status", "stderr", "stdout", "lines", "remove", "mkdir", "copy", "write", "write_hex", "edits",
         "zip", "truncate", "symlink", "mkfifo", "sparse", "chmod", "rebuilt", "draft_contains", "absent", "kept",
         "skip_if_root", "xfail"}
 
@@ -161,6 +169,33 @@ def apply_changes(case: dict, root: Path) -> None:
         (root / rel).chmod(int(str(mode), 8))
 
 
+def line_numbers(case: dict, root: Path) -> dict[str, int]:
+    """The case's `lines`: each name's 1-based line number in its file as it is now (after the changes)."""
+    numbers = {}
+    for name, where in case.get("lines", {}).items():
+        assert re.fullmatch(r"[A-Za-z_]\w*", name), f"line name {name!r}: use letters, digits and '_'"
+        assert set(where) == {"file", "contains"}, f"line {name!r}: give exactly 'file' and 'contains'"
+        needle = where["contains"].encode("utf-8")
+        assert needle and b"\n" not in needle, f"line {name!r}: 'contains' is text within one line"
+        lines = (root / where["file"]).read_bytes().split(b"\n")  # as editors count: U+2028 ends no line
+        found = [number for number, line in enumerate(lines, start=1) if needle in line]
+        assert len(found) == 1, f"line {name!r}: {where['contains']!r} is on lines {found} of {where['file']}, not one"
+        numbers[name] = found[0]
+    return numbers
+
+
+def expected(case: dict, key: str, numbers: dict[str, int], used: set[str]) -> str:
+    """The case's stderr or stdout regex with each `{name}` of `lines` replaced by its line number."""
+
+    def number(match: re.Match) -> str:
+        if match[1] not in numbers:
+            return match[0]
+        used.add(match[1])
+        return str(numbers[match[1]])
+
+    return re.sub(r"\{([A-Za-z_]\w*)\}", number, case[key])
+
+
 def state(path: Path):
     """What a path is, to compare before and after: a link's target, a folder's entries, a file's bytes."""
     if path.is_symlink():
@@ -226,6 +261,9 @@ def test_case(case_file, workspace, aspo, earlier_outputs, request):
         before = {rel: data for rel, data in before.items()
                   if (workspace / rel).is_file() and (workspace / rel).read_bytes() == data}
         kept = {rel: state(workspace / rel) for rel in case.get("kept", [])}
+        numbers, used = line_numbers(case, workspace), set()
+        patterns = {key: expected(case, key, numbers, used) for key in ("stderr", "stdout") if key in case}
+        assert used == set(numbers), f"lines named but not used: {sorted(set(numbers) - used)}"
         result = aspo(*case["args"])
     finally:
         for rel in case.get("chmod", {}):
@@ -233,9 +271,9 @@ def test_case(case_file, workspace, aspo, earlier_outputs, request):
 
     assert "Traceback" not in result.err
     assert result.status == case["status"], (result.status, result.err, result.out)
-    assert re.fullmatch(case["stderr"], result.err.rstrip("\n")), result.err
-    if "stdout" in case:
-        assert re.fullmatch(case["stdout"], result.out.rstrip("\n")), result.out
+    assert re.fullmatch(patterns["stderr"], result.err.rstrip("\n")), result.err
+    if "stdout" in patterns:
+        assert re.fullmatch(patterns["stdout"], result.out.rstrip("\n")), result.out
     rebuilt = case.get("rebuilt", [])
     after = snapshot(workspace / "output")
     for rel, data in before.items():
