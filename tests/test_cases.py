@@ -6,8 +6,9 @@ output. The guarantee they test together: whatever comes in, aspo answers with o
 no traceback, and every good file it wrote before is left byte for byte; it never exits 3 for these inputs.
 
 How a case runs: the sample ``templates/`` and ``accounts/`` are copied into a temporary working folder
-and ``aspo build accounts/`` is run there first, so ``output/`` holds earlier good outputs; every file under
-``output/`` is read; the case's changes are applied; aspo runs in process with the case's ``args``; then
+with the ``output/`` that ``aspo build accounts/`` makes of them (built once, copied, and current), so
+``output/`` holds earlier good outputs; every file under ``output/`` is read; the case's changes are
+applied; the case's ``lines`` are numbered; aspo runs in process with the case's ``args``; then
 status, stderr and stdout are checked, "Traceback" must not appear, and every earlier output file must
 be byte-identical (apart from files the case's own changes replaced and the accounts it lists in
 ``rebuilt``).
@@ -64,6 +65,8 @@ Format of ``tests/cases/<NNN-name>/case.yaml``::
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import re
 import shutil
@@ -223,24 +226,31 @@ def earlier_outputs(tmp_path_factory) -> Path:
     """output/ of `aspo build accounts/` on the samples, built once and copied into each case's workspace.
 
     Copying gives each case the same files a first build in its own workspace writes (builds are
-    deterministic and record no absolute paths), for a third of the time.
+    deterministic and record no absolute paths), for a third of the time. That is checked here once: in a
+    second folder made as each case's is, a build finds the copy current and writes nothing.
     """
     from conftest import REPO
 
     from aspo.cli import main
 
-    root = tmp_path_factory.mktemp("first-build")
-    shutil.copytree(REPO / "templates", root / "templates")
-    shutil.copytree(REPO / "accounts", root / "accounts")
-    cwd = os.getcwd()
-    os.chdir(root)
-    try:
-        with pytest.raises(SystemExit) as exit_info:
-            main(["build", "accounts/"])
+    def build(root: Path) -> str:
+        for folder in ("templates", "accounts"):
+            shutil.copytree(REPO / folder, root / folder)
+        with contextlib.chdir(root), contextlib.redirect_stdout(io.StringIO()) as out:
+            with pytest.raises(SystemExit) as exit_info:
+                main(["build", "accounts/"])
         assert exit_info.value.code == 0
-    finally:
-        os.chdir(cwd)
-    return root / "output"
+        return out.getvalue()
+
+    first = tmp_path_factory.mktemp("first-build")
+    build(first)
+    again = tmp_path_factory.mktemp("first-build-copied")
+    shutil.copytree(first / "output", again / "output", symlinks=True)
+    before = snapshot(again / "output")
+    assert len(before) == 12, sorted(before)  # three accounts, four files each
+    assert build(again).count("unchanged  output/") == 3
+    assert snapshot(again / "output") == before
+    return first / "output"
 
 
 @pytest.mark.parametrize("case_file", CASE_FILES, ids=lambda path: path.parent.name)
@@ -250,11 +260,8 @@ def test_case(case_file, workspace, aspo, earlier_outputs, request):
         pytest.skip("runs as root, which ignores file permissions")
     if "xfail" in case:
         request.applymarker(pytest.mark.xfail(reason=case["xfail"], strict=True))
-    shutil.copytree(earlier_outputs, workspace / "output", symlinks=True)
-    first = aspo("build", "accounts/")  # the copy is current, as a first build here would have made it
-    assert first.status == 0 and first.out.count("unchanged  output/") == 3, first
+    shutil.copytree(earlier_outputs, workspace / "output", symlinks=True)  # current, as earlier_outputs checks
     before = snapshot(workspace / "output")
-    assert len(before) == 12, sorted(before)  # three accounts, four files each
     try:
         apply_changes(case, workspace)
         # Files the case's own changes replaced or removed are not aspo's to keep.
