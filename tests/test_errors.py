@@ -29,7 +29,7 @@ def test_an_unknown_field_suggests_the_closest_one(workspace, aspo):
     line = line_of(workspace / ACME, "prioritys:")
     assert fails(aspo, "build", ACME) == [
         f"aspo: error: {ACME}:{line}: prioritys: unknown field; did you mean 'priorities'?",
-        f"aspo: error: {ACME}:{line_of(workspace / ACME, 'name:')}: priorities: required field is missing",
+        f"aspo: error: {ACME}:{line_of(workspace / ACME, 'name: Acme Packaging')}: priorities: required field is missing",
     ]
 
 
