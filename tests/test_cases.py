@@ -24,8 +24,9 @@ Format of ``tests/cases/<NNN-name>/case.yaml``::
     lines:                              # optional: line numbers named by content, for stderr and stdout
       stage: {file: accounts/acme.yaml, contains: "stage: considration"}
         # `{stage}` in stderr or stdout stands for the 1-based number of the one line of accounts/acme.yaml
-        # holding that text, found after the changes below are applied. The case fails if the text is on no
-        # line or on several, or if a name is never used. A line of a sample file is always named this way,
+        # holding that text (lines end at "\\n" only, as editors count them), found after the changes below
+        # are applied. The case fails if the text is on no line or on several, or if a name is never used;
+        # a `{word}` not named here stays regex text. A line of a sample file is always named this way,
         # never by its number, so that editing the samples does not break unrelated cases; a fixed number
         # is fine only in a file the case writes entirely itself.
 
