@@ -237,7 +237,9 @@ def earlier_outputs(tmp_path_factory) -> Path:
     def build(root: Path) -> str:
         for folder in ("templates", "accounts"):
             shutil.copytree(REPO / folder, root / folder)
-        with contextlib.chdir(root), contextlib.redirect_stdout(io.StringIO()) as out:
+        with pytest.MonkeyPatch.context() as patch, contextlib.redirect_stdout(io.StringIO()) as out:
+            patch.chdir(root)
+            patch.delenv("SOURCE_DATE_EPOCH", raising=False)  # as the workspace fixture, where the cases run
             with pytest.raises(SystemExit) as exit_info:
                 main(["build", "accounts/"])
         assert exit_info.value.code == 0

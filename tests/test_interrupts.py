@@ -3,7 +3,6 @@ set, a staging folder or a process behind."""
 
 from __future__ import annotations
 
-import contextlib
 import io
 import os
 import shutil
@@ -66,7 +65,9 @@ def built(tmp_path_factory) -> tuple[Path, dict[str, dict[str, dict[str, bytes]]
     for folder in ("templates", "accounts"):
         shutil.copytree(REPO / folder, root / folder)
     found = {}
-    with contextlib.chdir(root):
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(root)
+        patch.delenv("SOURCE_DATE_EPOCH", raising=False)  # as the workspace fixture, where the tests build
         for variant in VARIANTS:
             use_variant(root, variant)
             assert build_in_process("build", "--force", "-o", f"ref-{variant}", "accounts/") == 0
