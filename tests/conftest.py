@@ -84,8 +84,9 @@ def edit(path: Path, old: str, new: str) -> None:
 
 
 def line_of(path: Path, needle: str) -> int:
-    """The 1-based line number of the first line containing needle."""
-    for number, line in enumerate(path.read_text(encoding="utf-8").split("\n"), start=1):
-        if needle in line:
-            return number
-    raise AssertionError(f"{needle!r} not in {path}")
+    """The 1-based line number of the one line containing needle, failing loudly if no line or several do
+    (as the cases' `lines:` in test_cases.py)."""
+    found = [number for number, line in enumerate(path.read_text(encoding="utf-8").split("\n"), start=1)
+             if needle in line]
+    assert len(found) == 1, f"{needle!r} is on lines {found} of {path}, not one"
+    return found[0]

@@ -6,8 +6,9 @@ output. The guarantee they test together: whatever comes in, aspo answers with o
 no traceback, and every good file it wrote before is left byte for byte; it never exits 3 for these inputs.
 
 How a case runs: the sample ``templates/`` and ``accounts/`` are copied into a temporary working folder
-and ``aspo build accounts/`` is run there first, so ``output/`` holds earlier good outputs; every file under
-``output/`` is read; the case's changes are applied; aspo runs in process with the case's ``args``; then
+with the ``output/`` that ``aspo build accounts/`` makes of them (built once, copied, and current), so
+``output/`` holds earlier good outputs; every file under ``output/`` is read; the case's changes are
+applied; the case's ``lines`` are numbered; aspo runs in process with the case's ``args``; then
 status, stderr and stdout are checked, "Traceback" must not appear, and every earlier output file must
 be byte-identical (apart from files the case's own changes replaced and the accounts it lists in
 ``rebuilt``).
@@ -17,9 +18,17 @@ Format of ``tests/cases/<NNN-name>/case.yaml``::
     why: one line saying what this case checks
     args: [build, accounts/acme.yaml]   # aspo's arguments, run in the working folder
     status: 2                           # the exit status
-    stderr: "aspo: error: accounts/acme\\.yaml:7: stage: unknown stage ..."
+    stderr: "aspo: error: accounts/acme\\.yaml:{stage}: stage: unknown stage ..."
         # a regex that must fullmatch stderr with its trailing newline stripped ((?s) and .* for several lines)
     stdout: "..."                       # optional regex, the same way (stdout is not checked when absent)
+    lines:                              # optional: line numbers named by content, for stderr and stdout
+      stage: {file: accounts/acme.yaml, contains: "stage: considration"}
+        # `{stage}` in stderr or stdout stands for the 1-based number of the one line of accounts/acme.yaml
+        # holding that text (lines end at "\\n" only, as editors count them), found after the changes below
+        # are applied. The case fails if the text is on no line or on several, or if a name is never used;
+        # a `{word}` not named here stays regex text. A line of a sample file is always named this way,
+        # never by its number, so that editing the samples does not break unrelated cases; a fixed number
+        # is fine only in a file the case writes entirely itself.
 
     # Changes, applied in this order before running (paths are relative to the working folder):
     remove: [path, ...]                 # files or folders
@@ -28,7 +37,8 @@ Format of ``tests/cases/<NNN-name>/case.yaml``::
     write: {path: text}                 # create or overwrite a text file; the text may also be a list of
                                         # pieces, each a string or {text: "...", times: N} (repeated N times)
     write_hex: {path: "00ff..."}        # raw bytes
-    edits:                              # exactly one occurrence of `replace` is required
+    edits:                              # exactly one occurrence of `replace` is required: an edit finds its
+                                        # place by content, never by line number
       - {file: accounts/acme.yaml, replace: "stage: consideration", with: "stage: considration"}
                                         # `with` may also be a list of pieces, as in `write`
     zip:                                # change a member of a zip package (layout templates), in place:
@@ -56,6 +66,8 @@ Format of ``tests/cases/<NNN-name>/case.yaml``::
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import re
 import shutil
@@ -67,7 +79,7 @@ import yaml
 
 CASES = Path(__file__).parent / "cases"
 CASE_FILES = sorted(CASES.glob("*/case.yaml"))
-KEYS = {"why", "args", "status", "stderr", "stdout", "remove", "mkdir", "copy", "write", "write_hex", "edits",
+KEYS = {"why", "args", "status", "stderr", "stdout", "lines", "remove", "mkdir", "copy", "write", "write_hex", "edits",
         "zip", "truncate", "symlink", "mkfifo", "sparse", "chmod", "rebuilt", "draft_contains", "absent", "kept",
         "skip_if_root", "xfail"}
 
@@ -161,6 +173,33 @@ def apply_changes(case: dict, root: Path) -> None:
         (root / rel).chmod(int(str(mode), 8))
 
 
+def line_numbers(case: dict, root: Path) -> dict[str, int]:
+    """The case's `lines`: each name's 1-based line number in its file as it is now (after the changes)."""
+    numbers = {}
+    for name, where in case.get("lines", {}).items():
+        assert re.fullmatch(r"[A-Za-z_]\w*", name), f"line name {name!r}: use letters, digits and '_'"
+        assert set(where) == {"file", "contains"}, f"line {name!r}: give exactly 'file' and 'contains'"
+        needle = where["contains"].encode("utf-8")
+        assert needle and b"\n" not in needle, f"line {name!r}: 'contains' is text within one line"
+        lines = (root / where["file"]).read_bytes().split(b"\n")  # as editors count: U+2028 ends no line
+        found = [number for number, line in enumerate(lines, start=1) if needle in line]
+        assert len(found) == 1, f"line {name!r}: {where['contains']!r} is on lines {found} of {where['file']}, not one"
+        numbers[name] = found[0]
+    return numbers
+
+
+def expected(case: dict, key: str, numbers: dict[str, int], used: set[str]) -> str:
+    """The case's stderr or stdout regex with each `{name}` of `lines` replaced by its line number."""
+
+    def number(match: re.Match) -> str:
+        if match[1] not in numbers:
+            return match[0]
+        used.add(match[1])
+        return str(numbers[match[1]])
+
+    return re.sub(r"\{([A-Za-z_]\w*)\}", number, case[key])
+
+
 def state(path: Path):
     """What a path is, to compare before and after: a link's target, a folder's entries, a file's bytes."""
     if path.is_symlink():
@@ -188,24 +227,33 @@ def earlier_outputs(tmp_path_factory) -> Path:
     """output/ of `aspo build accounts/` on the samples, built once and copied into each case's workspace.
 
     Copying gives each case the same files a first build in its own workspace writes (builds are
-    deterministic and record no absolute paths), for a third of the time.
+    deterministic and record no absolute paths), for a third of the time. That is checked here once: in a
+    second folder made as each case's is, a build finds the copy current and writes nothing.
     """
     from conftest import REPO
 
     from aspo.cli import main
 
-    root = tmp_path_factory.mktemp("first-build")
-    shutil.copytree(REPO / "templates", root / "templates")
-    shutil.copytree(REPO / "accounts", root / "accounts")
-    cwd = os.getcwd()
-    os.chdir(root)
-    try:
-        with pytest.raises(SystemExit) as exit_info:
-            main(["build", "accounts/"])
+    def build(root: Path) -> str:
+        for folder in ("templates", "accounts"):
+            shutil.copytree(REPO / folder, root / folder)
+        with pytest.MonkeyPatch.context() as patch, contextlib.redirect_stdout(io.StringIO()) as out:
+            patch.chdir(root)
+            patch.delenv("SOURCE_DATE_EPOCH", raising=False)  # as the workspace fixture, where the cases run
+            with pytest.raises(SystemExit) as exit_info:
+                main(["build", "accounts/"])
         assert exit_info.value.code == 0
-    finally:
-        os.chdir(cwd)
-    return root / "output"
+        return out.getvalue()
+
+    first = tmp_path_factory.mktemp("first-build")
+    build(first)
+    again = tmp_path_factory.mktemp("first-build-copied")
+    shutil.copytree(first / "output", again / "output", symlinks=True)
+    before = snapshot(again / "output")
+    assert len(before) == 12, sorted(before)  # three accounts, four files each
+    assert build(again).count("unchanged  output/") == 3
+    assert snapshot(again / "output") == before
+    return first / "output"
 
 
 @pytest.mark.parametrize("case_file", CASE_FILES, ids=lambda path: path.parent.name)
@@ -215,17 +263,17 @@ def test_case(case_file, workspace, aspo, earlier_outputs, request):
         pytest.skip("runs as root, which ignores file permissions")
     if "xfail" in case:
         request.applymarker(pytest.mark.xfail(reason=case["xfail"], strict=True))
-    shutil.copytree(earlier_outputs, workspace / "output", symlinks=True)
-    first = aspo("build", "accounts/")  # the copy is current, as a first build here would have made it
-    assert first.status == 0 and first.out.count("unchanged  output/") == 3, first
+    shutil.copytree(earlier_outputs, workspace / "output", symlinks=True)  # current, as earlier_outputs checks
     before = snapshot(workspace / "output")
-    assert len(before) == 12, sorted(before)  # three accounts, four files each
     try:
         apply_changes(case, workspace)
         # Files the case's own changes replaced or removed are not aspo's to keep.
         before = {rel: data for rel, data in before.items()
                   if (workspace / rel).is_file() and (workspace / rel).read_bytes() == data}
         kept = {rel: state(workspace / rel) for rel in case.get("kept", [])}
+        numbers, used = line_numbers(case, workspace), set()
+        patterns = {key: expected(case, key, numbers, used) for key in ("stderr", "stdout") if key in case}
+        assert used == set(numbers), f"lines named but not used: {sorted(set(numbers) - used)}"
         result = aspo(*case["args"])
     finally:
         for rel in case.get("chmod", {}):
@@ -233,9 +281,9 @@ def test_case(case_file, workspace, aspo, earlier_outputs, request):
 
     assert "Traceback" not in result.err
     assert result.status == case["status"], (result.status, result.err, result.out)
-    assert re.fullmatch(case["stderr"], result.err.rstrip("\n")), result.err
-    if "stdout" in case:
-        assert re.fullmatch(case["stdout"], result.out.rstrip("\n")), result.out
+    assert re.fullmatch(patterns["stderr"], result.err.rstrip("\n")), result.err
+    if "stdout" in patterns:
+        assert re.fullmatch(patterns["stdout"], result.out.rstrip("\n")), result.out
     rebuilt = case.get("rebuilt", [])
     after = snapshot(workspace / "output")
     for rel, data in before.items():

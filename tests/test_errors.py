@@ -1,4 +1,7 @@
-"""Bad input: one line naming file, line and field; exit 2; earlier good outputs untouched."""
+"""Bad input: one line naming file, line and field; exit 2; earlier good outputs untouched.
+
+Most bad inputs are cases in tests/cases/ (test_cases.py); the tests here need more than a case can say
+(a fresh output folder, the installed command, a bug injected into aspo) or check what no case does."""
 
 from __future__ import annotations
 
@@ -21,18 +24,12 @@ def fails(aspo, *args):
     return result.err.splitlines()
 
 
-def test_malformed_yaml_names_file_and_line(workspace, aspo):
-    edit(workspace / ACME, "stage: consideration", "stage: [consideration")
-    line = line_of(workspace / ACME, "stage: [consideration")
-    assert fails(aspo, "build", ACME)[0].startswith(f"aspo: error: {ACME}:{line + 2}: invalid YAML: ")
-
-
 def test_an_unknown_field_suggests_the_closest_one(workspace, aspo):
     edit(workspace / ACME, "\npriorities:", "\nprioritys:")
     line = line_of(workspace / ACME, "prioritys:")
     assert fails(aspo, "build", ACME) == [
         f"aspo: error: {ACME}:{line}: prioritys: unknown field; did you mean 'priorities'?",
-        f"aspo: error: {ACME}:{line_of(workspace / ACME, 'name:')}: priorities: required field is missing",
+        f"aspo: error: {ACME}:{line_of(workspace / ACME, 'name: Acme Packaging')}: priorities: required field is missing",
     ]
 
 
@@ -55,50 +52,13 @@ def test_a_wrong_type_names_the_field_and_what_was_given(workspace, aspo, old, n
     assert fails(aspo, "build", ACME) == [f"aspo: error: {ACME}:{line}: {field}: {message}"]
 
 
-@pytest.mark.parametrize("old, new, field, message", [
-    ("stage: consideration", "stage: considration", "stage",
-     "unknown stage 'considration'; did you mean 'consideration'? (valid: awareness, consideration, decision)"),
-    ("      persona: plant-it", "      persona: plant-itt", "meeting.attendees[2].persona",
-     "unknown persona 'plant-itt'; did you mean 'plant-it'? "
-     "(valid: facilities-director, finance, maintenance-manager, operations-leader, plant-it)"),
-    ("  scenarios: [corrugator-bearing-failures]", "  scenarios: [corrugator-bearings]", "exclude.scenarios[0]",
-     "unknown scenario 'corrugator-bearings'; did you mean 'corrugator-bearing-failures'?"),
-])
-def test_an_unknown_id_names_the_field_and_the_closest_id(workspace, aspo, old, new, field, message):
-    edit(workspace / ACME, old, new)
-    line = line_of(workspace / ACME, new.strip())
-    assert fails(aspo, "build", ACME) == [f"aspo: error: {ACME}:{line}: {field}: {message}"]
-
-
-def test_an_undefined_template_variable_names_the_blocks_line(workspace, aspo):
-    edit(workspace / PILOT, "{{ next_step.owner }}", "{{ next_step.ownr }}")
-    line = line_of(workspace / PILOT, "next_step.ownr")
+def test_an_unknown_scenario_names_the_field_and_the_closest_id(workspace, aspo):
+    """Unknown stages and personas are cases 011 and 010."""
+    edit(workspace / ACME, "  scenarios: [corrugator-bearing-failures]", "  scenarios: [corrugator-bearings]")
+    line = line_of(workspace / ACME, "scenarios: [corrugator-bearings]")
     assert fails(aspo, "build", ACME) == [
-        f"aspo: error: {PILOT}:{line}: body: undefined variable: no field 'ownr'; did you mean 'owner'?"
-    ]
-
-
-def test_a_template_syntax_error_names_the_blocks_line(workspace, aspo):
-    edit(workspace / PILOT, "{{ next_step.owner }}", "{{ next_step.owner }")
-    line = line_of(workspace / PILOT, "next_step.owner }")
-    assert fails(aspo, "build", ACME) == [f"aspo: error: {PILOT}:{line}: body: template syntax error: unexpected '}}'"]
-
-
-def test_a_roadmap_capability_cannot_be_stated_in_a_block(workspace, aspo):
-    edit(workspace / PILOT, "{{ next_step.owner }}", "{{ capability('skills-dispatch') }}")
-    line = line_of(workspace / PILOT, "skills-dispatch")
-    assert fails(aspo, "build", ACME) == [
-        f"aspo: error: {PILOT}:{line}: body: capability('skills-dispatch') is roadmap (H1 2028); "
-        "it may only appear in speaker notes, never as available"
-    ]
-
-
-def test_the_sandbox_refuses_python_internals(workspace, aspo):
-    edit(workspace / PILOT, "{{ next_step.owner }}", "{{ ''.__class__.__mro__ }}")
-    line = line_of(workspace / PILOT, "__class__")
-    assert fails(aspo, "build", ACME) == [
-        f"aspo: error: {PILOT}:{line}: body: not allowed in a template: access to attribute '__class__' of 'str' object is unsafe."
-    ]
+        f"aspo: error: {ACME}:{line}: exclude.scenarios[0]: unknown scenario 'corrugator-bearings'; "
+        "did you mean 'corrugator-bearing-failures'?"]
 
 
 def test_a_missing_slide_layout_lists_the_ones_there_are(workspace, aspo):
@@ -131,32 +91,19 @@ def test_a_failed_build_leaves_earlier_outputs_intact(workspace, aspo):
     assert before == after
 
 
-def test_one_bad_account_stops_no_other_and_fails_the_build(workspace, aspo):
+def test_one_bad_account_in_a_first_build_gets_no_output_folder(workspace, aspo):
+    """Case 066 checks the same input over earlier outputs (its error line and that they stay as they were);
+    here nothing was built before: the good accounts are built and the bad one gets no folder at all."""
     edit(workspace / "accounts/globex.yaml", "stage: decision", "stage: closing")
-    line = line_of(workspace / "accounts/globex.yaml", "stage: closing")
     result = aspo("build", "accounts/")
     assert result.status == 2
     errors = [line for line in result.err.splitlines() if not line.startswith("aspo: warning: accounts/acme.yaml:")]
-    assert errors == [
-        f"aspo: error: accounts/globex.yaml:{line}: stage: unknown stage 'closing' "
-        "(valid: awareness, consideration, decision)"]
+    assert len(errors) == 1 and errors[0].startswith("aspo: error: accounts/globex.yaml:"), errors
     assert result.out.splitlines()[:2] == ["built      output/acme/", "built      output/northwind-health/"]
     assert result.out.splitlines()[2].startswith(
         "3 accounts: 2 built, 0 unchanged, 1 failed (accounts/globex.yaml) in ")
     assert not (workspace / "output" / "globex").exists()
     assert (workspace / "output" / "acme" / "acme-deck.pptx").is_file()
-
-
-def test_a_missing_account_file_is_one_line(workspace, aspo):
-    assert fails(aspo, "build", "accounts/nope.yaml") == ["aspo: error: accounts/nope.yaml: file not found"]
-
-
-def test_an_unsafe_file_name_is_refused(workspace, aspo):
-    (workspace / "accounts" / "Acme Corp.yaml").write_text((workspace / ACME).read_text())
-    assert fails(aspo, "build", "accounts/Acme Corp.yaml") == [
-        "aspo: error: accounts/Acme Corp.yaml: file name 'Acme Corp.yaml' cannot name outputs; "
-        "use lowercase letters, digits, '-' or '_' (e.g. acme.yaml), at most 64 characters"
-    ]
 
 
 def test_a_reserved_device_name_is_refused(workspace, aspo):

@@ -5,8 +5,9 @@ unicode with emoji, right-to-left text and combining marks, very long and empty 
 look-alikes such as ``{{``, ``{%``, ``- ``, ``|``, ``**``, wrong types such as numbers, lists, mappings and
 empty values, sometimes unknown ids), written with ``yaml.safe_dump``; and the body of a message block the
 sample account uses (templates/blocks/next-steps-pilot.md, front matter kept), from the same alphabet plus
-fragments of Jinja, good and bad. Each example builds the sample account in a fresh copy of the samples,
-writes the generated file, builds the account again in process, and must end one of two ways:
+fragments of Jinja, good and bad. Each example copies the samples, and the sample account's outputs as a
+first build makes them (built once per module), into a fresh folder, writes the generated file, builds the
+account again in process, and must end one of two ways:
 
 - exit 0, and the deck, document and draft reopen (python-pptx, python-docx) holding no ``_x00`` escapes,
   no ``None``, no ``Undefined`` and no unrendered ``{{``/``{%``/``}}``/``%}``, unless that text was in what
@@ -34,6 +35,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import pytest
 import yaml
 from docx import Document as open_docx
 from hypothesis import HealthCheck, event, given, settings
@@ -164,22 +166,43 @@ block_body = st.lists(weighted((6, piece), (3, st.sampled_from(JINJA)), (1, raw_
 
 # --- running and checking ----------------------------------------------------------------------
 
+def copy_samples(root: Path) -> None:
+    """templates/ and the acme account."""
+    shutil.copytree(REPO / "templates", root / "templates")
+    (root / "accounts").mkdir()
+    shutil.copyfile(REPO / ACME, root / ACME)
+
+
+@pytest.fixture(scope="module")
+def first_build(tmp_path_factory) -> Path:
+    """output/ of `aspo build accounts/acme.yaml` on the samples, built once and copied into each example's
+    folder: the same files a first build there writes (builds are deterministic and record no absolute
+    paths), checked here once as test_cases.py does: in a folder made as each example's is, a build finds
+    the copy current and writes nothing."""
+    first, again = tmp_path_factory.mktemp("fuzz-first-build"), tmp_path_factory.mktemp("fuzz-copied")
+    copy_samples(first)
+    copy_samples(again)
+    with contextlib.chdir(first):
+        assert run_aspo("build", ACME)[0] == 0
+    shutil.copytree(first / "output", again / "output")
+    with contextlib.chdir(again):
+        before = outputs(again)
+        status, out, _ = run_aspo("build", ACME)
+        assert (status, out.splitlines()[0]) == (0, "unchanged  output/acme/")
+        assert outputs(again) == before
+    return first / "output"
+
+
 @contextlib.contextmanager
-def sample_workspace():
-    """A fresh copy of templates/ and the acme account, as the working directory, with output/acme/ built
-    from them: the earlier good outputs a failed build must leave as they are."""
-    cwd = os.getcwd()
+def sample_workspace(first_build: Path):
+    """A fresh copy of templates/ and the acme account, as the working directory, with the output/acme/ a
+    first build makes of them: the earlier good outputs a failed build must leave as they are."""
     with tempfile.TemporaryDirectory(prefix="aspo-fuzz-") as tmp:
         root = Path(tmp)
-        shutil.copytree(REPO / "templates", root / "templates")
-        (root / "accounts").mkdir()
-        shutil.copyfile(REPO / ACME, root / ACME)
-        os.chdir(root)
-        try:
-            assert run_aspo("build", ACME)[0] == 0
+        copy_samples(root)
+        shutil.copytree(first_build, root / "output")
+        with contextlib.chdir(root):
             yield root
-        finally:
-            os.chdir(cwd)
 
 
 def outputs(root: Path) -> dict[str, bytes]:
@@ -271,10 +294,10 @@ def check_outcome(root: Path, status: int, out: str, err: str, generated: str, c
 
 @FUZZ
 @given(account=accounts())
-def test_any_account_file_builds_or_fails_with_one_line_per_problem(account):
+def test_any_account_file_builds_or_fails_with_one_line_per_problem(first_build, account):
     text = yaml.safe_dump(account, allow_unicode=True, sort_keys=False, width=200)
     generated = "\n".join(strings_in(account))
-    with sample_workspace() as root:
+    with sample_workspace(first_build) as root:
         before = outputs(root)
         (root / ACME).write_text(text, encoding="utf-8")
         status, out, err = run_aspo("build", ACME)
@@ -294,10 +317,10 @@ def test_any_account_file_builds_or_fails_with_one_line_per_problem(account):
 
 @FUZZ
 @given(body=block_body, notes=st.one_of(st.none(), block_body))
-def test_any_block_body_renders_or_fails_with_one_line(body, notes):
+def test_any_block_body_renders_or_fails_with_one_line(first_build, body, notes):
     text = FRONT_MATTER + body + ("" if notes is None else "\n\n## Notes\n\n" + notes) + "\n"
     generated = body + (notes or "") + "\n".join(strings_in(SAMPLE))
-    with sample_workspace() as root:
+    with sample_workspace(first_build) as root:
         before = outputs(root)
         (root / PILOT).write_text(text, encoding="utf-8")
         status, out, err = run_aspo("build", ACME)
