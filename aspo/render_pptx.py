@@ -14,27 +14,32 @@ from pptx.enum.dml import MSO_THEME_COLOR
 from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.opc.constants import CONTENT_TYPE as CT
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+from pptx.opc.oxml import serialize_part_xml
 from pptx.opc.package import Part
 from pptx.opc.packuri import PackURI
+from pptx.opc.serialized import _ContentTypesItem
 from pptx.oxml import parse_xml
-from pptx.parts.slide import NotesSlidePart
-from pptx.util import Emu, Pt
+from pptx.package import Package
+from pptx.parts.slide import NotesSlidePart, SlidePart
+from pptx.util import Emu, Pt, lazyproperty
 
 from aspo.document import Document, Section, Table
-from aspo.errors import AspoError, quoted
-from aspo.layouts import EMU_PER_PT, TextBox, read_deck_template
+from aspo.errors import AspoError
+from aspo.layouts import EMU_PER_PT, DeckTemplate, TextBox, digest, read_deck_template
 from aspo.logo import Logo
 from aspo.package import (
+    EXTENDED_PROPERTIES_REL,
+    TemplatePackage,
+    drop_thumbnail,
     normalize_workbook,
-    normalize_zip,
     replace_package_metadata,
     set_core_properties,
     template_bytes,
 )
+from aspo.rulebook import LAYOUT
 from aspo.slide_fit import (
     CalloutFit,
     ChartFit,
-    NoTextPlaceholder,
     fit_table,
     shrink,
     slide_text,
@@ -46,18 +51,6 @@ _P = "http://schemas.openxmlformats.org/presentationml/2006/main"
 _A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 _TXBODY = f"{{{_P}}}txBody"
 _AUTOFIT_TAGS = {f"{{{_A}}}noAutofit", f"{{{_A}}}normAutofit", f"{{{_A}}}spAutoFit"}
-
-
-def _open_template(path: Path):
-    data = template_bytes(path, "deck_template")
-    try:
-        return Presentation(io.BytesIO(data)), data
-    except Exception as exc:  # python-pptx raises several kinds for files it cannot use
-        detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise AspoError.at(
-            path, None, "deck_template",
-            f"is not a PowerPoint .pptx file ({detail})",
-        ) from None
 
 
 def _set_package_properties(prs, doc: Document) -> None:
@@ -105,109 +98,130 @@ def _shrink_to_fit(frame, paragraphs, box: TextBox) -> None:
             para.line_spacing = 1 - reduction
 
 
-class _Layouts:
-    """The template's layouts by name (the first of each name, masters in file order), each checked once
-    for what it holds."""
+class PreparedDeck:
+    """A deck template read, checked and opened once, for every deck made from it in this process.
 
-    def __init__(self, prs, path: Path, data: bytes, clones: dict, master: int):
-        self.path = path
-        self.by_name = {}
-        masters = list(prs.slide_masters)  # prs.slide_layouts holds only the first master's
-        chosen = masters[master - 1:master]
-        for each in chosen + [other for other in masters if other not in chosen]:
-            for layout in each.slide_layouts:
-                self.by_name.setdefault(layout.name, layout)
-        if "deck" not in clones:  # the placeholders' geometry, as aspo.layouts reads it
-            clones["deck"] = read_deck_template(path, data)
-        self.deck = replace(clones["deck"], master=master)
-        self._by_part = {layout.part: layout for layout in self.deck.layouts}
+    python-pptx opens the template once, its sample slides left out; each deck gets a package of its own that
+    shares the template's parts (layouts, masters, themes, pictures) and copies only what a deck changes (the
+    presentation part and the document properties), and is written with the shared parts as they were deflated
+    here. A new slide starts as a copy of its layout's slide as python-pptx makes it (made once per layout), a
+    notes slide as a copy of python-pptx's blank one: the XML is the same as python-pptx's every time.
 
-    def get(self, section: Section):
-        name = section.layout
-        layout = self.by_name.get(name)
+    Made by whoever renders, and kept for as long as the template is used: `PreparedDeck.open`, or
+    `OfficeTemplates(library).deck` (aspo.package) for a library's. It assumes what the library checked when it
+    loaded: every layout a section names is in the template, with the placeholders the section needs.
+    """
+
+    def __init__(self, path: Path, data: bytes, measured: DeckTemplate, master: int = 1):
+        self.path, self.master = Path(path), master
+        #: the placeholders' geometry, as aspo.layouts reads it (and the library checked it)
+        self.measured = replace(measured, master=master)
+        try:
+            prs = Presentation(io.BytesIO(data))
+        except Exception as exc:  # python-pptx raises several kinds for files it cannot use
+            detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise AspoError.at(path, None, "deck_template",
+                               f"is not a PowerPoint .pptx file ({detail})") from None
+        _remove_existing_slides(prs)
+        package = prs.part.package
+        drop_thumbnail(package)
+        self._layouts = {str(layout.part.partname).lstrip("/"): layout
+                         for master_ in prs.slide_masters for layout in master_.slide_layouts}
+        changing = [prs.part] + [rel.target_part for rel in package._rels.values() if not rel.is_external
+                                 and rel.reltype in (RT.CORE_PROPERTIES, EXTENDED_PROPERTIES_REL)]
+        self.template = TemplatePackage(package, changing, lazyproperty, _content_types)
+        self._slides: dict[str, object] = {}  # layout part -> a new slide's p:sld, placeholders cloned
+        self._notes = None  # a blank notes slide's p:notes, placeholders cloned from the notes master
+
+    @classmethod
+    def open(cls, path: Path, master: int = 1, checked: DeckTemplate | None = None) -> PreparedDeck:
+        """The template at `path`; `checked`: the library's reading of it, which the bytes read here must be the
+        bytes of (else they are checked here, as the library checks them when it loads)."""
+        path = Path(path)
+        data = template_bytes(path, "deck_template")
+        if checked is None:
+            checked = read_deck_template(path, data)
+        elif checked.digest != digest(data):
+            raise AspoError.at(path, None, "deck_template", "changed after the templates were checked; "
+                               "run aspo again", LAYOUT)
+        return cls(path, data, checked, master)
+
+    def layout(self, section: Section):
+        """The python-pptx layout a section names, and its placeholders as aspo.layouts measured them."""
+        measured = self.measured.layout(section.layout)
+        layout = self._layouts.get(measured.part) if measured is not None else None
         if layout is None:
-            raise AspoError.at(
-                self.path, None, "layout",
-                f"{quoted(name)} is not a slide layout in this file; it has: {self.deck.names()}",
-            )
-        measured = self._by_part.get(str(layout.part.partname).lstrip("/")) or self.deck.layout(name)
-        if measured is None:  # pragma: no cover - a layout python-pptx finds is in the package
-            raise AspoError.at(self.path, None, "layout", f"cannot read the placeholders of layout {quoted(name)}")
-        title, bodies = measured.title, measured.bodies
-        if title is None and section.title:
-            raise AspoError.at(
-                self.path, None, "layout",
-                f"layout {quoted(name)} has no title placeholder, which section '{section.key}' needs",
-            )
-        needs_body = bool(section.deck_body) or (section.kind == "title" and section.subtitle)
-        if needs_body and not bodies:
-            raise AspoError.at(
-                self.path, None, "layout",
-                f"layout {quoted(name)} has no body or content placeholder, which section "
-                f"'{section.key}' needs for its text",
-            )
+            raise LookupError(f"{self.path}: no slide master lists a layout named {section.layout!r}; "
+                              "the library's checks should have refused it")
+        needs_body = bool(section.deck_body) or (section.kind == "title" and bool(section.subtitle))
+        if (section.title and measured.title is None) or (needs_body and not measured.bodies):
+            raise LookupError(f"{self.path}: layout {section.layout!r} has no placeholder for the text of section "
+                              f"{section.key!r}; the library's checks should have refused it")
         return layout, measured
 
+    def presentation(self):
+        """A presentation of its own for one deck, sharing the template's unchanged parts."""
+        package = self.template.new_package(Package(None))
+        return package.presentation_part.presentation
 
-#: What _SlideMaker learnt from each template, by the template's bytes: placeholders to
-#: clone per layout and a blank notes slide. Kept for a few templates at most.
-_CLONES: dict[bytes, dict] = {}
-_CLONES_KEPT = 8
+    def slide_skeleton(self, layout):
+        """The p:sld python-pptx makes for a new slide on `layout` (its placeholders cloned), made once."""
+        key = str(layout.part.partname)
+        found = self._slides.get(key)
+        if found is None:
+            part = SlidePart.new(PackURI("/ppt/slides/slide1.xml"), self.template.package, layout.part)
+            part.slide.shapes.clone_layout_placeholders(layout)
+            found = self._slides[key] = part._element
+        return found
+
+    def notes_skeleton(self):
+        """The p:notes python-pptx makes for a slide's notes (its notes master's placeholders cloned), made once,
+        in a presentation of its own (python-pptx adds a notes master to a template without one)."""
+        if self._notes is None:
+            package = self.template.new_package(Package(None))
+            layout = next(iter(self._layouts.values()))
+            slide = SlidePart.new(PackURI("/ppt/slides/slide1.xml"), package, layout.part)
+            self._notes = NotesSlidePart.new(package, slide)._element
+        return self._notes
+
+    def write(self, prs, when) -> bytes:
+        return self.template.write(prs.part.package, when)
 
 
-def _clones_for(data: bytes) -> dict:
-    found = _CLONES.get(data)
-    if found is None:
-        if len(_CLONES) >= _CLONES_KEPT:
-            _CLONES.pop(next(iter(_CLONES)))
-        found = _CLONES[data] = {}
-    return found
+def _content_types(parts: list) -> bytes:
+    """[Content_Types].xml as python-pptx's save writes it."""
+    return serialize_part_xml(_ContentTypesItem.xml_for(tuple(parts)))
 
 
 class _SlideMaker:
-    """Adds slides and notes slides, cloning each layout's placeholders only once.
+    """Adds slides and notes slides to one deck, each a copy of what python-pptx would make.
 
-    python-pptx finds the placeholders to clone with an XPath query per shape, and names
-    each notes slide by walking every part: about half of a deck build. The first slide of
-    each layout and the first notes slide of a template are made by python-pptx itself;
-    later ones are copies of what it made, so the XML is the same either way.
+    python-pptx finds the placeholders to clone with an XPath query per shape, and names each notes slide by
+    walking every part: about half of a deck build.
     """
 
-    fast = True  # tests turn this off to compare with python-pptx's own output
-
-    def __init__(self, prs, clones: dict):
+    def __init__(self, prs, deck: PreparedDeck):
         self.prs = prs
-        self.slides = prs.slides
-        self._clones = clones
+        self.deck = deck
+        self._id_list = prs.part._element.get_or_add_sldIdLst()
         self._notes_count = 0
 
     def add_slide(self, layout):
-        key = str(layout.part.partname)
-        cached = self._clones.get(key) if self.fast else None
-        if cached is None:
-            slide = self.slides.add_slide(layout)
-            tree = slide.shapes._spTree
-            self._clones[key] = [copy.deepcopy(shape) for shape in tree.iter_shape_elms()]
-            return slide
-        rId, slide = self.prs.part.add_slide(layout)
-        tree = slide.shapes._spTree
-        for shape in cached:
-            tree.append(copy.deepcopy(shape))
-        self.slides._sldIdLst.add_sldId(rId)
-        return slide
+        """As python-pptx's Slides.add_slide, which names the slide by the count of slides before it."""
+        part = self.prs.part
+        name = PackURI(f"/ppt/slides/slide{len(self._id_list) + 1}.xml")
+        slide_part = SlidePart(name, CT.PML_SLIDE, part.package, copy.deepcopy(self.deck.slide_skeleton(layout)))
+        slide_part.relate_to(layout.part, RT.SLIDE_LAYOUT)
+        self._id_list.add_sldId(part.relate_to(slide_part, RT.SLIDE))
+        return slide_part.slide
 
     def notes_frame(self, slide):
         self._notes_count += 1
-        blank = self._clones.get(None) if self.fast else None
-        if blank is None:
-            notes = slide.notes_slide
-            self._clones[None] = copy.deepcopy(notes._element)
-            return notes.notes_text_frame
-        # the template's own slides were dropped, so this render's notes slides are the
+        # the template's own slides were dropped, so this deck's notes slides are the
         # only ones: python-pptx would number them 1, 2, 3... as well
         name = PackURI(f"/ppt/notesSlides/notesSlide{self._notes_count}.xml")
         part = NotesSlidePart(name, CT.PML_NOTES_SLIDE, self.prs.part.package,
-                              copy.deepcopy(blank))
+                              copy.deepcopy(self.deck.notes_skeleton()))
         part.relate_to(self.prs.part.notes_master_part, RT.NOTES_MASTER)
         part.relate_to(slide.part, RT.SLIDE)
         slide.part.relate_to(part, RT.NOTES_SLIDE)
@@ -381,14 +395,10 @@ def _add_logo(prs, slide, layout, logo: Logo) -> None:
     slide.shapes.add_picture(image, left + width - shown_width, top, shown_width, shown_height)
 
 
-def _render_section(maker: _SlideMaker, layouts: _Layouts, section: Section, doc: Document) -> None:
+def _render_section(maker: _SlideMaker, section: Section, doc: Document) -> None:
     min_size, logo, created = doc.min_font_size, doc.logo, doc.properties.created
-    layout, measured = layouts.get(section)
-    try:
-        laid_out = slide_text(section, measured, min_size)  # which placeholder gets what: aspo.slide_fit
-    except NoTextPlaceholder:  # pragma: no cover - guarded by _Layouts.get
-        raise AspoError.at(layouts.path, None, "layout",
-                           f"layout '{section.layout}' has no placeholder left for text") from None
+    layout, measured = maker.deck.layout(section)
+    laid_out = slide_text(section, measured, min_size)  # which placeholder gets what: aspo.slide_fit
     slide = maker.add_slide(layout)
     elements = _slide_placeholders(slide)
     shape_of = slide.shapes._shape_factory
@@ -440,20 +450,17 @@ def _render_section(maker: _SlideMaker, layouts: _Layouts, section: Section, doc
             notes.text = "\n".join(note.text for note in section.notes)
 
 
-def render_pptx(doc: Document) -> bytes:
-    """The deck for `doc` as .pptx bytes, identical for identical input."""
-    path = Path(doc.deck_template)
-    data = template_bytes(path, "deck_template")
-    clones = _clones_for(data)
-    if "deck" not in clones:  # the same checks as when the library loads, on the bytes used here
-        clones["deck"] = read_deck_template(path, data)
-    prs, data = _open_template(path)
-    _remove_existing_slides(prs)
-    layouts = _Layouts(prs, path, data, clones, doc.deck_master)
-    maker = _SlideMaker(prs, clones)
+def render_pptx(doc: Document, deck: PreparedDeck | None = None) -> bytes:
+    """The deck for `doc` as .pptx bytes, identical for identical input; `deck`: its template, prepared (else it
+    is read, checked and opened for this deck alone)."""
+    if deck is None:
+        deck = PreparedDeck.open(doc.deck_template, doc.deck_master)
+    elif deck.path != Path(doc.deck_template) or deck.master != doc.deck_master:
+        raise ValueError(f"{deck.path} (master {deck.master}) is prepared, not {doc.deck_template} "
+                         f"(master {doc.deck_master})")
+    prs = deck.presentation()
+    maker = _SlideMaker(prs, deck)
     for section in doc.deck_sections:
-        _render_section(maker, layouts, section, doc)
+        _render_section(maker, section, doc)
     _set_package_properties(prs, doc)
-    out = io.BytesIO()
-    prs.save(out)
-    return normalize_zip(out.getvalue(), doc.properties.created)
+    return deck.write(prs, doc.properties.created)
