@@ -178,14 +178,14 @@ _W3CDTF = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
 def normalize_workbook(data: bytes, when: dt.datetime) -> bytes:
     """A chart's embedded workbook made deterministic: the writer stamps it with the current time."""
     stamp = _as_utc(when).strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+    entries = []
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
         for info in source.infolist():
             content = source.read(info)
             if info.filename == "docProps/core.xml":
                 content = _W3CDTF.sub(lambda m: m.group(1) + stamp + m.group(2), content)
-            target.writestr(info.filename, content)
-    return normalize_zip(out.getvalue(), when)
+            entries.append((info.filename, content))
+    return write_zip(entries, when)
 
 
 def source_date_epoch() -> int | None:
@@ -311,10 +311,12 @@ class TemplatePackage:
     Works on python-pptx's and python-docx's packages alike, as replace_package_metadata does.
     """
 
-    def __init__(self, package, changing: Iterable, lazy: type, content_types: Callable[[list], bytes]):
+    def __init__(self, package, changing: Iterable, lazy: type, content_types: Callable[[list], bytes],
+                 rels_xml: Callable[[object], bytes] = lambda rels: rels.xml):
         self.package = package
         self._lazy = lazy  # the library's lazyproperty: what a copied part must not keep from its original
-        self._content_types = content_types
+        self._content_types = content_types  # [Content_Types].xml for the parts, as the library's save writes it
+        self._rels_xml = rels_xml  # a .rels part, as the library writes it
         self.parts = list(package.iter_parts())
         self._relating: dict[object, list] = {part: [] for part in self.parts}  # part -> parts relating to it
         for part in self.parts:
@@ -322,8 +324,7 @@ class TemplatePackage:
                 if not rel.is_external and rel.target_part in self._relating:
                     self._relating[rel.target_part].append(part)
         self._changing = self.reaching(changing)
-        self._stored = {part: (Deflated.of(part.blob), Deflated.of(part.rels.xml) if len(part.rels) else None)
-                        for part in self.parts if part not in self._changing}
+        self._stored = {part: self._entries(part, Deflated.of) for part in self.parts if part not in self._changing}
 
     def reaching(self, parts: Iterable) -> set:
         """`parts` and every part that relates to one of them, directly or through others."""
@@ -350,22 +351,21 @@ class TemplatePackage:
         as normalize_zip rewrites it."""
         parts = list(package.iter_parts())
         entries: list[tuple[str, bytes | Deflated]] = [
-            ("[Content_Types].xml", self._content_types(parts)), ("_rels/.rels", _package_rels(package).xml)]
+            ("[Content_Types].xml", self._content_types(parts)), ("_rels/.rels", self._rels_xml(_package_rels(package)))]
         for part in parts:
-            stored = self._stored.get(part)
-            if stored is not None:
-                blob, rels = stored
-            else:
-                blob, rels = part.blob, part.rels.xml if len(part.rels) else None
+            blob, rels = self._stored.get(part) or self._entries(part)
             entries.append((part.partname.membername, blob))
             if rels is not None:
                 entries.append((part.partname.rels_uri.membername, rels))
         return write_zip(entries, when)
 
+    def _entries(self, part, stored=lambda content: content) -> tuple:
+        """A part's content and its relationships' (None without any), as the library writes them."""
+        return stored(part.blob), stored(self._rels_xml(part.rels)) if len(part.rels) else None
+
     def unchanged(self) -> bool:
         """Whether every shared part still serializes to what was stored (for tests: no file changed them)."""
-        return all((Deflated.of(part.blob), Deflated.of(part.rels.xml) if len(part.rels) else None) == stored
-                   for part, stored in self._stored.items())
+        return all(self._entries(part, Deflated.of) == stored for part, stored in self._stored.items())
 
 
 def _package_rels(package):

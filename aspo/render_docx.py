@@ -17,6 +17,7 @@ from docx.package import Package
 from docx.parts.numbering import NumberingPart
 from docx.shared import Emu, lazyproperty
 from docx.text.paragraph import Paragraph as DocxParagraph
+from lxml.etree import SubElement
 
 from aspo.document import BulletList, Document, Paragraph, Section, Table
 from aspo.errors import AspoError
@@ -142,6 +143,10 @@ def _style_id(style: WordStyle | None) -> str | None:
 #: Where Letter paper is the usual size; elsewhere A4.
 LETTER_TERRITORIES = {"US", "CA", "MX", "PH", "CL", "CO", "VE", "PR", "GT", "CR", "PA", "DO", "SV", "NI", "HN"}
 _SECT = qn("w:sectPr")
+_P, _PPR, _PSTYLE, _NUMPR, _ILVL, _NUMID, _R, _RPR, _B, _T = (
+    qn(f"w:{tag}") for tag in ("p", "pPr", "pStyle", "numPr", "ilvl", "numId", "r", "rPr", "b", "t"))
+_VAL, _XML_SPACE = qn("w:val"), qn("xml:space")
+_RUN_MARKS = ("\t", "\r", "\n")  # python-docx writes these as w:tab and w:br
 _BEFORE_PAGE_SIZE = {qn(f"w:{tag}") for tag in ("headerReference", "footerReference", "footnotePr", "endnotePr",
                                                 "type")}
 
@@ -186,24 +191,38 @@ class _Writer:
                 ("header", "720"), ("footer", "720"), ("gutter", "0"))}))
 
     def paragraph(self, text: str, role: str | None, num_id: str | None = None) -> None:
-        p = OxmlElement("w:p")
+        p = self.body.makeelement(_P, {})
         style_id = self.ids[role] if role else None
         if style_id or num_id:
-            pPr = OxmlElement("w:pPr")
+            pPr = SubElement(p, _PPR)
             if style_id:
-                pPr.append(OxmlElement("w:pStyle", {qn("w:val"): style_id}))
+                SubElement(pPr, _PSTYLE, {_VAL: style_id})
             if num_id:
-                numPr = OxmlElement("w:numPr")
-                numPr.append(OxmlElement("w:ilvl", {qn("w:val"): "0"}))
-                numPr.append(OxmlElement("w:numId", {qn("w:val"): num_id}))
-                pPr.append(numPr)
-            p.append(pPr)
+                numPr = SubElement(pPr, _NUMPR)
+                SubElement(numPr, _ILVL, {_VAL: "0"})
+                SubElement(numPr, _NUMID, {_VAL: num_id})
         if self.sect is not None:
             self.sect.addprevious(p)
         else:
             self.body.append(p)
         if text:
-            DocxParagraph(p, self.parent).add_run(text)
+            self.run(p, text)
+
+    def run(self, p, text: str, bold: bool = False) -> None:
+        """A run of `text` at the end of paragraph `p`, as python-docx's add_run(text) and run.bold write it."""
+        if any(mark in text for mark in _RUN_MARKS):  # tabs and line breaks: python-docx's own
+            run = DocxParagraph(p, self.parent).add_run(text)
+            if bold:
+                run.bold = True
+            return
+        r = SubElement(p, _R)
+        if bold:
+            SubElement(SubElement(r, _RPR), _B)
+        if text:
+            t = SubElement(r, _T)
+            t.text = text
+            if len(text.strip()) < len(text):
+                t.set(_XML_SPACE, "preserve")
 
     def bullet(self, text: str) -> None:
         if self.needs_bullets and self.bullet_num is None:
@@ -232,17 +251,14 @@ class _Writer:
                                                           qn("w:space"): "0", qn("w:color"): "auto"}))
             shape._tbl.tblPr.insert_element_before(borders, "w:tblShd", "w:tblLayout", "w:tblCellMar", "w:tblLook",
                                                    "w:tblCaption", "w:tblDescription", "w:tblPrChange")
-        for number, (row, values) in enumerate(zip(shape.rows, rows)):
+        for number, (tr, values) in enumerate(zip(shape._tbl.tr_lst, rows)):
             if number == 0:
                 # the header row repeats on every page the table spans
-                row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
-            for col, cell in enumerate(row.cells):
+                tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+            for col, tc in enumerate(tr.tc_lst):  # a new table's cells, none merged: python-docx's row.cells
                 text = values[col] if col < len(values) else ""
-                if not text:
-                    continue
-                run = cell.paragraphs[0].add_run(text)
-                if number == 0:
-                    run.bold = True
+                if text:
+                    self.run(tc.p_lst[0], text, bold=number == 0)
 
     def body_of(self, section: Section) -> None:
         for element in section.document_body:

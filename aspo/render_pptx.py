@@ -7,6 +7,7 @@ import io
 from dataclasses import replace
 from pathlib import Path
 
+from lxml.etree import Element, SubElement
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData
 from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
@@ -19,8 +20,10 @@ from pptx.opc.package import Part
 from pptx.opc.packuri import PackURI
 from pptx.opc.serialized import _ContentTypesItem
 from pptx.oxml import parse_xml
+from pptx.oxml.text import CT_RegularTextRun
 from pptx.package import Package
 from pptx.parts.slide import NotesSlidePart, SlidePart
+from pptx.text.text import TextFrame
 from pptx.util import Emu, Pt, lazyproperty
 
 from aspo.document import Document, Section, Table
@@ -77,7 +80,7 @@ def _remove_existing_slides(prs) -> None:
             prs.part.rels.pop(rId)
 
 
-def _shrink_to_fit(frame, paragraphs, box: TextBox) -> None:
+def _shrink_to_fit(body, paragraphs, box: TextBox) -> None:
     """Shrinks text estimated taller than its placeholder as PowerPoint's shrink-on-overflow would, written as
     the text's own sizes and line spacing: PowerPoint only recomputes its shrink when the text is edited, and
     LibreOffice computes one of its own, so only sizes written out are drawn the same everywhere."""
@@ -85,17 +88,22 @@ def _shrink_to_fit(frame, paragraphs, box: TextBox) -> None:
     if step is None:
         return
     scale, reduction = step
-    body_pr = frame._txBody.bodyPr
+    body_pr = body.bodyPr
     for child in list(body_pr):
         if child.tag in _AUTOFIT_TAGS:
             body_pr.remove(child)
     body_pr.insert(0, body_pr.makeelement(f"{{{_A}}}normAutofit", {}))  # editing it still shrinks it
-    for para, (_, level) in zip(frame.paragraphs, paragraphs):
-        size = Pt(box.sizes[min(level, len(box.sizes) - 1)] * scale)
-        for run in para.runs:
-            run.font.size = size
+    # as python-pptx's run.font.size and paragraph.line_spacing write them
+    for p, (_, level) in zip(body.findall(_AP), paragraphs):
+        size = _size(box.sizes[min(level, len(box.sizes) - 1)] * scale)
+        for r in p.findall(_AR):
+            _get_or_add(r, _RPR, _RPR_AFTER).set("sz", size)
         if reduction:
-            para.line_spacing = 1 - reduction
+            p_pr = _get_or_add(p, _PPR, _PPR_AFTER)
+            for found in p_pr.findall(_LN_SPC):
+                p_pr.remove(found)
+            spacing = _insert(p_pr, p_pr.makeelement(_LN_SPC, {}), _LN_SPC_AFTER)
+            SubElement(spacing, f"{{{_A}}}spcPct", {"val": str(int(round((1 - reduction) * 100000.0)))})
 
 
 class PreparedDeck:
@@ -129,7 +137,7 @@ class PreparedDeck:
                          for master_ in prs.slide_masters for layout in master_.slide_layouts}
         changing = [prs.part] + [rel.target_part for rel in package._rels.values() if not rel.is_external
                                  and rel.reltype in (RT.CORE_PROPERTIES, EXTENDED_PROPERTIES_REL)]
-        self.template = TemplatePackage(package, changing, lazyproperty, _content_types)
+        self.template = TemplatePackage(package, changing, lazyproperty, _content_types, _rels_xml)
         self._slides: dict[str, object] = {}  # layout part -> a new slide's p:sld, placeholders cloned
         self._notes = None  # a blank notes slide's p:notes, placeholders cloned from the notes master
 
@@ -188,9 +196,31 @@ class PreparedDeck:
         return self.template.write(prs.part.package, when)
 
 
+_CT = "http://schemas.openxmlformats.org/package/2006/content-types"
+_PR = "http://schemas.openxmlformats.org/package/2006/relationships"
+
+
 def _content_types(parts: list) -> bytes:
-    """[Content_Types].xml as python-pptx's save writes it."""
-    return serialize_part_xml(_ContentTypesItem.xml_for(tuple(parts)))
+    """[Content_Types].xml as python-pptx's save writes it (which it does through its proxies, slowly)."""
+    defaults, overrides = _ContentTypesItem(tuple(parts))._defaults_and_overrides
+    types = Element(f"{{{_CT}}}Types", nsmap={None: _CT})
+    for ext, content_type in sorted(defaults.items()):
+        SubElement(types, f"{{{_CT}}}Default", {"Extension": ext, "ContentType": content_type})
+    for partname, content_type in sorted(overrides.items()):
+        SubElement(types, f"{{{_CT}}}Override", {"PartName": partname, "ContentType": content_type})
+    return serialize_part_xml(types)
+
+
+def _rels_xml(rels) -> bytes:
+    """A part's relationships (.rels) as python-pptx writes them: in the order of their rIds' numbers."""
+    root = Element(f"{{{_PR}}}Relationships", nsmap={None: _PR})
+    for _, rId in sorted((int(rId[3:]) if rId.startswith("rId") and rId[3:].isdigit() else 0, rId) for rId in rels):
+        rel = rels[rId]
+        attributes = {"Id": rId, "Type": rel.reltype, "Target": rel.target_ref}
+        if rel.is_external:
+            attributes["TargetMode"] = "External"
+        SubElement(root, f"{{{_PR}}}Relationship", attributes)
+    return serialize_part_xml(root)
 
 
 class _SlideMaker:
@@ -215,7 +245,8 @@ class _SlideMaker:
         self._id_list.add_sldId(part.relate_to(slide_part, RT.SLIDE))
         return slide_part.slide
 
-    def notes_frame(self, slide):
+    def notes_placeholder(self, slide):
+        """A new notes slide's body placeholder (None when its notes master has none)."""
         self._notes_count += 1
         # the template's own slides were dropped, so this deck's notes slides are the
         # only ones: python-pptx would number them 1, 2, 3... as well
@@ -225,11 +256,10 @@ class _SlideMaker:
         part.relate_to(self.prs.part.notes_master_part, RT.NOTES_MASTER)
         part.relate_to(slide.part, RT.SLIDE)
         slide.part.relate_to(part, RT.NOTES_SLIDE)
-        notes = part.notes_slide
-        for element in notes.shapes._spTree.iter_shape_elms():
+        for element in part._element.cSld.spTree.iter_shape_elms():
             ph = element.find(_PH)
             if ph is not None and ph.get("type") == "body":
-                return notes.shapes._shape_factory(element).text_frame
+                return element
         return None
 
 
@@ -273,52 +303,152 @@ def _remove_element(element) -> None:
     element.getparent().remove(element)
 
 
-def _fill(placeholder, paragraphs) -> None:
-    """Writes paragraphs into a placeholder's text frame, reusing its first empty paragraph."""
-    frame = placeholder.text_frame
+# --- text, tables and results written as XML, as python-pptx writes them -------------------------
+#
+# python-pptx's proxies look each element up again on every access (an XPath query or a search for where a
+# child belongs): most of a deck's time. What follows writes the same elements in the same order directly; the
+# tests compare it with what python-pptx's own calls write.
+
+_AP, _AR, _AT, _RPR, _PPR, _END = (f"{{{_A}}}{tag}" for tag in ("p", "r", "t", "rPr", "pPr", "endParaRPr"))
+_TC, _TR, _GRID_COL = (f"{{{_A}}}{tag}" for tag in ("tc", "tr", "gridCol"))
+_CONTENT = {f"{{{_A}}}{tag}" for tag in ("r", "br", "fld")}
+_BREAKS = ("\n", "\v")  # python-pptx writes these as line breaks (a:br)
+_escape = CT_RegularTextRun._escape_ctrl_chars  # control characters as python-pptx writes them in text
+
+
+_LN_SPC = f"{{{_A}}}lnSpc"
+#: What comes after a paragraph's properties, a run's properties and a paragraph's line spacing, in the schema's
+#: order: python-pptx adds each before the first of these it finds.
+_PPR_AFTER = tuple(f"{{{_A}}}{tag}" for tag in ("r", "br", "fld", "endParaRPr"))
+_RPR_AFTER = (f"{{{_A}}}t",)
+_LN_SPC_AFTER = tuple(f"{{{_A}}}{tag}" for tag in (
+    "spcBef", "spcAft", "buClrTx", "buClr", "buSzTx", "buSzPct", "buSzPts", "buFontTx", "buFont", "buNone",
+    "buAutoNum", "buChar", "buBlip", "tabLst", "defRPr", "extLst"))
+
+
+def _insert(parent, child, successors: tuple[str, ...]):
+    """Puts `child` into `parent` before the first of `successors` found (looked for in that order), else last,
+    as python-pptx adds an element; returns it."""
+    for tag in successors:
+        found = parent.find(tag)
+        if found is not None:
+            found.addprevious(child)
+            return child
+    parent.append(child)
+    return child
+
+
+def _get_or_add(parent, tag: str, successors: tuple[str, ...]):
+    found = parent.find(tag)
+    return found if found is not None else _insert(parent, parent.makeelement(tag, {}), successors)
+
+
+def _add_run(p, text: str, run_properties: dict | None = None):
+    """A run of `text` at the end of paragraph `p` (before its end-of-paragraph properties), as python-pptx's
+    add_run and run.text write it; `run_properties`: a:rPr attributes, as its font.size and font.bold write
+    them."""
+    r = p.makeelement(_AR, {})
+    if run_properties is not None:
+        SubElement(r, _RPR, run_properties)
+    SubElement(r, _AT).text = _escape(text)
+    end = p.find(_END)
+    if end is None:
+        p.append(r)
+    else:
+        end.addprevious(r)
+    return r
+
+
+def _set_text(p, text: str) -> None:
+    """An empty paragraph's text, as python-pptx's paragraph.text writes it."""
+    if any(mark in text for mark in _BREAKS):
+        p.append_text(text)
+    elif text:
+        _add_run(p, text)
+
+
+def _size(points: float) -> str:
+    """A text size in a:rPr's sz, as python-pptx's font.size writes Pt(points)."""
+    return str(Pt(points).centipoints)
+
+
+def _fill(element, paragraphs):
+    """Writes paragraphs into a placeholder's text body, reusing its first paragraph; returns the body."""
+    body = element.get_or_add_txBody()
     for number, (text, level) in enumerate(paragraphs):
-        para = frame.paragraphs[0] if number == 0 else frame.add_paragraph()
-        para.text = text
+        if number == 0:
+            p = body.find(_AP)
+            if p is None:
+                p = body.add_p()
+            for child in list(p):
+                if child.tag in _CONTENT:
+                    p.remove(child)
+        else:
+            p = SubElement(body, _AP)
+        _set_text(p, text)
         if level:
-            para.level = level
+            _get_or_add(p, _PPR, _PPR_AFTER).set("lvl", str(level))
+    return body
 
 
 def _add_table(slide, placeholder, box: TextBox, table: Table, min_size: float) -> None:
     rows = table_rows(table)
     fit = fit_table(rows, box, min_size) or smallest_table(rows, box, min_size)  # aspo.slide_fit split the rest
-    size = Pt(fit.size)
+    size = {"sz": _size(fit.size)}
     # each row as high as its wrapped text is estimated to be: the frame is where the table is drawn
     heights = [Emu(round(height * EMU_PER_PT)) for height in fit.row_heights]
     frame = slide.shapes.add_table(len(rows), len(fit.widths), box.left, box.top, box.width, sum(heights))
-    for column, width in zip(frame.table.columns, fit.widths):
-        column.width = Emu(width)
-    for row, height in zip(frame.table.rows, heights):
-        row.height = height
-    for row, values in zip(frame.table.rows, rows):
-        for col, cell in enumerate(row.cells):
-            run = cell.text_frame.paragraphs[0].add_run()
-            run.text = values[col] if col < len(values) else ""
-            run.font.size = size
+    tbl = frame._element.graphic.graphicData.tbl
+    columns, table_rows_ = tbl.tblGrid.findall(_GRID_COL), tbl.findall(_TR)
+    # as python-pptx's column.width and row.height, which make the frame the table's size each time
+    for column, width in zip(columns, fit.widths):
+        column.set("w", str(Emu(width)))
+    if fit.widths and columns:
+        frame.width = Emu(sum(int(column.get("w")) for column in columns))
+    for row, height in zip(table_rows_, heights):
+        row.set("h", str(height))
+    if heights and table_rows_:
+        frame.height = Emu(sum(int(row.get("h")) for row in table_rows_))
+    for row, values in zip(table_rows_, rows):
+        for col, cell in enumerate(row.findall(_TC)):
+            _add_run(cell.get_or_add_txBody().p_lst[0], values[col] if col < len(values) else "", size)
     # keep the table where the placeholder was in the z-order
-    placeholder._element.addprevious(frame._element)
-    _remove_element(placeholder._element)
+    placeholder.addprevious(frame._element)
+    _remove_element(placeholder)
 
 
-def _place(shape, region) -> None:
-    shape.left, shape.top, shape.width, shape.height = region.left, region.top, region.width, region.height
-
-
-def _add_callouts(placeholder, fit: CalloutFit) -> None:
+def _add_callouts(element, fit: CalloutFit) -> None:
     """Each result as its figure, large and in the theme's accent colour, over what it measures."""
-    _place(placeholder, fit.region)
-    frame = placeholder.text_frame
+    region = fit.region
+    element.x, element.y, element.cx, element.cy = region.left, region.top, region.width, region.height
+    body = element.get_or_add_txBody()
+    first = body.find(_AP)
+    if first is None or len(first) or first.attrib:  # python-pptx adds to what is there
+        return _add_callouts_as_python_pptx(TextFrame(body, None), fit)
+    for item in fit.items:
+        for text, size, figure in ((item.figure, fit.figure_size, True), (item.label, fit.label_size, False)):
+            p = first if first is not None else SubElement(body, _AP)
+            first = None
+            # no bullet; aspo.slide_fit measured these with no spacing but the label's: none inherited
+            p_pr = SubElement(p, _PPR, {"marL": "0", "indent": "0"})
+            SubElement(SubElement(p_pr, f"{{{_A}}}lnSpc"), f"{{{_A}}}spcPct", {"val": "100000"})
+            SubElement(SubElement(p_pr, f"{{{_A}}}spcBef"), f"{{{_A}}}spcPts", {"val": "0"})
+            after = "0" if figure else str(Pt(size * 0.6).centipoints)
+            SubElement(SubElement(p_pr, f"{{{_A}}}spcAft"), f"{{{_A}}}spcPts", {"val": after})
+            SubElement(p_pr, f"{{{_A}}}buNone")
+            r = _add_run(p, text, {"sz": _size(size), "b": "1"} if figure else {"sz": _size(size)})
+            if figure:
+                fill = SubElement(r.find(_RPR), f"{{{_A}}}solidFill")
+                SubElement(fill, f"{{{_A}}}schemeClr", {"val": "accent1"})
+
+
+def _add_callouts_as_python_pptx(frame, fit: CalloutFit) -> None:
     first = True
     for item in fit.items:
         for text, size, figure in ((item.figure, fit.figure_size, True), (item.label, fit.label_size, False)):
             para = frame.paragraphs[0] if first else frame.add_paragraph()
             first = False
             _no_bullet(para)
-            # aspo.slide_fit measured these with no spacing but the label's: none inherited from the template
             para.space_before, para.space_after, para.line_spacing = Pt(0), Pt(0), 1.0
             run = para.add_run()
             run.text = text
@@ -335,6 +465,15 @@ def _no_bullet(para) -> None:
     p_pr.set("marL", "0")
     p_pr.set("indent", "0")
     p_pr.insert(0, p_pr.makeelement(f"{{{_A}}}buNone", {}))
+
+
+def _set_notes(element, lines: list[str]) -> None:
+    """A notes placeholder's text, one paragraph a line, as python-pptx's text_frame.text writes it."""
+    body = element.get_or_add_txBody()
+    for p in body.findall(_AP):
+        body.remove(p)
+    for line in lines:
+        _set_text(SubElement(body, _AP), line)
 
 
 def _add_chart(slide, fit: ChartFit, size: float, created) -> object:
@@ -401,24 +540,23 @@ def _render_section(maker: _SlideMaker, section: Section, doc: Document) -> None
     laid_out = slide_text(section, measured, min_size)  # which placeholder gets what: aspo.slide_fit
     slide = maker.add_slide(layout)
     elements = _slide_placeholders(slide)
-    shape_of = slide.shapes._shape_factory
     filled: set[int] = set()
 
     def placeholder_for(box: TextBox):
         if box.slot >= len(elements):  # pragma: no cover - slots come from the same layout
             return None
+        element = elements[box.slot]
         if box.pinned:
-            _pin(elements[box.slot], box)
+            _pin(element, box)
         if box.own_style:
-            _carry_style(elements[box.slot], box.own_style)
-        return shape_of(elements[box.slot])
+            _carry_style(element, box.own_style)
+        return element
 
     for fill in laid_out.fills:
         placeholder = placeholder_for(fill.box) if fill.paragraphs else None
         if placeholder is None:
             continue
-        _fill(placeholder, fill.paragraphs)
-        _shrink_to_fit(placeholder.text_frame, fill.paragraphs, fill.box)
+        _shrink_to_fit(_fill(placeholder, fill.paragraphs), fill.paragraphs, fill.box)
         filled.add(fill.box.slot)
     for table, box in laid_out.tables:
         placeholder = placeholder_for(box)
@@ -431,7 +569,7 @@ def _render_section(maker: _SlideMaker, section: Section, doc: Document) -> None
     if placeholder is not None:
         if laid_out.chart is not None:
             frame = _add_chart(slide, laid_out.chart, max(min_size, 12), created)
-            placeholder._element.addnext(frame._element)
+            placeholder.addnext(frame._element)
         if laid_out.callouts is not None:
             _add_callouts(placeholder, laid_out.callouts)
             filled.add(results.box.slot)
@@ -445,9 +583,9 @@ def _render_section(maker: _SlideMaker, section: Section, doc: Document) -> None
         _add_logo(maker.prs, slide, layout, logo)
 
     if section.notes:
-        notes = maker.notes_frame(slide)
+        notes = maker.notes_placeholder(slide)
         if notes is not None:  # a notes master without a body placeholder has no room
-            notes.text = "\n".join(note.text for note in section.notes)
+            _set_notes(notes, [line for note in section.notes for line in note.text.split("\n")])
 
 
 def render_pptx(doc: Document, deck: PreparedDeck | None = None) -> bytes:
