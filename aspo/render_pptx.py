@@ -3,9 +3,31 @@
 from __future__ import annotations
 
 import copy
+import importlib.util
 import io
+import sys
 from dataclasses import replace
 from pathlib import Path
+
+
+def _defer_pillow() -> None:
+    """python-pptx imports Pillow as it is imported (for a picture's size, and fit_text's fonts): ~20 ms a deck
+    needs only when it gets a picture. Until then Pillow's modules are placeholders (importlib's LazyLoader) that
+    load the real module when first used, and are it from then on; a Pillow already imported is left as it is."""
+    for name in ("PIL.Image", "PIL.ImageFont"):
+        if name in sys.modules:
+            continue
+        spec = importlib.util.find_spec(name)
+        if spec is None or spec.loader is None:  # python-pptx says what is missing when it imports it
+            return
+        spec.loader = importlib.util.LazyLoader(spec.loader)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        setattr(sys.modules["PIL"], name.rpartition(".")[2], module)
+        spec.loader.exec_module(module)
+
+
+_defer_pillow()
 
 from lxml.etree import Element, SubElement
 from pptx import Presentation

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import subprocess
+import sys
 import zipfile
 
 import pytest
-from documents import CREATED, DECK, OFFERING, bullets, make_doc, title_section
+from documents import CREATED, DECK, OFFERING, ROOT, bullets, make_doc, title_section
 from lxml import etree
 from pptx import Presentation
 from pptx.enum.shapes import PP_PLACEHOLDER
@@ -345,3 +347,30 @@ def test_a_template_that_is_not_a_pptx_is_reported(tmp_path, content):
     assert error_line(excinfo) == f"{display_path(template)}: " + (
         "is a Word .docx, expected a PowerPoint .pptx; open it in PowerPoint and save it as PowerPoint .pptx"
         if content is None else "not a PowerPoint file (it is not a zip package); save it again from PowerPoint")
+
+
+def test_pillow_loads_only_when_a_deck_gets_a_picture():
+    """python-pptx imports Pillow (~20 ms) for pictures: a deck without one never runs it."""
+    script = """
+import struct, sys, types
+from dataclasses import replace
+from pathlib import Path
+
+import aspo.render_pptx as renderer
+from aspo.logo import Logo
+
+sys.path.insert(0, "tests")
+from documents import make_doc, title_section
+
+def loaded():  # a lazy module is of another type until it is used (type() does not use it)
+    return type(sys.modules["PIL.Image"]) is types.ModuleType
+
+assert not loaded()
+renderer.render_pptx(make_doc(title_section()))
+assert not loaded()
+png = Path("accounts/northwind-health-logo.png").read_bytes()
+width, height = struct.unpack(">II", png[16:24])
+data = renderer.render_pptx(replace(make_doc(title_section()), logo=Logo(Path("logo.png"), png, "png", width, height)))
+assert loaded() and b"ppt/media/image1.png" in data
+"""
+    subprocess.run([sys.executable, "-c", script], cwd=ROOT, check=True)
