@@ -336,15 +336,16 @@ class TemplatePackage:
                 todo.extend(self._relating[part])
         return found
 
-    def new_package(self, package, also: Iterable = ()):
+    def new_package(self, package, also: Iterable = ()) -> dict:
         """Fills the empty `package` (of the template's type) with the template's relationships and parts: copies
-        of those that change (and of `also`, and what relates to them), the template's own for the others."""
+        of those that change (and of `also`, and what relates to them), the template's own for the others.
+        Returns the copies, by the template's part: a file relates new parts to those, not to the originals."""
         copying = self._changing | self.reaching(also)
         copies = {part: _copy_part(part, package, self._lazy) for part in self.parts if part in copying}
         _copy_rels(_package_rels(self.package), _package_rels(package), copies)
         for part, copy in copies.items():
             _copy_rels(part.rels, copy.rels, copies)
-        return package
+        return copies
 
     def write(self, package, when: dt.datetime) -> bytes:
         """`package` (made by new_package, then changed) as a deterministic zip: what the library's save writes,

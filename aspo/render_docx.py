@@ -102,7 +102,8 @@ class PreparedDocument:
         """A python-docx document of its own for one file, sharing the template's unchanged parts; `numbering`:
         with its own copy of the template's list definitions, to add one."""
         also = [self._numbering] if numbering and self._numbering is not None else []
-        package = self.template.new_package(Package(), also)
+        package = Package()
+        self.template.new_package(package, also)
         package.after_unmarshal()  # python-docx gathers the pictures the package already has
         return package.main_document_part.document
 

@@ -189,10 +189,12 @@ class PreparedDeck:
                               f"{section.key!r}; the library's checks should have refused it")
         return layout, measured
 
-    def presentation(self):
-        """A presentation of its own for one deck, sharing the template's unchanged parts."""
-        package = self.template.new_package(Package(None))
-        return package.presentation_part.presentation
+    def presentation(self) -> tuple:
+        """A presentation of its own for one deck, sharing the template's unchanged parts, and the parts copied
+        for it, by the template's part."""
+        package = Package(None)
+        copies = self.template.new_package(package)
+        return package.presentation_part.presentation, copies
 
     def slide_skeleton(self, layout):
         """The p:sld python-pptx makes for a new slide on `layout` (its placeholders cloned), made once."""
@@ -208,9 +210,10 @@ class PreparedDeck:
         """The p:notes python-pptx makes for a slide's notes (its notes master's placeholders cloned), made once,
         in a presentation of its own (python-pptx adds a notes master to a template without one)."""
         if self._notes is None:
-            package = self.template.new_package(Package(None))
+            package = Package(None)
+            copies = self.template.new_package(package)
             layout = next(iter(self._layouts.values()))
-            slide = SlidePart.new(PackURI("/ppt/slides/slide1.xml"), package, layout.part)
+            slide = SlidePart.new(PackURI("/ppt/slides/slide1.xml"), package, copies.get(layout.part, layout.part))
             self._notes = NotesSlidePart.new(package, slide)._element
         return self._notes
 
@@ -252,10 +255,13 @@ class _SlideMaker:
     walking every part: about half of a deck build.
     """
 
-    def __init__(self, prs, deck: PreparedDeck):
+    def __init__(self, prs, deck: PreparedDeck, copies: dict):
         self.prs = prs
         self.deck = deck
+        self._copies = copies  # of the template's parts, for this deck (PreparedDeck.presentation)
         self._id_list = prs.part._element.get_or_add_sldIdLst()
+        # python-pptx's next slide id: one more than the largest in use, 256 at the least
+        self._next_id = max([255] + [int(slide_id.get("id")) for slide_id in self._id_list]) + 1
         self._notes_count = 0
 
     def add_slide(self, layout):
@@ -263,8 +269,9 @@ class _SlideMaker:
         part = self.prs.part
         name = PackURI(f"/ppt/slides/slide{len(self._id_list) + 1}.xml")
         slide_part = SlidePart(name, CT.PML_SLIDE, part.package, copy.deepcopy(self.deck.slide_skeleton(layout)))
-        slide_part.relate_to(layout.part, RT.SLIDE_LAYOUT)
-        self._id_list.add_sldId(part.relate_to(slide_part, RT.SLIDE))
+        _relate(slide_part, self._copies.get(layout.part, layout.part), RT.SLIDE_LAYOUT)
+        SubElement(self._id_list, _SLD_ID, {"id": str(self._next_id), _R_ID: _relate(part, slide_part, RT.SLIDE)})
+        self._next_id += 1
         return slide_part.slide
 
     def notes_placeholder(self, slide):
@@ -275,9 +282,9 @@ class _SlideMaker:
         name = PackURI(f"/ppt/notesSlides/notesSlide{self._notes_count}.xml")
         part = NotesSlidePart(name, CT.PML_NOTES_SLIDE, self.prs.part.package,
                               copy.deepcopy(self.deck.notes_skeleton()))
-        part.relate_to(self.prs.part.notes_master_part, RT.NOTES_MASTER)
-        part.relate_to(slide.part, RT.SLIDE)
-        slide.part.relate_to(part, RT.NOTES_SLIDE)
+        _relate(part, self.prs.part.notes_master_part, RT.NOTES_MASTER)
+        _relate(part, slide.part, RT.SLIDE)
+        _relate(slide.part, part, RT.NOTES_SLIDE)
         for element in part._element.cSld.spTree.iter_shape_elms():
             ph = element.find(_PH)
             if ph is not None and ph.get("type") == "body":
@@ -285,6 +292,14 @@ class _SlideMaker:
         return None
 
 
+def _relate(source, target, reltype: str) -> str:
+    """The rId of a new relationship from `source` to a part it has none to yet: what python-pptx's relate_to
+    adds, without first looking through every relationship of the source for one of the same type."""
+    return source.rels._add_relationship(reltype, target)
+
+
+_SLD_ID = f"{{{_P}}}sldId"
+_R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _PH = f"{{{_P}}}nvSpPr/{{{_P}}}nvPr/{{{_P}}}ph"
 
 
@@ -618,8 +633,8 @@ def render_pptx(doc: Document, deck: PreparedDeck | None = None) -> bytes:
     elif deck.path != Path(doc.deck_template) or deck.master != doc.deck_master:
         raise ValueError(f"{deck.path} (master {deck.master}) is prepared, not {doc.deck_template} "
                          f"(master {doc.deck_master})")
-    prs = deck.presentation()
-    maker = _SlideMaker(prs, deck)
+    prs, copies = deck.presentation()
+    maker = _SlideMaker(prs, deck, copies)
     for section in doc.deck_sections:
         _render_section(maker, section, doc)
     _set_package_properties(prs, doc)

@@ -374,3 +374,23 @@ data = renderer.render_pptx(replace(make_doc(title_section()), logo=Logo(Path("l
 assert loaded() and b"ppt/media/image1.png" in data
 """
     subprocess.run([sys.executable, "-c", script], cwd=ROOT, check=True)
+
+
+def test_parts_that_relate_to_what_a_deck_changes_are_its_own_too(tmp_path):
+    """A template part relating to the presentation part (which every deck changes) is copied for each deck too,
+    with everything relating to it: the shared parts stay as they are, each written once."""
+    prs = Presentation(str(DECK))
+    prs.slide_masters[0].part.relate_to(prs.part, "http://example.com/relationships/back")
+    template = tmp_path / "back.pptx"
+    prs.save(str(template))
+    deck = PreparedDeck.open(template)
+    doc = make_doc(title_section(notes=(Paragraph("hello"),)),
+                   Section(key="p", kind="priority", title="Same", layout="Two Content", body=(bullets("a"),)),
+                   deck=template)
+    alone = render_pptx(doc)
+    assert render_pptx(doc, deck) == render_pptx(doc, deck) == alone
+    assert deck.template.unchanged()
+    with zipfile.ZipFile(io.BytesIO(alone)) as archive:
+        names = archive.namelist()
+    assert len(names) == len(set(names))
+    assert "ppt/slideLayouts/slideLayout4.xml" in names
