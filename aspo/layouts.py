@@ -365,8 +365,9 @@ def read_deck_template(path: Path, data: bytes | None = None) -> DeckTemplate:
             _check_placeholders(_xml(package, notes_master, path), notes_master, path)  # notes slides copy them
         master_parts = _master_order(package, presentation, path)
         order = {layout: number for number, layout in enumerate(_layout_order(package, master_parts, path))}
-        # layouts in the order PowerPoint lists them: master by master, each master's in its own order
-        names.sort(key=lambda n: (order.get(n, len(order)), int(re.search(r"(\d+)\.xml$", n).group(1))))
+        # layouts in the order PowerPoint lists them: master by master, each master's in its own order; a layout
+        # no slide master lists is offered by none (nor by python-pptx, which builds the decks)
+        names = sorted((n for n in names if n in order), key=order.get)
         size = presentation.find(f"{_P}sldSz")
         width = _int(size.get("cx")) if size is not None else None
         height = _int(size.get("cy")) if size is not None else None

@@ -394,3 +394,19 @@ def test_parts_that_relate_to_what_a_deck_changes_are_its_own_too(tmp_path):
         names = archive.namelist()
     assert len(names) == len(set(names))
     assert "ppt/slideLayouts/slideLayout4.xml" in names
+
+
+def test_a_layout_no_slide_master_lists_is_not_offered(tmp_path):
+    """python-pptx, which builds the decks, finds layouts through their slide master: one no master lists is no
+    layout to the library either, so an outline naming it is refused when the library loads."""
+    with zipfile.ZipFile(DECK) as source:
+        members = {info.filename: source.read(info) for info in source.infolist()}
+    members["ppt/slideLayouts/slideLayout9.xml"] = members["ppt/slideLayouts/slideLayout5.xml"].replace(
+        b'name="Title Only"', b'name="Orphan"')
+    template = tmp_path / "orphan.pptx"
+    with zipfile.ZipFile(template, "w") as target:
+        for name, data in members.items():
+            target.writestr(name, data)
+    deck = read_deck_template(template)
+    assert deck.layout("Orphan") is None
+    assert deck.names() == LAYOUTS
