@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import posixpath
 import re
 import zipfile
 import zlib
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import NamedTuple
 from xml.etree import ElementTree
@@ -123,6 +124,7 @@ class DeckTemplate:
     sample_slides: int = 0  # slides the template carries; no deck keeps them
     designed_master: int = 1  # the slide master its sample slides use most: the template's own look
     master: int = 1  # the slide master whose layouts names select first (outline.yaml's deck.master)
+    digest: str = ""  # of the bytes read (aspo.layouts.digest)
 
     def layout(self, name: str) -> SlideLayout | None:
         """The layout a name selects: the first of that name on the chosen master, else on the others in file
@@ -169,16 +171,30 @@ MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 _LFS_POINTER = b"version https://git-lfs.github.com/spec/"
 
 
-def _open(path: Path, kind: str, main_part: str, data: bytes | None = None) -> zipfile.ZipFile:
+def _read(path: Path, kind: str, data: bytes | None = None) -> bytes | None:
+    """The template's bytes (`data` when already read), refusing with one clear line a file that cannot be read;
+    None for a file larger than any template may unpack to, which is not read into memory (the zip's own
+    sizes refuse it)."""
+    if data is not None:
+        return data
+    if path.is_dir():
+        raise AspoError.at(path, None, None, f"is a folder, expected {_EXPECTED[kind]}", LAYOUT)
+    if not path.is_file():
+        raise AspoError.at(path, None, None, f"{kind} template not found", LAYOUT)
+    try:
+        if path.stat().st_size > MAX_UNPACKED_BYTES:
+            return None
+        return path.read_bytes()
+    except OSError as exc:
+        raise AspoError.at(path, None, None, f"cannot read: {exc.strerror}", LAYOUT) from None
+
+
+def _open(path: Path, kind: str, main_part: str, data: bytes | None) -> zipfile.ZipFile:
     """Opens a template package, refusing with one clear line anything that is not a sound file of its kind."""
     def refuse(message: str, part: str | None = None, rule: str = LAYOUT) -> AspoError:
         return AspoError.at(path, None, part, message, rule)
 
     if data is None:
-        if path.is_dir():
-            raise refuse(f"is a folder, expected {_EXPECTED[kind]}")
-        if not path.is_file():
-            raise refuse(f"{kind} template not found")
         try:
             with open(path, "rb") as stream:
                 head = stream.read(len(_LFS_POINTER))
@@ -202,6 +218,12 @@ def _open(path: Path, kind: str, main_part: str, data: bytes | None = None) -> z
         package.close()
         raise
     return package
+
+
+def digest(data: bytes | None) -> str:
+    """What tells a template's bytes from any others: a renderer given the bytes a reading came from
+    need not read them again. "" for a file not read into memory."""
+    return "" if data is None else hashlib.sha256(data).hexdigest()
 
 
 def _check_package(package: zipfile.ZipFile, kind: str, main_part: str, refuse) -> None:
@@ -325,6 +347,7 @@ MAX_PLACEHOLDERS = 100  # per layout or master
 def read_deck_template(path: Path, data: bytes | None = None) -> DeckTemplate:
     """Layout names and placeholders of a .pptx, in file order, with its slide size and themes; `data`: the
     file's bytes, already read."""
+    data = _read(path, "PowerPoint", data)
     with _open(path, "PowerPoint", "ppt/presentation.xml", data) as package:
         presentation = _xml(package, "ppt/presentation.xml", path)
         slide_ids = presentation.findall(f"{_P}sldIdLst/{_P}sldId")
@@ -342,8 +365,9 @@ def read_deck_template(path: Path, data: bytes | None = None) -> DeckTemplate:
             _check_placeholders(_xml(package, notes_master, path), notes_master, path)  # notes slides copy them
         master_parts = _master_order(package, presentation, path)
         order = {layout: number for number, layout in enumerate(_layout_order(package, master_parts, path))}
-        # layouts in the order PowerPoint lists them: master by master, each master's in its own order
-        names.sort(key=lambda n: (order.get(n, len(order)), int(re.search(r"(\d+)\.xml$", n).group(1))))
+        # layouts in the order PowerPoint lists them: master by master, each master's in its own order; a layout
+        # no slide master lists is offered by none (nor by python-pptx, which builds the decks)
+        names = sorted((n for n in names if n in order), key=order.get)
         size = presentation.find(f"{_P}sldSz")
         width = _int(size.get("cx")) if size is not None else None
         height = _int(size.get("cy")) if size is not None else None
@@ -369,7 +393,7 @@ def read_deck_template(path: Path, data: bytes | None = None) -> DeckTemplate:
         found = tuple(SlideMaster(number, masters[part].name, masters[part].theme)
                       for number, part in enumerate(master_parts, start=1))
         designed = _designed_master(package, slide_ids, {layout.part: layout.master for layout in layouts}, path)
-    return DeckTemplate(path, tuple(layouts), *slide, found, slides, designed, 1)
+    return DeckTemplate(path, tuple(layouts), *slide, found, slides, designed, 1, digest(data))
 
 
 _SLIDE_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/slide"
@@ -910,6 +934,7 @@ class DocumentTemplate:
     heading_font: str | None = None  # the theme's major (headings) and minor (body) Latin fonts
     body_font: str | None = None
     theme_colors: tuple[tuple[str, str], ...] = ()  # ("accent1", "4472C4"), in the theme's order
+    digest: str = ""  # of the bytes read (aspo.layouts.digest), when checked
 
     @property
     def paragraph_styles(self) -> frozenset[str]:
@@ -930,8 +955,9 @@ def read_document_template(path: Path, data: bytes | None = None, *, checked: bo
         except (zipfile.BadZipFile, OSError) as exc:
             raise AspoError.at(path, None, None, f"cannot read this file as a Word .docx file ({exc})",
                                LAYOUT) from None
+    data = _read(path, "Word", data)
     with _open(path, "Word", "word/document.xml", data) as package:
-        return _document_template(path, package, checked)
+        return replace(_document_template(path, package, checked), digest=digest(data))
 
 
 def _document_template(path: Path, package: zipfile.ZipFile, checked: bool) -> DocumentTemplate:

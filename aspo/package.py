@@ -9,7 +9,9 @@ import re
 import struct
 import zipfile
 import zlib
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable, Iterable
 
 #: The earliest and latest moments a zip entry can record.
 _ZIP_MIN = dt.datetime(1980, 1, 1, tzinfo=dt.timezone.utc)
@@ -66,41 +68,86 @@ def _dos_time(date_time) -> tuple[int, int]:
 
 
 def _normalize_fast(data: bytes, date_time) -> bytes:
-    dos_time, dos_date = _dos_time(date_time)
     view = memoryview(data)
-    out = io.BytesIO()
-    central = []
+    entries = []
     with zipfile.ZipFile(io.BytesIO(data)) as source:
         for entry in source.infolist():
             if entry.flag_bits & 0x1 or entry.file_size > _LIMIT or entry.compress_size > _LIMIT:
                 raise _NeedsZipfile(entry.filename)
-            name = entry.filename.encode("utf-8")
-            flags = 0x800 if not entry.filename.isascii() else 0
             if entry.compress_type == zipfile.ZIP_DEFLATED:
                 start = entry.header_offset
                 header = _LOCAL.unpack_from(view, start)
                 if header[0] != b"PK\x03\x04":
                     raise _NeedsZipfile(entry.filename)
                 begin = start + _LOCAL.size + header[9] + header[10]
-                payload = view[begin:begin + entry.compress_size]
-                crc, size = entry.CRC, entry.file_size
+                entries.append((entry.filename, Deflated(entry.CRC, entry.file_size,
+                                                         view[begin:begin + entry.compress_size])))
             else:
-                raw = source.read(entry)
-                packer = zlib.compressobj(_COMPRESS_LEVEL, zlib.DEFLATED, -15)
-                payload = packer.compress(raw) + packer.flush()
-                crc, size = zlib.crc32(raw), len(raw)
-            offset = out.tell()
-            if offset > _LIMIT:
-                raise _NeedsZipfile(entry.filename)
-            out.write(_LOCAL.pack(b"PK\x03\x04", 20, flags, zipfile.ZIP_DEFLATED, dos_time,
-                                  dos_date, crc, len(payload), size, len(name), 0))
-            out.write(name)
-            out.write(payload)
-            central.append(_CENTRAL.pack(
-                b"PK\x01\x02", (_CREATE_SYSTEM << 8) | 20, 20, flags, zipfile.ZIP_DEFLATED,
-                dos_time, dos_date, crc, len(payload), size, len(name), 0, 0, 0, 0,
-                _EXTERNAL_ATTR, offset,
-            ) + name)
+                entries.append((entry.filename, source.read(entry)))
+        return _write_entries(entries, date_time)
+
+
+@dataclass(frozen=True)
+class Deflated:
+    """One zip entry's content as it is stored: deflated (raw, as zip keeps it), with its CRC-32 and size.
+
+    A part every file made from one template carries unchanged is deflated once, when the template is
+    prepared, and copied into each file as it is."""
+
+    crc: int
+    size: int  # unpacked
+    data: bytes | memoryview  # the deflate stream
+
+    @classmethod
+    def of(cls, content: bytes) -> "Deflated":
+        """`content` deflated at the level every entry is written at (zlib's default, as zipfile's)."""
+        packer = zlib.compressobj(_COMPRESS_LEVEL, zlib.DEFLATED, -15)
+        return cls(zlib.crc32(content), len(content), packer.compress(content) + packer.flush())
+
+
+def write_zip(entries: Iterable[tuple[str, bytes | Deflated]], when: dt.datetime) -> bytes:
+    """A zip of `entries` (name, content or content already deflated), in their order, as normalize_zip would
+    rewrite it: every entry deflated, stamped `when` (UTC, clamped to what zip can record), with the same
+    attributes; the same entries always give the same bytes."""
+    try:
+        return _write_entries(entries, zip_date_time(when))
+    except _NeedsZipfile:
+        return _normalize_zipfile(_plain_zip(entries), zip_date_time(when))
+
+
+def _plain_zip(entries: Iterable[tuple[str, bytes | Deflated]]) -> bytes:
+    """The entries in a zip written by zipfile (for what the fast writer leaves to it: zip64)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as target:
+        for name, content in entries:
+            if isinstance(content, Deflated):
+                content = zlib.decompress(bytes(content.data), -15)
+            target.writestr(name, content)
+    return out.getvalue()
+
+
+def _write_entries(entries: Iterable[tuple[str, bytes | Deflated]], date_time) -> bytes:
+    dos_time, dos_date = _dos_time(date_time)
+    out = io.BytesIO()
+    central = []
+    for filename, content in entries:
+        stored = content if isinstance(content, Deflated) else Deflated.of(content)
+        if stored.size > _LIMIT or len(stored.data) > _LIMIT:
+            raise _NeedsZipfile(filename)
+        name = filename.encode("utf-8")
+        flags = 0x800 if not filename.isascii() else 0
+        offset = out.tell()
+        if offset > _LIMIT:
+            raise _NeedsZipfile(filename)
+        out.write(_LOCAL.pack(b"PK\x03\x04", 20, flags, zipfile.ZIP_DEFLATED, dos_time,
+                              dos_date, stored.crc, len(stored.data), stored.size, len(name), 0))
+        out.write(name)
+        out.write(stored.data)
+        central.append(_CENTRAL.pack(
+            b"PK\x01\x02", (_CREATE_SYSTEM << 8) | 20, 20, flags, zipfile.ZIP_DEFLATED,
+            dos_time, dos_date, stored.crc, len(stored.data), stored.size, len(name), 0, 0, 0, 0,
+            _EXTERNAL_ATTR, offset,
+        ) + name)
     start = out.tell()
     for record in central:
         out.write(record)
@@ -131,14 +178,14 @@ _W3CDTF = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
 def normalize_workbook(data: bytes, when: dt.datetime) -> bytes:
     """A chart's embedded workbook made deterministic: the writer stamps it with the current time."""
     stamp = _as_utc(when).strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+    entries = []
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
         for info in source.infolist():
             content = source.read(info)
             if info.filename == "docProps/core.xml":
                 content = _W3CDTF.sub(lambda m: m.group(1) + stamp + m.group(2), content)
-            target.writestr(info.filename, content)
-    return normalize_zip(out.getvalue(), when)
+            entries.append((info.filename, content))
+    return write_zip(entries, when)
 
 
 def source_date_epoch() -> int | None:
@@ -161,29 +208,19 @@ def build_timestamp(default: dt.datetime, epoch: int | None) -> dt.datetime:
 
 # --- what both renderers share ---------------------------------------------------------------
 
-_template_cache: dict[Path, tuple[tuple[int, int], bytes]] = {}
-
-
 def template_bytes(path: str | os.PathLike, field: str | None = None) -> bytes:
-    """The bytes of a template file, read once per path and modification."""
+    """The bytes of a template file, or AspoError saying why they cannot be read."""
     from aspo.errors import AspoError
 
     path = Path(path)
     try:
-        stat = path.stat()
-        key = (stat.st_mtime_ns, stat.st_size)
-        cached = _template_cache.get(path)
-        if cached is not None and cached[0] == key:
-            return cached[1]
-        data = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise AspoError.at(path, None, field, "the template file does not exist") from None
     except IsADirectoryError:
         raise AspoError.at(path, None, field, "the template is a directory, not a file") from None
     except OSError as exc:
         raise AspoError.at(path, None, field, f"cannot read the template: {exc.strerror}") from None
-    _template_cache[path] = (key, data)
-    return data
 
 
 def _utc_naive(when: dt.datetime) -> dt.datetime:
@@ -232,7 +269,7 @@ def replace_package_metadata(package, company: str, make_app_part) -> None:
 
     Works on python-pptx's and python-docx's packages alike: both keep package relationships in a dict.
     """
-    rels = package._rels if hasattr(package, "_rels") else package.rels
+    rels = _package_rels(package)
     blob = app_properties_xml(company)
     app = None
     for rId, rel in list(rels.items()):
@@ -258,3 +295,152 @@ def app_properties_xml(company: str) -> bytes:
         ' xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
         f"<Company>{escape(company)}</Company></Properties>"
     ).encode("utf-8")
+
+
+# --- a template opened once, the start of every file made from it ------------------------------
+
+
+class TemplatePackage:
+    """A template as python-pptx or python-docx opened it, once, as the start of every file made from it.
+
+    `new_package` gives each file a package of its own in which the parts it changes (`changing`, and every part
+    that relates to one of them) are copies, and all others are the template's, shared and never changed;
+    `write` puts the shared ones into the zip from their bytes as serialized and deflated here, once. The file is
+    the one the library's own save and normalize_zip would write: the same parts in the same order.
+
+    Works on python-pptx's and python-docx's packages alike, as replace_package_metadata does.
+    """
+
+    def __init__(self, package, changing: Iterable, lazy: type, content_types: Callable[[list], bytes],
+                 rels_xml: Callable[[object], bytes] = lambda rels: rels.xml):
+        self.package = package
+        self._lazy = lazy  # the library's lazyproperty: what a copied part must not keep from its original
+        self._content_types = content_types  # [Content_Types].xml for the parts, as the library's save writes it
+        self._rels_xml = rels_xml  # a .rels part, as the library writes it
+        self.parts = list(package.iter_parts())
+        self._relating: dict[object, list] = {part: [] for part in self.parts}  # part -> parts relating to it
+        for part in self.parts:
+            for rel in part.rels.values():
+                if not rel.is_external and rel.target_part in self._relating:
+                    self._relating[rel.target_part].append(part)
+        self._changing = self.reaching(changing)
+        self._stored = {part: self._entries(part, Deflated.of) for part in self.parts if part not in self._changing}
+
+    def reaching(self, parts: Iterable) -> set:
+        """`parts` and every part that relates to one of them, directly or through others."""
+        found, todo = set(), [part for part in parts if part in self._relating]
+        while todo:
+            part = todo.pop()
+            if part not in found:
+                found.add(part)
+                todo.extend(self._relating[part])
+        return found
+
+    def new_package(self, package, also: Iterable = ()) -> dict:
+        """Fills the empty `package` (of the template's type) with the template's relationships and parts: copies
+        of those that change (and of `also`, and what relates to them), the template's own for the others.
+        Returns the copies, by the template's part: a file relates new parts to those, not to the originals."""
+        copying = self._changing | self.reaching(also)
+        copies = {part: _copy_part(part, package, self._lazy) for part in self.parts if part in copying}
+        _copy_rels(_package_rels(self.package), _package_rels(package), copies)
+        for part, copy in copies.items():
+            _copy_rels(part.rels, copy.rels, copies)
+        return copies
+
+    def write(self, package, when: dt.datetime) -> bytes:
+        """`package` (made by new_package, then changed) as a deterministic zip: what the library's save writes,
+        as normalize_zip rewrites it."""
+        parts = list(package.iter_parts())
+        entries: list[tuple[str, bytes | Deflated]] = [
+            ("[Content_Types].xml", self._content_types(parts)), ("_rels/.rels", self._rels_xml(_package_rels(package)))]
+        for part in parts:
+            blob, rels = self._stored.get(part) or self._entries(part)
+            entries.append((part.partname.membername, blob))
+            if rels is not None:
+                entries.append((part.partname.rels_uri.membername, rels))
+        return write_zip(entries, when)
+
+    def _entries(self, part, stored=lambda content: content) -> tuple:
+        """A part's content and its relationships' (None without any), as the library writes them."""
+        return stored(part.blob), stored(self._rels_xml(part.rels)) if len(part.rels) else None
+
+    def unchanged(self) -> bool:
+        """Whether every shared part still serializes to what was stored (for tests: no file changed them)."""
+        return all(self._entries(part, Deflated.of) == stored for part, stored in self._stored.items())
+
+
+def _package_rels(package):
+    return package._rels if hasattr(package, "_rels") else package.rels
+
+
+def _copy_part(part, package, lazy: type):
+    """`part` for another package: its own XML (a deep copy), no relationships yet, nothing cached from the
+    original (the library caches lookups, its relationships among them, in the part's attributes)."""
+    import copy
+
+    clone = copy.copy(part)
+    attributes = vars(clone)
+    for name in list(attributes):
+        if name == "_rels" or isinstance(getattr(type(clone), name, None), lazy):
+            del attributes[name]
+    clone._package = package
+    if hasattr(part, "_element"):
+        clone._element = copy.deepcopy(part._element)
+    return clone
+
+
+def _copy_rels(source, target, copies: dict) -> None:
+    """Every relationship of `source` into the empty `target`, with its rId, to the copy of its part if it has one."""
+    for rId, rel in source.items():
+        to = rel.target_ref if rel.is_external else copies.get(rel.target_part, rel.target_part)
+        if hasattr(target, "add_relationship"):  # python-docx
+            target.add_relationship(rel.reltype, to, rId, rel.is_external)
+        else:  # python-pptx
+            target._rels[rId] = type(rel)(target._base_uri, rId, rel.reltype, rel._target_mode, to)
+
+
+def drop_thumbnail(package) -> None:
+    """Drops the template's thumbnail: a picture of the template, not of any file made from it."""
+    rels = _package_rels(package)
+    for rId, rel in list(rels.items()):
+        if not rel.is_external and rel.reltype == THUMBNAIL_REL:
+            rels.pop(rId)
+
+
+class OfficeTemplates:
+    """A library's deck and document templates, each prepared (read, opened, and what every file made from it
+    shares made once) when first rendered on: made by whoever renders (a build's Builder) and kept for as long as
+    the library is, per process. The Office libraries load only when a template is first used.
+
+        templates = OfficeTemplates(library)
+        render_pptx(document, templates.deck)
+        render_docx(document, templates.document)
+    """
+
+    def __init__(self, library):
+        self.library = library
+        self._deck = self._document = None
+
+    @property
+    def deck(self):
+        """The deck template, an aspo.render_pptx.PreparedDeck: the bytes the library checked when it loaded."""
+        if self._deck is None:
+            from aspo.render_pptx import PreparedDeck
+
+            library = self.library
+            self._deck = PreparedDeck.open(library.deck_template, library.outline.deck.master, library.deck)
+        return self._deck
+
+    @property
+    def document(self):
+        """The document template, an aspo.render_docx.PreparedDocument."""
+        if self._document is None:
+            from aspo.render_docx import PreparedDocument
+
+            self._document = PreparedDocument.open(self.library.document_template)
+        return self._document
+
+    def prepare(self) -> "OfficeTemplates":
+        """Both templates prepared now (before worker processes are forked, so that they share them)."""
+        _ = self.deck, self.document
+        return self

@@ -10,23 +10,29 @@ from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part
+from docx.opc.pkgwriter import _ContentTypesItem
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
+from docx.package import Package
 from docx.parts.numbering import NumberingPart
-from docx.shared import Emu
+from docx.shared import Emu, lazyproperty
 from docx.text.paragraph import Paragraph as DocxParagraph
+from lxml.etree import SubElement
 
 from aspo.document import BulletList, Document, Paragraph, Section, Table
-from aspo.errors import AspoError, quoted
-from aspo.layouts import DocumentTemplate, WordStyle, read_document_template
+from aspo.errors import AspoError
+from aspo.layouts import DocumentTemplate, WordStyle, digest, read_document_template
 from aspo.logo import Logo
 from aspo.package import (
-    normalize_zip,
+    EXTENDED_PROPERTIES_REL,
+    TemplatePackage,
+    drop_thumbnail,
     replace_package_metadata,
     set_core_properties,
     template_bytes,
 )
-from aspo.word_styles import find_style, role_kind, style_hint, style_names
+from aspo.rulebook import LAYOUT
+from aspo.word_styles import find_style, role_kind
 
 #: The logo's largest size on the first page, in EMU (1 inch is 914400).
 LOGO_WIDTH, LOGO_HEIGHT = 1828800, 685800
@@ -46,28 +52,68 @@ DEFAULT_STYLES = {
 _USED_ROLES = ("title", "subtitle", "heading", "subheading", "body", "bullet", "table")
 
 
-#: Templates already read and checked, by their bytes: the checks that run when the library loads, on the bytes
-#: used here.
-_CHECKED: dict[bytes, DocumentTemplate] = {}
-_CHECKED_KEPT = 8
+class PreparedDocument:
+    """A document template read, checked and opened once, for every document made from it in this process.
+
+    python-docx opens the template once and its body is emptied (its section properties kept); each document
+    gets a package of its own that shares the template's parts (styles, theme, headers, pictures) and copies
+    only what a document changes (the body, the document properties, and the list definitions when aspo adds
+    bullets), and is written with the shared parts as they were deflated here.
+
+    Made by whoever renders, and kept for as long as the template is used: `PreparedDocument.open`, or
+    `OfficeTemplates(library).document` (aspo.package) for a library's. It assumes what the library checked when
+    it loaded: every style a role names is in the template.
+    """
+
+    def __init__(self, path: Path, data: bytes, checked: DocumentTemplate):
+        self.path = Path(path)
+        self.styles = checked  # the template's styles, as aspo.layouts reads them (and the library checked them)
+        try:
+            document = docx.Document(io.BytesIO(data))
+        except Exception as exc:  # python-docx raises several kinds for files it cannot use
+            detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise AspoError.at(path, None, "document_template", f"is not a Word .docx file ({detail})") from None
+        body = document.element.body
+        for child in list(body):  # the template's own content is no part of any document
+            if child.tag != _SECT:
+                body.remove(child)
+        package = document.part.package
+        drop_thumbnail(package)
+        self._numbering = next((rel.target_part for rel in document.part.rels.values()
+                                if not rel.is_external and rel.reltype == RT.NUMBERING), None)
+        changing = [document.part] + [rel.target_part for rel in package.rels.values() if not rel.is_external
+                                      and rel.reltype in (RT.CORE_PROPERTIES, EXTENDED_PROPERTIES_REL)]
+        self.template = TemplatePackage(package, changing, lazyproperty, _content_types)
+
+    @classmethod
+    def open(cls, path: Path, checked: DocumentTemplate | None = None) -> PreparedDocument:
+        """The template at `path`; `checked`: the library's reading of it, which the bytes read here must be the
+        bytes of (else they are checked here, as the library checks them when it loads)."""
+        path = Path(path)
+        data = template_bytes(path, "document_template")
+        if checked is None:
+            checked = read_document_template(path, data)
+        elif checked.digest != digest(data):
+            raise AspoError.at(path, None, "document_template", "changed after the templates were checked; "
+                               "run aspo again", LAYOUT)
+        return cls(path, data, checked)
+
+    def document(self, numbering: bool = False):
+        """A python-docx document of its own for one file, sharing the template's unchanged parts; `numbering`:
+        with its own copy of the template's list definitions, to add one."""
+        also = [self._numbering] if numbering and self._numbering is not None else []
+        package = Package()
+        self.template.new_package(package, also)
+        package.after_unmarshal()  # python-docx gathers the pictures the package already has
+        return package.main_document_part.document
+
+    def write(self, document, when) -> bytes:
+        return self.template.write(document.part.package, when)
 
 
-def _open_template(path: Path):
-    """The template as python-docx opens it, and its styles as aspo reads them."""
-    data = template_bytes(path, "document_template")
-    template = _CHECKED.get(data)
-    if template is None:
-        template = read_document_template(path, data)
-        if len(_CHECKED) >= _CHECKED_KEPT:
-            _CHECKED.clear()
-        _CHECKED[data] = template
-    try:
-        return docx.Document(io.BytesIO(data)), template
-    except Exception as exc:  # python-docx raises several kinds for files it cannot use
-        detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise AspoError.at(
-            path, None, "document_template", f"is not a Word .docx file ({detail})"
-        ) from None
+def _content_types(parts: list) -> bytes:
+    """[Content_Types].xml as python-docx's save writes it."""
+    return _ContentTypesItem.from_parts(parts).blob
 
 
 def _resolve_styles(template: DocumentTemplate, doc: Document) -> dict[str, WordStyle | None]:
@@ -84,13 +130,8 @@ def _resolve_styles(template: DocumentTemplate, doc: Document) -> dict[str, Word
             continue
         style = find_style(template, name or "", kind)
         if style is None:
-            other_kind = "paragraph" if kind == "table" else "table"
-            if find_style(template, name or "", other_kind) is not None:
-                message = f"style {quoted(name)} is not a {kind} style in this file; it has: "
-            else:
-                message = f"style {quoted(name)} is not in this file; it has: "
-            raise AspoError.at(doc.document_template, None, f"styles.{role}",
-                               message + style_names(template, kind) + style_hint(template, name or "", kind))
+            raise LookupError(f"{template.path}: no {kind} style {name!r} for the {role} role; the library's "
+                              "checks should have refused it")
         resolved[role] = style
     return resolved
 
@@ -102,6 +143,11 @@ def _style_id(style: WordStyle | None) -> str | None:
 
 #: Where Letter paper is the usual size; elsewhere A4.
 LETTER_TERRITORIES = {"US", "CA", "MX", "PH", "CL", "CO", "VE", "PR", "GT", "CR", "PA", "DO", "SV", "NI", "HN"}
+_SECT = qn("w:sectPr")
+_P, _PPR, _PSTYLE, _NUMPR, _ILVL, _NUMID, _R, _RPR, _B, _T = (
+    qn(f"w:{tag}") for tag in ("p", "pPr", "pStyle", "numPr", "ilvl", "numId", "r", "rPr", "b", "t"))
+_VAL, _XML_SPACE = qn("w:val"), qn("xml:space")
+_RUN_MARKS = ("\t", "\r", "\n")  # python-docx writes these as w:tab and w:br
 _BEFORE_PAGE_SIZE = {qn(f"w:{tag}") for tag in ("headerReference", "footerReference", "footnotePr", "endnotePr",
                                                 "type")}
 
@@ -120,15 +166,10 @@ class _Writer:
         self.body = document.element.body
         self.styles = styles
         self.ids = {role: _style_id(style) for role, style in styles.items()}
-        bullet = styles["bullet"]
         # a bullet style that draws nothing of its own (no numbering definition) still gets bullets
-        self.needs_bullets = bullet is not None and not bullet.draws_numbering
+        self.needs_bullets = _needs_bullets(styles)
         self.bullet_num: str | None = None
-        sect = qn("w:sectPr")
-        for child in list(self.body):
-            if child.tag != sect:
-                self.body.remove(child)
-        self.sect = self.body.find(sect)
+        self.sect = self.body.find(_SECT)  # the template's body is empty but for these (PreparedDocument)
 
     def set_page_size(self, locale: str) -> None:
         """A page size and margins where the template sets none (pandoc's reference.docx): without them every
@@ -151,24 +192,38 @@ class _Writer:
                 ("header", "720"), ("footer", "720"), ("gutter", "0"))}))
 
     def paragraph(self, text: str, role: str | None, num_id: str | None = None) -> None:
-        p = OxmlElement("w:p")
+        p = self.body.makeelement(_P, {})
         style_id = self.ids[role] if role else None
         if style_id or num_id:
-            pPr = OxmlElement("w:pPr")
+            pPr = SubElement(p, _PPR)
             if style_id:
-                pPr.append(OxmlElement("w:pStyle", {qn("w:val"): style_id}))
+                SubElement(pPr, _PSTYLE, {_VAL: style_id})
             if num_id:
-                numPr = OxmlElement("w:numPr")
-                numPr.append(OxmlElement("w:ilvl", {qn("w:val"): "0"}))
-                numPr.append(OxmlElement("w:numId", {qn("w:val"): num_id}))
-                pPr.append(numPr)
-            p.append(pPr)
+                numPr = SubElement(pPr, _NUMPR)
+                SubElement(numPr, _ILVL, {_VAL: "0"})
+                SubElement(numPr, _NUMID, {_VAL: num_id})
         if self.sect is not None:
             self.sect.addprevious(p)
         else:
             self.body.append(p)
         if text:
-            DocxParagraph(p, self.parent).add_run(text)
+            self.run(p, text)
+
+    def run(self, p, text: str, bold: bool = False) -> None:
+        """A run of `text` at the end of paragraph `p`, as python-docx's add_run(text) and run.bold write it."""
+        if any(mark in text for mark in _RUN_MARKS):  # tabs and line breaks: python-docx's own
+            run = DocxParagraph(p, self.parent).add_run(text)
+            if bold:
+                run.bold = True
+            return
+        r = SubElement(p, _R)
+        if bold:
+            SubElement(SubElement(r, _RPR), _B)
+        if text:
+            t = SubElement(r, _T)
+            t.text = text
+            if len(text.strip()) < len(text):
+                t.set(_XML_SPACE, "preserve")
 
     def bullet(self, text: str) -> None:
         if self.needs_bullets and self.bullet_num is None:
@@ -197,17 +252,14 @@ class _Writer:
                                                           qn("w:space"): "0", qn("w:color"): "auto"}))
             shape._tbl.tblPr.insert_element_before(borders, "w:tblShd", "w:tblLayout", "w:tblCellMar", "w:tblLook",
                                                    "w:tblCaption", "w:tblDescription", "w:tblPrChange")
-        for number, (row, values) in enumerate(zip(shape.rows, rows)):
+        for number, (tr, values) in enumerate(zip(shape._tbl.tr_lst, rows)):
             if number == 0:
                 # the header row repeats on every page the table spans
-                row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
-            for col, cell in enumerate(row.cells):
+                tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+            for col, tc in enumerate(tr.tc_lst):  # a new table's cells, none merged: python-docx's row.cells
                 text = values[col] if col < len(values) else ""
-                if not text:
-                    continue
-                run = cell.paragraphs[0].add_run(text)
-                if number == 0:
-                    run.bold = True
+                if text:
+                    self.run(tc.p_lst[0], text, bold=number == 0)
 
     def body_of(self, section: Section) -> None:
         for element in section.document_body:
@@ -271,11 +323,25 @@ def _set_package_properties(document, doc: Document) -> None:
         PackURI("/docProps/app.xml"), CT.OFC_EXTENDED_PROPERTIES, blob, package))
 
 
-def render_docx(doc: Document) -> bytes:
-    """The point offering for `doc` as .docx bytes, identical for identical input."""
-    path = Path(doc.document_template)
-    document, template = _open_template(path)
-    writer = _Writer(document, _resolve_styles(template, doc))
+def _needs_bullets(styles: dict[str, WordStyle | None]) -> bool:
+    """Whether bullet items need a list of aspo's: their style draws nothing of its own (no numbering)."""
+    bullet = styles["bullet"]
+    return bullet is not None and not bullet.draws_numbering
+
+
+def render_docx(doc: Document, template: PreparedDocument | None = None) -> bytes:
+    """The point offering for `doc` as .docx bytes, identical for identical input; `template`: its template,
+    prepared (else it is read, checked and opened for this document alone)."""
+    if template is None:
+        template = PreparedDocument.open(doc.document_template)
+    elif template.path != Path(doc.document_template):
+        raise ValueError(f"{template.path} is prepared, not {doc.document_template}")
+    styles = _resolve_styles(template.styles, doc)
+    numbering = _needs_bullets(styles) and any(isinstance(element, BulletList) and element.items
+                                               for section in doc.document_sections
+                                               for element in section.document_body)
+    document = template.document(numbering)
+    writer = _Writer(document, styles)
     writer.set_page_size(doc.locale)
     if doc.logo is not None:  # on the first page, above the title
         writer.picture(doc.logo, "body")
@@ -299,6 +365,4 @@ def render_docx(doc: Document) -> bytes:
                 writer.paragraph(section.title, "heading")
         writer.body_of(section)
     _set_package_properties(document, doc)
-    out = io.BytesIO()
-    document.save(out)
-    return normalize_zip(out.getvalue(), doc.properties.created)
+    return template.write(document, doc.properties.created)

@@ -3,10 +3,33 @@
 from __future__ import annotations
 
 import copy
+import importlib.util
 import io
+import sys
 from dataclasses import replace
 from pathlib import Path
 
+
+def _defer_pillow() -> None:
+    """python-pptx imports Pillow as it is imported (for a picture's size, and fit_text's fonts): ~20 ms a deck
+    needs only when it gets a picture. Until then Pillow's modules are placeholders (importlib's LazyLoader) that
+    load the real module when first used, and are it from then on; a Pillow already imported is left as it is."""
+    for name in ("PIL.Image", "PIL.ImageFont"):
+        if name in sys.modules:
+            continue
+        spec = importlib.util.find_spec(name)
+        if spec is None or spec.loader is None:  # python-pptx says what is missing when it imports it
+            return
+        spec.loader = importlib.util.LazyLoader(spec.loader)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        setattr(sys.modules["PIL"], name.rpartition(".")[2], module)
+        spec.loader.exec_module(module)
+
+
+_defer_pillow()
+
+from lxml.etree import Element, SubElement
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData
 from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
@@ -14,27 +37,34 @@ from pptx.enum.dml import MSO_THEME_COLOR
 from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.opc.constants import CONTENT_TYPE as CT
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+from pptx.opc.oxml import serialize_part_xml
 from pptx.opc.package import Part
 from pptx.opc.packuri import PackURI
+from pptx.opc.serialized import _ContentTypesItem
 from pptx.oxml import parse_xml
-from pptx.parts.slide import NotesSlidePart
-from pptx.util import Emu, Pt
+from pptx.oxml.text import CT_RegularTextRun
+from pptx.package import Package
+from pptx.parts.slide import NotesSlidePart, SlidePart
+from pptx.text.text import TextFrame
+from pptx.util import Emu, Pt, lazyproperty
 
 from aspo.document import Document, Section, Table
-from aspo.errors import AspoError, quoted
-from aspo.layouts import EMU_PER_PT, TextBox, read_deck_template
+from aspo.errors import AspoError
+from aspo.layouts import EMU_PER_PT, DeckTemplate, TextBox, digest, read_deck_template
 from aspo.logo import Logo
 from aspo.package import (
+    EXTENDED_PROPERTIES_REL,
+    TemplatePackage,
+    drop_thumbnail,
     normalize_workbook,
-    normalize_zip,
     replace_package_metadata,
     set_core_properties,
     template_bytes,
 )
+from aspo.rulebook import LAYOUT
 from aspo.slide_fit import (
     CalloutFit,
     ChartFit,
-    NoTextPlaceholder,
     fit_table,
     shrink,
     slide_text,
@@ -46,18 +76,6 @@ _P = "http://schemas.openxmlformats.org/presentationml/2006/main"
 _A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 _TXBODY = f"{{{_P}}}txBody"
 _AUTOFIT_TAGS = {f"{{{_A}}}noAutofit", f"{{{_A}}}normAutofit", f"{{{_A}}}spAutoFit"}
-
-
-def _open_template(path: Path):
-    data = template_bytes(path, "deck_template")
-    try:
-        return Presentation(io.BytesIO(data)), data
-    except Exception as exc:  # python-pptx raises several kinds for files it cannot use
-        detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise AspoError.at(
-            path, None, "deck_template",
-            f"is not a PowerPoint .pptx file ({detail})",
-        ) from None
 
 
 def _set_package_properties(prs, doc: Document) -> None:
@@ -84,7 +102,7 @@ def _remove_existing_slides(prs) -> None:
             prs.part.rels.pop(rId)
 
 
-def _shrink_to_fit(frame, paragraphs, box: TextBox) -> None:
+def _shrink_to_fit(body, paragraphs, box: TextBox) -> None:
     """Shrinks text estimated taller than its placeholder as PowerPoint's shrink-on-overflow would, written as
     the text's own sizes and line spacing: PowerPoint only recomputes its shrink when the text is edited, and
     LibreOffice computes one of its own, so only sizes written out are drawn the same everywhere."""
@@ -92,133 +110,196 @@ def _shrink_to_fit(frame, paragraphs, box: TextBox) -> None:
     if step is None:
         return
     scale, reduction = step
-    body_pr = frame._txBody.bodyPr
+    body_pr = body.bodyPr
     for child in list(body_pr):
         if child.tag in _AUTOFIT_TAGS:
             body_pr.remove(child)
     body_pr.insert(0, body_pr.makeelement(f"{{{_A}}}normAutofit", {}))  # editing it still shrinks it
-    for para, (_, level) in zip(frame.paragraphs, paragraphs):
-        size = Pt(box.sizes[min(level, len(box.sizes) - 1)] * scale)
-        for run in para.runs:
-            run.font.size = size
+    # as python-pptx's run.font.size and paragraph.line_spacing write them
+    for p, (_, level) in zip(body.findall(_AP), paragraphs):
+        size = _size(box.sizes[min(level, len(box.sizes) - 1)] * scale)
+        for r in p.findall(_AR):
+            _get_or_add(r, _RPR, _RPR_AFTER).set("sz", size)
         if reduction:
-            para.line_spacing = 1 - reduction
+            p_pr = _get_or_add(p, _PPR, _PPR_AFTER)
+            for found in p_pr.findall(_LN_SPC):
+                p_pr.remove(found)
+            spacing = _insert(p_pr, p_pr.makeelement(_LN_SPC, {}), _LN_SPC_AFTER)
+            SubElement(spacing, f"{{{_A}}}spcPct", {"val": str(int(round((1 - reduction) * 100000.0)))})
 
 
-class _Layouts:
-    """The template's layouts by name (the first of each name, masters in file order), each checked once
-    for what it holds."""
+class PreparedDeck:
+    """A deck template read, checked and opened once, for every deck made from it in this process.
 
-    def __init__(self, prs, path: Path, data: bytes, clones: dict, master: int):
-        self.path = path
-        self.by_name = {}
-        masters = list(prs.slide_masters)  # prs.slide_layouts holds only the first master's
-        chosen = masters[master - 1:master]
-        for each in chosen + [other for other in masters if other not in chosen]:
-            for layout in each.slide_layouts:
-                self.by_name.setdefault(layout.name, layout)
-        if "deck" not in clones:  # the placeholders' geometry, as aspo.layouts reads it
-            clones["deck"] = read_deck_template(path, data)
-        self.deck = replace(clones["deck"], master=master)
-        self._by_part = {layout.part: layout for layout in self.deck.layouts}
+    python-pptx opens the template once, its sample slides left out; each deck gets a package of its own that
+    shares the template's parts (layouts, masters, themes, pictures) and copies only what a deck changes (the
+    presentation part and the document properties), and is written with the shared parts as they were deflated
+    here. A new slide starts as a copy of its layout's slide as python-pptx makes it (made once per layout), a
+    notes slide as a copy of python-pptx's blank one: the XML is the same as python-pptx's every time.
 
-    def get(self, section: Section):
-        name = section.layout
-        layout = self.by_name.get(name)
+    Made by whoever renders, and kept for as long as the template is used: `PreparedDeck.open`, or
+    `OfficeTemplates(library).deck` (aspo.package) for a library's. It assumes what the library checked when it
+    loaded: every layout a section names is in the template, with the placeholders the section needs.
+    """
+
+    def __init__(self, path: Path, data: bytes, measured: DeckTemplate, master: int = 1):
+        self.path, self.master = Path(path), master
+        #: the placeholders' geometry, as aspo.layouts reads it (and the library checked it)
+        self.measured = replace(measured, master=master)
+        try:
+            prs = Presentation(io.BytesIO(data))
+        except Exception as exc:  # python-pptx raises several kinds for files it cannot use
+            detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise AspoError.at(path, None, "deck_template",
+                               f"is not a PowerPoint .pptx file ({detail})") from None
+        _remove_existing_slides(prs)
+        package = prs.part.package
+        drop_thumbnail(package)
+        self._layouts = {str(layout.part.partname).lstrip("/"): layout
+                         for master_ in prs.slide_masters for layout in master_.slide_layouts}
+        changing = [prs.part] + [rel.target_part for rel in package._rels.values() if not rel.is_external
+                                 and rel.reltype in (RT.CORE_PROPERTIES, EXTENDED_PROPERTIES_REL)]
+        self.template = TemplatePackage(package, changing, lazyproperty, _content_types, _rels_xml)
+        self._slides: dict[str, object] = {}  # layout part -> a new slide's p:sld, placeholders cloned
+        self._notes = None  # a blank notes slide's p:notes, placeholders cloned from the notes master
+
+    @classmethod
+    def open(cls, path: Path, master: int = 1, checked: DeckTemplate | None = None) -> PreparedDeck:
+        """The template at `path`; `checked`: the library's reading of it, which the bytes read here must be the
+        bytes of (else they are checked here, as the library checks them when it loads)."""
+        path = Path(path)
+        data = template_bytes(path, "deck_template")
+        if checked is None:
+            checked = read_deck_template(path, data)
+        elif checked.digest != digest(data):
+            raise AspoError.at(path, None, "deck_template", "changed after the templates were checked; "
+                               "run aspo again", LAYOUT)
+        return cls(path, data, checked, master)
+
+    def layout(self, section: Section):
+        """The python-pptx layout a section names, and its placeholders as aspo.layouts measured them."""
+        measured = self.measured.layout(section.layout)
+        layout = self._layouts.get(measured.part) if measured is not None else None
         if layout is None:
-            raise AspoError.at(
-                self.path, None, "layout",
-                f"{quoted(name)} is not a slide layout in this file; it has: {self.deck.names()}",
-            )
-        measured = self._by_part.get(str(layout.part.partname).lstrip("/")) or self.deck.layout(name)
-        if measured is None:  # pragma: no cover - a layout python-pptx finds is in the package
-            raise AspoError.at(self.path, None, "layout", f"cannot read the placeholders of layout {quoted(name)}")
-        title, bodies = measured.title, measured.bodies
-        if title is None and section.title:
-            raise AspoError.at(
-                self.path, None, "layout",
-                f"layout {quoted(name)} has no title placeholder, which section '{section.key}' needs",
-            )
-        needs_body = bool(section.deck_body) or (section.kind == "title" and section.subtitle)
-        if needs_body and not bodies:
-            raise AspoError.at(
-                self.path, None, "layout",
-                f"layout {quoted(name)} has no body or content placeholder, which section "
-                f"'{section.key}' needs for its text",
-            )
+            raise LookupError(f"{self.path}: no slide master lists a layout named {section.layout!r}; "
+                              "the library's checks should have refused it")
+        needs_body = bool(section.deck_body) or (section.kind == "title" and bool(section.subtitle))
+        if (section.title and measured.title is None) or (needs_body and not measured.bodies):
+            raise LookupError(f"{self.path}: layout {section.layout!r} has no placeholder for the text of section "
+                              f"{section.key!r}; the library's checks should have refused it")
         return layout, measured
 
+    def presentation(self) -> tuple:
+        """A presentation of its own for one deck, sharing the template's unchanged parts, and the parts copied
+        for it, by the template's part."""
+        package = Package(None)
+        copies = self.template.new_package(package)
+        return package.presentation_part.presentation, copies
 
-#: What _SlideMaker learnt from each template, by the template's bytes: placeholders to
-#: clone per layout and a blank notes slide. Kept for a few templates at most.
-_CLONES: dict[bytes, dict] = {}
-_CLONES_KEPT = 8
+    def slide_skeleton(self, layout):
+        """The p:sld python-pptx makes for a new slide on `layout` (its placeholders cloned), made once."""
+        key = str(layout.part.partname)
+        found = self._slides.get(key)
+        if found is None:
+            part = SlidePart.new(PackURI("/ppt/slides/slide1.xml"), self.template.package, layout.part)
+            part.slide.shapes.clone_layout_placeholders(layout)
+            found = self._slides[key] = part._element
+        return found
+
+    def notes_skeleton(self):
+        """The p:notes python-pptx makes for a slide's notes (its notes master's placeholders cloned), made once,
+        in a presentation of its own (python-pptx adds a notes master to a template without one)."""
+        if self._notes is None:
+            package = Package(None)
+            copies = self.template.new_package(package)
+            layout = next(iter(self._layouts.values()))
+            slide = SlidePart.new(PackURI("/ppt/slides/slide1.xml"), package, copies.get(layout.part, layout.part))
+            self._notes = NotesSlidePart.new(package, slide)._element
+        return self._notes
+
+    def write(self, prs, when) -> bytes:
+        return self.template.write(prs.part.package, when)
 
 
-def _clones_for(data: bytes) -> dict:
-    found = _CLONES.get(data)
-    if found is None:
-        if len(_CLONES) >= _CLONES_KEPT:
-            _CLONES.pop(next(iter(_CLONES)))
-        found = _CLONES[data] = {}
-    return found
+_CT = "http://schemas.openxmlformats.org/package/2006/content-types"
+_PR = "http://schemas.openxmlformats.org/package/2006/relationships"
+
+
+def _content_types(parts: list) -> bytes:
+    """[Content_Types].xml as python-pptx's save writes it (which it does through its proxies, slowly)."""
+    defaults, overrides = _ContentTypesItem(tuple(parts))._defaults_and_overrides
+    types = Element(f"{{{_CT}}}Types", nsmap={None: _CT})
+    for ext, content_type in sorted(defaults.items()):
+        SubElement(types, f"{{{_CT}}}Default", {"Extension": ext, "ContentType": content_type})
+    for partname, content_type in sorted(overrides.items()):
+        SubElement(types, f"{{{_CT}}}Override", {"PartName": partname, "ContentType": content_type})
+    return serialize_part_xml(types)
+
+
+def _rels_xml(rels) -> bytes:
+    """A part's relationships (.rels) as python-pptx writes them: in the order of their rIds' numbers."""
+    root = Element(f"{{{_PR}}}Relationships", nsmap={None: _PR})
+    for _, rId in sorted((int(rId[3:]) if rId.startswith("rId") and rId[3:].isdigit() else 0, rId) for rId in rels):
+        rel = rels[rId]
+        attributes = {"Id": rId, "Type": rel.reltype, "Target": rel.target_ref}
+        if rel.is_external:
+            attributes["TargetMode"] = "External"
+        SubElement(root, f"{{{_PR}}}Relationship", attributes)
+    return serialize_part_xml(root)
 
 
 class _SlideMaker:
-    """Adds slides and notes slides, cloning each layout's placeholders only once.
+    """Adds slides and notes slides to one deck, each a copy of what python-pptx would make.
 
-    python-pptx finds the placeholders to clone with an XPath query per shape, and names
-    each notes slide by walking every part: about half of a deck build. The first slide of
-    each layout and the first notes slide of a template are made by python-pptx itself;
-    later ones are copies of what it made, so the XML is the same either way.
+    python-pptx finds the placeholders to clone with an XPath query per shape, and names each notes slide by
+    walking every part: about half of a deck build.
     """
 
-    fast = True  # tests turn this off to compare with python-pptx's own output
-
-    def __init__(self, prs, clones: dict):
+    def __init__(self, prs, deck: PreparedDeck, copies: dict):
         self.prs = prs
-        self.slides = prs.slides
-        self._clones = clones
+        self.deck = deck
+        self._copies = copies  # of the template's parts, for this deck (PreparedDeck.presentation)
+        self._id_list = prs.part._element.get_or_add_sldIdLst()
+        # python-pptx's next slide id: one more than the largest in use, 256 at the least
+        self._next_id = max([255] + [int(slide_id.get("id")) for slide_id in self._id_list]) + 1
         self._notes_count = 0
 
     def add_slide(self, layout):
-        key = str(layout.part.partname)
-        cached = self._clones.get(key) if self.fast else None
-        if cached is None:
-            slide = self.slides.add_slide(layout)
-            tree = slide.shapes._spTree
-            self._clones[key] = [copy.deepcopy(shape) for shape in tree.iter_shape_elms()]
-            return slide
-        rId, slide = self.prs.part.add_slide(layout)
-        tree = slide.shapes._spTree
-        for shape in cached:
-            tree.append(copy.deepcopy(shape))
-        self.slides._sldIdLst.add_sldId(rId)
-        return slide
+        """As python-pptx's Slides.add_slide, which names the slide by the count of slides before it."""
+        part = self.prs.part
+        name = PackURI(f"/ppt/slides/slide{len(self._id_list) + 1}.xml")
+        slide_part = SlidePart(name, CT.PML_SLIDE, part.package, copy.deepcopy(self.deck.slide_skeleton(layout)))
+        _relate(slide_part, self._copies.get(layout.part, layout.part), RT.SLIDE_LAYOUT)
+        SubElement(self._id_list, _SLD_ID, {"id": str(self._next_id), _R_ID: _relate(part, slide_part, RT.SLIDE)})
+        self._next_id += 1
+        return slide_part.slide
 
-    def notes_frame(self, slide):
+    def notes_placeholder(self, slide):
+        """A new notes slide's body placeholder (None when its notes master has none)."""
         self._notes_count += 1
-        blank = self._clones.get(None) if self.fast else None
-        if blank is None:
-            notes = slide.notes_slide
-            self._clones[None] = copy.deepcopy(notes._element)
-            return notes.notes_text_frame
-        # the template's own slides were dropped, so this render's notes slides are the
+        # the template's own slides were dropped, so this deck's notes slides are the
         # only ones: python-pptx would number them 1, 2, 3... as well
         name = PackURI(f"/ppt/notesSlides/notesSlide{self._notes_count}.xml")
         part = NotesSlidePart(name, CT.PML_NOTES_SLIDE, self.prs.part.package,
-                              copy.deepcopy(blank))
-        part.relate_to(self.prs.part.notes_master_part, RT.NOTES_MASTER)
-        part.relate_to(slide.part, RT.SLIDE)
-        slide.part.relate_to(part, RT.NOTES_SLIDE)
-        notes = part.notes_slide
-        for element in notes.shapes._spTree.iter_shape_elms():
+                              copy.deepcopy(self.deck.notes_skeleton()))
+        _relate(part, self.prs.part.notes_master_part, RT.NOTES_MASTER)
+        _relate(part, slide.part, RT.SLIDE)
+        _relate(slide.part, part, RT.NOTES_SLIDE)
+        for element in part._element.cSld.spTree.iter_shape_elms():
             ph = element.find(_PH)
             if ph is not None and ph.get("type") == "body":
-                return notes.shapes._shape_factory(element).text_frame
+                return element
         return None
 
 
+def _relate(source, target, reltype: str) -> str:
+    """The rId of a new relationship from `source` to a part it has none to yet: what python-pptx's relate_to
+    adds, without first looking through every relationship of the source for one of the same type."""
+    return source.rels._add_relationship(reltype, target)
+
+
+_SLD_ID = f"{{{_P}}}sldId"
+_R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _PH = f"{{{_P}}}nvSpPr/{{{_P}}}nvPr/{{{_P}}}ph"
 
 
@@ -259,52 +340,152 @@ def _remove_element(element) -> None:
     element.getparent().remove(element)
 
 
-def _fill(placeholder, paragraphs) -> None:
-    """Writes paragraphs into a placeholder's text frame, reusing its first empty paragraph."""
-    frame = placeholder.text_frame
+# --- text, tables and results written as XML, as python-pptx writes them -------------------------
+#
+# python-pptx's proxies look each element up again on every access (an XPath query or a search for where a
+# child belongs): most of a deck's time. What follows writes the same elements in the same order directly; the
+# tests compare it with what python-pptx's own calls write.
+
+_AP, _AR, _AT, _RPR, _PPR, _END = (f"{{{_A}}}{tag}" for tag in ("p", "r", "t", "rPr", "pPr", "endParaRPr"))
+_TC, _TR, _GRID_COL = (f"{{{_A}}}{tag}" for tag in ("tc", "tr", "gridCol"))
+_CONTENT = {f"{{{_A}}}{tag}" for tag in ("r", "br", "fld")}
+_BREAKS = ("\n", "\v")  # python-pptx writes these as line breaks (a:br)
+_escape = CT_RegularTextRun._escape_ctrl_chars  # control characters as python-pptx writes them in text
+
+
+_LN_SPC = f"{{{_A}}}lnSpc"
+#: What comes after a paragraph's properties, a run's properties and a paragraph's line spacing, in the schema's
+#: order: python-pptx adds each before the first of these it finds.
+_PPR_AFTER = tuple(f"{{{_A}}}{tag}" for tag in ("r", "br", "fld", "endParaRPr"))
+_RPR_AFTER = (f"{{{_A}}}t",)
+_LN_SPC_AFTER = tuple(f"{{{_A}}}{tag}" for tag in (
+    "spcBef", "spcAft", "buClrTx", "buClr", "buSzTx", "buSzPct", "buSzPts", "buFontTx", "buFont", "buNone",
+    "buAutoNum", "buChar", "buBlip", "tabLst", "defRPr", "extLst"))
+
+
+def _insert(parent, child, successors: tuple[str, ...]):
+    """Puts `child` into `parent` before the first of `successors` found (looked for in that order), else last,
+    as python-pptx adds an element; returns it."""
+    for tag in successors:
+        found = parent.find(tag)
+        if found is not None:
+            found.addprevious(child)
+            return child
+    parent.append(child)
+    return child
+
+
+def _get_or_add(parent, tag: str, successors: tuple[str, ...]):
+    found = parent.find(tag)
+    return found if found is not None else _insert(parent, parent.makeelement(tag, {}), successors)
+
+
+def _add_run(p, text: str, run_properties: dict | None = None):
+    """A run of `text` at the end of paragraph `p` (before its end-of-paragraph properties), as python-pptx's
+    add_run and run.text write it; `run_properties`: a:rPr attributes, as its font.size and font.bold write
+    them."""
+    r = p.makeelement(_AR, {})
+    if run_properties is not None:
+        SubElement(r, _RPR, run_properties)
+    SubElement(r, _AT).text = _escape(text)
+    end = p.find(_END)
+    if end is None:
+        p.append(r)
+    else:
+        end.addprevious(r)
+    return r
+
+
+def _set_text(p, text: str) -> None:
+    """An empty paragraph's text, as python-pptx's paragraph.text writes it."""
+    if any(mark in text for mark in _BREAKS):
+        p.append_text(text)
+    elif text:
+        _add_run(p, text)
+
+
+def _size(points: float) -> str:
+    """A text size in a:rPr's sz, as python-pptx's font.size writes Pt(points)."""
+    return str(Pt(points).centipoints)
+
+
+def _fill(element, paragraphs):
+    """Writes paragraphs into a placeholder's text body, reusing its first paragraph; returns the body."""
+    body = element.get_or_add_txBody()
     for number, (text, level) in enumerate(paragraphs):
-        para = frame.paragraphs[0] if number == 0 else frame.add_paragraph()
-        para.text = text
+        if number == 0:
+            p = body.find(_AP)
+            if p is None:
+                p = body.add_p()
+            for child in list(p):
+                if child.tag in _CONTENT:
+                    p.remove(child)
+        else:
+            p = SubElement(body, _AP)
+        _set_text(p, text)
         if level:
-            para.level = level
+            _get_or_add(p, _PPR, _PPR_AFTER).set("lvl", str(level))
+    return body
 
 
 def _add_table(slide, placeholder, box: TextBox, table: Table, min_size: float) -> None:
     rows = table_rows(table)
     fit = fit_table(rows, box, min_size) or smallest_table(rows, box, min_size)  # aspo.slide_fit split the rest
-    size = Pt(fit.size)
+    size = {"sz": _size(fit.size)}
     # each row as high as its wrapped text is estimated to be: the frame is where the table is drawn
     heights = [Emu(round(height * EMU_PER_PT)) for height in fit.row_heights]
     frame = slide.shapes.add_table(len(rows), len(fit.widths), box.left, box.top, box.width, sum(heights))
-    for column, width in zip(frame.table.columns, fit.widths):
-        column.width = Emu(width)
-    for row, height in zip(frame.table.rows, heights):
-        row.height = height
-    for row, values in zip(frame.table.rows, rows):
-        for col, cell in enumerate(row.cells):
-            run = cell.text_frame.paragraphs[0].add_run()
-            run.text = values[col] if col < len(values) else ""
-            run.font.size = size
+    tbl = frame._element.graphic.graphicData.tbl
+    columns, table_rows_ = tbl.tblGrid.findall(_GRID_COL), tbl.findall(_TR)
+    # as python-pptx's column.width and row.height, which make the frame the table's size each time
+    for column, width in zip(columns, fit.widths):
+        column.set("w", str(Emu(width)))
+    if fit.widths and columns:
+        frame.width = Emu(sum(int(column.get("w")) for column in columns))
+    for row, height in zip(table_rows_, heights):
+        row.set("h", str(height))
+    if heights and table_rows_:
+        frame.height = Emu(sum(int(row.get("h")) for row in table_rows_))
+    for row, values in zip(table_rows_, rows):
+        for col, cell in enumerate(row.findall(_TC)):
+            _add_run(cell.get_or_add_txBody().p_lst[0], values[col] if col < len(values) else "", size)
     # keep the table where the placeholder was in the z-order
-    placeholder._element.addprevious(frame._element)
-    _remove_element(placeholder._element)
+    placeholder.addprevious(frame._element)
+    _remove_element(placeholder)
 
 
-def _place(shape, region) -> None:
-    shape.left, shape.top, shape.width, shape.height = region.left, region.top, region.width, region.height
-
-
-def _add_callouts(placeholder, fit: CalloutFit) -> None:
+def _add_callouts(element, fit: CalloutFit) -> None:
     """Each result as its figure, large and in the theme's accent colour, over what it measures."""
-    _place(placeholder, fit.region)
-    frame = placeholder.text_frame
+    region = fit.region
+    element.x, element.y, element.cx, element.cy = region.left, region.top, region.width, region.height
+    body = element.get_or_add_txBody()
+    first = body.find(_AP)
+    if first is None or len(first) or first.attrib:  # python-pptx adds to what is there
+        return _add_callouts_as_python_pptx(TextFrame(body, None), fit)
+    for item in fit.items:
+        for text, size, figure in ((item.figure, fit.figure_size, True), (item.label, fit.label_size, False)):
+            p = first if first is not None else SubElement(body, _AP)
+            first = None
+            # no bullet; aspo.slide_fit measured these with no spacing but the label's: none inherited
+            p_pr = SubElement(p, _PPR, {"marL": "0", "indent": "0"})
+            SubElement(SubElement(p_pr, f"{{{_A}}}lnSpc"), f"{{{_A}}}spcPct", {"val": "100000"})
+            SubElement(SubElement(p_pr, f"{{{_A}}}spcBef"), f"{{{_A}}}spcPts", {"val": "0"})
+            after = "0" if figure else str(Pt(size * 0.6).centipoints)
+            SubElement(SubElement(p_pr, f"{{{_A}}}spcAft"), f"{{{_A}}}spcPts", {"val": after})
+            SubElement(p_pr, f"{{{_A}}}buNone")
+            r = _add_run(p, text, {"sz": _size(size), "b": "1"} if figure else {"sz": _size(size)})
+            if figure:
+                fill = SubElement(r.find(_RPR), f"{{{_A}}}solidFill")
+                SubElement(fill, f"{{{_A}}}schemeClr", {"val": "accent1"})
+
+
+def _add_callouts_as_python_pptx(frame, fit: CalloutFit) -> None:
     first = True
     for item in fit.items:
         for text, size, figure in ((item.figure, fit.figure_size, True), (item.label, fit.label_size, False)):
             para = frame.paragraphs[0] if first else frame.add_paragraph()
             first = False
             _no_bullet(para)
-            # aspo.slide_fit measured these with no spacing but the label's: none inherited from the template
             para.space_before, para.space_after, para.line_spacing = Pt(0), Pt(0), 1.0
             run = para.add_run()
             run.text = text
@@ -321,6 +502,15 @@ def _no_bullet(para) -> None:
     p_pr.set("marL", "0")
     p_pr.set("indent", "0")
     p_pr.insert(0, p_pr.makeelement(f"{{{_A}}}buNone", {}))
+
+
+def _set_notes(element, lines: list[str]) -> None:
+    """A notes placeholder's text, one paragraph a line, as python-pptx's text_frame.text writes it."""
+    body = element.get_or_add_txBody()
+    for p in body.findall(_AP):
+        body.remove(p)
+    for line in lines:
+        _set_text(SubElement(body, _AP), line)
 
 
 def _add_chart(slide, fit: ChartFit, size: float, created) -> object:
@@ -381,34 +571,29 @@ def _add_logo(prs, slide, layout, logo: Logo) -> None:
     slide.shapes.add_picture(image, left + width - shown_width, top, shown_width, shown_height)
 
 
-def _render_section(maker: _SlideMaker, layouts: _Layouts, section: Section, doc: Document) -> None:
+def _render_section(maker: _SlideMaker, section: Section, doc: Document) -> None:
     min_size, logo, created = doc.min_font_size, doc.logo, doc.properties.created
-    layout, measured = layouts.get(section)
-    try:
-        laid_out = slide_text(section, measured, min_size)  # which placeholder gets what: aspo.slide_fit
-    except NoTextPlaceholder:  # pragma: no cover - guarded by _Layouts.get
-        raise AspoError.at(layouts.path, None, "layout",
-                           f"layout '{section.layout}' has no placeholder left for text") from None
+    layout, measured = maker.deck.layout(section)
+    laid_out = slide_text(section, measured, min_size)  # which placeholder gets what: aspo.slide_fit
     slide = maker.add_slide(layout)
     elements = _slide_placeholders(slide)
-    shape_of = slide.shapes._shape_factory
     filled: set[int] = set()
 
     def placeholder_for(box: TextBox):
         if box.slot >= len(elements):  # pragma: no cover - slots come from the same layout
             return None
+        element = elements[box.slot]
         if box.pinned:
-            _pin(elements[box.slot], box)
+            _pin(element, box)
         if box.own_style:
-            _carry_style(elements[box.slot], box.own_style)
-        return shape_of(elements[box.slot])
+            _carry_style(element, box.own_style)
+        return element
 
     for fill in laid_out.fills:
         placeholder = placeholder_for(fill.box) if fill.paragraphs else None
         if placeholder is None:
             continue
-        _fill(placeholder, fill.paragraphs)
-        _shrink_to_fit(placeholder.text_frame, fill.paragraphs, fill.box)
+        _shrink_to_fit(_fill(placeholder, fill.paragraphs), fill.paragraphs, fill.box)
         filled.add(fill.box.slot)
     for table, box in laid_out.tables:
         placeholder = placeholder_for(box)
@@ -421,7 +606,7 @@ def _render_section(maker: _SlideMaker, layouts: _Layouts, section: Section, doc
     if placeholder is not None:
         if laid_out.chart is not None:
             frame = _add_chart(slide, laid_out.chart, max(min_size, 12), created)
-            placeholder._element.addnext(frame._element)
+            placeholder.addnext(frame._element)
         if laid_out.callouts is not None:
             _add_callouts(placeholder, laid_out.callouts)
             filled.add(results.box.slot)
@@ -435,25 +620,22 @@ def _render_section(maker: _SlideMaker, layouts: _Layouts, section: Section, doc
         _add_logo(maker.prs, slide, layout, logo)
 
     if section.notes:
-        notes = maker.notes_frame(slide)
+        notes = maker.notes_placeholder(slide)
         if notes is not None:  # a notes master without a body placeholder has no room
-            notes.text = "\n".join(note.text for note in section.notes)
+            _set_notes(notes, [line for note in section.notes for line in note.text.split("\n")])
 
 
-def render_pptx(doc: Document) -> bytes:
-    """The deck for `doc` as .pptx bytes, identical for identical input."""
-    path = Path(doc.deck_template)
-    data = template_bytes(path, "deck_template")
-    clones = _clones_for(data)
-    if "deck" not in clones:  # the same checks as when the library loads, on the bytes used here
-        clones["deck"] = read_deck_template(path, data)
-    prs, data = _open_template(path)
-    _remove_existing_slides(prs)
-    layouts = _Layouts(prs, path, data, clones, doc.deck_master)
-    maker = _SlideMaker(prs, clones)
+def render_pptx(doc: Document, deck: PreparedDeck | None = None) -> bytes:
+    """The deck for `doc` as .pptx bytes, identical for identical input; `deck`: its template, prepared (else it
+    is read, checked and opened for this deck alone)."""
+    if deck is None:
+        deck = PreparedDeck.open(doc.deck_template, doc.deck_master)
+    elif deck.path != Path(doc.deck_template) or deck.master != doc.deck_master:
+        raise ValueError(f"{deck.path} (master {deck.master}) is prepared, not {doc.deck_template} "
+                         f"(master {doc.deck_master})")
+    prs, copies = deck.presentation()
+    maker = _SlideMaker(prs, deck, copies)
     for section in doc.deck_sections:
-        _render_section(maker, layouts, section, doc)
+        _render_section(maker, section, doc)
     _set_package_properties(prs, doc)
-    out = io.BytesIO()
-    prs.save(out)
-    return normalize_zip(out.getvalue(), doc.properties.created)
+    return deck.write(prs, doc.properties.created)

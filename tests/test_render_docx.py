@@ -13,8 +13,9 @@ from docx.enum.style import WD_STYLE_TYPE
 
 from aspo.document import Paragraph, Section, Table
 from aspo.errors import AspoError, display_path
+from aspo.library import load_library
 from aspo.package import build_timestamp
-from aspo.render_docx import render_docx
+from aspo.render_docx import PreparedDocument, render_docx
 
 ROLE_STYLES = ["Title", "Subtitle", "Heading 1", "Heading 2", "Normal", "List Bullet", "Quote"]
 
@@ -193,32 +194,40 @@ def test_the_build_time_from_source_date_epoch_is_stamped_everywhere():
 # --- errors --------------------------------------------------------------------------------
 
 
-def test_a_style_missing_from_the_template_is_reported_with_the_ones_it_has():
-    doc = make_doc(title_section(), styles={"bullet": "Bullets"})
+@pytest.mark.parametrize("role, name, message", [
+    ("bullet", "Bullets", "'Bullets' is not a paragraph style in templates/layouts/offering.docx; it has: "
+     + ", ".join(f"'{name}'" for name in sorted(ROLE_STYLES + ["Footer"])) + "; did you mean 'List Bullet'?"),
+    ("table", "Grid Table 4", "'Grid Table 4' is not a table style in templates/layouts/offering.docx; it has: "
+     "'Normal Table', 'Table Grid'"),
+    ("table", "Normal", "'Normal' is not a table style in templates/layouts/offering.docx; it has: "
+     "'Normal Table', 'Table Grid'"),
+])
+def test_a_style_the_template_lacks_is_refused_when_the_library_loads(workspace, role, name, message):
+    """Styles are checked once, when the library loads; the renderer trusts that and says so if it was not."""
+    outline = workspace / "templates" / "outline.yaml"
+    text = outline.read_text(encoding="utf-8")
+    line = next(number for number, found in enumerate(text.splitlines(), 1) if found.strip().startswith(f"{role}:"))
+    outline.write_text(text.replace(f"{role}: ", f"{role}: {name} #", 1), encoding="utf-8")
     with pytest.raises(AspoError) as excinfo:
-        render_docx(doc)
-    names = ", ".join(f"'{name}'" for name in sorted(ROLE_STYLES + ["Footer"]))
-    assert error_line(excinfo) == (
-        f"{display_path(OFFERING)}: styles.bullet: style 'Bullets' is not in this file; "
-        f"it has: {names}; did you mean 'List Bullet'?")
+        load_library(workspace / "templates")
+    assert [str(problem) for problem in excinfo.value.problems] == [
+        f"templates/outline.yaml:{line}: document.styles.{role}: {message}"]
+    with pytest.raises(LookupError, match="the library's checks should have refused it"):
+        render_docx(make_doc(title_section(), styles={role: name}))
 
 
-def test_a_missing_table_style_lists_the_table_styles():
-    doc = make_doc(title_section(), styles={"table": "Grid Table 4"})
-    with pytest.raises(AspoError) as excinfo:
-        render_docx(doc)
-    assert error_line(excinfo) == (
-        f"{display_path(OFFERING)}: styles.table: style 'Grid Table 4' is not in this file; "
-        "it has: 'Normal Table', 'Table Grid'")
-
-
-def test_a_table_role_naming_a_paragraph_style_is_reported_as_such():
-    doc = make_doc(title_section(), styles={"table": "Normal"})
-    with pytest.raises(AspoError) as excinfo:
-        render_docx(doc)
-    assert error_line(excinfo) == (
-        f"{display_path(OFFERING)}: styles.table: style 'Normal' is not a table style in this "
-        "file; it has: 'Normal Table', 'Table Grid'")
+def test_a_prepared_template_makes_the_same_documents_and_stays_as_it_was():
+    section = Section(key="p", kind="priority", title="Fewer stops", group="Priorities",
+                      body=(Paragraph("x"), bullets("y"), Table(("A",), (("1",),))))
+    doc, other = make_doc(title_section(), section), make_doc(title_section(subtitle="Another"))
+    numbered = make_doc(title_section(), section, styles={"bullet": "Normal"})  # aspo adds a list definition
+    template = PreparedDocument.open(OFFERING)
+    alone = [render_docx(each) for each in (doc, other, numbered)]
+    assert [render_docx(each, template) for each in (doc, numbered, other, numbered, doc)] == [
+        alone[0], alone[2], alone[1], alone[2], alone[0]]
+    assert template.template.unchanged()
+    with pytest.raises(ValueError):
+        render_docx(make_doc(title_section(), document=DECK), template)
 
 
 def test_a_template_that_is_not_a_docx_is_reported(tmp_path):
