@@ -15,7 +15,7 @@ from aspo.errors import AspoError, Problem, display_path
 from aspo.gitinfo import TemplatesRevision, templates_revision
 from aspo.manifest import MANIFEST, FileHashes, build_manifest, input_files, is_current, with_outputs
 from aspo.output import refuse_output_file, refuse_protected, remove_own_staging, write_outputs
-from aspo.package import source_date_epoch
+from aspo.package import OfficeTemplates, source_date_epoch
 from aspo.rulebook import OUTPUT
 from aspo.stamp import account_stamp, stamp_record, stat_line, templates_stamp, unchanged_warnings, write_stamp
 from aspo.stopping import die_with_parent, run_in_worker
@@ -88,6 +88,7 @@ class Builder:
         self.debug = debug  # let errors escape with their traceback
         self.pdf = pdf  # its PDFs are outputs too: missing ones make an account out of date
         self.renderer = None  # made on first render: an all-unchanged build never loads Jinja
+        self.templates = OfficeTemplates(library)  # the deck and document templates, prepared on first render
         self.hashes = FileHashes()
 
     @functools.cached_property
@@ -115,37 +116,31 @@ class Builder:
         document = compose(plan, self.renderer)
         names = output_names(plan.account.slug)
         files = {
-            names["deck"]: render_pptx(document),
-            names["document"]: render_docx(document),
+            names["deck"]: render_pptx(document, self.templates.deck),
+            names["document"]: render_docx(document, self.templates.document),
             names["draft"]: render_markdown(document).encode("utf-8"),
         }
         files[MANIFEST] = build_manifest(plan, document, files, self.revision)
         return Rendered(plan, document, files)
 
-    def check(self, path: Path) -> Outcome | None:
-        """The outcome when no rendering is needed (unchanged, or failed to load); None otherwise."""
-        try:
-            plan = self.prepare(path)
-        except AspoError as exc:
-            if self.debug:
-                raise
-            return _failed(path, exc)
-        except Exception as exc:  # noqa: BLE001 - a bug fails this account, not the whole batch
-            if self.debug:
-                raise
-            return _bug(path, exc)
+    def unchanged(self, path: Path, plan: Plan) -> Outcome | None:
+        """Unchanged, when the plan's input key and the outputs are as the manifest recorded; None otherwise."""
         folder = self.output / plan.account.slug
-        if not self.force and is_current(folder, plan.key, list(output_names(plan.account.slug, self.pdf).values())):
-            # the gaps are still there: a rep who builds again is told again
-            warnings = gap_warnings(plan)
-            self._stamp(folder, plan, warnings)  # found unchanged the slow way: the next build takes the quick one
-            return Outcome(path, "unchanged", folder, warnings=warnings)
-        return None
+        if self.force or not is_current(folder, plan.key, list(output_names(plan.account.slug, self.pdf).values())):
+            return None
+        warnings = gap_warnings(plan)  # the gaps are still there: a rep who builds again is told again
+        self._stamp(folder, plan, warnings)  # found unchanged the slow way: the next build takes the quick one
+        return Outcome(path, "unchanged", folder, warnings=warnings)
 
     def build_one(self, path: Path) -> Outcome:
-        """Builds one account and writes its outputs, or says why it failed; never raises for bad input."""
+        """Builds one account, unless it is unchanged, and writes its outputs, or says why it failed; never
+        raises for bad input."""
         def work() -> Outcome:
-            rendered = self.render(self.prepare(path))
+            plan = self.prepare(path)
+            unchanged = self.unchanged(path, plan)
+            if unchanged is not None:
+                return unchanged
+            rendered = self.render(plan)
             folder = self.output / rendered.plan.account.slug
             warnings = gap_warnings(rendered.plan)
             write_outputs(folder, rendered.files)
@@ -155,9 +150,14 @@ class Builder:
         return self._attempt(path, work)
 
     def stage(self, path: Path) -> Staged | Outcome:
-        """Renders one account for a --pdf build without writing it, or says why it failed."""
-        def work() -> Staged:
-            rendered = self.render(self.prepare(path))
+        """Renders one account for a --pdf build without writing it, unless it is unchanged, or says why it
+        failed."""
+        def work() -> Staged | Outcome:
+            plan = self.prepare(path)
+            unchanged = self.unchanged(path, plan)
+            if unchanged is not None:
+                return unchanged
+            rendered = self.render(plan)
             warnings = gap_warnings(rendered.plan)
             return Staged(path, rendered.plan.account.slug, rendered.files, rendered.document.properties.created,
                           warnings, self._stamp_record(rendered.plan, warnings) if self.stamp else None)
@@ -315,18 +315,11 @@ def build(paths: Iterable[Path], templates: Path, output: Path, force: bool = Fa
         if path not in outcomes and not force and (outcome := _unchanged_by_stamp(path, output, stamp, pdf)):
             outcomes[path] = outcome
     pending = [path for path in files if path not in outcomes]
-    if pending:
-        from aspo.library import check_layouts, load_library
+    if pending:  # each is planned where it is built: unchanged accounts cost a plan, never a render
+        from aspo.library import load_library
 
-        library = load_library(templates, layouts=False)  # checked below, once an account needs rendering
+        library = load_library(templates)
         builder = Builder(library, output, force, lambda: templates_revision(templates), debug, pdf, epoch, stamp)
-    for path in pending:  # cheap: load, select and compare hashes, so unchanged accounts cost no render
-        outcome = builder.check(path)
-        if outcome is not None:
-            outcomes[path] = outcome
-    pending = [path for path in files if path not in outcomes]
-    if pending:  # the layout templates are inputs of every account: when all are unchanged, so are they
-        check_layouts(library)
     for outcome in outcomes.values():
         report(outcome)
     jobs = 1 if debug else min(jobs or default_jobs(), len(pending))
@@ -386,10 +379,7 @@ def _build_in_parallel(builder: Builder, paths: list[Path], jobs: int, templates
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    import aspo.compose  # noqa: F401 - imported once here, inherited by forked workers
-    import aspo.render_docx  # noqa: F401
-    import aspo.render_pptx  # noqa: F401
-
+    # Jinja and the Office libraries load in the workers, in parallel, and only if an account needs rendering.
     fork = "fork" in multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if fork else "spawn")
     initargs = (os.getpid(), builder if fork else None, templates, builder.output, builder.force, builder.revision,

@@ -157,13 +157,6 @@ def load_library(root: Path, layouts: bool = True) -> Library:
     return library
 
 
-def check_layouts(library: Library) -> None:
-    """Raises every problem with the layouts and styles the outline names, for a library loaded without them."""
-    problems = _layout_problems(library)
-    if problems:
-        raise AspoError(problems)
-
-
 class _Collector:
     """Runs loading steps, keeping every problem instead of stopping at the first."""
 

@@ -59,14 +59,14 @@ def aspo_in_process(account: Path, templates: Path, output: Path) -> Callable[[]
     Loads the library (once, as a batch build does) and returns a call that renders the account's outputs in
     memory and writes them to output/<account>/. Raises ImportError when the API has moved.
     """
-    from aspo.build import render_account
+    from aspo.build import Builder
     from aspo.library import load_library
     from aspo.output import write_outputs
 
-    library = load_library(templates)
+    builder = Builder(load_library(templates), output)  # a batch build's state: templates prepared once
 
     def run() -> None:
-        rendered = render_account(account, library)
+        rendered = builder.render(builder.prepare(account))
         write_outputs(output / account.stem, rendered.files)
 
     return run
