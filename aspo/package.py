@@ -223,6 +223,21 @@ def template_bytes(path: str | os.PathLike, field: str | None = None) -> bytes:
         raise AspoError.at(path, None, field, f"cannot read the template: {exc.strerror}") from None
 
 
+def checked_template(path: Path, field: str, checked, read: Callable):
+    """A template's bytes and the library's reading of them (`checked`, which has their `digest`): read here with
+    `read(path, data)` when there is none, refused when the file changed since the library read it."""
+    from aspo.errors import AspoError
+    from aspo.layouts import digest
+    from aspo.rulebook import LAYOUT
+
+    data = template_bytes(path, field)
+    if checked is None:
+        return data, read(path, data)
+    if checked.digest != digest(data):
+        raise AspoError.at(path, None, field, "changed after the templates were checked; run aspo again", LAYOUT)
+    return data, checked
+
+
 def _utc_naive(when: dt.datetime) -> dt.datetime:
     """The Office libraries write datetimes as given with a 'Z': hand them UTC."""
     if when.tzinfo is not None:

@@ -21,17 +21,16 @@ from lxml.etree import SubElement
 
 from aspo.document import BulletList, Document, Paragraph, Section, Table
 from aspo.errors import AspoError
-from aspo.layouts import DocumentTemplate, WordStyle, digest, read_document_template
+from aspo.layouts import DocumentTemplate, WordStyle, read_document_template
 from aspo.logo import Logo
 from aspo.package import (
     EXTENDED_PROPERTIES_REL,
     TemplatePackage,
+    checked_template,
     drop_thumbnail,
     replace_package_metadata,
     set_core_properties,
-    template_bytes,
 )
-from aspo.rulebook import LAYOUT
 from aspo.word_styles import find_style, role_kind
 
 #: The logo's largest size on the first page, in EMU (1 inch is 914400).
@@ -90,12 +89,7 @@ class PreparedDocument:
         """The template at `path`; `checked`: the library's reading of it, which the bytes read here must be the
         bytes of (else they are checked here, as the library checks them when it loads)."""
         path = Path(path)
-        data = template_bytes(path, "document_template")
-        if checked is None:
-            checked = read_document_template(path, data)
-        elif checked.digest != digest(data):
-            raise AspoError.at(path, None, "document_template", "changed after the templates were checked; "
-                               "run aspo again", LAYOUT)
+        data, checked = checked_template(path, "document_template", checked, read_document_template)
         return cls(path, data, checked)
 
     def document(self, numbering: bool = False):

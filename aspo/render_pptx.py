@@ -50,18 +50,17 @@ from pptx.util import Emu, Pt, lazyproperty
 
 from aspo.document import Document, Section, Table
 from aspo.errors import AspoError
-from aspo.layouts import EMU_PER_PT, DeckTemplate, TextBox, digest, read_deck_template
+from aspo.layouts import EMU_PER_PT, DeckTemplate, TextBox, read_deck_template
 from aspo.logo import Logo
 from aspo.package import (
     EXTENDED_PROPERTIES_REL,
     TemplatePackage,
+    checked_template,
     drop_thumbnail,
     normalize_workbook,
     replace_package_metadata,
     set_core_properties,
-    template_bytes,
 )
-from aspo.rulebook import LAYOUT
 from aspo.slide_fit import (
     CalloutFit,
     ChartFit,
@@ -168,12 +167,7 @@ class PreparedDeck:
         """The template at `path`; `checked`: the library's reading of it, which the bytes read here must be the
         bytes of (else they are checked here, as the library checks them when it loads)."""
         path = Path(path)
-        data = template_bytes(path, "deck_template")
-        if checked is None:
-            checked = read_deck_template(path, data)
-        elif checked.digest != digest(data):
-            raise AspoError.at(path, None, "deck_template", "changed after the templates were checked; "
-                               "run aspo again", LAYOUT)
+        data, checked = checked_template(path, "deck_template", checked, read_deck_template)
         return cls(path, data, checked, master)
 
     def layout(self, section: Section):

@@ -263,23 +263,19 @@ def test_a_list_an_account_may_leave_empty_is_met_though_no_account_leaves_it_em
     assert findings(result) == [f"{LOGISTICS}:{line}:1: E202 body: undefined variable: list object has no element 0"]
 
 
-def test_a_branch_on_an_industry_no_account_is_in_is_met(workspace, aspo):
-    """The sample accounts are in manufacturing, food and healthcare: a probe's variant is in utilities."""
-    edit(workspace / LOGISTICS, "- A pre-peak health check",
-         '{% if account.industry == "Utilities" %}- {{ account.nmae }}{% endif %}\n- A pre-peak health check')
-    result = run(aspo)
-    assert result.status == 1
-    assert findings(result) == [f"{LOGISTICS}:{line_of(workspace / LOGISTICS, 'account.nmae')}:1: {UNDEFINED}"]
-
-
-def test_a_branch_on_a_stage_in_speaker_notes_is_met(workspace, aspo):
-    """The probes' first variant is at the first stage, awareness: another variant is at decision."""
-    edit(workspace / LOGISTICS, "Ask when their peak starts",
-         '{% if account.stage == "Decision" %}{{ account.nmae }}{% endif %}Ask when their peak starts')
+@pytest.mark.parametrize("before, branch, field", [
+    # the sample accounts are in manufacturing, food and healthcare: a probe's variant is in utilities
+    ("- A pre-peak health check", '{% if account.industry == "Utilities" %}- {{ account.nmae }}{% endif %}\n',
+     "body"),
+    # the probes' first variant is at the first stage, awareness: another is at decision (in speaker notes)
+    ("Ask when their peak starts", '{% if account.stage == "Decision" %}{{ account.nmae }}{% endif %}', "notes"),
+], ids=["industry-no-account-is-in", "stage-in-speaker-notes"])
+def test_a_branch_no_account_takes_is_met_by_a_probe(workspace, aspo, before, branch, field):
+    edit(workspace / LOGISTICS, before, branch + before)
     result = run(aspo)
     assert result.status == 1
     line = line_of(workspace / LOGISTICS, "account.nmae")
-    assert findings(result) == [f"{LOGISTICS}:{line}:1: " + UNDEFINED.replace(" body: ", " notes: ")]
+    assert findings(result) == [f"{LOGISTICS}:{line}:1: " + UNDEFINED.replace(" body: ", f" {field}: ")]
 
 
 def test_what_only_an_accounts_own_values_reach_is_reported_in_every_block_it_gets(workspace, aspo):
