@@ -104,6 +104,13 @@ class Library:
 
         return replace(read_deck_template(self.deck_template), master=self.outline.deck.master)
 
+    @functools.cached_property
+    def word(self):
+        """The document template's styles and page, read once."""
+        from aspo.layouts import read_document_template
+
+        return read_document_template(self.document_template)
+
     @property
     def scenario_count(self) -> int:
         """How many scenarios a deck tells: the outline's largest scenarios section."""
@@ -350,7 +357,6 @@ def _reference_problems(lib: Library) -> list[Problem]:
 
 def _layout_problems(lib: Library) -> list[Problem]:
     """Every slide layout, placeholder and Word style the outline names must exist in the template files."""
-    from aspo.layouts import read_document_template
     from aspo.word_styles import find_style, role_kind, style_hint, style_names
 
     problems: list[Problem] = []
@@ -372,10 +378,13 @@ def _layout_problems(lib: Library) -> list[Problem]:
         elif section.kind != "title" and layout.body_placeholders == 0:
             message = (f"layout {quoted(layout.name)} in {display_path(deck.path)} has no body or content "
                        f"placeholder, which the {section.kind} section needs")
+        elif section.kind == "title" and section.subtitle and layout.body_placeholders == 0:
+            message = (f"layout {quoted(layout.name)} in {display_path(deck.path)} has no subtitle, body or content "
+                       "placeholder, which the title section's subtitle needs")
         else:
             continue
         problems.append(doc.problem(loc, message, LAYOUT))
-    word = read_document_template(lib.document_template)
+    word = lib.word
     for role, name in lib.outline.document.styles.model_dump().items():
         kind = role_kind(role)
         if name is None or find_style(word, name, kind) is not None:  # as render_docx finds it

@@ -452,7 +452,7 @@ class OfficeTemplates:
         if self._document is None:
             from aspo.render_docx import PreparedDocument
 
-            self._document = PreparedDocument.open(self.library.document_template)
+            self._document = PreparedDocument.open(self.library.document_template, self.library.word)
         return self._document
 
     def prepare(self) -> "OfficeTemplates":
