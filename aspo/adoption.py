@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
-import tempfile
 import zipfile
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -16,6 +14,7 @@ import yaml
 from aspo.errors import AspoError, quoted
 from aspo.hygiene import without_custom_xml
 from aspo.layouts import DeckTemplate, SlideLayout, TextBox, cm, read_deck_template
+from aspo.output import write_file_atomic
 from aspo.rulebook import LAYOUT
 
 #: What each kind of section puts on its slide, and so what its layout needs.
@@ -243,8 +242,8 @@ def adopt(sources: list[Path], templates: Path, dry_run: bool = False) -> list[A
         for adoption, data in planned:
             if _absolute(adoption.source) != _absolute(adoption.target) or adoption.removed:
                 adoption.target.parent.mkdir(parents=True, exist_ok=True)
-                _atomic_write(adoption.target, data)
-        _atomic_write(outline_path, outline_text.encode("utf-8"))
+                write_file_atomic(adoption.target, data)
+        write_file_atomic(outline_path, outline_text.encode("utf-8"))
     return [adoption for adoption, _ in planned]
 
 
@@ -299,22 +298,6 @@ def _deck_notes(deck: DeckTemplate) -> tuple[str, ...]:
 
 def _absolute(path: Path) -> Path:
     return Path(os.path.abspath(path))
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    """Writes a file whole or not at all: a reader never sees half of it."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        if path.exists():
-            shutil.copymode(path, temporary)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def describe_choices(adoption: Adoption) -> list[str]:

@@ -85,6 +85,40 @@ def _write_file(path: Path, data: bytes) -> None:
         os.fsync(stream.fileno())
 
 
+def write_file_atomic(path: Path, data: bytes, *, replace: bool = True) -> bool:
+    """Writes a file whole or not at all: a reader never sees half of it. With replace=False an existing file
+    is left as it is (even one that appears meanwhile) and False is returned."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        if path.exists():
+            shutil.copymode(path, temporary)
+        else:
+            os.chmod(temporary, _file_mode())  # mkstemp makes 0600; a new file gets what the user's umask gives
+        if replace:
+            os.replace(temporary, path)
+            return True
+        try:
+            os.link(temporary, path)  # fails if the path exists: no check-then-write race
+        except FileExistsError:
+            return False
+        finally:
+            Path(temporary).unlink(missing_ok=True)
+        return True
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _file_mode() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def _carry_over(folder: Path, staging: Path, files: dict[str, bytes]) -> None:
     """Mirrors what aspo does not write from the old folder into the new one: files hard-linked (or copied),
     folders recreated, links copied as links (never followed). What the previous build wrote is not kept:
