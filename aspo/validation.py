@@ -22,10 +22,32 @@ def validate(model: type[Model], doc: YamlDocument) -> Model:
         kind = ("empty" if doc.data is None else f"text {_show(doc.data)}" if isinstance(doc.data, str)
                 else f"a {_yaml_kind(doc.data)}")
         raise AspoError.at(doc.path, doc.line_of(()) or 1, None, f"expected a mapping of fields, found {kind}", SCHEMA)
+    unfilled = [doc.problem(loc, f"placeholder not filled in ({_show(value)})", SCHEMA)
+                for loc, value in placeholders(doc.data)]
     try:
-        return model.model_validate(doc.data)
+        result = model.model_validate(doc.data)
     except ValidationError as exc:
-        raise AspoError(problems_from(exc, model, doc)) from None
+        marked = {problem.field for problem in unfilled}  # "TODO: …" is no date either: say it once
+        others = [problem for problem in problems_from(exc, model, doc) if problem.field not in marked]
+        raise AspoError(sorted(unfilled + others, key=_reading_order)) from None
+    if unfilled:
+        raise AspoError(unfilled)
+    return result
+
+
+#: How a starter or imported file marks a value the rep must write: a quoted text that starts with it.
+PLACEHOLDER = "TODO:"
+
+
+def placeholders(data, loc: tuple = ()) -> list[tuple[tuple, str]]:
+    """Every value in a parsed document still holding a placeholder, with where it is."""
+    if isinstance(data, str):
+        return [(loc, data)] if data.startswith(PLACEHOLDER) else []
+    if isinstance(data, dict):
+        return [found for key, value in data.items() for found in placeholders(value, (*loc, key))]
+    if isinstance(data, list):
+        return [found for index, value in enumerate(data) for found in placeholders(value, (*loc, index))]
+    return []
 
 
 def problems_from(exc: ValidationError, model: type[BaseModel], doc: YamlDocument) -> list[Problem]:
@@ -34,7 +56,11 @@ def problems_from(exc: ValidationError, model: type[BaseModel], doc: YamlDocumen
         loc = _clean_loc(error["loc"])
         problems.append(doc.problem(loc, _message(error, model, loc), SCHEMA))
     # Missing fields last: a misspelt key reads best as "unknown field; did you mean" first.
-    return sorted(problems, key=lambda p: (p.message == MISSING, p.line or 0, p.column or 0, _natural(p.field)))
+    return sorted(problems, key=_reading_order)
+
+
+def _reading_order(problem: Problem) -> tuple:
+    return problem.message == MISSING, problem.line or 0, problem.column or 0, _natural(problem.field)
 
 
 def _natural(field: str | None) -> tuple:
