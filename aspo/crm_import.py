@@ -178,7 +178,7 @@ def read_import_settings(templates: Path, library: Library) -> tuple[ImportSetti
         date_order=data.date_order,
         source=path if doc else None,
     )
-    return settings, problems
+    return settings, sorted(problems, key=lambda problem: problem.line or 0)
 
 
 def load_import_settings(templates: Path, library: Library) -> ImportSettings:
