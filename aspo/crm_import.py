@@ -17,7 +17,7 @@ import yaml
 
 from aspo.account_paths import ACCOUNT_SUFFIXES, RESERVED, SLUG
 from aspo.errors import AspoError, Problem, did_you_mean, display_path, quoted
-from aspo.library import Library, load_library
+from aspo.library import Library, read_library
 from aspo.output import write_file_atomic
 from aspo.rulebook import INVALID_FILE, SCHEMA, UNKNOWN_ID
 from aspo.schema import AccountFile, ImportColumns, ImportFile
@@ -72,7 +72,7 @@ _RANK_WORDS = frozenset(
 
 #: What each account field is called in messages: the CSV column it comes from (ImportColumns' field names).
 _FIELD_COLUMN = {
-    ("name",): "name", ("industry",): "industry", ("size",): "employees", ("region",): "region",
+    ("meeting", "attendees", 0, "title"): "contact_title", ("name",): "name", ("industry",): "industry", ("size",): "employees", ("region",): "region",
     ("stage",): "stage", ("meeting", "date"): "meeting_date", ("meeting", "goal"): "meeting_goal",
     ("meeting", "attendees"): "contact_name", ("priorities",): "priorities", ("owns",): "owns",
     ("competitors",): "competitors", ("next_step", "action"): "next_step", ("next_step", "by"): "next_step_date",
@@ -916,17 +916,21 @@ def _at(data, path: tuple):
 
 #: What each account gets when the export has no column for a field.
 _WITHOUT_COLUMN = {
-    "industry": "industry is left for the rep to fill in", "employees": "size is left for the rep to fill in",
-    "region": "region is left for the rep to fill in", "stage": "stage is left for the rep to fill in",
-    "meeting_date": "meeting.date is left for the rep to fill in",
-    "meeting_goal": "meeting.goal is left for the rep to fill in",
-    "contact_name": "the attendee is left for the rep to fill in",
-    "contact_title": "the attendee's title and persona are left for the rep to fill in",
-    "priorities": "priorities are left for the rep to fill in", "owns": "owns is left empty",
-    "competitors": "competitors is left empty", "next_step": "next_step.action is left for the rep to fill in",
-    "next_step_date": "next_step.by is left out", "rep_name": "rep.name is left for the rep to fill in",
-    "rep_email": "rep.email is left for the rep to fill in",
+    "industry": "industry for the rep to fill in", "employees": "size for the rep to fill in",
+    "region": "region for the rep to fill in", "stage": "stage for the rep to fill in",
+    "meeting_date": "meeting.date for the rep to fill in", "meeting_goal": "meeting.goal for the rep to fill in",
+    "contact_name": "the attendee's name for the rep to fill in",
+    "contact_title": "the attendee's title and persona for the rep to fill in",
+    "priorities": "priorities for the rep to fill in", "owns": "owns empty", "competitors": "competitors empty",
+    "next_step": "next_step.action for the rep to fill in", "next_step_date": "next_step.by out",
+    "rep_name": "rep.name for the rep to fill in", "rep_email": "rep.email for the rep to fill in",
 }
+
+
+def _close(word: str, choices: list[str]) -> str:
+    """ (did you mean 'x'?), or ''."""
+    close = did_you_mean(word, choices)
+    return f" ({close[2:]})" if close else ""
 
 
 def match_columns(table: Table, settings: ImportSettings) -> tuple[dict[str, int], list[Problem]]:
@@ -946,13 +950,13 @@ def match_columns(table: Table, settings: ImportSettings) -> tuple[dict[str, int
     unused = [header for at, header in enumerate(table.header) if at not in index.values() and header]
     missing = [header for name, header in settings.columns.items() if name in settings.required and name not in index]
     if missing:
-        names = ", ".join(f"{quoted(header)}{did_you_mean(header, unused)}" for header in missing)
+        names = ", ".join(f"{quoted(header)}{_close(header, unused)}" for header in missing)
         where = f"under columns: in {display_path(settings.source)}" if settings.source else \
             f"under columns: in a templates/{IMPORT_FILE}"
-        raise AspoError.at(table.path, 1, None, f"no column {names} in the header; rename the column, or map the "
+        raise AspoError.at(table.path, 1, None, f"the header has no column {names}; rename the column, or map the "
                            f"export's own name {where}", INVALID_FILE)
-    notes = [Problem(table.path, 1, None, f"no column {quoted(header)}{did_you_mean(header, unused)}: "
-                     f"{_WITHOUT_COLUMN[name]} in every account", INVALID_FILE)
+    notes = [Problem(table.path, 1, None, f"no column {quoted(header)}{_close(header, unused)}: every account leaves "
+                     f"{_WITHOUT_COLUMN[name]}", INVALID_FILE)
              for name, header in settings.columns.items() if name not in index]
     return index, notes
 
@@ -1074,7 +1078,9 @@ def import_accounts(source: Path, templates: Path, accounts: Path, update: bool 
     skipped, the others are written; a problem with the export as a whole (unreadable, a required column
     missing) or with the library refuses everything before anything is written."""
     source, accounts = Path(source), Path(accounts)
-    library = load_library(templates, layouts=False)
+    library, problems = read_library(templates, layouts=False)
+    if library is None:  # a block or scenario with a problem is `aspo check`'s business: the vocabulary is enough
+        raise AspoError(problems)
     settings = load_import_settings(templates, library)
     table = read_csv(source)
     index, notes = match_columns(table, settings)

@@ -197,8 +197,8 @@ def test_a_missing_required_column_refuses_the_file_and_writes_nothing(workspace
     result = aspo("import", "crm.csv", "--accounts", "new")
     assert result.status == 2
     assert result.out == ""
-    assert result.err == ("aspo: error: crm.csv:1: no column 'Account Name'; did you mean 'Account Nme'? in the "
-                          "header; rename the column, or map the export's own name under columns: in "
+    assert result.err == ("aspo: error: crm.csv:1: the header has no column 'Account Name' (did you mean "
+                          "'Account Nme'?); rename the column, or map the export's own name under columns: in "
                           "templates/import.yaml\n")
     assert not (workspace / "new").exists()
 
@@ -209,9 +209,9 @@ def test_a_missing_optional_column_is_said_once_and_left_as_a_placeholder(worksp
     result = aspo("import", "crm.csv")
     assert result.status == 0
     assert result.err.splitlines() == [
-        "aspo: warning: crm.csv:1: no column 'Region': region is left for the rep to fill in in every account",
-        "aspo: warning: crm.csv:1: no column 'Contact Title': the attendee's title and persona are left for the rep "
-        "to fill in in every account",
+        "aspo: warning: crm.csv:1: no column 'Region': every account leaves region for the rep to fill in",
+        "aspo: warning: crm.csv:1: no column 'Contact Title': every account leaves the attendee's title and persona "
+        "for the rep to fill in",
     ]
     assert result.out.splitlines()[0] == ("created    accounts/initech.yaml (to fill in: region, "
                                           "meeting.attendees[0].title, meeting.attendees[0].persona)")
@@ -426,6 +426,16 @@ def test_file_names_are_ascii_slugs(workspace, aspo):
     result = aspo("import", "crm.csv")
     assert result.err == ("aspo: error: crm.csv:2: Account Name: '株式会社' gives no file name: a file name needs "
                           "letters a-z or digits; add a Latin spelling of the name\n")
+
+
+def test_excels_sep_line_and_blank_rows_keep_the_row_numbers_a_spreadsheet_shows(workspace, aspo):
+    text = crm_csv(INITECH, {}, {**HOOLI, "Contact Name": "Gavin\x07 Belson"}, delimiter=";")
+    Path("crm.csv").write_text("sep=;\r\n" + text + ";;;\r\n\r\n", encoding="utf-8")
+    result = aspo("import", "crm.csv")
+    assert result.out.splitlines() == ["created    accounts/initech.yaml", "2 rows in crm.csv: 1 created, 1 failed (row 4)"]
+    assert result.err == ("aspo: error: crm.csv:4: Contact Name: the cell holds U+0007 (a control character) at "
+                          "character 6, which decks and documents cannot contain; remove it (the row starts on line 5 "
+                          "of the file)\n")
 
 
 def test_a_bad_csv_and_a_bad_accounts_folder_are_one_line(workspace, aspo):
