@@ -72,8 +72,8 @@ _RANK_WORDS = frozenset(
 
 #: What each account field is called in messages: the CSV column it comes from (ImportColumns' field names).
 _FIELD_COLUMN = {
-    ("meeting", "attendees", 0, "title"): "contact_title", ("name",): "name", ("industry",): "industry", ("size",): "employees", ("region",): "region",
-    ("stage",): "stage", ("meeting", "date"): "meeting_date", ("meeting", "goal"): "meeting_goal",
+    ("meeting", "attendees", 0, "title"): "contact_title", ("name",): "name", ("industry",): "industry",
+    ("size",): "employees", ("region",): "region", ("stage",): "stage", ("meeting", "date"): "meeting_date", ("meeting", "goal"): "meeting_goal",
     ("meeting", "attendees"): "contact_name", ("priorities",): "priorities", ("owns",): "owns",
     ("competitors",): "competitors", ("next_step", "action"): "next_step", ("next_step", "by"): "next_step_date",
     ("rep", "name"): "rep_name", ("rep", "email"): "rep_email",
@@ -93,7 +93,6 @@ class ImportSettings:
     smb_below: int
     mid_market_below: int
     stages: dict[str, str]  # normalised CRM stage -> buying stage id
-    stage_names: dict[str, str]  # normalised CRM stage -> as written (for messages)
     industries: dict[str, str]  # normalised CRM industry -> industry id
     personas: tuple[tuple[tuple[str, ...], str], ...]  # title words -> persona id, longest first
     date_order: str | None
@@ -127,8 +126,8 @@ def read_import_settings(templates: Path, library: Library) -> tuple[ImportSetti
         data = ImportFile()
     problems: list[Problem] = []
 
-    def refuse(loc: tuple, message: str, rule: str = UNKNOWN_ID) -> None:
-        problems.append(doc.problem(loc, message, rule) if doc else Problem(path, None, format_loc(loc), message, rule))
+    def refuse(loc: tuple, message: str, rule: str = UNKNOWN_ID) -> None:  # only what a file says can be wrong
+        problems.append(doc.problem(loc, message, rule))
 
     def known(loc: tuple, value: str, ids, noun: str) -> bool:
         if value in ids:
@@ -148,12 +147,11 @@ def read_import_settings(templates: Path, library: Library) -> tuple[ImportSetti
         seen[key] = name
         columns[name] = header
     stages = {normalised(k): v for k, v in DEFAULT_STAGES.items()}
-    stage_names = {normalised(k): k for k in DEFAULT_STAGES}
     for crm, stage in data.stages.items():
         if not normalised(crm):
             refuse(("stages", crm), f"{quoted(crm)} holds no letters or digits to match a CRM stage by", SCHEMA)
         elif known(("stages", crm), stage, list(library.stages), "stage"):
-            stages[normalised(crm)], stage_names[normalised(crm)] = stage, crm
+            stages[normalised(crm)] = stage
     industries = {}
     for crm, industry in data.industries.items():
         if not normalised(crm):
@@ -172,7 +170,6 @@ def read_import_settings(templates: Path, library: Library) -> tuple[ImportSetti
         smb_below=data.size.smb_below,
         mid_market_below=data.size.mid_market_below,
         stages=stages,
-        stage_names=stage_names,
         industries=industries,
         personas=tuple(sorted(personas, key=lambda item: -len(item[0]))),
         date_order=data.date_order,
@@ -318,9 +315,6 @@ class _Row:
         self.table, self.record, self.index, self.settings = table, record, index, settings
         self.problems: list[Problem] = []
         self.warnings: list[Problem] = []
-
-    def has(self, name: str) -> bool:
-        return name in self.index
 
     def __getitem__(self, name: str) -> str:
         at = self.index.get(name)
