@@ -73,7 +73,8 @@ _RANK_WORDS = frozenset(
 #: What each account field is called in messages: the CSV column it comes from (ImportColumns' field names).
 _FIELD_COLUMN = {
     ("meeting", "attendees", 0, "title"): "contact_title", ("name",): "name", ("industry",): "industry",
-    ("size",): "employees", ("region",): "region", ("stage",): "stage", ("meeting", "date"): "meeting_date", ("meeting", "goal"): "meeting_goal",
+    ("size",): "employees", ("region",): "region", ("stage",): "stage", ("meeting", "date"): "meeting_date",
+    ("meeting", "goal"): "meeting_goal",
     ("meeting", "attendees"): "contact_name", ("priorities",): "priorities", ("owns",): "owns",
     ("competitors",): "competitors", ("next_step", "action"): "next_step", ("next_step", "by"): "next_step_date",
     ("rep", "name"): "rep_name", ("rep", "email"): "rep_email",

@@ -113,7 +113,8 @@ def test_the_issue_acceptance_two_rows_written_that_build_the_bad_one_named_and_
     assert hooli.next_step.by is None
     built = aspo("build", "accounts/initech.yaml", "accounts/hooli-foods.yaml")
     assert built.status == 0, built.err
-    assert Path("output/initech/initech-deck.pptx").is_file() and Path("output/hooli-foods/hooli-foods-deck.pptx").is_file()
+    assert Path("output/initech/initech-deck.pptx").is_file()
+    assert Path("output/hooli-foods/hooli-foods-deck.pptx").is_file()
 
     initech = Path("accounts/initech.yaml")
     edit(initech, "  - text: Know which conveyor fails next\n",
@@ -435,7 +436,8 @@ def test_excels_sep_line_and_blank_rows_keep_the_row_numbers_a_spreadsheet_shows
     text = crm_csv(INITECH, {}, {**HOOLI, "Contact Name": "Gavin\x07 Belson"}, delimiter=";")
     Path("crm.csv").write_text("sep=;\r\n" + text + ";;;\r\n\r\n", encoding="utf-8")
     result = aspo("import", "crm.csv")
-    assert result.out.splitlines() == ["created    accounts/initech.yaml", "2 rows in crm.csv: 1 created, 1 failed (row 4)"]
+    assert result.out.splitlines() == ["created    accounts/initech.yaml",
+                                       "2 rows in crm.csv: 1 created, 1 failed (row 4)"]
     assert result.err == ("aspo: error: crm.csv:4: Contact Name: the cell holds U+0007 (a control character) at "
                           "character 6, which decks and documents cannot contain; remove it (the row starts on line 5 "
                           "of the file)\n")
@@ -456,3 +458,14 @@ def test_a_bad_csv_and_a_bad_accounts_folder_are_one_line(workspace, aspo):
 def test_import_help_loads_nothing_heavy(workspace):
     status, loaded = loaded_by("import", "--help")
     assert (status, loaded) == (0, set())
+
+
+def test_salesforce_and_hubspot_stages_map_by_label_or_internal_id(workspace, aspo):
+    stages = {"Id. Decision Makers": "consideration", "Decision Maker Bought-In": "decision",
+              "qualifiedtobuy": "consideration", "Closed Lost": "awareness", "DECISION": "decision"}
+    write_csv(workspace / "crm.csv", *({**INITECH, "Account Name": f"Stage {n}", "Stage": stage}
+                                       for n, stage in enumerate(stages)))
+    assert aspo("import", "crm.csv").status == 0
+    found = [Path(f"accounts/stage-{n}.yaml").read_text(encoding="utf-8").split("stage: ")[1].split("\n")[0]
+             for n in range(len(stages))]
+    assert found == list(stages.values())
