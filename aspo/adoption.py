@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import os
-import re
 import zipfile
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -16,6 +14,7 @@ from aspo.hygiene import without_custom_xml
 from aspo.layouts import DeckTemplate, SlideLayout, TextBox, cm, read_deck_template
 from aspo.output import write_file_atomic
 from aspo.rulebook import LAYOUT
+from aspo.yamlfile import apply_edits, child_node, scalar_text
 
 #: What each kind of section puts on its slide, and so what its layout needs.
 COVER, ONE, TWO = "a title and a subtitle", "a title and one text placeholder", "a title and two text placeholders"
@@ -114,26 +113,6 @@ def _reason(layout: SlideLayout, need: str, height: int) -> str:
 # --- outline.yaml, rewritten in place -------------------------------------------------------------------
 
 
-def _plain(value: str) -> bool:
-    """Whether a value can be written unquoted, in block and flow style alike."""
-    return bool(re.fullmatch(r"[A-Za-z][A-Za-z0-9 ._/()&+-]*", value)) and not value.endswith(" ") \
-        and yaml.safe_load(value) == value
-
-
-def _scalar(value: str | None) -> str:
-    if value is None:
-        return "null"
-    return value if _plain(value) else json.dumps(value, ensure_ascii=False)
-
-
-def _child(node, key: str):
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            if isinstance(key_node, yaml.ScalarNode) and key_node.value == key:
-                return value_node
-    return None
-
-
 def rewrite_outline(text: str, deck_template: str | None, layouts: dict[int, str],
                     document_template: str | None, styles: dict[str, str | None], deck_master: int = 1) -> str:
     """outline.yaml's text with the template paths, section layouts and Word styles replaced where they
@@ -144,13 +123,13 @@ def rewrite_outline(text: str, deck_template: str | None, layouts: dict[int, str
 
     def replace(node, value) -> None:
         if isinstance(node, yaml.ScalarNode):
-            edits.append((node.start_mark.index, node.end_mark.index, _scalar(value)))
+            edits.append((node.start_mark.index, node.end_mark.index, scalar_text(value)))
 
-    deck, document = _child(root, "deck"), _child(root, "document")
+    deck, document = child_node(root, "deck"), child_node(root, "document")
     if deck_template is not None:
-        template = _child(deck, "template")
+        template = child_node(deck, "template")
         replace(template, deck_template)
-        master = _child(deck, "master")
+        master = child_node(deck, "master")
         if master is not None:
             edits.append((master.start_mark.index, master.end_mark.index, str(deck_master)))
         elif deck_master != 1:  # a new line under template:, as the file writes it
@@ -161,26 +140,24 @@ def rewrite_outline(text: str, deck_template: str | None, layouts: dict[int, str
                 at = len(text) if newline < 0 else newline + 1
                 line = f"{' ' * deck.value[0][0].start_mark.column}master: {deck_master}\n"
                 edits.append((at, at, line if newline >= 0 else "\n" + line))
-    sections = _child(root, "sections")
+    sections = child_node(root, "sections")
     for index, layout in layouts.items():
-        replace(_child(_child(sections.value[index], "deck"), "layout"), layout)
+        replace(child_node(child_node(sections.value[index], "deck"), "layout"), layout)
     if document_template is not None:
-        replace(_child(document, "template"), document_template)
+        replace(child_node(document, "template"), document_template)
     if styles:
         edits += _style_edits(text, document, styles, replace)
-    for start, end, value in sorted(edits, reverse=True):
-        text = text[:start] + value + text[end:]
-    return text
+    return apply_edits(text, edits)
 
 
 def _style_edits(text: str, document, styles: dict[str, str | None], replace) -> list[tuple[int, int, str]]:
     """Replaces the styles the file names; the others become new lines after its last one (or a new
     `styles:` block after the document's last key)."""
-    node = _child(document, "styles")
-    missing = {role: style for role, style in styles.items() if _child(node, role) is None}
+    node = child_node(document, "styles")
+    missing = {role: style for role, style in styles.items() if child_node(node, role) is None}
     for role, style in styles.items():
         if role not in missing:
-            replace(_child(node, role), style)
+            replace(child_node(node, role), style)
     if not missing:
         return []
     block = node if node is not None else document
@@ -188,7 +165,7 @@ def _style_edits(text: str, document, styles: dict[str, str | None], replace) ->
         raise ValueError("is written on one line; write it as a block, one style a line, so the styles it lacks "
                          "can be added")
     indent = block.value[0][0].start_mark.column
-    lines = "".join(f"{' ' * (indent + 2 * (node is None))}{role}: {_scalar(style)}\n"
+    lines = "".join(f"{' ' * (indent + 2 * (node is None))}{role}: {scalar_text(style)}\n"
                     for role, style in missing.items())
     if node is None:
         lines = f"{' ' * indent}styles:\n{lines}"

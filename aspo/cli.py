@@ -409,6 +409,42 @@ def layouts_use(ctx: click.Context, files: tuple[Path, ...], templates: Path, ac
     ctx.exit(1 if errors else 0)
 
 
+@cli.command("import")
+@click.argument("source", metavar="FILE.csv", type=click.Path(path_type=Path))
+@templates_option
+@click.option("--accounts", "accounts_dir", type=click.Path(path_type=Path), default=Path("accounts"),
+              show_default=True, help="Where account files are written (created if missing).")
+@click.option("--update", is_flag=True, help="Refresh, in account files that exist, the values the CRM holds; "
+              "what the rep wrote stays, comments included.")
+@click.option("--dry-run", is_flag=True, help="Print what would be created, updated or skipped; write nothing.")
+@debug_option
+@click.pass_context
+def import_(ctx: click.Context, source: Path, templates: Path, accounts_dir: Path, update: bool, dry_run: bool,
+            debug: bool) -> None:
+    """Write an account file for each row of a CRM export (FILE.csv), never over an existing one.
+
+    Columns are found by their headers (Account Name, Industry, Employees, Stage, ...; templates/import.yaml maps
+    others). Blank cells become "TODO:" placeholders the build names until the rep fills them in.
+    Exit status: 0 when every row is imported, unchanged or skipped; 2 when a row has a problem (it is named and
+    skipped, the others are written) or the export cannot be read (nothing is written).
+    """
+    from aspo.crm_import import import_accounts
+
+    result = import_accounts(source, templates, accounts_dir, update=update, dry_run=dry_run)
+    for note in result.notes:
+        click.echo(f"aspo: warning: {note}", err=True)
+    for outcome in result.outcomes:
+        for problem in outcome.errors:
+            click.echo(f"aspo: error: {problem}", err=True)
+        if not outcome.errors:
+            click.echo(outcome.describe(dry_run))
+        for warning in outcome.warnings:
+            click.echo(f"aspo: warning: {warning}", err=True)
+    click.echo(result.summary())
+    if result.failed:
+        ctx.exit(USER_ERROR_STATUS)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: known errors print one line and exit 2; anything else is a bug (exit 3).
 

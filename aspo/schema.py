@@ -365,3 +365,58 @@ class ChecksFile(Strict):
     rules: dict[str, RuleSettings] = Field(default_factory=dict, description="Settings by rule id, e.g. C201.")
     per_file_ignores: dict[str, list[str]] = Field(
         default_factory=dict, description="Rule ids to skip, by file pattern relative to templates/ (or accounts/).")
+
+
+# --- templates/import.yaml: how `aspo import` reads a CRM export -------------------------------
+
+
+class ImportColumns(Strict):
+    """Which CSV column (by its header) holds each account field; null: the export has no such column, and the
+    field is left for the rep. A column named here is required in the header; the defaults are looked for."""
+
+    name: str = Field("Account Name", min_length=1, description="The account's company name; names its file.")
+    industry: str | None = Field("Industry", min_length=1, description="Industry id or name (or an industries: alias).")
+    employees: str | None = Field("Employees", min_length=1, description="Number of employees, for size.")
+    region: str | None = Field("Region", min_length=1)
+    stage: str | None = Field("Stage", min_length=1, description="The CRM's opportunity stage (see stages:).")
+    meeting_date: str | None = Field("Meeting Date", min_length=1)
+    meeting_goal: str | None = Field("Meeting Goal", min_length=1)
+    contact_name: str | None = Field("Contact Name", min_length=1, description="The CRM contact, an attendee.")
+    contact_title: str | None = Field("Contact Title", min_length=1, description="Their job title, for the persona.")
+    priorities: str | None = Field("Priorities", min_length=1, description="Separated by ';' or new lines.")
+    owns: str | None = Field("Products Owned", min_length=1, description="Product ids or names, separated by ';'.")
+    competitors: str | None = Field("Competitors", min_length=1, description="Separated by ';'.")
+    next_step: str | None = Field("Next Step", min_length=1)
+    next_step_date: str | None = Field("Next Step Date", min_length=1)
+    rep_name: str | None = Field("Owner Name", min_length=1, description="The account owner: the rep.")
+    rep_email: str | None = Field("Owner Email", min_length=1)
+
+
+class ImportSizes(Strict):
+    """Company size from the number of employees."""
+
+    smb_below: int = Field(200, ge=1, description="Fewer employees than this: smb.")
+    mid_market_below: int = Field(2000, ge=2, description="Fewer than this (and not smb): mid-market; else enterprise.")
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if self.smb_below >= self.mid_market_below:
+            raise ValueError("smb_below must be less than mid_market_below")
+        return self
+
+
+class ImportFile(Strict):
+    """templates/import.yaml: how `aspo import` reads a CRM export (every part optional)."""
+
+    columns: ImportColumns = Field(default_factory=ImportColumns)
+    size: ImportSizes = Field(default_factory=ImportSizes)
+    stages: dict[str, str] = Field(default_factory=dict, description=(
+        "CRM stage name -> buying stage id, case-insensitive; merged over the built-in Salesforce and HubSpot "
+        "stages."))
+    industries: dict[str, str] = Field(default_factory=dict, description=(
+        "CRM industry name -> industry id, case-insensitive; ids and names of the library's industries match "
+        "without one."))
+    personas: dict[str, str] = Field(default_factory=dict, description=(
+        "A word or phrase in a contact's title -> persona id; the longest that matches wins."))
+    date_order: Literal["day-first", "month-first"] | None = Field(None, description=(
+        "How to read dates written with '/' (03/04/2027) when the day cannot tell; YYYY-MM-DD always works."))

@@ -262,3 +262,49 @@ def _build(node, loc: Path_, positions, path, offset, seen) -> Any:
         positions[loc + (key,)] = key_at
         result[key] = _build(value_node, loc + (key,), positions, path, offset, seen)
     return result
+
+
+# --- editing YAML text in place: values replaced where they are written, so comments, order and quoting
+# elsewhere stay as they were (`aspo layouts use` rewriting outline.yaml, `aspo import --update`) -----------
+
+
+def child_node(node, key: str):
+    """The value node of `key` in a composed mapping node, or None."""
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.value == key:
+                return value_node
+    return None
+
+
+_PLAIN_IN_FLOW = re.compile(r"[A-Za-z][A-Za-z0-9 ._/()&+-]*")
+#: What a double-quoted YAML scalar must escape: the quote and backslash, and what YAML cannot hold raw or reads
+#: as a line end (C0 and C1 controls, DEL, U+2028/9, a BOM, non-characters).
+_MUST_ESCAPE = re.compile("[\"\\\\\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff]")
+_ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\t": "\\t"}
+
+
+def scalar_text(value: str | None, flow: bool = True) -> str:
+    """`value` as a YAML scalar that reads back as the same text: plain where that is safe (`flow=False`: in a
+    block mapping or sequence, where commas, colons and quotes inside a value are fine), else double-quoted."""
+    if value is None:
+        return "null"
+    if flow:
+        plain = bool(_PLAIN_IN_FLOW.fullmatch(value)) and not value.endswith(" ")
+    else:
+        plain = bool(value) and value == value.strip() and not _MUST_ESCAPE.search(value) and value.isprintable()
+    if plain:
+        try:
+            plain = yaml.safe_load(f"k: {value}\n") == {"k": value}
+        except yaml.YAMLError:
+            plain = False
+    if plain:
+        return value
+    return '"' + _MUST_ESCAPE.sub(lambda m: _ESCAPES.get(m.group(), f"\\u{ord(m.group()):04x}"), value) + '"'
+
+
+def apply_edits(text: str, edits: list[tuple[int, int, str]]) -> str:
+    """`text` with each (start, end, new) edit made; the edits must not overlap."""
+    for start, end, value in sorted(edits, reverse=True):
+        text = text[:start] + value + text[end:]
+    return text
