@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,7 @@ from aspo.plan import Plan, plan_account
 from aspo.rulebook import (
     ANALYST_SPEAK,
     CONTENT_GAP,
+    INVALID_FILE,
     LIMITED_WITHOUT_NUANCE,
     NO_OWNER,
     NO_REVIEW_DATE,
@@ -48,20 +50,36 @@ class Diagnostic:
     rule: str
     severity: str  # "error" or "warning"
     message: str
+    measure: float | None = None  # how bad, where the rule can say: the summary names each rule's worst
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}:{self.column}: {self.rule} {self.message}"
 
 
-def run_check(templates: Path, accounts: Path, today: dt.date) -> list[Diagnostic]:
-    """Checks templates/ and every account in `accounts` without writing anything."""
+def run_check(templates: Path, accounts: Path | list[Path], today: dt.date, *,
+              library_rules: bool = True) -> list[Diagnostic]:
+    """Checks templates/ and the accounts without writing anything.
+
+    `accounts` is the accounts folder (none there is no problem for a library check) or the account files and
+    folders a user named (each must exist). Without `library_rules` the library's own content rules (review dates,
+    owners, wording, claims, hyperlinks) are left out: what a rep checking an account needs is what stops the
+    library loading or their account building, and how their account's slides fit."""
+    roots = [Path(templates)] + ([Path(accounts).parent] if isinstance(accounts, Path) else [])
     try:
         settings = load_settings(templates)
     except AspoError as exc:
-        return _diagnostics(exc.problems, Settings(), templates, accounts)
+        return _diagnostics(exc.problems, Settings(), roots)
     library, problems = read_library(templates)
     planned: list[Plan] = []
-    account_paths = _account_paths(Path(accounts))
+    if isinstance(accounts, Path):
+        account_paths = _account_paths(accounts)
+    else:
+        try:
+            account_paths = account_files(accounts)
+        except AspoError as exc:
+            problems.extend(exc.problems)
+            account_paths = []
+        roots += [Path(path).parent for path in accounts]
     if library is not None:
         for path in account_paths:
             try:
@@ -71,10 +89,42 @@ def run_check(templates: Path, accounts: Path, today: dt.date) -> list[Diagnosti
         template_problems, documents = _template_problems(library, planned)
         problems.extend(template_problems)
         problems.extend(_overflow_problems(library, documents, settings))
-        problems.extend(_content_problems(library, settings, today))
         problems.extend(_account_problems(library, planned))
-        problems.extend(_hyperlink_problems(library))
-    return _diagnostics(problems, settings, templates, accounts)
+        if library_rules:
+            problems.extend(_content_problems(library, settings, today))
+            problems.extend(_hyperlink_problems(library))
+    return _diagnostics(problems, settings, roots)
+
+
+@dataclass(frozen=True)
+class CheckTarget:
+    """What one `aspo check` looks at."""
+
+    templates: Path
+    accounts: Path | list[Path]  # the accounts folder, or the files and folders a user named
+    library_rules: bool
+
+
+def check_target(paths: list[Path], templates: Path | None = None, accounts: Path | None = None) -> CheckTarget:
+    """Reads `aspo check PATHS…`: a folder holding templates/ is a project; other paths are accounts."""
+    from aspo.workspace import TEMPLATES, project_path
+
+    projects = [path for path in paths if path.is_dir() and (path / TEMPLATES).is_dir()]
+    if len(projects) > 1:
+        raise AspoError.at(projects[1], None, None, f"a second project (after {display_path(projects[0])}); "
+                           "check one project at a time", INVALID_FILE)
+    named = [path for path in paths if path not in projects]
+    for path in named:
+        if not os.path.lexists(path):
+            raise AspoError.at(path, None, None, "no such file or folder", INVALID_FILE)
+    project = projects[0] if projects else None
+    if templates is None:
+        templates = project / TEMPLATES if project else project_path(TEMPLATES)
+    if named:
+        return CheckTarget(templates, named, library_rules=False)
+    if accounts is None:
+        accounts = project / "accounts" if project else project_path("accounts")
+    return CheckTarget(templates, accounts, library_rules=True)
 
 
 def _account_paths(folder: Path) -> list[Path]:
@@ -85,24 +135,24 @@ def _account_paths(folder: Path) -> list[Path]:
         return []
 
 
-def _diagnostics(problems, settings: Settings, templates: Path, accounts: Path) -> list[Diagnostic]:
+def _diagnostics(problems, settings: Settings, roots: list[Path]) -> list[Diagnostic]:
     found: dict[tuple, Diagnostic] = {}
     for problem in problems:
         rule = problem.rule or SCHEMA
-        severity = settings.severity(rule, _relative(problem.path, templates, accounts))
+        severity = settings.severity(rule, _relative(problem.path, roots))
         if severity == "off":
             continue
         message = f"{problem.field}: {problem.message}" if problem.field else problem.message
         diagnostic = Diagnostic(display_path(problem.path), problem.line or 1, problem.column or 1, rule, severity,
-                                message)
+                                message, problem.measure)
         found.setdefault((diagnostic.path, diagnostic.line, diagnostic.rule, diagnostic.message), diagnostic)
     return sorted(found.values(), key=lambda d: (d.path, d.line, d.column, d.rule, d.message))
 
 
-def _relative(path, templates: Path, accounts: Path) -> str:
+def _relative(path, roots: list[Path]) -> str:
     """The path per_file_ignores patterns match: relative to templates/, or accounts/<file> for accounts."""
     path = Path(path or "").resolve()
-    for root in (Path(templates).resolve(), Path(accounts).resolve().parent):
+    for root in (Path(root).resolve() for root in roots):
         try:
             return path.relative_to(root).as_posix()
         except ValueError:
@@ -264,7 +314,8 @@ def _overflow_problems(library: Library, documents: list[Document], settings: Se
             section = sections[overflow.section_key]
             path, line = _source_of(library, section, overflow.field)
             problems.append(Problem(path, line, None, f"{overflow.field} of slide “{section.title}” for "
-                                                      f"{document.account_name}: {overflow.message}", OVERFLOW))
+                                                      f"{document.account_name}: {overflow.message}", OVERFLOW,
+                                  measure=overflow.over))
     return problems
 
 
@@ -362,10 +413,12 @@ def _review_problems(item, settings: Settings, today: dt.date) -> list[Problem]:
         problems.append(doc.problem(("id",), f"{kind} has no review_by date", NO_REVIEW_DATE))
     elif meta.review_by < today:
         problems.append(doc.problem(("review_by",), f"review_by {meta.review_by} has passed: review the {kind}, "
-                                                   "then move the date; builds no longer use it", REVIEW_EXPIRED))
+                                                   "then move the date; builds no longer use it", REVIEW_EXPIRED)
+                        ._replace(measure=(today - meta.review_by).days))
     elif meta.review_by <= today + dt.timedelta(days=settings.review_soon_days):
         days = (meta.review_by - today).days
-        problems.append(doc.problem(("review_by",), f"review_by {meta.review_by} is in {days} days", REVIEW_SOON))
+        problems.append(doc.problem(("review_by",), f"review_by {meta.review_by} is in {days} days", REVIEW_SOON)
+                        ._replace(measure=-days))
     return problems
 
 
@@ -416,10 +469,35 @@ class _FileText:
 
 def as_text(diagnostics: list[Diagnostic]) -> str:
     lines = [str(d) for d in diagnostics]
+    if diagnostics:
+        lines += summary_by_rule(diagnostics)
     errors = sum(d.severity == "error" for d in diagnostics)
     warnings = len(diagnostics) - errors
     lines.append(f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}")
     return "\n".join(lines) + "\n"
+
+
+#: How each measured rule words its worst finding's measure.
+_WORST = {OVERFLOW: lambda over: f"{round(over * 100)}% over", REVIEW_EXPIRED: lambda days: f"{days:.0f} days ago",
+          REVIEW_SOON: lambda days: f"in {-days:.0f} days"}
+
+
+def summary_by_rule(diagnostics: list[Diagnostic]) -> list[str]:
+    """One line per rule found: how many, its name and severity, and for a measured rule where its worst is."""
+    by_rule: dict[str, list[Diagnostic]] = {}
+    for diagnostic in diagnostics:
+        by_rule.setdefault(diagnostic.rule, []).append(diagnostic)
+    width = len(str(max(len(found) for found in by_rule.values())))
+    lines = ["by rule:"]
+    for rule, found in sorted(by_rule.items(), key=lambda item: (-len(item[1]), item[0])):
+        severities = "/".join(sorted({d.severity for d in found}))
+        line = f"  {rule} × {len(found):<{width}}  {RULES[rule].name} ({severities})"
+        measured = [d for d in found if d.measure is not None]
+        if measured and rule in _WORST:
+            worst = max(measured, key=lambda d: d.measure)
+            line += f", worst: {worst.path}:{worst.line}:{worst.column} ({_WORST[rule](worst.measure)})"
+        lines.append(line)
+    return lines
 
 
 def as_json(diagnostics: list[Diagnostic]) -> str:

@@ -19,9 +19,21 @@ INTERNAL_ERROR_STATUS = 3
 ISSUES_URL = "https://github.com/aspo-dev/aspo/issues"
 BUG_REPORT = f"aspo: this is a bug; please report it at {ISSUES_URL} with the output of --debug"
 
+def _in_project(name: str):
+    """A default found when the command runs: `name` in the project found from the current folder up."""
+
+    def default() -> Path:
+        from aspo.workspace import project_path
+
+        return project_path(name)
+
+    return default
+
+
 templates_option = click.option(
-    "--templates", type=click.Path(path_type=Path), default=Path("templates"), show_default=True,
-    envvar="ASPO_TEMPLATES", help="The content library folder.",
+    "--templates", type=click.Path(path_type=Path), default=_in_project("templates"),
+    show_default="templates/ here or in the nearest folder above", envvar="ASPO_TEMPLATES",
+    help="The content library folder.",
 )
 debug_option = click.option("--debug", is_flag=True, envvar="ASPO_DEBUG", help="Show tracebacks for errors.")
 
@@ -38,8 +50,8 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @cli.command()
 @click.argument("accounts", nargs=-1, required=True, type=click.Path(path_type=Path))
 @templates_option
-@click.option("--output", "-o", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
-              help="Where output/<account>/ folders are written.")
+@click.option("--output", "-o", type=click.Path(path_type=Path), default=_in_project("output"),
+              show_default="output/ beside templates/", help="Where output/<account>/ folders are written.")
 @click.option("--force", is_flag=True, help="Rebuild accounts whose inputs have not changed.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Accounts built at once (default: one per core).")
@@ -143,7 +155,8 @@ def explain(account: Path, templates: Path, fmt: str, debug: bool) -> None:
 def diff(ctx: click.Context, paths: tuple[Path, ...], rev: str | None, templates: Path, debug: bool) -> None:
     """Show what changed between two builds, slide by slide and section by section.
 
-    PATHS are two output folders, decks, documents or drafts. Exit status 0: same; 1: different.
+    PATHS are two output folders, decks, documents or drafts. Exit status 0: same (it says "no differences");
+    1: different.
     """
     from aspo.diffing import diff_build_texts, diff_paths
 
@@ -164,7 +177,7 @@ def diff(ctx: click.Context, paths: tuple[Path, ...], rev: str | None, templates
         if len(paths) != 2:
             raise click.UsageError("give two output folders, decks, documents or drafts to compare")
         result = diff_paths(*paths)
-    click.echo(result.text, nl=False)
+    click.echo(result.text if result.different else "no differences\n", nl=False)
     ctx.exit(1 if result.different else 0)
 
 
@@ -210,8 +223,8 @@ def textconv(file: Path) -> None:
 
 @cli.command()
 @templates_option
-@click.option("--accounts", "accounts_dir", type=click.Path(path_type=Path), default=Path("accounts"),
-              show_default=True, help="The folder of account files.")
+@click.option("--accounts", "accounts_dir", type=click.Path(path_type=Path), default=_in_project("accounts"),
+              show_default="accounts/ beside templates/", help="The folder of account files.")
 @click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown", show_default=True)
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
               help="The day to measure expiry from (default: today).")
@@ -260,33 +273,73 @@ def schema(name: str, library_path: Path | None) -> None:
     click.echo(as_text(json_schema(name, library)), nl=False)
 
 
+def _rule_ids(ctx: click.Context, param: click.Parameter, incomplete: str) -> list:
+    """Completes the rule id after the last comma of --select and --ignore."""
+    from click.shell_completion import CompletionItem
+
+    from aspo.rulebook import RULES
+
+    done, _, last = incomplete.rpartition(",")
+    prefix = f"{done}," if done else ""
+    return [CompletionItem(prefix + rule, help=RULES[rule].name) for rule in RULES if rule.startswith(last.upper())]
+
+
 @cli.command()
-@click.argument("project", type=click.Path(path_type=Path, file_okay=False), default=Path("."))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--templates", type=click.Path(path_type=Path), default=None,
-              help="The content library folder [default: PROJECT/templates].")
+              help="The content library folder [default: templates/ here or in the nearest folder above].")
 @click.option("--accounts", type=click.Path(path_type=Path), default=None,
-              help="The accounts folder [default: PROJECT/accounts].")
+              help="The accounts folder checked when no PATHS name accounts [default: accounts/ beside templates/].")
+@click.option("--select", multiple=True, metavar="RULES", shell_complete=_rule_ids,
+              help="Report only these rules: ids or prefixes, comma-separated (C5,E2 or ALL).")
+@click.option("--ignore", multiple=True, metavar="RULES", shell_complete=_rule_ids,
+              help="Leave these rules out (ids or prefixes).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="The date review_by dates are checked against [default: today].")
 @click.pass_context
-def check(ctx: click.Context, project: Path, templates: Path | None, accounts: Path | None, fmt: str, strict: bool,
-          today) -> None:
-    """Check the content library and every account without writing anything.
+def check(ctx: click.Context, paths: tuple[Path, ...], templates: Path | None, accounts: Path | None,
+          select: tuple[str, ...], ignore: tuple[str, ...], fmt: str, strict: bool, today) -> None:
+    """Check the content library and the accounts without writing anything.
 
-    Prints path:line:col: RULE message for each problem. Exit status 1 when there are errors
-    (or warnings, with --strict), 0 otherwise. Rules and their settings: templates/checks.yaml.
+    PATHS are account files or folders of them (the library they build with is checked too, for what stops a
+    build; its own content rules are left out), or a project folder (its templates/ and accounts/). With no
+    PATHS: the whole project found from the current folder up. Prints path:line:col: RULE message for each
+    problem, then a count by rule. Exit status 1 when there are errors (or warnings, with --strict), 0
+    otherwise. Rules and their settings: templates/checks.yaml.
     """
     import datetime as dt
 
     from aspo import check as checking
+    from aspo.rulebook import selected_rules
 
-    diagnostics = checking.run_check(templates or project / "templates", accounts or project / "accounts",
-                                     today.date() if today else dt.date.today())
+    try:
+        rules = selected_rules(select, ignore)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    target = checking.check_target(list(paths), templates, accounts)
+    diagnostics = [d for d in checking.run_check(target.templates, target.accounts,
+                                                 today.date() if today else dt.date.today(),
+                                                 library_rules=target.library_rules) if d.rule in rules]
     click.echo(checking.as_json(diagnostics) if fmt == "json" else checking.as_text(diagnostics), nl=False)
     failing = {"error", "warning"} if strict else {"error"}
     ctx.exit(1 if any(d.severity in failing for d in diagnostics) else 0)
+
+
+@cli.command()
+@click.argument("shell", type=click.Choice(["bash", "zsh", "fish"]))
+def completion(shell: str) -> None:
+    """Print the SHELL completion script for aspo: commands, options, rule and file names complete on Tab.
+
+    bash: add `eval "$(aspo completion bash)"` to ~/.bashrc; zsh: the same with zsh, in ~/.zshrc;
+    fish: `aspo completion fish > ~/.config/fish/completions/aspo.fish`.
+    """
+    from click.shell_completion import get_completion_class
+
+    # click completes through the same program: the script calls aspo with _ASPO_COMPLETE set
+    script = get_completion_class(shell)(cli, {}, "aspo", "_ASPO_COMPLETE").source()
+    click.echo(script, nl=not script.endswith("\n"))
 
 
 @cli.group()
@@ -317,8 +370,8 @@ def layouts_show(file: Path, fmt: str) -> None:
 @layouts.command("use")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @templates_option
-@click.option("--accounts", "accounts_dir", type=click.Path(path_type=Path), default=Path("accounts"),
-              show_default=True, help="The accounts the checks afterwards build in memory.")
+@click.option("--accounts", "accounts_dir", type=click.Path(path_type=Path), default=_in_project("accounts"),
+              show_default="accounts/ beside templates/", help="The accounts the checks afterwards build in memory.")
 @click.option("--dry-run", is_flag=True, help="Print the mapping; write nothing.")
 @click.pass_context
 def layouts_use(ctx: click.Context, files: tuple[Path, ...], templates: Path, accounts_dir: Path,

@@ -66,6 +66,7 @@ class Problem(NamedTuple):  # a named tuple, not a dataclass: `aspo --help` load
     message: str
     rule: str = ""
     column: int | None = None
+    measure: float | None = None  # how bad, where a rule can say (C501: share over): ranks a rule's findings
 
     def __str__(self) -> str:
         where = display_path(self.path)

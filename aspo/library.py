@@ -185,7 +185,7 @@ def read_library(root: Path, layouts: bool = True) -> tuple[Library | None, list
     """
     root = Path(root)
     if not root.is_dir():
-        return None, [Problem(root, None, None, "templates folder not found (use --templates to point at it)",
+        return None, [Problem(root, None, None, "templates folder not found, here or in any folder above (use --templates to point at it, or `aspo init` to start a project)",
                               INVALID_FILE)]
     attempt = _Collector()
     catalog_file, personas_file, stages_file, pains_yaml, industries_file, outline_file = (

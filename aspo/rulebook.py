@@ -75,3 +75,22 @@ RULES = {rule.id: rule for rule in (
     Rule(TEMPLATE_HYPERLINK, "template-hyperlink", "warning",
          "A hyperlink in a template file, which every deck or document built from it carries."),
 )}
+
+
+def selected_rules(select: tuple[str, ...] = (), ignore: tuple[str, ...] = ()) -> frozenset[str]:
+    """The rule ids `--select` and `--ignore` leave, as ruff reads them: ids or prefixes (C5, E2, C701), comma-
+    separated or repeated; `ALL` selects every rule; select narrows first, then ignore takes away."""
+
+    def codes(values: tuple[str, ...], option: str) -> list[str]:
+        found = [code.strip().upper() for value in values for code in value.split(",") if code.strip()]
+        for code in found:
+            if code != "ALL" and not any(rule.startswith(code) for rule in RULES):
+                raise ValueError(f"{option}: {code!r} is no rule id or prefix of one (rules: {', '.join(RULES)})")
+        return found
+
+    def matching(code: str) -> set[str]:
+        return set(RULES) if code == "ALL" else {rule for rule in RULES if rule.startswith(code)}
+
+    chosen = codes(select, "--select")
+    selected = set().union(*map(matching, chosen)) if chosen else set(RULES)
+    return frozenset(selected - set().union(*map(matching, codes(ignore, "--ignore"))))

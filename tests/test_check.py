@@ -36,24 +36,28 @@ def sample_gap(workspace) -> str:
     return GAP.format(line=line_of(workspace / "accounts/acme.yaml", "Move all three plants"))
 
 
+GAP_SUMMARY = "by rule:\n  C701 × 1  content-gap (warning)\n"
+
+
 def findings(result) -> list[str]:
     """Every finding but the sample's deliberate content gap, which is there unless the library does not load."""
     gap = sample_gap(Path.cwd())
     lines = result.out.splitlines()
     assert re.fullmatch(r"\d+ errors?, \d+ warnings?", lines[-1]), lines[-1]
-    return [line for line in lines[:-1] if line != gap]
+    found = lines[:lines.index("by rule:")] if "by rule:" in lines else lines[:-1]
+    return [line for line in found if line != gap]
 
 
 def test_the_sample_library_passes_with_its_deliberate_content_gap_as_a_warning(workspace, aspo):
     result = run(aspo)
     assert result.status == 0, result.out
-    assert result.out == sample_gap(workspace) + "\n0 errors, 1 warning\n"
+    assert result.out == sample_gap(workspace) + "\n" + GAP_SUMMARY + "0 errors, 1 warning\n"
 
 
 def test_strict_fails_on_warnings(workspace, aspo):
     result = run(aspo, "--strict")
     assert result.status == 1
-    assert result.out == sample_gap(workspace) + "\n0 errors, 1 warning\n"
+    assert result.out == sample_gap(workspace) + "\n" + GAP_SUMMARY + "0 errors, 1 warning\n"
 
 
 @pytest.mark.parametrize("path, old, new, needle, rule, message", [
@@ -212,7 +216,7 @@ def test_a_warning_can_become_an_error(workspace, aspo):
     (workspace / "templates/checks.yaml").write_text("rules:\n  C701: {severity: error}\n")
     result = run(aspo)
     assert result.status == 1
-    assert result.out == sample_gap(workspace) + "\n1 error, 0 warnings\n"
+    assert result.out == sample_gap(workspace) + "\nby rule:\n  C701 × 1  content-gap (error)\n1 error, 0 warnings\n"
     [finding] = json.loads(run(aspo, "--format", "json").out)
     assert finding["rule"] == "C701" and finding["severity"] == "error"
 
@@ -243,6 +247,8 @@ def test_text_that_overflows_its_placeholder_on_a_real_layout(workspace, aspo):
                               "text needs about ")
     assert "but the content placeholder of layout 'Title and Content' holds 349 pt (" in finding
     assert "% over; cut about " in finding
+    over = re.search(r"\((\d+)% over", finding).group(1)
+    assert f"  C501 × 1  overflow (warning), worst: {PILOT}:10:1 ({over}% over)" in result.out.splitlines()
     (workspace / "templates/checks.yaml").write_text("rules:\n  C501: {tolerance: 50}\n")
     assert findings(run(aspo)) == []
 
@@ -289,3 +295,66 @@ def test_what_only_an_accounts_own_values_reach_is_reported_in_every_block_it_ge
     assert result.status == 1
     assert findings(result) == [f"{path}:{line_of(workspace / path, 'account.nmae')}:1: {UNDEFINED}"
                                 for path in (PILOT, shortage)]
+
+
+# --- what to check: account files, folders, a project; which rules; the count by rule ----------------------------
+
+
+def test_the_count_by_rule_puts_the_most_frequent_first_and_points_at_each_measured_rules_worst():
+    from aspo.check import Diagnostic, summary_by_rule
+
+    found = [Diagnostic("a.md", 3, 1, "C501", "warning", "…", 0.2), Diagnostic("b.md", 7, 1, "C501", "warning", "…", 0.9),
+             Diagnostic("c.md", 1, 1, "C501", "warning", "…", 0.4), Diagnostic("x.yaml", 2, 5, "C701", "warning", "…"),
+             Diagnostic("d.md", 4, 3, "C101", "error", "…", 12), Diagnostic("e.md", 4, 3, "C101", "error", "…", 400)]
+    assert summary_by_rule(found) == ["by rule:",
+                                      "  C501 × 3  overflow (warning), worst: b.md:7:1 (90% over)",
+                                      "  C101 × 2  review-expired (error), worst: e.md:4:3 (400 days ago)",
+                                      "  C701 × 1  content-gap (warning)"]
+
+
+def test_an_account_file_is_checked_with_what_in_the_library_stops_it_not_the_librarys_own_rules(workspace, aspo):
+    edit(workspace / PILOT, "owner: ", "# owner: ")  # the library's own rule: a block with no owner (C103)
+    edit(workspace / "accounts/globex.yaml", "stage: ", "old_stage: x\nstage: ")
+    whole = run(aspo)
+    assert {"C103", "E102"} <= {line.split()[1] for line in findings(whole)}
+    one = run(aspo, "accounts/acme.yaml")
+    assert (one.status, one.out) == (0, sample_gap(workspace) + "\n" + GAP_SUMMARY + "0 errors, 1 warning\n")
+    other = run(aspo, "accounts/globex.yaml")
+    assert other.status == 1
+    assert [(line.split(":")[0], line.split()[1]) for line in findings(other)] == [("accounts/globex.yaml", "E102")]
+
+
+def test_an_accounts_folder_and_a_project_folder_are_checked_as_named(workspace, aspo):
+    edit(workspace / PILOT, "owner: ", "# owner: ")
+    assert " C103 " not in run(aspo, "accounts/").out
+    assert sample_gap(workspace) in run(aspo, "accounts/").out
+    assert " C103 " in run(aspo, ".").out
+
+
+def test_a_path_that_is_not_there_is_one_line(workspace, aspo):
+    result = run(aspo, "accounts/nope.yaml")
+    assert (result.status, result.out, result.err) == (2, "", "aspo: error: accounts/nope.yaml: no such file or folder\n")
+
+
+@pytest.mark.parametrize("args, rules", [
+    (["--select", "C7"], {"C701"}),
+    (["--select", "c5,C7"], {"C501", "C701"}),
+    (["--select", "C5", "--select", "C7"], {"C501", "C701"}),
+    (["--select", "ALL", "--ignore", "C701"], {"C501"}),
+    (["--ignore", "C"], set()),
+])
+def test_select_and_ignore_take_rule_ids_and_prefixes_as_ruff_does(workspace, aspo, args, rules):
+    edit(workspace / PILOT, "- Your time:", "- Your time: " + "about two hours a week, " * 12 + "\n- Your time:")
+    every = {line.split()[1] for line in findings(run(aspo))} | {"C701"}
+    assert every == {"C501", "C701"}  # both rules are found when nothing is selected
+    result = run(aspo, *args)
+    assert {line.split()[1] for line in result.out.splitlines() if re.match(r"\S+:\d+:\d+: ", line)} == rules
+
+
+def test_an_ignored_error_does_not_fail_the_check_and_an_unknown_rule_is_a_usage_error(workspace, aspo):
+    (workspace / "templates/checks.yaml").write_text("rules:\n  C701: {severity: error}\n")
+    assert run(aspo).status == 1
+    assert (run(aspo, "--ignore", "C701").status, run(aspo, "--ignore", "C701").out) == (0, "0 errors, 0 warnings\n")
+    result = run(aspo, "--select", "C9")
+    assert result.status == 2
+    assert result.err.splitlines()[-1].startswith("Error: --select: 'C9' is no rule id or prefix of one (rules: E101,")

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
+import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
-from conftest import edit
+from conftest import REPO, edit
 
 SAMPLES = ("acme", "globex", "northwind-health")
 
@@ -194,7 +197,7 @@ def test_aspo_diff_rev_compares_templates_at_a_git_revision_with_the_working_tre
     git(workspace, "add", ".")
     git(workspace, "commit", "-qm", "templates")
     same = aspo("diff", "--rev", "HEAD", "accounts/acme.yaml")
-    assert (same.status, same.out) == (0, "")
+    assert (same.status, same.out) == (0, "no differences\n")
     edit(workspace / "templates/blocks/next-steps-pilot.md", PILOT_SENTENCE, "A pilot should answer a single question")
     result = aspo("diff", "--rev", "HEAD", "accounts/acme.yaml")
     assert result.status == 1
@@ -206,20 +209,34 @@ def test_aspo_diff_rev_compares_templates_at_a_git_revision_with_the_working_tre
         "aspo: error: templates: --rev: unknown git revision 'nope'\n")
 
 
-def test_git_diff_shows_decks_and_documents_as_text_through_textconv(workspace, aspo):
+def readme_textconv_lines() -> list[str]:
+    """The README's `git config diff.aspo…` lines, as a user pastes them."""
+    lines = [line.strip() for line in (REPO / "README.md").read_text(encoding="utf-8").splitlines()
+             if line.strip().startswith("git config diff.aspo.")]
+    assert [line.split()[2] for line in lines] == ["diff.aspo.textconv", "diff.aspo.xfuncname"], lines
+    return lines
+
+
+def test_git_diff_shows_decks_and_documents_as_text_with_the_readmes_setup(workspace, aspo):
     import sys
 
+    shutil.copy(REPO / ".gitattributes", workspace / ".gitattributes")
+    # a clone after the README's first command: aspo in .venv/bin, which is not on git's PATH
+    (workspace / ".venv/bin").mkdir(parents=True)
+    (workspace / ".venv/bin/aspo").symlink_to(Path(sys.executable).parent / "aspo")
     git(workspace, "init", "-q")
-    (workspace / ".gitattributes").write_text("*.pptx diff=aspo\n*.docx diff=aspo\n")
-    git(workspace, "config", "diff.aspo.textconv", f"{sys.executable} -m aspo textconv")
+    setup = subprocess.run(["bash", "-c", "\n".join(readme_textconv_lines())], cwd=workspace, capture_output=True,
+                           text=True, env={**os.environ, "PATH": "/usr/bin:/bin"}, timeout=60)
+    assert setup.returncode == 0, setup.stderr
     assert aspo("build", "accounts/acme.yaml").status == 0
-    git(workspace, "add", ".")
+    git(workspace, "add", "accounts", "templates", "output", ".gitattributes")
     git(workspace, "commit", "-qm", "built")
     edit(workspace / "templates/blocks/next-steps-pilot.md", PILOT_SENTENCE, "A pilot should answer a single question")
     assert aspo("build", "accounts/acme.yaml").status == 0
     shown = git(workspace, "diff", "output/acme/acme-deck.pptx", "output/acme/acme-offering.docx")
     assert "-A pilot should answer one question with your own data" in shown
     assert "+A pilot should answer a single question with your own data" in shown
+    assert re.search(r"^@@ .* @@ Slide \d+: ", shown, re.MULTILINE), shown  # xfuncname: hunks name their slide
     assert "Binary files" not in shown
 
 
