@@ -46,7 +46,7 @@ class StarterAccount:
 
     def lines(self) -> list[str]:
         """What to tell the rep: what is left to fill, and how to check it."""
-        shown = _from_project(self.path, self.project)
+        shown = display_path(self.path)  # as the rep types it where they are (aspo finds the project from there)
         who = f" for {self.name}" if self.name else ""
         lines = [f"Wrote {display_path(self.path)}{who}: replace its {self.placeholders} \"{PLACEHOLDER} …\" values, "
                  f"then run `aspo check {shown}`."]

@@ -64,9 +64,9 @@ def test_filled_in_the_starter_checks_and_builds(where, request, aspo):
     path.write_text(filled(path.read_text(), library))
     assert [line for line in path.read_text().splitlines() if PLACEHOLDER in line and not line.startswith("#")] == []
 
-    checked = aspo("check", "--format", "json")
+    checked = aspo("check", "accounts/zeta.yaml", "--format", "json")  # as the file's last line says
     assert checked.status == 0
-    assert [d for d in json.loads(checked.out) if d["path"] == "accounts/zeta.yaml" and d["severity"] == "error"] == []
+    assert [d for d in json.loads(checked.out) if d["severity"] == "error"] == []
     built = aspo("build", "accounts/zeta.yaml")
     assert built.status == 0, built.err
     assert (folder / "output" / "zeta" / "zeta-deck.pptx").is_file()
@@ -162,6 +162,16 @@ def test_the_first_line_names_the_projects_schema(workspace, aspo):
     samples = {path.read_text().splitlines()[0] for path in (REPO / "accounts").glob("*.yaml")}
     assert aspo("new", "account", "accounts/omega.yaml").status == 0
     assert {(workspace / "accounts" / "omega.yaml").read_text().splitlines()[0]} == samples
+
+
+def test_from_a_folder_inside_the_project(starter_project, aspo, monkeypatch):
+    monkeypatch.chdir(starter_project / "accounts")  # aspo finds templates/ in the folder above
+    result = aspo("new", "account", "zeta.yaml", "--name", "Zeta Castings")
+    assert result.status == 0, result.err
+    assert result.out.endswith("then run `aspo check zeta.yaml`.\n")  # as typed from here
+    text = (starter_project / "accounts" / "zeta.yaml").read_text()
+    assert text.splitlines()[0] == "# yaml-language-server: $schema=../schemas/account.schema.json"
+    assert "`aspo build accounts/zeta.yaml`" in text  # the file says it from the project's top folder
 
 
 @pytest.mark.parametrize("args, message", [
