@@ -42,13 +42,12 @@ class StarterAccount:
     name: str | None  # the account's name, when an option or answer gave it
     placeholders: int  # "TODO:" values the rep must replace
     schema: Path | None  # the JSON Schema its first line names; None when the project has none
-    project: Path  # the folder holding templates/, where the rep runs aspo
 
     def lines(self) -> list[str]:
         """What to tell the rep: what is left to fill, and how to check it."""
         shown = display_path(self.path)  # as the rep types it where they are (aspo finds the project from there)
         who = f" for {self.name}" if self.name else ""
-        lines = [f"Wrote {display_path(self.path)}{who}: replace its {self.placeholders} \"{PLACEHOLDER} …\" values, "
+        lines = [f"Wrote {shown}{who}: replace its {self.placeholders} \"{PLACEHOLDER} …\" values, "
                  f"then run `aspo check {shown}`."]
         if self.schema is None:
             lines.append(f"(The project has no {SCHEMA_FILE.as_posix()}, so the file names no schema for editors; "
@@ -90,7 +89,7 @@ def new_account(path: Path, templates: Path, *, name: str | None = None, industr
         raise AspoError.at(path, None, None, f"cannot write: {exc.strerror or exc}", OUTPUT) from None
     if not written:
         raise _exists(path)
-    return StarterAccount(path, facts.get("name"), placeholders, schema if modeline else None, project)
+    return StarterAccount(path, facts.get("name"), placeholders, schema if modeline else None)
 
 
 def _refuse_path(path: Path) -> None:
@@ -148,7 +147,7 @@ def _relative(target: Path, start: Path) -> str | None:
 
 
 def _from_project(path: Path, project: Path) -> str:
-    """The path as the rep types it from the project folder, where aspo runs."""
+    """The path as typed from the project's top folder, as the file's own comments name it."""
     absolute = Path(os.path.abspath(path))
     return absolute.relative_to(project).as_posix() if absolute.is_relative_to(project) else display_path(path)
 
