@@ -445,6 +445,60 @@ def import_(ctx: click.Context, source: Path, templates: Path, accounts_dir: Pat
         ctx.exit(USER_ERROR_STATUS)
 
 
+@cli.command()
+@click.argument("directory", metavar="[DIR]", type=click.Path(path_type=Path), default=Path("."))
+@click.option("--force", is_flag=True, help="Write into a folder that is not empty; files already there are kept "
+              "as they are (never overwritten), and nothing is deleted.")
+@click.option("--from-sample", "sample", is_flag=True, help="Copy aspo's full sample library and accounts (the "
+              "fictional vendor Meridian Ops) instead of the small starter library.")
+def init(directory: Path, force: bool, sample: bool) -> None:
+    """Start a content repository in DIR (default: here): templates/ with a small, working starter library,
+    accounts/ with one example account, schemas/, a README, .gitattributes, .gitignore and
+    .pre-commit-config.yaml. `aspo build accounts/` works in it at once.
+
+    A folder with anything in it (but .git) is refused unless --force.
+    """
+    from aspo.project import init_project, next_command
+
+    done = init_project(directory, force=force, sample=sample)
+    for path in done.created:
+        click.echo(f"created  {display_path(path)}")
+    for path in done.kept:
+        click.echo(f"kept     {display_path(path)} (it was there already; aspo init overwrites nothing)")
+    library = "the sample library" if done.sample else "a starter library"
+    click.echo(f"{len(done.created)} files written with {library}. Next: {next_command(done.folder)}")
+
+
+@cli.group("new")
+def new_group() -> None:
+    """Start a new input file from a commented starter."""
+
+
+@new_group.command("account")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--name", help="The account's company name.")
+@click.option("--industry", metavar="ID", help="Industry id from the library's industries.yaml.")
+@click.option("--size", metavar="SIZE", help="Company size: smb, mid-market or enterprise.")
+@click.option("--region", help="Sales region, e.g. EMEA.")
+@click.option("--stage", metavar="ID", help="Buying stage id from the library's stages.yaml.")
+@click.option("--date", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD", help="The meeting date.")
+@templates_option
+def new_account(path: Path, name: str | None, industry: str | None, size: str | None, region: str | None,
+                stage: str | None, date, templates: Path) -> None:
+    """Write a starter account file at PATH (e.g. accounts/zeta.yaml): every field with a comment, the library's
+    ids listed, and "TODO:" placeholders where the rep writes. It never overwrites a file.
+
+    The options fill their fields. On a terminal, aspo asks for the name, industry, size and stage the options
+    left out; otherwise it never waits for input.
+    """
+    from aspo.starter_account import new_account as write_starter_account
+
+    written = write_starter_account(path, templates, name=name, industry=industry, size=size, region=region,
+                                    stage=stage, date=date.date() if date else None, ask=sys.stdin.isatty())
+    for line in written.lines():
+        click.echo(line)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: known errors print one line and exit 2; anything else is a bug (exit 3).
 

@@ -117,3 +117,12 @@ class AspoError(click.ClickException):
     def show(self, file=None) -> None:
         for problem in self.problems:
             click.echo(f"aspo: error: {problem}", err=True, file=file)
+
+
+class OptionProblem(Problem):
+    """A problem with a command-line option's value, not with a file: shown as `--option: message`."""
+
+    __slots__ = ()
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}"

@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
 """Builds the marketing-editable layout files from the libraries' own defaults.
 
-    python tools/make_layouts.py [OUTPUT_DIR]      (default: templates/layouts)
+    python tools/make_layouts.py [OUTPUT_DIR] [--vendor NAME]   (default: templates/layouts, Meridian Ops)
 
-writes deck.pptx (a 16:9 slide master in the "Meridian Ops" identity) and offering.docx
-(a slim Word reference document with the named styles the renderer uses). The output is
-byte-identical on every run. Marketing may restyle both files in PowerPoint or Word
-afterwards, as long as the layout and style names stay.
+writes deck.pptx (a 16:9 slide master in the vendor's identity: its name on the wordmarks, the theme
+and the file properties) and offering.docx (a slim Word reference document with the named styles the
+renderer uses, the vendor's name in its footer). The output is byte-identical on every run. Marketing may
+restyle both files in PowerPoint or Word afterwards, as long as the layout and style names stay.
+The starter library `aspo init` writes has its own pair, made with
+
+    python tools/make_layouts.py aspo/starter/templates/layouts --vendor Brightwell
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 from aspo.document import Properties  # noqa: E402
 from aspo.package import normalize_zip, replace_package_metadata, set_core_properties  # noqa: E402
 
-VENDOR = "Meridian Ops"
+VENDOR = "Meridian Ops"  # --vendor sets it
 STAMP = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
 
 # --- the identity --------------------------------------------------------------------------
@@ -209,12 +212,12 @@ def style_master(master) -> None:
             for defRPr in sp.iterfind("p:txBody/a:lstStyle//a:defRPr", NS):
                 set_text_colour(defRPr, "bg1")
     insert_decor(tree, [
-        rect("Meridian Band", (0, BAND_Y, SLIDE_W, BAND_H), "tx2"),
-        rect("Meridian Rule", (0, BAND_Y - RULE_H, SLIDE_W, RULE_H), "accent1"),
-        rect("Meridian Title Accent", (MARGIN + 91440, TITLE_BOX[1] + TITLE_BOX[3] + 45720,
+        rect(f"{mark()} Band", (0, BAND_Y, SLIDE_W, BAND_H), "tx2"),
+        rect(f"{mark()} Rule", (0, BAND_Y - RULE_H, SLIDE_W, RULE_H), "accent1"),
+        rect(f"{mark()} Title Accent", (MARGIN + 91440, TITLE_BOX[1] + TITLE_BOX[3] + 45720,
                                        1097280, 54864), "accent2"),
         # as navy as the band: only its text shows
-        rect("Meridian Wordmark", (MARGIN, BAND_Y, 2743200, BAND_H), "tx2", VENDOR),
+        rect(f"{mark()} Wordmark", (MARGIN, BAND_Y, 2743200, BAND_H), "tx2", VENDOR),
     ])
     styles = root.find("p:txStyles", NS)
     title = styles.find("p:titleStyle/a:lvl1pPr", NS)
@@ -315,18 +318,18 @@ def style_layouts(prs) -> None:
             layout_background(root, "accent1")
             root.set("showMasterSp", "0")
             insert_decor(tree, [
-                rect("Meridian Band", (0, BAND_Y, SLIDE_W, BAND_H), "tx2"),
-                rect("Meridian Divider Rule", (MARGIN + 91440, 1920240, 1097280, 73152), "accent2"),
-                rect("Meridian Wordmark", (MARGIN, BAND_Y, 2743200, BAND_H), "tx2", VENDOR),
+                rect(f"{mark()} Band", (0, BAND_Y, SLIDE_W, BAND_H), "tx2"),
+                rect(f"{mark()} Divider Rule", (MARGIN + 91440, 1920240, 1097280, 73152), "accent2"),
+                rect(f"{mark()} Wordmark", (MARGIN, BAND_Y, 2743200, BAND_H), "tx2", VENDOR),
             ])
         if name == "Title Slide":
             # a navy cover with its own rules instead of the master's band
             layout_background(root, "tx2")
             root.set("showMasterSp", "0")
             insert_decor(tree, [
-                rect("Meridian Cover Rule", (MARGIN + 91440, 3611880, 1828800, 73152), "accent2"),
-                rect("Meridian Cover Band", (0, SLIDE_H - 228600, SLIDE_W, 228600), "accent1"),
-                rect("Meridian Cover Wordmark", (MARGIN, 640080, 3657600, 457200), "tx2", VENDOR,
+                rect(f"{mark()} Cover Rule", (MARGIN + 91440, 3611880, 1828800, 73152), "accent2"),
+                rect(f"{mark()} Cover Band", (0, SLIDE_H - 228600, SLIDE_W, 228600), "accent1"),
+                rect(f"{mark()} Cover Wordmark", (MARGIN, 640080, 3657600, 457200), "tx2", VENDOR,
                      size=2000),
             ])
 
@@ -672,8 +675,19 @@ def build_offering() -> bytes:
     return normalize_zip(out.getvalue(), STAMP)
 
 
+def mark() -> str:
+    """The first word of the vendor's name, which names the identity's shapes ("Meridian Band")."""
+    return VENDOR.split()[0]
+
+
 def main(argv: list[str]) -> int:
-    target = Path(argv[1]) if len(argv) > 1 else ROOT / "templates" / "layouts"
+    global VENDOR
+    args = list(argv[1:])
+    if "--vendor" in args:
+        at = args.index("--vendor")
+        VENDOR = args[at + 1]
+        del args[at:at + 2]
+    target = Path(args[0]) if args else ROOT / "templates" / "layouts"
     target.mkdir(parents=True, exist_ok=True)
     for name, build in (("deck.pptx", build_deck), ("offering.docx", build_offering)):
         path = target / name
