@@ -50,3 +50,21 @@ def account_files(paths: Iterable[Path]) -> list[Path]:
         raise AspoError.at(paths[0] if paths else None, None, None, "no account files (*.yaml) found")
     unique = {os.path.abspath(path): path for path in reversed(found)}  # the same file named twice builds once
     return [path for path in found if unique.get(os.path.abspath(path)) is path]
+
+
+#: The account schema a project may keep for editors (`aspo schema account --library templates/` writes it).
+SCHEMA_FILE = Path("schemas") / "account.schema.json"
+
+
+def schema_modeline(templates: Path, folder: Path) -> str | None:
+    """The first line of a new account file in `folder`, pointing the YAML language server at the project's
+    schema; None when the project has none (a path an editor cannot read would be flagged) or it is on another
+    drive."""
+    schema = Path(os.path.abspath(templates)).parent / SCHEMA_FILE
+    if not schema.is_file():
+        return None
+    try:
+        relative = Path(os.path.relpath(schema, os.path.abspath(folder))).as_posix()
+    except ValueError:  # another drive (Windows): no relative path
+        return None
+    return f"# yaml-language-server: $schema={relative}"

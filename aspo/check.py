@@ -93,6 +93,7 @@ def run_check(templates: Path, accounts: Path | list[Path], today: dt.date, *,
         if library_rules:
             problems.extend(_content_problems(library, settings, today))
             problems.extend(_hyperlink_problems(library))
+            problems.extend(_import_problems(templates, library))
     return _diagnostics(problems, settings, roots)
 
 
@@ -317,6 +318,13 @@ def _overflow_problems(library: Library, documents: list[Document], settings: Se
                                                       f"{document.account_name}: {overflow.message}", OVERFLOW,
                                   measure=overflow.over))
     return problems
+
+
+def _import_problems(templates: Path, library: Library) -> list[Problem]:
+    """templates/import.yaml, read as `aspo import` reads it: its columns, thresholds and mapped ids."""
+    from aspo.crm_import import read_import_settings
+
+    return read_import_settings(templates, library)[1]
 
 
 def _hyperlink_problems(library: Library) -> list[Problem]:

@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from aspo.account_paths import ACCOUNT_SUFFIXES, RESERVED, SLUG
+from aspo.account_paths import ACCOUNT_SUFFIXES, RESERVED, SLUG, schema_modeline
 from aspo.errors import AspoError, Problem, did_you_mean, display_path, quoted
 from aspo.library import Library, read_library
 from aspo.output import write_file_atomic
@@ -38,7 +38,6 @@ from aspo.yamlfile import (
 IMPORT_FILE = "import.yaml"
 #: CRM exports of a few thousand accounts are a few MB; anything far larger is not one.
 MAX_CSV_BYTES = 20_000_000
-SCHEMA_FILE = Path("schemas") / "account.schema.json"
 
 #: CRM opportunity stages -> the sample library's buying stages (templates/stages.yaml), compared without case,
 #: spaces or punctuation, so HubSpot's labels ("Decision Maker Bought-In") match its internal ids too.
@@ -613,11 +612,11 @@ def slug_of(name: str) -> str:
 _PARAGRAPHS = frozenset({"meeting", "priorities", "owns", "next_step", "rep"})
 
 
-def account_text(data: dict[str, Any], source: str, row: int, schema_ref: str) -> str:
+def account_text(data: dict[str, Any], source: str, row: int, modeline: str | None) -> str:
     """A new account file: the schema line editors read, where it came from, then the fields in block style."""
     if not source.isprintable():
         source = quoted(source, 80)
-    lines = [f"# yaml-language-server: $schema={schema_ref}",
+    lines = [*([modeline] if modeline else []),
              f"# Imported by aspo import from {source}, row {row}. `aspo import --update` refreshes only the values "
              "the CRM",
              "# holds; everything else you write here stays as you wrote it, comments included."]
@@ -1083,14 +1082,13 @@ def import_accounts(source: Path, templates: Path, accounts: Path, update: bool 
         raise AspoError.at(accounts, None, None, "exists and is not a folder; choose another --accounts",
                            INVALID_FILE)
     folder = _Folder(accounts)
-    schema = Path(os.path.abspath(Path(templates).parent)) / SCHEMA_FILE
-    schema_ref = Path(os.path.relpath(schema, os.path.abspath(accounts))).as_posix()
+    modeline = schema_modeline(templates, accounts)
     taken: dict[str, int] = {}
     outcomes = []
     for record in table.records:
         if not any(record.cells):
             continue  # a blank line, as spreadsheets leave at the end
-        outcome = _plan_row(table, record, index, settings, library, folder, taken, schema_ref, update)
+        outcome = _plan_row(table, record, index, settings, library, folder, taken, modeline, update)
         outcomes.append(outcome)
     if not dry_run:
         if any(outcome.data is not None for outcome in outcomes):
@@ -1105,7 +1103,7 @@ def import_accounts(source: Path, templates: Path, accounts: Path, update: bool 
 
 
 def _plan_row(table: Table, record: Record, index: dict[str, int], settings: ImportSettings, library: Library,
-              folder: _Folder, taken: dict[str, int], schema_ref: str, update: bool) -> Outcome:
+              folder: _Folder, taken: dict[str, int], modeline: str | None, update: bool) -> Outcome:
     draft = draft_account(table, record, index, settings, library)
     outcome = Outcome(record.row, FAILED, errors=draft.problems, warnings=draft.warnings)
     if draft.problems:
@@ -1132,7 +1130,7 @@ def _plan_row(table: Table, record: Record, index: dict[str, int], settings: Imp
     taken[key] = record.row
     persona_todo = todo(f"persona id, one of: {', '.join(library.personas)}")
     if not exists:
-        return _plan_new(outcome, draft, table, index, schema_ref)
+        return _plan_new(outcome, draft, table, index, modeline)
     return _plan_existing(outcome, draft, update, persona_todo, table, index)
 
 
@@ -1143,9 +1141,9 @@ def _persona_warning(draft: Draft, table: Table, index: dict[str, int], path: Pa
                    + _line_note(draft.record.row, draft.record.line), SCHEMA)
 
 
-def _plan_new(outcome: Outcome, draft: Draft, table: Table, index: dict[str, int], schema_ref: str) -> Outcome:
+def _plan_new(outcome: Outcome, draft: Draft, table: Table, index: dict[str, int], modeline: str | None) -> Outcome:
     record, path = draft.record, outcome.path
-    text = account_text(draft.data, table.path.name, record.row, schema_ref)
+    text = account_text(draft.data, table.path.name, record.row, modeline)
     data = text.encode("utf-8")
     problems: list[Problem] = []
     if len(data) > MAX_YAML_BYTES:

@@ -13,7 +13,7 @@ from typing import get_args
 
 from pydantic import BaseModel
 
-from aspo.account_paths import ACCOUNT_SUFFIXES, slug_for
+from aspo.account_paths import ACCOUNT_SUFFIXES, SCHEMA_FILE, schema_modeline, slug_for
 from aspo.errors import AspoError, OptionProblem, did_you_mean, display_path, quoted
 from aspo.library import Library, load_library
 from aspo.rulebook import INVALID_FILE, OUTPUT, SCHEMA
@@ -21,7 +21,6 @@ from aspo.schema import AccountFile, Attendee, Choice, CompanySize, Meeting, Nex
 from aspo.validation import PLACEHOLDER
 
 SIZES: tuple[str, ...] = get_args(CompanySize)
-SCHEMA_FILE = Path("schemas") / "account.schema.json"
 #: The facts a rep at a terminal is asked for when no option gave them, in the order they are asked.
 ESSENTIALS = ("name", "industry", "size", "stage")
 #: Comments for the fields the schema describes by their name alone.
@@ -76,8 +75,7 @@ def new_account(path: Path, templates: Path, *, name: str | None = None, industr
     if ask:
         facts = {**facts, **_asked(facts, library)}
     project = Path(os.path.abspath(templates)).parent
-    schema = project / SCHEMA_FILE
-    modeline = _relative(schema, path.parent) if schema.is_file() else None
+    modeline = schema_modeline(templates, path.parent)
     text, placeholders = starter_text(library, facts, modeline=modeline,
                                       shown_path=_from_project(path, project))
     from aspo.output import write_file_atomic
@@ -89,7 +87,7 @@ def new_account(path: Path, templates: Path, *, name: str | None = None, industr
         raise AspoError.at(path, None, None, f"cannot write: {exc.strerror or exc}", OUTPUT) from None
     if not written:
         raise _exists(path)
-    return StarterAccount(path, facts.get("name"), placeholders, schema if modeline else None)
+    return StarterAccount(path, facts.get("name"), placeholders, project / SCHEMA_FILE if modeline else None)
 
 
 def _refuse_path(path: Path) -> None:
@@ -139,13 +137,6 @@ def _asked(facts: dict, library: Library) -> dict:
     return answers
 
 
-def _relative(target: Path, start: Path) -> str | None:
-    try:
-        return Path(os.path.relpath(os.path.abspath(target), os.path.abspath(start))).as_posix()
-    except ValueError:  # another drive (Windows): no relative path
-        return None
-
-
 def _from_project(path: Path, project: Path) -> str:
     """The path as typed from the project's top folder, as the file's own comments name it."""
     absolute = Path(os.path.abspath(path))
@@ -164,7 +155,7 @@ def starter_text(library: Library, facts: dict, *, modeline: str | None = None,
     placeholder, optional ones are commented out with an example that would be valid."""
     out = _Writer()
     if modeline:
-        out.line(f"# yaml-language-server: $schema={modeline}")
+        out.line(modeline)
     name = facts.get("name")
     out.line(f"# Account file{f' for {name}' if name else ''}, written by its rep; "
              f"`aspo build {shown_path}` makes its deck,")

@@ -50,9 +50,9 @@ def no_process_left_behind(tmp_path_factory):
 
 @pytest.fixture
 def workspace(tmp_path, monkeypatch) -> Path:
-    """A copy of templates/ and accounts/ in a temporary folder, which is the working directory."""
-    shutil.copytree(REPO / "templates", tmp_path / "templates")
-    shutil.copytree(REPO / "accounts", tmp_path / "accounts")
+    """A copy of templates/, accounts/ and schemas/ in a temporary folder, which is the working directory."""
+    for folder in ("templates", "accounts", "schemas"):
+        shutil.copytree(REPO / folder, tmp_path / folder)
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     monkeypatch.setenv("ASPO_CACHE_DIR", str(tmp_path / ".aspo-cache"))  # each test's own build stamps

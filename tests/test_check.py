@@ -358,3 +358,10 @@ def test_an_ignored_error_does_not_fail_the_check_and_an_unknown_rule_is_a_usage
     result = run(aspo, "--select", "C9")
     assert result.status == 2
     assert result.err.splitlines()[-1].startswith("Error: --select: 'C9' is no rule id or prefix of one (rules: E101,")
+
+
+def test_the_crm_import_settings_are_checked_as_aspo_import_reads_them(workspace, aspo):
+    edit(workspace / "templates/import.yaml", "  Needs Analysis: awareness", "  Needs Analysis: awarenes")
+    assert findings(run(aspo)) == [
+        f"{where(workspace, 'templates/import.yaml', 'Needs Analysis: awarenes')}: E103 stages.Needs Analysis: unknown stage "
+        "'awarenes'; did you mean 'awareness'? (valid: awareness, consideration, decision)"]

@@ -136,6 +136,15 @@ def test_the_same_export_writes_the_same_bytes(workspace, aspo):
         assert (workspace / "first" / name).read_bytes() == (workspace / "second" / name).read_bytes()
 
 
+def test_a_project_without_the_account_schema_gets_files_that_name_none(workspace, aspo):
+    write_csv(workspace / "crm.csv", INITECH)
+    assert aspo("import", "crm.csv").status == 0
+    assert (workspace / "accounts/initech.yaml").read_text().startswith("# yaml-language-server: $schema=../schemas/")
+    (workspace / "schemas/account.schema.json").unlink()  # editors would flag a schema they cannot read
+    assert aspo("import", "crm.csv", "--accounts", "other").status == 0
+    assert (workspace / "other/initech.yaml").read_text().startswith("# Imported by aspo import from crm.csv, row 2.")
+
+
 @pytest.mark.parametrize("encoding, delimiter", [
     ("utf-8-sig", ","),  # Excel's "CSV UTF-8"
     ("utf-16", "\t"),  # Excel's "Unicode Text": UTF-16 LE with a BOM, tab-separated

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -147,7 +148,8 @@ def test_the_options_fill_their_fields(starter_project, aspo):
 
 
 def test_the_first_line_names_the_projects_schema(workspace, aspo):
-    result = aspo("new", "account", "accounts/zeta.yaml")  # the workspace has no schemas/
+    shutil.rmtree(workspace / "schemas")
+    result = aspo("new", "account", "accounts/zeta.yaml")
     assert result.status == 0
     assert result.out.splitlines()[1] == (
         "(The project has no schemas/account.schema.json, so the file names no schema for editors; `aspo schema "
