@@ -64,7 +64,8 @@ def run_check(templates: Path, accounts: Path | list[Path], today: dt.date, *,
     folders a user named (each must exist). Without `library_rules` the library's own content rules (review dates,
     owners, wording, claims, hyperlinks) are left out: what a rep checking an account needs is what stops the
     library loading or their account building, and how their account's slides fit."""
-    roots = [Path(templates)] + ([Path(accounts).parent] if isinstance(accounts, Path) else [])
+    # per_file_ignores match paths relative to templates/, or to the project for accounts (accounts/acme.yaml)
+    roots = [Path(templates), Path(templates).parent] + ([Path(accounts).parent] if isinstance(accounts, Path) else [])
     try:
         settings = load_settings(templates)
     except AspoError as exc:
@@ -79,7 +80,6 @@ def run_check(templates: Path, accounts: Path | list[Path], today: dt.date, *,
         except AspoError as exc:
             problems.extend(exc.problems)
             account_paths = []
-        roots += [Path(path).parent for path in accounts]
     if library is not None:
         for path in account_paths:
             try:

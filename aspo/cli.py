@@ -412,8 +412,8 @@ def layouts_use(ctx: click.Context, files: tuple[Path, ...], templates: Path, ac
 @cli.command("import")
 @click.argument("source", metavar="FILE.csv", type=click.Path(path_type=Path))
 @templates_option
-@click.option("--accounts", "accounts_dir", type=click.Path(path_type=Path), default=Path("accounts"),
-              show_default=True, help="Where account files are written (created if missing).")
+@click.option("--accounts", "accounts_dir", type=click.Path(path_type=Path), default=_in_project("accounts"),
+              show_default="accounts/ beside templates/", help="Where account files are written (created if missing).")
 @click.option("--update", is_flag=True, help="Refresh, in account files that exist, the values the CRM holds; "
               "what the rep wrote stays, comments included.")
 @click.option("--dry-run", is_flag=True, help="Print what would be created, updated or skipped; write nothing.")

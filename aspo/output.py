@@ -73,9 +73,13 @@ def _refuse_links(folder: Path, files: dict[str, bytes]) -> None:
 def _folder_mode(folder: Path) -> int:
     if folder.is_dir():
         return folder.stat().st_mode & 0o7777
-    umask = os.umask(0)
+    return 0o777 & ~_umask()
+
+
+def _umask() -> int:
+    umask = os.umask(0)  # the only way to read it is to set it
     os.umask(umask)
-    return 0o777 & ~umask
+    return umask
 
 
 def _write_file(path: Path, data: bytes) -> None:
@@ -97,7 +101,7 @@ def write_file_atomic(path: Path, data: bytes, *, replace: bool = True) -> bool:
         if path.exists():
             shutil.copymode(path, temporary)
         else:
-            os.chmod(temporary, _file_mode())  # mkstemp makes 0600; a new file gets what the user's umask gives
+            os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes 0600; a new file gets what the umask gives
         if replace:
             os.replace(temporary, path)
             return True
@@ -111,12 +115,6 @@ def write_file_atomic(path: Path, data: bytes, *, replace: bool = True) -> bool:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-
-
-def _file_mode() -> int:
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
 
 
 def _carry_over(folder: Path, staging: Path, files: dict[str, bytes]) -> None:

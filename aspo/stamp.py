@@ -46,13 +46,13 @@ def account_stamp(library_stamp: str, stat_lines: list[str], settings: dict) -> 
 
 
 def stamp_record(stamp: str, sources: list[Path], warnings: tuple[str, ...]) -> bytes:
-    """What is written beside the outputs: the stamp, the files it covers and the warnings to repeat."""
+    """What the cache keeps for an output folder: the stamp, the files it covers and the warnings to repeat."""
     record = {"stamp": stamp, "sources": [str(source) for source in sources], "warnings": list(warnings)}
     return (json.dumps(record, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
 
 
 def unchanged_warnings(folder: Path, account: Path, library_stamp: str, settings: dict) -> tuple[str, ...] | None:
-    """The warnings to repeat when the stamp beside the outputs still holds for this account file; else None."""
+    """The warnings to repeat when the output folder's stamp still holds for this account file; else None."""
     try:
         record = json.loads(stamp_path(folder).read_text(encoding="utf-8"))
         sources = [Path(source) for source in record["sources"]]

@@ -212,6 +212,14 @@ def test_rules_can_be_switched_off_or_ignored_per_file(workspace, aspo):
     assert run(aspo).out == "0 errors, 0 warnings\n"
 
 
+def test_per_file_ignores_for_an_account_hold_when_the_account_is_named(workspace, aspo, monkeypatch):
+    (workspace / "templates/checks.yaml").write_text("per_file_ignores:\n  accounts/acme.yaml: [C701]\n")
+    assert run(aspo).out == "0 errors, 0 warnings\n"
+    assert run(aspo, "accounts/acme.yaml").out == "0 errors, 0 warnings\n"
+    monkeypatch.chdir(workspace / "accounts")
+    assert run(aspo, "acme.yaml").out == "0 errors, 0 warnings\n"
+
+
 def test_a_warning_can_become_an_error(workspace, aspo):
     (workspace / "templates/checks.yaml").write_text("rules:\n  C701: {severity: error}\n")
     result = run(aspo)
