@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from aspo.account_paths import ACCOUNT_SUFFIXES, slug_for
-from aspo.errors import AspoError, Problem, did_you_mean, quoted
+from aspo.errors import AspoError, Problem, did_you_mean, unknown_id
 from aspo.formatting import locale_problem
 from aspo.library import Library
 from aspo.logo import Logo, LogoProblem, read_logo
@@ -77,9 +77,7 @@ def _reference_problems(data: AccountFile, doc: YamlDocument, lib: Library) -> l
 
     def check(loc: tuple, value: str | None, known, noun: str, rule: str = UNKNOWN_ID, listed: bool = True) -> None:
         if value is not None and value not in known:
-            valid = f" (valid: {', '.join(sorted(known))})" if listed else ""
-            problems.append(doc.problem(loc, f"unknown {noun} {quoted(value)}{did_you_mean(value, known)}{valid}",
-                                        rule))
+            problems.append(doc.problem(loc, unknown_id(noun, value, known, listed), rule))
 
     # An industry the library does not list yet is no typo unless a known one is close: the account is built
     # with industry-neutral content, and the build says so.

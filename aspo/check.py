@@ -8,7 +8,6 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import get_args
 
 from aspo.account import Account
 from aspo.account_paths import account_files
@@ -34,7 +33,7 @@ from aspo.rulebook import (
     UNSOURCED_CLAIM,
 )
 from aspo.rules import Settings, load_settings
-from aspo.schema import AccountFile, CompanySize
+from aspo.schema import COMPANY_SIZES, AccountFile
 from aspo.selection import select
 
 CLAIM = re.compile(r"(?<![\w.])(\d+(?:[.,]\d+)?)\s?(%|percent\b|x\b|times\b)", re.IGNORECASE)
@@ -167,7 +166,6 @@ def _relative(path, roots: list[Path]) -> str:
 #: Values a template may branch on beyond a field being there or not: a template that reads one of them meets
 #: every stage, size, industry and attendee's persona the library knows, through the probes' variants.
 _VALUES = frozenset({"account", "account.industry", "account.size", "account.stage", "meeting", "meeting.attendees"})
-SIZES: tuple[str, ...] = get_args(CompanySize)
 
 
 def probe_account(library: Library, variant: int = 0, *, full: bool = True) -> Account:
@@ -180,7 +178,7 @@ def probe_account(library: Library, variant: int = 0, *, full: bool = True) -> A
         values = list(values)
         return values[variant % len(values)]
 
-    facts = {"name": "Probe Account", "industry": nth(library.industries), "size": nth(SIZES),
+    facts = {"name": "Probe Account", "industry": nth(library.industries), "size": nth(COMPANY_SIZES),
              "region": "Probe region", "stage": nth(library.stages)}
     if full:
         data = {**facts,
@@ -248,7 +246,7 @@ def _template_problems(library: Library, planned: list[Plan]) -> tuple[list[Prob
             renderer, [text for section in library.outline.sections for text in (section.title, section.subtitle)])
         branching = [block for block in blocks if _branches(renderer, _sources(block))
                      or (wording_branches and any("capability" in (renderer.reads(s) or ()) for s in _sources(block)))]
-        for variant in range(1, max(len(library.stages), len(SIZES), len(library.industries), len(library.personas))):
+        for variant in range(1, max(len(library.stages), len(COMPANY_SIZES), len(library.industries), len(library.personas))):
             if not (branching or outline_branches):
                 break
             for full in (True, False):

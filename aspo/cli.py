@@ -263,14 +263,9 @@ def schema(name: str, library_path: Path | None) -> None:
     With --library, id fields (stage, persona, pain, capability, products, pins) list that library's ids, so
     editors complete them; schemas/account.schema.json is made so from the sample library.
     """
-    from aspo.schema_export import as_text, json_schema
+    from aspo.schema_export import account_schema_text
 
-    library = None
-    if library_path is not None:
-        from aspo.library import load_library
-
-        library = load_library(library_path)
-    click.echo(as_text(json_schema(name, library)), nl=False)
+    click.echo(account_schema_text(library_path), nl=False)  # NAME can only be "account"
 
 
 def _rule_ids(ctx: click.Context, param: click.Parameter, incomplete: str) -> list:

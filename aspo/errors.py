@@ -46,6 +46,14 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     return f"; did you mean '{close[0]}'?" if close else ""
 
 
+def unknown_id(noun: str, value: str, known: Iterable[str], listed: bool = True) -> str:
+    """Returns "unknown NOUN 'value'; did you mean 'x'? (valid: a, b, c)": the closest id when one is close, then
+    every id, sorted (`listed=False` leaves the list out, for kinds with too many ids to read in one line)."""
+    known = list(known)
+    valid = f" (valid: {', '.join(sorted(known))})" if listed else ""
+    return f"unknown {noun} {quoted(value)}{did_you_mean(value, known)}{valid}"
+
+
 def special_kind(mode: int) -> str:
     """What a file that is not a regular file, folder or link is, in words."""
     if stat.S_ISFIFO(mode):
@@ -110,6 +118,11 @@ class AspoError(click.ClickException):
     @classmethod
     def at(cls, path, line, field, message, rule: str = "", column: int | None = None) -> "AspoError":
         return cls(Problem(path, line, field, message, rule, column))
+
+    @classmethod
+    def option(cls, name: str, message: str, rule: str = "") -> "AspoError":
+        """A problem with a command-line option's value (`name`, e.g. "--stage"), shown as `--stage: message`."""
+        return cls(OptionProblem(None, None, name, message, rule))
 
     def format_message(self) -> str:
         return "\n".join(str(problem) for problem in self.problems)

@@ -117,6 +117,18 @@ def write_file_atomic(path: Path, data: bytes, *, replace: bool = True) -> bool:
         raise
 
 
+def write_new_file(path: Path, data: bytes) -> bool:
+    """Writes a file that is not there yet, whole or not at all, making its folder first; False (and nothing
+    written) when something is at `path` already, even a dangling link or a folder. An OSError is an AspoError
+    naming the file."""
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return write_file_atomic(path, data, replace=False)
+    except OSError as exc:
+        raise AspoError.at(path, None, None, f"cannot write: {exc.strerror or exc}", OUTPUT) from None
+
+
 def _carry_over(folder: Path, staging: Path, files: dict[str, bytes]) -> None:
     """Mirrors what aspo does not write from the old folder into the new one: files hard-linked (or copied),
     folders recreated, links copied as links (never followed). What the previous build wrote is not kept:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Id = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", description="A short lowercase id, words joined by '-'.")
 CompanySize = Literal["smb", "mid-market", "enterprise"]
+#: The company sizes an account may give, smallest first.
+COMPANY_SIZES: tuple[str, ...] = get_args(CompanySize)
 Maturity = Literal["ga", "limited", "roadmap"]
 SectionKind = Literal["title", "agenda", "situation", "priorities", "scenarios", "offering", "next-steps"]
 #: The outline sections a message block can fill.

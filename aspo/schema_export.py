@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from aspo.schema import AccountFile
@@ -57,3 +58,15 @@ def _with_library_ids(schema: dict, library: Library) -> None:
 def as_text(schema: dict) -> str:
     """Stable text, so the committed schemas/*.schema.json diff cleanly against a regenerated one."""
     return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+
+
+def account_schema_text(templates: Path | None = None, *, layouts: bool = True) -> str:
+    """The account schema as `aspo schema account [--library TEMPLATES]` prints it and schemas/account.schema.json
+    holds it: with `templates`, its library's ids listed (the library loaded whole, or without its layout files
+    when `layouts` is False)."""
+    library = None
+    if templates is not None:
+        from aspo.library import load_library
+
+        library = load_library(templates, layouts=layouts)
+    return as_text(json_schema("account", library))

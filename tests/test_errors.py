@@ -194,3 +194,13 @@ def test_a_layout_file_that_is_not_a_pptx_is_named(workspace, aspo):
     assert fails(aspo, "build", ACME) == [
         "aspo: error: templates/layouts/deck.pptx: is a Git LFS pointer, not the file itself; run `git lfs pull`"
     ]
+
+
+def test_an_unknown_id_is_worded_the_same_by_every_command():
+    from aspo.errors import AspoError, unknown_id
+
+    # what aspo check, aspo build and aspo new account say (aspo import's own wording is still its own)
+    assert unknown_id("stage", "decison", ["decision", "awareness"]) == \
+        "unknown stage 'decison'; did you mean 'decision'? (valid: awareness, decision)"
+    assert unknown_id("block", "x\ny", {"a": 1}, listed=False) == "unknown block 'x\\ny'"
+    assert str(AspoError.option("--stage", "is wrong", "E101").problems[0]) == "--stage: is wrong"
