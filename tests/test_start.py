@@ -42,7 +42,9 @@ def loaded_by(*args: str) -> tuple[int, set[str]]:
     (("build", "--help"), set()),
     (("explain", "accounts/acme.yaml"), {"pydantic", "yaml", "importlib.metadata"}),
     (("report",), {"pydantic", "yaml", "importlib.metadata", "PIL._imaging"}),  # a logo is checked
-], ids=["help", "build-help", "explain", "report"])
+    (("init", "--help"), set()),
+    (("new", "account", "--help"), set()),
+], ids=["help", "build-help", "explain", "report", "init-help", "new-account-help"])
 def test_commands_that_render_nothing_load_no_office_library(workspace, args, allowed):
     status, loaded = loaded_by(*args)
     assert status in (0, None)

@@ -14,6 +14,7 @@ The starter library `aspo init` writes has its own pair, made with
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import io
 import sys
@@ -682,12 +683,15 @@ def mark() -> str:
 
 def main(argv: list[str]) -> int:
     global VENDOR
-    args = list(argv[1:])
-    if "--vendor" in args:
-        at = args.index("--vendor")
-        VENDOR = args[at + 1]
-        del args[at:at + 2]
-    target = Path(args[0]) if args else ROOT / "templates" / "layouts"
+    parser = argparse.ArgumentParser(prog="python tools/make_layouts.py", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("output_dir", metavar="OUTPUT_DIR", nargs="?", type=Path, default=ROOT / "templates" / "layouts",
+                        help="where deck.pptx and offering.docx are written (default: templates/layouts)")
+    parser.add_argument("--vendor", default=VENDOR, metavar="NAME",
+                        help=f"the vendor whose name the layouts carry (default: {VENDOR})")
+    args = parser.parse_args(argv[1:])
+    VENDOR = args.vendor
+    target = args.output_dir
     target.mkdir(parents=True, exist_ok=True)
     for name, build in (("deck.pptx", build_deck), ("offering.docx", build_offering)):
         path = target / name
