@@ -460,8 +460,8 @@ def init(directory: Path, force: bool, sample: bool) -> None:
         click.echo(f"created  {display_path(path)}")
     for path in done.kept:
         click.echo(f"kept     {display_path(path)} (it was there already; aspo init overwrites nothing)")
-    library = "the sample library" if done.sample else "a starter library"
-    click.echo(f"{len(done.created)} files written with {library}. Next: {next_command(done.folder)}")
+    library = "the sample library" if sample else "a starter library"
+    click.echo(f"{len(done.created)} files written with {library}. Next: {next_command(directory)}")
 
 
 @cli.group("new")

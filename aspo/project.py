@@ -5,10 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import shlex
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
-from aspo.errors import AspoError, OptionProblem, display_path
+from aspo import __version__
+from aspo.account_paths import SCHEMA_FILE
+from aspo.errors import AspoError, display_path
+from aspo.output import write_new_file
 from aspo.rulebook import INVALID_FILE, OUTPUT
 
 #: The starter library, example account and repository files, shipped inside the package.
@@ -23,17 +27,14 @@ STARTER_DAY = dt.date(2027, 1, 1)
 _DATE_FIELD = re.compile(r"^(\s*(?:review_by|date|by):\s*)(\d{4}-\d{2}-\d{2})(\s*)$", re.MULTILINE)
 #: What may stand in a folder that is still "empty": a fresh `git init` leaves .git behind.
 IGNORED_ENTRIES = {".git"}
-SCHEMA_FILE = "schemas/account.schema.json"
 
 
 @dataclass(frozen=True)
 class Initialised:
     """What `aspo init` did: the files it wrote, and those it found already there and left alone."""
 
-    folder: Path
     created: tuple[Path, ...]
     kept: tuple[Path, ...]
-    sample: bool
 
 
 def init_project(folder: Path, *, force: bool = False, sample: bool = False,
@@ -43,21 +44,20 @@ def init_project(folder: Path, *, force: bool = False, sample: bool = False,
     that exists is overwritten, and nothing is deleted. Each file is written whole or not at all."""
     folder = Path(folder)
     _refuse_occupied(folder, force)
-    if sample:
-        source = sample_source()
-        files = {**_tree(source, "templates"), **_tree(source, "accounts")}
-    else:
-        source = STARTER
+    source = sample_source() if sample else STARTER
+    files = {**_tree(source, "templates"), **_tree(source, "accounts")}
+    if not sample:
         shift = (today or dt.date.today()) - STARTER_DAY
-        files = {name: _moved_dates(name, data, shift)
-                 for name, data in {**_tree(STARTER, "templates"), **_tree(STARTER, "accounts")}.items()}
+        files = {name: _moved_dates(name, data, shift) for name, data in files.items()}
     files.update(_repository_files())
-    files[SCHEMA_FILE] = _account_schema(source / "templates")
+    files[SCHEMA_FILE.as_posix()] = _account_schema(source / "templates")
+    names = sorted(files)
+    _refuse_linked_folders(folder, names)  # every folder first: a refusal leaves nothing half written
     created, kept = [], []
-    for name, data in sorted(files.items()):
+    for name in names:
         path = folder / name
-        (created if _write_new(folder, name, data) else kept).append(path)
-    return Initialised(folder, tuple(created), tuple(kept), sample)
+        (created if write_new_file(path, files[name]) else kept).append(path)
+    return Initialised(tuple(created), tuple(kept))
 
 
 def sample_source() -> Path:
@@ -69,9 +69,9 @@ def sample_source() -> Path:
         if (root / "templates" / "outline.yaml").is_file() and (root / "accounts").is_dir() \
                 and (root is packaged or (root / "pyproject.toml").is_file()):
             return root
-    raise AspoError(OptionProblem(None, None, "--from-sample", "this installation of aspo carries no sample library; "
-                            "install aspo from a wheel or its source repository, or leave out --from-sample for "
-                            "the starter library", INVALID_FILE))
+    raise AspoError.option("--from-sample", "this installation of aspo carries no sample library; install aspo from "
+                           "a wheel or its source repository, or leave out --from-sample for the starter library",
+                           INVALID_FILE)
 
 
 def _refuse_occupied(folder: Path, force: bool) -> None:
@@ -109,8 +109,6 @@ def _moved_dates(name: str, data: bytes, shift: dt.timedelta) -> bytes:
 def _repository_files() -> dict[str, bytes]:
     """The content repository's README, .gitattributes, .gitignore and .pre-commit-config.yaml; the hook's rev
     is the release of aspo that wrote them."""
-    from aspo import __version__
-
     files = {"README.md": (STARTER / "README.md").read_bytes()}
     for stored, name in DOT_FILES.items():
         files[name] = (STARTER / stored).read_bytes()
@@ -120,42 +118,31 @@ def _repository_files() -> dict[str, bytes]:
 
 
 def _account_schema(templates: Path) -> bytes:
-    """schemas/account.schema.json for the library being written: its ids listed, as the sample's is made."""
-    from aspo.library import load_library
-    from aspo.schema_export import as_text, json_schema
+    """schemas/account.schema.json for the library being written: its ids listed, as the sample's is made (its
+    layout files are aspo's own, so they are not read)."""
+    from aspo.schema_export import account_schema_text
 
-    return as_text(json_schema("account", load_library(templates, layouts=False))).encode("utf-8")
+    return account_schema_text(templates, layouts=False).encode("utf-8")
 
 
-def _write_new(folder: Path, name: str, data: bytes) -> bool:
-    """Writes folder/name whole unless something is there already (then False); never through a link."""
-    from aspo.output import write_file_atomic
-
-    path = folder / name
-    for parent in reversed(Path(name).parents[:-1]):  # the folders inside `folder`, outermost first
-        inner = folder / parent
-        if inner.is_symlink():
-            raise AspoError.at(inner, None, None, "is a link; aspo init writes no file through it", OUTPUT)
-        if inner.exists() and not inner.is_dir():
-            raise AspoError.at(inner, None, None, "exists and is not a folder; move it away or choose another DIR",
-                               OUTPUT)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if path.exists() or path.is_symlink():
-            return False
-        return write_file_atomic(path, data, replace=False)
-    except OSError as exc:
-        raise AspoError.at(path, None, None, f"cannot write: {exc.strerror or exc}", OUTPUT) from None
+def _refuse_linked_folders(folder: Path, names: list[str]) -> None:
+    """Refuses a link, or something that is not a folder, where a folder inside `folder` holding one of the files
+    would be: checked for every file before any is written, as a build checks its outputs."""
+    seen: set[PurePosixPath] = set()
+    for name in names:
+        for parent in reversed(PurePosixPath(name).parents[:-1]):  # the folders inside `folder`, outermost first
+            if parent in seen:
+                continue
+            seen.add(parent)
+            inner = folder / parent
+            if inner.is_symlink():
+                raise AspoError.at(inner, None, None, "is a link; aspo init writes no file through it", OUTPUT)
+            if inner.exists() and not inner.is_dir():
+                raise AspoError.at(inner, None, None, "exists and is not a folder; move it away or choose another "
+                                   "DIR", OUTPUT)
 
 
 def next_command(folder: Path) -> str:
     """The command that builds the new repository's accounts, from where the user is."""
-    where = display_path(folder)
-    moved = "" if os.path.abspath(folder) == os.getcwd() else f"cd {_shell_word(where)} && "
+    moved = "" if os.path.abspath(folder) == os.getcwd() else f"cd {shlex.quote(display_path(folder))} && "
     return f"{moved}aspo build accounts/"
-
-
-def _shell_word(text: str) -> str:
-    import shlex
-
-    return shlex.quote(text)

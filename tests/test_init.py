@@ -132,6 +132,35 @@ def test_force_writes_through_no_link(tmp_path, aspo, monkeypatch):
     assert list(elsewhere.iterdir()) == []
 
 
+def test_a_linked_folder_anywhere_refuses_before_any_file_is_written(tmp_path, aspo, monkeypatch):
+    # templates/layouts sorts after README.md, accounts/, schemas/ and templates/blocks/: all are checked first
+    monkeypatch.chdir(tmp_path)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (tmp_path / "content" / "templates").mkdir(parents=True)
+    (tmp_path / "content" / "templates" / "layouts").symlink_to(elsewhere)
+    result = aspo("init", "--force", "content")
+    assert (result.status, result.out) == (2, "")
+    assert result.err == "aspo: error: content/templates/layouts: is a link; aspo init writes no file through it\n"
+    assert sorted(path.relative_to(tmp_path / "content").as_posix()
+                  for path in (tmp_path / "content").rglob("*")) == ["templates", "templates/layouts"]
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_a_dangling_link_or_a_folder_where_a_file_goes_is_kept(tmp_path, aspo, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    folder = tmp_path / "content"
+    (folder / "README.md").mkdir(parents=True)
+    (folder / ".gitignore").symlink_to(tmp_path / "nowhere")
+    result = aspo("init", "--force", "content")
+    assert result.status == 0, result.err
+    for name in ("README.md", ".gitignore"):
+        assert f"kept     content/{name} (it was there already; aspo init overwrites nothing)" in result.out
+    assert (folder / "README.md").is_dir() and list((folder / "README.md").iterdir()) == []
+    assert (folder / ".gitignore").is_symlink() and not (tmp_path / "nowhere").exists()
+    assert (folder / "templates" / "catalog.yaml").is_file()
+
+
 def test_from_sample_copies_this_repositorys_sample_library(tmp_path, aspo, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = aspo("init", "--from-sample", "sample")
@@ -165,6 +194,19 @@ def test_the_sample_is_found_in_a_wheel_and_missed_with_one_line(tmp_path, monke
     (package / "sample" / "templates" / "outline.yaml").write_text("")
     (package / "sample" / "accounts").mkdir()
     assert project.sample_source() == package / "sample"
+
+
+def test_from_sample_without_a_sample_is_one_line_and_writes_nothing(tmp_path, aspo, monkeypatch):
+    package = tmp_path / "site-packages" / "aspo"
+    package.mkdir(parents=True)
+    monkeypatch.setattr(project, "__file__", str(package / "project.py"))
+    monkeypatch.chdir(tmp_path)
+    result = aspo("init", "--from-sample", "content")
+    assert (result.status, result.out) == (2, "")
+    assert result.err == ("aspo: error: --from-sample: this installation of aspo carries no sample library; install "
+                          "aspo from a wheel or its source repository, or leave out --from-sample for the starter "
+                          "library\n")
+    assert not (tmp_path / "content").exists()
 
 
 def test_the_repository_files_are_what_this_repository_recommends(tmp_path):
