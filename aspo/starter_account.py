@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
-import re
+import shlex
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,13 +13,14 @@ from typing import get_args
 from pydantic import BaseModel
 
 from aspo.account_paths import ACCOUNT_SUFFIXES, SCHEMA_FILE, schema_modeline, slug_for
-from aspo.errors import AspoError, OptionProblem, did_you_mean, display_path, quoted
-from aspo.library import Library, load_library
+from aspo.errors import AspoError, display_path, quoted, unknown_id
+from aspo.library import Library, read_library
+from aspo.output import write_new_file
 from aspo.rulebook import INVALID_FILE, OUTPUT, SCHEMA
-from aspo.schema import AccountFile, Attendee, Choice, CompanySize, Meeting, NextStep, Priority, Rep
+from aspo.schema import COMPANY_SIZES, AccountFile, Attendee, Choice, Meeting, NextStep, Priority, Rep
 from aspo.validation import PLACEHOLDER
+from aspo.yamlfile import scalar_text
 
-SIZES: tuple[str, ...] = get_args(CompanySize)
 #: The facts a rep at a terminal is asked for when no option gave them, in the order they are asked.
 ESSENTIALS = ("name", "industry", "size", "stage")
 #: Comments for the fields the schema describes by their name alone.
@@ -40,7 +40,8 @@ class StarterAccount:
     path: Path
     name: str | None  # the account's name, when an option or answer gave it
     placeholders: int  # "TODO:" values the rep must replace
-    schema: Path | None  # the JSON Schema its first line names; None when the project has none
+    has_schema: bool  # its first line names the project's JSON Schema (False when the project has none)
+    templates: Path  # the library it was written for, as the command was given it
 
     def lines(self) -> list[str]:
         """What to tell the rep: what is left to fill, and how to check it."""
@@ -48,10 +49,19 @@ class StarterAccount:
         who = f" for {self.name}" if self.name else ""
         lines = [f"Wrote {shown}{who}: replace its {self.placeholders} \"{PLACEHOLDER} …\" values, "
                  f"then run `aspo check {shown}`."]
-        if self.schema is None:
+        if not self.has_schema:
             lines.append(f"(The project has no {SCHEMA_FILE.as_posix()}, so the file names no schema for editors; "
-                         f"`aspo schema account --library templates/ > {SCHEMA_FILE.as_posix()}` makes one.)")
+                         f"`{schema_command(self.templates)}` makes one.)")
         return lines
+
+
+def schema_command(templates: Path) -> str:
+    """The shell command that writes the project's schemas/account.schema.json for the library in `templates`,
+    typed from the current folder (the project is the folder holding templates/)."""
+    project = Path(os.path.normpath(os.path.join(templates, os.pardir)))  # as abspath(templates).parent, unresolved
+    schema = project / SCHEMA_FILE
+    return (f"mkdir -p {shlex.quote(display_path(schema.parent))} && aspo schema account --library "
+            f"{shlex.quote(display_path(templates))} > {shlex.quote(display_path(schema))}")
 
 
 def new_account(path: Path, templates: Path, *, name: str | None = None, industry: str | None = None,
@@ -60,37 +70,46 @@ def new_account(path: Path, templates: Path, *, name: str | None = None, industr
     """Writes a commented starter account at `path` for the library in `templates`, never over an existing
     file. The given facts fill their fields (ids checked against the library); with `ask`, the essentials
     left out are asked for on the terminal; everything else is a "TODO:" placeholder."""
-    path = Path(path)
-    _refuse_path(path)
-    library = load_library(templates, layouts=False)  # for its ids; nothing is rendered
-    facts = {key: value.strip() if isinstance(value, str) else value
-             for key, value in dict(name=name, industry=industry, size=size, region=region, stage=stage,
-                                    date=date).items()}
-    facts = {key: value for key, value in facts.items() if value not in (None, "")}
-    for key, value in facts.items():
-        if isinstance(value, str) and not value.isprintable():
-            raise AspoError(OptionProblem(None, None, f"--{key}", f"{quoted(value)} holds a line break or control "
-                                          "character, which an account file cannot", SCHEMA))
+    path, templates = Path(path), Path(templates)
+    slug = _refuse_path(path)
+    # Only the library's ids are needed, nothing is rendered: a block or scenario with a problem is `aspo check`'s
+    # business, as for aspo import; the core files must be readable.
+    library, problems = read_library(templates, layouts=False)
+    if library is None:
+        raise AspoError(problems)
+    facts = _given(dict(name=name, industry=industry, size=size, region=region, stage=stage, date=date))
+    _refuse_unwritable(facts, answered=False)
     _check_ids(facts, library)
     if ask:
-        facts = {**facts, **_asked(facts, library)}
+        answers = _given(_asked(facts, library))
+        _refuse_unwritable(answers, answered=True)
+        facts = {**facts, **answers}
     project = Path(os.path.abspath(templates)).parent
     modeline = schema_modeline(templates, path.parent)
     text, placeholders = starter_text(library, facts, modeline=modeline,
-                                      shown_path=_from_project(path, project))
-    from aspo.output import write_file_atomic
-
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        written = write_file_atomic(path, text.encode("utf-8"), replace=False)
-    except OSError as exc:
-        raise AspoError.at(path, None, None, f"cannot write: {exc.strerror or exc}", OUTPUT) from None
-    if not written:
+                                      shown_path=_from_project(path, project), slug=slug)
+    if not write_new_file(path, text.encode("utf-8")):
         raise _exists(path)
-    return StarterAccount(path, facts.get("name"), placeholders, project / SCHEMA_FILE if modeline else None)
+    return StarterAccount(path, facts.get("name"), placeholders, modeline is not None, templates)
 
 
-def _refuse_path(path: Path) -> None:
+def _given(values: dict) -> dict:
+    """The facts an option or answer gave: text stripped, and what is left empty dropped."""
+    stripped = {key: value.strip() if isinstance(value, str) else value for key, value in values.items()}
+    return {key: value for key, value in stripped.items() if value not in (None, "")}
+
+
+def _refuse_unwritable(facts: dict, answered: bool) -> None:
+    """Refuses a fact with a line break or control character in it, named by its option (or, when answered at
+    the prompt, by its field)."""
+    for key, value in facts.items():
+        if isinstance(value, str) and not value.isprintable():
+            raise AspoError.option(key if answered else f"--{key}", f"{quoted(value)} holds a line break or control "
+                                   "character, which an account file cannot", SCHEMA)
+
+
+def _refuse_path(path: Path) -> str:
+    """The account's slug (its outputs' name), once the path is one a new account file can be written at."""
     if path.is_dir():
         raise AspoError.at(path, None, None, "is a folder; name the account file in it, e.g. "
                            f"{display_path(path / 'zeta.yaml')}", INVALID_FILE)
@@ -98,8 +117,8 @@ def _refuse_path(path: Path) -> None:
         raise _exists(path)
     if path.suffix.lower() not in ACCOUNT_SUFFIXES:
         raise AspoError.at(path, None, None, f"an account file is named <name>.yaml; try "
-                           f"{display_path(path.with_name(path.name.lower() + '.yaml'))}", INVALID_FILE)
-    slug_for(path)  # the file name must be able to name the outputs
+                           f"{display_path(path.with_name(path.stem.lower() + '.yaml'))}", INVALID_FILE)
+    return slug_for(path)  # the file name must be able to name the outputs
 
 
 def _exists(path: Path) -> AspoError:
@@ -109,12 +128,10 @@ def _exists(path: Path) -> AspoError:
 
 def _check_ids(facts: dict, library: Library) -> None:
     """An industry, size or stage given as an option must be one the library (or the schema) knows."""
-    for key, known, noun in (("industry", list(library.industries), "industry"), ("size", list(SIZES), "size"),
-                             ("stage", list(library.stages), "stage")):
+    for key, known in (("industry", library.industries), ("size", COMPANY_SIZES), ("stage", library.stages)):
         value = facts.get(key)
         if value is not None and value not in known:
-            raise AspoError(OptionProblem(None, None, f"--{key}", f"unknown {noun} {quoted(value)}"
-                                          f"{did_you_mean(value, known)} (valid: {', '.join(known)})", SCHEMA))
+            raise AspoError.option(f"--{key}", unknown_id(key, value, known), SCHEMA)
 
 
 def _asked(facts: dict, library: Library) -> dict:
@@ -124,16 +141,14 @@ def _asked(facts: dict, library: Library) -> dict:
     questions = {
         "name": ("Account name (the company)", None),
         "industry": ("Industry", click.Choice(list(library.industries))),
-        "size": ("Company size", click.Choice(list(SIZES))),
+        "size": ("Company size", click.Choice(list(COMPANY_SIZES))),
         "stage": ("Buying stage", click.Choice(list(library.stages))),
     }
     answers = {}
     for key in ESSENTIALS:
         if key not in facts:
             text, choice = questions[key]
-            answer = click.prompt(text, type=choice) if choice else click.prompt(text, type=str)
-            if str(answer).strip():
-                answers[key] = str(answer).strip()
+            answers[key] = str(click.prompt(text, type=choice) if choice else click.prompt(text, type=str))
     return answers
 
 
@@ -147,7 +162,7 @@ def _from_project(path: Path, project: Path) -> str:
 
 
 def starter_text(library: Library, facts: dict, *, modeline: str | None = None,
-                 shown_path: str = "accounts/<name>.yaml") -> tuple[str, int]:
+                 shown_path: str = "accounts/<name>.yaml", slug: str = "account") -> tuple[str, int]:
     """The starter account's text, and how many "TODO:" placeholders it holds.
 
     Every field of the account schema is there, in the schema's order, each under a one-line comment from its
@@ -210,7 +225,6 @@ def starter_text(library: Library, facts: dict, *, modeline: str | None = None,
     out.optional(0, AccountFile, "notes", "Who decides, what worries them, what the slides must not say.")
     out.optional(0, AccountFile, "locale", "en-GB", about=_about(AccountFile, "locale").replace(
         "the catalog's locale", f"the catalog's locale, {library.catalog.locale}"))
-    slug = Path(shown_path).stem if not shown_path.startswith("accounts/<") else "account"
     out.optional(0, AccountFile, "logo", f"{slug}-logo.png")
     return out.text(), out.placeholders
 
@@ -269,11 +283,11 @@ class _Writer:
         self.comment(indent, _about(model, key), ids)
         if value is None:
             self.placeholders += 1
-            shown = json.dumps(f"{PLACEHOLDER} {placeholder}", ensure_ascii=False)
+            shown = scalar_text(f"{PLACEHOLDER} {placeholder}", flow=False)  # always quoted: it holds ": "
         elif isinstance(value, dt.date):
             shown = value.isoformat()
         else:
-            shown = _scalar(str(value))
+            shown = scalar_text(str(value), flow=False)
         self.line(f"{' ' * indent}{'- ' if item else ''}{key}: {shown}")
 
     def section(self, indent: int, model, key: str, note: str = "") -> None:
@@ -299,15 +313,3 @@ class _Writer:
         while self.lines and not self.lines[-1]:
             self.lines.pop()
         return "\n".join(self.lines) + "\n"
-
-
-_PLAIN = re.compile(r"^[A-Za-z0-9(][\w .,&()'/+-]*$")
-#: Plain words YAML 1.1 readers (editors among them) take for something other than text.
-_NOT_TEXT = re.compile(r"^(y|n|yes|no|true|false|on|off|null|~|[-+]?[\d._]+(e[-+]?\d+)?|\d{4}-\d\d-\d\d)$", re.I)
-
-
-def _scalar(value: str) -> str:
-    """A value as YAML text: plain where it reads as itself, else double-quoted."""
-    if _PLAIN.match(value) and not _NOT_TEXT.match(value) and not value.endswith((" ", ":")):
-        return value
-    return json.dumps(value, ensure_ascii=False)

@@ -13,21 +13,22 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import REPO
+from conftest import REPO, edit
 
 from aspo.library import Library, load_library
 from aspo.project import init_project
-from aspo.schema import AccountFile
-from aspo.starter_account import SIZES, starter_text
+from aspo.schema import COMPANY_SIZES, AccountFile
+from aspo.starter_account import starter_text
 from aspo.validation import PLACEHOLDER
 
+PILOT = "templates/blocks/next-steps-pilot.md"
 TODO_LINE = re.compile(r'^(\s*(?:- )?)([a-z_]+): "TODO: [^"]*"$', re.MULTILINE)
 
 
 def filled(text: str, library: Library) -> str:
     """The starter with every placeholder replaced by a valid value, the ids taken from the library."""
     values = {
-        "industry": next(iter(library.industries)), "size": SIZES[-1], "stage": next(iter(library.stages)),
+        "industry": next(iter(library.industries)), "size": COMPANY_SIZES[-1], "stage": next(iter(library.stages)),
         "persona": next(iter(library.personas)), "region": "EMEA",
         "date": (dt.date.today() + dt.timedelta(days=7)).isoformat(), "email": "sam.rep@example.com",
     }
@@ -98,39 +99,42 @@ def test_every_field_of_the_schema_is_there_with_a_comment_and_the_librarys_ids(
         if re.match(r"^\s*(?:#\s*)?(?:- )?[a-z_]+:", line) and not line.startswith("# yaml-language-server"):
             assert lines[number - 1].lstrip().startswith("#"), f"no comment above {line!r}"
 
-    # every field of the schema, nested ones too, is there: taken in and filled, the file is a whole account
+    # every field of the schema, nested ones too, is there, in the schema's order: taken in and filled, the file
+    # is a whole account
     data = yaml.safe_load(filled(uncommented(text), library))
-    assert fields_of(data) == schema_fields(AccountFile)
+    assert fields_of(data) == schema_fields(AccountFile)  # lists: the order counts, not only which fields
     AccountFile.model_validate(data)
 
     # the ids an account may name are listed in the comments
     comments = " ".join(line for line in lines if line.lstrip().startswith("#"))
-    for ids in (library.industries, SIZES, library.stages, library.personas, library.pains, library.capabilities,
-                library.products, library.blocks, library.scenarios):
+    for ids in (library.industries, COMPANY_SIZES, library.stages, library.personas, library.pains,
+                library.capabilities, library.products, library.blocks, library.scenarios):
         missing = [i for i in ids if not re.search(rf"(?<![\w-]){re.escape(i)}(?![\w-])", comments)]
         assert not missing
 
 
-def fields_of(data, prefix: str = "") -> set[str]:
-    found = set()
+def fields_of(data, prefix: str = "") -> list[str]:
+    """The keys of an account, nested ones as `meeting.date`, in the order the file has them."""
+    found = []
     for key, value in data.items():
-        found.add(prefix + key)
+        found.append(prefix + key)
         if isinstance(value, dict):
-            found |= fields_of(value, f"{prefix}{key}.")
+            found += fields_of(value, f"{prefix}{key}.")
         elif isinstance(value, list) and value and isinstance(value[0], dict):
-            found |= fields_of(value[0], f"{prefix}{key}.")
+            found += fields_of(value[0], f"{prefix}{key}.")
     return found
 
 
-def schema_fields(model, prefix: str = "") -> set[str]:
+def schema_fields(model, prefix: str = "") -> list[str]:
+    """The fields of a model, nested ones as `meeting.date`, in the order the schema declares them."""
     from pydantic import BaseModel
 
-    found = set()
+    found = []
     for key, field in model.model_fields.items():
-        found.add(prefix + key)
+        found.append(prefix + key)
         for inner in (field.annotation, *getattr(field.annotation, "__args__", ())):
             if isinstance(inner, type) and issubclass(inner, BaseModel):
-                found |= schema_fields(inner, f"{prefix}{key}.")
+                found += schema_fields(inner, f"{prefix}{key}.")
     return found
 
 
@@ -145,6 +149,33 @@ def test_the_options_fill_their_fields(starter_project, aspo):
         "name": "Zeta Castings: Europe", "industry": "manufacturing", "size": "smb", "region": "EMEA",
         "stage": "decision"}
     assert data["meeting"]["date"] == dt.date(2031, 2, 3)
+    assert "# logo: zeta-logo.png" in (starter_project / "accounts" / "zeta.yaml").read_text()  # the file's slug
+
+
+@pytest.mark.parametrize("region, line", [
+    ("0x1F", 'region: "0x1F"'),  # a YAML 1.1 reader (PyYAML, some editors) takes it unquoted for 31
+    ("yes", 'region: "yes"'),
+    ("EMEA: North", 'region: "EMEA: North"'),
+    ("EMEA, North", "region: EMEA, North"),  # plain where it reads as itself
+], ids=["hex", "bool", "colon", "plain"])
+def test_a_value_is_written_so_any_yaml_reader_reads_it_back(starter_project, aspo, region, line):
+    assert aspo("new", "account", "accounts/zeta.yaml", "--region", region).status == 0
+    text = (starter_project / "accounts" / "zeta.yaml").read_text()
+    assert line in text.splitlines()
+    assert yaml.safe_load(text)["region"] == region
+
+
+def test_an_unfilled_starter_is_named_by_aspo_check(starter_project, aspo):
+    assert aspo("new", "account", "accounts/zeta.yaml", "--name", "Zeta Castings").status == 0
+    text = (starter_project / "accounts" / "zeta.yaml").read_text()
+    marked = [(text[:match.start()].count("\n") + 1, match.group(2)) for match in TODO_LINE.finditer(text)]
+    checked = aspo("check", "accounts/zeta.yaml", "--format", "json")
+    assert (checked.status, checked.err) == (1, "")  # errors found
+    found = json.loads(checked.out)
+    assert len(found) == len(marked) == 13
+    assert [(d["line"], d["message"].split(":")[0].split(".")[-1]) for d in found] == marked
+    assert all(d["severity"] == "error" and d["path"] == "accounts/zeta.yaml"
+               and "placeholder not filled in ('TODO: " in d["message"] for d in found)
 
 
 def test_the_first_line_names_the_projects_schema(workspace, aspo):
@@ -152,8 +183,8 @@ def test_the_first_line_names_the_projects_schema(workspace, aspo):
     result = aspo("new", "account", "accounts/zeta.yaml")
     assert result.status == 0
     assert result.out.splitlines()[1] == (
-        "(The project has no schemas/account.schema.json, so the file names no schema for editors; `aspo schema "
-        "account --library templates/ > schemas/account.schema.json` makes one.)")
+        "(The project has no schemas/account.schema.json, so the file names no schema for editors; `mkdir -p schemas "
+        "&& aspo schema account --library templates > schemas/account.schema.json` makes one.)")
     assert not (workspace / "accounts" / "zeta.yaml").read_text().startswith("# yaml-language-server")
 
     (workspace / "schemas").mkdir()
@@ -164,6 +195,42 @@ def test_the_first_line_names_the_projects_schema(workspace, aspo):
     samples = {path.read_text().splitlines()[0] for path in (REPO / "accounts").glob("*.yaml")}
     assert aspo("new", "account", "accounts/omega.yaml").status == 0
     assert {(workspace / "accounts" / "omega.yaml").read_text().splitlines()[0]} == samples
+
+
+@pytest.mark.parametrize("where, command", [
+    (".", "mkdir -p schemas && aspo schema account --library templates > schemas/account.schema.json"),
+    ("accounts", "mkdir -p ../schemas && aspo schema account --library ../templates > ../schemas/account.schema.json"),
+], ids=["top", "accounts"])
+def test_without_a_schema_it_prints_a_command_that_makes_one(workspace, aspo, monkeypatch, where, command):
+    shutil.rmtree(workspace / "schemas")
+    monkeypatch.chdir(workspace / where)
+    result = aspo("new", "account", "zeta.yaml" if where == "accounts" else "accounts/zeta.yaml")
+    assert result.status == 0, result.err
+    hint = re.fullmatch(r"\(The project has no schemas/account\.schema\.json, so the file names no schema for "
+                        r"editors; `(.+)` makes one\.\)", result.out.splitlines()[1])
+    assert hint and hint.group(1) == command
+    env = {key: value for key, value in os.environ.items() if key not in ("ASPO_TEMPLATES", "ASPO_DEBUG")}
+    env["PATH"] = os.pathsep.join([os.path.dirname(sys.executable), env.get("PATH", "")])  # the aspo installed here
+    done = subprocess.run(["bash", "-c", command], cwd=workspace / where, env=env, capture_output=True, text=True,
+                          timeout=120)
+    assert (done.returncode, done.stderr) == (0, "")
+    assert (workspace / "schemas" / "account.schema.json").read_bytes() == \
+        (REPO / "schemas" / "account.schema.json").read_bytes()
+    assert aspo("new", "account", "omega.yaml" if where == "accounts" else "accounts/omega.yaml").status == 0
+    assert (workspace / "accounts" / "omega.yaml").read_text().startswith("# yaml-language-server: $schema=")
+
+
+def test_a_broken_block_does_not_stop_it_but_a_broken_core_file_does(workspace, aspo):
+    edit(workspace / PILOT, "---\nid:", "--\nid:")  # the block's front matter no longer opens: aspo check's business
+    result = aspo("new", "account", "accounts/zeta.yaml", "--stage", "decision")
+    assert (result.status, result.err) == (0, ""), result.err
+    assert yaml.safe_load((workspace / "accounts" / "zeta.yaml").read_text())["stage"] == "decision"
+
+    (workspace / "templates" / "stages.yaml").write_text("stages: [\n")  # the vocabulary itself is unreadable
+    result = aspo("new", "account", "accounts/omega.yaml")
+    assert result.status == 2 and result.out == ""
+    assert result.err.startswith("aspo: error: templates/stages.yaml:")
+    assert not (workspace / "accounts" / "omega.yaml").exists()
 
 
 def test_from_a_folder_inside_the_project(starter_project, aspo, monkeypatch):
@@ -179,16 +246,19 @@ def test_from_a_folder_inside_the_project(starter_project, aspo, monkeypatch):
 @pytest.mark.parametrize("args, message", [
     (("accounts/acme.yaml",), "accounts/acme.yaml: already exists; aspo new account never overwrites a file "
                               "(choose another name, or move it away first)"),
-    (("accounts/zeta.yaml", "--industry", "manufacturng"),
-     "--industry: unknown industry 'manufacturng'; did you mean 'manufacturing'? (valid: manufacturing, "
-     "food-beverage, healthcare, utilities, logistics)"),
+    (("accounts/zeta.yaml", "--industry", "manufacturng"),  # worded (and the ids sorted) as aspo check says it
+     "--industry: unknown industry 'manufacturng'; did you mean 'manufacturing'? (valid: food-beverage, "
+     "healthcare, logistics, manufacturing, utilities)"),
     (("accounts/zeta.yaml", "--stage", "closing"),
      "--stage: unknown stage 'closing' (valid: awareness, consideration, decision)"),
-    (("accounts/zeta.yaml", "--size", "huge"), "--size: unknown size 'huge' (valid: smb, mid-market, enterprise)"),
+    (("accounts/zeta.yaml", "--size", "huge"), "--size: unknown size 'huge' (valid: enterprise, mid-market, smb)"),
     (("accounts/Zeta.yaml",), "accounts/Zeta.yaml: file name 'Zeta.yaml' cannot name outputs; use lowercase "
                               "letters, digits, '-' or '_' (e.g. acme.yaml), at most 64 characters"),
     (("accounts/zeta",), "accounts/zeta: an account file is named <name>.yaml; try accounts/zeta.yaml"),
-], ids=["exists", "industry", "stage", "size", "file-name", "suffix"])
+    (("accounts/Q.txt",), "accounts/Q.txt: an account file is named <name>.yaml; try accounts/q.yaml"),
+    (("accounts/zeta.yaml", "--name", "Zeta\nCastings"),
+     "--name: 'Zeta\\nCastings' holds a line break or control character, which an account file cannot"),
+], ids=["exists", "industry", "stage", "size", "file-name", "suffix", "other-suffix", "control"])
 def test_refusals_are_one_line_and_write_nothing(workspace, aspo, args, message):
     before = {path: path.read_bytes() for path in (workspace / "accounts").iterdir()}
     result = aspo("new", "account", *args)
@@ -196,10 +266,32 @@ def test_refusals_are_one_line_and_write_nothing(workspace, aspo, args, message)
     assert {path: path.read_bytes() for path in (workspace / "accounts").iterdir()} == before
 
 
-def run_new_account(cwd: Path, stdin) -> subprocess.Popen:
+def run_new_account(cwd: Path, stdin, *args: str) -> subprocess.Popen:
     env = {key: value for key, value in os.environ.items() if key not in ("ASPO_TEMPLATES", "ASPO_DEBUG")}
-    return subprocess.Popen([sys.executable, "-m", "aspo", "new", "account", "accounts/zeta.yaml"], cwd=cwd,
+    return subprocess.Popen([sys.executable, "-m", "aspo", "new", "account", "accounts/zeta.yaml", *args], cwd=cwd,
                             stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+
+
+def answered(folder: Path, answers: bytes, *args: str) -> subprocess.Popen:
+    """aspo new account run on a terminal (a pseudo-terminal) given `answers`, once it has ended."""
+    pty = pytest.importorskip("pty")
+    try:
+        leader, follower = pty.openpty()
+    except OSError as exc:
+        pytest.skip(f"no pseudo-terminal here: {exc}")
+    try:
+        proc = run_new_account(folder, follower, *args)
+        os.write(leader, answers)
+        try:
+            proc.out, proc.err = proc.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.communicate()
+            pytest.fail("aspo new account still waits after every question was answered")
+    finally:
+        os.close(follower)
+        os.close(leader)
+    return proc
 
 
 def test_it_never_waits_for_input_when_stdin_is_not_a_terminal(starter_project):
@@ -221,23 +313,9 @@ def test_it_never_waits_for_input_when_stdin_is_not_a_terminal(starter_project):
 
 
 def test_on_a_terminal_it_asks_for_the_essentials(starter_project):
-    pty = pytest.importorskip("pty")
-    try:
-        leader, follower = pty.openpty()
-    except OSError as exc:
-        pytest.skip(f"no pseudo-terminal here: {exc}")
-    try:
-        proc = run_new_account(starter_project, follower)
-        os.write(leader, b"Zeta Castings\nmining\nmanufacturing\nsmb\ndecision\n")  # 'mining' is asked again
-        try:
-            out, err = proc.communicate(timeout=60)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.communicate()
-            pytest.fail("aspo new account still waits after every question was answered")
-    finally:
-        os.close(follower)
-        os.close(leader)
+    # 'mining' is asked again
+    proc = answered(starter_project, b"Zeta Castings\nmining\nmanufacturing\nsmb\ndecision\n")
+    out, err = proc.out, proc.err
     assert (proc.returncode, err) == (0, ""), err
     assert "Industry (manufacturing, wholesale-distribution, healthcare):" in out
     assert "Error: 'mining' is not one of" in out
@@ -245,3 +323,23 @@ def test_on_a_terminal_it_asks_for_the_essentials(starter_project):
     assert (data["name"], data["industry"], data["size"], data["stage"]) == ("Zeta Castings", "manufacturing", "smb",
                                                                              "decision")
     assert data["region"].startswith(PLACEHOLDER)  # not an essential: left for the file
+
+
+def test_on_a_terminal_it_asks_only_for_the_essentials_no_option_gave(starter_project):
+    proc = answered(starter_project, b"manufacturing\nsmb\n", "--name", "Zeta Castings", "--stage", "decision")
+    assert (proc.returncode, proc.err) == (0, ""), proc.err
+    assert "Industry (manufacturing, wholesale-distribution, healthcare):" in proc.out
+    assert "Company size (smb, mid-market, enterprise):" in proc.out
+    assert "Account name" not in proc.out and "Buying stage" not in proc.out
+    data = yaml.safe_load((starter_project / "accounts" / "zeta.yaml").read_text())
+    assert (data["name"], data["industry"], data["size"], data["stage"]) == ("Zeta Castings", "manufacturing", "smb",
+                                                                             "decision")
+
+
+def test_an_answer_with_a_control_character_is_refused_as_an_option_is(starter_project):
+    proc = answered(starter_project, b"Zeta\x1bCastings\n", "--industry", "manufacturing", "--size", "smb",
+                    "--stage", "decision")
+    assert proc.returncode == 2
+    assert proc.err == ("aspo: error: name: 'Zeta\\x1bCastings' holds a line break or control character, which an "
+                        "account file cannot\n")
+    assert not (starter_project / "accounts" / "zeta.yaml").exists()
