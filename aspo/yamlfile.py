@@ -22,6 +22,7 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 from yaml import SafeLoader as _SafeLoader
 
 _NULL = "tag:yaml.org,2002:null"
+_STR = "tag:yaml.org,2002:str"
 _STANDARD_TAGS = {
     "tag:yaml.org,2002:" + name
     for name in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")
@@ -293,14 +294,27 @@ def scalar_text(value: str | None, flow: bool = True) -> str:
         plain = bool(_PLAIN_IN_FLOW.fullmatch(value)) and not value.endswith(" ")
     else:
         plain = bool(value) and value == value.strip() and not _MUST_ESCAPE.search(value) and value.isprintable()
-    if plain:
-        try:
-            plain = yaml.safe_load(f"k: {value}\n") == {"k": value}
-        except yaml.YAMLError:
-            plain = False
-    if plain:
+    if plain and _reads_back(value):
         return value
     return '"' + _MUST_ESCAPE.sub(lambda m: _ESCAPES.get(m.group(), f"\\u{ord(m.group()):04x}"), value) + '"'
+
+
+def _reads_back(value: str) -> bool:
+    """Whether `value`, written plain after a key, reads back as the same text rather than a number, a date,
+    null, a mapping...: composed (through libyaml where that is safe, as every value of an import is checked),
+    the value node is text, as the resolver tags it, holding exactly `value`."""
+    text = f"k: {value}\n"
+    loader = _loader_for(text)(text)
+    try:
+        node = loader.get_single_node()
+    except (yaml.YAMLError, RecursionError):  # deep brackets in the pure-Python parser: quoting is always safe
+        return False
+    finally:
+        loader.dispose()
+    if not isinstance(node, yaml.MappingNode) or len(node.value) != 1:
+        return False
+    read = node.value[0][1]
+    return isinstance(read, yaml.ScalarNode) and read.tag == _STR and read.value == value
 
 
 def apply_edits(text: str, edits: list[tuple[int, int, str]]) -> str:

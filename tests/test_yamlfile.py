@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from aspo.errors import AspoError
-from aspo.yamlfile import format_loc, parse_yaml
+from aspo.yamlfile import format_loc, parse_yaml, scalar_text
 
 
 def parse(text: str):
@@ -83,3 +83,28 @@ def test_keys_are_one_line_field_names():
         "accounts/x.yaml:2: the key 'reg\\nion' holds a line break; keys are field names")
     assert error_line("a:\n  " + "k" * 101 + ": x\n") == (
         "accounts/x.yaml:2: a: a key of 101 characters ('" + "k" * 37 + "...'); keys are field names")
+
+
+@pytest.mark.parametrize("value, flow, written", [
+    ("Agree the scope of a pilot.", False, "Agree the scope of a pilot."),
+    ("Fiix, UpKeep", False, "Fiix, UpKeep"),  # commas are fine in block style
+    ("Fiix, UpKeep", True, '"Fiix, UpKeep"'),
+    ("NO", False, '"NO"'),  # YAML 1.1 reads it as false
+    ("a: b", False, '"a: b"'),
+    ("12:30", False, '"12:30"'),
+    ("2027-01-14", False, '"2027-01-14"'),
+    ("null", False, '"null"'),
+    ("- dash", False, '"- dash"'),
+    ("x #y", False, '"x #y"'),
+    ('say "hi"\\', False, '"say \\"hi\\"\\\\"'),
+    ("", False, '""'),
+    (None, True, "null"),
+])
+def test_scalar_text_is_plain_only_where_it_reads_back_as_the_same_text(value, flow, written):
+    assert scalar_text(value, flow=flow) == written
+    assert parse(f"k: {written}\n").data == {"k": value}
+
+
+def test_scalar_text_quotes_deep_brackets_rather_than_crash():
+    value = "{" * 1000  # past libyaml's safe depth, and past Python's recursion limit in the pure-Python parser
+    assert scalar_text(value, flow=False) == '"' + value + '"'
