@@ -672,10 +672,11 @@ class _Editor:
 
     def __init__(self, text: str, path: Path):
         self.text, self.path = text, path
-        self.doc = parse_yaml(text, path)  # the strict reading: a broken file is named as the build names it
+        # the strict reading (a broken file is named as the build names it), and the nodes the edits are made at
+        self.doc = parse_yaml(text, path, keep_nodes=True)
         if not isinstance(self.doc.data, dict):
             raise AspoError.at(path, 1, None, "expected a mapping of fields", SCHEMA)
-        self.root = yaml.compose(text, Loader=yaml.SafeLoader)
+        self.root = self.doc.root
         self.newline = "\r\n" if "\r\n" in text else "\n"
         self.edits: list[tuple[int, int, str]] = []
         self.inserts: dict[int, list[str]] = {}
@@ -779,7 +780,7 @@ class _Editor:
         elif isinstance(node, yaml.ScalarNode) or isinstance(want, list):
             flow = self.in_flow(path[:-1])
             new = _flow(want) if isinstance(want, list) else _scalar(want, flow)
-            if isinstance(node, yaml.ScalarNode) and node.style is None and node.value == "":
+            if isinstance(node, yaml.ScalarNode) and not node.style and node.value == "":
                 new = " " + new  # `by:` with nothing after it
         else:
             raise NotInPlace(f"{format_loc(path)} is a {'list' if isinstance(node, yaml.SequenceNode) else 'mapping'}"

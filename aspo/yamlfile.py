@@ -6,7 +6,7 @@ import os
 import re
 import stat
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +57,8 @@ class YamlDocument:
     data: Any
     positions: dict[Path_, tuple[int, int]]  # 1-based line and column, before line_offset
     line_offset: int = 0
+    #: The node tree the data was read from, kept when asked for (`keep_nodes`), to edit the text in place.
+    root: Any = field(default=None, repr=False, compare=False)
 
     def position_of(self, loc: Path_) -> tuple[int | None, int | None]:
         """The line and column of the deepest part of `loc` that exists in the file."""
@@ -145,11 +147,29 @@ def _odd_line_break(text: str) -> str:
             "replace it with a new line or a space")
 
 
-def parse_yaml(text: str, path: Path, line_offset: int = 0) -> YamlDocument:
-    """Parses YAML text; scalars stay the text the author typed, so the schema decides types."""
-    loader = _loader_for(text)(text)
+def parse_yaml(text: str, path: Path, line_offset: int = 0, keep_nodes: bool = False) -> YamlDocument:
+    """Parses YAML text; scalars stay the text the author typed, so the schema decides types. With `keep_nodes`,
+    the document keeps its node tree (`root`), whose marks index the characters of `text`."""
+    node = _compose(text, path, line_offset, _loader_for(text, exact_index=keep_nodes))
+    anchor = _anchor_problem(text, path, line_offset)
+    if anchor:
+        raise anchor
+    positions: dict[Path_, tuple[int, int]] = {}
+    data = _build(node, (), positions, path, line_offset, set()) if node is not None else None
+    return YamlDocument(path=path, data=data, positions=positions, line_offset=line_offset,
+                        root=node if keep_nodes else None)
+
+
+def compose(text: str, path: Path | None = None):
+    """The node tree of a YAML text (None when it is empty), to edit the text in place: each node's marks index
+    the characters of `text`; a text that is not YAML is named as parse_yaml names it."""
+    return _compose(text, path, 0, _loader_for(text, exact_index=True))
+
+
+def _compose(text: str, path: Path | None, line_offset: int, loader_class):
+    loader = loader_class(text)
     try:
-        node = loader.get_single_node()
+        return loader.get_single_node()
     except RecursionError:
         raise AspoError.at(path, None, None, f"invalid YAML: nested deeper than {MAX_DEPTH} levels", INVALID_FILE) from None
     except yaml.MarkedYAMLError as exc:
@@ -166,12 +186,6 @@ def parse_yaml(text: str, path: Path, line_offset: int = 0) -> YamlDocument:
         raise AspoError.at(path, None, None, f"invalid YAML: {exc}", INVALID_FILE) from None
     finally:
         loader.dispose()
-    anchor = _anchor_problem(text, path, line_offset)
-    if anchor:
-        raise anchor
-    positions: dict[Path_, tuple[int, int]] = {}
-    data = _build(node, (), positions, path, line_offset, set()) if node is not None else None
-    return YamlDocument(path=path, data=data, positions=positions, line_offset=line_offset)
 
 
 def _char_at(text: str, line: int, column: int) -> str:
@@ -211,10 +225,14 @@ def _quoted(text: str) -> str:
     return repr(text if len(text) <= 40 else text[:37] + "...")
 
 
-def _loader_for(text: str):
+def _loader_for(text: str, exact_index: bool = False):
+    """libyaml, but for text nested deep enough to crash it, and, when marks must index the characters of `text`
+    (`exact_index`), text holding U+FEFF, which libyaml takes for a byte-order mark and leaves uncounted."""
     brackets = text.count("[") + text.count("{")
     deepest = max((len(line) - len(line.lstrip(" ")) for line in text.split("\n")), default=0)
-    return _FastLoader if brackets <= _FAST_MAX_BRACKETS and deepest <= _FAST_MAX_INDENT else _SafeLoader
+    if brackets > _FAST_MAX_BRACKETS or deepest > _FAST_MAX_INDENT or exact_index and "\ufeff" in text:
+        return _SafeLoader
+    return _FastLoader
 
 
 def load_yaml(path: Path) -> YamlDocument:

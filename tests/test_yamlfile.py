@@ -4,8 +4,9 @@ from pathlib import Path
 
 import pytest
 
+from aspo.adoption import rewrite_outline
 from aspo.errors import AspoError
-from aspo.yamlfile import format_loc, parse_yaml, scalar_text
+from aspo.yamlfile import child_node, compose, format_loc, parse_yaml, scalar_text
 
 
 def parse(text: str):
@@ -108,3 +109,18 @@ def test_scalar_text_is_plain_only_where_it_reads_back_as_the_same_text(value, f
 def test_scalar_text_quotes_deep_brackets_rather_than_crash():
     value = "{" * 1000  # past libyaml's safe depth, and past Python's recursion limit in the pure-Python parser
     assert scalar_text(value, flow=False) == '"' + value + '"'
+
+
+@pytest.mark.parametrize("text", ["a: é😀 # ü\r\nb: [x, y]\n", "\ufeffa: 1\nb: [x, y]\n", "a: 1  # \ufeff\nb: [x, y]"])
+def test_the_nodes_kept_for_edits_in_place_index_the_characters_of_the_text(text):
+    # libyaml counts characters too, but leaves a U+FEFF uncounted: such a text goes to the pure-Python parser
+    for root in (compose(text), parse_yaml(text, Path("x.yaml"), keep_nodes=True).root):
+        node = child_node(root, "b")
+        assert text[node.start_mark.index:node.end_mark.index] == "[x, y]"
+    assert parse("a: 1\n").root is None  # kept only when asked for
+
+
+def test_an_outline_without_a_final_new_line_gets_new_styles_on_lines_of_their_own():
+    # libyaml puts the end of such a text's last block on a line of its own: the edit must not follow its column
+    text = "document:\n  template: layouts/offering.docx\n  options:\n    a: b"
+    assert rewrite_outline(text, None, {}, None, {"note": "Quote"}) == text + "\n  styles:\n    note: Quote\n"
