@@ -683,6 +683,7 @@ class _Editor:
         self.changed: list[str] = []
         self.expected: list[tuple[tuple, Any]] = []
         self.warnings: list[str] = []
+        self.persona_left: int | None = None  # the CRM contact's attendee, when its persona stays a placeholder
 
     # reading
 
@@ -869,18 +870,20 @@ def plan_update(editor: _Editor, draft: Draft, persona_todo: str) -> None:
             if at is not None:
                 want["name"] = contact["name"]
         if at is None:
-            index = editor.append_item(path, {"name": contact["name"],
-                                              "title": contact["title"] or todo("their job title"),
-                                              "persona": contact["persona"] or persona_todo})
-            editor.warnings.append(f"{contact['name']}, the CRM's contact, is added as meeting.attendees[{index}]; "
+            persona = contact["persona"] or persona_todo
+            at = editor.append_item(path, {"name": contact["name"], "title": contact["title"] or todo("their job title"),
+                                           "persona": persona})
+            editor.warnings.append(f"{contact['name']}, the CRM's contact, is added as meeting.attendees[{at}]; "
                                    "remove whoever no longer attends")
         else:
             if contact["title"]:
                 want["title"] = contact["title"]
-            current = attendees[at].get("persona")
-            if contact["persona"] and (current is None or _is_placeholder(current)):
-                want["persona"] = contact["persona"]
+            persona = attendees[at].get("persona")
+            if contact["persona"] and (persona is None or _is_placeholder(persona)):
+                want["persona"] = persona = contact["persona"]
             editor.merge(want, path + (at,))
+        if _is_placeholder(persona):
+            editor.persona_left = at
     priorities = editor.value(("priorities",))
     if draft.priorities and isinstance(priorities, list) and priorities and all(
             isinstance(p, dict) and set(p) == {"text"} and _is_placeholder(p["text"]) for p in priorities):
@@ -1206,13 +1209,10 @@ def _plan_existing(outcome: Outcome, draft: Draft, update: bool, persona_todo: s
         return outcome
     for warning in editor.warnings:
         outcome.warnings.append(Problem(path, None, None, warning, SCHEMA))
-    if draft.persona_note and any(change.startswith("meeting.attendees") for change in outcome.changed):
-        attendees = _at(parse_yaml(new_text, path).data, ("meeting", "attendees")) or []
-        for number, attendee in enumerate(attendees):
-            if isinstance(attendee, dict) and _same_name(attendee.get("name"), draft.contact["name"]) \
-                    and _is_placeholder(attendee.get("persona")):
-                outcome.warnings.append(_persona_warning(draft, table, index, path,
-                                                         f"meeting.attendees[{number}].persona"))
+    if draft.persona_note and editor.persona_left is not None \
+            and any(change.startswith("meeting.attendees") for change in outcome.changed):
+        outcome.warnings.append(_persona_warning(draft, table, index, path,
+                                                 f"meeting.attendees[{editor.persona_left}].persona"))
     bom = codecs.BOM_UTF8 if raw.startswith(codecs.BOM_UTF8) else b""
     outcome.status, outcome.data, outcome.before = UPDATED, bom + new_text.encode("utf-8"), raw
     return outcome
