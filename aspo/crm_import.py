@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from aspo.account_paths import ACCOUNT_SUFFIXES, RESERVED, SLUG, schema_modeline
+from aspo.account_paths import RESERVED, SLUG, account_files_in, schema_modeline
 from aspo.errors import AspoError, Problem, did_you_mean, display_path, quoted
 from aspo.library import Library, read_library
 from aspo.output import write_file_atomic
@@ -27,6 +27,7 @@ from aspo.yamlfile import (
     YamlDocument,
     apply_edits,
     child_node,
+    decode_text,
     format_loc,
     load_yaml,
     parse_yaml,
@@ -969,10 +970,8 @@ class _Folder:
     def __init__(self, folder: Path):
         self.folder = folder
         self.by_stem: dict[str, list[Path]] = {}
-        if folder.is_dir():
-            for path in sorted(folder.iterdir()):
-                if path.suffix.lower() in ACCOUNT_SUFFIXES and not path.name.startswith("."):
-                    self.by_stem.setdefault(path.stem.lower(), []).append(path)
+        for path in account_files_in(folder) if folder.is_dir() else []:
+            self.by_stem.setdefault(path.stem.lower(), []).append(path)
         self._by_name: dict[str, list[Path]] | None = None
 
     def by_name(self, name: str) -> list[Path]:
@@ -998,13 +997,11 @@ class _Folder:
 
 
 def read_text_of(path: Path) -> tuple[str, bytes]:
-    """An account file's text (a BOM left out) and its bytes as they are."""
+    """An account file's text (a BOM left out) and its bytes as they are. Unlike yamlfile.read_text (load_yaml), a
+    line break editors do not count (U+2028 after a comment) is read as YAML reads it, so such a file is still
+    found by the name it holds, and updated, rather than doubled by a new file."""
     raw = read_bytes(path)
-    try:
-        return raw.decode("utf-8-sig"), raw
-    except UnicodeDecodeError as exc:
-        raise AspoError.at(path, raw[:exc.start].count(b"\n") + 1, None,
-                           f"not UTF-8: byte 0x{raw[exc.start]:02x} at offset {exc.start}", INVALID_FILE) from None
+    return decode_text(raw, path), raw
 
 
 # --- the import ---------------------------------------------------------------------------------------------------

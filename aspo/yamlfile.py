@@ -118,15 +118,9 @@ def read_bytes(path: Path, limit: int = MAX_YAML_BYTES) -> bytes:
 
 
 def read_text(path: Path) -> str:
-    """Reads a UTF-8 text file (a BOM is allowed), naming the file when it cannot."""
-    raw = read_bytes(path)
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise AspoError.at(
-            path, line, None, f"not UTF-8: byte 0x{raw[exc.start]:02x} at offset {exc.start}", INVALID_FILE
-        ) from None
+    """Reads a UTF-8 text file (a BOM is allowed), naming the file when it cannot, and refuses text an Office file
+    cannot hold or line breaks editors do not count, at their line and column."""
+    text = decode_text(read_bytes(path), path)
     for pattern, explain in ((NOT_IN_OFFICE, _not_in_office), (_ODD_LINE_BREAKS, _odd_line_break)):
         bad = pattern.search(text)
         if bad:
@@ -134,6 +128,17 @@ def read_text(path: Path) -> str:
             column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
             raise AspoError.at(path, line, None, explain(text[bad.start():]), INVALID_FILE, column)
     return text
+
+
+def decode_text(raw: bytes, path: Path) -> str:
+    """The text of a UTF-8 file's bytes, a BOM left out; a byte that is not UTF-8 is named with its line."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise AspoError.at(
+            path, line, None, f"not UTF-8: byte 0x{raw[exc.start]:02x} at offset {exc.start}", INVALID_FILE
+        ) from None
 
 
 def _not_in_office(text: str) -> str:
