@@ -21,8 +21,9 @@ from aspo.library import Library, read_library
 from aspo.output import write_file_atomic
 from aspo.rulebook import INVALID_FILE, SCHEMA, UNKNOWN_ID
 from aspo.schema import AccountFile, ImportColumns, ImportFile
-from aspo.validation import PLACEHOLDER, placeholders, validate
+from aspo.validation import PLACEHOLDER, validate, validate_draft
 from aspo.yamlfile import (
+    MAX_VALUE_CHARS,
     MAX_YAML_BYTES,
     YamlDocument,
     apply_edits,
@@ -69,17 +70,6 @@ _RANK_WORDS = frozenset(
     "a acting an and assistant associate at avp chief deputy director evp executive for general global group head "
     "in interim jr junior lead leader manager of officer on or plant president principal regional senior site sr "
     "svp team the to vice vp".split())
-
-#: What each account field is called in messages: the CSV column it comes from (ImportColumns' field names).
-_FIELD_COLUMN = {
-    ("meeting", "attendees", 0, "title"): "contact_title", ("name",): "name", ("industry",): "industry",
-    ("size",): "employees", ("region",): "region", ("stage",): "stage", ("meeting", "date"): "meeting_date",
-    ("meeting", "goal"): "meeting_goal",
-    ("meeting", "attendees"): "contact_name", ("priorities",): "priorities", ("owns",): "owns",
-    ("competitors",): "competitors", ("next_step", "action"): "next_step", ("next_step", "by"): "next_step_date",
-    ("rep", "name"): "rep_name", ("rep", "email"): "rep_email",
-}
-
 
 # --- templates/import.yaml ---------------------------------------------------------------------------------------
 
@@ -264,14 +254,14 @@ def _refuse_undecodable(path: Path, rows: list[Record]) -> None:
         for index, cell in enumerate(record.cells):
             bad = re.search("[\udc80-\udcff]", cell)
             if bad:
-                where = f"column {index + 1}" if record.row == 1 else _header_of(rows[0], index)
+                where = f"column {index + 1}" if record.row == 1 else _header_of(rows[0].cells, index)
                 raise AspoError.at(path, record.row, where, f"not UTF-8: byte 0x{ord(bad.group()) - 0xDC00:02x}; "
                                    "save the export as UTF-8 (in Excel: Save As > CSV UTF-8) and import it again"
                                    + _line_note(record.row, record.line), INVALID_FILE)
 
 
-def _header_of(header: Record, index: int) -> str:
-    name = header.cells[index] if index < len(header.cells) else ""
+def _header_of(header: tuple[str, ...], index: int) -> str:
+    name = header[index] if index < len(header) else ""
     return name or f"column {index + 1}"
 
 
@@ -345,13 +335,14 @@ def draft_account(table: Table, record: Record, index: dict[str, int], settings:
     placeholder the rep fills in (the build names each one until then)."""
     row = _Row(table, record, index, settings)
     draft = Draft(record)
+    read = set(index.values())
     for number, cell in enumerate(record.cells):
         refused = unprintable(cell, "the cell")
+        if not refused and number in read and len(cell) > MAX_VALUE_CHARS:  # as an account file holds at most
+            refused = f"text of {len(cell):,} characters; a value holds at most {MAX_VALUE_CHARS:,}"
         if refused:
-            name = next((n for n, at in index.items() if at == number), None)
-            where = row.column(name) if name else _header_of(Record(1, 1, table.header), number)
-            row.problems.append(Problem(table.path, record.row, where, refused + _line_note(record.row, record.line),
-                                        SCHEMA))
+            row.problems.append(Problem(table.path, record.row, _header_of(table.header, number),
+                                        refused + _line_note(record.row, record.line), SCHEMA))
     if any(record.cells[len(table.header):]):
         row.problems.append(row.problem(None, f"has {len(record.cells)} cells, the header {len(table.header)}: a "
                                         "value holding the separator must be in quotes"))
@@ -1146,25 +1137,18 @@ def _plan_new(outcome: Outcome, draft: Draft, table: Table, index: dict[str, int
     record, path = draft.record, outcome.path
     text = account_text(draft.data, table.path.name, record.row, modeline)
     data = text.encode("utf-8")
-    problems: list[Problem] = []
     if len(data) > MAX_YAML_BYTES:
-        problems.append(Problem(path, None, None, f"would be {len(data)} bytes; an account file holds at most "
-                                f"{MAX_YAML_BYTES}", INVALID_FILE))
-    else:
-        try:  # as the build will read it: anything but the placeholders is a problem of the row
-            doc = parse_yaml(text, path)
-            validate(AccountFile, doc)
-        except AspoError as exc:
-            problems = [p for p in exc.problems if not p.message.startswith("placeholder not filled in")]
-    if problems:
-        for problem in problems:
-            column = next((name for loc, name in _FIELD_COLUMN.items()
-                           if (problem.field or "").startswith(format_loc(loc))), None)
-            outcome.errors.append(Problem(table.path, record.row, table.header[index[column]] if column in index
-                                          else problem.field, problem.message + _line_note(record.row, record.line),
-                                          problem.rule))
+        outcome.errors.append(Problem(path, None, None, f"would be {len(data)} bytes; an account file holds at most "
+                                      f"{MAX_YAML_BYTES}", INVALID_FILE))
         return outcome
-    outcome.todo = tuple(format_loc(loc) for loc, _ in placeholders(doc.data))
+    try:  # as the build will read it (a safeguard: draft_account checked the cells), placeholders aside
+        unfilled = validate_draft(AccountFile, parse_yaml(text, path))
+    except AspoError as exc:
+        outcome.errors.extend(Problem(table.path, record.row, problem.field,
+                                      problem.message + _line_note(record.row, record.line), problem.rule)
+                              for problem in exc.problems)
+        return outcome
+    outcome.todo = tuple(format_loc(loc) for loc, _ in unfilled)
     if draft.persona_note:
         outcome.warnings.append(_persona_warning(draft, table, index, path, "meeting.attendees[0].persona"))
     outcome.status, outcome.data = CREATED, data

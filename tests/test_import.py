@@ -478,3 +478,15 @@ def test_salesforce_and_hubspot_stages_map_by_label_or_internal_id(workspace, as
     found = [Path(f"accounts/stage-{n}.yaml").read_text(encoding="utf-8").split("stage: ")[1].split("\n")[0]
              for n in range(len(stages))]
     assert found == list(stages.values())
+
+
+def test_a_cell_longer_than_a_value_may_be_names_its_row_and_column(workspace, aspo):
+    long = "x" * 10_001
+    write_csv(workspace / "crm.csv", {**INITECH, "Meeting Goal": long}, {**HOOLI, "Notes": long},
+              header=[*HEADER, "Notes"])  # a column the import does not read may hold anything printable
+    result = aspo("import", "crm.csv")
+    assert result.status == 2
+    assert result.out.splitlines() == ["created    accounts/hooli-foods.yaml",
+                                       "2 rows in crm.csv: 1 created, 1 failed (row 2)"]
+    assert result.err == ("aspo: error: crm.csv:2: Meeting Goal: text of 10,001 characters; a value holds at most "
+                          "10,000\n")
