@@ -77,15 +77,20 @@ _RANK_WORDS = frozenset(
 @dataclass(frozen=True)
 class ImportSettings:
     """How a CRM export is read: its columns, size thresholds and the CRM's words for stages, industries and
-    personas, with import.yaml merged over the built-in defaults."""
+    personas, with import.yaml merged over the built-in defaults; and the words a cell is looked up by (the CRM's,
+    and the library's ids and names, normalised), made once for the whole export."""
 
     columns: dict[str, str]  # our field -> the CSV header, for the fields the export has a column for
     required: frozenset[str]  # fields whose column must be in the header
     smb_below: int
     mid_market_below: int
-    stages: dict[str, str]  # normalised CRM stage -> buying stage id
-    industries: dict[str, str]  # normalised CRM industry -> industry id
+    stages: dict[str, str]  # a stage's id or name, or a CRM stage -> buying stage id
+    unlisted_stages: dict[str, str]  # a built-in CRM stage -> the stage it means, which the library does not list
+    industries: dict[str, str]  # an industries: alias, or an industry's id or name -> industry id
+    products: dict[str, str]  # a product's id or name -> product id
     personas: tuple[tuple[tuple[str, ...], str], ...]  # title words -> persona id, longest first
+    persona_words: tuple[tuple[str, set[str], set[str]], ...]  # each persona: id, and the words of its id and name
+    persona_todo: str  # the placeholder for a persona the title does not settle
     date_order: str | None
     source: Path | None  # templates/import.yaml, when there is one
 
@@ -155,18 +160,32 @@ def read_import_settings(templates: Path, library: Library) -> tuple[ImportSetti
             refuse(("personas", words), f"{quoted(words)} holds no word to find in a title", SCHEMA)
         elif known(("personas", words), persona, list(library.personas), "persona"):
             personas.append((_words(words), persona))
+    # A library's own ids and names always match: a stage's before the CRM's words, an industry's after its aliases.
+    own_stages = {**_by_words(library.stages.values(), "id"), **_by_words(library.stages.values(), "name")}
     settings = ImportSettings(
         columns=columns,
         required=frozenset({"name"} | {name for name, header in columns.items() if header != _DEFAULT_COLUMNS[name]}),
         smb_below=data.size.smb_below,
         mid_market_below=data.size.mid_market_below,
-        stages=stages,
-        industries=industries,
+        stages={**{key: stage for key, stage in stages.items() if stage in library.stages}, **own_stages},
+        unlisted_stages={key: stage for key, stage in stages.items()
+                         if stage not in library.stages and key not in own_stages},
+        industries={**_by_words(library.industries.values(), "name"), **_by_words(library.industries.values(), "id"),
+                    **industries},
+        products={**_by_words(library.products.values(), "id"), **_by_words(library.products.values(), "name")},
         personas=tuple(sorted(personas, key=lambda item: -len(item[0]))),
+        persona_words=tuple((persona.id, _stems(set(_words(persona.id.replace("-", " "))) - _RANK_WORDS),
+                             _stems(set(_words(persona.name)) - _RANK_WORDS)) for persona in library.personas.values()),
+        persona_todo=todo(f"persona id, one of: {', '.join(library.personas)}"),
         date_order=data.date_order,
         source=path if doc else None,
     )
     return settings, sorted(problems, key=lambda problem: problem.line or 0)
+
+
+def _by_words(entries, attribute: str) -> dict[str, str]:
+    """Library entries' ids by their id or name, normalised."""
+    return {normalised(getattr(entry, attribute)): entry.id for entry in entries}
 
 
 def load_import_settings(templates: Path, library: Library) -> ImportSettings:
@@ -365,7 +384,7 @@ def draft_account(table: Table, record: Record, index: dict[str, int], settings:
     contact_name, contact_title = row["contact_name"], row["contact_title"]
     persona = None
     if contact_title:
-        persona, candidates = infer_persona(contact_title, settings, library)
+        persona, candidates = infer_persona(contact_title, settings)
         if persona is None:
             draft.persona_note = (f"{quoted(contact_title, 60)} "
                                   + (f"could be {' or '.join(candidates)}" if candidates
@@ -387,7 +406,7 @@ def draft_account(table: Table, record: Record, index: dict[str, int], settings:
             "attendees": [{
                 "name": contact_name or todo("the attendee's name"),
                 "title": contact_title or todo("their job title"),
-                "persona": persona or todo(f"persona id, one of: {', '.join(library.personas)}"),
+                "persona": persona or settings.persona_todo,
             }],
         },
         "priorities": [{"text": item} for item in priorities] or [
@@ -432,10 +451,7 @@ def _industry(row: _Row, library: Library) -> str | None:
     value = row["industry"]
     if not value:
         return None
-    key = normalised(value)
-    by_name = {normalised(entry.name): entry.id for entry in library.industries.values()}
-    by_id = {normalised(industry): industry for industry in library.industries}
-    found = row.settings.industries.get(key) or by_id.get(key) or by_name.get(key)
+    found = row.settings.industries.get(normalised(value))
     if found is None:
         if did_you_mean(value, library.industries):  # as the build does: a near miss is a typo, not a new industry
             row.fail("industry", f"unknown industry {quoted(value)}{did_you_mean(value, library.industries)} "
@@ -474,18 +490,17 @@ def _stage(row: _Row, library: Library) -> str | None:
     if not value:
         return None
     key = normalised(value)
-    direct = {normalised(entry.id): entry.id for entry in library.stages.values()}
-    direct.update({normalised(entry.name): entry.id for entry in library.stages.values()})
-    stage = direct.get(key) or row.settings.stages.get(key)
-    if stage is None:
+    stage = row.settings.stages.get(key)
+    if stage is not None:
+        return stage
+    meant = row.settings.unlisted_stages.get(key)
+    if meant:
+        row.fail("stage", f"{quoted(value)} is taken as stage '{meant}', which templates/stages.yaml does not list; "
+                 f"map it to one of {', '.join(library.stages)} under stages: in templates/import.yaml")
+    else:
         row.fail("stage", f"unknown stage {quoted(value)}: map it to a buying stage ({', '.join(library.stages)}) "
                  "under stages: in templates/import.yaml")
-        return None
-    if stage not in library.stages:
-        row.fail("stage", f"{quoted(value)} is taken as stage '{stage}', which templates/stages.yaml does not list; "
-                 f"map it to one of {', '.join(library.stages)} under stages: in templates/import.yaml")
-        return None
-    return stage
+    return None
 
 
 _ISO = re.compile(r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[T ].*)?")
@@ -533,13 +548,11 @@ def _products(row: _Row, library: Library) -> list[str]:
     value = row["owns"]
     if not value:
         return []
-    known = {normalised(product.id): product.id for product in library.products.values()}
-    known.update({normalised(product.name): product.id for product in library.products.values()})
     found: list[str] = []
     for item in (item.strip() for item in value.split(";")):
         if not item:
             continue
-        product = known.get(normalised(item))
+        product = row.settings.products.get(normalised(item))
         if product is None:
             row.fail("owns", f"unknown product {quoted(item)}{did_you_mean(item, library.products)} "
                      f"(valid: {', '.join(library.products)}, or their names)")
@@ -553,7 +566,7 @@ def _stems(words: set[str]) -> set[str]:
     return {word[:-1] if word.endswith("s") and len(word) > 3 else word for word in words}
 
 
-def infer_persona(title: str, settings: ImportSettings, library: Library) -> tuple[str | None, tuple[str, ...]]:
+def infer_persona(title: str, settings: ImportSettings) -> tuple[str | None, tuple[str, ...]]:
     """The persona a job title points to, or None and the personas it could equally be.
 
     import.yaml's `personas:` words and phrases come first, the longest that the title holds winning; then the
@@ -569,12 +582,10 @@ def infer_persona(title: str, settings: ImportSettings, library: Library) -> tup
             found[persona] = len(phrase)
     if not found:
         own = _stems(set(words) - _RANK_WORDS)
-        for persona in library.personas.values():
-            ids = _stems(set(_words(persona.id.replace("-", " "))) - _RANK_WORDS)
-            names = _stems(set(_words(persona.name)) - _RANK_WORDS)
+        for persona, ids, names in settings.persona_words:
             score = 2 * len(own & ids) + len(own & names - ids)  # its id says what it is; its name, more loosely
             if score:
-                found[persona.id] = score
+                found[persona] = score
     if not found:
         return None, ()
     best = max(found.values())
@@ -1120,10 +1131,9 @@ def _plan_row(table: Table, record: Record, index: dict[str, int], settings: Imp
     if key in taken:
         return fail(f"{quoted(name)} is row {taken[key]}'s account too ({display_path(path)}); keep one row")
     taken[key] = record.row
-    persona_todo = todo(f"persona id, one of: {', '.join(library.personas)}")
     if not exists:
         return _plan_new(outcome, draft, table, index, modeline)
-    return _plan_existing(outcome, draft, update, persona_todo, table, index)
+    return _plan_existing(outcome, draft, update, settings.persona_todo, table, index)
 
 
 def _persona_warning(draft: Draft, table: Table, index: dict[str, int], path: Path, field_path: str) -> Problem:
