@@ -304,20 +304,6 @@ def _line_note(row: int, line: int) -> str:
 # --- one row, as an account ---------------------------------------------------------------------------------------
 
 
-@dataclass
-class Draft:
-    """What one row says about its account: the whole file to write, and what the CRM owns in it."""
-
-    record: Record
-    data: dict[str, Any] = field(default_factory=dict)  # the account, in the file's order; gaps are placeholders
-    crm: dict[str, Any] = field(default_factory=dict)  # the values the CRM gave (no blank), as --update sets them
-    contact: dict[str, str] | None = None  # the CRM's contact as an attendee, when the row names one
-    priorities: list[str] = field(default_factory=list)  # the row's, for a file whose priorities are placeholders
-    problems: list[Problem] = field(default_factory=list)
-    warnings: list[Problem] = field(default_factory=list)
-    persona_note: str = ""  # why the contact's persona is left for the rep
-
-
 class _Row:
     """Reads one record's cells by field, naming the row and column in every problem."""
 
@@ -331,17 +317,33 @@ class _Row:
         return self.record.cells[at] if at is not None and at < len(self.record.cells) else ""
 
     def column(self, name: str) -> str:
-        return self.table.header[self.index[name]] if name in self.index else self.settings.columns.get(name, name)
+        """The header of a field's column (a field the export has: a problem is only ever about a cell it read)."""
+        return self.table.header[self.index[name]]
 
     def fail(self, name: str, message: str) -> None:
-        self.problems.append(self.problem(name, message))
+        self.problems.append(self.problem(self.column(name), message))
 
     def warn(self, name: str, message: str) -> None:
-        self.warnings.append(self.problem(name, message))
+        self.warnings.append(self.problem(self.column(name), message))
 
-    def problem(self, name: str | None, message: str) -> Problem:
-        return Problem(self.table.path, self.record.row, self.column(name) if name else None,
-                       message + _line_note(self.record.row, self.record.line), SCHEMA)
+    def problem(self, column: str | None, message: str, rule: str = SCHEMA) -> Problem:
+        """A problem of this row, in a column (its header) or the row as a whole, saying where the row starts."""
+        record = self.record
+        return Problem(self.table.path, record.row, column, message + _line_note(record.row, record.line), rule)
+
+
+@dataclass
+class Draft:
+    """What one row says about its account: the whole file to write, and what the CRM owns in it."""
+
+    row: _Row  # the row it was read from, which names its problems
+    data: dict[str, Any] = field(default_factory=dict)  # the account, in the file's order; gaps are placeholders
+    crm: dict[str, Any] = field(default_factory=dict)  # the values the CRM gave (no blank), as --update sets them
+    contact: dict[str, str] | None = None  # the CRM's contact as an attendee, when the row names one
+    priorities: list[str] = field(default_factory=list)  # the row's, for a file whose priorities are placeholders
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    persona_note: str = ""  # why the contact's persona is left for the rep
 
 
 def todo(what: str) -> str:
@@ -353,15 +355,14 @@ def draft_account(table: Table, record: Record, index: dict[str, int], settings:
     """The account one row describes; a cell the row leaves blank, or a column the export lacks, becomes a "TODO:"
     placeholder the rep fills in (the build names each one until then)."""
     row = _Row(table, record, index, settings)
-    draft = Draft(record)
+    draft = Draft(row)
     read = set(index.values())
     for number, cell in enumerate(record.cells):
         refused = unprintable(cell, "the cell")
         if not refused and number in read and len(cell) > MAX_VALUE_CHARS:  # as an account file holds at most
             refused = f"text of {len(cell):,} characters; a value holds at most {MAX_VALUE_CHARS:,}"
         if refused:
-            row.problems.append(Problem(table.path, record.row, _header_of(table.header, number),
-                                        refused + _line_note(record.row, record.line), SCHEMA))
+            row.problems.append(row.problem(_header_of(table.header, number), refused))
     if any(record.cells[len(table.header):]):
         row.problems.append(row.problem(None, f"has {len(record.cells)} cells, the header {len(table.header)}: a "
                                         "value holding the separator must be in quotes"))
@@ -857,7 +858,7 @@ def _same_name(a, b: str) -> bool:
     return isinstance(a, str) and " ".join(a.casefold().split()) == " ".join(b.casefold().split())
 
 
-def plan_update(editor: _Editor, draft: Draft, persona_todo: str) -> None:
+def plan_update(editor: _Editor, draft: Draft) -> None:
     """The edits that bring an existing file up to date with the CRM: the values it holds, the CRM's contact,
     and priorities while they are still the placeholder; nothing else."""
     contact = draft.contact
@@ -873,7 +874,7 @@ def plan_update(editor: _Editor, draft: Draft, persona_todo: str) -> None:
             if at is not None:
                 want["name"] = contact["name"]
         if at is None:
-            persona = contact["persona"] or persona_todo
+            persona = contact["persona"] or draft.row.settings.persona_todo
             at = editor.append_item(path, {"name": contact["name"], "title": contact["title"] or todo("their job title"),
                                            "persona": persona})
             editor.warnings.append(f"{contact['name']}, the CRM's contact, is added as meeting.attendees[{at}]; "
@@ -1113,9 +1114,8 @@ def _plan_row(table: Table, record: Record, index: dict[str, int], settings: Imp
         return outcome
     name = draft.data["name"]
 
-    def fail(message: str, column: str = "name") -> Outcome:
-        outcome.errors.append(Problem(table.path, record.row, table.header[index[column]] if column in index else None,
-                                      message + _line_note(record.row, record.line), SCHEMA))
+    def fail(message: str) -> Outcome:  # about the account's name
+        outcome.errors.append(draft.row.problem(draft.row.column("name"), message))
         return outcome
 
     slug = slug_of(name)
@@ -1132,20 +1132,19 @@ def _plan_row(table: Table, record: Record, index: dict[str, int], settings: Imp
         return fail(f"{quoted(name)} is row {taken[key]}'s account too ({display_path(path)}); keep one row")
     taken[key] = record.row
     if not exists:
-        return _plan_new(outcome, draft, table, index, modeline)
-    return _plan_existing(outcome, draft, update, settings.persona_todo, table, index)
+        return _plan_new(outcome, draft, modeline)
+    return _plan_existing(outcome, draft, update)
 
 
-def _persona_warning(draft: Draft, table: Table, index: dict[str, int], path: Path, field_path: str) -> Problem:
-    return Problem(table.path, draft.record.row, table.header[index["contact_title"]],
-                   f"{draft.persona_note}: {display_path(path)} leaves {field_path} for the rep to fill in (or map a "
-                   f"word of the title under personas: in templates/{IMPORT_FILE})"
-                   + _line_note(draft.record.row, draft.record.line), SCHEMA)
+def _persona_warning(draft: Draft, path: Path, field_path: str) -> Problem:
+    return draft.row.problem(draft.row.column("contact_title"),
+                             f"{draft.persona_note}: {display_path(path)} leaves {field_path} for the rep to fill in "
+                             f"(or map a word of the title under personas: in templates/{IMPORT_FILE})")
 
 
-def _plan_new(outcome: Outcome, draft: Draft, table: Table, index: dict[str, int], modeline: str | None) -> Outcome:
-    record, path = draft.record, outcome.path
-    text = account_text(draft.data, table.path.name, record.row, modeline)
+def _plan_new(outcome: Outcome, draft: Draft, modeline: str | None) -> Outcome:
+    row, path = draft.row, outcome.path
+    text = account_text(draft.data, row.table.path.name, row.record.row, modeline)
     data = text.encode("utf-8")
     if len(data) > MAX_YAML_BYTES:
         outcome.errors.append(Problem(path, None, None, f"would be {len(data)} bytes; an account file holds at most "
@@ -1154,19 +1153,16 @@ def _plan_new(outcome: Outcome, draft: Draft, table: Table, index: dict[str, int
     try:  # as the build will read it (a safeguard: draft_account checked the cells), placeholders aside
         unfilled = validate_draft(AccountFile, parse_yaml(text, path))
     except AspoError as exc:
-        outcome.errors.extend(Problem(table.path, record.row, problem.field,
-                                      problem.message + _line_note(record.row, record.line), problem.rule)
-                              for problem in exc.problems)
+        outcome.errors.extend(row.problem(problem.field, problem.message, problem.rule) for problem in exc.problems)
         return outcome
     outcome.todo = tuple(format_loc(loc) for loc, _ in unfilled)
     if draft.persona_note:
-        outcome.warnings.append(_persona_warning(draft, table, index, path, "meeting.attendees[0].persona"))
+        outcome.warnings.append(_persona_warning(draft, path, "meeting.attendees[0].persona"))
     outcome.status, outcome.data = CREATED, data
     return outcome
 
 
-def _plan_existing(outcome: Outcome, draft: Draft, update: bool, persona_todo: str, table: Table,
-                   index: dict[str, int]) -> Outcome:
+def _plan_existing(outcome: Outcome, draft: Draft, update: bool) -> Outcome:
     path = outcome.path
     if update and path.is_symlink():
         outcome.errors.append(Problem(path, None, None, "is a link; aspo will not replace it", INVALID_FILE))
@@ -1174,7 +1170,7 @@ def _plan_existing(outcome: Outcome, draft: Draft, update: bool, persona_todo: s
     try:
         text, raw = read_text_of(path)
         editor = _Editor(text, path)
-        plan_update(editor, draft, persona_todo)
+        plan_update(editor, draft)
         new_text = editor.result()
         if editor.changed:
             verify_update(editor, new_text)
@@ -1202,8 +1198,7 @@ def _plan_existing(outcome: Outcome, draft: Draft, update: bool, persona_todo: s
         outcome.warnings.append(Problem(path, None, None, warning, SCHEMA))
     if draft.persona_note and editor.persona_left is not None \
             and any(change.startswith("meeting.attendees") for change in outcome.changed):
-        outcome.warnings.append(_persona_warning(draft, table, index, path,
-                                                 f"meeting.attendees[{editor.persona_left}].persona"))
+        outcome.warnings.append(_persona_warning(draft, path, f"meeting.attendees[{editor.persona_left}].persona"))
     bom = codecs.BOM_UTF8 if raw.startswith(codecs.BOM_UTF8) else b""
     outcome.status, outcome.data, outcome.before = UPDATED, bom + new_text.encode("utf-8"), raw
     return outcome
