@@ -1174,25 +1174,16 @@ def _plan_existing(outcome: Outcome, draft: Draft, update: bool) -> Outcome:
         new_text = editor.result()
         if editor.changed:
             verify_update(editor, new_text)
-    except AspoError as exc:
-        if not update:
+    except (AspoError, NotInPlace) as exc:
+        if update:
+            outcome.errors.extend(exc.problems if isinstance(exc, AspoError) else [
+                Problem(path, None, None, f"cannot be updated in place: {exc}; nothing changed", SCHEMA)])
+        else:  # without --update the file is left as it is, whatever it holds
             outcome.status = SKIPPED
-            return outcome
-        outcome.errors.extend(exc.problems)
-        return outcome
-    except NotInPlace as exc:
-        if not update:
-            outcome.status = SKIPPED
-            return outcome
-        outcome.errors.append(Problem(path, None, None, f"cannot be updated in place: {exc}; nothing changed",
-                                      SCHEMA))
         return outcome
     outcome.changed = tuple(sorted(dict.fromkeys(editor.changed), key=_field_order))
-    if not editor.changed:
-        outcome.status = UNCHANGED
-        return outcome
-    if not update:
-        outcome.status = SKIPPED
+    if not editor.changed or not update:
+        outcome.status = SKIPPED if editor.changed else UNCHANGED
         return outcome
     for warning in editor.warnings:
         outcome.warnings.append(Problem(path, None, None, warning, SCHEMA))
