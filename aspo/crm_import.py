@@ -703,18 +703,14 @@ class _Editor:
         return node
 
     def value(self, path: tuple):
-        data = self.doc.data
-        for key in path:
-            if isinstance(key, int) and isinstance(data, list) and key < len(data):
-                data = data[key]
-            elif isinstance(key, str) and isinstance(data, dict) and key in data:
-                data = data[key]
-            else:
-                return None
-        return data
+        return _at(self.doc.data, path)
 
     def in_flow(self, path: tuple) -> bool:
         return any(getattr(self.node(path[:depth]), "flow_style", False) for depth in range(len(path) + 1))
+
+    def in_block(self, node, path: tuple) -> bool:
+        """Whether the node at `path` is a sequence written one item a line."""
+        return isinstance(node, yaml.SequenceNode) and not node.flow_style and not self.in_flow(path[:-1])
 
     def content_end(self, node) -> int:
         """Where a node's own text ends: a block collection's end mark lies past the comments after it."""
@@ -734,6 +730,12 @@ class _Editor:
         return len(self.text) if newline < 0 else newline + 1
 
     # editing
+
+    def _block_items(self, node, items: list) -> str:
+        """Items in place of a block sequence's: the first where its first is, the others a line each below it."""
+        lines = [line for item in items for line in _item_lines(item, node.start_mark.column)]
+        lines[0] = lines[0].lstrip(" ")
+        return self.newline.join(lines)
 
     def _insert(self, at: int, lines: list[str]) -> None:
         block = self.newline.join(lines) + self.newline
@@ -777,11 +779,10 @@ class _Editor:
 
     def _set(self, path: tuple, node, want) -> None:
         start, end = node.start_mark.index, self.content_end(node)
-        if isinstance(want, list) and isinstance(node, yaml.SequenceNode) and not node.flow_style \
-                and not self.in_flow(path[:-1]):
+        if isinstance(want, list) and self.in_block(node, path):
             if not all(isinstance(item, yaml.ScalarNode) for item in node.value):
                 raise NotInPlace(f"{format_loc(path)} holds more than names")
-            new = (self.newline + " " * node.start_mark.column).join(f"- {_scalar(item)}" for item in want)
+            new = self._block_items(node, want)
         elif isinstance(node, yaml.ScalarNode) or isinstance(want, list):
             flow = self.in_flow(path[:-1])
             new = _flow(want) if isinstance(want, list) else _scalar(want, flow)
@@ -793,22 +794,16 @@ class _Editor:
         self.edits.append((start, end, new))
 
     def replace_items(self, path: tuple, items: list) -> None:
-        """Rewrites a whole sequence (a file's placeholder priorities) in the style it is written in."""
+        """Rewrites a whole sequence the file has (its placeholder priorities) in the style it is written in."""
         node = self.node(path)
-        if isinstance(node, yaml.SequenceNode) and not node.flow_style and not self.in_flow(path[:-1]):
-            lines = [line for item in items for line in _item_lines(item, node.start_mark.column)]
-            lines[0] = lines[0].lstrip(" ")
-            self.edits.append((node.start_mark.index, self.content_end(node), self.newline.join(lines)))
-        elif node is not None:
-            self.edits.append((node.start_mark.index, self.content_end(node), _flow(items)))
-        else:
-            return
+        new = self._block_items(node, items) if self.in_block(node, path) else _flow(items)
+        self.edits.append((node.start_mark.index, self.content_end(node), new))
         self.changed.append(format_loc(path))
         self.expected.append((path, items))
 
     def append_item(self, path: tuple, item: dict) -> int:
         node = self.node(path)
-        if not isinstance(node, yaml.SequenceNode) or node.flow_style or self.in_flow(path):
+        if not self.in_block(node, path):
             raise NotInPlace(f"{format_loc(path)} is written on one line; write it one item a line")
         self._insert(self.after_line(node), _item_lines(item, node.start_mark.column))
         index = len(node.value)
@@ -839,12 +834,17 @@ def _leaves(value, path: tuple):
         yield path, value
 
 
+def _folded(text: str) -> str:
+    """A name as the import compares it: without case, its spaces evened out."""
+    return " ".join(text.casefold().split())
+
+
 def _same(current, want) -> bool:
     """Whether the file already holds what the CRM says: text compared with its spaces evened out, lists as sets
     (a rep's order is kept), names without case."""
     if isinstance(want, list):
         return (isinstance(current, list) and all(isinstance(item, str) for item in current)
-                and {" ".join(item.casefold().split()) for item in current} == {item.casefold() for item in want})
+                and {_folded(item) for item in current} == {_folded(item) for item in want})
     if isinstance(want, dt.date):
         want = want.isoformat()
     return isinstance(current, str) and " ".join(current.split()) == " ".join(str(want).split())
@@ -855,7 +855,7 @@ def _is_placeholder(value) -> bool:
 
 
 def _same_name(a, b: str) -> bool:
-    return isinstance(a, str) and " ".join(a.casefold().split()) == " ".join(b.casefold().split())
+    return isinstance(a, str) and _folded(a) == _folded(b)
 
 
 def plan_update(editor: _Editor, draft: Draft) -> None:
@@ -987,8 +987,8 @@ class _Folder:
                     except AspoError:
                         continue
                     if isinstance(data, dict) and isinstance(data.get("name"), str):
-                        self._by_name.setdefault(" ".join(data["name"].casefold().split()), []).append(path)
-        return self._by_name.get(" ".join(name.casefold().split()), [])
+                        self._by_name.setdefault(_folded(data["name"]), []).append(path)
+        return self._by_name.get(_folded(name), [])
 
     def find(self, slug: str, name: str) -> tuple[Path, bool]:
         """The account's file, and whether it exists; refuses two candidates."""

@@ -490,3 +490,22 @@ def test_a_cell_longer_than_a_value_may_be_names_its_row_and_column(workspace, a
                                        "2 rows in crm.csv: 1 created, 1 failed (row 2)"]
     assert result.err == ("aspo: error: crm.csv:2: Meeting Goal: text of 10,001 characters; a value holds at most "
                           "10,000\n")
+
+
+def test_update_compares_lists_as_sets_without_order_case_or_uneven_spaces(workspace, aspo):
+    write_csv(workspace / "crm.csv", {**INITECH, "Competitors": "Fiix; Limble  CMMS\nPro", "Products Owned": "flow"})
+    aspo("import", "crm.csv")
+    initech = Path("accounts/initech.yaml")
+    edit(initech, "owns:\n  - flow\n", "owns: [FLOW]  # since 2024\n")
+    edited = initech.read_bytes()
+    for export in ({**INITECH, "Competitors": "Fiix; Limble  CMMS\nPro", "Products Owned": "flow"},
+                   {**INITECH, "Competitors": "limble cmms pro; FIIX", "Products Owned": "Meridian Flow"}):
+        write_csv(workspace / "crm.csv", export)
+        result = aspo("import", "crm.csv", "--update")
+        assert result.out.splitlines()[0] == "unchanged  accounts/initech.yaml"
+        assert initech.read_bytes() == edited
+    write_csv(workspace / "crm.csv", {**INITECH, "Competitors": "Fiix; UpKeep", "Products Owned": "flow; monitor"})
+    result = aspo("import", "crm.csv", "--update")
+    assert result.out.splitlines()[0] == "updated    accounts/initech.yaml (owns, competitors)"
+    text = initech.read_text(encoding="utf-8")
+    assert "owns: [flow, monitor]  # since 2024\ncompetitors:\n  - Fiix\n  - UpKeep\n" in text
