@@ -142,24 +142,20 @@ def read_import_settings(templates: Path, library: Library) -> tuple[ImportSetti
                    "column", SCHEMA)
         seen[key] = name
         columns[name] = header
-    stages = {normalised(k): v for k, v in DEFAULT_STAGES.items()}
-    for crm, stage in data.stages.items():
-        if not normalised(crm):
-            refuse(("stages", crm), f"{quoted(crm)} holds no letters or digits to match a CRM stage by", SCHEMA)
-        elif known(("stages", crm), stage, list(library.stages), "stage"):
-            stages[normalised(crm)] = stage
-    industries = {}
-    for crm, industry in data.industries.items():
-        if not normalised(crm):
-            refuse(("industries", crm), f"{quoted(crm)} holds no letters or digits to match an industry by", SCHEMA)
-        elif known(("industries", crm), industry, list(library.industries), "industry"):
-            industries[normalised(crm)] = industry
-    personas = []
-    for words, persona in data.personas.items():
-        if not _words(words):
-            refuse(("personas", words), f"{quoted(words)} holds no word to find in a title", SCHEMA)
-        elif known(("personas", words), persona, list(library.personas), "persona"):
-            personas.append((_words(words), persona))
+    # The CRM's words under stages:, industries: and personas:, each a key to match and an id the library has.
+    mapped: dict[str, list[tuple]] = {}
+    for section, ids, noun, key_of, unmatchable in (
+            ("stages", library.stages, "stage", normalised, "holds no letters or digits to match a CRM stage by"),
+            ("industries", library.industries, "industry", normalised,
+             "holds no letters or digits to match an industry by"),
+            ("personas", library.personas, "persona", _words, "holds no word to find in a title")):
+        mapped[section] = []
+        for crm, target in getattr(data, section).items():
+            if not key_of(crm):
+                refuse((section, crm), f"{quoted(crm)} {unmatchable}", SCHEMA)
+            elif known((section, crm), target, list(ids), noun):
+                mapped[section].append((key_of(crm), target))
+    stages = {**{normalised(k): v for k, v in DEFAULT_STAGES.items()}, **dict(mapped["stages"])}
     # A library's own ids and names always match: a stage's before the CRM's words, an industry's after its aliases.
     own_stages = {**_by_words(library.stages.values(), "id"), **_by_words(library.stages.values(), "name")}
     settings = ImportSettings(
@@ -171,9 +167,9 @@ def read_import_settings(templates: Path, library: Library) -> tuple[ImportSetti
         unlisted_stages={key: stage for key, stage in stages.items()
                          if stage not in library.stages and key not in own_stages},
         industries={**_by_words(library.industries.values(), "name"), **_by_words(library.industries.values(), "id"),
-                    **industries},
+                    **dict(mapped["industries"])},
         products={**_by_words(library.products.values(), "id"), **_by_words(library.products.values(), "name")},
-        personas=tuple(sorted(personas, key=lambda item: -len(item[0]))),
+        personas=tuple(sorted(mapped["personas"], key=lambda item: -len(item[0]))),
         persona_words=tuple((persona.id, _stems(set(_words(persona.id.replace("-", " "))) - _RANK_WORDS),
                              _stems(set(_words(persona.name)) - _RANK_WORDS)) for persona in library.personas.values()),
         persona_todo=todo(f"persona id, one of: {', '.join(library.personas)}"),
