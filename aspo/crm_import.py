@@ -813,13 +813,14 @@ class _Editor:
         return apply_edits(self.text, edits)
 
 
-_ORDER = ("name", "industry", "size", "region", "stage", "meeting.date", "meeting.goal", "meeting.attendees",
-          "priorities", "owns", "competitors", "next_step.action", "next_step.by", "rep.name", "rep.email")
+def _as_listed(fields: list[str], data: dict[str, Any]) -> tuple[str, ...]:
+    """Field paths, each once, in the order an account file lists them: `data`'s, a new file's."""
+    order = [format_loc(path) for path, _ in _leaves(data, ())]
 
+    def rank(field_path: str) -> int:
+        return next((rank for rank, prefix in enumerate(order) if field_path.startswith(prefix)), len(order))
 
-def _field_order(field_path: str) -> int:
-    """Fields as the file lists them."""
-    return next((rank for rank, prefix in enumerate(_ORDER) if field_path.startswith(prefix)), len(_ORDER))
+    return tuple(sorted(dict.fromkeys(fields), key=rank))
 
 
 def _leaves(value, path: tuple):
@@ -1177,7 +1178,7 @@ def _plan_existing(outcome: Outcome, draft: Draft, update: bool) -> Outcome:
         else:  # without --update the file is left as it is, whatever it holds
             outcome.status = SKIPPED
         return outcome
-    outcome.changed = tuple(sorted(dict.fromkeys(editor.changed), key=_field_order))
+    outcome.changed = _as_listed(editor.changed, draft.data)
     if not editor.changed or not update:
         outcome.status = SKIPPED if editor.changed else UNCHANGED
         return outcome
