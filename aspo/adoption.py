@@ -123,7 +123,7 @@ def rewrite_outline(text: str, deck_template: str | None, layouts: dict[int, str
 
     def replace(node, value) -> None:
         if isinstance(node, yaml.ScalarNode):
-            edits.append((node.start_mark.index, node.end_mark.index, scalar_text(value)))
+            edits.append((node.start_mark.index, node.end_mark.index, scalar_text(value, flow=True)))
 
     deck, document = child_node(root, "deck"), child_node(root, "document")
     if deck_template is not None:
@@ -165,7 +165,7 @@ def _style_edits(text: str, document, styles: dict[str, str | None], replace) ->
         raise ValueError("is written on one line; write it as a block, one style a line, so the styles it lacks "
                          "can be added")
     indent = block.value[0][0].start_mark.column
-    lines = "".join(f"{' ' * (indent + 2 * (node is None))}{role}: {scalar_text(style)}\n"
+    lines = "".join(f"{' ' * (indent + 2 * (node is None))}{role}: {scalar_text(style, flow=True)}\n"
                     for role, style in missing.items())
     if node is None:
         lines = f"{' ' * indent}styles:\n{lines}"

@@ -627,8 +627,8 @@ def account_text(data: dict[str, Any], source: str, row: int, modeline: str | No
     return "\n".join(lines) + "\n"
 
 
-def _scalar(value, flow: bool = False) -> str:
-    return value.isoformat() if isinstance(value, dt.date) else scalar_text(value, flow)
+def _scalar(value, *, flow: bool) -> str:
+    return value.isoformat() if isinstance(value, dt.date) else scalar_text(value, flow=flow)
 
 
 def _field_lines(key: str, value, indent: int) -> list[str]:
@@ -639,13 +639,13 @@ def _field_lines(key: str, value, indent: int) -> list[str]:
         if not value:
             return [f"{pad}{key}: []"]
         return [f"{pad}{key}:"] + [line for item in value for line in _item_lines(item, indent + 2)]
-    return [f"{pad}{key}: {_scalar(value)}"]
+    return [f"{pad}{key}: {_scalar(value, flow=False)}"]
 
 
 def _item_lines(item, indent: int) -> list[str]:
     """A sequence item, its '- ' at `indent`."""
     if not isinstance(item, dict):
-        return [f"{' ' * indent}- {_scalar(item)}"]
+        return [f"{' ' * indent}- {_scalar(item, flow=False)}"]
     lines = [line for k, v in item.items() for line in _field_lines(k, v, indent + 2)]
     lines[0] = f"{' ' * indent}- {lines[0][indent + 2:]}"
     return lines
@@ -781,7 +781,7 @@ class _Editor:
             new = self._block_items(node, want)
         elif isinstance(node, yaml.ScalarNode) or isinstance(want, list):
             flow = self.in_flow(path[:-1])
-            new = _flow(want) if isinstance(want, list) else _scalar(want, flow)
+            new = _flow(want) if isinstance(want, list) else _scalar(want, flow=flow)
             if isinstance(node, yaml.ScalarNode) and not node.style and node.value == "":
                 new = " " + new  # `by:` with nothing after it
         else:

@@ -308,9 +308,10 @@ _MUST_ESCAPE = re.compile("[\"\\\\\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uff
 _ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\t": "\\t"}
 
 
-def scalar_text(value: str | None, flow: bool = True) -> str:
-    """`value` as a YAML scalar that reads back as the same text: plain where that is safe (`flow=False`: in a
-    block mapping or sequence, where commas, colons and quotes inside a value are fine), else double-quoted."""
+def scalar_text(value: str | None, *, flow: bool) -> str:
+    """`value` as a YAML scalar that reads back as the same text: plain where that is safe, else double-quoted.
+    `flow`: the value may stand inside [ ] or { } (or the caller cannot tell), so it is plain only when it is a few
+    plain words; else it is in a block mapping or sequence, where commas, colons and quotes inside it are fine."""
     if value is None:
         return "null"
     if flow:
