@@ -31,19 +31,25 @@ def slug_for(path: Path) -> str:
 ACCOUNT_SUFFIXES = (".yaml", ".yml")
 
 
-def account_files(paths: Iterable[Path]) -> list[Path]:
-    """Expands folders to the account files in them, sorted; keeps files as given, each once.
+def account_files_in(folder: Path) -> list[Path]:
+    """The account files in a folder, sorted (none: an empty list).
 
-    In a folder, every entry named *.yaml or *.yml (in any case) counts, whatever it is, so a named pipe or a
-    folder with such a name is refused with a line rather than skipped without a word; hidden entries
-    (editors' lock and backup files) are left out.
+    Every entry named *.yaml or *.yml (in any case) counts, whatever it is, so a named pipe or a folder with such
+    a name is refused with a line rather than skipped without a word; hidden entries (editors' lock and backup
+    files) are left out.
     """
+    return sorted(path for path in folder.iterdir()
+                  if path.suffix.lower() in ACCOUNT_SUFFIXES and not path.name.startswith("."))
+
+
+def account_files(paths: Iterable[Path]) -> list[Path]:
+    """Expands folders to the account files in them (account_files_in), sorted; keeps files as given, each once;
+    refuses to find none."""
     paths = list(paths)
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found.extend(sorted(p for p in path.iterdir()
-                                if p.suffix.lower() in ACCOUNT_SUFFIXES and not p.name.startswith(".")))
+            found.extend(account_files_in(path))
         else:
             found.append(path)
     if not found:

@@ -14,7 +14,7 @@ from aspo.hygiene import without_custom_xml
 from aspo.layouts import DeckTemplate, SlideLayout, TextBox, cm, read_deck_template
 from aspo.output import write_file_atomic
 from aspo.rulebook import LAYOUT
-from aspo.yamlfile import apply_edits, child_node, scalar_text
+from aspo.yamlfile import apply_edits, child_node, compose, scalar_text
 
 #: What each kind of section puts on its slide, and so what its layout needs.
 COVER, ONE, TWO = "a title and a subtitle", "a title and one text placeholder", "a title and two text placeholders"
@@ -118,12 +118,12 @@ def rewrite_outline(text: str, deck_template: str | None, layouts: dict[int, str
     """outline.yaml's text with the template paths, section layouts and Word styles replaced where they
     are written, so its comments, order and quoting elsewhere stay as they were. Style roles the file
     leaves to their defaults are added under `styles:`."""
-    root = yaml.compose(text, Loader=yaml.SafeLoader)
+    root = compose(text)
     edits: list[tuple[int, int, str]] = []
 
     def replace(node, value) -> None:
         if isinstance(node, yaml.ScalarNode):
-            edits.append((node.start_mark.index, node.end_mark.index, scalar_text(value)))
+            edits.append((node.start_mark.index, node.end_mark.index, scalar_text(value, flow=True)))
 
     deck, document = child_node(root, "deck"), child_node(root, "document")
     if deck_template is not None:
@@ -165,14 +165,16 @@ def _style_edits(text: str, document, styles: dict[str, str | None], replace) ->
         raise ValueError("is written on one line; write it as a block, one style a line, so the styles it lacks "
                          "can be added")
     indent = block.value[0][0].start_mark.column
-    lines = "".join(f"{' ' * (indent + 2 * (node is None))}{role}: {scalar_text(style)}\n"
+    lines = "".join(f"{' ' * (indent + 2 * (node is None))}{role}: {scalar_text(style, flow=True)}\n"
                     for role, style in missing.items())
     if node is None:
         lines = f"{' ' * indent}styles:\n{lines}"
-    last = block.value[-1][1].end_mark  # a nested block ends at the start of the next line
-    if last.column == 0:
-        return [(last.index, last.index, lines)]
-    newline = text.find("\n", last.index)
+    # A nested block ends at the start of the next line: after a line break (libyaml marks the end of a text without
+    # a final one on a line of its own too, so the mark's column cannot tell).
+    last = block.value[-1][1].end_mark.index
+    if text[last - 1:last] in ("\n", "\r", "\x85", "\u2028", "\u2029"):
+        return [(last, last, lines)]
+    newline = text.find("\n", last)
     return [(len(text), len(text), "\n" + lines)] if newline < 0 else [(newline + 1, newline + 1, lines)]
 
 

@@ -15,18 +15,20 @@ from typing import Any
 
 import yaml
 
-from aspo.account_paths import ACCOUNT_SUFFIXES, RESERVED, SLUG, schema_modeline
+from aspo.account_paths import RESERVED, SLUG, account_files_in, schema_modeline
 from aspo.errors import AspoError, Problem, did_you_mean, display_path, quoted
 from aspo.library import Library, read_library
 from aspo.output import write_file_atomic
 from aspo.rulebook import INVALID_FILE, SCHEMA, UNKNOWN_ID
 from aspo.schema import AccountFile, ImportColumns, ImportFile
-from aspo.validation import PLACEHOLDER, placeholders, validate
+from aspo.validation import PLACEHOLDER, validate, validate_draft
 from aspo.yamlfile import (
+    MAX_VALUE_CHARS,
     MAX_YAML_BYTES,
     YamlDocument,
     apply_edits,
     child_node,
+    decode_text,
     format_loc,
     load_yaml,
     parse_yaml,
@@ -69,32 +71,26 @@ _RANK_WORDS = frozenset(
     "in interim jr junior lead leader manager of officer on or plant president principal regional senior site sr "
     "svp team the to vice vp".split())
 
-#: What each account field is called in messages: the CSV column it comes from (ImportColumns' field names).
-_FIELD_COLUMN = {
-    ("meeting", "attendees", 0, "title"): "contact_title", ("name",): "name", ("industry",): "industry",
-    ("size",): "employees", ("region",): "region", ("stage",): "stage", ("meeting", "date"): "meeting_date",
-    ("meeting", "goal"): "meeting_goal",
-    ("meeting", "attendees"): "contact_name", ("priorities",): "priorities", ("owns",): "owns",
-    ("competitors",): "competitors", ("next_step", "action"): "next_step", ("next_step", "by"): "next_step_date",
-    ("rep", "name"): "rep_name", ("rep", "email"): "rep_email",
-}
-
-
 # --- templates/import.yaml ---------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class ImportSettings:
     """How a CRM export is read: its columns, size thresholds and the CRM's words for stages, industries and
-    personas, with import.yaml merged over the built-in defaults."""
+    personas, with import.yaml merged over the built-in defaults; and the words a cell is looked up by (the CRM's,
+    and the library's ids and names, normalised), made once for the whole export."""
 
     columns: dict[str, str]  # our field -> the CSV header, for the fields the export has a column for
     required: frozenset[str]  # fields whose column must be in the header
     smb_below: int
     mid_market_below: int
-    stages: dict[str, str]  # normalised CRM stage -> buying stage id
-    industries: dict[str, str]  # normalised CRM industry -> industry id
+    stages: dict[str, str]  # a stage's id or name, or a CRM stage -> buying stage id
+    unlisted_stages: dict[str, str]  # a built-in CRM stage -> the stage it means, which the library does not list
+    industries: dict[str, str]  # an industries: alias, or an industry's id or name -> industry id
+    products: dict[str, str]  # a product's id or name -> product id
     personas: tuple[tuple[tuple[str, ...], str], ...]  # title words -> persona id, longest first
+    persona_words: tuple[tuple[str, set[str], set[str]], ...]  # each persona: id, and the words of its id and name
+    persona_todo: str  # the placeholder for a persona the title does not settle
     date_order: str | None
     source: Path | None  # templates/import.yaml, when there is one
 
@@ -146,36 +142,46 @@ def read_import_settings(templates: Path, library: Library) -> tuple[ImportSetti
                    "column", SCHEMA)
         seen[key] = name
         columns[name] = header
-    stages = {normalised(k): v for k, v in DEFAULT_STAGES.items()}
-    for crm, stage in data.stages.items():
-        if not normalised(crm):
-            refuse(("stages", crm), f"{quoted(crm)} holds no letters or digits to match a CRM stage by", SCHEMA)
-        elif known(("stages", crm), stage, list(library.stages), "stage"):
-            stages[normalised(crm)] = stage
-    industries = {}
-    for crm, industry in data.industries.items():
-        if not normalised(crm):
-            refuse(("industries", crm), f"{quoted(crm)} holds no letters or digits to match an industry by", SCHEMA)
-        elif known(("industries", crm), industry, list(library.industries), "industry"):
-            industries[normalised(crm)] = industry
-    personas = []
-    for words, persona in data.personas.items():
-        if not _words(words):
-            refuse(("personas", words), f"{quoted(words)} holds no word to find in a title", SCHEMA)
-        elif known(("personas", words), persona, list(library.personas), "persona"):
-            personas.append((_words(words), persona))
+    # The CRM's words under stages:, industries: and personas:, each a key to match and an id the library has.
+    mapped: dict[str, list[tuple]] = {}
+    for section, ids, noun, key_of, unmatchable in (
+            ("stages", library.stages, "stage", normalised, "holds no letters or digits to match a CRM stage by"),
+            ("industries", library.industries, "industry", normalised,
+             "holds no letters or digits to match an industry by"),
+            ("personas", library.personas, "persona", _words, "holds no word to find in a title")):
+        mapped[section] = []
+        for crm, target in getattr(data, section).items():
+            if not key_of(crm):
+                refuse((section, crm), f"{quoted(crm)} {unmatchable}", SCHEMA)
+            elif known((section, crm), target, list(ids), noun):
+                mapped[section].append((key_of(crm), target))
+    stages = {**{normalised(k): v for k, v in DEFAULT_STAGES.items()}, **dict(mapped["stages"])}
+    # A library's own ids and names always match: a stage's before the CRM's words, an industry's after its aliases.
+    own_stages = {**_by_words(library.stages.values(), "id"), **_by_words(library.stages.values(), "name")}
     settings = ImportSettings(
         columns=columns,
         required=frozenset({"name"} | {name for name, header in columns.items() if header != _DEFAULT_COLUMNS[name]}),
         smb_below=data.size.smb_below,
         mid_market_below=data.size.mid_market_below,
-        stages=stages,
-        industries=industries,
-        personas=tuple(sorted(personas, key=lambda item: -len(item[0]))),
+        stages={**{key: stage for key, stage in stages.items() if stage in library.stages}, **own_stages},
+        unlisted_stages={key: stage for key, stage in stages.items()
+                         if stage not in library.stages and key not in own_stages},
+        industries={**_by_words(library.industries.values(), "name"), **_by_words(library.industries.values(), "id"),
+                    **dict(mapped["industries"])},
+        products={**_by_words(library.products.values(), "id"), **_by_words(library.products.values(), "name")},
+        personas=tuple(sorted(mapped["personas"], key=lambda item: -len(item[0]))),
+        persona_words=tuple((persona.id, _stems(set(_words(persona.id.replace("-", " "))) - _RANK_WORDS),
+                             _stems(set(_words(persona.name)) - _RANK_WORDS)) for persona in library.personas.values()),
+        persona_todo=todo(f"persona id, one of: {', '.join(library.personas)}"),
         date_order=data.date_order,
         source=path if doc else None,
     )
     return settings, sorted(problems, key=lambda problem: problem.line or 0)
+
+
+def _by_words(entries, attribute: str) -> dict[str, str]:
+    """Library entries' ids by their id or name, normalised."""
+    return {normalised(getattr(entry, attribute)): entry.id for entry in entries}
 
 
 def load_import_settings(templates: Path, library: Library) -> ImportSettings:
@@ -263,14 +269,14 @@ def _refuse_undecodable(path: Path, rows: list[Record]) -> None:
         for index, cell in enumerate(record.cells):
             bad = re.search("[\udc80-\udcff]", cell)
             if bad:
-                where = f"column {index + 1}" if record.row == 1 else _header_of(rows[0], index)
+                where = f"column {index + 1}" if record.row == 1 else _header_of(rows[0].cells, index)
                 raise AspoError.at(path, record.row, where, f"not UTF-8: byte 0x{ord(bad.group()) - 0xDC00:02x}; "
                                    "save the export as UTF-8 (in Excel: Save As > CSV UTF-8) and import it again"
                                    + _line_note(record.row, record.line), INVALID_FILE)
 
 
-def _header_of(header: Record, index: int) -> str:
-    name = header.cells[index] if index < len(header.cells) else ""
+def _header_of(header: tuple[str, ...], index: int) -> str:
+    name = header[index] if index < len(header) else ""
     return name or f"column {index + 1}"
 
 
@@ -294,20 +300,6 @@ def _line_note(row: int, line: int) -> str:
 # --- one row, as an account ---------------------------------------------------------------------------------------
 
 
-@dataclass
-class Draft:
-    """What one row says about its account: the whole file to write, and what the CRM owns in it."""
-
-    record: Record
-    data: dict[str, Any] = field(default_factory=dict)  # the account, in the file's order; gaps are placeholders
-    crm: dict[str, Any] = field(default_factory=dict)  # the values the CRM gave (no blank), as --update sets them
-    contact: dict[str, str] | None = None  # the CRM's contact as an attendee, when the row names one
-    priorities: list[str] = field(default_factory=list)  # the row's, for a file whose priorities are placeholders
-    problems: list[Problem] = field(default_factory=list)
-    warnings: list[Problem] = field(default_factory=list)
-    persona_note: str = ""  # why the contact's persona is left for the rep
-
-
 class _Row:
     """Reads one record's cells by field, naming the row and column in every problem."""
 
@@ -321,17 +313,33 @@ class _Row:
         return self.record.cells[at] if at is not None and at < len(self.record.cells) else ""
 
     def column(self, name: str) -> str:
-        return self.table.header[self.index[name]] if name in self.index else self.settings.columns.get(name, name)
+        """The header of a field's column (a field the export has: a problem is only ever about a cell it read)."""
+        return self.table.header[self.index[name]]
 
     def fail(self, name: str, message: str) -> None:
-        self.problems.append(self.problem(name, message))
+        self.problems.append(self.problem(self.column(name), message))
 
     def warn(self, name: str, message: str) -> None:
-        self.warnings.append(self.problem(name, message))
+        self.warnings.append(self.problem(self.column(name), message))
 
-    def problem(self, name: str | None, message: str) -> Problem:
-        return Problem(self.table.path, self.record.row, self.column(name) if name else None,
-                       message + _line_note(self.record.row, self.record.line), SCHEMA)
+    def problem(self, column: str | None, message: str, rule: str = SCHEMA) -> Problem:
+        """A problem of this row, in a column (its header) or the row as a whole, saying where the row starts."""
+        record = self.record
+        return Problem(self.table.path, record.row, column, message + _line_note(record.row, record.line), rule)
+
+
+@dataclass
+class Draft:
+    """What one row says about its account: the whole file to write, and what the CRM owns in it."""
+
+    row: _Row  # the row it was read from, which names its problems
+    data: dict[str, Any] = field(default_factory=dict)  # the account, in the file's order; gaps are placeholders
+    crm: dict[str, Any] = field(default_factory=dict)  # the values the CRM gave (no blank), as --update sets them
+    contact: dict[str, str] | None = None  # the CRM's contact as an attendee, when the row names one
+    priorities: list[str] = field(default_factory=list)  # the row's, for a file whose priorities are placeholders
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    persona_note: str = ""  # why the contact's persona is left for the rep
 
 
 def todo(what: str) -> str:
@@ -343,14 +351,14 @@ def draft_account(table: Table, record: Record, index: dict[str, int], settings:
     """The account one row describes; a cell the row leaves blank, or a column the export lacks, becomes a "TODO:"
     placeholder the rep fills in (the build names each one until then)."""
     row = _Row(table, record, index, settings)
-    draft = Draft(record)
+    draft = Draft(row)
+    read = set(index.values())
     for number, cell in enumerate(record.cells):
         refused = unprintable(cell, "the cell")
+        if not refused and number in read and len(cell) > MAX_VALUE_CHARS:  # as an account file holds at most
+            refused = f"text of {len(cell):,} characters; a value holds at most {MAX_VALUE_CHARS:,}"
         if refused:
-            name = next((n for n, at in index.items() if at == number), None)
-            where = row.column(name) if name else _header_of(Record(1, 1, table.header), number)
-            row.problems.append(Problem(table.path, record.row, where, refused + _line_note(record.row, record.line),
-                                        SCHEMA))
+            row.problems.append(row.problem(_header_of(table.header, number), refused))
     if any(record.cells[len(table.header):]):
         row.problems.append(row.problem(None, f"has {len(record.cells)} cells, the header {len(table.header)}: a "
                                         "value holding the separator must be in quotes"))
@@ -373,7 +381,7 @@ def draft_account(table: Table, record: Record, index: dict[str, int], settings:
     contact_name, contact_title = row["contact_name"], row["contact_title"]
     persona = None
     if contact_title:
-        persona, candidates = infer_persona(contact_title, settings, library)
+        persona, candidates = infer_persona(contact_title, settings)
         if persona is None:
             draft.persona_note = (f"{quoted(contact_title, 60)} "
                                   + (f"could be {' or '.join(candidates)}" if candidates
@@ -395,7 +403,7 @@ def draft_account(table: Table, record: Record, index: dict[str, int], settings:
             "attendees": [{
                 "name": contact_name or todo("the attendee's name"),
                 "title": contact_title or todo("their job title"),
-                "persona": persona or todo(f"persona id, one of: {', '.join(library.personas)}"),
+                "persona": persona or settings.persona_todo,
             }],
         },
         "priorities": [{"text": item} for item in priorities] or [
@@ -440,10 +448,7 @@ def _industry(row: _Row, library: Library) -> str | None:
     value = row["industry"]
     if not value:
         return None
-    key = normalised(value)
-    by_name = {normalised(entry.name): entry.id for entry in library.industries.values()}
-    by_id = {normalised(industry): industry for industry in library.industries}
-    found = row.settings.industries.get(key) or by_id.get(key) or by_name.get(key)
+    found = row.settings.industries.get(normalised(value))
     if found is None:
         if did_you_mean(value, library.industries):  # as the build does: a near miss is a typo, not a new industry
             row.fail("industry", f"unknown industry {quoted(value)}{did_you_mean(value, library.industries)} "
@@ -482,18 +487,17 @@ def _stage(row: _Row, library: Library) -> str | None:
     if not value:
         return None
     key = normalised(value)
-    direct = {normalised(entry.id): entry.id for entry in library.stages.values()}
-    direct.update({normalised(entry.name): entry.id for entry in library.stages.values()})
-    stage = direct.get(key) or row.settings.stages.get(key)
-    if stage is None:
+    stage = row.settings.stages.get(key)
+    if stage is not None:
+        return stage
+    meant = row.settings.unlisted_stages.get(key)
+    if meant:
+        row.fail("stage", f"{quoted(value)} is taken as stage '{meant}', which templates/stages.yaml does not list; "
+                 f"map it to one of {', '.join(library.stages)} under stages: in templates/import.yaml")
+    else:
         row.fail("stage", f"unknown stage {quoted(value)}: map it to a buying stage ({', '.join(library.stages)}) "
                  "under stages: in templates/import.yaml")
-        return None
-    if stage not in library.stages:
-        row.fail("stage", f"{quoted(value)} is taken as stage '{stage}', which templates/stages.yaml does not list; "
-                 f"map it to one of {', '.join(library.stages)} under stages: in templates/import.yaml")
-        return None
-    return stage
+    return None
 
 
 _ISO = re.compile(r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[T ].*)?")
@@ -541,13 +545,11 @@ def _products(row: _Row, library: Library) -> list[str]:
     value = row["owns"]
     if not value:
         return []
-    known = {normalised(product.id): product.id for product in library.products.values()}
-    known.update({normalised(product.name): product.id for product in library.products.values()})
     found: list[str] = []
     for item in (item.strip() for item in value.split(";")):
         if not item:
             continue
-        product = known.get(normalised(item))
+        product = row.settings.products.get(normalised(item))
         if product is None:
             row.fail("owns", f"unknown product {quoted(item)}{did_you_mean(item, library.products)} "
                      f"(valid: {', '.join(library.products)}, or their names)")
@@ -561,7 +563,7 @@ def _stems(words: set[str]) -> set[str]:
     return {word[:-1] if word.endswith("s") and len(word) > 3 else word for word in words}
 
 
-def infer_persona(title: str, settings: ImportSettings, library: Library) -> tuple[str | None, tuple[str, ...]]:
+def infer_persona(title: str, settings: ImportSettings) -> tuple[str | None, tuple[str, ...]]:
     """The persona a job title points to, or None and the personas it could equally be.
 
     import.yaml's `personas:` words and phrases come first, the longest that the title holds winning; then the
@@ -577,12 +579,10 @@ def infer_persona(title: str, settings: ImportSettings, library: Library) -> tup
             found[persona] = len(phrase)
     if not found:
         own = _stems(set(words) - _RANK_WORDS)
-        for persona in library.personas.values():
-            ids = _stems(set(_words(persona.id.replace("-", " "))) - _RANK_WORDS)
-            names = _stems(set(_words(persona.name)) - _RANK_WORDS)
+        for persona, ids, names in settings.persona_words:
             score = 2 * len(own & ids) + len(own & names - ids)  # its id says what it is; its name, more loosely
             if score:
-                found[persona.id] = score
+                found[persona] = score
     if not found:
         return None, ()
     best = max(found.values())
@@ -627,8 +627,8 @@ def account_text(data: dict[str, Any], source: str, row: int, modeline: str | No
     return "\n".join(lines) + "\n"
 
 
-def _scalar(value, flow: bool = False) -> str:
-    return value.isoformat() if isinstance(value, dt.date) else scalar_text(value, flow)
+def _scalar(value, *, flow: bool) -> str:
+    return value.isoformat() if isinstance(value, dt.date) else scalar_text(value, flow=flow)
 
 
 def _field_lines(key: str, value, indent: int) -> list[str]:
@@ -639,13 +639,13 @@ def _field_lines(key: str, value, indent: int) -> list[str]:
         if not value:
             return [f"{pad}{key}: []"]
         return [f"{pad}{key}:"] + [line for item in value for line in _item_lines(item, indent + 2)]
-    return [f"{pad}{key}: {_scalar(value)}"]
+    return [f"{pad}{key}: {_scalar(value, flow=False)}"]
 
 
 def _item_lines(item, indent: int) -> list[str]:
     """A sequence item, its '- ' at `indent`."""
     if not isinstance(item, dict):
-        return [f"{' ' * indent}- {_scalar(item)}"]
+        return [f"{' ' * indent}- {_scalar(item, flow=False)}"]
     lines = [line for k, v in item.items() for line in _field_lines(k, v, indent + 2)]
     lines[0] = f"{' ' * indent}- {lines[0][indent + 2:]}"
     return lines
@@ -672,16 +672,18 @@ class _Editor:
 
     def __init__(self, text: str, path: Path):
         self.text, self.path = text, path
-        self.doc = parse_yaml(text, path)  # the strict reading: a broken file is named as the build names it
+        # the strict reading (a broken file is named as the build names it), and the nodes the edits are made at
+        self.doc = parse_yaml(text, path, keep_nodes=True)
         if not isinstance(self.doc.data, dict):
             raise AspoError.at(path, 1, None, "expected a mapping of fields", SCHEMA)
-        self.root = yaml.compose(text, Loader=yaml.SafeLoader)
+        self.root = self.doc.root
         self.newline = "\r\n" if "\r\n" in text else "\n"
         self.edits: list[tuple[int, int, str]] = []
         self.inserts: dict[int, list[str]] = {}
         self.changed: list[str] = []
         self.expected: list[tuple[tuple, Any]] = []
         self.warnings: list[str] = []
+        self.persona_left: int | None = None  # the CRM contact's attendee, when its persona stays a placeholder
 
     # reading
 
@@ -697,18 +699,14 @@ class _Editor:
         return node
 
     def value(self, path: tuple):
-        data = self.doc.data
-        for key in path:
-            if isinstance(key, int) and isinstance(data, list) and key < len(data):
-                data = data[key]
-            elif isinstance(key, str) and isinstance(data, dict) and key in data:
-                data = data[key]
-            else:
-                return None
-        return data
+        return _at(self.doc.data, path)
 
     def in_flow(self, path: tuple) -> bool:
         return any(getattr(self.node(path[:depth]), "flow_style", False) for depth in range(len(path) + 1))
+
+    def in_block(self, node, path: tuple) -> bool:
+        """Whether the node at `path` is a sequence written one item a line."""
+        return isinstance(node, yaml.SequenceNode) and not node.flow_style and not self.in_flow(path[:-1])
 
     def content_end(self, node) -> int:
         """Where a node's own text ends: a block collection's end mark lies past the comments after it."""
@@ -728,6 +726,12 @@ class _Editor:
         return len(self.text) if newline < 0 else newline + 1
 
     # editing
+
+    def _block_items(self, node, items: list) -> str:
+        """Items in place of a block sequence's: the first where its first is, the others a line each below it."""
+        lines = [line for item in items for line in _item_lines(item, node.start_mark.column)]
+        lines[0] = lines[0].lstrip(" ")
+        return self.newline.join(lines)
 
     def _insert(self, at: int, lines: list[str]) -> None:
         block = self.newline.join(lines) + self.newline
@@ -771,15 +775,14 @@ class _Editor:
 
     def _set(self, path: tuple, node, want) -> None:
         start, end = node.start_mark.index, self.content_end(node)
-        if isinstance(want, list) and isinstance(node, yaml.SequenceNode) and not node.flow_style \
-                and not self.in_flow(path[:-1]):
+        if isinstance(want, list) and self.in_block(node, path):
             if not all(isinstance(item, yaml.ScalarNode) for item in node.value):
                 raise NotInPlace(f"{format_loc(path)} holds more than names")
-            new = (self.newline + " " * node.start_mark.column).join(f"- {_scalar(item)}" for item in want)
+            new = self._block_items(node, want)
         elif isinstance(node, yaml.ScalarNode) or isinstance(want, list):
             flow = self.in_flow(path[:-1])
-            new = _flow(want) if isinstance(want, list) else _scalar(want, flow)
-            if isinstance(node, yaml.ScalarNode) and node.style is None and node.value == "":
+            new = _flow(want) if isinstance(want, list) else _scalar(want, flow=flow)
+            if isinstance(node, yaml.ScalarNode) and not node.style and node.value == "":
                 new = " " + new  # `by:` with nothing after it
         else:
             raise NotInPlace(f"{format_loc(path)} is a {'list' if isinstance(node, yaml.SequenceNode) else 'mapping'}"
@@ -787,22 +790,16 @@ class _Editor:
         self.edits.append((start, end, new))
 
     def replace_items(self, path: tuple, items: list) -> None:
-        """Rewrites a whole sequence (a file's placeholder priorities) in the style it is written in."""
+        """Rewrites a whole sequence the file has (its placeholder priorities) in the style it is written in."""
         node = self.node(path)
-        if isinstance(node, yaml.SequenceNode) and not node.flow_style and not self.in_flow(path[:-1]):
-            lines = [line for item in items for line in _item_lines(item, node.start_mark.column)]
-            lines[0] = lines[0].lstrip(" ")
-            self.edits.append((node.start_mark.index, self.content_end(node), self.newline.join(lines)))
-        elif node is not None:
-            self.edits.append((node.start_mark.index, self.content_end(node), _flow(items)))
-        else:
-            return
+        new = self._block_items(node, items) if self.in_block(node, path) else _flow(items)
+        self.edits.append((node.start_mark.index, self.content_end(node), new))
         self.changed.append(format_loc(path))
         self.expected.append((path, items))
 
     def append_item(self, path: tuple, item: dict) -> int:
         node = self.node(path)
-        if not isinstance(node, yaml.SequenceNode) or node.flow_style or self.in_flow(path):
+        if not self.in_block(node, path):
             raise NotInPlace(f"{format_loc(path)} is written on one line; write it one item a line")
         self._insert(self.after_line(node), _item_lines(item, node.start_mark.column))
         index = len(node.value)
@@ -816,13 +813,14 @@ class _Editor:
         return apply_edits(self.text, edits)
 
 
-_ORDER = ("name", "industry", "size", "region", "stage", "meeting.date", "meeting.goal", "meeting.attendees",
-          "priorities", "owns", "competitors", "next_step.action", "next_step.by", "rep.name", "rep.email")
+def _as_listed(fields: list[str], data: dict[str, Any]) -> tuple[str, ...]:
+    """Field paths, each once, in the order an account file lists them: `data`'s, a new file's."""
+    order = [format_loc(path) for path, _ in _leaves(data, ())]
 
+    def rank(field_path: str) -> int:
+        return next((rank for rank, prefix in enumerate(order) if field_path.startswith(prefix)), len(order))
 
-def _field_order(field_path: str) -> int:
-    """Fields as the file lists them."""
-    return next((rank for rank, prefix in enumerate(_ORDER) if field_path.startswith(prefix)), len(_ORDER))
+    return tuple(sorted(dict.fromkeys(fields), key=rank))
 
 
 def _leaves(value, path: tuple):
@@ -833,12 +831,17 @@ def _leaves(value, path: tuple):
         yield path, value
 
 
+def _folded(text: str) -> str:
+    """A name as the import compares it: without case, its spaces evened out."""
+    return " ".join(text.casefold().split())
+
+
 def _same(current, want) -> bool:
     """Whether the file already holds what the CRM says: text compared with its spaces evened out, lists as sets
     (a rep's order is kept), names without case."""
     if isinstance(want, list):
         return (isinstance(current, list) and all(isinstance(item, str) for item in current)
-                and {" ".join(item.casefold().split()) for item in current} == {item.casefold() for item in want})
+                and {_folded(item) for item in current} == {_folded(item) for item in want})
     if isinstance(want, dt.date):
         want = want.isoformat()
     return isinstance(current, str) and " ".join(current.split()) == " ".join(str(want).split())
@@ -849,10 +852,10 @@ def _is_placeholder(value) -> bool:
 
 
 def _same_name(a, b: str) -> bool:
-    return isinstance(a, str) and " ".join(a.casefold().split()) == " ".join(b.casefold().split())
+    return isinstance(a, str) and _folded(a) == _folded(b)
 
 
-def plan_update(editor: _Editor, draft: Draft, persona_todo: str) -> None:
+def plan_update(editor: _Editor, draft: Draft) -> None:
     """The edits that bring an existing file up to date with the CRM: the values it holds, the CRM's contact,
     and priorities while they are still the placeholder; nothing else."""
     contact = draft.contact
@@ -868,18 +871,20 @@ def plan_update(editor: _Editor, draft: Draft, persona_todo: str) -> None:
             if at is not None:
                 want["name"] = contact["name"]
         if at is None:
-            index = editor.append_item(path, {"name": contact["name"],
-                                              "title": contact["title"] or todo("their job title"),
-                                              "persona": contact["persona"] or persona_todo})
-            editor.warnings.append(f"{contact['name']}, the CRM's contact, is added as meeting.attendees[{index}]; "
+            persona = contact["persona"] or draft.row.settings.persona_todo
+            at = editor.append_item(path, {"name": contact["name"], "title": contact["title"] or todo("their job title"),
+                                           "persona": persona})
+            editor.warnings.append(f"{contact['name']}, the CRM's contact, is added as meeting.attendees[{at}]; "
                                    "remove whoever no longer attends")
         else:
             if contact["title"]:
                 want["title"] = contact["title"]
-            current = attendees[at].get("persona")
-            if contact["persona"] and (current is None or _is_placeholder(current)):
-                want["persona"] = contact["persona"]
+            persona = attendees[at].get("persona")
+            if contact["persona"] and (persona is None or _is_placeholder(persona)):
+                want["persona"] = persona = contact["persona"]
             editor.merge(want, path + (at,))
+        if _is_placeholder(persona):
+            editor.persona_left = at
     priorities = editor.value(("priorities",))
     if draft.priorities and isinstance(priorities, list) and priorities and all(
             isinstance(p, dict) and set(p) == {"text"} and _is_placeholder(p["text"]) for p in priorities):
@@ -965,10 +970,8 @@ class _Folder:
     def __init__(self, folder: Path):
         self.folder = folder
         self.by_stem: dict[str, list[Path]] = {}
-        if folder.is_dir():
-            for path in sorted(folder.iterdir()):
-                if path.suffix.lower() in ACCOUNT_SUFFIXES and not path.name.startswith("."):
-                    self.by_stem.setdefault(path.stem.lower(), []).append(path)
+        for path in account_files_in(folder) if folder.is_dir() else []:
+            self.by_stem.setdefault(path.stem.lower(), []).append(path)
         self._by_name: dict[str, list[Path]] | None = None
 
     def by_name(self, name: str) -> list[Path]:
@@ -981,8 +984,8 @@ class _Folder:
                     except AspoError:
                         continue
                     if isinstance(data, dict) and isinstance(data.get("name"), str):
-                        self._by_name.setdefault(" ".join(data["name"].casefold().split()), []).append(path)
-        return self._by_name.get(" ".join(name.casefold().split()), [])
+                        self._by_name.setdefault(_folded(data["name"]), []).append(path)
+        return self._by_name.get(_folded(name), [])
 
     def find(self, slug: str, name: str) -> tuple[Path, bool]:
         """The account's file, and whether it exists; refuses two candidates."""
@@ -994,13 +997,11 @@ class _Folder:
 
 
 def read_text_of(path: Path) -> tuple[str, bytes]:
-    """An account file's text (a BOM left out) and its bytes as they are."""
+    """An account file's text (a BOM left out) and its bytes as they are. Unlike yamlfile.read_text (load_yaml), a
+    line break editors do not count (U+2028 after a comment) is read as YAML reads it, so such a file is still
+    found by the name it holds, and updated, rather than doubled by a new file."""
     raw = read_bytes(path)
-    try:
-        return raw.decode("utf-8-sig"), raw
-    except UnicodeDecodeError as exc:
-        raise AspoError.at(path, raw[:exc.start].count(b"\n") + 1, None,
-                           f"not UTF-8: byte 0x{raw[exc.start]:02x} at offset {exc.start}", INVALID_FILE) from None
+    return decode_text(raw, path), raw
 
 
 # --- the import ---------------------------------------------------------------------------------------------------
@@ -1110,9 +1111,8 @@ def _plan_row(table: Table, record: Record, index: dict[str, int], settings: Imp
         return outcome
     name = draft.data["name"]
 
-    def fail(message: str, column: str = "name") -> Outcome:
-        outcome.errors.append(Problem(table.path, record.row, table.header[index[column]] if column in index else None,
-                                      message + _line_note(record.row, record.line), SCHEMA))
+    def fail(message: str) -> Outcome:  # about the account's name
+        outcome.errors.append(draft.row.problem(draft.row.column("name"), message))
         return outcome
 
     slug = slug_of(name)
@@ -1128,50 +1128,38 @@ def _plan_row(table: Table, record: Record, index: dict[str, int], settings: Imp
     if key in taken:
         return fail(f"{quoted(name)} is row {taken[key]}'s account too ({display_path(path)}); keep one row")
     taken[key] = record.row
-    persona_todo = todo(f"persona id, one of: {', '.join(library.personas)}")
     if not exists:
-        return _plan_new(outcome, draft, table, index, modeline)
-    return _plan_existing(outcome, draft, update, persona_todo, table, index)
+        return _plan_new(outcome, draft, modeline)
+    return _plan_existing(outcome, draft, update)
 
 
-def _persona_warning(draft: Draft, table: Table, index: dict[str, int], path: Path, field_path: str) -> Problem:
-    return Problem(table.path, draft.record.row, table.header[index["contact_title"]],
-                   f"{draft.persona_note}: {display_path(path)} leaves {field_path} for the rep to fill in (or map a "
-                   f"word of the title under personas: in templates/{IMPORT_FILE})"
-                   + _line_note(draft.record.row, draft.record.line), SCHEMA)
+def _persona_warning(draft: Draft, path: Path, field_path: str) -> Problem:
+    return draft.row.problem(draft.row.column("contact_title"),
+                             f"{draft.persona_note}: {display_path(path)} leaves {field_path} for the rep to fill in "
+                             f"(or map a word of the title under personas: in templates/{IMPORT_FILE})")
 
 
-def _plan_new(outcome: Outcome, draft: Draft, table: Table, index: dict[str, int], modeline: str | None) -> Outcome:
-    record, path = draft.record, outcome.path
-    text = account_text(draft.data, table.path.name, record.row, modeline)
+def _plan_new(outcome: Outcome, draft: Draft, modeline: str | None) -> Outcome:
+    row, path = draft.row, outcome.path
+    text = account_text(draft.data, row.table.path.name, row.record.row, modeline)
     data = text.encode("utf-8")
-    problems: list[Problem] = []
     if len(data) > MAX_YAML_BYTES:
-        problems.append(Problem(path, None, None, f"would be {len(data)} bytes; an account file holds at most "
-                                f"{MAX_YAML_BYTES}", INVALID_FILE))
-    else:
-        try:  # as the build will read it: anything but the placeholders is a problem of the row
-            doc = parse_yaml(text, path)
-            validate(AccountFile, doc)
-        except AspoError as exc:
-            problems = [p for p in exc.problems if not p.message.startswith("placeholder not filled in")]
-    if problems:
-        for problem in problems:
-            column = next((name for loc, name in _FIELD_COLUMN.items()
-                           if (problem.field or "").startswith(format_loc(loc))), None)
-            outcome.errors.append(Problem(table.path, record.row, table.header[index[column]] if column in index
-                                          else problem.field, problem.message + _line_note(record.row, record.line),
-                                          problem.rule))
+        outcome.errors.append(Problem(path, None, None, f"would be {len(data)} bytes; an account file holds at most "
+                                      f"{MAX_YAML_BYTES}", INVALID_FILE))
         return outcome
-    outcome.todo = tuple(format_loc(loc) for loc, _ in placeholders(doc.data))
+    try:  # as the build will read it (a safeguard: draft_account checked the cells), placeholders aside
+        unfilled = validate_draft(AccountFile, parse_yaml(text, path))
+    except AspoError as exc:
+        outcome.errors.extend(row.problem(problem.field, problem.message, problem.rule) for problem in exc.problems)
+        return outcome
+    outcome.todo = tuple(format_loc(loc) for loc, _ in unfilled)
     if draft.persona_note:
-        outcome.warnings.append(_persona_warning(draft, table, index, path, "meeting.attendees[0].persona"))
+        outcome.warnings.append(_persona_warning(draft, path, "meeting.attendees[0].persona"))
     outcome.status, outcome.data = CREATED, data
     return outcome
 
 
-def _plan_existing(outcome: Outcome, draft: Draft, update: bool, persona_todo: str, table: Table,
-                   index: dict[str, int]) -> Outcome:
+def _plan_existing(outcome: Outcome, draft: Draft, update: bool) -> Outcome:
     path = outcome.path
     if update and path.is_symlink():
         outcome.errors.append(Problem(path, None, None, "is a link; aspo will not replace it", INVALID_FILE))
@@ -1179,39 +1167,26 @@ def _plan_existing(outcome: Outcome, draft: Draft, update: bool, persona_todo: s
     try:
         text, raw = read_text_of(path)
         editor = _Editor(text, path)
-        plan_update(editor, draft, persona_todo)
+        plan_update(editor, draft)
         new_text = editor.result()
         if editor.changed:
             verify_update(editor, new_text)
-    except AspoError as exc:
-        if not update:
+    except (AspoError, NotInPlace) as exc:
+        if update:
+            outcome.errors.extend(exc.problems if isinstance(exc, AspoError) else [
+                Problem(path, None, None, f"cannot be updated in place: {exc}; nothing changed", SCHEMA)])
+        else:  # without --update the file is left as it is, whatever it holds
             outcome.status = SKIPPED
-            return outcome
-        outcome.errors.extend(exc.problems)
         return outcome
-    except NotInPlace as exc:
-        if not update:
-            outcome.status = SKIPPED
-            return outcome
-        outcome.errors.append(Problem(path, None, None, f"cannot be updated in place: {exc}; nothing changed",
-                                      SCHEMA))
-        return outcome
-    outcome.changed = tuple(sorted(dict.fromkeys(editor.changed), key=_field_order))
-    if not editor.changed:
-        outcome.status = UNCHANGED
-        return outcome
-    if not update:
-        outcome.status = SKIPPED
+    outcome.changed = _as_listed(editor.changed, draft.data)
+    if not editor.changed or not update:
+        outcome.status = SKIPPED if editor.changed else UNCHANGED
         return outcome
     for warning in editor.warnings:
         outcome.warnings.append(Problem(path, None, None, warning, SCHEMA))
-    if draft.persona_note and any(change.startswith("meeting.attendees") for change in outcome.changed):
-        attendees = _at(parse_yaml(new_text, path).data, ("meeting", "attendees")) or []
-        for number, attendee in enumerate(attendees):
-            if isinstance(attendee, dict) and _same_name(attendee.get("name"), draft.contact["name"]) \
-                    and _is_placeholder(attendee.get("persona")):
-                outcome.warnings.append(_persona_warning(draft, table, index, path,
-                                                         f"meeting.attendees[{number}].persona"))
+    if draft.persona_note and editor.persona_left is not None \
+            and any(change.startswith("meeting.attendees") for change in outcome.changed):
+        outcome.warnings.append(_persona_warning(draft, path, f"meeting.attendees[{editor.persona_left}].persona"))
     bom = codecs.BOM_UTF8 if raw.startswith(codecs.BOM_UTF8) else b""
     outcome.status, outcome.data, outcome.before = UPDATED, bom + new_text.encode("utf-8"), raw
     return outcome

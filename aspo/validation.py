@@ -11,28 +11,44 @@ from pydantic import BaseModel, ValidationError
 
 from aspo.errors import AspoError, Problem, did_you_mean
 from aspo.rulebook import SCHEMA
-from aspo.yamlfile import YamlDocument
+from aspo.yamlfile import YamlDocument, format_loc
 
 Model = TypeVar("Model", bound=BaseModel)
 
 
 def validate(model: type[Model], doc: YamlDocument) -> Model:
-    """Validates a parsed document against a model, raising every problem at once."""
+    """Validates a parsed document against a model, raising every problem at once; a placeholder is one."""
+    found, result, others = _check(model, doc)
+    unfilled = [doc.problem(loc, f"placeholder not filled in ({_show(value)})", SCHEMA) for loc, value in found]
+    if others:
+        raise AspoError(sorted(unfilled + others, key=_reading_order))
+    if unfilled:
+        raise AspoError(unfilled)
+    return result
+
+
+def validate_draft(model: type[BaseModel], doc: YamlDocument) -> list[tuple[tuple, str]]:
+    """Validates a document the rep is still to complete (an imported account): raises every problem but its
+    placeholders, and returns those, each with where it is."""
+    found, _, others = _check(model, doc)
+    if others:
+        raise AspoError(others)
+    return found
+
+
+def _check(model: type[Model], doc: YamlDocument) -> tuple[list[tuple[tuple, str]], Model | None, list[Problem]]:
+    """The document's placeholders, its model (None when it is not valid), and its other problems: a field holding
+    a placeholder has no other ("TODO: …" is no date either: it is said once)."""
     if not isinstance(doc.data, dict):
         kind = ("empty" if doc.data is None else f"text {_show(doc.data)}" if isinstance(doc.data, str)
                 else f"a {_yaml_kind(doc.data)}")
         raise AspoError.at(doc.path, doc.line_of(()) or 1, None, f"expected a mapping of fields, found {kind}", SCHEMA)
-    unfilled = [doc.problem(loc, f"placeholder not filled in ({_show(value)})", SCHEMA)
-                for loc, value in placeholders(doc.data)]
+    found = placeholders(doc.data)
     try:
-        result = model.model_validate(doc.data)
+        return found, model.model_validate(doc.data), []
     except ValidationError as exc:
-        marked = {problem.field for problem in unfilled}  # "TODO: …" is no date either: say it once
-        others = [problem for problem in problems_from(exc, model, doc) if problem.field not in marked]
-        raise AspoError(sorted(unfilled + others, key=_reading_order)) from None
-    if unfilled:
-        raise AspoError(unfilled)
-    return result
+        marked = {format_loc(loc) for loc, _ in found}
+        return found, None, [problem for problem in problems_from(exc, model, doc) if problem.field not in marked]
 
 
 #: How a starter or imported file marks a value the rep must write: a quoted text that starts with it.

@@ -6,7 +6,7 @@ import os
 import re
 import stat
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 from yaml import SafeLoader as _SafeLoader
 
 _NULL = "tag:yaml.org,2002:null"
+_STR = "tag:yaml.org,2002:str"
 _STANDARD_TAGS = {
     "tag:yaml.org,2002:" + name
     for name in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")
@@ -56,6 +57,8 @@ class YamlDocument:
     data: Any
     positions: dict[Path_, tuple[int, int]]  # 1-based line and column, before line_offset
     line_offset: int = 0
+    #: The node tree the data was read from, kept when asked for (`keep_nodes`), to edit the text in place.
+    root: Any = field(default=None, repr=False, compare=False)
 
     def position_of(self, loc: Path_) -> tuple[int | None, int | None]:
         """The line and column of the deepest part of `loc` that exists in the file."""
@@ -115,15 +118,9 @@ def read_bytes(path: Path, limit: int = MAX_YAML_BYTES) -> bytes:
 
 
 def read_text(path: Path) -> str:
-    """Reads a UTF-8 text file (a BOM is allowed), naming the file when it cannot."""
-    raw = read_bytes(path)
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise AspoError.at(
-            path, line, None, f"not UTF-8: byte 0x{raw[exc.start]:02x} at offset {exc.start}", INVALID_FILE
-        ) from None
+    """Reads a UTF-8 text file (a BOM is allowed), naming the file when it cannot, and refuses text an Office file
+    cannot hold or line breaks editors do not count, at their line and column."""
+    text = decode_text(read_bytes(path), path)
     for pattern, explain in ((NOT_IN_OFFICE, _not_in_office), (_ODD_LINE_BREAKS, _odd_line_break)):
         bad = pattern.search(text)
         if bad:
@@ -131,6 +128,17 @@ def read_text(path: Path) -> str:
             column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
             raise AspoError.at(path, line, None, explain(text[bad.start():]), INVALID_FILE, column)
     return text
+
+
+def decode_text(raw: bytes, path: Path) -> str:
+    """The text of a UTF-8 file's bytes, a BOM left out; a byte that is not UTF-8 is named with its line."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise AspoError.at(
+            path, line, None, f"not UTF-8: byte 0x{raw[exc.start]:02x} at offset {exc.start}", INVALID_FILE
+        ) from None
 
 
 def _not_in_office(text: str) -> str:
@@ -144,11 +152,29 @@ def _odd_line_break(text: str) -> str:
             "replace it with a new line or a space")
 
 
-def parse_yaml(text: str, path: Path, line_offset: int = 0) -> YamlDocument:
-    """Parses YAML text; scalars stay the text the author typed, so the schema decides types."""
-    loader = _loader_for(text)(text)
+def parse_yaml(text: str, path: Path, line_offset: int = 0, keep_nodes: bool = False) -> YamlDocument:
+    """Parses YAML text; scalars stay the text the author typed, so the schema decides types. With `keep_nodes`,
+    the document keeps its node tree (`root`), whose marks index the characters of `text`."""
+    node = _compose(text, path, line_offset, _loader_for(text, exact_index=keep_nodes))
+    anchor = _anchor_problem(text, path, line_offset)
+    if anchor:
+        raise anchor
+    positions: dict[Path_, tuple[int, int]] = {}
+    data = _build(node, (), positions, path, line_offset, set()) if node is not None else None
+    return YamlDocument(path=path, data=data, positions=positions, line_offset=line_offset,
+                        root=node if keep_nodes else None)
+
+
+def compose(text: str, path: Path | None = None):
+    """The node tree of a YAML text (None when it is empty), to edit the text in place: each node's marks index
+    the characters of `text`; a text that is not YAML is named as parse_yaml names it."""
+    return _compose(text, path, 0, _loader_for(text, exact_index=True))
+
+
+def _compose(text: str, path: Path | None, line_offset: int, loader_class):
+    loader = loader_class(text)
     try:
-        node = loader.get_single_node()
+        return loader.get_single_node()
     except RecursionError:
         raise AspoError.at(path, None, None, f"invalid YAML: nested deeper than {MAX_DEPTH} levels", INVALID_FILE) from None
     except yaml.MarkedYAMLError as exc:
@@ -165,12 +191,6 @@ def parse_yaml(text: str, path: Path, line_offset: int = 0) -> YamlDocument:
         raise AspoError.at(path, None, None, f"invalid YAML: {exc}", INVALID_FILE) from None
     finally:
         loader.dispose()
-    anchor = _anchor_problem(text, path, line_offset)
-    if anchor:
-        raise anchor
-    positions: dict[Path_, tuple[int, int]] = {}
-    data = _build(node, (), positions, path, line_offset, set()) if node is not None else None
-    return YamlDocument(path=path, data=data, positions=positions, line_offset=line_offset)
 
 
 def _char_at(text: str, line: int, column: int) -> str:
@@ -210,10 +230,14 @@ def _quoted(text: str) -> str:
     return repr(text if len(text) <= 40 else text[:37] + "...")
 
 
-def _loader_for(text: str):
+def _loader_for(text: str, exact_index: bool = False):
+    """libyaml, but for text nested deep enough to crash it, and, when marks must index the characters of `text`
+    (`exact_index`), text holding U+FEFF, which libyaml takes for a byte-order mark and leaves uncounted."""
     brackets = text.count("[") + text.count("{")
     deepest = max((len(line) - len(line.lstrip(" ")) for line in text.split("\n")), default=0)
-    return _FastLoader if brackets <= _FAST_MAX_BRACKETS and deepest <= _FAST_MAX_INDENT else _SafeLoader
+    if brackets > _FAST_MAX_BRACKETS or deepest > _FAST_MAX_INDENT or exact_index and "\ufeff" in text:
+        return _SafeLoader
+    return _FastLoader
 
 
 def load_yaml(path: Path) -> YamlDocument:
@@ -284,23 +308,37 @@ _MUST_ESCAPE = re.compile("[\"\\\\\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uff
 _ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\t": "\\t"}
 
 
-def scalar_text(value: str | None, flow: bool = True) -> str:
-    """`value` as a YAML scalar that reads back as the same text: plain where that is safe (`flow=False`: in a
-    block mapping or sequence, where commas, colons and quotes inside a value are fine), else double-quoted."""
+def scalar_text(value: str | None, *, flow: bool) -> str:
+    """`value` as a YAML scalar that reads back as the same text: plain where that is safe, else double-quoted.
+    `flow`: the value may stand inside [ ] or { } (or the caller cannot tell), so it is plain only when it is a few
+    plain words; else it is in a block mapping or sequence, where commas, colons and quotes inside it are fine."""
     if value is None:
         return "null"
     if flow:
         plain = bool(_PLAIN_IN_FLOW.fullmatch(value)) and not value.endswith(" ")
     else:
         plain = bool(value) and value == value.strip() and not _MUST_ESCAPE.search(value) and value.isprintable()
-    if plain:
-        try:
-            plain = yaml.safe_load(f"k: {value}\n") == {"k": value}
-        except yaml.YAMLError:
-            plain = False
-    if plain:
+    if plain and _reads_back(value):
         return value
     return '"' + _MUST_ESCAPE.sub(lambda m: _ESCAPES.get(m.group(), f"\\u{ord(m.group()):04x}"), value) + '"'
+
+
+def _reads_back(value: str) -> bool:
+    """Whether `value`, written plain after a key, reads back as the same text rather than a number, a date,
+    null, a mapping...: composed (through libyaml where that is safe, as every value of an import is checked),
+    the value node is text, as the resolver tags it, holding exactly `value`."""
+    text = f"k: {value}\n"
+    loader = _loader_for(text)(text)
+    try:
+        node = loader.get_single_node()
+    except (yaml.YAMLError, RecursionError):  # deep brackets in the pure-Python parser: quoting is always safe
+        return False
+    finally:
+        loader.dispose()
+    if not isinstance(node, yaml.MappingNode) or len(node.value) != 1:
+        return False
+    read = node.value[0][1]
+    return isinstance(read, yaml.ScalarNode) and read.tag == _STR and read.value == value
 
 
 def apply_edits(text: str, edits: list[tuple[int, int, str]]) -> str:

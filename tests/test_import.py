@@ -149,8 +149,9 @@ def test_a_project_without_the_account_schema_gets_files_that_name_none(workspac
     ("utf-8-sig", ","),  # Excel's "CSV UTF-8"
     ("utf-16", "\t"),  # Excel's "Unicode Text": UTF-16 LE with a BOM, tab-separated
     ("utf-16-be", ";"),  # no BOM at all
+    ("utf-16-le", "\t"),  # no BOM either
     ("utf-8", ";"),  # Excel where ',' is the decimal sign
-], ids=["utf8-bom", "utf16-tabs", "utf16be-no-bom-semicolons", "semicolons"])
+], ids=["utf8-bom", "utf16-tabs", "utf16be-no-bom-semicolons", "utf16le-no-bom-tabs", "semicolons"])
 def test_excel_encodings_and_separators_give_the_same_file(workspace, aspo, encoding, delimiter):
     write_csv(workspace / "crm.csv", INITECH, encoding=encoding, delimiter=delimiter)
     result = aspo("import", "crm.csv")
@@ -478,3 +479,169 @@ def test_salesforce_and_hubspot_stages_map_by_label_or_internal_id(workspace, as
     found = [Path(f"accounts/stage-{n}.yaml").read_text(encoding="utf-8").split("stage: ")[1].split("\n")[0]
              for n in range(len(stages))]
     assert found == list(stages.values())
+
+
+def test_a_cell_longer_than_a_value_may_be_names_its_row_and_column(workspace, aspo):
+    long = "x" * 10_001
+    write_csv(workspace / "crm.csv", {**INITECH, "Meeting Goal": long}, {**HOOLI, "Notes": long},
+              header=[*HEADER, "Notes"])  # a column the import does not read may hold anything printable
+    result = aspo("import", "crm.csv")
+    assert result.status == 2
+    assert result.out.splitlines() == ["created    accounts/hooli-foods.yaml",
+                                       "2 rows in crm.csv: 1 created, 1 failed (row 2)"]
+    assert result.err == ("aspo: error: crm.csv:2: Meeting Goal: text of 10,001 characters; a value holds at most "
+                          "10,000\n")
+
+
+def test_update_compares_lists_as_sets_without_order_case_or_uneven_spaces(workspace, aspo):
+    write_csv(workspace / "crm.csv", {**INITECH, "Competitors": "Fiix; Limble  CMMS\nPro", "Products Owned": "flow"})
+    aspo("import", "crm.csv")
+    initech = Path("accounts/initech.yaml")
+    edit(initech, "owns:\n  - flow\n", "owns: [FLOW]  # since 2024\n")
+    edited = initech.read_bytes()
+    for export in ({**INITECH, "Competitors": "Fiix; Limble  CMMS\nPro", "Products Owned": "flow"},
+                   {**INITECH, "Competitors": "limble cmms pro; FIIX", "Products Owned": "Meridian Flow"}):
+        write_csv(workspace / "crm.csv", export)
+        result = aspo("import", "crm.csv", "--update")
+        assert result.out.splitlines()[0] == "unchanged  accounts/initech.yaml"
+        assert initech.read_bytes() == edited
+    write_csv(workspace / "crm.csv", {**INITECH, "Competitors": "Fiix; UpKeep", "Products Owned": "flow; monitor"})
+    result = aspo("import", "crm.csv", "--update")
+    assert result.out.splitlines()[0] == "updated    accounts/initech.yaml (owns, competitors)"
+    text = initech.read_text(encoding="utf-8")
+    assert "owns: [flow, monitor]  # since 2024\ncompetitors:\n  - Fiix\n  - UpKeep\n" in text
+
+
+def test_headers_match_without_case_spaces_or_punctuation_and_cells_read_as_the_readme_says(workspace, aspo):
+    header = ["account_name", "INDUSTRY", "employees", "Region", "Stage", "meeting-date", "Meeting Goal", "Contact Name",
+              "Contact Title", "Priorities", "Products Owned", "Competitors", "Next Step", "NextStepDate", "Owner Name",
+              "Owner Email"]
+    row = {**{name: INITECH[default] for name, default in zip(header, HEADER)},
+           "INDUSTRY": "Shipping",  # an alias under industries: in import.yaml
+           "Region": "NO", "Meeting Goal": "Scope: a pilot",  # YAML would read them as false and a mapping
+           "meeting-date": "14.01.2027", "NextStepDate": "28/01/2027 10:30",  # the day tells; the time is ignored
+           "Priorities": "\u2022 Keep the sorters running through peak\n\u2022 Know which conveyor fails next"}
+    write_csv(workspace / "crm.csv", row, header=header)
+    result = aspo("import", "crm.csv")
+    assert (result.status, result.err) == (0, "")
+    text = Path("accounts/initech.yaml").read_text(encoding="utf-8")
+    for line in ("industry: logistics\n", 'region: "NO"\n', '  goal: "Scope: a pilot"\n', "  date: 2027-01-14\n",
+                 "  by: 2027-01-28\n", "  - text: Keep the sorters running through peak\n"):
+        assert line in text
+    library = load_library(Path("templates"), layouts=False)
+    account = load_account(Path("accounts/initech.yaml"), library).data
+    assert (account.region, account.meeting.goal) == ("NO", "Scope: a pilot")
+
+
+def test_date_order_reads_dates_the_day_cannot_tell_and_a_time_after_a_date_is_ignored(workspace, aspo):
+    with open("templates/import.yaml", "a", encoding="utf-8") as stream:
+        stream.write("date_order: month-first\n")
+    write_csv(workspace / "crm.csv", {**INITECH, "Meeting Date": "03/04/2027", "Next Step Date": "2027-04-20 09:30"})
+    assert aspo("import", "crm.csv").status == 0
+    text = Path("accounts/initech.yaml").read_text(encoding="utf-8")
+    assert "  date: 2027-03-04\n" in text and "  by: 2027-04-20\n" in text
+
+
+@pytest.mark.parametrize("title, persona", [
+    ("Facilities Maintenance Lead", "maintenance-manager"),  # 'facilities maintenance' is longer than 'facilities'
+    ("Plant Manager", "operations-leader"),  # a phrase, though both its words are words of rank
+])
+def test_the_longest_phrase_under_personas_wins(workspace, title, persona):
+    library = load_library(Path("templates"), layouts=False)
+    settings = crm_import.load_import_settings(Path("templates"), library)
+    assert crm_import.infer_persona(title, settings) == (persona, ())
+
+
+@pytest.mark.parametrize("title, persona", [
+    ("Reliability Engineer", ("maintenance-manager", ())),  # a word of its name: Maintenance or Reliability Manager
+    ("Operations Analyst", ("operations-leader", ())),  # its id's word counts double: facilities-director's name
+    # (Director of Facilities or Plant Operations) holds it too
+    ("Head of Campuses and Hospitals", ("facilities-director", ())),
+    ("Senior Vice President", (None, ())),  # words of rank alone say nothing
+])
+def test_without_personas_in_import_yaml_the_words_of_persona_ids_and_names_decide(workspace, title, persona):
+    Path("templates/import.yaml").unlink()
+    library = load_library(Path("templates"), layouts=False)
+    settings = crm_import.load_import_settings(Path("templates"), library)
+    assert crm_import.infer_persona(title, settings) == persona
+
+
+def test_an_export_over_the_size_limit_is_refused_before_it_is_read(workspace, aspo, monkeypatch):
+    path = write_csv(workspace / "crm.csv", INITECH, HOOLI)
+    monkeypatch.setattr(crm_import, "MAX_CSV_BYTES", 500)
+    result = aspo("import", "crm.csv")
+    assert (result.status, result.out) == (2, "")
+    assert result.err == f"aspo: error: crm.csv: file is {path.stat().st_size} bytes; the limit is 500\n"
+    assert not Path("accounts/initech.yaml").exists()
+
+
+def test_an_empty_account_name_fails_its_row_only(workspace, aspo):
+    write_csv(workspace / "crm.csv", {**INITECH, "Account Name": ""}, HOOLI)
+    result = aspo("import", "crm.csv")
+    assert result.status == 2
+    assert result.out.splitlines() == ["created    accounts/hooli-foods.yaml",
+                                       "2 rows in crm.csv: 1 created, 1 failed (row 2)"]
+    assert result.err == ("aspo: error: crm.csv:2: Account Name: empty; every account needs a name (it names the "
+                          "account file)\n")
+
+
+def test_a_column_renamed_in_import_yaml_must_be_in_the_header(workspace, aspo):
+    Path("templates/import.yaml").write_text("columns:\n  stage: Deal Stage\n", encoding="utf-8")
+    write_csv(workspace / "crm.csv", INITECH)
+    result = aspo("import", "crm.csv", "--accounts", "new")
+    assert (result.status, result.out) == (2, "")
+    assert result.err == ("aspo: error: crm.csv:1: the header has no column 'Deal Stage' (did you mean 'Stage'?); "
+                          "rename the column, or map the export's own name under columns: in templates/import.yaml\n")
+    assert not Path("new").exists()
+
+
+def test_update_sets_a_persona_only_while_it_is_a_placeholder_and_names_one_it_leaves(workspace, aspo):
+    write_csv(workspace / "crm.csv", {**INITECH, "Contact Title": "Chief Dreamer"})
+    aspo("import", "crm.csv")
+    initech = Path("accounts/initech.yaml")
+    write_csv(workspace / "crm.csv", INITECH)  # Director of Operations
+    assert aspo("import", "crm.csv", "--update").out.splitlines()[0] == (
+        "updated    accounts/initech.yaml (meeting.attendees[0].title, meeting.attendees[0].persona)")
+    write_csv(workspace / "crm.csv", {**INITECH, "Contact Title": "CFO"})
+    result = aspo("import", "crm.csv", "--update")
+    assert (result.status, result.err) == (0, "")
+    assert result.out.splitlines()[0] == "updated    accounts/initech.yaml (meeting.attendees[0].title)"
+    assert "      title: CFO\n      persona: operations-leader\n" in initech.read_text(encoding="utf-8")
+
+    write_csv(workspace / "crm.csv", {**INITECH, "Contact Name": "Tom Smykowski", "Contact Title": "Chief Dreamer"})
+    result = aspo("import", "crm.csv", "--update")
+    assert result.out.splitlines()[0] == "updated    accounts/initech.yaml (meeting.attendees[1])"
+    assert result.err.splitlines() == [
+        "aspo: warning: accounts/initech.yaml: Tom Smykowski, the CRM's contact, is added as meeting.attendees[1]; "
+        "remove whoever no longer attends",
+        "aspo: warning: crm.csv:2: Contact Title: 'Chief Dreamer' names no persona the library knows: "
+        "accounts/initech.yaml leaves meeting.attendees[1].persona for the rep to fill in (or map a word of the title "
+        "under personas: in templates/import.yaml)"]
+
+
+def test_rows_only_skipped_or_unchanged_exit_0_and_a_renamed_account_gets_a_new_file(crm, aspo):
+    write_csv(crm, INITECH, HOOLI)
+    Path("accounts-empty").mkdir()
+    assert aspo("import", crm, "--accounts", "accounts-empty").status == 0  # an empty folder is no problem
+    assert aspo("import", crm).status == 0
+    write_csv(crm, {**INITECH, "Stage": "Closed Won"}, HOOLI)
+    result = aspo("import", crm)
+    assert (result.status, result.out.splitlines()) == (0, [
+        "skipped    accounts/initech.yaml: exists; the CRM has new stage (use --update)",
+        "unchanged  accounts/hooli-foods.yaml", "2 rows in crm.csv: 1 unchanged, 1 skipped"])
+
+    before = Path("accounts/initech.yaml").read_bytes()
+    write_csv(crm, {**INITECH, "Account Name": "Initech Global"})
+    result = aspo("import", crm, "--update")
+    assert result.out.splitlines()[0] == "created    accounts/initech-global.yaml"
+    assert Path("accounts/initech.yaml").read_bytes() == before
+
+
+def test_update_edits_a_file_only_libyaml_reads(crm, aspo):
+    aspo("import", crm)
+    initech = Path("accounts/initech.yaml")
+    edit(initech, "region: EMEA\n", "region:\tEMEA\n")  # a tab after the colon: the pure-Python parser refuses it
+    write_csv(crm, {**INITECH, "Stage": "Closed Won"})
+    result = aspo("import", crm, "--update")
+    assert (result.status, result.out.splitlines()[0]) == (0, "updated    accounts/initech.yaml (stage)")
+    assert "region:\tEMEA\nstage: decision\n" in initech.read_text(encoding="utf-8")

@@ -4,8 +4,9 @@ from pathlib import Path
 
 import pytest
 
+from aspo.adoption import rewrite_outline
 from aspo.errors import AspoError
-from aspo.yamlfile import format_loc, parse_yaml
+from aspo.yamlfile import child_node, compose, format_loc, parse_yaml, scalar_text
 
 
 def parse(text: str):
@@ -83,3 +84,43 @@ def test_keys_are_one_line_field_names():
         "accounts/x.yaml:2: the key 'reg\\nion' holds a line break; keys are field names")
     assert error_line("a:\n  " + "k" * 101 + ": x\n") == (
         "accounts/x.yaml:2: a: a key of 101 characters ('" + "k" * 37 + "...'); keys are field names")
+
+
+@pytest.mark.parametrize("value, flow, written", [
+    ("Agree the scope of a pilot.", False, "Agree the scope of a pilot."),
+    ("Fiix, UpKeep", False, "Fiix, UpKeep"),  # commas are fine in block style
+    ("Fiix, UpKeep", True, '"Fiix, UpKeep"'),
+    ("NO", False, '"NO"'),  # YAML 1.1 reads it as false
+    ("a: b", False, '"a: b"'),
+    ("12:30", False, '"12:30"'),
+    ("2027-01-14", False, '"2027-01-14"'),
+    ("null", False, '"null"'),
+    ("- dash", False, '"- dash"'),
+    ("x #y", False, '"x #y"'),
+    ('say "hi"\\', False, '"say \\"hi\\"\\\\"'),
+    ("", False, '""'),
+    (None, True, "null"),
+])
+def test_scalar_text_is_plain_only_where_it_reads_back_as_the_same_text(value, flow, written):
+    assert scalar_text(value, flow=flow) == written
+    assert parse(f"k: {written}\n").data == {"k": value}
+
+
+def test_scalar_text_quotes_deep_brackets_rather_than_crash():
+    value = "{" * 1000  # past libyaml's safe depth, and past Python's recursion limit in the pure-Python parser
+    assert scalar_text(value, flow=False) == '"' + value + '"'
+
+
+@pytest.mark.parametrize("text", ["a: é😀 # ü\r\nb: [x, y]\n", "\ufeffa: 1\nb: [x, y]\n", "a: 1  # \ufeff\nb: [x, y]"])
+def test_the_nodes_kept_for_edits_in_place_index_the_characters_of_the_text(text):
+    # libyaml counts characters too, but leaves a U+FEFF uncounted: such a text goes to the pure-Python parser
+    for root in (compose(text), parse_yaml(text, Path("x.yaml"), keep_nodes=True).root):
+        node = child_node(root, "b")
+        assert text[node.start_mark.index:node.end_mark.index] == "[x, y]"
+    assert parse("a: 1\n").root is None  # kept only when asked for
+
+
+def test_an_outline_without_a_final_new_line_gets_new_styles_on_lines_of_their_own():
+    # libyaml puts the end of such a text's last block on a line of its own: the edit must not follow its column
+    text = "document:\n  template: layouts/offering.docx\n  options:\n    a: b"
+    assert rewrite_outline(text, None, {}, None, {"note": "Quote"}) == text + "\n  styles:\n    note: Quote\n"
