@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from aspo.account import Account
-from aspo.account_paths import account_files
+from aspo.account_paths import account_files, account_files_in
 from aspo.document import Document
 from aspo.errors import AspoError, Problem, display_path
 from aspo.library import Block, Library, read_library
@@ -129,10 +129,7 @@ def check_target(paths: list[Path], templates: Path | None = None, accounts: Pat
 
 def _account_paths(folder: Path) -> list[Path]:
     """The account files `aspo build` would take from the folder; none is no problem for a library check."""
-    try:
-        return account_files([folder]) if folder.is_dir() else []
-    except AspoError:
-        return []
+    return account_files_in(folder) if folder.is_dir() else []
 
 
 def _diagnostics(problems, settings: Settings, roots: list[Path]) -> list[Diagnostic]:

@@ -16,11 +16,11 @@ from typing import Any
 import yaml
 
 from aspo.account_paths import RESERVED, SLUG, account_files_in, schema_modeline
-from aspo.errors import AspoError, Problem, did_you_mean, display_path, quoted
+from aspo.errors import AspoError, Problem, did_you_mean, display_path, quoted, unknown_id
 from aspo.library import Library, read_library
 from aspo.output import write_file_atomic
 from aspo.rulebook import INVALID_FILE, SCHEMA, UNKNOWN_ID
-from aspo.schema import AccountFile, ImportColumns, ImportFile
+from aspo.schema import COMPANY_SIZES, AccountFile, ImportColumns, ImportFile
 from aspo.validation import PLACEHOLDER, validate, validate_draft
 from aspo.yamlfile import (
     MAX_VALUE_CHARS,
@@ -64,7 +64,6 @@ DEFAULT_STAGES = {
     "closedwon": "decision",
     "closedlost": "awareness",
 }
-SIZE_WORDS = ("smb", "mid-market", "enterprise")
 #: Words in job titles that say how senior someone is, not what they do: they never point to a persona alone.
 _RANK_WORDS = frozenset(
     "a acting an and assistant associate at avp chief deputy director evp executive for general global group head "
@@ -128,7 +127,7 @@ def read_import_settings(templates: Path, library: Library) -> tuple[ImportSetti
     def known(loc: tuple, value: str, ids, noun: str) -> bool:
         if value in ids:
             return True
-        refuse(loc, f"unknown {noun} {quoted(value)}{did_you_mean(value, ids)} (valid: {', '.join(ids)})")
+        refuse(loc, unknown_id(noun, value, ids))
         return False
 
     columns: dict[str, str] = {}
@@ -451,8 +450,7 @@ def _industry(row: _Row, library: Library) -> str | None:
     found = row.settings.industries.get(normalised(value))
     if found is None:
         if did_you_mean(value, library.industries):  # as the build does: a near miss is a typo, not a new industry
-            row.fail("industry", f"unknown industry {quoted(value)}{did_you_mean(value, library.industries)} "
-                     f"(valid: {', '.join(library.industries)})")
+            row.fail("industry", unknown_id("industry", value, library.industries))
             return None
         row.warn("industry", f"{quoted(value)} is no industry the library lists ({', '.join(library.industries)}): "
                  "kept as written, and built with industry-neutral content; if it is one of them, map it under "
@@ -468,7 +466,7 @@ def _size(row: _Row) -> str | None:
     value = row["employees"]
     if not value:
         return None
-    if value.casefold() in SIZE_WORDS:
+    if value.casefold() in COMPANY_SIZES:
         size = value.casefold()
     else:
         match = _NUMBER.fullmatch(value)
@@ -551,8 +549,8 @@ def _products(row: _Row, library: Library) -> list[str]:
             continue
         product = row.settings.products.get(normalised(item))
         if product is None:
-            row.fail("owns", f"unknown product {quoted(item)}{did_you_mean(item, library.products)} "
-                     f"(valid: {', '.join(library.products)}, or their names)")
+            row.fail("owns", unknown_id("product", item, library.products, listed=False)
+                     + f" (valid: {', '.join(sorted(library.products))}, or their names)")
         elif product not in found:
             found.append(product)
     return found

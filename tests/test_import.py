@@ -187,10 +187,10 @@ def test_unknown_values_name_their_row_and_column_and_what_is_valid(workspace, a
                                        "6 rows in crm.csv: 1 created, 5 failed (rows 2, 3, 4, 6, 7)"]
     assert result.err.splitlines() == [
         "aspo: error: crm.csv:2: Industry: unknown industry 'Manufactoring'; did you mean 'manufacturing'? "
-        "(valid: manufacturing, food-beverage, healthcare, utilities, logistics)",
+        "(valid: food-beverage, healthcare, logistics, manufacturing, utilities)",
         "aspo: error: crm.csv:3: Stage: unknown stage 'Discovery': map it to a buying stage (awareness, "
         "consideration, decision) under stages: in templates/import.yaml",
-        "aspo: error: crm.csv:4: Products Owned: unknown product 'Meridian Insight' (valid: monitor, predict, flow, "
+        "aspo: error: crm.csv:4: Products Owned: unknown product 'Meridian Insight' (valid: flow, monitor, predict, "
         "or their names)",
         "aspo: warning: crm.csv:5: Industry: 'Retail' is no industry the library lists (manufacturing, "
         "food-beverage, healthcare, utilities, logistics): kept as written, and built with industry-neutral content; "
