@@ -146,39 +146,87 @@ def explain(account: Path, templates: Path, fmt: str, debug: bool) -> None:
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--rev", metavar="REV", help="Diff a build against templates/ at git revision REV with one from the "
-              "working tree; PATHS is then one account file.")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--rev", metavar="REV", help="Build each account against templates/ at git revision REV and as it is "
+              "now, and compare; PATHS are then account files or folders [default: accounts/].")
+@click.option("--html", "html", metavar="DIR", type=click.Path(path_type=Path),
+              help="Write a review page, DIR/index.html: every changed slide and document page before and after, "
+              "as pictures (LibreOffice and pdftoppm draw them) with the words that changed.")
 @templates_option
 @debug_option
 @click.pass_context
-def diff(ctx: click.Context, paths: tuple[Path, ...], rev: str | None, templates: Path, debug: bool) -> None:
+def diff(ctx: click.Context, paths: tuple[Path, ...], rev: str | None, html: Path | None, templates: Path,
+         debug: bool) -> None:
     """Show what changed between two builds, slide by slide and section by section.
 
-    PATHS are two output folders, decks, documents or drafts. Exit status 0: same (it says "no differences");
-    1: different.
+    PATHS are two output folders (of one account, or of many), decks, documents or drafts; or, with --rev, the
+    accounts to build twice. Exit status 0: same (it says "no differences"); 1: different; 2: an account could not
+    be built, or bad input.
     """
-    from aspo.diffing import diff_build_texts, diff_paths
+    if debug:
+        ctx.obj["debug"] = True
+    if rev is None and len(paths) != 2:
+        raise click.UsageError("give two output folders, decks, documents or drafts to compare (or --rev REV)")
+    tools = None
+    if html is not None:
+        from aspo.pictures import find_tools
 
+        tools = find_tools("--html")  # before anything is built
+    progress = _progress_line if sys.stderr.isatty() else None
     if rev is not None:
-        if len(paths) != 1:
-            raise click.UsageError("with --rev, give exactly one account file")
-        import tempfile
+        from aspo.review import compare_revisions
 
-        from aspo.build import render_account
-        from aspo.gitinfo import templates_at
-        from aspo.library import load_library
+        accounts = list(paths) or [_in_project("accounts")()]
+        comparison = compare_revisions(accounts, templates, rev, progress)
+    elif html is not None:
+        from aspo.review import compare_folders
 
-        with tempfile.TemporaryDirectory(prefix="aspo-rev-") as tmp:
-            old = render_account(paths[0], load_library(templates_at(rev, templates, Path(tmp))))
-        new = render_account(paths[0], load_library(templates))
-        result = diff_build_texts(old.files, new.files, rev, "working-tree")
+        comparison = compare_folders(*paths)
     else:
-        if len(paths) != 2:
-            raise click.UsageError("give two output folders, decks, documents or drafts to compare")
+        from aspo.diffing import diff_paths
+
         result = diff_paths(*paths)
-    click.echo(result.text if result.different else "no differences\n", nl=False)
-    ctx.exit(1 if result.different else 0)
+        click.echo(result.text if result.different else "no differences\n", nl=False)
+        ctx.exit(1 if result.different else 0)
+    if html is None:
+        ctx.exit(_print_text_diffs(comparison))
+    from aspo.pictures import PictureCache
+    from aspo.review import review
+    from aspo.review_page import write_review
+
+    found = review(comparison, PictureCache(tools, progress=progress), progress)
+    page = write_review(found, html)
+    slides = sum(len(account.slides) for account in found.changed)
+    pages = sum(len(account.pages) for account in found.changed)
+    for _, _, problem in found.failed:
+        click.echo(f"aspo: error: {problem}", err=True)
+    click.echo(f"{display_path(page)}: {len(found.changed)} account{'s' if len(found.changed) != 1 else ''} changed "
+               f"({slides} slide{'s' if slides != 1 else ''}, {pages} page{'s' if pages != 1 else ''}), "
+               f"{len(found.unchanged)} unchanged, {len(found.failed)} failed")
+    ctx.exit(found.status)
+
+
+def _progress_line(message: str) -> None:
+    click.echo(f"aspo: {message}", err=True)
+
+
+def _print_text_diffs(comparison) -> int:
+    """Prints each changed account's text diff, and a line for each that failed; returns the exit status."""
+    from aspo.diffing import diff_build_texts
+
+    different = failed = False
+    for account in comparison.accounts:
+        if account.status == "failed":
+            failed = True
+            click.echo(f"aspo: error: {account.problem}", err=True)
+        elif account.status == "changed":
+            different = True
+            result = diff_build_texts(account.before, account.after, comparison.before_label,
+                                      comparison.after_label.replace(" ", "-"))
+            click.echo(result.text, nl=False)
+    if not different and not failed:
+        click.echo("no differences")
+    return 2 if failed else 1 if different else 0
 
 
 @cli.command()

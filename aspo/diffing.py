@@ -35,7 +35,7 @@ def diff_paths(a: Path, b: Path) -> DiffResult:
         if not path.exists():
             raise AspoError.at(path, None, None, "no such file or folder")
     if a.is_dir() and b.is_dir():
-        return _diff_builds(_folder_files(a), _folder_files(b), str(a), str(b))
+        return _diff_builds(read_build_folder(a), read_build_folder(b), str(a), str(b))
     if a.is_dir() or b.is_dir():
         raise AspoError.at(b if a.is_dir() else a, None, None,
                            "cannot compare a file with a folder; give two output folders or two files")
@@ -86,7 +86,8 @@ def _read(path: Path) -> bytes:
         raise AspoError.at(path, None, None, f"cannot read this file: {exc.strerror or exc}") from None
 
 
-def _folder_files(folder: Path) -> dict[str, bytes]:
+def read_build_folder(folder: Path) -> dict[str, bytes]:
+    """An output folder's files that diffs read (its outputs and manifest), by name."""
     return {p.name: _read(p) for p in sorted(folder.iterdir())
             if p.is_file() and (p.name == MANIFEST or _shown(p.name))}
 
@@ -130,11 +131,11 @@ def _range(start: int, stop: int) -> str:
 def _build_sources(files: dict[str, bytes], label: str) -> Sources | None:
     """A build's sources: from its manifest when it has one, otherwise from its review draft."""
     if MANIFEST in files:
-        return _manifest_sources(files[MANIFEST], _join(label, MANIFEST))
+        return manifest_sources(files[MANIFEST], _join(label, MANIFEST))
     return _draft_sources([data for name, data in sorted(files.items()) if name.lower().endswith(".md")])
 
 
-def _manifest_sources(data: bytes, where: str) -> Sources:
+def manifest_sources(data: bytes, where: str) -> Sources:
     try:
         manifest = json.loads(data)
     except ValueError as exc:
@@ -166,14 +167,14 @@ def _with_provenance(lines: list[str], a: Sources | None, b: Sources | None) -> 
     """Appends the provenance summary when there is provenance and something differs."""
     if a is None and b is None:
         return lines
-    changes = _provenance_changes(a or {}, b or {})
+    changes = provenance_changes(a or {}, b or {})
     if not lines and not changes:
         return lines
     return [*lines, *([""] if lines else []), "Provenance:",
             *(changes or ["  no change in blocks or scenarios"])]
 
 
-def _provenance_changes(a: Sources, b: Sources) -> list[str]:
+def provenance_changes(a: Sources, b: Sources) -> list[str]:
     lines = []
     for kind in ("block", "scenario"):
         old = {id_: digest for (k, id_), digest in a.items() if k == kind}

@@ -36,20 +36,21 @@ def pdf_error(message: str) -> AspoError:
     return AspoError(_Line(None, None, None, message, OUTPUT))
 
 
-def find_soffice() -> str:
-    """LibreOffice's command: ASPO_SOFFICE when set, else soffice or libreoffice on PATH."""
+def find_soffice(option: str = "--pdf", install: str = INSTALL) -> str:
+    """LibreOffice's command: ASPO_SOFFICE when set, else soffice or libreoffice on PATH; `option` and `install`
+    name, in the error, what needs it and how to install it."""
     named = os.environ.get(ENV)
     if named:
         found = shutil.which(named)
         if found is None:
-            raise pdf_error(f"--pdf needs LibreOffice, but {ENV} names {quoted(display_path(named), 200)}, which is not a program; "
-                            f"point {ENV} at soffice, or unset it and install LibreOffice with: {INSTALL}")
+            raise pdf_error(f"{option} needs LibreOffice, but {ENV} names {quoted(display_path(named), 200)}, which is "
+                            f"not a program; point {ENV} at soffice, or unset it and install LibreOffice with: {install}")
         return found
     for command in COMMANDS:
         found = shutil.which(command)
         if found:
             return found
-    raise pdf_error(f"--pdf needs LibreOffice, which is not installed; install it with: {INSTALL}")
+    raise pdf_error(f"{option} needs LibreOffice, which is not installed; install it with: {install}")
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,651 @@
+"""A review of a change: each account built before and after it, the slides and document pages that differ, drawn
+as pictures, with their text changes and the blocks and scenarios behind them."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from aspo.errors import AspoError, display_path
+from aspo.textview import Unit, read_units
+
+MANIFEST = "manifest.json"
+Progress = Callable[[str], None]
+
+
+# --- the two builds of each account ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Compared:
+    """One account's outputs before and after (file name -> bytes; empty when that side has none), or the line
+    saying why a side could not be built."""
+
+    name: str  # the account's name, or its file's or folder's name when it could not be read
+    where: str  # the account file, or the output folder, as shown to the user
+    before: dict[str, bytes]
+    after: dict[str, bytes]
+    problem: str | None = None
+
+    @property
+    def status(self) -> str:
+        if self.problem is not None:
+            return "failed"
+        return "unchanged" if self.before == self.after else "changed"
+
+
+@dataclass(frozen=True)
+class SourceChange:
+    """A block or scenario added, removed or changed between the two sides, with who answers for it."""
+
+    kind: str  # "block" or "scenario"
+    id: str
+    change: str  # "added", "removed" or "changed"
+    owner: str | None
+    accounts: tuple[str, ...]  # the changed accounts whose outputs use it, on either side
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Every account's two builds, and what changed in the library between them."""
+
+    before_label: str
+    after_label: str
+    accounts: tuple[Compared, ...]
+    library: tuple[SourceChange, ...]  # () when the sides are output folders: only their manifests are known
+    other_files: tuple[str, ...]  # other files of templates/ that changed (layouts, catalog, outline)
+
+
+def compare_revisions(paths: list[Path], templates: Path, revision: str, progress: Progress | None = None) -> Comparison:
+    """Builds each account against templates/ at git `revision` and as it is now, in memory.
+
+    Accounts whose input keys are the same on both sides are not rendered: the same inputs give the same bytes.
+    A library that cannot be loaded on either side raises AspoError, with files at `revision` named as
+    `revision:templates/...`; an account that cannot be built on a side is failed with its line.
+    """
+    import tempfile
+
+    from aspo.account_paths import account_files
+    from aspo.build import Builder
+    from aspo.gitinfo import templates_at
+    from aspo.library import load_library
+    from aspo.package import source_date_epoch
+
+    say = progress or (lambda message: None)
+    files = account_files(paths)
+    epoch = source_date_epoch()
+    with tempfile.TemporaryDirectory(prefix="aspo-rev-") as tmp:
+        old_root = templates_at(revision, templates, Path(tmp))
+        rename = _renamer(old_root, templates, revision)
+        try:
+            old_library = load_library(old_root)
+        except AspoError as exc:
+            raise AspoError(*[problem._replace(path=rename(str(problem.path))) for problem in exc.problems]) from None
+        new_library = load_library(templates)
+        old, new = Builder(old_library, Path("output"), epoch=epoch), Builder(new_library, Path("output"), epoch=epoch)
+        say(f"comparing {len(files)} account{'s' if len(files) != 1 else ''} at {revision} and in the working tree")
+        compared = []
+        for path in files:
+            compared.append(_compare_account(path, ((old, revision), (new, "the working tree")), rename))
+        library, others = _library_changes(old_library, new_library, compared)
+    return Comparison(revision, "working tree", tuple(compared), library, others)
+
+
+def _compare_account(path: Path, sides, rename: Callable[[str], str]) -> Compared:
+    """One account built on both sides (a builder and its label each), rendered only when its input keys differ."""
+    plans, names, problems = [], [], {}
+    for builder, label in sides:
+        try:
+            plan = builder.prepare(path)
+        except AspoError as exc:
+            problems.setdefault(rename(str(exc.problems[0])), []).append(label)
+            continue
+        plans.append(plan)
+        names.append(plan.account.data.name)
+    name = names[-1] if names else path.stem
+    if not problems and plans[0].key == plans[1].key:  # the same inputs give the same bytes: nothing to render
+        return Compared(name, display_path(path), {}, {})
+    rendered = []
+    if not problems:
+        for (builder, label), plan in zip(sides, plans):
+            try:
+                rendered.append(builder.render(plan).files)
+            except AspoError as exc:
+                problems.setdefault(rename(str(exc.problems[0])), []).append(label)
+    if problems:
+        line = "; ".join(f"{problem} (at {' and '.join(labels)})" for problem, labels in problems.items())
+        return Compared(name, display_path(path), {}, {}, line)
+    return Compared(name, display_path(path), rendered[0], rendered[1])
+
+
+def compare_folders(a: Path, b: Path) -> Comparison:
+    """Two builds already made: two output folders of one account, or two output folders of many accounts (their
+    subfolders paired by name)."""
+    from aspo.diffing import read_build_folder
+
+    for path in (a, b):
+        if not Path(path).is_dir():
+            raise AspoError.at(path, None, None, "--html compares two output folders; this is not a folder")
+    if _is_account_folder(a) or _is_account_folder(b):
+        pairs = [(Path(b).name, a, b)]
+    else:
+        names = sorted({p.name for folder in (a, b) for p in Path(folder).iterdir()
+                        if p.is_dir() and not p.name.startswith(".")})
+        pairs = [(name, Path(a, name), Path(b, name)) for name in names]
+    compared = []
+    for name, old, new in pairs:
+        before = read_build_folder(old) if old.is_dir() else {}
+        after = read_build_folder(new) if new.is_dir() else {}
+        compared.append(Compared(name, display_path(new if new.is_dir() else old), before, after))
+    return Comparison(display_path(a), display_path(b), tuple(compared), _manifest_changes(compared), ())
+
+
+def _is_account_folder(folder: Path) -> bool:
+    return Path(folder, MANIFEST).is_file() or any(
+        p.suffix.lower() in (".pptx", ".docx") for p in Path(folder).iterdir() if p.is_file())
+
+
+def _renamer(old_root: Path, templates: Path, revision: str) -> Callable[[str], str]:
+    """Names files of templates/ at `revision` as git does (`HEAD:templates/blocks/x.md`), not by their temporary
+    copy."""
+    shown = f"{revision}:{display_path(templates).rstrip('/')}"
+    forms = sorted({str(old_root), display_path(old_root), str(old_root.resolve())}, key=len, reverse=True)
+
+    def rename(text: str) -> str:
+        for form in forms:
+            text = text.replace(form, shown)
+        return text
+
+    return rename
+
+
+def _library_changes(old, new, compared: list[Compared]) -> tuple[tuple[SourceChange, ...], tuple[str, ...]]:
+    """Blocks and scenarios added, removed or changed between two libraries, and the other files that changed."""
+    users = _users(compared)
+    changes, seen_files = [], set()
+    for kind, attribute in (("block", "blocks"), ("scenario", "scenarios")):
+        before, after = getattr(old, attribute), getattr(new, attribute)
+        for id_ in sorted(before.keys() | after.keys()):
+            item_before, item_after = before.get(id_), after.get(id_)
+            for item, root in ((item_before, old.root), (item_after, new.root)):
+                if item is not None:
+                    seen_files.add(_relative(item.path, root))
+            if item_before is None or item_after is None:
+                change = "added" if item_before is None else "removed"
+            elif item_before.path.read_bytes() != item_after.path.read_bytes():
+                change = "changed"
+            else:
+                continue
+            owner = (item_after or item_before).meta.owner
+            changes.append(SourceChange(kind, id_, change, owner, users.get((kind, id_), ())))
+    others = []
+    old_files, new_files = _tree(old.root), _tree(new.root)
+    for name in sorted(old_files.keys() | new_files.keys()):
+        if name in seen_files or old_files.get(name) == new_files.get(name):
+            continue
+        state = "added" if name not in old_files else "removed" if name not in new_files else "changed"
+        others.append(f"templates/{name} ({state})")
+    return tuple(changes), tuple(others)
+
+
+def _relative(path: Path, root: Path) -> str:
+    return Path(path).resolve().relative_to(Path(root).resolve()).as_posix()
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    root = Path(root)
+    return {path.relative_to(root).as_posix(): path.read_bytes() for path in sorted(root.rglob("*"))
+            if path.is_file() and not any(part.startswith(".") for part in path.relative_to(root).parts)}
+
+
+def _sources(files: dict[str, bytes]) -> dict[tuple[str, str], str | None]:
+    """The blocks and scenarios a build's manifest names, with their content hashes."""
+    from aspo.diffing import manifest_sources
+
+    return manifest_sources(files[MANIFEST], MANIFEST) if MANIFEST in files else {}
+
+
+def _users(compared: list[Compared]) -> dict[tuple[str, str], tuple[str, ...]]:
+    users: dict[tuple[str, str], list[str]] = {}
+    for account in compared:
+        if account.status == "changed":
+            for source in _sources(account.before).keys() | _sources(account.after).keys():
+                users.setdefault(source, []).append(account.name)
+    return {source: tuple(names) for source, names in users.items()}
+
+
+def _manifest_changes(compared: list[Compared]) -> tuple[SourceChange, ...]:
+    """What the manifests of two sets of builds say changed in the blocks and scenarios they use."""
+    users = _users(compared)
+    states: dict[tuple[str, str], str] = {}
+    for account in compared:
+        if account.status != "changed":
+            continue
+        before, after = _sources(account.before), _sources(account.after)
+        for source in before.keys() | after.keys():
+            if source not in before:
+                states.setdefault(source, "added")
+            elif source not in after:
+                states.setdefault(source, "removed")
+            elif before[source] and after[source] and before[source] != after[source]:
+                states[source] = "changed"
+    return tuple(SourceChange(kind, id_, state, None, users.get((kind, id_), ()))
+                 for (kind, id_), state in sorted(states.items()) if kind in ("block", "scenario"))
+
+
+# --- what changed in one account -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Segment:
+    """A run of text, marked when it is what changed."""
+
+    text: str
+    changed: bool
+
+
+@dataclass(frozen=True)
+class Picture:
+    """A drawn slide or page: where it is kept, by its key."""
+
+    key: str
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class Source:
+    """A block, scenario or other source of a slide, whether it changed, and why it was chosen."""
+
+    kind: str
+    id: str
+    state: str  # "changed", "added", "removed" or "" (the same on both sides)
+    reason: str
+
+
+@dataclass(frozen=True)
+class UnitChange:
+    """One slide or document page that differs: before and after, as text with the changes marked, and as pictures."""
+
+    kind: str  # "slide" or "page"
+    before_label: str | None  # None: the unit is new
+    after_label: str | None  # None: the unit is gone
+    before_text: tuple[Segment, ...]
+    after_text: tuple[Segment, ...]
+    before_picture: Picture | None
+    after_picture: Picture | None
+    sources: tuple[Source, ...]
+    note: str  # what kind of change it is, in words
+
+    @property
+    def label(self) -> str:
+        if self.before_label and self.after_label and self.before_label != self.after_label:
+            return f"{self.before_label} → {self.after_label}"
+        return self.after_label or self.before_label or ""
+
+
+@dataclass(frozen=True)
+class AccountReview:
+    """One changed account: its changed slides and pages, and how many stayed the same."""
+
+    name: str
+    where: str
+    slides: tuple[UnitChange, ...]
+    pages: tuple[UnitChange, ...]
+    unchanged_slides: int
+    unchanged_pages: int | None  # None: the document did not change
+    provenance: tuple[str, ...]  # the blocks and scenarios this account's outputs use that changed
+    draft_diff: str  # the review draft's text diff ('' when it is the same)
+
+
+@dataclass(frozen=True)
+class Review:
+    """Everything the review page shows, gathered before anything is written."""
+
+    before_label: str
+    after_label: str
+    changed: tuple[AccountReview, ...]
+    unchanged: tuple[str, ...]
+    failed: tuple[tuple[str, str, str], ...]  # (name, where, the line saying why)
+    library: tuple[SourceChange, ...]
+    other_files: tuple[str, ...]
+    pictures: dict[str, Path]  # picture key -> the PNG in the cache
+
+    @property
+    def status(self) -> int:
+        """The exit status: 2 when an account failed, 1 when something changed, else 0."""
+        return 2 if self.failed else 1 if self.changed else 0
+
+
+def review(comparison: Comparison, cache, progress: Progress | None = None) -> Review:
+    """Finds the changed slides and pages of every changed account and draws them before and after, with one
+    LibreOffice run for every file whose pictures are not in `cache` (a pictures.PictureCache)."""
+    from aspo.pictures import PAGE_DPI, SLIDE_DPI, Job
+
+    say = progress or (lambda message: None)
+    changed = [account for account in comparison.accounts if account.status == "changed"]
+    decks = [_deck_pairs(account) for account in changed]
+    # 1. PDFs: decks with a changed slide not yet drawn, and both sides of every changed document
+    sources: dict[str, bytes] = {}
+    for account, pairs in zip(changed, decks):
+        for pair in pairs:
+            for side, key, number in ((account.before, pair.before_key, pair.before_number),
+                                      (account.after, pair.after_key, pair.after_number)):
+                if key and not cache.has_picture(cache.picture_key("slide", key, str(number))):
+                    deck = _file(side, ".pptx")
+                    sources[_name(side[deck], ".pptx")] = side[deck]
+        before_doc, after_doc = _file(account.before, ".docx"), _file(account.after, ".docx")
+        if _differs(account, ".docx"):
+            for side, name in ((account.before, before_doc), (account.after, after_doc)):
+                if name:
+                    sources[_name(side[name], ".docx")] = side[name]
+    say(f"{len(changed)} account{'s' if len(changed) != 1 else ''} changed; finding their changed slides and pages")
+    pdfs = cache.pdfs(sources)
+    # 2. which document pages differ, now that their text is known
+    pages = [_page_pairs(account, pdfs, cache) for account in changed]  # (pairs, after's page count or None)
+    # 3. the pictures
+    jobs: list[Job] = []
+    for account, pairs, (page_pairs, _) in zip(changed, decks, pages):
+        for pair in pairs:
+            for side, key, number in ((account.before, pair.before_key, pair.before_number),
+                                      (account.after, pair.after_key, pair.after_number)):
+                if key:
+                    picture = cache.picture_key("slide", key, str(number))
+                    deck = _file(side, ".pptx")
+                    jobs.append(Job(picture, pdfs.get(_name(side[deck], ".pptx"), Path()), number, SLIDE_DPI))
+        for pair in page_pairs:
+            for pdf, number in ((pair.before_pdf, pair.before_number), (pair.after_pdf, pair.after_number)):
+                if pdf is not None:
+                    jobs.append(Job(cache.picture_key("page", pdf.name, str(number)), pdf, number, PAGE_DPI))
+    missing = [job for job in jobs if not cache.has_picture(job.key) and not job.pdf.is_file()]
+    if missing:
+        raise AspoError.at(None, None, None, "LibreOffice could not convert every changed deck and document to PDF")
+    cache.draw(jobs)
+    pictures = {job.key: cache.picture_path(job.key) for job in jobs}
+    reviews = [_account_review(account, pairs, page_pairs, page_count, cache)
+               for account, pairs, (page_pairs, page_count) in zip(changed, decks, pages)]
+    kept = [account for account in reviews if account is not None]
+    unchanged = [a.name for a in comparison.accounts if a.status == "unchanged"]
+    # an account whose only difference drew the same (a master's unused layout) is unchanged after all
+    unchanged += [a.name for a, r in zip(changed, reviews) if r is None]
+    failed = tuple((a.name, a.where, a.problem or "") for a in comparison.accounts if a.status == "failed")
+    return Review(comparison.before_label, comparison.after_label, tuple(kept), tuple(sorted(unchanged)), failed,
+                  comparison.library, comparison.other_files,
+                  {key: path for key, path in pictures.items() if any(key in _keys(r) for r in kept)})
+
+
+def _keys(account: AccountReview) -> set[str]:
+    return {picture.key for unit in (*account.slides, *account.pages)
+            for picture in (unit.before_picture, unit.after_picture) if picture is not None}
+
+
+def _file(files: dict[str, bytes], suffix: str) -> str | None:
+    return next((name for name in sorted(files) if name.lower().endswith(suffix)), None)
+
+
+def _name(data: bytes, suffix: str) -> str:
+    """A name for a file LibreOffice converts, unique among accounts and sides: its content's hash."""
+    from aspo.pictures import content_key
+
+    return content_key(suffix, data) + suffix
+
+
+def _differs(account: Compared, suffix: str) -> bool:
+    before, after = _file(account.before, suffix), _file(account.after, suffix)
+    return (account.before.get(before) if before else None) != (account.after.get(after) if after else None)
+
+
+@dataclass(frozen=True)
+class _SlidePair:
+    before_number: int | None
+    after_number: int | None
+    before_key: str | None
+    after_key: str | None
+    before_unit: Unit | None
+    after_unit: Unit | None
+
+
+def _deck_pairs(account: Compared) -> list[_SlidePair]:
+    """The slides that differ, paired by the section they show (by position when there is no manifest)."""
+    from aspo.slide_keys import slide_keys
+
+    sides = []
+    for files in (account.before, account.after):
+        name = _file(files, ".pptx")
+        if name is None:
+            sides.append(([], [], []))
+            continue
+        units = read_units(Path(name), files[name])
+        keys = slide_keys(files[name])
+        sides.append((units, keys, _slide_sections(files, len(units))))
+    (a_units, a_keys, a_ids), (b_units, b_keys, b_ids) = sides
+    pairs = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a_ids, b_ids, autojunk=False).get_opcodes():
+        if tag == "equal":
+            for i, j in zip(range(i1, i2), range(j1, j2)):
+                if a_keys[i] != b_keys[j] or a_units[i].lines != b_units[j].lines:
+                    pairs.append(_SlidePair(i + 1, j + 1, a_keys[i], b_keys[j], a_units[i], b_units[j]))
+            continue
+        pairs += [_SlidePair(i + 1, None, a_keys[i], None, a_units[i], None) for i in range(i1, i2)]
+        pairs += [_SlidePair(None, j + 1, None, b_keys[j], None, b_units[j]) for j in range(j1, j2)]
+    return sorted(pairs, key=lambda p: (p.after_number or p.before_number, p.after_number is None))
+
+
+def _slide_sections(files: dict[str, bytes], count: int) -> list[str]:
+    """Each slide's section key, from the manifest; a slide the manifest does not name goes by its position."""
+    by_slide = {}
+    if MANIFEST in files:
+        try:
+            manifest = json.loads(files[MANIFEST])
+            for section in manifest.get("sections", []):
+                if isinstance(section, dict) and isinstance(section.get("slide"), int):
+                    by_slide[section["slide"]] = str(section.get("key"))
+        except (ValueError, AttributeError):
+            pass
+    return [by_slide.get(number, f"#{number}") for number in range(1, count + 1)]
+
+
+@dataclass(frozen=True)
+class _PagePair:
+    before_number: int | None
+    after_number: int | None
+    before_pdf: Path | None
+    after_pdf: Path | None
+    before_text: str
+    after_text: str
+
+
+def _page_pairs(account: Compared, pdfs: dict[str, Path], cache) -> tuple[list[_PagePair], int | None]:
+    """The document pages that differ, and how many pages the document has after (None: it did not change).
+
+    Pages are paired by their text; when no page's text changed though the document did (a style), every page is a
+    candidate and only those drawn differently stay."""
+    if not _differs(account, ".docx"):
+        return [], None
+    sides = []
+    for files in (account.before, account.after):
+        name = _file(files, ".docx")
+        pdf = pdfs.get(_name(files[name], ".docx")) if name else None
+        sides.append((pdf, cache.page_texts(pdf) if pdf else []))
+    (a_pdf, a_pages), (b_pdf, b_pages) = sides
+    a_words, b_words = [" ".join(page.split()) for page in a_pages], [" ".join(page.split()) for page in b_pages]
+    pairs = []
+    equal_pairs = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a_words, b_words, autojunk=False).get_opcodes():
+        if tag == "equal":
+            equal_pairs += [_PagePair(i + 1, j + 1, a_pdf, b_pdf, a_pages[i], b_pages[j])
+                            for i, j in zip(range(i1, i2), range(j1, j2))]
+            continue
+        common = min(i2 - i1, j2 - j1)
+        pairs += [_PagePair(i1 + k + 1, j1 + k + 1, a_pdf, b_pdf, a_pages[i1 + k], b_pages[j1 + k])
+                  for k in range(common)]
+        pairs += [_PagePair(i + 1, None, a_pdf, None, a_pages[i], "") for i in range(i1 + common, i2)]
+        pairs += [_PagePair(None, j + 1, None, b_pdf, "", b_pages[j]) for j in range(j1 + common, j2)]
+    if not pairs:
+        pairs = equal_pairs  # kept below only where the pictures differ
+    return sorted(pairs, key=lambda p: (p.after_number or p.before_number, p.after_number is None)), len(b_pages)
+
+
+def _account_review(account: Compared, slide_pairs: list[_SlidePair], page_pairs: list[_PagePair],
+                    page_count: int | None, cache) -> AccountReview | None:
+    from aspo.pictures import png_size
+
+    def picture(key: str) -> Picture:
+        width, height = png_size(cache.picture_path(key))
+        return Picture(key, width, height)
+
+    before_sources, after_sources = _slide_sources(account.before), _slide_sources(account.after)
+    before_hashes, after_hashes = _sources(account.before), _sources(account.after)
+    slides = []
+    for pair in slide_pairs:
+        a_picture = picture(cache.picture_key("slide", pair.before_key, str(pair.before_number))) \
+            if pair.before_key else None
+        b_picture = picture(cache.picture_key("slide", pair.after_key, str(pair.after_number))) \
+            if pair.after_key else None
+        a_text = _unit_text(pair.before_unit)
+        b_text = _unit_text(pair.after_unit)
+        same_text = pair.before_unit is not None and pair.after_unit is not None and a_text == b_text
+        if same_text and _same_picture(cache, a_picture, b_picture):
+            continue  # differs in its XML only (a layout it does not use): drawn the same
+        a_segments, b_segments = word_changes(a_text, b_text)
+        slides.append(UnitChange(
+            "slide", pair.before_unit.label if pair.before_unit else None,
+            pair.after_unit.label if pair.after_unit else None, a_segments, b_segments, a_picture, b_picture,
+            _sources_of(before_sources.get(pair.before_number, ()), after_sources.get(pair.after_number, ()),
+                        before_hashes, after_hashes),
+            _slide_note(pair, a_text, b_text, a_picture, b_picture, cache)))
+    pages = []
+    for pair in page_pairs:
+        a_picture = picture(cache.picture_key("page", pair.before_pdf.name, str(pair.before_number))) \
+            if pair.before_pdf else None
+        b_picture = picture(cache.picture_key("page", pair.after_pdf.name, str(pair.after_number))) \
+            if pair.after_pdf else None
+        same_text = " ".join(pair.before_text.split()) == " ".join(pair.after_text.split())
+        if a_picture and b_picture and same_text and _same_picture(cache, a_picture, b_picture):
+            continue
+        a_segments, b_segments = word_changes(_page_text(pair.before_text), _page_text(pair.after_text))
+        pages.append(UnitChange(
+            "page", f"Page {pair.before_number}" if pair.before_number else None,
+            f"Page {pair.after_number}" if pair.after_number else None, a_segments, b_segments, a_picture, b_picture,
+            (), "new page" if pair.before_number is None else "page gone" if pair.after_number is None
+            else "text changed" if not same_text else "look changed"))
+    draft = _draft_diff(account)
+    if not slides and not pages and not draft:
+        return None
+    from aspo.diffing import provenance_changes
+
+    return AccountReview(
+        account.name, account.where, tuple(slides), tuple(pages),
+        max(0, _count_slides(account.after) - sum(1 for s in slides if s.after_label)),
+        None if page_count is None else max(0, page_count - sum(1 for p in pages if p.after_label)),
+        tuple(line.strip() for line in provenance_changes(before_hashes, after_hashes)), draft)
+
+
+def _same_picture(cache, a: Picture | None, b: Picture | None) -> bool:
+    if a is None or b is None:
+        return False
+    return a.key == b.key or cache.picture_path(a.key).read_bytes() == cache.picture_path(b.key).read_bytes()
+
+
+def _slide_note(pair: _SlidePair, a_text: str, b_text: str, a: Picture | None, b: Picture | None, cache) -> str:
+    if pair.before_unit is None:
+        return "new slide"
+    if pair.after_unit is None:
+        return "slide gone"
+    if a_text == b_text:
+        return "look changed"
+    shown_same = [line for line in pair.before_unit.lines if line != "Notes:"] != [] and _same_picture(cache, a, b)
+    return "speaker notes changed" if shown_same else "text changed"
+
+
+def _count_slides(files: dict[str, bytes]) -> int:
+    name = _file(files, ".pptx")
+    if name is None:
+        return 0
+    from aspo.slide_keys import slide_keys
+
+    return len(slide_keys(files[name]))
+
+
+def _slide_sources(files: dict[str, bytes]) -> dict[int, tuple[tuple[str, str, str], ...]]:
+    """Slide number -> its sources (kind, id, why it was chosen), from the manifest."""
+    found: dict[int, tuple[tuple[str, str, str], ...]] = {}
+    if MANIFEST not in files:
+        return found
+    try:
+        manifest = json.loads(files[MANIFEST])
+        for section in manifest.get("sections", []):
+            if isinstance(section, dict) and isinstance(section.get("slide"), int):
+                found[section["slide"]] = tuple(
+                    (str(s.get("kind")), str(s.get("id")), str(s.get("reason") or ""))
+                    for s in section.get("sources", []) if isinstance(s, dict))
+    except (ValueError, AttributeError):
+        pass
+    return found
+
+
+def _sources_of(before: tuple, after: tuple, before_hashes: dict, after_hashes: dict) -> tuple[Source, ...]:
+    """A slide's sources on both sides, each marked added, removed or changed, without repeats."""
+    found: dict[tuple[str, str], Source] = {}
+    after_ids = {(kind, id_) for kind, id_, _ in after}
+    before_ids = {(kind, id_) for kind, id_, _ in before}
+    for kind, id_, reason in (*after, *before):
+        if (kind, id_) in found:
+            continue
+        if (kind, id_) not in before_ids:
+            state = "added"
+        elif (kind, id_) not in after_ids:
+            state = "removed"
+        else:
+            old, new = before_hashes.get((kind, id_)), after_hashes.get((kind, id_))
+            state = "changed" if old and new and old != new else ""
+        found[(kind, id_)] = Source(kind, id_, state, reason)
+    return tuple(found.values())
+
+
+def _unit_text(unit: Unit | None) -> str:
+    if unit is None:
+        return ""
+    title = unit.label.split(": ", 1)[1] if ": " in unit.label else ""
+    return "\n".join(([title] if title else []) + list(unit.lines))
+
+
+def _page_text(text: str) -> str:
+    """A page's text with each line's spaces folded and blank lines dropped."""
+    return "\n".join(" ".join(line.split()) for line in text.splitlines() if line.strip())
+
+
+def _draft_diff(account: Compared) -> str:
+    from aspo.diffing import diff_build_texts
+
+    draft = {name: data for name, data in account.before.items() if name.lower().endswith(".md")}
+    after = {name: data for name, data in account.after.items() if name.lower().endswith(".md")}
+    if draft == after:
+        return ""
+    return diff_build_texts(draft, after, "before", "after").text
+
+
+def word_changes(before: str, after: str) -> tuple[tuple[Segment, ...], tuple[Segment, ...]]:
+    """Both texts as runs of words, with the words removed from `before` and added in `after` marked."""
+    import re
+
+    split = re.compile(r"\s+|\w+|[^\w\s]")
+    a, b = split.findall(before), split.findall(after)
+    a_out: list[Segment] = []
+    b_out: list[Segment] = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        _append(a_out, "".join(a[i1:i2]), tag != "equal")
+        _append(b_out, "".join(b[j1:j2]), tag != "equal")
+    return tuple(a_out), tuple(b_out)
+
+
+def _append(segments: list[Segment], text: str, changed: bool) -> None:
+    if not text:
+        return
+    if changed and not text.strip():  # whitespace alone is not worth a mark
+        changed = False
+    if segments and segments[-1].changed == changed:
+        segments[-1] = Segment(segments[-1].text + text, changed)
+    else:
+        segments.append(Segment(text, changed))

@@ -1,0 +1,69 @@
+"""What each slide of a deck looks like, as a key: the slide's own XML and everything it draws on (layout, master,
+theme, pictures), without its speaker notes, so that two slides that would be drawn alike have the same key."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import posixpath
+import zipfile
+from xml.etree import ElementTree
+
+_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+_P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
+_R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+#: Relationships that do not change how a slide is drawn (notes), or lead from a master to every other layout.
+_NOT_DRAWN = ("/notesSlide", "/notesMaster", "/handoutMaster")
+
+
+def slide_keys(deck: bytes) -> list[str]:
+    """One key per slide, in the deck's order."""
+    with zipfile.ZipFile(io.BytesIO(deck)) as package:
+        names = set(package.namelist())
+        presentation = ElementTree.fromstring(package.read("ppt/presentation.xml"))
+        size = presentation.find(f"{_P}sldSz")
+        size_text = f"{size.get('cx')}x{size.get('cy')}" if size is not None else ""
+        targets = _relationships(package, names, "ppt/presentation.xml")
+        keys: dict[str, str] = {}
+        found = []
+        for slide in presentation.iterfind(f"{_P}sldIdLst/{_P}sldId"):
+            target = targets.get(slide.get(_R_ID))
+            if target is None:
+                continue
+            digest = hashlib.sha256(size_text.encode())
+            digest.update(_part_key(package, names, target[1], keys, set()).encode())
+            found.append(digest.hexdigest())
+        return found
+
+
+def _part_key(package: zipfile.ZipFile, names: set[str], part: str, keys: dict[str, str], seen: set[str]) -> str:
+    """The part's bytes and, by relationship id and type, the keys of the parts it refers to."""
+    if part in keys:
+        return keys[part]
+    if part in seen or part not in names:  # a cycle (layout -> master -> layout), or a link to nothing
+        return f"missing:{part}"
+    seen = seen | {part}
+    digest = hashlib.sha256(package.read(part))
+    from_master = "/slideMasters/" in f"/{part}"
+    for rel_id, (kind, target, external) in sorted(_relationships(package, names, part).items()):
+        if kind.endswith(_NOT_DRAWN) or (from_master and kind.endswith("/slideLayout")):
+            continue
+        digest.update(f"\0{rel_id}\0{kind}\0".encode())
+        digest.update((f"external:{target}" if external else _part_key(package, names, target, keys, seen)).encode())
+    keys[part] = digest.hexdigest()
+    return keys[part]
+
+
+def _relationships(package: zipfile.ZipFile, names: set[str], part: str) -> dict[str, tuple[str, str, bool]]:
+    """The part's relationships: id -> (type, target part name or external address, is external)."""
+    folder, base = posixpath.split(part)
+    rels = posixpath.join(folder, "_rels", base + ".rels")
+    if rels not in names:
+        return {}
+    found = {}
+    for rel in ElementTree.fromstring(package.read(rels)).iter(_RELS):
+        target, external = rel.get("Target", ""), rel.get("TargetMode") == "External"
+        if not external:
+            target = target[1:] if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+        found[rel.get("Id", "")] = (rel.get("Type", ""), target, external)
+    return found
