@@ -168,17 +168,19 @@ def diff(ctx: click.Context, paths: tuple[Path, ...], rev: str | None, html: Pat
     if rev is None and len(paths) != 2:
         raise click.UsageError("give two output folders, decks, documents or drafts to compare (or --rev REV)")
     tools = None
-    if html is not None:
+    if html is not None:  # before anything is built
         from aspo.pictures import find_tools
+        from aspo.review_page import refuse_foreign
 
-        tools = find_tools("--html")  # before anything is built
+        refuse_foreign(html)
+        tools = find_tools("--html")
     progress = _progress_line if sys.stderr.isatty() else None
     if rev is not None:
         from aspo.review import compare_revisions
 
         accounts = list(paths) or [_in_project("accounts")()]
         comparison = compare_revisions(accounts, templates, rev, progress)
-    elif html is not None:
+    elif html is not None or _output_roots(*paths):
         from aspo.review import compare_folders
 
         comparison = compare_folders(*paths)
@@ -206,6 +208,12 @@ def diff(ctx: click.Context, paths: tuple[Path, ...], rev: str | None, html: Pat
     ctx.exit(found.status)
 
 
+def _output_roots(a: Path, b: Path) -> bool:
+    from aspo.review import is_output_root
+
+    return is_output_root(a, b)
+
+
 def _progress_line(message: str) -> None:
     click.echo(f"aspo: {message}", err=True)
 
@@ -221,8 +229,7 @@ def _print_text_diffs(comparison) -> int:
             click.echo(f"aspo: error: {account.problem}", err=True)
         elif account.status == "changed":
             different = True
-            result = diff_build_texts(account.before, account.after, comparison.before_label,
-                                      comparison.after_label.replace(" ", "-"))
+            result = diff_build_texts(account.before, account.after, *account.labels)
             click.echo(result.text, nl=False)
     if not different and not failed:
         click.echo("no differences")

@@ -28,6 +28,7 @@ class Compared:
     before: dict[str, bytes]
     after: dict[str, bytes]
     problem: str | None = None
+    labels: tuple[str, str] = ("before", "after")  # what a text diff calls the two sides
 
     @property
     def status(self) -> str:
@@ -88,12 +89,13 @@ def compare_revisions(paths: list[Path], templates: Path, revision: str, progres
         say(f"comparing {len(files)} account{'s' if len(files) != 1 else ''} at {revision} and in the working tree")
         compared = []
         for path in files:
-            compared.append(_compare_account(path, ((old, revision), (new, "the working tree")), rename))
+            compared.append(_compare_account(path, ((old, f"at {revision}"), (new, "in the working tree")), rename,
+                                             (revision, "working-tree")))
         library, others = _library_changes(old_library, new_library, compared)
     return Comparison(revision, "working tree", tuple(compared), library, others)
 
 
-def _compare_account(path: Path, sides, rename: Callable[[str], str]) -> Compared:
+def _compare_account(path: Path, sides, rename: Callable[[str], str], labels: tuple[str, str]) -> Compared:
     """One account built on both sides (a builder and its label each), rendered only when its input keys differ."""
     plans, names, problems = [], [], {}
     for builder, label in sides:
@@ -106,7 +108,7 @@ def _compare_account(path: Path, sides, rename: Callable[[str], str]) -> Compare
         names.append(plan.account.data.name)
     name = names[-1] if names else path.stem
     if not problems and plans[0].key == plans[1].key:  # the same inputs give the same bytes: nothing to render
-        return Compared(name, display_path(path), {}, {})
+        return Compared(name, display_path(path), {}, {}, labels=labels)
     rendered = []
     if not problems:
         for (builder, label), plan in zip(sides, plans):
@@ -115,9 +117,14 @@ def _compare_account(path: Path, sides, rename: Callable[[str], str]) -> Compare
             except AspoError as exc:
                 problems.setdefault(rename(str(exc.problems[0])), []).append(label)
     if problems:
-        line = "; ".join(f"{problem} (at {' and '.join(labels)})" for problem, labels in problems.items())
-        return Compared(name, display_path(path), {}, {}, line)
-    return Compared(name, display_path(path), rendered[0], rendered[1])
+        line = "; ".join(f"{problem} ({' and '.join(labels)})" for problem, labels in problems.items())
+        return Compared(name, display_path(path), {}, {}, line, labels)
+    return Compared(name, display_path(path), rendered[0], rendered[1], labels=labels)
+
+
+def is_output_root(a: Path, b: Path) -> bool:
+    """Whether two folders are output folders of many accounts (output/), not of one (output/acme/)."""
+    return Path(a).is_dir() and Path(b).is_dir() and not (_is_account_folder(a) or _is_account_folder(b))
 
 
 def compare_folders(a: Path, b: Path) -> Comparison:
@@ -128,7 +135,7 @@ def compare_folders(a: Path, b: Path) -> Comparison:
     for path in (a, b):
         if not Path(path).is_dir():
             raise AspoError.at(path, None, None, "--html compares two output folders; this is not a folder")
-    if _is_account_folder(a) or _is_account_folder(b):
+    if not is_output_root(a, b):
         pairs = [(Path(b).name, a, b)]
     else:
         names = sorted({p.name for folder in (a, b) for p in Path(folder).iterdir()
@@ -138,7 +145,8 @@ def compare_folders(a: Path, b: Path) -> Comparison:
     for name, old, new in pairs:
         before = read_build_folder(old) if old.is_dir() else {}
         after = read_build_folder(new) if new.is_dir() else {}
-        compared.append(Compared(name, display_path(new if new.is_dir() else old), before, after))
+        compared.append(Compared(name, display_path(new if new.is_dir() else old), before, after,
+                                 labels=(display_path(old), display_path(new))))
     return Comparison(display_path(a), display_path(b), tuple(compared), _manifest_changes(compared), ())
 
 
@@ -325,54 +333,67 @@ def review(comparison: Comparison, cache, progress: Progress | None = None) -> R
 
     say = progress or (lambda message: None)
     changed = [account for account in comparison.accounts if account.status == "changed"]
+    say(f"{len(changed)} account{'s' if len(changed) != 1 else ''} changed; finding their changed slides and pages")
     decks = [_deck_pairs(account) for account in changed]
-    # 1. PDFs: decks with a changed slide not yet drawn, and both sides of every changed document
-    sources: dict[str, bytes] = {}
+    # 1. PDFs: for each changed slide not yet drawn, one deck that shows it; both sides of every changed document
+    needs: list[dict[str, tuple[str, bytes]]] = []  # per account: LibreOffice's name -> (file name, bytes)
+    provider: dict[str, tuple[str, str, bytes]] = {}  # picture key -> the deck it is drawn from, as in `needs`
     for account, pairs in zip(changed, decks):
+        need = {}
         for pair in pairs:
             for side, key, number in ((account.before, pair.before_key, pair.before_number),
                                       (account.after, pair.after_key, pair.after_number)):
-                if key and not cache.has_picture(cache.picture_key("slide", key, str(number))):
+                picture = cache.picture_key("slide", key, str(number)) if key else None
+                if picture and picture not in provider and not cache.has_picture(picture):
                     deck = _file(side, ".pptx")
-                    sources[_name(side[deck], ".pptx")] = side[deck]
-        before_doc, after_doc = _file(account.before, ".docx"), _file(account.after, ".docx")
+                    provider[picture] = (_name(side[deck], ".pptx"), deck, side[deck])
+                if picture in provider:  # another account's deck may show the same slide
+                    name, deck, data = provider[picture]
+                    need[name] = (deck, data)
         if _differs(account, ".docx"):
-            for side, name in ((account.before, before_doc), (account.after, after_doc)):
-                if name:
-                    sources[_name(side[name], ".docx")] = side[name]
-    say(f"{len(changed)} account{'s' if len(changed) != 1 else ''} changed; finding their changed slides and pages")
-    pdfs = cache.pdfs(sources)
+            for side in (account.before, account.after):
+                document = _file(side, ".docx")
+                if document:
+                    need[_name(side[document], ".docx")] = (document, side[document])
+        needs.append(need)
+    pdfs = cache.pdfs({name: data for need in needs for name, (_, data) in need.items()})
+    failed = [(a.name, a.where, a.problem or "") for a in comparison.accounts if a.status == "failed"]
+    drawn = []
+    for account, pairs, need in zip(changed, decks, needs):
+        lost = sorted({file for name, (file, _) in need.items() if name not in pdfs})
+        if lost:  # LibreOffice skipped it while converting the others
+            failed.append((account.name, account.where, f"{account.where}: LibreOffice could not convert "
+                           f"{' and '.join(lost)} to PDF, so it cannot be drawn"))
+        else:
+            drawn.append((account, pairs))
     # 2. which document pages differ, now that their text is known
-    pages = [_page_pairs(account, pdfs, cache) for account in changed]  # (pairs, after's page count or None)
+    pages = [_page_pairs(account, pdfs, cache) for account, _ in drawn]  # (pairs, after's page count or None)
     # 3. the pictures
     jobs: list[Job] = []
-    for account, pairs, (page_pairs, _) in zip(changed, decks, pages):
+    for (account, pairs), (page_pairs, _) in zip(drawn, pages):
         for pair in pairs:
             for side, key, number in ((account.before, pair.before_key, pair.before_number),
                                       (account.after, pair.after_key, pair.after_number)):
-                if key:
-                    picture = cache.picture_key("slide", key, str(number))
-                    deck = _file(side, ".pptx")
-                    jobs.append(Job(picture, pdfs.get(_name(side[deck], ".pptx"), Path()), number, SLIDE_DPI))
+                picture = cache.picture_key("slide", key, str(number)) if key else None
+                if picture in provider:
+                    jobs.append(Job(picture, pdfs[provider[picture][0]], number, SLIDE_DPI))
+                elif picture:  # in the cache already
+                    jobs.append(Job(picture, Path(), number, SLIDE_DPI))
         for pair in page_pairs:
             for pdf, number in ((pair.before_pdf, pair.before_number), (pair.after_pdf, pair.after_number)):
                 if pdf is not None:
                     jobs.append(Job(cache.picture_key("page", pdf.name, str(number)), pdf, number, PAGE_DPI))
-    missing = [job for job in jobs if not cache.has_picture(job.key) and not job.pdf.is_file()]
-    if missing:
-        raise AspoError.at(None, None, None, "LibreOffice could not convert every changed deck and document to PDF")
     cache.draw(jobs)
-    pictures = {job.key: cache.picture_path(job.key) for job in jobs}
     reviews = [_account_review(account, pairs, page_pairs, page_count, cache)
-               for account, pairs, (page_pairs, page_count) in zip(changed, decks, pages)]
+               for (account, pairs), (page_pairs, page_count) in zip(drawn, pages)]
     kept = [account for account in reviews if account is not None]
     unchanged = [a.name for a in comparison.accounts if a.status == "unchanged"]
     # an account whose only difference drew the same (a master's unused layout) is unchanged after all
-    unchanged += [a.name for a, r in zip(changed, reviews) if r is None]
-    failed = tuple((a.name, a.where, a.problem or "") for a in comparison.accounts if a.status == "failed")
-    return Review(comparison.before_label, comparison.after_label, tuple(kept), tuple(sorted(unchanged)), failed,
-                  comparison.library, comparison.other_files,
-                  {key: path for key, path in pictures.items() if any(key in _keys(r) for r in kept)})
+    unchanged += [account.name for (account, _), found in zip(drawn, reviews) if found is None]
+    shown = {key for account in kept for key in _keys(account)}
+    return Review(comparison.before_label, comparison.after_label, tuple(kept), tuple(sorted(unchanged)),
+                  tuple(failed), comparison.library, comparison.other_files,
+                  {key: cache.picture_path(key) for key in sorted(shown)})
 
 
 def _keys(account: AccountReview) -> set[str]:
@@ -514,7 +535,7 @@ def _account_review(account: Compared, slide_pairs: list[_SlidePair], page_pairs
             pair.after_unit.label if pair.after_unit else None, a_segments, b_segments, a_picture, b_picture,
             _sources_of(before_sources.get(pair.before_number, ()), after_sources.get(pair.after_number, ()),
                         before_hashes, after_hashes),
-            _slide_note(pair, a_text, b_text, a_picture, b_picture, cache)))
+            _slide_note(pair, a_text, b_text)))
     pages = []
     for pair in page_pairs:
         a_picture = picture(cache.picture_key("page", pair.before_pdf.name, str(pair.before_number))) \
@@ -525,6 +546,8 @@ def _account_review(account: Compared, slide_pairs: list[_SlidePair], page_pairs
         if a_picture and b_picture and same_text and _same_picture(cache, a_picture, b_picture):
             continue
         a_segments, b_segments = word_changes(_page_text(pair.before_text), _page_text(pair.after_text))
+        if pair.before_number and pair.after_number:  # a page is long: its changed lines, with one line around
+            a_segments, b_segments = around_changes(a_segments), around_changes(b_segments)
         pages.append(UnitChange(
             "page", f"Page {pair.before_number}" if pair.before_number else None,
             f"Page {pair.after_number}" if pair.after_number else None, a_segments, b_segments, a_picture, b_picture,
@@ -548,15 +571,20 @@ def _same_picture(cache, a: Picture | None, b: Picture | None) -> bool:
     return a.key == b.key or cache.picture_path(a.key).read_bytes() == cache.picture_path(b.key).read_bytes()
 
 
-def _slide_note(pair: _SlidePair, a_text: str, b_text: str, a: Picture | None, b: Picture | None, cache) -> str:
+def _slide_note(pair: _SlidePair, a_text: str, b_text: str) -> str:
     if pair.before_unit is None:
         return "new slide"
     if pair.after_unit is None:
         return "slide gone"
     if a_text == b_text:
         return "look changed"
-    shown_same = [line for line in pair.before_unit.lines if line != "Notes:"] != [] and _same_picture(cache, a, b)
-    return "speaker notes changed" if shown_same else "text changed"
+    return "speaker notes changed" if _on_slide(pair.before_unit) == _on_slide(pair.after_unit) else "text changed"
+
+
+def _on_slide(unit: Unit) -> tuple[str, ...]:
+    """A slide's title and text without its speaker notes (textview puts them last, after 'Notes:')."""
+    lines = list(unit.lines)
+    return (unit.label.split(": ", 1)[-1], *(lines[:lines.index("Notes:")] if "Notes:" in lines else lines))
 
 
 def _count_slides(files: dict[str, bytes]) -> int:
@@ -649,3 +677,34 @@ def _append(segments: list[Segment], text: str, changed: bool) -> None:
         segments[-1] = Segment(segments[-1].text + text, changed)
     else:
         segments.append(Segment(text, changed))
+
+
+def around_changes(segments: tuple[Segment, ...], context: int = 1) -> tuple[Segment, ...]:
+    """Only the lines holding a change and `context` lines either side; each run of lines left out becomes '…'."""
+    lines: list[list[Segment]] = [[]]
+    for segment in segments:
+        parts = segment.text.split("\n")
+        for number, part in enumerate(parts):
+            if number:
+                lines[-1].append(Segment("\n", False))
+                lines.append([])
+            if part:
+                lines[-1].append(Segment(part, segment.changed))
+    marked = [number for number, line in enumerate(lines) if any(s.changed for s in line)]
+    if not marked:
+        return segments
+    keep = {number for mark in marked for number in range(mark - context, mark + context + 1)}
+    out: list[Segment] = []
+    skipped = False
+    for number, line in enumerate(lines):
+        if number in keep:
+            if skipped:
+                _append(out, "…\n", False)
+                skipped = False
+            for segment in line:
+                _append(out, segment.text, segment.changed)
+        else:
+            skipped = True
+    if skipped:
+        _append(out, ("" if out and out[-1].text.endswith("\n") else "\n") + "…", False)
+    return tuple(out)

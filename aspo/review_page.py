@@ -36,7 +36,7 @@ def write_review(review: Review, folder: Path) -> Path:
     are removed after the page is in place. Returns the page's path."""
     folder = Path(folder)
     page = folder / PAGE
-    _refuse_foreign(folder, page)
+    refuse_foreign(folder, page)
     names = {key: hashlib.sha256(path.read_bytes()).hexdigest()[:32] + ".png"
              for key, path in sorted(review.pictures.items())}
     html = render_page(review, names).encode("utf-8")
@@ -58,8 +58,10 @@ def write_review(review: Review, folder: Path) -> Path:
     return page
 
 
-def _refuse_foreign(folder: Path, page: Path) -> None:
+def refuse_foreign(folder: Path, page: Path | None = None) -> None:
     """Refuses a folder whose index.html aspo did not write, or a path that is not a folder."""
+    folder = Path(folder)
+    page = page or folder / PAGE
     if folder.exists() and not folder.is_dir():
         raise AspoError.at(folder, None, "--html", "is not a folder; name a folder for the review page")
     if page.is_symlink() or (page.exists() and not page.is_file()):

@@ -20,6 +20,9 @@ Comparisons (--only takes these names):
   check     aspo check of a library and accounts twice as large vs the normal ones       target <= 2.4x
   memory    peak memory of aspo build over 200 accounts (default jobs): the largest single process
             (getrusage ru_maxrss) and the sum of RSS over the process tree, sampled from /proc every 20 ms
+  review    aspo diff --rev HEAD --html of 50 accounts in a git repository, one sentence of a block changed
+            that 10 of them use: with an empty picture cache (LibreOffice runs) vs a second run (cache full);
+            needs LibreOffice and poppler-utils, skipped without them                    report
 
 The 100 and 200 accounts are copies of accounts/*.yaml, each with its own file name and `name:`. MB here
 are 2**20 bytes.
@@ -91,6 +94,8 @@ class Side:
     call: Callable[[], None] | None = None
     before: Callable[[], None] | None = None
     ok_codes: tuple[int, ...] = (0,)
+    cwd: Path = ROOT
+    env: dict[str, str] | None = None
 
     def run(self) -> tuple[float, float]:
         """(wall, CPU) seconds of one run."""
@@ -102,7 +107,8 @@ class Side:
             self.call()
             return time.perf_counter() - wall, time.process_time() - cpu
         usage, wall = resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
-        done = subprocess.run(self.command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        done = subprocess.run(self.command, cwd=self.cwd, env=self.env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE)
         wall = time.perf_counter() - wall
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         if done.returncode not in self.ok_codes:
@@ -271,6 +277,50 @@ def measure_memory(tmp: Path, runs: int, rng: random.Random) -> Result:
     return result
 
 
+def review_project(folder: Path) -> Path:
+    """50 accounts in a new git repository: 10 copies of Acme (of the samples, the only one whose next step is the
+    next-steps-pilot block), 20 each of Globex and Northwind Health, each with its own name and next step (so no
+    two draw the same slide); then one sentence of that block changed."""
+    shutil.copytree(ROOT / "templates", folder / "templates")
+    accounts = folder / "accounts"
+    accounts.mkdir()
+    for other in (ROOT / "accounts").iterdir():
+        if other.is_file() and other.suffix != ".yaml":
+            shutil.copy(other, accounts)
+    for number in range(50):
+        sample = "acme" if number < 10 else "globex" if number < 30 else "northwind-health"
+        text, changed = re.subn(r"^name: *(.+?) *$", rf"name: \1 {number:03d}",
+                                (ROOT / "accounts" / f"{sample}.yaml").read_text(encoding="utf-8"), count=1,
+                                flags=re.MULTILINE)
+        text, steps = re.subn(r"^(  action: *.+?) *$", rf"\1, step {number:03d}", text, count=1, flags=re.MULTILINE)
+        assert changed and steps, f"no name: or next_step's action: line in {sample}.yaml"
+        (accounts / f"{sample}-{number:03d}.yaml").write_text(text, encoding="utf-8")
+    env = {**os.environ, "GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@example.com",
+           "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "bench@example.com"}
+    for args in (["init", "-q"], ["add", "."], ["commit", "-qm", "fifty accounts"]):
+        subprocess.run(["git", *args], cwd=folder, check=True, env=env)
+    block = folder / "templates/blocks/next-steps-pilot.md"
+    old = "A pilot should answer one question"
+    assert old in block.read_text(encoding="utf-8"), f"{old!r} is no longer in {block.name}"
+    block.write_text(block.read_text(encoding="utf-8").replace(old, "A pilot should answer a single question"),
+                     encoding="utf-8")
+    return folder
+
+
+def measure_review(tmp: Path, runs: int, rng: random.Random) -> Result:
+    what = "`aspo diff --rev HEAD --html` of 50 accounts, a block 10 use changed: empty picture cache vs full"
+    if not (shutil.which("soffice") or shutil.which("libreoffice")) or not shutil.which("pdftoppm"):
+        return Result("review", what, None, note="skipped: needs LibreOffice and poppler-utils")
+    project = review_project(tmp / "project")
+    cache = tmp / "cache"
+    env = {**os.environ, "ASPO_CACHE_DIR": str(cache)}
+    command = ASPO + ["diff", "--rev", "HEAD", "--html", str(tmp / "review"), "accounts/"]
+    # exit status 1: the review found changes
+    empty = Side("empty cache", command, before=fresh(cache), ok_codes=(1,), cwd=project, env=env)
+    full = Side("full cache", command, ok_codes=(1,), cwd=project, env=env)
+    return interleave("review", what, None, empty, full, runs, rng)
+
+
 def memory_probe(command: list[str]) -> None:
     """Runs `command`, sampling the RSS of it and its descendants; prints the figures as one JSON line."""
     page = os.sysconf("SC_PAGE_SIZE")
@@ -325,6 +375,7 @@ COMPARISONS: dict[str, tuple[Callable[[Path, int, random.Random], Result], int]]
     "help": (compare_help, 21),
     "check": (compare_check, 11),
     "memory": (measure_memory, 3),
+    "review": (measure_review, 5),
 }
 
 
@@ -357,7 +408,7 @@ def rows(results: list[Result]) -> list[tuple[str, ...]]:
         if not r.a_wall or not r.b_wall:
             table.append((r.what, r.note or "-", "-", "-", "-", target, ""))
             continue
-        met = "met" if r.ratio_wall <= r.target else "not met"
+        met = "" if r.target is None else "met" if r.ratio_wall <= r.target else "not met"
         table.append((r.what,
                       f"{duration(statistics.median(r.a_wall))} (CPU {duration(statistics.median(r.a_cpu))})",
                       f"{duration(statistics.median(r.b_wall))} (CPU {duration(statistics.median(r.b_cpu))})",

@@ -1,0 +1,359 @@
+"""aspo diff --html: the review page of a template change, drawn by LibreOffice and pdftoppm, opened in a browser."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import stat
+import subprocess
+import sys
+import tempfile
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from conftest import REPO, edit
+
+from aspo.review import AccountReview, Picture, Review, Segment, Source, UnitChange, around_changes, word_changes
+from aspo.review_page import render_page
+from aspo.slide_keys import slide_keys
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+POPPLER = shutil.which("pdftoppm") and shutil.which("pdftotext")
+REQUIRED = bool(os.environ.get("ASPO_REQUIRE_LIBREOFFICE") or os.environ.get("CI"))
+BROWSER = shutil.which("chromium") or shutil.which("chromium-browser")
+BROWSER_REQUIRED = bool(os.environ.get("ASPO_REQUIRE_BROWSER"))
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync"]
+# next-steps-pilot is the consideration-stage next step: of the samples only Acme uses it, on its last slide and in
+# its document's last section.
+PILOT = Path("templates/blocks/next-steps-pilot.md")
+OLD_SENTENCE = "A pilot should answer one question with your own data"
+NEW_SENTENCE = "A pilot should answer a single question with your own data"
+MISSING_TOOLS = ("aspo: error: --html needs LibreOffice and poppler-utils (pdftoppm, pdftotext), which are not "
+                 "installed; install them with: sudo apt-get install libreoffice-impress libreoffice-writer "
+                 "poppler-utils\n")
+
+
+def git(root: Path, *args: str) -> str:
+    return subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True, text=True,
+                          env={**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
+                               "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com"}).stdout
+
+
+def committed(root: Path) -> None:
+    git(root, "init", "-q")
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "templates")
+
+
+class Page(HTMLParser):
+    """The review page as a test reads it: its images and the text of each account's section."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.images: list[dict[str, str]] = []
+        self.links: list[str] = []
+        self.sections: dict[str, str] = {}  # account section id -> its text
+        self._section: str | None = None
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        found = dict(attrs)
+        if tag == "img":
+            self.images.append(found)
+        if tag == "section" and found.get("id", "").startswith("account-"):
+            self._section = found["id"]
+            self.sections[self._section] = ""
+        for name in ("src", "href"):
+            if found.get(name):
+                self.links.append(found[name])
+
+    def handle_data(self, data):
+        if self._section:
+            self.sections[self._section] += data
+
+
+# --- without LibreOffice --------------------------------------------------------------------------------------------
+
+def test_word_changes_mark_only_the_words_that_changed_on_each_side():
+    before, after = word_changes("A pilot should answer one question.", "A pilot should answer a single question.")
+    assert before == (Segment("A pilot should answer ", False), Segment("one", True), Segment(" question.", False))
+    assert after == (Segment("A pilot should answer ", False), Segment("a single", True), Segment(" question.", False))
+    assert word_changes("same text", "same text") == ((Segment("same text", False),),) * 2
+
+
+def test_around_changes_keeps_the_changed_lines_and_one_line_either_side():
+    _, after = word_changes("1\n2\n3\n4\n5\n6\n7", "1\n2\n3\nfour\n5\n6\n7")
+    assert "".join(s.text for s in around_changes(after)) == "…\n3\nfour\n5\n…"
+    assert [s for s in around_changes(after) if s.changed] == [Segment("four", True)]
+
+
+def test_the_slide_note_says_whether_the_text_on_the_slide_or_only_its_speaker_notes_changed():
+    from aspo.review import _slide_note, _SlidePair
+    from aspo.textview import Unit
+
+    before = Unit("Slide 4: Plan", ("A pilot", "Notes:", "Ask who signs"))
+    notes = Unit("Slide 4: Plan", ("A pilot", "Notes:", "Ask who signs the order"))
+    text = Unit("Slide 4: Plan", ("A short pilot", "Notes:", "Ask who signs"))
+
+    def note(a, b):
+        pair = _SlidePair(4 if a else None, 4 if b else None, "k" if a else None, "k" if b else None, a, b)
+        return _slide_note(pair, "\n".join(a.lines) if a else "", "\n".join(b.lines) if b else "")
+
+    assert [note(before, notes), note(before, text), note(before, before), note(None, text), note(before, None)] == [
+        "speaker notes changed", "text changed", "look changed", "new slide", "slide gone"]
+
+
+def test_the_page_escapes_what_it_shows_and_marks_a_new_slide_as_having_no_before():
+    unit = UnitChange("slide", None, "Slide 3: <Risks> & fixes", (), (Segment("new <b>", True),), None,
+                      Picture("k1", 1280, 720), (Source("block", "risks", "added", "answers 'risk' <priority>"),),
+                      "new slide")
+    account = AccountReview("Acme & Sons", "accounts/acme.yaml", (unit,), (), 10, None, ("block added: risks",), "")
+    review = Review("HEAD", "working tree", (account,), ("Globex",), (), (), (), {})
+    html = render_page(review, {"k1": "0" * 32 + ".png"})
+    assert "<h2>Acme &amp; Sons <small>accounts/acme.yaml</small></h2>" in html
+    assert "Slide 3: &lt;Risks&gt; &amp; fixes" in html and "<Risks>" not in html
+    assert "<ins>new &lt;b&gt;</ins>" in html
+    assert '<div class="none">no slide before</div>' in html
+    assert f'<img src="images/{"0" * 32}.png" width="1280" height="720"' in html
+    assert "10 other slides unchanged." in html and "The document is unchanged." in html
+    assert "answers &#39;risk&#39; &lt;priority&gt;" in html
+
+
+def test_a_slide_keeps_its_key_when_only_its_notes_change_and_gets_a_new_one_when_its_text_does(workspace, aspo):
+    assert aspo("build", "accounts/acme.yaml", "-o", "one").status == 0
+    notes = "Agree the success measures in writing before the pilot starts."
+    edit(workspace / PILOT, notes, "Agree the success measures in writing before day one.")
+    assert aspo("build", "accounts/acme.yaml", "-o", "two").status == 0
+    edit(workspace / PILOT, OLD_SENTENCE, NEW_SENTENCE)
+    assert aspo("build", "accounts/acme.yaml", "-o", "three").status == 0
+    one, two, three = (slide_keys((workspace / name / "acme/acme-deck.pptx").read_bytes())
+                       for name in ("one", "two", "three"))
+    assert len(one) == 11 and len(set(one)) == 11
+    assert one == two  # the speaker notes are not drawn on the slide
+    assert [number for number, (a, b) in enumerate(zip(two, three), start=1) if a != b] == [11]
+
+
+def test_html_without_libreoffice_or_poppler_is_one_line_naming_the_packages(workspace, aspo, monkeypatch):
+    monkeypatch.setenv("PATH", str(workspace / "no-programs-here"))
+    monkeypatch.delenv("ASPO_SOFFICE", raising=False)
+    result = aspo("diff", "--rev", "HEAD", "--html", "review", "accounts/")
+    assert (result.status, result.out, result.err) == (2, "", MISSING_TOOLS)
+    assert not (workspace / "review").exists()
+
+
+def test_html_refuses_a_folder_whose_index_html_aspo_did_not_write(workspace, aspo):
+    (workspace / "site").mkdir()
+    (workspace / "site/index.html").write_text("<h1>our team page</h1>\n")
+    result = aspo("diff", "--rev", "HEAD", "--html", "site", "accounts/")
+    assert result.status == 2
+    assert result.err == ("aspo: error: site/index.html: --html: was not written by aspo diff; choose another "
+                          "folder, or remove site/index.html first\n")
+    assert (workspace / "site/index.html").read_text() == "<h1>our team page</h1>\n"
+
+
+def test_diff_rev_of_a_folder_prints_each_changed_account_and_a_line_for_each_that_fails(workspace, aspo):
+    committed(workspace)
+    edit(workspace / PILOT, OLD_SENTENCE, NEW_SENTENCE)
+    broken = (workspace / "accounts/acme.yaml").read_text().replace("name: Acme Packaging", "name: Broken Co")
+    broken, count = re.subn(r"^stage: .*$", "stage: nope", broken, flags=re.M)
+    assert count == 1
+    (workspace / "accounts/broken.yaml").write_text(broken)
+    result = aspo("diff", "--rev", "HEAD", "accounts/")
+    assert result.status == 2
+    assert "+++ working-tree/acme-deck.pptx" in result.out
+    assert "globex" not in result.out and "northwind" not in result.out
+    stage_line = next(n for n, line in enumerate(broken.splitlines(), 1) if line.startswith("stage:"))
+    assert result.err == (f"aspo: error: accounts/broken.yaml:{stage_line}: stage: unknown stage 'nope' (valid: "
+                          "awareness, consideration, decision) (at HEAD and in the working tree)\n")
+
+
+def test_diff_rev_names_a_broken_file_at_the_revision_as_git_does(workspace, aspo):
+    outline = workspace / "templates/outline.yaml"
+    good = outline.read_text()
+    outline.write_text(good + "broken: [\n")
+    committed(workspace)
+    outline.write_text(good)
+    result = aspo("diff", "--rev", "HEAD", "accounts/acme.yaml")
+    assert result.status == 2
+    assert re.fullmatch(r"aspo: error: HEAD:templates/outline\.yaml:\d+: invalid YAML: .*\n", result.err), result.err
+
+
+def test_diff_of_two_output_folders_of_many_accounts_pairs_them_by_name(workspace, aspo):
+    assert aspo("build", "-q", "accounts/", "-o", "before").status == 0
+    edit(workspace / PILOT, OLD_SENTENCE, NEW_SENTENCE)
+    assert aspo("build", "-q", "accounts/", "-o", "after").status == 0
+    result = aspo("diff", "before", "after")
+    assert result.status == 1
+    assert "--- before/acme/acme-deck.pptx\n+++ after/acme/acme-deck.pptx\n" in result.out
+    assert f"+{NEW_SENTENCE}" in result.out
+    assert "globex" not in result.out
+    assert aspo("diff", "before", "before").out == "no differences\n"
+
+
+# --- with LibreOffice: one review, shared by the checks below --------------------------------------------------------
+
+def need_tools() -> None:
+    if not SOFFICE or not POPPLER:
+        missing = "LibreOffice (soffice)" if not SOFFICE else "pdftoppm and pdftotext (poppler-utils)"
+        if REQUIRED:
+            pytest.fail(f"{missing} is required here (CI or ASPO_REQUIRE_LIBREOFFICE is set) but not installed")
+        pytest.skip(f"{missing} is not installed; CI installs it and runs these checks")
+
+
+@pytest.fixture(scope="module")
+def reviewed(tmp_path_factory) -> dict:
+    """The issue's check: one sentence of one block changed, then `aspo diff --rev HEAD --html review/ accounts/`,
+    twice (the second finds every picture in the cache), with LibreOffice started through a wrapper that counts
+    its runs."""
+    need_tools()
+    root = tmp_path_factory.mktemp("review")
+    for folder in ("templates", "accounts"):
+        shutil.copytree(REPO / folder, root / folder)
+    committed(root)
+    edit(root / PILOT, OLD_SENTENCE, NEW_SENTENCE)
+    runs = root / "soffice-runs.log"
+    wrapper = root / "bin" / "soffice"
+    wrapper.parent.mkdir()
+    wrapper.write_text(f'#!/bin/sh\necho run >> "{runs}"\nexec "{SOFFICE}" "$@"\n')
+    wrapper.chmod(wrapper.stat().st_mode | stat.S_IXUSR)
+    env = {**os.environ, "ASPO_SOFFICE": str(wrapper), "ASPO_CACHE_DIR": str(root / "cache")}
+    env.pop("SOURCE_DATE_EPOCH", None)
+
+    def run() -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "aspo", "diff", "--rev", "HEAD", "--html", "review/",
+                               "accounts/"], cwd=root, env=env, capture_output=True, text=True, timeout=600)
+
+    first = run()
+    page = (root / "review/index.html").read_bytes()
+    pictures = {p.name: p.read_bytes() for p in (root / "review/images").iterdir()}
+    runs_after_first = runs.read_text().count("run") if runs.exists() else 0
+    second = run()
+    return {"root": root, "first": first, "second": second, "page": page, "pictures": pictures,
+            "runs_after_first": runs_after_first, "runs": runs}
+
+
+def test_the_review_page_shows_before_and_after_pictures_of_each_changed_slide_and_page(reviewed):
+    first, root = reviewed["first"], reviewed["root"]
+    assert first.returncode == 1, first.stderr  # something changed
+    assert first.stderr == ""
+    assert first.stdout == ("review/index.html: 1 account changed (1 slide, 1 page), 2 unchanged, 0 failed\n")
+    page = Page(reviewed["page"].decode("utf-8"))
+    alts = [image["alt"] for image in page.images]
+    assert alts == ["Slide 11: Plan and next step, before", "Slide 11: Plan and next step, after",
+                    "Page 3, before", "Page 3, after"]
+    for image in page.images:
+        data = (root / "review" / image["src"]).read_bytes()
+        assert data.startswith(b"\x89PNG\r\n\x1a\n")
+        assert int(image["width"]) > 0 and int(image["height"]) > 0
+    sources = [image["src"] for image in page.images]
+    assert sources[0] != sources[1] and sources[2] != sources[3]  # the sentence drew differently
+    assert sorted(reviewed["pictures"]) == sorted(Path(src).name for src in sources)
+
+
+def test_the_review_page_highlights_the_sentence_and_names_the_block_and_its_owner(reviewed):
+    html = reviewed["page"].decode("utf-8")
+    assert "A pilot should answer <del>one</del> question" in html
+    assert "A pilot should answer <ins>a single</ins> question" in html
+    page = Page(html)
+    assert list(page.sections) == ["account-1"]  # only the account that uses the block
+    section = " ".join(page.sections["account-1"].split())
+    assert section.startswith("Acme Packaging accounts/acme.yaml block changed: next-steps-pilot")
+    assert "block next-steps-pilot changed" in section  # the slide's provenance
+    assert "Globex" not in html and "Northwind" not in html
+    summary = " ".join(re.sub(r"<[^>]+>", " ", html.split('<section id="summary">')[1].split("</table>")[0]).split())
+    assert "1 account changed 2 unchanged 0 failed" in summary
+    assert "block next-steps-pilot changed dana.whitfield@meridianops.example Acme Packaging" in summary
+
+
+def test_the_review_page_needs_nothing_from_the_network(reviewed):
+    html = reviewed["page"].decode("utf-8")
+    page = Page(html)
+    assert page.links and all(not re.match(r"[a-z]+:", link) for link in page.links), page.links
+    assert "url(" not in html and "@import" not in html
+
+
+def test_a_second_review_of_the_same_change_draws_nothing_and_writes_the_same_page(reviewed):
+    second, root = reviewed["second"], reviewed["root"]
+    assert second.returncode == 1, second.stderr
+    assert reviewed["runs_after_first"] == 1  # one LibreOffice run for everything
+    assert reviewed["runs"].read_text().count("run") == 1  # and none the second time
+    assert (root / "review/index.html").read_bytes() == reviewed["page"]
+    assert {p.name: p.read_bytes() for p in (root / "review/images").iterdir()} == reviewed["pictures"]
+
+
+def test_an_account_failing_at_either_side_is_on_the_page_with_its_line_and_exits_2(reviewed, tmp_path):
+    root = reviewed["root"]
+    broken = (root / "accounts/acme.yaml").read_text().replace("name: Acme Packaging", "name: Broken Co")
+    broken = re.sub(r"^stage: .*$", "stage: nope", broken, flags=re.M)
+    target = tmp_path / "accounts"
+    shutil.copytree(root / "accounts", target)
+    (target / "broken.yaml").write_text(broken)
+    env = {**os.environ, "ASPO_CACHE_DIR": str(root / "cache")}
+    done = subprocess.run([sys.executable, "-m", "aspo", "diff", "--rev", "HEAD", "--html", str(tmp_path / "page"),
+                           str(target)], cwd=root, env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 2, done.stderr
+    assert re.fullmatch(r"aspo: error: \S*broken\.yaml:\d+: stage: unknown stage 'nope' \(valid: awareness, "
+                        r"consideration, decision\) \(at HEAD and in the working tree\)\n", done.stderr), done.stderr
+    html = (tmp_path / "page/index.html").read_text()
+    failed = " ".join(re.sub(r"<[^>]+>", " ", html.split('<ul class="failed">')[1].split("</ul>")[0]).split())
+    # it could not be read, so it goes by its file's name
+    assert re.fullmatch(r"broken : \S*broken\.yaml:\d+: stage: unknown stage &#39;nope&#39; \(valid: awareness, "
+                        r"consideration, decision\) \(at HEAD and in the working tree\)", failed), failed
+
+
+def test_an_account_whose_document_libreoffice_skips_fails_alone_with_its_line(reviewed, tmp_path):
+    # LibreOffice exits 0 when it could not load a file; this wrapper hands it the decks only
+    wrapper = tmp_path / "soffice"
+    wrapper.write_text("#!/usr/bin/env python3\nimport os, sys\n"
+                       f"args = [a for a in sys.argv[1:] if not a.endswith('.docx')]\nos.execv({SOFFICE!r}, "
+                       f"[{SOFFICE!r}, *args])\n")
+    wrapper.chmod(wrapper.stat().st_mode | stat.S_IXUSR)
+    env = {**os.environ, "ASPO_SOFFICE": str(wrapper), "ASPO_CACHE_DIR": str(tmp_path / "cache")}
+    done = subprocess.run([sys.executable, "-m", "aspo", "diff", "--rev", "HEAD", "--html", str(tmp_path / "page"),
+                           "accounts/acme.yaml"], cwd=reviewed["root"], env=env, capture_output=True, text=True,
+                          timeout=600)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr == ("aspo: error: accounts/acme.yaml: LibreOffice could not convert acme-offering.docx to PDF, "
+                           "so it cannot be drawn\n")
+    assert "0 accounts changed" in done.stdout and "1 failed" in done.stdout
+
+
+# --- in a real browser ---------------------------------------------------------------------------------------------
+
+def test_headless_chromium_shows_the_page_with_every_picture_loaded(reviewed, tmp_path):
+    if not BROWSER:
+        if BROWSER_REQUIRED:
+            pytest.fail("chromium is required here (ASPO_REQUIRE_BROWSER is set) but not installed")
+        pytest.skip("chromium is not installed (Debian: apt-get install chromium); CI installs it and runs this check")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        if BROWSER_REQUIRED:
+            pytest.fail("playwright is required here (ASPO_REQUIRE_BROWSER is set) but not installed")
+        pytest.skip("playwright is not installed (pip install playwright); CI installs it and runs this check")
+    page_file = reviewed["root"] / "review/index.html"
+    screenshot = Path(os.environ.get("ASPO_SCREENSHOTS", tmp_path)) / "review-page.png"
+    screenshot.parent.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright, tempfile.TemporaryDirectory() as profile:
+        browser = playwright.chromium.launch_persistent_context(
+            profile, executable_path=BROWSER, headless=True, args=CHROMIUM_FLAGS, viewport={"width": 1400, "height": 900})
+        try:
+            requests: list[str] = []
+            page = browser.new_page()
+            page.on("request", lambda request: requests.append(request.url))
+            page.goto(page_file.as_uri(), wait_until="load")
+            widths = page.evaluate("Array.from(document.images, image => image.complete ? image.naturalWidth : 0)")
+            text = page.inner_text("body")
+            page.keyboard.press("j")
+            current = page.evaluate("document.activeElement.id")
+            page.screenshot(path=str(screenshot), full_page=True)
+        finally:
+            browser.close()
+    assert len(widths) == 4 and all(width > 0 for width in widths), widths
+    assert NEW_SENTENCE in " ".join(text.split())
+    assert current == "account-1-slide-1"  # j moves to the first change
+    assert all(url.startswith("file://") for url in requests), requests
+    assert screenshot.read_bytes().startswith(b"\x89PNG")
