@@ -83,7 +83,8 @@ def compare_revisions(paths: list[Path], templates: Path, revision: str, progres
         try:
             old_library = load_library(old_root)
         except AspoError as exc:
-            raise AspoError(*[problem._replace(path=rename(str(problem.path))) for problem in exc.problems]) from None
+            raise AspoError([problem._replace(path=rename(str(problem.path))) if problem.path is not None else problem
+                             for problem in exc.problems]) from None
         new_library = load_library(templates)
         old, new = Builder(old_library, Path("output"), epoch=epoch), Builder(new_library, Path("output"), epoch=epoch)
         say(f"comparing {len(files)} account{'s' if len(files) != 1 else ''} at {revision} and in the working tree")
@@ -117,7 +118,7 @@ def _compare_account(path: Path, sides, rename: Callable[[str], str], labels: tu
             except AspoError as exc:
                 problems.setdefault(rename(str(exc.problems[0])), []).append(label)
     if problems:
-        line = "; ".join(f"{problem} ({' and '.join(labels)})" for problem, labels in problems.items())
+        line = "; ".join(f"{problem} ({' and '.join(sides_failed)})" for problem, sides_failed in problems.items())
         return Compared(name, display_path(path), {}, {}, line, labels)
     return Compared(name, display_path(path), rendered[0], rendered[1], labels=labels)
 
@@ -194,7 +195,7 @@ def _library_changes(old, new, compared: list[Compared]) -> tuple[tuple[SourceCh
         if name in seen_files or old_files.get(name) == new_files.get(name):
             continue
         state = "added" if name not in old_files else "removed" if name not in new_files else "changed"
-        others.append(f"templates/{name} ({state})")
+        others.append(f"{Path(new.root).name}/{name} ({state})")
     return tuple(changes), tuple(others)
 
 

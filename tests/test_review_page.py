@@ -170,15 +170,20 @@ def test_diff_rev_of_a_folder_prints_each_changed_account_and_a_line_for_each_th
                           "awareness, consideration, decision) (at HEAD and in the working tree)\n")
 
 
-def test_diff_rev_names_a_broken_file_at_the_revision_as_git_does(workspace, aspo):
-    outline = workspace / "templates/outline.yaml"
-    good = outline.read_text()
-    outline.write_text(good + "broken: [\n")
+def test_diff_rev_names_broken_files_at_the_revision_as_git_does(workspace, aspo):
+    outline, pains = workspace / "templates/outline.yaml", workspace / "templates/pains.yaml"
+    good_outline, good_pains = outline.read_text(), pains.read_text()
+    outline.write_text(good_outline + "broken: [\n")
+    pains.write_text(good_pains + "broken: [\n")
     committed(workspace)
-    outline.write_text(good)
+    outline.write_text(good_outline)
+    pains.write_text(good_pains)
     result = aspo("diff", "--rev", "HEAD", "accounts/acme.yaml")
     assert result.status == 2
-    assert re.fullmatch(r"aspo: error: HEAD:templates/outline\.yaml:\d+: invalid YAML: .*\n", result.err), result.err
+    lines = sorted(result.err.splitlines())
+    assert len(lines) == 2, result.err
+    assert re.fullmatch(r"aspo: error: HEAD:templates/outline\.yaml:\d+: invalid YAML: .*", lines[0]), result.err
+    assert re.fullmatch(r"aspo: error: HEAD:templates/pains\.yaml:\d+: invalid YAML: .*", lines[1]), result.err
 
 
 def test_diff_of_two_output_folders_of_many_accounts_pairs_them_by_name(workspace, aspo):
