@@ -76,6 +76,18 @@ def aspo(capsys):
     return run
 
 
+def skip_unless_installed(missing: str | None, required_by: tuple[str, ...] = ("ASPO_REQUIRE_LIBREOFFICE", "CI"),
+                          checks: str = "these checks") -> None:
+    """Skips the test, saying why, when a program it needs is missing (`missing` names it; None: nothing is);
+    fails it instead where one of the `required_by` variables is set, as CI sets them."""
+    if missing is None:
+        return
+    set_here = [name for name in required_by if os.environ.get(name)]
+    if set_here:
+        pytest.fail(f"{missing} is required here ({' or '.join(required_by)} is set) but not installed")
+    pytest.skip(f"{missing} is not installed; CI installs it and runs {checks}")
+
+
 def edit(path: Path, old: str, new: str) -> None:
     """Replaces one exact piece of a file, failing loudly if it is not there exactly once."""
     text = path.read_text(encoding="utf-8")

@@ -15,14 +15,13 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import REPO, edit
+from conftest import REPO, edit, skip_unless_installed
 from drawn import check_deck, check_document, deck_sheets, document_pages, words_drawn
 
 from aspo.cli import main
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 PDFTOTEXT = shutil.which("pdftotext")
-REQUIRED = bool(os.environ.get("ASPO_REQUIRE_LIBREOFFICE") or os.environ.get("CI"))
 CONVERT_TIMEOUT = 240  # seconds for the one LibreOffice run (about 2 s to start, 1 s a file here)
 
 NAMES = {"acme": "Acme Packaging", "globex": "Globex Foods", "northwind-health": "Northwind Health"}
@@ -69,11 +68,8 @@ def convert(files: list[Path], outdir: Path, profile: Path, to: str = "pdf") -> 
 @pytest.fixture(scope="module")
 def pdfs(tmp_path_factory) -> dict[tuple[str, str, str], tuple[Path, Path]]:
     """Each output of OUTPUTS with the PDF LibreOffice drew for it."""
-    if not SOFFICE or not PDFTOTEXT:
-        missing = "LibreOffice (soffice)" if not SOFFICE else "pdftotext (poppler-utils)"
-        if REQUIRED:
-            pytest.fail(f"{missing} is required here (CI or ASPO_REQUIRE_LIBREOFFICE is set) but not installed")
-        pytest.skip(f"{missing} is not installed; CI installs it and runs this check")
+    skip_unless_installed("LibreOffice (soffice)" if not SOFFICE else "pdftotext (poppler-utils)" if not PDFTOTEXT
+                          else None, checks="this check")
     root = tmp_path_factory.mktemp("libreoffice")
     shutil.copytree(REPO / "templates", root / "templates")
     shutil.copytree(REPO / "accounts", root / "accounts")

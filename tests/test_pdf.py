@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from conftest import REPO, skip_unless_installed
 from procs import HAVE_PROC, Proc, wait_for
 
 from aspo.errors import AspoError
@@ -23,7 +23,6 @@ from aspo.pdf import convert, normalize_pdf
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 PDFTOTEXT, PDFINFO = shutil.which("pdftotext"), shutil.which("pdfinfo")
-REQUIRED = bool(os.environ.get("ASPO_REQUIRE_LIBREOFFICE") or os.environ.get("CI"))
 NAMES = {"acme": "Acme Packaging", "globex": "Globex Foods", "northwind-health": "Northwind Health"}
 PDFS = [f"{slug}-{kind}.pdf" for slug in NAMES for kind in ("deck", "offering")]
 INSTALL_HINT = ("aspo: error: --pdf needs LibreOffice, which is not installed; install it with: "
@@ -62,11 +61,8 @@ def pdfs_in(output: Path) -> dict[str, bytes]:
 
 
 def need_libreoffice() -> None:
-    if not SOFFICE or not PDFTOTEXT or not PDFINFO:
-        missing = "LibreOffice (soffice)" if not SOFFICE else "pdftotext and pdfinfo (poppler-utils)"
-        if REQUIRED:
-            pytest.fail(f"{missing} is required here (CI or ASPO_REQUIRE_LIBREOFFICE is set) but not installed")
-        pytest.skip(f"{missing} is not installed; CI installs it and runs these checks")
+    skip_unless_installed("LibreOffice (soffice)" if not SOFFICE else "pdftotext and pdfinfo (poppler-utils)"
+                          if not PDFTOTEXT or not PDFINFO else None)
 
 
 # --- with LibreOffice: two real builds, shared by the checks below -------------------------------------------------

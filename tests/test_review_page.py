@@ -13,7 +13,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import REPO, edit
+from conftest import REPO, edit, skip_unless_installed
 
 from aspo.review import AccountReview, Picture, Review, Segment, Source, UnitChange, around_changes, word_changes
 from aspo.review_page import render_page
@@ -21,9 +21,7 @@ from aspo.slide_keys import slide_keys
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 POPPLER = shutil.which("pdftoppm") and shutil.which("pdftotext")
-REQUIRED = bool(os.environ.get("ASPO_REQUIRE_LIBREOFFICE") or os.environ.get("CI"))
 BROWSER = shutil.which("chromium") or shutil.which("chromium-browser")
-BROWSER_REQUIRED = bool(os.environ.get("ASPO_REQUIRE_BROWSER"))
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync"]
 # next-steps-pilot is the consideration-stage next step: of the samples only Acme uses it, on its last slide and in
@@ -201,11 +199,8 @@ def test_diff_of_two_output_folders_of_many_accounts_pairs_them_by_name(workspac
 # --- with LibreOffice: one review, shared by the checks below --------------------------------------------------------
 
 def need_tools() -> None:
-    if not SOFFICE or not POPPLER:
-        missing = "LibreOffice (soffice)" if not SOFFICE else "pdftoppm and pdftotext (poppler-utils)"
-        if REQUIRED:
-            pytest.fail(f"{missing} is required here (CI or ASPO_REQUIRE_LIBREOFFICE is set) but not installed")
-        pytest.skip(f"{missing} is not installed; CI installs it and runs these checks")
+    skip_unless_installed("LibreOffice (soffice)" if not SOFFICE else "pdftoppm and pdftotext (poppler-utils)"
+                          if not POPPLER else None)
 
 
 @pytest.fixture(scope="module")
@@ -329,16 +324,12 @@ def test_an_account_whose_document_libreoffice_skips_fails_alone_with_its_line(r
 # --- in a real browser ---------------------------------------------------------------------------------------------
 
 def test_headless_chromium_shows_the_page_with_every_picture_loaded(reviewed, tmp_path):
-    if not BROWSER:
-        if BROWSER_REQUIRED:
-            pytest.fail("chromium is required here (ASPO_REQUIRE_BROWSER is set) but not installed")
-        pytest.skip("chromium is not installed (Debian: apt-get install chromium); CI installs it and runs this check")
+    skip_unless_installed(None if BROWSER else "chromium (Debian's chromium package)", ("ASPO_REQUIRE_BROWSER",),
+                          "this check")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        if BROWSER_REQUIRED:
-            pytest.fail("playwright is required here (ASPO_REQUIRE_BROWSER is set) but not installed")
-        pytest.skip("playwright is not installed (pip install playwright); CI installs it and runs this check")
+        skip_unless_installed("playwright (pip install playwright)", ("ASPO_REQUIRE_BROWSER",), "this check")
     page_file = reviewed["root"] / "review/index.html"
     screenshot = Path(os.environ.get("ASPO_SCREENSHOTS", tmp_path)) / "review-page.png"
     screenshot.parent.mkdir(parents=True, exist_ok=True)
