@@ -284,6 +284,32 @@ def test_a_second_review_of_the_same_change_draws_nothing_and_writes_the_same_pa
     assert {p.name: p.read_bytes() for p in (root / "review/images").iterdir()} == reviewed["pictures"]
 
 
+def test_two_output_folders_give_the_same_pictures_from_the_cache(reviewed, tmp_path):
+    root = reviewed["root"]
+    shutil.copytree(root / "templates", tmp_path / "templates")
+    edit(tmp_path / PILOT, NEW_SENTENCE, OLD_SENTENCE)
+    env = {**os.environ, "ASPO_SOFFICE": str(root / "bin/soffice"), "ASPO_CACHE_DIR": str(root / "cache")}
+    env.pop("SOURCE_DATE_EPOCH", None)
+
+    def aspo(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "aspo", *args], cwd=root, env=env, capture_output=True, text=True,
+                              timeout=600)
+
+    assert aspo("build", "-q", "--templates", str(tmp_path / "templates"), "-o", str(tmp_path / "before"),
+                "accounts/").returncode == 0
+    assert aspo("build", "-q", "-o", str(tmp_path / "after"), "accounts/").returncode == 0
+    done = aspo("diff", str(tmp_path / "before"), str(tmp_path / "after"), "--html", str(tmp_path / "page"))
+    assert done.returncode == 1, done.stderr
+    assert done.stdout.endswith(": 1 account changed (1 slide, 1 page), 2 unchanged, 0 failed\n"), done.stdout
+    assert reviewed["runs"].read_text().count("run") == 1  # every picture came from the cache
+    html = (tmp_path / "page/index.html").read_text()
+    assert sorted(p.name for p in (tmp_path / "page/images").iterdir()) == sorted(reviewed["pictures"])
+    assert "A pilot should answer <ins>a single</ins> question" in html
+    # the manifests say which block changed; who owns it is not in them
+    summary = " ".join(re.sub(r"<[^>]+>", " ", html.split('<table class="library">')[1].split("</table>")[0]).split())
+    assert "block next-steps-pilot changed — acme" in summary
+
+
 def test_an_account_failing_at_either_side_is_on_the_page_with_its_line_and_exits_2(reviewed, tmp_path):
     root = reviewed["root"]
     broken = (root / "accounts/acme.yaml").read_text().replace("name: Acme Packaging", "name: Broken Co")
