@@ -54,10 +54,10 @@ def find_tools(option: str = "--html") -> Tools:
 
 
 def cache_root() -> Path:
-    """Where pictures are kept: ASPO_CACHE_DIR, else XDG_CACHE_HOME/aspo, else ~/.cache/aspo; then pictures/."""
-    base = os.environ.get("ASPO_CACHE_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "aspo")
-    return Path(base) / "pictures"
+    """Where pictures are kept: pictures/ in the user's cache for aspo."""
+    from aspo.stamp import cache_folder
+
+    return cache_folder() / "pictures"
 
 
 def content_key(*parts: bytes | str) -> str:

@@ -11,13 +11,17 @@ from pathlib import Path
 from aspo import __version__
 
 
+def cache_folder() -> Path:
+    """The user's cache for aspo: ASPO_CACHE_DIR, else XDG_CACHE_HOME/aspo, else ~/.cache/aspo."""
+    return Path(os.environ.get("ASPO_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "aspo"))
+
+
 def stamp_path(folder: Path) -> Path:
     """Where the stamp of one output folder is kept: this machine's file times belong in its cache, not beside
-    outputs that are shared (ASPO_CACHE_DIR, else XDG_CACHE_HOME/aspo, else ~/.cache/aspo)."""
-    base = os.environ.get("ASPO_CACHE_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "aspo")
+    outputs that are shared."""
     name = hashlib.sha256(os.fsencode(Path(folder).resolve())).hexdigest()[:40]
-    return Path(base) / "stamps" / f"{name}.json"
+    return cache_folder() / "stamps" / f"{name}.json"
 
 
 def stat_line(path: Path) -> str:
