@@ -202,9 +202,11 @@ def diff(ctx: click.Context, paths: tuple[Path, ...], rev: str | None, html: Pat
     pages = sum(len(account.pages) for account in found.changed)
     for _, _, problem in found.failed:
         click.echo(f"aspo: error: {problem}", err=True)
+    one_side = (f", {len(found.new)} only in {found.after_label}" if found.new else "") + (
+        f", {len(found.gone)} only in {found.before_label}" if found.gone else "")
     click.echo(f"{display_path(page)}: {len(found.changed)} account{'s' if len(found.changed) != 1 else ''} changed "
                f"({slides} slide{'s' if slides != 1 else ''}, {pages} page{'s' if pages != 1 else ''}), "
-               f"{len(found.unchanged)} unchanged, {len(found.failed)} failed")
+               f"{len(found.unchanged)} unchanged, {len(found.failed)} failed{one_side}")
     ctx.exit(found.status)
 
 
@@ -227,7 +229,7 @@ def _print_text_diffs(comparison) -> int:
         if account.status == "failed":
             failed = True
             click.echo(f"aspo: error: {account.problem}", err=True)
-        elif account.status == "changed":
+        elif account.status in ("changed", "new", "gone"):
             different = True
             result = diff_build_texts(account.before, account.after, *account.labels)
             click.echo(result.text, nl=False)

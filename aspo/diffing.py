@@ -135,7 +135,8 @@ def _build_sources(files: dict[str, bytes], label: str) -> Sources | None:
     return _draft_sources([data for name, data in sorted(files.items()) if name.lower().endswith(".md")])
 
 
-def manifest_sources(data: bytes, where: str) -> Sources:
+def manifest_sources(data: bytes, where: str, kinds: tuple[str, ...] | None = ("block", "scenario")) -> Sources:
+    """The sources a manifest names, of `kinds` (None: every kind, the outline and catalog too), with their hashes."""
     try:
         manifest = json.loads(data)
     except ValueError as exc:
@@ -147,7 +148,7 @@ def manifest_sources(data: bytes, where: str) -> Sources:
     for section in sections if isinstance(sections, list) else []:
         sources = section.get("sources") if isinstance(section, dict) else None
         for source in sources if isinstance(sources, list) else []:
-            if isinstance(source, dict) and source.get("kind") in ("block", "scenario") and source.get("id"):
+            if isinstance(source, dict) and (kinds is None or source.get("kind") in kinds) and source.get("id"):
                 found[(source["kind"], str(source["id"]))] = source.get("hash")
     return found
 

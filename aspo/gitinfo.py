@@ -53,7 +53,11 @@ def templates_at(revision: str, templates: Path, into: Path) -> Path:
     status, _, _ = _git(Path(top), "rev-parse", "--verify", "-q", f"{revision}^{{commit}}")
     if status != 0:
         raise AspoError.at(templates, None, "--rev", f"unknown git revision '{revision}'")
-    status, archive, error = _git(Path(top), "archive", "--format=tar", revision, "--", inside, binary=True)
+    # under the checkout's own folder name, so that templates/ at the top of its repository keeps its name, which
+    # input keys and manifests use
+    top_name = Path(top).resolve().name or "repository"
+    status, archive, error = _git(Path(top), "archive", "--format=tar", f"--prefix={top_name}/", revision, "--", inside,
+                                  binary=True)
     if status != 0:
         raise AspoError.at(templates, None, "--rev", f"templates/ does not exist at '{revision}' ({error.splitlines()[0] if error else 'git archive failed'})")
     import io
@@ -64,4 +68,4 @@ def templates_at(revision: str, templates: Path, into: Path) -> Path:
             tar.extractall(into, filter="data")
         else:  # pragma: no cover - git archive of our own tree holds plain files only
             tar.extractall(into)
-    return into / inside
+    return Path(into, top_name, inside)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import difflib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
@@ -13,6 +13,8 @@ from aspo.errors import AspoError, display_path
 from aspo.textview import Unit, read_units
 
 MANIFEST = "manifest.json"
+#: Below this share of words in common, two texts are compared line by line rather than word by word.
+MOSTLY_NEW = 0.5
 Progress = Callable[[str], None]
 
 
@@ -32,9 +34,19 @@ class Compared:
 
     @property
     def status(self) -> str:
+        """failed, unchanged, changed; or, for two output folders, new or gone (an account on one side only).
+
+        The manifest does not count: it changes with every input file, also where no output does."""
         if self.problem is not None:
             return "failed"
-        return "unchanged" if self.before == self.after else "changed"
+        before, after = _outputs(self.before), _outputs(self.after)
+        if before == after:
+            return "unchanged"
+        return "new" if not before else "gone" if not after else "changed"
+
+
+def _outputs(files: dict[str, bytes]) -> dict[str, bytes]:
+    return {name: data for name, data in files.items() if name != MANIFEST}
 
 
 @dataclass(frozen=True)
@@ -43,7 +55,7 @@ class SourceChange:
 
     kind: str  # "block" or "scenario"
     id: str
-    change: str  # "added", "removed" or "changed"
+    change: str  # "added", "removed" or "changed"; between output folders, "changed", "now used" or "no longer used"
     owner: str | None
     accounts: tuple[str, ...]  # the changed accounts whose outputs use it, on either side
 
@@ -140,7 +152,7 @@ def compare_folders(a: Path, b: Path) -> Comparison:
         pairs = [(Path(b).name, a, b)]
     else:
         names = sorted({p.name for folder in (a, b) for p in Path(folder).iterdir()
-                        if p.is_dir() and not p.name.startswith(".")})
+                        if p.is_dir() and not p.name.startswith(".") and _is_account_folder(p)})
         pairs = [(name, Path(a, name), Path(b, name)) for name in names]
     compared = []
     for name, old, new in pairs:
@@ -209,11 +221,12 @@ def _tree(root: Path) -> dict[str, bytes]:
             if path.is_file() and not any(part.startswith(".") for part in path.relative_to(root).parts)}
 
 
-def _sources(files: dict[str, bytes]) -> dict[tuple[str, str], str | None]:
-    """The blocks and scenarios a build's manifest names, with their content hashes."""
+def _sources(files: dict[str, bytes], kinds: tuple[str, ...] | None = ("block", "scenario")
+             ) -> dict[tuple[str, str], str | None]:
+    """The sources a build's manifest names (by default its blocks and scenarios), with their content hashes."""
     from aspo.diffing import manifest_sources
 
-    return manifest_sources(files[MANIFEST], MANIFEST) if MANIFEST in files else {}
+    return manifest_sources(files[MANIFEST], MANIFEST, kinds) if MANIFEST in files else {}
 
 
 def _users(compared: list[Compared]) -> dict[tuple[str, str], tuple[str, ...]]:
@@ -226,20 +239,22 @@ def _users(compared: list[Compared]) -> dict[tuple[str, str], tuple[str, ...]]:
 
 
 def _manifest_changes(compared: list[Compared]) -> tuple[SourceChange, ...]:
-    """What the manifests of two sets of builds say changed in the blocks and scenarios they use."""
+    """What the manifests of two sets of builds say changed in the blocks and scenarios: one whose hash differs
+    where both sides use it; one no build used before, or no build uses any more."""
     users = _users(compared)
-    states: dict[tuple[str, str], str] = {}
+    before_all: dict[tuple[str, str], str | None] = {}
+    after_all: dict[tuple[str, str], str | None] = {}
+    changed: set[tuple[str, str]] = set()
     for account in compared:
-        if account.status != "changed":
-            continue
         before, after = _sources(account.before), _sources(account.after)
-        for source in before.keys() | after.keys():
-            if source not in before:
-                states.setdefault(source, "added")
-            elif source not in after:
-                states.setdefault(source, "removed")
-            elif before[source] and after[source] and before[source] != after[source]:
-                states[source] = "changed"
+        before_all.update(before)
+        after_all.update(after)
+        changed.update(source for source in before.keys() & after.keys()
+                       if before[source] and after[source] and before[source] != after[source])
+    # whether the library gained or lost it, the manifests cannot tell: only whether any build uses it
+    states = {source: "changed" for source in changed}
+    states.update({source: "now used" for source in after_all.keys() - before_all.keys()})
+    states.update({source: "no longer used" for source in before_all.keys() - after_all.keys()})
     return tuple(SourceChange(kind, id_, state, None, users.get((kind, id_), ()))
                  for (kind, id_), state in sorted(states.items()) if kind in ("block", "scenario"))
 
@@ -289,7 +304,12 @@ class UnitChange:
 
     @property
     def label(self) -> str:
+        """'Slide 4: title', or 'Slide 4 → 5: title' for a slide that moved too."""
         if self.before_label and self.after_label and self.before_label != self.after_label:
+            before, _, title = self.before_label.partition(": ")
+            after, _, after_title = self.after_label.partition(": ")
+            if title == after_title and before.split()[0] == after.split()[0]:
+                return f"{before} → {after.split()[-1]}" + (f": {title}" if title else "")
             return f"{self.before_label} → {self.after_label}"
         return self.after_label or self.before_label or ""
 
@@ -305,6 +325,7 @@ class AccountReview:
     unchanged_slides: int
     unchanged_pages: int | None  # None: the document did not change
     provenance: tuple[str, ...]  # the blocks and scenarios this account's outputs use that changed
+    moved: tuple[str, ...]  # slides that only moved, as 'Slide 8: title (was slide 9)'
     draft_diff: str  # the review draft's text diff ('' when it is the same)
 
 
@@ -317,6 +338,8 @@ class Review:
     changed: tuple[AccountReview, ...]
     unchanged: tuple[str, ...]
     failed: tuple[tuple[str, str, str], ...]  # (name, where, the line saying why)
+    new: tuple[str, ...]  # two output folders: accounts only the second has
+    gone: tuple[str, ...]  # and only the first
     library: tuple[SourceChange, ...]
     other_files: tuple[str, ...]
     pictures: dict[str, Path]  # picture key -> the PNG in the cache
@@ -324,7 +347,7 @@ class Review:
     @property
     def status(self) -> int:
         """The exit status: 2 when an account failed, 1 when something changed, else 0."""
-        return 2 if self.failed else 1 if self.changed else 0
+        return 2 if self.failed else 1 if self.changed or self.new or self.gone else 0
 
 
 def review(comparison: Comparison, cache, progress: Progress | None = None) -> Review:
@@ -334,8 +357,8 @@ def review(comparison: Comparison, cache, progress: Progress | None = None) -> R
 
     say = progress or (lambda message: None)
     changed = [account for account in comparison.accounts if account.status == "changed"]
-    say(f"{len(changed)} account{'s' if len(changed) != 1 else ''} changed; finding their changed slides and pages")
-    decks = [_deck_pairs(account) for account in changed]
+    say(f"finding the changed slides and pages of {len(changed)} account{'s' if len(changed) != 1 else ''}")
+    decks, moves = zip(*[_deck_pairs(account) for account in changed]) if changed else ((), ())
     # 1. PDFs: for each changed slide not yet drawn, one deck that shows it; both sides of every changed document
     needs: list[dict[str, tuple[str, bytes]]] = []  # per account: LibreOffice's name -> (file name, bytes)
     provider: dict[str, tuple[str, str, bytes]] = {}  # picture key -> the deck it is drawn from, as in `needs`
@@ -360,18 +383,18 @@ def review(comparison: Comparison, cache, progress: Progress | None = None) -> R
     pdfs = cache.pdfs({name: data for need in needs for name, (_, data) in need.items()})
     failed = [(a.name, a.where, a.problem or "") for a in comparison.accounts if a.status == "failed"]
     drawn = []
-    for account, pairs, need in zip(changed, decks, needs):
+    for account, pairs, moved, need in zip(changed, decks, moves, needs):
         lost = sorted({file for name, (file, _) in need.items() if name not in pdfs})
         if lost:  # LibreOffice skipped it while converting the others
             failed.append((account.name, account.where, f"{account.where}: LibreOffice could not convert "
                            f"{' and '.join(lost)} to PDF, so it cannot be drawn"))
         else:
-            drawn.append((account, pairs))
+            drawn.append((account, pairs, moved))
     # 2. which document pages differ, now that their text is known
-    pages = [_page_pairs(account, pdfs, cache) for account, _ in drawn]  # (pairs, after's page count or None)
+    pages = [_page_pairs(account, pdfs, cache) for account, _, _ in drawn]  # (pairs, after's page count or None)
     # 3. the pictures
     jobs: list[Job] = []
-    for (account, pairs), (page_pairs, _) in zip(drawn, pages):
+    for (account, pairs, _), (page_pairs, _) in zip(drawn, pages):
         for pair in pairs:
             for side, key, number in ((account.before, pair.before_key, pair.before_number),
                                       (account.after, pair.after_key, pair.after_number)):
@@ -385,16 +408,20 @@ def review(comparison: Comparison, cache, progress: Progress | None = None) -> R
                 if pdf is not None:
                     jobs.append(Job(cache.picture_key("page", pdf.name, str(number)), pdf, number, PAGE_DPI))
     cache.draw(jobs)
-    reviews = [_account_review(account, pairs, page_pairs, page_count, cache)
-               for (account, pairs), (page_pairs, page_count) in zip(drawn, pages)]
+    reviews = [_account_review(account, pairs, moved, page_pairs, page_count, cache)
+               for (account, pairs, moved), (page_pairs, page_count) in zip(drawn, pages)]
     kept = [account for account in reviews if account is not None]
     unchanged = [a.name for a in comparison.accounts if a.status == "unchanged"]
     # an account whose only difference drew the same (a master's unused layout) is unchanged after all
-    unchanged += [account.name for (account, _), found in zip(drawn, reviews) if found is None]
+    unchanged += [account.name for (account, _, _), found in zip(drawn, reviews) if found is None]
     shown = {key for account in kept for key in _keys(account)}
+    kept_names = {account.name for account in kept}
+    library = tuple(replace(change, accounts=tuple(name for name in change.accounts if name in kept_names))
+                    for change in comparison.library)
     return Review(comparison.before_label, comparison.after_label, tuple(kept), tuple(sorted(unchanged)),
-                  tuple(failed), comparison.library, comparison.other_files,
-                  {key: cache.picture_path(key) for key in sorted(shown)})
+                  tuple(failed), tuple(a.name for a in comparison.accounts if a.status == "new"),
+                  tuple(a.name for a in comparison.accounts if a.status == "gone"), library,
+                  comparison.other_files, {key: cache.picture_path(key) for key in sorted(shown)})
 
 
 def _keys(account: AccountReview) -> set[str]:
@@ -428,8 +455,9 @@ class _SlidePair:
     after_unit: Unit | None
 
 
-def _deck_pairs(account: Compared) -> list[_SlidePair]:
-    """The slides that differ, paired by the section they show (by position when there is no manifest)."""
+def _deck_pairs(account: Compared) -> tuple[list[_SlidePair], list[str]]:
+    """The slides that differ, paired by the section they show (by position when there is no manifest), and the
+    slides that only moved (as 'Slide 8: title (was slide 9)')."""
     from aspo.slide_keys import slide_keys
 
     sides = []
@@ -442,16 +470,25 @@ def _deck_pairs(account: Compared) -> list[_SlidePair]:
         keys = slide_keys(files[name])
         sides.append((units, keys, _slide_sections(files, len(units))))
     (a_units, a_keys, a_ids), (b_units, b_keys, b_ids) = sides
-    pairs = []
+    pairs, gone, new = [], {}, {}
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a_ids, b_ids, autojunk=False).get_opcodes():
         if tag == "equal":
-            for i, j in zip(range(i1, i2), range(j1, j2)):
-                if a_keys[i] != b_keys[j] or a_units[i].lines != b_units[j].lines:
-                    pairs.append(_SlidePair(i + 1, j + 1, a_keys[i], b_keys[j], a_units[i], b_units[j]))
+            pairs += [(i, j) for i, j in zip(range(i1, i2), range(j1, j2))]
             continue
-        pairs += [_SlidePair(i + 1, None, a_keys[i], None, a_units[i], None) for i in range(i1, i2)]
-        pairs += [_SlidePair(None, j + 1, None, b_keys[j], None, b_units[j]) for j in range(j1, j2)]
-    return sorted(pairs, key=lambda p: (p.after_number or p.before_number, p.after_number is None))
+        gone.update((a_ids[i], i) for i in range(i1, i2))
+        new.update((b_ids[j], j) for j in range(j1, j2))
+    for section in gone.keys() & new.keys():  # a section shown at another place
+        pairs.append((gone.pop(section), new.pop(section)))
+    found, moved = [], []
+    for i, j in pairs:
+        if a_keys[i] != b_keys[j] or a_units[i].lines != b_units[j].lines:
+            found.append(_SlidePair(i + 1, j + 1, a_keys[i], b_keys[j], a_units[i], b_units[j]))
+        elif i != j:
+            moved.append((j, f"{b_units[j].label} (was slide {i + 1})"))
+    found += [_SlidePair(i + 1, None, a_keys[i], None, a_units[i], None) for i in gone.values()]
+    found += [_SlidePair(None, j + 1, None, b_keys[j], None, b_units[j]) for j in new.values()]
+    found.sort(key=lambda p: (p.after_number or p.before_number, p.after_number is None))
+    return found, [label for _, label in sorted(moved)]
 
 
 def _slide_sections(files: dict[str, bytes], count: int) -> list[str]:
@@ -481,8 +518,8 @@ class _PagePair:
 def _page_pairs(account: Compared, pdfs: dict[str, Path], cache) -> tuple[list[_PagePair], int | None]:
     """The document pages that differ, and how many pages the document has after (None: it did not change).
 
-    Pages are paired by their text; when no page's text changed though the document did (a style), every page is a
-    candidate and only those drawn differently stay."""
+    Pages are paired by their text; pages whose text is the same are candidates too, kept only where they are drawn
+    differently."""
     if not _differs(account, ".docx"):
         return [], None
     sides = []
@@ -504,12 +541,11 @@ def _page_pairs(account: Compared, pdfs: dict[str, Path], cache) -> tuple[list[_
                   for k in range(common)]
         pairs += [_PagePair(i + 1, None, a_pdf, None, a_pages[i], "") for i in range(i1 + common, i2)]
         pairs += [_PagePair(None, j + 1, None, b_pdf, "", b_pages[j]) for j in range(j1 + common, j2)]
-    if not pairs:
-        pairs = equal_pairs  # kept below only where the pictures differ
+    pairs += equal_pairs  # kept below only where they are drawn differently (a style, a colour, a picture)
     return sorted(pairs, key=lambda p: (p.after_number or p.before_number, p.after_number is None)), len(b_pages)
 
 
-def _account_review(account: Compared, slide_pairs: list[_SlidePair], page_pairs: list[_PagePair],
+def _account_review(account: Compared, slide_pairs: list[_SlidePair], moved: list[str], page_pairs: list[_PagePair],
                     page_count: int | None, cache) -> AccountReview | None:
     from aspo.pictures import png_size
 
@@ -518,7 +554,7 @@ def _account_review(account: Compared, slide_pairs: list[_SlidePair], page_pairs
         return Picture(key, width, height)
 
     before_sources, after_sources = _slide_sources(account.before), _slide_sources(account.after)
-    before_hashes, after_hashes = _sources(account.before), _sources(account.after)
+    before_hashes, after_hashes = _sources(account.before, None), _sources(account.after, None)
     slides = []
     for pair in slide_pairs:
         a_picture = picture(cache.picture_key("slide", pair.before_key, str(pair.before_number))) \
@@ -531,12 +567,16 @@ def _account_review(account: Compared, slide_pairs: list[_SlidePair], page_pairs
         if same_text and _same_picture(cache, a_picture, b_picture):
             continue  # differs in its XML only (a layout it does not use): drawn the same
         a_segments, b_segments = word_changes(a_text, b_text)
+        sources = _sources_of(before_sources.get(pair.before_number, ()), after_sources.get(pair.after_number, ()),
+                              before_hashes, after_hashes)
+        note = _slide_note(pair, a_text, b_text)
+        if note == "text changed" and any(s.state in ("added", "removed") and s.kind in ("block", "scenario")
+                                          for s in sources):
+            note = "other content"  # another block or scenario answers this section now
         slides.append(UnitChange(
             "slide", pair.before_unit.label if pair.before_unit else None,
             pair.after_unit.label if pair.after_unit else None, a_segments, b_segments, a_picture, b_picture,
-            _sources_of(before_sources.get(pair.before_number, ()), after_sources.get(pair.after_number, ()),
-                        before_hashes, after_hashes),
-            _slide_note(pair, a_text, b_text)))
+            sources, note))
     pages = []
     for pair in page_pairs:
         a_picture = picture(cache.picture_key("page", pair.before_pdf.name, str(pair.before_number))) \
@@ -546,16 +586,17 @@ def _account_review(account: Compared, slide_pairs: list[_SlidePair], page_pairs
         same_text = " ".join(pair.before_text.split()) == " ".join(pair.after_text.split())
         if a_picture and b_picture and same_text and _same_picture(cache, a_picture, b_picture):
             continue
-        a_segments, b_segments = word_changes(_page_text(pair.before_text), _page_text(pair.after_text))
+        a_text, b_text = _page_text(pair.before_text), _page_text(pair.after_text)
         if pair.before_number and pair.after_number:  # a page is long: its changed lines, with one line around
-            a_segments, b_segments = around_changes(a_segments), around_changes(b_segments)
+            a_text, b_text = around_changes(a_text, b_text)
+        a_segments, b_segments = word_changes(a_text, b_text)
         pages.append(UnitChange(
             "page", f"Page {pair.before_number}" if pair.before_number else None,
             f"Page {pair.after_number}" if pair.after_number else None, a_segments, b_segments, a_picture, b_picture,
             (), "new page" if pair.before_number is None else "page gone" if pair.after_number is None
             else "text changed" if not same_text else "look changed"))
     draft = _draft_diff(account)
-    if not slides and not pages and not draft:
+    if not slides and not pages and not draft and not moved:
         return None
     from aspo.diffing import provenance_changes
 
@@ -563,7 +604,8 @@ def _account_review(account: Compared, slide_pairs: list[_SlidePair], page_pairs
         account.name, account.where, tuple(slides), tuple(pages),
         max(0, _count_slides(account.after) - sum(1 for s in slides if s.after_label)),
         None if page_count is None else max(0, page_count - sum(1 for p in pages if p.after_label)),
-        tuple(line.strip() for line in provenance_changes(before_hashes, after_hashes)), draft)
+        tuple(line.strip() for line in provenance_changes(_sources(account.before), _sources(account.after))),
+        tuple(moved), draft)
 
 
 def _same_picture(cache, a: Picture | None, b: Picture | None) -> bool:
@@ -652,21 +694,54 @@ def _draft_diff(account: Compared) -> str:
     after = {name: data for name, data in account.after.items() if name.lower().endswith(".md")}
     if draft == after:
         return ""
-    return diff_build_texts(draft, after, "before", "after").text
+    return diff_build_texts(draft, after, *account.labels).text
 
 
 def word_changes(before: str, after: str) -> tuple[tuple[Segment, ...], tuple[Segment, ...]]:
-    """Both texts as runs of words, with the words removed from `before` and added in `after` marked."""
+    """Both texts as runs of words, with the words removed from `before` and added in `after` marked. Texts with
+    little in common (another block on the slide) are marked line by line instead, which reads better than
+    scattered common words."""
     import re
 
     split = re.compile(r"\s+|\w+|[^\w\s]")
     a, b = split.findall(before), split.findall(after)
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    if a and b and matcher.ratio() < MOSTLY_NEW:
+        a = [line + "\n" for line in before.split("\n")]
+        b = [line + "\n" for line in after.split("\n")]
+        a[-1], b[-1] = a[-1][:-1], b[-1][:-1]
+        matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
     a_out: list[Segment] = []
     b_out: list[Segment] = []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         _append(a_out, "".join(a[i1:i2]), tag != "equal")
         _append(b_out, "".join(b[j1:j2]), tag != "equal")
     return tuple(a_out), tuple(b_out)
+
+
+def around_changes(before: str, after: str, context: int = 1) -> tuple[str, str]:
+    """Both texts cut to the lines that differ and `context` lines around them, the same lines on both sides; each
+    run of lines left out becomes '…'."""
+    a, b = before.split("\n"), after.split("\n")
+    keep_a: set[int] = set()
+    keep_b: set[int] = set()
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag != "equal":
+            keep_a.update(range(i1 - context, i2 + context))
+            keep_b.update(range(j1 - context, j2 + context))
+    if not keep_a and not keep_b:
+        return before, after
+    return _kept(a, keep_a), _kept(b, keep_b)
+
+
+def _kept(lines: list[str], keep: set[int]) -> str:
+    out: list[str] = []
+    for number, line in enumerate(lines):
+        if number in keep:
+            out.append(line)
+        elif not out or out[-1] != "…":
+            out.append("…")
+    return "\n".join(out)
 
 
 def _append(segments: list[Segment], text: str, changed: bool) -> None:
@@ -678,34 +753,3 @@ def _append(segments: list[Segment], text: str, changed: bool) -> None:
         segments[-1] = Segment(segments[-1].text + text, changed)
     else:
         segments.append(Segment(text, changed))
-
-
-def around_changes(segments: tuple[Segment, ...], context: int = 1) -> tuple[Segment, ...]:
-    """Only the lines holding a change and `context` lines either side; each run of lines left out becomes '…'."""
-    lines: list[list[Segment]] = [[]]
-    for segment in segments:
-        parts = segment.text.split("\n")
-        for number, part in enumerate(parts):
-            if number:
-                lines[-1].append(Segment("\n", False))
-                lines.append([])
-            if part:
-                lines[-1].append(Segment(part, segment.changed))
-    marked = [number for number, line in enumerate(lines) if any(s.changed for s in line)]
-    if not marked:
-        return segments
-    keep = {number for mark in marked for number in range(mark - context, mark + context + 1)}
-    out: list[Segment] = []
-    skipped = False
-    for number, line in enumerate(lines):
-        if number in keep:
-            if skipped:
-                _append(out, "…\n", False)
-                skipped = False
-            for segment in line:
-                _append(out, segment.text, segment.changed)
-        else:
-            skipped = True
-    if skipped:
-        _append(out, ("" if out and out[-1].text.endswith("\n") else "\n") + "…", False)
-    return tuple(out)

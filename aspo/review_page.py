@@ -62,8 +62,9 @@ def refuse_foreign(folder: Path, page: Path | None = None) -> None:
     """Refuses a folder whose index.html aspo did not write, or a path that is not a folder."""
     folder = Path(folder)
     page = page or folder / PAGE
-    if folder.exists() and not folder.is_dir():
-        raise AspoError.at(folder, None, "--html", "is not a folder; name a folder for the review page")
+    existing = next((path for path in (folder, *folder.parents) if path.exists()), None)
+    if existing is not None and not existing.is_dir():
+        raise AspoError.at(existing, None, "--html", "is not a folder; name a folder for the review page")
     if page.is_symlink() or (page.exists() and not page.is_file()):
         raise AspoError.at(page, None, "--html", "is not a plain file; choose another folder for the review page")
     if page.is_file():

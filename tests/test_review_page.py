@@ -82,10 +82,18 @@ def test_word_changes_mark_only_the_words_that_changed_on_each_side():
     assert word_changes("same text", "same text") == ((Segment("same text", False),),) * 2
 
 
-def test_around_changes_keeps_the_changed_lines_and_one_line_either_side():
-    _, after = word_changes("1\n2\n3\n4\n5\n6\n7", "1\n2\n3\nfour\n5\n6\n7")
-    assert "".join(s.text for s in around_changes(after)) == "…\n3\nfour\n5\n…"
-    assert [s for s in around_changes(after) if s.changed] == [Segment("four", True)]
+def test_around_changes_keeps_the_same_lines_on_both_sides_around_what_changed():
+    before, after = "1\n2\n3\n4\n5\n6\n7", "1\n2\n3\nfour\n5\n6\n7"
+    assert around_changes(before, after) == ("…\n3\n4\n5\n…", "…\n3\nfour\n5\n…")
+    # a line only removed: the other side keeps the lines around where it was
+    assert around_changes("1\n2\n3\n4\n5", "1\n2\n4\n5") == ("…\n2\n3\n4\n…", "…\n2\n4\n…")
+    assert around_changes("same", "same") == ("same", "same")
+
+
+def test_texts_with_little_in_common_are_marked_line_by_line_not_word_by_word():
+    before, after = word_changes("Plan\nOne view of every site, on a phone", "Plan\nSpare parts found before the stop")
+    assert before == (Segment("Plan\n", False), Segment("One view of every site, on a phone", True))
+    assert after == (Segment("Plan\n", False), Segment("Spare parts found before the stop", True))
 
 
 def test_the_slide_note_says_whether_the_text_on_the_slide_or_only_its_speaker_notes_changed():
@@ -108,8 +116,9 @@ def test_the_page_escapes_what_it_shows_and_marks_a_new_slide_as_having_no_befor
     unit = UnitChange("slide", None, "Slide 3: <Risks> & fixes", (), (Segment("new <b>", True),), None,
                       Picture("k1", 1280, 720), (Source("block", "risks", "added", "answers 'risk' <priority>"),),
                       "new slide")
-    account = AccountReview("Acme & Sons", "accounts/acme.yaml", (unit,), (), 10, None, ("block added: risks",), "")
-    review = Review("HEAD", "working tree", (account,), ("Globex",), (), (), (), {})
+    account = AccountReview("Acme & Sons", "accounts/acme.yaml", (unit,), (), 10, None, ("block added: risks",),
+                            ("Slide 9: Plan (was slide 8)",), "")
+    review = Review("HEAD", "working tree", (account,), ("Globex",), (), (), (), (), (), {})
     html = render_page(review, {"k1": "0" * 32 + ".png"})
     assert "<h2>Acme &amp; Sons <small>accounts/acme.yaml</small></h2>" in html
     assert "Slide 3: &lt;Risks&gt; &amp; fixes" in html and "<Risks>" not in html
@@ -118,6 +127,7 @@ def test_the_page_escapes_what_it_shows_and_marks_a_new_slide_as_having_no_befor
     assert f'<img src="images/{"0" * 32}.png" width="1280" height="720"' in html
     assert "10 other slides unchanged." in html and "The document is unchanged." in html
     assert "answers &#39;risk&#39; &lt;priority&gt;" in html
+    assert "Moved, otherwise the same: Slide 9: Plan (was slide 8)." in html
 
 
 def test_a_slide_keeps_its_key_when_only_its_notes_change_and_gets_a_new_one_when_its_text_does(workspace, aspo):
@@ -132,6 +142,63 @@ def test_a_slide_keeps_its_key_when_only_its_notes_change_and_gets_a_new_one_whe
     assert len(one) == 11 and len(set(one)) == 11
     assert one == two  # the speaker notes are not drawn on the slide
     assert [number for number, (a, b) in enumerate(zip(two, three), start=1) if a != b] == [11]
+
+
+def test_a_slide_that_only_moved_is_listed_as_moved_and_one_that_moved_and_changed_is_paired(workspace, aspo):
+    from aspo.diffing import read_build_folder
+    from aspo.review import Compared, _deck_pairs
+
+    assert aspo("build", "-q", "accounts/acme.yaml", "-o", "before").status == 0
+    # the multi-plant scenario no longer matches Acme's industry: it drops below the castings scenario
+    edit(workspace / "templates/scenarios/multi-plant-reliability-review.yaml", "industry: manufacturing",
+         "industry: logistics")
+    assert aspo("build", "-q", "accounts/acme.yaml", "-o", "after").status == 0
+    account = Compared("Acme", "accounts/acme.yaml", read_build_folder(workspace / "before/acme"),
+                       read_build_folder(workspace / "after/acme"))
+    pairs, moved = _deck_pairs(account)
+    assert [(p.before_number, p.after_number) for p in pairs] == [(8, 9)]
+    assert UnitChange("slide", pairs[0].before_unit.label, pairs[0].after_unit.label, (), (), None, None, (),
+                      "").label == "Slide 8 → 9: One reliability review for four plants, without the spreadsheets"
+    assert moved == ["Slide 8: Getting new technicians productive in weeks, not months (was slide 9)"]
+
+
+def test_document_pages_with_the_same_text_stay_candidates_beside_pages_whose_text_changed():
+    from aspo.review import Compared, _page_pairs
+
+    class Texts:
+        def page_texts(self, pdf):
+            return {"a.pdf": ["cover", "one", "two"], "b.pdf": ["cover", "one!", "two"]}[pdf.name]
+
+    account = Compared("Acme", "a", {"x.docx": b"a"}, {"x.docx": b"b"})
+    pdfs = {name: Path(pdf) for name, pdf in zip(sorted(_names(b"a", b"b")), ("a.pdf", "b.pdf"))}
+    pairs, count = _page_pairs(account, pdfs, Texts())
+    assert count == 3
+    assert sorted((p.before_number, p.after_number) for p in pairs) == [(1, 1), (2, 2), (3, 3)]
+
+
+def _names(*datas: bytes) -> list[str]:
+    from aspo.review import _name
+
+    return [_name(data, ".docx") for data in datas]
+
+
+def test_two_output_folders_pair_accounts_by_folder_and_tell_accounts_on_one_side(workspace, aspo):
+    from aspo.review import compare_folders
+
+    assert aspo("build", "-q", "accounts/", "-o", "one").status == 0
+    (workspace / "accounts/acme.yaml").rename(workspace / "accounts/acme-packaging.yaml")
+    (workspace / "accounts/globex.yaml").unlink()
+    assert aspo("build", "-q", "accounts/", "-o", "two").status == 0
+    (workspace / "two/notes").mkdir()  # not an account's outputs
+    comparison = compare_folders(workspace / "one", workspace / "two")
+    assert {a.name: a.status for a in comparison.accounts} == {
+        "acme": "gone", "acme-packaging": "new", "globex": "gone", "northwind-health": "unchanged"}
+    # the same library on both sides: only Globex's own blocks and scenarios are no longer used by any build
+    assert {change.change for change in comparison.library} == {"no longer used"}
+    assert ("block", "next-steps-rollout-plan") in {(change.kind, change.id) for change in comparison.library}
+    result = aspo("diff", "one", "two")
+    assert result.status == 1
+    assert "Only in one/acme: acme-deck.pptx" in result.out and "Only in two/acme-packaging: " in result.out
 
 
 def test_html_without_libreoffice_or_poppler_is_one_line_naming_the_packages(workspace, aspo, monkeypatch):
