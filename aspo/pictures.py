@@ -129,6 +129,17 @@ class PictureCache:
         pages = done.stdout.decode("utf-8", "replace").split("\f")
         return pages[:-1] if pages and not pages[-1].strip() else pages
 
+    def page_layouts(self, pdf: Path) -> list[str]:
+        """Each page's words with their boxes, as pdftotext -bbox finds them: what moved, grew or changed font size
+        shows here though the text is the same."""
+        done = subprocess.run([self.tools.pdftotext, "-bbox", "-enc", "UTF-8", str(pdf), "-"], capture_output=True,
+                              timeout=SECONDS_PER_PICTURE, stdin=subprocess.DEVNULL)
+        if done.returncode != 0:
+            raise pdf_error(f"pdftotext failed (exit status {done.returncode}) reading a PDF LibreOffice made: "
+                            f"{done.stderr.decode('utf-8', 'replace').strip()[:200]}")
+        html = done.stdout.decode("utf-8", "replace")
+        return [page.split("</page>")[0] for page in html.split("<page ")[1:]]
+
     def draw(self, jobs: list[Job]) -> None:
         """Draws every job not in the cache, several pdftoppm at a time."""
         todo = list({job.key: job for job in jobs if not self.has_picture(job.key)}.values())

@@ -518,13 +518,14 @@ class _PagePair:
 def _page_pairs(account: Compared, pdfs: dict[str, Path], cache) -> tuple[list[_PagePair], int | None]:
     """The document pages that differ, and how many pages the document has after (None: it did not change).
 
-    Pages are paired by their text; pages whose text is the same are candidates too, kept only where they are drawn
-    differently."""
+    Pages are paired by their text. A page whose text is the same is a candidate too when the document's styles,
+    theme or pictures changed, or its words moved; candidates are kept only where they are drawn differently."""
     if not _differs(account, ".docx"):
         return [], None
-    sides = []
+    sides, documents = [], []
     for files in (account.before, account.after):
         name = _file(files, ".docx")
+        documents.append(files[name] if name else b"")
         pdf = pdfs.get(_name(files[name], ".docx")) if name else None
         sides.append((pdf, cache.page_texts(pdf) if pdf else []))
     (a_pdf, a_pages), (b_pdf, b_pages) = sides
@@ -541,8 +542,29 @@ def _page_pairs(account: Compared, pdfs: dict[str, Path], cache) -> tuple[list[_
                   for k in range(common)]
         pairs += [_PagePair(i + 1, None, a_pdf, None, a_pages[i], "") for i in range(i1 + common, i2)]
         pairs += [_PagePair(None, j + 1, None, b_pdf, "", b_pages[j]) for j in range(j1 + common, j2)]
-    pairs += equal_pairs  # kept below only where they are drawn differently (a style, a colour, a picture)
+    if equal_pairs and not _styles_differ(*documents):
+        # the same styles, theme and pictures: a page with the same text looks the same unless its words moved
+        a_boxes, b_boxes = cache.page_layouts(a_pdf), cache.page_layouts(b_pdf)
+        equal_pairs = [p for p in equal_pairs if a_boxes[p.before_number - 1] != b_boxes[p.after_number - 1]]
+    pairs += equal_pairs  # kept below only where they are drawn differently
     return sorted(pairs, key=lambda p: (p.after_number or p.before_number, p.after_number is None)), len(b_pages)
+
+
+def _styles_differ(before: bytes, after: bytes) -> bool:
+    """Whether two Word documents differ in anything but their body and properties: styles, theme, numbering,
+    headers and footers, pictures."""
+    import io
+    import zipfile
+
+    def parts(data: bytes) -> dict[str, bytes]:
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as package:
+                return {name: package.read(name) for name in package.namelist()
+                        if name != "word/document.xml" and not name.startswith("docProps/")}
+        except zipfile.BadZipFile:
+            return {"": data}
+
+    return parts(before) != parts(after)
 
 
 def _account_review(account: Compared, slide_pairs: list[_SlidePair], moved: list[str], page_pairs: list[_PagePair],

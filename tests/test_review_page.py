@@ -162,18 +162,35 @@ def test_a_slide_that_only_moved_is_listed_as_moved_and_one_that_moved_and_chang
     assert moved == ["Slide 8: Getting new technicians productive in weeks, not months (was slide 9)"]
 
 
-def test_document_pages_with_the_same_text_stay_candidates_beside_pages_whose_text_changed():
+def test_pages_with_the_same_text_are_candidates_when_the_styles_changed_or_their_words_moved():
+    import io
+    import zipfile
+
     from aspo.review import Compared, _page_pairs
 
-    class Texts:
+    def docx(body: bytes, styles: bytes) -> bytes:
+        data = io.BytesIO()
+        with zipfile.ZipFile(data, "w") as package:
+            package.writestr("word/document.xml", body)
+            package.writestr("word/styles.xml", styles)
+        return data.getvalue()
+
+    class Pdfs:
         def page_texts(self, pdf):
             return {"a.pdf": ["cover", "one", "two"], "b.pdf": ["cover", "one!", "two"]}[pdf.name]
 
-    account = Compared("Acme", "a", {"x.docx": b"a"}, {"x.docx": b"b"})
-    pdfs = {name: Path(pdf) for name, pdf in zip(sorted(_names(b"a", b"b")), ("a.pdf", "b.pdf"))}
-    pairs, count = _page_pairs(account, pdfs, Texts())
-    assert count == 3
-    assert sorted((p.before_number, p.after_number) for p in pairs) == [(1, 1), (2, 2), (3, 3)]
+        def page_layouts(self, pdf):  # on the second side the last page's words moved
+            return {"a.pdf": ["c", "1", "2"], "b.pdf": ["c", "1!", "2 lower"]}[pdf.name]
+
+    def pairs(before: bytes, after: bytes) -> list[tuple[int, int]]:
+        account = Compared("Acme", "a", {"x.docx": before}, {"x.docx": after})
+        pdfs = dict(zip(_names(before, after), (Path("a.pdf"), Path("b.pdf"))))
+        found, count = _page_pairs(account, pdfs, Pdfs())
+        assert count == 3
+        return sorted((p.before_number, p.after_number) for p in found)
+
+    assert pairs(docx(b"one", b"blue"), docx(b"one!", b"red")) == [(1, 1), (2, 2), (3, 3)]
+    assert pairs(docx(b"one", b"blue"), docx(b"one!", b"blue")) == [(2, 2), (3, 3)]
 
 
 def _names(*datas: bytes) -> list[str]:
