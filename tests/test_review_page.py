@@ -368,46 +368,45 @@ def test_a_second_review_of_the_same_change_draws_nothing_and_writes_the_same_pa
     assert {p.name: p.read_bytes() for p in (root / "review/images").iterdir()} == reviewed["pictures"]
 
 
-def test_two_output_folders_give_the_same_pictures_from_the_cache(reviewed, tmp_path):
-    root = reviewed["root"]
-    shutil.copytree(root / "templates", tmp_path / "templates")
+@pytest.fixture
+def in_review(reviewed, monkeypatch):
+    """The review's project as the working directory, its picture cache and its counting LibreOffice, for the CLI
+    run in process."""
+    monkeypatch.chdir(reviewed["root"])
+    monkeypatch.setenv("ASPO_CACHE_DIR", str(reviewed["root"] / "cache"))
+    monkeypatch.setenv("ASPO_SOFFICE", str(reviewed["root"] / "bin/soffice"))
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    return reviewed
+
+
+def test_two_output_folders_give_the_same_pictures_from_the_cache(in_review, aspo, tmp_path):
+    shutil.copytree(in_review["root"] / "templates", tmp_path / "templates")
     edit(tmp_path / PILOT, NEW_SENTENCE, OLD_SENTENCE)
-    env = {**os.environ, "ASPO_SOFFICE": str(root / "bin/soffice"), "ASPO_CACHE_DIR": str(root / "cache")}
-    env.pop("SOURCE_DATE_EPOCH", None)
-
-    def aspo(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "aspo", *args], cwd=root, env=env, capture_output=True, text=True,
-                              timeout=600)
-
-    assert aspo("build", "-q", "--templates", str(tmp_path / "templates"), "-o", str(tmp_path / "before"),
-                "accounts/").returncode == 0
-    assert aspo("build", "-q", "-o", str(tmp_path / "after"), "accounts/").returncode == 0
-    done = aspo("diff", str(tmp_path / "before"), str(tmp_path / "after"), "--html", str(tmp_path / "page"))
-    assert done.returncode == 1, done.stderr
-    assert done.stdout.endswith(": 1 account changed (1 slide, 1 page), 2 unchanged, 0 failed\n"), done.stdout
-    assert reviewed["runs"].read_text().count("run") == 1  # every picture came from the cache
+    assert aspo("build", "-q", "--templates", tmp_path / "templates", "-o", tmp_path / "before", "accounts/").status == 0
+    assert aspo("build", "-q", "-o", tmp_path / "after", "accounts/").status == 0
+    done = aspo("diff", tmp_path / "before", tmp_path / "after", "--html", tmp_path / "page")
+    assert done.status == 1, done.err
+    assert done.out.endswith(": 1 account changed (1 slide, 1 page), 2 unchanged, 0 failed\n"), done.out
+    assert in_review["runs"].read_text().count("run") == 1  # every picture came from the cache
     html = (tmp_path / "page/index.html").read_text()
-    assert sorted(p.name for p in (tmp_path / "page/images").iterdir()) == sorted(reviewed["pictures"])
+    assert sorted(p.name for p in (tmp_path / "page/images").iterdir()) == sorted(in_review["pictures"])
     assert "A pilot should answer <ins>a single</ins> question" in html
     # the manifests say which block changed; who owns it is not in them
     summary = " ".join(re.sub(r"<[^>]+>", " ", html.split('<table class="library">')[1].split("</table>")[0]).split())
     assert "block next-steps-pilot changed — acme" in summary
 
 
-def test_an_account_failing_at_either_side_is_on_the_page_with_its_line_and_exits_2(reviewed, tmp_path):
-    root = reviewed["root"]
-    broken = (root / "accounts/acme.yaml").read_text().replace("name: Acme Packaging", "name: Broken Co")
+def test_an_account_failing_at_either_side_is_on_the_page_with_its_line_and_exits_2(in_review, aspo, tmp_path):
+    broken = (in_review["root"] / "accounts/acme.yaml").read_text().replace("name: Acme Packaging", "name: Broken Co")
     broken = re.sub(r"^stage: .*$", "stage: nope", broken, flags=re.M)
     target = tmp_path / "accounts"
     target.mkdir()
-    shutil.copy(root / "accounts/acme.yaml", target)
+    shutil.copy(in_review["root"] / "accounts/acme.yaml", target)
     (target / "broken.yaml").write_text(broken)
-    env = {**os.environ, "ASPO_CACHE_DIR": str(root / "cache")}
-    done = subprocess.run([sys.executable, "-m", "aspo", "diff", "--rev", "HEAD", "--html", str(tmp_path / "page"),
-                           str(target)], cwd=root, env=env, capture_output=True, text=True, timeout=600)
-    assert done.returncode == 2, done.stderr
+    done = aspo("diff", "--rev", "HEAD", "--html", tmp_path / "page", target)
+    assert done.status == 2, done.err
     assert re.fullmatch(r"aspo: error: \S*broken\.yaml:\d+: stage: unknown stage 'nope' \(valid: awareness, "
-                        r"consideration, decision\) \(at HEAD and in the working tree\)\n", done.stderr), done.stderr
+                        r"consideration, decision\) \(at HEAD and in the working tree\)\n", done.err), done.err
     html = (tmp_path / "page/index.html").read_text()
     failed = " ".join(re.sub(r"<[^>]+>", " ", html.split('<ul class="failed">')[1].split("</ul>")[0]).split())
     # it could not be read, so it goes by its file's name
@@ -415,21 +414,21 @@ def test_an_account_failing_at_either_side_is_on_the_page_with_its_line_and_exit
                         r"consideration, decision\) \(at HEAD and in the working tree\)", failed), failed
 
 
-def test_an_account_whose_document_libreoffice_skips_fails_alone_with_its_line(reviewed, tmp_path):
+def test_an_account_whose_document_libreoffice_skips_fails_alone_with_its_line(in_review, aspo, tmp_path,
+                                                                               monkeypatch):
     # LibreOffice exits 0 when it could not load a file; this wrapper hands it the decks only
     wrapper = tmp_path / "soffice"
     wrapper.write_text("#!/usr/bin/env python3\nimport os, sys\n"
                        f"args = [a for a in sys.argv[1:] if not a.endswith('.docx')]\nos.execv({SOFFICE!r}, "
                        f"[{SOFFICE!r}, *args])\n")
     wrapper.chmod(wrapper.stat().st_mode | stat.S_IXUSR)
-    env = {**os.environ, "ASPO_SOFFICE": str(wrapper), "ASPO_CACHE_DIR": str(tmp_path / "cache")}
-    done = subprocess.run([sys.executable, "-m", "aspo", "diff", "--rev", "HEAD", "--html", str(tmp_path / "page"),
-                           "accounts/acme.yaml"], cwd=reviewed["root"], env=env, capture_output=True, text=True,
-                          timeout=600)
-    assert done.returncode == 2, done.stderr
-    assert done.stderr == ("aspo: error: accounts/acme.yaml: LibreOffice could not convert acme-offering.docx to PDF, "
-                           "so it cannot be drawn\n")
-    assert "0 accounts changed" in done.stdout and "1 failed" in done.stdout
+    monkeypatch.setenv("ASPO_SOFFICE", str(wrapper))
+    monkeypatch.setenv("ASPO_CACHE_DIR", str(tmp_path / "cache"))
+    done = aspo("diff", "--rev", "HEAD", "--html", tmp_path / "page", "accounts/acme.yaml")
+    assert done.status == 2, done.err
+    assert done.err == ("aspo: error: accounts/acme.yaml: LibreOffice could not convert acme-offering.docx to PDF, "
+                        "so it cannot be drawn\n")
+    assert "0 accounts changed" in done.out and "1 failed" in done.out
 
 
 # --- in a real browser ---------------------------------------------------------------------------------------------
