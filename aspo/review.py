@@ -130,7 +130,10 @@ def _compare_account(path: Path, sides, rename: Callable[[str], str], labels: tu
             except AspoError as exc:
                 problems.setdefault(rename(str(exc.problems[0])), []).append(label)
     if problems:
-        line = "; ".join(f"{problem} ({' and '.join(sides_failed)})" for problem, sides_failed in problems.items())
+        shown = display_path(path)
+        # a problem in a template names the template: say which account it stopped
+        line = "; ".join(f"{problem} ({'' if problem.startswith(shown) else f'building {shown} '}"
+                         f"{' and '.join(sides_failed)})" for problem, sides_failed in problems.items())
         return Compared(name, display_path(path), {}, {}, line, labels)
     return Compared(name, display_path(path), rendered[0], rendered[1], labels=labels)
 

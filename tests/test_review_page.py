@@ -252,6 +252,19 @@ def test_diff_rev_of_a_folder_prints_each_changed_account_and_a_line_for_each_th
                           "awareness, consideration, decision) (at HEAD and in the working tree)\n")
 
 
+def test_a_block_that_fails_to_render_at_the_revision_fails_the_accounts_using_it_and_names_each(workspace, aspo):
+    block = workspace / PILOT
+    good = block.read_text()
+    edit(block, OLD_SENTENCE, "{{ meeting.goal }} " + OLD_SENTENCE)
+    committed(workspace)
+    block.write_text(good)
+    result = aspo("diff", "--rev", "HEAD", "accounts/")
+    assert result.status == 2
+    assert re.fullmatch(r"aspo: error: HEAD:templates/blocks/next-steps-pilot\.md:\d+: .*meeting\.goal.* "
+                        r"\(building accounts/acme\.yaml at HEAD\)\n", result.err), result.err
+    assert result.out == ""  # Globex and Northwind do not use the block: nothing else to show
+
+
 def test_diff_rev_names_broken_files_at_the_revision_as_git_does(workspace, aspo):
     outline, pains = workspace / "templates/outline.yaml", workspace / "templates/pains.yaml"
     good_outline, good_pains = outline.read_text(), pains.read_text()
