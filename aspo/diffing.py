@@ -137,14 +137,24 @@ def _build_sources(files: dict[str, bytes], label: str) -> Sources | None:
 
 def manifest_sources(data: bytes, where: str, kinds: tuple[str, ...] | None = ("block", "scenario")) -> Sources:
     """The sources a manifest names, of `kinds` (None: every kind, the outline and catalog too), with their hashes."""
+    return sources_in(read_manifest(data, where), kinds)
+
+
+def read_manifest(data: bytes, where: str) -> dict:
+    """A manifest's JSON; one that is not an object reads as empty (written by another version of aspo perhaps)."""
     try:
         manifest = json.loads(data)
     except ValueError as exc:
         raise AspoError.at(where, getattr(exc, "lineno", None), None,
                            f"is not a valid manifest ({getattr(exc, 'msg', exc)})") from None
+    return manifest if isinstance(manifest, dict) else {}
+
+
+def sources_in(manifest: dict, kinds: tuple[str, ...] | None = ("block", "scenario")) -> Sources:
+    """The sources a read manifest names, of `kinds` (None: every kind), with their hashes."""
     found: Sources = {}
-    # written by another version of aspo perhaps: anything missing or odd is skipped, not an error
-    sections = manifest.get("sections") if isinstance(manifest, dict) else None
+    # anything missing or odd is skipped, not an error
+    sections = manifest.get("sections")
     for section in sections if isinstance(sections, list) else []:
         sources = section.get("sources") if isinstance(section, dict) else None
         for source in sources if isinstance(sources, list) else []:

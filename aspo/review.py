@@ -4,7 +4,7 @@ as pictures, with their text changes and the blocks and scenarios behind them.""
 from __future__ import annotations
 
 import difflib
-import json
+import functools
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
@@ -32,7 +32,7 @@ class Compared:
     problem: str | None = None
     labels: tuple[str, str] = ("before", "after")  # what a text diff calls the two sides
 
-    @property
+    @functools.cached_property
     def status(self) -> str:
         """failed, unchanged, changed; or, for two output folders, new or gone (an account on one side only).
 
@@ -43,6 +43,14 @@ class Compared:
         if before == after:
             return "unchanged"
         return "new" if not before else "gone" if not after else "changed"
+
+    @functools.cached_property
+    def manifests(self) -> tuple[dict, dict]:
+        """Both sides' manifests, read once ({} where a side has none)."""
+        from aspo.diffing import read_manifest
+
+        return tuple(read_manifest(files[MANIFEST], f"{label}/{MANIFEST}") if MANIFEST in files else {}
+                     for files, label in ((self.before, self.labels[0]), (self.after, self.labels[1])))
 
 
 def _outputs(files: dict[str, bytes]) -> dict[str, bytes]:
@@ -224,19 +232,19 @@ def _tree(root: Path) -> dict[str, bytes]:
             if path.is_file() and not any(part.startswith(".") for part in path.relative_to(root).parts)}
 
 
-def _sources(files: dict[str, bytes], kinds: tuple[str, ...] | None = ("block", "scenario")
+def _sources(manifest: dict, kinds: tuple[str, ...] | None = ("block", "scenario")
              ) -> dict[tuple[str, str], str | None]:
     """The sources a build's manifest names (by default its blocks and scenarios), with their content hashes."""
-    from aspo.diffing import manifest_sources
+    from aspo.diffing import sources_in
 
-    return manifest_sources(files[MANIFEST], MANIFEST, kinds) if MANIFEST in files else {}
+    return sources_in(manifest, kinds)
 
 
 def _users(compared: list[Compared]) -> dict[tuple[str, str], tuple[str, ...]]:
     users: dict[tuple[str, str], list[str]] = {}
     for account in compared:
         if account.status == "changed":
-            for source in _sources(account.before).keys() | _sources(account.after).keys():
+            for source in _sources(account.manifests[0]).keys() | _sources(account.manifests[1]).keys():
                 users.setdefault(source, []).append(account.name)
     return {source: tuple(names) for source, names in users.items()}
 
@@ -249,7 +257,7 @@ def _manifest_changes(compared: list[Compared]) -> tuple[SourceChange, ...]:
     after_all: dict[tuple[str, str], str | None] = {}
     changed: set[tuple[str, str]] = set()
     for account in compared:
-        before, after = _sources(account.before), _sources(account.after)
+        before, after = map(_sources, account.manifests)
         before_all.update(before)
         after_all.update(after)
         changed.update(source for source in before.keys() & after.keys()
@@ -361,7 +369,7 @@ def review(comparison: Comparison, cache, progress: Progress | None = None) -> R
     say = progress or (lambda message: None)
     changed = [account for account in comparison.accounts if account.status == "changed"]
     say(f"finding the changed slides and pages of {len(changed)} account{'s' if len(changed) != 1 else ''}")
-    decks, moves = zip(*[_deck_pairs(account) for account in changed]) if changed else ((), ())
+    decks, moves, slide_counts = zip(*[_deck_pairs(account) for account in changed]) if changed else ((), (), ())
     # 1. PDFs: for each changed slide not yet drawn, one deck that shows it; both sides of every changed document
     needs: list[dict[str, tuple[str, bytes]]] = []  # per account: LibreOffice's name -> (file name, bytes)
     provider: dict[str, tuple[str, str, bytes]] = {}  # picture key -> the deck it is drawn from, as in `needs`
@@ -370,7 +378,7 @@ def review(comparison: Comparison, cache, progress: Progress | None = None) -> R
         for pair in pairs:
             for side, key, number in ((account.before, pair.before_key, pair.before_number),
                                       (account.after, pair.after_key, pair.after_number)):
-                picture = cache.picture_key("slide", key, str(number)) if key else None
+                picture = _slide_picture(cache, key, number)
                 if picture and picture not in provider and not cache.has_picture(picture):
                     deck = _file(side, ".pptx")
                     provider[picture] = (_name(side[deck], ".pptx"), deck, side[deck])
@@ -386,37 +394,34 @@ def review(comparison: Comparison, cache, progress: Progress | None = None) -> R
     pdfs = cache.pdfs({name: data for need in needs for name, (_, data) in need.items()})
     failed = [(a.name, a.where, a.problem or "") for a in comparison.accounts if a.status == "failed"]
     drawn = []
-    for account, pairs, moved, need in zip(changed, decks, moves, needs):
+    for account, pairs, moved, count, need in zip(changed, decks, moves, slide_counts, needs):
         lost = sorted({file for name, (file, _) in need.items() if name not in pdfs})
         if lost:  # LibreOffice skipped it while converting the others
             failed.append((account.name, account.where, f"{account.where}: LibreOffice could not convert "
                            f"{' and '.join(lost)} to PDF, so it cannot be drawn"))
         else:
-            drawn.append((account, pairs, moved))
+            drawn.append((account, pairs, moved, count))
     # 2. which document pages differ, now that their text is known
-    pages = [_page_pairs(account, pdfs, cache) for account, _, _ in drawn]  # (pairs, after's page count or None)
+    pages = [_page_pairs(account, pdfs, cache) for account, *_ in drawn]  # (pairs, after's page count or None)
     # 3. the pictures
     jobs: list[Job] = []
-    for (account, pairs, _), (page_pairs, _) in zip(drawn, pages):
+    for (account, pairs, *_), (page_pairs, _) in zip(drawn, pages):
         for pair in pairs:
-            for side, key, number in ((account.before, pair.before_key, pair.before_number),
-                                      (account.after, pair.after_key, pair.after_number)):
-                picture = cache.picture_key("slide", key, str(number)) if key else None
-                if picture in provider:
+            for key, number in ((pair.before_key, pair.before_number), (pair.after_key, pair.after_number)):
+                picture = _slide_picture(cache, key, number)
+                if picture in provider:  # not in the cache yet
                     jobs.append(Job(picture, pdfs[provider[picture][0]], number, SLIDE_DPI))
-                elif picture:  # in the cache already
-                    jobs.append(Job(picture, Path(), number, SLIDE_DPI))
         for pair in page_pairs:
             for pdf, number in ((pair.before_pdf, pair.before_number), (pair.after_pdf, pair.after_number)):
                 if pdf is not None:
                     jobs.append(Job(cache.picture_key("page", pdf.name, str(number)), pdf, number, PAGE_DPI))
     cache.draw(jobs)
-    reviews = [_account_review(account, pairs, moved, page_pairs, page_count, cache)
-               for (account, pairs, moved), (page_pairs, page_count) in zip(drawn, pages)]
+    reviews = [_account_review(account, pairs, moved, count, page_pairs, page_count, cache)
+               for (account, pairs, moved, count), (page_pairs, page_count) in zip(drawn, pages)]
     kept = [account for account in reviews if account is not None]
     unchanged = [a.name for a in comparison.accounts if a.status == "unchanged"]
     # an account whose only difference drew the same (a master's unused layout) is unchanged after all
-    unchanged += [account.name for (account, _, _), found in zip(drawn, reviews) if found is None]
+    unchanged += [account.name for (account, *_), found in zip(drawn, reviews) if found is None]
     shown = {key for account in kept for key in _keys(account)}
     kept_names = {account.name for account in kept}
     library = tuple(replace(change, accounts=tuple(name for name in change.accounts if name in kept_names))
@@ -425,6 +430,11 @@ def review(comparison: Comparison, cache, progress: Progress | None = None) -> R
                   tuple(failed), tuple(a.name for a in comparison.accounts if a.status == "new"),
                   tuple(a.name for a in comparison.accounts if a.status == "gone"), library,
                   comparison.other_files, {key: cache.picture_path(key) for key in sorted(shown)})
+
+
+def _slide_picture(cache, key: str | None, number: int | None) -> str | None:
+    """The cache's key of a slide's picture: what the slide shows, and where (a slide number may be drawn on it)."""
+    return cache.picture_key("slide", key, str(number)) if key else None
 
 
 def _keys(account: AccountReview) -> set[str]:
@@ -458,20 +468,21 @@ class _SlidePair:
     after_unit: Unit | None
 
 
-def _deck_pairs(account: Compared) -> tuple[list[_SlidePair], list[str]]:
-    """The slides that differ, paired by the section they show (by position when there is no manifest), and the
-    slides that only moved (as 'Slide 8: title (was slide 9)')."""
+def _deck_pairs(account: Compared) -> tuple[list[_SlidePair], list[str], int]:
+    """The slides that differ, paired by the section they show (by position when there is no manifest), the slides
+    that only moved (as 'Slide 8: title (was slide 9)'), and how many slides the deck has after."""
     from aspo.slide_keys import slide_keys
 
     sides = []
-    for files in (account.before, account.after):
+    for files, manifest in zip((account.before, account.after), account.manifests):
         name = _file(files, ".pptx")
         if name is None:
             sides.append(([], [], []))
             continue
         units = read_units(Path(name), files[name])
         keys = slide_keys(files[name])
-        sides.append((units, keys, _slide_sections(files, len(units))))
+        sections = {number: key for number, (key, _) in _slides(manifest).items()}
+        sides.append((units, keys, [sections.get(n, f"#{n}") for n in range(1, len(units) + 1)]))
     (a_units, a_keys, a_ids), (b_units, b_keys, b_ids) = sides
     pairs, gone, new = [], {}, {}
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a_ids, b_ids, autojunk=False).get_opcodes():
@@ -491,21 +502,20 @@ def _deck_pairs(account: Compared) -> tuple[list[_SlidePair], list[str]]:
     found += [_SlidePair(i + 1, None, a_keys[i], None, a_units[i], None) for i in gone.values()]
     found += [_SlidePair(None, j + 1, None, b_keys[j], None, b_units[j]) for j in new.values()]
     found.sort(key=lambda p: (p.after_number or p.before_number, p.after_number is None))
-    return found, [label for _, label in sorted(moved)]
+    return found, [label for _, label in sorted(moved)], len(b_units)
 
 
-def _slide_sections(files: dict[str, bytes], count: int) -> list[str]:
-    """Each slide's section key, from the manifest; a slide the manifest does not name goes by its position."""
-    by_slide = {}
-    if MANIFEST in files:
-        try:
-            manifest = json.loads(files[MANIFEST])
-            for section in manifest.get("sections", []):
-                if isinstance(section, dict) and isinstance(section.get("slide"), int):
-                    by_slide[section["slide"]] = str(section.get("key"))
-        except (ValueError, AttributeError):
-            pass
-    return [by_slide.get(number, f"#{number}") for number in range(1, count + 1)]
+def _slides(manifest: dict) -> dict[int, tuple[str, tuple[tuple[str, str, str], ...]]]:
+    """Slide number -> its section's key and sources (kind, id, why it was chosen), from a read manifest."""
+    found = {}
+    sections = manifest.get("sections")
+    for section in sections if isinstance(sections, list) else []:
+        if isinstance(section, dict) and isinstance(section.get("slide"), int):
+            sources = section.get("sources") if isinstance(section.get("sources"), list) else []
+            found[section["slide"]] = (str(section.get("key")), tuple(
+                (str(s.get("kind")), str(s.get("id")), str(s.get("reason") or "")) for s in sources
+                if isinstance(s, dict)))
+    return found
 
 
 @dataclass(frozen=True)
@@ -570,30 +580,28 @@ def _styles_differ(before: bytes, after: bytes) -> bool:
     return parts(before) != parts(after)
 
 
-def _account_review(account: Compared, slide_pairs: list[_SlidePair], moved: list[str], page_pairs: list[_PagePair],
-                    page_count: int | None, cache) -> AccountReview | None:
+def _account_review(account: Compared, slide_pairs: list[_SlidePair], moved: list[str], slide_count: int,
+                    page_pairs: list[_PagePair], page_count: int | None, cache) -> AccountReview | None:
     from aspo.pictures import png_size
 
     def picture(key: str) -> Picture:
         width, height = png_size(cache.picture_path(key))
         return Picture(key, width, height)
 
-    before_sources, after_sources = _slide_sources(account.before), _slide_sources(account.after)
-    before_hashes, after_hashes = _sources(account.before, None), _sources(account.after, None)
+    before_slides, after_slides = map(_slides, account.manifests)
+    before_hashes, after_hashes = (_sources(manifest, None) for manifest in account.manifests)
     slides = []
     for pair in slide_pairs:
-        a_picture = picture(cache.picture_key("slide", pair.before_key, str(pair.before_number))) \
-            if pair.before_key else None
-        b_picture = picture(cache.picture_key("slide", pair.after_key, str(pair.after_number))) \
-            if pair.after_key else None
+        a_picture = picture(_slide_picture(cache, pair.before_key, pair.before_number)) if pair.before_key else None
+        b_picture = picture(_slide_picture(cache, pair.after_key, pair.after_number)) if pair.after_key else None
         a_text = _unit_text(pair.before_unit)
         b_text = _unit_text(pair.after_unit)
         same_text = pair.before_unit is not None and pair.after_unit is not None and a_text == b_text
         if same_text and _same_picture(cache, a_picture, b_picture):
             continue  # differs in its XML only (a layout it does not use): drawn the same
         a_segments, b_segments = word_changes(a_text, b_text)
-        sources = _sources_of(before_sources.get(pair.before_number, ()), after_sources.get(pair.after_number, ()),
-                              before_hashes, after_hashes)
+        sources = _sources_of(before_slides.get(pair.before_number, ("", ()))[1],
+                              after_slides.get(pair.after_number, ("", ()))[1], before_hashes, after_hashes)
         note = _slide_note(pair, a_text, b_text)
         if note == "text changed" and any(s.state in ("added", "removed") and s.kind in ("block", "scenario")
                                           for s in sources):
@@ -627,9 +635,9 @@ def _account_review(account: Compared, slide_pairs: list[_SlidePair], moved: lis
 
     return AccountReview(
         account.name, account.where, tuple(slides), tuple(pages),
-        max(0, _count_slides(account.after) - sum(1 for s in slides if s.after_label)),
+        max(0, slide_count - sum(1 for s in slides if s.after_label)),
         None if page_count is None else max(0, page_count - sum(1 for p in pages if p.after_label)),
-        tuple(line.strip() for line in provenance_changes(_sources(account.before), _sources(account.after))),
+        tuple(line.strip() for line in provenance_changes(*map(_sources, account.manifests))),
         tuple(moved), draft)
 
 
@@ -653,32 +661,6 @@ def _on_slide(unit: Unit) -> tuple[str, ...]:
     """A slide's title and text without its speaker notes (textview puts them last, after 'Notes:')."""
     lines = list(unit.lines)
     return (unit.label.split(": ", 1)[-1], *(lines[:lines.index("Notes:")] if "Notes:" in lines else lines))
-
-
-def _count_slides(files: dict[str, bytes]) -> int:
-    name = _file(files, ".pptx")
-    if name is None:
-        return 0
-    from aspo.slide_keys import slide_keys
-
-    return len(slide_keys(files[name]))
-
-
-def _slide_sources(files: dict[str, bytes]) -> dict[int, tuple[tuple[str, str, str], ...]]:
-    """Slide number -> its sources (kind, id, why it was chosen), from the manifest."""
-    found: dict[int, tuple[tuple[str, str, str], ...]] = {}
-    if MANIFEST not in files:
-        return found
-    try:
-        manifest = json.loads(files[MANIFEST])
-        for section in manifest.get("sections", []):
-            if isinstance(section, dict) and isinstance(section.get("slide"), int):
-                found[section["slide"]] = tuple(
-                    (str(s.get("kind")), str(s.get("id")), str(s.get("reason") or ""))
-                    for s in section.get("sources", []) if isinstance(s, dict))
-    except (ValueError, AttributeError):
-        pass
-    return found
 
 
 def _sources_of(before: tuple, after: tuple, before_hashes: dict, after_hashes: dict) -> tuple[Source, ...]:

@@ -155,7 +155,8 @@ def test_a_slide_that_only_moved_is_listed_as_moved_and_one_that_moved_and_chang
     assert aspo("build", "-q", "accounts/acme.yaml", "-o", "after").status == 0
     account = Compared("Acme", "accounts/acme.yaml", read_build_folder(workspace / "before/acme"),
                        read_build_folder(workspace / "after/acme"))
-    pairs, moved = _deck_pairs(account)
+    pairs, moved, count = _deck_pairs(account)
+    assert count == 11
     assert [(p.before_number, p.after_number) for p in pairs] == [(8, 9)]
     assert UnitChange("slide", pairs[0].before_unit.label, pairs[0].after_unit.label, (), (), None, None, (),
                       "").label == "Slide 8 → 9: One reliability review for four plants, without the spreadsheets"
@@ -234,6 +235,14 @@ def test_html_refuses_a_folder_whose_index_html_aspo_did_not_write(workspace, as
     assert result.err == ("aspo: error: site/index.html: --html: was not written by aspo diff; choose another "
                           "folder, or remove site/index.html first\n")
     assert (workspace / "site/index.html").read_text() == "<h1>our team page</h1>\n"
+
+
+def test_html_refuses_a_folder_under_a_file_before_building_anything(workspace, aspo):
+    (workspace / "notes.txt").write_text("mine\n")
+    result = aspo("diff", "--rev", "HEAD", "--html", "notes.txt/review", "accounts/")
+    assert (result.status, result.out) == (2, "")
+    assert result.err == ("aspo: error: notes.txt: --html: is not a folder; name a folder for the review page\n")
+    assert (workspace / "notes.txt").read_text() == "mine\n"
 
 
 def test_diff_rev_of_a_folder_prints_each_changed_account_and_a_line_for_each_that_fails(workspace, aspo):
@@ -442,6 +451,40 @@ def test_an_account_whose_document_libreoffice_skips_fails_alone_with_its_line(i
     assert done.err == ("aspo: error: accounts/acme.yaml: LibreOffice could not convert acme-offering.docx to PDF, "
                         "so it cannot be drawn\n")
     assert "0 accounts changed" in done.out and "1 failed" in done.out
+
+
+def test_html_with_nothing_changed_says_so_on_the_page_and_exits_0(workspace, aspo):
+    need_tools()  # looked for before anything is built, though nothing will be drawn
+    committed(workspace)
+    result = aspo("diff", "--rev", "HEAD", "--html", "review", "accounts/")
+    assert result.status == 0, result.err
+    assert result.out == "review/index.html: 0 accounts changed (0 slides, 0 pages), 3 unchanged, 0 failed\n"
+    html = (workspace / "review/index.html").read_text()
+    assert "<p>No account's deck or document changed.</p>" in html
+    assert list((workspace / "review/images").iterdir()) == []
+
+
+def test_a_terminal_is_told_what_the_review_is_doing(in_review):
+    import pty
+
+    leader, follower = pty.openpty()
+    done = subprocess.run([sys.executable, "-m", "aspo", "diff", "--rev", "HEAD", "--html", "review/", "accounts/"],
+                          cwd=in_review["root"], stdout=subprocess.PIPE, stderr=follower, text=True, timeout=600)
+    os.close(follower)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # the terminal's other end is closed: all of it was read
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(leader)
+    assert done.returncode == 1
+    assert shown.decode().splitlines() == ["aspo: comparing 3 accounts at HEAD and in the working tree",
+                                           "aspo: finding the changed slides and pages of 1 account"]
+    assert "aspo:" not in done.stdout  # progress goes to the terminal, the summary to stdout
 
 
 # --- in a real browser ---------------------------------------------------------------------------------------------
