@@ -7,6 +7,7 @@ from dataclasses import replace
 from typing import Any
 
 from aspo.account import Account
+from aspo.clock import build_timestamp
 from aspo.document import (
     BulletList,
     Callout,
@@ -23,7 +24,6 @@ from aspo.document import (
 )
 from aspo.formatting import format_date, format_number, format_percent
 from aspo.library import Block, Library
-from aspo.package import build_timestamp
 from aspo.plan import Plan
 from aspo.schema import OutlineSection, Result
 from aspo.selection import Decision, Selection

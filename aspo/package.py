@@ -188,24 +188,6 @@ def normalize_workbook(data: bytes, when: dt.datetime) -> bytes:
     return write_zip(entries, when)
 
 
-def source_date_epoch() -> int | None:
-    """SOURCE_DATE_EPOCH (UTC seconds) when set and valid: read once where a build starts, and part of
-    every account's input key."""
-    raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if raw.isascii() and raw.isdigit():
-        try:
-            dt.datetime.fromtimestamp(int(raw), tz=dt.timezone.utc)
-            return int(raw)
-        except (OverflowError, OSError, ValueError):
-            pass
-    return None
-
-
-def build_timestamp(default: dt.datetime, epoch: int | None) -> dt.datetime:
-    """The moment to stamp into built files: the epoch when there is one, else `default`."""
-    return default if epoch is None else dt.datetime.fromtimestamp(epoch, tz=dt.timezone.utc)
-
-
 # --- what both renderers share ---------------------------------------------------------------
 
 def template_bytes(path: str | os.PathLike, field: str | None = None) -> bytes:

@@ -90,9 +90,9 @@ def compare_revisions(paths: list[Path], templates: Path, revision: str, progres
 
     from aspo.account_paths import account_files
     from aspo.build import Builder
+    from aspo.clock import source_date_epoch
     from aspo.gitinfo import templates_at
     from aspo.library import load_library
-    from aspo.package import source_date_epoch
 
     say = progress or (lambda message: None)
     files = account_files(paths)

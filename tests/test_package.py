@@ -9,7 +9,8 @@ import zipfile
 import pytest
 
 from aspo import package
-from aspo.package import build_timestamp, normalize_zip, source_date_epoch
+from aspo.clock import build_timestamp, source_date_epoch
+from aspo.package import normalize_zip
 
 UTC = dt.timezone.utc
 WHEN = dt.datetime(2024, 5, 6, 7, 8, 10, tzinfo=UTC)

@@ -11,10 +11,10 @@ import pytest
 from documents import CREATED, DECK, OFFERING, bullets, make_doc, title_section
 from docx.enum.style import WD_STYLE_TYPE
 
+from aspo.clock import build_timestamp
 from aspo.document import Paragraph, Section, Table
 from aspo.errors import AspoError, display_path
 from aspo.library import load_library
-from aspo.package import build_timestamp
 from aspo.render_docx import PreparedDocument, render_docx
 
 ROLE_STYLES = ["Title", "Subtitle", "Heading 1", "Heading 2", "Normal", "List Bullet", "Quote"]

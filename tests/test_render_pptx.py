@@ -14,6 +14,7 @@ from lxml import etree
 from pptx import Presentation
 from pptx.enum.shapes import PP_PLACEHOLDER
 
+from aspo.clock import build_timestamp
 from aspo.document import (
     BulletList,
     Paragraph,
@@ -23,7 +24,6 @@ from aspo.document import (
 )
 from aspo.errors import AspoError, display_path
 from aspo.layouts import read_deck_template
-from aspo.package import build_timestamp
 from aspo.render_pptx import PreparedDeck, render_pptx
 
 LAYOUTS = "'Title Slide', 'Title and Content', 'Section Header', 'Two Content', 'Title Only'"
