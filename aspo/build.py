@@ -15,8 +15,8 @@ from aspo.clock import source_date_epoch
 from aspo.errors import AspoError, Problem, display_path
 from aspo.gitinfo import TemplatesRevision, templates_revision
 from aspo.manifest import MANIFEST, FileHashes, build_manifest, input_files, is_current, with_outputs
+from aspo.office_templates import OfficeTemplates
 from aspo.output import refuse_output_file, refuse_protected, remove_own_staging, write_outputs
-from aspo.package import OfficeTemplates
 from aspo.rulebook import OUTPUT
 from aspo.stamp import account_stamp, stamp_record, stat_line, templates_stamp, unchanged_warnings, write_stamp
 from aspo.stopping import die_with_parent, run_in_worker

@@ -60,7 +60,7 @@ class PreparedDocument:
     bullets), and is written with the shared parts as they were deflated here.
 
     Made by whoever renders, and kept for as long as the template is used: `PreparedDocument.open`, or
-    `OfficeTemplates(library).document` (aspo.package) for a library's. It assumes what the library checked when
+    `OfficeTemplates(library).document` (aspo.office_templates) for a library's. It assumes what the library checked when
     it loaded: every style a role names is in the template.
     """
 
