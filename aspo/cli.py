@@ -12,8 +12,8 @@ import click
 os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 from aspo import __version__  # noqa: E402 - after the line above, which must come before pydantic loads
-from aspo.errors import USER_ERROR_STATUS, AspoError, display_path
-from aspo.stopping import Stopped, stop_on_signals
+from aspo.core.errors import USER_ERROR_STATUS, AspoError, display_path
+from aspo.core.stopping import Stopped, stop_on_signals
 
 INTERNAL_ERROR_STATUS = 3
 ISSUES_URL = "https://github.com/aspo-dev/aspo/issues"
@@ -23,7 +23,7 @@ def _in_project(name: str):
     """A default found when the command runs: `name` in the project found from the current folder up."""
 
     def default() -> Path:
-        from aspo.workspace import project_path
+        from aspo.core.workspace import project_path
 
         return project_path(name)
 
@@ -71,8 +71,8 @@ def build(ctx: click.Context, accounts: tuple[Path, ...], templates: Path, outpu
     """
     import time
 
-    from aspo.account_paths import account_files
-    from aspo.build import build as build_accounts
+    from aspo.build.builder import build as build_accounts
+    from aspo.library.account_paths import account_files
 
     if debug:
         ctx.obj["debug"] = True
@@ -134,9 +134,9 @@ class _NoBar:
 @debug_option
 def explain(account: Path, templates: Path, fmt: str, debug: bool) -> None:
     """Show every block, scenario and capability considered for ACCOUNT, and why it was or was not chosen."""
-    from aspo import explain as explaining
-    from aspo.library import load_library
-    from aspo.plan import plan_account
+    from aspo.library.content import load_library
+    from aspo.plan import explain as explaining
+    from aspo.plan.plan import plan_account
 
     library = load_library(templates, layouts=False)  # nothing is rendered
     plan = plan_account(account, library)
@@ -169,32 +169,32 @@ def diff(ctx: click.Context, paths: tuple[Path, ...], rev: str | None, html: Pat
         raise click.UsageError("give two output folders, decks, documents or drafts to compare (or --rev REV)")
     tools = None
     if html is not None:  # before anything is built
-        from aspo.pictures import find_tools
-        from aspo.review_page import refuse_foreign
+        from aspo.review.page import refuse_foreign
+        from aspo.review.pictures import find_tools
 
         refuse_foreign(html)
         tools = find_tools("--html")
     progress = _progress_line if sys.stderr.isatty() else None
     if rev is not None:
-        from aspo.review import compare_revisions
+        from aspo.review.comparison import compare_revisions
 
         accounts = list(paths) or [_in_project("accounts")()]
         comparison = compare_revisions(accounts, templates, rev, progress)
     elif html is not None or _output_roots(*paths):
-        from aspo.review import compare_folders
+        from aspo.review.comparison import compare_folders
 
         comparison = compare_folders(*paths)
     else:
-        from aspo.diffing import diff_paths
+        from aspo.review.diffing import diff_paths
 
         result = diff_paths(*paths)
         click.echo(result.text if result.different else "no differences\n", nl=False)
         ctx.exit(1 if result.different else 0)
     if html is None:
         ctx.exit(_print_text_diffs(comparison))
-    from aspo.pictures import PictureCache
-    from aspo.review import review
-    from aspo.review_page import write_review
+    from aspo.review.comparison import review
+    from aspo.review.page import write_review
+    from aspo.review.pictures import PictureCache
 
     found = review(comparison, PictureCache(tools, progress=progress), progress)
     page = write_review(found, html)
@@ -211,7 +211,7 @@ def diff(ctx: click.Context, paths: tuple[Path, ...], rev: str | None, html: Pat
 
 
 def _output_roots(a: Path, b: Path) -> bool:
-    from aspo.review import is_output_root
+    from aspo.review.comparison import is_output_root
 
     return is_output_root(a, b)
 
@@ -222,7 +222,7 @@ def _progress_line(message: str) -> None:
 
 def _print_text_diffs(comparison) -> int:
     """Prints each changed account's text diff, and a line for each that failed; returns the exit status."""
-    from aspo.diffing import diff_build_texts
+    from aspo.review.diffing import diff_build_texts
 
     different = failed = False
     for account in comparison.accounts:
@@ -250,12 +250,12 @@ def match(texts: tuple[str, ...], templates: Path, fmt: str) -> None:
     """
     import json
 
-    from aspo.library import load_library
+    from aspo.library.content import load_library
 
     library = load_library(templates)
     recognitions = [library.matcher.recognise(text) for text in texts]
     if fmt == "json":
-        from aspo.explain import recognition_json
+        from aspo.plan.explain import recognition_json
 
         click.echo(json.dumps([{"text": r.text, **recognition_json(r)} for r in recognitions], indent=2,
                               ensure_ascii=False))
@@ -273,7 +273,7 @@ def match(texts: tuple[str, ...], templates: Path, fmt: str) -> None:
 @click.argument("file", type=click.Path(path_type=Path))
 def textconv(file: Path) -> None:
     """Print a .pptx, .docx or review draft as stable text (a git textconv driver)."""
-    from aspo.textview import as_text, read_units
+    from aspo.render.textview import as_text, read_units
 
     click.echo(as_text(read_units(file)), nl=False)
 
@@ -297,8 +297,8 @@ def report(ctx: click.Context, templates: Path, accounts_dir: Path, fmt: str, to
     """
     import datetime as dt
 
-    from aspo import report as reporting
-    from aspo.library import load_library
+    from aspo.library.content import load_library
+    from aspo.plan import report as reporting
 
     library = load_library(templates, layouts=False)  # nothing is rendered
     plans, problems = reporting.load_accounts(accounts_dir, library)
@@ -320,7 +320,7 @@ def schema(name: str, library_path: Path | None) -> None:
     With --library, id fields (stage, persona, pain, capability, products, pins) list that library's ids, so
     editors complete them; schemas/account.schema.json is made so from the sample library.
     """
-    from aspo.schema_export import account_schema_text
+    from aspo.library.schema_export import account_schema_text
 
     click.echo(account_schema_text(library_path), nl=False)  # NAME can only be "account"
 
@@ -329,7 +329,7 @@ def _rule_ids(ctx: click.Context, param: click.Parameter, incomplete: str) -> li
     """Completes the rule id after the last comma of --select and --ignore."""
     from click.shell_completion import CompletionItem
 
-    from aspo.rulebook import RULES
+    from aspo.core.rulebook import RULES
 
     done, _, last = incomplete.rpartition(",")
     prefix = f"{done}," if done else ""
@@ -363,8 +363,8 @@ def check(ctx: click.Context, paths: tuple[Path, ...], templates: Path | None, a
     """
     import datetime as dt
 
-    from aspo import check as checking
-    from aspo.rulebook import selected_rules
+    from aspo.checks import check as checking
+    from aspo.core.rulebook import selected_rules
 
     try:
         rules = selected_rules(select, ignore)
@@ -407,7 +407,7 @@ def layouts_show(file: Path, fmt: str) -> None:
     position), or a .docx's page and styles."""
     import json
 
-    from aspo.layouts import describe_template, template_lines
+    from aspo.office.description import describe_template, template_lines
 
     description = describe_template(file)
     if fmt == "json":
@@ -438,8 +438,8 @@ def layouts_use(ctx: click.Context, files: tuple[Path, ...], templates: Path, ac
     import datetime as dt
     from collections import Counter
 
-    from aspo import check as checking
-    from aspo.adoption import adopt, describe_choices
+    from aspo.authoring.layouts_use import adopt, describe_choices
+    from aspo.checks import check as checking
 
     outline = display_path(templates / "outline.yaml")
     verb = "Would adopt" if dry_run else "Adopted"
@@ -480,7 +480,7 @@ def import_(ctx: click.Context, source: Path, templates: Path, accounts_dir: Pat
     Exit status: 0 when every row is imported, unchanged or skipped; 2 when a row has a problem (it is named and
     skipped, the others are written) or the export cannot be read (nothing is written).
     """
-    from aspo.crm_import import import_accounts
+    from aspo.authoring.import_ import import_accounts
 
     result = import_accounts(source, templates, accounts_dir, update=update, dry_run=dry_run)
     for note in result.notes:
@@ -510,7 +510,7 @@ def init(directory: Path, force: bool, sample: bool) -> None:
 
     A folder with anything in it (but .git) is refused unless --force.
     """
-    from aspo.project import init_project, next_command
+    from aspo.authoring.init import init_project, next_command
 
     done = init_project(directory, force=force, sample=sample)
     for path in done.created:
@@ -543,7 +543,7 @@ def new_account(path: Path, name: str | None, industry: str | None, size: str | 
     The options fill their fields. On a terminal, aspo asks for the name, industry, size and stage the options
     left out; otherwise it never waits for input.
     """
-    from aspo.starter_account import new_account as write_starter_account
+    from aspo.authoring.new_account import new_account as write_starter_account
 
     written = write_starter_account(path, templates, name=name, industry=industry, size=size, region=region,
                                     stage=stage, date=date.date() if date else None, ask=sys.stdin.isatty())

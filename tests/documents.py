@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from aspo.document import BulletList, Document, Paragraph, Properties, Section
+from aspo.compose.document import BulletList, Document, Paragraph, Properties, Section
 
 ROOT = Path(__file__).resolve().parent.parent
 DECK = ROOT / "templates" / "layouts" / "deck.pptx"

@@ -180,9 +180,9 @@ def test_pins_and_excludes_in_the_account_file_win(built):
 
 
 def test_selection_is_deterministic_and_explains_every_candidate(workspace):
-    from aspo.account import load_account
-    from aspo.library import load_library
-    from aspo.selection import select
+    from aspo.library.account import load_account
+    from aspo.library.content import load_library
+    from aspo.plan.selection import select
 
     library = load_library(workspace / "templates")
     account = load_account(workspace / "accounts" / "acme.yaml", library)

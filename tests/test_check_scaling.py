@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from aspo import templating
-from aspo.check import run_check
-from aspo.errors import AspoError
-from aspo.templating import MAX_EXTRA_MEMORY, MAX_SECONDS, Renderer
+from aspo.checks.check import run_check
+from aspo.compose import templating
+from aspo.compose.templating import MAX_EXTRA_MEMORY, MAX_SECONDS, Renderer
+from aspo.core.errors import AspoError
 
 TODAY = dt.date(2026, 11, 22)
 LOGISTICS = "priority-logistics-conveyor-uptime.md"  # a block no sample account gets

@@ -10,8 +10,8 @@ import pytest
 from conftest import edit
 from pptx import Presentation
 
-from aspo.diffing import DiffResult, diff_build_texts, diff_paths
-from aspo.errors import AspoError
+from aspo.core.errors import AspoError
+from aspo.review.diffing import DiffResult, diff_build_texts, diff_paths
 
 OLD = "does this reduce the problem you told us about, at a cost that makes sense?"
 NEW = "does this reduce the problem you told us about, at a cost your finance team accepts?"

@@ -126,7 +126,7 @@ def test_the_installed_command_prints_no_traceback_unless_asked(workspace):
 
 
 def test_an_internal_error_says_it_is_a_bug_and_exits_3(workspace, aspo, monkeypatch):
-    from aspo import plan as plan_module
+    from aspo.plan import plan as plan_module
 
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
@@ -142,8 +142,8 @@ def test_an_internal_error_says_it_is_a_bug_and_exits_3(workspace, aspo, monkeyp
 def test_a_bug_in_one_account_of_a_batch_fails_that_account_and_exits_3_after_the_summary(workspace, aspo, monkeypatch,
                                                                                            where, jobs):
     """Workers are forked, so they inherit the broken function (-j 2); select runs before any rendering."""
-    from aspo import build as build_module
-    from aspo import plan as plan_module
+    from aspo.build import builder as build_module
+    from aspo.plan import plan as plan_module
 
     if where == "render":
         render = build_module.Builder.render
@@ -197,7 +197,7 @@ def test_a_layout_file_that_is_not_a_pptx_is_named(workspace, aspo):
 
 
 def test_an_unknown_id_is_worded_the_same_by_every_command():
-    from aspo.errors import AspoError, unknown_id
+    from aspo.core.errors import AspoError, unknown_id
 
     # what aspo check, aspo build and aspo new account say (aspo import's own wording is still its own)
     assert unknown_id("stage", "decison", ["decision", "awareness"]) == \

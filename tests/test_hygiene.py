@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from pptx import Presentation
 
-from aspo.errors import AspoError
-from aspo.layouts import MAX_LAYOUTS, MAX_SLIDES, read_deck_template
-from aspo.textview import as_text, read_units
+from aspo.core.errors import AspoError
+from aspo.office.deck_template import MAX_LAYOUTS, MAX_SLIDES, read_deck_template
+from aspo.render.textview import as_text, read_units
 
 DECK = Path("templates/layouts/deck.pptx")
 OFFERING = Path("templates/layouts/offering.docx")
@@ -160,7 +160,7 @@ def test_the_renderers_check_the_bytes_they_use(workspace):
     """A template changed after the library loaded is checked again before anything is copied from it."""
     from documents import make_doc, title_section
 
-    from aspo.render_docx import render_docx
+    from aspo.render.word import render_docx
 
     rewrite(OFFERING, lambda members: members.update({"customXml/item1.xml": b"<x/>"}))
     with pytest.raises(AspoError) as excinfo:

@@ -12,9 +12,11 @@ import pytest
 from conftest import REPO, edit
 from test_start import loaded_by
 
-from aspo import crm_import
-from aspo.account import load_account
-from aspo.library import load_library
+from aspo.authoring import import_ as crm_import
+from aspo.authoring import import_draft, import_table
+from aspo.library import import_settings
+from aspo.library.account import load_account
+from aspo.library.content import load_library
 
 HEADER = ["Account Name", "Industry", "Employees", "Region", "Stage", "Meeting Date", "Meeting Goal", "Contact Name",
           "Contact Title", "Priorities", "Products Owned", "Competitors", "Next Step", "Next Step Date", "Owner Name",
@@ -414,9 +416,9 @@ def test_import_yaml_problems_are_named_at_their_line(workspace, aspo):
 
 def test_the_sample_import_yaml_has_no_problem_and_matches_the_defaults():
     library = load_library(REPO / "templates", layouts=False)
-    settings, problems = crm_import.read_import_settings(REPO / "templates", library)
+    settings, problems = import_settings.read_import_settings(REPO / "templates", library)
     assert problems == []
-    defaults, _ = crm_import.read_import_settings(REPO / "templates" / "no-such-folder", library)
+    defaults, _ = import_settings.read_import_settings(REPO / "templates" / "no-such-folder", library)
     assert (settings.columns, settings.required, settings.stages, settings.smb_below, settings.mid_market_below) == \
         (defaults.columns, defaults.required, defaults.stages, defaults.smb_below, defaults.mid_market_below)
 
@@ -432,10 +434,10 @@ def test_a_byte_that_is_not_utf8_names_its_row_and_column(workspace, aspo):
 
 
 def test_file_names_are_ascii_slugs(workspace, aspo):
-    assert crm_import.slug_of("Nestlé Waters GmbH & Co. KG") == "nestle-waters-gmbh-co-kg"
-    assert crm_import.slug_of("O'Brien Straße") == "obrien-strasse"
-    assert crm_import.slug_of("Nul") == "nul-account"
-    assert crm_import.slug_of("株式会社") == ""
+    assert import_draft.slug_of("Nestlé Waters GmbH & Co. KG") == "nestle-waters-gmbh-co-kg"
+    assert import_draft.slug_of("O'Brien Straße") == "obrien-strasse"
+    assert import_draft.slug_of("Nul") == "nul-account"
+    assert import_draft.slug_of("株式会社") == ""
     write_csv(workspace / "crm.csv", {**INITECH, "Account Name": "株式会社"})
     result = aspo("import", "crm.csv")
     assert result.err == ("aspo: error: crm.csv:2: Account Name: '株式会社' gives no file name: a file name needs "
@@ -548,8 +550,8 @@ def test_date_order_reads_dates_the_day_cannot_tell_and_a_time_after_a_date_is_i
 ])
 def test_the_longest_phrase_under_personas_wins(workspace, title, persona):
     library = load_library(Path("templates"), layouts=False)
-    settings = crm_import.load_import_settings(Path("templates"), library)
-    assert crm_import.infer_persona(title, settings) == (persona, ())
+    settings = import_settings.load_import_settings(Path("templates"), library)
+    assert import_draft.infer_persona(title, settings) == (persona, ())
 
 
 @pytest.mark.parametrize("title, persona", [
@@ -562,13 +564,13 @@ def test_the_longest_phrase_under_personas_wins(workspace, title, persona):
 def test_without_personas_in_import_yaml_the_words_of_persona_ids_and_names_decide(workspace, title, persona):
     Path("templates/import.yaml").unlink()
     library = load_library(Path("templates"), layouts=False)
-    settings = crm_import.load_import_settings(Path("templates"), library)
-    assert crm_import.infer_persona(title, settings) == persona
+    settings = import_settings.load_import_settings(Path("templates"), library)
+    assert import_draft.infer_persona(title, settings) == persona
 
 
 def test_an_export_over_the_size_limit_is_refused_before_it_is_read(workspace, aspo, monkeypatch):
     path = write_csv(workspace / "crm.csv", INITECH, HOOLI)
-    monkeypatch.setattr(crm_import, "MAX_CSV_BYTES", 500)
+    monkeypatch.setattr(import_table, "MAX_CSV_BYTES", 500)
     result = aspo("import", "crm.csv")
     assert (result.status, result.out) == (2, "")
     assert result.err == f"aspo: error: crm.csv: file is {path.stat().st_size} bytes; the limit is 500\n"

@@ -14,8 +14,9 @@ import pytest
 import yaml
 from conftest import REPO
 
-from aspo import __version__, project
-from aspo.project import STARTER, STARTER_DAY, init_project
+from aspo import __version__
+from aspo.authoring import init as project
+from aspo.authoring.init import STARTER, STARTER_DAY, init_project
 
 
 def aspo_process(*args: str, cwd: Path) -> subprocess.CompletedProcess:
@@ -184,7 +185,7 @@ def test_the_sample_is_found_in_a_wheel_and_missed_with_one_line(tmp_path, monke
     # A wheel carries the sample as aspo/sample/ (setup.py copies it there); site-packages holds no checkout.
     package = tmp_path / "site-packages" / "aspo"
     package.mkdir(parents=True)
-    monkeypatch.setattr(project, "__file__", str(package / "project.py"))
+    monkeypatch.setattr(project, "__file__", str(package / "authoring" / "init.py"))
     with pytest.raises(project.AspoError) as refused:
         project.sample_source()
     assert str(refused.value.problems[0]) == (
@@ -199,7 +200,7 @@ def test_the_sample_is_found_in_a_wheel_and_missed_with_one_line(tmp_path, monke
 def test_from_sample_without_a_sample_is_one_line_and_writes_nothing(tmp_path, aspo, monkeypatch):
     package = tmp_path / "site-packages" / "aspo"
     package.mkdir(parents=True)
-    monkeypatch.setattr(project, "__file__", str(package / "project.py"))
+    monkeypatch.setattr(project, "__file__", str(package / "authoring" / "init.py"))
     monkeypatch.chdir(tmp_path)
     result = aspo("init", "--from-sample", "content")
     assert (result.status, result.out) == (2, "")

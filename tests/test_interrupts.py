@@ -253,7 +253,7 @@ def test_two_builds_of_the_same_account_at_once_leave_a_complete_set(workspace, 
 
 WORKER = """
 import os, sys, time
-from aspo import stopping
+from aspo.core import stopping
 if sys.argv[2] == "watch only":  # as where Linux's parent-death signal is missing: only the getppid() watch
     stopping._ask_for_death_signal = lambda signum: False
 parent = os.getpid()

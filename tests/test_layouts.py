@@ -90,7 +90,8 @@ def test_show_as_json_for_tools(german, aspo):
 
 
 def test_show_names_the_masters_where_a_layout_name_repeats():
-    from aspo.layouts import DeckTemplate, SlideLayout, deck_lines, describe_deck
+    from aspo.office.deck_template import DeckTemplate, SlideLayout
+    from aspo.office.description import deck_lines, describe_deck
 
     deck = DeckTemplate(Path("brand.pptx"), (SlideLayout("Title, Content", True, 1, master=1),
                                              SlideLayout("Title, Content", True, 1, master=2)))
@@ -267,7 +268,7 @@ def test_a_word_template_without_a_page_size_gets_the_readers_paper(workspace, a
 def test_use_takes_the_master_the_templates_own_slides_use_and_names_it_in_the_outline(workspace, aspo):
     """LibreOffice writes its default master first and the template's design after it, with the same layout
     names: the master the sample slides use is the design."""
-    from aspo.layouts import read_deck_template
+    from aspo.office.deck_template import read_deck_template
 
     prs = Presentation()
     prs.slides.add_slide(prs.slide_layouts[1])
@@ -279,7 +280,7 @@ def test_use_takes_the_master_the_templates_own_slides_use_and_names_it_in_the_o
     assert (deck.designed_master, deck.sample_slides) == (1, 1)
     from dataclasses import replace
 
-    from aspo.adoption import rewrite_outline
+    from aspo.authoring.layouts_use import rewrite_outline
 
     outline = (workspace / "templates/outline.yaml").read_text(encoding="utf-8")
     rewritten = rewrite_outline(outline, "layouts/Design.pptx", {}, None, {}, deck_master=2)

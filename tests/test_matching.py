@@ -12,7 +12,7 @@ from conftest import REPO, edit, line_of
 sys.path.insert(0, str(REPO / "tools"))
 from match_eval import evaluate  # noqa: E402
 
-from aspo.library import load_library  # noqa: E402
+from aspo.library.content import load_library  # noqa: E402
 
 #: Everyday phrasings from the issue that the keyword matcher missed, with the pain a reader hears in each.
 EVERYDAY = {

@@ -15,11 +15,11 @@ import pytest
 import yaml
 from conftest import REPO, edit
 
-from aspo.library import Library, load_library
-from aspo.project import init_project
-from aspo.schema import COMPANY_SIZES, AccountFile
-from aspo.starter_account import starter_text
-from aspo.validation import PLACEHOLDER
+from aspo.authoring.init import init_project
+from aspo.authoring.new_account import starter_text
+from aspo.library.content import Library, load_library
+from aspo.library.schema import COMPANY_SIZES, AccountFile
+from aspo.library.validation import PLACEHOLDER
 
 PILOT = "templates/blocks/next-steps-pilot.md"
 TODO_LINE = re.compile(r'^(\s*(?:- )?)([a-z_]+): "TODO: [^"]*"$', re.MULTILINE)

@@ -1,4 +1,4 @@
-"""Deterministic Office packages: aspo.package."""
+"""Deterministic Office packages: aspo.render.office_package."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import zipfile
 
 import pytest
 
-from aspo import package
-from aspo.clock import build_timestamp, source_date_epoch
-from aspo.package import normalize_zip
+from aspo.core.clock import build_timestamp, source_date_epoch
+from aspo.render import zips
+from aspo.render.zips import normalize_zip
 
 UTC = dt.timezone.utc
 WHEN = dt.datetime(2024, 5, 6, 7, 8, 10, tzinfo=UTC)
@@ -83,8 +83,8 @@ def test_times_before_1980_are_clamped_to_the_zip_minimum():
 
 def test_the_fast_copy_writes_what_zipfile_writes():
     data = make_zip(ENTRIES)
-    date_time = package.zip_date_time(WHEN)
-    assert package._normalize_fast(data, date_time) == package._normalize_zipfile(data, date_time)
+    date_time = zips.zip_date_time(WHEN)
+    assert zips._normalize_fast(data, date_time) == zips._normalize_zipfile(data, date_time)
 
 
 def test_build_timestamp_is_the_default_without_source_date_epoch(monkeypatch):

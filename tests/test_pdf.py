@@ -18,8 +18,8 @@ import pytest
 from conftest import REPO, skip_unless_installed
 from procs import HAVE_PROC, Proc, wait_for
 
-from aspo.errors import AspoError
-from aspo.pdf import convert, normalize_pdf
+from aspo.build.pdf import convert, normalize_pdf
+from aspo.core.errors import AspoError
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 PDFTOTEXT, PDFINFO = shutil.which("pdftotext"), shutil.which("pdfinfo")

@@ -6,7 +6,7 @@ import re
 
 from conftest import REPO
 
-from aspo.rulebook import RULES
+from aspo.core.rulebook import RULES
 
 
 def readme_commands() -> list[str]:

@@ -1,4 +1,4 @@
-"""The point-offering renderer: aspo.render_docx, on the real templates/layouts/offering.docx."""
+"""The point-offering renderer: aspo.render.word, on the real templates/layouts/offering.docx."""
 
 from __future__ import annotations
 
@@ -11,11 +11,11 @@ import pytest
 from documents import CREATED, DECK, OFFERING, bullets, make_doc, title_section
 from docx.enum.style import WD_STYLE_TYPE
 
-from aspo.clock import build_timestamp
-from aspo.document import Paragraph, Section, Table
-from aspo.errors import AspoError, display_path
-from aspo.library import load_library
-from aspo.render_docx import PreparedDocument, render_docx
+from aspo.compose.document import Paragraph, Section, Table
+from aspo.core.clock import build_timestamp
+from aspo.core.errors import AspoError, display_path
+from aspo.library.content import load_library
+from aspo.render.word import PreparedDocument, render_docx
 
 ROLE_STYLES = ["Title", "Subtitle", "Heading 1", "Heading 2", "Normal", "List Bullet", "Quote"]
 

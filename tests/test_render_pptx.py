@@ -1,4 +1,4 @@
-"""The deck renderer: aspo.render_pptx, on the real templates/layouts/deck.pptx."""
+"""The deck renderer: aspo.render.powerpoint, on the real templates/layouts/deck.pptx."""
 
 from __future__ import annotations
 
@@ -14,17 +14,11 @@ from lxml import etree
 from pptx import Presentation
 from pptx.enum.shapes import PP_PLACEHOLDER
 
-from aspo.clock import build_timestamp
-from aspo.document import (
-    BulletList,
-    Paragraph,
-    Section,
-    Source,
-    Table,
-)
-from aspo.errors import AspoError, display_path
-from aspo.layouts import read_deck_template
-from aspo.render_pptx import PreparedDeck, render_pptx
+from aspo.compose.document import BulletList, Paragraph, Section, Source, Table
+from aspo.core.clock import build_timestamp
+from aspo.core.errors import AspoError, display_path
+from aspo.office.deck_template import read_deck_template
+from aspo.render.powerpoint import PreparedDeck, render_pptx
 
 LAYOUTS = "'Title Slide', 'Title and Content', 'Section Header', 'Two Content', 'Title Only'"
 
@@ -356,8 +350,8 @@ import struct, sys, types
 from dataclasses import replace
 from pathlib import Path
 
-import aspo.render_pptx as renderer
-from aspo.logo import Logo
+import aspo.render.powerpoint as renderer
+from aspo.library.logo import Logo
 
 sys.path.insert(0, "tests")
 from documents import make_doc, title_section

@@ -18,10 +18,11 @@ from pptx.opc.serialized import _ContentTypesItem
 from pptx.text.text import TextFrame
 from pptx.util import Emu, Pt
 
-from aspo import render_docx, render_pptx
-from aspo.document import Callout, Table
-from aspo.layouts import TextBox
-from aspo.slide_fit import CalloutFit, Region, fit_table, smallest_table, table_rows
+from aspo.compose.document import Callout, Table
+from aspo.compose.slide_fit import CalloutFit, Region, fit_table, smallest_table, table_rows
+from aspo.office.deck_template import TextBox
+from aspo.render import powerpoint as render_pptx
+from aspo.render import word as render_docx
 
 TEXTS = ["Plain words", " spaces around ", "a & b < c > d \"q\" 'a'", "line\nbreak", "soft\vbreak", "bell\x07here",
          "tab\there", "", "ünïcødé – “quoted” ✓", "carriage\rreturn", "\n", "two\n\nbreaks"]

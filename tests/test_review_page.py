@@ -15,9 +15,18 @@ from pathlib import Path
 import pytest
 from conftest import REPO, edit, skip_unless_installed
 
-from aspo.review import AccountReview, Picture, Review, Segment, Source, UnitChange, around_changes, word_changes
-from aspo.review_page import render_page
-from aspo.slide_keys import slide_keys
+from aspo.review.comparison import (
+    AccountReview,
+    Picture,
+    Review,
+    Segment,
+    Source,
+    UnitChange,
+    around_changes,
+    word_changes,
+)
+from aspo.review.page import render_page
+from aspo.review.slide_keys import slide_keys
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 POPPLER = shutil.which("pdftoppm") and shutil.which("pdftotext")
@@ -97,8 +106,8 @@ def test_texts_with_little_in_common_are_marked_line_by_line_not_word_by_word():
 
 
 def test_the_slide_note_says_whether_the_text_on_the_slide_or_only_its_speaker_notes_changed():
-    from aspo.review import _slide_note, _SlidePair
-    from aspo.textview import Unit
+    from aspo.render.textview import Unit
+    from aspo.review.comparison import _slide_note, _SlidePair
 
     before = Unit("Slide 4: Plan", ("A pilot", "Notes:", "Ask who signs"))
     notes = Unit("Slide 4: Plan", ("A pilot", "Notes:", "Ask who signs the order"))
@@ -145,8 +154,8 @@ def test_a_slide_keeps_its_key_when_only_its_notes_change_and_gets_a_new_one_whe
 
 
 def test_a_slide_that_only_moved_is_listed_as_moved_and_one_that_moved_and_changed_is_paired(workspace, aspo):
-    from aspo.diffing import read_build_folder
-    from aspo.review import Compared, _deck_pairs
+    from aspo.review.comparison import Compared, _deck_pairs
+    from aspo.review.diffing import read_build_folder
 
     assert aspo("build", "-q", "accounts/acme.yaml", "-o", "before").status == 0
     # the multi-plant scenario no longer matches Acme's industry: it drops below the castings scenario
@@ -167,7 +176,7 @@ def test_pages_with_the_same_text_are_candidates_when_the_styles_changed_or_thei
     import io
     import zipfile
 
-    from aspo.review import Compared, _page_pairs
+    from aspo.review.comparison import Compared, _page_pairs
 
     def docx(body: bytes, styles: bytes) -> bytes:
         data = io.BytesIO()
@@ -195,13 +204,13 @@ def test_pages_with_the_same_text_are_candidates_when_the_styles_changed_or_thei
 
 
 def _names(*datas: bytes) -> list[str]:
-    from aspo.review import _name
+    from aspo.review.comparison import _name
 
     return [_name(data, ".docx") for data in datas]
 
 
 def test_two_output_folders_pair_accounts_by_folder_and_tell_accounts_on_one_side(workspace, aspo):
-    from aspo.review import compare_folders
+    from aspo.review.comparison import compare_folders
 
     assert aspo("build", "-q", "accounts/", "-o", "one").status == 0
     (workspace / "accounts/acme.yaml").rename(workspace / "accounts/acme-packaging.yaml")

@@ -1,4 +1,4 @@
-"""How much text a placeholder holds: aspo.slide_fit, with the geometry aspo.layouts reads from the template."""
+"""How much text a placeholder holds: aspo.compose.slide_fit, with the geometry aspo.office.deck_template reads from the template."""
 
 from __future__ import annotations
 
@@ -12,13 +12,13 @@ from documents import DECK, bullets, make_doc, title_section
 from pptx import Presentation
 from pptx.enum.shapes import PP_PLACEHOLDER
 
-from aspo.compose import compose
-from aspo.document import Paragraph, Section, Table
-from aspo.layouts import TextBox, read_deck_template
-from aspo.library import load_library
-from aspo.plan import plan_account
-from aspo.render_pptx import render_pptx
-from aspo.slide_fit import Overflow, fit_deck, overflows, room, slide_text, text_height
+from aspo.compose.composer import compose
+from aspo.compose.document import Paragraph, Section, Table
+from aspo.compose.slide_fit import Overflow, fit_deck, overflows, room, slide_text, text_height
+from aspo.library.content import load_library
+from aspo.office.deck_template import TextBox, read_deck_template
+from aspo.plan.plan import plan_account
+from aspo.render.powerpoint import render_pptx
 
 ROOT = Path(__file__).resolve().parent.parent
 _A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
@@ -212,12 +212,12 @@ def test_sections_whose_layout_cannot_hold_them_are_left_to_the_layout_checks(de
 
 @pytest.mark.parametrize("slug", ["acme", "globex", "northwind-health"])
 def test_the_rendered_deck_shrinks_what_the_estimate_says(slug):
-    """The renderer's shrink-to-fit is aspo.slide_fit's: the text of every placeholder of the sample decks
+    """The renderer's shrink-to-fit is aspo.compose.slide_fit's: the text of every placeholder of the sample decks
     carries the sizes (level size x the font scale) fit.shrink gives for the text fit.slide_text puts there,
     and none where it fits as it is."""
     from xml.etree import ElementTree
 
-    from aspo.slide_fit import shrink
+    from aspo.compose.slide_fit import shrink
 
     library = load_library(ROOT / "templates")
     doc = compose(plan_account(ROOT / "accounts" / f"{slug}.yaml", library))
@@ -239,13 +239,13 @@ def test_the_rendered_deck_shrinks_what_the_estimate_says(slug):
                 step = shrink(fill.paragraphs, fill.box)
                 expected[fill.box.idx] = None if step is None else tuple(
                     round(fill.box.sizes[level] * step[0] * 100) for _, level in fill.paragraphs)
-            if laid_out.callouts is not None:  # sized by aspo.slide_fit itself
+            if laid_out.callouts is not None:  # sized by aspo.compose.slide_fit itself
                 expected[laid_out.callouts.box.idx] = written[laid_out.callouts.box.idx]
             assert written == expected, section.key
 
 
 def test_a_font_the_estimate_does_not_know_counts_as_its_wide_substitute():
-    from aspo.layouts import MISSING_FONT_WIDTH, font_width
+    from aspo.office.deck_template import MISSING_FONT_WIDTH, font_width
 
     assert (font_width("Calibri"), font_width("Arial"), font_width(None)) == (1.0, 1.1, 1.0)
     assert font_width("'Open Sans Condensed'") == font_width("Brand Sans") == MISSING_FONT_WIDTH
@@ -255,8 +255,8 @@ def test_a_font_the_estimate_does_not_know_counts_as_its_wide_substitute():
 
 
 def test_a_results_box_too_small_for_every_figure_shows_the_first_ones_and_the_notes_say_so():
-    from aspo.document import Callout, Callouts
-    from aspo.slide_fit import fit_results
+    from aspo.compose.document import Callout, Callouts
+    from aspo.compose.slide_fit import fit_results
 
     items = tuple(Callout(f"-{n}0%", f"unplanned downtime at plant {n}, in the first nine months")
                   for n in range(1, 7))

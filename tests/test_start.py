@@ -12,8 +12,8 @@ from conftest import edit
 
 #: Modules that cost start-up time, and so must load only where they are used (Pillow's C core stands for
 #: Pillow: python-pptx's import of it is deferred until a deck gets a picture).
-HEAVY = ("pptx", "docx", "PIL._imaging", "jinja2", "multiprocessing", "concurrent.futures", "aspo.layouts",
-         "aspo.render_pptx", "aspo.render_docx", "aspo.compose", "pydantic", "yaml", "importlib.metadata")
+HEAVY = ("pptx", "docx", "PIL._imaging", "jinja2", "multiprocessing", "concurrent.futures", "aspo.office.deck_template",
+         "aspo.render.powerpoint", "aspo.render.word", "aspo.compose.composer", "pydantic", "yaml", "importlib.metadata")
 
 PROBE = """
 import json, sys
@@ -54,7 +54,7 @@ def test_commands_that_render_nothing_load_no_office_library(workspace, args, al
 def test_an_unchanged_build_renders_nothing_and_a_single_account_starts_no_pool(workspace, aspo):
     status, loaded = loaded_by("build", "accounts/acme.yaml")
     assert status in (0, None)
-    assert {"pptx", "docx", "jinja2", "aspo.layouts"} <= loaded  # built: it rendered
+    assert {"pptx", "docx", "jinja2", "aspo.office.deck_template"} <= loaded  # built: it rendered
     assert not loaded & {"multiprocessing", "concurrent.futures", "PIL._imaging"}, sorted(loaded)  # no picture
     status, loaded = loaded_by("build", "accounts/")
     assert status in (0, None)

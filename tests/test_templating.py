@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from aspo.errors import AspoError
-from aspo.templating import Renderer
+from aspo.compose.templating import Renderer
+from aspo.core.errors import AspoError
 
 STOPPED = "b.md:10: body: template stopped: "
 
@@ -45,7 +45,7 @@ def test_runaway_or_escaping_templates_stop_with_one_line(source, message):
 def time_limit(monkeypatch) -> str:
     """A shorter time limit than aspo's 2 s, so these tests take a fraction of a second; how the limit reads
     as set (2 s) is checked end to end by the cases 035 and 121 in tests/cases/."""
-    from aspo import templating
+    from aspo.compose import templating
 
     monkeypatch.setattr(templating, "MAX_SECONDS", 0.5)
     return "0.5 s"
@@ -152,7 +152,7 @@ def test_nested_limits_neither_reset_nor_clear_the_timer_or_the_memory_ceiling()
     import resource
     import signal
 
-    from aspo.templating import _limits
+    from aspo.compose.templating import _limits
 
     before = resource.getrlimit(resource.RLIMIT_AS)
     with _limits():

@@ -8,8 +8,8 @@ import docx
 import pytest
 from pptx import Presentation
 
-from aspo.errors import AspoError
-from aspo.textview import PREAMBLE, Unit, as_text, read_units
+from aspo.core.errors import AspoError
+from aspo.render.textview import PREAMBLE, Unit, as_text, read_units
 
 
 @pytest.fixture

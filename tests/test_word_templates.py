@@ -20,18 +20,12 @@ from lxml import etree
 from test_libreoffice import convert
 
 from aspo.cli import main
-from aspo.document import Section, Table
-from aspo.layouts import read_document_template
-from aspo.render_docx import render_docx
-from aspo.textview import TEMPLATE, as_text, read_units
-from aspo.word_styles import (
-    StyleChoice,
-    describe_document_template,
-    document_template_lines,
-    find_style,
-    map_document_styles,
-    style_names,
-)
+from aspo.compose.document import Section, Table
+from aspo.office.description import describe_document_template, document_template_lines
+from aspo.office.word_styles import StyleChoice, find_style, map_document_styles, style_names
+from aspo.office.word_template import read_document_template
+from aspo.render.textview import TEMPLATE, as_text, read_units
+from aspo.render.word import render_docx
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 PANDOC = shutil.which("pandoc")

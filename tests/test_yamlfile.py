@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from aspo.adoption import rewrite_outline
-from aspo.errors import AspoError
-from aspo.yamlfile import child_node, compose, format_loc, parse_yaml, scalar_text
+from aspo.authoring.layouts_use import rewrite_outline
+from aspo.core.errors import AspoError
+from aspo.core.yamlfile import child_node, compose, format_loc, parse_yaml, scalar_text
 
 
 def parse(text: str):

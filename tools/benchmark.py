@@ -62,9 +62,9 @@ def aspo_in_process(account: Path, templates: Path, output: Path) -> Callable[[]
     Loads the library (once, as a batch build does) and returns a call that renders the account's outputs in
     memory and writes them to output/<account>/. Raises ImportError when the API has moved.
     """
-    from aspo.build import Builder
-    from aspo.library import load_library
-    from aspo.output import write_outputs
+    from aspo.build.builder import Builder
+    from aspo.build.output import write_outputs
+    from aspo.library.content import load_library
 
     builder = Builder(load_library(templates), output)  # a batch build's state: templates prepared once
 

@@ -25,8 +25,9 @@ from lxml import etree
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from aspo.document import Properties  # noqa: E402
-from aspo.package import normalize_zip, replace_package_metadata, set_core_properties  # noqa: E402
+from aspo.compose.document import Properties  # noqa: E402
+from aspo.render.office_package import replace_package_metadata, set_core_properties  # noqa: E402
+from aspo.render.zips import normalize_zip  # noqa: E402
 
 VENDOR = "Meridian Ops"  # --vendor sets it
 STAMP = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)

@@ -22,7 +22,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from aspo.library import load_library  # noqa: E402
+from aspo.library.content import load_library  # noqa: E402
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,1 @@
+"""Commands that write input files: init, new account, import, layouts use."""

@@ -1,0 +1,1 @@
+"""The build: accounts planned, rendered and written, whole or not at all."""

@@ -1,0 +1,78 @@
+"""The provenance manifest: what went into an account's outputs, and why each part is there."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from aspo import __version__
+
+if TYPE_CHECKING:  # annotations only: the manifest module stays light for commands that only key accounts
+    from aspo.compose.document import Document
+    from aspo.library.gitinfo import TemplatesRevision
+    from aspo.plan.plan import Plan
+from aspo.office.safety import digest
+from aspo.plan.key import input_files
+
+MANIFEST = "manifest.json"
+
+
+def build_manifest(plan: Plan, document: Document, outputs: dict[str, bytes],
+                   revision: TemplatesRevision | None) -> bytes:
+    """The manifest as sorted, indented JSON: deterministic, so it diffs cleanly."""
+    account, library, selection, hashes = plan.account, plan.library, plan.selection, plan.hashes
+    sources_hash = {
+        "block": lambda i: hashes(library.blocks[i].path),
+        "scenario": lambda i: hashes(library.scenarios[i].path),
+        "catalog": lambda i: hashes(library.catalog_doc.path),
+        "outline": lambda i: hashes(library.outline_doc.path),
+        "account": lambda i: hashes(account.path),
+    }
+    slides = {section.key: number for number, section in enumerate(document.deck_sections, start=1)}
+    manifest = {
+        "aspo_version": __version__,
+        "account": account.path.name,
+        "input_key": plan.key,
+        "templates": revision.as_json() if revision else None,
+        "inputs": {name: hashes(path) for name, path in input_files(account, library, selection).items()},
+        "outputs": {name: digest(data) for name, data in sorted(outputs.items())},
+        "sections": [
+            {
+                "key": section.key,
+                "title": section.title,
+                "slide": slides.get(section.key),
+                "document": section.in_document,
+                "sources": [
+                    {"kind": s.kind, "id": s.id, "hash": sources_hash[s.kind](s.id), "reason": s.reason}
+                    for s in section.sources
+                ],
+            }
+            for section in document.sections
+        ],
+        "gaps": [{"priority": g.priority, "pains": list(g.pains), "reason": g.reason} for g in document.gaps],
+    }
+    return _dumped(manifest)
+
+
+def with_outputs(manifest: bytes, outputs: dict[str, bytes]) -> bytes:
+    """The manifest with more outputs recorded (the PDFs, made after the rest)."""
+    loaded = json.loads(manifest)
+    loaded["outputs"].update({name: digest(data) for name, data in outputs.items()})
+    return _dumped(loaded)
+
+
+def _dumped(manifest: dict) -> bytes:
+    return (json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def is_current(folder: Path, key: str | None, names: list[str]) -> bool:
+    """True when the folder's manifest has this input key (None: any) and every output is as it recorded."""
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        if key is not None and manifest.get("input_key") != key:
+            return False
+        recorded = manifest.get("outputs", {})
+        return all(recorded.get(name) == digest((folder / name).read_bytes()) for name in names)
+    except (OSError, ValueError, AttributeError):
+        return False

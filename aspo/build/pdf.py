@@ -1,0 +1,196 @@
+"""PDF copies of decks and documents: one LibreOffice process per build, stamped so the same input gives the same bytes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import itertools
+import os
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from aspo.core.errors import AspoError, Problem, display_path, quoted
+from aspo.core.rulebook import OUTPUT
+
+#: Names LibreOffice's command is found by on PATH; ASPO_SOFFICE names another one.
+COMMANDS = ("soffice", "libreoffice")
+ENV = "ASPO_SOFFICE"
+INSTALL = "sudo apt-get install libreoffice-impress libreoffice-writer"
+#: What a converter may take: a fresh profile costs a few seconds, each file a second or two.
+BASE_SECONDS, SECONDS_PER_FILE = 120.0, 5.0
+
+
+class _Line(Problem):
+    """A problem with the machine rather than with an input file: its line names no file."""
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def pdf_error(message: str) -> AspoError:
+    return AspoError(_Line(None, None, None, message, OUTPUT))
+
+
+def find_soffice(option: str = "--pdf", install: str = INSTALL) -> str:
+    """LibreOffice's command: ASPO_SOFFICE when set, else soffice or libreoffice on PATH; `option` and `install`
+    name, in the error, what needs it and how to install it."""
+    named = os.environ.get(ENV)
+    if named:
+        found = shutil.which(named)
+        if found is None:
+            raise pdf_error(f"{option} needs LibreOffice, but {ENV} names {quoted(display_path(named), 200)}, which is "
+                            f"not a program; point {ENV} at soffice, or unset it and install LibreOffice with: {install}")
+        return found
+    for command in COMMANDS:
+        found = shutil.which(command)
+        if found:
+            return found
+    raise pdf_error(f"{option} needs LibreOffice, which is not installed; install it with: {install}")
+
+
+@dataclass(frozen=True)
+class Converted:
+    """What one LibreOffice run gave: each PDF by its name, and the sources it could not convert."""
+
+    pdfs: dict[str, bytes]
+    missing: tuple[str, ...]
+    seconds: float
+
+
+def convert(soffice: str, files: dict[str, bytes], timeout: float | None = None) -> Converted:
+    """Converts every .pptx and .docx in `files` (name -> bytes; names unique) to PDF in one LibreOffice process,
+    with its own profile, in a temporary folder that is removed afterwards.
+
+    A run that fails as a whole (cannot start, exits non-zero, runs out of time, converts nothing) raises one line;
+    sources it skipped while converting others are returned as missing.
+    """
+    import time
+
+    if not files:
+        return Converted({}, (), 0.0)
+    timeout = BASE_SECONDS + SECONDS_PER_FILE * len(files) if timeout is None else timeout
+    shown, count = display_path(soffice), f"{len(files)} file{'s' if len(files) != 1 else ''}"
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="aspo-pdf-") as tmp:
+        sources, target, log = Path(tmp, "in"), Path(tmp, "out"), Path(tmp, "log")
+        sources.mkdir()
+        for name, data in files.items():
+            (sources / name).write_bytes(data)
+        command = [soffice, f"-env:UserInstallation={Path(tmp, 'profile').as_uri()}", "--headless", "--norestore",
+                   "--nolockcheck", "--convert-to", "pdf", "--outdir", str(target),
+                   *(str(sources / name) for name in files)]
+        status = _run(command, log, timeout, f"LibreOffice ({shown}) did not finish converting {count} to PDF "
+                      f"within {timeout:g} s and was stopped; nothing was written", shown)
+        said = _last_line(log)
+        if status != 0:
+            raise pdf_error(f"LibreOffice ({shown}) failed (exit status {status}) converting {count} to PDF"
+                            f"{said}; nothing was written")
+        pdfs, missing = {}, []
+        for name in files:
+            pdf = target / (Path(name).stem + ".pdf")
+            data = pdf.read_bytes() if pdf.is_file() else b""
+            # LibreOffice exits 0 even when it could not load a file: only a PDF on disk says it worked
+            if data.startswith(b"%PDF-") and b"%%EOF" in data[-1024:]:
+                pdfs[pdf.name] = data
+            else:
+                missing.append(name)
+        if not pdfs:
+            raise pdf_error(f"LibreOffice ({shown}) converted none of the {count} to PDF{said}; nothing was written")
+    return Converted(pdfs, tuple(missing), time.perf_counter() - started)
+
+
+def _run(command: list[str], log: Path, timeout: float, too_slow: str, shown: str) -> int:
+    """Runs LibreOffice in its own process group, so that a timeout or a stop ends all of its processes."""
+    try:
+        with open(log, "wb") as out:
+            # in UTC it writes its dates in one form, so the stamped ones have one length whatever the machine's zone
+            process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
+                                       env={**os.environ, "TZ": "UTC"}, start_new_session=True)
+    except OSError as exc:
+        raise pdf_error(f"LibreOffice ({shown}) could not be started: {exc.strerror or exc}; "
+                        "nothing was written") from None
+    try:
+        return process.wait(timeout)
+    except subprocess.TimeoutExpired:
+        _kill_group(process)
+        raise pdf_error(too_slow) from None
+    except BaseException:  # Ctrl-C, SIGTERM: LibreOffice is in its own group and would not hear them
+        _kill_group(process)
+        raise
+
+
+def _kill_group(process: subprocess.Popen) -> None:
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except OSError:
+        pass
+    process.wait()
+
+
+def _last_line(log: Path) -> str:
+    """The last thing LibreOffice printed (it says why a file failed), as ' (it said: ...)', or ''."""
+    try:
+        lines = [line.strip() for line in log.read_text(encoding="utf-8", errors="replace").splitlines()]
+    except OSError:
+        return ""
+    lines = [line for line in lines if line and "javaldx" not in line]  # a warning on every start, never the cause
+    return f" (it said: {quoted(lines[-1], 120)})" if lines else ""
+
+
+# --- deterministic bytes ------------------------------------------------------------------------------------------
+# LibreOffice stamps the time of the conversion into the Info dictionary and XMP metadata, and random-ish bytes into
+# the trailer's /ID (and its own /DocChecksum). Each is replaced by a value of the same length, so that every offset
+# in the cross-reference table stays valid: dates by the build's timestamp, the rest by a hash of the content.
+
+_INFO_DATE = re.compile(rb"(/(?:CreationDate|ModDate)\s*)\((D:[^()\\]*)\)")
+_XMP_DATE = re.compile(rb"(<(xmp:(?:CreateDate|ModifyDate|MetadataDate))>)([^<]{10,40})(</\2>)")
+_ID = re.compile(rb"(/ID\s*\[\s*<)([0-9A-Fa-f]+)(>\s*<)([0-9A-Fa-f]+)(>\s*\])")
+_CHECKSUM = re.compile(rb"(/DocChecksum\s*/)([0-9A-Fa-f]+)")
+_UUID = re.compile(rb"uuid:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})")
+
+
+def normalize_pdf(data: bytes, when: dt.datetime) -> bytes:
+    """The same PDF with its dates set to `when` and its identifiers derived from its content; same length."""
+    when = when.astimezone(dt.timezone.utc) if when.tzinfo else when.replace(tzinfo=dt.timezone.utc)
+    stamp = b"(D:" + when.strftime("%Y%m%d%H%M%S").encode() + b"Z)"
+    data = _INFO_DATE.sub(lambda m: m[1] + _padded(stamp, m[0][len(m[1]):]), data)
+    data = _XMP_DATE.sub(lambda m: m[1] + _iso_date(when, m[3]) + m[4], data)
+    masked = _ID.sub(lambda m: m[1] + b"0" * len(m[2]) + m[3] + b"0" * len(m[4]) + m[5], data)
+    masked = _CHECKSUM.sub(lambda m: m[1] + b"0" * len(m[2]), masked)
+    masked = _UUID.sub(lambda m: b"uuid:" + b"0" * len(m[1]), masked)
+    content = hashlib.sha256(masked).hexdigest()
+    data = _ID.sub(lambda m: m[1] + _hex(content, "id", m[2]) + m[3] + _hex(content, "id", m[4]) + m[5], data)
+    data = _CHECKSUM.sub(lambda m: m[1] + _hex(content, "checksum", m[2]), data)
+    order = itertools.count()  # the n-th uuid of every build gets the same value
+    return _UUID.sub(lambda m: b"uuid:" + _uuid(content, next(order)), data)
+
+
+def _padded(value: bytes, old: bytes) -> bytes:
+    """`value` followed by spaces (whitespace between tokens means nothing in PDF) as long as `old`, or `old`."""
+    return value + b" " * (len(old) - len(value)) if len(value) <= len(old) else old
+
+
+def _iso_date(when: dt.datetime, old: bytes) -> bytes:
+    """`when` in UTC, written as long as `old` was (seconds, fraction, 'Z' or '+00:00'), or `old` if none fits."""
+    base = when.strftime("%Y-%m-%dT%H:%M:%S")
+    for fraction in ("", *("." + "0" * n for n in range(1, 10))):
+        for zone in ("Z", "+00:00"):
+            if len(base + fraction + zone) == len(old):
+                return (base + fraction + zone).encode()
+    return old
+
+
+def _hex(content: str, kind: str, old: bytes) -> bytes:
+    value = hashlib.sha256(f"{kind}:{content}".encode()).hexdigest()
+    value = (value * (len(old) // len(value) + 1))[:len(old)]
+    return (value.upper() if old.upper() == old else value).encode()
+
+
+def _uuid(content: str, number: int) -> bytes:
+    value = hashlib.sha256(f"uuid:{number}:{content}".encode()).hexdigest()
+    return f"{value[:8]}-{value[8:12]}-{value[12:16]}-{value[16:20]}-{value[20:32]}".encode()

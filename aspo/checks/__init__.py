@@ -1,0 +1,1 @@
+"""`aspo check`: the rules run over the library and the accounts."""

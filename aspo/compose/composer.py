@@ -1,0 +1,452 @@
+"""Composing the one document model for an account from its selection and the library."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from typing import Any
+
+from aspo.compose.document import (
+    BulletList,
+    Callout,
+    Callouts,
+    Chart,
+    Document,
+    Element,
+    Gap,
+    Paragraph,
+    Properties,
+    Section,
+    Source,
+    Table,
+)
+from aspo.compose.slide_fit import fit_deck
+from aspo.compose.templating import INTERNAL_FIELDS, Renderer, TemplateRefusal
+from aspo.core.clock import build_timestamp
+from aspo.core.formatting import format_date, format_number, format_percent
+from aspo.library.account import Account
+from aspo.library.content import Block, Library
+from aspo.library.schema import OutlineSection, Result
+from aspo.plan.plan import Plan
+from aspo.plan.selection import Decision, Selection
+
+SIZE_NAMES = {"smb": "small business", "mid-market": "mid-market", "enterprise": "enterprise"}
+REP_NOTE_PREFIX = "Rep's note: "
+
+
+class Composer:
+    """Turns one account's selection into sections; holds the template context for it."""
+
+    def __init__(self, account: Account, library: Library, selection: Selection, renderer: Renderer | None = None):
+        self.account, self.library, self.selection = account, library, selection
+        self.renderer = renderer or Renderer()
+        self.locale = account.locale(library)
+        # This account's helpers travel in its context: the shared environment's globals stay as loaded.
+        helpers = {"capability": self._capability_phrase, "product": self._product_name}
+        # What the customer reads is rendered without the rep's internal fields; speaker notes get them.
+        self.notes_context = {**_context(account, library, self.locale), **helpers}
+        self.context = customer_context(self.notes_context)
+        self._decisions: dict[tuple[str, str], Decision] | None = None
+
+    def _reason(self, kind: str, item_id: str) -> str:
+        """Selection.reason_for, from a table made once: `aspo check` renders every block with one Composer."""
+        if self._decisions is None:
+            self._decisions = {}
+            for decision in self.selection.decisions:
+                self._decisions.setdefault((decision.kind, decision.id), decision)
+        decision = self._decisions.get((kind, item_id))
+        return "; ".join(decision.matched) if decision else ""
+
+    # --- template helpers -------------------------------------------------------------
+
+    def _capability_phrase(self, capability_id: str) -> str:
+        if capability_id not in self.library.capabilities:
+            raise TemplateRefusal(f"capability('{capability_id}'): no such capability in catalog.yaml")
+        capability, product = self.library.capabilities[capability_id]
+        if capability.maturity == "roadmap":
+            raise TemplateRefusal(
+                f"capability('{capability_id}') is roadmap ({capability.planned or 'no date'}); "
+                "it may only appear in speaker notes, never as available"
+            )
+        return self._wording(capability_id)
+
+    def _product_name(self, product_id: str) -> str:
+        if product_id not in self.library.products:
+            raise TemplateRefusal(f"product('{product_id}'): no such product in catalog.yaml")
+        return self.library.products[product_id].name
+
+    def _wording(self, capability_id: str) -> str:
+        capability, product = self.library.capabilities[capability_id]
+        field = "roadmap_note" if capability.maturity == "roadmap" else capability.maturity
+        source = getattr(self.library.catalog.wording, field)
+        context = dict(self.context, capability=capability.model_dump(), product=product.model_dump())
+        doc = self.library.catalog_doc
+        return self.renderer.render(source, context, doc.path, doc.line_of(("wording", field)) or 1, f"wording.{field}")
+
+    # --- rendering pieces -------------------------------------------------------------
+
+    def _outline_text(self, index: int, field: str, extra: dict[str, Any] | None = None) -> str:
+        section = self.library.outline.sections[index]
+        doc = self.library.outline_doc
+        context = dict(self.context, **(extra or {}))
+        return self.renderer.render(getattr(section, field), context, doc.path,
+                                    doc.line_of(("sections", index, field)) or 1, f"sections[{index}].{field}")
+
+    def _block(self, block: Block, extra: dict[str, Any] | None = None) -> tuple[str, tuple[Element, ...], tuple[Paragraph, ...]]:
+        context = dict(self.context, **(extra or {}))
+        source = Source("block", block.id, self._reason("block", block.id))
+        title = self.renderer.render(block.meta.title, context, block.path, block.title_line, "title")
+        body = self.renderer.render(block.body, context, block.path, block.body_line, "body")
+        notes_context = dict(self.notes_context, **(extra or {}))
+        notes = (self.renderer.render(block.notes, notes_context, block.path, block.notes_line, "notes")
+                 if block.notes else "")
+        return title, parse_body(body, source), tuple(
+            p for element in parse_body(notes, source) for p in _paragraphs(element)
+        )
+
+    def block_text(self, block: Block, priority_text: str | None = None, pains: tuple[str, ...] | None = None):
+        """A block's title, body and notes rendered for this account. Priority blocks get `priority`: its text
+        ("" as for a pinned block) and `pains` (by default the block's own)."""
+        if priority_text is None:
+            return self._block(block)
+        pains = block.meta.applies_to.pains if pains is None else pains
+        return self._block(block, {"priority": {"text": priority_text, "pains": list(pains)}})
+
+    # --- sections ---------------------------------------------------------------------
+
+    def compose(self) -> tuple[Section, ...]:
+        sections: list[Section] = []
+        for index, outline in enumerate(self.library.outline.sections):
+            make = getattr(self, "_" + outline.kind.replace("-", "_"))
+            sections.extend(make(index, outline))
+        return _with_agenda(sections)
+
+    def _placed(self, outline: OutlineSection, **fields) -> Section:
+        return Section(layout=outline.deck.layout if outline.deck else None, in_document=outline.document, **fields)
+
+    def _title(self, index, outline):
+        data, lib = self.account.data, self.library
+        subtitle = self._outline_text(index, "subtitle") if outline.subtitle else ""
+        source = Source("outline", "title", "every deck opens with the account's name")
+        segment = (f"Segment: {lib.industry_name(data.industry)}, {SIZE_NAMES[data.size]}, {data.region}; "
+                   f"stage: {lib.stages[data.stage].name}.")
+        notes = (Paragraph(f"Meeting goal: {data.meeting.goal}", rep_authored=True), Paragraph(segment))
+        return [self._placed(outline, key="title", kind="title", title=self._outline_text(index, "title"),
+                             subtitle=subtitle, sources=(source,), notes=notes)]
+
+    def _agenda(self, index, outline):
+        # Filled in by _with_agenda once every other section exists.
+        return [self._placed(outline, key="agenda", kind="agenda", title=self._outline_text(index, "title"),
+                             sources=(Source("outline", "agenda", "lists the sections that follow"),))]
+
+    def _situation(self, index, outline):
+        data, lib = self.account.data, self.library
+        account_source = Source("account", self.account.slug, "the account's priorities in the rep's words")
+        body: list[Element] = [
+            BulletList(tuple(Paragraph(p.text, account_source, rep_authored=True) for p in data.priorities), account_source),
+        ]
+        notes: list[Paragraph] = []
+        for attendee in data.meeting.attendees:
+            persona = lib.personas[attendee.persona]
+            notes.append(Paragraph(f"{attendee.name} ({attendee.title}) listens for: {'; '.join(persona.cares_about)}."))
+        if data.competitors:
+            notes.append(Paragraph(f"Competitors in play: {', '.join(data.competitors)}.", rep_authored=True))
+        gaps = [m for m in self.selection.priorities if m.block is None]
+        if gaps:
+            notes.append(Paragraph("No approved content yet for: " + "; ".join(f"\u201c{m.text}\u201d" for m in gaps)
+                                   + ". Listen and take notes; do not improvise claims."))
+        if data.notes:
+            notes.append(Paragraph(REP_NOTE_PREFIX + data.notes, rep_authored=True))
+        sections = [self._placed(outline, key="situation", kind="situation", title=self._outline_text(index, "title"),
+                                 body=tuple(body), notes=tuple(notes), sources=(account_source,))]
+        # Industry context gets its own slide: the account's words stay uncluttered.
+        for block_id in self.selection.section_blocks.get("situation", ()):
+            title, block_body, block_notes = self._block(lib.blocks[block_id])
+            sections.append(self._placed(outline, key=f"context-{block_id}", kind="situation", title=title,
+                                         body=block_body, notes=block_notes,
+                                         sources=(Source("block", block_id, self.selection.reason_for("block", block_id)),)))
+        return sections
+
+    def _priorities(self, index, outline):
+        group = self._outline_text(index, "title")
+        sections = []
+        for match in self.selection.priorities:
+            if match.block is None:
+                continue
+            block = self.library.blocks[match.block]
+            extra = {"priority": {"text": match.text, "pains": list(match.pains)}}
+            title, body, notes = self._block(block, extra)
+            quote = Paragraph(f"\u201c{match.text}\u201d", Source("account", self.account.slug, f"priority {match.index}"),
+                              rep_authored=True)
+            sections.append(self._placed(outline, key=f"priority-{match.index}", kind="priorities", title=title,
+                                         group=group, body=(quote,) + body, notes=notes,
+                                         sources=(Source("block", block.id, match.reason),)))
+        for block_id in self.selection.section_blocks.get("priorities", ()):
+            # pinned, but answering none of their priorities: `priority.text` is empty, so a block can leave it out
+            block = self.library.blocks[block_id]
+            title, body, notes = self._block(block, {"priority": {"text": "", "pains": list(block.meta.applies_to.pains)}})
+            sections.append(self._placed(outline, key=f"pinned-{block_id}", kind="priorities", title=title, group=group,
+                                         body=body, notes=notes, sources=(Source("block", block_id, "pinned by the account file"),)))
+        return sections
+
+    def _scenarios(self, index, outline):
+        group = self._outline_text(index, "title")
+        sections = []
+        for scenario_id in self.selection.scenarios[: outline.count]:
+            meta = self.library.scenarios[scenario_id].meta
+            source = Source("scenario", scenario_id, self.selection.reason_for("scenario", scenario_id))
+            who = meta.customer.name if meta.customer.may_name else meta.customer.described_as
+            if meta.industry != self.account.data.industry:  # never passed off as the account's own industry
+                who += f" ({self.library.industry_name(meta.industry).lower()})"
+            body: list[Element] = [
+                Paragraph(who, source),
+                BulletList((Paragraph(f"Situation: {meta.situation}", source),), source, in_deck=False),
+                BulletList((Paragraph(f"Challenge: {meta.challenge}", source),), source),
+                BulletList((Paragraph(f"What they did: {meta.approach}", source),), source),
+                Callouts(tuple(self._callout(r) for r in meta.results), source),
+                Table(("Result", "Change", "Over"),
+                      tuple((r.metric, self._result_value(r), r.period or "") for r in meta.results), source,
+                      in_deck=False),
+            ]
+            chart = self._chart(meta.results, source)
+            if chart is not None:
+                body.append(chart)
+            notes = [Paragraph(f"Why this story: {source.reason}.")]
+            if not meta.customer.may_name:
+                notes.append(Paragraph("Do not name this customer; say \u201c" + meta.customer.described_as + "\u201d."))
+            sections.append(self._placed(outline, key=f"scenario-{scenario_id}", kind="scenarios", title=meta.title,
+                                         group=group, body=tuple(body), notes=tuple(notes), sources=(source,)))
+        return sections
+
+    # --- results, in the reader's locale ---------------------------------------------------
+
+    def _amount(self, value: float, unit: str | None) -> str:
+        if unit == "%":
+            return format_percent(value / 100, self.locale, signed=False)
+        number = format_number(value, self.locale)
+        return f"{number} {unit}" if unit else number
+
+    def _result_value(self, result: Result) -> str:
+        """The change in words: marketing's own, else 'from 14 to 6 weeks' from the numbers."""
+        if result.value:
+            return result.value
+        return f"from {self._amount(result.before, result.unit)} to {self._amount(result.after, result.unit)}"
+
+    def _callout(self, result: Result) -> Callout:
+        label = result.metric + (f", {result.period}" if result.period else "")
+        if not result.numeric:
+            return Callout(result.value, label)
+        if result.unit == "%" or result.before == 0:
+            figure = self._amount(result.after, result.unit)
+        else:
+            figure = format_percent((result.after - result.before) / result.before, self.locale)
+        return Callout(figure, f"{label}: {self._result_value(result)}")
+
+    def _chart(self, results, source: Source) -> Chart | None:
+        """Before and after of the measured results that share the first one's unit."""
+        numeric = [r for r in results if r.numeric]
+        if not numeric:
+            return None
+        unit = numeric[0].unit
+        shown = [r for r in numeric if r.unit == unit]
+        title = shown[0].metric if len(shown) == 1 else f"Before and after ({unit})" if unit else "Before and after"
+        whole = all(float(v).is_integer() for r in shown for v in (r.before, r.after))
+        number = "#,##0" if whole else "#,##0.0"
+        number_format = f'{number}"%"' if unit == "%" else f'{number}" {unit}"' if unit else number
+        return Chart(title, ("Before", "After"), tuple((r.metric, (r.before, r.after)) for r in shown),
+                     number_format, source)
+
+    def _offering(self, index, outline):
+        lib, data = self.library, self.account.data
+        body: list[Element] = []
+        notes: list[Paragraph] = []
+        sources: list[Source] = []
+        if data.owns:
+            owned = ", ".join(lib.products[p].name for p in data.owns)
+            body.append(Paragraph(f"Builds on what {data.name} runs today: {owned}.",
+                                  Source("account", self.account.slug, "products the account owns")))
+        for block_id in self.selection.section_blocks.get("offering", ()):
+            _, block_body, block_notes = self._block(lib.blocks[block_id])
+            # Beside the capability table a slide has room for the block's bullets only.
+            body.extend(replace(e, in_deck=False) if isinstance(e, Paragraph) else e for e in block_body)
+            notes.extend(block_notes)
+            sources.append(Source("block", block_id, self.selection.reason_for("block", block_id)))
+        if self.selection.capabilities:
+            catalog = Source("catalog", "capabilities", "capabilities that answer the account's pains")
+            rows = tuple((lib.capabilities[c][1].name, self._wording(c)) for c in self.selection.capabilities)
+            body.append(Table(("Product", f"What it means for {data.name}"), rows, catalog))
+            sources.append(catalog)
+        for cap_id in self.selection.roadmap:
+            notes.append(Paragraph(self._wording(cap_id), Source("catalog", cap_id, "roadmap: notes only")))
+        return [self._placed(outline, key="offering", kind="offering", title=self._outline_text(index, "title"),
+                             body=tuple(body), notes=tuple(notes), sources=tuple(sources))]
+
+    def _next_steps(self, index, outline):
+        body: list[Element] = []
+        notes: list[Paragraph] = []
+        sources: list[Source] = []
+        for block_id in self.selection.section_blocks.get("next-steps", ()):
+            _, block_body, block_notes = self._block(self.library.blocks[block_id])
+            body.extend(block_body)
+            notes.extend(block_notes)
+            sources.append(Source("block", block_id, self.selection.reason_for("block", block_id)))
+        # who to call, then the step itself: every deck and document ends with the next step
+        contact_source = Source("account", self.account.slug, "the rep's contact details")
+        body.append(Paragraph(contact_line(self.account), contact_source))
+        sources.append(contact_source)
+        cta_source = Source("account", self.account.slug, "the rep's proposed next step")
+        body.append(Paragraph(call_to_action(self.account, self.locale), cta_source, rep_authored=True))
+        sources.append(cta_source)
+        notes.append(Paragraph("Close by agreeing the next step, its owner and its date."))
+        return [self._placed(outline, key="next-steps", kind="next-steps", title=self._outline_text(index, "title"),
+                             body=tuple(body), notes=tuple(notes), sources=tuple(sources))]
+
+
+def call_to_action(account: Account, locale: str) -> str:
+    step = account.data.next_step
+    text = f"Next step: {step.action}"
+    details = [d for d in (step.owner, step.by and f"by {format_date(step.by, locale)}") if d]
+    return text + (f" ({', '.join(details)})" if details else "")
+
+
+def contact_line(account: Account) -> str:
+    """Who to answer: the rep's name, title and contact details, as the closing slide and page show them."""
+    rep = account.data.rep
+    who = f"{rep.name}, {rep.title}" if rep.title else rep.name
+    return " \u00b7 ".join(part for part in (f"Your contact: {who}", rep.email, rep.phone) if part)
+
+
+def _with_agenda(sections: list[Section]) -> tuple[Section, ...]:
+    """Fills the agenda with the headings that follow it, in order, once each."""
+    headings: list[str] = []
+    for section in sections:
+        if section.kind in ("title", "agenda"):
+            continue
+        heading = section.group or section.title
+        if heading not in headings:
+            headings.append(heading)
+    result = []
+    for section in sections:
+        if section.kind == "agenda":
+            items = BulletList(tuple(Paragraph(h) for h in headings))
+            section = replace(section, body=(items,))
+        result.append(section)
+    return tuple(result)
+
+
+def parse_body(text: str, source: Source) -> tuple[Element, ...]:
+    """Reads the small Markdown subset of blocks: paragraphs, and '- ' bullet lists."""
+    elements: list[Element] = []
+    bullets: list[Paragraph] = []
+    paragraph: list[str] = []
+
+    def flush_paragraph():
+        if paragraph:
+            elements.append(Paragraph(" ".join(paragraph), source))
+            paragraph.clear()
+
+    def flush_bullets():
+        if bullets:
+            elements.append(BulletList(tuple(bullets), source))
+            bullets.clear()
+
+    for raw in text.split("\n"):
+        line = raw.strip()
+        if line.startswith(("- ", "* ")):
+            flush_paragraph()
+            bullets.append(Paragraph(line[2:].strip(), source))
+        elif not line:
+            flush_paragraph()
+            flush_bullets()
+        elif bullets and raw[:1].isspace():  # a wrapped bullet continues
+            bullets[-1] = Paragraph(bullets[-1].text + " " + line, source)
+        else:
+            flush_bullets()
+            paragraph.append(line)
+    flush_paragraph()
+    flush_bullets()
+    return tuple(elements)
+
+
+def _paragraphs(element: Element) -> tuple[Paragraph, ...]:
+    if isinstance(element, Paragraph):
+        return (element,)
+    if isinstance(element, BulletList):
+        return element.items
+    return tuple(Paragraph(" | ".join(row)) for row in element.rows)
+
+
+def customer_context(context: dict[str, Any]) -> dict[str, Any]:
+    """The template context without the internal fields, for everything the customer reads."""
+    trimmed = dict(context)
+    for group, fields in INTERNAL_FIELDS.items():
+        trimmed[group] = {k: v for k, v in context[group].items() if k not in fields}
+    return trimmed
+
+
+def _context(account: Account, library: Library, locale: str) -> dict[str, Any]:
+    data = account.data
+    vendor = library.catalog.vendor
+    return {
+        "account": {
+            "name": data.name,
+            "industry": library.industry_name(data.industry),
+            "size": data.size,
+            "region": data.region,
+            "stage": library.stages[data.stage].name,
+            "owns": [library.products[p].name for p in data.owns],
+            "competitors": list(data.competitors),
+        },
+        "meeting": {
+            "date": format_date(data.meeting.date, locale),
+            "goal": data.meeting.goal,
+            "attendees": [a.model_dump() for a in data.meeting.attendees],
+        },
+        "vendor": vendor.model_dump(),
+        "rep": data.rep.model_dump(),
+        "next_step": {
+            "action": data.next_step.action,
+            "owner": data.next_step.owner or "",
+            "by": format_date(data.next_step.by, locale) if data.next_step.by else "",
+        },
+    }
+
+
+def compose(plan: Plan, renderer: Renderer | None = None) -> Document:
+    """The whole document for one account, ready for every renderer."""
+    account, library, selection = plan.account, plan.library, plan.selection
+    composer = Composer(account, library, selection, renderer)
+    with composer.renderer.batch():  # the sandbox's limits set up once for all of the account's renders
+        sections = composer.compose()
+    sections = fit_deck(sections, library.deck, library.outline.deck.min_font_size)
+    data = account.data
+    meeting_midnight = dt.datetime.combine(data.meeting.date, dt.time(), tzinfo=dt.timezone.utc)
+    vendor = library.catalog.vendor.name
+    properties = Properties(
+        title=f"{data.name}: point offering from {vendor}",
+        subject=f"Point offering for {data.name}",
+        author=data.rep.name,
+        company=vendor,
+        keywords=library.industry_name(data.industry),
+        category="Point offering",
+        created=build_timestamp(meeting_midnight, plan.epoch),
+    )
+    gaps = [Gap(m.text, m.pains, m.reason) for m in selection.priorities if m.block is None]
+    industry_gap = account.industry_gap(library)
+    if industry_gap:
+        gaps.append(Gap(f"Industry: {data.industry}", (), industry_gap))
+    return Document(
+        slug=account.slug,
+        account_name=data.name,
+        account_file=account.path.name,
+        properties=properties,
+        sections=sections,
+        gaps=tuple(gaps),
+        deck_template=library.deck_template,
+        document_template=library.document_template,
+        styles=library.outline.document.styles.model_dump(),
+        logo=account.logo,
+        min_font_size=library.outline.deck.min_font_size,
+        locale=account.locale(library),
+        deck_master=library.outline.deck.master,
+    )

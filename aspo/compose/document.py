@@ -1,0 +1,166 @@
+"""The one intermediate document model every renderer reads: sections of text with their sources."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal, Union
+
+from aspo.library.logo import Logo
+
+SourceKind = Literal["block", "scenario", "catalog", "account", "outline"]
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a piece of text came from, and why it was chosen."""
+
+    kind: SourceKind
+    id: str
+    reason: str = ""
+
+    @property
+    def marker(self) -> str:
+        return f"{self.kind}:{self.id}"
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One paragraph (or one bullet item, or one speaker-note line) of plain text."""
+
+    text: str
+    source: Source | None = None
+    rep_authored: bool = False
+    in_deck: bool = True  # False: detail for the document only; a slide has no room for it
+    in_document: bool = True  # False: on the slide only (the document says it another way)
+
+
+@dataclass(frozen=True)
+class BulletList:
+    """A flat list of bullet items."""
+
+    items: tuple[Paragraph, ...]
+    source: Source | None = None
+    in_deck: bool = True
+    in_document: bool = True
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table with a header row; every cell is plain text."""
+
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    source: Source | None = None
+    in_deck: bool = True
+    in_document: bool = True
+
+
+@dataclass(frozen=True)
+class Callout:
+    """One result as a large figure with what it measures: '-57%' over 'Time to competence'."""
+
+    figure: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Callouts:
+    """Results shown as large figures, in the template's accent colour."""
+
+    items: tuple[Callout, ...]
+    source: Source | None = None
+    in_deck: bool = True
+    in_document: bool = False  # the document has the results table
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A before/after column chart of measured results that share a unit: a native, editable chart."""
+
+    title: str
+    categories: tuple[str, ...]  # "Before", "After"
+    series: tuple[tuple[str, tuple[float, ...]], ...]  # (metric, one value per category)
+    number_format: str  # Excel number format for the value labels, e.g. '0 "weeks"'
+    source: Source | None = None
+    in_deck: bool = True
+    in_document: bool = False
+
+
+Element = Union[Paragraph, BulletList, Table, Callouts, Chart]
+
+
+@dataclass(frozen=True)
+class Section:
+    """One slide and/or one document section, in reading order."""
+
+    key: str  # stable and unique: "title", "priority-1", "scenario-line-uptime"
+    kind: str  # the outline section kind it came from
+    title: str
+    subtitle: str = ""
+    group: str | None = None  # the outline heading when one outline section yields several
+    body: tuple[Element, ...] = ()
+    notes: tuple[Paragraph, ...] = ()
+    sources: tuple[Source, ...] = ()
+    layout: str | None = None  # slide layout name; None keeps it out of the deck
+    in_document: bool = True
+
+    @property
+    def deck_body(self) -> tuple[Element, ...]:
+        """The body as the slide shows it: without document-only detail."""
+        return tuple(element for element in self.body if element.in_deck)
+
+    @property
+    def document_body(self) -> tuple[Element, ...]:
+        """The body as the document shows it: without what only the slide shows."""
+        return tuple(element for element in self.body if element.in_document)
+
+
+@dataclass(frozen=True)
+class Gap:
+    """An account priority that no approved block answers: reported, never papered over."""
+
+    priority: str
+    pains: tuple[str, ...]
+    reason: str
+
+
+@dataclass(frozen=True)
+class Properties:
+    """Document properties written into the Office files."""
+
+    title: str
+    subject: str
+    author: str  # the rep
+    company: str  # the vendor
+    keywords: str
+    category: str
+    created: dt.datetime  # timezone-aware UTC
+
+
+@dataclass(frozen=True)
+class Document:
+    """Everything the renderers need for one account, and nothing they must look up."""
+
+    slug: str
+    account_name: str
+    account_file: str
+    properties: Properties
+    sections: tuple[Section, ...]
+    gaps: tuple[Gap, ...]
+    deck_template: Path
+    document_template: Path
+    styles: dict[str, str | None] = field(default_factory=dict)  # role -> Word style name (table: None for none)
+    logo: Logo | None = None  # the account's logo, on the title slide and the document's first page
+    min_font_size: float = 10  # points: the smallest a table or callout is drawn
+    locale: str = "en-US"  # the reader's: dates, numbers, and the paper size where the template sets none
+    deck_master: int = 1  # the slide master whose layouts the section layouts name first
+
+    @property
+    def deck_sections(self) -> tuple[Section, ...]:
+        return tuple(s for s in self.sections if s.layout is not None)
+
+    @property
+    def document_sections(self) -> tuple[Section, ...]:
+        return tuple(s for s in self.sections if s.in_document)

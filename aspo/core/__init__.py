@@ -1,0 +1,1 @@
+"""What every layer uses: errors, rule ids, YAML with lines, the clock, files, stopping."""

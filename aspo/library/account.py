@@ -1,0 +1,103 @@
+"""One account as a rep wrote it: loaded, validated and checked against the library."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+from aspo.core.errors import AspoError, Problem, did_you_mean, unknown_id
+from aspo.core.formatting import locale_problem
+from aspo.core.rulebook import INVALID_FILE, SCHEMA, UNKNOWN_ID, UNKNOWN_PIN
+from aspo.core.yamlfile import YamlDocument, load_yaml
+from aspo.library.account_paths import ACCOUNT_SUFFIXES, slug_for
+from aspo.library.content import Library
+from aspo.library.logo import Logo, LogoProblem, read_logo
+from aspo.library.schema import AccountFile
+from aspo.library.validation import validate
+
+
+@dataclass(frozen=True)
+class Account:
+    """A validated account, with the slug its outputs are named after."""
+
+    data: AccountFile
+    doc: YamlDocument
+    path: Path
+    slug: str
+    logo: Logo | None = None
+
+    def locale(self, library: Library) -> str:
+        """How the customer writes dates and numbers: the account's locale, else the catalog's."""
+        return self.data.locale or library.catalog.locale
+
+    @functools.cached_property  # selection asks once per block and scenario judged
+    def owned(self) -> frozenset[str]:
+        return frozenset(self.data.owns)
+
+    def industry_known(self, library: Library) -> bool:
+        return self.data.industry in library.industries
+
+    def industry_gap(self, library: Library) -> str:
+        """Why the account's industry is a content gap, or '' when the library lists it."""
+        if self.industry_known(library):
+            return ""
+        return (f"the library has no industry '{self.data.industry}' yet: built with industry-neutral blocks, "
+                "and scenarios from other industries are labelled with theirs")
+
+    @functools.cached_property
+    def personas(self) -> frozenset[str]:
+        return frozenset(a.persona for a in self.data.meeting.attendees)
+
+
+def load_account(path: Path, library: Library) -> Account:
+    """Reads an account file and checks every id it uses against the library."""
+    path = Path(path)
+    if path.suffix.lower() not in ACCOUNT_SUFFIXES:
+        raise AspoError.at(path, None, None, "an account file ends in .yaml", INVALID_FILE)
+    slug = slug_for(path)
+    doc = load_yaml(path)
+    data = validate(AccountFile, doc)
+    problems = _reference_problems(data, doc, library)
+    if data.locale and (problem := locale_problem(data.locale)):
+        problems.append(doc.problem(("locale",), problem, SCHEMA))
+    logo = None
+    if data.logo:
+        try:
+            logo = read_logo(path.parent / data.logo, data.logo)
+        except LogoProblem as exc:
+            problems.append(doc.problem(("logo",), str(exc), INVALID_FILE))
+    if problems:
+        raise AspoError(problems)
+    return Account(data=data, doc=doc, path=path, slug=slug, logo=logo)
+
+
+def _reference_problems(data: AccountFile, doc: YamlDocument, lib: Library) -> list[Problem]:
+    problems: list[Problem] = []
+
+    def check(loc: tuple, value: str | None, known, noun: str, rule: str = UNKNOWN_ID, listed: bool = True) -> None:
+        if value is not None and value not in known:
+            problems.append(doc.problem(loc, unknown_id(noun, value, known, listed), rule))
+
+    # An industry the library does not list yet is no typo unless a known one is close: the account is built
+    # with industry-neutral content, and the build says so.
+    if did_you_mean(data.industry, lib.industries):
+        check(("industry",), data.industry, lib.industries, "industry")
+    check(("stage",), data.stage, lib.stages, "stage")
+    for i, attendee in enumerate(data.meeting.attendees):
+        check(("meeting", "attendees", i, "persona"), attendee.persona, lib.personas, "persona")
+    for i, priority in enumerate(data.priorities):
+        check(("priorities", i, "pain"), priority.pain, lib.pains, "pain")
+        check(("priorities", i, "capability"), priority.capability, lib.capabilities, "capability")
+    for i, product in enumerate(data.owns):
+        check(("owns", i), product, lib.products, "product")
+    for choice in ("pin", "exclude"):
+        for kind, known in (("blocks", lib.blocks), ("scenarios", lib.scenarios)):
+            for i, item in enumerate(getattr(getattr(data, choice), kind)):
+                check((choice, kind, i), item, known, kind[:-1], UNKNOWN_PIN, listed=False)
+    for kind in ("blocks", "scenarios"):
+        for i, item in enumerate(getattr(data.pin, kind)):
+            if item in getattr(data.exclude, kind):
+                loc = ("pin", kind, i)
+                problems.append(doc.problem(loc, f"'{item}' is both pinned and excluded; keep one", SCHEMA))
+    return problems

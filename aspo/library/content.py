@@ -1,0 +1,408 @@
+"""The content library in templates/: loaded, validated and cross-checked once, then read-only."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, replace
+from pathlib import Path
+from types import MappingProxyType
+from typing import Mapping
+
+from aspo.core.errors import AspoError, Problem, did_you_mean, display_path, quoted
+from aspo.core.formatting import locale_problem
+from aspo.core.rulebook import CALL_TO_ACTION, DUPLICATE_ID, INVALID_FILE, LAYOUT, SCHEMA, UNKNOWN_ID
+from aspo.core.yamlfile import YamlDocument, load_yaml, parse_yaml, read_text
+from aspo.library.schema import (
+    BlockFrontMatter,
+    Capability,
+    CatalogFile,
+    IndustriesFile,
+    IndustryEntry,
+    OutlineFile,
+    PainEntry,
+    PainsFile,
+    PersonaEntry,
+    PersonasFile,
+    Product,
+    ScenarioFile,
+    StageEntry,
+    StagesFile,
+)
+from aspo.library.validation import validate
+
+NOTES_HEADING = "## Notes"
+#: The library files every account's outputs depend on, whatever is chosen for it.
+SHARED_FILES = ("catalog.yaml", "personas.yaml", "stages.yaml", "pains.yaml", "industries.yaml", "outline.yaml")
+
+
+@dataclass(frozen=True)
+class Block:
+    """A message block: its front matter plus the body and speaker-note templates."""
+
+    meta: BlockFrontMatter
+    doc: YamlDocument  # the front matter, for line numbers
+    body: str
+    notes: str
+    path: Path
+    title_line: int
+    body_line: int  # file line of the body's first line, for template errors
+    notes_line: int
+
+    @property
+    def id(self) -> str:
+        return self.meta.id
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A 'someone like you' case scenario."""
+
+    meta: ScenarioFile
+    doc: YamlDocument
+    path: Path
+
+    @property
+    def id(self) -> str:
+        return self.meta.id
+
+
+@dataclass(frozen=True)
+class Library:
+    """Everything marketing owns, validated and indexed by id."""
+
+    root: Path
+    catalog: CatalogFile
+    catalog_doc: YamlDocument
+    products: Mapping[str, Product]
+    capabilities: Mapping[str, tuple[Capability, Product]]
+    personas: Mapping[str, PersonaEntry]
+    stages: Mapping[str, StageEntry]
+    pains: Mapping[str, PainEntry]
+    outside_subject: tuple[str, ...]  # pains.yaml `outside:`: words of priorities the library does not answer
+    industries: Mapping[str, IndustryEntry]
+    blocks: Mapping[str, Block]  # sorted by id
+    scenarios: Mapping[str, Scenario]  # sorted by id
+    outline: OutlineFile
+    outline_doc: YamlDocument
+
+    def industry_name(self, industry: str) -> str:
+        """The industry's name as decks show it; an industry the library lacks keeps the rep's words."""
+        known = self.industries.get(industry)
+        return known.name if known else industry
+
+    @functools.cached_property
+    def matcher(self):
+        """Recognises pains in priorities against this library's vocabulary (built on first use)."""
+        from aspo.library.matching import Matcher
+
+        return Matcher(pain_sources(self), tuple(self.pains), outside=self.outside_subject)
+
+    @functools.cached_property
+    def deck(self):
+        """The deck template's layouts and placeholder boxes, read once."""
+        from aspo.office.deck_template import read_deck_template
+
+        return replace(read_deck_template(self.deck_template), master=self.outline.deck.master)
+
+    @functools.cached_property
+    def word(self):
+        """The document template's styles and page, read once."""
+        from aspo.office.word_template import read_document_template
+
+        return read_document_template(self.document_template)
+
+    @property
+    def scenario_count(self) -> int:
+        """How many scenarios a deck tells: the outline's largest scenarios section."""
+        return max((s.count for s in self.outline.sections if s.kind == "scenarios"), default=1)
+
+    @property
+    def shared_files(self) -> tuple[Path, ...]:
+        """The files every account's outputs depend on: the vocabulary, the catalog, the outline and both
+        layout templates."""
+        return (*(self.root / name for name in SHARED_FILES), self.deck_template, self.document_template)
+
+    @property
+    def deck_template(self) -> Path:
+        return self.root / self.outline.deck.template
+
+    @property
+    def document_template(self) -> Path:
+        return self.root / self.outline.document.template
+
+
+def pain_sources(library: Library) -> list:
+    """Everything the library says about each pain, for the matcher: the pain's own words first, then the
+    capabilities, blocks and scenarios that answer it."""
+    from aspo.library.matching import Source, plain_text
+
+    sources = []
+    for pain in library.pains.values():
+        sources.append(Source(pain.id, "name", pain.name))
+        sources.extend(Source(pain.id, "keyword", k) for k in pain.keywords)
+        sources.extend(Source(pain.id, "related", k) for k in pain.related)
+        sources.extend(Source(pain.id, "example", e) for e in pain.examples)
+    for capability, _ in library.capabilities.values():
+        sources.extend(Source(p, "capability", f"{capability.name}. {capability.summary}") for p in capability.answers)
+    for block in library.blocks.values():
+        if block.meta.section == "priorities":
+            text = plain_text(f"{block.meta.title}\n{block.body}")
+            sources.extend(Source(p, "block", text) for p in block.meta.applies_to.pains)
+    for scenario in library.scenarios.values():
+        sources.extend(Source(p, "scenario", f"{scenario.meta.title}. {scenario.meta.challenge}")
+                       for p in scenario.meta.pains)
+    return sources
+
+
+def load_library(root: Path, layouts: bool = True) -> Library:
+    """Loads templates/ and reports every problem in it before giving up.
+
+    `layouts=False` leaves the layout templates unread, for commands that never render (explain, report)."""
+    library, problems = read_library(root, layouts)
+    if problems:
+        raise AspoError(problems)
+    return library
+
+
+class _Collector:
+    """Runs loading steps, keeping every problem instead of stopping at the first."""
+
+    def __init__(self):
+        self.problems: list[Problem] = []
+
+    def __call__(self, step, *args):
+        try:
+            return step(*args)
+        except AspoError as exc:
+            self.problems.extend(exc.problems)
+            return None
+
+
+def read_library(root: Path, layouts: bool = True) -> tuple[Library | None, list[Problem]]:
+    """The library and every problem found in it; the library is None when a core file is unusable.
+
+    Blocks and scenarios that fail to load are left out, so the rest can still be checked.
+    """
+    root = Path(root)
+    if not root.is_dir():
+        return None, [Problem(root, None, None, "templates folder not found, here or in any folder above (use --templates to point at it, or `aspo init` to start a project)",
+                              INVALID_FILE)]
+    attempt = _Collector()
+    catalog_file, personas_file, stages_file, pains_yaml, industries_file, outline_file = (
+        root / name for name in SHARED_FILES)
+    catalog_doc = attempt(load_yaml, catalog_file)
+    catalog = attempt(validate, CatalogFile, catalog_doc) if catalog_doc else None
+    personas = attempt(_entries, personas_file, PersonasFile, "personas")
+    stages = attempt(_entries, stages_file, StagesFile, "stages")
+    pains_file, pains = attempt(_file_entries, pains_yaml, PainsFile, "pains") or (None, None)
+    industries = attempt(_entries, industries_file, IndustriesFile, "industries")
+    outline_doc = attempt(load_yaml, outline_file)
+    outline = attempt(validate, OutlineFile, outline_doc) if outline_doc else None
+    blocks: dict[str, Block] = {}
+    for path in sorted((root / "blocks").glob("*.md")):
+        block = attempt(load_block, path)
+        if block is None:
+            continue
+        if block.id in blocks:
+            attempt.problems.append(block.doc.problem(
+                ("id",), f"duplicate block id '{block.id}' (also in {blocks[block.id].path.name})", DUPLICATE_ID))
+            continue
+        blocks[block.id] = block
+    scenarios: dict[str, Scenario] = {}
+    for path in sorted((root / "scenarios").glob("*.yaml")):
+        doc = attempt(load_yaml, path)
+        meta = attempt(validate, ScenarioFile, doc) if doc else None
+        if meta is None:
+            continue
+        if meta.id in scenarios:
+            attempt.problems.append(doc.problem(
+                ("id",), f"duplicate scenario id '{meta.id}' (also in {scenarios[meta.id].path.name})", DUPLICATE_ID))
+            continue
+        scenarios[meta.id] = Scenario(meta, doc, path)
+    if None in (catalog, personas, stages, pains, industries, outline):
+        return None, attempt.problems
+
+    products = {product.id: product for product in catalog.products}
+    capabilities = {cap.id: (cap, product) for product in catalog.products for cap in product.capabilities}
+    library = Library(
+        root=root,
+        catalog=catalog,
+        catalog_doc=catalog_doc,
+        products=MappingProxyType(products),
+        capabilities=MappingProxyType(capabilities),
+        personas=MappingProxyType(personas),
+        stages=MappingProxyType(stages),
+        pains=MappingProxyType(pains),
+        outside_subject=tuple(pains_file.outside),
+        industries=MappingProxyType(industries),
+        blocks=MappingProxyType(dict(sorted(blocks.items()))),
+        scenarios=MappingProxyType(dict(sorted(scenarios.items()))),
+        outline=outline,
+        outline_doc=outline_doc,
+    )
+    attempt.problems.extend(_reference_problems(library))
+    attempt.problems.extend(_call_to_action_problems(library))
+    if layouts:
+        attempt.problems.extend(attempt(_layout_problems, library) or [])
+    return library, attempt.problems
+
+
+def load_block(path: Path) -> Block:
+    """Reads one message block: YAML front matter between '---' lines, then the body."""
+    text = read_text(path)
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        raise AspoError.at(path, 1, None, "a block starts with a '---' line, then YAML front matter, then '---'",
+                           INVALID_FILE)
+    try:
+        end = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
+    except StopIteration:
+        raise AspoError.at(path, 1, None, "front matter is not closed by a '---' line", INVALID_FILE) from None
+    front = parse_yaml("\n".join(lines[1:end]), path, line_offset=1)
+    meta = validate(BlockFrontMatter, front)
+    rest = lines[end + 1:]
+    notes_at = next((i for i, line in enumerate(rest) if line.strip() == NOTES_HEADING), None)
+    body_lines = rest if notes_at is None else rest[:notes_at]
+    notes_lines = [] if notes_at is None else rest[notes_at + 1:]
+    body_line = end + 2
+    return Block(
+        meta=meta,
+        doc=front,
+        body="\n".join(body_lines).strip("\n"),
+        notes="\n".join(notes_lines).strip("\n"),
+        path=path,
+        title_line=front.line_of(("title",)) or 2,
+        body_line=body_line + _leading_blank_lines(body_lines),
+        notes_line=body_line + (notes_at or 0) + 1 + _leading_blank_lines(notes_lines),
+    )
+
+
+def _leading_blank_lines(lines: list[str]) -> int:
+    count = 0
+    for line in lines:
+        if line.strip():
+            break
+        count += 1
+    return count
+
+
+def _entries(path: Path, model, key: str) -> dict:
+    return _file_entries(path, model, key)[1]
+
+
+def _file_entries(path: Path, model, key: str) -> tuple:
+    """The validated file and its entries by id."""
+    doc = load_yaml(path)
+    whole = validate(model, doc)
+    entries = getattr(whole, key)
+    by_id = {}
+    duplicates = []
+    for index, entry in enumerate(entries):
+        if entry.id in by_id:
+            duplicates.append(doc.problem((key, index, "id"), f"duplicate id '{entry.id}'", DUPLICATE_ID))
+        by_id[entry.id] = entry
+    if duplicates:
+        raise AspoError(duplicates)
+    return whole, by_id
+
+
+def _reference_problems(lib: Library) -> list[Problem]:
+    """Every id that one library file uses and no file defines."""
+    problems: list[Problem] = []
+
+    def check(doc: YamlDocument, loc: tuple, ids, known, noun: str) -> None:
+        for index, value in enumerate(ids):
+            if value not in known:
+                problems.append(doc.problem(loc + (index,), f"unknown {noun} {quoted(value)}{did_you_mean(value, known)}",
+                                            UNKNOWN_ID))
+
+    if "locale" in lib.catalog.model_fields_set and (problem := locale_problem(lib.catalog.locale)):
+        problems.append(lib.catalog_doc.problem(("locale",), problem, SCHEMA))
+    for p_index, product in enumerate(lib.catalog.products):
+        loc = ("products", p_index)
+        check(lib.catalog_doc, loc + ("adjacent",), product.adjacent, lib.products, "product")
+        for c_index, cap in enumerate(product.capabilities):
+            check(lib.catalog_doc, loc + ("capabilities", c_index, "answers"), cap.answers, lib.pains, "pain")
+
+    for block in lib.blocks.values():
+        applies = block.meta.applies_to
+        for field, ids, known, noun in (
+            ("industries", applies.industries, lib.industries, "industry"),
+            ("personas", applies.personas, lib.personas, "persona"),
+            ("stages", applies.stages, lib.stages, "stage"),
+            ("pains", applies.pains, lib.pains, "pain"),
+            ("owned_products", applies.owned_products, lib.products, "product"),
+        ):
+            check(block.doc, ("applies_to", field), ids, known, noun)
+        check(block.doc, ("promotes",), block.meta.promotes, lib.products, "product")
+        check(block.doc, ("capabilities",), block.meta.capabilities, lib.capabilities, "capability")
+
+    for scenario in lib.scenarios.values():
+        meta, doc = scenario.meta, scenario.doc
+        for field, value, known, noun in (
+            ("industry", meta.industry, lib.industries, "industry"),
+            ("persona", meta.persona, lib.personas, "persona"),
+        ):
+            if value not in known:
+                problems.append(doc.problem((field,), f"unknown {noun} {quoted(value)}{did_you_mean(value, known)}",
+                                            UNKNOWN_ID))
+        check(doc, ("capabilities",), meta.capabilities, lib.capabilities, "capability")
+        check(doc, ("pains",), meta.pains, lib.pains, "pain")
+        for index, cap_id in enumerate(meta.capabilities):
+            if cap_id in lib.capabilities and lib.capabilities[cap_id][0].maturity == "roadmap":
+                problems.append(doc.problem(("capabilities", index),
+                                            f"'{cap_id}' is a roadmap capability; no customer runs it yet", UNKNOWN_ID))
+    return problems
+
+
+def _layout_problems(lib: Library) -> list[Problem]:
+    """Every slide layout, placeholder and Word style the outline names must exist in the template files."""
+    from aspo.office.word_styles import find_style, role_kind, style_hint, style_names
+
+    problems: list[Problem] = []
+    doc = lib.outline_doc
+    deck = lib.deck
+    if deck.master > max(len(deck.masters), 1):
+        problems.append(doc.problem(("deck", "master"), f"{display_path(deck.path)} has {len(deck.masters)} slide "
+                                    f"master(s), not {deck.master}; `aspo layouts show` lists them", LAYOUT))
+    for index, section in enumerate(lib.outline.sections):
+        if section.deck is None:
+            continue
+        loc = ("sections", index, "deck", "layout")
+        layout = deck.layout(section.deck.layout)
+        if layout is None:
+            message = (f"{quoted(section.deck.layout)} is not a slide layout in {display_path(deck.path)}; "
+                       f"it has: {deck.names()}")
+        elif not layout.has_title:
+            message = f"layout {quoted(layout.name)} in {display_path(deck.path)} has no title placeholder"
+        elif section.kind != "title" and layout.body_placeholders == 0:
+            message = (f"layout {quoted(layout.name)} in {display_path(deck.path)} has no body or content "
+                       f"placeholder, which the {section.kind} section needs")
+        elif section.kind == "title" and section.subtitle and layout.body_placeholders == 0:
+            message = (f"layout {quoted(layout.name)} in {display_path(deck.path)} has no subtitle, body or content "
+                       "placeholder, which the title section's subtitle needs")
+        else:
+            continue
+        problems.append(doc.problem(loc, message, LAYOUT))
+    word = lib.word
+    for role, name in lib.outline.document.styles.model_dump().items():
+        kind = role_kind(role)
+        if name is None or find_style(word, name, kind) is not None:  # as render_docx finds it
+            continue
+        problems.append(doc.problem(("document", "styles", role),
+                                    f"{quoted(name)} is not a {kind} style in {display_path(word.path)}; "
+                                    f"it has: {style_names(word, kind)}{style_hint(word, name, kind)}", LAYOUT))
+    return problems
+
+
+def _call_to_action_problems(lib: Library) -> list[Problem]:
+    """Every deck and document ends with the account's next step: the outline must say so."""
+    sections = lib.outline.sections
+    last = len(sections) - 1
+    if sections[last].kind != "next-steps":
+        message = "the last section must be of kind next-steps: every deck and document ends with a call to action"
+    elif sections[last].deck is None or not sections[last].document:
+        message = "the next-steps section must be in the deck and in the document: both end with a call to action"
+    else:
+        return []
+    return [lib.outline_doc.problem(("sections", last, "kind"), message, CALL_TO_ACTION)]

@@ -1,0 +1,1 @@
+"""One account's plan: what is chosen for it and why, keyed once."""

@@ -1,0 +1,77 @@
+"""An account's input key: every file and choice that decides its outputs, hashed."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from aspo import __version__
+
+if TYPE_CHECKING:  # annotations only: the manifest module stays light for commands that only key accounts
+    from aspo.library.account import Account
+    from aspo.library.content import Library
+    from aspo.plan.selection import Selection
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+class FileHashes:
+    """Content hashes of input files, each file read once per build."""
+
+    def __init__(self):
+        self._cache: dict[Path, str] = {}
+
+    def __call__(self, path: Path) -> str:
+        path = Path(path)
+        if path not in self._cache:
+            try:
+                self._cache[path] = digest(path.read_bytes())
+            except OSError as exc:  # a layout template gone: the account is out of date, and loading it says why
+                self._cache[path] = f"unreadable: {exc.strerror}"
+        return self._cache[path]
+
+
+def input_files(account: Account, library: Library, selection: Selection) -> dict[str, Path]:
+    """Every file this account's outputs depend on, by a name that does not depend on the machine."""
+    root = library.root
+    prefix = root.resolve().name
+
+    def name(path: Path) -> str:
+        try:
+            return f"{prefix}/{Path(path).resolve().relative_to(root.resolve()).as_posix()}"
+        except ValueError:
+            return Path(path).as_posix()
+
+    files = {name(shared): shared for shared in library.shared_files}
+    for block_id in selection.used_blocks:
+        files[name(library.blocks[block_id].path)] = library.blocks[block_id].path
+    for scenario_id in selection.scenarios:
+        files[name(library.scenarios[scenario_id].path)] = library.scenarios[scenario_id].path
+    files[f"{account.path.resolve().parent.name}/{account.path.name}"] = account.path
+    if account.logo is not None:  # a new logo under the same name rebuilds the account
+        files[f"{account.path.resolve().parent.name}/{account.data.logo}"] = account.logo.path
+    return dict(sorted(files.items()))
+
+
+def input_key(account: Account, library: Library, selection: Selection, hashes: FileHashes,
+              epoch: int | None = None) -> str:
+    """What decides the outputs: aspo's version, the files used, what was chosen and why, and the moment
+    SOURCE_DATE_EPOCH stamps into the files (another epoch rebuilds with its dates).
+
+    Unused blocks are left out, so editing one block rebuilds exactly the accounts using it;
+    a change that alters what is chosen changes the selection part of the key.
+    """
+    key = {
+        "aspo_version": __version__,
+        "source_date_epoch": epoch,
+        "inputs": {name: hashes(path) for name, path in input_files(account, library, selection).items()},
+        "selection": [
+            [m.block, m.reason] for m in selection.priorities
+        ] + [sorted(selection.section_blocks.items()), list(selection.scenarios), list(selection.capabilities),
+             list(selection.roadmap), [[d.kind, d.id, list(d.matched)] for d in selection.decisions if d.chosen]],
+    }
+    return digest(json.dumps(key, sort_keys=True).encode("utf-8"))

@@ -1,0 +1,257 @@
+"""How the content library is used across all accounts: usage, never-used content, content gaps and expiry.
+
+For marketing: what to retire, what to write next, and what to review soon. It runs the same selection
+as a build, so it reports what the decks would say today; it renders nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from aspo.core.errors import AspoError, Problem
+from aspo.library.account_paths import account_files
+from aspo.library.content import Library
+from aspo.plan.plan import Plan, plan_account
+
+NO_KNOWN_PAIN = "no known pain"
+INDUSTRY_GAPS = "industries the library does not list"
+
+
+@dataclass(frozen=True)
+class Usage:
+    """One block or scenario and the accounts (slugs, sorted) whose selection uses it."""
+
+    kind: str  # "block" or "scenario"
+    id: str
+    owner: str | None
+    accounts: tuple[str, ...]
+
+    @property
+    def count(self) -> int:
+        return len(self.accounts)
+
+
+@dataclass(frozen=True)
+class Gap:
+    """An account priority that no approved block answers."""
+
+    account: str  # slug
+    name: str  # the account's name
+    priority: int  # 1-based, as the rep counts
+    text: str
+    why: str = ""  # how close the words came to a pain, for gaps no pain was recognised in
+
+
+@dataclass(frozen=True)
+class GapGroup:
+    """Content gaps that share the pains recognised in them, or, where none was, the closest pain: marketing
+    adds an example or a keyword to that pain, or writes a block for it."""
+
+    pains: tuple[str, ...]
+    gaps: tuple[Gap, ...]
+    recognised: bool = True  # False: `pains` holds the closest pain, which the words did not reach
+    industries: bool = False  # accounts in industries the library does not list
+
+    @property
+    def label(self) -> str:
+        if self.industries:
+            return INDUSTRY_GAPS
+        if not self.pains:
+            return NO_KNOWN_PAIN
+        return ", ".join(self.pains) if self.recognised else f"closest to {self.pains[0]} (not recognised)"
+
+
+@dataclass(frozen=True)
+class Expiry:
+    """A block or scenario whose review_by date has passed or falls within the horizon."""
+
+    kind: str
+    id: str
+    owner: str | None
+    review_by: dt.date
+    expired: bool  # review_by is before today
+    accounts: tuple[str, ...]  # who uses it now
+
+
+@dataclass(frozen=True)
+class Report:
+    """The library's use across a set of accounts, as of one day."""
+
+    today: dt.date
+    horizon_days: int
+    accounts: tuple[str, ...]  # slugs, sorted
+    blocks: tuple[Usage, ...]  # every block: most used first, then by id
+    scenarios: tuple[Usage, ...]  # every scenario, likewise
+    gaps: tuple[GapGroup, ...]  # largest group first
+    expiring: tuple[Expiry, ...]  # soonest first; expired ones lead
+
+    @property
+    def unused_blocks(self) -> tuple[Usage, ...]:
+        return tuple(u for u in self.blocks if not u.count)
+
+    @property
+    def unused_scenarios(self) -> tuple[Usage, ...]:
+        return tuple(u for u in self.scenarios if not u.count)
+
+
+def load_accounts(folder: Path, library: Library) -> tuple[list[Plan], list[Problem]]:
+    """The plan of every account file in a folder that loads, and the problems of those that do not."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise AspoError.at(folder, None, None, "accounts folder not found (use --accounts to point at it)")
+    plans, problems = [], []
+    for path in account_files([folder]):
+        try:
+            plans.append(plan_account(path, library))
+        except AspoError as exc:  # one bad account must not hide the others from the report
+            problems.extend(exc.problems)
+    return plans, problems
+
+
+def usage_report(library: Library, plans: list[Plan], today: dt.date, horizon_days: int = 60) -> Report:
+    """Counts what every account's plan (as a build makes it) uses, misses and has expiring."""
+    plans = sorted(plans, key=lambda plan: plan.account.slug)
+    block_users: dict[str, list[str]] = {block_id: [] for block_id in library.blocks}
+    scenario_users: dict[str, list[str]] = {scenario_id: [] for scenario_id in library.scenarios}
+    groups: dict[tuple[str, ...], list[Gap]] = {}
+    for plan in plans:
+        account, selection = plan.account, plan.selection
+        for block_id in selection.used_blocks:
+            block_users[block_id].append(account.slug)
+        for scenario_id in selection.scenarios:
+            scenario_users[scenario_id].append(account.slug)
+        if not account.industry_known(library):
+            groups.setdefault(INDUSTRY_GAPS, []).append(
+                Gap(account.slug, account.data.name, 0, f"Industry: {account.data.industry}",
+                    account.industry_gap(library)))
+        for match in selection.priorities:
+            if match.block is None:
+                if match.pains:
+                    key, why = (tuple(sorted(match.pains)), True), ""
+                else:  # grouped by the pain the words came closest to, for marketing to extend
+                    closest = match.recognition.best
+                    key = ((closest.pain,) if closest else (), False)
+                    why = match.recognition.closest() if closest else ""
+                groups.setdefault(key, []).append(Gap(account.slug, account.data.name, match.index, match.text, why))
+
+    blocks = _ranked("block", block_users, {b.id: b.meta.owner for b in library.blocks.values()})
+    scenarios = _ranked("scenario", scenario_users, {s.id: s.meta.owner for s in library.scenarios.values()})
+    gaps = sorted((GapGroup((), tuple(items), industries=True) if key == INDUSTRY_GAPS else
+                   GapGroup(key[0], tuple(items), key[1]) for key, items in groups.items()),
+                  key=lambda g: (-len(g.gaps), g.label))
+
+    horizon = today + dt.timedelta(days=horizon_days)
+    review_by = {("block", b.id): b.meta.review_by for b in library.blocks.values()}
+    review_by.update({("scenario", s.id): s.meta.review_by for s in library.scenarios.values()})
+    expiring = sorted(
+        (Expiry(u.kind, u.id, u.owner, date, date < today, u.accounts)
+         for u in blocks + scenarios if (date := review_by[u.kind, u.id]) is not None and date <= horizon),
+        key=lambda e: (e.review_by, e.kind, e.id),
+    )
+    return Report(today, horizon_days, tuple(plan.account.slug for plan in plans), blocks, scenarios, tuple(gaps),
+                  tuple(expiring))
+
+
+def _ranked(kind: str, users: dict[str, list[str]], owners: dict[str, str | None]) -> tuple[Usage, ...]:
+    usages = (Usage(kind, item_id, owners[item_id], tuple(sorted(slugs))) for item_id, slugs in users.items())
+    return tuple(sorted(usages, key=lambda u: (-u.count, u.id)))
+
+
+# --- output ------------------------------------------------------------------------------
+
+
+def _cell(text: str | None) -> str:
+    """Table-safe text: a '|' or line break in a rep's words would split the row."""
+    return (text or "").replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").strip()
+
+
+def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
+    if not rows:
+        return ["None."]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(_cell(value) for value in row) + " |" for row in rows]
+    return lines
+
+
+def _status(item: Expiry, today: dt.date) -> str:
+    days = (item.review_by - today).days
+    if item.expired:
+        return f"expired {-days} day{'s' if days != -1 else ''} ago"
+    return "today" if days == 0 else f"in {days} day{'s' if days != 1 else ''}"
+
+
+def as_markdown(report: Report) -> str:
+    """The report for people: headings and tables, the same text for the same inputs."""
+    horizon = report.today + dt.timedelta(days=report.horizon_days)
+    unused = report.unused_blocks + report.unused_scenarios
+    gap_count = sum(len(group.gaps) for group in report.gaps)
+    lines = [
+        "# Content usage report",
+        "",
+        f"As of {report.today.isoformat()}, across {len(report.accounts)} account"
+        f"{'s' if len(report.accounts) != 1 else ''}: {', '.join(report.accounts) or 'none'}.",
+        "",
+        f"- {sum(1 for u in report.blocks if u.count)} of {len(report.blocks)} blocks and "
+        f"{sum(1 for u in report.scenarios if u.count)} of {len(report.scenarios)} scenarios used",
+        f"- {len(unused)} never used (candidates to retire)",
+        f"- {gap_count} content gap{'s' if gap_count != 1 else ''} (priorities no block answers)",
+        f"- {len(report.expiring)} expired or due for review by {horizon.isoformat()}",
+    ]
+    for title, usages in (("Blocks used", report.blocks), ("Scenarios used", report.scenarios)):
+        lines += ["", f"## {title}", ""]
+        lines += _table(("id", "count", "accounts", "owner"),
+                        [(f"`{u.id}`", str(u.count), ", ".join(u.accounts), u.owner or "") for u in usages if u.count])
+    lines += ["", "## Never used (candidates to retire)", "", "Chosen for none of these accounts.", ""]
+    lines += _table(("kind", "id", "owner"), [(u.kind, f"`{u.id}`", u.owner or "") for u in unused])
+    lines += ["", "## Content gaps", "",
+              "Account priorities no approved block answers, grouped by the pains recognised in them, or by the pain "
+              "their words came closest to: add an example or keyword to that pain in `pains.yaml`, or write a "
+              "block for it.", ""]
+    if not report.gaps:
+        lines.append("None.")
+    for group in report.gaps:
+        lines += [f"### {group.label} ({len(group.gaps)})", ""]
+        lines += _table(("account", "priority", "in their words", "matching"),
+                        [(f"{gap.name} ({gap.account})", str(gap.priority or ""), gap.text, gap.why) for gap in group.gaps])
+        lines.append("")
+    if report.gaps:
+        lines.pop()
+    lines += ["", f"## Expired or due for review by {horizon.isoformat()} ({report.horizon_days} days)", ""]
+    lines += _table(("kind", "id", "review by", "status", "owner", "used by"),
+                    [(e.kind, f"`{e.id}`", e.review_by.isoformat(), _status(e, report.today), e.owner or "",
+                      ", ".join(e.accounts)) for e in report.expiring])
+    return "\n".join(lines) + "\n"
+
+
+def as_json(report: Report) -> str:
+    """The report for tools: sorted keys, indented, lists in the report's order."""
+
+    def usage(u: Usage) -> dict:
+        return {"kind": u.kind, "id": u.id, "owner": u.owner, "count": u.count, "accounts": list(u.accounts)}
+
+    payload = {
+        "today": report.today.isoformat(),
+        "horizon_days": report.horizon_days,
+        "accounts": list(report.accounts),
+        "blocks": [usage(u) for u in report.blocks],
+        "scenarios": [usage(u) for u in report.scenarios],
+        "never_used": {
+            "blocks": [usage(u) for u in report.unused_blocks],
+            "scenarios": [usage(u) for u in report.unused_scenarios],
+        },
+        "gaps": [
+            {"pains": list(group.pains), "label": group.label, "recognised": group.recognised,
+             "gaps": [{"account": g.account, "name": g.name, "priority": g.priority, "text": g.text,
+                       "matching": g.why} for g in group.gaps]}
+            for group in report.gaps
+        ],
+        "expiring": [
+            {"kind": e.kind, "id": e.id, "owner": e.owner, "review_by": e.review_by.isoformat(),
+             "expired": e.expired, "accounts": list(e.accounts)}
+            for e in report.expiring
+        ],
+    }
+    return json.dumps(payload, indent=2, sort_keys=True, ensure_ascii=False) + "\n"

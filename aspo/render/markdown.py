@@ -1,0 +1,91 @@
+"""The Markdown review draft: every slide's and section's text in reading order, with its sources."""
+
+from __future__ import annotations
+
+from aspo.compose.document import BulletList, Callouts, Chart, Document, Element, Paragraph, Section, Source
+
+REP_MARK = "[rep] "
+LEGEND = (
+    "Markers: `[block:id]` message block, `[scenario:id]` case scenario, `[catalog:…]` product catalog, "
+    "`[account:slug]` the account file, `[outline:…]` the outline; `[rep]` marks the rep's own words."
+)
+
+
+def render_markdown(doc: Document) -> str:
+    """The review draft as text; one line per paragraph, so diffs show whole sentences."""
+    deck_numbers = {s.key: n for n, s in enumerate(doc.deck_sections, start=1)}
+    lines = [
+        f"# Review draft: {doc.account_name}",
+        "",
+        f"Account file: {doc.account_file} · {len(doc.deck_sections)} slides · "
+        f"{len(doc.document_sections)} document sections",
+        "",
+        LEGEND,
+    ]
+    for number, section in enumerate(doc.sections, start=1):
+        lines += ["", *_section(number, section, deck_numbers.get(section.key))]
+    lines += ["", "## Content gaps (for marketing)", ""]
+    if doc.gaps:
+        for gap in doc.gaps:
+            pains = f" [{', '.join(gap.pains)}]" if gap.pains else ""
+            lines.append(f"- {REP_MARK}\u201c{_inline(gap.priority)}\u201d{pains}: {gap.reason}")
+    else:
+        lines.append("None: an approved block answers every priority.")
+    return "\n".join(lines) + "\n"
+
+
+def _section(number: int, section: Section, slide: int | None) -> list[str]:
+    where = [f"slide {slide} ({section.layout})"] if slide else []
+    if section.in_document:
+        where.append("document")
+    title = f"{section.group}: {section.title}" if section.group else section.title
+    lines = [f"## {number}. {_inline(title)}", "", f"_{', '.join(where) or 'not shown'}_ · key `{section.key}`"]
+    if section.subtitle:
+        lines += ["", f"**{_inline(section.subtitle)}**"]
+    if section.sources:
+        lines += ["", "Sources:"]
+        lines += [f"- {_marker(s)}{': ' + s.reason if s.reason else ''}" for s in section.sources]
+    current: Source | None = None
+    for element in section.body:
+        source = element.source
+        lines.append("")
+        if source is not None and source != current:
+            lines += [_marker(source), ""]
+            current = source
+        if not element.in_deck and section.layout:
+            lines += ["_(document only, not on the slide)_", ""]
+        elif not element.in_document and section.in_document:
+            lines += ["_(slide only, not in the document)_", ""]
+        lines += _element(element)
+    if section.notes:
+        lines += ["", "Speaker notes:", ""]
+        lines += [f"> {_rep(p)}{_inline(p.text)}" for p in section.notes]
+    return lines
+
+
+def _element(element: Element) -> list[str]:
+    if isinstance(element, Paragraph):
+        return [_rep(element) + _inline(element.text)]
+    if isinstance(element, BulletList):
+        return [f"- {_rep(item)}{_inline(item.text)}" for item in element.items]
+    if isinstance(element, Callouts):
+        return [f"- **{_inline(item.figure)}** {_inline(item.label)}" for item in element.items]
+    if isinstance(element, Chart):
+        values = "; ".join(f"{_inline(name)}: " + ", ".join(f"{c} {v:g}" for c, v in zip(element.categories, numbers))
+                           for name, numbers in element.series)
+        return [f"Chart (columns, `{element.number_format}`): {_inline(element.title)}. {values}"]
+    rows = [element.header, tuple("---" for _ in element.header), *element.rows]
+    return ["| " + " | ".join(_inline(cell).replace("|", "\\|") for cell in row) + " |" for row in rows]
+
+
+def _marker(source: Source) -> str:
+    return f"`[{source.marker}]`"
+
+
+def _rep(paragraph: Paragraph) -> str:
+    return REP_MARK if paragraph.rep_authored else ""
+
+
+def _inline(text: str) -> str:
+    # One paragraph is one line in the draft, whatever line breaks it held.
+    return " ".join(text.split())

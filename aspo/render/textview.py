@@ -1,0 +1,236 @@
+"""Office files and review drafts as stable text, unit by unit (a slide, a section), for reading and diffing."""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from aspo.core.errors import AspoError
+
+SUFFIXES = (".pptx", ".docx", ".md")
+PREAMBLE = "Before the first heading"
+OUTSIDE = "Links, macros and embedded content"
+TEMPLATE = "Word template: page, theme and styles"
+_HEADING_STYLE = re.compile(r"Heading (\d)$")
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One slide or section: a label to find it by, and its text line by line."""
+
+    label: str
+    lines: tuple[str, ...]
+
+
+def read_units(path: Path, data: bytes | None = None) -> list[Unit]:
+    """The file's text unit by unit. With `data`, that is the content and `path` only names it
+    (its suffix says what kind of file it is); otherwise the file is read from disk."""
+    path = Path(path)
+    reader = {".pptx": _deck_units, ".docx": _document_units, ".md": _draft_units}.get(path.suffix.lower())
+    if reader is None:
+        raise AspoError.at(path, None, None, "cannot show this file as text; expected a .pptx, .docx or .md")
+    if data is None:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise AspoError.at(path, None, None, f"cannot read this file: {exc.strerror or exc}") from None
+    return reader(path, data)
+
+
+def _outside_content_units(data: bytes, kind: str) -> list[Unit]:
+    """What a template links to, runs or embeds (hyperlinks too): every output would carry it, so a diff shows it."""
+    import zipfile
+
+    from aspo.office.hygiene import findings
+
+    with zipfile.ZipFile(io.BytesIO(data)) as package:  # the reader opened it already
+        found = findings(package, kind)
+    lines = tuple(f"{finding.part}: {finding.message.split(';')[0]}" for finding in found)
+    return [Unit(OUTSIDE, lines)] if lines else []
+
+
+def labelled_lines(units: Iterable[Unit]) -> list[tuple[str, str]]:
+    """Each line of `as_text`, with the label of the unit it belongs to."""
+    found: list[tuple[str, str]] = []
+    for number, unit in enumerate(units):
+        if number:
+            found.append((unit.label, ""))
+        found.append((unit.label, f"## {unit.label}"))
+        found.extend((unit.label, line) for line in unit.lines)
+    return found
+
+
+def as_text(units: Iterable[Unit]) -> str:
+    """The stable text: each unit as `## label` and its lines, a blank line between units."""
+    return "".join(line + "\n" for _, line in labelled_lines(units))
+
+
+def _fold(text: str) -> str:
+    # Whitespace runs (including line breaks inside a paragraph) become one space, so re-wrapping
+    # a paragraph never shows as a change.
+    return " ".join(text.split())
+
+
+def _row(cells: Iterable[str]) -> str:
+    return "| " + " | ".join(_fold(cell).replace("|", "\\|") for cell in cells) + " |"
+
+
+def _item(text: str, level: int) -> str:
+    return "  " * level + "- " + text if level else text
+
+
+def _unreadable(path: Path, what: str, exc: Exception) -> AspoError:
+    # python-pptx and python-docx raise several kinds of error for a file they cannot open; their
+    # messages can embed object addresses, so only the kind of error is shown
+    detail = "not a zip package" if type(exc).__name__ == "BadZipFile" else type(exc).__name__
+    return AspoError.at(path, None, None, f"cannot read this file as {what} ({detail})")
+
+
+def _deck_units(path: Path, data: bytes) -> list[Unit]:
+    from pptx import Presentation
+
+    try:
+        prs = Presentation(io.BytesIO(data))
+    except Exception as exc:  # noqa: BLE001 - see _unreadable
+        raise _unreadable(path, "a PowerPoint .pptx file", exc) from None
+    units = []
+    for number, slide in enumerate(prs.slides, start=1):
+        title_shape = slide.shapes.title
+        title = _fold(title_shape.text_frame.text) if title_shape is not None else ""
+        lines: list[str] = []
+        for shape in slide.shapes:  # document order is z-order
+            if title_shape is None or shape.shape_id != title_shape.shape_id:
+                lines += _shape_lines(shape)
+        if slide.has_notes_slide and slide.notes_slide.notes_text_frame is not None:
+            notes = [_fold(p.text) for p in slide.notes_slide.notes_text_frame.paragraphs]
+            if any(notes):
+                lines += ["Notes:", *(note for note in notes if note)]
+        units.append(Unit(f"Slide {number}: {title}" if title else f"Slide {number}", tuple(lines)))
+    if not units or path.parent.name == "layouts":
+        # a template: what marketing edits is its slide size, theme and layouts, as `aspo layouts show` tells them
+        from aspo.office.deck_template import read_deck_template
+        from aspo.office.description import deck_lines, describe_deck
+
+        units += [Unit(label, tuple(lines)) for label, lines in deck_lines(describe_deck(read_deck_template(path, data)))]
+        units.extend(_outside_content_units(data, "PowerPoint"))
+    return units
+
+
+def _shape_lines(shape) -> list[str]:
+    from pptx.shapes.group import GroupShape
+
+    if isinstance(shape, GroupShape):
+        return [line for member in shape.shapes for line in _shape_lines(member)]
+    if shape.has_table:
+        return [_row(cell.text for cell in row.cells) for row in shape.table.rows]
+    if getattr(shape, "has_chart", False) and shape.has_chart:
+        return _chart_lines(shape.chart)
+    if shape.has_text_frame:
+        texts = ((_fold(p.text), p.level) for p in shape.text_frame.paragraphs)
+        return [_item(text, level) for text, level in texts if text]
+    return []  # pictures, charts, media: no text of their own
+
+
+def _chart_lines(chart) -> list[str]:
+    """A chart as its title and a table of its data: what a diff of the numbers needs."""
+    title = _fold(chart.chart_title.text_frame.text) if chart.has_title else ""
+    lines = [f"Chart: {title}" if title else "Chart"]
+    for plot in chart.plots:
+        lines.append(_row(["", *(_fold(str(c)) for c in plot.categories)]))
+        lines.extend(_row([_fold(series.name), *(f"{v:g}" if v is not None else "" for v in series.values)])
+                     for series in plot.series)
+    return lines
+
+
+def _document_units(path: Path, data: bytes) -> list[Unit]:
+    import docx
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except Exception as exc:  # noqa: BLE001 - see _unreadable
+        raise _unreadable(path, "a Word .docx file", exc) from None
+    units = _assemble(_document_events(document))
+    empty = not any(unit.lines or unit.label != PREAMBLE for unit in units)
+    if empty or "layouts" in path.parts[:-1]:  # a template: its page, theme and styles, so a diff shows their looks
+        from aspo.office.description import describe_document_template, document_template_lines
+
+        lines = document_template_lines(describe_document_template(path, data))
+        units = [*([] if empty else units), Unit(TEMPLATE, tuple(lines)), *_outside_content_units(data, "Word")]
+    return units
+
+
+def _document_events(document) -> Iterator[tuple[int | None, str]]:
+    """(heading level, text) for each heading; (None, line) for every other line, in body order."""
+    from docx.table import Table
+
+    for block in document.iter_inner_content():  # paragraphs and tables as they interleave in the body
+        if isinstance(block, Table):
+            for row in block.rows:
+                yield None, _row(cell.text for cell in row.cells)
+            continue
+        text = _fold(block.text)
+        if not text:
+            continue
+        style = block.style.name if block.style is not None else ""
+        heading = _HEADING_STYLE.match(style)
+        if style == "Title" or heading:
+            # the title is a top-level unit like a Heading 1, not the parent of every heading
+            yield (int(heading.group(1)) if heading else 1), text
+            continue
+        if style == "List" or style.startswith("List "):
+            level = int(style[-1]) if style[-1].isdigit() else 1  # "List Bullet 2" is the second level
+            text = "  " * (level - 1) + "- " + text
+        yield None, text
+
+
+def _assemble(events: Iterable[tuple[int | None, str]]) -> list[Unit]:
+    """Units from headings and lines: each unit is labelled with its heading path ("Group / Title")."""
+    units: list[Unit] = []
+    path: list[tuple[int, str]] = []  # the open headings, outermost first
+    lines: list[str] = []
+
+    def close() -> None:
+        if path:
+            number = sum(unit.label != PREAMBLE for unit in units) + 1
+            label = f"Section {number}: " + " / ".join(title for _, title in path)
+        elif lines:
+            label = PREAMBLE
+        else:
+            return
+        units.append(Unit(label, tuple(lines)))
+
+    for level, text in events:
+        if level is None:
+            lines.append(text)
+            continue
+        # a heading straight above a deeper one is part of that one's label, not a unit of its own
+        if lines or not path or level <= path[-1][0]:
+            close()
+        lines = []
+        while path and path[-1][0] >= level:
+            path.pop()
+        path.append((level, text))
+    close()
+    return units
+
+
+def _draft_units(path: Path, data: bytes) -> list[Unit]:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise AspoError.at(path, None, None, "cannot show this file as text; it is not UTF-8") from None
+    units: list[Unit] = []
+    label, lines = PREAMBLE, []
+    for line in text.splitlines() + ["## "]:  # the sentinel closes the last section
+        if not line.startswith("## "):
+            lines.append(line)
+            continue
+        while lines and not lines[-1].strip():
+            lines.pop()
+        if label != PREAMBLE or lines:
+            units.append(Unit(label, tuple(lines)))
+        label, lines = _fold(line[3:]), []
+    return units

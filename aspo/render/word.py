@@ -1,0 +1,362 @@
+"""Renders the point offering: the document sections as a Word file on the marketing template."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import docx
+from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
+from docx.opc.pkgwriter import _ContentTypesItem
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.package import Package
+from docx.parts.numbering import NumberingPart
+from docx.shared import Emu, lazyproperty
+from docx.text.paragraph import Paragraph as DocxParagraph
+from lxml.etree import SubElement
+
+from aspo.compose.document import BulletList, Document, Paragraph, Section, Table
+from aspo.core.errors import AspoError
+from aspo.library.logo import Logo
+from aspo.office.word_styles import find_style, role_kind
+from aspo.office.word_template import DocumentTemplate, WordStyle, read_document_template
+from aspo.render.office_package import (
+    EXTENDED_PROPERTIES_REL,
+    TemplatePackage,
+    checked_template,
+    drop_thumbnail,
+    replace_package_metadata,
+    set_core_properties,
+)
+
+#: The logo's largest size on the first page, in EMU (1 inch is 914400).
+LOGO_WIDTH, LOGO_HEIGHT = 1828800, 685800
+
+#: The Word style each role uses when the document names none.
+DEFAULT_STYLES = {
+    "title": "Title",
+    "subtitle": "Subtitle",
+    "heading": "Heading 1",
+    "subheading": "Heading 2",
+    "body": "Normal",
+    "bullet": "List Bullet",
+    "table": "Table Grid",
+    "note": "Quote",
+}
+#: Roles the document body uses; "note" is checked when named but speaker notes stay out.
+_USED_ROLES = ("title", "subtitle", "heading", "subheading", "body", "bullet", "table")
+
+
+class PreparedDocument:
+    """A document template read, checked and opened once, for every document made from it in this process.
+
+    python-docx opens the template once and its body is emptied (its section properties kept); each document
+    gets a package of its own that shares the template's parts (styles, theme, headers, pictures) and copies
+    only what a document changes (the body, the document properties, and the list definitions when aspo adds
+    bullets), and is written with the shared parts as they were deflated here.
+
+    Made by whoever renders, and kept for as long as the template is used: `PreparedDocument.open`, or
+    `OfficeTemplates(library).document` (aspo.build.office_templates) for a library's. It assumes what the library checked when
+    it loaded: every style a role names is in the template.
+    """
+
+    def __init__(self, path: Path, data: bytes, checked: DocumentTemplate):
+        self.path = Path(path)
+        self.styles = checked  # the template's styles, as aspo.office.deck_template reads them (and the library checked them)
+        try:
+            document = docx.Document(io.BytesIO(data))
+        except Exception as exc:  # python-docx raises several kinds for files it cannot use
+            detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise AspoError.at(path, None, "document_template", f"is not a Word .docx file ({detail})") from None
+        body = document.element.body
+        for child in list(body):  # the template's own content is no part of any document
+            if child.tag != _SECT:
+                body.remove(child)
+        package = document.part.package
+        drop_thumbnail(package)
+        self._numbering = next((rel.target_part for rel in document.part.rels.values()
+                                if not rel.is_external and rel.reltype == RT.NUMBERING), None)
+        changing = [document.part] + [rel.target_part for rel in package.rels.values() if not rel.is_external
+                                      and rel.reltype in (RT.CORE_PROPERTIES, EXTENDED_PROPERTIES_REL)]
+        self.template = TemplatePackage(package, changing, lazyproperty, _content_types)
+
+    @classmethod
+    def open(cls, path: Path, checked: DocumentTemplate | None = None) -> PreparedDocument:
+        """The template at `path`; `checked`: the library's reading of it, which the bytes read here must be the
+        bytes of (else they are checked here, as the library checks them when it loads)."""
+        path = Path(path)
+        data, checked = checked_template(path, "document_template", checked, read_document_template)
+        return cls(path, data, checked)
+
+    def document(self, numbering: bool = False):
+        """A python-docx document of its own for one file, sharing the template's unchanged parts; `numbering`:
+        with its own copy of the template's list definitions, to add one."""
+        also = [self._numbering] if numbering and self._numbering is not None else []
+        package = Package()
+        self.template.new_package(package, also)
+        package.after_unmarshal()  # python-docx gathers the pictures the package already has
+        return package.main_document_part.document
+
+    def write(self, document, when) -> bytes:
+        return self.template.write(document.part.package, when)
+
+
+def _content_types(parts: list) -> bytes:
+    """[Content_Types].xml as python-docx's save writes it."""
+    return _ContentTypesItem.from_parts(parts).blob
+
+
+def _resolve_styles(template: DocumentTemplate, doc: Document) -> dict[str, WordStyle | None]:
+    """Each role's style, found by the name Word shows, its styleId or its built-in identity;
+    None for a table role set to null (no table style: aspo draws borders)."""
+    wanted = {role: doc.styles[role] for role in doc.styles}
+    for role in _USED_ROLES:
+        wanted.setdefault(role, DEFAULT_STYLES[role])
+    resolved = {}
+    for role, name in wanted.items():
+        kind = role_kind(role)
+        if name is None and kind == "table":
+            resolved[role] = None
+            continue
+        style = find_style(template, name or "", kind)
+        if style is None:
+            raise LookupError(f"{template.path}: no {kind} style {name!r} for the {role} role; the library's "
+                              "checks should have refused it")
+        resolved[role] = style
+    return resolved
+
+
+def _style_id(style: WordStyle | None) -> str | None:
+    """The id a paragraph names; the default paragraph style applies by naming none, as python-docx does."""
+    return None if style is None or (style.default and style.kind == "paragraph") else style.style_id
+
+
+#: Where Letter paper is the usual size; elsewhere A4.
+LETTER_TERRITORIES = {"US", "CA", "MX", "PH", "CL", "CO", "VE", "PR", "GT", "CR", "PA", "DO", "SV", "NI", "HN"}
+_SECT = qn("w:sectPr")
+_P, _PPR, _PSTYLE, _NUMPR, _ILVL, _NUMID, _R, _RPR, _B, _T = (
+    qn(f"w:{tag}") for tag in ("p", "pPr", "pStyle", "numPr", "ilvl", "numId", "r", "rPr", "b", "t"))
+_VAL, _XML_SPACE = qn("w:val"), qn("xml:space")
+_RUN_MARKS = ("\t", "\r", "\n")  # python-docx writes these as w:tab and w:br
+_BEFORE_PAGE_SIZE = {qn(f"w:{tag}") for tag in ("headerReference", "footerReference", "footnotePr", "endnotePr",
+                                                "type")}
+
+
+def _territory(locale: str) -> str:
+    parts = locale.replace("_", "-").split("-")
+    return next((part.upper() for part in parts[1:] if len(part) == 2 and part.isalpha()), "")
+
+
+class _Writer:
+    """Appends paragraphs and tables to the body, before its final section properties."""
+
+    def __init__(self, document, styles: dict[str, WordStyle | None]):
+        self.document = document
+        self.parent = document._body
+        self.body = document.element.body
+        self.styles = styles
+        self.ids = {role: _style_id(style) for role, style in styles.items()}
+        # a bullet style that draws nothing of its own (no numbering definition) still gets bullets
+        self.needs_bullets = _needs_bullets(styles)
+        self.bullet_num: str | None = None
+        self.sect = self.body.find(_SECT)  # the template's body is empty but for these (PreparedDocument)
+
+    def set_page_size(self, locale: str) -> None:
+        """A page size and margins where the template sets none (pandoc's reference.docx): without them every
+        application picks its own, so the document would not look the same everywhere."""
+        if self.sect is None:
+            self.sect = OxmlElement("w:sectPr")
+            self.body.append(self.sect)
+        if self.sect.find(qn("w:pgSz")) is not None:
+            return
+        width, height = (12240, 15840) if _territory(locale) in LETTER_TERRITORIES else (11906, 16838)  # twips
+        size = OxmlElement("w:pgSz", {qn("w:w"): str(width), qn("w:h"): str(height)})
+        before = [child for child in self.sect if child.tag in _BEFORE_PAGE_SIZE]
+        if before:
+            before[-1].addnext(size)
+        else:
+            self.sect.insert(0, size)
+        if self.sect.find(qn("w:pgMar")) is None:
+            size.addnext(OxmlElement("w:pgMar", {qn(f"w:{side}"): value for side, value in (
+                ("top", "1440"), ("right", "1440"), ("bottom", "1440"), ("left", "1440"),
+                ("header", "720"), ("footer", "720"), ("gutter", "0"))}))
+
+    def paragraph(self, text: str, role: str | None, num_id: str | None = None) -> None:
+        p = self.body.makeelement(_P, {})
+        style_id = self.ids[role] if role else None
+        if style_id or num_id:
+            pPr = SubElement(p, _PPR)
+            if style_id:
+                SubElement(pPr, _PSTYLE, {_VAL: style_id})
+            if num_id:
+                numPr = SubElement(pPr, _NUMPR)
+                SubElement(numPr, _ILVL, {_VAL: "0"})
+                SubElement(numPr, _NUMID, {_VAL: num_id})
+        if self.sect is not None:
+            self.sect.addprevious(p)
+        else:
+            self.body.append(p)
+        if text:
+            self.run(p, text)
+
+    def run(self, p, text: str, bold: bool = False) -> None:
+        """A run of `text` at the end of paragraph `p`, as python-docx's add_run(text) and run.bold write it."""
+        if any(mark in text for mark in _RUN_MARKS):  # tabs and line breaks: python-docx's own
+            run = DocxParagraph(p, self.parent).add_run(text)
+            if bold:
+                run.bold = True
+            return
+        r = SubElement(p, _R)
+        if bold:
+            SubElement(SubElement(r, _RPR), _B)
+        if text:
+            t = SubElement(r, _T)
+            t.text = text
+            if len(text.strip()) < len(text):
+                t.set(_XML_SPACE, "preserve")
+
+    def bullet(self, text: str) -> None:
+        if self.needs_bullets and self.bullet_num is None:
+            self.bullet_num = _add_bullet_numbering(self.document)
+        self.paragraph(text, "bullet", self.bullet_num)
+
+    def picture(self, logo: Logo, role: str) -> None:
+        """The logo in a paragraph of its own, at most LOGO_HEIGHT high and LOGO_WIDTH wide."""
+        self.paragraph("", role)
+        paragraph = DocxParagraph(self.sect.getprevious() if self.sect is not None else self.body[-1], self.parent)
+        scale = min(LOGO_WIDTH / logo.width, LOGO_HEIGHT / logo.height)
+        paragraph.add_run().add_picture(io.BytesIO(logo.data), width=Emu(round(logo.width * scale)),
+                                        height=Emu(round(logo.height * scale)))
+
+    def table(self, table: Table) -> None:
+        rows = [tuple(table.header)] + [tuple(row) for row in table.rows]
+        width = max(len(row) for row in rows) or 1
+        shape = self.document.add_table(rows=len(rows), cols=width)
+        style = self.styles["table"]
+        # named even when it is the default table style: LibreOffice applies only a named one
+        shape._tbl.tblStyle_val = style.style_id if style is not None else None
+        if style is None:  # no table style: thin single borders, so it still reads as a table
+            borders = OxmlElement("w:tblBorders")
+            for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+                borders.append(OxmlElement(f"w:{side}", {qn("w:val"): "single", qn("w:sz"): "4",
+                                                          qn("w:space"): "0", qn("w:color"): "auto"}))
+            shape._tbl.tblPr.insert_element_before(borders, "w:tblShd", "w:tblLayout", "w:tblCellMar", "w:tblLook",
+                                                   "w:tblCaption", "w:tblDescription", "w:tblPrChange")
+        for number, (tr, values) in enumerate(zip(shape._tbl.tr_lst, rows)):
+            if number == 0:
+                # the header row repeats on every page the table spans
+                tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+            for col, tc in enumerate(tr.tc_lst):  # a new table's cells, none merged: python-docx's row.cells
+                text = values[col] if col < len(values) else ""
+                if text:
+                    self.run(tc.p_lst[0], text, bold=number == 0)
+
+    def body_of(self, section: Section) -> None:
+        for element in section.document_body:
+            if isinstance(element, Paragraph):
+                self.paragraph(element.text, "body")
+            elif isinstance(element, BulletList):
+                for item in element.items:
+                    self.bullet(item.text)
+            elif isinstance(element, Table):
+                self.table(element)
+
+
+_NUMBERING = "/word/numbering.xml"
+
+
+def _add_bullet_numbering(document) -> str:
+    """The numId of a new one-level list that draws "•", in the document's numbering part (made when it has
+    none); its ids follow the template's largest, so the same template always gives the same ids."""
+    part = document.part
+    try:
+        numbering = part.part_related_by(RT.NUMBERING).element
+    except KeyError:
+        taken = {str(other.partname) for other in part.package.iter_parts()}
+        name = _NUMBERING if _NUMBERING not in taken else part.package.next_partname("/word/numbering%d.xml")
+        new = NumberingPart(PackURI(name), CT.WML_NUMBERING, parse_xml(f"<w:numbering {nsdecls('w')}/>"),
+                            part.package)
+        part.relate_to(new, RT.NUMBERING)
+        numbering = new.element
+
+    def next_id(tag: str, attribute: str) -> str:
+        ids = [int(value) for element in numbering.iter(qn(tag))
+               if (value := element.get(qn(attribute), "")).isdigit()]
+        return str(max(ids, default=0) + 1)
+
+    abstract_id, num_id = next_id("w:abstractNum", "w:abstractNumId"), next_id("w:num", "w:numId")
+    abstract = parse_xml(
+        f'<w:abstractNum {nsdecls("w")} w:abstractNumId="{abstract_id}">'
+        '<w:multiLevelType w:val="singleLevel"/>'
+        '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="bullet"/><w:lvlText w:val="\u2022"/>'
+        '<w:lvlJc w:val="left"/><w:pPr><w:ind w:left="360" w:hanging="360"/></w:pPr></w:lvl>'
+        "</w:abstractNum>")
+    num = parse_xml(f'<w:num {nsdecls("w")} w:numId="{num_id}"><w:abstractNumId w:val="{abstract_id}"/></w:num>')
+    # abstract definitions come before the nums that use them (the schema's order)
+    after = next((child for child in numbering if child.tag in (qn("w:num"), qn("w:numIdMacAtCleanup"))), None)
+    if after is not None:
+        after.addprevious(abstract)
+    else:
+        numbering.append(abstract)
+    cleanup = numbering.find(qn("w:numIdMacAtCleanup"))
+    if cleanup is not None:
+        cleanup.addprevious(num)
+    else:
+        numbering.append(num)
+    return num_id
+
+
+def _set_package_properties(document, doc: Document) -> None:
+    set_core_properties(document.core_properties, doc.properties)
+    package = document.part.package
+    replace_package_metadata(package, doc.properties.company, lambda blob: Part(
+        PackURI("/docProps/app.xml"), CT.OFC_EXTENDED_PROPERTIES, blob, package))
+
+
+def _needs_bullets(styles: dict[str, WordStyle | None]) -> bool:
+    """Whether bullet items need a list of aspo's: their style draws nothing of its own (no numbering)."""
+    bullet = styles["bullet"]
+    return bullet is not None and not bullet.draws_numbering
+
+
+def render_docx(doc: Document, template: PreparedDocument | None = None) -> bytes:
+    """The point offering for `doc` as .docx bytes, identical for identical input; `template`: its template,
+    prepared (else it is read, checked and opened for this document alone)."""
+    if template is None:
+        template = PreparedDocument.open(doc.document_template)
+    elif template.path != Path(doc.document_template):
+        raise ValueError(f"{template.path} is prepared, not {doc.document_template}")
+    styles = _resolve_styles(template.styles, doc)
+    numbering = _needs_bullets(styles) and any(isinstance(element, BulletList) and element.items
+                                               for section in doc.document_sections
+                                               for element in section.document_body)
+    document = template.document(numbering)
+    writer = _Writer(document, styles)
+    writer.set_page_size(doc.locale)
+    if doc.logo is not None:  # on the first page, above the title
+        writer.picture(doc.logo, "body")
+    group = None
+    for section in doc.document_sections:
+        if section.kind == "title":
+            group = None
+            if section.title:
+                writer.paragraph(section.title, "title")
+            if section.subtitle:
+                writer.paragraph(section.subtitle, "subtitle")
+        elif section.group:
+            if section.group != group:
+                writer.paragraph(section.group, "heading")
+                group = section.group
+            if section.title:
+                writer.paragraph(section.title, "subheading")
+        else:
+            group = None
+            if section.title:
+                writer.paragraph(section.title, "heading")
+        writer.body_of(section)
+    _set_package_properties(document, doc)
+    return template.write(document, doc.properties.created)

@@ -1,0 +1,1 @@
+"""Comparing builds: text diffs and the review page."""
