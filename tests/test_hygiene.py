@@ -13,7 +13,8 @@ from pptx import Presentation
 
 from aspo.core.errors import AspoError
 from aspo.office.deck_template import MAX_LAYOUTS, MAX_SLIDES, read_deck_template
-from aspo.render.textview import as_text, read_units
+from aspo.render.formats import read_units
+from aspo.render.textview import as_text
 
 DECK = Path("templates/layouts/deck.pptx")
 OFFERING = Path("templates/layouts/offering.docx")

@@ -9,7 +9,8 @@ import pytest
 from pptx import Presentation
 
 from aspo.core.errors import AspoError
-from aspo.render.textview import PREAMBLE, Unit, as_text, read_units
+from aspo.render.formats import read_units
+from aspo.render.textview import PREAMBLE, Unit, as_text
 
 
 @pytest.fixture

@@ -24,7 +24,8 @@ from aspo.compose.document import Section, Table
 from aspo.office.description import describe_document_template, document_template_lines
 from aspo.office.word_styles import StyleChoice, find_style, map_document_styles, style_names
 from aspo.office.word_template import read_document_template
-from aspo.render.textview import TEMPLATE, as_text, read_units
+from aspo.render.formats import read_units
+from aspo.render.textview import TEMPLATE, as_text
 from aspo.render.word import render_docx
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")

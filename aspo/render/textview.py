@@ -1,4 +1,6 @@
-"""Office files and review drafts as stable text, unit by unit (a slide, a section), for reading and diffing."""
+"""Office files and review drafts as stable text, unit by unit (a slide, a section), for reading and diffing.
+
+Which reader reads which file, aspo.render.formats says (its read_units)."""
 
 from __future__ import annotations
 
@@ -10,7 +12,6 @@ from typing import Iterable, Iterator
 
 from aspo.core.errors import AspoError
 
-SUFFIXES = (".pptx", ".docx", ".md")
 PREAMBLE = "Before the first heading"
 OUTSIDE = "Links, macros and embedded content"
 TEMPLATE = "Word template: page, theme and styles"
@@ -23,21 +24,6 @@ class Unit:
 
     label: str
     lines: tuple[str, ...]
-
-
-def read_units(path: Path, data: bytes | None = None) -> list[Unit]:
-    """The file's text unit by unit. With `data`, that is the content and `path` only names it
-    (its suffix says what kind of file it is); otherwise the file is read from disk."""
-    path = Path(path)
-    reader = {".pptx": _deck_units, ".docx": _document_units, ".md": _draft_units}.get(path.suffix.lower())
-    if reader is None:
-        raise AspoError.at(path, None, None, "cannot show this file as text; expected a .pptx, .docx or .md")
-    if data is None:
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise AspoError.at(path, None, None, f"cannot read this file: {exc.strerror or exc}") from None
-    return reader(path, data)
 
 
 def _outside_content_units(data: bytes, kind: str) -> list[Unit]:
@@ -89,7 +75,8 @@ def _unreadable(path: Path, what: str, exc: Exception) -> AspoError:
     return AspoError.at(path, None, None, f"cannot read this file as {what} ({detail})")
 
 
-def _deck_units(path: Path, data: bytes) -> list[Unit]:
+def deck_units(path: Path, data: bytes) -> list[Unit]:
+    """A deck slide by slide: its text, tables, charts and speaker notes (a template's layouts too)."""
     from pptx import Presentation
 
     try:
@@ -145,7 +132,8 @@ def _chart_lines(chart) -> list[str]:
     return lines
 
 
-def _document_units(path: Path, data: bytes) -> list[Unit]:
+def document_units(path: Path, data: bytes) -> list[Unit]:
+    """A Word document section by section, by its headings (a template's page and styles too)."""
     import docx
 
     try:
@@ -217,7 +205,8 @@ def _assemble(events: Iterable[tuple[int | None, str]]) -> list[Unit]:
     return units
 
 
-def _draft_units(path: Path, data: bytes) -> list[Unit]:
+def draft_units(path: Path, data: bytes) -> list[Unit]:
+    """A review draft section by section, by its `## ` headings."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:

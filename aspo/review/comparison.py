@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Callable
 
 from aspo.core.errors import AspoError, display_path
-from aspo.render.textview import Unit, read_units
+from aspo.render.formats import read_units
+from aspo.render.textview import Unit
 
 MANIFEST = "manifest.json"
 #: Below this share of words in common, two texts are compared line by line rather than word by word.

@@ -9,12 +9,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from aspo.core.errors import AspoError
-from aspo.render.textview import SUFFIXES, labelled_lines, read_units
+from aspo.render.formats import FORMATS, SUFFIXES, SUFFIXES_IN_WORDS, read_units
+from aspo.render.textview import labelled_lines
 
 MANIFEST = "manifest.json"  # as aspo.build.manifest names it; not imported, so plain diffs need no pydantic
 CONTEXT = 3
 #: A source marker line of a review draft: "`[block:id]`", or a "Sources:" item "- `[block:id]`: why".
 _MARKER = re.compile(r"(?:- )?`\[(block|scenario):([^\]`]+)\]`(?::.*)?")
+
+#: The suffixes of the outputs whose text names their sources as markers (the review draft's).
+_MARKED = tuple(fmt.suffix for fmt in FORMATS if fmt.marks_sources)
 
 #: (kind, id) -> content hash, or None where the hash is not known (a draft names ids only)
 Sources = dict[tuple[str, str], str | None]
@@ -41,10 +45,10 @@ def diff_paths(a: Path, b: Path) -> DiffResult:
                            "cannot compare a file with a folder; give two output folders or two files")
     if a.suffix.lower() != b.suffix.lower():
         raise AspoError.at(b, None, None, f"cannot compare a '{a.suffix}' file with a '{b.suffix}' file; "
-                                          "give two files of the same kind (.pptx, .docx or .md)")
+                                          f"give two files of the same kind ({SUFFIXES_IN_WORDS})")
     a_data, b_data = _read(a), _read(b)
     lines = _file_diff(str(a), a_data, str(b), b_data)
-    if a.suffix.lower() == ".md":  # two drafts carry their sources as markers
+    if a.suffix.lower() in _MARKED:  # two drafts carry their sources as markers
         lines = _with_provenance(lines, _draft_sources([a_data]), _draft_sources([b_data]))
     return _result(lines)
 
@@ -132,7 +136,7 @@ def _build_sources(files: dict[str, bytes], label: str) -> Sources | None:
     """A build's sources: from its manifest when it has one, otherwise from its review draft."""
     if MANIFEST in files:
         return manifest_sources(files[MANIFEST], _join(label, MANIFEST))
-    return _draft_sources([data for name, data in sorted(files.items()) if name.lower().endswith(".md")])
+    return _draft_sources([data for name, data in sorted(files.items()) if name.lower().endswith(_MARKED)])
 
 
 def manifest_sources(data: bytes, where: str, kinds: tuple[str, ...] | None = ("block", "scenario")) -> Sources:
