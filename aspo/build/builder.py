@@ -21,6 +21,7 @@ from aspo.core.stopping import die_with_parent, run_in_worker
 from aspo.library.account_paths import account_files, slug_for
 from aspo.library.gitinfo import TemplatesRevision, templates_revision
 from aspo.plan.key import FileHashes, input_files
+from aspo.render.formats import FORMATS
 
 if TYPE_CHECKING:  # the library, pydantic and the renderers load only when an account must be read
     from concurrent.futures import ProcessPoolExecutor
@@ -65,15 +66,10 @@ class Staged:
     stamp: bytes | None = None  # recorded once it is written
 
 
-#: Each PDF and the file it is converted from.
-PDF_SOURCES = {"deck_pdf": "deck", "document_pdf": "document"}
-
-
-def output_names(slug: str, pdf: bool = False) -> dict[str, str]:
-    names = {"deck": f"{slug}-deck.pptx", "document": f"{slug}-offering.docx", "draft": f"{slug}-draft.md"}
-    if pdf:
-        names.update(deck_pdf=f"{slug}-deck.pdf", document_pdf=f"{slug}-offering.pdf")
-    return names
+def output_names(slug: str, pdf: bool = False) -> list[str]:
+    """The files a build writes for the account `slug`: one per format, then (with `pdf`) their PDFs."""
+    names = [fmt.name(slug) for fmt in FORMATS]
+    return names + list(_pdf_sources(slug)) if pdf else names
 
 
 class Builder:
@@ -110,25 +106,17 @@ class Builder:
         """Everything for one account, in memory."""
         from aspo.compose.composer import compose  # Jinja and the Office libraries load only when rendering
         from aspo.compose.templating import Renderer
-        from aspo.render.markdown import render_markdown
-        from aspo.render.powerpoint import render_pptx
-        from aspo.render.word import render_docx
 
         self.renderer = self.renderer or Renderer()
         document = compose(plan, self.renderer)
-        names = output_names(plan.account.slug)
-        files = {
-            names["deck"]: render_pptx(document, self.templates.deck),
-            names["document"]: render_docx(document, self.templates.document),
-            names["draft"]: render_markdown(document).encode("utf-8"),
-        }
+        files = {fmt.name(plan.account.slug): fmt.render(document, self.templates) for fmt in FORMATS}
         files[MANIFEST] = build_manifest(plan, document, files, self.revision)
         return Rendered(plan, document, files)
 
     def unchanged(self, path: Path, plan: Plan) -> Outcome | None:
         """Unchanged, when the plan's input key and the outputs are as the manifest recorded; None otherwise."""
         folder = self.output / plan.account.slug
-        if self.force or not is_current(folder, plan.key, list(output_names(plan.account.slug, self.pdf).values())):
+        if self.force or not is_current(folder, plan.key, output_names(plan.account.slug, self.pdf)):
             return None
         warnings = gap_warnings(plan)  # the gaps are still there: a rep who builds again is told again
         self._stamp(folder, plan, warnings)  # found unchanged the slow way: the next build takes the quick one
@@ -169,15 +157,15 @@ class Builder:
     def write_staged(self, staged: Staged, pdfs: dict[str, bytes]) -> Outcome:
         """Writes a staged account with its PDFs (by name, as LibreOffice made them), all in one swap."""
         def work() -> Outcome:
-            names, folder = output_names(staged.slug, pdf=True), self.output / staged.slug
-            for pdf, source in PDF_SOURCES.items():
-                if names[pdf] not in pdfs:
-                    raise AspoError.at(folder / names[pdf], None, None, f"LibreOffice could not convert "
-                                       f"{names[source]} to PDF; this account's previous outputs are left as they "
+            sources, folder = _pdf_sources(staged.slug), self.output / staged.slug
+            for pdf, source in sources.items():
+                if pdf not in pdfs:
+                    raise AspoError.at(folder / pdf, None, None, f"LibreOffice could not convert "
+                                       f"{source} to PDF; this account's previous outputs are left as they "
                                        "were", OUTPUT)
             from aspo.build.pdf import normalize_pdf
 
-            made = {names[pdf]: normalize_pdf(pdfs[names[pdf]], staged.created) for pdf in PDF_SOURCES}
+            made = {pdf: normalize_pdf(pdfs[pdf], staged.created) for pdf in sources}
             files = {**staged.files, **made, MANIFEST: with_outputs(staged.files[MANIFEST], made)}
             write_outputs(folder, files)
             if staged.stamp is not None:
@@ -345,7 +333,7 @@ def build(paths: Iterable[Path], templates: Path, output: Path, force: bool = Fa
         _build_in_parallel(builder, pending, jobs, templates, _stage_in_worker if pdf else _build_in_worker, done)
     if staged:
         converted = convert(soffice, {name: item.files[name] for item in staged
-                                      for name in _pdf_sources(item.slug)})  # one process for the whole build
+                                      for name in _pdf_sources(item.slug).values()})  # one process for the whole build
         if on_pdfs:
             on_pdfs(len(converted.pdfs), converted.seconds)
         try:
@@ -365,14 +353,14 @@ def _unchanged_by_stamp(path: Path, output: Path, stamp: tuple[str, dict], pdf: 
         return None  # the slow way says why
     folder = output / slug
     warnings = unchanged_warnings(folder, path, *stamp)
-    if warnings is None or not is_current(folder, None, list(output_names(slug, pdf).values())):
+    if warnings is None or not is_current(folder, None, output_names(slug, pdf)):
         return None
     return Outcome(path, "unchanged", folder, warnings=warnings)
 
 
-def _pdf_sources(slug: str) -> list[str]:
-    names = output_names(slug)
-    return [names[source] for source in PDF_SOURCES.values()]
+def _pdf_sources(slug: str) -> dict[str, str]:
+    """Each PDF a --pdf build makes for the account `slug`, and the file it is converted from."""
+    return {fmt.pdf_name(slug): fmt.name(slug) for fmt in FORMATS if fmt.pdf}
 
 
 def _build_in_parallel(builder: Builder, paths: list[Path], jobs: int, templates: Path,
