@@ -10,10 +10,15 @@ from pathlib import Path
 from typing import Callable
 
 from aspo.core.errors import AspoError, display_path
-from aspo.render.formats import read_units
+from aspo.render.formats import FORMATS, read_units
 from aspo.render.textview import Unit
 
 MANIFEST = "manifest.json"
+#: The suffix of the output drawn slide by slide (the deck), of the one drawn page by page (the document), and of
+#: those shown as a text diff (the review draft): the page draws one of each per account.
+_SLIDES_SUFFIX = next(fmt.suffix for fmt in FORMATS if fmt.review == "slides")
+_PAGES_SUFFIX = next(fmt.suffix for fmt in FORMATS if fmt.review == "pages")
+_TEXT_SUFFIXES = tuple(fmt.suffix for fmt in FORMATS if fmt.review == "text")
 #: Below this share of words in common, two texts are compared line by line rather than word by word.
 MOSTLY_NEW = 0.5
 Progress = Callable[[str], None]
@@ -176,8 +181,9 @@ def compare_folders(a: Path, b: Path) -> Comparison:
 
 
 def _is_account_folder(folder: Path) -> bool:
+    # a drawn output (a deck or document) marks one; a Markdown file alone could be anyone's notes
     return Path(folder, MANIFEST).is_file() or any(
-        p.suffix.lower() in (".pptx", ".docx") for p in Path(folder).iterdir() if p.is_file())
+        p.suffix.lower() in (_SLIDES_SUFFIX, _PAGES_SUFFIX) for p in Path(folder).iterdir() if p.is_file())
 
 
 def _renamer(old_root: Path, templates: Path, revision: str) -> Callable[[str], str]:
@@ -381,16 +387,16 @@ def review(comparison: Comparison, cache, progress: Progress | None = None) -> R
                                       (account.after, pair.after_key, pair.after_number)):
                 picture = _slide_picture(cache, key, number)
                 if picture and picture not in provider and not cache.has_picture(picture):
-                    deck = _file(side, ".pptx")
-                    provider[picture] = (_name(side[deck], ".pptx"), deck, side[deck])
+                    deck = _file(side, _SLIDES_SUFFIX)
+                    provider[picture] = (_name(side[deck], _SLIDES_SUFFIX), deck, side[deck])
                 if picture in provider:  # another account's deck may show the same slide
                     name, deck, data = provider[picture]
                     need[name] = (deck, data)
-        if _differs(account, ".docx"):
+        if _differs(account, _PAGES_SUFFIX):
             for side in (account.before, account.after):
-                document = _file(side, ".docx")
+                document = _file(side, _PAGES_SUFFIX)
                 if document:
-                    need[_name(side[document], ".docx")] = (document, side[document])
+                    need[_name(side[document], _PAGES_SUFFIX)] = (document, side[document])
         needs.append(need)
     pdfs = cache.pdfs({name: data for need in needs for name, (_, data) in need.items()})
     failed = [(a.name, a.where, a.problem or "") for a in comparison.accounts if a.status == "failed"]
@@ -476,7 +482,7 @@ def _deck_pairs(account: Compared) -> tuple[list[_SlidePair], list[str], int]:
 
     sides = []
     for files, manifest in zip((account.before, account.after), account.manifests):
-        name = _file(files, ".pptx")
+        name = _file(files, _SLIDES_SUFFIX)
         if name is None:
             sides.append(([], [], []))
             continue
@@ -534,13 +540,13 @@ def _page_pairs(account: Compared, pdfs: dict[str, Path], cache) -> tuple[list[_
 
     Pages are paired by their text. A page whose text is the same is a candidate too when the document's styles,
     theme or pictures changed, or its words moved; candidates are kept only where they are drawn differently."""
-    if not _differs(account, ".docx"):
+    if not _differs(account, _PAGES_SUFFIX):
         return [], None
     sides, documents = [], []
     for files in (account.before, account.after):
-        name = _file(files, ".docx")
+        name = _file(files, _PAGES_SUFFIX)
         documents.append(files[name] if name else b"")
-        pdf = pdfs.get(_name(files[name], ".docx")) if name else None
+        pdf = pdfs.get(_name(files[name], _PAGES_SUFFIX)) if name else None
         sides.append((pdf, cache.page_texts(pdf) if pdf else []))
     (a_pdf, a_pages), (b_pdf, b_pages) = sides
     a_words, b_words = [" ".join(page.split()) for page in a_pages], [" ".join(page.split()) for page in b_pages]
@@ -698,8 +704,8 @@ def _page_text(text: str) -> str:
 def _draft_diff(account: Compared) -> str:
     from aspo.review.diffing import diff_build_texts
 
-    draft = {name: data for name, data in account.before.items() if name.lower().endswith(".md")}
-    after = {name: data for name, data in account.after.items() if name.lower().endswith(".md")}
+    draft = {name: data for name, data in account.before.items() if name.lower().endswith(_TEXT_SUFFIXES)}
+    after = {name: data for name, data in account.after.items() if name.lower().endswith(_TEXT_SUFFIXES)}
     if draft == after:
         return ""
     return diff_build_texts(draft, after, *account.labels).text
