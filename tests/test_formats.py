@@ -1,0 +1,78 @@
+"""The output formats' registry keeps its promise: every format it lists is built, named, converted, read back as
+text and diffed from that one entry, and each file is found by its suffix alone."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from aspo.render.formats import FORMATS, SUFFIXES, SUFFIXES_IN_WORDS, by_key, by_suffix
+
+SLUG = "acme"
+
+# A stand-in for LibreOffice that converts whatever it is given: a minimal PDF for each source after --outdir's folder.
+FAKE = r'''
+import os, sys
+args = sys.argv[1:]
+out = args[args.index("--outdir") + 1]
+os.makedirs(out, exist_ok=True)
+for source in args[args.index("--outdir") + 2:]:
+    with open(os.path.join(out, os.path.splitext(os.path.basename(source))[0] + ".pdf"), "wb") as stream:
+        stream.write(b"%PDF-1.4\n%%EOF\n")
+'''
+
+
+def test_each_format_has_its_own_key_and_suffix_and_a_name_per_account():
+    assert len({fmt.key for fmt in FORMATS}) == len(FORMATS)
+    assert len(set(SUFFIXES)) == len(FORMATS)
+    for fmt in FORMATS:
+        assert by_key(fmt.key) is fmt and by_suffix(fmt.suffix.upper()) is fmt
+        assert fmt.name(SLUG).startswith(SLUG) and fmt.name(SLUG).endswith(fmt.suffix)
+        assert fmt.pdf_name(SLUG) == (Path(fmt.name(SLUG)).with_suffix(".pdf").name if fmt.pdf else None)
+    assert by_suffix(".yaml") is None
+
+
+def test_the_review_page_draws_one_format_as_slides_and_one_as_pages():
+    kinds = [fmt.review for fmt in FORMATS]
+    assert kinds.count("slides") == kinds.count("pages") == 1
+    assert set(kinds) <= {"slides", "pages", "text"}
+
+
+def test_a_build_writes_every_format_and_textconv_reads_each_back(workspace, aspo):
+    assert aspo("build", f"accounts/{SLUG}.yaml").status == 0
+    folder = workspace / "output" / SLUG
+    names = {fmt.name(SLUG) for fmt in FORMATS}
+    assert {p.name for p in folder.iterdir()} == names | {"manifest.json"}
+    assert set(json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["outputs"]) == names
+    for fmt in FORMATS:
+        text = aspo("textconv", folder / fmt.name(SLUG))
+        assert text.status == 0, text.err
+        assert text.out.startswith("## ") and len(text.out.splitlines()) > 10, fmt.key
+
+
+def test_textconv_of_any_other_file_names_every_formats_suffix(workspace, aspo):
+    result = aspo("textconv", f"accounts/{SLUG}.yaml")
+    assert result.status == 2
+    assert result.err.endswith(f"cannot show this file as text; expected a {SUFFIXES_IN_WORDS}\n")
+    assert all(suffix in SUFFIXES_IN_WORDS for suffix in SUFFIXES)
+
+
+def test_a_diff_of_two_builds_compares_every_format(workspace, aspo):
+    assert aspo("build", f"accounts/{SLUG}.yaml").status == 0
+    (workspace / "before" / SLUG).mkdir(parents=True)  # a build that wrote nothing yet: every output is new
+    result = aspo("diff", f"before/{SLUG}", f"output/{SLUG}")
+    assert result.status == 1, result.err
+    new = [line.split(": ", 1)[1] for line in result.out.splitlines() if line.startswith(f"Only in output/{SLUG}: ")]
+    assert new == sorted(fmt.name(SLUG) for fmt in FORMATS)
+
+
+def test_pdf_converts_every_format_that_has_a_pdf_and_names_it_from_the_registry(workspace, aspo, monkeypatch):
+    script = workspace / "fake-soffice"
+    script.write_text(f"#!{sys.executable}\n{FAKE}")
+    script.chmod(0o755)
+    monkeypatch.setenv("ASPO_SOFFICE", str(script))
+    result = aspo("build", "--pdf", f"accounts/{SLUG}.yaml")
+    assert result.status == 0, result.err
+    pdfs = {fmt.pdf_name(SLUG) for fmt in FORMATS if fmt.pdf}
+    assert pdfs and {p.name for p in (workspace / "output" / SLUG).glob("*.pdf")} == pdfs
