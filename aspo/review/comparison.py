@@ -9,10 +9,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
+from aspo.build.manifest import MANIFEST
 from aspo.core.errors import AspoError, display_path
 from aspo.render.textview import Unit, read_units
 
-MANIFEST = "manifest.json"
 #: Below this share of words in common, two texts are compared line by line rather than word by word.
 MOSTLY_NEW = 0.5
 Progress = Callable[[str], None]

@@ -8,10 +8,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from aspo.build.manifest import MANIFEST
 from aspo.core.errors import AspoError
 from aspo.render.textview import SUFFIXES, labelled_lines, read_units
 
-MANIFEST = "manifest.json"  # as aspo.build.manifest names it; not imported, so plain diffs need no pydantic
 CONTEXT = 3
 #: A source marker line of a review draft: "`[block:id]`", or a "Sources:" item "- `[block:id]`: why".
 _MARKER = re.compile(r"(?:- )?`\[(block|scenario):([^\]`]+)\]`(?::.*)?")
