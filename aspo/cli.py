@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
 import click
 
-# aspo validates with pydantic and needs none of its plugins; looking for them costs every command start-up.
-os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-
-from aspo import __version__  # noqa: E402 - after the line above, which must come before pydantic loads
+from aspo import __version__
 from aspo.core.errors import USER_ERROR_STATUS, AspoError, display_path
 from aspo.core.stopping import Stopped, stop_on_signals
 
