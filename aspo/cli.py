@@ -1,4 +1,13 @@
-"""The `aspo` command line: a thin shell over the library calls, printing errors as one line each."""
+"""The `aspo` command line: a thin shell over the library calls, printing errors as one line each.
+
+Imports are lazy: heavy libraries (pydantic, jinja2, python-pptx, python-docx, PyYAML's loader, multiprocessing)
+are imported inside the functions that need them (or at the top of a module only such functions import, as the
+renderers are), because every command's start-up pays for every module-level import it reaches, `aspo --help`
+included; tests/test_start.py checks what each command loads.
+An import of an aspo module inside a function must still point to the same layer or a lower one, as at the top
+(core < office < library < plan < compose < render < build < review, checks, authoring < cli):
+tests/test_architecture.py checks function-level imports too.
+"""
 
 from __future__ import annotations
 

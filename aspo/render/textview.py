@@ -1,4 +1,6 @@
-"""Office files and review drafts as stable text, unit by unit (a slide, a section), for reading and diffing."""
+"""Office files and review drafts as stable text, unit by unit (a slide, a section), for reading and diffing.
+
+Imports are lazy (see aspo/cli.py): python-pptx and python-docx load only when a deck or a document is read."""
 
 from __future__ import annotations
 
