@@ -1,17 +1,22 @@
-"""The `aspo` command line: a thin shell over the library calls, printing errors as one line each."""
+"""The `aspo` command line: a thin shell over the library calls, printing errors as one line each.
+
+Imports are lazy: heavy libraries (pydantic, jinja2, python-pptx, python-docx, PyYAML's loader, multiprocessing)
+are imported inside the functions that need them (or at the top of a module only such functions import, as the
+renderers are), because every command's start-up pays for every module-level import it reaches, `aspo --help`
+included; tests/test_start.py checks what each command loads.
+An import of an aspo module inside a function must still point to the same layer or a lower one, as at the top
+(core < office < library < plan < compose < render < build < review, checks, authoring < cli):
+tests/test_architecture.py checks function-level imports too.
+"""
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
 import click
 
-# aspo validates with pydantic and needs none of its plugins; looking for them costs every command start-up.
-os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-
-from aspo import __version__  # noqa: E402 - after the line above, which must come before pydantic loads
+from aspo import __version__
 from aspo.core.errors import USER_ERROR_STATUS, AspoError, display_path
 from aspo.core.stopping import Stopped, stop_on_signals
 
@@ -35,16 +40,41 @@ templates_option = click.option(
     show_default="templates/ here or in the nearest folder above", envvar="ASPO_TEMPLATES",
     help="The content library folder.",
 )
-debug_option = click.option("--debug", is_flag=True, envvar="ASPO_DEBUG", help="Show tracebacks for errors.")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _set_debug(ctx: click.Context, param: click.Parameter, debug: bool) -> None:
+    """--debug (or ASPO_DEBUG), given to the group or to any command: ctx.obj["debug"], which every command's
+    context shares and main() reads when an error escapes (a traceback instead of one line)."""
+    if debug:
+        ctx.ensure_object(dict)["debug"] = True
+
+
+class _TakesDebug:
+    """A command or group that takes --debug: every aspo command does, after its name as well as before it.
+
+    Eager, so it counts before any other option is read (a default that fails, say)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.params.append(click.Option(["--debug"], is_flag=True, envvar="ASPO_DEBUG", is_eager=True,
+                                        expose_value=False, callback=_set_debug, help="Show tracebacks for errors."))
+
+
+class _Command(_TakesDebug, click.Command):
+    pass
+
+
+class _Group(_TakesDebug, click.Group):
+    command_class = _Command
+    group_class = type  # its subgroups are _Groups too
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="aspo")
-@debug_option
 @click.pass_context
-def cli(ctx: click.Context, debug: bool) -> None:
+def cli(ctx: click.Context) -> None:
     """Account-specific decks, documents and review drafts from approved content."""
-    ctx.ensure_object(dict)["debug"] = debug
+    ctx.ensure_object(dict).setdefault("debug", False)
 
 
 @cli.command()
@@ -58,10 +88,9 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @click.option("--quiet", "-q", is_flag=True, help="No warnings about priorities no approved content answers.")
 @click.option("--pdf", is_flag=True, help="Also write <slug>-deck.pdf and <slug>-offering.pdf, converted by "
               "LibreOffice (one run for the whole build; ASPO_SOFFICE names its command).")
-@debug_option
 @click.pass_context
 def build(ctx: click.Context, accounts: tuple[Path, ...], templates: Path, output: Path, force: bool,
-          jobs: int | None, quiet: bool, pdf: bool, debug: bool) -> None:
+          jobs: int | None, quiet: bool, pdf: bool) -> None:
     """Build the deck, document and review draft for each ACCOUNTS file (or folder of them).
 
     Accounts whose inputs are unchanged since their last build are skipped, unless --force (with --pdf, also
@@ -74,8 +103,6 @@ def build(ctx: click.Context, accounts: tuple[Path, ...], templates: Path, outpu
     from aspo.build.builder import build as build_accounts
     from aspo.library.account_paths import account_files
 
-    if debug:
-        ctx.obj["debug"] = True
     started = time.perf_counter()
     count = len(account_files(list(accounts)))
     show_bar = count > 1 and sys.stderr.isatty()
@@ -131,8 +158,7 @@ class _NoBar:
 @click.argument("account", type=click.Path(path_type=Path))
 @templates_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@debug_option
-def explain(account: Path, templates: Path, fmt: str, debug: bool) -> None:
+def explain(account: Path, templates: Path, fmt: str) -> None:
     """Show every block, scenario and capability considered for ACCOUNT, and why it was or was not chosen."""
     from aspo.library.content import load_library
     from aspo.plan import explain as explaining
@@ -153,18 +179,14 @@ def explain(account: Path, templates: Path, fmt: str, debug: bool) -> None:
               help="Write a review page, DIR/index.html: every changed slide and document page before and after, "
               "as pictures (LibreOffice and pdftoppm draw them) with the words that changed.")
 @templates_option
-@debug_option
 @click.pass_context
-def diff(ctx: click.Context, paths: tuple[Path, ...], rev: str | None, html: Path | None, templates: Path,
-         debug: bool) -> None:
+def diff(ctx: click.Context, paths: tuple[Path, ...], rev: str | None, html: Path | None, templates: Path) -> None:
     """Show what changed between two builds, slide by slide and section by section.
 
     PATHS are two output folders (of one account, or of many), decks, documents or drafts; or, with --rev, the
     accounts to build twice. Exit status 0: same (it says "no differences"); 1: different; 2: an account could not
     be built, or bad input.
     """
-    if debug:
-        ctx.obj["debug"] = True
     if rev is None and len(paths) != 2:
         raise click.UsageError("give two output folders, decks, documents or drafts to compare (or --rev REV)")
     tools = None
@@ -288,10 +310,8 @@ def textconv(file: Path) -> None:
               help="The day to measure expiry from (default: today).")
 @click.option("--horizon", type=click.IntRange(min=0), default=60, show_default=True, metavar="DAYS",
               help="List content whose review_by falls within this many days.")
-@debug_option
 @click.pass_context
-def report(ctx: click.Context, templates: Path, accounts_dir: Path, fmt: str, today, horizon: int,
-           debug: bool) -> None:
+def report(ctx: click.Context, templates: Path, accounts_dir: Path, fmt: str, today, horizon: int) -> None:
     """Show how the content library is used across all accounts: usage, never used, content gaps, expiry.
 
     Accounts that fail to load are reported and left out; the exit status is then 2.
@@ -470,10 +490,9 @@ def layouts_use(ctx: click.Context, files: tuple[Path, ...], templates: Path, ac
 @click.option("--update", is_flag=True, help="Refresh, in account files that exist, the values the CRM holds; "
               "what the rep wrote stays, comments included.")
 @click.option("--dry-run", is_flag=True, help="Print what would be created, updated or skipped; write nothing.")
-@debug_option
 @click.pass_context
-def import_(ctx: click.Context, source: Path, templates: Path, accounts_dir: Path, update: bool, dry_run: bool,
-            debug: bool) -> None:
+def import_(ctx: click.Context, source: Path, templates: Path, accounts_dir: Path, update: bool,
+            dry_run: bool) -> None:
     """Write an account file for each row of a CRM export (FILE.csv), never over an existing one.
 
     Columns are found by their headers (Account Name, Industry, Employees, Stage, ...; templates/import.yaml maps
@@ -557,15 +576,15 @@ def main(argv: list[str] | None = None) -> None:
 
     Ctrl-C exits 130; SIGTERM 143 and SIGHUP 129 (128 + the signal's number), after the same cleanup.
     """
-    debug = "--debug" in (argv if argv is not None else sys.argv[1:]) or bool(os.environ.get("ASPO_DEBUG"))
+    shared: dict = {"debug": False}  # every command's ctx.obj: --debug or ASPO_DEBUG sets "debug"
     try:
         with stop_on_signals():
-            status = cli.main(args=argv, prog_name="aspo", standalone_mode=False)
+            status = cli.main(args=argv, prog_name="aspo", standalone_mode=False, obj=shared)
     except Stopped as exc:
         _say(f"aspo: stopped by {exc.name}")
         sys.exit(exc.exit_status)
     except AspoError as exc:
-        if debug:
+        if shared["debug"]:
             raise
         exc.show()
         sys.exit(exc.exit_code)
@@ -579,7 +598,7 @@ def main(argv: list[str] | None = None) -> None:
         click.echo("aspo: interrupted", err=True)
         sys.exit(130)
     except Exception as exc:  # noqa: BLE001 - the last line of defence
-        if debug:
+        if shared["debug"]:
             raise
         click.echo(f"aspo: internal error: {type(exc).__name__}: {exc}", err=True)
         click.echo(BUG_REPORT, err=True)

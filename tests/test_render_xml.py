@@ -21,6 +21,7 @@ from pptx.util import Emu, Pt
 from aspo.compose.document import Callout, Table
 from aspo.compose.slide_fit import CalloutFit, Region, fit_table, smallest_table, table_rows
 from aspo.office.deck_template import TextBox
+from aspo.office.ooxml import A
 from aspo.render import powerpoint as render_pptx
 from aspo.render import word as render_docx
 
@@ -74,7 +75,7 @@ def test_shrunk_text_is_written_as_python_pptx_writes_it(slide):
     assert step is not None and step[1]  # smaller, and closer lines
     frame = TextFrame(theirs.txBody, None)
     body_pr = frame._txBody.bodyPr
-    body_pr.insert(0, body_pr.makeelement(f"{{{render_pptx._A}}}normAutofit", {}))
+    body_pr.insert(0, body_pr.makeelement(f"{A}normAutofit", {}))
     for para, (_, level) in zip(frame.paragraphs, paragraphs):
         for run in para.runs:
             run.font.size = Pt(box.sizes[level] * step[0])

@@ -1,4 +1,7 @@
-"""The build: load the library once, then select, compose, render and write each account, in parallel."""
+"""The build: load the library once, then select, compose, render and write each account, in parallel.
+
+Imports are lazy (see aspo/cli.py): the library, pydantic, the renderers and multiprocessing load inside the
+functions that need them, so an unchanged build loads none of them (tests/test_start.py)."""
 
 from __future__ import annotations
 
@@ -391,7 +394,7 @@ def _build_in_parallel(builder: Builder, paths: list[Path], jobs: int, templates
 
 def _stop_workers(pool: ProcessPoolExecutor, patience: float = 5.0) -> None:
     """Cancels what has not started and ends the workers: SIGTERM first, so each removes its staging folder."""
-    workers = list((pool._processes or {}).values())  # Python 3.14 has pool.terminate_workers(); 3.9 does not
+    workers = list((pool._processes or {}).values())  # Python 3.14 has pool.terminate_workers(); 3.11-3.13 do not
     pool.shutdown(wait=False, cancel_futures=True)
     for worker in workers:
         if worker.is_alive():

@@ -3,9 +3,28 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+
+def _skip_plugin_search() -> None:
+    """aspo needs none of pydantic's plugins, and pydantic looks for them when the first model validates, in
+    every installed package's entry points (about 2 ms in a small venv, 3 to 30 ms among a system Python's 100
+    packages). Its cache of them starts empty instead: what that search finds where there are none.
+
+    Only in this process: PYDANTIC_DISABLE_PLUGINS would say the same, but set here it would pass on to every
+    process aspo starts (LibreOffice, git, a user's hooks). One the user set is left for pydantic to read."""
+    if "PYDANTIC_DISABLE_PLUGINS" in os.environ:
+        return
+    from pydantic.plugin import _loader
+
+    if getattr(_loader, "_plugins", ()) is None:  # pydantic 2: None until it has looked
+        _loader._plugins = {}
+
+
+_skip_plugin_search()
 
 Id = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", description="A short lowercase id, words joined by '-'.")
 CompanySize = Literal["smb", "mid-market", "enterprise"]

@@ -9,10 +9,8 @@ from dataclasses import dataclass
 from xml.etree import ElementTree
 
 from aspo.core.errors import quoted
+from aspo.office.ooxml import CONTENT_TYPES, NAMESPACES, REL
 
-_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-_CT = "{http://schemas.openxmlformats.org/package/2006/content-types}"
-_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 #: Relationship types end the same in transitional (.../officeDocument/2006/relationships/x) and strict files.
 _HYPERLINK = "hyperlink"
 _OLE_TYPES = {"oleObject", "package"}
@@ -69,9 +67,9 @@ def _content_types(package: zipfile.ZipFile) -> dict[str, str]:
         return {}
     found = {}
     for element in root:
-        if element.tag == f"{_CT}Default":
+        if element.tag == f"{CONTENT_TYPES}Default":
             found[element.get("Extension", "").lower()] = element.get("ContentType", "")
-        elif element.tag == f"{_CT}Override":
+        elif element.tag == f"{CONTENT_TYPES}Override":
             found[element.get("PartName", "").lstrip("/")] = element.get("ContentType", "")
     return found
 
@@ -104,7 +102,7 @@ def _relationship_findings(package: zipfile.ZipFile, name: str, app: _App) -> li
     except ElementTree.ParseError:
         return []  # the package check names the part
     found = []
-    for rel in root.iter(f"{_REL}Relationship"):
+    for rel in root.iter(f"{REL}Relationship"):
         kind = rel.get("Type", "").rsplit("/", 1)[-1]
         target = rel.get("Target", "")
         if rel.get("TargetMode") != "External":
@@ -158,9 +156,9 @@ def _field_findings(data: bytes, app: _App) -> list[str]:
     def start(tag, attrs):
         local = tag.rsplit(" ", 1)[-1]
         if local == "fldSimple":
-            instructions.append(attrs.get(f"{_W[1:-1]} instr", ""))
+            instructions.append(attrs.get(f"{NAMESPACES['w']} instr", ""))
         elif local == "fldChar":
-            kind = attrs.get(f"{_W[1:-1]} fldCharType")
+            kind = attrs.get(f"{NAMESPACES['w']} fldCharType")
             if kind == "begin":
                 stack.append([])
             elif kind in ("separate", "end") and stack:

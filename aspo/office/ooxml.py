@@ -1,17 +1,46 @@
-"""The OOXML names aspo reads and writes: namespaces and relationship types, declared once."""
+"""The OOXML names aspo reads and writes, declared once: the namespaces by prefix, the same as `{uri}` prefixes
+for ElementTree and lxml tag names (Clark notation: f"{A}p" is a:p), and the relationship types.
+
+The prefixes are python-pptx's and python-docx's (`ct`, `pr`, `ep` for the package's own namespaces)."""
 
 from __future__ import annotations
 
-P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
-A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
-REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-MASTER_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/slideMaster"
-W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_OFFICE_DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006"
+_PACKAGE = "http://schemas.openxmlformats.org/package/2006"
+
+#: Namespace URI by prefix.
+NAMESPACES = {
+    "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+    "p": "http://schemas.openxmlformats.org/presentationml/2006/main",
+    "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+    "r": f"{_OFFICE_DOCUMENT}/relationships",
+    "ep": f"{_OFFICE_DOCUMENT}/extended-properties",
+    "vt": f"{_OFFICE_DOCUMENT}/docPropsVTypes",
+    "ct": f"{_PACKAGE}/content-types",
+    "pr": f"{_PACKAGE}/relationships",
+    "xml": "http://www.w3.org/XML/1998/namespace",
+}
 
 
-SLIDE_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/slide"
+def clark(prefix: str) -> str:
+    """The namespace of `prefix` as the start of a tag or attribute name: "{uri}"."""
+    return f"{{{NAMESPACES[prefix]}}}"
 
 
-LAYOUT_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/slideLayout"
-THEME_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/theme"
-R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+A, P, W, R = clark("a"), clark("p"), clark("w"), clark("r")
+#: [Content_Types].xml's elements
+CONTENT_TYPES = clark("ct")
+#: the elements of a part's relationships (.rels)
+REL = clark("pr")
+XML = clark("xml")
+#: r:id, the attribute that names a relationship
+R_ID = f"{R}id"
+
+# --- relationship types -------------------------------------------------------------------------------------
+
+MASTER_REL = f"{NAMESPACES['r']}/slideMaster"
+SLIDE_REL = f"{NAMESPACES['r']}/slide"
+LAYOUT_REL = f"{NAMESPACES['r']}/slideLayout"
+THEME_REL = f"{NAMESPACES['r']}/theme"
+EXTENDED_PROPERTIES_REL = f"{NAMESPACES['r']}/extended-properties"
+THUMBNAIL_REL = f"{NAMESPACES['pr']}/metadata/thumbnail"

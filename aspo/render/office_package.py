@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 from typing import Callable, Iterable
 
+from aspo.office.ooxml import EXTENDED_PROPERTIES_REL, NAMESPACES, THUMBNAIL_REL
 from aspo.office.safety import digest
 from aspo.render.zips import Deflated, write_zip
 
@@ -77,10 +78,6 @@ def set_core_properties(props, meta) -> None:
             element.remove(child)
 
 
-THUMBNAIL_REL = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/thumbnail"
-EXTENDED_PROPERTIES_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties"
-
-
 def replace_package_metadata(package, company: str, make_app_part) -> None:
     """Drops the template's thumbnail (a picture of the template, not of this file) and writes
     docProps/app.xml naming only the vendor; `make_app_part(blob)` builds the part where there is none.
@@ -109,8 +106,7 @@ def app_properties_xml(company: str) -> bytes:
 
     return (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"'
-        ' xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+        f'<Properties xmlns="{NAMESPACES["ep"]}" xmlns:vt="{NAMESPACES["vt"]}">'
         f"<Company>{escape(company)}</Company></Properties>"
     ).encode("utf-8")
 

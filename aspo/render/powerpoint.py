@@ -53,8 +53,8 @@ from aspo.compose.slide_fit import CalloutFit, ChartFit, fit_table, shrink, slid
 from aspo.core.errors import AspoError
 from aspo.library.logo import Logo
 from aspo.office.deck_template import EMU_PER_PT, DeckTemplate, TextBox, read_deck_template
+from aspo.office.ooxml import CONTENT_TYPES, EXTENDED_PROPERTIES_REL, NAMESPACES, R_ID, REL, A, P
 from aspo.render.office_package import (
-    EXTENDED_PROPERTIES_REL,
     TemplatePackage,
     checked_template,
     drop_thumbnail,
@@ -63,10 +63,8 @@ from aspo.render.office_package import (
 )
 from aspo.render.zips import normalize_workbook
 
-_P = "http://schemas.openxmlformats.org/presentationml/2006/main"
-_A = "http://schemas.openxmlformats.org/drawingml/2006/main"
-_TXBODY = f"{{{_P}}}txBody"
-_AUTOFIT_TAGS = {f"{{{_A}}}noAutofit", f"{{{_A}}}normAutofit", f"{{{_A}}}spAutoFit"}
+_TXBODY = f"{P}txBody"
+_AUTOFIT_TAGS = {f"{A}noAutofit", f"{A}normAutofit", f"{A}spAutoFit"}
 
 
 def _set_package_properties(prs, doc: Document) -> None:
@@ -81,7 +79,7 @@ def _remove_existing_slides(prs) -> None:
 
     One pass: python-pptx's drop_rel scans the whole presentation part for each slide (quadratic)."""
     element = prs.part._element
-    for shows in element.findall(f"{{{_P}}}custShowLst"):
+    for shows in element.findall(f"{P}custShowLst"):
         element.remove(shows)
     id_list = prs.slides._sldIdLst
     dropped = [slide_id.rId for slide_id in id_list]
@@ -105,7 +103,7 @@ def _shrink_to_fit(body, paragraphs, box: TextBox) -> None:
     for child in list(body_pr):
         if child.tag in _AUTOFIT_TAGS:
             body_pr.remove(child)
-    body_pr.insert(0, body_pr.makeelement(f"{{{_A}}}normAutofit", {}))  # editing it still shrinks it
+    body_pr.insert(0, body_pr.makeelement(f"{A}normAutofit", {}))  # editing it still shrinks it
     # as python-pptx's run.font.size and paragraph.line_spacing write them
     for p, (_, level) in zip(body.findall(_AP), paragraphs):
         size = _size(box.sizes[min(level, len(box.sizes) - 1)] * scale)
@@ -116,7 +114,7 @@ def _shrink_to_fit(body, paragraphs, box: TextBox) -> None:
             for found in p_pr.findall(_LN_SPC):
                 p_pr.remove(found)
             spacing = _insert(p_pr, p_pr.makeelement(_LN_SPC, {}), _LN_SPC_AFTER)
-            SubElement(spacing, f"{{{_A}}}spcPct", {"val": str(int(round((1 - reduction) * 100000.0)))})
+            SubElement(spacing, f"{A}spcPct", {"val": str(int(round((1 - reduction) * 100000.0)))})
 
 
 class PreparedDeck:
@@ -207,30 +205,26 @@ class PreparedDeck:
         return self.template.write(prs.part.package, when)
 
 
-_CT = "http://schemas.openxmlformats.org/package/2006/content-types"
-_PR = "http://schemas.openxmlformats.org/package/2006/relationships"
-
-
 def _content_types(parts: list) -> bytes:
     """[Content_Types].xml as python-pptx's save writes it (which it does through its proxies, slowly)."""
     defaults, overrides = _ContentTypesItem(tuple(parts))._defaults_and_overrides
-    types = Element(f"{{{_CT}}}Types", nsmap={None: _CT})
+    types = Element(f"{CONTENT_TYPES}Types", nsmap={None: NAMESPACES["ct"]})
     for ext, content_type in sorted(defaults.items()):
-        SubElement(types, f"{{{_CT}}}Default", {"Extension": ext, "ContentType": content_type})
+        SubElement(types, f"{CONTENT_TYPES}Default", {"Extension": ext, "ContentType": content_type})
     for partname, content_type in sorted(overrides.items()):
-        SubElement(types, f"{{{_CT}}}Override", {"PartName": partname, "ContentType": content_type})
+        SubElement(types, f"{CONTENT_TYPES}Override", {"PartName": partname, "ContentType": content_type})
     return serialize_part_xml(types)
 
 
 def _rels_xml(rels) -> bytes:
     """A part's relationships (.rels) as python-pptx writes them: in the order of their rIds' numbers."""
-    root = Element(f"{{{_PR}}}Relationships", nsmap={None: _PR})
+    root = Element(f"{REL}Relationships", nsmap={None: NAMESPACES["pr"]})
     for _, rId in sorted((int(rId[3:]) if rId.startswith("rId") and rId[3:].isdigit() else 0, rId) for rId in rels):
         rel = rels[rId]
         attributes = {"Id": rId, "Type": rel.reltype, "Target": rel.target_ref}
         if rel.is_external:
             attributes["TargetMode"] = "External"
-        SubElement(root, f"{{{_PR}}}Relationship", attributes)
+        SubElement(root, f"{REL}Relationship", attributes)
     return serialize_part_xml(root)
 
 
@@ -256,7 +250,7 @@ class _SlideMaker:
         name = PackURI(f"/ppt/slides/slide{len(self._id_list) + 1}.xml")
         slide_part = SlidePart(name, CT.PML_SLIDE, part.package, copy.deepcopy(self.deck.slide_skeleton(layout)))
         _relate(slide_part, self._copies.get(layout.part, layout.part), RT.SLIDE_LAYOUT)
-        SubElement(self._id_list, _SLD_ID, {"id": str(self._next_id), _R_ID: _relate(part, slide_part, RT.SLIDE)})
+        SubElement(self._id_list, _SLD_ID, {"id": str(self._next_id), R_ID: _relate(part, slide_part, RT.SLIDE)})
         self._next_id += 1
         return slide_part.slide
 
@@ -284,9 +278,8 @@ def _relate(source, target, reltype: str) -> str:
     return source.rels._add_relationship(reltype, target)
 
 
-_SLD_ID = f"{{{_P}}}sldId"
-_R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
-_PH = f"{{{_P}}}nvSpPr/{{{_P}}}nvPr/{{{_P}}}ph"
+_SLD_ID = f"{P}sldId"
+_PH = f"{P}nvSpPr/{P}nvPr/{P}ph"
 
 
 def _carry_style(element, style: bytes) -> None:
@@ -294,13 +287,13 @@ def _carry_style(element, style: bytes) -> None:
     body = element.find(_TXBODY)
     if body is None:
         return
-    found = body.find(f"{{{_A}}}lstStyle")
+    found = body.find(f"{A}lstStyle")
     replacement = parse_xml(style)
     if found is not None:
         found.addprevious(replacement)
         body.remove(found)
     else:
-        body.find(f"{{{_A}}}bodyPr").addnext(replacement)
+        body.find(f"{A}bodyPr").addnext(replacement)
 
 
 def _slide_placeholders(slide) -> list:
@@ -313,12 +306,12 @@ def _pin(element, box: TextBox) -> None:
     """Writes a placeholder's position on the slide itself: its layout placeholder shares its idx with
     another (LibreOffice writes layouts without idx), so PowerPoint and LibreOffice could not tell which
     one it inherits from."""
-    sp_pr = element.find(f"{{{_P}}}spPr")
-    if sp_pr is None or sp_pr.find(f"{{{_A}}}xfrm") is not None:
+    sp_pr = element.find(f"{P}spPr")
+    if sp_pr is None or sp_pr.find(f"{A}xfrm") is not None:
         return
-    xfrm = sp_pr.makeelement(f"{{{_A}}}xfrm", {})
-    xfrm.append(xfrm.makeelement(f"{{{_A}}}off", {"x": str(box.left), "y": str(box.top)}))
-    xfrm.append(xfrm.makeelement(f"{{{_A}}}ext", {"cx": str(box.width), "cy": str(box.height)}))
+    xfrm = sp_pr.makeelement(f"{A}xfrm", {})
+    xfrm.append(xfrm.makeelement(f"{A}off", {"x": str(box.left), "y": str(box.top)}))
+    xfrm.append(xfrm.makeelement(f"{A}ext", {"cx": str(box.width), "cy": str(box.height)}))
     sp_pr.insert(0, xfrm)
 
 
@@ -332,19 +325,19 @@ def _remove_element(element) -> None:
 # child belongs): most of a deck's time. What follows writes the same elements in the same order directly; the
 # tests compare it with what python-pptx's own calls write.
 
-_AP, _AR, _AT, _RPR, _PPR, _END = (f"{{{_A}}}{tag}" for tag in ("p", "r", "t", "rPr", "pPr", "endParaRPr"))
-_TC, _TR, _GRID_COL = (f"{{{_A}}}{tag}" for tag in ("tc", "tr", "gridCol"))
-_CONTENT = {f"{{{_A}}}{tag}" for tag in ("r", "br", "fld")}
+_AP, _AR, _AT, _RPR, _PPR, _END = (f"{A}{tag}" for tag in ("p", "r", "t", "rPr", "pPr", "endParaRPr"))
+_TC, _TR, _GRID_COL = (f"{A}{tag}" for tag in ("tc", "tr", "gridCol"))
+_CONTENT = {f"{A}{tag}" for tag in ("r", "br", "fld")}
 _BREAKS = ("\n", "\v")  # python-pptx writes these as line breaks (a:br)
 _escape = CT_RegularTextRun._escape_ctrl_chars  # control characters as python-pptx writes them in text
 
 
-_LN_SPC = f"{{{_A}}}lnSpc"
+_LN_SPC = f"{A}lnSpc"
 #: What comes after a paragraph's properties, a run's properties and a paragraph's line spacing, in the schema's
 #: order: python-pptx adds each before the first of these it finds.
-_PPR_AFTER = tuple(f"{{{_A}}}{tag}" for tag in ("r", "br", "fld", "endParaRPr"))
-_RPR_AFTER = (f"{{{_A}}}t",)
-_LN_SPC_AFTER = tuple(f"{{{_A}}}{tag}" for tag in (
+_PPR_AFTER = tuple(f"{A}{tag}" for tag in ("r", "br", "fld", "endParaRPr"))
+_RPR_AFTER = (f"{A}t",)
+_LN_SPC_AFTER = tuple(f"{A}{tag}" for tag in (
     "spcBef", "spcAft", "buClrTx", "buClr", "buSzTx", "buSzPct", "buSzPts", "buFontTx", "buFont", "buNone",
     "buAutoNum", "buChar", "buBlip", "tabLst", "defRPr", "extLst"))
 
@@ -454,15 +447,15 @@ def _add_callouts(element, fit: CalloutFit) -> None:
             first = None
             # no bullet; aspo.compose.slide_fit measured these with no spacing but the label's: none inherited
             p_pr = SubElement(p, _PPR, {"marL": "0", "indent": "0"})
-            SubElement(SubElement(p_pr, f"{{{_A}}}lnSpc"), f"{{{_A}}}spcPct", {"val": "100000"})
-            SubElement(SubElement(p_pr, f"{{{_A}}}spcBef"), f"{{{_A}}}spcPts", {"val": "0"})
+            SubElement(SubElement(p_pr, f"{A}lnSpc"), f"{A}spcPct", {"val": "100000"})
+            SubElement(SubElement(p_pr, f"{A}spcBef"), f"{A}spcPts", {"val": "0"})
             after = "0" if figure else str(Pt(size * 0.6).centipoints)
-            SubElement(SubElement(p_pr, f"{{{_A}}}spcAft"), f"{{{_A}}}spcPts", {"val": after})
-            SubElement(p_pr, f"{{{_A}}}buNone")
+            SubElement(SubElement(p_pr, f"{A}spcAft"), f"{A}spcPts", {"val": after})
+            SubElement(p_pr, f"{A}buNone")
             r = _add_run(p, text, {"sz": _size(size), "b": "1"} if figure else {"sz": _size(size)})
             if figure:
-                fill = SubElement(r.find(_RPR), f"{{{_A}}}solidFill")
-                SubElement(fill, f"{{{_A}}}schemeClr", {"val": "accent1"})
+                fill = SubElement(r.find(_RPR), f"{A}solidFill")
+                SubElement(fill, f"{A}schemeClr", {"val": "accent1"})
 
 
 def _add_callouts_as_python_pptx(frame, fit: CalloutFit) -> None:
@@ -487,7 +480,7 @@ def _no_bullet(para) -> None:
     p_pr = para._p.get_or_add_pPr()
     p_pr.set("marL", "0")
     p_pr.set("indent", "0")
-    p_pr.insert(0, p_pr.makeelement(f"{{{_A}}}buNone", {}))
+    p_pr.insert(0, p_pr.makeelement(f"{A}buNone", {}))
 
 
 def _set_notes(element, lines: list[str]) -> None:

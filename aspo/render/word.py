@@ -12,7 +12,7 @@ from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from docx.opc.pkgwriter import _ContentTypesItem
 from docx.oxml import OxmlElement, parse_xml
-from docx.oxml.ns import nsdecls, qn
+from docx.oxml.ns import nsdecls
 from docx.package import Package
 from docx.parts.numbering import NumberingPart
 from docx.shared import Emu, lazyproperty
@@ -22,10 +22,10 @@ from lxml.etree import SubElement
 from aspo.compose.document import BulletList, Document, Paragraph, Section, Table
 from aspo.core.errors import AspoError
 from aspo.library.logo import Logo
+from aspo.office.ooxml import EXTENDED_PROPERTIES_REL, XML, W
 from aspo.office.word_styles import find_style, role_kind
 from aspo.office.word_template import DocumentTemplate, WordStyle, read_document_template
 from aspo.render.office_package import (
-    EXTENDED_PROPERTIES_REL,
     TemplatePackage,
     checked_template,
     drop_thumbnail,
@@ -137,13 +137,12 @@ def _style_id(style: WordStyle | None) -> str | None:
 
 #: Where Letter paper is the usual size; elsewhere A4.
 LETTER_TERRITORIES = {"US", "CA", "MX", "PH", "CL", "CO", "VE", "PR", "GT", "CR", "PA", "DO", "SV", "NI", "HN"}
-_SECT = qn("w:sectPr")
+_SECT = f"{W}sectPr"
 _P, _PPR, _PSTYLE, _NUMPR, _ILVL, _NUMID, _R, _RPR, _B, _T = (
-    qn(f"w:{tag}") for tag in ("p", "pPr", "pStyle", "numPr", "ilvl", "numId", "r", "rPr", "b", "t"))
-_VAL, _XML_SPACE = qn("w:val"), qn("xml:space")
+    f"{W}{tag}" for tag in ("p", "pPr", "pStyle", "numPr", "ilvl", "numId", "r", "rPr", "b", "t"))
+_VAL, _XML_SPACE = f"{W}val", f"{XML}space"
 _RUN_MARKS = ("\t", "\r", "\n")  # python-docx writes these as w:tab and w:br
-_BEFORE_PAGE_SIZE = {qn(f"w:{tag}") for tag in ("headerReference", "footerReference", "footnotePr", "endnotePr",
-                                                "type")}
+_BEFORE_PAGE_SIZE = {f"{W}{tag}" for tag in ("headerReference", "footerReference", "footnotePr", "endnotePr", "type")}
 
 
 def _territory(locale: str) -> str:
@@ -171,17 +170,17 @@ class _Writer:
         if self.sect is None:
             self.sect = OxmlElement("w:sectPr")
             self.body.append(self.sect)
-        if self.sect.find(qn("w:pgSz")) is not None:
+        if self.sect.find(f"{W}pgSz") is not None:
             return
         width, height = (12240, 15840) if _territory(locale) in LETTER_TERRITORIES else (11906, 16838)  # twips
-        size = OxmlElement("w:pgSz", {qn("w:w"): str(width), qn("w:h"): str(height)})
+        size = OxmlElement("w:pgSz", {f"{W}w": str(width), f"{W}h": str(height)})
         before = [child for child in self.sect if child.tag in _BEFORE_PAGE_SIZE]
         if before:
             before[-1].addnext(size)
         else:
             self.sect.insert(0, size)
-        if self.sect.find(qn("w:pgMar")) is None:
-            size.addnext(OxmlElement("w:pgMar", {qn(f"w:{side}"): value for side, value in (
+        if self.sect.find(f"{W}pgMar") is None:
+            size.addnext(OxmlElement("w:pgMar", {f"{W}{side}": value for side, value in (
                 ("top", "1440"), ("right", "1440"), ("bottom", "1440"), ("left", "1440"),
                 ("header", "720"), ("footer", "720"), ("gutter", "0"))}))
 
@@ -242,8 +241,8 @@ class _Writer:
         if style is None:  # no table style: thin single borders, so it still reads as a table
             borders = OxmlElement("w:tblBorders")
             for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
-                borders.append(OxmlElement(f"w:{side}", {qn("w:val"): "single", qn("w:sz"): "4",
-                                                          qn("w:space"): "0", qn("w:color"): "auto"}))
+                borders.append(OxmlElement(f"w:{side}", {f"{W}val": "single", f"{W}sz": "4",
+                                                          f"{W}space": "0", f"{W}color": "auto"}))
             shape._tbl.tblPr.insert_element_before(borders, "w:tblShd", "w:tblLayout", "w:tblCellMar", "w:tblLook",
                                                    "w:tblCaption", "w:tblDescription", "w:tblPrChange")
         for number, (tr, values) in enumerate(zip(shape._tbl.tr_lst, rows)):
@@ -284,11 +283,11 @@ def _add_bullet_numbering(document) -> str:
         numbering = new.element
 
     def next_id(tag: str, attribute: str) -> str:
-        ids = [int(value) for element in numbering.iter(qn(tag))
-               if (value := element.get(qn(attribute), "")).isdigit()]
+        ids = [int(value) for element in numbering.iter(f"{W}{tag}")
+               if (value := element.get(f"{W}{attribute}", "")).isdigit()]
         return str(max(ids, default=0) + 1)
 
-    abstract_id, num_id = next_id("w:abstractNum", "w:abstractNumId"), next_id("w:num", "w:numId")
+    abstract_id, num_id = next_id("abstractNum", "abstractNumId"), next_id("num", "numId")
     abstract = parse_xml(
         f'<w:abstractNum {nsdecls("w")} w:abstractNumId="{abstract_id}">'
         '<w:multiLevelType w:val="singleLevel"/>'
@@ -297,12 +296,12 @@ def _add_bullet_numbering(document) -> str:
         "</w:abstractNum>")
     num = parse_xml(f'<w:num {nsdecls("w")} w:numId="{num_id}"><w:abstractNumId w:val="{abstract_id}"/></w:num>')
     # abstract definitions come before the nums that use them (the schema's order)
-    after = next((child for child in numbering if child.tag in (qn("w:num"), qn("w:numIdMacAtCleanup"))), None)
+    after = next((child for child in numbering if child.tag in (f"{W}num", f"{W}numIdMacAtCleanup")), None)
     if after is not None:
         after.addprevious(abstract)
     else:
         numbering.append(abstract)
-    cleanup = numbering.find(qn("w:numIdMacAtCleanup"))
+    cleanup = numbering.find(f"{W}numIdMacAtCleanup")
     if cleanup is not None:
         cleanup.addprevious(num)
     else:

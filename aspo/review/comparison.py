@@ -9,11 +9,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
+from aspo.build.manifest import MANIFEST
 from aspo.core.errors import AspoError, display_path
 from aspo.render.formats import FORMATS, read_units
 from aspo.render.textview import Unit
 
-MANIFEST = "manifest.json"
 #: The suffix of the output drawn slide by slide (the deck), of the one drawn page by page (the document), and of
 #: those shown as a text diff (the review draft): the page draws one of each per account.
 _SLIDES_SUFFIX = next(fmt.suffix for fmt in FORMATS if fmt.review == "slides")

@@ -8,11 +8,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from aspo.build.manifest import MANIFEST
 from aspo.core.errors import AspoError
 from aspo.render.formats import FORMATS, SUFFIXES, SUFFIXES_IN_WORDS, read_units
 from aspo.render.textview import labelled_lines
 
-MANIFEST = "manifest.json"  # as aspo.build.manifest names it; not imported, so plain diffs need no pydantic
 CONTEXT = 3
 #: A source marker line of a review draft: "`[block:id]`", or a "Sources:" item "- `[block:id]`: why".
 _MARKER = re.compile(r"(?:- )?`\[(block|scenario):([^\]`]+)\]`(?::.*)?")

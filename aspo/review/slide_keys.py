@@ -9,9 +9,8 @@ import posixpath
 import zipfile
 from xml.etree import ElementTree
 
-_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
-_P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
-_R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+from aspo.office.ooxml import R_ID, REL, P
+
 #: Relationships that do not change how a slide is drawn (notes), or lead from a master to every other layout.
 _NOT_DRAWN = ("/notesSlide", "/notesMaster", "/handoutMaster")
 
@@ -21,13 +20,13 @@ def slide_keys(deck: bytes) -> list[str]:
     with zipfile.ZipFile(io.BytesIO(deck)) as package:
         names = set(package.namelist())
         presentation = ElementTree.fromstring(package.read("ppt/presentation.xml"))
-        size = presentation.find(f"{_P}sldSz")
+        size = presentation.find(f"{P}sldSz")
         size_text = f"{size.get('cx')}x{size.get('cy')}" if size is not None else ""
         targets = _relationships(package, names, "ppt/presentation.xml")
         keys: dict[str, str] = {}
         found = []
-        for slide in presentation.iterfind(f"{_P}sldIdLst/{_P}sldId"):
-            target = targets.get(slide.get(_R_ID))
+        for slide in presentation.iterfind(f"{P}sldIdLst/{P}sldId"):
+            target = targets.get(slide.get(R_ID))
             if target is None:
                 continue
             digest = hashlib.sha256(size_text.encode())
@@ -61,7 +60,7 @@ def _relationships(package: zipfile.ZipFile, names: set[str], part: str) -> dict
     if rels not in names:
         return {}
     found = {}
-    for rel in ElementTree.fromstring(package.read(rels)).iter(_RELS):
+    for rel in ElementTree.fromstring(package.read(rels)).iter(f"{REL}Relationship"):
         target, external = rel.get("Target", ""), rel.get("TargetMode") == "External"
         if not external:
             target = target[1:] if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
