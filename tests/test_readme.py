@@ -1,4 +1,5 @@
-"""The README's promises: its first two commands, CI running the second one verbatim, and its table of rules."""
+"""The docs' promises: the README's first two commands, CI running the second one verbatim, the rules table in
+docs/marketing.md, a short README, and relative links that lead somewhere."""
 
 from __future__ import annotations
 
@@ -7,6 +8,10 @@ import re
 from conftest import REPO
 
 from aspo.core.rulebook import RULES
+
+#: The pages for readers: the README, CONTRIBUTING and every page under docs/.
+PAGES = [REPO / "README.md", REPO / "CONTRIBUTING.md", *sorted((REPO / "docs").glob("*.md"))]
+README_MAX_LINES = 200
 
 
 def readme_commands() -> list[str]:
@@ -25,10 +30,10 @@ def test_ci_runs_the_readme_test_command_verbatim():
     assert test in (REPO / ".ci" / "run").read_text(encoding="utf-8").splitlines()
 
 
-def readme_rule_ids() -> set[str]:
-    """The rule ids the README's table of rules lists, ranges (E101–E104) spelled out."""
+def documented_rule_ids() -> set[str]:
+    """The rule ids the table of rules in docs/marketing.md lists, ranges (E101–E104) spelled out."""
     ids: set[str] = set()
-    for line in (REPO / "README.md").read_text(encoding="utf-8").splitlines():
+    for line in (REPO / "docs" / "marketing.md").read_text(encoding="utf-8").splitlines():
         cells = [cell.strip() for cell in line.strip().split("|")]
         if len(cells) < 3 or not re.fullmatch(r"[EC]\d{3}.*", cells[1]):
             continue
@@ -41,5 +46,59 @@ def readme_rule_ids() -> set[str]:
     return ids
 
 
-def test_the_readme_lists_every_rule_and_no_other():
-    assert readme_rule_ids() == set(RULES)
+def test_the_rules_table_lists_every_rule_and_no_other():
+    assert documented_rule_ids() == set(RULES)
+
+
+def test_the_readme_stays_short():
+    lines = len((REPO / "README.md").read_text(encoding="utf-8").splitlines())
+    assert lines <= README_MAX_LINES, f"README.md has {lines} lines; move the detail to a page in docs/"
+
+
+def test_the_textconv_setup_in_the_reviewers_page_is_the_readmes():
+    """tests/test_review.py runs the README's lines; the reviewers' page repeats them and must not drift."""
+    def setup_lines(name: str) -> list[str]:
+        return [line.strip() for line in (REPO / name).read_text(encoding="utf-8").splitlines()
+                if line.strip().startswith("git config diff.aspo.")]
+
+    assert setup_lines("docs/reviewing.md") == setup_lines("README.md") != []
+
+
+LINK = re.compile(r"!?\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+REFERENCE = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)")
+
+
+def relative_links(text: str) -> list[str]:
+    """Targets of inline and reference links and images outside code, leaving out web addresses."""
+    targets, fenced = [], False
+    for line in text.splitlines():
+        if line.lstrip().startswith("```"):
+            fenced = not fenced
+            continue
+        if fenced or line.startswith("    "):  # code: a fenced or indented block
+            continue
+        prose = re.sub(r"`[^`]*`", "", line)  # code spans
+        targets += LINK.findall(prose) + REFERENCE.findall(prose)
+    return [target for target in targets if not re.match(r"[a-zA-Z][a-zA-Z0-9+.-]*:", target)]
+
+
+def test_every_relative_link_leads_to_a_file_that_exists_and_names_no_anchor():
+    wrong = []
+    for page in PAGES:
+        for target in relative_links(page.read_text(encoding="utf-8")):
+            where = page.relative_to(REPO)
+            if "#" in target:
+                wrong.append(f"{where}: {target}: an anchor (headings change; link to the page)")
+            elif not (page.parent / target).exists():
+                wrong.append(f"{where}: {target}: no such file")
+    assert wrong == []
+    assert len(PAGES) > 3  # the docs/ pages were found
+
+
+def test_the_link_finder_sees_links_and_images_and_skips_code_and_web_addresses():
+    text = ("See [reps](docs/reps.md) and ![a deck](docs/images/a.png \"title\").\n"
+            "`[not](a-link.md)` and [web](https://example.com/x.md)\n"
+            "    [indented](code.md)\n"
+            "```\n[fenced](code.md)\n```\n"
+            "[ref]: docs/ref.md\n")
+    assert relative_links(text) == ["docs/reps.md", "docs/images/a.png", "docs/ref.md"]
