@@ -377,7 +377,8 @@ def build_deck() -> bytes:
             prs.part.drop_rel(rId)
     package = prs.part.package
 
-    set_core_properties(prs.core_properties, template_properties(f"{VENDOR} deck layouts", "Slide master for account-specific decks"))
+    set_core_properties(prs.core_properties,
+                        template_properties(f"{VENDOR} deck layouts", "Slide master for account-specific decks"))
     replace_package_metadata(package, VENDOR, lambda blob: Part(
         PackURI("/docProps/app.xml"), CT.OFC_EXTENDED_PROPERTIES, package, blob))
 
@@ -668,7 +669,9 @@ def build_offering() -> bytes:
     slim_settings(doc)
     set_page(doc)
 
-    set_core_properties(doc.core_properties, template_properties(f"{VENDOR} point offering styles", "Reference document for account-specific point offerings"))
+    set_core_properties(doc.core_properties,
+                        template_properties(f"{VENDOR} point offering styles",
+                                            "Reference document for account-specific point offerings"))
     replace_package_metadata(package, VENDOR, lambda blob: Part(
         PackURI("/docProps/app.xml"), CT.OFC_EXTENDED_PROPERTIES, blob, package))
 
@@ -686,7 +689,8 @@ def main(argv: list[str]) -> int:
     global VENDOR
     parser = argparse.ArgumentParser(prog="python tools/make_layouts.py", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("output_dir", metavar="OUTPUT_DIR", nargs="?", type=Path, default=ROOT / "templates" / "layouts",
+    parser.add_argument("output_dir", metavar="OUTPUT_DIR", nargs="?", type=Path,
+                        default=ROOT / "templates" / "layouts",
                         help="where deck.pptx and offering.docx are written (default: templates/layouts)")
     parser.add_argument("--vendor", default=VENDOR, metavar="NAME",
                         help=f"the vendor whose name the layouts carry (default: {VENDOR})")

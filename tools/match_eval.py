@@ -64,7 +64,8 @@ def main() -> None:
     parser.add_argument("--templates", type=Path, default=ROOT / "templates")
     parser.add_argument("--quiet", action="store_true", help="figures only, no misses")
     parser.add_argument("sets", nargs="*", type=Path,
-                        default=[ROOT / "tests/matching" / name for name in ("blind-c.yaml", "heldout.yaml", "tuning.yaml")])
+                        default=[ROOT / "tests/matching" / name
+                                 for name in ("blind-c.yaml", "heldout.yaml", "tuning.yaml")])
     args = parser.parse_args()
     for labelled in args.sets:
         figures = evaluate(args.templates, labelled)

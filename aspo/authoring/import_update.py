@@ -232,7 +232,8 @@ def plan_update(editor: Editor, draft: Draft) -> None:
                 want["name"] = contact["name"]
         if at is None:
             persona = contact["persona"] or draft.row.settings.persona_todo
-            at = editor.append_item(path, {"name": contact["name"], "title": contact["title"] or todo("their job title"),
+            at = editor.append_item(path, {"name": contact["name"],
+                                           "title": contact["title"] or todo("their job title"),
                                            "persona": persona})
             editor.warnings.append(f"{contact['name']}, the CRM's contact, is added as meeting.attendees[{at}]; "
                                    "remove whoever no longer attends")

@@ -367,7 +367,8 @@ def _pdf_sources(slug: str) -> dict[str, str]:
 
 
 def _build_in_parallel(builder: Builder, paths: list[Path], jobs: int, templates: Path,
-                       work: Callable[[Path], Outcome | Staged], done: Callable[[Path, Outcome | Staged], None]) -> None:
+                       work: Callable[[Path], Outcome | Staged],
+                       done: Callable[[Path, Outcome | Staged], None]) -> None:
     import multiprocessing  # loaded only when a pool starts
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool

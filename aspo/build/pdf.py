@@ -1,4 +1,5 @@
-"""PDF copies of decks and documents: one LibreOffice process per build, stamped so the same input gives the same bytes."""
+"""PDF copies of decks and documents: one LibreOffice process per build, stamped so the same input gives the same
+bytes."""
 
 from __future__ import annotations
 
@@ -44,7 +45,8 @@ def find_soffice(option: str = "--pdf", install: str = INSTALL) -> str:
         found = shutil.which(named)
         if found is None:
             raise pdf_error(f"{option} needs LibreOffice, but {ENV} names {quoted(display_path(named), 200)}, which is "
-                            f"not a program; point {ENV} at soffice, or unset it and install LibreOffice with: {install}")
+                            f"not a program; point {ENV} at soffice, or unset it and install LibreOffice "
+                            f"with: {install}")
         return found
     for command in COMMANDS:
         found = shutil.which(command)

@@ -92,7 +92,8 @@ class Composer:
         return self.renderer.render(getattr(section, field), context, doc.path,
                                     doc.line_of(("sections", index, field)) or 1, f"sections[{index}].{field}")
 
-    def _block(self, block: Block, extra: dict[str, Any] | None = None) -> tuple[str, tuple[Element, ...], tuple[Paragraph, ...]]:
+    def _block(self, block: Block,
+               extra: dict[str, Any] | None = None) -> tuple[str, tuple[Element, ...], tuple[Paragraph, ...]]:
         context = dict(self.context, **(extra or {}))
         source = Source("block", block.id, self._reason("block", block.id))
         title = self.renderer.render(block.meta.title, context, block.path, block.title_line, "title")
@@ -143,12 +144,14 @@ class Composer:
         data, lib = self.account.data, self.library
         account_source = Source("account", self.account.slug, "the account's priorities in the rep's words")
         body: list[Element] = [
-            BulletList(tuple(Paragraph(p.text, account_source, rep_authored=True) for p in data.priorities), account_source),
+            BulletList(tuple(Paragraph(p.text, account_source, rep_authored=True) for p in data.priorities),
+                       account_source),
         ]
         notes: list[Paragraph] = []
         for attendee in data.meeting.attendees:
             persona = lib.personas[attendee.persona]
-            notes.append(Paragraph(f"{attendee.name} ({attendee.title}) listens for: {'; '.join(persona.cares_about)}."))
+            notes.append(Paragraph(f"{attendee.name} ({attendee.title}) listens for: "
+                                   f"{'; '.join(persona.cares_about)}."))
         if data.competitors:
             notes.append(Paragraph(f"Competitors in play: {', '.join(data.competitors)}.", rep_authored=True))
         gaps = [m for m in self.selection.priorities if m.block is None]
@@ -164,7 +167,8 @@ class Composer:
             title, block_body, block_notes = self._block(lib.blocks[block_id])
             sections.append(self._placed(outline, key=f"context-{block_id}", kind="situation", title=title,
                                          body=block_body, notes=block_notes,
-                                         sources=(Source("block", block_id, self.selection.reason_for("block", block_id)),)))
+                                         sources=(Source("block", block_id,
+                                                         self.selection.reason_for("block", block_id)),)))
         return sections
 
     def _priorities(self, index, outline):
@@ -176,17 +180,19 @@ class Composer:
             block = self.library.blocks[match.block]
             extra = {"priority": {"text": match.text, "pains": list(match.pains)}}
             title, body, notes = self._block(block, extra)
-            quote = Paragraph(f"\u201c{match.text}\u201d", Source("account", self.account.slug, f"priority {match.index}"),
-                              rep_authored=True)
+            quote = Paragraph(f"\u201c{match.text}\u201d",
+                              Source("account", self.account.slug, f"priority {match.index}"), rep_authored=True)
             sections.append(self._placed(outline, key=f"priority-{match.index}", kind="priorities", title=title,
                                          group=group, body=(quote,) + body, notes=notes,
                                          sources=(Source("block", block.id, match.reason),)))
         for block_id in self.selection.section_blocks.get("priorities", ()):
             # pinned, but answering none of their priorities: `priority.text` is empty, so a block can leave it out
             block = self.library.blocks[block_id]
-            title, body, notes = self._block(block, {"priority": {"text": "", "pains": list(block.meta.applies_to.pains)}})
+            title, body, notes = self._block(block,
+                                             {"priority": {"text": "", "pains": list(block.meta.applies_to.pains)}})
             sections.append(self._placed(outline, key=f"pinned-{block_id}", kind="priorities", title=title, group=group,
-                                         body=body, notes=notes, sources=(Source("block", block_id, "pinned by the account file"),)))
+                                         body=body, notes=notes,
+                                         sources=(Source("block", block_id, "pinned by the account file"),)))
         return sections
 
     def _scenarios(self, index, outline):
@@ -213,7 +219,8 @@ class Composer:
                 body.append(chart)
             notes = [Paragraph(f"Why this story: {source.reason}.")]
             if not meta.customer.may_name:
-                notes.append(Paragraph("Do not name this customer; say \u201c" + meta.customer.described_as + "\u201d."))
+                notes.append(Paragraph("Do not name this customer; say \u201c" + meta.customer.described_as
+                                       + "\u201d."))
             sections.append(self._placed(outline, key=f"scenario-{scenario_id}", kind="scenarios", title=meta.title,
                                          group=group, body=tuple(body), notes=tuple(notes), sources=(source,)))
         return sections

@@ -416,7 +416,8 @@ def fit_deck(sections: Sequence[Section], template: DeckTemplate, min_size: floa
         body = list(section.body)
         notes = list(section.notes)
         callouts = next((element for element in body if isinstance(element, Callouts)), None)
-        if laid_out.callouts is not None and callouts is not None and len(laid_out.callouts.items) < len(callouts.items):
+        if laid_out.callouts is not None and callouts is not None \
+                and len(laid_out.callouts.items) < len(callouts.items):
             left = len(callouts.items) - len(laid_out.callouts.items)
             notes.append(Paragraph(f"The results box of this layout holds {len(laid_out.callouts.items)} of the "
                                    f"{len(callouts.items)} results: the other {left} are in the document only."))

@@ -531,7 +531,8 @@ INTERNAL_FIELDS = {"meeting": ("goal",), "account": ("size", "region", "stage")}
 
 def _explain_undefined(message: str, context: dict[str, Any]) -> str:
     """Rewords Jinja's "'dict object' has no attribute 'x'" and suggests the closest name."""
-    match = re.fullmatch(r"'dict object' has no attribute '(.+)'", message) or re.fullmatch(r"'(.+)' is undefined", message)
+    match = (re.fullmatch(r"'dict object' has no attribute '(.+)'", message)
+             or re.fullmatch(r"'(.+)' is undefined", message))
     if not match:
         return message
     name = match.group(1)

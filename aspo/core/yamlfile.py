@@ -176,7 +176,8 @@ def _compose(text: str, path: Path | None, line_offset: int, loader_class):
     try:
         return loader.get_single_node()
     except RecursionError:
-        raise AspoError.at(path, None, None, f"invalid YAML: nested deeper than {MAX_DEPTH} levels", INVALID_FILE) from None
+        raise AspoError.at(path, None, None, f"invalid YAML: nested deeper than {MAX_DEPTH} levels",
+                           INVALID_FILE) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 + line_offset if mark else None
@@ -282,7 +283,8 @@ def _build(node, loc: Path_, positions, path, offset, seen) -> Any:
         if len(key) > MAX_KEY_CHARS:
             raise fail(key_at, loc, f"a key of {len(key):,} characters ({_quoted(key)}); keys are field names")
         if key in result:
-            raise fail(key_at, loc + (key,), f"duplicate key (first given on line {positions[loc + (key,)][0] + offset})")
+            raise fail(key_at, loc + (key,),
+                       f"duplicate key (first given on line {positions[loc + (key,)][0] + offset})")
         positions[loc + (key,)] = key_at
         result[key] = _build(value_node, loc + (key,), positions, path, offset, seen)
     return result

@@ -185,8 +185,8 @@ def read_library(root: Path, layouts: bool = True) -> tuple[Library | None, list
     """
     root = Path(root)
     if not root.is_dir():
-        return None, [Problem(root, None, None, "templates folder not found, here or in any folder above (use --templates to point at it, or `aspo init` to start a project)",
-                              INVALID_FILE)]
+        return None, [Problem(root, None, None, "templates folder not found, here or in any folder above (use "
+                              "--templates to point at it, or `aspo init` to start a project)", INVALID_FILE)]
     attempt = _Collector()
     catalog_file, personas_file, stages_file, pains_yaml, industries_file, outline_file = (
         root / name for name in SHARED_FILES)
@@ -313,8 +313,8 @@ def _reference_problems(lib: Library) -> list[Problem]:
     def check(doc: YamlDocument, loc: tuple, ids, known, noun: str) -> None:
         for index, value in enumerate(ids):
             if value not in known:
-                problems.append(doc.problem(loc + (index,), f"unknown {noun} {quoted(value)}{did_you_mean(value, known)}",
-                                            UNKNOWN_ID))
+                problems.append(doc.problem(loc + (index,),
+                                            f"unknown {noun} {quoted(value)}{did_you_mean(value, known)}", UNKNOWN_ID))
 
     if "locale" in lib.catalog.model_fields_set and (problem := locale_problem(lib.catalog.locale)):
         problems.append(lib.catalog_doc.problem(("locale",), problem, SCHEMA))

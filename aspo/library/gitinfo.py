@@ -59,7 +59,8 @@ def templates_at(revision: str, templates: Path, into: Path) -> Path:
     status, archive, error = _git(Path(top), "archive", "--format=tar", f"--prefix={top_name}/", revision, "--", inside,
                                   binary=True)
     if status != 0:
-        raise AspoError.at(templates, None, "--rev", f"templates/ does not exist at '{revision}' ({error.splitlines()[0] if error else 'git archive failed'})")
+        raise AspoError.at(templates, None, "--rev", f"templates/ does not exist at '{revision}' "
+                           f"({error.splitlines()[0] if error else 'git archive failed'})")
     import io
     import tarfile  # only diff --rev reads another revision
 

@@ -136,7 +136,8 @@ def _show(value) -> str:
 
 
 def _yaml_kind(value) -> str:
-    return {dict: "mapping", list: "list", str: "text", type(None): "empty value"}.get(type(value), type(value).__name__)
+    return {dict: "mapping", list: "list", str: "text",
+            type(None): "empty value"}.get(type(value), type(value).__name__)
 
 
 def _model_at(model: type[BaseModel] | None, loc: tuple) -> type[BaseModel] | None:

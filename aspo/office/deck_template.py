@@ -537,9 +537,9 @@ def _gap(element) -> float:
     return 0.0
 
 
-#: How wide fonts are, relative to Calibri's letters (which the estimates in aspo.compose.slide_fit assume). A font not listed
-#: may be missing where the deck is drawn; LibreOffice then draws it in a wide substitute (DejaVu Sans on Linux),
-#: so the estimate takes that width and text fits whichever font is drawn.
+#: How wide fonts are, relative to Calibri's letters (which the estimates in aspo.compose.slide_fit assume). A font
+#: not listed may be missing where the deck is drawn; LibreOffice then draws it in a wide substitute (DejaVu Sans on
+#: Linux), so the estimate takes that width and text fits whichever font is drawn.
 FONT_WIDTHS = {
     "calibri": 1.0, "calibri light": 1.0, "carlito": 1.0, "cambria": 1.0, "caladea": 1.0, "candara": 1.0,
     "arial": 1.1, "liberation sans": 1.1, "arimo": 1.1, "helvetica": 1.1, "helvetica neue": 1.1,

@@ -1,4 +1,5 @@
-"""What a template may not pass on to outputs (linked content, macros, embedded objects, custom XML), and the links it may."""
+"""What a template may not pass on to outputs (linked content, macros, embedded objects, custom XML), and the
+links it may."""
 
 from __future__ import annotations
 
@@ -207,7 +208,8 @@ def _field_findings(data: bytes, app: _App) -> list[str]:
 
 
 #: The empty elements that point at custom XML: relationships to it and content types of its parts.
-_CUSTOM_XML_RELATIONSHIP = re.compile(rb"""<(?:\w+:)?Relationship\b[^>]*Type=["'][^"']*/customXml(?:Props)?["'][^>]*/>""")
+_CUSTOM_XML_RELATIONSHIP = re.compile(
+    rb"""<(?:\w+:)?Relationship\b[^>]*Type=["'][^"']*/customXml(?:Props)?["'][^>]*/>""")
 _CUSTOM_XML_OVERRIDE = re.compile(rb"""<(?:\w+:)?Override\b[^>]*PartName=["']/customXml/[^"']*["'][^>]*/>""", re.I)
 
 

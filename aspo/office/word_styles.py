@@ -1,4 +1,5 @@
-"""Word styles by built-in identity: finding a style by any of its names, the best one per role, a template's description."""
+"""Word styles by built-in identity: finding a style by any of its names, the best one per role, a template's
+description."""
 
 from __future__ import annotations
 

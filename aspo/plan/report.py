@@ -215,7 +215,8 @@ def as_markdown(report: Report) -> str:
     for group in report.gaps:
         lines += [f"### {group.label} ({len(group.gaps)})", ""]
         lines += _table(("account", "priority", "in their words", "matching"),
-                        [(f"{gap.name} ({gap.account})", str(gap.priority or ""), gap.text, gap.why) for gap in group.gaps])
+                        [(f"{gap.name} ({gap.account})", str(gap.priority or ""), gap.text, gap.why)
+                         for gap in group.gaps])
         lines.append("")
     if report.gaps:
         lines.pop()

@@ -78,7 +78,8 @@ class PriorityMatch:
             return ""
         if self.pains:
             return f"no approved content answers this yet (pain: {', '.join(self.pains)}); tell marketing"
-        return f"no approved content answers this yet ({self.recognition.closest()}); tag it with pain: or tell marketing"
+        return (f"no approved content answers this yet ({self.recognition.closest()}); "
+                "tag it with pain: or tell marketing")
 
 
 @dataclass(frozen=True)
@@ -143,7 +144,8 @@ def select(account: Account, library: Library) -> Selection:
         used.update(ranked[:1])
 
     for block_id, verdict in judged.items():
-        where = next((f"priority {m.index}" for m in matches if m.block == block_id), library.blocks[block_id].meta.section)
+        where = next((f"priority {m.index}" for m in matches if m.block == block_id),
+                     library.blocks[block_id].meta.section)
         chosen = block_id in used
         note = _outranked(library.blocks[block_id], section_blocks) if verdict.eligible and not chosen else ""
         decisions.append(Decision("block", block_id, chosen, verdict.score, verdict.matched, verdict.failed,
@@ -237,7 +239,8 @@ def judge_block(block: Block, account: Account, account_pains: tuple[str, ...]) 
     elif meta.section == "priorities":
         rules.failed.append("answers none of the account's pains" if applies.pains else "names no pain it answers")
     if block.id in data.pin.blocks:  # pins win over every rule, which still show
-        return Verdict(True, WEIGHT_PINNED + rules.score, ("pinned by the account file", *rules.matched), tuple(rules.failed))
+        return Verdict(True, WEIGHT_PINNED + rules.score, ("pinned by the account file", *rules.matched),
+                       tuple(rules.failed))
     if rules.failed:
         return Verdict(False, 0, tuple(rules.matched), tuple(rules.failed))
     return Verdict(True, rules.score, tuple(rules.matched) or ("fits any account",))
@@ -291,7 +294,8 @@ def judge_scenario(scenario: Scenario, account: Account, account_pains: tuple[st
     relevant = meta.industry == data.industry or bool(shared)  # persona or size alone is no story
     expired = any(f.startswith("expired") for f in rules.failed)
     if scenario.id in data.pin.scenarios:
-        return Verdict(True, WEIGHT_PINNED + rules.score, ("pinned by the account file", *rules.matched), tuple(rules.failed))
+        return Verdict(True, WEIGHT_PINNED + rules.score, ("pinned by the account file", *rules.matched),
+                       tuple(rules.failed))
     return Verdict(relevant and not expired, rules.score if relevant and not expired else 0,
                    tuple(rules.matched), tuple(rules.failed))
 
@@ -322,7 +326,8 @@ def _choose_capabilities(account: Account, library: Library, pains, limit: int =
         elif not answered:
             verdicts[cap_id] = Verdict(False, 0, (), ("answers none of the account's pains",))
         elif capability.maturity == "roadmap":
-            verdicts[cap_id] = Verdict(False, 0, met, (f"roadmap ({capability.planned or 'no date'}): speaker notes only",))
+            verdicts[cap_id] = Verdict(False, 0, met,
+                                       (f"roadmap ({capability.planned or 'no date'}): speaker notes only",))
             roadmap.append(cap_id)
         else:
             score = len(answered) + (product.id in adjacent) + (cap_id in tagged)

@@ -166,7 +166,8 @@ class TemplatePackage:
         as normalize_zip rewrites it."""
         parts = list(package.iter_parts())
         entries: list[tuple[str, bytes | Deflated]] = [
-            ("[Content_Types].xml", self._content_types(parts)), ("_rels/.rels", self._rels_xml(_package_rels(package)))]
+            ("[Content_Types].xml", self._content_types(parts)),
+            ("_rels/.rels", self._rels_xml(_package_rels(package)))]
         for part in parts:
             blob, rels = self._stored.get(part) or self._entries(part)
             entries.append((part.partname.membername, blob))

@@ -127,8 +127,8 @@ class PreparedDeck:
     notes slide as a copy of python-pptx's blank one: the XML is the same as python-pptx's every time.
 
     Made by whoever renders, and kept for as long as the template is used: `PreparedDeck.open`, or
-    `OfficeTemplates(library).deck` (aspo.build.office_templates) for a library's. It assumes what the library checked when it
-    loaded: every layout a section names is in the template, with the placeholders the section needs.
+    `OfficeTemplates(library).deck` (aspo.build.office_templates) for a library's. It assumes what the library checked
+    when it loaded: every layout a section names is in the template, with the placeholders the section needs.
     """
 
     def __init__(self, path: Path, data: bytes, measured: DeckTemplate, master: int = 1):

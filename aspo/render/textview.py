@@ -102,7 +102,8 @@ def deck_units(path: Path, data: bytes) -> list[Unit]:
         from aspo.office.deck_template import read_deck_template
         from aspo.office.description import deck_lines, describe_deck
 
-        units += [Unit(label, tuple(lines)) for label, lines in deck_lines(describe_deck(read_deck_template(path, data)))]
+        units += [Unit(label, tuple(lines))
+                  for label, lines in deck_lines(describe_deck(read_deck_template(path, data)))]
         units.extend(_outside_content_units(data, "PowerPoint"))
     return units
 

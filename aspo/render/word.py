@@ -60,13 +60,14 @@ class PreparedDocument:
     bullets), and is written with the shared parts as they were deflated here.
 
     Made by whoever renders, and kept for as long as the template is used: `PreparedDocument.open`, or
-    `OfficeTemplates(library).document` (aspo.build.office_templates) for a library's. It assumes what the library checked when
-    it loaded: every style a role names is in the template.
+    `OfficeTemplates(library).document` (aspo.build.office_templates) for a library's. It assumes what the library
+    checked when it loaded: every style a role names is in the template.
     """
 
     def __init__(self, path: Path, data: bytes, checked: DocumentTemplate):
         self.path = Path(path)
-        self.styles = checked  # the template's styles, as aspo.office.deck_template reads them (and the library checked them)
+        # the template's styles, as aspo.office.deck_template reads them (and the library checked them)
+        self.styles = checked
         try:
             document = docx.Document(io.BytesIO(data))
         except Exception as exc:  # python-docx raises several kinds for files it cannot use

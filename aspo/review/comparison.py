@@ -85,7 +85,8 @@ class Comparison:
     other_files: tuple[str, ...]  # other files of templates/ that changed (layouts, catalog, outline)
 
 
-def compare_revisions(paths: list[Path], templates: Path, revision: str, progress: Progress | None = None) -> Comparison:
+def compare_revisions(paths: list[Path], templates: Path, revision: str,
+                      progress: Progress | None = None) -> Comparison:
     """Builds each account against templates/ at git `revision` and as it is now, in memory.
 
     Accounts whose input keys are the same on both sides are not rendered: the same inputs give the same bytes.
