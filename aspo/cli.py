@@ -364,6 +364,7 @@ def check(ctx: click.Context, paths: tuple[Path, ...], templates: Path | None, a
     import datetime as dt
 
     from aspo.checks import check as checking
+    from aspo.checks.output import as_json, as_text
     from aspo.core.rulebook import selected_rules
 
     try:
@@ -374,7 +375,7 @@ def check(ctx: click.Context, paths: tuple[Path, ...], templates: Path | None, a
     diagnostics = [d for d in checking.run_check(target.templates, target.accounts,
                                                  today.date() if today else dt.date.today(),
                                                  library_rules=target.library_rules) if d.rule in rules]
-    click.echo(checking.as_json(diagnostics) if fmt == "json" else checking.as_text(diagnostics), nl=False)
+    click.echo(as_json(diagnostics) if fmt == "json" else as_text(diagnostics), nl=False)
     failing = {"error", "warning"} if strict else {"error"}
     ctx.exit(1 if any(d.severity in failing for d in diagnostics) else 0)
 

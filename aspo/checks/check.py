@@ -1,14 +1,15 @@
-"""aspo check: every problem in the content library and the accounts, as path:line:col: RULE message."""
+"""The runner of `aspo check`: loads the library and accounts, runs every rule, and turns problems into diagnostics."""
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from aspo.checks.output import Diagnostic
+from aspo.checks.probes import probe_templates
 from aspo.checks.settings import Settings, load_settings
 from aspo.compose.document import Document
 from aspo.core.errors import AspoError, Problem, display_path
@@ -23,36 +24,16 @@ from aspo.core.rulebook import (
     REVIEW_EXPIRED,
     REVIEW_SOON,
     ROADMAP_AS_AVAILABLE,
-    RULES,
     SCHEMA,
     TEMPLATE_HYPERLINK,
     UNKNOWN_INDUSTRY,
     UNSOURCED_CLAIM,
 )
-from aspo.library.account import Account
 from aspo.library.account_paths import account_files, account_files_in
 from aspo.library.content import Block, Library, read_library
-from aspo.library.schema import COMPANY_SIZES, AccountFile
 from aspo.plan.plan import Plan, plan_account
-from aspo.plan.selection import select
 
 CLAIM = re.compile(r"(?<![\w.])(\d+(?:[.,]\d+)?)\s?(%|percent\b|x\b|times\b)", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class Diagnostic:
-    """One finding, as linters print them."""
-
-    path: str
-    line: int
-    column: int
-    rule: str
-    severity: str  # "error" or "warning"
-    message: str
-    measure: float | None = None  # how bad, where the rule can say: the summary names each rule's worst
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}: {self.rule} {self.message}"
 
 
 def run_check(templates: Path, accounts: Path | list[Path], today: dt.date, *,
@@ -85,7 +66,7 @@ def run_check(templates: Path, accounts: Path | list[Path], today: dt.date, *,
                 planned.append(plan_account(path, library))  # as `aspo build` plans them
             except AspoError as exc:
                 problems.extend(exc.problems)
-        template_problems, documents = _template_problems(library, planned)
+        template_problems, documents = probe_templates(library, planned)
         problems.extend(template_problems)
         problems.extend(_overflow_problems(library, documents, settings))
         problems.extend(_account_problems(library, planned))
@@ -155,142 +136,6 @@ def _relative(path, roots: list[Path]) -> str:
         except ValueError:
             continue
     return path.as_posix()
-
-
-# --- templates render for probe accounts that fill or leave out every field, and for what each account gets ------
-
-
-#: Values a template may branch on beyond a field being there or not: a template that reads one of them meets
-#: every stage, size, industry and attendee's persona the library knows, through the probes' variants.
-_VALUES = frozenset({"account", "account.industry", "account.size", "account.stage", "meeting", "meeting.attendees"})
-
-
-def probe_account(library: Library, variant: int = 0, *, full: bool = True) -> Account:
-    """A synthetic account for templates to meet: `full`, with every optional field filled and every list holding
-    something (an attendee for every persona, a priority for every pain); else with every optional field left out
-    and every list as short as the schema allows. `variant` picks the variant-th stage, size, industry and (for
-    the short one) attendee's persona, wrapping around."""
-
-    def nth(values) -> str:
-        values = list(values)
-        return values[variant % len(values)]
-
-    facts = {"name": "Probe Account", "industry": nth(library.industries), "size": nth(COMPANY_SIZES),
-             "region": "Probe region", "stage": nth(library.stages)}
-    if full:
-        data = {**facts,
-                "meeting": {"date": "2030-01-01", "goal": "Probe goal",
-                            "attendees": [{"name": f"Probe {p}", "title": "Probe title", "persona": p}
-                                          for p in library.personas]},
-                "priorities": [{"text": f"Probe priority about {pain}", "pain": pain} for pain in library.pains],
-                "owns": [next(iter(library.products))], "competitors": ["Probe competitor"],
-                "next_step": {"action": "Probe action", "owner": "Probe owner", "by": "2030-01-15"},
-                "rep": {"name": "Probe Rep", "title": "Probe rep title", "email": "probe@example.com",
-                        "phone": "+1 555 0100"},
-                "notes": "Probe notes"}
-    else:
-        data = {**facts,
-                "meeting": {"date": "2030-01-01", "goal": "Probe goal",
-                            "attendees": [{"name": "Probe attendee", "title": "Probe title",
-                                           "persona": nth(library.personas)}]},
-                "priorities": [{"text": "Probe priority"}],
-                "next_step": {"action": "Probe action"},
-                "rep": {"name": "Probe Rep", "email": "probe@example.com"}}
-    return Account(data=AccountFile.model_validate(data), doc=None, path=Path("probe.yaml"), slug="probe")
-
-
-def _template_problems(library: Library, planned: list[Plan]) -> tuple[list[Problem], list[Document]]:
-    """Template errors, in time linear in blocks plus accounts; and the sample accounts' documents.
-
-    Every block meets both probe accounts: the full one (a priority block answering a priority) and the short one
-    (a priority block pinned: `priority.text` empty), so every field filled and left out, every list full and
-    empty (`account.competitors[0]` fails for the short one); a block that reads the stage, size, industry or
-    attendees also meets the probes' variants, which hold every value of those. A pin can put any block in front
-    of any account, so each block meets every probe whatever its applies_to. The outline and the catalog's
-    wording meet the probes through a composed document, as they meet every account.
-
-    Each account's document is composed once: with the account's own values it renders what the account gets
-    (its blocks, the outline, its capabilities' wording), and C501 measures it. Blocks the account does not get
-    are not rendered for it: the probes meet every shape its values can take, the rest depends on comparing its
-    free text (`{% if account.name == ... %}`), and no build of the account renders them."""
-    from aspo.compose.composer import Composer, compose  # Jinja loads only here
-    from aspo.compose.templating import Renderer
-
-    renderer = Renderer()
-    problems: list[Problem] = []
-    documents: list[Document] = []
-
-    def attempt(render, *args):
-        try:
-            return render(*args)
-        except AspoError as exc:
-            problems.extend(exc.problems)
-            return None
-
-    blocks = list(library.blocks.values())
-    with renderer.batch():  # the sandbox's limits set up once; each render keeps its own budget
-        composers = {}
-        for full in (True, False):
-            probe = probe_account(library, full=full)
-            plan = Plan(probe, select(probe, library), library)
-            attempt(compose, plan, renderer)
-            composers[full] = Composer(probe, library, plan.selection, renderer)
-            for block in blocks:
-                attempt(composers[full].block_text, block, _probe_priority(block, full))
-        wording = library.catalog.wording
-        wording_branches = _branches(renderer, (wording.ga, wording.limited, wording.roadmap_note))
-        outline_branches = wording_branches or _branches(
-            renderer, [text for section in library.outline.sections for text in (section.title, section.subtitle)])
-        branching = [block for block in blocks if _branches(renderer, _sources(block))
-                     or (wording_branches and any("capability" in (renderer.reads(s) or ()) for s in _sources(block)))]
-        for variant in range(1, max(len(library.stages), len(COMPANY_SIZES), len(library.industries), len(library.personas))):
-            if not (branching or outline_branches):
-                break
-            for full in (True, False):
-                probe = probe_account(library, variant, full=full)
-                if outline_branches:
-                    attempt(Composer(probe, library, select(probe, library), renderer).compose)
-                # a Composer's selection only words the reasons of its sources: the variant-0 probe's will do
-                composer = Composer(probe, library, composers[full].selection, renderer)
-                for block in branching:
-                    attempt(composer.block_text, block, _probe_priority(block, full))
-        for plan in planned:
-            document = attempt(compose, plan, renderer)
-            if document is not None:
-                documents.append(document)
-                continue
-            # composing stops at the first error: each block the account gets renders on its own, so that an
-            # error in another of them is reported as well
-            composer = Composer(plan.account, library, plan.selection, renderer)
-            for block_id, priority_text, pains in _blocks_of(plan):
-                attempt(composer.block_text, library.blocks[block_id], priority_text, pains)
-    return problems, documents
-
-
-def _probe_priority(block: Block, full: bool) -> str | None:
-    """`priority.text` as a probe gives it: a priority's words for the full probe, empty (pinned) for the short."""
-    if block.meta.section != "priorities":
-        return None
-    return "Probe priority" if full else ""
-
-
-def _sources(block: Block) -> tuple[str, ...]:
-    return (block.meta.title, block.body, block.notes)
-
-
-def _branches(renderer, sources) -> bool:
-    """Whether any of these templates reads a value it may branch on (see _VALUES)."""
-    return any(not _VALUES.isdisjoint(renderer.reads(source) or ()) for source in sources if source)
-
-
-def _blocks_of(plan: Plan):
-    """(block id, priority text, pains) of every block the account's document renders, as compose renders it."""
-    for match in plan.selection.priorities:
-        if match.block:
-            yield match.block, match.text, match.pains
-    for section, block_ids in plan.selection.section_blocks.items():
-        for block_id in block_ids:
-            yield block_id, ("" if section == "priorities" else None), None
 
 
 def _overflow_problems(library: Library, documents: list[Document], settings: Settings) -> list[Problem]:
@@ -465,46 +310,3 @@ class _FileText:
     def find(self, pattern: re.Pattern, start: int = 0, end: int | None = None) -> tuple[int, int] | None:
         match = pattern.search(self.text, start, len(self.text) if end is None else end)
         return self.position(match.start()) if match else None
-
-
-# --- output ---------------------------------------------------------------------------------
-
-
-def as_text(diagnostics: list[Diagnostic]) -> str:
-    lines = [str(d) for d in diagnostics]
-    if diagnostics:
-        lines += summary_by_rule(diagnostics)
-    errors = sum(d.severity == "error" for d in diagnostics)
-    warnings = len(diagnostics) - errors
-    lines.append(f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}")
-    return "\n".join(lines) + "\n"
-
-
-#: How each measured rule words its worst finding's measure.
-_WORST = {OVERFLOW: lambda over: f"{round(over * 100)}% over", REVIEW_EXPIRED: lambda days: f"{days:.0f} days ago",
-          REVIEW_SOON: lambda days: f"in {-days:.0f} days"}
-
-
-def summary_by_rule(diagnostics: list[Diagnostic]) -> list[str]:
-    """One line per rule found: how many, its name and severity, and for a measured rule where its worst is."""
-    by_rule: dict[str, list[Diagnostic]] = {}
-    for diagnostic in diagnostics:
-        by_rule.setdefault(diagnostic.rule, []).append(diagnostic)
-    width = len(str(max(len(found) for found in by_rule.values())))
-    lines = ["by rule:"]
-    for rule, found in sorted(by_rule.items(), key=lambda item: (-len(item[1]), item[0])):
-        severities = "/".join(sorted({d.severity for d in found}))
-        line = f"  {rule} × {len(found):<{width}}  {RULES[rule].name} ({severities})"
-        measured = [d for d in found if d.measure is not None]
-        if measured and rule in _WORST:
-            worst = max(measured, key=lambda d: d.measure)
-            line += f", worst: {worst.path}:{worst.line}:{worst.column} ({_WORST[rule](worst.measure)})"
-        lines.append(line)
-    return lines
-
-
-def as_json(diagnostics: list[Diagnostic]) -> str:
-    return json.dumps([
-        {"path": d.path, "line": d.line, "column": d.column, "rule": d.rule, "name": RULES[d.rule].name,
-         "severity": d.severity, "message": d.message} for d in diagnostics
-    ], indent=2, ensure_ascii=False) + "\n"
