@@ -329,11 +329,12 @@ def _rule_ids(ctx: click.Context, param: click.Parameter, incomplete: str) -> li
     """Completes the rule id after the last comma of --select and --ignore."""
     from click.shell_completion import CompletionItem
 
-    from aspo.core.rulebook import RULES
+    from aspo.checks.registry import all_rules
 
     done, _, last = incomplete.rpartition(",")
     prefix = f"{done}," if done else ""
-    return [CompletionItem(prefix + rule, help=RULES[rule].name) for rule in RULES if rule.startswith(last.upper())]
+    return [CompletionItem(prefix + rule.id, help=rule.name) for rule in all_rules().values()
+            if rule.id.startswith(last.upper())]
 
 
 @cli.command()
@@ -365,7 +366,7 @@ def check(ctx: click.Context, paths: tuple[Path, ...], templates: Path | None, a
 
     from aspo.checks import check as checking
     from aspo.checks.output import as_json, as_text
-    from aspo.core.rulebook import selected_rules
+    from aspo.checks.registry import selected_rules
 
     try:
         rules = selected_rules(select, ignore)

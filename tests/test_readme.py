@@ -6,7 +6,7 @@ import re
 
 from conftest import REPO
 
-from aspo.core.rulebook import RULES
+from aspo.checks.registry import all_rules
 
 
 def readme_commands() -> list[str]:
@@ -42,4 +42,4 @@ def readme_rule_ids() -> set[str]:
 
 
 def test_the_readme_lists_every_rule_and_no_other():
-    assert readme_rule_ids() == set(RULES)
+    assert readme_rule_ids() == set(all_rules())

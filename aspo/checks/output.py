@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from aspo.core.rulebook import OVERFLOW, REVIEW_EXPIRED, REVIEW_SOON, RULES
+from aspo.checks.registry import all_rules
 
 
 @dataclass(frozen=True)
@@ -34,13 +34,9 @@ def as_text(diagnostics: list[Diagnostic]) -> str:
     return "\n".join(lines) + "\n"
 
 
-#: How each measured rule words its worst finding's measure.
-_WORST = {OVERFLOW: lambda over: f"{round(over * 100)}% over", REVIEW_EXPIRED: lambda days: f"{days:.0f} days ago",
-          REVIEW_SOON: lambda days: f"in {-days:.0f} days"}
-
-
 def summary_by_rule(diagnostics: list[Diagnostic]) -> list[str]:
     """One line per rule found: how many, its name and severity, and for a measured rule where its worst is."""
+    rules = all_rules()
     by_rule: dict[str, list[Diagnostic]] = {}
     for diagnostic in diagnostics:
         by_rule.setdefault(diagnostic.rule, []).append(diagnostic)
@@ -48,17 +44,19 @@ def summary_by_rule(diagnostics: list[Diagnostic]) -> list[str]:
     lines = ["by rule:"]
     for rule, found in sorted(by_rule.items(), key=lambda item: (-len(item[1]), item[0])):
         severities = "/".join(sorted({d.severity for d in found}))
-        line = f"  {rule} × {len(found):<{width}}  {RULES[rule].name} ({severities})"
+        line = f"  {rule} × {len(found):<{width}}  {rules[rule].name} ({severities})"
         measured = [d for d in found if d.measure is not None]
-        if measured and rule in _WORST:
-            worst = max(measured, key=lambda d: d.measure)
-            line += f", worst: {worst.path}:{worst.line}:{worst.column} ({_WORST[rule](worst.measure)})"
+        worst = getattr(rules[rule], "worst", None)  # how a measured rule words its worst finding's measure
+        if measured and worst:
+            most = max(measured, key=lambda d: d.measure)
+            line += f", worst: {most.path}:{most.line}:{most.column} ({worst(most.measure)})"
         lines.append(line)
     return lines
 
 
 def as_json(diagnostics: list[Diagnostic]) -> str:
+    rules = all_rules()
     return json.dumps([
-        {"path": d.path, "line": d.line, "column": d.column, "rule": d.rule, "name": RULES[d.rule].name,
+        {"path": d.path, "line": d.line, "column": d.column, "rule": d.rule, "name": rules[d.rule].name,
          "severity": d.severity, "message": d.message} for d in diagnostics
     ], indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,64 @@
+"""The rules as units: each module of aspo/checks/rules/ registered once, the whole table assembled in one place,
+and settings declared by their rule."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import REPO
+from pydantic import Field
+
+from aspo.checks.registry import RULE_MODULES, all_rules, check_rules
+from aspo.checks.rule import RuleOptions, check_rule
+from aspo.checks.settings import Settings, checks_file_model
+from aspo.core.rulebook import BUILD_RULES
+
+RULES_DIR = REPO / "aspo" / "checks" / "rules"
+
+
+def test_every_module_of_rules_is_registered_and_defines_a_rule():
+    modules = {path.stem for path in RULES_DIR.glob("*.py") if path.stem != "__init__"}
+    assert set(RULE_MODULES) == modules, "list each module of aspo/checks/rules/ in registry.RULE_MODULES"
+    assert len(RULE_MODULES) == len(modules)
+    defined = {rule.check.__module__.rsplit(".", 1)[1] for rule in check_rules()}
+    assert defined == modules
+
+
+def test_the_table_is_the_loaders_and_builds_rules_and_the_checks_own_each_once_errors_that_stop_a_build_first():
+    own = [rule.id for rule in check_rules()]
+    assert len(set(own)) == len(own) and not set(own) & set(BUILD_RULES)
+    ids = list(all_rules())
+    assert set(ids) == set(own) | set(BUILD_RULES)
+    assert ids == sorted(ids, key=lambda rule: (rule[0] != "E", rule))
+    assert all(all_rules()[rule] is BUILD_RULES[rule] for rule in BUILD_RULES)
+
+
+def test_each_rules_summary_names_its_settings_and_their_defaults():
+    for rule in check_rules():
+        for key, field in (rule.options.model_fields if rule.options else {}).items():
+            assert key in rule.summary, f"{rule.id}: the summary does not name its setting '{key}'"
+            if isinstance(field.default, int):
+                assert f"{key}: {field.default}" in rule.summary, f"{rule.id}: the summary's default for '{key}'"
+            assert field.description, f"{rule.id}: describe the setting '{key}'"
+
+
+def test_a_setting_two_rules_declare_must_mean_one_thing():
+    class Days(RuleOptions):
+        days: int = Field(30, ge=1, description="how many days.")
+
+    class OtherDays(RuleOptions):
+        days: int = Field(7, ge=0, description="another count of days.")
+
+    def rule(rule_id: str, options) -> object:
+        return check_rule(rule_id, f"rule-{rule_id}", "warning", "Days (days: …).", options=options)(lambda c, o: ())
+
+    model = checks_file_model((rule("C901", Days), rule("C902", Days)))
+    assert model.model_json_schema()["$defs"]["RuleSettings"]["properties"]["days"]["description"] == (
+        "C901, C902: how many days.")
+    with pytest.raises(TypeError, match="C902 declares the setting 'days' unlike C901 does"):
+        checks_file_model((rule("C901", Days), rule("C902", OtherDays)))
+
+
+def test_a_rule_without_settings_in_checks_yaml_takes_its_defaults():
+    soon = all_rules()["C102"]
+    assert Settings().options_of(soon).days == 30
+    assert Settings().options_of(all_rules()["C103"]) is None
