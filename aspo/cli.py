@@ -373,9 +373,8 @@ def check(ctx: click.Context, paths: tuple[Path, ...], templates: Path | None, a
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
     target = checking.check_target(list(paths), templates, accounts)
-    diagnostics = [d for d in checking.run_check(target.templates, target.accounts,
-                                                 today.date() if today else dt.date.today(),
-                                                 library_rules=target.library_rules) if d.rule in rules]
+    diagnostics = checking.run_check(target.templates, target.accounts, today.date() if today else dt.date.today(),
+                                     library_rules=target.library_rules, rules=rules)
     click.echo(as_json(diagnostics) if fmt == "json" else as_text(diagnostics), nl=False)
     failing = {"error", "warning"} if strict else {"error"}
     ctx.exit(1 if any(d.severity in failing for d in diagnostics) else 0)

@@ -1,18 +1,26 @@
 """The rules as units: each module of aspo/checks/rules/ registered once, the whole table assembled in one place,
-and settings declared by their rule."""
+settings declared by their rule, and a selection that runs only what it chooses yet reports just what a full
+check reports for those rules."""
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+from pathlib import Path
+
 import pytest
-from conftest import REPO
+from conftest import REPO, edit
 from pydantic import Field
 
+from aspo.checks import check as checking
 from aspo.checks.registry import RULE_MODULES, all_rules, check_rules
 from aspo.checks.rule import RuleOptions, check_rule
 from aspo.checks.settings import Settings, checks_file_model
 from aspo.core.rulebook import BUILD_RULES
 
 RULES_DIR = REPO / "aspo" / "checks" / "rules"
+PILOT = "templates/blocks/next-steps-pilot.md"
+LOGISTICS = "templates/blocks/priority-logistics-conveyor-uptime.md"
 
 
 def test_every_module_of_rules_is_registered_and_defines_a_rule():
@@ -62,3 +70,47 @@ def test_a_rule_without_settings_in_checks_yaml_takes_its_defaults():
     soon = all_rules()["C102"]
     assert Settings().options_of(soon).days == 30
     assert Settings().options_of(all_rules()["C103"]) is None
+
+
+@pytest.fixture
+def broken(workspace) -> Path:
+    """The sample with something for most rules to find."""
+    edit(workspace / PILOT, "A pilot should answer", "In this megatrend, a pilot should answer")
+    edit(workspace / "templates/blocks/situation-build-vs-buy.md", "review_by: 2027-03-31", "review_by: 2026-11-01")
+    edit(workspace / PILOT, "- Your time:", "- Skills-based dispatch and the Historian connector cut downtime 37%.\n"
+         "- Your time: " + "about two hours a week, " * 12 + "\n- Your time:")
+    edit(workspace / LOGISTICS, "owner: marco.ruiz@meridianops.example\nreview_by: 2027-06-30\n", "")
+    edit(workspace / LOGISTICS, "{{ capability('parts-inventory') }}", "{{ account.nmae }}")
+    edit(workspace / "accounts/globex.yaml", "industry: food-beverage", "industry: mining")
+    edit(workspace / "templates/import.yaml", "  Needs Analysis: awareness", "  Needs Analysis: awarenes")
+    return workspace
+
+
+def run(workspace: Path, rules=None):
+    return checking.run_check(workspace / "templates", workspace / "accounts", dt.date(2026, 11, 22), rules=rules)
+
+
+def test_a_selection_runs_only_its_rules_and_reports_what_a_full_check_reports_for_them(broken, monkeypatch):
+    everything = run(broken)
+    found = {d.rule for d in everything}
+    assert {"C101", "C103", "C104", "C201", "C301", "C302", "C401", "C501", "C703", "E103", "E202"} <= found
+
+    ran: list[str] = []
+    probes: list[int] = []
+    probe = checking.probe_templates
+
+    def spied(rule):
+        def check(*args):
+            ran.append(rule.id)
+            return rule.check(*args)
+        return dataclasses.replace(rule, check=check)
+
+    monkeypatch.setattr(checking, "check_rules", lambda: tuple(map(spied, check_rules())))
+    monkeypatch.setattr(checking, "probe_templates", lambda *args: probes.append(1) or probe(*args))
+    for chosen in [{rule} for rule in all_rules()] + [{"C101", "C701"}, {"E202", "C501"}, set()]:
+        ran.clear()
+        probes.clear()
+        assert run(broken, frozenset(chosen)) == [d for d in everything if d.rule in chosen], chosen
+        assert set(ran) == chosen & {rule.id for rule in check_rules()}, chosen
+        # the template probes run for an E rule (they find E201, E202) or for C501, which measures their documents
+        assert len(probes) == (1 if chosen & {"C501"} or any(rule.startswith("E") for rule in chosen) else 0), chosen

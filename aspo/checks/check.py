@@ -1,15 +1,16 @@
-"""The runner of `aspo check`: loads the library and accounts, runs every rule, reports what they find."""
+"""The runner of `aspo check`: loads the library and accounts, runs the selected rules, reports what they find."""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
 from aspo.checks.output import Diagnostic
 from aspo.checks.probes import probe_templates
-from aspo.checks.registry import check_rules
+from aspo.checks.registry import all_rules, check_rules
 from aspo.checks.rule import Context
 from aspo.checks.settings import Settings, load_settings
 from aspo.core.errors import AspoError, Problem, display_path
@@ -20,19 +21,24 @@ from aspo.plan.plan import Plan, plan_account
 
 
 def run_check(templates: Path, accounts: Path | list[Path], today: dt.date, *,
-              library_rules: bool = True) -> list[Diagnostic]:
+              library_rules: bool = True, rules: Collection[str] | None = None) -> list[Diagnostic]:
     """Checks templates/ and the accounts without writing anything.
 
     `accounts` is the accounts folder (none there is no problem for a library check) or the account files and
     folders a user named (each must exist). Without `library_rules` the library's own content rules (review dates,
     owners, wording, claims, hyperlinks) are left out: what a rep checking an account needs is what stops the
-    library loading or their account building, and how their account's slides fit."""
+    library loading or their account building, and how their account's slides fit.
+
+    `rules` (every rule when None) are the rule ids to report: only those of `aspo check`'s own rules run. What
+    loading finds is found whatever is chosen (checking needs the library and accounts loaded), and reported if
+    chosen; the template probes run when an E rule is chosen or a chosen rule reads the accounts' documents."""
+    chosen = frozenset(all_rules() if rules is None else rules)
     # per_file_ignores match paths relative to templates/, or to the project for accounts (accounts/acme.yaml)
     roots = [Path(templates), Path(templates).parent] + ([Path(accounts).parent] if isinstance(accounts, Path) else [])
     try:
         settings = load_settings(templates)
     except AspoError as exc:
-        return _diagnostics(exc.problems, Settings(), roots)
+        return _diagnostics(exc.problems, Settings(), roots, chosen)
     library, problems = read_library(templates)
     planned: list[Plan] = []
     if isinstance(accounts, Path):
@@ -50,13 +56,14 @@ def run_check(templates: Path, accounts: Path | list[Path], today: dt.date, *,
             except AspoError as exc:
                 problems.extend(exc.problems)
         context = Context(library, planned, today, lambda: probe_templates(library, planned))
-        problems.extend(context.probed.problems)
+        if any(rule.startswith("E") for rule in chosen):  # the probes report E rules only (E201, E202, …)
+            problems.extend(context.probed.problems)
         for rule in check_rules():
-            if library_rules or rule.scope == "accounts":
+            if rule.id in chosen and (library_rules or rule.scope == "accounts"):
                 problems.extend(rule.run(context, settings.options_of(rule)))
         if library_rules:
             problems.extend(_import_problems(templates, library))
-    return _diagnostics(problems, settings, roots)
+    return _diagnostics(problems, settings, roots, chosen)
 
 
 @dataclass(frozen=True)
@@ -95,11 +102,13 @@ def _account_paths(folder: Path) -> list[Path]:
     return account_files_in(folder) if folder.is_dir() else []
 
 
-def _diagnostics(problems, settings: Settings, roots: list[Path]) -> list[Diagnostic]:
-    """The problems at the severity checks.yaml gives them, each once, in file and line order."""
+def _diagnostics(problems, settings: Settings, roots: list[Path], chosen: frozenset[str]) -> list[Diagnostic]:
+    """The chosen rules' problems at the severity checks.yaml gives them, each once, in file and line order."""
     found: dict[tuple, Diagnostic] = {}
     for problem in problems:
         rule = problem.rule or SCHEMA
+        if rule not in chosen:
+            continue
         severity = settings.severity(rule, _relative(problem.path, roots))
         if severity == "off":
             continue
