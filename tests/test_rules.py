@@ -1,6 +1,6 @@
-"""The rules as units: each module of aspo/checks/rules/ registered once, the whole table assembled in one place,
-settings declared by their rule, and a selection that runs only what it chooses yet reports just what a full
-check reports for those rules."""
+"""The rules as units: each module of aspo/checks/rules/ registered once, the whole table assembled in one place and
+documented from it (docs/rules.md), settings declared by their rule, and a selection that runs only what it
+chooses yet reports just what a full check reports for those rules."""
 
 from __future__ import annotations
 
@@ -13,12 +13,14 @@ from conftest import REPO, edit
 from pydantic import Field
 
 from aspo.checks import check as checking
-from aspo.checks.registry import RULE_MODULES, all_rules, check_rules
+from aspo.checks.registry import RULE_MODULES, all_rules, check_rules, rules_table
 from aspo.checks.rule import RuleOptions, check_rule
 from aspo.checks.settings import Settings, checks_file_model
 from aspo.core.rulebook import BUILD_RULES
 
 RULES_DIR = REPO / "aspo" / "checks" / "rules"
+#: The page whose table of rules must be the registry's (docs/marketing.md, once it is written, holds it instead).
+RULES_PAGE = REPO / "docs" / "rules.md"
 PILOT = "templates/blocks/next-steps-pilot.md"
 LOGISTICS = "templates/blocks/priority-logistics-conveyor-uptime.md"
 
@@ -47,6 +49,17 @@ def test_each_rules_summary_names_its_settings_and_their_defaults():
             if isinstance(field.default, int):
                 assert f"{key}: {field.default}" in rule.summary, f"{rule.id}: the summary's default for '{key}'"
             assert field.description, f"{rule.id}: describe the setting '{key}'"
+
+
+def test_the_docs_table_of_rules_is_the_registrys():
+    lines = RULES_PAGE.read_text(encoding="utf-8").splitlines()
+    header = rules_table().splitlines()[0]
+    assert header in lines, f"{RULES_PAGE.name} has no table of rules"
+    start = lines.index(header)
+    end = next((n for n in range(start, len(lines)) if not lines[n].startswith("|")), len(lines))
+    assert "\n".join(lines[start:end]) + "\n" == rules_table(), (
+        f"the table in docs/{RULES_PAGE.name} is not the registry's; regenerate it with "
+        "python -c 'from aspo.checks.registry import rules_table; print(rules_table(), end=\"\")'")
 
 
 def test_a_setting_two_rules_declare_must_mean_one_thing():

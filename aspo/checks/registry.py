@@ -65,3 +65,10 @@ def selected_rules(select: tuple[str, ...] = (), ignore: tuple[str, ...] = ()) -
     selected = set().union(*map(matching, chosen)) if chosen else set(rules)
     return frozenset(selected - set().union(*map(matching, codes(ignore, "--ignore"))))
 
+
+def rules_table() -> str:
+    """The docs' table of every rule: id, name, default severity and summary, in Markdown."""
+    lines = ["| Rule | Name | Default | Summary |", "|------|------|---------|---------|"]
+    lines += [f"| {rule.id} | {rule.name} | {rule.severity} | {rule.summary.replace('|', chr(92) + '|')} |"
+              for rule in all_rules().values()]
+    return "\n".join(lines) + "\n"
