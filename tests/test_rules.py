@@ -127,3 +127,10 @@ def test_a_selection_runs_only_its_rules_and_reports_what_a_full_check_reports_f
         assert set(ran) == chosen & {rule.id for rule in check_rules()}, chosen
         # the template probes run for an E rule (they find E201, E202) or for C501, which measures their documents
         assert len(probes) == (1 if chosen & {"C501"} or any(rule.startswith("E") for rule in chosen) else 0), chosen
+
+
+def test_every_c_rule_has_its_case_in_the_case_corpus():
+    cases = [path.name for path in (REPO / "tests" / "cases").iterdir()]
+    missing = [rule for rule in all_rules() if rule.startswith("C")
+               and not any(f"-check-{rule.lower()}-" in name for name in cases)]
+    assert missing == [], "add tests/cases/NNN-check-cXXX-name/case.yaml (see tests/test_cases.py)"
