@@ -350,11 +350,12 @@ def _rule_ids(ctx: click.Context, param: click.Parameter, incomplete: str) -> li
     """Completes the rule id after the last comma of --select and --ignore."""
     from click.shell_completion import CompletionItem
 
-    from aspo.core.rulebook import RULES
+    from aspo.checks.registry import all_rules
 
     done, _, last = incomplete.rpartition(",")
     prefix = f"{done}," if done else ""
-    return [CompletionItem(prefix + rule, help=RULES[rule].name) for rule in RULES if rule.startswith(last.upper())]
+    return [CompletionItem(prefix + rule.id, help=rule.name) for rule in all_rules().values()
+            if rule.id.startswith(last.upper())]
 
 
 @cli.command()
@@ -385,17 +386,17 @@ def check(ctx: click.Context, paths: tuple[Path, ...], templates: Path | None, a
     import datetime as dt
 
     from aspo.checks import check as checking
-    from aspo.core.rulebook import selected_rules
+    from aspo.checks.output import as_json, as_text
+    from aspo.checks.registry import selected_rules
 
     try:
         rules = selected_rules(select, ignore)
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
     target = checking.check_target(list(paths), templates, accounts)
-    diagnostics = [d for d in checking.run_check(target.templates, target.accounts,
-                                                 today.date() if today else dt.date.today(),
-                                                 library_rules=target.library_rules) if d.rule in rules]
-    click.echo(checking.as_json(diagnostics) if fmt == "json" else checking.as_text(diagnostics), nl=False)
+    diagnostics = checking.run_check(target.templates, target.accounts, today.date() if today else dt.date.today(),
+                                     library_rules=target.library_rules, rules=rules)
+    click.echo(as_json(diagnostics) if fmt == "json" else as_text(diagnostics), nl=False)
     failing = {"error", "warning"} if strict else {"error"}
     ctx.exit(1 if any(d.severity in failing for d in diagnostics) else 0)
 

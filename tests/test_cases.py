@@ -4,6 +4,8 @@ In the manner of pandoc's test/command: each case is small, names what it checks
 output. The guarantee they test together: whatever comes in, aspo answers with one clear line
 ``aspo: error: <file>:<line>: <field>: <message>`` per problem (field and line when known), exit status 2,
 no traceback, and every good file it wrote before is left byte for byte; it never exits 3 for these inputs.
+A case of ``aspo check`` (``NNN-check-cXXX-name``: one for each C rule, its one finding in the sample
+library) states the whole report on stdout instead, with exit status 0 or 1.
 
 How a case runs: the sample ``templates/`` and ``accounts/`` are copied into a temporary working folder
 with the ``output/`` that ``aspo build accounts/`` makes of them (built once, copied, and current), so

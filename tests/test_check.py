@@ -309,7 +309,7 @@ def test_what_only_an_accounts_own_values_reach_is_reported_in_every_block_it_ge
 
 
 def test_the_count_by_rule_puts_the_most_frequent_first_and_points_at_each_measured_rules_worst():
-    from aspo.checks.check import Diagnostic, summary_by_rule
+    from aspo.checks.output import Diagnostic, summary_by_rule
 
     found = [Diagnostic("a.md", 3, 1, "C501", "warning", "…", 0.2), Diagnostic("b.md", 7, 1, "C501", "warning", "…", 0.9),
              Diagnostic("c.md", 1, 1, "C501", "warning", "…", 0.4), Diagnostic("x.yaml", 2, 5, "C701", "warning", "…"),

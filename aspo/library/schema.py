@@ -366,28 +366,6 @@ class OutlineFile(Strict):
     sections: list[OutlineSection] = Field(min_length=1)
 
 
-Severity = Literal["error", "warning", "off"]
-
-
-class RuleSettings(Strict):
-    """How one rule of `aspo check` applies; only some settings mean something for each rule."""
-
-    severity: Severity | None = Field(None, description="error, warning, or off.")
-    days: int | None = Field(None, ge=1, description="C102: warn this many days before review_by.")
-    words: list[str] | None = Field(None, description="C201: words and phrases that are analyst speak.")
-    stages: list[str] | None = Field(None, description="C201: the buying stages the word list applies to.")
-    tolerance: int | None = Field(None, ge=0, le=100,
-                                  description="C501: percent a slide's text may overflow before a warning.")
-
-
-class ChecksFile(Strict):
-    """templates/checks.yaml: rule settings for `aspo check`, and per-file suppressions."""
-
-    rules: dict[str, RuleSettings] = Field(default_factory=dict, description="Settings by rule id, e.g. C201.")
-    per_file_ignores: dict[str, list[str]] = Field(
-        default_factory=dict, description="Rule ids to skip, by file pattern relative to templates/ (or accounts/).")
-
-
 # --- templates/import.yaml: how `aspo import` reads a CRM export -------------------------------
 
 
