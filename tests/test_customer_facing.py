@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import REPO, edit
+from conftest import REPO, edit, use_4_3_template
 from docx import Document as WordDocument
 from PIL import Image
 from pptx import Presentation
@@ -45,19 +45,11 @@ def customer_texts(folder: Path, slug: str) -> dict[str, str]:
     return {"deck": "\n".join(slides), "document": "\n".join(document), "properties": "\n".join(properties)}
 
 
-def use_4_3_template(workspace: Path) -> None:
-    """python-pptx's own default template: 4:3, with the layouts the outline names."""
-    Presentation().save(workspace / "templates" / "layouts" / "deck-4x3.pptx")
-    edit(workspace / "templates" / "outline.yaml", "template: layouts/deck.pptx", "template: layouts/deck-4x3.pptx")
-
-
-@pytest.fixture(params=["16:9", "4:3"])
-def built(request, workspace, aspo):
-    if request.param == "4:3":
-        use_4_3_template(workspace)
-    result = aspo("build", "accounts/")
-    assert result.status == 0, result.err
-    return workspace / "output"
+@pytest.fixture(scope="module", params=["16:9", "4:3"])
+def built(request) -> Path:
+    """output/ of `aspo build accounts/` on the samples, on the sample template and on a 4:3 one, each built once a
+    session (conftest): only read here."""
+    return request.getfixturevalue("samples_built" if request.param == "16:9" else "samples_built_4x3") / "output"
 
 
 def test_nothing_internal_reaches_what_the_customer_reads(built):

@@ -12,12 +12,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from conftest import REPO, build_in
 from docx import Document as WordDocument
 from pptx import Presentation
 from procs import HAVE_PROC, Proc, children, describe, wait_for
-
-from aspo.cli import main
 
 pytestmark = pytest.mark.skipif(not HAVE_PROC, reason="watches processes through /proc")
 
@@ -49,33 +47,20 @@ def snapshot(folder: Path, without: tuple[str, ...] = ()) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file() and p.name not in without}
 
 
-def build_in_process(*args: str) -> int:
-    try:
-        main(list(args))
-    except SystemExit as exc:
-        return exc.code
-    return 0
-
-
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> tuple[Path, dict[str, dict[str, dict[str, bytes]]]]:
-    """Built once for the module: the complete output set of every account for each variant of the templates,
-    and the output/ the samples as they are (variant a) build to."""
+def built(tmp_path_factory, samples_built) -> tuple[Path, dict[str, dict[str, dict[str, bytes]]]]:
+    """The complete output set of every account for each variant of the templates (a: the samples as they are,
+    the session's build; b: built once for the module), and the output/ the samples as they are build to."""
     root = tmp_path_factory.mktemp("interrupts")
     for folder in ("templates", "accounts"):
         shutil.copytree(REPO / folder, root / folder)
-    found = {}
-    with pytest.MonkeyPatch.context() as patch:
-        patch.chdir(root)
-        patch.delenv("SOURCE_DATE_EPOCH", raising=False)  # as the workspace fixture, where the tests build
-        for variant in VARIANTS:
-            use_variant(root, variant)
-            assert build_in_process("build", "--force", "-o", f"ref-{variant}", "accounts/") == 0
-            found[variant] = {slug: snapshot(root / f"ref-{variant}" / slug) for slug in SLUGS}
-        use_variant(root, "a")
-        assert build_in_process("build", "--force", "accounts/") == 0
+    use_variant(root, "b")
+    status, _, err = build_in(root, "--force", "-o", "ref-b", "accounts/")
+    assert status == 0, err
+    found = {"a": {slug: snapshot(samples_built / "output" / slug) for slug in SLUGS},
+             "b": {slug: snapshot(root / "ref-b" / slug) for slug in SLUGS}}
     assert found["a"]["acme"] != found["b"]["acme"]
-    return root / "output", found
+    return samples_built / "output", found
 
 
 @pytest.fixture

@@ -64,8 +64,9 @@ def test_an_unchanged_build_renders_nothing_and_a_single_account_starts_no_pool(
     assert not loaded, sorted(loaded)  # nothing changed since: not even the library or the accounts are read
 
 
-def test_a_touched_file_takes_the_slow_way_once_and_a_changed_one_rebuilds(workspace, aspo):
-    assert aspo("build", "accounts/").status == 0
+def test_a_touched_file_takes_the_slow_way_once_and_a_changed_one_rebuilds(built_workspace, aspo):
+    workspace = built_workspace
+    assert aspo("build", "accounts/").status == 0  # outputs copied, no stamps yet: the slow way, which stamps them
     quick = aspo("build", "accounts/acme.yaml")
     assert quick.out.startswith("unchanged  output/acme/")
     assert "accounts/acme.yaml:29: priorities[3]: no approved content" in quick.err  # still told about the gap
