@@ -55,6 +55,15 @@ def no_process_left_behind(tmp_path_factory):
     assert not left, f"processes started by the tests were still running (now killed): {named}"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def own_cache(tmp_path_factory):
+    """The session's own aspo cache (build stamps, slide pictures) for what sets no ASPO_CACHE_DIR of its own
+    (session fixtures, the corpus's workers, the fuzz examples): the tests leave nothing in ~/.cache/aspo."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("ASPO_CACHE_DIR", str(tmp_path_factory.mktemp("aspo-cache")))
+        yield
+
+
 @pytest.fixture
 def workspace(tmp_path, monkeypatch) -> Path:
     """A copy of templates/, accounts/ and schemas/ in a temporary folder, which is the working directory."""
