@@ -10,7 +10,7 @@ import shutil
 import signal
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import pytest
 from procs import HAVE_PROC, Proc, cwd, descendants, describe, running
@@ -137,11 +137,18 @@ def snapshot_files(folder: Path) -> dict[str, bytes]:
             if path.is_file() and not path.is_symlink()}
 
 
+def unchanged_after_session(root: Path) -> Iterator[Path]:
+    """Yields `root`, then fails the session if a test changed anything under root/output."""
+    made = snapshot_files(root / "output")
+    yield root
+    assert snapshot_files(root / "output") == made, f"a test changed {root / 'output'}, which tests only read"
+
+
 @pytest.fixture(scope="session")
-def samples_built(tmp_path_factory) -> Path:
+def samples_built(tmp_path_factory) -> Iterator[Path]:
     """A project folder (templates/, accounts/, schemas/ as in the repository) whose output/ holds what `aspo build
-    accounts/` makes of the samples, built once a session. NOT to be changed: tests only read it; a test that
-    writes or runs aspo in a project uses `built_workspace`, its own copy.
+    accounts/` makes of the samples, built once a session. NOT to be changed (checked as the session ends): tests
+    only read it; a test that writes or runs aspo in a project uses `built_workspace`, its own copy.
 
     Builds are deterministic and record no absolute paths, so a copy is what a first build in the copy's folder
     writes. That is checked here once: in a folder made as `built_workspace` makes one (the output copied, no
@@ -157,7 +164,7 @@ def samples_built(tmp_path_factory) -> Path:
     assert status == 0, err
     assert statuses(out) == dict.fromkeys(SAMPLES, "unchanged"), out
     assert snapshot_files(again / "output") == before
-    return root
+    yield from unchanged_after_session(root)
 
 
 def use_4_3_template(root: Path) -> None:
@@ -170,9 +177,10 @@ def use_4_3_template(root: Path) -> None:
 
 
 @pytest.fixture(scope="session")
-def samples_built_4x3(tmp_path_factory) -> Path:
+def samples_built_4x3(tmp_path_factory) -> Iterator[Path]:
     """As `samples_built`, on a 4:3 deck template (`use_4_3_template`): built once a session, NOT to be changed."""
-    return build_samples(tmp_path_factory.mktemp("samples-built-4x3"), prepare=use_4_3_template)
+    yield from unchanged_after_session(build_samples(tmp_path_factory.mktemp("samples-built-4x3"),
+                                                     prepare=use_4_3_template))
 
 
 @pytest.fixture
