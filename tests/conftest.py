@@ -1,12 +1,16 @@
-"""Shared fixtures: a private copy of the sample library, and the CLI run in process."""
+"""Shared fixtures: a private copy of the sample library, the samples built once a session, and the CLI run in
+process."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import shutil
 import signal
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable, Iterator
 
 import pytest
 from procs import HAVE_PROC, Proc, cwd, descendants, describe, running
@@ -14,6 +18,9 @@ from procs import HAVE_PROC, Proc, cwd, descendants, describe, running
 from aspo.cli import main
 
 REPO = Path(__file__).resolve().parents[1]
+SAMPLES = ("acme", "globex", "northwind-health")
+#: What a project folder holds: copied from the repository by `workspace`, and by `build_samples`.
+PROJECT = ("templates", "accounts", "schemas")
 
 
 @dataclass
@@ -48,10 +55,19 @@ def no_process_left_behind(tmp_path_factory):
     assert not left, f"processes started by the tests were still running (now killed): {named}"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def own_cache(tmp_path_factory):
+    """The session's own aspo cache (build stamps, slide pictures) for what sets no ASPO_CACHE_DIR of its own
+    (session fixtures, the corpus's workers, the fuzz examples): the tests leave nothing in ~/.cache/aspo."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("ASPO_CACHE_DIR", str(tmp_path_factory.mktemp("aspo-cache")))
+        yield
+
+
 @pytest.fixture
 def workspace(tmp_path, monkeypatch) -> Path:
     """A copy of templates/, accounts/ and schemas/ in a temporary folder, which is the working directory."""
-    for folder in ("templates", "accounts", "schemas"):
+    for folder in PROJECT:
         shutil.copytree(REPO / folder, tmp_path / folder)
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
@@ -74,6 +90,106 @@ def aspo(capsys):
         return Run(status, captured.out, captured.err)
 
     return run
+
+
+def build_in(root: Path, *args: str) -> tuple[int, str, str]:
+    """`aspo build ARGS` run in process in `root`, as in a workspace (no SOURCE_DATE_EPOCH, a cache of root's own
+    beside it): (exit status, stdout, stderr). For session fixtures, which cannot use `aspo`."""
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.MonkeyPatch.context() as patch, contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        patch.chdir(root)
+        patch.delenv("SOURCE_DATE_EPOCH", raising=False)
+        patch.setenv("ASPO_CACHE_DIR", str(root.with_name(f"{root.name}.aspo-cache")))
+        try:
+            main(["build", *args])
+            status = 0
+        except SystemExit as exc:
+            status = exc.code if isinstance(exc.code, int) else 1
+    return status, out.getvalue(), err.getvalue()
+
+
+def build_samples(root: Path, prepare: Callable[[Path], None] | None = None) -> Path:
+    """templates/, accounts/ and schemas/ copied into `root`, changed by `prepare(root)` if given, and `aspo build
+    accounts/` run there: every sample account built, into root/output. Returns root."""
+    for folder in PROJECT:
+        shutil.copytree(REPO / folder, root / folder)
+    if prepare is not None:
+        prepare(root)
+    status, out, err = build_in(root, "accounts/")
+    assert status == 0, err
+    assert statuses(out) == dict.fromkeys(SAMPLES, "built"), out
+    return root
+
+
+def statuses(out: str) -> dict[str, str]:
+    """{'acme': 'built', ...} from a build summary's per-account lines ("built      output/acme/")."""
+    found = {}
+    for line in out.splitlines():
+        parts = line.split()
+        if len(parts) == 2 and parts[1].startswith("output/"):
+            found[parts[1].split("/")[1]] = parts[0]
+    return found
+
+
+def snapshot_files(folder: Path) -> dict[str, bytes]:
+    """Every file below `folder` (links not followed), by path relative to it."""
+    return {path.relative_to(folder).as_posix(): path.read_bytes() for path in sorted(folder.rglob("*"))
+            if path.is_file() and not path.is_symlink()}
+
+
+def unchanged_after_session(root: Path) -> Iterator[Path]:
+    """Yields `root`, then fails the session if a test changed anything under root/output."""
+    made = snapshot_files(root / "output")
+    yield root
+    assert snapshot_files(root / "output") == made, f"a test changed {root / 'output'}, which tests only read"
+
+
+@pytest.fixture(scope="session")
+def samples_built(tmp_path_factory) -> Iterator[Path]:
+    """A project folder (templates/, accounts/, schemas/ as in the repository) whose output/ holds what `aspo build
+    accounts/` makes of the samples, built once a session. NOT to be changed (checked as the session ends): tests
+    only read it; a test that writes or runs aspo in a project uses `built_workspace`, its own copy.
+
+    Builds are deterministic and record no absolute paths, so a copy is what a first build in the copy's folder
+    writes. That is checked here once: in a folder made as `built_workspace` makes one (the output copied, no
+    build stamps in the cache), a build finds every account current and writes nothing."""
+    root = build_samples(tmp_path_factory.mktemp("samples-built"))
+    again = tmp_path_factory.mktemp("samples-copied")
+    for folder in PROJECT:
+        shutil.copytree(REPO / folder, again / folder)
+    shutil.copytree(root / "output", again / "output", symlinks=True)
+    before = snapshot_files(again / "output")
+    assert len(before) == 4 * len(SAMPLES), sorted(before)  # a deck, a document, a draft and a manifest each
+    status, out, err = build_in(again, "accounts/")
+    assert status == 0, err
+    assert statuses(out) == dict.fromkeys(SAMPLES, "unchanged"), out
+    assert snapshot_files(again / "output") == before
+    yield from unchanged_after_session(root)
+
+
+def use_4_3_template(root: Path) -> None:
+    """The project at `root` takes python-pptx's own default template as its deck template: 4:3 (720 x 540 pt),
+    with the layouts the outline names (Title Slide, Title and Content, Two Content)."""
+    from pptx import Presentation
+
+    Presentation().save(root / "templates" / "layouts" / "deck-4x3.pptx")
+    edit(root / "templates" / "outline.yaml", "template: layouts/deck.pptx", "template: layouts/deck-4x3.pptx")
+
+
+@pytest.fixture(scope="session")
+def samples_built_4x3(tmp_path_factory) -> Iterator[Path]:
+    """As `samples_built`, on a 4:3 deck template (`use_4_3_template`): built once a session, NOT to be changed."""
+    yield from unchanged_after_session(build_samples(tmp_path_factory.mktemp("samples-built-4x3"),
+                                                     prepare=use_4_3_template))
+
+
+@pytest.fixture
+def built_workspace(workspace, samples_built) -> Path:
+    """`workspace` with output/ as `aspo build accounts/` leaves it (a copy of `samples_built`'s), for a test that
+    writes: its build stamps are not in the cache, so the first build there compares inputs, the slow way, as after
+    a fresh clone."""
+    shutil.copytree(samples_built / "output", workspace / "output", symlinks=True)
+    return workspace
 
 
 def skip_unless_installed(missing: str | None, required_by: tuple[str, ...] = ("ASPO_REQUIRE_LIBREOFFICE", "CI"),

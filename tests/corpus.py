@@ -7,11 +7,12 @@
 - pandoc's reference documents (`pandoc -o ref.pptx --print-default-data-file reference.pptx`, the same for
   .docx) when pandoc is installed.
 
-`planned()` lists the corpus without making anything (test ids are known at collection); the `corpus` fixture
-makes it, and `Corpus.arrivals()` names each template as soon as it is made, so work on the first templates
-overlaps LibreOffice converting the next ones. Without LibreOffice or pandoc their part of the corpus is one entry
-that skips and says why; where LibreOffice is required (CI or ASPO_REQUIRE_LIBREOFFICE, as in
-tests/test_libreoffice.py) that fails instead, and so does a missing pandoc (CI installs both).
+`planned()` lists the corpus without making anything (test ids are known at collection); `in_default_run()` says
+which deck templates a default run takes (a sample; `ASPO_CORPUS=full`, which CI runs after the default run, takes
+every one); the `corpus` fixture makes those, and `Corpus.arrivals()` names each template as soon as it is made, so
+work on the first templates overlaps LibreOffice converting the next ones. Without LibreOffice or pandoc their part
+of the corpus is one entry that skips and says why; where LibreOffice is required (CI or ASPO_REQUIRE_LIBREOFFICE,
+as in tests/test_libreoffice.py) that fails instead, and so does a missing pandoc (CI installs both).
 """
 
 from __future__ import annotations
@@ -33,6 +34,11 @@ SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 PANDOC = shutil.which("pandoc")
 PDFTOTEXT = shutil.which("pdftotext")
 REQUIRED = bool(os.environ.get("ASPO_REQUIRE_LIBREOFFICE") or os.environ.get("CI"))
+FULL = os.environ.get("ASPO_CORPUS") == "full"
+#: The default run's sample of LibreOffice's presentation templates: every SAMPLE_EVERY-th of planned()'s decks, and
+#: these (Growing_Liberty: 12 masters and 144 layouts, where test_corpus checks `aspo layouts show`).
+SAMPLE_EVERY = 3
+SAMPLE_ALSO = ("libreoffice-Growing_Liberty",)
 CONVERT_TIMEOUT = 240  # seconds for one LibreOffice run (about 2 s to start, 0.5 s a template here)
 PANDOC_TIMEOUT = 60
 
@@ -111,6 +117,23 @@ def planned() -> tuple[list[Template], list[Template]]:
         missing = "pandoc is not installed: its reference documents are not in the corpus"
         decks.append(Template("pandoc", "pptx", "pandoc", "pandoc", missing=missing))
     return decks, documents
+
+
+def in_default_run(index: int, deck: Template, documents: int) -> bool:
+    """Whether a default run takes the deck template at `index` of planned()'s decks, given how many document
+    templates can be made (ASPO_CORPUS=full takes every one): python-pptx's and pandoc's; LibreOffice's first ones,
+    up to one per document template (test_corpus pairs deck i with document i round robin and draws each document
+    on its first pair, and deck i's account rotates too, so every document and every account is still drawn);
+    then every SAMPLE_EVERY-th, and SAMPLE_ALSO."""
+    return (FULL or deck.maker != "libreoffice" or deck.missing is not None or index < documents
+            or index % SAMPLE_EVERY == 0 or deck.name in SAMPLE_ALSO)
+
+
+def to_make() -> list[Template]:
+    """The templates this run makes: every document template, and the deck templates it takes."""
+    decks, documents = planned()
+    count = sum(1 for document in documents if not document.missing)
+    return documents + [deck for index, deck in enumerate(decks) if in_default_run(index, deck, count)]
 
 
 class Conversion:
@@ -238,8 +261,7 @@ class Corpus:
         from pptx import Presentation
 
         self.folder.mkdir(parents=True, exist_ok=True)
-        decks, documents = planned()
-        templates = [template for template in documents + decks if not template.missing]
+        templates = [template for template in to_make() if not template.missing]
         for template in templates:
             path = self.folder / f"{template.name}.{template.kind}"
             if template.maker == "python-pptx":

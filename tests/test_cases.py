@@ -68,8 +68,6 @@ Format of ``tests/cases/<NNN-name>/case.yaml``::
 
 from __future__ import annotations
 
-import contextlib
-import io
 import os
 import re
 import shutil
@@ -225,37 +223,15 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 
 @pytest.fixture(scope="session")
-def earlier_outputs(tmp_path_factory) -> Path:
-    """output/ of `aspo build accounts/` on the samples, built once and copied into each case's workspace.
+def earlier_outputs(samples_built) -> Path:
+    """output/ of `aspo build accounts/` on the samples, built once a session (conftest.samples_built) and copied
+    into each case's workspace.
 
     Copying gives each case the same files a first build in its own workspace writes (builds are
-    deterministic and record no absolute paths), for a third of the time. That is checked here once: in a
-    second folder made as each case's is, a build finds the copy current and writes nothing.
+    deterministic and record no absolute paths), for a third of the time. conftest checks that once: in a
+    folder made as each case's is, a build finds the copy current and writes nothing.
     """
-    from conftest import REPO
-
-    from aspo.cli import main
-
-    def build(root: Path) -> str:
-        for folder in ("templates", "accounts"):
-            shutil.copytree(REPO / folder, root / folder)
-        with pytest.MonkeyPatch.context() as patch, contextlib.redirect_stdout(io.StringIO()) as out:
-            patch.chdir(root)
-            patch.delenv("SOURCE_DATE_EPOCH", raising=False)  # as the workspace fixture, where the cases run
-            with pytest.raises(SystemExit) as exit_info:
-                main(["build", "accounts/"])
-        assert exit_info.value.code == 0
-        return out.getvalue()
-
-    first = tmp_path_factory.mktemp("first-build")
-    build(first)
-    again = tmp_path_factory.mktemp("first-build-copied")
-    shutil.copytree(first / "output", again / "output", symlinks=True)
-    before = snapshot(again / "output")
-    assert len(before) == 12, sorted(before)  # three accounts, four files each
-    assert build(again).count("unchanged  output/") == 3
-    assert snapshot(again / "output") == before
-    return first / "output"
+    return samples_built / "output"
 
 
 @pytest.mark.parametrize("case_file", CASE_FILES, ids=lambda path: path.parent.name)

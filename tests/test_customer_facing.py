@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import REPO, edit
+from conftest import REPO, edit, line_of, use_4_3_template
 from docx import Document as WordDocument
 from PIL import Image
 from pptx import Presentation
@@ -45,19 +45,11 @@ def customer_texts(folder: Path, slug: str) -> dict[str, str]:
     return {"deck": "\n".join(slides), "document": "\n".join(document), "properties": "\n".join(properties)}
 
 
-def use_4_3_template(workspace: Path) -> None:
-    """python-pptx's own default template: 4:3, with the layouts the outline names."""
-    Presentation().save(workspace / "templates" / "layouts" / "deck-4x3.pptx")
-    edit(workspace / "templates" / "outline.yaml", "template: layouts/deck.pptx", "template: layouts/deck-4x3.pptx")
-
-
-@pytest.fixture(params=["16:9", "4:3"])
-def built(request, workspace, aspo):
-    if request.param == "4:3":
-        use_4_3_template(workspace)
-    result = aspo("build", "accounts/")
-    assert result.status == 0, result.err
-    return workspace / "output"
+@pytest.fixture(scope="module", params=["16:9", "4:3"])
+def built(request) -> Path:
+    """output/ of `aspo build accounts/` on the samples, on the sample template and on a 4:3 one, each built once a
+    session (conftest): only read here."""
+    return request.getfixturevalue("samples_built" if request.param == "16:9" else "samples_built_4x3") / "output"
 
 
 def test_nothing_internal_reaches_what_the_customer_reads(built):
@@ -120,7 +112,8 @@ def test_an_unknown_locale_is_one_line_naming_the_field(workspace, aspo):
          "region: North America - Central\nlocale: xx-YY")
     result = aspo("build", "accounts/acme.yaml")
     assert result.status == 2
-    assert result.err == ("aspo: error: accounts/acme.yaml:7: locale: unknown locale 'xx-YY'; "
+    line = line_of(workspace / "accounts" / "acme.yaml", "locale: xx-YY")
+    assert result.err == (f"aspo: error: accounts/acme.yaml:{line}: locale: unknown locale 'xx-YY'; "
                           "use a tag such as en-US, en-GB, de-DE or fr-FR\n")
     assert not (workspace / "output" / "acme").exists()
 
@@ -208,8 +201,7 @@ def test_a_bad_logo_is_one_line_naming_the_field(workspace, aspo, logo, make, me
     edit(workspace / "accounts" / "acme.yaml", "rep:\n", f"logo: {logo}\n\nrep:\n")
     result = aspo("build", "accounts/acme.yaml")
     assert result.status == 2
-    line = next(n for n, text in enumerate((workspace / "accounts" / "acme.yaml").read_text().split("\n"), 1)
-                if text.startswith("logo:"))
+    line = line_of(workspace / "accounts" / "acme.yaml", f"logo: {logo}")
     if message is None:
         assert re.fullmatch(rf"aspo: error: accounts/acme\.yaml:{line}: logo: 'logo\.png' cannot be read as an image "
                             r"\(.+\)\n", result.err), result.err
@@ -277,8 +269,7 @@ def test_a_title_layout_with_a_picture_placeholder_gets_the_logo_there(workspace
 def test_an_unknown_catalog_locale_is_one_line_naming_the_field(workspace, aspo):
     edit(workspace / "templates" / "catalog.yaml", "  website: https://meridianops.example\n",
          "  website: https://meridianops.example\nlocale: en_Mars\n")
-    line = next(n for n, text in enumerate((workspace / "templates" / "catalog.yaml").read_text().split("\n"), 1)
-                if text.startswith("locale:"))
+    line = line_of(workspace / "templates" / "catalog.yaml", "locale: en_Mars")
     why = "locale: unknown locale 'en_Mars'; use a tag such as en-US, en-GB, de-DE or fr-FR"
     result = aspo("build", "accounts/acme.yaml")
     assert (result.status, result.err) == (2, f"aspo: error: templates/catalog.yaml:{line}: {why}\n")

@@ -9,7 +9,7 @@ import io
 from pathlib import Path
 
 import pytest
-from conftest import REPO, edit
+from conftest import REPO, edit, line_of
 from test_start import loaded_by
 
 from aspo.authoring import import_ as crm_import
@@ -231,7 +231,8 @@ def test_a_missing_optional_column_is_said_once_and_left_as_a_placeholder(worksp
                                           "meeting.attendees[0].title, meeting.attendees[0].persona)")
     built = aspo("build", "accounts/initech.yaml")
     assert built.status == 2
-    assert "accounts/initech.yaml:7: region: placeholder not filled in ('TODO: the sales region, e.g. EMEA')" \
+    line = line_of(workspace / "accounts/initech.yaml", "TODO: the sales region")
+    assert f"accounts/initech.yaml:{line}: region: placeholder not filled in ('TODO: the sales region, e.g. EMEA')" \
         in built.err
 
 
@@ -354,10 +355,18 @@ def test_two_rows_for_one_account_and_a_file_that_appears_meanwhile(workspace, a
     assert result.err.splitlines() == [
         "aspo: error: crm.csv:4: Account Name: 'INITECH' is row 2's account too (accounts/initech.yaml); keep one row"]
 
-    # A file that another process writes between the look and the write is never replaced.
+    # A file that another process writes between the look and the write is never replaced: here it appears just
+    # as aspo writes the new account file.
     taken = Path("accounts/hooli-foods.yaml")
-    taken.write_text("name: written meanwhile\n", encoding="utf-8")
-    monkeypatch.setattr(crm_import._Folder, "find", lambda self, slug, name: (self.folder / f"{slug}.yaml", False))
+    taken.unlink()  # the import above wrote it: not there when the next one looks
+    write = crm_import.write_file_atomic
+
+    def another_process_first(path: Path, data: bytes, **options) -> bool:
+        if path.resolve() == taken.resolve() and not taken.exists():
+            taken.write_text("name: written meanwhile\n", encoding="utf-8")
+        return write(path, data, **options)
+
+    monkeypatch.setattr(crm_import, "write_file_atomic", another_process_first)
     again = aspo("import", "crm.csv")
     assert "skipped    accounts/hooli-foods.yaml: exists (use --update)" in again.out.splitlines()
     assert taken.read_text(encoding="utf-8") == "name: written meanwhile\n"

@@ -15,10 +15,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import REPO, edit, skip_unless_installed
+from conftest import skip_unless_installed
 from drawn import check_deck, check_document, deck_sheets, document_pages, words_drawn
-
-from aspo.cli import main
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 PDFTOTEXT = shutil.which("pdftotext")
@@ -29,25 +27,6 @@ NAMES = {"acme": "Acme Packaging", "globex": "Globex Foods", "northwind-health":
 #: the sample's).
 OUTPUTS = [("16x9", account, kind) for account in NAMES for kind in ("deck", "offering")] + [
     ("4x3", account, "deck") for account in NAMES]
-FOUR_THREE = "layouts/default-4x3.pptx"
-
-
-def four_three_templates(templates: Path, into: Path) -> Path:
-    """A copy of the content library at `into` whose deck template is python-pptx's default: 4:3 (720 x 540 pt),
-    with the layouts the outline uses (Title Slide, Title and Content, Two Content)."""
-    from pptx import Presentation
-
-    shutil.copytree(templates, into)
-    Presentation().save(str(into / FOUR_THREE))
-    edit(into / "outline.yaml", "template: layouts/deck.pptx", f"template: {FOUR_THREE}")
-    return into
-
-
-def build(*args: str) -> None:
-    try:
-        main(["build", "--quiet", *args])
-    except SystemExit as exc:
-        assert exc.code in (0, None), f"aspo build {' '.join(args)} exited with {exc.code}"
 
 
 def convert(files: list[Path], outdir: Path, profile: Path, to: str = "pdf") -> None:
@@ -66,19 +45,13 @@ def convert(files: list[Path], outdir: Path, profile: Path, to: str = "pdf") -> 
 
 
 @pytest.fixture(scope="module")
-def pdfs(tmp_path_factory) -> dict[tuple[str, str, str], tuple[Path, Path]]:
-    """Each output of OUTPUTS with the PDF LibreOffice drew for it."""
+def pdfs(request, tmp_path_factory) -> dict[tuple[str, str, str], tuple[Path, Path]]:
+    """Each output of OUTPUTS (the session's builds of the samples, conftest) with the PDF LibreOffice drew for it."""
     skip_unless_installed("LibreOffice (soffice)" if not SOFFICE else "pdftotext (poppler-utils)" if not PDFTOTEXT
                           else None, checks="this check")
     root = tmp_path_factory.mktemp("libreoffice")
-    shutil.copytree(REPO / "templates", root / "templates")
-    shutil.copytree(REPO / "accounts", root / "accounts")
-    four_three_templates(root / "templates", root / "templates-4x3")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.chdir(root)
-        patch.delenv("SOURCE_DATE_EPOCH", raising=False)
-        build("accounts/")
-        build("accounts/", "--templates", "templates-4x3", "--output", "output-4x3")
+    shutil.copytree(request.getfixturevalue("samples_built") / "output", root / "output")
+    shutil.copytree(request.getfixturevalue("samples_built_4x3") / "output", root / "output-4x3")
     sources = {}
     staged = root / "4x3"  # LibreOffice names each PDF after its file: the 4:3 decks get names of their own
     staged.mkdir()

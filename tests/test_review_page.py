@@ -26,6 +26,7 @@ from aspo.review.comparison import (
     word_changes,
 )
 from aspo.review.page import render_page
+from aspo.review.pictures import content_key
 from aspo.review.slide_keys import slide_keys
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
@@ -105,20 +106,84 @@ def test_texts_with_little_in_common_are_marked_line_by_line_not_word_by_word():
     assert after == (Segment("Plan\n", False), Segment("Spare parts found before the stop", True))
 
 
-def test_the_slide_note_says_whether_the_text_on_the_slide_or_only_its_speaker_notes_changed():
-    from aspo.render.textview import Unit
-    from aspo.review.comparison import _slide_note, _SlidePair
+class InstantPictures:
+    """Stands in for pictures.PictureCache in review(), without LibreOffice or poppler: each source gets a "PDF" of
+    its own, whose pages' text and word boxes `pages(source bytes)` gives as (text, boxes) pairs; each picture key
+    a PNG of its own, so two pictures are drawn alike only when their keys are the same."""
 
-    before = Unit("Slide 4: Plan", ("A pilot", "Notes:", "Ask who signs"))
-    notes = Unit("Slide 4: Plan", ("A pilot", "Notes:", "Ask who signs the order"))
-    text = Unit("Slide 4: Plan", ("A short pilot", "Notes:", "Ask who signs"))
+    def __init__(self, root: Path, pages=lambda data: []):
+        self.root, self.pages, self.sources = root, pages, {}
+        root.mkdir(parents=True, exist_ok=True)
 
-    def note(a, b):
-        pair = _SlidePair(4 if a else None, 4 if b else None, "k" if a else None, "k" if b else None, a, b)
-        return _slide_note(pair, "\n".join(a.lines) if a else "", "\n".join(b.lines) if b else "")
+    def picture_key(self, *parts: bytes | str) -> str:
+        return content_key("instant", *parts)
 
-    assert [note(before, notes), note(before, text), note(before, before), note(None, text), note(before, None)] == [
-        "speaker notes changed", "text changed", "look changed", "new slide", "slide gone"]
+    def picture_path(self, key: str) -> Path:
+        return self.root / f"{key}.png"
+
+    def has_picture(self, key: str) -> bool:
+        return self.picture_path(key).is_file()
+
+    def pdfs(self, sources: dict[str, bytes]) -> dict[str, Path]:
+        found = {}
+        for name, data in sources.items():
+            found[name] = self.root / f"{Path(name).stem}.pdf"
+            found[name].write_bytes(b"%PDF-1.4\n")
+            self.sources[found[name]] = data
+        return found
+
+    def page_texts(self, pdf: Path) -> list[str]:
+        return [text for text, _ in self.pages(self.sources[pdf])]
+
+    def page_layouts(self, pdf: Path) -> list[str]:
+        return [boxes for _, boxes in self.pages(self.sources[pdf])]
+
+    def draw(self, jobs) -> None:
+        for job in jobs:  # a PNG's signature and size (1280 x 720), then what makes it this picture
+            self.picture_path(job.key).write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + (1280).to_bytes(4, "big")
+                                                   + (720).to_bytes(4, "big") + job.key.encode())
+
+
+def reviewed_in_process(tmp_path: Path, *accounts: tuple[dict[str, bytes], dict[str, bytes]], pages=lambda data: []):
+    """review() of accounts given as (before, after) files, drawn by InstantPictures: {account name: AccountReview}."""
+    from aspo.review.comparison import Compared, Comparison, review
+
+    compared = tuple(Compared(f"account-{n}", f"accounts/account-{n}.yaml", before, after)
+                     for n, (before, after) in enumerate(accounts, start=1))
+    found = review(Comparison("before", "after", compared, (), ()), InstantPictures(tmp_path, pages))
+    assert not found.failed, found.failed
+    return {account.name: account for account in found.changed}
+
+
+def deck(*slides: tuple[str, str, str] | tuple[str, str, str, bool]) -> dict[str, bytes]:
+    """An account's deck of (title, text, speaker notes[, text in bold]) slides, on python-pptx's default template."""
+    import io
+
+    from pptx import Presentation
+
+    prs = Presentation()
+    for title, text, notes, *bold in slides:
+        slide = prs.slides.add_slide(prs.slide_layouts[1])
+        slide.shapes.title.text = title
+        slide.placeholders[1].text = text
+        slide.placeholders[1].text_frame.paragraphs[0].runs[0].font.bold = bool(bold and bold[0])
+        slide.notes_slide.notes_text_frame.text = notes
+    data = io.BytesIO()
+    prs.save(data)
+    return {"x-deck.pptx": data.getvalue()}
+
+
+def test_the_slide_note_says_whether_the_text_on_the_slide_or_only_its_speaker_notes_changed(tmp_path):
+    plan, risks, cost = ("Plan", "A pilot", "Ask who signs"), ("Risks", "Few", "Say which"), ("Cost", "Low", "Show it")
+    found = reviewed_in_process(
+        tmp_path,
+        (deck(plan, risks, cost), deck(("Plan", "A pilot", "Ask who signs the order"), ("Risks", "Fewer", "Say which"),
+                                       ("Cost", "Low", "Show it", True), ("Next", "Call", "Book it"))),
+        (deck(plan, risks, cost), deck(plan, risks)))
+    assert {name: [(unit.label, unit.note) for unit in account.slides] for name, account in found.items()} == {
+        "account-1": [("Slide 1: Plan", "speaker notes changed"), ("Slide 2: Risks", "text changed"),
+                      ("Slide 3: Cost", "look changed"), ("Slide 4: Next", "new slide")],
+        "account-2": [("Slide 3: Cost", "slide gone")]}
 
 
 def test_the_page_escapes_what_it_shows_and_marks_a_new_slide_as_having_no_before():
@@ -153,8 +218,8 @@ def test_a_slide_keeps_its_key_when_only_its_notes_change_and_gets_a_new_one_whe
     assert [number for number, (a, b) in enumerate(zip(two, three), start=1) if a != b] == [11]
 
 
-def test_a_slide_that_only_moved_is_listed_as_moved_and_one_that_moved_and_changed_is_paired(workspace, aspo):
-    from aspo.review.comparison import Compared, _deck_pairs
+def test_a_slide_that_only_moved_is_listed_as_moved_and_one_that_moved_and_changed_is_paired(workspace, aspo,
+                                                                                              tmp_path):
     from aspo.review.diffing import read_build_folder
 
     assert aspo("build", "-q", "accounts/acme.yaml", "-o", "before").status == 0
@@ -162,51 +227,42 @@ def test_a_slide_that_only_moved_is_listed_as_moved_and_one_that_moved_and_chang
     edit(workspace / "templates/scenarios/multi-plant-reliability-review.yaml", "industry: manufacturing",
          "industry: logistics")
     assert aspo("build", "-q", "accounts/acme.yaml", "-o", "after").status == 0
-    account = Compared("Acme", "accounts/acme.yaml", read_build_folder(workspace / "before/acme"),
-                       read_build_folder(workspace / "after/acme"))
-    pairs, moved, count = _deck_pairs(account)
-    assert count == 11
-    assert [(p.before_number, p.after_number) for p in pairs] == [(8, 9)]
-    assert UnitChange("slide", pairs[0].before_unit.label, pairs[0].after_unit.label, (), (), None, None, (),
-                      "").label == "Slide 8 → 9: One reliability review for four plants, without the spreadsheets"
-    assert moved == ["Slide 8: Getting new technicians productive in weeks, not months (was slide 9)"]
+    found = reviewed_in_process(tmp_path / "pictures", (read_build_folder(workspace / "before/acme"),
+                                                        read_build_folder(workspace / "after/acme")))
+    account = found["account-1"]
+    assert [unit.label for unit in account.slides] == [
+        "Slide 8 → 9: One reliability review for four plants, without the spreadsheets"]
+    assert account.unchanged_slides == 10  # of 11
+    assert account.moved == ("Slide 8: Getting new technicians productive in weeks, not months (was slide 9)",)
 
 
-def test_pages_with_the_same_text_are_candidates_when_the_styles_changed_or_their_words_moved():
+def test_pages_with_the_same_text_are_candidates_when_the_styles_changed_or_their_words_moved(tmp_path):
+    """Every page drawn here looks different (InstantPictures): the pages shown are the candidates."""
     import io
     import zipfile
 
-    from aspo.review.comparison import Compared, _page_pairs
-
-    def docx(body: bytes, styles: bytes) -> bytes:
+    def docx(body: bytes, styles: bytes) -> dict[str, bytes]:
         data = io.BytesIO()
         with zipfile.ZipFile(data, "w") as package:
             package.writestr("word/document.xml", body)
             package.writestr("word/styles.xml", styles)
-        return data.getvalue()
+        return {"x-offering.docx": data.getvalue()}
 
-    class Pdfs:
-        def page_texts(self, pdf):
-            return {"a.pdf": ["cover", "one", "two"], "b.pdf": ["cover", "one!", "two"]}[pdf.name]
+    def pages(data: bytes) -> list[tuple[str, str]]:  # on the second side the last page's words moved
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            before = package.read("word/document.xml") == b"one"
+        return ([("cover", "c"), ("one", "1"), ("two", "2")] if before
+                else [("cover", "c"), ("one!", "1!"), ("two", "2 lower")])
 
-        def page_layouts(self, pdf):  # on the second side the last page's words moved
-            return {"a.pdf": ["c", "1", "2"], "b.pdf": ["c", "1!", "2 lower"]}[pdf.name]
+    def shown(before: dict[str, bytes], after: dict[str, bytes]) -> list[tuple[str, str]]:
+        account = reviewed_in_process(tmp_path, (before, after), pages=pages)["account-1"]
+        assert account.unchanged_pages == 3 - len(account.pages)
+        return [(unit.label, unit.note) for unit in account.pages]
 
-    def pairs(before: bytes, after: bytes) -> list[tuple[int, int]]:
-        account = Compared("Acme", "a", {"x.docx": before}, {"x.docx": after})
-        pdfs = dict(zip(_names(before, after), (Path("a.pdf"), Path("b.pdf"))))
-        found, count = _page_pairs(account, pdfs, Pdfs())
-        assert count == 3
-        return sorted((p.before_number, p.after_number) for p in found)
-
-    assert pairs(docx(b"one", b"blue"), docx(b"one!", b"red")) == [(1, 1), (2, 2), (3, 3)]
-    assert pairs(docx(b"one", b"blue"), docx(b"one!", b"blue")) == [(2, 2), (3, 3)]
-
-
-def _names(*datas: bytes) -> list[str]:
-    from aspo.review.comparison import _name
-
-    return [_name(data, ".docx") for data in datas]
+    assert shown(docx(b"one", b"blue"), docx(b"one!", b"red")) == [
+        ("Page 1", "look changed"), ("Page 2", "text changed"), ("Page 3", "look changed")]
+    assert shown(docx(b"one", b"blue"), docx(b"one!", b"blue")) == [
+        ("Page 2", "text changed"), ("Page 3", "look changed")]
 
 
 def test_two_output_folders_pair_accounts_by_folder_and_tell_accounts_on_one_side(workspace, aspo):
