@@ -626,7 +626,8 @@ def _words_problems(prefix: str, words: list[Word], candidates, shapes: list[Sha
         taken.update(range(start, end + 1))
 
     def touching(before: Word, after: Word) -> bool:  # the next piece of one word, on the same line
-        return abs(after.box.y1 - before.box.y1) < 0.25 * before.box.height and -0.5 < after.box.x0 - before.box.x1 < 0.5
+        return (abs(after.box.y1 - before.box.y1) < 0.25 * before.box.height
+                and -0.5 < after.box.x0 - before.box.x1 < 0.5)
 
     for i, word in enumerate(words):
         if owners[i] is not None or i in taken:
@@ -663,7 +664,8 @@ def _words_problems(prefix: str, words: list[Word], candidates, shapes: list[Sha
         a, b = words[i], words[i + 1]
         if i in taken or i + 1 in taken or owners[i] is None or owners[i + 1] is None or not _next_line(a, b):
             continue
-        if norm(a.text + b.text) in vocabulary and not may_break_between(a.text, b.text) and (a.key, b.key) not in pairs:
+        if (norm(a.text + b.text) in vocabulary and not may_break_between(a.text, b.text)
+                and (a.key, b.key) not in pairs):
             broken(i, i + 1)
     return problems, taken
 

@@ -174,7 +174,8 @@ def test_pins_and_excludes_in_the_account_file_win(built):
     acme = (built / "acme" / "acme-draft.md").read_text()
     assert "corrugator-bearing-failures" not in acme  # excluded, though it fits Acme best
     globex = (built / "globex" / "globex-draft.md").read_text()
-    assert "- `[block:priority-food-audit-ready]`: pinned by the account file; answers compliance-audits (priority 3: tagged compliance-audits by the rep)" in globex
+    assert ("- `[block:priority-food-audit-ready]`: pinned by the account file; answers compliance-audits "
+            "(priority 3: tagged compliance-audits by the rep)") in globex
 
 
 def test_selection_is_deterministic_and_explains_every_candidate(workspace):

@@ -63,6 +63,10 @@ Format of ``tests/cases/<NNN-name>/case.yaml``::
     kept: [path, ...]                   # paths the case's changes made that must be exactly as they were afterwards:
                                         # files byte for byte, links with the same target, folders with the same entries
     skip_if_root: true                  # the case relies on file permissions, which root ignores
+    template_limits: {seconds: 600, megabytes: 64}
+                                        # the template time limit and memory ceiling for this case alone: a
+                                        # case about one limit raises the other, so that a loaded machine cannot
+                                        # make the wrong one fire first
     xfail: "reason"                     # a known bug, described in the reason (strict: it must fail)
 """
 
@@ -77,11 +81,13 @@ from pathlib import Path
 import pytest
 import yaml
 
+from aspo.compose import templating
+
 CASES = Path(__file__).parent / "cases"
 CASE_FILES = sorted(CASES.glob("*/case.yaml"))
 KEYS = {"why", "args", "status", "stderr", "stdout", "lines", "remove", "mkdir", "copy", "write", "write_hex", "edits",
         "zip", "truncate", "symlink", "mkfifo", "sparse", "chmod", "rebuilt", "draft_contains", "absent", "kept",
-        "skip_if_root", "xfail"}
+        "skip_if_root", "xfail", "template_limits"}
 
 
 def load_case(path: Path) -> dict:
@@ -235,7 +241,7 @@ def earlier_outputs(samples_built) -> Path:
 
 
 @pytest.mark.parametrize("case_file", CASE_FILES, ids=lambda path: path.parent.name)
-def test_case(case_file, workspace, aspo, earlier_outputs, request):
+def test_case(case_file, workspace, aspo, earlier_outputs, request, monkeypatch):
     case = load_case(case_file)
     if case.get("skip_if_root") and hasattr(os, "geteuid") and os.geteuid() == 0:
         pytest.skip("runs as root, which ignores file permissions")
@@ -252,6 +258,11 @@ def test_case(case_file, workspace, aspo, earlier_outputs, request):
         numbers, used = line_numbers(case, workspace), set()
         patterns = {key: expected(case, key, numbers, used) for key in ("stderr", "stdout") if key in case}
         assert used == set(numbers), f"lines named but not used: {sorted(set(numbers) - used)}"
+        limits = case.get("template_limits", {})
+        if "seconds" in limits:
+            monkeypatch.setattr(templating, "MAX_SECONDS", float(limits["seconds"]))
+        if "megabytes" in limits:
+            monkeypatch.setattr(templating, "MAX_EXTRA_MEMORY", limits["megabytes"] * 2**20)
         result = aspo(*case["args"])
     finally:
         for rel in case.get("chmod", {}):

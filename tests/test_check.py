@@ -15,7 +15,8 @@ LOGISTICS = "templates/blocks/priority-logistics-conveyor-uptime.md"  # used by 
 PILOT = "templates/blocks/next-steps-pilot.md"
 PARCEL = "templates/scenarios/parcel-hub-peak-season.yaml"
 GAP = ("accounts/acme.yaml:{line}:5: C701 priorities[3].text: content gap: no known pain recognised in the "
-       "priority's words (closest: visibility-across-sites, 0.76, only related words) (\u201cMove all three plants onto a single ERP vendor by 2028 so purchasing runs in one "
+       "priority's words (closest: visibility-across-sites, 0.76, only related words) (\u201cMove all three plants "
+       "onto a single ERP vendor by 2028 so purchasing runs in one "
        "place.\u201d)")
 
 
@@ -64,11 +65,12 @@ def test_strict_fails_on_warnings(workspace, aspo):
     (PARCEL, "industry: logistics", "industry: [logistics", "company_size:", "E101",
      "invalid YAML: did not find expected ',' or ']' (while parsing a flow sequence started on line 3)"),
     (LOGISTICS, "section: priorities", "section: priorities\ncolour: blue", "colour: blue", "E102",
-     "colour: unknown field (allowed: id, title, section, applies_to, promotes, capabilities, owner, review_by, sources)"),
+     "colour: unknown field (allowed: id, title, section, applies_to, promotes, "
+     "capabilities, owner, review_by, sources)"),
     (PARCEL, "persona: maintenance-manager", "persona: maintenance-manger", "persona:", "E103",
      "persona: unknown persona 'maintenance-manger'; did you mean 'maintenance-manager'?"),
-    (LOGISTICS, "{{ capability('parts-inventory') }}", "{{ capability('parts-inventory') }", "{{ capability('parts-inventory') }",
-     "E201", "body: template syntax error: unexpected '}'"),
+    (LOGISTICS, "{{ capability('parts-inventory') }}", "{{ capability('parts-inventory') }",
+     "{{ capability('parts-inventory') }", "E201", "body: template syntax error: unexpected '}'"),
     (LOGISTICS, "{{ capability('parts-inventory') }}", "{{ account.nmae }}", "{{ account.nmae }}", "E202",
      "body: undefined variable: no field 'nmae'; did you mean 'name'?"),
     (LOGISTICS, "{{ capability('parts-inventory') }}", "{{ '\\x00' }}", "{{ '\\x00' }}", "E202",
@@ -311,7 +313,8 @@ def test_what_only_an_accounts_own_values_reach_is_reported_in_every_block_it_ge
 def test_the_count_by_rule_puts_the_most_frequent_first_and_points_at_each_measured_rules_worst():
     from aspo.checks.output import Diagnostic, summary_by_rule
 
-    found = [Diagnostic("a.md", 3, 1, "C501", "warning", "…", 0.2), Diagnostic("b.md", 7, 1, "C501", "warning", "…", 0.9),
+    found = [Diagnostic("a.md", 3, 1, "C501", "warning", "…", 0.2),
+             Diagnostic("b.md", 7, 1, "C501", "warning", "…", 0.9),
              Diagnostic("c.md", 1, 1, "C501", "warning", "…", 0.4), Diagnostic("x.yaml", 2, 5, "C701", "warning", "…"),
              Diagnostic("d.md", 4, 3, "C101", "error", "…", 12), Diagnostic("e.md", 4, 3, "C101", "error", "…", 400)]
     assert summary_by_rule(found) == ["by rule:",
@@ -341,7 +344,8 @@ def test_an_accounts_folder_and_a_project_folder_are_checked_as_named(workspace,
 
 def test_a_path_that_is_not_there_is_one_line(workspace, aspo):
     result = run(aspo, "accounts/nope.yaml")
-    assert (result.status, result.out, result.err) == (2, "", "aspo: error: accounts/nope.yaml: no such file or folder\n")
+    assert (result.status, result.out, result.err) == (
+        2, "", "aspo: error: accounts/nope.yaml: no such file or folder\n")
 
 
 @pytest.mark.parametrize("args, rules", [
@@ -371,5 +375,5 @@ def test_an_ignored_error_does_not_fail_the_check_and_an_unknown_rule_is_a_usage
 def test_the_crm_import_settings_are_checked_as_aspo_import_reads_them(workspace, aspo):
     edit(workspace / "templates/import.yaml", "  Needs Analysis: awareness", "  Needs Analysis: awarenes")
     assert findings(run(aspo)) == [
-        f"{where(workspace, 'templates/import.yaml', 'Needs Analysis: awarenes')}: E103 stages.Needs Analysis: unknown stage "
-        "'awarenes'; did you mean 'awareness'? (valid: awareness, consideration, decision)"]
+        f"{where(workspace, 'templates/import.yaml', 'Needs Analysis: awarenes')}: E103 stages.Needs Analysis: "
+        "unknown stage 'awarenes'; did you mean 'awareness'? (valid: awareness, consideration, decision)"]

@@ -100,7 +100,10 @@ def limits() -> tuple:
         resource.getrlimit(resource.RLIMIT_AS)
 
 
-def test_a_runaway_render_in_a_batch_stops_alone_with_its_own_line_and_the_next_renders_run():
+def test_a_runaway_render_in_a_batch_stops_alone_with_its_own_line_and_the_next_renders_run(monkeypatch):
+    # a 64 MB ceiling, which the doubling meets in a fraction of a second: a loaded machine cannot make the 2 s
+    # timer fire first (the endless loop still meets the timer)
+    monkeypatch.setattr(templating, "MAX_EXTRA_MEMORY", 64 * 2**20)
     renderer = Renderer()
     context = {"account": {"name": "Acme"}}
     before = limits()
@@ -113,7 +116,7 @@ def test_a_runaway_render_in_a_batch_stops_alone_with_its_own_line_and_the_next_
         assert renderer.render("{{ account.name }}", context, Path("a.md"), 1, "body") == "Acme"
         with pytest.raises(AspoError) as info:
             renderer.render(DOUBLING, context, Path("c.md"), 5, "notes")
-        assert info.value.format_message() == ("c.md:5: notes: template stopped: it needed more than 512 MB; "
+        assert info.value.format_message() == ("c.md:5: notes: template stopped: it needed more than 64 MB; "
                                                "is a loop running away?")
         assert renderer.render("{{ account.name }}", context, Path("a.md"), 1, "body") == "Acme"
         assert signal.getsignal(signal.SIGALRM) is not before[0]  # set up for the batch
@@ -128,8 +131,9 @@ def test_each_render_in_a_batch_gets_its_own_timer_and_none_runs_between_renders
         renderer.render("{{ left() }}", {}, Path("a.md"), 1, "body")
         between = signal.getitimer(signal.ITIMER_REAL)[0]  # one timer for the whole batch would still run here
         renderer.render("{{ left() }}", {}, Path("a.md"), 1, "body")
-    assert between == 0
-    assert len(left) == 2 and all(MAX_SECONDS - 0.25 < seconds <= MAX_SECONDS for seconds in left), left
+    assert between == 0  # no timer runs between renders: a batch-wide one would
+    # each render has its own timer running (how much of it is left depends on the machine's load)
+    assert len(left) == 2 and all(0 < seconds <= MAX_SECONDS for seconds in left), left
 
 
 def address_space() -> int:

@@ -78,8 +78,8 @@ def test_the_closing_slide_and_the_last_section_carry_the_reps_contact(built):
         assert any(rep["email"] in p and rep["name"] in p for p in paragraphs[last_heading:])
     acme = "\n".join(s.text_frame.text for s in Presentation(str(built / "acme" / "acme-deck.pptx")).slides[-1].shapes
                      if s.has_text_frame)
-    assert "Your contact: Jordan Ellis, Account Executive \u00b7 jordan.ellis@meridianops.example \u00b7 +1 614 555 0142" \
-        in acme
+    assert ("Your contact: Jordan Ellis, Account Executive \u00b7 jordan.ellis@meridianops.example "
+            "\u00b7 +1 614 555 0142") in acme
     # the deck still ends with the next step
     assert acme.splitlines()[-1].startswith("Next step: Scope a 90-day Meridian Monitor pilot")
 
@@ -256,7 +256,8 @@ def test_the_charts_workbook_is_dated_by_the_build_not_the_clock(workspace, aspo
 
 def test_a_title_layout_with_a_picture_placeholder_gets_the_logo_there(workspace, aspo):
     use_4_3_template(workspace)
-    edit(workspace / "templates" / "outline.yaml", "deck: {layout: Title Slide}", "deck: {layout: Picture with Caption}")
+    edit(workspace / "templates" / "outline.yaml", "deck: {layout: Title Slide}",
+         "deck: {layout: Picture with Caption}")
     assert aspo("build", "accounts/northwind-health.yaml").status == 0
     deck = Presentation(str(workspace / "output" / "northwind-health" / "northwind-health-deck.pptx"))
     layout = next(layout for layout in deck.slide_layouts if layout.name == "Picture with Caption")

@@ -29,7 +29,8 @@ def test_an_unknown_field_suggests_the_closest_one(workspace, aspo):
     line = line_of(workspace / ACME, "prioritys:")
     assert fails(aspo, "build", ACME) == [
         f"aspo: error: {ACME}:{line}: prioritys: unknown field; did you mean 'priorities'?",
-        f"aspo: error: {ACME}:{line_of(workspace / ACME, 'name: Acme Packaging')}: priorities: required field is missing",
+        f"aspo: error: {ACME}:{line_of(workspace / ACME, 'name: Acme Packaging')}: priorities: "
+        "required field is missing",
     ]
 
 
@@ -76,8 +77,8 @@ def test_a_missing_word_style_lists_the_ones_there_are(workspace, aspo):
     line = line_of(workspace / "templates/outline.yaml", "Heading 9")
     err = fails(aspo, "build", ACME)
     assert err[0].startswith(
-        f"aspo: error: templates/outline.yaml:{line}: document.styles.subheading: 'Heading 9' is not a paragraph style in "
-        "templates/layouts/offering.docx; it has: ")
+        f"aspo: error: templates/outline.yaml:{line}: document.styles.subheading: 'Heading 9' is not a "
+        "paragraph style in templates/layouts/offering.docx; it has: ")
     assert "Heading 2" in err[0]
 
 

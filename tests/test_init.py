@@ -72,7 +72,8 @@ def test_it_prints_each_file_and_the_next_command(tmp_path, aspo, monkeypatch):
     created = sorted(line.split()[1] for line in lines[:-1])
     assert created == sorted(f"my-content/{name}" for name in files_of(tmp_path / "my-content"))
     assert all(line.startswith("created  ") for line in lines[:-1])
-    assert lines[-1] == f"{len(created)} files written with a starter library. Next: cd my-content && aspo build accounts/"
+    assert lines[-1] == (f"{len(created)} files written with a starter library. "
+                         "Next: cd my-content && aspo build accounts/")
     here = tmp_path / "here"
     here.mkdir()
     monkeypatch.chdir(here)

@@ -96,7 +96,8 @@ def test_show_names_the_masters_where_a_layout_name_repeats():
     deck = DeckTemplate(Path("brand.pptx"), (SlideLayout("Title, Content", True, 1, master=1),
                                              SlideLayout("Title, Content", True, 1, master=2)))
     labels = [label for label, _ in deck_lines(describe_deck(deck))]
-    assert labels == ["PowerPoint template", "layout 'Title, Content' (also in master 2, which its name does not select)"]
+    assert labels == ["PowerPoint template",
+                      "layout 'Title, Content' (also in master 2, which its name does not select)"]
     assert deck.names() == "'Title, Content'"
 
 

@@ -46,7 +46,8 @@ for source in sources:
     ident = "%032X" % random.getrandbits(128)
     stamp = time.strftime("D:%Y%m%d%H%M%S+01'00'")
     pdf = ("%%PDF-1.6\n1 0 obj\n<</Title(%s)/CreationDate(%s)>>\nendobj\ntrailer\n<</Info 1 0 R/ID [ <%s>\n<%s> ]\n"
-           "/DocChecksum /%032X>>\n%%%%EOF\n" % (os.path.basename(source), stamp, ident, ident, random.getrandbits(128)))
+           "/DocChecksum /%032X>>\n%%%%EOF\n"
+           % (os.path.basename(source), stamp, ident, ident, random.getrandbits(128)))
     with open(os.path.join(out, os.path.splitext(os.path.basename(source))[0] + ".pdf"), "w") as stream:
         stream.write(pdf)
 '''

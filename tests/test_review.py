@@ -97,7 +97,8 @@ def test_the_manifest_records_inputs_outputs_and_why_each_part_is_there(built):
     assert manifest["templates"] is None  # the workspace is not a git checkout
     block = built / "templates/blocks/next-steps-pilot.md"
     assert manifest["inputs"]["templates/blocks/next-steps-pilot.md"] == hashlib.sha256(block.read_bytes()).hexdigest()
-    assert manifest["inputs"]["accounts/acme.yaml"] == hashlib.sha256((built / "accounts/acme.yaml").read_bytes()).hexdigest()
+    assert manifest["inputs"]["accounts/acme.yaml"] == hashlib.sha256(
+        (built / "accounts/acme.yaml").read_bytes()).hexdigest()
     assert "templates/blocks/priority-logistics-conveyor-uptime.md" not in manifest["inputs"]
     for name in ("acme-deck.pptx", "acme-offering.docx", "acme-draft.md"):
         assert manifest["outputs"][name] == hashlib.sha256((folder / name).read_bytes()).hexdigest()
@@ -105,7 +106,8 @@ def test_the_manifest_records_inputs_outputs_and_why_each_part_is_there(built):
     assert priority["slide"] == 5 and priority["document"] is True
     assert priority["sources"] == [{
         "kind": "block", "id": "priority-downtime-early-warning",
-        "hash": hashlib.sha256((built / "templates/blocks/priority-downtime-early-warning.md").read_bytes()).hexdigest(),
+        "hash": hashlib.sha256(
+            (built / "templates/blocks/priority-downtime-early-warning.md").read_bytes()).hexdigest(),
         "reason": "answers unplanned-downtime (priority 1: unplanned-downtime 0.90 from 'stop', "
                   "'breakdowns' ~ 'breakdown', 'unplanned')"}]
     agenda = next(s for s in manifest["sections"] if s["key"] == "agenda")
@@ -252,8 +254,8 @@ def test_textconv_prints_a_deck_slide_by_slide_with_notes(workspace, aspo):
     assert result.out.startswith("## Slide 1: Acme Packaging and Meridian Ops\n")
     assert "## Slide 11: Plan and next step\n" in result.out
     assert result.out.endswith("Notes:\n"
-                               "Agree the success measures in writing before the pilot starts. If they cannot name one, "
-                               "the pilot is not ready.\n"
+                               "Agree the success measures in writing before the pilot starts. If they cannot name "
+                               "one, the pilot is not ready.\n"
                                "Ask who signs off on the pilot and who signs the order after it.\n"
                                "Close by agreeing the next step, its owner and its date.\n")
     assert aspo("textconv", "accounts/acme.yaml").err == (
@@ -273,7 +275,8 @@ def test_textconv_shows_a_templates_layouts_and_styles_so_template_edits_diff_to
 
 def test_an_unrelated_block_change_leaves_other_drafts_byte_for_byte(built, aspo):
     before = (built / "output/acme/acme-draft.md").read_bytes()
-    edit(built / "templates/blocks/priority-food-audit-ready.md", "ready before the auditor is", "ready before any auditor is")
+    edit(built / "templates/blocks/priority-food-audit-ready.md", "ready before the auditor is",
+         "ready before any auditor is")
     assert aspo("build", "--force", "accounts/").status == 0
     assert (built / "output/acme/acme-draft.md").read_bytes() == before
     assert "ready before any auditor is" in (built / "output/globex/globex-draft.md").read_text()

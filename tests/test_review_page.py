@@ -32,8 +32,8 @@ from aspo.review.slide_keys import slide_keys
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 POPPLER = shutil.which("pdftoppm") and shutil.which("pdftotext")
 BROWSER = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync"]
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 # next-steps-pilot is the consideration-stage next step: of the samples only Acme uses it, on its last slide and in
 # its document's last section.
 PILOT = Path("templates/blocks/next-steps-pilot.md")
@@ -469,7 +469,8 @@ def in_review(reviewed, monkeypatch):
 def test_two_output_folders_give_the_same_pictures_from_the_cache(in_review, aspo, tmp_path):
     shutil.copytree(in_review["root"] / "templates", tmp_path / "templates")
     edit(tmp_path / PILOT, NEW_SENTENCE, OLD_SENTENCE)
-    assert aspo("build", "-q", "--templates", tmp_path / "templates", "-o", tmp_path / "before", "accounts/").status == 0
+    assert aspo("build", "-q", "--templates", tmp_path / "templates", "-o", tmp_path / "before",
+                "accounts/").status == 0
     assert aspo("build", "-q", "-o", tmp_path / "after", "accounts/").status == 0
     done = aspo("diff", tmp_path / "before", tmp_path / "after", "--html", tmp_path / "page")
     assert done.status == 1, done.err
@@ -566,7 +567,8 @@ def test_headless_chromium_shows_the_page_with_every_picture_loaded(reviewed, tm
     screenshot.parent.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright, tempfile.TemporaryDirectory() as profile:
         browser = playwright.chromium.launch_persistent_context(
-            profile, executable_path=BROWSER, headless=True, args=CHROMIUM_FLAGS, viewport={"width": 1400, "height": 900})
+            profile, executable_path=BROWSER, headless=True, args=CHROMIUM_FLAGS,
+            viewport={"width": 1400, "height": 900})
         try:
             requests: list[str] = []
             page = browser.new_page()

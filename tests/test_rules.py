@@ -27,7 +27,8 @@ LOGISTICS = "templates/blocks/priority-logistics-conveyor-uptime.md"
 
 def test_every_module_of_rules_is_registered_and_defines_a_rule():
     modules = {path.stem for path in RULES_DIR.glob("*.py") if path.stem != "__init__"}
-    assert {module.__name__.rsplit(".", 1)[1] for module in RULE_MODULES} == modules, "list each module of aspo/checks/rules/ in registry.RULE_MODULES"
+    assert {module.__name__.rsplit(".", 1)[1] for module in RULE_MODULES} == modules, (
+        "list each module of aspo/checks/rules/ in registry.RULE_MODULES")
     assert len(RULE_MODULES) == len(modules)
     defined = {rule.check.__module__.rsplit(".", 1)[1] for rule in check_rules()}
     assert defined == modules

@@ -1,4 +1,5 @@
-"""How much text a placeholder holds: aspo.compose.slide_fit, with the geometry aspo.office.deck_template reads from the template."""
+"""How much text a placeholder holds: aspo.compose.slide_fit, with the geometry aspo.office.deck_template reads from
+the template."""
 
 from __future__ import annotations
 

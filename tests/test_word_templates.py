@@ -303,7 +303,8 @@ def test_check_finds_styles_as_the_build_does_and_lists_what_there_is(workspace,
     edit(outline, "note: Quote", "note: Zitate")
     result = aspo("check")
     assert result.status != 0
-    assert (f"templates/outline.yaml:{line_of(outline, 'note: Zitate')}:5: E203 document.styles.note: 'Zitate' is not a paragraph style in "
+    assert (f"templates/outline.yaml:{line_of(outline, 'note: Zitate')}:5: E203 document.styles.note: "
+            "'Zitate' is not a paragraph style in "
             "templates/layouts/vorlage.docx; it has: 'Footer', 'Heading 1', 'Heading 2', 'List Bullet', 'Normal', "
             "'Quote', 'Subtitle', 'Title'") in result.out + result.err
 

@@ -47,7 +47,8 @@ def test_the_search_goes_up_any_number_of_folders(workspace, aspo, monkeypatch):
 def test_templates_and_the_environment_still_choose_the_library(workspace, aspo, monkeypatch, tmp_path_factory):
     elsewhere = tmp_path_factory.mktemp("elsewhere")
     monkeypatch.chdir(elsewhere)
-    assert aspo("explain", str(workspace / "accounts/acme.yaml"), "--templates", str(workspace / "templates")).status == 0
+    assert aspo("explain", str(workspace / "accounts/acme.yaml"), "--templates",
+                str(workspace / "templates")).status == 0
     monkeypatch.setenv("ASPO_TEMPLATES", str(workspace / "templates"))
     assert aspo("explain", str(workspace / "accounts/acme.yaml")).status == 0
 

@@ -37,11 +37,14 @@ def test_it_adds_the_front_matter_offset_to_lines():
 
 
 def test_it_reports_syntax_errors_with_file_and_line():
-    assert error_line("name: Acme\nstage: [a, b\n") == "accounts/x.yaml:3: invalid YAML: did not find expected ',' or ']' (while parsing a flow sequence started on line 2)"
+    assert error_line("name: Acme\nstage: [a, b\n") == (
+        "accounts/x.yaml:3: invalid YAML: did not find expected ',' or ']' "
+        "(while parsing a flow sequence started on line 2)")
 
 
 def test_it_rejects_duplicate_keys():
-    assert error_line("name: A\nregion: EMEA\nname: B\n") == "accounts/x.yaml:3: name: duplicate key (first given on line 1)"
+    assert error_line("name: A\nregion: EMEA\nname: B\n") == (
+        "accounts/x.yaml:3: name: duplicate key (first given on line 1)")
 
 
 def test_it_rejects_anchors_and_aliases():
@@ -57,7 +60,8 @@ def test_it_rejects_text_an_office_file_cannot_hold():
 
 
 def test_it_rejects_unknown_tags():
-    assert error_line("a: !!python/object:os.system x\n") == "accounts/x.yaml:1: a: unknown YAML tag 'tag:yaml.org,2002:python/object:os.system'"
+    assert error_line("a: !!python/object:os.system x\n") == (
+        "accounts/x.yaml:1: a: unknown YAML tag 'tag:yaml.org,2002:python/object:os.system'")
 
 
 def test_it_formats_paths_as_a_reader_would():
@@ -65,7 +69,8 @@ def test_it_formats_paths_as_a_reader_would():
 
 
 def test_it_survives_pathological_nesting_with_a_clear_error():
-    assert error_line("a: " + "[" * 50000 + "]" * 50000 + "\n") == "accounts/x.yaml: invalid YAML: nested deeper than 64 levels"
+    assert error_line("a: " + "[" * 50000 + "]" * 50000 + "\n") == (
+        "accounts/x.yaml: invalid YAML: nested deeper than 64 levels")
 
 
 @pytest.mark.parametrize("text", ["a:\n\tb: 1\n", "a:\n  b: 1\n\tc: 2\n", "a: |\n\tx\n"])

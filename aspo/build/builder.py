@@ -396,6 +396,9 @@ def _build_in_parallel(builder: Builder, paths: list[Path], jobs: int, templates
 def _stop_workers(pool: ProcessPoolExecutor, patience: float = 5.0) -> None:
     """Cancels what has not started and ends the workers: SIGTERM first, so each removes its staging folder."""
     workers = list((pool._processes or {}).values())  # Python 3.14 has pool.terminate_workers(); 3.11-3.13 do not
+    # Python before 3.12 can race its own exit hook against this thread closing its wake-up pipe ("OSError: Bad
+    # file descriptor" printed after our last line): it is joined below, and shutdown() forgets it, so take it now.
+    manager = getattr(pool, "_executor_manager_thread", None)
     pool.shutdown(wait=False, cancel_futures=True)
     for worker in workers:
         if worker.is_alive():
@@ -407,8 +410,5 @@ def _stop_workers(pool: ProcessPoolExecutor, patience: float = 5.0) -> None:
         if worker.is_alive():
             worker.kill()
             worker.join(1.0)
-    # Python before 3.12 can race its own exit hook against this thread closing its wake-up pipe
-    # ("OSError: Bad file descriptor" printed after our last line): let the thread finish first.
-    manager = getattr(pool, "_executor_manager_thread", None)
     if manager is not None:
         manager.join(patience)
