@@ -11,19 +11,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import REPO, edit
-
-SAMPLES = ("acme", "globex", "northwind-health")
-
-
-def statuses(out: str) -> dict[str, str]:
-    """{'acme': 'built', ...} from the build summary's per-account lines."""
-    found = {}
-    for line in out.splitlines():
-        parts = line.split()
-        if len(parts) == 2 and parts[1].startswith("output/"):
-            found[parts[1].split("/")[1]] = parts[0]
-    return found
+from conftest import REPO, SAMPLES, edit, statuses
 
 
 def assert_unchanged_and_nothing_written(workspace: Path, aspo) -> None:
