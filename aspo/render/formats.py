@@ -12,7 +12,7 @@ if TYPE_CHECKING:  # annotations only: each renderer and text view loads when a 
     from aspo.compose.document import Document
     from aspo.render.textview import Unit
 
-#: How `aspo review --html` shows a change to a file: drawn slide by slide, drawn page by page (both through a PDF
+#: How `aspo diff --html` shows a change to a file: drawn slide by slide, drawn page by page (both through a PDF
 #: LibreOffice makes), or as a text diff. The review page draws one format as slides and one as pages.
 ReviewKind = Literal["slides", "pages", "text"]
 
