@@ -16,6 +16,7 @@ import pytest
 from procs import HAVE_PROC, Proc, cwd, descendants, describe, running
 
 from aspo.cli import main
+from aspo.render.formats import FORMATS
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = ("acme", "globex", "northwind-health")
@@ -159,7 +160,7 @@ def samples_built(tmp_path_factory) -> Iterator[Path]:
         shutil.copytree(REPO / folder, again / folder)
     shutil.copytree(root / "output", again / "output", symlinks=True)
     before = snapshot_files(again / "output")
-    assert len(before) == 4 * len(SAMPLES), sorted(before)  # a deck, a document, a draft and a manifest each
+    assert len(before) == (len(FORMATS) + 1) * len(SAMPLES), sorted(before)  # each format, and a manifest
     status, out, err = build_in(again, "accounts/")
     assert status == 0, err
     assert statuses(out) == dict.fromkeys(SAMPLES, "unchanged"), out

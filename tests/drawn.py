@@ -38,6 +38,8 @@ from functools import cached_property
 from html.parser import HTMLParser
 from pathlib import Path
 
+from aspo.office.ooxml import NAMESPACES
+
 EMU_PER_PT = 12700
 
 PAGE_TOLERANCE = 1.0  # pt a word box may stick out of the page (rounding)
@@ -291,8 +293,7 @@ class Pages:
 
 # --- reading the deck -------------------------------------------------------------------------------------------
 
-_A = "http://schemas.openxmlformats.org/drawingml/2006/main"
-_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_A, _W = NAMESPACES["a"], NAMESPACES["w"]
 
 
 def _q(ns: str, tag: str) -> str:

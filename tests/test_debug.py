@@ -55,6 +55,14 @@ def test_aspo_debug_in_the_environment_is_the_same_as_the_option(workspace, monk
         main(["check", MISSING])
 
 
+@pytest.mark.parametrize("value", ["0", "false", "no"])
+def test_aspo_debug_set_to_off_is_off(workspace, aspo, monkeypatch, value):
+    """As click reads a flag from the environment (before the restructuring any non-empty value meant on)."""
+    monkeypatch.setenv("ASPO_DEBUG", value)
+    result = aspo("check", MISSING)
+    assert (result.status, result.err) == (2, f"aspo: error: {MISSING}: no such file or folder\n")
+
+
 def test_the_installed_command_prints_the_traceback_with_debug_after_the_command(workspace):
     plain = subprocess.run([sys.executable, "-m", "aspo", "check", MISSING], capture_output=True, text=True)
     assert (plain.returncode, plain.stderr) == (2, f"aspo: error: {MISSING}: no such file or folder\n")

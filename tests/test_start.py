@@ -13,6 +13,7 @@ from conftest import edit, line_of
 #: Modules that cost start-up time, and so must load only where they are used (Pillow's C core stands for
 #: Pillow: python-pptx's import of it is deferred until a deck gets a picture).
 HEAVY = ("pptx", "docx", "PIL._imaging", "jinja2", "multiprocessing", "concurrent.futures", "aspo.office.deck_template",
+         "aspo.office.safety",
          "aspo.render.powerpoint", "aspo.render.word", "aspo.compose.composer", "pydantic", "yaml",
          "importlib.metadata")
 

@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from aspo.compose.document import Properties  # noqa: E402
+from aspo.office.ooxml import NAMESPACES  # noqa: E402
 from aspo.render.office_package import replace_package_metadata, set_core_properties  # noqa: E402
 from aspo.render.zips import normalize_zip  # noqa: E402
 
@@ -57,11 +58,8 @@ COLOURS = {
     "folHlink": SLATE,
 }
 
-A = "http://schemas.openxmlformats.org/drawingml/2006/main"
-P = "http://schemas.openxmlformats.org/presentationml/2006/main"
-R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-NS = {"a": A, "p": P, "r": R, "w": W}
+A, P, R, W = (NAMESPACES[prefix] for prefix in "aprw")
+NS = {prefix: NAMESPACES[prefix] for prefix in "aprw"}
 
 
 def a(tag: str) -> str:

@@ -7,23 +7,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from aspo import __version__
+from aspo.plan.key import digest, input_files
 
 if TYPE_CHECKING:  # annotations only: the manifest module stays light for commands that only key accounts
     from aspo.compose.document import Document
     from aspo.library.gitinfo import TemplatesRevision
     from aspo.plan.plan import Plan
 
-#: The manifest's file name in each output folder. The review modules import it, for a plain diff too: what
-#: this module imports at its top stays light (the package checks behind `digest` load where they are used).
+#: The manifest's file name in each output folder.
 MANIFEST = "manifest.json"
 
 
 def build_manifest(plan: Plan, document: Document, outputs: dict[str, bytes],
                    revision: TemplatesRevision | None) -> bytes:
     """The manifest as sorted, indented JSON: deterministic, so it diffs cleanly."""
-    from aspo.office.safety import digest
-    from aspo.plan.key import input_files
-
     account, library, selection, hashes = plan.account, plan.library, plan.selection, plan.hashes
     sources_hash = {
         "block": lambda i: hashes(library.blocks[i].path),
@@ -60,8 +57,6 @@ def build_manifest(plan: Plan, document: Document, outputs: dict[str, bytes],
 
 def with_outputs(manifest: bytes, outputs: dict[str, bytes]) -> bytes:
     """The manifest with more outputs recorded (the PDFs, made after the rest)."""
-    from aspo.office.safety import digest
-
     loaded = json.loads(manifest)
     loaded["outputs"].update({name: digest(data) for name, data in outputs.items()})
     return _dumped(loaded)
@@ -73,8 +68,6 @@ def _dumped(manifest: dict) -> bytes:
 
 def is_current(folder: Path, key: str | None, names: list[str]) -> bool:
     """True when the folder's manifest has this input key (None: any) and every output is as it recorded."""
-    from aspo.office.safety import digest
-
     try:
         manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
         if key is not None and manifest.get("input_key") != key:

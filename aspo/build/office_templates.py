@@ -35,8 +35,3 @@ class OfficeTemplates:
 
             self._document = PreparedDocument.open(self.library.document_template, self.library.word)
         return self._document
-
-    def prepare(self) -> "OfficeTemplates":
-        """Both templates prepared now (before worker processes are forked, so that they share them)."""
-        _ = self.deck, self.document
-        return self

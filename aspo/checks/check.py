@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from aspo.checks.output import Diagnostic
-from aspo.checks.probes import probe_templates
+from aspo.checks.probes import PROBED_RULES, probe_templates
 from aspo.checks.registry import all_rules, check_rules
 from aspo.checks.rule import Context
 from aspo.checks.settings import Settings, load_settings
@@ -56,7 +56,7 @@ def run_check(templates: Path, accounts: Path | list[Path], today: dt.date, *,
             except AspoError as exc:
                 problems.extend(exc.problems)
         context = Context(library, planned, today, lambda: probe_templates(library, planned))
-        if any(rule.startswith("E") for rule in chosen):  # the probes report E rules only (E201, E202, …)
+        if chosen & PROBED_RULES:
             problems.extend(context.probed.problems)
         for rule in check_rules():
             if rule.id in chosen and (library_rules or rule.scope == "accounts"):

@@ -7,11 +7,15 @@ from typing import NamedTuple
 
 from aspo.compose.document import Document
 from aspo.core.errors import AspoError, Problem
+from aspo.core.rulebook import TEMPLATE_ERROR, TEMPLATE_SYNTAX
 from aspo.library.account import Account
 from aspo.library.content import Block, Library
 from aspo.library.schema import COMPANY_SIZES, AccountFile
 from aspo.plan.plan import Plan
 from aspo.plan.selection import select
+
+#: What the probes can find: templates only fail to render (composing raises nothing else).
+PROBED_RULES = frozenset({TEMPLATE_SYNTAX, TEMPLATE_ERROR})
 
 
 class Probed(NamedTuple):

@@ -41,11 +41,9 @@ class CheckRule(Rule):
     #: how the count by rule words the worst finding's measure (Problem.measure), for a rule that measures
     worst: Callable[[float], str] | None = None
 
-    def run(self, context: Context, options: RuleOptions | None = None) -> list[Problem]:
-        """The rule's problems, with these settings (its defaults when None)."""
-        if self.options is None:
-            return list(self.check(context))
-        return list(self.check(context, options if options is not None else self.options()))
+    def run(self, context: Context, options: RuleOptions | None) -> list[Problem]:
+        """The rule's problems, with its settings as Settings.options_of gives them (None for a rule without)."""
+        return list(self.check(context) if self.options is None else self.check(context, options))
 
 
 def check_rule(id: str, name: str, severity: str, summary: str, *, options: type[RuleOptions] | None = None,

@@ -18,8 +18,10 @@ def _skip_plugin_search() -> None:
     process aspo starts (LibreOffice, git, a user's hooks). One the user set is left for pydantic to read."""
     if "PYDANTIC_DISABLE_PLUGINS" in os.environ:
         return
-    from pydantic.plugin import _loader
-
+    try:
+        from pydantic.plugin import _loader
+    except ImportError:  # a pydantic that keeps its plugins elsewhere: it searches, as it would anyway
+        return
     if getattr(_loader, "_plugins", ()) is None:  # pydantic 2: None until it has looked
         _loader._plugins = {}
 

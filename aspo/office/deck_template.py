@@ -13,7 +13,7 @@ from xml.etree import ElementTree
 
 from aspo.core.errors import AspoError, quoted
 from aspo.core.rulebook import LAYOUT
-from aspo.office.ooxml import LAYOUT_REL, MASTER_REL, R_ID, REL, SLIDE_REL, THEME_REL, A, P
+from aspo.office.ooxml import LAYOUT_REL, MASTER_REL, R_ID, RELATIONSHIPS, SLIDE_REL, THEME_REL, A, P
 from aspo.office.safety import digest, int_or_none, open_template, part_xml, template_data
 
 ElementTree.register_namespace("a", A[1:-1])  # list styles written for slides keep the usual prefix
@@ -224,7 +224,7 @@ def _targets(package: zipfile.ZipFile, part: str, kind: str, path: Path) -> dict
     rels = f"{folder}/_rels/{file}.rels"
     found = {}
     if rels in package.namelist():
-        for rel in part_xml(package, rels, path).iter(f"{REL}Relationship"):
+        for rel in part_xml(package, rels, path).iter(f"{RELATIONSHIPS}Relationship"):
             if rel.get("Type") == kind and rel.get("TargetMode") != "External":
                 target = rel.get("Target", "")
                 found[rel.get("Id", "")] = (target.lstrip("/") if target.startswith("/")

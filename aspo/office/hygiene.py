@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from xml.etree import ElementTree
 
 from aspo.core.errors import quoted
-from aspo.office.ooxml import CONTENT_TYPES, NAMESPACES, REL
+from aspo.office.ooxml import CONTENT_TYPES, NAMESPACES, RELATIONSHIPS
 
 #: Relationship types end the same in transitional (.../officeDocument/2006/relationships/x) and strict files.
 _HYPERLINK = "hyperlink"
@@ -103,7 +103,7 @@ def _relationship_findings(package: zipfile.ZipFile, name: str, app: _App) -> li
     except ElementTree.ParseError:
         return []  # the package check names the part
     found = []
-    for rel in root.iter(f"{REL}Relationship"):
+    for rel in root.iter(f"{RELATIONSHIPS}Relationship"):
         kind = rel.get("Type", "").rsplit("/", 1)[-1]
         target = rel.get("Target", "")
         if rel.get("TargetMode") != "External":

@@ -31,7 +31,7 @@ A, P, W, R = clark("a"), clark("p"), clark("w"), clark("r")
 #: [Content_Types].xml's elements
 CONTENT_TYPES = clark("ct")
 #: the elements of a part's relationships (.rels)
-REL = clark("pr")
+RELATIONSHIPS = clark("pr")
 XML = clark("xml")
 #: r:id, the attribute that names a relationship
 R_ID = f"{R}id"

@@ -9,13 +9,14 @@ from typing import TYPE_CHECKING
 
 from aspo import __version__
 
-if TYPE_CHECKING:  # annotations only: the manifest module stays light for commands that only key accounts
+if TYPE_CHECKING:  # annotations only: keying an account loads nothing the plan has not loaded already
     from aspo.library.account import Account
     from aspo.library.content import Library
     from aspo.plan.selection import Selection
 
 
 def digest(data: bytes) -> str:
+    """The SHA-256 of `data` in hex: how inputs and outputs are fingerprinted in keys and manifests."""
     return hashlib.sha256(data).hexdigest()
 
 

@@ -4,13 +4,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Literal
+from typing import TYPE_CHECKING, Callable, Literal, Protocol
 
 from aspo.core.errors import AspoError
+from aspo.render import textview  # light: each reader loads python-pptx or python-docx when it is called
 
 if TYPE_CHECKING:  # annotations only: each renderer and text view loads when a file of its format is made or read
     from aspo.compose.document import Document
+    from aspo.render.powerpoint import PreparedDeck
     from aspo.render.textview import Unit
+    from aspo.render.word import PreparedDocument
+
+class Templates(Protocol):
+    """The templates a renderer draws on, prepared once per process: the build's OfficeTemplates."""
+
+    @property
+    def deck(self) -> PreparedDeck: ...
+
+    @property
+    def document(self) -> PreparedDocument: ...
+
 
 #: How `aspo diff --html` shows a change to a file: drawn slide by slide, drawn page by page (both through a PDF
 #: LibreOffice makes), or as a text diff. The review page draws one format as slides and one as pages.
@@ -23,8 +36,8 @@ class OutputFormat:
 
     key: str  # what the code calls it
     file_name: str  # "{slug}-deck.pptx": its suffix tells a file of this format from the others
-    #: (document, templates) -> the file's bytes; templates: the build's aspo.build.office_templates.OfficeTemplates
-    render: Callable[[Document, object], bytes]
+    #: (document, templates) -> the file's bytes
+    render: Callable[[Document, Templates], bytes]
     #: (path, data) -> the file as units of stable text, for `aspo diff` and `aspo textconv`
     text_view: Callable[[Path, bytes], list[Unit]]
     review: ReviewKind
@@ -44,52 +57,34 @@ class OutputFormat:
         return f"{Path(self.name(slug)).stem}.pdf" if self.pdf else None
 
 
-# Each renderer and text view imports its module only when called: a build that renders nothing loads none of them.
+# Each renderer imports its module only when called: a build that renders nothing loads none of them.
 # The registry adapts the renderers' signatures, so each renderer keeps its own.
 
-def _render_deck(document: Document, templates) -> bytes:
+def _render_deck(document: Document, templates: Templates) -> bytes:
     from aspo.render.powerpoint import render_pptx
 
     return render_pptx(document, templates.deck)
 
 
-def _render_document(document: Document, templates) -> bytes:
+def _render_document(document: Document, templates: Templates) -> bytes:
     from aspo.render.word import render_docx
 
     return render_docx(document, templates.document)
 
 
-def _render_draft(document: Document, templates) -> bytes:
+def _render_draft(document: Document, templates: Templates) -> bytes:
     from aspo.render.markdown import render_markdown
 
     return render_markdown(document).encode("utf-8")
 
 
-def _deck_text(path: Path, data: bytes) -> list[Unit]:
-    from aspo.render.textview import deck_units
-
-    return deck_units(path, data)
-
-
-def _document_text(path: Path, data: bytes) -> list[Unit]:
-    from aspo.render.textview import document_units
-
-    return document_units(path, data)
-
-
-def _draft_text(path: Path, data: bytes) -> list[Unit]:
-    from aspo.render.textview import draft_units
-
-    return draft_units(path, data)
-
-
 #: Every output format, in the order a build renders them and messages list them.
 FORMATS = (
-    OutputFormat(key="deck", file_name="{slug}-deck.pptx", render=_render_deck, text_view=_deck_text,
+    OutputFormat(key="deck", file_name="{slug}-deck.pptx", render=_render_deck, text_view=textview.deck_units,
                  review="slides", pdf=True),
     OutputFormat(key="document", file_name="{slug}-offering.docx", render=_render_document,
-                 text_view=_document_text, review="pages", pdf=True),
-    OutputFormat(key="draft", file_name="{slug}-draft.md", render=_render_draft, text_view=_draft_text,
+                 text_view=textview.document_units, review="pages", pdf=True),
+    OutputFormat(key="draft", file_name="{slug}-draft.md", render=_render_draft, text_view=textview.draft_units,
                  review="text", marks_sources=True),
 )
 _BY_KEY = {fmt.key: fmt for fmt in FORMATS}

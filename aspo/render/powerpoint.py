@@ -53,7 +53,7 @@ from aspo.compose.slide_fit import CalloutFit, ChartFit, fit_table, shrink, slid
 from aspo.core.errors import AspoError
 from aspo.library.logo import Logo
 from aspo.office.deck_template import EMU_PER_PT, DeckTemplate, TextBox, read_deck_template
-from aspo.office.ooxml import CONTENT_TYPES, EXTENDED_PROPERTIES_REL, NAMESPACES, R_ID, REL, A, P
+from aspo.office.ooxml import CONTENT_TYPES, EXTENDED_PROPERTIES_REL, NAMESPACES, R_ID, RELATIONSHIPS, A, P
 from aspo.render.office_package import (
     TemplatePackage,
     checked_template,
@@ -218,13 +218,13 @@ def _content_types(parts: list) -> bytes:
 
 def _rels_xml(rels) -> bytes:
     """A part's relationships (.rels) as python-pptx writes them: in the order of their rIds' numbers."""
-    root = Element(f"{REL}Relationships", nsmap={None: NAMESPACES["pr"]})
+    root = Element(f"{RELATIONSHIPS}Relationships", nsmap={None: NAMESPACES["pr"]})
     for _, rId in sorted((int(rId[3:]) if rId.startswith("rId") and rId[3:].isdigit() else 0, rId) for rId in rels):
         rel = rels[rId]
         attributes = {"Id": rId, "Type": rel.reltype, "Target": rel.target_ref}
         if rel.is_external:
             attributes["TargetMode"] = "External"
-        SubElement(root, f"{REL}Relationship", attributes)
+        SubElement(root, f"{RELATIONSHIPS}Relationship", attributes)
     return serialize_part_xml(root)
 
 

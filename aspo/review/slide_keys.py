@@ -9,7 +9,7 @@ import posixpath
 import zipfile
 from xml.etree import ElementTree
 
-from aspo.office.ooxml import R_ID, REL, P
+from aspo.office.ooxml import R_ID, RELATIONSHIPS, P
 
 #: Relationships that do not change how a slide is drawn (notes), or lead from a master to every other layout.
 _NOT_DRAWN = ("/notesSlide", "/notesMaster", "/handoutMaster")
@@ -60,7 +60,7 @@ def _relationships(package: zipfile.ZipFile, names: set[str], part: str) -> dict
     if rels not in names:
         return {}
     found = {}
-    for rel in ElementTree.fromstring(package.read(rels)).iter(f"{REL}Relationship"):
+    for rel in ElementTree.fromstring(package.read(rels)).iter(f"{RELATIONSHIPS}Relationship"):
         target, external = rel.get("Target", ""), rel.get("TargetMode") == "External"
         if not external:
             target = target[1:] if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
