@@ -58,7 +58,7 @@ FUZZ = settings(
 #: Text that must not reach an output unless the generated input held it.
 SUSPECT = ("_x00", "None", "Undefined", "{{", "}}", "{%", "%}")
 #: aspo's own words that hold a suspect: the draft's line when there are no content gaps.
-OWN_WORDS = ("None: an approved block answers every priority.",)
+OWN_WORDS = ("None: approved content answers every priority.",)
 ERROR_LINE = re.compile(r"aspo: error: (?P<file>[^:\n]+)(:\d+)?: .+")
 
 SAMPLE = yaml.safe_load((REPO / ACME).read_text(encoding="utf-8"))

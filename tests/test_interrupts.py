@@ -285,3 +285,15 @@ def test_a_busy_worker_whose_parent_is_killed_unwinds_and_ends(tmp_path, how):
             parent.communicate()
     assert_gone({worker})
     assert not marker.exists()
+
+
+def test_a_stop_while_a_child_is_being_started_waits_until_the_child_is_known():
+    from aspo.core.stopping import Stopped, stop_on_signals, stops_deferred
+
+    reached = []
+    with pytest.raises(Stopped) as stopped, stop_on_signals():
+        with stops_deferred():
+            os.kill(os.getpid(), signal.SIGTERM)  # as if it came while subprocess.Popen ran
+            reached.append("the rest of the block")
+        reached.append("after the block")
+    assert reached == ["the rest of the block"] and stopped.value.signum == signal.SIGTERM

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from aspo.core.errors import AspoError, Problem, display_path, quoted
 from aspo.core.rulebook import OUTPUT
+from aspo.core.stopping import stops_deferred
 
 #: Names LibreOffice's command is found by on PATH; ASPO_SOFFICE names another one.
 COMMANDS = ("soffice", "libreoffice")
@@ -108,21 +109,26 @@ def convert(soffice: str, files: dict[str, bytes], timeout: float | None = None)
 
 def _run(command: list[str], log: Path, timeout: float, too_slow: str, shown: str) -> int:
     """Runs LibreOffice in its own process group, so that a timeout or a stop ends all of its processes."""
+    process = None
     try:
-        with open(log, "wb") as out:
+        # a stop while Popen runs would leave LibreOffice started and unknown here: it waits until `process` is set
+        with open(log, "wb") as out, stops_deferred():
             # in UTC it writes its dates in one form, so the stamped ones have one length whatever the machine's zone
             process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
                                        env={**os.environ, "TZ": "UTC"}, start_new_session=True)
+        return process.wait(timeout)
     except OSError as exc:
+        if process is not None:
+            _kill_group(process)
+            raise
         raise pdf_error(f"LibreOffice ({shown}) could not be started: {exc.strerror or exc}; "
                         "nothing was written") from None
-    try:
-        return process.wait(timeout)
     except subprocess.TimeoutExpired:
         _kill_group(process)
         raise pdf_error(too_slow) from None
     except BaseException:  # Ctrl-C, SIGTERM: LibreOffice is in its own group and would not hear them
-        _kill_group(process)
+        if process is not None:
+            _kill_group(process)
         raise
 
 

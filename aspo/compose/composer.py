@@ -154,7 +154,7 @@ class Composer:
                                    f"{'; '.join(persona.cares_about)}."))
         if data.competitors:
             notes.append(Paragraph(f"Competitors in play: {', '.join(data.competitors)}.", rep_authored=True))
-        gaps = [m for m in self.selection.priorities if m.block is None]
+        gaps = [m for m in self.selection.priorities if not m.answered]
         if gaps:
             notes.append(Paragraph("No approved content yet for: " + "; ".join(f"\u201c{m.text}\u201d" for m in gaps)
                                    + ". Listen and take notes; do not improvise claims."))
@@ -174,17 +174,25 @@ class Composer:
     def _priorities(self, index, outline):
         group = self._outline_text(index, "title")
         sections = []
+        sharing: dict[int, list] = {}  # a priority -> the later ones its slide answers too
         for match in self.selection.priorities:
-            if match.block is None:
+            if match.shares_with:
+                sharing.setdefault(match.shares_with, []).append(match)
+        for match in self.selection.priorities:
+            if match.block is None or match.shares_with:
                 continue
             block = self.library.blocks[match.block]
-            extra = {"priority": {"text": match.text, "pains": list(match.pains)}}
-            title, body, notes = self._block(block, extra)
-            quote = Paragraph(f"\u201c{match.text}\u201d",
-                              Source("account", self.account.slug, f"priority {match.index}"), rep_authored=True)
+            together = [match, *sharing.get(match.index, ())]
+            pains = list(dict.fromkeys(p for m in together for p in m.pains))
+            title, body, notes = self._block(block, {"priority": {"text": match.text, "pains": pains}})
+            quotes = tuple(Paragraph(f"\u201c{m.text}\u201d",
+                                     Source("account", self.account.slug, f"priority {m.index}"), rep_authored=True)
+                           for m in together)
+            also = tuple(Paragraph(f"This slide also answers their priority {m.index}: \u201c{m.text}\u201d",
+                                   rep_authored=True) for m in together[1:])
+            sources = tuple(Source("block", block.id, m.reason) for m in together)
             sections.append(self._placed(outline, key=f"priority-{match.index}", kind="priorities", title=title,
-                                         group=group, body=(quote,) + body, notes=notes,
-                                         sources=(Source("block", block.id, match.reason),)))
+                                         group=group, body=quotes + body, notes=notes + also, sources=sources))
         for block_id in self.selection.section_blocks.get("priorities", ()):
             # pinned, but answering none of their priorities: `priority.text` is empty, so a block can leave it out
             block = self.library.blocks[block_id]
@@ -218,6 +226,8 @@ class Composer:
             if chart is not None:
                 body.append(chart)
             notes = [Paragraph(f"Why this story: {source.reason}.")]
+            notes += [Paragraph(f"It answers their priority {m.index}: \u201c{m.text}\u201d", rep_authored=True)
+                      for m in self.selection.priorities if m.scenario == scenario_id]
             if not meta.customer.may_name:
                 notes.append(Paragraph("Do not name this customer; say \u201c" + meta.customer.described_as
                                        + "\u201d."))
@@ -438,7 +448,7 @@ def compose(plan: Plan, renderer: Renderer | None = None) -> Document:
         category="Point offering",
         created=build_timestamp(meeting_midnight, plan.epoch),
     )
-    gaps = [Gap(m.text, m.pains, m.reason) for m in selection.priorities if m.block is None]
+    gaps = [Gap(m.text, m.pains, m.reason) for m in selection.priorities if not m.answered]
     industry_gap = account.industry_gap(library)
     if industry_gap:
         gaps.append(Gap(f"Industry: {data.industry}", (), industry_gap))

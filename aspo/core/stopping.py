@@ -56,6 +56,26 @@ def stop_on_signals() -> Iterator[None]:
             signal.signal(signum, signal.SIG_DFL if handler is None else handler)
 
 
+@contextlib.contextmanager
+def stops_deferred() -> Iterator[None]:
+    """Within the block, Ctrl-C and stop signals wait until it ends, then act as they would have. For starting a
+    child process: a stop inside subprocess.Popen would leave a child no code knows about to end."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    pending: list[int] = []
+    signums = (signal.SIGINT, *STOP_SIGNALS)
+    previous = {signum: signal.signal(signum, lambda received, frame: pending.append(received))
+                for signum in signums}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, signal.SIG_DFL if handler is None else handler)
+        if pending:
+            signal.raise_signal(pending[0])
+
+
 # --- in build workers -------------------------------------------------------------------------------------
 
 _busy = False  # building an account: a stop must unwind it so that its staging folder is removed

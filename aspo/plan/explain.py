@@ -7,7 +7,7 @@ import json
 from aspo.library.account import Account
 from aspo.library.content import Library
 from aspo.library.matching import Recognition
-from aspo.plan.selection import Decision, Selection
+from aspo.plan.selection import GAP_USED, Decision, Selection
 
 KIND_TITLES = {"block": "Blocks", "scenario": "Scenarios", "capability": "Capabilities"}
 
@@ -36,8 +36,15 @@ def as_text(account: Account, library: Library, selection: Selection) -> str:
         lines.append(f"     words: {match.recognition.explain()}")
         if match.words_disagree:
             lines.append(f"     NOTE: {match.words_disagree}; check the tag")
-        if match.block:
+        if match.shares_with:
+            lines.append(f"     answered by block {match.block}, on the slide of priority {match.shares_with}: "
+                         f"{match.reason}")
+        elif match.block:
             lines.append(f"     answered by block {match.block}: {match.reason}")
+        elif match.scenario:
+            lines.append(f"     answered by scenario {match.scenario}: {match.reason}")
+        elif match.gap == GAP_USED:
+            lines.append(f"     CONTENT USED UP: {match.reason}")
         else:
             lines.append(f"     CONTENT GAP: {match.reason}")
     for kind, title in KIND_TITLES.items():
@@ -58,7 +65,8 @@ def as_json(account: Account, selection: Selection) -> str:
         "name": account.data.name,
         "priorities": [
             {"index": m.index, "text": m.text, "pains": list(m.pains), "pain_reasons": list(m.pain_reasons),
-             "block": m.block, "reason": m.reason, "words": recognition_json(m.recognition),
+             "block": m.block, "shares_with": m.shares_with, "scenario": m.scenario, "gap": m.gap or None,
+             "reason": m.reason, "words": recognition_json(m.recognition),
              "words_disagree": m.words_disagree or None}
             for m in selection.priorities
         ],

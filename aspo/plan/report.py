@@ -15,6 +15,7 @@ from aspo.core.errors import AspoError, Problem
 from aspo.library.account_paths import account_files
 from aspo.library.content import Library
 from aspo.plan.plan import Plan, plan_account
+from aspo.plan.selection import GAP_USED
 
 NO_KNOWN_PAIN = "no known pain"
 INDUSTRY_GAPS = "industries the library does not list"
@@ -87,6 +88,9 @@ class Report:
     scenarios: tuple[Usage, ...]  # every scenario, likewise
     gaps: tuple[GapGroup, ...]  # largest group first
     expiring: tuple[Expiry, ...]  # soonest first; expired ones lead
+    #: priorities left unanswered although content for their pain exists: it answers other priorities of the
+    #: account already. Not content gaps: marketing need not write what exists.
+    used_up: tuple[Gap, ...] = ()
 
     @property
     def unused_blocks(self) -> tuple[Usage, ...]:
@@ -117,6 +121,7 @@ def usage_report(library: Library, plans: list[Plan], today: dt.date, horizon_da
     block_users: dict[str, list[str]] = {block_id: [] for block_id in library.blocks}
     scenario_users: dict[str, list[str]] = {scenario_id: [] for scenario_id in library.scenarios}
     groups: dict[tuple[str, ...], list[Gap]] = {}
+    used_up: list[Gap] = []
     for plan in plans:
         account, selection = plan.account, plan.selection
         for block_id in selection.used_blocks:
@@ -128,7 +133,9 @@ def usage_report(library: Library, plans: list[Plan], today: dt.date, horizon_da
                 Gap(account.slug, account.data.name, 0, f"Industry: {account.data.industry}",
                     account.industry_gap(library)))
         for match in selection.priorities:
-            if match.block is None:
+            if match.gap == GAP_USED:
+                used_up.append(Gap(account.slug, account.data.name, match.index, match.text, match.reason))
+            elif not match.answered:
                 if match.pains:
                     key, why = (tuple(sorted(match.pains)), True), ""
                 else:  # grouped by the pain the words came closest to, for marketing to extend
@@ -152,7 +159,7 @@ def usage_report(library: Library, plans: list[Plan], today: dt.date, horizon_da
         key=lambda e: (e.review_by, e.kind, e.id),
     )
     return Report(today, horizon_days, tuple(plan.account.slug for plan in plans), blocks, scenarios, tuple(gaps),
-                  tuple(expiring))
+                  tuple(expiring), tuple(used_up))
 
 
 def _ranked(kind: str, users: dict[str, list[str]], owners: dict[str, str | None]) -> tuple[Usage, ...]:
@@ -197,7 +204,9 @@ def as_markdown(report: Report) -> str:
         f"- {sum(1 for u in report.blocks if u.count)} of {len(report.blocks)} blocks and "
         f"{sum(1 for u in report.scenarios if u.count)} of {len(report.scenarios)} scenarios used",
         f"- {len(unused)} never used (candidates to retire)",
-        f"- {gap_count} content gap{'s' if gap_count != 1 else ''} (priorities no block answers)",
+        f"- {gap_count} content gap{'s' if gap_count != 1 else ''} (priorities no approved content answers)",
+        f"- {len(report.used_up)} more unanswered although content exists (it already answers other priorities "
+        "of the account)",
         f"- {len(report.expiring)} expired or due for review by {horizon.isoformat()}",
     ]
     for title, usages in (("Blocks used", report.blocks), ("Scenarios used", report.scenarios)):
@@ -220,6 +229,11 @@ def as_markdown(report: Report) -> str:
         lines.append("")
     if report.gaps:
         lines.pop()
+    lines += ["", "## Content that exists but is used up", "",
+              "Priorities whose pain has approved content that already answers other priorities of the same account. "
+              "Not gaps: a second block for the pain would give each its own slide.", ""]
+    lines += _table(("account", "priority", "in their words", "why"),
+                    [(f"{gap.name} ({gap.account})", str(gap.priority), gap.text, gap.why) for gap in report.used_up])
     lines += ["", f"## Expired or due for review by {horizon.isoformat()} ({report.horizon_days} days)", ""]
     lines += _table(("kind", "id", "review by", "status", "owner", "used by"),
                     [(e.kind, f"`{e.id}`", e.review_by.isoformat(), _status(e, report.today), e.owner or "",
@@ -249,6 +263,8 @@ def as_json(report: Report) -> str:
                        "matching": g.why} for g in group.gaps]}
             for group in report.gaps
         ],
+        "used_up": [{"account": g.account, "name": g.name, "priority": g.priority, "text": g.text, "why": g.why}
+                    for g in report.used_up],
         "expiring": [
             {"kind": e.kind, "id": e.id, "owner": e.owner, "review_by": e.review_by.isoformat(),
              "expired": e.expired, "accounts": list(e.accounts)}

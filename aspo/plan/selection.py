@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from aspo.library.account import Account
 from aspo.library.content import Block, Library, Scenario
@@ -22,6 +22,16 @@ SCENARIO_PERSONA = 1
 SCENARIO_SIZE = 1
 #: A point offering stays focused: at most this many capabilities.
 MAX_OFFERED = 4
+#: One slide answers at most this many priorities on the same pain: more quotes crowd out the answer.
+PRIORITIES_PER_SLIDE = 2
+
+#: Why a priority has no answer. Only "none" and "capability" mean the library lacks content; "used" means the
+#: content exists and already answers other priorities of the account.
+GAP_UNRECOGNISED = "unrecognised"  # no known pain in its words
+GAP_NONE = "none"  # no approved content for its pain (for this account)
+GAP_CAPABILITY = "capability"  # no approved block speaks of its tagged capability
+GAP_USED = "used"  # the content for its pain already answers other priorities
+GAP_KINDS = (GAP_UNRECOGNISED, GAP_NONE, GAP_CAPABILITY, GAP_USED)
 
 
 @dataclass(frozen=True)
@@ -50,7 +60,8 @@ class Decision:
 
 @dataclass(frozen=True)
 class PriorityMatch:
-    """One account priority: the pains it reveals and the block that answers it, if any."""
+    """One account priority: the pains it reveals and what answers it: a block of its own, the slide of an
+    earlier priority on the same pain, a scenario, or nothing (a content gap, and which kind)."""
 
     index: int  # 1-based, as a rep counts
     text: str
@@ -59,6 +70,13 @@ class PriorityMatch:
     block: str | None
     reason: str
     recognition: Recognition  # what the words alone point to, tagged or not
+    shares_with: int | None = None  # the earlier priority whose slide answers this one too
+    scenario: str | None = None  # the scenario that answers it when no block does
+    gap: str = ""  # why nothing answers it: one of GAP_KINDS; "" when answered
+
+    @property
+    def answered(self) -> bool:
+        return bool(self.block or self.scenario)
 
     @property
     def words_disagree(self) -> str:
@@ -73,13 +91,15 @@ class PriorityMatch:
 
     @property
     def warning(self) -> str:
-        """For an unanswered priority, what the rep sees after a build; '' when a block answers it."""
-        if self.block:
+        """For an unanswered priority, what the rep sees after a build; '' when something answers it."""
+        if self.answered:
             return ""
-        if self.pains:
-            return f"no approved content answers this yet (pain: {', '.join(self.pains)}); tell marketing"
-        return (f"no approved content answers this yet ({self.recognition.closest()}); "
-                "tag it with pain: or tell marketing")
+        if self.gap == GAP_UNRECOGNISED:
+            return (f"no approved content answers this yet ({self.recognition.closest()}); "
+                    "tag it with pain: or tell marketing")
+        if self.gap == GAP_USED:
+            return f"{self.reason}; pin another block or tell marketing a second one is needed"
+        return f"{self.reason}; tell marketing"
 
 
 @dataclass(frozen=True)
@@ -119,14 +139,8 @@ def select(account: Account, library: Library) -> Selection:
     judged = {block.id: judge_block(block, account, account_pains) for block in library.blocks.values()}
 
     decisions: list[Decision] = []
-    used: set[str] = set()
-    matches = []
-    for match in priorities:
-        block_id, reason = _answer(match, library, judged, used, account)
-        if block_id:
-            used.add(block_id)
-        matches.append(PriorityMatch(match.index, match.text, match.pains, match.pain_reasons, block_id, reason,
-                                     match.recognition))
+    matches, lost = _answer_priorities(priorities, library, judged, account)
+    used: set[str] = {m.block for m in matches if m.block}
 
     section_blocks: dict[str, tuple[str, ...]] = {}
     pinned_extra = tuple(
@@ -147,7 +161,8 @@ def select(account: Account, library: Library) -> Selection:
         where = next((f"priority {m.index}" for m in matches if m.block == block_id),
                      library.blocks[block_id].meta.section)
         chosen = block_id in used
-        note = _outranked(library.blocks[block_id], section_blocks) if verdict.eligible and not chosen else ""
+        note = (lost.get(block_id) or _outranked(library.blocks[block_id], section_blocks)
+                if verdict.eligible and not chosen else "")
         decisions.append(Decision("block", block_id, chosen, verdict.score, verdict.matched, verdict.failed,
                                   where if chosen else "", note))
 
@@ -156,7 +171,7 @@ def select(account: Account, library: Library) -> Selection:
     decisions.extend(scenario_decisions)
     decisions.extend(capability_decisions)
     return Selection(
-        priorities=tuple(matches),
+        priorities=_answer_with_scenarios(matches, library, scenario_ids),
         section_blocks=section_blocks,
         scenarios=scenario_ids,
         capabilities=capability_ids,
@@ -246,25 +261,170 @@ def judge_block(block: Block, account: Account, account_pains: tuple[str, ...]) 
     return Verdict(True, rules.score, tuple(rules.matched) or ("fits any account",))
 
 
-def _answer(match: PriorityMatch, library: Library, judged, used: set[str], account: Account) -> tuple[str | None, str]:
+@dataclass(frozen=True)
+class _Candidate:
+    """A block that may answer one priority, and how well: its fit, then how close it is to the priority."""
+
+    block: str
+    score: int
+    overlap: tuple[str, ...]  # the priority's pains it answers
+    relevance: tuple[float, float]  # the recognised confidence of those pains, then the words they share
+    shared_words: tuple[str, ...]
+
+    @property
+    def rank(self):
+        return (-self.score, tuple(-r for r in self.relevance), self.block)
+
+
+def _answer_priorities(priorities: list[PriorityMatch], library: Library, judged, account: Account):
+    """Gives every priority an answer where the library has one: a block of its own first (its own slide, its own
+    proof), else the slide of an earlier priority on the same pain, which then quotes both (the same slide twice
+    reads as a copy-paste deck). Priorities with the fewest candidates choose first, so tagging or ordering one
+    priority never takes the only block another could use. Returns the matches and, for blocks that lost a
+    priority they could answer, why."""
+    candidates = {m.index: _candidates(m, library, judged, account) for m in priorities}
+    owner: dict[str, int] = {}  # block -> the priority whose slide it is
+    answered: dict[int, tuple[str, str, int | None]] = {}  # priority -> (block, reason, shares_with)
+    lost: dict[str, str] = {}
+    for match in sorted(priorities, key=lambda m: (len(candidates[m.index]) or len(judged) + 1, m.index)):
+        free = [c for c in candidates[match.index] if c.block not in owner]
+        if not free:
+            continue
+        best = free[0]
+        owner[best.block] = match.index
+        answered[match.index] = (best.block, _why(match, best, free[1:], library, account), None)
+        for other in free[1:]:
+            lost.setdefault(other.block, _lost_note(match, other, best))
+    for match in priorities:  # then share: a slide answers a second priority on its pain
+        if match.index in answered or not candidates[match.index]:
+            continue
+        for candidate in candidates[match.index]:
+            first = owner.get(candidate.block)
+            on_slide = sum(1 for _, _, shares in answered.values() if shares == first) + 1
+            if first is not None and on_slide < PRIORITIES_PER_SLIDE:
+                reason = (f"answers {', '.join(candidate.overlap)} on the slide of priority {first}, which it shares "
+                          f"(priority {match.index}: {match.pain_reasons[0]})")
+                answered[match.index] = (candidate.block, reason, first)
+                break
+    matches = []
+    for match in priorities:
+        if match.index in answered:
+            block_id, reason, shares_with = answered[match.index]
+            matches.append(replace(match, block=block_id, reason=reason, shares_with=shares_with))
+        else:
+            gap, reason = _gap(match, candidates[match.index], answered, library, judged, account)
+            matches.append(replace(match, reason=reason, gap=gap))
+    return matches, lost
+
+
+def _candidates(match: PriorityMatch, library: Library, judged, account: Account) -> list[_Candidate]:
+    """The blocks that may answer this priority, best first. A tagged capability is answered by content that speaks
+    of it; where none does, only by content on a pain the priority itself names (its words or its pain tag): a block
+    on the capability's other pains would answer a question the rep did not ask."""
     if not match.pains:
-        return None, f"no known pain recognised in the priority's words ({match.recognition.closest()})"
-    tagged_capability = account.data.priorities[match.index - 1].capability
-    candidates = []
+        return []
+    priority = account.data.priorities[match.index - 1]
+    heard = set(match.recognition.pains) | ({priority.pain} if priority.pain else set())  # a tag is the rep's word
+    found = []
     for block_id, verdict in judged.items():
         block = library.blocks[block_id]
-        if not verdict.eligible or block_id in used or block.meta.section != "priorities":
+        if not verdict.eligible or block.meta.section != "priorities":
             continue
-        overlap = [p for p in block.meta.applies_to.pains if p in match.pains]
+        overlap = tuple(p for p in block.meta.applies_to.pains if p in match.pains)
         if not overlap:
             continue
-        bonus = 2 if tagged_capability and tagged_capability in block.meta.capabilities else 0
-        candidates.append((-(verdict.score + WEIGHT_PAIN * len(overlap) + bonus), block_id, overlap))
-    if not candidates:
-        return None, f"no approved block answers {', '.join(match.pains)} for this account"
-    _, block_id, overlap = min(candidates)
-    pinned = "pinned by the account file; " if block_id in account.data.pin.blocks else ""
-    return block_id, f"{pinned}answers {', '.join(overlap)} (priority {match.index}: {match.pain_reasons[0]})"
+        confidence = max((found_pain.confidence for p in overlap
+                          if (found_pain := match.recognition.score_of(p)) is not None), default=0.0)
+        shared = _shared_words(match.text, block)
+        weight = sum(len(word) for word in shared)  # longer shared words say more than short ones
+        found.append(_Candidate(block_id, verdict.score + WEIGHT_PAIN * len(overlap), overlap,
+                                (confidence, float(weight)), shared))
+    if priority.capability:
+        speaking = [c for c in found if priority.capability in library.blocks[c.block].meta.capabilities]
+        found = speaking or [c for c in found if set(c.overlap) & heard]
+    return sorted(found, key=lambda c: c.rank)
+
+
+def _shared_words(text: str, block: Block) -> tuple[str, ...]:
+    """The meaningful words a priority shares with a block's title and text, by stem, as the priority spells them."""
+    from aspo.library.matching import plain_text, stem, terms, words
+
+    own = set(terms(f"{block.meta.title} {plain_text(block.body)}"))
+    return tuple(dict.fromkeys(w for w in words(text) if stem(w) in own and len(w) > 3))
+
+
+def _why(match: PriorityMatch, best: _Candidate, others: list[_Candidate], library: Library,
+         account: Account) -> str:
+    pinned = "pinned by the account file; " if best.block in account.data.pin.blocks else ""
+    why = f"{pinned}answers {', '.join(best.overlap)} (priority {match.index}: {match.pain_reasons[0]})"
+    capability = account.data.priorities[match.index - 1].capability
+    if capability:
+        spoken = capability in library.blocks[best.block].meta.capabilities
+        why += (f"; speaks of the tagged capability {capability}" if spoken else
+                f"; no block speaks of the tagged capability {capability}, so answered on the pain it names")
+    tied = [c for c in others if c.score == best.score]
+    if tied:
+        why += f"; tied at score {best.score} with {', '.join(c.block for c in tied)}, {_closer(best, tied[0])}"
+    return why
+
+
+def _closer(winner: _Candidate, loser: _Candidate) -> str:
+    """Why the winner of a tie is the closer answer to the priority, in the terms that decided it."""
+    if winner.relevance[0] != loser.relevance[0]:
+        return (f"chosen as the closer answer: the priority's words point to {winner.overlap[0]} at "
+                f"{winner.relevance[0]:.2f}, to {loser.overlap[0]} at {loser.relevance[0]:.2f}")
+    if winner.relevance[1] != loser.relevance[1]:
+        said = ", ".join(f"'{w}'" for w in winner.shared_words[:4])
+        return f"chosen as the closer answer: it shares more of the priority's words ({said})"
+    return "equally close to the priority's words: the first by id"
+
+
+def _lost_note(match: PriorityMatch, loser: _Candidate, winner: _Candidate) -> str:
+    if loser.score == winner.score:
+        return (f"tied with {winner.block} at score {winner.score} for priority {match.index}; "
+                f"{winner.block} {_closer(winner, loser).removeprefix('chosen as ')}")
+    return f"{winner.block} answers priority {match.index} better (score {winner.score} against {loser.score})"
+
+
+def _gap(match: PriorityMatch, candidates, answered, library: Library, judged, account: Account) -> tuple[str, str]:
+    """Which kind of content gap an unanswered priority is, and the reason in words."""
+    if not match.pains:
+        return GAP_UNRECOGNISED, f"no known pain recognised in the priority's words ({match.recognition.closest()})"
+    pains = ", ".join(match.pains)
+    if candidates:
+        users = sorted(index for index, (block_id, _, _) in answered.items()
+                       if block_id in {c.block for c in candidates})
+        listed = " and ".join(str(i) for i in users)
+        return GAP_USED, (f"the approved content for {pains} already answers priorit{'ies' if len(users) > 1 else 'y'} "
+                          f"{listed} (a slide answers at most {PRIORITIES_PER_SLIDE})")
+    capability = account.data.priorities[match.index - 1].capability
+    if capability:
+        return GAP_CAPABILITY, (f"no approved block speaks of capability {capability} yet, nor answers a pain the "
+                                "priority names")
+    ruled_out = [(b, judged[b]) for b, block in library.blocks.items()
+                 if block.meta.section == "priorities" and set(block.meta.applies_to.pains) & set(match.pains)]
+    if ruled_out:
+        block_id, verdict = ruled_out[0]
+        why = verdict.failed[0] if verdict.failed else "ruled out"
+        return GAP_NONE, f"no approved content for {pains} fits this account ({block_id}: {why})"
+    return GAP_NONE, f"no approved content for {pains} yet"
+
+
+def _answer_with_scenarios(matches: list[PriorityMatch], library: Library,
+                           scenarios: tuple[str, ...]) -> tuple[PriorityMatch, ...]:
+    """A priority no block answers is still answered when a scenario the deck tells shows its pain."""
+    result = []
+    for match in matches:
+        if not match.answered and match.pains and match.gap != GAP_CAPABILITY:
+            story = next((sid for sid in scenarios
+                          if set(library.scenarios[sid].meta.pains) & set(match.pains)), None)
+            if story:
+                shown = [p for p in library.scenarios[story].meta.pains if p in match.pains]
+                match = replace(match, scenario=story, gap="",
+                                 reason=f"answered by scenario {story}, which shows {', '.join(shown)} "
+                                        f"(priority {match.index}: {match.pain_reasons[0]}); no block: {match.reason}")
+        result.append(match)
+    return tuple(result)
 
 
 def _outranked(block: Block, section_blocks) -> str:

@@ -30,7 +30,7 @@ def render_markdown(doc: Document) -> str:
             pains = f" [{', '.join(gap.pains)}]" if gap.pains else ""
             lines.append(f"- {REP_MARK}\u201c{_inline(gap.priority)}\u201d{pains}: {gap.reason}")
     else:
-        lines.append("None: an approved block answers every priority.")
+        lines.append("None: approved content answers every priority.")
     return "\n".join(lines) + "\n"
 
 
