@@ -32,7 +32,7 @@ SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 PANDOC = shutil.which("pandoc")
 ROLES = ("title", "subtitle", "heading", "subheading", "body", "bullet", "table", "note")
 #: A bullet of the Acme document, from a block's "- " list.
-ACME_BULLET = "Read-only: the edge gateway reads data and never writes to PLCs or the historian"
+ACME_BULLET = "Job plans with photos, written once by your senior people and reused by every new hire"
 
 #: What each template's roles map to, in ROLES order.
 LIBREOFFICE = ("Title", "Subtitle", "Heading 1", "Heading 2", "Normal", "Body Text", None, "Body Text")
