@@ -48,6 +48,8 @@ THRESHOLD = 0.5
 ALSO = 0.8
 #: ... but when it is this close and the problem clause does not decide, neither is chosen.
 CLOSE = 0.95
+#: A pain that stands only on two weak signals (related words, a loose example) needs this confidence.
+WEAK_THRESHOLD = 0.6
 #: A misspelt word counts when it is this close to a library word (difflib ratio), at this share.
 TYPO_CUTOFF = 0.88
 TYPO_SHARE = 0.7
@@ -72,7 +74,7 @@ too overspent overspend overrun expensive costly fortune insane killing hurting 
 problems issue issues worse worst poor bad terrible unreliable constantly rising climbing doubled tripled mess
 messy scattered gaps gap finding findings violation violations fined penalty penalties complaint complaints
 refunds cancelled canceled rescheduled backlog overdue stall stalls stalled zero only old ageing aging worn
-obsolete outdated patched patching burst bursts offline overheating blind stuck stretched
+obsolete outdated patched patching burst bursts offline overheating blind stuck stretched wrong
 """.split())
 #: A clause that quantifies a rise or a share ("up 40%", "2.5x") names a problem too.
 _RISE = re.compile(r"\bup\s+\d|\d\s*%|\d(?:\.\d)?x\b")
@@ -145,6 +147,7 @@ class PainScore:
     supported: bool = True  # False when its evidence cannot stand alone: it cannot be chosen
     problem: bool = True  # its evidence that stands alone is in the clause naming the problem
     context_only: bool = False  # unsupported because its telling words are context, the problem named elsewhere
+    keyword: bool = True  # a keyword, keyword phrase or close example points to it, not only weak signals
 
     @property
     def confidence(self) -> float:
@@ -174,9 +177,10 @@ class Recognition:
         """The pains recognised: the best above the threshold, and any other nearly as strong. When the best two
         nearly tie, the one whose telling words are in the problem clause comes first; when that does not decide
         between them, nothing is recognised: a wrong slide is worse than none."""
-        eligible = [p for p in self.ranked if p.supported and p.confidence >= self.threshold]
-        if not eligible:
-            return ()
+        eligible = [p for p in self.ranked if p.supported and p.confidence >= self.threshold
+                    and (p.keyword or p.confidence >= WEAK_THRESHOLD)]
+        if not eligible or self.ranked[0].context_only and self.ranked[0].score > eligible[0].score:
+            return ()  # context words alone outweigh the problem clause's pain: the problem does not decide
         close = [p for p in eligible if p.score >= ALSO * eligible[0].score]
         if len(close) > 1 and close[1].score >= CLOSE * close[0].score:
             if close[0].problem == close[1].problem:
@@ -189,6 +193,8 @@ class Recognition:
         """Why a pain scoring above the chosen one was not chosen."""
         if other.weakness:
             return other.weakness
+        if not other.keyword and other.confidence < WEAK_THRESHOLD:
+            return f"only weak signals, below the {WEAK_THRESHOLD:.2f} they need"
         if self.pains:
             return "its words are context, the problem clause names the chosen pain"
         if other.confidence < self.threshold:
@@ -358,7 +364,7 @@ class Matcher:
             if score > 0:
                 supported = problem or weak or (context and not named)
                 ranked = PainScore(pain, round(score, 4), evidence, supported, problem,
-                                   context_only=not supported and context)
+                                   context_only=not supported and context, keyword=context)
                 scored.append((-round(score, 6), order, ranked))
         return Recognition(text, tuple(s for _, _, s in sorted(scored)), self.threshold, about)
 
