@@ -417,8 +417,11 @@ class Matcher:
         related_phrases = 0
         problem_stems = [t for t, weight in spelled if weight >= 1.0]
         all_stems = [t for t, _ in spelled]
+        problem_set, all_set = set(problem_stems), set(all_stems)
         for phrase, text, field in index.phrases[pain]:
-            in_problem = _find(problem_stems, phrase) >= 0
+            if not all_set.issuperset(phrase):  # most phrases share no word with the priority: skip the scan
+                continue
+            in_problem = problem_set.issuperset(phrase) and _find(problem_stems, phrase) >= 0
             if in_problem or _find(all_stems, phrase) >= 0:
                 share = (PHRASE_BONUS if field != "related" else PHRASE_BONUS / 2) * (1.0 if in_problem else
                                                                                    CONTEXT_SHARE)
