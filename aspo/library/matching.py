@@ -382,7 +382,10 @@ class Matcher:
         """(word as typed, stem, share) for each meaningful word: a problem cue counts more, words of a clause
         without a cue beside one with a cue count as context, words of a "not a problem" clause count little."""
         clauses = [clause.lower() for clause in _CLAUSES.split(text.replace("\u2019", "'"))]
-        cued = [_has_cue(clause) for clause in clauses]
+        # a cue clause the library knows no word of ("...and can't fill them") names no problem of its own:
+        # it says the clause before it is the problem, so nothing counts as context
+        cued = [_has_cue(clause) and any(self.index.near(w, stem(w)) for w in _meaningful(clause))
+                for clause in clauses]
         query = []
         for clause, cue in zip(clauses, cued):
             share = NEGATED_SHARE if _NOT_A_PROBLEM.search(clause) else 1.0 if cue or not any(cued) else CONTEXT_SHARE
