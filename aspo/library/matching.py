@@ -382,8 +382,8 @@ class Matcher:
         """(word as typed, stem, share) for each meaningful word: a problem cue counts more, words of a clause
         without a cue beside one with a cue count as context, words of a "not a problem" clause count little."""
         clauses = [clause.lower() for clause in _CLAUSES.split(text.replace("\u2019", "'"))]
-        # a cue clause the library knows no word of ("...and can't fill them") names no problem of its own:
-        # it says the clause before it is the problem, so nothing counts as context
+        # a cue clause the library knows no word of ("...and nobody cares") names no problem of its own: it says
+        # the clause beside it is the problem, so nothing counts as context
         cued = [_has_cue(clause) and any(self.index.near(w, stem(w)) for w in _meaningful(clause))
                 for clause in clauses]
         query = []
