@@ -287,7 +287,7 @@ def match(texts: tuple[str, ...], templates: Path, fmt: str) -> None:
         found = ", ".join(recognition.pains)
         click.echo(f"  recognised: {found}" if found else f"  a content gap ({recognition.closest()})")
         for score in recognition.ranked[:3]:
-            alone = "" if score.supported else " (related words only: not enough alone)"
+            alone = f" ({score.weakness})" if score.weakness else ""
             click.echo(f"  {score.confidence:.2f}  {score.pain}: {', '.join(score.evidence[:5])}{alone}")
 
 

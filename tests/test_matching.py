@@ -33,12 +33,19 @@ def library():
 
 
 @pytest.mark.parametrize("name, floor", [("blind-c.yaml", (0.79, 0.90)), ("heldout.yaml", (0.87, 0.90)),
-                                         ("tuning.yaml", (0.85, 0.95))])
+                                         ("tuning.yaml", (0.85, 0.95)), ("dev-e.yaml", (0.84, 0.80))])
 def test_recall_and_specificity_on_the_labelled_sets(name, floor):
     """Regression floors at the figures reached (tools/match_eval.py prints them with every miss)."""
     figures = evaluate(REPO / "templates", REPO / "tests" / "matching" / name)
     assert figures.fitting >= 80 and figures.unfitting >= 15
     assert figures.recall >= floor[0] and figures.specificity >= floor[1], "\n".join(figures.misses)
+
+
+@pytest.mark.parametrize("name, floor", [("heldout.yaml", 0.96), ("tuning.yaml", 0.95), ("dev-e.yaml", 0.92)])
+def test_precision_on_the_development_sets(name, floor):
+    """Of the priorities given a pain, the share right first: a regression floor at the figure reached."""
+    figures = evaluate(REPO / "templates", REPO / "tests" / "matching" / name)
+    assert figures.precision >= floor, "\n".join(figures.misses)
 
 
 @pytest.mark.parametrize("text, pain", EVERYDAY.items())
@@ -125,7 +132,7 @@ def test_explain_shows_the_words_behind_each_pain_and_a_tag_the_words_contradict
     edit(workspace / "accounts" / "acme.yaml", "    pain: technician-shortage\n", "    pain: energy-cost\n")
     lines = aspo("explain", "accounts/acme.yaml").out.splitlines()
     words = next(line for line in lines if line.startswith("     words: unplanned-downtime "))
-    assert "from 'stop', 'breakdowns' ~ 'breakdown', 'unplanned'" in words and "; runner-up " in words
+    assert "from 'stop', 'breakdowns' ~ 'breakdown', 'lost', 'unplanned'" in words and "; runner-up " in words
     note = next(line for line in lines if line.startswith("     NOTE: "))
     assert re.fullmatch(r"     NOTE: the words point to technician-shortage \(0\.\d\d\) rather than the tagged "
                         r"energy-cost; check the tag", note)
@@ -187,3 +194,99 @@ def test_the_schema_built_from_a_library_lists_its_ids(aspo):
                                "plant-it"]
     assert schema["properties"]["industry"]["examples"][0] == "food-beverage"
     assert "enum" not in schema["properties"]["industry"]  # an industry the library lacks is not refused
+
+
+#: Issue 24: the clause that names the problem outweighs the words that name the equipment or the site.
+#: The first was answered with energy-cost before (its equipment words won); the others guard the same class.
+PROBLEM_CLAUSE = {
+    "The refrigeration compressors at the Wakefield DC - only Dave and Sunil know them properly and both retire "
+    "next yr. Nothing written down.": "technician-shortage",
+    "Two technicians near retirement are the only ones who know the old refrigeration compressors":
+        "technician-shortage",
+    "Our refrigeration units break down on the road, then a six-hour wait for a technician": "unplanned-downtime",
+}
+
+
+@pytest.mark.parametrize("text, pain", PROBLEM_CLAUSE.items())
+def test_the_problem_clause_outweighs_context_words(library, text, pain):
+    recognition = library.matcher.recognise(text)
+    assert recognition.pains[:1] == (pain,), recognition.explain()
+
+
+def test_late_pms_kept_in_a_spreadsheet_are_not_about_maintenance_cost(library):
+    recognition = library.matcher.recognise("Half the PMs are late, the intervals live in one person's spreadsheet")
+    assert "maintenance-cost" not in recognition.pains, recognition.explain()
+
+
+def test_a_clause_without_a_problem_beside_one_with_it_counts_as_context(library):
+    matcher = library.matcher
+    context, problem = matcher._query("The refrigeration compressors at the DC - both technicians retire next year")[:2]
+    assert context[0] == "refrigeration" and context[2] < 1.0
+    assert all(share >= 1.0 for word, _, share in matcher._query("both technicians retire next year"))
+
+
+def test_explain_never_shows_a_higher_runner_up_without_why_it_lost(library):
+    """Over every labelled development phrasing: a runner-up above the chosen pain always says why it lost."""
+    import yaml
+
+    higher = 0
+    for name in ("dev-e.yaml", "tuning.yaml", "heldout.yaml"):
+        for item in yaml.safe_load((REPO / "tests" / "matching" / name).read_text(encoding="utf-8"))["phrasings"]:
+            recognition = library.matcher.recognise(item["text"])
+            shown = recognition.score_of(recognition.pains[0]) if recognition.pains else recognition.best
+            others = [p for p in recognition.ranked if p is not shown]
+            if others and others[0].score > shown.score:
+                higher += 1
+                assert ", not chosen: " in recognition.explain(), recognition.explain()
+    assert higher >= 5  # the rule was exercised, not vacuously true
+
+
+def test_a_runner_up_that_lost_says_why_and_context_words_that_outweigh_the_problem_leave_a_gap():
+    from aspo.library.matching import PainScore, Recognition
+
+    chosen = PainScore("technician-shortage", 3.0, ("'retire'",))
+    related = PainScore("energy-cost", 4.0, ("'power'",), supported=False, problem=False, keyword=False)
+    assert Recognition("t", (related, chosen)).explain() == (
+        "technician-shortage 0.56 from 'retire'; runner-up energy-cost 0.62, not chosen: only related words, none "
+        "stands alone")
+    weak = PainScore("energy-cost", 3.2, ("'power'", "'gas'"), problem=False, keyword=False)
+    assert Recognition("t", (weak, chosen)).explain().endswith(
+        "runner-up energy-cost 0.57, not chosen: only weak signals, below the 0.60 they need")
+    context = PainScore("energy-cost", 4.0, ("'refrigeration'",), supported=False, problem=False, context_only=True)
+    outweighed = Recognition("t", (context, chosen))
+    assert outweighed.pains == ()
+    assert outweighed.explain() == ("closest energy-cost 0.62 from 'refrigeration', context words only, the problem "
+                                    "is named elsewhere; runner-up technician-shortage 0.56")
+
+
+def test_two_pains_that_nearly_tie_with_nothing_to_decide_between_them_stay_a_gap():
+    from aspo.library.matching import PainScore, Recognition
+
+    first, second = PainScore("energy-cost", 4.0, ("'chiller'",)), PainScore("unplanned-downtime", 3.9, ("'fails'",))
+    tie = Recognition("t", (first, second))
+    assert tie.pains == ()
+    assert tie.explain() == ("closest energy-cost 0.62 from 'chiller', too close to call against the runner-up; "
+                             "runner-up unplanned-downtime 0.62")
+    # the problem clause decides a near tie
+    context = PainScore("energy-cost", 4.0, ("'chiller'",), problem=False)
+    assert Recognition("t", (context, second)).pains == ("unplanned-downtime", "energy-cost")
+    # and a clear lead is no tie: both are named, the stronger first
+    clear = PainScore("unplanned-downtime", 3.4, ("'fails'",))
+    assert Recognition("t", (first, clear)).pains == ("energy-cost", "unplanned-downtime")
+
+
+def test_precision_counts_only_priorities_given_a_pain_and_also_pains_are_right(library):
+    from match_eval import score
+
+    labelled = [
+        {"text": "Our machines break down too often", "pain": "unplanned-downtime"},  # right
+        {"text": "Everything is still on paper", "pain": "compliance-audits", "also": ["data-silos"]},  # right
+        {"text": "Our energy bill went up 30 percent this year.", "pain": "maintenance-cost"},  # wrong
+        {"text": "Grow revenue in Asia by 15 percent", "pain": "aging-assets"},  # a gap: no precision cost
+        {"text": "Open a new distribution centre in Phoenix next year", "pain": "none"},  # kept as a gap
+    ]
+    figures = score(labelled, library.matcher)
+    assert (figures.answered, figures.answered_right) == (3, 2) and figures.precision == pytest.approx(2 / 3)
+    assert (figures.fitting, figures.fitting_right, figures.recall) == (4, 2, 0.5)
+    assert (figures.unfitting, figures.kept, figures.specificity) == (1, 1, 1.0)
+    assert len(figures.misses) == 2 and figures.misses[0].startswith("expected maintenance-cost: ")

@@ -96,8 +96,8 @@ def test_the_manifest_records_inputs_outputs_and_why_each_part_is_there(built):
         "kind": "block", "id": "priority-downtime-early-warning",
         "hash": hashlib.sha256(
             (built / "templates/blocks/priority-downtime-early-warning.md").read_bytes()).hexdigest(),
-        "reason": "answers unplanned-downtime (priority 1: unplanned-downtime 0.90 from 'stop', "
-                  "'breakdowns' ~ 'breakdown', 'unplanned')"}]
+        "reason": "answers unplanned-downtime (priority 1: unplanned-downtime 0.91 from 'stop', "
+                  "'breakdowns' ~ 'breakdown', 'lost')"}]
     agenda = next(s for s in manifest["sections"] if s["key"] == "agenda")
     assert agenda["document"] is False
     assert [g["priority"] for g in manifest["gaps"]] == [

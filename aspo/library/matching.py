@@ -6,6 +6,12 @@ it. A priority is compared with every pain by BM25 over stemmed words (Snowball'
 bonuses for whole keyword phrases and allowance for typos; a clause that says a topic is *not* a problem
 counts for little. Below a confidence threshold the priority stays a content gap: never a guess.
 
+A priority names its problem in a clause ("...keep quitting", "...breaks down", "...wait six hours"); the rest
+names the equipment, the site, the product. A clause that carries a problem cue (a complaint, a failure, a loss,
+a shortage) counts in full, its cue words more; when some clause carries one, the clauses that carry none count
+as context, at a reduced share. When the best two pains are close and the problem words do not decide between
+them, the priority stays a gap rather than getting a confident wrong answer.
+
 Everything here is deterministic: the same library and text give the same scores, in the same order.
 """
 
@@ -40,6 +46,10 @@ SCALE = 2.4
 THRESHOLD = 0.5
 #: Another pain counts too when it is this close to the best one (a priority can name two pains).
 ALSO = 0.8
+#: ... but when it is this close and the problem clause does not decide, neither is chosen.
+CLOSE = 0.95
+#: A pain that stands only on two weak signals (related words, a loose example) needs this confidence.
+WEAK_THRESHOLD = 0.6
 #: A misspelt word counts when it is this close to a library word (difflib ratio), at this share.
 TYPO_CUTOFF = 0.88
 TYPO_SHARE = 0.7
@@ -49,6 +59,25 @@ NEGATED_SHARE = 0.15
 #: keeps this share of every pain's score: only overwhelming evidence still names a pain.
 OUTSIDE_SHARE = 0.25
 
+#: A clause with no problem cue, beside one that has a cue, names context (the equipment, the site): this share.
+CONTEXT_SHARE = 0.6
+#: A word that is itself a problem cue ("fails", "retire", "stockout") counts this much more for a pain it names.
+CUE_SHARE = 1.4
+#: Words that say something is wrong, whatever the pain: a clause holding one names the problem.
+PROBLEM_CUES = frozenset("""
+fail fails failed failing failure failures broke broken break breaks breaking breakdown breakdowns outage
+outages stoppage stoppages stop stops stopped stopping trip trips tripped tripping seized died dies dead crash
+crashed jam jams jammed late delay delays delayed wait waits waiting waited missing miss missed lost lose loses
+losing loss losses waste wasted wasting leak leaks leaking short shortage shortages understaffed quit quits
+quitting retire retires retiring retirement retired nobody nothing cannot can't couldn't unable never no
+too overspent overspend overrun expensive costly fortune insane killing hurting struggle struggling problem
+problems issue issues worse worst poor bad terrible unreliable constantly rising climbing doubled tripled mess
+messy scattered gaps gap finding findings violation violations fined penalty penalties complaint complaints
+refunds cancelled canceled rescheduled backlog overdue stall stalls stalled zero only old ageing aging worn
+obsolete outdated patched patching burst bursts offline overheating blind stuck stretched wrong
+""".split())
+#: A clause that quantifies a rise or a share ("up 40%", "2.5x") names a problem too.
+_RISE = re.compile(r"\bup\s+\d|\d\s*%|\d(?:\.\d)?x\b")
 #: Words that say nothing about which pain is meant (function words, and what every priority says).
 STOP_WORDS = frozenset("""
 a about above after again against all also am an and any are aren't as at be because been before being
@@ -68,7 +97,7 @@ much many lot lots way going go keep keeps kept end ends ended start help able a
 _NOT_A_PROBLEM = re.compile(
     r"\b(?:not|isn't|aren't|wasn't|never|no longer)\s+(?:a|an|our|the|really|much of)?\s*"
     r"(?:problem|issue|concern|priority|worry|pain)s?\b|\bunder control\b|\bis fine\b|\bare fine\b")
-_CLAUSES = re.compile(r"[.;:!?]+|,\s*(?:but|and|while|whereas)\b|\bbut\b|\bwhereas\b")
+_CLAUSES = re.compile(r"[.;:!?,()]+|\s[-\u2013\u2014]+\s|\s(?:but|and|while|whereas|so|because|bc)\s")
 _WORDS = re.compile(r"[a-z]+(?:'[a-z]+)?")
 _POSSESSIVE = re.compile(r"(?<=[a-z])'s\b")
 _HYPHEN = re.compile(r"(?<=[a-z])-(?=[a-z])")  # "repair-or-replace" reads as "repair or replace"
@@ -115,11 +144,23 @@ class PainScore:
     pain: str
     score: float  # raw BM25 sum
     evidence: tuple[str, ...]  # "'fails' ~ 'failure'", strongest first
-    supported: bool = True  # False when only related words point to it: it cannot be chosen
+    supported: bool = True  # False when its evidence cannot stand alone: it cannot be chosen
+    problem: bool = True  # its evidence that stands alone is in the clause naming the problem
+    context_only: bool = False  # unsupported because its telling words are context, the problem named elsewhere
+    keyword: bool = True  # a keyword, keyword phrase or close example points to it, not only weak signals
 
     @property
     def confidence(self) -> float:
         return round(self.score / (self.score + SCALE), 2) if self.score > 0 else 0.0
+
+    @property
+    def weakness(self) -> str:
+        """Why it cannot be chosen, in a few words; empty when it can."""
+        if self.supported:
+            return ""
+        if self.context_only:
+            return "context words only, the problem is named elsewhere"
+        return "only related words, none stands alone"
 
 
 @dataclass(frozen=True)
@@ -133,12 +174,32 @@ class Recognition:
 
     @property
     def pains(self) -> tuple[str, ...]:
-        """The pains recognised: the best above the threshold, and any other nearly as strong."""
-        eligible = [p for p in self.ranked if p.supported]
-        if not eligible or eligible[0].confidence < self.threshold:
-            return ()
-        best = eligible[0].score
-        return tuple(p.pain for p in eligible if p.confidence >= self.threshold and p.score >= ALSO * best)
+        """The pains recognised: the best above the threshold, and any other nearly as strong. When the best two
+        nearly tie, the one whose telling words are in the problem clause comes first; when that does not decide
+        between them, nothing is recognised: a wrong slide is worse than none."""
+        eligible = [p for p in self.ranked if p.supported and p.confidence >= self.threshold
+                    and (p.keyword or p.confidence >= WEAK_THRESHOLD)]
+        if not eligible or self.ranked[0].context_only and self.ranked[0].score > eligible[0].score:
+            return ()  # context words alone outweigh the problem clause's pain: the problem does not decide
+        close = [p for p in eligible if p.score >= ALSO * eligible[0].score]
+        if len(close) > 1 and close[1].score >= CLOSE * close[0].score:
+            if close[0].problem == close[1].problem:
+                return ()
+            if close[1].problem:  # nearly tied: the problem clause decides
+                close[0], close[1] = close[1], close[0]
+        return tuple(p.pain for p in close)
+
+    def lost_because(self, other: PainScore) -> str:
+        """Why a pain scoring above the chosen one was not chosen."""
+        if other.weakness:
+            return other.weakness
+        if not other.keyword and other.confidence < WEAK_THRESHOLD:
+            return f"only weak signals, below the {WEAK_THRESHOLD:.2f} they need"
+        if self.pains:
+            return "its words are context, the problem clause names the chosen pain"
+        if other.confidence < self.threshold:
+            return f"below the {self.threshold:.2f} needed"
+        return "too close to call against the best, so neither is chosen"
 
     @property
     def best(self) -> PainScore | None:
@@ -156,7 +217,8 @@ class Recognition:
         best = self.best
         if best is None:
             return "no pain recognised"
-        short = "only related words" if not best.supported else f"below {self.threshold:.2f}"
+        short = best.weakness.split(",")[0] if not best.supported else (
+            f"below {self.threshold:.2f}" if best.confidence < self.threshold else "too close to call")
         return f"closest: {best.pain}, {best.confidence:.2f}, {short}{self._about()}"
 
     def explain(self) -> str:
@@ -166,12 +228,20 @@ class Recognition:
         # the chosen pain need not rank first: a better-scoring one may lack evidence that stands alone
         shown = self.score_of(self.pains[0]) if self.pains else self.best
         others = [p for p in self.ranked if p is not shown]
-        runner = f"; runner-up {others[0].pain} {others[0].confidence:.2f}" if others else ""
+        runner = ""
+        if others:
+            runner = f"; runner-up {others[0].pain} {others[0].confidence:.2f}"
+            if others[0].score > shown.score:  # never a higher runner-up without why it lost
+                runner += f", not chosen: {self.lost_because(others[0])}"
         found = f"{shown.pain} {shown.confidence:.2f} from {', '.join(shown.evidence[:4])}"
         if self.pains:
             return found + runner
-        short = (f"below the {self.threshold:.2f} needed" if shown.supported else
-                 "only related words, no keyword or example")
+        if not shown.supported:
+            short = shown.weakness
+        elif shown.confidence < self.threshold:
+            short = f"below the {self.threshold:.2f} needed"
+        else:
+            short = "too close to call against the runner-up"
         return f"closest {found}, {short}{self._about()}{runner}"
 
     def _about(self) -> str:
@@ -255,7 +325,7 @@ class _Index:
         longer = [v for v in self.vocabulary if v.startswith(term) and v[len(term):] in _ENDINGS]
         if longer:
             return tuple(longer[:1])
-        if len(word) < 6:
+        if len(word) < 6 or word in PROBLEM_CUES:  # a cue is spelled right: "complaint" is no "compliant"
             return ()
         # a typo keeps the first letter and about the length; only those are worth comparing
         candidates = [w for w in self.by_initial.get(word[0], ()) if abs(len(w) - len(word)) <= 2]
@@ -283,13 +353,19 @@ class Matcher:
         about = self._outside(query)
         share = OUTSIDE_SHARE if about else 1.0
         # phrases and examples are looked for in the words as the library spells them ("maintanance costs")
-        spelled = [next(iter(self.index.near(word, term)), term) for word, term, weight in query if weight == 1.0]
+        spelled = [(next(iter(self.index.near(word, term)), term), weight) for word, term, weight in query
+                   if weight >= CONTEXT_SHARE]
+        found = [(pain, *self._score(pain, query, spelled)) for pain in self.index.pains]
+        # once some pain stands on words of the problem clause, one standing only on context words cannot
+        named = any(problem for _, _, _, problem, _, _ in found)
         scored = []
-        for order, pain in enumerate(self.index.pains):
-            score, evidence, supported = self._score(pain, query, spelled)
+        for order, (pain, score, evidence, problem, context, weak) in enumerate(found):
             score *= share
             if score > 0:
-                scored.append((-round(score, 6), order, PainScore(pain, round(score, 4), evidence, supported)))
+                supported = problem or weak or (context and not named)
+                ranked = PainScore(pain, round(score, 4), evidence, supported, problem,
+                                   context_only=not supported and context, keyword=context)
+                scored.append((-round(score, 6), order, ranked))
         return Recognition(text, tuple(s for _, _, s in sorted(scored)), self.threshold, about)
 
     def _outside(self, query: list[tuple[str, str, float]]) -> tuple[str, ...]:
@@ -303,21 +379,30 @@ class Matcher:
         return tuple(dict.fromkeys(found))
 
     def _query(self, text: str) -> list[tuple[str, str, float]]:
-        """(word as typed, stem, share) for each meaningful word; words of a "not a problem" clause count less."""
+        """(word as typed, stem, share) for each meaningful word: a problem cue counts more, words of a clause
+        without a cue beside one with a cue count as context, words of a "not a problem" clause count little."""
+        clauses = [clause.lower() for clause in _CLAUSES.split(text.replace("\u2019", "'"))]
+        # a cue clause the library knows no word of ("...and nobody cares") names no problem of its own: it says
+        # the clause beside it is the problem, so nothing counts as context
+        cued = [_has_cue(clause) and any(self.index.near(w, stem(w)) for w in _meaningful(clause))
+                for clause in clauses]
         query = []
-        for clause in _CLAUSES.split(text):
-            share = NEGATED_SHARE if _NOT_A_PROBLEM.search(clause.lower()) else 1.0
+        for clause, cue in zip(clauses, cued):
+            share = NEGATED_SHARE if _NOT_A_PROBLEM.search(clause) else 1.0 if cue or not any(cued) else CONTEXT_SHARE
             for word in _meaningful(clause):
-                query.append((word, stem(word), share))
+                boost = CUE_SHARE if word in PROBLEM_CUES and share == 1.0 else 1.0
+                query.append((word, stem(word), share * boost))
         return query
 
     def _score(self, pain: str, query: list[tuple[str, str, float]],
-               spelled: list[str]) -> tuple[float, tuple[str, ...], bool]:
-        """The pain's score for the query, the evidence, and whether that evidence can stand alone."""
+               spelled: list[tuple[str, float]]) -> tuple[float, tuple[str, ...], bool, bool, bool]:
+        """The pain's score for the query, the evidence, and whether evidence that stands alone is in the problem
+        clause, only in context, or is two weak signals together."""
         index = self.index
         freq, norm = index.freq[pain], index.norm[pain]
         parts: dict[str, tuple[float, str]] = {}
-        strong = False  # a keyword, a keyword phrase or a close example: evidence that stands alone
+        strong = False  # a keyword, a keyword phrase or a close example in the problem clause: stands alone
+        context = False  # the same, in a clause that only names context
         for word, term, share in query:
             for found in index.near(word, term):
                 tf = freq.get(found, 0.0)
@@ -329,15 +414,25 @@ class Matcher:
                 shown = f"'{word}'" if label == f"'{word}'" else f"'{word}' ~ {label}"
                 if value > parts.get(found, (0.0, ""))[0]:
                     parts[found] = (value, shown)
-                strong = strong or (found in index.strong[pain] and share == 1.0)
+                if found in index.strong[pain]:
+                    strong = strong or share >= 1.0
+                    context = context or share >= CONTEXT_SHARE
         related_phrases = 0
+        problem_stems = [t for t, weight in spelled if weight >= 1.0]
+        all_stems = [t for t, _ in spelled]
+        problem_set, all_set = set(problem_stems), set(all_stems)
         for phrase, text, field in index.phrases[pain]:
-            if _find(spelled, phrase) >= 0:
-                share = PHRASE_BONUS if field != "related" else PHRASE_BONUS / 2
+            if not all_set.issuperset(phrase):  # most phrases share no word with the priority: skip the scan
+                continue
+            in_problem = problem_set.issuperset(phrase) and _find(problem_stems, phrase) >= 0
+            if in_problem or _find(all_stems, phrase) >= 0:
+                share = (PHRASE_BONUS if field != "related" else PHRASE_BONUS / 2) * (1.0 if in_problem else
+                                                                                   CONTEXT_SHARE)
                 parts[" ".join(phrase)] = (share * sum(index.idf.get(t, 0.0) for t in phrase), f"phrase '{text}'")
-                strong = strong or field != "related"
+                strong = strong or (field != "related" and in_problem)
+                context = context or field != "related"
                 related_phrases += field == "related"
-        present = set(spelled)
+        present = set(problem_stems)
         best_example, similarity = "", 0.0
         own = index.claimed[pain]
         for example, text in index.examples[pain]:
@@ -353,13 +448,16 @@ class Matcher:
             parts["example"] = (EXAMPLE_WEIGHT * similarity ** 2, f"example '{best_example}'")
             strong = strong or similarity >= STRONG_EXAMPLE
         if not parts:
-            return 0.0, (), False
+            return 0.0, (), False, False, False
         ranked = sorted(parts.values(), key=lambda p: (-p[0], p[1]))
         score = sum(v for v, _ in ranked)
         # Two weak signals together stand, as one strong one does: related words, or a resemblance to an example.
         weak = sum(1 for key in parts if key in index.related[pain]) + related_phrases + (similarity >= WEAK_EXAMPLE)
-        supported = strong or weak >= 2
-        return score, tuple(dict.fromkeys(s for _, s in ranked)), supported
+        return score, tuple(dict.fromkeys(s for _, s in ranked)), strong, context or strong, weak >= 2
+
+
+def _has_cue(clause: str) -> bool:
+    return bool(_RISE.search(clause)) or any(word in PROBLEM_CUES for word in words(clause))
 
 
 def _find(stems: list[str], phrase: tuple[str, ...]) -> int:
