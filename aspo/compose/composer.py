@@ -409,6 +409,7 @@ def _context(account: Account, library: Library, locale: str) -> dict[str, Any]:
             "goal": data.meeting.goal,
             "attendees": [a.model_dump() for a in data.meeting.attendees],
         },
+        "industry": library.industry_words(data.industry),  # {{ industry.site }}: the account's word for its world
         "vendor": vendor.model_dump(),
         "rep": data.rep.model_dump(),
         "next_step": {
