@@ -326,8 +326,8 @@ def _word_problems(industries: IndustriesFile, doc: YamlDocument) -> list[Proble
                 known = sorted(industries.neutral)
                 problems.append(doc.problem(
                     ("industries", index, "words", name),
-                    f"{quoted(name)} is not one of the words neutral: names ({', '.join(known) or 'none yet'})"
-                    f"{did_you_mean(name, known)}; a new word goes there first", SCHEMA))
+                    f"{quoted(name)} is not a word neutral: names (a new word goes there first; it names: "
+                    f"{', '.join(known) or 'none yet'}){did_you_mean(name, known)}", SCHEMA))
     return problems
 
 
