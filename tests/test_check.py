@@ -247,8 +247,8 @@ def test_json_output_for_tools(workspace, aspo):
 
 
 def test_text_that_overflows_its_placeholder_on_a_real_layout(workspace, aspo):
-    long_bullet = ("- Your time: about two hours a week from maintenance, and half a day from {{ industry.site }} IT at "
-                   "the start, with a review every second Friday and a written summary for the steering group\n")
+    long_bullet = ("- Your time: about two hours a week from maintenance, and half a day from {{ industry.site }} "
+                   "IT at the start, with a review every second Friday and a written summary for the steering group\n")
     edit(workspace / PILOT, "- Your time:", long_bullet + "- Your time:")
     result = run(aspo)
     assert result.status == 0  # a warning
