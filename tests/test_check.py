@@ -180,7 +180,7 @@ def test_a_quantified_claim_without_a_source(workspace, aspo):
 
 
 def test_a_claim_backed_by_a_scenario_result_or_a_listed_source_passes(workspace, aspo):
-    edit(workspace / PILOT, "- Your time:", "- One plant cut downtime by 24% in nine months.\n- Your time:")
+    edit(workspace / PILOT, "- Your time:", "- One site cut downtime by 24% in nine months.\n- Your time:")
     assert findings(run(aspo)) == []  # -24% is a result of multi-plant-reliability-review
     edit(workspace / PILOT, "24%", "37%")
     edit(workspace / PILOT, "review_by: 2027-06-30", "review_by: 2027-06-30\nsources: [2026 customer survey]")
@@ -247,8 +247,8 @@ def test_json_output_for_tools(workspace, aspo):
 
 
 def test_text_that_overflows_its_placeholder_on_a_real_layout(workspace, aspo):
-    long_bullet = ("- Your time: about two hours a week from maintenance, and half a day from plant IT at the start, "
-                   "with a review every second Friday and a written summary for the steering group\n")
+    long_bullet = ("- Your time: about two hours a week from maintenance, and half a day from {{ industry.site }} "
+                   "IT at the start, with a review every second Friday and a written summary for the steering group\n")
     edit(workspace / PILOT, "- Your time:", long_bullet + "- Your time:")
     result = run(aspo)
     assert result.status == 0  # a warning

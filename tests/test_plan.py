@@ -10,7 +10,7 @@ from conftest import edit
 from pptx import Presentation
 
 ACME = "accounts/acme.yaml"
-WATER = "templates/scenarios/water-utility-pump-stations.yaml"
+THIRD = "templates/scenarios/parcel-hub-peak-season.yaml"
 
 
 def slide_titles(path) -> list[str]:
@@ -20,10 +20,10 @@ def slide_titles(path) -> list[str]:
 def test_a_third_scenario_is_built_explained_reported_and_checked_alike(workspace, aspo):
     edit(workspace / "templates/outline.yaml", "    count: 2\n", "    count: 3\n")
     # Acme's third scenario, made far too long for its slide: only a check that plans three scenarios sees it.
-    water = workspace / WATER
-    text = water.read_text(encoding="utf-8")
-    approach = "approach: " + " ".join(["Pump stations report vibration and flow every minute."] * 40) + "\n"
-    water.write_text("\n".join(line for line in text.splitlines() if not line.startswith("approach:"))
+    third = workspace / THIRD
+    text = third.read_text(encoding="utf-8")
+    approach = "approach: " + " ".join(["Sorters report vibration and current every minute."] * 40) + "\n"
+    third.write_text("\n".join(line for line in text.splitlines() if not line.startswith("approach:"))
                      + "\n" + approach, encoding="utf-8")
 
     assert aspo("build", ACME).status == 0
@@ -33,14 +33,14 @@ def test_a_third_scenario_is_built_explained_reported_and_checked_alike(workspac
 
     explained = json.loads(aspo("explain", ACME, "--format", "json").out)
     chosen = [d["id"] for d in explained["decisions"] if d["kind"] == "scenario" and d["chosen"]]
-    assert len(chosen) == 3 and "water-utility-pump-stations" in chosen
+    assert len(chosen) == 3 and "parcel-hub-peak-season" in chosen
 
     report = json.loads(aspo("report", "--format", "json").out)
     users = {u["id"]: u["accounts"] for u in report["scenarios"]}
-    assert "acme" in users["water-utility-pump-stations"]
+    assert "acme" in users["parcel-hub-peak-season"]
 
     checked = aspo("check", "--format", "json")
-    overflows = [d for d in json.loads(checked.out) if d["rule"] == "C501" and d["path"] == WATER]
+    overflows = [d for d in json.loads(checked.out) if d["rule"] == "C501" and d["path"] == THIRD]
     assert overflows and all("Acme Packaging" in d["message"] for d in overflows), checked.out
 
 

@@ -223,9 +223,11 @@ def test_a_slide_that_only_moved_is_listed_as_moved_and_one_that_moved_and_chang
     from aspo.review.diffing import read_build_folder
 
     assert aspo("build", "-q", "accounts/acme.yaml", "-o", "before").status == 0
-    # the multi-plant scenario no longer matches Acme's industry: it drops below the castings scenario
+    # the multi-plant scenario no longer matches Acme's industry or size: it drops below the castings scenario
     edit(workspace / "templates/scenarios/multi-plant-reliability-review.yaml", "industry: manufacturing",
          "industry: logistics")
+    edit(workspace / "templates/scenarios/multi-plant-reliability-review.yaml", "company_size: enterprise",
+         "company_size: mid-market")
     assert aspo("build", "-q", "accounts/acme.yaml", "-o", "after").status == 0
     found = reviewed_in_process(tmp_path / "pictures", (read_build_folder(workspace / "before/acme"),
                                                         read_build_folder(workspace / "after/acme")))

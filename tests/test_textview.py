@@ -34,7 +34,8 @@ def test_deck_units_are_slides_with_text_tables_and_notes(built):
     assert slide.lines[0] == (
         "\u201cStop the breakdowns on the corrugator lines. We lost 11 shifts to unplanned stops last quarter.\u201d"
     )
-    assert "  - Start with the assets that caused the most lost hours last year, not with every machine" in slide.lines
+    assert ("  - Start with the assets that caused the most lost hours last year, not with all the production equipment"
+            in slide.lines)
     notes = slide.lines.index("Notes:")
     assert slide.lines[notes + 2] == (
         "Ask them to name the three assets that cost them the most hours last year; those are the pilot."
@@ -55,7 +56,7 @@ def test_document_units_are_heading_sections_with_lists_and_tables(built):
     scenario = unit(units, "Section 8: Teams like yours / Getting new technicians productive in weeks, not months")
     assert "| Preventive maintenance done on time | from 71% to 94% | within 6 months |" in scenario.lines
     offering = unit(units, "Section 9: Proposed point offering for Acme Packaging")
-    assert "- Grow site by site only when the first results hold up" in offering.lines
+    assert "- Grow plant by plant only when the first results hold up" in offering.lines
     assert "| Product | What it means for Acme Packaging |" in offering.lines
 
 

@@ -9,6 +9,7 @@ from aspo.checks.rules import (
     analyst_speak,
     capability_wording,
     content_gaps,
+    industry_words,
     overflow,
     review_dates,
     template_hyperlinks,
@@ -21,6 +22,7 @@ from aspo.core.rulebook import BUILD_RULES, Rule
 RULE_MODULES = (
     review_dates,  # C101–C104
     analyst_speak,  # C201
+    industry_words,  # C202
     capability_wording,  # C301, C302
     unsourced_claims,  # C401
     overflow,  # C501

@@ -211,7 +211,7 @@ class Composer:
             source = Source("scenario", scenario_id, self.selection.reason_for("scenario", scenario_id))
             who = meta.customer.name if meta.customer.may_name else meta.customer.described_as
             if meta.industry != self.account.data.industry:  # never passed off as the account's own industry
-                who += f" ({self.library.industry_name(meta.industry).lower()})"
+                who = f"{self.library.industry_name(meta.industry)} \u00b7 {who}"
             body: list[Element] = [
                 Paragraph(who, source),
                 BulletList((Paragraph(f"Situation: {meta.situation}", source),), source, in_deck=False),
@@ -419,6 +419,7 @@ def _context(account: Account, library: Library, locale: str) -> dict[str, Any]:
             "goal": data.meeting.goal,
             "attendees": [a.model_dump() for a in data.meeting.attendees],
         },
+        "industry": library.industry_words(data.industry),  # {{ industry.site }}: the account's word for its world
         "vendor": vendor.model_dump(),
         "rep": data.rep.model_dump(),
         "next_step": {

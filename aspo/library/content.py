@@ -80,6 +80,7 @@ class Library:
     pains: Mapping[str, PainEntry]
     outside_subject: tuple[str, ...]  # pains.yaml `outside:`: words of priorities the library does not answer
     industries: Mapping[str, IndustryEntry]
+    neutral_words: Mapping[str, str]  # industries.yaml `neutral:`: the words blocks may use, as any industry lacks them
     blocks: Mapping[str, Block]  # sorted by id
     scenarios: Mapping[str, Scenario]  # sorted by id
     outline: OutlineFile
@@ -89,6 +90,12 @@ class Library:
         """The industry's name as decks show it; an industry the library lacks keeps the rep's words."""
         known = self.industries.get(industry)
         return known.name if known else industry
+
+    def industry_words(self, industry: str) -> dict[str, str]:
+        """The words an account in this industry reads for `{{ industry.<name> }}`: its industry's, the neutral
+        ones where it gives none, all neutral for an industry the library lacks."""
+        known = self.industries.get(industry)
+        return {**self.neutral_words, **(known.words if known else {})}
 
     @functools.cached_property
     def matcher(self):
@@ -194,8 +201,9 @@ def read_library(root: Path, layouts: bool = True) -> tuple[Library | None, list
     catalog = attempt(validate, CatalogFile, catalog_doc) if catalog_doc else None
     personas = attempt(_entries, personas_file, PersonasFile, "personas")
     stages = attempt(_entries, stages_file, StagesFile, "stages")
-    pains_file, pains = attempt(_file_entries, pains_yaml, PainsFile, "pains") or (None, None)
-    industries = attempt(_entries, industries_file, IndustriesFile, "industries")
+    pains_file, pains, _ = attempt(_file_entries, pains_yaml, PainsFile, "pains") or (None, None, None)
+    industries_read, industries, industries_doc = (
+        attempt(_file_entries, industries_file, IndustriesFile, "industries") or (None, None, None))
     outline_doc = attempt(load_yaml, outline_file)
     outline = attempt(validate, OutlineFile, outline_doc) if outline_doc else None
     blocks: dict[str, Block] = {}
@@ -235,12 +243,14 @@ def read_library(root: Path, layouts: bool = True) -> tuple[Library | None, list
         pains=MappingProxyType(pains),
         outside_subject=tuple(pains_file.outside),
         industries=MappingProxyType(industries),
+        neutral_words=MappingProxyType(dict(industries_read.neutral)),
         blocks=MappingProxyType(dict(sorted(blocks.items()))),
         scenarios=MappingProxyType(dict(sorted(scenarios.items()))),
         outline=outline,
         outline_doc=outline_doc,
     )
     attempt.problems.extend(_reference_problems(library))
+    attempt.problems.extend(_word_problems(industries_read, industries_doc))
     attempt.problems.extend(_call_to_action_problems(library))
     if layouts:
         attempt.problems.extend(attempt(_layout_problems, library) or [])
@@ -291,7 +301,7 @@ def _entries(path: Path, model, key: str) -> dict:
 
 
 def _file_entries(path: Path, model, key: str) -> tuple:
-    """The validated file and its entries by id."""
+    """The validated file, its entries by id, and the parsed file (for lines)."""
     doc = load_yaml(path)
     whole = validate(model, doc)
     entries = getattr(whole, key)
@@ -303,7 +313,22 @@ def _file_entries(path: Path, model, key: str) -> tuple:
         by_id[entry.id] = entry
     if duplicates:
         raise AspoError(duplicates)
-    return whole, by_id
+    return whole, by_id, doc
+
+
+def _word_problems(industries: IndustriesFile, doc: YamlDocument) -> list[Problem]:
+    """An industry's word that `neutral:` does not name: a block cannot say it, and another industry would lack
+    it (a misspelt 'sitee' is caught here)."""
+    problems = []
+    for index, industry in enumerate(industries.industries):
+        for name in industry.words:
+            if name not in industries.neutral:
+                known = sorted(industries.neutral)
+                problems.append(doc.problem(
+                    ("industries", index, "words", name),
+                    f"{quoted(name)} is not a word neutral: names (a new word goes there first; it names: "
+                    f"{', '.join(known) or 'none yet'}){did_you_mean(name, known)}", SCHEMA))
+    return problems
 
 
 def _reference_problems(lib: Library) -> list[Problem]:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from typing import Literal, get_args
+from typing import Annotated, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 
 def _skip_plugin_search() -> None:
@@ -288,11 +288,19 @@ class PainEntry(Strict):
     examples: list[str] = Field(default_factory=list, description="Sentences customers say about this pain.")
 
 
+#: A word's name, as a block says it: `{{ industry.site }}`.
+WordName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
+Word = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
 class IndustryEntry(Strict):
     """An industry accounts and scenarios belong to."""
 
     id: str = Id
     name: str = Field(min_length=1)
+    words: dict[WordName, Word] = Field(default_factory=dict, description=(
+        "How this industry names its world, by the names neutral: gives ({site: plant}); a word left out is the "
+        "neutral one."))
 
 
 class PersonasFile(Strict):
@@ -311,6 +319,9 @@ class PainsFile(Strict):
 
 
 class IndustriesFile(Strict):
+    neutral: dict[WordName, Word] = Field(default_factory=dict, description=(
+        "The words blocks may use, {{ industry.<name> }}, as an account in an industry the library lacks reads "
+        "them ({site: site, team: maintenance team}); also every word an industry leaves out."))
     industries: list[IndustryEntry] = Field(min_length=1)
 
 

@@ -17,7 +17,8 @@ WEIGHT_COMPETITOR = 1
 WEIGHT_OWNED = 2
 WEIGHT_PINNED = 100
 SCENARIO_INDUSTRY = 4
-SCENARIO_PAIN = 2
+#: One more of the account's pains outweighs persona and size together: a story is chosen for the problems it tells.
+SCENARIO_PAIN = 3
 SCENARIO_PERSONA = 1
 SCENARIO_SIZE = 1
 #: A point offering stays focused: at most this many capabilities.
@@ -461,16 +462,37 @@ def judge_scenario(scenario: Scenario, account: Account, account_pains: tuple[st
 
 
 def _choose_scenarios(account: Account, library: Library, pains, count: int):
+    """The best story first, then each next one for the account's pains the stories before it do not tell yet (a
+    second story of the same pain only when no other fits); ties go to the story of the account's earlier
+    priority, then by id."""
     judged = {s.id: judge_scenario(s, account, pains) for s in library.scenarios.values()}
-    ranked = sorted((sid for sid, v in judged.items() if v.eligible), key=lambda sid: (-judged[sid].score, sid))
-    chosen = tuple(ranked[:count])
+    shared = {sid: [p for p in library.scenarios[sid].meta.pains if p in pains] for sid in judged}
+    rank = {pain: order for order, pain in enumerate(pains)}
+    chosen: list[str] = []
+    told: set[str] = set()
+    left = [sid for sid, verdict in judged.items() if verdict.eligible]
+    while left and len(chosen) < count:
+        def order(sid):
+            new = [p for p in shared[sid] if p not in told]
+            return (-(judged[sid].score - SCENARIO_PAIN * (len(shared[sid]) - len(new))),
+                    min((rank[p] for p in new), default=len(pains)), sid)
+        best = min(left, key=order)
+        chosen.append(best)
+        told.update(shared[best])
+        left.remove(best)
+
+    def note(sid):
+        retold = [p for p in shared[sid] if p in told]
+        if retold and sid in left:
+            return f"ranked below the {count} chosen, which already tell {', '.join(retold)}"
+        return f"ranked below the {count} chosen"
+
     decisions = [
         Decision("scenario", sid, sid in chosen, v.score, v.matched, v.failed,
-                 "scenarios" if sid in chosen else "",
-                 f"ranked below the {count} chosen" if v.eligible and sid not in chosen else "")
+                 "scenarios" if sid in chosen else "", note(sid) if v.eligible and sid not in chosen else "")
         for sid, v in judged.items()
     ]
-    return chosen, decisions
+    return tuple(chosen), decisions
 
 
 def _choose_capabilities(account: Account, library: Library, pains, limit: int = MAX_OFFERED):
