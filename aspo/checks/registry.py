@@ -11,6 +11,7 @@ from aspo.checks.rules import (
     content_gaps,
     overflow,
     review_dates,
+    stage_purpose,
     template_hyperlinks,
     unsourced_claims,
 )
@@ -26,6 +27,7 @@ RULE_MODULES = (
     overflow,  # C501
     content_gaps,  # C701, C703
     template_hyperlinks,  # C801
+    stage_purpose,  # C901
 )
 
 #: The order rules are listed in (the docs, --select's list, the count by rule's ties): what stops a build first.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from aspo.library.account import Account
 from aspo.library.content import Block, Library, Scenario
@@ -20,6 +20,9 @@ SCENARIO_INDUSTRY = 4
 SCENARIO_PAIN = 2
 SCENARIO_PERSONA = 1
 SCENARIO_SIZE = 1
+#: The outline sections filled with the best-fitting blocks of their `section` (priorities are answered one by
+#: one instead); the outline of the account's stage says which of them it gets.
+FILLED_BY_BLOCKS = ("situation", "insight", "offering", "rollout", "terms", "references", "next-steps")
 #: A point offering stays focused: at most this many capabilities.
 MAX_OFFERED = 4
 
@@ -92,6 +95,7 @@ class Selection:
     capabilities: tuple[str, ...]  # ga and limited capabilities to offer
     roadmap: tuple[str, ...]  # relevant roadmap capabilities: speaker notes only
     decisions: tuple[Decision, ...]
+    references: tuple[str, ...] = ()  # scenarios whose customers take reference calls, for the references section
 
     @property
     def pains(self) -> tuple[str, ...]:
@@ -135,13 +139,15 @@ def select(account: Account, library: Library) -> Selection:
     )
     used.update(pinned_extra)
     section_blocks["priorities"] = pinned_extra
-    for section in ("situation", "offering", "next-steps"):
+    stage_outline = [section for _, section in library.outline_at(account.data.stage)]
+    for section in dict.fromkeys(s.kind for s in stage_outline if s.kind in FILLED_BY_BLOCKS):
         ranked = sorted(
             (b for b, v in judged.items() if v.eligible and library.blocks[b].meta.section == section),
             key=lambda b: (-judged[b].score, b),
         )
-        section_blocks[section] = tuple(ranked[:1])
-        used.update(ranked[:1])
+        chosen = _per_pain(ranked, library, account_pains) if section == "insight" else tuple(ranked[:1])
+        section_blocks[section] = chosen
+        used.update(chosen)
 
     for block_id, verdict in judged.items():
         where = next((f"priority {m.index}" for m in matches if m.block == block_id),
@@ -151,8 +157,15 @@ def select(account: Account, library: Library) -> Selection:
         decisions.append(Decision("block", block_id, chosen, verdict.score, verdict.matched, verdict.failed,
                                   where if chosen else "", note))
 
-    scenario_ids, scenario_decisions = _choose_scenarios(account, library, account_pains, library.scenario_count)
+    shown = {kind: max((s.count for s in stage_outline if s.kind == kind), default=0)
+             for kind in ("scenarios", "references")}
+    scenario_ids, scenario_decisions = _choose_scenarios(account, library, account_pains, shown["scenarios"])
+    references = _choose_references(account, library, account_pains, shown["references"])
     capability_ids, roadmap_ids, capability_decisions = _choose_capabilities(account, library, account_pains)
+    if not any(s.kind == "offering" for s in stage_outline):  # no offering at this stage: nothing to offer
+        capability_ids, roadmap_ids = (), ()
+        capability_decisions = [replace(d, chosen=False, where="", note="the outline has no offering at this stage")
+                                if d.chosen else d for d in capability_decisions]
     decisions.extend(scenario_decisions)
     decisions.extend(capability_decisions)
     return Selection(
@@ -162,7 +175,27 @@ def select(account: Account, library: Library) -> Selection:
         capabilities=capability_ids,
         roadmap=roadmap_ids,
         decisions=tuple(decisions),
+        references=references,
     )
+
+
+def _per_pain(ranked: list[str], library: Library, account_pains: tuple[str, ...]) -> tuple[str, ...]:
+    """For a section told pain by pain (insight): the best-ranked block for each of the account's pains, in the
+    order the priorities name them, each block once."""
+    chosen: list[str] = []
+    for pain in account_pains:
+        best = next((b for b in ranked if pain in library.blocks[b].meta.applies_to.pains), None)
+        if best and best not in chosen:
+            chosen.append(best)
+    return tuple(chosen)
+
+
+def _choose_references(account: Account, library: Library, pains, count: int) -> tuple[str, ...]:
+    """The scenarios, ranked as for the scenarios section, whose customers agreed to take reference calls."""
+    judged = {s.id: judge_scenario(s, account, pains) for s in library.scenarios.values()
+              if s.meta.customer.reference}
+    ranked = sorted((sid for sid, v in judged.items() if v.eligible), key=lambda sid: (-judged[sid].score, sid))
+    return tuple(ranked[:count])
 
 
 def _match_pains(account: Account, library: Library) -> list[PriorityMatch]:
@@ -270,6 +303,11 @@ def _answer(match: PriorityMatch, library: Library, judged, used: set[str], acco
 def _outranked(block: Block, section_blocks) -> str:
     if block.meta.section == "priorities":
         return "another block answered the same priority better"
+    if block.meta.section not in section_blocks:
+        return f"the outline has no {block.meta.section} section at this stage"
+    if block.meta.section == "insight":  # one block per pain
+        return ("answers none of the account's pains, or another block answers its pain better"
+                if block.meta.applies_to.pains else "names no pain it answers")
     winner = section_blocks.get(block.meta.section, ())
     return f"{winner[0]} fits the {block.meta.section} section better" if winner else "not needed"
 
@@ -307,7 +345,8 @@ def _choose_scenarios(account: Account, library: Library, pains, count: int):
     decisions = [
         Decision("scenario", sid, sid in chosen, v.score, v.matched, v.failed,
                  "scenarios" if sid in chosen else "",
-                 f"ranked below the {count} chosen" if v.eligible and sid not in chosen else "")
+                 (f"ranked below the {count} chosen" if count else "the outline shows no scenarios at this stage")
+                 if v.eligible and sid not in chosen else "")
         for sid, v in judged.items()
     ]
     return chosen, decisions
