@@ -6,7 +6,7 @@ from typing import Iterator
 
 from pydantic import Field
 
-from aspo.checks.file_text import phrase, problem_at
+from aspo.checks.file_text import phrase
 from aspo.checks.rule import Context, RuleOptions, check_rule
 from aspo.core.errors import Problem
 
@@ -26,17 +26,18 @@ class StagePurpose(RuleOptions):
             "order (words).", options=StagePurpose)
 def stage_purpose(context: Context, options: StagePurpose) -> Iterator[Problem]:
     """An offering section of the outline shown at such a stage; a block the outline can show at one (its section
-    is in the stage's outline and its stages admit it) that is an offering, promotes products or, as a next step,
-    asks for a sale."""
+    is in the stage's outline and its stages admit it) that promotes products or, as a next step, asks for a sale;
+    an offering block that names the stage."""
     library = context.library
     quiet = [stage for stage in library.stages.values() if not stage.sells]
     doc = library.outline_doc
     for stage in quiet:
-        why = f"{stage.id} sells nothing (\u201c{stage.purpose}\u201d)"
+        why = f"stage {stage.id} sells nothing (stages.yaml: sells: false)"
         shown = library.outline_at(stage.id)
         for index, section in shown:
             if section.kind == "offering":
-                where = ("sections", index, "stages") if section.stages else ("sections", index, "kind")
+                where = (("sections", index, "stages", section.stages.index(stage.id)) if section.stages
+                         else ("sections", index, "kind"))
                 listed = " lists" if section.stages else " (no stages: every stage) has"
                 yield doc.problem(where, f"the offering section{listed} stage {stage.id}, but {why}; give it the "
                                   "stages it belongs to", STAGE_PURPOSE)
@@ -48,6 +49,8 @@ def stage_purpose(context: Context, options: StagePurpose) -> Iterator[Problem]:
                 continue
             at = ("applies_to", "stages", stages.index(stage.id)) if stages else None
             if meta.section == "offering":
+                if not stages:  # shown only because the outline's offering section is: reported there
+                    continue
                 yield block.doc.problem(at or ("section",), f"an offering block for stage {stage.id}, but {why}",
                                         STAGE_PURPOSE)
             elif meta.promotes:
@@ -58,6 +61,8 @@ def stage_purpose(context: Context, options: StagePurpose) -> Iterator[Problem]:
                 for word in options.words:
                     where = text.find(phrase(word), *span)
                     if where:
-                        yield problem_at(block.path, where, f"a next step asking for '{word}' at stage {stage.id}, "
-                                         f"but {why}; suggest a workshop or an assessment instead", STAGE_PURPOSE)
+                        field = "title" if where[0] == block.title_line else "body"
+                        yield Problem(block.path, where[0], field, f"a next step asking for '{word}' at stage "
+                                      f"{stage.id}, but {why}; suggest a workshop or an assessment instead",
+                                      STAGE_PURPOSE, where[1])
                         break
