@@ -25,9 +25,9 @@ RULE_MODULES = (
     capability_wording,  # C301, C302
     unsourced_claims,  # C401
     overflow,  # C501
+    stage_purpose,  # C602
     content_gaps,  # C701, C703
     template_hyperlinks,  # C801
-    stage_purpose,  # C901
 )
 
 #: The order rules are listed in (the docs, --select's list, the count by rule's ties): what stops a build first.

@@ -287,7 +287,7 @@ class StageEntry(Strict):
     purpose: str = Field(min_length=1, description="What material at this stage must do.")
     sells: bool = Field(True, description=(
         "False: material at this stage sells nothing: no offering section, no block that promotes products or "
-        "asks for a pilot or an order (`aspo check` C901 warns)."))
+        "asks for a pilot or an order (`aspo check` C602 warns)."))
 
 
 class PainEntry(Strict):

@@ -1,4 +1,4 @@
-"""C901: a section or block that contradicts its buying stage's purpose, such as selling at a stage that sells nothing."""
+"""C602: a section or block that contradicts its buying stage's purpose: selling at a stage that sells nothing."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from aspo.checks.file_text import phrase
 from aspo.checks.rule import Context, RuleOptions, check_rule
 from aspo.core.errors import Problem
 
-STAGE_PURPOSE = "C901"
+STAGE_PURPOSE = "C602"
 #: What a next step that sells asks for.
 DEFAULT_WORDS = ("pilot", "order", "purchase", "contract", "sign", "pricing", "quote")
 
