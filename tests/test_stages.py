@@ -115,7 +115,7 @@ def test_the_next_step_must_end_the_story_at_every_stage(workspace):
     with pytest.raises(AspoError) as raised:
         load_library(workspace / "templates", layouts=False)
     assert [str(p) for p in raised.value.problems] == [
-        f"templates/outline.yaml:{line_of(outline, 'stages: [decision]  # only')}: sections[11].stages: the "
+        f"templates/outline.yaml:{line_of(outline, 'stages: [decision]  # only')}: sections[10].stages: the "
         "next-steps section must end the story at every stage; it leaves out awareness, consideration: remove its "
         "stages"]
 
