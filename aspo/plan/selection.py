@@ -96,6 +96,7 @@ class Selection:
     roadmap: tuple[str, ...]  # relevant roadmap capabilities: speaker notes only
     decisions: tuple[Decision, ...]
     references: tuple[str, ...] = ()  # scenarios whose customers take reference calls, for the references section
+    shows_priorities: bool = True  # False: the stage's outline has no priorities section to show the answers in
 
     @property
     def pains(self) -> tuple[str, ...]:
@@ -104,7 +105,7 @@ class Selection:
     @property
     def used_blocks(self) -> tuple[str, ...]:
         """Every block this account's outputs use, sorted: answers to priorities and section blocks."""
-        used = {m.block for m in self.priorities if m.block}
+        used = {m.block for m in self.priorities if m.block} if self.shows_priorities else set()
         used.update(b for blocks in self.section_blocks.values() for b in blocks)
         return tuple(sorted(used))
 
@@ -176,6 +177,7 @@ def select(account: Account, library: Library) -> Selection:
         roadmap=roadmap_ids,
         decisions=tuple(decisions),
         references=references,
+        shows_priorities=any(s.kind == "priorities" for s in stage_outline),
     )
 
 
