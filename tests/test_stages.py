@@ -60,8 +60,8 @@ def test_the_awareness_document_quotes_the_accounts_own_figures_and_has_no_offer
     assert tables == 0
     assert not any("offering" in heading.lower() for heading in headings)
     assert "Meridian" not in text.replace("Meridian Ops", "")
-    assert ("In your words: \u201cBring the energy bill down; it is up 22% in two years across our four "
-            "hospitals.\u201d") in text.split("\n")
+    assert ("What Northwind Health told us: \u201cBring the energy bill down; it is up 22% in two years across our "
+            "four hospitals.\u201d") in text.split("\n")
     assert "What a rising energy bill costs while nobody can say where it goes" in text
 
 

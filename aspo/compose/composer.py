@@ -205,7 +205,8 @@ class Composer:
                 continue
             source = Source("account", self.account.slug, f"priority {match.index}: the account's own figures")
             # the slide quotes the figure's clause large, beside the insight; the document quotes the whole priority
-            quotes.append(Paragraph(f"In your words: \u201c{match.text}\u201d", source, rep_authored=True,
+            quotes.append(Paragraph(f"What {self.account.data.name} told us: \u201c{match.text}\u201d", source,
+                                    rep_authored=True,
                                     in_deck=False))
             callouts.extend(Callout(f.figure, f"\u201c{f.clause}\u201d, {self.account.data.name}") for f in found)
         if not callouts:
