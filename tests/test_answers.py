@@ -136,6 +136,7 @@ def test_a_tagged_capability_is_answered_by_content_that_speaks_of_it(workspace,
     late = "Half the PMs are late and the intervals live in one person's spreadsheet."
     northwind = yaml.safe_load((workspace / "accounts/northwind-health.yaml").read_text(encoding="utf-8"))
     northwind["priorities"] = [{"text": late, "capability": "preventive-schedules"}]
+    northwind["stage"] = "consideration"  # a slide per priority
     (workspace / "accounts/northwind-health.yaml").write_text(yaml.safe_dump(northwind), encoding="utf-8")
     plan = json.loads(aspo("explain", "accounts/northwind-health.yaml", "--format", "json").out)
     first = plan["priorities"][0]

@@ -54,7 +54,7 @@ def test_each_sample_builds_a_deck_a_document_and_a_draft(built, slug):
     draft = (folder / f"{slug}-draft.md").read_text(encoding="utf-8")
     assert NAMES[slug] in slides[0]
     assert NAMES[slug] in word and NAMES[slug] in draft
-    assert len(slides) >= 9
+    assert len(slides) >= 8  # the awareness story is the shortest: no priorities, scenarios or offering
 
 
 @pytest.mark.parametrize("slug", SAMPLES)
@@ -70,9 +70,8 @@ def test_deck_and_document_end_with_the_accounts_next_step(built, slug):
 
 @pytest.mark.parametrize("slug, industry_scenario", [
     ("acme", "One reliability review for four plants, without the spreadsheets"),
-    ("globex", "Keeping spiral freezers and ammonia compressors running"),
-    ("northwind-health", "Survey-ready records across five hospitals"),
-])
+    ("globex", "Bluegate Dairy Cooperative (food and beverage)"),  # at decision, as a reference
+])  # northwind-health is at awareness, which tells no customer's product story
 def test_a_scenario_from_the_accounts_industry_is_in_deck_and_document(built, slug, industry_scenario):
     assert any(industry_scenario in text for text in slide_texts(built / slug / f"{slug}-deck.pptx"))
     assert industry_scenario in word_text(built / slug / f"{slug}-offering.docx")
@@ -83,8 +82,8 @@ def test_accounts_in_different_industries_get_different_scenarios(built):
         draft = (built / slug / f"{slug}-draft.md").read_text()
         return {line.split("`")[1] for line in draft.splitlines() if line.startswith("`[scenario:")}
 
-    assert scenarios("acme") and scenarios("northwind-health")
-    assert scenarios("acme").isdisjoint(scenarios("northwind-health"))
+    assert scenarios("acme") and scenarios("globex")
+    assert scenarios("northwind-health") == set()  # awareness sells nothing, not even through a customer's story
     assert scenarios("acme").isdisjoint(scenarios("globex"))
 
 

@@ -193,7 +193,7 @@ def test_an_outline_without_a_call_to_action(workspace, aspo):
     result = run(aspo)
     assert result.status == 1
     assert findings(result) == [
-        f"{where(workspace, 'templates/outline.yaml', 'kind: offering').rsplit(':', 1)[0]}:5: C601 sections[5].kind: "
+        f"{where(workspace, 'templates/outline.yaml', 'kind: references').rsplit(':', 1)[0]}:5: C601 sections[9].kind: "
         "the last section must be of kind next-steps: every deck and document ends with a call to action"]
     assert aspo("build", "accounts/acme.yaml").status == 2  # a build refuses it too
 

@@ -109,7 +109,7 @@ def test_use_maps_every_section_by_what_it_needs_and_keeps_outline_comments(germ
     assert out[0] == "Adopted Vorlage.pptx as templates/layouts/Vorlage.pptx; templates/outline.yaml:"
     assert out[1] == "  sections[0] title       'Titelfolie': a title and a subtitle"
     assert out[2] == "  sections[1] agenda      'Titel und Inhalt': a title and a text placeholder of 22.9 x 12.6 cm"
-    assert out[5] == ("  sections[4] scenarios   'Zwei Inhalte': a title and two text placeholders "
+    assert out[6] == ("  sections[5] scenarios   'Zwei Inhalte': a title and two text placeholders "
                       "(11.2 and 11.2 cm wide) side by side")
     assert re.fullmatch(r"Checks: 0 error\(s\), \d+ warning\(s\) \(.*`aspo check` lists them\)\.", out[-1])
     after = (workspace / "templates/outline.yaml").read_text(encoding="utf-8")
@@ -119,9 +119,11 @@ def test_use_maps_every_section_by_what_it_needs_and_keeps_outline_comments(germ
     assert changed == [
         ("  template: layouts/deck.pptx", "  template: layouts/Vorlage.pptx"),
         ("    deck: {layout: Title Slide}", "    deck: {layout: Titelfolie}"),
-        *[("    deck: {layout: Title and Content}", "    deck: {layout: Titel und Inhalt}")] * 3,
-        *[("    deck: {layout: Two Content}", "    deck: {layout: Zwei Inhalte}")] * 2,
+        *[("    deck: {layout: Title and Content}", "    deck: {layout: Titel und Inhalt}")] * 2,
+        ("    deck: {layout: Two Content}", "    deck: {layout: Zwei Inhalte}"),  # insight
         ("    deck: {layout: Title and Content}", "    deck: {layout: Titel und Inhalt}"),
+        *[("    deck: {layout: Two Content}", "    deck: {layout: Zwei Inhalte}")] * 2,
+        *[("    deck: {layout: Title and Content}", "    deck: {layout: Titel und Inhalt}")] * 4,
     ]
     # and the decks are built on it
     built = aspo("build", ACME, "--output", workspace / "out")
@@ -183,7 +185,7 @@ def test_use_refuses_other_files_in_one_line(workspace, aspo):
 
 def test_the_sample_template_maps_to_the_sample_outline(workspace, aspo):
     result = aspo("layouts", "use", "templates/layouts/deck.pptx", "--dry-run")
-    chosen = re.findall(r"sections\[\d\] \S+ +'([^']+)'", result.out)
+    chosen = re.findall(r"sections\[\d+\] \S+ +'([^']+)'", result.out)
     outline = yaml.safe_load((workspace / "templates/outline.yaml").read_text(encoding="utf-8"))
     assert chosen == [section["deck"]["layout"] for section in outline["sections"] if "deck" in section]
 

@@ -129,21 +129,22 @@ def explained(text: str, group: str) -> dict[str, list[str]]:
     return entries
 
 
-@pytest.mark.parametrize("slug, first, first_reason, other, other_reason", [
-    ("acme", "multi-plant-reliability-review", "+ same industry (manufacturing)",
+@pytest.mark.parametrize("slug, first, first_status, first_reason, other, other_reason", [
+    ("acme", "multi-plant-reliability-review", "CHOSEN for scenarios", "+ same industry (manufacturing)",
      "corrugator-bearing-failures", "- excluded by the account file"),
-    ("globex", "frozen-food-spiral-freezers", "+ same industry (food-beverage)",
-     "castings-new-technicians", "- none of the account's pains"),
-    ("northwind-health", "health-system-survey-readiness", "+ same industry (healthcare)",
-     "parcel-hub-peak-season", "- other industry (logistics)"),
+    # decision and awareness outlines show no scenarios section (references, and insight, take its place)
+    ("globex", "frozen-food-spiral-freezers", "not used: the outline shows no scenarios at this stage",
+     "+ same industry (food-beverage)", "castings-new-technicians", "- none of the account's pains"),
+    ("northwind-health", "health-system-survey-readiness", "not used: the outline shows no scenarios at this stage",
+     "+ same industry (healthcare)", "parcel-hub-peak-season", "- other industry (logistics)"),
 ])
 def test_explain_says_why_the_first_scenario_was_chosen_and_another_was_not(
-        workspace, aspo, slug, first, first_reason, other, other_reason):
+        workspace, aspo, slug, first, first_status, first_reason, other, other_reason):
     result = aspo("explain", f"accounts/{slug}.yaml")
     assert result.status == 0, result.err
     scenarios = explained(result.out, "Scenarios")
     assert list(scenarios)[0] == first
-    assert scenarios[first][0].startswith("CHOSEN for scenarios")
+    assert scenarios[first][0].startswith(first_status)
     assert first_reason in scenarios[first]
     assert scenarios[other][0].startswith(("ruled out", "not used"))
     assert other_reason in scenarios[other]

@@ -73,11 +73,11 @@ def test_a_setting_two_rules_declare_must_mean_one_thing():
     def rule(rule_id: str, options) -> object:
         return check_rule(rule_id, f"rule-{rule_id}", "warning", "Days (days: …).", options=options)(lambda c, o: ())
 
-    model = checks_file_model((rule("C901", Days), rule("C902", Days)))
+    model = checks_file_model((rule("C602", Days), rule("C902", Days)))
     assert model.model_json_schema()["$defs"]["RuleSettings"]["properties"]["days"]["description"] == (
-        "C901, C902: how many days.")
-    with pytest.raises(TypeError, match="C902 declares the setting 'days' unlike C901 does"):
-        checks_file_model((rule("C901", Days), rule("C902", OtherDays)))
+        "C602, C902: how many days.")
+    with pytest.raises(TypeError, match="C902 declares the setting 'days' unlike C602 does"):
+        checks_file_model((rule("C602", Days), rule("C902", OtherDays)))
 
 
 def test_a_rule_without_settings_in_checks_yaml_takes_its_defaults():

@@ -19,7 +19,7 @@ from aspo.office.hygiene import without_custom_xml
 
 #: What each kind of section puts on its slide, and so what its layout needs.
 COVER, ONE, TWO = "a title and a subtitle", "a title and one text placeholder", "a title and two text placeholders"
-NEEDS = {"title": COVER, "scenarios": TWO, "offering": TWO}
+NEEDS = {"title": COVER, "insight": TWO, "scenarios": TWO, "offering": TWO}
 #: Layout types (the same in every language) made for each need.
 _MADE_FOR = {COVER: {"title"}, ONE: {"obj", "tx"}, TWO: {"twoObj", "twoTxTwoObj"}}
 

@@ -12,6 +12,7 @@ from aspo.checks.rules import (
     industry_words,
     overflow,
     review_dates,
+    stage_purpose,
     template_hyperlinks,
     unsourced_claims,
 )
@@ -26,6 +27,7 @@ RULE_MODULES = (
     capability_wording,  # C301, C302
     unsourced_claims,  # C401
     overflow,  # C501
+    stage_purpose,  # C602
     content_gaps,  # C701, C703
     template_hyperlinks,  # C801
 )

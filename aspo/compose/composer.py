@@ -20,6 +20,7 @@ from aspo.compose.document import (
     Source,
     Table,
 )
+from aspo.compose.figures import figures_in
 from aspo.compose.slide_fit import fit_deck
 from aspo.compose.templating import INTERNAL_FIELDS, Renderer, TemplateRefusal
 from aspo.core.clock import build_timestamp
@@ -117,7 +118,7 @@ class Composer:
 
     def compose(self) -> tuple[Section, ...]:
         sections: list[Section] = []
-        for index, outline in enumerate(self.library.outline.sections):
+        for index, outline in self.library.outline_at(self.account.data.stage):
             make = getattr(self, "_" + outline.kind.replace("-", "_"))
             sections.extend(make(index, outline))
         return _with_agenda(sections)
@@ -170,6 +171,94 @@ class Composer:
                                          sources=(Source("block", block_id,
                                                          self.selection.reason_for("block", block_id)),)))
         return sections
+
+    def _insight(self, index, outline):
+        """What staying as they are costs: each pain's approved insight, beside the figures the account gave."""
+        group = self._outline_text(index, "title")
+        told: set[int] = set()
+        sections = []
+        for block_id in self.selection.section_blocks.get("insight", ()):
+            block = self.library.blocks[block_id]
+            matches = [m for m in self.selection.priorities
+                       if m.index not in told and set(m.pains) & set(block.meta.applies_to.pains)]
+            told.update(m.index for m in matches)
+            title, body, notes = self._block(block)
+            quotes, callouts = self._own_figures(matches)
+            source = Source("block", block_id, self.selection.reason_for("block", block_id))
+            sections.append(self._placed(outline, key=f"cost-{block_id}", kind="insight", title=title, group=group,
+                                         body=quotes + body + callouts, notes=notes,
+                                         sources=(source,) + tuple(e.source for e in quotes)))
+        rest = [m for m in self.selection.priorities if m.index not in told]
+        quotes, callouts = self._own_figures(rest)
+        if quotes:  # figures of priorities no insight block tells: still the account's own cost, in its words
+            sections.append(self._placed(outline, key="insight-figures", kind="insight", title=group, group=group,
+                                         body=quotes + callouts, sources=tuple(e.source for e in quotes)))
+        return sections
+
+    def _own_figures(self, matches) -> tuple[tuple[Element, ...], tuple[Element, ...]]:
+        """The priorities among `matches` that give a figure, quoted as the account's; and the figures large."""
+        quotes: list[Element] = []
+        callouts: list[Callout] = []
+        for match in matches:
+            found = figures_in(match.text, match.index)
+            if not found:
+                continue
+            source = Source("account", self.account.slug, f"priority {match.index}: the account's own figures")
+            # the slide quotes the figure's clause large, beside the insight; the document quotes the whole priority
+            quotes.append(Paragraph(f"What {self.account.data.name} told us: \u201c{match.text}\u201d", source,
+                                    rep_authored=True,
+                                    in_deck=False))
+            callouts.extend(Callout(f.figure, f"\u201c{f.clause}\u201d, {self.account.data.name}") for f in found)
+        if not callouts:
+            return (), ()
+        return tuple(quotes), (Callouts(tuple(callouts), quotes[0].source),)
+
+    def _rollout(self, index, outline):
+        return self._from_blocks(index, outline)
+
+    def _terms(self, index, outline):
+        return self._from_blocks(index, outline)
+
+    def _from_blocks(self, index, outline):
+        """A section told by its approved blocks alone (rollout, terms); none chosen: no section, never invented."""
+        block_ids = self.selection.section_blocks.get(outline.kind, ())
+        if not block_ids:
+            return []
+        body: list[Element] = []
+        notes: list[Paragraph] = []
+        for block_id in block_ids:
+            _, block_body, block_notes = self._block(self.library.blocks[block_id])
+            body.extend(block_body)
+            notes.extend(block_notes)
+        sources = tuple(Source("block", b, self.selection.reason_for("block", b)) for b in block_ids)
+        return [self._placed(outline, key=outline.kind, kind=outline.kind, title=self._outline_text(index, "title"),
+                             body=tuple(body), notes=tuple(notes), sources=sources)]
+
+    def _references(self, index, outline):
+        """Customers like them who agreed to take a call, with the approved words that offer it."""
+        lib = self.library
+        body: list[Element] = []
+        notes: list[Paragraph] = []
+        sources: list[Source] = []
+        for block_id in self.selection.section_blocks.get("references", ()):
+            _, block_body, block_notes = self._block(lib.blocks[block_id])
+            body.extend(block_body)
+            notes.extend(block_notes)
+            sources.append(Source("block", block_id, self.selection.reason_for("block", block_id)))
+        items = []
+        for scenario_id in self.selection.references[: outline.count]:
+            meta = lib.scenarios[scenario_id].meta
+            source = Source("scenario", scenario_id, self.selection.reason_for("scenario", scenario_id))
+            result = meta.results[0]
+            items.append(Paragraph(f"{meta.customer.name} ({lib.industry_name(meta.industry).lower()}): {meta.title}; "
+                                   f"{result.metric.lower()} {self._result_value(result)}", source))
+            notes.append(Paragraph(f"Why {meta.customer.name}: {source.reason}."))
+            sources.append(source)
+        if not items:  # no customer has agreed to a call that fits: the section is left out, not invented
+            return []
+        body.append(BulletList(tuple(items), items[0].source))
+        return [self._placed(outline, key="references", kind="references", title=self._outline_text(index, "title"),
+                             body=tuple(body), notes=tuple(notes), sources=tuple(sources))]
 
     def _priorities(self, index, outline):
         group = self._outline_text(index, "title")

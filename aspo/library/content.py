@@ -19,6 +19,7 @@ from aspo.library.schema import (
     IndustriesFile,
     IndustryEntry,
     OutlineFile,
+    OutlineSection,
     PainEntry,
     PainsFile,
     PersonaEntry,
@@ -117,6 +118,12 @@ class Library:
         from aspo.office.word_template import read_document_template
 
         return read_document_template(self.document_template)
+
+    def outline_at(self, stage: str) -> tuple[tuple[int, OutlineSection], ...]:
+        """The outline's sections that appear at one buying stage, in reading order, each with its index in
+        outline.yaml (for line numbers)."""
+        return tuple((index, section) for index, section in enumerate(self.outline.sections)
+                     if not section.stages or stage in section.stages)
 
     @property
     def scenario_count(self) -> int:
@@ -349,6 +356,9 @@ def _reference_problems(lib: Library) -> list[Problem]:
         for c_index, cap in enumerate(product.capabilities):
             check(lib.catalog_doc, loc + ("capabilities", c_index, "answers"), cap.answers, lib.pains, "pain")
 
+    for index, section in enumerate(lib.outline.sections):
+        check(lib.outline_doc, ("sections", index, "stages"), section.stages, lib.stages, "stage")
+
     for block in lib.blocks.values():
         applies = block.meta.applies_to
         for field, ids, known, noun in (
@@ -421,9 +431,15 @@ def _layout_problems(lib: Library) -> list[Problem]:
 
 
 def _call_to_action_problems(lib: Library) -> list[Problem]:
-    """Every deck and document ends with the account's next step: the outline must say so."""
+    """Every deck and document ends with the account's next step, at every stage: the outline must say so."""
     sections = lib.outline.sections
     last = len(sections) - 1
+    ending = {stage: lib.outline_at(stage)[-1:] for stage in lib.stages}
+    short = sorted(stage for stage, end in ending.items() if not end or end[0][0] != last)
+    if sections[last].kind == "next-steps" and short:
+        return [lib.outline_doc.problem(("sections", last, "stages"), "the next-steps section must end the story at "
+                                        f"every stage; it leaves out {', '.join(short)}: remove its stages",
+                                        CALL_TO_ACTION)]
     if sections[last].kind != "next-steps":
         message = "the last section must be of kind next-steps: every deck and document ends with a call to action"
     elif sections[last].deck is None or not sections[last].document:

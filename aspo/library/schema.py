@@ -33,9 +33,11 @@ CompanySize = Literal["smb", "mid-market", "enterprise"]
 #: The company sizes an account may give, smallest first.
 COMPANY_SIZES: tuple[str, ...] = get_args(CompanySize)
 Maturity = Literal["ga", "limited", "roadmap"]
-SectionKind = Literal["title", "agenda", "situation", "priorities", "scenarios", "offering", "next-steps"]
+SectionKind = Literal["title", "agenda", "situation", "insight", "priorities", "scenarios", "offering", "rollout",
+                      "terms", "references", "next-steps"]
 #: The outline sections a message block can fill.
-BlockSection = Literal["situation", "priorities", "offering", "next-steps"]
+BlockSection = Literal["situation", "insight", "priorities", "offering", "rollout", "terms", "references",
+                       "next-steps"]
 
 
 class Strict(BaseModel):
@@ -156,6 +158,14 @@ class Customer(Strict):
     name: str = Field(min_length=1)
     may_name: bool = Field(description="True only with the customer's written permission.")
     described_as: str = Field(min_length=1, description="How to refer to them when they may not be named.")
+    reference: bool = Field(False, description=(
+        "True only when the customer has agreed to take reference calls (and may be named): offered at decision."))
+
+    @model_validator(mode="after")
+    def _named_reference(self):
+        if self.reference and not self.may_name:
+            raise ValueError("a reference customer is named on the call: reference needs may_name: true")
+        return self
 
 
 class Result(Strict):
@@ -275,6 +285,9 @@ class StageEntry(Strict):
     id: str = Id
     name: str = Field(min_length=1)
     purpose: str = Field(min_length=1, description="What material at this stage must do.")
+    sells: bool = Field(True, description=(
+        "False: material at this stage sells nothing: no offering section, no block that promotes products or "
+        "asks for a pilot or an order (`aspo check` C602 warns)."))
 
 
 class PainEntry(Strict):
@@ -339,7 +352,9 @@ class OutlineSection(Strict):
     subtitle: str | None = Field(None, description="title only: the line under the title; may use Jinja placeholders.")
     deck: DeckPlacement | None = Field(None, description="Omit to leave the section out of the deck.")
     document: bool = Field(True, description="Whether the section appears in the Word document.")
-    count: int = Field(1, ge=1, le=5, description="scenarios only: how many to show.")
+    count: int = Field(1, ge=1, le=5, description="scenarios and references only: how many to show.")
+    stages: list[str] = Field(default_factory=list, description=(
+        "The buying stages (ids from stages.yaml) this section appears at; left out or empty: every stage."))
 
 
 class DocumentStyles(Strict):

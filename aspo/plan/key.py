@@ -50,7 +50,7 @@ def input_files(account: Account, library: Library, selection: Selection) -> dic
     files = {name(shared): shared for shared in library.shared_files}
     for block_id in selection.used_blocks:
         files[name(library.blocks[block_id].path)] = library.blocks[block_id].path
-    for scenario_id in selection.scenarios:
+    for scenario_id in (*selection.scenarios, *selection.references):
         files[name(library.scenarios[scenario_id].path)] = library.scenarios[scenario_id].path
     files[f"{account.path.resolve().parent.name}/{account.path.name}"] = account.path
     if account.logo is not None:  # a new logo under the same name rebuilds the account
@@ -73,6 +73,7 @@ def input_key(account: Account, library: Library, selection: Selection, hashes: 
         "selection": [
             [m.block, m.reason] for m in selection.priorities
         ] + [sorted(selection.section_blocks.items()), list(selection.scenarios), list(selection.capabilities),
-             list(selection.roadmap), [[d.kind, d.id, list(d.matched)] for d in selection.decisions if d.chosen]],
+             list(selection.roadmap), list(selection.references),
+             [[d.kind, d.id, list(d.matched)] for d in selection.decisions if d.chosen]],
     }
     return digest(json.dumps(key, sort_keys=True).encode("utf-8"))

@@ -21,6 +21,9 @@ SCENARIO_INDUSTRY = 4
 SCENARIO_PAIN = 3
 SCENARIO_PERSONA = 1
 SCENARIO_SIZE = 1
+#: The outline sections filled with the best-fitting blocks of their `section` (priorities are answered one by
+#: one instead); the outline of the account's stage says which of them it gets.
+FILLED_BY_BLOCKS = ("situation", "insight", "offering", "rollout", "terms", "references", "next-steps")
 #: A point offering stays focused: at most this many capabilities.
 MAX_OFFERED = 4
 #: One slide answers at most this many priorities on the same pain: more quotes crowd out the answer.
@@ -113,6 +116,8 @@ class Selection:
     capabilities: tuple[str, ...]  # ga and limited capabilities to offer
     roadmap: tuple[str, ...]  # relevant roadmap capabilities: speaker notes only
     decisions: tuple[Decision, ...]
+    references: tuple[str, ...] = ()  # scenarios whose customers take reference calls, for the references section
+    shows_priorities: bool = True  # False: the stage's outline has no priorities section to show the answers in
 
     @property
     def pains(self) -> tuple[str, ...]:
@@ -121,7 +126,7 @@ class Selection:
     @property
     def used_blocks(self) -> tuple[str, ...]:
         """Every block this account's outputs use, sorted: answers to priorities and section blocks."""
-        used = {m.block for m in self.priorities if m.block}
+        used = {m.block for m in self.priorities if m.block} if self.shows_priorities else set()
         used.update(b for blocks in self.section_blocks.values() for b in blocks)
         return tuple(sorted(used))
 
@@ -140,7 +145,12 @@ def select(account: Account, library: Library) -> Selection:
     judged = {block.id: judge_block(block, account, account_pains) for block in library.blocks.values()}
 
     decisions: list[Decision] = []
-    matches, lost = _answer_priorities(priorities, library, judged, account)
+    stage_outline = [section for _, section in library.outline_at(account.data.stage)]
+    shows_priorities = any(s.kind == "priorities" for s in stage_outline)
+    if shows_priorities:
+        matches, lost = _answer_priorities(priorities, library, judged, account)
+    else:  # a stage told without a slide per priority (awareness) answers them in its insight section, below
+        matches, lost = priorities, {}
     used: set[str] = {m.block for m in matches if m.block}
 
     section_blocks: dict[str, tuple[str, ...]] = {}
@@ -150,25 +160,36 @@ def select(account: Account, library: Library) -> Selection:
     )
     used.update(pinned_extra)
     section_blocks["priorities"] = pinned_extra
-    for section in ("situation", "offering", "next-steps"):
+    for section in dict.fromkeys(s.kind for s in stage_outline if s.kind in FILLED_BY_BLOCKS):
         ranked = sorted(
             (b for b, v in judged.items() if v.eligible and library.blocks[b].meta.section == section),
             key=lambda b: (-judged[b].score, b),
         )
-        section_blocks[section] = tuple(ranked[:1])
-        used.update(ranked[:1])
+        chosen = _per_pain(ranked, library, account_pains) if section == "insight" else tuple(ranked[:1])
+        section_blocks[section] = chosen
+        used.update(chosen)
 
+    if not shows_priorities:
+        matches = _answer_with_insight(matches, section_blocks.get("insight", ()), library, account)
     for block_id, verdict in judged.items():
-        where = next((f"priority {m.index}" for m in matches if m.block == block_id),
-                     library.blocks[block_id].meta.section)
+        section = library.blocks[block_id].meta.section
+        where = next((f"priority {m.index}" for m in matches if m.block == block_id and section == "priorities"),
+                     section)
         chosen = block_id in used
         note = (lost.get(block_id) or _outranked(library.blocks[block_id], section_blocks)
                 if verdict.eligible and not chosen else "")
         decisions.append(Decision("block", block_id, chosen, verdict.score, verdict.matched, verdict.failed,
                                   where if chosen else "", note))
 
-    scenario_ids, scenario_decisions = _choose_scenarios(account, library, account_pains, library.scenario_count)
+    shown = {kind: max((s.count for s in stage_outline if s.kind == kind), default=0)
+             for kind in ("scenarios", "references")}
+    scenario_ids, scenario_decisions = _choose_scenarios(account, library, account_pains, shown["scenarios"])
+    references = _choose_references(account, library, account_pains, shown["references"])
     capability_ids, roadmap_ids, capability_decisions = _choose_capabilities(account, library, account_pains)
+    if not any(s.kind == "offering" for s in stage_outline):  # no offering at this stage: nothing to offer
+        capability_ids, roadmap_ids = (), ()
+        capability_decisions = [replace(d, chosen=False, where="", note="the outline has no offering at this stage")
+                                if d.chosen else d for d in capability_decisions]
     decisions.extend(scenario_decisions)
     decisions.extend(capability_decisions)
     return Selection(
@@ -178,7 +199,28 @@ def select(account: Account, library: Library) -> Selection:
         capabilities=capability_ids,
         roadmap=roadmap_ids,
         decisions=tuple(decisions),
+        references=references,
+        shows_priorities=shows_priorities,
     )
+
+
+def _per_pain(ranked: list[str], library: Library, account_pains: tuple[str, ...]) -> tuple[str, ...]:
+    """For a section told pain by pain (insight): the best-ranked block for each of the account's pains, in the
+    order the priorities name them, each block once."""
+    chosen: list[str] = []
+    for pain in account_pains:
+        best = next((b for b in ranked if pain in library.blocks[b].meta.applies_to.pains), None)
+        if best and best not in chosen:
+            chosen.append(best)
+    return tuple(chosen)
+
+
+def _choose_references(account: Account, library: Library, pains, count: int) -> tuple[str, ...]:
+    """The scenarios, ranked as for the scenarios section, whose customers agreed to take reference calls."""
+    judged = {s.id: judge_scenario(s, account, pains) for s in library.scenarios.values()
+              if s.meta.customer.reference}
+    ranked = sorted((sid for sid, v in judged.items() if v.eligible), key=lambda sid: (-judged[sid].score, sid))
+    return tuple(ranked[:count])
 
 
 def _match_pains(account: Account, library: Library) -> list[PriorityMatch]:
@@ -387,11 +429,14 @@ def _lost_note(match: PriorityMatch, loser: _Candidate, winner: _Candidate) -> s
     return f"{winner.block} answers priority {match.index} better (score {winner.score} against {loser.score})"
 
 
-def _gap(match: PriorityMatch, candidates, answered, library: Library, judged, account: Account) -> tuple[str, str]:
+def _gap(match: PriorityMatch, candidates, answered, library: Library, judged, account: Account,
+         insight: bool = False) -> tuple[str, str]:
     """Which kind of content gap an unanswered priority is, and the reason in words."""
     if not match.pains:
         return GAP_UNRECOGNISED, f"no known pain recognised in the priority's words ({match.recognition.closest()})"
     pains = ", ".join(match.pains)
+    if insight:
+        return GAP_NONE, f"no approved insight on what {pains} costs yet (stage {account.data.stage})"
     if candidates:
         users = sorted(index for index, (block_id, _, _) in answered.items()
                        if block_id in {c.block for c in candidates})
@@ -409,6 +454,27 @@ def _gap(match: PriorityMatch, candidates, answered, library: Library, judged, a
         why = verdict.failed[0] if verdict.failed else "ruled out"
         return GAP_NONE, f"no approved content for {pains} fits this account ({block_id}: {why})"
     return GAP_NONE, f"no approved content for {pains} yet"
+
+
+def _answer_with_insight(matches: list[PriorityMatch], insight: tuple[str, ...], library: Library,
+                         account: Account) -> list[PriorityMatch]:
+    """At a stage without a slide per priority, a priority is answered by the insight on what its pain costs: the
+    first insight block on one of its pains, as the insight section groups them, which quotes the account's own
+    figures beside it."""
+    first_user: dict[str, int] = {}
+    answered = []
+    for match in matches:
+        block_id = next((b for b in insight if set(library.blocks[b].meta.applies_to.pains) & set(match.pains)), None)
+        if block_id is None:
+            gap, reason = _gap(match, [], {}, library, {}, account, insight=True)
+            answered.append(replace(match, block=None, reason=reason, gap=gap))
+            continue
+        overlap = [p for p in library.blocks[block_id].meta.applies_to.pains if p in match.pains]
+        reason = (f"answered by the insight on what {', '.join(overlap)} costs (priority {match.index}: "
+                  f"{match.pain_reasons[0]})")
+        answered.append(replace(match, block=block_id, reason=reason, shares_with=first_user.get(block_id)))
+        first_user.setdefault(block_id, match.index)
+    return answered
 
 
 def _answer_with_scenarios(matches: list[PriorityMatch], library: Library,
@@ -431,6 +497,11 @@ def _answer_with_scenarios(matches: list[PriorityMatch], library: Library,
 def _outranked(block: Block, section_blocks) -> str:
     if block.meta.section == "priorities":
         return "another block answered the same priority better"
+    if block.meta.section not in section_blocks:
+        return f"the outline has no {block.meta.section} section at this stage"
+    if block.meta.section == "insight":  # one block per pain
+        return ("answers none of the account's pains, or another block answers its pain better"
+                if block.meta.applies_to.pains else "names no pain it answers")
     winner = section_blocks.get(block.meta.section, ())
     return f"{winner[0]} fits the {block.meta.section} section better" if winner else "not needed"
 
@@ -489,7 +560,9 @@ def _choose_scenarios(account: Account, library: Library, pains, count: int):
 
     decisions = [
         Decision("scenario", sid, sid in chosen, v.score, v.matched, v.failed,
-                 "scenarios" if sid in chosen else "", note(sid) if v.eligible and sid not in chosen else "")
+                 "scenarios" if sid in chosen else "",
+                 (note(sid) if count else "the outline shows no scenarios at this stage")
+                 if v.eligible and sid not in chosen else "")
         for sid, v in judged.items()
     ]
     return tuple(chosen), decisions
