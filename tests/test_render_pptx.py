@@ -205,11 +205,23 @@ def test_speaker_notes_go_into_the_notes_slide_one_paragraph_per_line():
         Section(key="more", kind="priority", title="Notes again", layout="Title Only",
                 notes=(Paragraph("Close on the pilot."),)),
     )
-    slides = reopen(render_pptx(doc)).slides
+    slides = reopen(render_pptx(doc, speaker_notes=True)).slides
     assert [p.text for p in slides[0].notes_slide.notes_text_frame.paragraphs] == [
         "Open with the line-7 story.", "Ask who owns maintenance."]
     assert not slides[1].has_notes_slide
     assert slides[2].notes_slide.notes_text_frame.text == "Close on the pilot."
+
+
+def test_without_speaker_notes_the_deck_has_no_part_about_notes():
+    doc = make_doc(title_section(notes=(Paragraph("Only the rep reads this."),)))
+    with zipfile.ZipFile(io.BytesIO(render_pptx(doc))) as package:  # the customer's copy: the default
+        assert not [name for name in package.namelist() if "notes" in name.lower()]
+        assert b"notesMaster" not in package.read("ppt/presentation.xml")
+        assert b"notesMaster" not in package.read("ppt/_rels/presentation.xml.rels")
+        assert b"notes" not in package.read("[Content_Types].xml")
+    with zipfile.ZipFile(io.BytesIO(render_pptx(doc, speaker_notes=True))) as package:
+        assert "ppt/notesSlides/notesSlide1.xml" in package.namelist()
+        assert b"Only the rep reads this." in package.read("ppt/notesSlides/notesSlide1.xml")
 
 
 def test_a_new_slide_and_notes_slide_start_as_python_pptx_makes_them():

@@ -550,7 +550,7 @@ def _add_logo(prs, slide, layout, logo: Logo) -> None:
     slide.shapes.add_picture(image, left + width - shown_width, top, shown_width, shown_height)
 
 
-def _render_section(maker: _SlideMaker, section: Section, doc: Document) -> None:
+def _render_section(maker: _SlideMaker, section: Section, doc: Document, speaker_notes: bool) -> None:
     min_size, logo, created = doc.min_font_size, doc.logo, doc.properties.created
     layout, measured = maker.deck.layout(section)
     laid_out = slide_text(section, measured, min_size)  # which placeholder gets what: aspo.compose.slide_fit
@@ -598,15 +598,29 @@ def _render_section(maker: _SlideMaker, section: Section, doc: Document) -> None
     if logo is not None and section.kind == "title":
         _add_logo(maker.prs, slide, layout, logo)
 
-    if section.notes:
+    if speaker_notes and section.notes:
         notes = maker.notes_placeholder(slide)
         if notes is not None:  # a notes master without a body placeholder has no room
             _set_notes(notes, [line for note in section.notes for line in note.text.split("\n")])
 
 
-def render_pptx(doc: Document, deck: PreparedDeck | None = None) -> bytes:
+def _drop_notes_master(prs) -> None:
+    """Takes the template's notes master out of a deck without notes: no part of a customer's copy is about notes
+    (its theme goes with it, as nothing else relates to it)."""
+    element = prs.part._element
+    for masters in element.findall(f"{P}notesMasterIdLst"):
+        for master in masters:
+            prs.part.rels.pop(master.get(R_ID))
+        element.remove(masters)
+
+
+def render_pptx(doc: Document, deck: PreparedDeck | None = None, speaker_notes: bool = False) -> bytes:
     """The deck for `doc` as .pptx bytes, identical for identical input; `deck`: its template, prepared (else it
-    is read, checked and opened for this deck alone)."""
+    is read, checked and opened for this deck alone).
+
+    `speaker_notes`: the presenter's copy, each section's notes on its slide's notes page. Without them it is the
+    customer's copy, the one a rep may send: the same slides, and no part about notes at all (no notes slides, no
+    notes master), so nothing only the rep may read travels with it."""
     if deck is None:
         deck = PreparedDeck.open(doc.deck_template, doc.deck_master)
     elif deck.path != Path(doc.deck_template) or deck.master != doc.deck_master:
@@ -615,6 +629,8 @@ def render_pptx(doc: Document, deck: PreparedDeck | None = None) -> bytes:
     prs, copies = deck.presentation()
     maker = _SlideMaker(prs, deck, copies)
     for section in doc.deck_sections:
-        _render_section(maker, section, doc)
+        _render_section(maker, section, doc, speaker_notes)
+    if not speaker_notes:
+        _drop_notes_master(prs)
     _set_package_properties(prs, doc)
     return deck.write(prs, doc.properties.created)
