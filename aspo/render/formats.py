@@ -70,15 +70,14 @@ class OutputFormat:
 # The registry adapts the renderers' signatures, so each renderer keeps its own.
 
 def _render_deck(document: Document, templates: Templates) -> bytes:
-    from aspo.render.powerpoint import render_pptx
-
-    return render_pptx(document, templates.deck, speaker_notes=False)
+    """The customer's copy: render_pptx(document, templates.deck, speaker_notes=False), from the rendering that
+    makes the presenter's copy too."""
+    return templates.deck.copies(document)[0]
 
 
 def _render_presenter_deck(document: Document, templates: Templates) -> bytes:
-    from aspo.render.powerpoint import render_pptx
-
-    return render_pptx(document, templates.deck, speaker_notes=True)
+    """render_pptx(document, templates.deck, speaker_notes=True)."""
+    return templates.deck.copies(document)[1]
 
 
 def _render_document(document: Document, templates: Templates) -> bytes:
