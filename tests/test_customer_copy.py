@@ -9,7 +9,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import REPO, SAMPLES
+from conftest import REPO, SAMPLES, edit, line_of
 from pptx import Presentation
 from rep_only import REP_PARTS, draft_notes, fold, leaks, part_names, rep_only_texts, zip_texts
 
@@ -74,3 +74,19 @@ def test_a_leak_is_found_in_a_part_as_raw_xml_and_as_text_split_across_runs():
                                                               "persona": ["plant-it"]})
     assert found == ["goal: 'Agree which line', in x.pptx/ppt/slides/slide1.xml",
                      "competitor: 'Uptake', in x.pptx/docProps/core.xml"]
+
+
+@pytest.mark.parametrize("shown, message", [
+    ("{{ account.competitors | join(', ') }}", "undefined variable: account.competitors is for the rep only: use it "
+                                               "in speaker notes (after '## Notes'), never in what the customer reads"),
+    ("{{ meeting.attendees[0].persona }}", "undefined variable: no field 'persona'"),
+])
+def test_a_block_that_shows_the_customer_a_competitor_or_a_persona_fails_the_build(workspace, aspo, shown, message):
+    block = workspace / "templates/blocks/next-steps-pilot.md"
+    edit(block, "## Notes\n", f"Unlike {shown}.\n\n## Notes\n")
+    result = aspo("build", "accounts/acme.yaml")
+    line = line_of(block, f"Unlike {shown}.")
+    assert (result.status, result.err) == (2, f"aspo: error: templates/blocks/next-steps-pilot.md:{line}: body: "
+                                              f"{message}\n")
+    edit(block, f"Unlike {shown}.\n\n## Notes\n", f"## Notes\n\nUnlike {shown}.\n")  # the rep's notes may
+    assert aspo("build", "accounts/acme.yaml").status == 0
