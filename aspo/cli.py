@@ -93,6 +93,9 @@ def build(ctx: click.Context, accounts: tuple[Path, ...], templates: Path, outpu
           jobs: int | None, quiet: bool, pdf: bool) -> None:
     """Build the deck, document and review draft for each ACCOUNTS file (or folder of them).
 
+    <slug>-deck.pptx and <slug>-offering.docx are the customer's copies, which hold nothing only the rep reads;
+    <slug>-deck-presenter.pptx is the deck with the rep's speaker notes, to present from.
+
     Accounts whose inputs are unchanged since their last build are skipped, unless --force (with --pdf, also
     those whose PDFs are missing or changed are rebuilt).
     Exit status: 0 when all are built or unchanged; 2 when an account has a problem; 3 when aspo hit a bug

@@ -48,7 +48,8 @@ def built(samples_built) -> Path:
 def test_each_sample_builds_a_deck_a_document_and_a_draft(built, slug):
     folder = built / slug
     assert {p.name for p in folder.iterdir()} == {
-        "manifest.json", f"{slug}-deck.pptx", f"{slug}-draft.md", f"{slug}-offering.docx"}
+        "manifest.json", f"{slug}-deck.pptx", f"{slug}-deck-presenter.pptx", f"{slug}-draft.md",
+        f"{slug}-offering.docx"}
     slides = slide_texts(folder / f"{slug}-deck.pptx")
     word = word_text(folder / f"{slug}-offering.docx")
     draft = (folder / f"{slug}-draft.md").read_text(encoding="utf-8")
@@ -104,15 +105,16 @@ def test_a_limited_capability_is_worded_with_nuance(built):
 
 
 def test_a_roadmap_capability_never_reaches_a_slide_or_the_document(built):
-    deck = built / "globex" / "globex-deck.pptx"
-    assert not any("Spare-parts demand forecast" in t for t in slide_texts(deck))
+    deck, presenter = built / "globex" / "globex-deck.pptx", built / "globex" / "globex-deck-presenter.pptx"
+    assert not any("Spare-parts demand forecast" in t for t in slide_texts(deck) + slide_texts(presenter))
     assert "Spare-parts demand forecast" not in word_text(built / "globex" / "globex-offering.docx")
     assert any("ROADMAP, NOT AVAILABLE TODAY: Spare-parts demand forecast is planned for H2 2027" in n
-               for n in notes_texts(deck))
+               for n in notes_texts(presenter))
+    assert not any(notes_texts(deck))  # the deck a rep may send has no speaker notes
 
 
 def test_content_slides_carry_speaker_notes(built):
-    notes = notes_texts(built / "acme" / "acme-deck.pptx")
+    notes = notes_texts(built / "acme" / "acme-deck-presenter.pptx")
     assert all(notes[2:]), "every slide after title and agenda has talking points"
 
 
@@ -146,7 +148,7 @@ def test_a_second_build_is_byte_identical(built_workspace, aspo):
     first = {p: p.read_bytes() for p in (built_workspace / "output").rglob("*.*")}  # the session's first build
     assert aspo("build", "--force", "accounts/").status == 0
     second = {p: p.read_bytes() for p in (built_workspace / "output").rglob("*.*")}
-    assert first.keys() == second.keys() and len(first) == 12
+    assert first.keys() == second.keys() and len(first) == 15
     assert all(first[p] == second[p] for p in first)
 
 

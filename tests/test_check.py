@@ -270,13 +270,15 @@ UNDEFINED = "E202 body: undefined variable: no field 'nmae'; did you mean 'name'
 
 def test_a_list_an_account_may_leave_empty_is_met_though_no_account_leaves_it_empty(workspace, aspo):
     """No account gets the block, and every account names a competitor: the probe that leaves every optional
-    field out and every list empty still meets `competitors[0]`."""
+    field out and every list empty still meets `competitors[0]` (in the speaker notes: the customer never reads
+    a competitor's name)."""
     edit(workspace / "accounts/globex.yaml", "competitors: []", "competitors: [Fiix]")
-    edit(workspace / LOGISTICS, "- A pre-peak health check", "- Unlike {{ account.competitors[0] }}, a pre-peak check")
+    edit(workspace / LOGISTICS, "Ask when their peak starts",
+         "Unlike {{ account.competitors[0] }}, ask when their peak starts")
     result = run(aspo)
     assert result.status == 1
     line = line_of(workspace / LOGISTICS, "account.competitors[0]")
-    assert findings(result) == [f"{LOGISTICS}:{line}:1: E202 body: undefined variable: list object has no element 0"]
+    assert findings(result) == [f"{LOGISTICS}:{line}:1: E202 notes: undefined variable: list object has no element 0"]
 
 
 @pytest.mark.parametrize("before, branch, field", [

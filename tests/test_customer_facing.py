@@ -134,7 +134,8 @@ def test_speaker_notes_may_use_internal_fields(workspace, aspo):
          "## Notes\n\nRemember why we are here: {{ meeting.goal }}\n")
     assert aspo("build", "accounts/acme.yaml").status == 0
     notes = [s.notes_slide.notes_text_frame.text
-             for s in Presentation(str(workspace / "output" / "acme" / "acme-deck.pptx")).slides if s.has_notes_slide]
+             for s in Presentation(str(workspace / "output" / "acme" / "acme-deck-presenter.pptx")).slides
+             if s.has_notes_slide]
     assert any("Remember why we are here: Agree which corrugator line" in n for n in notes)
 
 

@@ -37,6 +37,7 @@ def changes(text: str) -> list[str]:
 
 @pytest.mark.parametrize("name, unit", [
     ("acme-deck.pptx", "Slide 11: Plan and next step"),
+    ("acme-deck-presenter.pptx", "Slide 11: Plan and next step"),
     ("acme-offering.docx", "Section 10: Plan and next step"),
     ("acme-draft.md", "11. Plan and next step"),
 ])
@@ -59,9 +60,20 @@ def test_two_output_folders_compare_every_file_and_the_manifests(first, aspo):
     result = diff_paths(A, B)
     assert changes(result.text) == ["-" + SENTENCE.format(OLD), "+" + SENTENCE.format(NEW)] * 3
     headers = [line for line in result.text.splitlines() if line.startswith("--- ")]
-    assert headers == [f"--- {A}/acme-deck.pptx", f"--- {A}/acme-draft.md", f"--- {A}/acme-offering.docx"]
+    # the customer deck's slides are the presenter deck's: its change shows there, with the notes
+    assert headers == [f"--- {A}/acme-deck-presenter.pptx", f"--- {A}/acme-draft.md", f"--- {A}/acme-offering.docx"]
     if (A / "manifest.json").exists():  # the manifest records each block's hash
         assert result.text.endswith("\nProvenance:\n  block changed: next-steps-pilot\n")
+
+
+def test_a_build_without_a_presenter_deck_is_compared_by_its_deck(first, aspo):
+    edit(Path("templates/blocks/next-steps-pilot.md"), OLD, NEW)
+    build_second(aspo)
+    (A / "acme-deck-presenter.pptx").unlink()  # as a build before the presenter deck left it
+    result = diff_paths(A, B)
+    headers = [line for line in result.text.splitlines() if line.startswith(("--- ", "Only in "))]
+    assert headers == [f"Only in {B}: acme-deck-presenter.pptx", f"--- {A}/acme-deck.pptx", f"--- {A}/acme-draft.md",
+                       f"--- {A}/acme-offering.docx"]
 
 
 def test_identical_files_and_builds_have_an_empty_diff(first, aspo):

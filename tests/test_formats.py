@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from aspo.render.formats import FORMATS, SUFFIXES, SUFFIXES_IN_WORDS, by_key, by_suffix
+from aspo.render.formats import FORMATS, SUFFIXES, SUFFIXES_IN_WORDS, by_key, by_name, by_suffix, file_of
 
 SLUG = "acme"
 
@@ -23,20 +23,34 @@ for source in args[args.index("--outdir") + 2:]:
 '''
 
 
-def test_each_format_has_its_own_key_and_suffix_and_a_name_per_account():
+def test_each_format_has_its_own_key_and_ending_and_a_name_per_account():
     assert len({fmt.key for fmt in FORMATS}) == len(FORMATS)
-    assert len(set(SUFFIXES)) == len(FORMATS)
+    assert len({fmt.ending for fmt in FORMATS}) == len(FORMATS)
+    assert len(set(SUFFIXES)) == len({fmt.suffix for fmt in FORMATS})
     for fmt in FORMATS:
-        assert by_key(fmt.key) is fmt and by_suffix(fmt.suffix.upper()) is fmt
+        assert by_key(fmt.key) is fmt and by_name(fmt.name(SLUG).upper()) is fmt
+        assert by_name(fmt.name("team-deck")) is fmt  # a slug may end as another format's name begins
+        assert by_suffix(fmt.suffix).text_view is fmt.text_view  # what reads any file of its suffix
         assert fmt.name(SLUG).startswith(SLUG) and fmt.name(SLUG).endswith(fmt.suffix)
         assert fmt.pdf_name(SLUG) == (Path(fmt.name(SLUG)).with_suffix(".pdf").name if fmt.pdf else None)
-    assert by_suffix(".yaml") is None
+        assert fmt.shown_by is None or by_key(fmt.shown_by).text_view is fmt.text_view
+    assert by_suffix(".yaml") is None and by_name("notes.txt") is None
+    assert by_name("anything.PPTX") is by_suffix(".pptx")
 
 
 def test_the_review_page_draws_one_format_as_slides_and_one_as_pages():
-    kinds = [fmt.review for fmt in FORMATS]
+    kinds = [fmt.review for fmt in FORMATS if fmt.shown_by is None]
     assert kinds.count("slides") == kinds.count("pages") == 1
-    assert set(kinds) <= {"slides", "pages", "text"}
+    assert {fmt.review for fmt in FORMATS} <= {"slides", "pages", "text"}
+
+
+def test_the_customer_deck_is_shown_by_the_presenter_deck_and_stands_in_for_it_in_older_builds():
+    deck, presenter = by_key("deck"), by_key("presenter")
+    assert (deck.shown_by, deck.pdf, presenter.pdf) == ("presenter", True, False)
+    names = [fmt.name(SLUG) for fmt in FORMATS]
+    assert file_of(names, presenter) == "acme-deck-presenter.pptx" and file_of(names, deck) == "acme-deck.pptx"
+    assert file_of(["acme-deck.pptx", "acme-draft.md"], presenter) == "acme-deck.pptx"
+    assert file_of(["acme-draft.md"], presenter) is None
 
 
 def test_a_build_writes_every_format_and_textconv_reads_each_back(workspace, aspo):

@@ -64,7 +64,8 @@ def pdfs(request, tmp_path_factory) -> dict[tuple[str, str, str], tuple[Path, Pa
             shutil.copyfile(root / "output-4x3" / account / f"{account}-{kind}.{ext}", source)
         sources[template, account, kind] = source
     built = sorted((root / "output").rglob("*.pptx")) + sorted((root / "output").rglob("*.docx"))
-    assert len(built) == 6, built
+    # a presenter deck's slides are its deck's, part for part (tests/test_customer_copy.py): the deck stands for both
+    assert len([path for path in built if not path.name.endswith("-deck-presenter.pptx")]) == 6, built
     pdf_dir = root / "pdf"
     convert(list(sources.values()), pdf_dir, root / "lo-profile")
     return {key: (source, pdf_dir / (source.stem + ".pdf")) for key, source in sources.items()}

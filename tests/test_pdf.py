@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO, skip_unless_installed
 from procs import HAVE_PROC, Proc, wait_for
+from rep_only import leaks, pdf_texts, rep_only_texts
 
 from aspo.build.pdf import convert, normalize_pdf
 from aspo.core.errors import AspoError
@@ -124,6 +125,20 @@ def test_the_manifest_records_the_pdfs(real_builds):
         for kind in ("deck", "offering"):
             pdf = output / slug / f"{slug}-{kind}.pdf"
             assert recorded[pdf.name] == hashlib.sha256(pdf.read_bytes()).hexdigest()
+
+
+def test_the_pdfs_a_rep_may_send_hold_no_rep_only_text_in_their_text_or_metadata(real_builds):
+    output = real_builds["root"] / "output"
+    for slug in NAMES:
+        rep_only = rep_only_texts(REPO / "accounts" / f"{slug}.yaml",
+                                  (output / slug / f"{slug}-draft.md").read_text(encoding="utf-8"))
+        assert rep_only["meeting goal"] and rep_only["speaker notes"]
+        assert not (output / slug / f"{slug}-deck-presenter.pdf").exists()  # the rep presents from the .pptx
+        for kind in ("deck", "offering"):
+            texts = pdf_texts(output / slug / f"{slug}-{kind}.pdf", f"{slug}-{kind}.pdf")
+            assert NAMES[slug] in texts[f"{slug}-{kind}.pdf (text)"]  # what is read is there
+            assert NAMES[slug] in texts[f"{slug}-{kind}.pdf (metadata)"]  # the title
+            assert leaks(texts, rep_only) == []
 
 
 def assert_xref_points_at_objects(data: bytes, name: str) -> None:

@@ -18,7 +18,7 @@ from aspo.compose.document import BulletList, Paragraph, Section, Source, Table
 from aspo.core.clock import build_timestamp
 from aspo.core.errors import AspoError, display_path
 from aspo.office.deck_template import read_deck_template
-from aspo.render.powerpoint import PreparedDeck, render_pptx
+from aspo.render.powerpoint import PreparedDeck, render_pptx, render_pptx_copies
 
 LAYOUTS = "'Title Slide', 'Title and Content', 'Section Header', 'Two Content', 'Title Only'"
 
@@ -205,11 +205,39 @@ def test_speaker_notes_go_into_the_notes_slide_one_paragraph_per_line():
         Section(key="more", kind="priority", title="Notes again", layout="Title Only",
                 notes=(Paragraph("Close on the pilot."),)),
     )
-    slides = reopen(render_pptx(doc)).slides
+    slides = reopen(render_pptx(doc, speaker_notes=True)).slides
     assert [p.text for p in slides[0].notes_slide.notes_text_frame.paragraphs] == [
         "Open with the line-7 story.", "Ask who owns maintenance."]
     assert not slides[1].has_notes_slide
     assert slides[2].notes_slide.notes_text_frame.text == "Close on the pilot."
+
+
+@pytest.mark.parametrize("template", ["sample", "python-pptx-default"])
+def test_one_rendering_makes_both_copies_as_each_alone(tmp_path, template):
+    deck = DECK
+    if template != "sample":  # no notes master of its own: python-pptx adds one for the notes
+        deck = tmp_path / "default.pptx"
+        Presentation().save(deck)
+    section = Section(key="s", kind="priority", title="Fewer stops", layout="Title and Content",
+                      body=(bullets("a", "b"),), notes=(Paragraph("Ask which line."),))
+    doc = make_doc(title_section(notes=(Paragraph("hello"),)), section, deck=deck)
+    prepared = PreparedDeck.open(deck)
+    customer, presenter = render_pptx_copies(doc, prepared)
+    assert (customer, presenter) == (render_pptx(doc, speaker_notes=False), render_pptx(doc, speaker_notes=True))
+    assert prepared.copies(doc) == (customer, presenter) and prepared.copies(doc) is prepared.copies(doc)
+    assert customer != presenter
+
+
+def test_without_speaker_notes_the_deck_has_no_part_about_notes():
+    doc = make_doc(title_section(notes=(Paragraph("Only the rep reads this."),)))
+    with zipfile.ZipFile(io.BytesIO(render_pptx(doc))) as package:  # the customer's copy: the default
+        assert not [name for name in package.namelist() if "notes" in name.lower()]
+        assert b"notesMaster" not in package.read("ppt/presentation.xml")
+        assert b"notesMaster" not in package.read("ppt/_rels/presentation.xml.rels")
+        assert b"notes" not in package.read("[Content_Types].xml")
+    with zipfile.ZipFile(io.BytesIO(render_pptx(doc, speaker_notes=True))) as package:
+        assert "ppt/notesSlides/notesSlide1.xml" in package.namelist()
+        assert b"Only the rep reads this." in package.read("ppt/notesSlides/notesSlide1.xml")
 
 
 def test_a_new_slide_and_notes_slide_start_as_python_pptx_makes_them():

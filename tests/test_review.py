@@ -197,7 +197,7 @@ def test_aspo_diff_rev_compares_templates_at_a_git_revision_with_the_working_tre
     edit(workspace / "templates/blocks/next-steps-pilot.md", PILOT_SENTENCE, "A pilot should answer a single question")
     result = aspo("diff", "--rev", "HEAD", "accounts/acme.yaml")
     assert result.status == 1
-    assert "--- HEAD/acme-deck.pptx\n+++ working-tree/acme-deck.pptx" in result.out
+    assert "--- HEAD/acme-deck-presenter.pptx\n+++ working-tree/acme-deck-presenter.pptx" in result.out
     assert "+A pilot should answer a single question with your own data" in result.out
     assert result.out.endswith("Provenance:\n  block changed: next-steps-pilot\n")
     assert git(workspace, "status", "--porcelain", "templates") == " M templates/blocks/next-steps-pilot.md\n"
@@ -238,7 +238,8 @@ def test_git_diff_shows_decks_and_documents_as_text_with_the_readmes_setup(works
 
 def test_textconv_prints_a_deck_slide_by_slide_with_notes(workspace, aspo):
     assert aspo("build", "accounts/acme.yaml").status == 0
-    result = aspo("textconv", "output/acme/acme-deck.pptx")
+    assert "Notes:" not in aspo("textconv", "output/acme/acme-deck.pptx").out  # the deck a rep may send
+    result = aspo("textconv", "output/acme/acme-deck-presenter.pptx")
     assert result.status == 0
     assert result.out.startswith("## Slide 1: Acme Packaging and Meridian Ops\n")
     assert "## Slide 11: Plan and next step\n" in result.out

@@ -155,31 +155,40 @@ def reviewed_in_process(tmp_path: Path, *accounts: tuple[dict[str, bytes], dict[
     return {account.name: account for account in found.changed}
 
 
-def deck(*slides: tuple[str, str, str] | tuple[str, str, str, bool]) -> dict[str, bytes]:
-    """An account's deck of (title, text, speaker notes[, text in bold]) slides, on python-pptx's default template."""
+def deck(*slides: tuple[str, str, str] | tuple[str, str, str, bool], notes: bool = True) -> dict[str, bytes]:
+    """An account's deck of (title, text, speaker notes[, text in bold]) slides, on python-pptx's default template:
+    as a build before the presenter copy wrote it, or (`notes` False) as the customer's copy."""
     import io
 
     from pptx import Presentation
 
     prs = Presentation()
-    for title, text, notes, *bold in slides:
+    for title, text, said, *bold in slides:
         slide = prs.slides.add_slide(prs.slide_layouts[1])
         slide.shapes.title.text = title
         slide.placeholders[1].text = text
         slide.placeholders[1].text_frame.paragraphs[0].runs[0].font.bold = bool(bold and bold[0])
-        slide.notes_slide.notes_text_frame.text = notes
+        if notes:
+            slide.notes_slide.notes_text_frame.text = said
     data = io.BytesIO()
     prs.save(data)
     return {"x-deck.pptx": data.getvalue()}
 
 
-def test_the_slide_note_says_whether_the_text_on_the_slide_or_only_its_speaker_notes_changed(tmp_path):
+def copies(*slides: tuple[str, str, str] | tuple[str, str, str, bool]) -> dict[str, bytes]:
+    """An account's customer deck and presenter deck of those slides, as a build writes them."""
+    return {**deck(*slides, notes=False), "x-deck-presenter.pptx": deck(*slides)["x-deck.pptx"]}
+
+
+@pytest.mark.parametrize("build", [copies, deck], ids=["presenter-deck", "deck-before-the-presenter-copy"])
+def test_the_slide_note_says_whether_the_text_on_the_slide_or_only_its_speaker_notes_changed(tmp_path, build):
     plan, risks, cost = ("Plan", "A pilot", "Ask who signs"), ("Risks", "Few", "Say which"), ("Cost", "Low", "Show it")
     found = reviewed_in_process(
         tmp_path,
-        (deck(plan, risks, cost), deck(("Plan", "A pilot", "Ask who signs the order"), ("Risks", "Fewer", "Say which"),
-                                       ("Cost", "Low", "Show it", True), ("Next", "Call", "Book it"))),
-        (deck(plan, risks, cost), deck(plan, risks)))
+        (build(plan, risks, cost), build(("Plan", "A pilot", "Ask who signs the order"),
+                                         ("Risks", "Fewer", "Say which"), ("Cost", "Low", "Show it", True),
+                                         ("Next", "Call", "Book it"))),
+        (build(plan, risks, cost), build(plan, risks)))
     assert {name: [(unit.label, unit.note) for unit in account.slides] for name, account in found.items()} == {
         "account-1": [("Slide 1: Plan", "speaker notes changed"), ("Slide 2: Risks", "text changed"),
                       ("Slide 3: Cost", "look changed"), ("Slide 4: Next", "new slide")],
@@ -321,7 +330,7 @@ def test_diff_rev_of_a_folder_prints_each_changed_account_and_a_line_for_each_th
     (workspace / "accounts/broken.yaml").write_text(broken)
     result = aspo("diff", "--rev", "HEAD", "accounts/")
     assert result.status == 2
-    assert "+++ working-tree/acme-deck.pptx" in result.out
+    assert "+++ working-tree/acme-deck-presenter.pptx" in result.out
     assert "globex" not in result.out and "northwind" not in result.out
     stage_line = next(n for n, line in enumerate(broken.splitlines(), 1) if line.startswith("stage:"))
     assert result.err == (f"aspo: error: accounts/broken.yaml:{stage_line}: stage: unknown stage 'nope' (valid: "
@@ -363,7 +372,7 @@ def test_diff_of_two_output_folders_of_many_accounts_pairs_them_by_name(workspac
     assert aspo("build", "-q", "accounts/", "-o", "after").status == 0
     result = aspo("diff", "before", "after")
     assert result.status == 1
-    assert "--- before/acme/acme-deck.pptx\n+++ after/acme/acme-deck.pptx\n" in result.out
+    assert "--- before/acme/acme-deck-presenter.pptx\n+++ after/acme/acme-deck-presenter.pptx\n" in result.out
     assert f"+{NEW_SENTENCE}" in result.out
     assert "globex" not in result.out
     assert aspo("diff", "before", "before").out == "no differences\n"

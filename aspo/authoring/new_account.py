@@ -27,6 +27,15 @@ ESSENTIALS = ("name", "industry", "size", "stage")
 _ABOUT = {
     (Rep, "name"): "Your name, as the customer reads it on the closing slide.",
     (Rep, "email"): "Your e-mail address, as the customer reads it.",
+    # what only the rep reads says so: the customer's deck and document never carry it
+    (Meeting, "goal"): "What you want from this meeting, in one sentence. Only you read it (your speaker notes).",
+    (Attendee, "name"): "Full name as you would address them; the customer may read it.",
+    (Attendee, "persona"): "Only you read it (your notes say what they listen for). Persona id from "
+                           "templates/personas.yaml.",
+    (Priority, "text"): "The priority in the account's words; a slide quotes it word for word.",
+    (AccountFile, "competitors"): "Competitors in play, by name. Only you read them (your speaker notes).",
+    (AccountFile, "notes"): "Your notes: who decides, what worries them. Only you read them (your speaker notes "
+                            "and the draft).",
     (Choice, "blocks"): "Block ids: the id in a templates/blocks/*.md file.",
     (Choice, "scenarios"): "Scenario ids: the id in a templates/scenarios/*.yaml file.",
 }
@@ -177,6 +186,9 @@ def starter_text(library: Library, facts: dict, *, modeline: str | None = None,
     out.line(f"# document and review draft. Replace every quoted \"{PLACEHOLDER} ...\" value, and uncomment (remove "
              "the '# ' of)")
     out.line(f"# the optional fields you need; `aspo check {shown_path}` says what is left.")
+    out.line("# The customer reads the deck and the document (the name, the priorities word for word, the next step,")
+    out.line("# the attendees' names and titles, your contact). What says \"only you read it\" stays in the presenter")
+    out.line("# deck's speaker notes and the review draft.")
     out.blank()
     meeting_day = facts.get("date")
     by = (meeting_day or dt.date.today()) + dt.timedelta(days=14)

@@ -487,6 +487,9 @@ def customer_context(context: dict[str, Any]) -> dict[str, Any]:
     trimmed = dict(context)
     for group, fields in INTERNAL_FIELDS.items():
         trimmed[group] = {k: v for k, v in context[group].items() if k not in fields}
+    # an attendee's persona is how the rep reads them; the customer reads their name and title
+    trimmed["meeting"]["attendees"] = [{k: v for k, v in attendee.items() if k != "persona"}
+                                       for attendee in context["meeting"]["attendees"]]
     return trimmed
 
 

@@ -526,7 +526,7 @@ def _error(path: Path, first_line: int, template_line: int | None, field: str, m
 
 
 #: Fields of the template context only speaker notes get: the customer never reads them.
-INTERNAL_FIELDS = {"meeting": ("goal",), "account": ("size", "region", "stage")}
+INTERNAL_FIELDS = {"meeting": ("goal",), "account": ("size", "region", "stage", "competitors")}
 
 
 def _explain_undefined(message: str, context: dict[str, Any]) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Literal, Protocol
+from typing import TYPE_CHECKING, Callable, Iterable, Literal, Protocol
 
 from aspo.core.errors import AspoError
 from aspo.render import textview  # light: each reader loads python-pptx or python-docx when it is called
@@ -43,10 +43,19 @@ class OutputFormat:
     review: ReviewKind
     pdf: bool = False  # --pdf converts it too, named as it is with .pdf (as LibreOffice names a PDF)
     marks_sources: bool = False  # its text names the blocks and scenarios behind it as `[block:id]` markers
+    #: The key of the format whose file holds all of this one's text and more (the presenter deck: the customer
+    #: deck's slides with their speaker notes). A diff of two builds that both have that file, and the review page,
+    #: show that one instead of this, so each change shows once.
+    shown_by: str | None = None
 
     @property
     def suffix(self) -> str:
         return Path(self.file_name).suffix
+
+    @property
+    def ending(self) -> str:
+        """What every file of this format ends with after the account's slug: "-deck.pptx"."""
+        return self.file_name.replace("{slug}", "", 1)
 
     def name(self, slug: str) -> str:
         """This format's file name for the account `slug`."""
@@ -61,9 +70,14 @@ class OutputFormat:
 # The registry adapts the renderers' signatures, so each renderer keeps its own.
 
 def _render_deck(document: Document, templates: Templates) -> bytes:
-    from aspo.render.powerpoint import render_pptx
+    """The customer's copy: render_pptx(document, templates.deck, speaker_notes=False), from the rendering that
+    makes the presenter's copy too."""
+    return templates.deck.copies(document)[0]
 
-    return render_pptx(document, templates.deck)
+
+def _render_presenter_deck(document: Document, templates: Templates) -> bytes:
+    """render_pptx(document, templates.deck, speaker_notes=True)."""
+    return templates.deck.copies(document)[1]
 
 
 def _render_document(document: Document, templates: Templates) -> bytes:
@@ -78,17 +92,22 @@ def _render_draft(document: Document, templates: Templates) -> bytes:
     return render_markdown(document).encode("utf-8")
 
 
-#: Every output format, in the order a build renders them and messages list them.
+#: Every output format, in the order a build renders them and messages list them. The deck is the customer's copy,
+#: which a rep may send (without speaker notes); the presenter's copy is the same deck with them.
 FORMATS = (
     OutputFormat(key="deck", file_name="{slug}-deck.pptx", render=_render_deck, text_view=textview.deck_units,
-                 review="slides", pdf=True),
+                 review="slides", pdf=True, shown_by="presenter"),
+    OutputFormat(key="presenter", file_name="{slug}-deck-presenter.pptx", render=_render_presenter_deck,
+                 text_view=textview.deck_units, review="slides"),
     OutputFormat(key="document", file_name="{slug}-offering.docx", render=_render_document,
                  text_view=textview.document_units, review="pages", pdf=True),
     OutputFormat(key="draft", file_name="{slug}-draft.md", render=_render_draft, text_view=textview.draft_units,
                  review="text", marks_sources=True),
 )
 _BY_KEY = {fmt.key: fmt for fmt in FORMATS}
-_BY_SUFFIX = {fmt.suffix: fmt for fmt in FORMATS}
+#: The first format of each suffix: the two decks share theirs, and their text view
+_BY_SUFFIX = {suffix: next(fmt for fmt in FORMATS if fmt.suffix == suffix)
+              for suffix in dict.fromkeys(fmt.suffix for fmt in FORMATS)}
 SUFFIXES = tuple(_BY_SUFFIX)
 #: The suffixes as messages list them: ".pptx, .docx or .md".
 SUFFIXES_IN_WORDS = ", ".join(SUFFIXES[:-1]) + " or " + SUFFIXES[-1]
@@ -100,15 +119,35 @@ def by_key(key: str) -> OutputFormat:
 
 
 def by_suffix(suffix: str) -> OutputFormat | None:
-    """The format whose files end in `suffix` (any case), or None."""
+    """The first format whose files end in `suffix` (any case), or None. Formats that share a suffix share a text
+    view: it is what reads a file of that suffix, whatever its name."""
     return _BY_SUFFIX.get(suffix.lower())
+
+
+def by_name(name: str) -> OutputFormat | None:
+    """The format a file of that name is (any case), by its ending ("acme-deck-presenter.pptx" is the presenter
+    deck, not the deck); else the first of its suffix (a file a user named), or None."""
+    lowered = Path(name).name.lower()
+    endings = [fmt for fmt in FORMATS if lowered.endswith(fmt.ending.lower())]
+    return max(endings, key=lambda fmt: len(fmt.ending)) if endings else by_suffix(Path(name).suffix)
+
+
+def file_of(files: Iterable[str], fmt: OutputFormat) -> str | None:
+    """The name among `files` of the file of format `fmt` (the first by name); else, for a build made before `fmt`
+    existed, that of a format it shows (the customer deck for the presenter deck); else None."""
+    names = sorted(files)
+    for wanted in (fmt, *(other for other in FORMATS if other.shown_by == fmt.key)):
+        found = next((name for name in names if by_name(name) is wanted), None)
+        if found is not None:
+            return found
+    return None
 
 
 def read_units(path: Path, data: bytes | None = None) -> list[Unit]:
     """The file's text unit by unit, as its format's text view reads it. With `data`, that is the content and `path`
     only names it (its suffix says which format it is); otherwise the file is read from disk."""
     path = Path(path)
-    fmt = by_suffix(path.suffix)
+    fmt = by_name(path.name)
     if fmt is None:
         raise AspoError.at(path, None, None, f"cannot show this file as text; expected a {SUFFIXES_IN_WORDS}")
     if data is None:

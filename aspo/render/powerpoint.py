@@ -151,6 +151,7 @@ class PreparedDeck:
         self.template = TemplatePackage(package, changing, lazyproperty, _content_types, _rels_xml)
         self._slides: dict[str, object] = {}  # layout part -> a new slide's p:sld, placeholders cloned
         self._notes = None  # a blank notes slide's p:notes, placeholders cloned from the notes master
+        self._last: tuple[Document, tuple[bytes, bytes]] | None = None  # see copies()
 
     @classmethod
     def open(cls, path: Path, master: int = 1, checked: DeckTemplate | None = None) -> PreparedDeck:
@@ -203,6 +204,13 @@ class PreparedDeck:
 
     def write(self, prs, when) -> bytes:
         return self.template.write(prs.part.package, when)
+
+    def copies(self, doc: Document) -> tuple[bytes, bytes]:
+        """render_pptx_copies of `doc` on this template, kept for the last document only: a build asks for the
+        customer's copy, then for the presenter's, and one rendering makes both."""
+        if self._last is None or self._last[0] is not doc:
+            self._last = (doc, render_pptx_copies(doc, self))
+        return self._last[1]
 
 
 def _content_types(parts: list) -> bytes:
@@ -604,9 +612,24 @@ def _render_section(maker: _SlideMaker, section: Section, doc: Document) -> None
             _set_notes(notes, [line for note in section.notes for line in note.text.split("\n")])
 
 
-def render_pptx(doc: Document, deck: PreparedDeck | None = None) -> bytes:
-    """The deck for `doc` as .pptx bytes, identical for identical input; `deck`: its template, prepared (else it
-    is read, checked and opened for this deck alone)."""
+def _take_out_notes(prs) -> None:
+    """Takes every part about notes out of a deck: each slide's notes page and the notes master (the template's,
+    or the one python-pptx added), with its theme, as nothing else relates to them."""
+    for slide in prs.slides:
+        for rId, rel in list(slide.part.rels.items()):
+            if rel.reltype == RT.NOTES_SLIDE:
+                slide.part.rels.pop(rId)
+    element = prs.part._element
+    for masters in element.findall(f"{P}notesMasterIdLst"):
+        element.remove(masters)
+    for rId, rel in list(prs.part.rels.items()):
+        if rel.reltype == RT.NOTES_MASTER:
+            prs.part.rels.pop(rId)
+
+
+def _rendered(doc: Document, deck: PreparedDeck | None):
+    """The deck for `doc` with each section's notes on its slide's notes page, not yet written, and its prepared
+    template."""
     if deck is None:
         deck = PreparedDeck.open(doc.deck_template, doc.deck_master)
     elif deck.path != Path(doc.deck_template) or deck.master != doc.deck_master:
@@ -617,4 +640,27 @@ def render_pptx(doc: Document, deck: PreparedDeck | None = None) -> bytes:
     for section in doc.deck_sections:
         _render_section(maker, section, doc)
     _set_package_properties(prs, doc)
+    return prs, deck
+
+
+def render_pptx(doc: Document, deck: PreparedDeck | None = None, speaker_notes: bool = False) -> bytes:
+    """The deck for `doc` as .pptx bytes, identical for identical input; `deck`: its template, prepared (else it
+    is read, checked and opened for this deck alone).
+
+    `speaker_notes`: the presenter's copy, each section's notes on its slide's notes page. Without them it is the
+    customer's copy, the one a rep may send: the same slides, and no part about notes at all (no notes slides, no
+    notes master), so nothing only the rep may read travels with it. One way to both: the customer's copy is the
+    presenter's with its notes taken out."""
+    prs, deck = _rendered(doc, deck)
+    if not speaker_notes:
+        _take_out_notes(prs)
     return deck.write(prs, doc.properties.created)
+
+
+def render_pptx_copies(doc: Document, deck: PreparedDeck | None = None) -> tuple[bytes, bytes]:
+    """The customer's copy and the presenter's copy of the deck, as render_pptx writes each, from one rendering:
+    the presenter's is written, then its notes are taken out and the customer's is written."""
+    prs, deck = _rendered(doc, deck)
+    presenter = deck.write(prs, doc.properties.created)
+    _take_out_notes(prs)
+    return deck.write(prs, doc.properties.created), presenter

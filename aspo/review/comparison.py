@@ -11,13 +11,15 @@ from typing import Callable
 
 from aspo.build.manifest import MANIFEST
 from aspo.core.errors import AspoError, display_path
-from aspo.render.formats import FORMATS, read_units
+from aspo.render.formats import FORMATS, OutputFormat, file_of, read_units
 from aspo.render.textview import Unit
 
-#: The suffix of the output drawn slide by slide (the deck), of the one drawn page by page (the document), and of
-#: those shown as a text diff (the review draft): the page draws one of each per account.
-_SLIDES_SUFFIX = next(fmt.suffix for fmt in FORMATS if fmt.review == "slides")
-_PAGES_SUFFIX = next(fmt.suffix for fmt in FORMATS if fmt.review == "pages")
+#: The output drawn slide by slide (the presenter deck: the customer deck's slides, and their speaker notes, whose
+#: changes the page lists too), the one drawn page by page (the document), and the suffixes of those shown as a
+#: text diff (the review draft): the page draws one of each per account.
+_SLIDES = next(fmt for fmt in FORMATS if fmt.review == "slides" and fmt.shown_by is None)
+_PAGES = next(fmt for fmt in FORMATS if fmt.review == "pages" and fmt.shown_by is None)
+_SLIDES_SUFFIX, _PAGES_SUFFIX = _SLIDES.suffix, _PAGES.suffix
 _TEXT_SUFFIXES = tuple(fmt.suffix for fmt in FORMATS if fmt.review == "text")
 #: Below this share of words in common, two texts are compared line by line rather than word by word.
 MOSTLY_NEW = 0.5
@@ -388,14 +390,14 @@ def review(comparison: Comparison, cache, progress: Progress | None = None) -> R
                                       (account.after, pair.after_key, pair.after_number)):
                 picture = _slide_picture(cache, key, number)
                 if picture and picture not in provider and not cache.has_picture(picture):
-                    deck = _file(side, _SLIDES_SUFFIX)
+                    deck = file_of(side, _SLIDES)
                     provider[picture] = (_name(side[deck], _SLIDES_SUFFIX), deck, side[deck])
                 if picture in provider:  # another account's deck may show the same slide
                     name, deck, data = provider[picture]
                     need[name] = (deck, data)
-        if _differs(account, _PAGES_SUFFIX):
+        if _differs(account, _PAGES):
             for side in (account.before, account.after):
-                document = _file(side, _PAGES_SUFFIX)
+                document = file_of(side, _PAGES)
                 if document:
                     need[_name(side[document], _PAGES_SUFFIX)] = (document, side[document])
         needs.append(need)
@@ -450,10 +452,6 @@ def _keys(account: AccountReview) -> set[str]:
             for picture in (unit.before_picture, unit.after_picture) if picture is not None}
 
 
-def _file(files: dict[str, bytes], suffix: str) -> str | None:
-    return next((name for name in sorted(files) if name.lower().endswith(suffix)), None)
-
-
 def _name(data: bytes, suffix: str) -> str:
     """A name for a file LibreOffice converts, unique among accounts and sides: its content's hash."""
     from aspo.review.pictures import content_key
@@ -461,8 +459,8 @@ def _name(data: bytes, suffix: str) -> str:
     return content_key(suffix, data) + suffix
 
 
-def _differs(account: Compared, suffix: str) -> bool:
-    before, after = _file(account.before, suffix), _file(account.after, suffix)
+def _differs(account: Compared, fmt: OutputFormat) -> bool:
+    before, after = file_of(account.before, fmt), file_of(account.after, fmt)
     return (account.before.get(before) if before else None) != (account.after.get(after) if after else None)
 
 
@@ -483,7 +481,7 @@ def _deck_pairs(account: Compared) -> tuple[list[_SlidePair], list[str], int]:
 
     sides = []
     for files, manifest in zip((account.before, account.after), account.manifests):
-        name = _file(files, _SLIDES_SUFFIX)
+        name = file_of(files, _SLIDES)
         if name is None:
             sides.append(([], [], []))
             continue
@@ -541,11 +539,11 @@ def _page_pairs(account: Compared, pdfs: dict[str, Path], cache) -> tuple[list[_
 
     Pages are paired by their text. A page whose text is the same is a candidate too when the document's styles,
     theme or pictures changed, or its words moved; candidates are kept only where they are drawn differently."""
-    if not _differs(account, _PAGES_SUFFIX):
+    if not _differs(account, _PAGES):
         return [], None
     sides, documents = [], []
     for files in (account.before, account.after):
-        name = _file(files, _PAGES_SUFFIX)
+        name = file_of(files, _PAGES)
         documents.append(files[name] if name else b"")
         pdf = pdfs.get(_name(files[name], _PAGES_SUFFIX)) if name else None
         sides.append((pdf, cache.page_texts(pdf) if pdf else []))

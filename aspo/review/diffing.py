@@ -10,7 +10,7 @@ from pathlib import Path
 
 from aspo.build.manifest import MANIFEST
 from aspo.core.errors import AspoError
-from aspo.render.formats import FORMATS, SUFFIXES, SUFFIXES_IN_WORDS, read_units
+from aspo.render.formats import FORMATS, SUFFIXES, SUFFIXES_IN_WORDS, by_key, by_name, read_units
 from aspo.render.textview import labelled_lines
 
 CONTEXT = 3
@@ -61,7 +61,8 @@ def diff_build_texts(a_files: dict[str, bytes], b_files: dict[str, bytes], a_lab
 
 def _diff_builds(a_files: dict[str, bytes], b_files: dict[str, bytes], a_label: str, b_label: str) -> DiffResult:
     lines: list[str] = []
-    for name in sorted(n for n in a_files.keys() | b_files.keys() if _shown(n)):
+    names = a_files.keys() | b_files.keys()
+    for name in sorted(n for n in names if _shown(n) and not _shown_by_another(n, a_files, b_files)):
         if name not in b_files:
             lines.append(f"Only in {a_label}: {name}")
         elif name not in a_files:
@@ -77,6 +78,17 @@ def _result(lines: list[str]) -> DiffResult:
 
 def _shown(name: str) -> bool:
     return not name.startswith(".") and Path(name).suffix.lower() in SUFFIXES
+
+
+def _shown_by_another(name: str, a_files: dict[str, bytes], b_files: dict[str, bytes]) -> bool:
+    """Whether this file's change shows in another file both builds have, which changed too and holds all of this
+    one's text and more (the customer deck's slides are the presenter deck's, which has their notes too): each
+    change is shown once, there. A build from before the presenter deck shows its deck."""
+    fmt = by_name(name)
+    if fmt is None or fmt.shown_by is None or name not in a_files or name not in b_files:
+        return False
+    other = name[:len(name) - len(fmt.ending)] + by_key(fmt.shown_by).ending
+    return other in a_files and other in b_files and a_files[other] != b_files[other]
 
 
 def _join(label: str, name: str) -> str:
