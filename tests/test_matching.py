@@ -290,3 +290,10 @@ def test_precision_counts_only_priorities_given_a_pain_and_also_pains_are_right(
     assert (figures.fitting, figures.fitting_right, figures.recall) == (4, 2, 0.5)
     assert (figures.unfitting, figures.kept, figures.specificity) == (1, 1, 1.0)
     assert len(figures.misses) == 2 and figures.misses[0].startswith("expected maintenance-cost: ")
+
+
+def test_a_clause_pointing_back_makes_the_clause_before_it_the_problem():
+    # "it is up 22%" is the cue, about the energy bill; "across our four hospitals" is only where
+    recognition = load_library(REPO / "templates").matcher.recognise(
+        "Bring the energy bill down; it is up 22% in two years across our four hospitals.")
+    assert recognition.pains[:1] == ("energy-cost",), recognition.explain()

@@ -79,6 +79,8 @@ obsolete outdated patched patching burst bursts offline overheating blind stuck 
 """.split())
 #: A clause that quantifies a rise or a share ("up 40%", "2.5x") names a problem too.
 _RISE = re.compile(r"\bup\s+\d|\d\s*%|\d(?:\.\d)?x\b")
+#: A clause that opens by pointing back ("it is up 22%", "which costs us") is about the clause before it.
+_REFERS_BACK = re.compile(r"\s*(?:and\s+|so\s+)?(?:it|it's|its|they|they're|this|that|these|those|which)\b")
 #: Words that say nothing about which pain is meant (function words, and what every priority says).
 STOP_WORDS = frozenset("""
 a about above after again against all also am an and any are aren't as at be because been before being
@@ -387,6 +389,10 @@ class Matcher:
         # the clause beside it is the problem, so nothing counts as context
         cued = [_has_cue(clause) and any(self.index.near(w, stem(w)) for w in _meaningful(clause))
                 for clause in clauses]
+        # "the energy bill; it is up 22%": a cue clause about "it" says the clause before it is the problem
+        for at in range(1, len(clauses)):
+            if cued[at] and _REFERS_BACK.match(clauses[at]):
+                cued[at - 1] = True
         query = []
         for clause, cue in zip(clauses, cued):
             share = NEGATED_SHARE if _NOT_A_PROBLEM.search(clause) else 1.0 if cue or not any(cued) else CONTEXT_SHARE
