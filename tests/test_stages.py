@@ -39,8 +39,10 @@ def test_the_awareness_deck_sells_nothing_and_tells_what_staying_as_they_are_cos
     titles = [title for title, _, _ in slides]
     every_word = "\n".join(f"{title}\n{rest}" for title, rest, _ in slides)
     assert not any(has_table for _, _, has_table in slides)
-    # the cover's subtitle ("Point offering · date") is still shared by every stage: left for the merge
-    assert "offering" not in "\n".join(f"{title}\n{rest}" for title, rest, _ in slides[1:]).lower()
+    assert "offering" not in every_word.lower()
+    assert slides[0][1].startswith("Discussion paper \u00b7 ")  # the stage's name for the material, on the cover
+    properties = Presentation(str(samples_built / "output/northwind-health/northwind-health-deck.pptx")).core_properties
+    assert (properties.subject, properties.category) == ("Discussion paper for Northwind Health", "Discussion paper")
     for product in ("Meridian Monitor", "Meridian Flow", "Meridian Predict"):
         assert product not in every_word
     agenda = next(rest for title, rest, _ in slides if title == "Agenda")

@@ -512,6 +512,7 @@ def _context(account: Account, library: Library, locale: str) -> dict[str, Any]:
             "attendees": [a.model_dump() for a in data.meeting.attendees],
         },
         "industry": library.industry_words(data.industry),  # {{ industry.site }}: the account's word for its world
+        "material": library.stages[data.stage].material,  # what the customer's files are called at this stage
         "vendor": vendor.model_dump(),
         "rep": data.rep.model_dump(),
         "next_step": {
@@ -532,13 +533,14 @@ def compose(plan: Plan, renderer: Renderer | None = None) -> Document:
     data = account.data
     meeting_midnight = dt.datetime.combine(data.meeting.date, dt.time(), tzinfo=dt.timezone.utc)
     vendor = library.catalog.vendor.name
+    material = library.stages[data.stage].material
     properties = Properties(
-        title=f"{data.name}: point offering from {vendor}",
-        subject=f"Point offering for {data.name}",
+        title=f"{data.name}: {material.lower()} from {vendor}",
+        subject=f"{material} for {data.name}",
         author=data.rep.name,
         company=vendor,
         keywords=library.industry_name(data.industry),
-        category="Point offering",
+        category=material,
         created=build_timestamp(meeting_midnight, plan.epoch),
     )
     gaps = [Gap(m.text, m.pains, m.reason) for m in selection.priorities if not m.answered]

@@ -285,6 +285,10 @@ class StageEntry(Strict):
     id: str = Id
     name: str = Field(min_length=1)
     purpose: str = Field(min_length=1, description="What material at this stage must do.")
+    material: str = Field("Point offering", min_length=1, description=(
+        "What the customer's deck and document are called at this stage ({{ material }} in outline titles, the "
+        "files' subject and category): 'Point offering' where it proposes one, 'Discussion paper' where it sells "
+        "nothing yet."))
     sells: bool = Field(True, description=(
         "False: material at this stage sells nothing: no offering section, no block that promotes products or "
         "asks for a pilot or an order (`aspo check` C602 warns)."))
