@@ -119,7 +119,7 @@ def test_an_unknown_locale_is_one_line_naming_the_field(workspace, aspo):
 
 
 def test_a_template_that_shows_an_internal_field_to_the_customer_fails_the_build(workspace, aspo):
-    edit(workspace / "templates" / "outline.yaml", '"Point offering \u00b7 {{ meeting.date }}"',
+    edit(workspace / "templates" / "outline.yaml", '"{{ material }} \u00b7 {{ meeting.date }}"',
          '"{{ meeting.goal }}"')
     result = aspo("build", "accounts/acme.yaml")
     assert result.status == 2
