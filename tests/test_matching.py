@@ -306,3 +306,14 @@ def test_a_clause_pointing_back_makes_the_clause_before_it_the_problem():
     recognition = load_library(REPO / "templates").matcher.recognise(
         "Bring the energy bill down; it is up 22% in two years across our four hospitals.")
     assert recognition.pains[:1] == ("energy-cost",), recognition.explain()
+
+
+@pytest.mark.parametrize("text, pain", [
+    ("Biggest issue this yr is price pressure on the finished product, margins down 8%.", None),
+    ("Techs spend the first hour of every shift hunting down parts for their PMs.", "spare-parts-inventory"),
+    ("Line 4 filler went down 6x last quarter, 4-8 hrs each time.", "unplanned-downtime"),
+    ("Keep the packaging line from going down during the holiday peak.", "unplanned-downtime"),
+])
+def test_down_that_means_less_or_found_is_no_stop(library, text, pain):
+    recognition = library.matcher.recognise(text)
+    assert recognition.pains[:1] == ((pain,) if pain else ()), recognition.explain()

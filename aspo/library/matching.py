@@ -79,6 +79,29 @@ obsolete outdated patched patching burst bursts offline overheating blind stuck 
 """.split())
 #: A clause that quantifies a rise or a share ("up 40%", "2.5x") names a problem too.
 _RISE = re.compile(r"\bup\s+\d|\d\s*%|\d(?:\.\d)?x\b")
+#: "down" that means less or found, not stopped: "margins down 8%", "get the cost down", "hunting down parts".
+_DOWN_BY_A_FIGURE = re.compile(r"\b(\w+\s+)down(?=\s+(?:to\s+|by\s+|about\s+|over\s+)?[~$\d])")
+_DOWN_AS_IN_FOUND = re.compile(r"\b(hunt|hunting|hunts|track|tracking|tracks|chase|chasing|chases|narrow|narrowing|"
+                               r"write|writing|wrote|written|jot|jotting|scale|scaling|wind|winding|slow|slowing|"
+                               r"cut|cutting|cuts)\s+down\b")
+_DOWN_AS_IN_LESS = re.compile(r"\b(get|gets|getting|bring|brings|bringing|drive|drives|driving|push|pushing|keep|"
+                              r"keeps|keeping)((?:\s+[\w$%./-]+){0,6}?)\s+down\b")
+
+
+#: Words before "down" that keep it a stop: "went down", "is down", "breaking down".
+_GOING_DOWN = frozenset("go goes going gone went break breaks breaking broke shut shuts shutting was were been is are"
+                        .split())
+
+
+def _without_figurative_down(clause: str) -> str:
+    # "margins down 8%" is less; "went down 6x" is still a stop
+    clause = _DOWN_BY_A_FIGURE.sub(lambda m: m[0] if m[1].split()[0] in _GOING_DOWN else m[1], clause)
+    clause = _DOWN_AS_IN_FOUND.sub(r"\1", clause)
+    # "keep the cost down" is less; "keep it from going down" is still a stop
+    return _DOWN_AS_IN_LESS.sub(
+        lambda m: m[0] if m[2].split()[-1:] and m[2].split()[-1] in _GOING_DOWN else m[1] + m[2], clause)
+
+
 #: A clause that opens by pointing back ("it is up 22%", "which costs us") is about the clause before it.
 _REFERS_BACK = re.compile(r"\s*(?:and\s+|so\s+)?(?:it|it's|its|they|they're|this|that|these|those|which)\b")
 #: Words that say nothing about which pain is meant (function words, and what every priority says).
@@ -384,7 +407,8 @@ class Matcher:
     def _query(self, text: str) -> list[tuple[str, str, float]]:
         """(word as typed, stem, share) for each meaningful word: a problem cue counts more, words of a clause
         without a cue beside one with a cue count as context, words of a "not a problem" clause count little."""
-        clauses = [clause.lower() for clause in _CLAUSES.split(text.replace("\u2019", "'"))]
+        clauses = [_without_figurative_down(clause.lower())
+                   for clause in _CLAUSES.split(text.replace("\u2019", "'"))]
         # a cue clause the library knows no word of ("...and nobody cares") names no problem of its own: it says
         # the clause beside it is the problem, so nothing counts as context
         cued = [_has_cue(clause) and any(self.index.near(w, stem(w)) for w in _meaningful(clause))
