@@ -33,10 +33,11 @@ def library():
 
 
 #: Sets whose misses nobody reads: a failure shows their figures, never their phrasings.
-BLIND = ("blind-c.yaml", "blind-d.yaml")
+BLIND = ("blind-c.yaml", "blind-g.yaml")
 
 
-@pytest.mark.parametrize("name, floor", [("blind-c.yaml", (0.77, 0.85)), ("blind-d.yaml", (0.75, 0.90)),
+@pytest.mark.parametrize("name, floor", [("blind-c.yaml", (0.78, 0.85)), ("blind-g.yaml", (0.89, 0.89)),
+                                         ("blind-d.yaml", (0.87, 0.91)),
                                          ("heldout.yaml", (0.87, 0.90)), ("tuning.yaml", (0.85, 0.95)),
                                          ("dev-e.yaml", (0.84, 0.80))])
 def test_recall_and_specificity_on_the_labelled_sets(name, floor):
@@ -48,7 +49,8 @@ def test_recall_and_specificity_on_the_labelled_sets(name, floor):
     assert above, shown if name in BLIND else "\n".join(figures.misses)
 
 
-@pytest.mark.parametrize("name, floor", [("blind-c.yaml", 0.88), ("blind-d.yaml", 0.93), ("heldout.yaml", 0.96),
+@pytest.mark.parametrize("name, floor", [("blind-c.yaml", 0.90), ("blind-g.yaml", 0.93), ("blind-d.yaml", 0.97),
+                                         ("heldout.yaml", 0.96),
                                          ("tuning.yaml", 0.95), ("dev-e.yaml", 0.93)])
 def test_precision_on_the_labelled_sets(name, floor):
     """Of the priorities given a pain, the share right first: a regression floor at the figure reached."""
