@@ -319,3 +319,14 @@ def test_a_clause_pointing_back_makes_the_clause_before_it_the_problem():
 def test_down_that_means_less_or_found_is_no_stop(library, text, pain):
     recognition = library.matcher.recognise(text)
     assert recognition.pains[:1] == ((pain,) if pain else ()), recognition.explain()
+
+
+def test_a_word_the_stemmer_joins_to_a_library_word_but_is_another_word_counts_less(library):
+    # the stemmer makes "mechanical" one with "mechanic" and "integrity" one with "integrate"
+    def technicians(text):
+        return library.matcher.recognise(text).score_of("technician-shortage").score
+
+    assert technicians("inspections of the mechanical rooms") < 0.7 * technicians("inspections of the mechanics")
+    recognition = library.matcher.recognise("Boiler certificates keep lapsing in the mechanical rooms and the "
+                                            "state fined us twice.")
+    assert recognition.pains[:1] == ("compliance-audits",), recognition.explain()

@@ -54,6 +54,9 @@ WEAK_THRESHOLD = 0.6
 #: A misspelt word counts when it is this close to a library word (difflib ratio), at this share.
 TYPO_CUTOFF = 0.88
 TYPO_SHARE = 0.7
+#: A word that shares a library word's stem but is another word ("mechanical" ~ "mechanic") counts at this share.
+DERIVED_SHARE = 0.5
+_DERIVATIONS = ("al", "ity")
 #: A clause that says something is not a problem counts at this share.
 NEGATED_SHARE = 0.15
 #: A priority about something the library marks as outside its subject ("our website", "the CRM rollout")
@@ -440,8 +443,10 @@ class Matcher:
                 if not tf:
                     continue
                 closeness = 1.0 if found == term else (0.9 if found.startswith(term) else TYPO_SHARE)
-                value = index.idf[found] * tf * (K1 + 1) / (tf + norm) * share * closeness
                 label = index.label[pain][found]
+                if found == term and _derived(word, label.strip("'")):
+                    closeness = DERIVED_SHARE
+                value = index.idf[found] * tf * (K1 + 1) / (tf + norm) * share * closeness
                 shown = f"'{word}'" if label == f"'{word}'" else f"'{word}' ~ {label}"
                 if value > parts.get(found, (0.0, ""))[0]:
                     parts[found] = (value, shown)
@@ -485,6 +490,12 @@ class Matcher:
         # Two weak signals together stand, as one strong one does: related words, or a resemblance to an example.
         weak = sum(1 for key in parts if key in index.related[pain]) + related_phrases + (similarity >= WEAK_EXAMPLE)
         return score, tuple(dict.fromkeys(s for _, s in ranked)), strong, context or strong, weak >= 2
+
+
+def _derived(word: str, library_word: str) -> bool:
+    """Whether two words of one stem are different words: "mechanical" is not "mechanic", "integrity" is not
+    "integrate", though the stemmer makes each pair one."""
+    return word != library_word and any(word.endswith(end) != library_word.endswith(end) for end in _DERIVATIONS)
 
 
 def _has_cue(clause: str) -> bool:
