@@ -33,11 +33,11 @@ def library():
 
 
 #: Sets whose misses nobody reads: a failure shows their figures, never their phrasings.
-BLIND = ("blind-c.yaml", "blind-g.yaml")
+BLIND = ("blind-c.yaml", "blind-h.yaml")
 
 
-@pytest.mark.parametrize("name, floor", [("blind-c.yaml", (0.78, 0.85)), ("blind-g.yaml", (0.89, 0.89)),
-                                         ("blind-d.yaml", (0.87, 0.91)),
+@pytest.mark.parametrize("name, floor", [("blind-c.yaml", (0.78, 0.85)), ("blind-h.yaml", (0.84, 0.85)),
+                                         ("blind-g.yaml", (0.90, 0.94)), ("blind-d.yaml", (0.88, 0.91)),
                                          ("heldout.yaml", (0.87, 0.90)), ("tuning.yaml", (0.85, 0.95)),
                                          ("dev-e.yaml", (0.84, 0.80))])
 def test_recall_and_specificity_on_the_labelled_sets(name, floor):
@@ -49,7 +49,8 @@ def test_recall_and_specificity_on_the_labelled_sets(name, floor):
     assert above, shown if name in BLIND else "\n".join(figures.misses)
 
 
-@pytest.mark.parametrize("name, floor", [("blind-c.yaml", 0.90), ("blind-g.yaml", 0.93), ("blind-d.yaml", 0.97),
+@pytest.mark.parametrize("name, floor", [("blind-c.yaml", 0.90), ("blind-h.yaml", 0.92), ("blind-g.yaml", 0.96),
+                                         ("blind-d.yaml", 0.98),
                                          ("heldout.yaml", 0.96),
                                          ("tuning.yaml", 0.95), ("dev-e.yaml", 0.93)])
 def test_precision_on_the_labelled_sets(name, floor):
