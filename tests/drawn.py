@@ -47,6 +47,9 @@ BOX_TOLERANCE = 4.0  # pt a word box may stick out of its shape's box or the tex
 BOX_TOLERANCE_SHARE = 0.1  # or this share of the word box's height, if more (a large title's descenders)
 ABOVE_TOLERANCE_SHARE = 0.16  # above a box: the glyph box's ascent beyond the line's, with no top inset
 FOOTER_TOLERANCE = 1.0  # pt a word box may reach into a footer placeholder or below the bottom margin
+#: ... or this share of the word box's height, if more, below the bottom margin: the glyph box's descent beyond
+#: the line's (a page's last line sits on the margin; a word drawn into the footer is a whole line below it)
+BELOW_TOLERANCE_SHARE = 0.1
 
 #: Characters after which a line may break inside a word (hyphens, dashes, slash); an em dash also before it.
 BREAK_AFTER = "-\u2010\u2013\u2014/"
@@ -779,7 +782,8 @@ def check_document(name: str, pages: list[Page], meant: Pages) -> list[str]:
         for i, word in enumerate(page.words):
             if i in taken:
                 continue
-            if word.box.y1 > meant.text_area.y1 + FOOTER_TOLERANCE:
+            below = max(FOOTER_TOLERANCE, BELOW_TOLERANCE_SHARE * (word.box.y1 - word.box.y0))
+            if word.box.y1 > meant.text_area.y1 + below:
                 in_band["footer"].append(word)
             elif word.box.y0 < meant.text_area.y0 - FOOTER_TOLERANCE:
                 in_band["header"].append(word)

@@ -238,6 +238,12 @@ def test_a_body_word_below_the_bottom_margin_is_caught_even_when_the_footer_has_
         "'answer' [62.5, 778.0, 98.5, 793.6], 'Meridian' [101.5, 778.0, 149.5, 793.6]"]
 
 
+def test_a_last_line_whose_glyph_boxes_reach_a_point_past_the_bottom_margin_is_no_problem():
+    # the glyph box's descent beyond the line's, as LibreOffice draws a page filled to its margin
+    pages = doc_pages([line(765.1, 62.5, "answer", "Meridian"), footer_line(1)])
+    assert check_document("offering.pdf", pages, document(body="answer Meridian")) == []
+
+
 def test_a_body_word_past_the_right_margin_is_caught():
     pages = doc_pages([line(63.0, 500.0, "Plan", "and"), footer_line(1)])
     assert check_document("offering.pdf", pages, document()) == [
