@@ -166,3 +166,21 @@ def test_a_tie_goes_to_the_block_closer_to_the_priority_and_explain_says_so(work
 
     text = aspo("explain", "accounts/acme.yaml").out
     assert f"not used: tied with priority-visibility-across-sites at score {tie[1]}" in text
+
+
+def test_at_awareness_a_priority_is_answered_by_the_insight_on_its_pain_or_says_none_is_approved(workspace, aspo):
+    northwind = yaml.safe_load((workspace / "accounts/northwind-health.yaml").read_text(encoding="utf-8"))
+    insight_pains = {pain for path in (workspace / "templates/blocks").glob("*.md")
+                     if (meta := front_matter(path))["section"] == "insight" for pain in meta["applies_to"]["pains"]}
+    assert "compliance-audits" in insight_pains and "spare-parts-inventory" not in insight_pains
+    northwind["priorities"] = [{"text": "Pass the next Joint Commission survey.", "pain": "compliance-audits"},
+                               {"text": "Stop running out of filters.", "pain": "spare-parts-inventory"}]
+    (workspace / "accounts/northwind-health.yaml").write_text(yaml.safe_dump(northwind), encoding="utf-8")
+    plan = json.loads(aspo("explain", "accounts/northwind-health.yaml", "--format", "json").out)["priorities"]
+    assert plan[0]["block"] == "insight-compliance-audits" and plan[0]["gap"] is None
+    assert (plan[1]["block"], plan[1]["gap"], plan[1]["reason"]) == (
+        None, "none", "no approved insight on what spare-parts-inventory costs yet (stage awareness)")
+    run = aspo("build", "accounts/northwind-health.yaml")
+    assert run.status == 0
+    assert any(line.endswith("priorities[1]: no approved insight on what spare-parts-inventory costs yet (stage "
+                             "awareness); tell marketing") for line in run.err.splitlines()), run.err

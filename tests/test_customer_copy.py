@@ -79,7 +79,9 @@ def test_a_leak_is_found_in_a_part_as_raw_xml_and_as_text_split_across_runs():
 @pytest.mark.parametrize("shown, message", [
     ("{{ account.competitors | join(', ') }}", "undefined variable: account.competitors is for the rep only: use it "
                                                "in speaker notes (after '## Notes'), never in what the customer reads"),
-    ("{{ meeting.attendees[0].persona }}", "undefined variable: no field 'persona'"),
+    ("{{ meeting.attendees[0].persona }}", "undefined variable: meeting.attendees[].persona is for the rep only: "
+                                           "use it in speaker notes (after '## Notes'), never in what the customer "
+                                           "reads"),
 ])
 def test_a_block_that_shows_the_customer_a_competitor_or_a_persona_fails_the_build(workspace, aspo, shown, message):
     block = workspace / "templates/blocks/next-steps-pilot.md"

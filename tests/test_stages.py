@@ -107,7 +107,7 @@ def test_the_consideration_deck_keeps_its_story(samples_built):
     ("Know which spares to keep on the shelf before a line goes down.", []),
 ])
 def test_figures_are_numbers_with_their_unit_quoted_in_their_clause_never_a_year(text, expected):
-    assert [(f.figure, f.clause) for f in figures_in(text, 1)] == expected
+    assert [(f.figure, f.clause) for f in figures_in(text)] == expected
 
 
 def test_the_next_step_must_end_the_story_at_every_stage(workspace):

@@ -151,9 +151,8 @@ def _branches(renderer, sources) -> bool:
 
 def _blocks_of(plan: Plan):
     """(block id, priority text, pains) of every block the account's document renders, as compose renders it."""
-    for match in plan.selection.priorities:
-        if match.block and not match.shares_with:  # a shared slide renders its block once
-            yield match.block, match.text, match.pains
+    for match in plan.selection.priority_slides:
+        yield match.block, match.text, match.pains
     for section, block_ids in plan.selection.section_blocks.items():
         for block_id in block_ids:
             yield block_id, ("" if section == "priorities" else None), None

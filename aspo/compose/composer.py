@@ -22,14 +22,14 @@ from aspo.compose.document import (
 )
 from aspo.compose.figures import figures_in
 from aspo.compose.slide_fit import fit_deck
-from aspo.compose.templating import INTERNAL_FIELDS, Renderer, TemplateRefusal
+from aspo.compose.templating import INTERNAL_FIELDS, INTERNAL_ITEM_FIELDS, Renderer, TemplateRefusal
 from aspo.core.clock import build_timestamp
 from aspo.core.formatting import format_date, format_number, format_percent
 from aspo.library.account import Account
 from aspo.library.content import Block, Library
 from aspo.library.schema import OutlineSection, Result
 from aspo.plan.plan import Plan
-from aspo.plan.selection import Decision, Selection
+from aspo.plan.selection import Decision, Selection, insight_for
 
 SIZE_NAMES = {"smb": "small business", "mid-market": "mid-market", "enterprise": "enterprise"}
 REP_NOTE_PREFIX = "Rep's note: "
@@ -169,26 +169,24 @@ class Composer:
             sections.append(self._placed(outline, key=f"context-{block_id}", kind="situation", title=title,
                                          body=block_body, notes=block_notes,
                                          sources=(Source("block", block_id,
-                                                         self.selection.reason_for("block", block_id)),)))
+                                                         self._reason("block", block_id)),)))
         return sections
 
     def _insight(self, index, outline):
         """What staying as they are costs: each pain's approved insight, beside the figures the account gave."""
         group = self._outline_text(index, "title")
-        told: set[int] = set()
+        insight = self.selection.section_blocks.get("insight", ())
+        telling = {m.index: insight_for(m, insight, self.library) for m in self.selection.priorities}
         sections = []
-        for block_id in self.selection.section_blocks.get("insight", ()):
-            block = self.library.blocks[block_id]
-            matches = [m for m in self.selection.priorities
-                       if m.index not in told and set(m.pains) & set(block.meta.applies_to.pains)]
-            told.update(m.index for m in matches)
-            title, body, notes = self._block(block)
+        for block_id in insight:
+            matches = [m for m in self.selection.priorities if telling[m.index] == block_id]
+            title, body, notes = self._block(self.library.blocks[block_id])
             quotes, callouts = self._own_figures(matches)
-            source = Source("block", block_id, self.selection.reason_for("block", block_id))
+            source = Source("block", block_id, self._reason("block", block_id))
             sections.append(self._placed(outline, key=f"cost-{block_id}", kind="insight", title=title, group=group,
                                          body=quotes + body + callouts, notes=notes,
                                          sources=(source,) + tuple(e.source for e in quotes)))
-        rest = [m for m in self.selection.priorities if m.index not in told]
+        rest = [m for m in self.selection.priorities if telling[m.index] is None]
         quotes, callouts = self._own_figures(rest)
         if quotes:  # figures of priorities no insight block tells: still the account's own cost, in its words
             sections.append(self._placed(outline, key="insight-figures", kind="insight", title=group, group=group,
@@ -200,7 +198,7 @@ class Composer:
         quotes: list[Element] = []
         callouts: list[Callout] = []
         for match in matches:
-            found = figures_in(match.text, match.index)
+            found = figures_in(match.text)
             if not found:
                 continue
             source = Source("account", self.account.slug, f"priority {match.index}: the account's own figures")
@@ -213,42 +211,36 @@ class Composer:
             return (), ()
         return tuple(quotes), (Callouts(tuple(callouts), quotes[0].source),)
 
-    def _rollout(self, index, outline):
-        return self._from_blocks(index, outline)
-
-    def _terms(self, index, outline):
-        return self._from_blocks(index, outline)
-
     def _from_blocks(self, index, outline):
         """A section told by its approved blocks alone (rollout, terms); none chosen: no section, never invented."""
-        block_ids = self.selection.section_blocks.get(outline.kind, ())
-        if not block_ids:
+        body, notes, sources = self._section_blocks(outline.kind)
+        if not sources:
             return []
+        return [self._placed(outline, key=outline.kind, kind=outline.kind, title=self._outline_text(index, "title"),
+                             body=tuple(body), notes=tuple(notes), sources=tuple(sources))]
+
+    _rollout = _terms = _from_blocks
+
+    def _section_blocks(self, kind: str) -> tuple[list[Element], list[Paragraph], list[Source]]:
+        """The body, notes and sources of the blocks chosen for a section, one after another."""
         body: list[Element] = []
         notes: list[Paragraph] = []
-        for block_id in block_ids:
+        sources: list[Source] = []
+        for block_id in self.selection.section_blocks.get(kind, ()):
             _, block_body, block_notes = self._block(self.library.blocks[block_id])
             body.extend(block_body)
             notes.extend(block_notes)
-        sources = tuple(Source("block", b, self.selection.reason_for("block", b)) for b in block_ids)
-        return [self._placed(outline, key=outline.kind, kind=outline.kind, title=self._outline_text(index, "title"),
-                             body=tuple(body), notes=tuple(notes), sources=sources)]
+            sources.append(Source("block", block_id, self._reason("block", block_id)))
+        return body, notes, sources
 
     def _references(self, index, outline):
         """Customers like them who agreed to take a call, with the approved words that offer it."""
         lib = self.library
-        body: list[Element] = []
-        notes: list[Paragraph] = []
-        sources: list[Source] = []
-        for block_id in self.selection.section_blocks.get("references", ()):
-            _, block_body, block_notes = self._block(lib.blocks[block_id])
-            body.extend(block_body)
-            notes.extend(block_notes)
-            sources.append(Source("block", block_id, self.selection.reason_for("block", block_id)))
+        body, notes, sources = self._section_blocks("references")
         items = []
         for scenario_id in self.selection.references[: outline.count]:
             meta = lib.scenarios[scenario_id].meta
-            source = Source("scenario", scenario_id, self.selection.reason_for("scenario", scenario_id))
+            source = Source("scenario", scenario_id, self._reason("scenario", scenario_id))
             result = meta.results[0]
             items.append(Paragraph(f"{meta.customer.name} ({lib.industry_name(meta.industry).lower()}): {meta.title}; "
                                    f"{result.metric.lower()} {self._result_value(result)}", source))
@@ -297,7 +289,7 @@ class Composer:
         sections = []
         for scenario_id in self.selection.scenarios[: outline.count]:
             meta = self.library.scenarios[scenario_id].meta
-            source = Source("scenario", scenario_id, self.selection.reason_for("scenario", scenario_id))
+            source = Source("scenario", scenario_id, self._reason("scenario", scenario_id))
             who = meta.customer.name if meta.customer.may_name else meta.customer.described_as
             if meta.industry != self.account.data.industry:  # never passed off as the account's own industry
                 who = f"{self.library.industry_name(meta.industry)} \u00b7 {who}"
@@ -376,7 +368,7 @@ class Composer:
             # Beside the capability table a slide has room for the block's bullets only.
             body.extend(replace(e, in_deck=False) if isinstance(e, Paragraph) else e for e in block_body)
             notes.extend(block_notes)
-            sources.append(Source("block", block_id, self.selection.reason_for("block", block_id)))
+            sources.append(Source("block", block_id, self._reason("block", block_id)))
         if self.selection.capabilities:
             catalog = Source("catalog", "capabilities", "capabilities that answer the account's pains")
             rows = tuple((lib.capabilities[c][1].name, self._wording(c)) for c in self.selection.capabilities)
@@ -395,7 +387,7 @@ class Composer:
             _, block_body, block_notes = self._block(self.library.blocks[block_id])
             body.extend(block_body)
             notes.extend(block_notes)
-            sources.append(Source("block", block_id, self.selection.reason_for("block", block_id)))
+            sources.append(Source("block", block_id, self._reason("block", block_id)))
         # who to call, then the step itself: every deck and document ends with the next step
         contact_source = Source("account", self.account.slug, "the rep's contact details")
         body.append(Paragraph(contact_line(self.account), contact_source))
@@ -487,9 +479,9 @@ def customer_context(context: dict[str, Any]) -> dict[str, Any]:
     trimmed = dict(context)
     for group, fields in INTERNAL_FIELDS.items():
         trimmed[group] = {k: v for k, v in context[group].items() if k not in fields}
-    # an attendee's persona is how the rep reads them; the customer reads their name and title
-    trimmed["meeting"]["attendees"] = [{k: v for k, v in attendee.items() if k != "persona"}
-                                       for attendee in context["meeting"]["attendees"]]
+    for (group, key), fields in INTERNAL_ITEM_FIELDS.items():
+        trimmed[group] = dict(trimmed[group], **{key: [{k: v for k, v in item.items() if k not in fields}
+                                                        for item in context[group][key]]})
     return trimmed
 
 

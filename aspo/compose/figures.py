@@ -26,10 +26,9 @@ class Figure:
 
     figure: str  # "22%", "14", "three weeks"
     clause: str  # "it is up 22% in two years across our four hospitals"
-    priority: int  # 1-based, as a rep counts
 
 
-def figures_in(text: str, priority: int) -> tuple[Figure, ...]:
+def figures_in(text: str) -> tuple[Figure, ...]:
     """The figures in one priority's words, the first of each clause, in reading order."""
     found = []
     for clause in _CLAUSE_END.split(text):
@@ -38,6 +37,6 @@ def figures_in(text: str, priority: int) -> tuple[Figure, ...]:
             figure = (match.group("digits") or match.group("words")).strip()
             if _YEAR.match(figure):
                 continue
-            found.append(Figure(figure.replace(" %", "%"), clause, priority))
+            found.append(Figure(figure.replace(" %", "%"), clause))
             break
     return tuple(found)

@@ -527,6 +527,8 @@ def _error(path: Path, first_line: int, template_line: int | None, field: str, m
 
 #: Fields of the template context only speaker notes get: the customer never reads them.
 INTERNAL_FIELDS = {"meeting": ("goal",), "account": ("size", "region", "stage", "competitors")}
+#: ... and fields of each item of a list in it: an attendee's persona is how the rep reads them.
+INTERNAL_ITEM_FIELDS = {("meeting", "attendees"): ("persona",)}
 
 
 def _explain_undefined(message: str, context: dict[str, Any]) -> str:
@@ -536,10 +538,15 @@ def _explain_undefined(message: str, context: dict[str, Any]) -> str:
     if not match:
         return message
     name = match.group(1)
-    for group, fields in INTERNAL_FIELDS.items():
-        if name in fields and isinstance(context.get(group), dict) and name not in context[group]:
-            return (f"{group}.{name} is for the rep only: use it in speaker notes (after '## Notes'), "
-                    "never in what the customer reads")
+    internal = [f"{group}.{name}" for group, fields in INTERNAL_FIELDS.items()
+                if name in fields and isinstance(context.get(group), dict) and name not in context[group]]
+    for (group, key), fields in INTERNAL_ITEM_FIELDS.items():
+        items = context[group].get(key) if isinstance(context.get(group), dict) else None
+        if name in fields and items and not any(name in item for item in items):
+            internal.append(f"{group}.{key}[].{name}")
+    if internal:
+        return (f"{internal[0]} is for the rep only: use it in speaker notes (after '## Notes'), never in what the "
+                "customer reads")
     known = sorted(_names(context))
     lead = f"'{name}' is undefined" if message.endswith("is undefined") else f"no field '{name}'"
     return lead + did_you_mean(name, known)

@@ -56,7 +56,7 @@ TYPO_CUTOFF = 0.88
 TYPO_SHARE = 0.7
 #: A word that shares a library word's stem but is another word ("mechanical" ~ "mechanic") counts at this share.
 DERIVED_SHARE = 0.5
-_DERIVATIONS = ("al", "ity")
+_DERIVATIONS = ("al", "ity")  # the endings that make another word of one stem
 #: A clause that says something is not a problem counts at this share.
 NEGATED_SHARE = 0.15
 #: A priority about something the library marks as outside its subject ("our website", "the CRM rollout")
@@ -89,22 +89,9 @@ _DOWN_AS_IN_FOUND = re.compile(r"\b(hunt|hunting|hunts|track|tracking|tracks|cha
                                r"cut|cutting|cuts)\s+down\b")
 _DOWN_AS_IN_LESS = re.compile(r"\b(get|gets|getting|bring|brings|bringing|drive|drives|driving|push|pushing|keep|"
                               r"keeps|keeping)((?:\s+[\w$%./-]+){0,6}?)\s+down\b")
-
-
 #: Words before "down" that keep it a stop: "went down", "is down", "breaking down".
 _GOING_DOWN = frozenset("go goes going gone went break breaks breaking broke shut shuts shutting was were been is are"
                         .split())
-
-
-def _without_figurative_down(clause: str) -> str:
-    # "margins down 8%" is less; "went down 6x" is still a stop
-    clause = _DOWN_BY_A_FIGURE.sub(lambda m: m[0] if m[1].split()[0] in _GOING_DOWN else m[1], clause)
-    clause = _DOWN_AS_IN_FOUND.sub(r"\1", clause)
-    # "keep the cost down" is less; "keep it from going down" is still a stop
-    return _DOWN_AS_IN_LESS.sub(
-        lambda m: m[0] if m[2].split()[-1:] and m[2].split()[-1] in _GOING_DOWN else m[1] + m[2], clause)
-
-
 #: A clause that opens by pointing back ("it is up 22%", "which costs us") is about the clause before it.
 _REFERS_BACK = re.compile(r"\s*(?:and\s+|so\s+)?(?:it|it's|its|they|they're|this|that|these|those|which)\b")
 #: Words that say nothing about which pain is meant (function words, and what every priority says).
@@ -496,6 +483,15 @@ def _derived(word: str, library_word: str) -> bool:
     """Whether two words of one stem are different words: "mechanical" is not "mechanic", "integrity" is not
     "integrate", though the stemmer makes each pair one."""
     return word != library_word and any(word.endswith(end) != library_word.endswith(end) for end in _DERIVATIONS)
+
+
+def _without_figurative_down(clause: str) -> str:
+    # "margins down 8%" is less; "went down 6x" is still a stop
+    clause = _DOWN_BY_A_FIGURE.sub(lambda m: m[0] if m[1].split()[0] in _GOING_DOWN else m[1], clause)
+    clause = _DOWN_AS_IN_FOUND.sub(r"\1", clause)
+    # "keep the cost down" is less; "keep it from going down" is still a stop
+    return _DOWN_AS_IN_LESS.sub(
+        lambda m: m[0] if m[2].split()[-1:] and m[2].split()[-1] in _GOING_DOWN else m[1] + m[2], clause)
 
 
 def _has_cue(clause: str) -> bool:

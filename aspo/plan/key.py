@@ -50,7 +50,7 @@ def input_files(account: Account, library: Library, selection: Selection) -> dic
     files = {name(shared): shared for shared in library.shared_files}
     for block_id in selection.used_blocks:
         files[name(library.blocks[block_id].path)] = library.blocks[block_id].path
-    for scenario_id in (*selection.scenarios, *selection.references):
+    for scenario_id in selection.used_scenarios:
         files[name(library.scenarios[scenario_id].path)] = library.scenarios[scenario_id].path
     files[f"{account.path.resolve().parent.name}/{account.path.name}"] = account.path
     if account.logo is not None:  # a new logo under the same name rebuilds the account

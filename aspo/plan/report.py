@@ -126,7 +126,7 @@ def usage_report(library: Library, plans: list[Plan], today: dt.date, horizon_da
         account, selection = plan.account, plan.selection
         for block_id in selection.used_blocks:
             block_users[block_id].append(account.slug)
-        for scenario_id in dict.fromkeys((*selection.scenarios, *selection.references)):
+        for scenario_id in selection.used_scenarios:
             scenario_users[scenario_id].append(account.slug)
         if not account.industry_known(library):
             groups.setdefault(INDUSTRY_GAPS, []).append(

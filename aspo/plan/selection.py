@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 
 from aspo.library.account import Account
 from aspo.library.content import Block, Library, Scenario
-from aspo.library.matching import Recognition
+from aspo.library.matching import Recognition, plain_text, stem, terms, words
 
 #: How much each kind of fit weighs when ranking candidates; specific beats generic.
 WEIGHT_PAIN = 3
@@ -124,11 +124,24 @@ class Selection:
         return tuple(dict.fromkeys(p for match in self.priorities for p in match.pains))
 
     @property
+    def priority_slides(self) -> tuple[PriorityMatch, ...]:
+        """The priorities that get a slide of their own block, as compose renders them: none at a stage without a
+        priorities section, and a shared slide once, for its first priority."""
+        if not self.shows_priorities:
+            return ()
+        return tuple(m for m in self.priorities if m.block and not m.shares_with)
+
+    @property
     def used_blocks(self) -> tuple[str, ...]:
         """Every block this account's outputs use, sorted: answers to priorities and section blocks."""
-        used = {m.block for m in self.priorities if m.block} if self.shows_priorities else set()
+        used = {m.block for m in self.priority_slides}
         used.update(b for blocks in self.section_blocks.values() for b in blocks)
         return tuple(sorted(used))
+
+    @property
+    def used_scenarios(self) -> tuple[str, ...]:
+        """Every scenario this account's outputs tell, as a story or as a reference, in that order."""
+        return tuple(dict.fromkeys((*self.scenarios, *self.references)))
 
     def reason_for(self, kind: str, item_id: str) -> str:
         for decision in self.decisions:
@@ -390,8 +403,6 @@ def _candidates(match: PriorityMatch, library: Library, judged, account: Account
 
 def _shared_words(text: str, block: Block) -> tuple[str, ...]:
     """The meaningful words a priority shares with a block's title and text, by stem, as the priority spells them."""
-    from aspo.library.matching import plain_text, stem, terms, words
-
     own = set(terms(f"{block.meta.title} {plain_text(block.body)}"))
     return tuple(dict.fromkeys(w for w in words(text) if stem(w) in own and len(w) > 3))
 
@@ -429,18 +440,19 @@ def _lost_note(match: PriorityMatch, loser: _Candidate, winner: _Candidate) -> s
     return f"{winner.block} answers priority {match.index} better (score {winner.score} against {loser.score})"
 
 
-def _gap(match: PriorityMatch, candidates, answered, library: Library, judged, account: Account,
-         insight: bool = False) -> tuple[str, str]:
+def _unrecognised(match: PriorityMatch) -> tuple[str, str]:
+    return GAP_UNRECOGNISED, f"no known pain recognised in the priority's words ({match.recognition.closest()})"
+
+
+def _gap(match: PriorityMatch, candidates, answered, library: Library, judged, account: Account) -> tuple[str, str]:
     """Which kind of content gap an unanswered priority is, and the reason in words."""
     if not match.pains:
-        return GAP_UNRECOGNISED, f"no known pain recognised in the priority's words ({match.recognition.closest()})"
+        return _unrecognised(match)
     pains = ", ".join(match.pains)
-    if insight:
-        return GAP_NONE, f"no approved insight on what {pains} costs yet (stage {account.data.stage})"
     if candidates:
-        users = sorted(index for index, (block_id, _, _) in answered.items()
-                       if block_id in {c.block for c in candidates})
-        listed = " and ".join(str(i) for i in users)
+        users = [str(index) for index, (block_id, _, _) in sorted(answered.items())
+                 if block_id in {c.block for c in candidates}]
+        listed = " and ".join(filter(None, (", ".join(users[:-1]), users[-1])))
         return GAP_USED, (f"the approved content for {pains} already answers priorit{'ies' if len(users) > 1 else 'y'} "
                           f"{listed} (a slide answers at most {PRIORITIES_PER_SLIDE})")
     capability = account.data.priorities[match.index - 1].capability
@@ -456,6 +468,12 @@ def _gap(match: PriorityMatch, candidates, answered, library: Library, judged, a
     return GAP_NONE, f"no approved content for {pains} yet"
 
 
+def insight_for(match: PriorityMatch, insight: tuple[str, ...], library: Library) -> str | None:
+    """The insight block that tells what the priority's pain costs: the first of the section's on one of its pains.
+    The insight section groups the account's own figures by it."""
+    return next((b for b in insight if set(library.blocks[b].meta.applies_to.pains) & set(match.pains)), None)
+
+
 def _answer_with_insight(matches: list[PriorityMatch], insight: tuple[str, ...], library: Library,
                          account: Account) -> list[PriorityMatch]:
     """At a stage without a slide per priority, a priority is answered by the insight on what its pain costs: the
@@ -464,9 +482,10 @@ def _answer_with_insight(matches: list[PriorityMatch], insight: tuple[str, ...],
     first_user: dict[str, int] = {}
     answered = []
     for match in matches:
-        block_id = next((b for b in insight if set(library.blocks[b].meta.applies_to.pains) & set(match.pains)), None)
+        block_id = insight_for(match, insight, library)
         if block_id is None:
-            gap, reason = _gap(match, [], {}, library, {}, account, insight=True)
+            missing = f"no approved insight on what {', '.join(match.pains)} costs yet (stage {account.data.stage})"
+            gap, reason = (GAP_NONE, missing) if match.pains else _unrecognised(match)
             answered.append(replace(match, block=None, reason=reason, gap=gap))
             continue
         overlap = [p for p in library.blocks[block_id].meta.applies_to.pains if p in match.pains]
