@@ -114,6 +114,11 @@ def test_content_used_up_is_told_apart_from_content_missing(workspace, aspo):
     report = json.loads(aspo("report", "--format", "json").out)
     assert [(g["account"], g["priority"]) for g in report["used_up"]] == [("probe", 3)]
     assert not any(g["account"] == "probe" for group in report["gaps"] for g in group["gaps"])
+    markdown = aspo("report").out.splitlines()
+    assert "- 1 more unanswered although content exists (it already answers other priorities of the account)" \
+        in markdown
+    used_up_table = markdown[markdown.index("## Content that exists but is used up"):]
+    assert f"| Probe Packaging (probe) | 3 | {SEALER} | {used_up} |" in used_up_table
 
 
 def test_a_scenario_that_shows_the_pain_answers_the_priority(workspace, aspo):
@@ -174,7 +179,7 @@ def test_at_awareness_a_priority_is_answered_by_the_insight_on_its_pain_or_says_
                      if (meta := front_matter(path))["section"] == "insight" for pain in meta["applies_to"]["pains"]}
     assert "compliance-audits" in insight_pains and "spare-parts-inventory" not in insight_pains
     northwind["priorities"] = [{"text": "Pass the next Joint Commission survey.", "pain": "compliance-audits"},
-                               {"text": "Stop running out of filters.", "pain": "spare-parts-inventory"}]
+                               {"text": "We ran out of filters 3 times this winter.", "pain": "spare-parts-inventory"}]
     (workspace / "accounts/northwind-health.yaml").write_text(yaml.safe_dump(northwind), encoding="utf-8")
     plan = json.loads(aspo("explain", "accounts/northwind-health.yaml", "--format", "json").out)["priorities"]
     assert plan[0]["block"] == "insight-compliance-audits" and plan[0]["gap"] is None
@@ -184,3 +189,8 @@ def test_at_awareness_a_priority_is_answered_by_the_insight_on_its_pain_or_says_
     assert run.status == 0
     assert any(line.endswith("priorities[1]: no approved insight on what spare-parts-inventory costs yet (stage "
                              "awareness); tell marketing") for line in run.err.splitlines()), run.err
+    # its own figure is still the account's cost, on a slide of the insight section with no block behind it
+    deck = Presentation(str(workspace / "output/northwind-health/northwind-health-deck.pptx"))
+    figures = next(slide for slide in deck.slides if slide.shapes.title.text == "What staying as you are costs")
+    text = "\n".join(shape.text_frame.text for shape in figures.shapes if shape.has_text_frame)
+    assert "3" in text.split("\n") and "\u201cWe ran out of filters 3 times this winter\u201d, Northwind Health" in text

@@ -145,8 +145,8 @@ def test_an_industry_word_neutral_does_not_name_is_an_error_at_its_line(workspac
     result = aspo("build", "accounts/acme.yaml")
     assert result.status == 2
     assert result.err.strip() == (
-        f"aspo: error: {INDUSTRIES}:{line}: industries[4].words.sitez: 'sitez' is not a word neutral: names (a new "
-        "word goes there first; it names: area, areas, equipment, site, sites, stop, team); did you mean 'site'?")
+        f"aspo: error: {INDUSTRIES}:{line}: industries[4].words.sitez: unknown industry word 'sitez'; did you mean "
+        "'site'? (valid: area, areas, equipment, site, sites, stop, team); a new word goes under neutral: first")
 
 
 def test_check_flags_each_hard_coded_industry_word_with_its_placeholder(workspace, aspo):

@@ -8,7 +8,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping
 
-from aspo.core.errors import AspoError, Problem, did_you_mean, display_path, quoted
+from aspo.core.errors import AspoError, Problem, did_you_mean, display_path, quoted, unknown_id
 from aspo.core.formatting import locale_problem
 from aspo.core.rulebook import CALL_TO_ACTION, DUPLICATE_ID, INVALID_FILE, LAYOUT, SCHEMA, UNKNOWN_ID
 from aspo.core.yamlfile import YamlDocument, load_yaml, parse_yaml, read_text
@@ -330,11 +330,9 @@ def _word_problems(industries: IndustriesFile, doc: YamlDocument) -> list[Proble
     for index, industry in enumerate(industries.industries):
         for name in industry.words:
             if name not in industries.neutral:
-                known = sorted(industries.neutral)
-                problems.append(doc.problem(
-                    ("industries", index, "words", name),
-                    f"{quoted(name)} is not a word neutral: names (a new word goes there first; it names: "
-                    f"{', '.join(known) or 'none yet'}){did_you_mean(name, known)}", SCHEMA))
+                problems.append(doc.problem(("industries", index, "words", name),
+                                            unknown_id("industry word", name, industries.neutral)
+                                            + "; a new word goes under neutral: first", SCHEMA))
     return problems
 
 
@@ -434,8 +432,7 @@ def _call_to_action_problems(lib: Library) -> list[Problem]:
     """Every deck and document ends with the account's next step, at every stage: the outline must say so."""
     sections = lib.outline.sections
     last = len(sections) - 1
-    ending = {stage: lib.outline_at(stage)[-1:] for stage in lib.stages}
-    short = sorted(stage for stage, end in ending.items() if not end or end[0][0] != last)
+    short = sorted(set(lib.stages) - set(sections[last].stages)) if sections[last].stages else []
     if sections[last].kind == "next-steps" and short:
         return [lib.outline_doc.problem(("sections", last, "stages"), "the next-steps section must end the story at "
                                         f"every stage; it leaves out {', '.join(short)}: remove its stages",

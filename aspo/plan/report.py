@@ -216,7 +216,7 @@ def as_markdown(report: Report) -> str:
     lines += ["", "## Never used (candidates to retire)", "", "Chosen for none of these accounts.", ""]
     lines += _table(("kind", "id", "owner"), [(u.kind, f"`{u.id}`", u.owner or "") for u in unused])
     lines += ["", "## Content gaps", "",
-              "Account priorities no approved block answers, grouped by the pains recognised in them, or by the pain "
+              "Account priorities no approved content answers, grouped by the pains recognised in them, or by the pain "
               "their words came closest to: add an example or keyword to that pain in `pains.yaml`, or write a "
               "block for it.", ""]
     if not report.gaps:

@@ -29,12 +29,14 @@ def industry_word(context: Context) -> Iterator[Problem]:
         text = context.text(block.path)
         readers_text = ("every industry" if not block.meta.applies_to.industries
                         else ", ".join(block.meta.applies_to.industries))
+        said_by = [library.industry_words(reader) for reader in readers]
+        # a word every reader says this way reads right in this block
+        differing = [(name, word, owners, pattern) for name, word, owners, pattern in words
+                     if {said[name].lower() for said in said_by} - {word.lower()}]
         masked = _JINJA.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), text.text)
         for start, end in _shown_spans(text, block):
             found = []  # (start, -length, not the exact word, said, name, owners): longest, then exact, first
-            for name, word, owners, pattern in words:
-                if not {library.industry_words(i)[name].lower() for i in readers} - {word.lower()}:
-                    continue  # every reader says it this way
+            for name, word, owners, pattern in differing:
                 for match in pattern.finditer(masked, start, end):
                     said = match.group()
                     found.append((match.start(), -len(said), said.lower() != word.lower(), said, name, owners))
