@@ -184,6 +184,13 @@ def samples_built_4x3(tmp_path_factory) -> Iterator[Path]:
                                                      prepare=use_4_3_template))
 
 
+@pytest.fixture(scope="module", params=["16:9", "4:3"])
+def sample_outputs(request) -> Path:
+    """output/ of `aspo build accounts/` on the samples, on the sample template and on a 4:3 one (without a notes
+    master of its own), each built once a session: only read."""
+    return request.getfixturevalue("samples_built" if request.param == "16:9" else "samples_built_4x3") / "output"
+
+
 @pytest.fixture
 def built_workspace(workspace, samples_built) -> Path:
     """`workspace` with output/ as `aspo build accounts/` leaves it (a copy of `samples_built`'s), for a test that

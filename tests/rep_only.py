@@ -80,11 +80,6 @@ def zip_texts(data: bytes, where: str) -> dict[str, str]:
     return found
 
 
-def part_names(data: bytes) -> list[str]:
-    with zipfile.ZipFile(io.BytesIO(data)) as package:
-        return package.namelist()
-
-
 def pdf_texts(path: Path, where: str) -> dict[str, str]:
     """A PDF's drawn text (pdftotext) and its metadata: the document information and XMP (pdfinfo)."""
     pdftotext, pdfinfo = shutil.which("pdftotext"), shutil.which("pdfinfo")

@@ -11,40 +11,33 @@ from pathlib import Path
 import pytest
 from conftest import REPO, SAMPLES, edit, line_of
 from pptx import Presentation
-from rep_only import REP_PARTS, draft_notes, fold, leaks, part_names, rep_only_texts, zip_texts
+from rep_only import REP_PARTS, draft_notes, fold, leaks, rep_only_texts, zip_texts
 
 #: What a rep may send: the deck and the document (their PDFs in test_pdf.py).
 CUSTOMER_FILES = ("{slug}-deck.pptx", "{slug}-offering.docx")
 PRESENTER = "{slug}-deck-presenter.pptx"
 
 
-@pytest.fixture(scope="module", params=["16:9", "4:3"])
-def built(request) -> Path:
-    """output/ of the samples on the sample template and on a 4:3 one (without a notes master of its own), each
-    built once a session (conftest): only read here."""
-    return request.getfixturevalue("samples_built" if request.param == "16:9" else "samples_built_4x3") / "output"
-
-
-def _rep_only(built: Path, slug: str) -> dict[str, list[str]]:
-    draft = (built / slug / f"{slug}-draft.md").read_text(encoding="utf-8")
+def _rep_only(sample_outputs: Path, slug: str) -> dict[str, list[str]]:
+    draft = (sample_outputs / slug / f"{slug}-draft.md").read_text(encoding="utf-8")
     return rep_only_texts(REPO / "accounts" / f"{slug}.yaml", draft)
 
 
 @pytest.mark.parametrize("slug", SAMPLES)
-def test_no_part_of_a_customer_file_holds_a_rep_only_text(built, slug):
-    rep_only = _rep_only(built, slug)
+def test_no_part_of_a_customer_file_holds_a_rep_only_text(sample_outputs, slug):
+    rep_only = _rep_only(sample_outputs, slug)
     assert rep_only["meeting goal"] and rep_only["rep's notes"] and rep_only["persona"] and rep_only["speaker notes"]
     for pattern in CUSTOMER_FILES:
         name = pattern.format(slug=slug)
-        data = (built / slug / name).read_bytes()
-        assert [part for part in part_names(data) if REP_PARTS.search(part)] == [], name
-        assert leaks(zip_texts(data, name), rep_only) == []
+        texts = zip_texts((sample_outputs / slug / name).read_bytes(), name)  # embedded packages' parts too
+        assert [part for part in texts if REP_PARTS.search(part)] == [], name
+        assert leaks(texts, rep_only) == []
 
 
 @pytest.mark.parametrize("slug", SAMPLES)
-def test_the_presenter_deck_has_the_same_slides_and_the_speaker_notes(built, slug):
-    customer_data = (built / slug / f"{slug}-deck.pptx").read_bytes()
-    presenter_data = (built / slug / PRESENTER.format(slug=slug)).read_bytes()
+def test_the_presenter_deck_has_the_same_slides_and_the_speaker_notes(sample_outputs, slug):
+    customer_data = (sample_outputs / slug / f"{slug}-deck.pptx").read_bytes()
+    presenter_data = (sample_outputs / slug / PRESENTER.format(slug=slug)).read_bytes()
     with zipfile.ZipFile(io.BytesIO(customer_data)) as customer, zipfile.ZipFile(io.BytesIO(presenter_data)) as other:
         slides = [name for name in customer.namelist() if re.fullmatch(r"ppt/slides/slide\d+\.xml", name)]
         assert len(slides) >= 5  # every sample deck, the awareness one too
@@ -58,9 +51,9 @@ def test_the_presenter_deck_has_the_same_slides_and_the_speaker_notes(built, slu
     assert not any(slide.has_notes_slide for slide in customer.slides)
     notes = "\n".join(fold(slide.notes_slide.notes_text_frame.text) for slide in presenter.slides
                       if slide.has_notes_slide)
-    draft = (built / slug / f"{slug}-draft.md").read_text(encoding="utf-8")
+    draft = (sample_outputs / slug / f"{slug}-draft.md").read_text(encoding="utf-8")
     assert draft_notes(draft) and all(line in notes for line in draft_notes(draft))  # every line the draft shows
-    rep_only = _rep_only(built, slug)
+    rep_only = _rep_only(sample_outputs, slug)
     for what in ("meeting goal", "competitor", "rep's notes"):
         assert all(text in notes for text in rep_only[what]), what
 

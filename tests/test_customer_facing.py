@@ -45,39 +45,32 @@ def customer_texts(folder: Path, slug: str) -> dict[str, str]:
     return {"deck": "\n".join(slides), "document": "\n".join(document), "properties": "\n".join(properties)}
 
 
-@pytest.fixture(scope="module", params=["16:9", "4:3"])
-def built(request) -> Path:
-    """output/ of `aspo build accounts/` on the samples, on the sample template and on a 4:3 one, each built once a
-    session (conftest): only read here."""
-    return request.getfixturevalue("samples_built" if request.param == "16:9" else "samples_built_4x3") / "output"
-
-
-def test_nothing_internal_reaches_what_the_customer_reads(built):
+def test_nothing_internal_reaches_what_the_customer_reads(sample_outputs):
     for slug in SAMPLES:
         account = yaml.safe_load((REPO / "accounts" / f"{slug}.yaml").read_text())
         segment = f"{SIZES[account['size']]}, {account['region']}"
-        for where, text in customer_texts(built / slug, slug).items():
+        for where, text in customer_texts(sample_outputs / slug, slug).items():
             flat = " ".join(text.split())
             assert " ".join(account["meeting"]["goal"].split()) not in flat, (slug, where, "meeting goal")
             assert segment not in flat, (slug, where, "segment")
             assert account["region"] not in flat, (slug, where, "region")
             assert not ISO_DATE.search(flat), (slug, where, ISO_DATE.search(flat).group())
         # the rep still has all of it, in the speaker notes and the draft
-        draft = (built / slug / f"{slug}-draft.md").read_text(encoding="utf-8")
+        draft = (sample_outputs / slug / f"{slug}-draft.md").read_text(encoding="utf-8")
         assert "Meeting goal: " in draft and "Segment: " in draft and account["region"] in draft
 
 
-def test_the_closing_slide_and_the_last_section_carry_the_reps_contact(built):
+def test_the_closing_slide_and_the_last_section_carry_the_reps_contact(sample_outputs):
     for slug in SAMPLES:
         rep = yaml.safe_load((REPO / "accounts" / f"{slug}.yaml").read_text())["rep"]
-        last_slide = Presentation(str(built / slug / f"{slug}-deck.pptx")).slides[-1]
+        last_slide = Presentation(str(sample_outputs / slug / f"{slug}-deck.pptx")).slides[-1]
         slide_text = "\n".join(s.text_frame.text for s in last_slide.shapes if s.has_text_frame)
         assert rep["email"] in slide_text and rep["name"] in slide_text and rep["title"] in slide_text
-        paragraphs = [p.text for p in WordDocument(str(built / slug / f"{slug}-offering.docx")).paragraphs]
+        paragraphs = [p.text for p in WordDocument(str(sample_outputs / slug / f"{slug}-offering.docx")).paragraphs]
         last_heading = max(i for i, p in enumerate(paragraphs) if p == "Plan and next step")
         assert any(rep["email"] in p and rep["name"] in p for p in paragraphs[last_heading:])
-    acme = "\n".join(s.text_frame.text for s in Presentation(str(built / "acme" / "acme-deck.pptx")).slides[-1].shapes
-                     if s.has_text_frame)
+    closing = Presentation(str(sample_outputs / "acme" / "acme-deck.pptx")).slides[-1]
+    acme = "\n".join(s.text_frame.text for s in closing.shapes if s.has_text_frame)
     assert ("Your contact: Jordan Ellis, Account Executive \u00b7 jordan.ellis@meridianops.example "
             "\u00b7 +1 614 555 0142") in acme
     # the deck still ends with the next step
@@ -139,8 +132,8 @@ def test_speaker_notes_may_use_internal_fields(workspace, aspo):
     assert any("Remember why we are here: Agree which corrugator line" in n for n in notes)
 
 
-def test_a_scenario_with_numbers_shows_callouts_and_a_native_chart(built):
-    deck = Presentation(str(built / "acme" / "acme-deck.pptx"))
+def test_a_scenario_with_numbers_shows_callouts_and_a_native_chart(sample_outputs):
+    deck = Presentation(str(sample_outputs / "acme" / "acme-deck.pptx"))
     slide = next(s for s in deck.slides if s.shapes.title.text_frame.text.startswith("Getting new technicians"))
     charts = [shape for shape in slide.shapes if getattr(shape, "has_chart", False) and shape.has_chart]
     assert len(charts) == 1
@@ -153,26 +146,26 @@ def test_a_scenario_with_numbers_shows_callouts_and_a_native_chart(built):
     assert any(text.startswith("-57%\nTime for a new technician") for text in texts)
     assert any("What they did: Harlan moved all work orders" in text for text in texts)
     # the document tells the same results as a table
-    word = WordDocument(str(built / "acme" / "acme-offering.docx"))
+    word = WordDocument(str(sample_outputs / "acme" / "acme-offering.docx"))
     rows = [[cell.text for cell in row.cells] for table in word.tables for row in table.rows]
     assert ["Time for a new technician to work breakdowns alone", "from 14 weeks to 6 weeks",
             "measured over 8 new hires"] in rows
 
 
-def test_the_accounts_logo_is_on_the_title_slide_and_the_first_page(built):
+def test_the_accounts_logo_is_on_the_title_slide_and_the_first_page(sample_outputs):
     logo = (REPO / "accounts" / "northwind-health-logo.png").read_bytes()
-    deck = Presentation(str(built / "northwind-health" / "northwind-health-deck.pptx"))
+    deck = Presentation(str(sample_outputs / "northwind-health" / "northwind-health-deck.pptx"))
     pictures = [s for s in deck.slides[0].shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
     assert len(pictures) == 1 and pictures[0].image.blob == logo
     picture = pictures[0]
     assert picture.left + picture.width <= deck.slide_width and picture.top >= 0
     assert abs(picture.width / picture.height - 3.0) < 0.01  # its proportions kept (480x160)
     assert not any(s.shape_type == MSO_SHAPE_TYPE.PICTURE for slide in list(deck.slides)[1:] for s in slide.shapes)
-    word = WordDocument(str(built / "northwind-health" / "northwind-health-offering.docx"))
+    word = WordDocument(str(sample_outputs / "northwind-health" / "northwind-health-offering.docx"))
     first = word.paragraphs[0]
     assert first._p.xpath(".//pic:pic") and word.paragraphs[1].text == "Northwind Health and Meridian Ops"
     assert len(word.inline_shapes) == 1
-    acme = Presentation(str(built / "acme" / "acme-deck.pptx"))  # no logo: no picture
+    acme = Presentation(str(sample_outputs / "acme" / "acme-deck.pptx"))  # no logo: no picture
     assert not any(s.shape_type == MSO_SHAPE_TYPE.PICTURE for s in acme.slides[0].shapes)
 
 

@@ -7,7 +7,13 @@ import json
 import sys
 from pathlib import Path
 
-from aspo.render.formats import FORMATS, SUFFIXES, SUFFIXES_IN_WORDS, by_key, by_name, by_suffix, file_of
+from conftest import REPO
+
+from aspo.build.office_templates import OfficeTemplates
+from aspo.compose.composer import compose
+from aspo.library.content import load_library
+from aspo.plan.plan import plan_account
+from aspo.render.formats import FORMATS, SUFFIXES, SUFFIXES_IN_WORDS, by_key, by_name, by_suffix, file_of, render_files
 
 SLUG = "acme"
 
@@ -51,6 +57,15 @@ def test_the_customer_deck_is_shown_by_the_presenter_deck_and_stands_in_for_it_i
     assert file_of(names, presenter) == "acme-deck-presenter.pptx" and file_of(names, deck) == "acme-deck.pptx"
     assert file_of(["acme-deck.pptx", "acme-draft.md"], presenter) == "acme-deck.pptx"
     assert file_of(["acme-draft.md"], presenter) is None
+
+
+def test_one_rendering_of_every_format_is_each_format_rendered_alone():
+    """The two decks come from one rendering; each file is still what its own renderer makes, byte for byte."""
+    library = load_library(REPO / "templates")
+    document, templates = compose(plan_account(REPO / "accounts/acme.yaml", library)), OfficeTemplates(library)
+    files = render_files(document, templates)
+    assert list(files) == list(FORMATS)
+    assert [fmt.key for fmt in FORMATS if files[fmt] != fmt.render(document, templates)] == []
 
 
 def test_a_build_writes_every_format_and_textconv_reads_each_back(workspace, aspo):

@@ -212,6 +212,19 @@ def test_aspo_soffice_naming_no_program_exits_2_naming_it(workspace, aspo, built
     assert snapshot(workspace / "output") == built
 
 
+def test_a_libreoffice_that_cannot_be_started_fails_with_one_line_and_keeps_previous_outputs(
+        workspace, aspo, built, monkeypatch, tmp_path):
+    script = tmp_path / "soffice"  # executable, but no program the system can run: exec fails (ENOEXEC)
+    script.write_bytes(b"\x7fELF not really")
+    script.chmod(0o755)
+    monkeypatch.setenv("ASPO_SOFFICE", str(script))
+    result = aspo("build", "--pdf", "--force", "accounts/")
+    assert (result.status, result.out) == (2, "")
+    assert result.err == "aspo: error: LibreOffice (soffice) could not be started: Exec format error; nothing was " \
+                         "written\n"
+    assert snapshot(workspace / "output") == built
+
+
 def test_a_libreoffice_that_converts_nothing_fails_with_one_line_and_keeps_previous_outputs(
         workspace, aspo, built, monkeypatch, tmp_path):
     script = tmp_path / "soffice"  # exits 0 having written nothing, as LibreOffice does when it cannot load a file

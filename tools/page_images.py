@@ -57,9 +57,21 @@ def sheets_from(pdf_folder: Path, target: Path) -> list[Path]:
             sheet = contact_sheet(render_pages(pdf, Path(scratch)), COLUMNS[kind])
             target.mkdir(parents=True, exist_ok=True)
             path = target / f"{pdf.stem}.png"
-            sheet.quantize(colors=128, method=Image.Quantize.MEDIANCUT).save(path, optimize=True)  # small for git
+            save_small(sheet, path)
             written.append(path)
     return written
+
+
+def save_small(image: Image.Image, path: Path) -> None:
+    """A picture for git: 128 colours, optimised."""
+    image.quantize(colors=128, method=Image.Quantize.MEDIANCUT).save(path, optimize=True)
+
+
+def build_pdfs(accounts: list[str], output: Path, templates: Path = Path("templates")) -> None:
+    """`aspo build --pdf` of the accounts into `output`, run from the repository's top folder."""
+    aspo = shutil.which("aspo") or str(Path(sys.executable).with_name("aspo"))
+    subprocess.run([aspo, "build", "--pdf", "--force", "--quiet", "--templates", str(templates.resolve()),
+                    "--output", str(output), *accounts], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
 
 
 def main(argv: list[str]) -> int:
@@ -76,11 +88,8 @@ def main(argv: list[str]) -> int:
     if args.from_pdf:
         written = sheets_from(args.from_pdf, args.out)
     else:
-        aspo = shutil.which("aspo") or str(Path(sys.executable).with_name("aspo"))
         with tempfile.TemporaryDirectory() as scratch:
-            subprocess.run([aspo, "build", "--pdf", "--force", "--quiet", "--templates", str(args.templates.resolve()),
-                            "--output", scratch, *args.accounts],
-                           cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+            build_pdfs(args.accounts, Path(scratch), args.templates)
             written = sheets_from(Path(scratch), args.out)
     for path in written:
         print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")

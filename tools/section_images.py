@@ -4,19 +4,20 @@
     python tools/section_images.py
 
 builds the awareness and decision samples with `aspo build --pdf` into a temporary folder, finds each section's
-slide by its key in the review draft, and renders that page alone with pdftoppm (poppler-utils), 1000 pixels wide.
+slide by its key in the build's manifest, and renders that page alone with pdftoppm (poppler-utils), 1000 pixels wide.
 Needs LibreOffice and poppler-utils, as `aspo build --pdf` does.
 """
 
 from __future__ import annotations
 
-import re
+import json
 import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
+from page_images import build_pdfs, save_small  # beside this script
 from PIL import Image
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,33 +32,30 @@ SLIDES = (
 )
 
 
-def slide_number(draft: str, key: str) -> int:
-    """The deck page of the section with this key, as the review draft numbers it."""
-    match = re.search(r"_slide (\d+) \([^)]*\)[^\n]*· key `" + re.escape(key) + "`", draft)
-    if not match:
-        raise SystemExit(f"section_images: no slide with key {key!r} in the draft")
-    return int(match.group(1))
+def slide_numbers(folder: Path) -> dict[str, int]:
+    """Each section key's slide in the deck, as the build's manifest records it."""
+    return {s["key"]: s["slide"] for s in json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["sections"]
+            if s.get("slide")}
 
 
 def main() -> int:
     if not shutil.which("pdftoppm"):
         print("section_images: pdftoppm is missing; install poppler-utils", file=sys.stderr)
         return 2
-    aspo = shutil.which("aspo") or str(Path(sys.executable).with_name("aspo"))
     slugs = sorted({slug for slug, _, _ in SLIDES})
     with tempfile.TemporaryDirectory() as scratch:
         out = Path(scratch)
-        subprocess.run([aspo, "build", "--pdf", "--force", "--quiet", "--output", str(out),
-                        *(f"accounts/{slug}.yaml" for slug in slugs)], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+        build_pdfs([f"accounts/{slug}.yaml" for slug in slugs], out)
         for slug, key, name in SLIDES:
-            page = slide_number((out / slug / f"{slug}-draft.md").read_text(encoding="utf-8"), key)
+            page = slide_numbers(out / slug).get(key)
+            if page is None:
+                raise SystemExit(f"section_images: no slide with key {key!r} in {slug}'s deck")
             prefix = out / name
             subprocess.run(["pdftoppm", "-png", "-singlefile", "-f", str(page), "-l", str(page), "-scale-to-x",
                             str(WIDTH), "-scale-to-y", "-1", str(out / slug / f"{slug}-deck.pdf"), str(prefix)],
                            check=True)
             path = TARGET / f"{name}.png"
-            image = Image.open(f"{prefix}.png").convert("RGB")
-            image.quantize(colors=128, method=Image.Quantize.MEDIANCUT).save(path, optimize=True)  # small for git
+            save_small(Image.open(f"{prefix}.png").convert("RGB"), path)
             print(f"wrote {path.relative_to(ROOT)}")
     return 0
 

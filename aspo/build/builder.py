@@ -24,7 +24,7 @@ from aspo.core.stopping import die_with_parent, run_in_worker
 from aspo.library.account_paths import account_files, slug_for
 from aspo.library.gitinfo import TemplatesRevision, templates_revision
 from aspo.plan.key import FileHashes, input_files
-from aspo.render.formats import FORMATS
+from aspo.render.formats import FORMATS, render_files
 
 if TYPE_CHECKING:  # the library, pydantic and the renderers load only when an account must be read
     from concurrent.futures import ProcessPoolExecutor
@@ -112,7 +112,7 @@ class Builder:
 
         self.renderer = self.renderer or Renderer()
         document = compose(plan, self.renderer)
-        files = {fmt.name(plan.account.slug): fmt.render(document, self.templates) for fmt in FORMATS}
+        files = {fmt.name(plan.account.slug): data for fmt, data in render_files(document, self.templates).items()}
         files[MANIFEST] = build_manifest(plan, document, files, self.revision)
         return Rendered(plan, document, files)
 

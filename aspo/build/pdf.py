@@ -113,16 +113,14 @@ def _run(command: list[str], log: Path, timeout: float, too_slow: str, shown: st
     try:
         # a stop while Popen runs would leave LibreOffice started and unknown here: it waits until `process` is set
         with open(log, "wb") as out, stops_deferred():
-            # in UTC it writes its dates in one form, so the stamped ones have one length whatever the machine's zone
-            process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
-                                       env={**os.environ, "TZ": "UTC"}, start_new_session=True)
+            try:
+                # in UTC it writes its dates in one form, so the stamped ones have one length whatever the zone
+                process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
+                                           env={**os.environ, "TZ": "UTC"}, start_new_session=True)
+            except OSError as exc:
+                raise pdf_error(f"LibreOffice ({shown}) could not be started: {exc.strerror or exc}; "
+                                "nothing was written") from None
         return process.wait(timeout)
-    except OSError as exc:
-        if process is not None:
-            _kill_group(process)
-            raise
-        raise pdf_error(f"LibreOffice ({shown}) could not be started: {exc.strerror or exc}; "
-                        "nothing was written") from None
     except subprocess.TimeoutExpired:
         _kill_group(process)
         raise pdf_error(too_slow) from None

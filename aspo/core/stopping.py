@@ -43,36 +43,37 @@ def _raise_stopped(signum, frame) -> None:
 
 
 @contextlib.contextmanager
+def _handling(signums, handler) -> Iterator[bool]:
+    """Within the block, `handler` handles these signals in the main thread (elsewhere nothing changes: yields
+    False); the old handlers come back after."""
+    if threading.current_thread() is not threading.main_thread():
+        yield False
+        return
+    previous = {signum: signal.signal(signum, handler) for signum in signums}
+    try:
+        yield True
+    finally:
+        for signum, old in previous.items():
+            signal.signal(signum, signal.SIG_DFL if old is None else old)
+
+
+@contextlib.contextmanager
 def stop_on_signals() -> Iterator[None]:
     """Within the block, SIGTERM and SIGHUP raise Stopped in the main thread; the old handlers come back after."""
-    if threading.current_thread() is not threading.main_thread():
+    with _handling(STOP_SIGNALS, _raise_stopped):
         yield
-        return
-    previous = {signum: signal.signal(signum, _raise_stopped) for signum in STOP_SIGNALS}
-    try:
-        yield
-    finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, signal.SIG_DFL if handler is None else handler)
 
 
 @contextlib.contextmanager
 def stops_deferred() -> Iterator[None]:
     """Within the block, Ctrl-C and stop signals wait until it ends, then act as they would have. For starting a
     child process: a stop inside subprocess.Popen would leave a child no code knows about to end."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
     pending: list[int] = []
-    signums = (signal.SIGINT, *STOP_SIGNALS)
-    previous = {signum: signal.signal(signum, lambda received, frame: pending.append(received))
-                for signum in signums}
     try:
-        yield
+        with _handling((signal.SIGINT, *STOP_SIGNALS), lambda received, frame: pending.append(received)):
+            yield
     finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, signal.SIG_DFL if handler is None else handler)
-        if pending:
+        if pending:  # the old handlers are back: the signal acts as it would have, whatever the block did
             signal.raise_signal(pending[0])
 
 

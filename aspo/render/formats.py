@@ -70,14 +70,23 @@ class OutputFormat:
 # The registry adapts the renderers' signatures, so each renderer keeps its own.
 
 def _render_deck(document: Document, templates: Templates) -> bytes:
-    """The customer's copy: render_pptx(document, templates.deck, speaker_notes=False), from the rendering that
-    makes the presenter's copy too."""
-    return templates.deck.copies(document)[0]
+    """The customer's copy, which a rep may send: no speaker notes."""
+    from aspo.render.powerpoint import render_pptx
+
+    return render_pptx(document, templates.deck, speaker_notes=False)
 
 
 def _render_presenter_deck(document: Document, templates: Templates) -> bytes:
-    """render_pptx(document, templates.deck, speaker_notes=True)."""
-    return templates.deck.copies(document)[1]
+    from aspo.render.powerpoint import render_pptx
+
+    return render_pptx(document, templates.deck, speaker_notes=True)
+
+
+def _render_both_decks(document: Document, templates: Templates) -> dict[str, bytes]:
+    """The customer's and the presenter's copies by format key, from one rendering (as each alone, byte for byte)."""
+    from aspo.render.powerpoint import render_pptx_copies
+
+    return dict(zip(("deck", "presenter"), render_pptx_copies(document, templates.deck)))
 
 
 def _render_document(document: Document, templates: Templates) -> bytes:
@@ -106,11 +115,21 @@ FORMATS = (
 )
 _BY_KEY = {fmt.key: fmt for fmt in FORMATS}
 #: The first format of each suffix: the two decks share theirs, and their text view
-_BY_SUFFIX = {suffix: next(fmt for fmt in FORMATS if fmt.suffix == suffix)
-              for suffix in dict.fromkeys(fmt.suffix for fmt in FORMATS)}
+_BY_SUFFIX: dict[str, OutputFormat] = {}
+for _fmt in FORMATS:
+    _BY_SUFFIX.setdefault(_fmt.suffix, _fmt)
+#: Each format's file-name ending, lower case, longest first: "-deck-presenter.pptx" is tried before "-deck.pptx"
+_BY_ENDING = sorted(((fmt.ending.lower(), fmt) for fmt in FORMATS), key=lambda pair: -len(pair[0]))
 SUFFIXES = tuple(_BY_SUFFIX)
 #: The suffixes as messages list them: ".pptx, .docx or .md".
 SUFFIXES_IN_WORDS = ", ".join(SUFFIXES[:-1]) + " or " + SUFFIXES[-1]
+
+
+def render_files(document: Document, templates: Templates) -> dict[OutputFormat, bytes]:
+    """Every format's file for `document`, in FORMATS order: the two decks from one rendering, the rest each by
+    its own renderer."""
+    made = _render_both_decks(document, templates)
+    return {fmt: made[fmt.key] if fmt.key in made else fmt.render(document, templates) for fmt in FORMATS}
 
 
 def by_key(key: str) -> OutputFormat:
@@ -128,8 +147,7 @@ def by_name(name: str) -> OutputFormat | None:
     """The format a file of that name is (any case), by its ending ("acme-deck-presenter.pptx" is the presenter
     deck, not the deck); else the first of its suffix (a file a user named), or None."""
     lowered = Path(name).name.lower()
-    endings = [fmt for fmt in FORMATS if lowered.endswith(fmt.ending.lower())]
-    return max(endings, key=lambda fmt: len(fmt.ending)) if endings else by_suffix(Path(name).suffix)
+    return next((fmt for ending, fmt in _BY_ENDING if lowered.endswith(ending)), None) or by_suffix(Path(name).suffix)
 
 
 def file_of(files: Iterable[str], fmt: OutputFormat) -> str | None:
@@ -145,7 +163,7 @@ def file_of(files: Iterable[str], fmt: OutputFormat) -> str | None:
 
 def read_units(path: Path, data: bytes | None = None) -> list[Unit]:
     """The file's text unit by unit, as its format's text view reads it. With `data`, that is the content and `path`
-    only names it (its suffix says which format it is); otherwise the file is read from disk."""
+    only names it (its name says which format it is); otherwise the file is read from disk."""
     path = Path(path)
     fmt = by_name(path.name)
     if fmt is None:

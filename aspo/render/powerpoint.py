@@ -151,7 +151,6 @@ class PreparedDeck:
         self.template = TemplatePackage(package, changing, lazyproperty, _content_types, _rels_xml)
         self._slides: dict[str, object] = {}  # layout part -> a new slide's p:sld, placeholders cloned
         self._notes = None  # a blank notes slide's p:notes, placeholders cloned from the notes master
-        self._last: tuple[Document, tuple[bytes, bytes]] | None = None  # see copies()
 
     @classmethod
     def open(cls, path: Path, master: int = 1, checked: DeckTemplate | None = None) -> PreparedDeck:
@@ -204,13 +203,6 @@ class PreparedDeck:
 
     def write(self, prs, when) -> bytes:
         return self.template.write(prs.part.package, when)
-
-    def copies(self, doc: Document) -> tuple[bytes, bytes]:
-        """render_pptx_copies of `doc` on this template, kept for the last document only: a build asks for the
-        customer's copy, then for the presenter's, and one rendering makes both."""
-        if self._last is None or self._last[0] is not doc:
-            self._last = (doc, render_pptx_copies(doc, self))
-        return self._last[1]
 
 
 def _content_types(parts: list) -> bytes:
