@@ -334,6 +334,56 @@ def report(ctx: click.Context, templates: Path, accounts_dir: Path, fmt: str, to
         ctx.exit(USER_ERROR_STATUS)
 
 
+def _day(ctx: click.Context, param: click.Parameter, value: str | None):
+    """A YYYY-MM-DD option read as a date, refused in aspo's one line."""
+    import datetime as dt
+
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise AspoError.option(f"--{param.name.replace('_', '-')}",
+                               f"expected a date as YYYY-MM-DD, got {value!r}") from None
+
+
+@cli.command("log")
+@click.argument("account", type=click.Path(path_type=Path))
+@click.argument("what", metavar="presented|stage STAGE|outcome OUTCOME")
+@click.argument("value", required=False, metavar="")
+@click.option("--on", callback=_day, metavar="YYYY-MM-DD",
+              help="The day it happened (presented: default today; stage and outcome: required).")
+@click.option("--reason", metavar="TEXT", help="Why an outcome came about, e.g. 'budget moved to 2028'.")
+@templates_option
+@click.option("--history", type=click.Path(path_type=Path), default=_in_project("history"),
+              show_default="history/ beside templates/", help="The folder of account histories.")
+@click.option("--output", "-o", type=click.Path(path_type=Path), default=_in_project("output"),
+              show_default="output/ beside templates/", help="Where the account's outputs were built.")
+def log(account: Path, what: str, value: str | None, on, reason: str | None, templates: Path, history: Path,
+        output: Path) -> None:
+    """Record in history/<slug>.yaml that a deck was presented, a stage was entered, or the deal closed.
+
+    \b
+      aspo log accounts/acme.yaml presented [--on 2027-01-14]
+      aspo log accounts/acme.yaml stage decision --on 2027-02-03
+      aspo log accounts/acme.yaml outcome won --on 2027-03-30 [--reason TEXT]
+
+    presented copies what the build holds from its manifest; it is refused when the outputs are older than the
+    account or the library. Events are appended, never rewritten: a correction is a new event.
+    """
+    import datetime as dt
+
+    from aspo.authoring.log import log_event
+    from aspo.library.content import load_library
+
+    if what in ("stage", "outcome") and on is None:
+        raise AspoError.option("--on", f"give the day the {'stage was entered' if what == 'stage' else 'deal closed'} "
+                               "(YYYY-MM-DD)")
+    library = load_library(templates, layouts=False)
+    path, said = log_event(account, what, value, library, history, output, on, reason, dt.date.today())
+    click.echo(f"logged in {display_path(path)}: {said}")
+
+
 @cli.command()
 @click.argument("name", type=click.Choice(["account"]), metavar="NAME")
 @click.option("--library", "library_path", type=click.Path(path_type=Path), default=None,

@@ -121,6 +121,9 @@ class AccountFile(Strict):
     logo: str | None = Field(None, min_length=1, description=(
         "The account's logo: a PNG or JPEG file, relative to this account file; shown on the title slide "
         "and the document's first page."))
+    opportunity: str | None = Field(None, min_length=1, description=(
+        "The CRM's id of the opportunity the deck is for: history/<slug>.yaml files its events under it, so one "
+        "account can have several opportunities over time."))
 
 
 # --- the content library (templates/), owned by marketing ---------------------------------
