@@ -90,7 +90,7 @@ def _presented(plan: Plan, output: Path, on: dt.date) -> Presented:
         event="presented", date=on, stage=account.data.stage, key=plan.key, rep=account.data.rep.email,
         content=dict(sorted(content.items())), pinned=list(contended.pinned), excluded=list(contended.excluded),
         outranked={item: list(winners) for item, winners in contended.outranked.items()},
-        gaps=[Gap(kind=kind, text=text) for kind, text in unanswered(plan)],
+        gaps=[Gap(kind=kind, text=text, about=about) for kind, text, about in unanswered(plan)],
         opportunity=account.data.opportunity,
     )
 

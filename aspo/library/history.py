@@ -42,6 +42,8 @@ class Gap(Strict):
 
     kind: GapKind
     text: str = Field(min_length=1)
+    about: str | None = Field(None, description=(
+        "For a priority: the pain recognised in it, or the closest one ('closest to <pain>'), to group gaps by."))
 
 
 class StageEntered(Strict):

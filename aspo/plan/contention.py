@@ -62,17 +62,26 @@ def contention(plan: Plan) -> Contention:
     )
 
 
-def unanswered(plan: Plan) -> list[tuple[str, str]]:
+def unanswered(plan: Plan) -> list[tuple[str, str, str | None]]:
     """What in the account no content answers, as (kind, text): priorities (in the rep's words) with no approved
-    answer, competitors and attendee personas no block is written for, and an industry the library does not list.
+    answer, competitors and attendee personas no block is written for, and an industry the library does not list;
+    each with what it is about (a priority's pain).
     A priority whose content answers another priority already is not one: the content exists."""
     account, library, selection = plan.account, plan.library, plan.selection
-    found = [("priority", match.text) for match in selection.priorities
+    found = [("priority", match.text, _about(match)) for match in selection.priorities
              if not match.answered and match.gap != GAP_USED]
     named = {c.lower() for block in library.blocks.values() for c in block.meta.applies_to.competitors}
-    found += [("competitor", name) for name in account.data.competitors if name.lower() not in named]
+    found += [("competitor", name, None) for name in account.data.competitors if name.lower() not in named]
     written_for = {p for block in library.blocks.values() for p in block.meta.applies_to.personas}
-    found += [("persona", persona) for persona in sorted(account.personas - written_for)]
+    found += [("persona", persona, None) for persona in sorted(account.personas - written_for)]
     if not account.industry_known(library):
-        found.append(("industry", account.data.industry))
+        found.append(("industry", account.data.industry, None))
     return found
+
+
+def _about(match) -> str | None:
+    """The pain a priority gap is about, for grouping: recognised, else the closest, else None."""
+    if match.pains:
+        return match.pains[0]
+    closest = match.recognition.best
+    return f"closest to {closest.pain}" if closest else None
