@@ -385,6 +385,63 @@ def log(account: Path, what: str, value: str | None, on, reason: str | None, tem
 
 
 @cli.command()
+@templates_option
+@click.option("--history", type=click.Path(path_type=Path), default=_in_project("history"),
+              show_default="history/ beside templates/", help="The folder of account histories.")
+@click.option("--accounts", "accounts_dir", type=click.Path(path_type=Path), default=_in_project("accounts"),
+              show_default="accounts/ beside templates/", help="Where the reps' notes on exclusions are read.")
+@click.option("--output", "-o", type=click.Path(path_type=Path), default=_in_project("output"),
+              show_default="output/ beside templates/", help="The builds, to count those never presented.")
+@click.option("--since", callback=_day, metavar="YYYY-MM-DD", help="Only stages entered on or after this day.")
+@click.option("--until", callback=_day, metavar="YYYY-MM-DD", help="Measure as of this day (default: today).")
+@click.option("--window", type=click.IntRange(min=1), default=90, show_default=True, metavar="DAYS",
+              help="Days an opportunity has to reach the next stage to count as advanced.")
+@click.option("--stage", metavar="ID", help="Only this buying stage.")
+@click.option("--min-n", type=click.IntRange(min=1), default=10, show_default=True, metavar="N",
+              help="Opportunities each group needs before a row says more than 'too few to say'.")
+@click.option("--idle-months", type=click.IntRange(min=1), default=6, show_default=True, metavar="N",
+              help="How far back 'played no role' looks.")
+@click.option("--format", "fmt", type=click.Choice(["markdown", "json", "csv", "html"]), default="markdown",
+              show_default=True)
+@click.pass_context
+def outcomes(ctx: click.Context, templates: Path, history: Path, accounts_dir: Path, output: Path, since, until,
+             window: int, stage: str | None, min_n: int, idle_months: int, fmt: str) -> None:
+    """Show what goes with deals that move: the funnel by stage, content compared by outcome, content that played
+    no role, recurring gaps, and what the figures cannot say.
+
+    Reads history/*.yaml (aspo log, aspo import). Histories that fail to load are reported and left out; the exit
+    status is then 2.
+    """
+    import datetime as dt
+
+    from aspo.core.errors import unknown_id
+    from aspo.library.content import load_library
+    from aspo.measure import formats
+    from aspo.measure.outcomes import Settings
+    from aspo.measure.sources import measure
+
+    library = load_library(templates, layouts=False)
+    if stage is not None and stage not in library.stages:
+        raise AspoError.option("--stage", unknown_id("stage", stage, library.stages))
+    until = until or dt.date.today()
+    if since and since > until:
+        raise AspoError.option("--since", f"{since.isoformat()} is after --until ({until.isoformat()})")
+    settings = Settings(until=until, since=since, window=window, stage=stage, min_n=min_n, idle_months=idle_months)
+    result, problems = measure(library, history, accounts_dir, output, settings)
+    for problem in problems:
+        click.echo(f"aspo: error: {problem}", err=True)
+    if fmt == "html":
+        from aspo.measure.page import as_html
+
+        text = as_html(formats.as_payload(result))
+    else:
+        text = {"markdown": formats.as_markdown, "json": formats.as_json, "csv": formats.as_csv}[fmt](result)
+    click.echo(text, nl=False)
+    if problems:
+        ctx.exit(USER_ERROR_STATUS)
+
+
+@cli.command()
 @click.argument("name", type=click.Choice(["account"]), metavar="NAME")
 @click.option("--library", "library_path", type=click.Path(path_type=Path), default=None,
               help="A templates folder whose ids the schema lists (e.g. templates/).")

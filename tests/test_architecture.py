@@ -20,7 +20,7 @@ LAYERS = (
     ("compose",),
     ("render",),
     ("build",),
-    ("review", "checks", "authoring"),
+    ("review", "checks", "authoring", "measure"),
     ("cli",),
     ("__main__",),
 )

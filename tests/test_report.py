@@ -69,19 +69,35 @@ def test_usage_counts_match_the_blocks_and_scenarios_named_in_freshly_built_draf
     assert keys == sorted(keys)
 
 
-def test_never_used_content_is_listed_with_its_owner(built, aspo):
+def test_content_no_account_uses_is_split_three_ways_with_owners_winners_and_notes(built, aspo):
     expected = counted_from_drafts(built)
-    report = report_json(aspo)
-    for kind in ("block", "scenario"):
-        unused = {u["id"]: u["owner"] for u in report["never_used"][kind + "s"]}
-        assert set(unused) == {item for item, n in expected[kind].items() if n == 0}
-    never_used_blocks = {u["id"]: u["owner"] for u in report["never_used"]["blocks"]}
-    # no sample account is in logistics
-    assert never_used_blocks["priority-logistics-conveyor-uptime"] == "marco.ruiz@meridianops.example"
+    role = report_json(aspo)["no_role"]
+    unused = {(entry["kind"], entry["id"]) for part in role.values() for entry in part}
+    assert unused == {(kind, item) for kind in ("block", "scenario") for item, n in expected[kind].items() if n == 0}
+    # no sample account is in logistics: no account fits it, which is not the same as losing
+    never = {entry["id"]: entry["owner"] for entry in role["never_eligible"]}
+    assert never["priority-logistics-conveyor-uptime"] == "marco.ruiz@meridianops.example"
+    # Acme fits build-vs-buy (no industry rule) but its manufacturing situation block fits better
+    outranked = {entry["id"]: entry for entry in role["outranked"]}
+    assert outranked["situation-build-vs-buy"]["fits"] == 1
+    assert outranked["situation-build-vs-buy"]["shown_instead"] == [{"id": "block/situation-manufacturing",
+                                                                    "times": 1}]
+    assert "situation-build-vs-buy" not in never
+    # Acme's rep excluded the corrugator scenario, and says why in the notes
+    (excluded,) = role["excluded"]
+    assert (excluded["kind"], excluded["id"]) == ("scenario", "corrugator-bearing-failures")
+    assert [a["account"] for a in excluded["accounts"]] == ["acme"]
+    assert "I excluded the corrugator scenario on purpose" in excluded["accounts"][0]["notes"]
 
     markdown = aspo("report", "--today", TODAY).out
-    retire = markdown.split("## Never used (candidates to retire)\n", 1)[1].split("\n## ", 1)[0]
-    assert "| block | `priority-logistics-conveyor-uptime` | marco.ruiz@meridianops.example |" in retire
+    assert "candidates to retire" not in markdown
+    section = markdown.split("## Used by no account\n", 1)[1].split("\n## ", 1)[0]
+    assert "| block | `priority-logistics-conveyor-uptime` | marco.ruiz@meridianops.example |" in \
+        section.split("### Never eligible", 1)[1].split("###", 1)[0]
+    assert "| block | `situation-build-vs-buy` | dana.whitfield@meridianops.example | 1 account | " \
+           "`situation-manufacturing` (1) |" in section
+    assert "| scenario | `corrugator-bearing-failures` | dana.whitfield@meridianops.example | acme | Rachel needs" \
+        in section.split("### Excluded by reps", 1)[1]
 
 
 def test_content_gaps_match_the_drafts_and_are_grouped_by_pain(built, aspo):
@@ -106,8 +122,9 @@ def test_markdown_and_json_give_the_same_numbers(workspace, aspo):
     rows = dict(re.findall(r"^\| `([a-z0-9-]+)` \| (\d+) \| ", markdown, re.M))
     used = {u["id"]: str(u["count"]) for u in report["blocks"] + report["scenarios"] if u["count"]}
     assert rows == used
-    unused = len(report["never_used"]["blocks"]) + len(report["never_used"]["scenarios"])
-    assert f"- {unused} never used (candidates to retire)\n" in markdown
+    role = {part: len(entries) for part, entries in report["no_role"].items()}
+    assert (f"- {sum(role.values())} used by no account: {role['never_eligible']} never eligible, "
+            f"{role['outranked']} always outranked, {role['excluded']} excluded by reps\n") in markdown
     assert f"- {sum(len(g['gaps']) for g in report['gaps'])} content gap" in markdown
     assert f"- {len(report['expiring'])} expired or due for review by 2027-01-21\n" in markdown
 

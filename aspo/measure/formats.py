@@ -117,8 +117,9 @@ def as_markdown(report: Report) -> str:
     closed = ", ".join(f"{label} {cover[key]}" for key, label in (("won", "won"), ("lost", "lost"),
                                                                    ("no_decision", "no decision"),
                                                                    ("disqualified", "disqualified")))
+    since = f", stages entered since {payload['since']}" if payload["since"] else ""
     lines = [f"# {TITLE}", "",
-             f"As of {payload['as_of']}{f', episodes entered since {payload['since']}' if payload['since'] else ''}; "
+             f"As of {payload['as_of']}{since}; "
              f"an opportunity advances when it reaches a later stage, or wins, within {settings.window} days of "
              "entering a stage.", ""]
     lines += ["## What these figures can and cannot say", ""]

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from aspo.library.history import History, Presented
 from aspo.measure.episodes import JUDGED_ADVANCED, JUDGED_CENSORED, JUDGED_LOST, Episode, opportunities
 from aspo.measure.statistics import benjamini_hochberg, fisher_exact, km_median, newcombe, wilson
+from aspo.plan.contention import played_no_role
 
 TOO_FEW = "too few to say"
 NO_CLEAR = "no clear difference"
@@ -36,7 +37,8 @@ CAVEATS = (
     "CRM stage dates are often back-filled or updated in batches; a stage history export (aspo import "
     "--stage-history) gives the exact dates where the CRM kept them.",
 )
-INVENTED = "This history is INVENTED sample data (tools/sample_history.py), not real deals: it shows the report's shape."
+INVENTED = ("This history is INVENTED sample data (tools/sample_history.py), not real deals: it shows the report's "
+            "shape.")
 
 
 @dataclass(frozen=True)
@@ -228,34 +230,21 @@ def _no_role(presented: list[tuple[str, Presented]], items: dict[str, str | None
     eligible but always outranked (naming what won), excluded by reps (with their notes)."""
     start = _months_before(settings.until, settings.idle_months)
     recent = [(account, p) for account, p in presented if p.date >= start]
-    shown = {item for _, p in recent for item in p.content}
-    excluded: dict[str, set[str]] = {}
-    outranked: dict[str, Counter] = {}
-    eligible: Counter = Counter()
-    for account, deck in recent:
-        for item in deck.excluded:
-            excluded.setdefault(item, set()).add(account)
-        for item, winners in deck.outranked.items():
-            eligible[item] += 1
-            outranked.setdefault(item, Counter()).update(winners)
-    result: dict = {"months": settings.idle_months, "since": start.isoformat(), "decks": len(recent),
-                    "never_eligible": [], "outranked": [], "excluded": []}
-    for item, owner in sorted(items.items()):
-        if item in shown:
-            continue
+    split = played_no_role(((account, p.content, p.outranked, p.excluded) for account, p in recent), items)
+
+    def entry(item: str) -> dict:
         kind, _, item_id = item.partition("/")
-        entry = {"kind": kind, "id": item_id, "owner": owner}
-        if item in excluded:
-            entry["accounts"] = [{"account": slug, "notes": notes.get(slug)} for slug in sorted(excluded[item])]
-            result["excluded"].append(entry)
-        elif item in outranked:
-            entry["eligible"] = eligible[item]
-            entry["won"] = [f"{winner.replace('/', ' ', 1)} ({count})"
-                            for winner, count in sorted(outranked[item].items(), key=lambda kv: (-kv[1], kv[0]))]
-            result["outranked"].append(entry)
-        else:
-            result["never_eligible"].append(entry)
-    return result
+        return {"kind": kind, "id": item_id, "owner": items[item]}
+
+    return {
+        "months": settings.idle_months, "since": start.isoformat(), "decks": len(recent),
+        "never_eligible": [entry(item) for item in split.never_eligible],
+        "outranked": [{**entry(item), "eligible": count,
+                       "won": [f"{winner.replace('/', ' ', 1)} ({times})" for winner, times in won]}
+                      for item, count, won in split.outranked],
+        "excluded": [{**entry(item), "accounts": [{"account": slug, "notes": notes.get(slug)} for slug in slugs]}
+                     for item, slugs in split.excluded],
+    }
 
 
 def _gaps(episodes: list[Episode], settings: Settings) -> list[dict]:

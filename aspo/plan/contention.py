@@ -6,7 +6,9 @@ content that plays no role from content that lost to something better.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
+from typing import Iterable, Mapping
 
 from aspo.plan.plan import Plan
 from aspo.plan.selection import GAP_USED
@@ -85,3 +87,40 @@ def _about(match) -> str | None:
         return match.pains[0]
     closest = match.recognition.best
     return f"closest to {closest.pain}" if closest else None
+
+
+@dataclass(frozen=True)
+class NoRole:
+    """Content no deck showed, three ways, each id written 'block/<id>' or 'scenario/<id>', sorted."""
+
+    never_eligible: tuple[str, ...]  # no deck's account fitted its rules
+    #: eligible somewhere, always something else shown: (item, decks it was eligible in, (winner, times) most first)
+    outranked: tuple[tuple[str, int, tuple[tuple[str, int], ...]], ...]
+    excluded: tuple[tuple[str, tuple[str, ...]], ...]  # (item, the accounts whose reps excluded it)
+
+
+def played_no_role(decks: Iterable[tuple[str, Iterable[str], Mapping[str, Iterable[str]], Iterable[str]]],
+                   items: Iterable[str]) -> NoRole:
+    """Sorts the content of `items` that none of the decks showed. Each deck is (account, shown, outranked ->
+    winners, excluded). An item a rep excluded is listed as excluded even where it lost elsewhere: the rep's
+    reason is the one to read first."""
+    shown: set[str] = set()
+    excluded: dict[str, set[str]] = {}
+    eligible: Counter = Counter()
+    winners: dict[str, Counter] = {}
+    for account, deck_shown, deck_outranked, deck_excluded in decks:
+        shown.update(deck_shown)
+        for item in deck_excluded:
+            excluded.setdefault(item, set()).add(account)
+        for item, won in deck_outranked.items():
+            eligible[item] += 1
+            winners.setdefault(item, Counter()).update(won)
+    never, lost, kept_out = [], [], []
+    for item in sorted(set(items) - shown):
+        if item in excluded:
+            kept_out.append((item, tuple(sorted(excluded[item]))))
+        elif item in eligible:
+            lost.append((item, eligible[item], tuple(sorted(winners[item].items(), key=lambda kv: (-kv[1], kv[0])))))
+        else:
+            never.append(item)
+    return NoRole(tuple(never), tuple(lost), tuple(kept_out))

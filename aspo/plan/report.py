@@ -1,6 +1,6 @@
-"""How the content library is used across all accounts: usage, never-used content, content gaps and expiry.
+"""How the content library is used across all accounts: usage, content that plays no role, content gaps and expiry.
 
-For marketing: what to retire, what to write next, and what to review soon. It runs the same selection
+For marketing: what to retire or rework, what to write next, and what to review soon. It runs the same selection
 as a build, so it reports what the decks would say today; it renders nothing.
 """
 
@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from aspo.core.errors import AspoError, Problem
 from aspo.library.account_paths import account_files
 from aspo.library.content import Library
+from aspo.plan.contention import NoRole, contention, played_no_role
 from aspo.plan.plan import Plan, plan_account
 from aspo.plan.selection import GAP_USED
 
@@ -91,14 +92,10 @@ class Report:
     #: priorities left unanswered although content for their pain exists: it answers other priorities of the
     #: account already. Not content gaps: marketing need not write what exists.
     used_up: tuple[Gap, ...] = ()
-
-    @property
-    def unused_blocks(self) -> tuple[Usage, ...]:
-        return tuple(u for u in self.blocks if not u.count)
-
-    @property
-    def unused_scenarios(self) -> tuple[Usage, ...]:
-        return tuple(u for u in self.scenarios if not u.count)
+    #: content no account uses: never eligible, always outranked, or excluded by reps (three different fixes)
+    no_role: NoRole = NoRole((), (), ())
+    notes: dict[str, str | None] = field(default_factory=dict)  # each excluding account's notes, for the reason
+    owners: dict[str, str | None] = field(default_factory=dict)  # 'block/<id>' -> owner
 
 
 def load_accounts(folder: Path, library: Library) -> tuple[list[Plan], list[Problem]]:
@@ -158,8 +155,12 @@ def usage_report(library: Library, plans: list[Plan], today: dt.date, horizon_da
          for u in blocks + scenarios if (date := review_by[u.kind, u.id]) is not None and date <= horizon),
         key=lambda e: (e.review_by, e.kind, e.id),
     )
+    contended = [(plan.account.slug, contention(plan)) for plan in plans]
+    owners = {f"{u.kind}/{u.id}": u.owner for u in blocks + scenarios}
+    no_role = played_no_role(((slug, c.shown, c.outranked, c.excluded) for slug, c in contended), owners)
+    notes = {plan.account.slug: plan.account.data.notes for plan in plans}
     return Report(today, horizon_days, tuple(plan.account.slug for plan in plans), blocks, scenarios, tuple(gaps),
-                  tuple(expiring), tuple(used_up))
+                  tuple(expiring), tuple(used_up), no_role, notes, owners)
 
 
 def _ranked(kind: str, users: dict[str, list[str]], owners: dict[str, str | None]) -> tuple[Usage, ...]:
@@ -193,7 +194,7 @@ def _status(item: Expiry, today: dt.date) -> str:
 def as_markdown(report: Report) -> str:
     """The report for people: headings and tables, the same text for the same inputs."""
     horizon = report.today + dt.timedelta(days=report.horizon_days)
-    unused = report.unused_blocks + report.unused_scenarios
+    role = report.no_role
     gap_count = sum(len(group.gaps) for group in report.gaps)
     lines = [
         "# Content usage report",
@@ -203,7 +204,9 @@ def as_markdown(report: Report) -> str:
         "",
         f"- {sum(1 for u in report.blocks if u.count)} of {len(report.blocks)} blocks and "
         f"{sum(1 for u in report.scenarios if u.count)} of {len(report.scenarios)} scenarios used",
-        f"- {len(unused)} never used (candidates to retire)",
+        f"- {len(role.never_eligible) + len(role.outranked) + len(role.excluded)} used by no account: "
+        f"{len(role.never_eligible)} never eligible, {len(role.outranked)} always outranked, {len(role.excluded)} "
+        "excluded by reps",
         f"- {gap_count} content gap{'s' if gap_count != 1 else ''} (priorities no approved content answers)",
         f"- {len(report.used_up)} more unanswered although content exists (it already answers other priorities "
         "of the account)",
@@ -213,8 +216,22 @@ def as_markdown(report: Report) -> str:
         lines += ["", f"## {title}", ""]
         lines += _table(("id", "count", "accounts", "owner"),
                         [(f"`{u.id}`", str(u.count), ", ".join(u.accounts), u.owner or "") for u in usages if u.count])
-    lines += ["", "## Never used (candidates to retire)", "", "Chosen for none of these accounts.", ""]
-    lines += _table(("kind", "id", "owner"), [(u.kind, f"`{u.id}`", u.owner or "") for u in unused])
+    lines += ["", "## Used by no account", "",
+              "Three different things: content no account fits (retire it, or widen its rules), content that fits "
+              "and always loses to something better (rework or retire it), and content reps keep out (read why).", "",
+              "### Never eligible", "", "No account fits its rules.", ""]
+    lines += _table(("kind", "id", "owner"), [(*_kind_id(item), report.owners.get(item) or "")
+                                              for item in role.never_eligible])
+    lines += ["", "### Eligible but always outranked", "", "It fits, and something else is shown instead.", ""]
+    lines += _table(("kind", "id", "owner", "fits", "shown instead"),
+                    [(*_kind_id(item), report.owners.get(item) or "", f"{count} account{'s' if count != 1 else ''}",
+                      ", ".join(f"`{winner.partition('/')[2]}` ({times})" for winner, times in won))
+                     for item, count, won in role.outranked])
+    lines += ["", "### Excluded by reps", ""]
+    lines += _table(("kind", "id", "owner", "account", "rep's notes"),
+                    [(*_kind_id(item), report.owners.get(item) or "", slug, " ".join((report.notes.get(slug) or
+                                                                                      "").split()))
+                     for item, slugs in role.excluded for slug in slugs])
     lines += ["", "## Content gaps", "",
               "Account priorities no approved content answers, grouped by the pains recognised in them, or by the pain "
               "their words came closest to: add an example or keyword to that pain in `pains.yaml`, or write a "
@@ -241,6 +258,16 @@ def as_markdown(report: Report) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _kind_id(item: str) -> tuple[str, str]:
+    kind, _, item_id = item.partition("/")
+    return kind, f"`{item_id}`"
+
+
+def _item_json(item: str, report: Report) -> dict:
+    kind, _, item_id = item.partition("/")
+    return {"kind": kind, "id": item_id, "owner": report.owners.get(item)}
+
+
 def as_json(report: Report) -> str:
     """The report for tools: sorted keys, indented, lists in the report's order."""
 
@@ -253,9 +280,14 @@ def as_json(report: Report) -> str:
         "accounts": list(report.accounts),
         "blocks": [usage(u) for u in report.blocks],
         "scenarios": [usage(u) for u in report.scenarios],
-        "never_used": {
-            "blocks": [usage(u) for u in report.unused_blocks],
-            "scenarios": [usage(u) for u in report.unused_scenarios],
+        "no_role": {
+            "never_eligible": [_item_json(item, report) for item in report.no_role.never_eligible],
+            "outranked": [{**_item_json(item, report), "fits": count,
+                           "shown_instead": [{"id": winner, "times": times} for winner, times in won]}
+                          for item, count, won in report.no_role.outranked],
+            "excluded": [{**_item_json(item, report),
+                          "accounts": [{"account": slug, "notes": report.notes.get(slug)} for slug in slugs]}
+                         for item, slugs in report.no_role.excluded],
         },
         "gaps": [
             {"pains": list(group.pains), "label": group.label, "recognised": group.recognised,
