@@ -85,6 +85,13 @@ def _presented(plan: Plan, output: Path, on: dt.date) -> Presented:
     content = {f"{source['kind']}/{source['id']}": source["hash"]
                for section in manifest.get("sections", ()) for source in section.get("sources", ())
                if source.get("kind") in ("block", "scenario")}
+    return presented_event(plan, on, content)
+
+
+def presented_event(plan: Plan, on: dt.date, content: dict[str, str]) -> Presented:
+    """A presented event for a plan: the content shown ('block/<id>' -> content hash) and, from the plan, what
+    was pinned, excluded and outranked, and what no content answered."""
+    account = plan.account
     contended = contention(plan)
     return Presented(
         event="presented", date=on, stage=account.data.stage, key=plan.key, rep=account.data.rep.email,

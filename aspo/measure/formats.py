@@ -16,7 +16,7 @@ def as_payload(report: Report) -> dict:
     """Everything the report says, as plain data: what --format json prints and the page draws."""
     settings = report.settings
     names = dict(report.stages)
-    caveats = ([INVENTED] if report.invented else []) + list(CAVEATS)
+    caveats = list(CAVEATS)
     return {
         "title": TITLE,
         "as_of": settings.until.isoformat(),
@@ -99,6 +99,10 @@ def _interval(value: float | None, low: float | None, high: float | None, signed
     return f"{value * 100:.0f} % ({low * 100:.0f}–{high * 100:.0f} %)"
 
 
+def _q(q: float | None) -> str:
+    return "–" if q is None else "< 0.001" if q < 0.001 else f"{q:.3f}"
+
+
 def _cell(text) -> str:
     return str(text if text is not None else "").replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
 
@@ -122,6 +126,8 @@ def as_markdown(report: Report) -> str:
              f"As of {payload['as_of']}{since}; "
              f"an opportunity advances when it reaches a later stage, or wins, within {settings.window} days of "
              "entering a stage.", ""]
+    if report.invented:
+        lines += [f"> **{INVENTED}**", ""]
     lines += ["## What these figures can and cannot say", ""]
     lines += [f"- {caveat}" for caveat in payload["caveats"]]
     lines += ["", "## Coverage", "",
@@ -149,6 +155,8 @@ def as_markdown(report: Report) -> str:
         rows = [row for row in payload["content"] if row["stage"] == stage]
         if not rows:
             continue
+        always = [row for row in rows if not row["not_shown"]["n"]]  # one line, not rows of empty comparisons
+        rows = [row for row in rows if row not in always]
         lines += [f"### {name}", ""]
         lines += _table(
             ("content", "shown: advanced", "eligible, not shown: advanced", "difference", "q", "verdict"),
@@ -158,7 +166,10 @@ def as_markdown(report: Report) -> str:
               f"{r['not_shown']['advanced']} of {r['not_shown']['n']} ({_pct(r['not_shown']['rate'])})",
               _interval(*(r["difference"][k] for k in ("value", "low", "high")), signed=True)
               if r["difference"] else "–",
-              "–" if r["q"] is None else f"{r['q']:.3f}", r["verdict"]) for r in rows])
+              _q(r["q"]), r["verdict"]) for r in rows])
+        if always:
+            lines += ["", "Shown wherever eligible, so nothing to compare: "
+                      + ", ".join(f"{r['kind']} `{r['id']}`" for r in always) + "."]
         lines.append("")
     role = payload["no_role"]
     lines += [f"## Played no role (decks presented since {role['since']}: {role['decks']})", ""]

@@ -19,6 +19,7 @@ from aspo.measure.statistics import benjamini_hochberg, fisher_exact, km_median,
 from aspo.plan.contention import played_no_role
 
 TOO_FEW = "too few to say"
+NOTHING_TO_COMPARE = "shown wherever eligible: nothing to compare"
 NO_CLEAR = "no clear difference"
 MORE = "associated with more advancing"
 FEWER = "associated with fewer advancing"
@@ -88,6 +89,8 @@ class ContentRow:
 
     @property
     def verdict(self) -> str:
+        if not self.not_shown.n:
+            return NOTHING_TO_COMPARE
         if not self.testable:
             return TOO_FEW
         if self.q is not None and self.q <= FDR and self.difference and (self.difference[1] > 0 or

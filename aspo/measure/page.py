@@ -108,7 +108,9 @@ def _content(content: list[dict], funnel: list[dict]) -> list[dict]:
     stages = []
     for stage in order:
         rows = [_content_row(row) for row in content if row["stage"] == stage]
-        stages.append({"stage": stage, "name": names[stage], "rows": rows})
+        always = [row for row in rows if not row["not_shown"]["n"]]  # one line, not a table of empty comparisons
+        stages.append({"stage": stage, "name": names[stage], "rows": [row for row in rows if row not in always],
+                       "always": always})
     return stages
 
 
