@@ -12,18 +12,18 @@ import datetime as dt
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Iterable, Literal, Union
+from typing import Any, Iterable, Literal
 
 import yaml
-from pydantic import Field
+from pydantic import Field, ValidationError
 
 from aspo.core.errors import AspoError, Problem, unknown_id
 from aspo.core.files import write_file_atomic
 from aspo.core.rulebook import INVALID_FILE, OUTPUT, UNKNOWN_ID
-from aspo.core.yamlfile import load_yaml, read_bytes
+from aspo.core.yamlfile import YamlDocument, load_yaml, read_bytes
 from aspo.library.account_paths import SLUG
 from aspo.library.schema import Strict
-from aspo.library.validation import validate
+from aspo.library.validation import problems_from, validate
 
 #: The folder of history files, beside accounts/ and templates/.
 HISTORY_DIR = "history"
@@ -85,15 +85,17 @@ class Presented(Strict):
     opportunity: str | None = Field(None, min_length=1)
 
 
-Event = Annotated[Union[StageEntered, OutcomeRecorded, Presented], Field(discriminator="event")]
+#: Each event's model, by its `event:` value.
+EVENTS = {"stage": StageEntered, "outcome": OutcomeRecorded, "presented": Presented}
 
 
 class HistoryFile(Strict):
-    """history/<slug>.yaml."""
+    """history/<slug>.yaml; its events are read one by one (read_events), so a problem is named at its own
+    field rather than under a union's branch."""
 
     account: str = Field(min_length=1, description="The account's name when the file was started.")
     invented: bool = Field(False, description="True for made-up sample data, never for real deals.")
-    events: list[Event] = Field(default_factory=list)
+    events: list[dict[str, Any]] = Field(default_factory=list, description="One mapping a line, oldest first.")
 
 
 @dataclass(frozen=True)
@@ -120,14 +122,14 @@ def load_history(path: Path, stages: Iterable[str] | None = None) -> History:
     path = Path(path)
     doc = load_yaml(path)
     data = validate(HistoryFile, doc)
-    problems: list[Problem] = []
+    events, problems = read_events(data.events, doc)
     if stages is not None:
         stages = list(stages)
-        for index, event in enumerate(data.events):
+        for index, event in enumerate(events):
             if isinstance(event, (StageEntered, Presented)) and event.stage not in stages:
                 problems.append(doc.problem(("events", index, "stage"), unknown_id("stage", event.stage, stages),
                                             UNKNOWN_ID))
-    for index, event in enumerate(data.events):
+    for index, event in enumerate(events):
         if isinstance(event, Presented):
             for item in (*event.content, *event.pinned, *event.excluded, *event.outranked):
                 if item.partition("/")[0] not in KINDS:
@@ -135,7 +137,27 @@ def load_history(path: Path, stages: Iterable[str] | None = None) -> History:
                                                 "block/<id> or scenario/<id>", INVALID_FILE))
     if problems:
         raise AspoError(problems)
-    return History(path.stem, path, data.account, tuple(data.events), data.invented)
+    return History(path.stem, path, data.account, tuple(events), data.invented)
+
+
+def read_events(raw: list[dict], doc: YamlDocument) -> tuple[list, list[Problem]]:
+    """Each event validated by the model its `event:` names, its problems at events[i].field."""
+    events, problems = [], []
+    for index, item in enumerate(raw):
+        where = ("events", index)
+        model = EVENTS.get(item.get("event"))
+        if model is None:
+            problems.append(doc.problem((*where, "event"), unknown_id("event", str(item.get("event")), EVENTS),
+                                        INVALID_FILE))
+            continue
+        try:
+            events.append(model.model_validate(item))
+        except ValidationError as exc:
+            own = YamlDocument(doc.path, item, {loc[2:]: position for loc, position in doc.positions.items()
+                                                if loc[:2] == where}, doc.line_offset)
+            problems += [problem._replace(field=f"events[{index}]" + (f".{problem.field}" if problem.field else ""))
+                         for problem in problems_from(exc, model, own)]
+    return events, problems
 
 
 def load_histories(folder: Path, stages: Iterable[str] | None = None) -> tuple[list[History], list[Problem]]:
@@ -159,10 +181,20 @@ def load_histories(folder: Path, stages: Iterable[str] | None = None) -> tuple[l
 
 def event_line(event: StageEntered | OutcomeRecorded | Presented) -> str:
     """One event as one line of YAML, fields in the schema's order, empty ones left out."""
-    data = event.model_dump(mode="python", exclude_defaults=True)
-    data = {"event": event.event, **data}
+    data = _one_line({"event": event.event, **event.model_dump(mode="python", exclude_defaults=True)})
     text = yaml.safe_dump(data, default_flow_style=True, width=float("inf"), sort_keys=False, allow_unicode=True)
     return "- " + text.strip()
+
+
+def _one_line(value):
+    """Text with its line breaks (and any other run of spaces) made one space: an event is one line."""
+    if isinstance(value, str):
+        return " ".join(value.split())
+    if isinstance(value, dict):
+        return {key: _one_line(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_one_line(item) for item in value]
+    return value
 
 
 def _header(slug: str, account: str, invented: bool) -> str:
