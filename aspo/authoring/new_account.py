@@ -238,6 +238,7 @@ def starter_text(library: Library, facts: dict, *, modeline: str | None = None,
     out.optional(0, AccountFile, "locale", "en-GB", about=_about(AccountFile, "locale").replace(
         "the catalog's locale", f"the catalog's locale, {library.catalog.locale}"))
     out.optional(0, AccountFile, "logo", f"{slug}-logo.png")
+    out.optional(0, AccountFile, "opportunity", "006Hs00001AbCdEF")
     return out.text(), out.placeholders
 
 
