@@ -598,22 +598,47 @@ def layouts_use(ctx: click.Context, files: tuple[Path, ...], templates: Path, ac
 @templates_option
 @click.option("--accounts", "accounts_dir", type=click.Path(path_type=Path), default=_in_project("accounts"),
               show_default="accounts/ beside templates/", help="Where account files are written (created if missing).")
+@click.option("--history", type=click.Path(path_type=Path), default=_in_project("history"),
+              show_default="history/ beside templates/", help="The folder of account histories.")
 @click.option("--update", is_flag=True, help="Refresh, in account files that exist, the values the CRM holds; "
               "what the rep wrote stays, comments included.")
-@click.option("--dry-run", is_flag=True, help="Print what would be created, updated or skipped; write nothing.")
+@click.option("--stage-history", is_flag=True, help="FILE.csv is a stage-history export (one row per opportunity "
+              "and stage change): append each stage and outcome, exactly dated, to its account's history.")
+@click.option("--dry-run", is_flag=True, help="Print what would be created, updated, skipped or appended; write "
+              "nothing.")
 @click.pass_context
-def import_(ctx: click.Context, source: Path, templates: Path, accounts_dir: Path, update: bool,
-            dry_run: bool) -> None:
-    """Write an account file for each row of a CRM export (FILE.csv), never over an existing one.
+def import_(ctx: click.Context, source: Path, templates: Path, accounts_dir: Path, history: Path, update: bool,
+            stage_history: bool, dry_run: bool) -> None:
+    """Write an account file for each row of a CRM export (FILE.csv), never over an existing one, and add the
+    CRM's stage or outcome to the account's history (history/<slug>.yaml) when it lacks it.
 
     Columns are found by their headers (Account Name, Industry, Employees, Stage, ...; templates/import.yaml maps
     others). Blank cells become "TODO:" placeholders the build names until the rep fills them in.
     Exit status: 0 when every row is imported, unchanged or skipped; 2 when a row has a problem (it is named and
     skipped, the others are written) or the export cannot be read (nothing is written).
     """
+    import datetime as dt
+
+    if stage_history:
+        if update:
+            raise AspoError.option("--update", "a stage history only adds to histories; import the accounts' "
+                                   "export without --stage-history to update them")
+        from aspo.authoring.import_stage_history import backfill_histories
+
+        filled = backfill_histories(source, templates, accounts_dir, history, dt.date.today(), dry_run=dry_run)
+        for problem in filled.problems:
+            click.echo(f"aspo: error: {problem}", err=True)
+        for backfill in filled.backfills:
+            click.echo(backfill.describe(dry_run))
+        click.echo(filled.summary())
+        if filled.failed_rows:
+            ctx.exit(USER_ERROR_STATUS)
+        return
+
     from aspo.authoring.import_ import import_accounts
 
-    result = import_accounts(source, templates, accounts_dir, update=update, dry_run=dry_run)
+    result = import_accounts(source, templates, accounts_dir, history, dt.date.today(), update=update,
+                             dry_run=dry_run)
     for note in result.notes:
         click.echo(f"aspo: warning: {note}", err=True)
     for outcome in result.outcomes:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import datetime as dt
 import io
 from pathlib import Path
 
@@ -75,6 +76,12 @@ rep:
 """
 
 
+def seen(stage: str) -> str:
+    """What a row's line adds when the import records the CRM's stage in the account's history, dated the day of
+    the import (the export has no date column)."""
+    return f" · history: stage {stage} seen on {dt.date.today().isoformat()}"
+
+
 def crm_csv(*rows: dict, header=HEADER, delimiter: str = ",") -> str:
     """A CRM export as Excel writes it: CRLF line ends, cells quoted where they must be."""
     out = io.StringIO()
@@ -100,8 +107,8 @@ def test_the_issue_acceptance_two_rows_written_that_build_the_bad_one_named_and_
     result = aspo("import", crm)
     assert result.status == 2
     assert result.out.splitlines() == [
-        "created    accounts/initech.yaml",
-        "created    accounts/hooli-foods.yaml",
+        "created    accounts/initech.yaml" + seen("consideration"),
+        "created    accounts/hooli-foods.yaml" + seen("decision"),
         "3 rows in crm.csv: 2 created, 1 failed (row 4)",
     ]
     assert result.err.splitlines() == ["aspo: error: crm.csv:4: Employees: 'notanumber' is not a number"]
@@ -185,13 +192,14 @@ def test_unknown_values_name_their_row_and_column_and_what_is_valid(workspace, a
     write_csv(workspace / "crm.csv", *rows)
     result = aspo("import", "crm.csv")
     assert result.status == 2
-    assert result.out.splitlines() == ["created    accounts/retail-co.yaml",
+    assert result.out.splitlines() == ["created    accounts/retail-co.yaml" + seen("consideration"),
                                        "6 rows in crm.csv: 1 created, 5 failed (rows 2, 3, 4, 6, 7)"]
     assert result.err.splitlines() == [
         "aspo: error: crm.csv:2: Industry: unknown industry 'Manufactoring'; did you mean 'manufacturing'? "
         "(valid: food-beverage, healthcare, logistics, manufacturing, utilities)",
         "aspo: error: crm.csv:3: Stage: unknown stage 'Discovery': map it to a buying stage (awareness, "
-        "consideration, decision) under stages: in templates/import.yaml",
+        "consideration, decision) under stages:, or a closed deal's outcome (won, lost, no-decision, disqualified) "
+        "under outcomes: in templates/import.yaml",
         "aspo: error: crm.csv:4: Products Owned: unknown product 'Meridian Insight' (valid: flow, monitor, predict, "
         "or their names)",
         "aspo: warning: crm.csv:5: Industry: 'Retail' is no industry the library lists (manufacturing, "
@@ -228,7 +236,8 @@ def test_a_missing_optional_column_is_said_once_and_left_as_a_placeholder(worksp
         "for the rep to fill in",
     ]
     assert result.out.splitlines()[0] == ("created    accounts/initech.yaml (to fill in: region, "
-                                          "meeting.attendees[0].title, meeting.attendees[0].persona)")
+                                          "meeting.attendees[0].title, meeting.attendees[0].persona)"
+                                          + seen("consideration"))
     built = aspo("build", "accounts/initech.yaml")
     assert built.status == 2
     line = line_of(workspace / "accounts/initech.yaml", "TODO: the sales region")
@@ -242,8 +251,8 @@ def test_a_title_no_persona_fits_is_left_for_the_rep_and_said_per_file(workspace
     result = aspo("import", "crm.csv")
     assert result.status == 0
     assert result.out.splitlines()[:2] == [
-        "created    accounts/initech.yaml (to fill in: meeting.attendees[0].persona)",
-        "created    accounts/hooli-foods.yaml (to fill in: meeting.attendees[0].persona)",
+        "created    accounts/initech.yaml (to fill in: meeting.attendees[0].persona)" + seen("consideration"),
+        "created    accounts/hooli-foods.yaml (to fill in: meeting.attendees[0].persona)" + seen("decision"),
     ]
     assert result.err.splitlines() == [
         "aspo: warning: crm.csv:2: Contact Title: 'Chief Dreamer' names no persona the library knows: "
@@ -274,14 +283,14 @@ def test_update_refreshes_a_changed_stage_and_keeps_the_reps_comments_and_priori
     assert initech.read_text(encoding="utf-8") == edited
 
     dry = aspo("import", crm, "--update", "--dry-run")
-    assert dry.out.splitlines() == ["would update accounts/initech.yaml (stage, meeting.date)",
+    assert dry.out.splitlines() == ["would update accounts/initech.yaml (stage, meeting.date)" + seen("decision"),
                                     "unchanged    accounts/hooli-foods.yaml",
                                     "2 rows in crm.csv: 1 to update, 1 unchanged; dry run: nothing written"]
     assert initech.read_text(encoding="utf-8") == edited
 
     updated = aspo("import", crm, "--update")
     assert (updated.status, updated.err) == (0, "")
-    assert updated.out.splitlines()[0] == "updated    accounts/initech.yaml (stage, meeting.date)"
+    assert updated.out.splitlines()[0] == "updated    accounts/initech.yaml (stage, meeting.date)" + seen("decision")
     assert initech.read_text(encoding="utf-8") == edited.replace(
         "stage: consideration  #", "stage: decision  #").replace("date: 2027-03-02", "date: 2027-03-09")
 
@@ -343,7 +352,7 @@ def test_an_account_written_by_hand_is_found_by_its_name_and_updated_in_place(wo
            "Competitors": "", "Next Step": "", "Next Step Date": "", "Owner Name": "", "Owner Email": ""}
     write_csv(workspace / "crm.csv", row)
     result = aspo("import", "crm.csv", "--update")
-    assert result.out.splitlines() == ["updated    accounts/acme.yaml (stage)",
+    assert result.out.splitlines() == ["updated    accounts/acme.yaml (stage)" + seen("decision"),
                                        "1 row in crm.csv: 1 updated"]
     assert acme.read_text(encoding="utf-8") == before.replace("stage: consideration", "stage: decision")
     assert not (workspace / "accounts/acme-packaging.yaml").exists()
@@ -375,10 +384,10 @@ def test_two_rows_for_one_account_and_a_file_that_appears_meanwhile(workspace, a
 def test_dry_run_writes_nothing(crm, aspo):
     result = aspo("import", crm, "--dry-run", "--accounts", "new")
     assert result.status == 2
-    assert result.out.splitlines() == ["would create new/initech.yaml",
-                                       "would create new/hooli-foods.yaml",
+    assert result.out.splitlines() == ["would create new/initech.yaml" + seen("consideration"),
+                                       "would create new/hooli-foods.yaml" + seen("decision"),
                                        "3 rows in crm.csv: 2 to create, 1 failed (row 4); dry run: nothing written"]
-    assert not Path("new").exists()
+    assert not Path("new").exists() and not Path("history").exists()
 
 
 def test_sizes_follow_the_thresholds_and_import_yaml_maps_columns_and_stages(workspace, aspo):
@@ -430,6 +439,8 @@ def test_the_sample_import_yaml_has_no_problem_and_matches_the_defaults():
     defaults, _ = import_settings.read_import_settings(REPO / "templates" / "no-such-folder", library)
     assert (settings.columns, settings.required, settings.stages, settings.smb_below, settings.mid_market_below) == \
         (defaults.columns, defaults.required, defaults.stages, defaults.smb_below, defaults.mid_market_below)
+    assert settings.outcomes == {**defaults.outcomes, "closednodecision": "no-decision",
+                                 "disqualified": "disqualified"}
 
 
 def test_a_byte_that_is_not_utf8_names_its_row_and_column(workspace, aspo):
@@ -457,7 +468,7 @@ def test_excels_sep_line_and_blank_rows_keep_the_row_numbers_a_spreadsheet_shows
     text = crm_csv(INITECH, {}, {**HOOLI, "Contact Name": "Gavin\x07 Belson"}, delimiter=";")
     Path("crm.csv").write_text("sep=;\r\n" + text + ";;;\r\n\r\n", encoding="utf-8")
     result = aspo("import", "crm.csv")
-    assert result.out.splitlines() == ["created    accounts/initech.yaml",
+    assert result.out.splitlines() == ["created    accounts/initech.yaml" + seen("consideration"),
                                        "2 rows in crm.csv: 1 created, 1 failed (row 4)"]
     assert result.err == ("aspo: error: crm.csv:4: Contact Name: the cell holds U+0007 (a control character) at "
                           "character 6, which decks and documents cannot contain; remove it (the row starts on line 5 "
@@ -483,7 +494,7 @@ def test_import_help_loads_nothing_heavy(workspace):
 
 def test_salesforce_and_hubspot_stages_map_by_label_or_internal_id(workspace, aspo):
     stages = {"Id. Decision Makers": "consideration", "Decision Maker Bought-In": "decision",
-              "qualifiedtobuy": "consideration", "Closed Lost": "awareness", "DECISION": "decision"}
+              "qualifiedtobuy": "consideration", "Presentation Scheduled": "consideration", "DECISION": "decision"}
     write_csv(workspace / "crm.csv", *({**INITECH, "Account Name": f"Stage {n}", "Stage": stage}
                                        for n, stage in enumerate(stages)))
     assert aspo("import", "crm.csv").status == 0
@@ -498,7 +509,7 @@ def test_a_cell_longer_than_a_value_may_be_names_its_row_and_column(workspace, a
               header=[*HEADER, "Notes"])  # a column the import does not read may hold anything printable
     result = aspo("import", "crm.csv")
     assert result.status == 2
-    assert result.out.splitlines() == ["created    accounts/hooli-foods.yaml",
+    assert result.out.splitlines() == ["created    accounts/hooli-foods.yaml" + seen("decision"),
                                        "2 rows in crm.csv: 1 created, 1 failed (row 2)"]
     assert result.err == ("aspo: error: crm.csv:2: Meeting Goal: text of 10,001 characters; a value holds at most "
                           "10,000\n")
@@ -590,7 +601,7 @@ def test_an_empty_account_name_fails_its_row_only(workspace, aspo):
     write_csv(workspace / "crm.csv", {**INITECH, "Account Name": ""}, HOOLI)
     result = aspo("import", "crm.csv")
     assert result.status == 2
-    assert result.out.splitlines() == ["created    accounts/hooli-foods.yaml",
+    assert result.out.splitlines() == ["created    accounts/hooli-foods.yaml" + seen("decision"),
                                        "2 rows in crm.csv: 1 created, 1 failed (row 2)"]
     assert result.err == ("aspo: error: crm.csv:2: Account Name: empty; every account needs a name (it names the "
                           "account file)\n")
@@ -635,16 +646,17 @@ def test_rows_only_skipped_or_unchanged_exit_0_and_a_renamed_account_gets_a_new_
     Path("accounts-empty").mkdir()
     assert aspo("import", crm, "--accounts", "accounts-empty").status == 0  # an empty folder is no problem
     assert aspo("import", crm).status == 0
-    write_csv(crm, {**INITECH, "Stage": "Closed Won"}, HOOLI)
+    write_csv(crm, {**INITECH, "Stage": "Negotiation/Review"}, {**HOOLI, "Stage": "Closed Won"})
     result = aspo("import", crm)
     assert (result.status, result.out.splitlines()) == (0, [
         "skipped    accounts/initech.yaml: exists; the CRM has new stage (use --update)",
-        "unchanged  accounts/hooli-foods.yaml", "2 rows in crm.csv: 1 unchanged, 1 skipped"])
+        "skipped    accounts/hooli-foods.yaml: exists; the CRM has new outcome won (use --update)",
+        "2 rows in crm.csv: 2 skipped"])
 
     before = Path("accounts/initech.yaml").read_bytes()
     write_csv(crm, {**INITECH, "Account Name": "Initech Global"})
     result = aspo("import", crm, "--update")
-    assert result.out.splitlines()[0] == "created    accounts/initech-global.yaml"
+    assert result.out.splitlines()[0] == "created    accounts/initech-global.yaml" + seen("consideration")
     assert Path("accounts/initech.yaml").read_bytes() == before
 
 
@@ -652,7 +664,8 @@ def test_update_edits_a_file_only_libyaml_reads(crm, aspo):
     aspo("import", crm)
     initech = Path("accounts/initech.yaml")
     edit(initech, "region: EMEA\n", "region:\tEMEA\n")  # a tab after the colon: the pure-Python parser refuses it
-    write_csv(crm, {**INITECH, "Stage": "Closed Won"})
+    write_csv(crm, {**INITECH, "Stage": "Negotiation/Review"})
     result = aspo("import", crm, "--update")
-    assert (result.status, result.out.splitlines()[0]) == (0, "updated    accounts/initech.yaml (stage)")
+    assert (result.status, result.out.splitlines()[0]) == (0, "updated    accounts/initech.yaml (stage)"
+                                                           + seen("decision"))
     assert "region:\tEMEA\nstage: decision\n" in initech.read_text(encoding="utf-8")

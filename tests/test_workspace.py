@@ -23,15 +23,16 @@ def test_a_build_from_inside_accounts_finds_templates_above_and_writes_the_proje
 
 
 def test_an_import_from_inside_the_project_writes_into_its_accounts(workspace, aspo, monkeypatch):
-    from test_import import INITECH, write_csv
+    from test_import import INITECH, seen, write_csv
 
     (workspace / "exports").mkdir()
     write_csv(workspace / "exports/crm.csv", INITECH)
     monkeypatch.chdir(workspace / "exports")
     result = aspo("import", "crm.csv")
     assert result.status == 0, result.err
-    assert result.out.splitlines()[0] == "created    ../accounts/initech.yaml"
+    assert result.out.splitlines()[0] == "created    ../accounts/initech.yaml" + seen("consideration")
     assert (workspace / "accounts/initech.yaml").is_file()
+    assert (workspace / "history/initech.yaml").is_file() and not (workspace / "exports/history").exists()
 
 
 def test_the_search_goes_up_any_number_of_folders(workspace, aspo, monkeypatch):

@@ -1,13 +1,16 @@
-"""Importing accounts from a CRM export: one account file per CSV row, and --update refreshing what the CRM owns."""
+"""Importing accounts from a CRM export: one account file per CSV row, --update refreshing what the CRM owns, and
+the CRM's stage or outcome appended to each account's history."""
 
 from __future__ import annotations
 
 import codecs
+import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from aspo.authoring.import_draft import Draft, account_text, draft_account, slug_of
+from aspo.authoring.import_history import make_event, news, read_events, said, unreadable
 from aspo.authoring.import_table import Record, Table, read_csv
 from aspo.authoring.import_update import Editor, NotInPlace, as_listed, folded_text, plan_update, verify_update
 from aspo.core.errors import AspoError, Problem, did_you_mean, display_path, quoted
@@ -22,6 +25,7 @@ from aspo.core.yamlfile import (
 )
 from aspo.library.account_paths import account_files_in, schema_modeline
 from aspo.library.content import Library, read_library
+from aspo.library.history import append_events
 from aspo.library.import_settings import IMPORT_FILE, ImportSettings, load_import_settings, normalised
 from aspo.library.schema import AccountFile
 from aspo.library.validation import validate_draft
@@ -39,6 +43,9 @@ _WITHOUT_COLUMN = {
     "next_step": "next_step.action for the rep to fill in", "next_step_date": "next_step.by out",
     "rep_name": "rep.name for the rep to fill in", "rep_email": "rep.email for the rep to fill in",
 }
+#: Columns looked for but not missed: without them an account has no opportunity id, and history is dated the day
+#: an import first sees a stage (each row's line says "seen on").
+_UNSAID = frozenset({"opportunity", "stage_date"})
 
 
 def _close(word: str, choices: list[str]) -> str:
@@ -56,10 +63,15 @@ def match_columns(table: Table, settings: ImportSettings) -> tuple[dict[str, int
     index: dict[str, int] = {}
     for name, header in settings.columns.items():
         found = places.get(normalised(header) or header, [])
+        for other in settings.alternatives.get(name, ()) if not found else ():
+            found = places.get(normalised(other), [])
+            if found:
+                header = other
+                break
         if len(found) > 1:
             raise AspoError.at(table.path, 1, None, f"columns {found[0] + 1} and {found[1] + 1} are both "
                                f"{quoted(header)}; rename one", INVALID_FILE)
-        if found:
+        if found and found[0] not in index.values():
             index[name] = found[0]
     unused = [header for at, header in enumerate(table.header) if at not in index.values() and header]
     missing = [header for name, header in settings.columns.items() if name in settings.required and name not in index]
@@ -71,36 +83,55 @@ def match_columns(table: Table, settings: ImportSettings) -> tuple[dict[str, int
                            f"export's own name {where}", INVALID_FILE)
     notes = [Problem(table.path, 1, None, f"no column {quoted(header)}{_close(header, unused)}: every account leaves "
                      f"{_WITHOUT_COLUMN[name]}", INVALID_FILE)
-             for name, header in settings.columns.items() if name not in index]
+             for name, header in settings.columns.items() if name not in index and name not in _UNSAID]
     return index, notes
 
 
 # --- the accounts folder ------------------------------------------------------------------------------------------
 
 
-class _Folder:
+class AccountFolder:
     """The account files already in the accounts folder, by file name and, read when first needed, by the
-    account name they hold: a hand-written acme.yaml for "Acme Packaging" is that account's file."""
+    account name and the opportunity id they hold: a hand-written acme.yaml for "Acme Packaging" is that
+    account's file."""
 
     def __init__(self, folder: Path):
         self.folder = folder
         self.by_stem: dict[str, list[Path]] = {}
         for path in account_files_in(folder) if folder.is_dir() else []:
             self.by_stem.setdefault(path.stem.lower(), []).append(path)
-        self._by_name: dict[str, list[Path]] | None = None
+        self._held: dict[Path, dict] | None = None
+        self._index: dict[tuple[str, str], list[Path]] = {}
 
-    def by_name(self, name: str) -> list[Path]:
-        if self._by_name is None:
-            self._by_name = {}
+    def held(self) -> dict[Path, dict]:
+        """Each readable account file's fields (a broken file is found by its name only)."""
+        if self._held is None:
+            self._held = {}
             for paths in self.by_stem.values():
                 for path in paths:
                     try:
                         data = parse_yaml(read_text_of(path)[0], path).data
                     except AspoError:
                         continue
-                    if isinstance(data, dict) and isinstance(data.get("name"), str):
-                        self._by_name.setdefault(folded_text(data["name"]), []).append(path)
-        return self._by_name.get(folded_text(name), [])
+                    if not isinstance(data, dict):
+                        continue
+                    self._held[path] = data
+                    for key, same in (("name", folded_text), ("opportunity", str.strip)):  # ids keep their case
+                        if isinstance(data.get(key), str):
+                            self._index.setdefault((key, same(data[key])), []).append(path)
+        return self._held
+
+    def by_name(self, name: str) -> list[Path]:
+        self.held()
+        return self._index.get(("name", folded_text(name)), [])
+
+    def by_opportunity(self, opportunity: str) -> list[Path]:
+        self.held()
+        return self._index.get(("opportunity", opportunity.strip()), [])
+
+    def name_in(self, path: Path) -> str | None:
+        name = self.held().get(path, {}).get("name")
+        return name.strip() if isinstance(name, str) and name.strip() else None
 
     def find(self, slug: str, name: str) -> tuple[Path, bool]:
         """The account's file, and whether it exists; refuses two candidates."""
@@ -137,6 +168,10 @@ class Outcome:
     warnings: list[Problem] = field(default_factory=list)
     data: bytes | None = None  # what to write
     before: bytes | None = None  # the file as read, for an update
+    account: str = ""  # the account's name, which starts its history file
+    opportunity: str | None = None  # the CRM's, or the account file's
+    events: list = field(default_factory=list)  # what to append to the account's history
+    draft: Draft | None = None  # what the row says
 
     def describe(self, dry_run: bool = False) -> str:
         """The row's line, e.g. `updated    accounts/acme.yaml (stage, meeting.date)`."""
@@ -152,6 +187,8 @@ class Outcome:
                     else ": exists (use --update)")
         else:
             label, rest = self.status, ""
+        if self.events:
+            rest += f" · history: {', '.join(said(event) for event in self.events)}"
         return f"{label:<{12 if dry_run else 10}} {shown}{rest}"
 
 
@@ -181,13 +218,14 @@ class ImportResult:
         return f"{rows} row{'s' if rows != 1 else ''} in {display_path(self.source)}: {shown}"
 
 
-def import_accounts(source: Path, templates: Path, accounts: Path, update: bool = False,
+def import_accounts(source: Path, templates: Path, accounts: Path, history: Path, today: dt.date, update: bool = False,
                     dry_run: bool = False) -> ImportResult:
     """Writes one account file per row of a CRM export into `accounts`, never over an existing one; with
-    `update`, refreshes in an existing file only the values the CRM holds. A row with a problem is named and
-    skipped, the others are written; a problem with the export as a whole (unreadable, a required column
-    missing) or with the library refuses everything before anything is written."""
-    source, accounts = Path(source), Path(accounts)
+    `update`, refreshes in an existing file only the values the CRM holds. The CRM's stage or outcome goes into
+    the history of each account written (or, with `update`, found) when its history lacks it. A row with a problem
+    is named and skipped, the others are written; a problem with the export as a whole (unreadable, a required
+    column missing) or with the library refuses everything before anything is written."""
+    source, accounts, history = Path(source), Path(accounts), Path(history)
     library, problems = read_library(templates, layouts=False)
     if library is None:  # a block or scenario with a problem is `aspo check`'s business: the vocabulary is enough
         raise AspoError(problems)
@@ -197,14 +235,16 @@ def import_accounts(source: Path, templates: Path, accounts: Path, update: bool 
     if accounts.exists() and not accounts.is_dir():
         raise AspoError.at(accounts, None, None, "exists and is not a folder; choose another --accounts",
                            INVALID_FILE)
-    folder = _Folder(accounts)
+    folder = AccountFolder(accounts)
     modeline = schema_modeline(templates, accounts)
     taken: dict[str, int] = {}
     outcomes = []
     for record in table.records:
         if not any(record.cells):
             continue  # a blank line, as spreadsheets leave at the end
-        outcome = _plan_row(table, record, index, settings, library, folder, taken, modeline, update)
+        outcome = _plan_row(table, record, index, settings, library, folder, taken, modeline, update, today)
+        if outcome.status != FAILED:
+            _plan_history(outcome, library, history, update, today)
         outcomes.append(outcome)
     if not dry_run:
         if any(outcome.data is not None for outcome in outcomes):
@@ -215,13 +255,15 @@ def import_accounts(source: Path, templates: Path, accounts: Path, update: bool 
                                    INVALID_FILE) from None
         for outcome in outcomes:
             _write(outcome, source)
+            _append(outcome, library, history)
     return ImportResult(source, outcomes, notes, dry_run)
 
 
 def _plan_row(table: Table, record: Record, index: dict[str, int], settings: ImportSettings, library: Library,
-              folder: _Folder, taken: dict[str, int], modeline: str | None, update: bool) -> Outcome:
-    draft = draft_account(table, record, index, settings, library)
-    outcome = Outcome(record.row, FAILED, errors=draft.problems, warnings=draft.warnings)
+              folder: AccountFolder, taken: dict[str, int], modeline: str | None, update: bool,
+              today: dt.date) -> Outcome:
+    draft = draft_account(table, record, index, settings, library, today)
+    outcome = Outcome(record.row, FAILED, errors=draft.problems, warnings=draft.warnings, draft=draft)
     if draft.problems:
         return outcome
     name = draft.data["name"]
@@ -238,7 +280,7 @@ def _plan_row(table: Table, record: Record, index: dict[str, int], settings: Imp
         path, exists = folder.find(slug, name)
     except ValueError as exc:
         return fail(f"{quoted(name)}: {exc}")
-    outcome.path = path
+    outcome.path, outcome.account, outcome.opportunity = path, name, draft.opportunity
     key = os.path.normcase(os.path.abspath(path))
     if key in taken:
         return fail(f"{quoted(name)} is row {taken[key]}'s account too ({display_path(path)}); keep one row")
@@ -294,6 +336,10 @@ def _plan_existing(outcome: Outcome, draft: Draft, update: bool) -> Outcome:
             outcome.status = SKIPPED
         return outcome
     outcome.changed = as_listed(editor.changed, draft.data)
+    held = editor.value(("opportunity",))
+    outcome.opportunity = draft.opportunity or (held if isinstance(held, str) and held.strip() else None)
+    name = editor.value(("name",))
+    outcome.account = name.strip() if isinstance(name, str) and name.strip() else outcome.account
     if not editor.changed or not update:
         outcome.status = SKIPPED if editor.changed else UNCHANGED
         return outcome
@@ -305,6 +351,44 @@ def _plan_existing(outcome: Outcome, draft: Draft, update: bool) -> Outcome:
     bom = codecs.BOM_UTF8 if raw.startswith(codecs.BOM_UTF8) else b""
     outcome.status, outcome.data, outcome.before = UPDATED, bom + new_text.encode("utf-8"), raw
     return outcome
+
+
+def _plan_history(outcome: Outcome, library: Library, history: Path, update: bool, today: dt.date) -> None:
+    """The event the row's stage or outcome adds to the account's history: appended when the import writes the
+    account or, with --update, finds it. Without --update, an outcome the history lacks makes the row `skipped`:
+    an outcome leaves the account's stage as it is, so nothing else would show it."""
+    draft = outcome.draft
+    if draft.stage is None and draft.outcome is None:
+        return
+    writes = outcome.status == CREATED or update
+    dated_by = "crm" if draft.stage_date else "crm-seen"
+    event = make_event(draft.stage, draft.outcome, draft.stage_date or today, dated_by, outcome.opportunity)
+    try:
+        events = news(read_events(history, outcome.path.stem, library.stages), event)
+    except AspoError as exc:
+        if writes:
+            outcome.status, outcome.data = FAILED, None
+            outcome.errors.append(unreadable(exc, f"row {outcome.row} of {display_path(draft.row.table.path)}"))
+        return
+    if writes:
+        outcome.events = events
+    elif events and draft.outcome:
+        outcome.status = SKIPPED
+        outcome.changed = (*outcome.changed, f"outcome {draft.outcome}")
+
+
+def _append(outcome: Outcome, library: Library, history: Path) -> None:
+    """Appends the row's events once its account file is written (or found unchanged)."""
+    if not outcome.events or outcome.status not in (CREATED, UPDATED, UNCHANGED):
+        return
+    try:
+        append_events(history, outcome.path.stem, outcome.account, outcome.events, library.stages)
+    except AspoError as exc:
+        written = outcome.status
+        outcome.status, outcome.events = FAILED, []
+        problem = exc.problems[0]
+        outcome.errors.append(problem._replace(message=f"{problem.message}; {display_path(outcome.path)} is "
+                                               f"{written} without its history: import again to add it"))
 
 
 def _write(outcome: Outcome, source: Path) -> None:

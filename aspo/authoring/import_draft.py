@@ -18,6 +18,7 @@ from aspo.core.yamlfile import (
 )
 from aspo.library.account_paths import RESERVED, SLUG
 from aspo.library.content import Library
+from aspo.library.history import OUTCOMES
 from aspo.library.import_settings import RANK_WORDS, ImportSettings, normalised, stems, words_of
 from aspo.library.schema import COMPANY_SIZES
 from aspo.library.validation import todo
@@ -25,7 +26,7 @@ from aspo.library.validation import todo
 # --- one row, as an account ---------------------------------------------------------------------------------------
 
 
-class _Row:
+class Row:
     """Reads one record's cells by field, naming the row and column in every problem."""
 
     def __init__(self, table: Table, record: Record, index: dict[str, int], settings: ImportSettings):
@@ -57,7 +58,7 @@ class _Row:
 class Draft:
     """What one row says about its account: the whole file to write, and what the CRM owns in it."""
 
-    row: _Row  # the row it was read from, which names its problems
+    row: Row  # the row it was read from, which names its problems
     data: dict[str, Any] = field(default_factory=dict)  # the account, in the file's order; gaps are placeholders
     crm: dict[str, Any] = field(default_factory=dict)  # the values the CRM gave (no blank), as --update sets them
     contact: dict[str, str] | None = None  # the CRM's contact as an attendee, when the row names one
@@ -65,13 +66,26 @@ class Draft:
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     persona_note: str = ""  # why the contact's persona is left for the rep
+    stage: str | None = None  # the buying stage the CRM's stage maps to
+    outcome: str | None = None  # or the outcome, when the CRM's stage closed the deal
+    stage_date: dt.date | None = None  # when the opportunity entered that stage, if the export says
+    opportunity: str | None = None  # the CRM's opportunity id
+
+
+def stage_after(outcome: str, library: Library) -> str:
+    """The stage a new account starts at when the CRM says its deal closed."""
+    # Won, it is a customer: the next meeting sells it more, to people who know us, so it is about scope, terms
+    # and rollout: the last stage's content. Lost, undecided or disqualified, it starts over.
+    stages = list(library.stages)
+    return stages[-1] if outcome == "won" else stages[0]
 
 
 def draft_account(table: Table, record: Record, index: dict[str, int], settings: ImportSettings,
-                  library: Library) -> Draft:
+                  library: Library, today: dt.date) -> Draft:
     """The account one row describes; a cell the row leaves blank, or a column the export lacks, becomes a "TODO:"
-    placeholder the rep fills in (the build names each one until then)."""
-    row = _Row(table, record, index, settings)
+    placeholder the rep fills in (the build names each one until then). A CRM stage that closed the deal is its
+    outcome: a new account starts at the stage `stage_after` chooses, an existing one keeps its own."""
+    row = Row(table, record, index, settings)
     draft = Draft(row)
     read = set(index.values())
     for number, cell in enumerate(record.cells):
@@ -88,9 +102,14 @@ def draft_account(table: Table, record: Record, index: dict[str, int], settings:
         row.fail("name", "empty; every account needs a name (it names the account file)")
     industry = _industry(row, library)
     size = _size(row)
-    stage = _stage(row, library)
-    meeting_date = _date(row, "meeting_date")
-    by = _date(row, "next_step_date")
+    stage, outcome = stage_of(row, library)
+    stage_date = date_of(row, "stage_date")
+    if stage_date and stage_date > today:
+        row.fail("stage_date", f"{quoted(row['stage_date'])} is after today; a stage is recorded once it is entered: "
+                 "correct it in the CRM and export again")
+    meeting_date = date_of(row, "meeting_date")
+    by = date_of(row, "next_step_date")
+    opportunity = row["opportunity"]
     owns = _products(row, library)
     competitors = _unique(item.strip() for item in row["competitors"].split(";") if item.strip())
     priorities = [re.sub(r"^[-*\u2022\u00b7]\s*", "", item.strip()) for item in re.split(r"[;\n]", row["priorities"])]
@@ -117,7 +136,9 @@ def draft_account(table: Table, record: Record, index: dict[str, int], settings:
         "industry": industry or todo(f"industry id, one of: {', '.join(library.industries)}"),
         "size": size or todo("smb, mid-market or enterprise"),
         "region": row["region"] or todo("the sales region, e.g. EMEA"),
-        "stage": stage or todo(f"buying stage, one of: {', '.join(library.stages)}"),
+        "stage": stage or (stage_after(outcome, library) if outcome else None)
+        or todo(f"buying stage, one of: {', '.join(library.stages)}"),
+        **({"opportunity": opportunity} if opportunity else {}),
         "meeting": {
             "date": meeting_date or todo("the meeting date, YYYY-MM-DD"),
             "goal": row["meeting_goal"] or todo("what you want from this meeting, in one sentence"),
@@ -137,6 +158,7 @@ def draft_account(table: Table, record: Record, index: dict[str, int], settings:
     # What --update refreshes: every value the row gives (a blank cell clears nothing).
     given = {
         ("name",): name, ("industry",): industry, ("size",): size, ("region",): row["region"], ("stage",): stage,
+        ("opportunity",): opportunity,
         ("meeting", "date"): meeting_date, ("meeting", "goal"): row["meeting_goal"], ("owns",): owns,
         ("competitors",): competitors, ("next_step", "action"): row["next_step"], ("next_step", "by"): by,
         ("rep", "name"): row["rep_name"], ("rep", "email"): rep_email,
@@ -146,6 +168,7 @@ def draft_account(table: Table, record: Record, index: dict[str, int], settings:
             _put(draft.crm, path, value)
     if priorities:
         draft.priorities = priorities
+    draft.stage, draft.outcome, draft.stage_date, draft.opportunity = stage, outcome, stage_date, opportunity or None
     draft.problems, draft.warnings = row.problems, row.warnings
     return draft
 
@@ -165,7 +188,7 @@ def _unique(items) -> list[str]:
     return kept
 
 
-def _industry(row: _Row, library: Library) -> str | None:
+def _industry(row: Row, library: Library) -> str | None:
     value = row["industry"]
     if not value:
         return None
@@ -184,7 +207,7 @@ def _industry(row: _Row, library: Library) -> str | None:
 _NUMBER = re.compile(r"(\d{1,3}(?:([,.' \u00a0\u202f])\d{3})?(?:\2\d{3})*|\d+)(?:\.0+)?\+?")
 
 
-def _size(row: _Row) -> str | None:
+def _size(row: Row) -> str | None:
     value = row["employees"]
     if not value:
         return None
@@ -202,22 +225,28 @@ def _size(row: _Row) -> str | None:
     return size
 
 
-def _stage(row: _Row, library: Library) -> str | None:
+def stage_of(row: Row, library: Library) -> tuple[str | None, str | None]:
+    """The buying stage a CRM stage maps to, or the outcome of a deal it says closed: (stage, None) or
+    (None, outcome); (None, None) for a blank cell or one that maps to neither (a problem of the row)."""
     value = row["stage"]
     if not value:
-        return None
+        return None, None
     key = normalised(value)
     stage = row.settings.stages.get(key)
     if stage is not None:
-        return stage
+        return stage, None
+    outcome = row.settings.outcomes.get(key)
+    if outcome is not None:
+        return None, outcome
     meant = row.settings.unlisted_stages.get(key)
     if meant:
         row.fail("stage", f"{quoted(value)} is taken as stage '{meant}', which templates/stages.yaml does not list; "
                  f"map it to one of {', '.join(library.stages)} under stages: in templates/import.yaml")
     else:
         row.fail("stage", f"unknown stage {quoted(value)}: map it to a buying stage ({', '.join(library.stages)}) "
-                 "under stages: in templates/import.yaml")
-    return None
+                 f"under stages:, or a closed deal's outcome ({', '.join(OUTCOMES)}) under outcomes: in "
+                 "templates/import.yaml")
+    return None, None
 
 
 _ISO = re.compile(r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[T ].*)?")
@@ -225,7 +254,7 @@ _DOTTED = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})(?: .*)?")
 _SLASHED = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})(?: .*)?")
 
 
-def _date(row: _Row, name: str) -> dt.date | None:
+def date_of(row: Row, name: str) -> dt.date | None:
     value = row[name]
     if not value:
         return None
@@ -261,7 +290,7 @@ def _month_day(year: int, month: int, day: int) -> str:
         return f"{day}/{month}"
 
 
-def _products(row: _Row, library: Library) -> list[str]:
+def _products(row: Row, library: Library) -> list[str]:
     value = row["owns"]
     if not value:
         return []

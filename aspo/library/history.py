@@ -198,8 +198,8 @@ def _one_line(value):
 
 
 def _header(slug: str, account: str, invented: bool) -> str:
-    lines = [f"# History of accounts/{slug}.yaml, one event a line, appended by `aspo log` and `aspo import "
-             "--update`.", "# Never edit or delete a line: record a correction as a new event."]
+    lines = [f"# History of accounts/{slug}.yaml, one event a line, appended by `aspo log` and `aspo import`.",
+             "# Never edit or delete a line: record a correction as a new event."]
     if invented:
         lines.insert(0, "# INVENTED sample data, not real deals: made by tools/sample_history.py.")
     return "\n".join(lines) + "\n" + yaml.safe_dump({"account": account, **({"invented": True} if invented else {})},

@@ -1,4 +1,4 @@
-"""Marketing's settings for `aspo import` (templates/import.yaml): columns, stage names, persona words."""
+"""Marketing's settings for `aspo import` (templates/import.yaml): columns, stage and outcome names, persona words."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from aspo.core.yamlfile import (
     load_yaml,
 )
 from aspo.library.content import Library
+from aspo.library.history import OUTCOMES
 from aspo.library.schema import ImportColumns, ImportFile
 from aspo.library.validation import todo, validate
 
@@ -30,16 +31,27 @@ DEFAULT_STAGES = {
     "Perception Analysis": "consideration",
     "Proposal/Price Quote": "decision",
     "Negotiation/Review": "decision",
-    "Closed Won": "decision",  # an existing customer: the next meeting is an expansion
-    "Closed Lost": "awareness",  # starting over
     # HubSpot's default deal stages
     "appointmentscheduled": "awareness",
     "qualifiedtobuy": "consideration",
     "presentationscheduled": "consideration",
     "decisionmakerboughtin": "decision",
     "contractsent": "decision",
-    "closedwon": "decision",
-    "closedlost": "awareness",
+}
+#: CRM stages that close a deal -> its outcome, recorded in the account's history (the account's stage stays).
+DEFAULT_OUTCOMES = {
+    # Salesforce's standard closed stages
+    "Closed Won": "won",
+    "Closed Lost": "lost",
+    # HubSpot's default closed deal stages (internal ids; their labels are the same words)
+    "closedwon": "won",
+    "closedlost": "lost",
+}
+#: Headers looked for when a column's default header is not in the export (and import.yaml does not rename it):
+#: Salesforce's opportunity field "Last Stage Change Date" (Object Reference: "Opportunity") and HubSpot's deal
+#: property "Date entered current stage" (HubSpot Knowledge Base: "Use stage calculated properties").
+ALTERNATIVE_HEADERS = {
+    "stage_date": ("Last Stage Change Date", "Date entered current stage"),
 }
 #: Words in job titles that say how senior someone is, not what they do: they never point to a persona alone.
 RANK_WORDS = frozenset(
@@ -57,10 +69,12 @@ class ImportSettings:
     and the library's ids and names, normalised), made once for the whole export."""
 
     columns: dict[str, str]  # our field -> the CSV header, for the fields the export has a column for
+    alternatives: dict[str, tuple[str, ...]]  # our field -> headers also looked for, when its header is the default
     required: frozenset[str]  # fields whose column must be in the header
     smb_below: int
     mid_market_below: int
     stages: dict[str, str]  # a stage's id or name, or a CRM stage -> buying stage id
+    outcomes: dict[str, str]  # a CRM stage that closes a deal -> its outcome
     unlisted_stages: dict[str, str]  # a built-in CRM stage -> the stage it means, which the library does not list
     industries: dict[str, str]  # an industries: alias, or an industry's id or name -> industry id
     products: dict[str, str]  # a product's id or name -> product id
@@ -118,10 +132,11 @@ def read_import_settings(templates: Path, library: Library) -> tuple[ImportSetti
                    "column", SCHEMA)
         seen[key] = name
         columns[name] = header
-    # The CRM's words under stages:, industries: and personas:, each a key to match and an id the library has.
+    # The CRM's words under stages:, outcomes:, industries: and personas:, each a key to match and an id it names.
     mapped: dict[str, list[tuple]] = {}
     for section, ids, noun, key_of, unmatchable in (
             ("stages", library.stages, "stage", normalised, "holds no letters or digits to match a CRM stage by"),
+            ("outcomes", OUTCOMES, "outcome", normalised, "holds no letters or digits to match a CRM stage by"),
             ("industries", library.industries, "industry", normalised,
              "holds no letters or digits to match an industry by"),
             ("personas", library.personas, "persona", words_of, "holds no word to find in a title")):
@@ -131,17 +146,33 @@ def read_import_settings(templates: Path, library: Library) -> tuple[ImportSetti
                 refuse((section, crm), f"{quoted(crm)} {unmatchable}", SCHEMA)
             elif known((section, crm), target, list(ids), noun):
                 mapped[section].append((key_of(crm), target))
-    stages = {**{normalised(k): v for k, v in DEFAULT_STAGES.items()}, **dict(mapped["stages"])}
     # A library's own ids and names always match: a stage's before the CRM's words, an industry's after its aliases.
     own_stages = {**_by_words(library.stages.values(), "id"), **_by_words(library.stages.values(), "name")}
+    file_stages, file_outcomes = dict(mapped["stages"]), dict(mapped["outcomes"])
+    for crm in data.outcomes:
+        if normalised(crm) in file_stages:
+            refuse(("outcomes", crm), f"{quoted(crm)} is under stages: too; a CRM stage is a buying stage or an "
+                   "outcome: keep one", SCHEMA)
+        elif normalised(crm) in own_stages:
+            refuse(("outcomes", crm), f"{quoted(crm)} is the library's stage '{own_stages[normalised(crm)]}', which "
+                   "always matches as that stage; remove it here", SCHEMA)
+    # import.yaml's words win over the built-in ones: a CRM stage it lists under stages: is no outcome, and back.
+    stages = {**{normalised(k): v for k, v in DEFAULT_STAGES.items() if normalised(k) not in file_outcomes},
+              **file_stages}
+    outcomes = {key: outcome for key, outcome in {**{normalised(k): v for k, v in DEFAULT_OUTCOMES.items()},
+                                                  **file_outcomes}.items()
+                if key not in stages and key not in own_stages}
     settings = ImportSettings(
         columns=columns,
+        alternatives={name: headers for name, headers in ALTERNATIVE_HEADERS.items()
+                      if columns.get(name) == _DEFAULT_COLUMNS[name]},
         required=frozenset({"name"} | {name for name, header in columns.items() if header != _DEFAULT_COLUMNS[name]}),
         smb_below=data.size.smb_below,
         mid_market_below=data.size.mid_market_below,
         stages={**{key: stage for key, stage in stages.items() if stage in library.stages}, **own_stages},
         unlisted_stages={key: stage for key, stage in stages.items()
                          if stage not in library.stages and key not in own_stages},
+        outcomes=outcomes,
         industries={**_by_words(library.industries.values(), "name"), **_by_words(library.industries.values(), "id"),
                     **dict(mapped["industries"])},
         products={**_by_words(library.products.values(), "id"), **_by_words(library.products.values(), "name")},

@@ -412,7 +412,12 @@ class ImportColumns(Strict):
     industry: str | None = Field("Industry", min_length=1, description="Industry id or name (or an industries: alias).")
     employees: str | None = Field("Employees", min_length=1, description="Number of employees, for size.")
     region: str | None = Field("Region", min_length=1)
-    stage: str | None = Field("Stage", min_length=1, description="The CRM's opportunity stage (see stages:).")
+    stage: str | None = Field("Stage", min_length=1, description=(
+        "The CRM's opportunity stage (see stages:), or its outcome when closed (see outcomes:)."))
+    opportunity: str | None = Field("Opportunity ID", min_length=1, description=(
+        "The CRM's opportunity id: the account's opportunity:, and its history events'."))
+    stage_date: str | None = Field("Stage Date", min_length=1, description=(
+        "The day the opportunity entered its stage (or closed), which dates the history event."))
     meeting_date: str | None = Field("Meeting Date", min_length=1)
     meeting_goal: str | None = Field("Meeting Goal", min_length=1)
     contact_name: str | None = Field("Contact Name", min_length=1, description="The CRM contact, an attendee.")
@@ -447,6 +452,9 @@ class ImportFile(Strict):
     stages: dict[str, str] = Field(default_factory=dict, description=(
         "CRM stage name -> buying stage id, case-insensitive; merged over the built-in Salesforce and HubSpot "
         "stages."))
+    outcomes: dict[str, str] = Field(default_factory=dict, description=(
+        "CRM stage name of a closed deal -> outcome (won, lost, no-decision, disqualified), case-insensitive; "
+        "merged over the built-in Salesforce and HubSpot closed stages."))
     industries: dict[str, str] = Field(default_factory=dict, description=(
         "CRM industry name -> industry id, case-insensitive; ids and names of the library's industries match "
         "without one."))
