@@ -228,6 +228,22 @@ def test_gaps_are_counted_in_deals_that_advanced_and_in_deals_that_did_not(tmp_p
     assert (row["kind"], row["text"], row["advanced"], row["stalled_or_lost"]) == ("competitor", "Uptake", 2, 3)
 
 
+def test_priority_gaps_are_grouped_by_the_pain_they_are_about(tmp_path, workspace, aspo):
+    def deck(text, about):
+        return Presented(event="presented", date=day(1), stage="consideration", key="k",
+                         gaps=[Gap(kind="priority", text=text, about=about)])
+
+    write(tmp_path / "h", {
+        "a": [entered("consideration", 0), deck("Our techs retire", "technician-shortage"), entered("decision", 9)],
+        "b": [entered("consideration", 0), deck("Nobody left to fix it", "technician-shortage"), closed("lost", 9)],
+        "c": [entered("consideration", 0), deck("One ERP vendor", "closest to data-silos"), closed("lost", 9)],
+        "d": [entered("consideration", 0), deck("Win the award", None), closed("lost", 9)]})
+    found = payload(aspo, tmp_path / "h")["gaps"]
+    gaps = {g["text"]: (g["example"], g["advanced"], g["stalled_or_lost"]) for g in found}
+    assert gaps == {"about technician-shortage": ("Our techs retire", 1, 1),
+                    "closest to data-silos": ("One ERP vendor", 0, 1), "no known pain": ("Win the award", 0, 1)}
+
+
 def test_the_sample_history_shows_only_the_association_its_script_planted(workspace, aspo):
     report = payload(aspo, REPO / "history")
     assert report["invented"] is True
@@ -296,7 +312,10 @@ def test_log_appends_each_event_as_one_line_and_presented_copies_the_build(works
                                  for s in section["sources"] if s["kind"] in ("block", "scenario")}
     assert presented.excluded == ["scenario/corrugator-bearing-failures"]
     assert presented.outranked["block/situation-build-vs-buy"] == ["block/situation-manufacturing"]
-    assert ("competitor", "Uptake") in {(g.kind, g.text) for g in presented.gaps}
+    assert {(g.kind, g.text, g.about) for g in presented.gaps} >= {
+        ("competitor", "Uptake", None),
+        ("priority", "Move all three plants onto a single ERP vendor by 2028 so purchasing runs in one place.",
+         "closest to visibility-across-sites")}
     assert events[2].reason == "budget: moved to 2028"
 
 
@@ -325,6 +344,14 @@ def test_log_refuses_bad_input_in_one_line_and_leaves_the_history_as_it_was(work
     run = aspo("log", *args)
     assert (run.status, run.err) == (2, f"aspo: error: {message}\n")
     assert (workspace / "history/acme.yaml").read_bytes() == before
+
+
+def test_log_presented_is_dated_by_the_meeting_once_it_has_taken_place(workspace, aspo):
+    edit(workspace / "accounts/acme.yaml", "date: 2027-01-14", "date: 2026-11-20")
+    edit(workspace / "accounts/acme.yaml", "by: 2027-01-29", "by: 2026-12-20")
+    assert aspo("build", "-q", "accounts/acme.yaml").status == 0
+    run = aspo("log", "accounts/acme.yaml", "presented")
+    assert run.out.startswith("logged in history/acme.yaml: presented on 2026-11-20 at consideration: ")
 
 
 def test_log_presented_needs_a_build(workspace, aspo):

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from aspo.authoring.import_draft import Draft, account_text, draft_account, slug_of
-from aspo.authoring.import_history import make_event, news, read_events, said, unreadable
+from aspo.authoring.import_history import events_of, make_event, news, said, unreadable
 from aspo.authoring.import_table import Record, Table, read_csv
 from aspo.authoring.import_update import Editor, NotInPlace, as_listed, folded_text, plan_update, verify_update
 from aspo.core.errors import AspoError, Problem, did_you_mean, display_path, quoted
@@ -364,7 +364,7 @@ def _plan_history(outcome: Outcome, library: Library, history: Path, update: boo
     dated_by = "crm" if draft.stage_date else "crm-seen"
     event = make_event(draft.stage, draft.outcome, draft.stage_date or today, dated_by, outcome.opportunity)
     try:
-        events = news(read_events(history, outcome.path.stem, library.stages), event)
+        events = news(events_of(history, outcome.path.stem, library.stages), event)
     except AspoError as exc:
         if writes:
             outcome.status, outcome.data = FAILED, None

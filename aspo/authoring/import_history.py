@@ -10,10 +10,10 @@ from aspo.core.errors import AspoError, Problem
 from aspo.library.history import OutcomeRecorded, Presented, Source, StageEntered, history_path, load_history
 
 StateEvent = Union[StageEntered, OutcomeRecorded]
+AnyEvent = Union[StageEntered, OutcomeRecorded, Presented]
 
 
-def read_events(folder: Path, slug: str, stages: Iterable[str]) -> tuple[StageEntered | OutcomeRecorded | Presented,
-                                                                         ...]:
+def events_of(folder: Path, slug: str, stages: Iterable[str]) -> tuple[AnyEvent, ...]:
     """An account's events; none when it has no history yet. AspoError when its file cannot be read."""
     path = history_path(folder, slug)
     if not path.exists() and not path.is_symlink():

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from aspo.authoring.import_ import AccountFolder
 from aspo.authoring.import_draft import Row, date_of, slug_of, stage_of
-from aspo.authoring.import_history import StateEvent, holds, make_event, read_events, said, unreadable
+from aspo.authoring.import_history import StateEvent, events_of, holds, make_event, said, unreadable
 from aspo.authoring.import_table import Record, Table, read_csv
 from aspo.authoring.import_update import folded_text
 from aspo.core.errors import AspoError, Problem, display_path, quoted
@@ -144,7 +144,7 @@ def backfill_histories(source: Path, templates: Path, accounts: Path, history: P
         failed.update(row.record.row for row in rows_of)
     for account, backfill in found.items():
         try:
-            events = read_events(history, account.stem, library.stages)
+            events = events_of(history, account.stem, library.stages)
         except AspoError as exc:
             problems.append(unreadable(exc, f"{_rows(backfill.rows)} of {display_path(source)}"))
             backfill.status = FAILED

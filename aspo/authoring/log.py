@@ -34,7 +34,8 @@ def log_event(account_path: Path, what: str, value: str | None, library: Library
         raise AspoError.option("WHAT", unknown_id("event", what, WHATS))
     plan = plan_account(account_path, library, source_date_epoch())
     account = plan.account
-    on = on or today
+    meeting = account.data.meeting.date
+    on = on or (meeting if what == "presented" and meeting <= today else today)  # the deck was for that meeting
     if on > today:
         raise AspoError.option("--on", f"{on.isoformat()} is in the future; an event is logged once it happened")
     path = history_path(history, account.slug)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from aspo.library.history import History, Presented
 from aspo.measure.episodes import JUDGED_ADVANCED, JUDGED_CENSORED, JUDGED_LOST, Episode, opportunities
@@ -123,7 +123,6 @@ class Report:
     content: tuple[ContentRow, ...]
     no_role: dict
     gaps: tuple[dict, ...]
-    problems: tuple[str, ...] = field(default=())
 
 
 def outcomes_report(histories: list[History], stages: tuple[tuple[str, str], ...], items: dict[str, str | None],
@@ -262,8 +261,8 @@ def _gaps(episodes: list[Episode], settings: Settings) -> list[dict]:
         seen = set()
         for deck in episode.presented:
             for gap in deck.gaps:
-                label = (f"about {gap.about}" if gap.about else "no known pain") if gap.kind == "priority" \
-                    else gap.text
+                label = gap.text if gap.kind != "priority" else "no known pain" if not gap.about \
+                    else gap.about if gap.about.startswith("closest to") else f"about {gap.about}"
                 key = (gap.kind, label)
                 examples.setdefault(key, gap.text)
                 seen.add(key)
