@@ -7,7 +7,8 @@ import csv
 import io
 import json
 
-from aspo.measure.outcomes import CAVEATS, INVENTED, ContentRow, Report
+from aspo.core.markdown_table import table
+from aspo.measure.outcomes import CAVEATS, INVENTED, ContentRow, Report, rounded
 
 TITLE = "Outcomes report"
 
@@ -42,16 +43,12 @@ def as_payload(report: Report) -> dict:
 
 
 def _row(row: ContentRow, names: dict[str, str]) -> dict:
-    difference = ({"value": _round(row.difference[0]), "low": _round(row.difference[1]),
-                   "high": _round(row.difference[2])} if row.difference else None)
+    difference = ({"value": rounded(row.difference[0]), "low": rounded(row.difference[1]),
+                   "high": rounded(row.difference[2])} if row.difference else None)
     return {"stage": row.stage, "stage_name": names.get(row.stage, row.stage), "kind": row.kind, "id": row.id,
             "hash": row.hash, "pinned": row.pinned, "shown": row.shown.as_json(),
-            "not_shown": row.not_shown.as_json(), "difference": difference, "p": _round(row.p, 6),
-            "q": _round(row.q, 6), "verdict": row.verdict, "flags": list(row.flags)}
-
-
-def _round(value: float | None, digits: int = 4) -> float | None:
-    return None if value is None else round(value, digits)
+            "not_shown": row.not_shown.as_json(), "difference": difference, "p": rounded(row.p, 6),
+            "q": rounded(row.q, 6), "verdict": row.verdict, "flags": list(row.flags)}
 
 
 def as_json(report: Report) -> str:
@@ -103,17 +100,6 @@ def _q(q: float | None) -> str:
     return "–" if q is None else "< 0.001" if q < 0.001 else f"{q:.3f}"
 
 
-def _cell(text) -> str:
-    return str(text if text is not None else "").replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
-
-
-def _table(header: tuple[str, ...], rows: list[tuple]) -> list[str]:
-    if not rows:
-        return ["None."]
-    return ["| " + " | ".join(header) + " |", "|" + "---|" * len(header),
-            *("| " + " | ".join(_cell(value) for value in row) + " |" for row in rows)]
-
-
 def as_markdown(report: Report) -> str:
     """The report for people, caveats first: the same text for the same histories."""
     payload = as_payload(report)
@@ -136,7 +122,7 @@ def as_markdown(report: Report) -> str:
               f"- {cover['presented']} decks logged as presented; {cover['built_only']} current builds never logged "
               "as presented (built is not presented)", ""]
     lines += ["## Funnel by stage", ""]
-    lines += _table(
+    lines += table(
         ("stage", "entered", f"advanced in {settings.window} days", "lost", "stalled", "censored",
          "rate (95 % interval)", "median days in stage"),
         [(f["name"], f["entered"], f["advanced"], f["lost"], f["stalled"], f["censored"],
@@ -158,7 +144,7 @@ def as_markdown(report: Report) -> str:
         always = [row for row in rows if not row["not_shown"]["n"]]  # one line, not rows of empty comparisons
         rows = [row for row in rows if row not in always]
         lines += [f"### {name}", ""]
-        lines += _table(
+        lines += table(
             ("content", "shown: advanced", "eligible, not shown: advanced", "difference", "q", "verdict"),
             [(f"{r['kind']} `{r['id']}` @{r['hash']}{' (pinned)' if r['pinned'] else ''}"
               + "".join(f" ⚠ {flag}" for flag in r["flags"]),
@@ -177,21 +163,21 @@ def as_markdown(report: Report) -> str:
         lines += [f"No deck was logged as presented in the last {role['months']} months: nothing to judge.", ""]
     else:
         lines += ["### Never eligible", "", "No presented deck's account fitted its rules.", ""]
-        lines += _table(("kind", "id", "owner"), [(e["kind"], f"`{e['id']}`", e["owner"] or "")
+        lines += table(("kind", "id", "owner"), [(e["kind"], f"`{e['id']}`", e["owner"] or "")
                                                   for e in role["never_eligible"]])
         lines += ["", "### Eligible but always outranked", "", "It fitted, and something else was shown instead.", ""]
-        lines += _table(("kind", "id", "owner", "eligible in", "shown instead"),
+        lines += table(("kind", "id", "owner", "eligible in", "shown instead"),
                         [(e["kind"], f"`{e['id']}`", e["owner"] or "", f"{e['eligible']} decks", ", ".join(e["won"]))
                          for e in role["outranked"]])
         lines += ["", "### Excluded by reps", ""]
-        lines += _table(("kind", "id", "owner", "account", "rep's notes"),
+        lines += table(("kind", "id", "owner", "account", "rep's notes"),
                         [(e["kind"], f"`{e['id']}`", e["owner"] or "", a["account"], a["notes"] or "")
                          for e in role["excluded"] for a in e["accounts"]])
         lines.append("")
     lines += ["## Recurring gaps by outcome", "",
               "What no content answered in presented decks, once per opportunity and stage: in deals that advanced, "
               "and in deals that stalled or were lost.", ""]
-    lines += _table(("gap", "kind", "for example", "advanced", "stalled or lost"),
+    lines += table(("gap", "kind", "for example", "advanced", "stalled or lost"),
                     [(g["text"], g["kind"], g["example"] or "", g["advanced"], g["stalled_or_lost"])
                      for g in payload["gaps"]])
     return "\n".join(lines) + "\n"

@@ -66,8 +66,8 @@ class Share:
 
     def as_json(self) -> dict:
         low, high = wilson(self.advanced, self.n)
-        return {"n": self.n, "advanced": self.advanced, "rate": _round(self.rate), "low": _round(low),
-                "high": _round(high)}
+        return {"n": self.n, "advanced": self.advanced, "rate": rounded(self.rate), "low": rounded(low),
+                "high": rounded(high)}
 
 
 @dataclass(frozen=True)
@@ -163,8 +163,8 @@ def _funnel(episodes: list[Episode], stages, settings: Settings):
         median = km_median([e.days(settings.until) for e in mine], [e.ended is not None for e in mine])
         yield {"stage": stage, "name": name, "entered": len(mine), "advanced": judged[JUDGED_ADVANCED],
                "lost": judged[JUDGED_LOST], "stalled": judged["stalled"], "censored": judged[JUDGED_CENSORED],
-               "rate": _round(judged[JUDGED_ADVANCED] / judged_n) if judged_n else None,
-               "low": _round(low) if judged_n else None, "high": _round(high) if judged_n else None,
+               "rate": rounded(judged[JUDGED_ADVANCED] / judged_n) if judged_n else None,
+               "low": rounded(low) if judged_n else None, "high": rounded(high) if judged_n else None,
                "median_days": median}
 
 
@@ -275,5 +275,6 @@ def _gaps(episodes: list[Episode], settings: Settings) -> list[dict]:
     return sorted(rows, key=lambda r: (-(r["advanced"] + r["stalled_or_lost"]), r["kind"], r["text"]))
 
 
-def _round(value: float | None) -> float | None:
-    return None if value is None else round(value, 4)
+def rounded(value: float | None, digits: int = 4) -> float | None:
+    """A figure as the report gives it: to 4 places, enough for a rate and stable in JSON."""
+    return None if value is None else round(value, digits)

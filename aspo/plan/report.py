@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from aspo.core.errors import AspoError, Problem
+from aspo.core.markdown_table import table
 from aspo.library.account_paths import account_files
 from aspo.library.content import Library
 from aspo.plan.contention import NoRole, contention, played_no_role
@@ -171,19 +172,6 @@ def _ranked(kind: str, users: dict[str, list[str]], owners: dict[str, str | None
 # --- output ------------------------------------------------------------------------------
 
 
-def _cell(text: str | None) -> str:
-    """Table-safe text: a '|' or line break in a rep's words would split the row."""
-    return (text or "").replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").strip()
-
-
-def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
-    if not rows:
-        return ["None."]
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(_cell(value) for value in row) + " |" for row in rows]
-    return lines
-
-
 def _status(item: Expiry, today: dt.date) -> str:
     days = (item.review_by - today).days
     if item.expired:
@@ -214,21 +202,21 @@ def as_markdown(report: Report) -> str:
     ]
     for title, usages in (("Blocks used", report.blocks), ("Scenarios used", report.scenarios)):
         lines += ["", f"## {title}", ""]
-        lines += _table(("id", "count", "accounts", "owner"),
+        lines += table(("id", "count", "accounts", "owner"),
                         [(f"`{u.id}`", str(u.count), ", ".join(u.accounts), u.owner or "") for u in usages if u.count])
     lines += ["", "## Used by no account", "",
               "Three different things: content no account fits (retire it, or widen its rules), content that fits "
               "and always loses to something better (rework or retire it), and content reps keep out (read why).", "",
               "### Never eligible", "", "No account fits its rules.", ""]
-    lines += _table(("kind", "id", "owner"), [(*_kind_id(item), report.owners.get(item) or "")
+    lines += table(("kind", "id", "owner"), [(*_kind_id(item), report.owners.get(item) or "")
                                               for item in role.never_eligible])
     lines += ["", "### Eligible but always outranked", "", "It fits, and something else is shown instead.", ""]
-    lines += _table(("kind", "id", "owner", "fits", "shown instead"),
+    lines += table(("kind", "id", "owner", "fits", "shown instead"),
                     [(*_kind_id(item), report.owners.get(item) or "", f"{count} account{'s' if count != 1 else ''}",
                       ", ".join(f"`{winner.partition('/')[2]}` ({times})" for winner, times in won))
                      for item, count, won in role.outranked])
     lines += ["", "### Excluded by reps", ""]
-    lines += _table(("kind", "id", "owner", "account", "rep's notes"),
+    lines += table(("kind", "id", "owner", "account", "rep's notes"),
                     [(*_kind_id(item), report.owners.get(item) or "", slug, " ".join((report.notes.get(slug) or
                                                                                       "").split()))
                      for item, slugs in role.excluded for slug in slugs])
@@ -240,7 +228,7 @@ def as_markdown(report: Report) -> str:
         lines.append("None.")
     for group in report.gaps:
         lines += [f"### {group.label} ({len(group.gaps)})", ""]
-        lines += _table(("account", "priority", "in their words", "matching"),
+        lines += table(("account", "priority", "in their words", "matching"),
                         [(f"{gap.name} ({gap.account})", str(gap.priority or ""), gap.text, gap.why)
                          for gap in group.gaps])
         lines.append("")
@@ -249,10 +237,10 @@ def as_markdown(report: Report) -> str:
     lines += ["", "## Content that exists but is used up", "",
               "Priorities whose pain has approved content that already answers other priorities of the same account. "
               "Not gaps: a second block for the pain would give each its own slide.", ""]
-    lines += _table(("account", "priority", "in their words", "why"),
+    lines += table(("account", "priority", "in their words", "why"),
                     [(f"{gap.name} ({gap.account})", str(gap.priority), gap.text, gap.why) for gap in report.used_up])
     lines += ["", f"## Expired or due for review by {horizon.isoformat()} ({report.horizon_days} days)", ""]
-    lines += _table(("kind", "id", "review by", "status", "owner", "used by"),
+    lines += table(("kind", "id", "review by", "status", "owner", "used by"),
                     [(e.kind, f"`{e.id}`", e.review_by.isoformat(), _status(e, report.today), e.owner or "",
                       ", ".join(e.accounts)) for e in report.expiring])
     return "\n".join(lines) + "\n"
