@@ -281,6 +281,42 @@ def test_a_history_that_does_not_load_is_named_and_the_others_are_still_counted(
     assert json.loads(run.out)["coverage"]["opportunities"] == 30
 
 
+def test_the_window_decides_what_advanced_in_time(tmp_path, workspace, aspo):
+    write(tmp_path / "h", known_funnel())
+    funnel = {row["stage"]: row for row in payload(aspo, tmp_path / "h", "--window", "20")["funnel"]}
+    # day-30 advances are late for a 20-day window, and the 3 deals 10 days old are still censored
+    assert {k: funnel["consideration"][k] for k in ("advanced", "lost", "stalled", "censored")} == {
+        "advanced": 0, "lost": 8, "stalled": 19, "censored": 3}
+
+
+def test_content_that_played_no_role_is_split_three_ways_from_presented_decks(tmp_path, workspace, aspo):
+    deck = Presented(event="presented", date=day(300), stage="consideration", key="k",
+                     content={"block/situation-manufacturing": "a" * 64},
+                     outranked={"block/situation-build-vs-buy": ["block/situation-manufacturing"]},
+                     excluded=["scenario/corrugator-bearing-failures"])
+    old = deck.model_copy(update={"date": day(10), "content": {"block/priority-energy-cost": "a" * 64}})
+    write(tmp_path / "h", {"acme": [entered("consideration", 5), old, deck]})
+    role = payload(aspo, tmp_path / "h", "--idle-months", "3")["no_role"]
+    assert (role["months"], role["decks"]) == (3, 1)  # the deck of day 10 is older than 3 months
+    never = {entry["id"] for entry in role["never_eligible"]}
+    assert "priority-energy-cost" in never and "situation-manufacturing" not in never
+    assert role["outranked"] == [{"kind": "block", "id": "situation-build-vs-buy",
+                                  "owner": "dana.whitfield@meridianops.example", "eligible": 1,
+                                  "won": ["block situation-manufacturing (1)"]}]
+    (excluded,) = role["excluded"]
+    assert excluded["id"] == "corrugator-bearing-failures"
+    assert excluded["accounts"][0]["account"] == "acme"
+    assert "I excluded the corrugator scenario on purpose" in excluded["accounts"][0]["notes"]
+
+
+def test_a_missing_history_folder_and_backwards_dates_are_one_line(tmp_path, workspace, aspo):
+    run = aspo("outcomes", "--history", tmp_path / "none")
+    assert (run.status, run.err) == (2, "aspo: error: none: history folder not found (record events with aspo log, "
+                                        "or point at the folder with --history)\n")
+    run = aspo("outcomes", "--history", tmp_path, "--since", "2026-06-01", "--until", "2026-05-01")
+    assert (run.status, run.err) == (2, "aspo: error: --since: 2026-06-01 is after --until (2026-05-01)\n")
+
+
 def test_an_unknown_stage_option_is_one_line(tmp_path, workspace, aspo):
     run = aspo("outcomes", "--history", tmp_path, "--stage", "decison")
     assert run.status == 2
@@ -335,6 +371,11 @@ def test_log_appends_each_event_as_one_line_and_presented_copies_the_build(works
      "--on: expected a date as YYYY-MM-DD, got '02/11/2026'"),
     (("accounts/acme.yaml", "presented"), "output/acme/manifest.json: the outputs are older than accounts/acme.yaml "
      "or the library; run aspo build accounts/acme.yaml, then log what was presented"),
+    (("accounts/acme.yaml", "presnted"), "WHAT: unknown event 'presnted'; did you mean 'presented'? (valid: outcome, "
+     "presented, stage)"),
+    (("accounts/acme.yaml", "presented", "decision"), "VALUE: presented takes no value; the stage is the account's"),
+    (("accounts/acme.yaml", "stage", "decision", "--on", "2026-11-10", "--reason", "why"),
+     "--reason: a reason goes with an outcome"),
 ])
 def test_log_refuses_bad_input_in_one_line_and_leaves_the_history_as_it_was(workspace, aspo, args, message):
     assert aspo("build", "-q", "accounts/acme.yaml").status == 0
@@ -352,6 +393,15 @@ def test_log_presented_is_dated_by_the_meeting_once_it_has_taken_place(workspace
     assert aspo("build", "-q", "accounts/acme.yaml").status == 0
     run = aspo("log", "accounts/acme.yaml", "presented")
     assert run.out.startswith("logged in history/acme.yaml: presented on 2026-11-20 at consideration: ")
+
+
+def test_log_presented_refuses_a_damaged_manifest(workspace, aspo):
+    assert aspo("build", "-q", "accounts/acme.yaml").status == 0
+    (workspace / "output/acme/manifest.json").write_text("{not json", encoding="utf-8")
+    run = aspo("log", "accounts/acme.yaml", "presented")
+    assert (run.status, run.err) == (2, "aspo: error: output/acme/manifest.json:1: is not a valid manifest "
+                                        "(Expecting property name enclosed in double quotes)\n")
+    assert not (workspace / "history").exists()
 
 
 def test_log_presented_needs_a_build(workspace, aspo):

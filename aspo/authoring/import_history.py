@@ -44,13 +44,14 @@ def state_of(events: Iterable, opportunity: str | None) -> StateEvent | None:
     return max(found, key=lambda item: item[:2])[2] if found else None
 
 
-def _what(event: StateEvent) -> tuple[str, str]:
+def what_of(event: StateEvent) -> tuple[str, str]:
+    """("stage", id) or ("outcome", kind): what an event says, whatever its date and source."""
     return ("stage", event.stage) if isinstance(event, StageEntered) else ("outcome", event.outcome)
 
 
 def holds(events: Iterable, event: StateEvent) -> bool:
     """Whether the history has this very event: the same stage or outcome of the opportunity, day and source."""
-    return any(isinstance(other, (StageEntered, OutcomeRecorded)) and _what(other) == _what(event)
+    return any(isinstance(other, (StageEntered, OutcomeRecorded)) and what_of(other) == what_of(event)
                and (other.date, other.source, other.opportunity) == (event.date, event.source, event.opportunity)
                for other in events)
 
@@ -62,12 +63,12 @@ def news(events: Iterable, event: StateEvent | None) -> list[StateEvent]:
     if event is None:
         return []
     state = state_of(events, event.opportunity)
-    if state is not None and _what(state) == _what(event) or holds(events, event):
+    if state is not None and what_of(state) == what_of(event) or holds(events, event):
         return []
     return [event]
 
 
 def said(event: StateEvent) -> str:
     """`stage decision on 2027-02-03`; `seen on` when the day is the import's, not the CRM's."""
-    kind, value = _what(event)
+    kind, value = what_of(event)
     return f"{kind} {value} {'seen ' if event.source == 'crm-seen' else ''}on {event.date.isoformat()}"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from aspo.authoring.import_ import AccountFolder
 from aspo.authoring.import_draft import Row, date_of, slug_of, stage_of
-from aspo.authoring.import_history import StateEvent, events_of, holds, make_event, said, unreadable
+from aspo.authoring.import_history import StateEvent, events_of, holds, make_event, said, unreadable, what_of
 from aspo.authoring.import_table import Record, Table, read_csv
 from aspo.authoring.import_update import folded_text
 from aspo.core.errors import AspoError, Problem, display_path, quoted
@@ -216,10 +216,9 @@ def _new_events(candidates: list[tuple[Row, StateEvent]], history: tuple) -> lis
     for events in by_opportunity.values():
         previous = None
         for event in events:
-            what = getattr(event, "stage", None) or getattr(event, "outcome", None)
-            if (event.event, what) != previous:
+            if what_of(event) != previous:
                 kept.append(event)
-            previous = (event.event, what)
+            previous = what_of(event)
     new: list = []
     for event in sorted(kept, key=lambda event: event.date):
         if not holds((*history, *new), event):

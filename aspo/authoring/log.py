@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 
+from aspo.build.manifest import MANIFEST, read_manifest, sources_in
 from aspo.core.clock import source_date_epoch
 from aspo.core.errors import AspoError, display_path, unknown_id
 from aspo.library.content import Library
@@ -69,23 +69,19 @@ def log_event(account_path: Path, what: str, value: str | None, library: Library
 def _presented(plan: Plan, output: Path, on: dt.date) -> Presented:
     """The deck as built, from its manifest, refused when the account or the library changed since."""
     account = plan.account
-    folder = Path(output) / account.slug
-    manifest_path = folder / "manifest.json"
+    manifest_path = Path(output) / account.slug / MANIFEST
     build = f"aspo build {display_path(account.path)}"
     try:
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        manifest = read_manifest(manifest_path.read_bytes(), display_path(manifest_path))
     except FileNotFoundError:
         raise AspoError.at(manifest_path, None, None, f"no build of {account.slug} to log as presented; run {build} "
                            "and present what it makes") from None
-    except (OSError, ValueError) as exc:
-        raise AspoError.at(manifest_path, None, None, f"cannot read the build's manifest ({exc}); run {build}") \
-            from None
+    except OSError as exc:
+        raise AspoError.at(manifest_path, None, None, f"cannot read: {exc.strerror or exc}") from None
     if manifest.get("input_key") != plan.key:
         raise AspoError.at(manifest_path, None, None, f"the outputs are older than {display_path(account.path)} or "
                            f"the library; run {build}, then log what was presented")
-    content = {f"{source['kind']}/{source['id']}": source["hash"]
-               for section in manifest.get("sections", ()) for source in section.get("sources", ())
-               if source.get("kind") in ("block", "scenario")}
+    content = {f"{kind}/{item}": digest for (kind, item), digest in sources_in(manifest).items() if digest}
     return presented_event(plan, on, content)
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from aspo import __version__
+from aspo.core.errors import AspoError
 from aspo.plan.key import digest, input_files
 
 if TYPE_CHECKING:  # annotations only: the manifest module stays light for commands that only key accounts
@@ -16,6 +17,8 @@ if TYPE_CHECKING:  # annotations only: the manifest module stays light for comma
 
 #: The manifest's file name in each output folder.
 MANIFEST = "manifest.json"
+#: (kind, id) -> content hash, of the blocks and scenarios (or other sources) a manifest names.
+Sources = dict[tuple[str, str], str | None]
 
 
 def build_manifest(plan: Plan, document: Document, outputs: dict[str, bytes],
@@ -76,3 +79,26 @@ def is_current(folder: Path, key: str | None, names: list[str]) -> bool:
         return all(recorded.get(name) == digest((folder / name).read_bytes()) for name in names)
     except (OSError, ValueError, AttributeError):
         return False
+
+
+def read_manifest(data: bytes, where: str) -> dict:
+    """A manifest's JSON; one that is not an object reads as empty (written by another version of aspo perhaps)."""
+    try:
+        manifest = json.loads(data)
+    except ValueError as exc:
+        raise AspoError.at(where, getattr(exc, "lineno", None), None,
+                           f"is not a valid manifest ({getattr(exc, 'msg', exc)})") from None
+    return manifest if isinstance(manifest, dict) else {}
+
+
+def sources_in(manifest: dict, kinds: tuple[str, ...] | None = ("block", "scenario")) -> Sources:
+    """The sources a read manifest names, of `kinds` (None: every kind), with their hashes."""
+    found: Sources = {}
+    # anything missing or odd is skipped, not an error
+    sections = manifest.get("sections")
+    for section in sections if isinstance(sections, list) else []:
+        sources = section.get("sources") if isinstance(section, dict) else None
+        for source in sources if isinstance(sources, list) else []:
+            if isinstance(source, dict) and (kinds is None or source.get("kind") in kinds) and source.get("id"):
+                found[(source["kind"], str(source["id"]))] = source.get("hash")
+    return found

@@ -55,7 +55,7 @@ class Compared:
     @functools.cached_property
     def manifests(self) -> tuple[dict, dict]:
         """Both sides' manifests, read once ({} where a side has none)."""
-        from aspo.review.diffing import read_manifest
+        from aspo.build.manifest import read_manifest
 
         return tuple(read_manifest(files[MANIFEST], f"{label}/{MANIFEST}") if MANIFEST in files else {}
                      for files, label in ((self.before, self.labels[0]), (self.after, self.labels[1])))
@@ -245,7 +245,7 @@ def _tree(root: Path) -> dict[str, bytes]:
 def _sources(manifest: dict, kinds: tuple[str, ...] | None = ("block", "scenario")
              ) -> dict[tuple[str, str], str | None]:
     """The sources a build's manifest names (by default its blocks and scenarios), with their content hashes."""
-    from aspo.review.diffing import sources_in
+    from aspo.build.manifest import sources_in
 
     return sources_in(manifest, kinds)
 

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import difflib
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from aspo.build.manifest import MANIFEST
+from aspo.build.manifest import MANIFEST, Sources, read_manifest, sources_in
 from aspo.core.errors import AspoError
 from aspo.render.formats import FORMATS, SUFFIXES, SUFFIXES_IN_WORDS, by_key, by_name, read_units
 from aspo.render.textview import labelled_lines
@@ -21,7 +20,6 @@ _MARKER = re.compile(r"(?:- )?`\[(block|scenario):([^\]`]+)\]`(?::.*)?")
 _MARKED = tuple(fmt.suffix for fmt in FORMATS if fmt.marks_sources)
 
 #: (kind, id) -> content hash, or None where the hash is not known (a draft names ids only)
-Sources = dict[tuple[str, str], str | None]
 
 
 @dataclass(frozen=True)
@@ -154,29 +152,6 @@ def _build_sources(files: dict[str, bytes], label: str) -> Sources | None:
 def manifest_sources(data: bytes, where: str, kinds: tuple[str, ...] | None = ("block", "scenario")) -> Sources:
     """The sources a manifest names, of `kinds` (None: every kind, the outline and catalog too), with their hashes."""
     return sources_in(read_manifest(data, where), kinds)
-
-
-def read_manifest(data: bytes, where: str) -> dict:
-    """A manifest's JSON; one that is not an object reads as empty (written by another version of aspo perhaps)."""
-    try:
-        manifest = json.loads(data)
-    except ValueError as exc:
-        raise AspoError.at(where, getattr(exc, "lineno", None), None,
-                           f"is not a valid manifest ({getattr(exc, 'msg', exc)})") from None
-    return manifest if isinstance(manifest, dict) else {}
-
-
-def sources_in(manifest: dict, kinds: tuple[str, ...] | None = ("block", "scenario")) -> Sources:
-    """The sources a read manifest names, of `kinds` (None: every kind), with their hashes."""
-    found: Sources = {}
-    # anything missing or odd is skipped, not an error
-    sections = manifest.get("sections")
-    for section in sections if isinstance(sections, list) else []:
-        sources = section.get("sources") if isinstance(section, dict) else None
-        for source in sources if isinstance(sources, list) else []:
-            if isinstance(source, dict) and (kinds is None or source.get("kind") in kinds) and source.get("id"):
-                found[(source["kind"], str(source["id"]))] = source.get("hash")
-    return found
 
 
 def _draft_sources(drafts: list[bytes]) -> Sources | None:
