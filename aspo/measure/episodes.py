@@ -9,7 +9,7 @@ day an import first saw the stage (a backfill is a later line, never an edit).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from aspo.library.history import History, OutcomeRecorded, Presented, StageEntered
 
@@ -23,14 +23,11 @@ JUDGED_ADVANCED, JUDGED_LOST, JUDGED_STALLED, JUDGED_CENSORED = "advanced", "los
 class Episode:
     """One opportunity's stay in one stage."""
 
-    account: str  # the history's slug
-    opportunity: str  # "<slug>" or "<slug>/<CRM id>", with "#2" etc. for later cycles
     stage: str
     entered: dt.date
     ended: dt.date | None  # None while open
     end: str  # ADVANCED (a later stage or a win), LOST (lost, no decision, disqualified), BACK, or OPEN
     presented: tuple[Presented, ...]  # the decks presented during it
-    invented: bool = False
 
     def days(self, until: dt.date) -> int:
         return ((self.ended or until) - self.entered).days
@@ -49,8 +46,6 @@ class Episode:
 class Opportunity:
     """One opportunity cycle: its episodes and how it closed (None: still open)."""
 
-    account: str
-    id: str
     episodes: tuple[Episode, ...]
     outcome: OutcomeRecorded | None
 
@@ -62,10 +57,7 @@ def opportunities(history: History, stages: tuple[str, ...], until: dt.date) -> 
     for event in history.events:
         if event.date <= until:
             by_id.setdefault(event.opportunity or "", []).append(event)
-    found = []
-    for crm_id, events in sorted(by_id.items()):
-        found += _cycles(history, crm_id, _backfilled(events), order)
-    return found
+    return [cycle for _, events in sorted(by_id.items()) for cycle in _cycles(_backfilled(events), order)]
 
 
 def _backfilled(events: list) -> list:
@@ -77,45 +69,33 @@ def _backfilled(events: list) -> list:
     return sorted(kept, key=lambda e: (e.date, rank[type(e)]))  # sorted() is stable: file order breaks ties
 
 
-def _cycles(history: History, crm_id: str, events: list, order: dict[str, int]) -> list[Opportunity]:
-    base = f"{history.slug}/{crm_id}" if crm_id else history.slug
+def _cycles(events: list, order: dict[str, int]) -> list[Opportunity]:
+    """One opportunity's events as cycles: each outcome closes one, and what follows starts the next."""
     cycles: list[Opportunity] = []
     episodes: list[Episode] = []
-    current: dict | None = None  # the open episode: stage, entered, presented
+    current: Episode | None = None  # the open episode, its presented decks gathered in `shown`
+    shown: list[Presented] = []
 
-    def close(day: dt.date, end: str) -> None:
+    def close(day: dt.date | None, end: str) -> None:
         nonlocal current
         if current:
-            episodes.append(Episode(history.slug, name(), current["stage"], current["entered"], day, end,
-                                    tuple(current["presented"]), history.invented))
+            episodes.append(replace(current, ended=day, end=end, presented=tuple(shown)))
             current = None
 
-    def name() -> str:
-        return base if not cycles else f"{base}#{len(cycles) + 1}"
-
-    def enter(stage: str, day: dt.date) -> None:
-        nonlocal current
-        if current and current["stage"] == stage:
-            return
-        if current:
-            close(day, ADVANCED if order[stage] > order[current["stage"]] else BACK)
-        current = {"stage": stage, "entered": day, "presented": []}
-
     for event in events:
-        if isinstance(event, StageEntered):
-            enter(event.stage, event.date)
-        elif isinstance(event, Presented):
-            enter(event.stage, event.date)
-            current["presented"].append(event)
-        else:
+        if isinstance(event, OutcomeRecorded):
             if current is None and not episodes:
                 continue  # an outcome with no stage known: nothing to measure
             close(event.date, ADVANCED if event.outcome == "won" else LOST)
-            cycles.append(Opportunity(history.slug, name(), tuple(episodes), event))
+            cycles.append(Opportunity(tuple(episodes), event))
             episodes = []
-    if current:
-        episodes.append(Episode(history.slug, name(), current["stage"], current["entered"], None, OPEN,
-                                tuple(current["presented"]), history.invented))
+            continue
+        if current is None or current.stage != event.stage:
+            close(event.date, ADVANCED if current and order[event.stage] > order[current.stage] else BACK)
+            current, shown = Episode(event.stage, event.date, None, OPEN, ()), []
+        if isinstance(event, Presented):
+            shown.append(event)
+    close(None, OPEN)
     if episodes:
-        cycles.append(Opportunity(history.slug, name(), tuple(episodes), None))
+        cycles.append(Opportunity(tuple(episodes), None))
     return cycles

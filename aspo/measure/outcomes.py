@@ -11,10 +11,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from aspo.library.history import History, Presented
-from aspo.measure.episodes import JUDGED_ADVANCED, JUDGED_CENSORED, JUDGED_LOST, Episode, opportunities
+from aspo.measure.episodes import (
+    JUDGED_ADVANCED,
+    JUDGED_CENSORED,
+    JUDGED_LOST,
+    JUDGED_STALLED,
+    Episode,
+    opportunities,
+)
 from aspo.measure.statistics import benjamini_hochberg, fisher_exact, km_median, newcombe, wilson
 from aspo.plan.contention import played_no_role
 
@@ -162,7 +169,7 @@ def _funnel(episodes: list[Episode], stages, settings: Settings):
         low, high = wilson(judged[JUDGED_ADVANCED], judged_n)
         median = km_median([e.days(settings.until) for e in mine], [e.ended is not None for e in mine])
         yield {"stage": stage, "name": name, "entered": len(mine), "advanced": judged[JUDGED_ADVANCED],
-               "lost": judged[JUDGED_LOST], "stalled": judged["stalled"], "censored": judged[JUDGED_CENSORED],
+               "lost": judged[JUDGED_LOST], "stalled": judged[JUDGED_STALLED], "censored": judged[JUDGED_CENSORED],
                "rate": rounded(judged[JUDGED_ADVANCED] / judged_n) if judged_n else None,
                "low": rounded(low) if judged_n else None, "high": rounded(high) if judged_n else None,
                "median_days": median}
@@ -205,19 +212,14 @@ def _content(episodes: list[Episode], settings: Settings) -> list[ContentRow]:
         rows.append(row)
     tested = [index for index, row in enumerate(rows) if row.testable]
     for index, q in zip(tested, benjamini_hochberg([rows[i].p for i in tested])):
-        rows[index] = _with_q(rows[index], q)
+        rows[index] = replace(rows[index], q=q)
     return rows
 
 
 def _tested(row: ContentRow) -> ContentRow:
     a, b = row.shown.advanced, row.shown.n - row.shown.advanced
     c, d = row.not_shown.advanced, row.not_shown.n - row.not_shown.advanced
-    return ContentRow(**{**row.__dict__, "difference": newcombe(a, row.shown.n, c, row.not_shown.n),
-                         "p": fisher_exact(a, b, c, d)})
-
-
-def _with_q(row: ContentRow, q: float) -> ContentRow:
-    return ContentRow(**{**row.__dict__, "q": q})
+    return replace(row, difference=newcombe(a, row.shown.n, c, row.not_shown.n), p=fisher_exact(a, b, c, d))
 
 
 def _months_before(day: dt.date, months: int) -> dt.date:
