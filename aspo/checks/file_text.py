@@ -22,9 +22,13 @@ class FileText:
         line = next(n for n in range(len(self._starts), 0, -1) if self._starts[n - 1] <= offset)
         return line, offset - self._starts[line - 1] + 1
 
-    def find(self, pattern: re.Pattern, start: int = 0, end: int | None = None) -> tuple[int, int] | None:
-        match = pattern.search(self.text, start, len(self.text) if end is None else end)
-        return self.position(match.start()) if match else None
+    def find(self, pattern: re.Pattern, spans: list[tuple[int, int]]) -> tuple[int, int] | None:
+        """The line and column of the pattern's first match within the spans, in their order."""
+        for start, end in spans:
+            match = pattern.search(self.text, start, end)
+            if match:
+                return self.position(match.start())
+        return None
 
 
 def phrase(words: str) -> re.Pattern:

@@ -91,9 +91,10 @@ class Context:
             self._texts[path] = FileText(path)
         return self._texts[path]
 
-    def shown(self, block: Block) -> tuple[FileText, int, int]:
-        """A block's file text, and the span the prospect reads: its title and body, not its speaker notes."""
+    def shown(self, block: Block) -> tuple[FileText, list[tuple[int, int]]]:
+        """A block's file text, and the spans the prospect reads: the title's line and the body; not the front
+        matter's other keys (ids, dates, sources) nor the speaker notes."""
         text = self.text(block.path)
-        start = text.index_of_line(block.title_line)
+        title = (text.index_of_line(block.title_line), text.index_of_line(block.title_line + 1))
         end = text.index_of_line(block.notes_line - 1) if block.notes else len(text.text)
-        return text, start, end
+        return text, [title, (text.index_of_line(block.body_line), end)]

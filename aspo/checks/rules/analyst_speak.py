@@ -36,9 +36,9 @@ def analyst_speak(context: Context, options: AnalystSpeak) -> Iterator[Problem]:
         stages = block.meta.applies_to.stages or list(context.library.stages)
         if not any(stage in options.stages for stage in stages):
             continue
-        text, *shown = context.shown(block)
+        text, shown = context.shown(block)
         for word in options.words:
-            where = text.find(phrase(word), *shown)
+            where = text.find(phrase(word), shown)
             if where:
                 yield problem_at(block.path, where, f"analyst speak '{word}' in a block for "
                                  f"{'/'.join(options.stages)} buyers; say what it means for this account instead",

@@ -17,11 +17,11 @@ ROADMAP_AS_AVAILABLE = "C302"
 def limited_without_nuance(context: Context) -> Iterator[Problem]:
     """A limited capability's name in a block's title or body, where the block never calls capability('id')."""
     for block in context.library.blocks.values():
-        text, *shown = context.shown(block)
+        text, shown = context.shown(block)
         for cap_id, (capability, _) in context.library.capabilities.items():
             if capability.maturity != "limited":
                 continue
-            where = text.find(phrase(capability.name), *shown)
+            where = text.find(phrase(capability.name), shown)
             if where and f"capability('{cap_id}')" not in text.text.replace('"', "'"):
                 yield problem_at(block.path, where, f"names limited capability '{capability.name}' without its "
                                  f"nuance; use {{{{ capability('{cap_id}') }}}}", LIMITED_WITHOUT_NUANCE)
@@ -35,9 +35,9 @@ def roadmap_as_available(context: Context) -> Iterator[Problem]:
     roadmap = [capability for capability, _ in context.library.capabilities.values()
                if capability.maturity == "roadmap"]
     for block in context.library.blocks.values():
-        text, *shown = context.shown(block)
+        text, shown = context.shown(block)
         for capability in roadmap:
-            where = text.find(phrase(capability.name), *shown)
+            where = text.find(phrase(capability.name), shown)
             if where:
                 yield problem_at(block.path, where,
                                  f"names roadmap capability '{capability.name}' (planned "
@@ -46,7 +46,7 @@ def roadmap_as_available(context: Context) -> Iterator[Problem]:
     for scenario in context.library.scenarios.values():
         text = context.text(scenario.path)
         for capability in roadmap:
-            where = text.find(phrase(capability.name))
+            where = text.find(phrase(capability.name), [(0, len(text.text))])
             if where:
                 yield problem_at(scenario.path, where,
                                  f"names roadmap capability '{capability.name}'; no customer runs it yet",

@@ -7,7 +7,7 @@ from typing import Iterator
 
 from aspo.checks.rule import Context, check_rule
 from aspo.core.errors import Problem
-from aspo.library.content import Block, Library
+from aspo.library.content import Library
 
 INDUSTRY_WORD = "C202"
 #: Jinja's own text: `{{ ... }}`, `{% ... %}` and `{# ... #}` say no word the reader reads as written.
@@ -26,7 +26,7 @@ def industry_word(context: Context) -> Iterator[Problem]:
     words = _industry_words(library)
     for block in library.blocks.values():
         readers = block.meta.applies_to.industries or [*library.industries, None]  # None: an unlisted industry
-        text = context.text(block.path)
+        text, shown = context.shown(block)
         readers_text = ("every industry" if not block.meta.applies_to.industries
                         else ", ".join(block.meta.applies_to.industries))
         said_by = [library.industry_words(reader) for reader in readers]
@@ -34,7 +34,7 @@ def industry_word(context: Context) -> Iterator[Problem]:
         differing = [(name, word, owners, pattern) for name, word, owners, pattern in words
                      if {said[name].lower() for said in said_by} - {word.lower()}]
         masked = _JINJA.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), text.text)
-        for start, end in _shown_spans(text, block):
+        for start, end in shown:
             found = []  # (start, -length, not the exact word, said, name, owners): longest, then exact, first
             for name, word, owners, pattern in differing:
                 for match in pattern.finditer(masked, start, end):
@@ -77,10 +77,3 @@ def _word_pattern(words: str) -> re.Pattern:
             token = token[:-1]
         forms.append(re.escape(token) + r"(?:s|es)?(?:'s|')?")
     return re.compile(r"(?<!\w)" + r"\s+".join(forms) + r"(?!\w)", re.IGNORECASE)
-
-
-def _shown_spans(text, block: Block) -> list[tuple[int, int]]:
-    """The title's line and the body: what the customer reads (the front matter's other keys name ids)."""
-    title = (text.index_of_line(block.title_line), text.index_of_line(block.title_line + 1))
-    end = text.index_of_line(block.notes_line - 1) if block.notes else len(text.text)
-    return [title, (text.index_of_line(block.body_line), end)]

@@ -57,9 +57,9 @@ def stage_purpose(context: Context, options: StagePurpose) -> Iterator[Problem]:
                 yield block.doc.problem(at or ("promotes",), f"promotes {', '.join(meta.promotes)} in the "
                                         f"{meta.section} section at stage {stage.id}, but {why}", STAGE_PURPOSE)
             elif meta.section == "next-steps":
-                text, *span = context.shown(block)
+                text, shown = context.shown(block)
                 for word in options.words:
-                    where = text.find(phrase(word), *span)
+                    where = text.find(phrase(word), shown)
                     if where:
                         field = "title" if where[0] == block.title_line else "body"
                         yield Problem(block.path, where[0], field, f"a next step asking for '{word}' at stage "

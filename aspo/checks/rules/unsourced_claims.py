@@ -23,8 +23,8 @@ def unsourced_claim(context: Context) -> Iterator[Problem]:
     for block in context.library.blocks.values():
         if block.meta.sources:
             continue
-        text, *shown = context.shown(block)
-        for match in CLAIM.finditer(text.text, *shown):
+        text, shown = context.shown(block)
+        for match in (m for start, end in shown for m in CLAIM.finditer(text.text, start, end)):
             if match.group(1) not in results:
                 yield problem_at(block.path, text.position(match.start()),
                                  f"quantified claim '{match.group(0)}' has no source; list the scenario "
