@@ -235,12 +235,6 @@ def _bug(path: Path, exc: Exception) -> Outcome:
                    bug=True)
 
 
-def render_account(path: Path, library: Library) -> Rendered:
-    """One account's outputs in memory, without looking at or writing output/."""
-    builder = Builder(library, Path("output"), epoch=source_date_epoch())
-    return builder.render(builder.prepare(path))
-
-
 def output_collisions(paths: list[Path], output: Path) -> dict[Path, Outcome]:
     """Account files whose outputs would share one folder (acme.yaml and acme.yml): all of them fail, and the
     first one's line names the others, so two accounts never overwrite each other's outputs in turn."""

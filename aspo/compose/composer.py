@@ -29,7 +29,7 @@ from aspo.library.account import Account
 from aspo.library.content import Block, Library
 from aspo.library.schema import OutlineSection, Result
 from aspo.plan.plan import Plan
-from aspo.plan.selection import Decision, Selection, insight_for
+from aspo.plan.selection import Selection, insight_for
 
 SIZE_NAMES = {"smb": "small business", "mid-market": "mid-market", "enterprise": "enterprise"}
 REP_NOTE_PREFIX = "Rep's note: "
@@ -47,16 +47,6 @@ class Composer:
         # What the customer reads is rendered without the rep's internal fields; speaker notes get them.
         self.notes_context = {**_context(account, library, self.locale), **helpers}
         self.context = customer_context(self.notes_context)
-        self._decisions: dict[tuple[str, str], Decision] | None = None
-
-    def _reason(self, kind: str, item_id: str) -> str:
-        """Selection.reason_for, from a table made once: `aspo check` renders every block with one Composer."""
-        if self._decisions is None:
-            self._decisions = {}
-            for decision in self.selection.decisions:
-                self._decisions.setdefault((decision.kind, decision.id), decision)
-        decision = self._decisions.get((kind, item_id))
-        return "; ".join(decision.matched) if decision else ""
 
     # --- template helpers -------------------------------------------------------------
 
@@ -96,7 +86,7 @@ class Composer:
     def _block(self, block: Block,
                extra: dict[str, Any] | None = None) -> tuple[str, tuple[Element, ...], tuple[Paragraph, ...]]:
         context = dict(self.context, **(extra or {}))
-        source = Source("block", block.id, self._reason("block", block.id))
+        source = Source("block", block.id, self.selection.reason_for("block", block.id))
         title = self.renderer.render(block.meta.title, context, block.path, block.title_line, "title")
         body = self.renderer.render(block.body, context, block.path, block.body_line, "body")
         notes_context = dict(self.notes_context, **(extra or {}))
@@ -169,7 +159,7 @@ class Composer:
             sections.append(self._placed(outline, key=f"context-{block_id}", kind="situation", title=title,
                                          body=block_body, notes=block_notes,
                                          sources=(Source("block", block_id,
-                                                         self._reason("block", block_id)),)))
+                                                         self.selection.reason_for("block", block_id)),)))
         return sections
 
     def _insight(self, index, outline):
@@ -182,7 +172,7 @@ class Composer:
             matches = [m for m in self.selection.priorities if telling[m.index] == block_id]
             title, body, notes = self._block(self.library.blocks[block_id])
             quotes, callouts = self._own_figures(matches)
-            source = Source("block", block_id, self._reason("block", block_id))
+            source = Source("block", block_id, self.selection.reason_for("block", block_id))
             sections.append(self._placed(outline, key=f"cost-{block_id}", kind="insight", title=title, group=group,
                                          body=quotes + body + callouts, notes=notes,
                                          sources=(source,) + tuple(e.source for e in quotes)))
@@ -230,7 +220,7 @@ class Composer:
             _, block_body, block_notes = self._block(self.library.blocks[block_id])
             body.extend(block_body)
             notes.extend(block_notes)
-            sources.append(Source("block", block_id, self._reason("block", block_id)))
+            sources.append(Source("block", block_id, self.selection.reason_for("block", block_id)))
         return body, notes, sources
 
     def _references(self, index, outline):
@@ -240,7 +230,7 @@ class Composer:
         items = []
         for scenario_id in self.selection.references[: outline.count]:
             meta = lib.scenarios[scenario_id].meta
-            source = Source("scenario", scenario_id, self._reason("scenario", scenario_id))
+            source = Source("scenario", scenario_id, self.selection.reason_for("scenario", scenario_id))
             result = meta.results[0]
             items.append(Paragraph(f"{meta.customer.name} ({lib.industry_name(meta.industry).lower()}): {meta.title}; "
                                    f"{result.metric.lower()} {self._result_value(result)}", source))
@@ -289,7 +279,7 @@ class Composer:
         sections = []
         for scenario_id in self.selection.scenarios[: outline.count]:
             meta = self.library.scenarios[scenario_id].meta
-            source = Source("scenario", scenario_id, self._reason("scenario", scenario_id))
+            source = Source("scenario", scenario_id, self.selection.reason_for("scenario", scenario_id))
             who = meta.customer.name if meta.customer.may_name else meta.customer.described_as
             if meta.industry != self.account.data.industry:  # never passed off as the account's own industry
                 who = f"{self.library.industry_name(meta.industry)} \u00b7 {who}"
@@ -368,7 +358,7 @@ class Composer:
             # Beside the capability table a slide has room for the block's bullets only.
             body.extend(replace(e, in_deck=False) if isinstance(e, Paragraph) else e for e in block_body)
             notes.extend(block_notes)
-            sources.append(Source("block", block_id, self._reason("block", block_id)))
+            sources.append(Source("block", block_id, self.selection.reason_for("block", block_id)))
         if self.selection.capabilities:
             catalog = Source("catalog", "capabilities", "capabilities that answer the account's pains")
             rows = tuple((lib.capabilities[c][1].name, self._wording(c)) for c in self.selection.capabilities)
@@ -380,14 +370,7 @@ class Composer:
                              body=tuple(body), notes=tuple(notes), sources=tuple(sources))]
 
     def _next_steps(self, index, outline):
-        body: list[Element] = []
-        notes: list[Paragraph] = []
-        sources: list[Source] = []
-        for block_id in self.selection.section_blocks.get("next-steps", ()):
-            _, block_body, block_notes = self._block(self.library.blocks[block_id])
-            body.extend(block_body)
-            notes.extend(block_notes)
-            sources.append(Source("block", block_id, self._reason("block", block_id)))
+        body, notes, sources = self._section_blocks("next-steps")
         # who to call, then the step itself: every deck and document ends with the next step
         contact_source = Source("account", self.account.slug, "the rep's contact details")
         body.append(Paragraph(contact_line(self.account), contact_source))

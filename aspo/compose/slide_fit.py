@@ -89,10 +89,6 @@ def table_rows(table: Table) -> list[tuple[str, ...]]:
     return [tuple(table.header)] + [tuple(row) for row in table.rows]
 
 
-def table_columns(table: Table) -> int:
-    return max([len(table.header)] + [len(row) for row in table.rows] + [1])
-
-
 def table_lines(table: Table) -> list[str]:
     """A table written as text, one line per row: "a — b — c"."""
     found = []

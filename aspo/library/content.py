@@ -126,11 +126,6 @@ class Library:
                      if not section.stages or stage in section.stages)
 
     @property
-    def scenario_count(self) -> int:
-        """How many scenarios a deck tells: the outline's largest scenarios section."""
-        return max((s.count for s in self.outline.sections if s.kind == "scenarios"), default=1)
-
-    @property
     def shared_files(self) -> tuple[Path, ...]:
         """The files every account's outputs depend on: the vocabulary, the catalog, the outline and both
         layout templates."""

@@ -221,10 +221,6 @@ class Recognition:
     def best(self) -> PainScore | None:
         return self.ranked[0] if self.ranked else None
 
-    @property
-    def runner_up(self) -> PainScore | None:
-        return self.ranked[1] if len(self.ranked) > 1 else None
-
     def score_of(self, pain: str) -> PainScore | None:
         return next((p for p in self.ranked if p.pain == pain), None)
 

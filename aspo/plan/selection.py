@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, replace
 
 from aspo.library.account import Account
@@ -35,7 +36,6 @@ GAP_UNRECOGNISED = "unrecognised"  # no known pain in its words
 GAP_NONE = "none"  # no approved content for its pain (for this account)
 GAP_CAPABILITY = "capability"  # no approved block speaks of its tagged capability
 GAP_USED = "used"  # the content for its pain already answers other priorities
-GAP_KINDS = (GAP_UNRECOGNISED, GAP_NONE, GAP_CAPABILITY, GAP_USED)
 
 
 @dataclass(frozen=True)
@@ -143,11 +143,16 @@ class Selection:
         """Every scenario this account's outputs tell, as a story or as a reference, in that order."""
         return tuple(dict.fromkeys((*self.scenarios, *self.references)))
 
-    def reason_for(self, kind: str, item_id: str) -> str:
+    @functools.cached_property  # a table made once: `aspo check` renders every block against one selection
+    def _reasons(self) -> dict[tuple[str, str], str]:
+        reasons: dict[tuple[str, str], str] = {}
         for decision in self.decisions:
-            if decision.kind == kind and decision.id == item_id:
-                return "; ".join(decision.matched)
-        return ""
+            reasons.setdefault((decision.kind, decision.id), "; ".join(decision.matched))
+        return reasons
+
+    def reason_for(self, kind: str, item_id: str) -> str:
+        """Every rule a block, scenario or capability met for this account, in words; '' for one not judged."""
+        return self._reasons.get((kind, item_id), "")
 
 
 def select(account: Account, library: Library) -> Selection:
@@ -196,8 +201,10 @@ def select(account: Account, library: Library) -> Selection:
 
     shown = {kind: max((s.count for s in stage_outline if s.kind == kind), default=0)
              for kind in ("scenarios", "references")}
-    scenario_ids, scenario_decisions = _choose_scenarios(account, library, account_pains, shown["scenarios"])
-    references = _choose_references(account, library, account_pains, shown["references"])
+    judged_scenarios = {s.id: judge_scenario(s, account, account_pains) for s in library.scenarios.values()}
+    scenario_ids, scenario_decisions = _choose_scenarios(judged_scenarios, library, account_pains,
+                                                         shown["scenarios"])
+    references = _choose_references(judged_scenarios, library, shown["references"])
     capability_ids, roadmap_ids, capability_decisions = _choose_capabilities(account, library, account_pains)
     if not any(s.kind == "offering" for s in stage_outline):  # no offering at this stage: nothing to offer
         capability_ids, roadmap_ids = (), ()
@@ -228,11 +235,10 @@ def _per_pain(ranked: list[str], library: Library, account_pains: tuple[str, ...
     return tuple(chosen)
 
 
-def _choose_references(account: Account, library: Library, pains, count: int) -> tuple[str, ...]:
+def _choose_references(judged: dict[str, Verdict], library: Library, count: int) -> tuple[str, ...]:
     """The scenarios, ranked as for the scenarios section, whose customers agreed to take reference calls."""
-    judged = {s.id: judge_scenario(s, account, pains) for s in library.scenarios.values()
-              if s.meta.customer.reference}
-    ranked = sorted((sid for sid, v in judged.items() if v.eligible), key=lambda sid: (-judged[sid].score, sid))
+    ranked = sorted((sid for sid, v in judged.items() if v.eligible and library.scenarios[sid].meta.customer.reference),
+                    key=lambda sid: (-judged[sid].score, sid))
     return tuple(ranked[:count])
 
 
@@ -551,11 +557,10 @@ def judge_scenario(scenario: Scenario, account: Account, account_pains: tuple[st
                    tuple(rules.matched), tuple(rules.failed))
 
 
-def _choose_scenarios(account: Account, library: Library, pains, count: int):
+def _choose_scenarios(judged: dict[str, Verdict], library: Library, pains, count: int):
     """The best story first, then each next one for the account's pains the stories before it do not tell yet (a
     second story of the same pain only when no other fits); ties go to the story of the account's earlier
-    priority, then by id."""
-    judged = {s.id: judge_scenario(s, account, pains) for s in library.scenarios.values()}
+    priority, then by id. `judged`: every scenario's verdict for the account."""
     shared = {sid: [p for p in library.scenarios[sid].meta.pains if p in pains] for sid in judged}
     rank = {pain: order for order, pain in enumerate(pains)}
     chosen: list[str] = []
