@@ -41,6 +41,11 @@ templates_option = click.option(
     help="The content library folder.",
 )
 
+history_option = click.option(
+    "--history", type=click.Path(path_type=Path), default=_in_project("history"),
+    show_default="history/ beside templates/", help="The folder of account histories.",
+)
+
 
 def _set_debug(ctx: click.Context, param: click.Parameter, debug: bool) -> None:
     """--debug (or ASPO_DEBUG), given to the group or to any command: ctx.obj["debug"], which every command's
@@ -355,8 +360,7 @@ def _day(ctx: click.Context, param: click.Parameter, value: str | None):
               help="The day it happened (presented: default today; stage and outcome: required).")
 @click.option("--reason", metavar="TEXT", help="Why an outcome came about, e.g. 'budget moved to 2028'.")
 @templates_option
-@click.option("--history", type=click.Path(path_type=Path), default=_in_project("history"),
-              show_default="history/ beside templates/", help="The folder of account histories.")
+@history_option
 @click.option("--output", "-o", type=click.Path(path_type=Path), default=_in_project("output"),
               show_default="output/ beside templates/", help="Where the account's outputs were built.")
 def log(account: Path, what: str, value: str | None, on, reason: str | None, templates: Path, history: Path,
@@ -386,8 +390,7 @@ def log(account: Path, what: str, value: str | None, on, reason: str | None, tem
 
 @cli.command()
 @templates_option
-@click.option("--history", type=click.Path(path_type=Path), default=_in_project("history"),
-              show_default="history/ beside templates/", help="The folder of account histories.")
+@history_option
 @click.option("--accounts", "accounts_dir", type=click.Path(path_type=Path), default=_in_project("accounts"),
               show_default="accounts/ beside templates/", help="Where the reps' notes on exclusions are read.")
 @click.option("--output", "-o", type=click.Path(path_type=Path), default=_in_project("output"),
@@ -598,8 +601,7 @@ def layouts_use(ctx: click.Context, files: tuple[Path, ...], templates: Path, ac
 @templates_option
 @click.option("--accounts", "accounts_dir", type=click.Path(path_type=Path), default=_in_project("accounts"),
               show_default="accounts/ beside templates/", help="Where account files are written (created if missing).")
-@click.option("--history", type=click.Path(path_type=Path), default=_in_project("history"),
-              show_default="history/ beside templates/", help="The folder of account histories.")
+@history_option
 @click.option("--update", is_flag=True, help="Refresh, in account files that exist, the values the CRM holds; "
               "what the rep wrote stays, comments included.")
 @click.option("--stage-history", is_flag=True, help="FILE.csv is a stage-history export (one row per opportunity "

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import zipfile
 
-from conftest import edit
+from conftest import edit, line_of
 from pptx import Presentation
 
 ACME = "accounts/acme.yaml"
@@ -54,3 +54,42 @@ def test_another_source_date_epoch_rebuilds_with_its_dates(workspace, aspo, monk
         with zipfile.ZipFile(workspace / "output/acme" / name) as package:
             assert {info.date_time for info in package.infolist()} == {(2027, 1, 1, 0, 0, 0)}
     assert aspo("build", ACME).out.startswith("unchanged  output/acme/")
+
+
+def technician_priority_without_content(workspace) -> None:
+    """Acme's third priority (tagged technician-shortage) with its block and every scenario of the pain excluded."""
+    edit(workspace / ACME, "exclude:\n  scenarios: [corrugator-bearing-failures]\n",
+         "exclude:\n  blocks: [priority-technician-shortage]\n  scenarios: [corrugator-bearing-failures, "
+         "castings-new-technicians, health-system-survey-readiness, parcel-hub-peak-season]\n")
+
+
+def test_a_priority_whose_content_is_ruled_out_says_which_rule_ruled_it_out(workspace, aspo):
+    technician_priority_without_content(workspace)
+    run = aspo("build", ACME)
+    assert run.status == 0
+    line = line_of(workspace / ACME, "Keep the lines maintained")
+    assert (f"aspo: warning: accounts/acme.yaml:{line}: priorities[2]: no approved content for technician-shortage "
+            "fits this account (priority-technician-shortage: excluded by the account file); tell marketing\n") \
+        in run.err
+
+
+def test_a_priority_whose_pain_has_no_content_yet_says_so(workspace, aspo):
+    technician_priority_without_content(workspace)
+    (workspace / "templates/blocks/priority-spare-parts.md").unlink()
+    edit(workspace / ACME, "    pain: technician-shortage\n", "    pain: spare-parts-inventory\n")
+    run = aspo("build", ACME)
+    assert run.status == 0
+    line = line_of(workspace / ACME, "Keep the lines maintained")
+    assert (f"aspo: warning: accounts/acme.yaml:{line}: priorities[2]: no approved content for spare-parts-inventory "
+            "yet; tell marketing\n") in run.err
+
+
+def test_a_stage_without_an_offering_offers_no_capability_and_says_why(workspace, aspo):
+    explained = json.loads(aspo("explain", "--format", "json", "accounts/northwind-health.yaml").out)
+    capabilities = [d for d in explained["decisions"] if d["kind"] == "capability"]
+    assert not any(d["chosen"] for d in capabilities)
+    fitting = [d for d in capabilities if d["matched"] and not d["failed"]]
+    assert fitting and all(d["note"] == "the outline has no offering at this stage" for d in fitting)
+    assert aspo("build", "accounts/northwind-health.yaml").status == 0  # nor does its deck have an offering slide
+    assert not any("offering" in title.lower() for title in
+                   slide_titles(workspace / "output/northwind-health/northwind-health-deck.pptx"))

@@ -7,6 +7,7 @@ as a build, so it reports what the decks would say today; it renders nothing.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -96,7 +97,11 @@ class Report:
     #: content no account uses: never eligible, always outranked, or excluded by reps (three different fixes)
     no_role: NoRole = NoRole((), (), ())
     notes: dict[str, str | None] = field(default_factory=dict)  # each excluding account's notes, for the reason
-    owners: dict[str, str | None] = field(default_factory=dict)  # 'block/<id>' -> owner
+
+    @functools.cached_property
+    def owners(self) -> dict[str, str | None]:
+        """'block/<id>' or 'scenario/<id>' -> its owner, for the content listed by id."""
+        return {f"{u.kind}/{u.id}": u.owner for u in self.blocks + self.scenarios}
 
 
 def load_accounts(folder: Path, library: Library) -> tuple[list[Plan], list[Problem]]:
@@ -157,11 +162,11 @@ def usage_report(library: Library, plans: list[Plan], today: dt.date, horizon_da
         key=lambda e: (e.review_by, e.kind, e.id),
     )
     contended = [(plan.account.slug, contention(plan)) for plan in plans]
-    owners = {f"{u.kind}/{u.id}": u.owner for u in blocks + scenarios}
-    no_role = played_no_role(((slug, c.shown, c.outranked, c.excluded) for slug, c in contended), owners)
+    items = [f"{u.kind}/{u.id}" for u in blocks + scenarios]
+    no_role = played_no_role(((slug, c.shown, c.outranked, c.excluded) for slug, c in contended), items)
     notes = {plan.account.slug: plan.account.data.notes for plan in plans}
     return Report(today, horizon_days, tuple(plan.account.slug for plan in plans), blocks, scenarios, tuple(gaps),
-                  tuple(expiring), tuple(used_up), no_role, notes, owners)
+                  tuple(expiring), tuple(used_up), no_role, notes)
 
 
 def _ranked(kind: str, users: dict[str, list[str]], owners: dict[str, str | None]) -> tuple[Usage, ...]:
