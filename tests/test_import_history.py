@@ -284,3 +284,14 @@ def test_outcomes_in_import_yaml_are_checked(workspace, aspo):
     write_csv(workspace / "crm.csv", {**INITECH, "Stage": "Closed Won"})
     assert aspo("import", "crm.csv").out.splitlines()[0] == (
         f"created    accounts/initech.yaml · history: stage decision seen on {today()}")
+
+
+def test_an_account_written_whose_history_cannot_be_is_named_and_the_import_fails(workspace, aspo):
+    write_csv(workspace / "crm.csv", INITECH)
+    Path("history").write_text("not a folder\n", encoding="utf-8")
+    result = aspo("import", "crm.csv")
+    assert result.status == 2
+    assert result.err.splitlines() == [
+        "aspo: error: history: cannot write: File exists; accounts/initech.yaml is created without its history: "
+        "import again to add it"]
+    assert Path("accounts/initech.yaml").exists()
