@@ -602,29 +602,49 @@ def layouts_use(ctx: click.Context, files: tuple[Path, ...], templates: Path, ac
 @click.option("--accounts", "accounts_dir", type=click.Path(path_type=Path), default=_in_project("accounts"),
               show_default="accounts/ beside templates/", help="Where account files are written (created if missing).")
 @history_option
-@click.option("--update", is_flag=True, help="Refresh, in account files that exist, the values the CRM holds; "
-              "what the rep wrote stays, comments included.")
+@click.option("--preset", type=click.Choice(["salesforce", "hubspot"]), help="The CRM whose standard export this "
+              "is: its own headers (First Name + Last Name, Deal Stage, ...), stage names and closed stages.")
+@click.option("--map", "map_path", metavar="FILE.yaml", type=click.Path(path_type=Path), help="Your own mapping "
+              "for this export (a preset, columns, split, stages, ...), merged over templates/import.yaml.")
+@click.option("--show-mapping", is_flag=True, help="Print which column feeds which field, which are ignored and "
+              "what is missing; write nothing.")
+@click.option("--update", is_flag=True, help="Refresh, in account files that exist, the values the CRM owns; "
+              "what the rep owns stays, comments included, and a different CRM value is reported.")
+@click.option("--take", "take", multiple=True, metavar="FIELD", help="With --update: take the CRM's value of a "
+              "field the rep owns (industry, region, meeting.goal, priorities, competitors, next_step). Repeatable.")
 @click.option("--stage-history", is_flag=True, help="FILE.csv is a stage-history export (one row per opportunity "
               "and stage change): append each stage and outcome, exactly dated, to its account's history.")
-@click.option("--dry-run", is_flag=True, help="Print what would be created, updated, skipped or appended; write "
-              "nothing.")
+@click.option("--dry-run", is_flag=True, help="Print what would be created, updated, kept, skipped or appended; "
+              "write nothing.")
 @click.pass_context
-def import_(ctx: click.Context, source: Path, templates: Path, accounts_dir: Path, history: Path, update: bool,
-            stage_history: bool, dry_run: bool) -> None:
+def import_(ctx: click.Context, source: Path, templates: Path, accounts_dir: Path, history: Path, preset: str | None,
+            map_path: Path | None, show_mapping: bool, update: bool, take: tuple[str, ...], stage_history: bool,
+            dry_run: bool) -> None:
     """Write an account file for each row of a CRM export (FILE.csv), never over an existing one, and add the
     CRM's stage or outcome to the account's history (history/<slug>.yaml) when it lacks it.
 
-    Columns are found by their headers (Account Name, Industry, Employees, Stage, ...; templates/import.yaml maps
-    others). Blank cells become "TODO:" placeholders the build names until the rep fills them in.
+    Columns are found by their headers (Account Name, Industry, Employees, Stage, ...; --preset reads a Salesforce
+    or HubSpot export as the CRM writes it, --map and templates/import.yaml map others). Blank cells become "TODO:"
+    placeholders the build names until the rep fills them in.
     Exit status: 0 when every row is imported, unchanged or skipped; 2 when a row has a problem (it is named and
     skipped, the others are written) or the export cannot be read (nothing is written).
     """
     import datetime as dt
 
+    from aspo.authoring.import_draft import REP_OWNED
+    from aspo.core.errors import unknown_id
+
+    for field_name in take:
+        if field_name not in REP_OWNED:
+            raise AspoError.option("--take", unknown_id("field the rep owns", field_name, REP_OWNED))
+    if take and not update:
+        raise AspoError.option("--take", "takes the CRM's values in an update; add --update")
     if stage_history:
-        if update:
-            raise AspoError.option("--update", "a stage history only adds to histories; import the accounts' "
-                                   "export without --stage-history to update them")
+        for given, name in ((update, "--update"), (preset, "--preset"), (map_path, "--map"),
+                            (show_mapping, "--show-mapping"), (take, "--take")):
+            if given:
+                raise AspoError.option(name, "a stage history reads its own columns and only adds to histories; "
+                                       "import the accounts' export without --stage-history for this")
         from aspo.authoring.import_stage_history import backfill_histories
 
         filled = backfill_histories(source, templates, accounts_dir, history, dt.date.today(), dry_run=dry_run)
@@ -637,12 +657,24 @@ def import_(ctx: click.Context, source: Path, templates: Path, accounts_dir: Pat
             ctx.exit(USER_ERROR_STATUS)
         return
 
+    if show_mapping:
+        from aspo.authoring.import_ import show_mapping as mapping
+
+        lines, importable = mapping(source, templates, preset, map_path)
+        for line in lines:
+            click.echo(line)
+        ctx.exit(0 if importable else USER_ERROR_STATUS)
+
     from aspo.authoring.import_ import import_accounts
 
     result = import_accounts(source, templates, accounts_dir, history, dt.date.today(), update=update,
-                             dry_run=dry_run)
+                             dry_run=dry_run, preset=preset, map_path=map_path, take=frozenset(take))
     for note in result.notes:
         click.echo(f"aspo: warning: {note}", err=True)
+    if result.ignored:
+        click.echo(f"aspo: note: {display_path(source)}: no field reads {len(result.ignored)} column"
+                   f"{'s' if len(result.ignored) > 1 else ''} ({', '.join(result.ignored[:6])}"
+                   f"{', ...' if len(result.ignored) > 6 else ''}); --show-mapping shows the whole mapping", err=True)
     for outcome in result.outcomes:
         for problem in outcome.errors:
             click.echo(f"aspo: error: {problem}", err=True)

@@ -26,7 +26,7 @@ INITECH = {
     "Account Name": "Initech", "Industry": "Logistics", "Employees": "1,250", "Region": "EMEA",
     "Stage": "Value Proposition", "Meeting Date": "2027-03-02", "Meeting Goal": "Agree the scope of a pilot.",
     "Contact Name": "Bill Lumbergh", "Contact Title": "Director of Operations",
-    "Priorities": "Keep the sorters running through peak; Know which conveyor fails next",
+    "Priorities": "Keep the sorters running through peak; know which conveyor fails next",
     "Products Owned": "", "Competitors": "Fiix", "Next Step": "Book a site visit at the Leeds hub",
     "Next Step Date": "2027-03-16", "Owner Name": "Peter Gibbons", "Owner Email": "peter.gibbons@meridianops.example",
 }
@@ -59,8 +59,7 @@ meeting:
       persona: operations-leader
 
 priorities:
-  - text: Keep the sorters running through peak
-  - text: Know which conveyor fails next
+  - text: Keep the sorters running through peak; know which conveyor fails next
 
 owns: []
 competitors:
@@ -126,7 +125,7 @@ def test_the_issue_acceptance_two_rows_written_that_build_the_bad_one_named_and_
     assert Path("output/hooli-foods/hooli-foods-deck.pptx").is_file()
 
     initech = Path("accounts/initech.yaml")
-    edit(initech, "  - text: Know which conveyor fails next\n",
+    edit(initech, "  - text: Keep the sorters running through peak; know which conveyor fails next\n",
          "  - text: Know which conveyor fails next, before the night shift does  # Bill's words\n"
          "    pain: unplanned-downtime\n")
     edited = initech.read_bytes()
@@ -174,7 +173,9 @@ def test_a_multi_line_priorities_cell_gives_one_priority_a_line_and_later_rows_k
     write_csv(workspace / "crm.csv", multi, broken)
     result = aspo("import", "crm.csv")
     assert result.status == 2
-    assert Path("accounts/initech.yaml").read_text(encoding="utf-8") == INITECH_FILE
+    assert Path("accounts/initech.yaml").read_text(encoding="utf-8") == INITECH_FILE.replace(
+        "  - text: Keep the sorters running through peak; know which conveyor fails next\n",
+        "  - text: Keep the sorters running through peak\n  - text: Know which conveyor fails next\n")
     # row 3 as a spreadsheet shows it; the file line too, as the cell above holds four lines
     assert result.err == ("aspo: error: crm.csv:3: Meeting Date: '2027-02-30' is not a date; write it as YYYY-MM-DD "
                           "(the row starts on line 6 of the file)\n")
@@ -270,7 +271,7 @@ def test_update_refreshes_a_changed_stage_and_keeps_the_reps_comments_and_priori
     aspo("import", crm)
     initech = Path("accounts/initech.yaml")
     edit(initech, "stage: consideration\n", "stage: consideration  # they are still comparing vendors\n")
-    edit(initech, "  - text: Keep the sorters running through peak\n",
+    edit(initech, "  - text: Keep the sorters running through peak; know which conveyor fails next\n",
          "  # Bill said this twice\n  - text: Keep the sorters running through peak, November to January\n")
     edit(initech, "rep:\n", "notes: Bill reports to the COO.\n\nrep:\n")
     edited = initech.read_text(encoding="utf-8")
@@ -282,15 +283,20 @@ def test_update_refreshes_a_changed_stage_and_keeps_the_reps_comments_and_priori
                                            "meeting.date (use --update)")
     assert initech.read_text(encoding="utf-8") == edited
 
+    summary = ["    stage: 'consideration' -> 'decision'", "    meeting.date: '2027-03-02' -> '2027-03-09'",
+               "    kept the rep's priorities; the CRM now lists 'Something the CRM says now' (--take priorities "
+               "takes them)"]
     dry = aspo("import", crm, "--update", "--dry-run")
     assert dry.out.splitlines() == ["would update accounts/initech.yaml (stage, meeting.date)" + seen("decision"),
+                                    *summary,
                                     "unchanged    accounts/hooli-foods.yaml",
                                     "2 rows in crm.csv: 1 to update, 1 unchanged; dry run: nothing written"]
     assert initech.read_text(encoding="utf-8") == edited
 
     updated = aspo("import", crm, "--update")
     assert (updated.status, updated.err) == (0, "")
-    assert updated.out.splitlines()[0] == "updated    accounts/initech.yaml (stage, meeting.date)" + seen("decision")
+    assert updated.out.splitlines()[:4] == ["updated    accounts/initech.yaml (stage, meeting.date)" + seen("decision"),
+                                            *summary]
     assert initech.read_text(encoding="utf-8") == edited.replace(
         "stage: consideration  #", "stage: decision  #").replace("date: 2027-03-02", "date: 2027-03-09")
 
@@ -304,14 +310,25 @@ def test_update_replaces_a_changed_list_and_adds_a_new_contact(crm, aspo):
     write_csv(crm, {**INITECH, "Competitors": "Fiix; UpKeep", "Contact Name": "Bob Porter",
                     "Contact Title": "OT Systems Manager"})
     result = aspo("import", crm, "--update")
-    assert result.out.splitlines()[0] == "updated    accounts/initech.yaml (meeting.attendees[2], competitors)"
+    assert result.out.splitlines()[:4] == [
+        "updated    accounts/initech.yaml (meeting.attendees[2])",
+        "    meeting.attendees[2]: (none) -> '{name: Bob Porter, title: OT Systems Manager, persona: plant-it}'",
+        "    kept the rep's competitors; the CRM now says 'Fiix'; 'UpKeep' (--take competitors takes it)",
+        "1 row in crm.csv: 1 updated"]
     assert result.err.splitlines() == [
         "aspo: warning: accounts/initech.yaml: Bob Porter, the CRM's contact, is added as meeting.attendees[2]; "
         "remove whoever no longer attends"]
     text = initech.read_text(encoding="utf-8")
     assert ("      persona: maintenance-manager\n    - name: Bob Porter\n      title: OT Systems Manager\n"
             "      persona: plant-it\n\npriorities:") in text
+    assert "competitors:\n  - Fiix\n\nnext_step:" in text
+    # the rep's list is theirs until they take the CRM's; Bob Porter is there once, whatever runs again
+    taken = aspo("import", crm, "--update", "--take", "competitors")
+    assert taken.out.splitlines()[:2] == ["updated    accounts/initech.yaml (competitors)",
+                                          "    competitors: '[Fiix]' -> '[Fiix, UpKeep]'"]
+    text = initech.read_text(encoding="utf-8")
     assert "competitors:\n  - Fiix\n  - UpKeep\n\nnext_step:" in text
+    assert text.count("Bob Porter") == 1
 
 
 def test_update_fills_placeholders_and_adds_what_the_file_lacks_in_its_own_style(workspace, aspo):
@@ -335,7 +352,7 @@ def test_update_fills_placeholders_and_adds_what_the_file_lacks_in_its_own_style
     raw = initech.read_bytes()
     assert raw.startswith(codecs.BOM_UTF8) and b"\r\n" in raw and b"\n" not in raw.replace(b"\r\n", b"")
     text = raw.decode("utf-8-sig").replace("\r\n", "\n")
-    assert ("priorities:\n  - text: Keep the sorters running through peak\n  - text: Know which conveyor fails next\n"
+    assert ("priorities:\n  - text: Keep the sorters running through peak; know which conveyor fails next\n"
             "\nowns: [flow]  # none yet\n") in text
     assert "  action: Book a site visit at the Leeds hub\n  by: 2027-03-16\n" in text
     assert "rep: {name: Peter M. Gibbons, email: peter.gibbons@meridianops.example}\n" in text
@@ -353,6 +370,7 @@ def test_an_account_written_by_hand_is_found_by_its_name_and_updated_in_place(wo
     write_csv(workspace / "crm.csv", row)
     result = aspo("import", "crm.csv", "--update")
     assert result.out.splitlines() == ["updated    accounts/acme.yaml (stage)" + seen("decision"),
+                                       "    stage: 'consideration' -> 'decision'",
                                        "1 row in crm.csv: 1 updated"]
     assert acme.read_text(encoding="utf-8") == before.replace("stage: consideration", "stage: decision")
     assert not (workspace / "accounts/acme-packaging.yaml").exists()
@@ -528,7 +546,7 @@ def test_update_compares_lists_as_sets_without_order_case_or_uneven_spaces(works
         assert result.out.splitlines()[0] == "unchanged  accounts/initech.yaml"
         assert initech.read_bytes() == edited
     write_csv(workspace / "crm.csv", {**INITECH, "Competitors": "Fiix; UpKeep", "Products Owned": "flow; monitor"})
-    result = aspo("import", "crm.csv", "--update")
+    result = aspo("import", "crm.csv", "--update", "--take", "competitors")
     assert result.out.splitlines()[0] == "updated    accounts/initech.yaml (owns, competitors)"
     text = initech.read_text(encoding="utf-8")
     assert "owns: [flow, monitor]  # since 2024\ncompetitors:\n  - Fiix\n  - UpKeep\n" in text

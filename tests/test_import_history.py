@@ -48,6 +48,7 @@ def test_update_with_a_changed_stage_appends_one_stage_event_and_a_second_run_no
     assert (result.status, result.err) == (0, "")
     assert result.out.splitlines() == [
         f"updated    accounts/acme.yaml (stage) · history: stage decision seen on {today()}",
+        "    stage: 'consideration' -> 'decision'",
         "1 row in crm.csv: 1 updated"]
     assert events_of("acme") == [stage(today(), "decision", "crm-seen")]
     history = Path("history/acme.yaml").read_text(encoding="utf-8")
@@ -249,8 +250,8 @@ def test_a_stage_history_without_its_columns_is_one_line(workspace, aspo):
                           "stage' or 'Last Modified' or 'Last Modified Date' or 'Edit Date'; rename the export's "
                           "columns (one row per opportunity and stage change)\n")
     assert aspo("import", "--stage-history", "--update", "crm.csv").err == (
-        "aspo: error: --update: a stage history only adds to histories; import the accounts' export without "
-        "--stage-history to update them\n")
+        "aspo: error: --update: a stage history reads its own columns and only adds to histories; import the "
+        "accounts' export without --stage-history for this\n")
 
 
 def test_dry_run_writes_no_history(workspace, aspo):

@@ -4,16 +4,27 @@ the CRM's stage or outcome appended to each account's history."""
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from aspo.authoring.import_draft import Draft, account_text, draft_account, slug_of
+from aspo.authoring.import_columns import mapping_lines, match_columns
+from aspo.authoring.import_draft import Draft, account_text, date_order_of, draft_account, flow_text, slug_of
 from aspo.authoring.import_history import events_of, make_event, news, said, unreadable
-from aspo.authoring.import_table import Record, Table, read_csv
-from aspo.authoring.import_update import Editor, NotInPlace, as_listed, folded_text, plan_update, verify_update
-from aspo.core.errors import AspoError, Problem, did_you_mean, display_path, quoted
+from aspo.authoring.import_table import read_csv
+from aspo.authoring.import_update import (
+    Editor,
+    NotInPlace,
+    as_listed,
+    at_path,
+    find_attendee,
+    folded_text,
+    plan_update,
+    verify_update,
+)
+from aspo.core.errors import AspoError, Problem, display_path, quoted
 from aspo.core.files import write_file_atomic
 from aspo.core.rulebook import INVALID_FILE, SCHEMA
 from aspo.core.yamlfile import (
@@ -26,66 +37,9 @@ from aspo.core.yamlfile import (
 from aspo.library.account_paths import account_files_in, schema_modeline
 from aspo.library.content import Library, read_library
 from aspo.library.history import append_events
-from aspo.library.import_settings import IMPORT_FILE, ImportSettings, load_import_settings, normalised
+from aspo.library.import_settings import IMPORT_FILE, load_import_settings
 from aspo.library.schema import AccountFile
 from aspo.library.validation import validate_draft
-
-# --- the export's columns -------------------------------------------------------------------------------------------
-
-#: What each account gets when the export has no column for a field.
-_WITHOUT_COLUMN = {
-    "industry": "industry for the rep to fill in", "employees": "size for the rep to fill in",
-    "region": "region for the rep to fill in", "stage": "stage for the rep to fill in",
-    "meeting_date": "meeting.date for the rep to fill in", "meeting_goal": "meeting.goal for the rep to fill in",
-    "contact_name": "the attendee's name for the rep to fill in",
-    "contact_title": "the attendee's title and persona for the rep to fill in",
-    "priorities": "priorities for the rep to fill in", "owns": "owns empty", "competitors": "competitors empty",
-    "next_step": "next_step.action for the rep to fill in", "next_step_date": "next_step.by out",
-    "rep_name": "rep.name for the rep to fill in", "rep_email": "rep.email for the rep to fill in",
-}
-#: Columns looked for but not missed: without them an account has no opportunity id, and history is dated the day
-#: an import first sees a stage (each row's line says "seen on").
-_UNSAID = frozenset({"opportunity", "stage_date"})
-
-
-def _close(word: str, choices: list[str]) -> str:
-    """ (did you mean 'x'?), or ''."""
-    close = did_you_mean(word, choices)
-    return f" ({close[2:]})" if close else ""
-
-
-def match_columns(table: Table, settings: ImportSettings) -> tuple[dict[str, int], list[Problem]]:
-    """Where each field's column is in the header (compared without case, spaces or punctuation), and a note
-    for each expected column the export lacks; a required one missing refuses the whole file."""
-    places: dict[str, list[int]] = {}
-    for index, header in enumerate(table.header):
-        places.setdefault(normalised(header) or header, []).append(index)
-    index: dict[str, int] = {}
-    for name, header in settings.columns.items():
-        found = places.get(normalised(header) or header, [])
-        for other in settings.alternatives.get(name, ()) if not found else ():
-            found = places.get(normalised(other), [])
-            if found:
-                header = other
-                break
-        if len(found) > 1:
-            raise AspoError.at(table.path, 1, None, f"columns {found[0] + 1} and {found[1] + 1} are both "
-                               f"{quoted(header)}; rename one", INVALID_FILE)
-        if found and found[0] not in index.values():
-            index[name] = found[0]
-    unused = [header for at, header in enumerate(table.header) if at not in index.values() and header]
-    missing = [header for name, header in settings.columns.items() if name in settings.required and name not in index]
-    if missing:
-        names = ", ".join(f"{quoted(header)}{_close(header, unused)}" for header in missing)
-        where = f"under columns: in {display_path(settings.source)}" if settings.source else \
-            f"under columns: in a templates/{IMPORT_FILE}"
-        raise AspoError.at(table.path, 1, None, f"the header has no column {names}; rename the column, or map the "
-                           f"export's own name {where}", INVALID_FILE)
-    notes = [Problem(table.path, 1, None, f"no column {quoted(header)}{_close(header, unused)}: every account leaves "
-                     f"{_WITHOUT_COLUMN[name]}", INVALID_FILE)
-             for name, header in settings.columns.items() if name not in index and name not in _UNSAID]
-    return index, notes
-
 
 # --- the accounts folder ------------------------------------------------------------------------------------------
 
@@ -163,18 +117,22 @@ class Outcome:
     status: str
     path: Path | None = None
     changed: tuple[str, ...] = ()  # fields updated (or that --update would update)
+    before: dict = field(default_factory=dict)  # each updated field's value before
+    after: dict = field(default_factory=dict)  # and after
+    kept: list[str] = field(default_factory=list)  # the rep's values kept where the CRM says otherwise
     todo: tuple[str, ...] = ()  # placeholders a created file leaves for the rep
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     data: bytes | None = None  # what to write
-    before: bytes | None = None  # the file as read, for an update
+    read: bytes | None = None  # the file as read, for an update
     account: str = ""  # the account's name, which starts its history file
     opportunity: str | None = None  # the CRM's, or the account file's
     events: list = field(default_factory=list)  # what to append to the account's history
     draft: Draft | None = None  # what the row says
 
     def describe(self, dry_run: bool = False) -> str:
-        """The row's line, e.g. `updated    accounts/acme.yaml (stage, meeting.date)`."""
+        """The row's line, e.g. `updated    accounts/acme.yaml (stage, meeting.date)`; for an update, a line
+        below it for each field changed (before -> after) and each of the rep's values kept."""
         shown = display_path(self.path)
         if self.status == CREATED:
             label, rest = ("would create" if dry_run else CREATED), (f" (to fill in: {', '.join(self.todo)})"
@@ -187,9 +145,26 @@ class Outcome:
                     else ": exists (use --update)")
         else:
             label, rest = self.status, ""
+        if self.draft and self.draft.rows and self.status != FAILED:
+            rest += f" · contacts of rows {', '.join(map(str, (self.row, *self.draft.rows)))}"
         if self.events:
             rest += f" · history: {', '.join(said(event) for event in self.events)}"
-        return f"{label:<{12 if dry_run else 10}} {shown}{rest}"
+        lines = [f"{label:<{12 if dry_run else 10}} {shown}{rest}"]
+        if self.status == UPDATED:
+            lines += [f"    {name}: {_shown(self.before.get(name))} -> {_shown(self.after.get(name))}"
+                      for name in self.changed]
+        if self.status in (UPDATED, UNCHANGED):
+            lines += [f"    {kept}" for kept in self.kept]
+        return "\n".join(lines)
+
+
+def _shown(value) -> str:
+    """A field's value on an update's line: lists and mappings in flow style, text quoted and cut short."""
+    if value is None:
+        return "(none)"
+    if isinstance(value, (list, dict)):
+        return quoted(flow_text(value), 80)
+    return quoted(value.isoformat() if isinstance(value, dt.date) else str(value), 80)
 
 
 @dataclass
@@ -198,6 +173,8 @@ class ImportResult:
     outcomes: list[Outcome]
     notes: list[Problem]  # about the export as a whole: the columns it lacks
     dry_run: bool
+    ignored: tuple[str, ...] = ()  # headers no field reads
+    rows: int = 0  # the export's rows (an account's rows for several contacts are one outcome)
 
     @property
     def failed(self) -> list[Outcome]:
@@ -206,7 +183,7 @@ class ImportResult:
     def summary(self) -> str:
         counts = {status: sum(o.status == status for o in self.outcomes)
                   for status in (CREATED, UPDATED, UNCHANGED, SKIPPED, FAILED)}
-        rows = len(self.outcomes)
+        rows = self.rows or len(self.outcomes)
         named = {CREATED: "to create", UPDATED: "to update"} if self.dry_run else {}
         shown = ", ".join(f"{count} {named.get(status, status)}" for status, count in counts.items() if count) \
             or "nothing to import"
@@ -219,19 +196,16 @@ class ImportResult:
 
 
 def import_accounts(source: Path, templates: Path, accounts: Path, history: Path, today: dt.date, update: bool = False,
-                    dry_run: bool = False) -> ImportResult:
+                    dry_run: bool = False, preset: str | None = None, map_path: Path | None = None,
+                    take: frozenset[str] = frozenset()) -> ImportResult:
     """Writes one account file per row of a CRM export into `accounts`, never over an existing one; with
     `update`, refreshes in an existing file only the values the CRM holds. The CRM's stage or outcome goes into
     the history of each account written (or, with `update`, found) when its history lacks it. A row with a problem
     is named and skipped, the others are written; a problem with the export as a whole (unreadable, a required
-    column missing) or with the library refuses everything before anything is written."""
+    column missing) or with the library refuses everything before anything is written. `preset` and `map_path`
+    say how the export is written (import_settings); `take` names rep-owned fields the CRM's value replaces."""
     source, accounts, history = Path(source), Path(accounts), Path(history)
-    library, problems = read_library(templates, layouts=False)
-    if library is None:  # a block or scenario with a problem is `aspo check`'s business: the vocabulary is enough
-        raise AspoError(problems)
-    settings = load_import_settings(templates, library)
-    table = read_csv(source)
-    index, notes = match_columns(table, settings)
+    table, library, settings, index, notes, ignored = read_export(source, templates, preset, map_path)
     if accounts.exists() and not accounts.is_dir():
         raise AspoError.at(accounts, None, None, "exists and is not a folder; choose another --accounts",
                            INVALID_FILE)
@@ -239,10 +213,20 @@ def import_accounts(source: Path, templates: Path, accounts: Path, history: Path
     modeline = schema_modeline(templates, accounts)
     taken: dict[str, int] = {}
     outcomes = []
+    drafts: list[Draft] = []
+    by_name: dict[str, Draft] = {}
+    rows = 0
     for record in table.records:
         if not any(record.cells):
             continue  # a blank line, as spreadsheets leave at the end
-        outcome = _plan_row(table, record, index, settings, library, folder, taken, modeline, update, today)
+        rows += 1
+        draft = draft_account(table, record, index, settings, library, today)
+        first = by_name.setdefault(folded_text(draft.row["name"]), draft)
+        if first is not draft and _more_contacts(first, draft):
+            continue
+        drafts.append(draft)
+    for draft in drafts:
+        outcome = _plan_row(draft, folder, taken, modeline, update, take)
         if outcome.status != FAILED:
             _plan_history(outcome, library, history, update, today)
         outcomes.append(outcome)
@@ -256,13 +240,58 @@ def import_accounts(source: Path, templates: Path, accounts: Path, history: Path
         for outcome in outcomes:
             _write(outcome, source)
             _append(outcome, library, history)
-    return ImportResult(source, outcomes, notes, dry_run)
+    return ImportResult(source, outcomes, notes, dry_run, ignored, rows)
 
 
-def _plan_row(table: Table, record: Record, index: dict[str, int], settings: ImportSettings, library: Library,
-              folder: AccountFolder, taken: dict[str, int], modeline: str | None, update: bool,
-              today: dt.date) -> Outcome:
-    draft = draft_account(table, record, index, settings, library, today)
+#: The cells that tell one of an account's contacts from another.
+_CONTACT_FIELDS = frozenset({"contact_name", "contact_title", "contact_email"})
+
+
+def _more_contacts(first: Draft, draft: Draft) -> bool:
+    """Whether a row is an earlier row's account again for another contact, every other cell the same (as a
+    report of opportunities with their contact roles has it); its contact then joins the earlier row's."""
+    if first.problems or draft.problems or not draft.contacts:
+        return False
+    if any(first.row[name] != draft.row[name] for name in first.row.index if name not in _CONTACT_FIELDS):
+        return False
+    contact, attendees = draft.contacts[0], first.data["meeting"]["attendees"]
+    if find_attendee(first.contacts, contact) is None:
+        if not first.contacts:
+            attendees.clear()
+        first.contacts.append(contact)
+        attendees.append(draft.data["meeting"]["attendees"][0])
+        first.rows += (draft.row.record.row,)
+    return True
+
+
+def read_export(source: Path, templates: Path, preset: str | None = None, map_path: Path | None = None):
+    """The export's table, the library, the settings it is read with (the export's own dates telling how it
+    writes them), each field's columns, the notes on the columns it lacks, and the headers no field reads."""
+    library, problems = read_library(templates, layouts=False)
+    if library is None:  # a block or scenario with a problem is `aspo check`'s business: the vocabulary is enough
+        raise AspoError(problems)
+    settings = load_import_settings(templates, library, preset, map_path)
+    table = read_csv(source)
+    index, notes, ignored = match_columns(table, settings)
+    if settings.date_order is None:
+        settings = dataclasses.replace(settings, date_order=date_order_of(table, index))
+    if not (settings.preset or settings.map_source):  # aspo's own columns: an extra one is the export's business
+        ignored = ()
+    return table, library, settings, index, notes, ignored
+
+
+def show_mapping(source: Path, templates: Path, preset: str | None = None,
+                 map_path: Path | None = None) -> tuple[list[str], bool]:
+    """--show-mapping's lines, and whether the export can be imported: nothing is written."""
+    library, problems = read_library(templates, layouts=False)
+    if library is None:
+        raise AspoError(problems)
+    return mapping_lines(read_csv(source), load_import_settings(templates, library, preset, map_path))
+
+
+def _plan_row(draft: Draft, folder: AccountFolder, taken: dict[str, int], modeline: str | None, update: bool,
+              take: frozenset[str]) -> Outcome:
+    record = draft.row.record
     outcome = Outcome(record.row, FAILED, errors=draft.problems, warnings=draft.warnings, draft=draft)
     if draft.problems:
         return outcome
@@ -287,7 +316,7 @@ def _plan_row(table: Table, record: Record, index: dict[str, int], settings: Imp
     taken[key] = record.row
     if not exists:
         return _plan_new(outcome, draft, modeline)
-    return _plan_existing(outcome, draft, update)
+    return _plan_existing(outcome, draft, update, take)
 
 
 def _persona_warning(draft: Draft, path: Path, field_path: str) -> Problem:
@@ -316,7 +345,7 @@ def _plan_new(outcome: Outcome, draft: Draft, modeline: str | None) -> Outcome:
     return outcome
 
 
-def _plan_existing(outcome: Outcome, draft: Draft, update: bool) -> Outcome:
+def _plan_existing(outcome: Outcome, draft: Draft, update: bool, take: frozenset[str]) -> Outcome:
     path = outcome.path
     if update and path.is_symlink():
         outcome.errors.append(Problem(path, None, None, "is a link; aspo will not replace it", INVALID_FILE))
@@ -324,10 +353,9 @@ def _plan_existing(outcome: Outcome, draft: Draft, update: bool) -> Outcome:
     try:
         text, raw = read_text_of(path)
         editor = Editor(text, path)
-        plan_update(editor, draft)
+        plan_update(editor, draft, take)
         new_text = editor.result()
-        if editor.changed:
-            verify_update(editor, new_text)
+        after = verify_update(editor, new_text) if editor.changed else None
     except (AspoError, NotInPlace) as exc:
         if update:
             outcome.errors.extend(exc.problems if isinstance(exc, AspoError) else [
@@ -336,6 +364,7 @@ def _plan_existing(outcome: Outcome, draft: Draft, update: bool) -> Outcome:
             outcome.status = SKIPPED
         return outcome
     outcome.changed = as_listed(editor.changed, draft.data)
+    outcome.kept = editor.kept if update else []
     held = editor.value(("opportunity",))
     outcome.opportunity = draft.opportunity or (held if isinstance(held, str) and held.strip() else None)
     name = editor.value(("name",))
@@ -349,7 +378,9 @@ def _plan_existing(outcome: Outcome, draft: Draft, update: bool) -> Outcome:
             and any(change.startswith("meeting.attendees") for change in outcome.changed):
         outcome.warnings.append(_persona_warning(draft, path, f"meeting.attendees[{editor.persona_left}].persona"))
     bom = codecs.BOM_UTF8 if raw.startswith(codecs.BOM_UTF8) else b""
-    outcome.status, outcome.data, outcome.before = UPDATED, bom + new_text.encode("utf-8"), raw
+    outcome.status, outcome.data, outcome.read = UPDATED, bom + new_text.encode("utf-8"), raw
+    outcome.before = editor.before
+    outcome.after = {name: at_path(after, editor.paths[name]) for name in outcome.changed}
     return outcome
 
 
@@ -404,7 +435,7 @@ def _write(outcome: Outcome, source: Path) -> None:
             now = read_bytes(path)
         except AspoError:
             now = None
-        if now != outcome.before:
+        if now != outcome.read:
             outcome.status = FAILED
             outcome.errors.append(Problem(path, None, None, "changed while it was being updated; nothing written, "
                                           "import again", INVALID_FILE))

@@ -26,21 +26,37 @@ from aspo.library.validation import todo
 # --- one row, as an account ---------------------------------------------------------------------------------------
 
 
+#: Fields whose columns, when several, are joined with a space (First Name + Last Name); other text with ", ".
+_SPACED = frozenset({"contact_name", "rep_name"})
+#: What a list field's `split:` separator cuts at.
+_SEPARATORS = {"line": "\n", ";": ";", "|": "|", ",": ","}
+
+
 class Row:
     """Reads one record's cells by field, naming the row and column in every problem."""
 
-    def __init__(self, table: Table, record: Record, index: dict[str, int], settings: ImportSettings):
+    def __init__(self, table: Table, record: Record, index: dict[str, tuple[int, ...]], settings: ImportSettings):
         self.table, self.record, self.index, self.settings = table, record, index, settings
         self.problems: list[Problem] = []
         self.warnings: list[Problem] = []
 
+    def cells(self, name: str) -> list[str]:
+        """The field's cells, one per column it is read from (blank ones left out)."""
+        cells = self.record.cells
+        return [cells[at] for at in self.index.get(name, ()) if at < len(cells) and cells[at]]
+
     def __getitem__(self, name: str) -> str:
-        at = self.index.get(name)
-        return self.record.cells[at] if at is not None and at < len(self.record.cells) else ""
+        return (" " if name in _SPACED else ", ").join(self.cells(name))
+
+    def items(self, name: str) -> list[str]:
+        """A list field's items: each cell cut only at its split: separator, each item stripped."""
+        separator = _SEPARATORS[self.settings.split.get(name, "line")]
+        return [item.strip() for cell in self.cells(name) for item in cell.split(separator) if item.strip()]
 
     def column(self, name: str) -> str:
-        """The header of a field's column (a field the export has: a problem is only ever about a cell it read)."""
-        return self.table.header[self.index[name]]
+        """The header of a field's column, or its columns joined by ' + ' (a field the export has: a problem is
+        only ever about a cell it read)."""
+        return " + ".join(header_of(self.table.header, at) for at in self.index[name])
 
     def fail(self, name: str, message: str) -> None:
         self.problems.append(self.problem(self.column(name), message))
@@ -60,9 +76,12 @@ class Draft:
 
     row: Row  # the row it was read from, which names its problems
     data: dict[str, Any] = field(default_factory=dict)  # the account, in the file's order; gaps are placeholders
-    crm: dict[str, Any] = field(default_factory=dict)  # the values the CRM gave (no blank), as --update sets them
-    contact: dict[str, str] | None = None  # the CRM's contact as an attendee, when the row names one
-    priorities: list[str] = field(default_factory=list)  # the row's, for a file whose priorities are placeholders
+    crm: dict[str, Any] = field(default_factory=dict)  # the values the CRM owns and gave (no blank): --update sets them
+    rep: dict[str, Any] = field(default_factory=dict)  # the values the rep owns that the CRM gave: --update fills
+    # them in only where the file has a placeholder, else reports them (REP_OWNED)
+    contacts: list[dict[str, str]] = field(default_factory=list)  # the CRM's contacts as attendees
+    priorities: list[str] = field(default_factory=list)  # the row's
+    rows: tuple[int, ...] = ()  # later rows of the same account that added a contact
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     persona_note: str = ""  # why the contact's persona is left for the rep
@@ -70,6 +89,20 @@ class Draft:
     outcome: str | None = None  # or the outcome, when the CRM's stage closed the deal
     stage_date: dt.date | None = None  # when the opportunity entered that stage, if the export says
     opportunity: str | None = None  # the CRM's opportunity id
+
+
+#: What the rep owns, by the name `--take` gives it, and its fields: --update writes the CRM's value only where
+#: the file holds a placeholder (or nothing); a different value is reported and kept, unless --take names it.
+#: The rest is the CRM's: name, size, stage, opportunity, meeting.date, owns, rep, and each contact's title and
+#: e-mail (a contact's persona is the rep's too, filled in only while a placeholder).
+REP_OWNED: dict[str, tuple[tuple[str, ...], ...]] = {
+    "industry": (("industry",),),
+    "region": (("region",),),
+    "meeting.goal": (("meeting", "goal"),),
+    "priorities": (("priorities",),),
+    "competitors": (("competitors",),),
+    "next_step": (("next_step", "action"), ("next_step", "by")),
+}
 
 
 def stage_after(outcome: str, library: Library) -> str:
@@ -87,7 +120,7 @@ def draft_account(table: Table, record: Record, index: dict[str, int], settings:
     outcome: a new account starts at the stage `stage_after` chooses, an existing one keeps its own."""
     row = Row(table, record, index, settings)
     draft = Draft(row)
-    read = set(index.values())
+    read = {at for columns in index.values() for at in columns}
     for number, cell in enumerate(record.cells):
         refused = unprintable(cell, "the cell")
         if not refused and number in read and len(cell) > MAX_VALUE_CHARS:  # as an account file holds at most
@@ -111,12 +144,13 @@ def draft_account(table: Table, record: Record, index: dict[str, int], settings:
     by = date_of(row, "next_step_date")
     opportunity = row["opportunity"]
     owns = _products(row, library)
-    competitors = _unique(item.strip() for item in row["competitors"].split(";") if item.strip())
-    priorities = [re.sub(r"^[-*\u2022\u00b7]\s*", "", item.strip()) for item in re.split(r"[;\n]", row["priorities"])]
-    priorities = [item for item in priorities if item]
-    rep_email = row["rep_email"]
-    if rep_email and not re.fullmatch(r"[^@\s]+@[^@\s]+", rep_email):
-        row.fail("rep_email", f"{quoted(rep_email)} is not an e-mail address")
+    competitors = _unique(row.items("competitors"))
+    priorities = [re.sub(r"^[-*\u2022\u00b7]\s*", "", item) for item in row.items("priorities")]
+    priorities = _unique(item for item in priorities if item)
+    rep_email, contact_email = row["rep_email"], row["contact_email"]
+    for column, email in (("rep_email", rep_email), ("contact_email", contact_email)):
+        if email and not EMAIL.fullmatch(email):
+            row.fail(column, f"{quoted(email)} is not an e-mail address")
 
     contact_name, contact_title = row["contact_name"], row["contact_title"]
     persona = None
@@ -127,7 +161,8 @@ def draft_account(table: Table, record: Record, index: dict[str, int], settings:
                                   + (f"could be {' or '.join(candidates)}" if candidates
                                      else "names no persona the library knows"))
     if contact_name:
-        draft.contact = {"name": contact_name, "title": contact_title, "persona": persona or ""}
+        draft.contacts = [{"name": contact_name, "title": contact_title, "persona": persona or "",
+                           **({"email": contact_email} if contact_email else {})}]
     next_step: dict[str, Any] = {"action": row["next_step"] or todo("the next step you will propose")}
     if by:
         next_step["by"] = by
@@ -146,6 +181,7 @@ def draft_account(table: Table, record: Record, index: dict[str, int], settings:
                 "name": contact_name or todo("the attendee's name"),
                 "title": contact_title or todo("their job title"),
                 "persona": persona or settings.persona_todo,
+                **({"email": contact_email} if contact_email and contact_name else {}),
             }],
         },
         "priorities": [{"text": item} for item in priorities] or [
@@ -155,7 +191,7 @@ def draft_account(table: Table, record: Record, index: dict[str, int], settings:
         "next_step": next_step,
         "rep": {"name": row["rep_name"] or todo("your name"), "email": rep_email or todo("your e-mail address")},
     }
-    # What --update refreshes: every value the row gives (a blank cell clears nothing).
+    # What --update refreshes: every value the row gives (a blank cell clears nothing), the rep's apart.
     given = {
         ("name",): name, ("industry",): industry, ("size",): size, ("region",): row["region"], ("stage",): stage,
         ("opportunity",): opportunity,
@@ -163,9 +199,10 @@ def draft_account(table: Table, record: Record, index: dict[str, int], settings:
         ("competitors",): competitors, ("next_step", "action"): row["next_step"], ("next_step", "by"): by,
         ("rep", "name"): row["rep_name"], ("rep", "email"): rep_email,
     }
+    rep_owned = {path for paths in REP_OWNED.values() for path in paths}
     for path, value in given.items():
         if value:
-            _put(draft.crm, path, value)
+            _put(draft.rep if path in rep_owned else draft.crm, path, value)
     if priorities:
         draft.priorities = priorities
     draft.stage, draft.outcome, draft.stage_date, draft.opportunity = stage, outcome, stage_date, opportunity or None
@@ -204,6 +241,7 @@ def _industry(row: Row, library: Library) -> str | None:
     return found
 
 
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
 _NUMBER = re.compile(r"(\d{1,3}(?:([,.' \u00a0\u202f])\d{3})?(?:\2\d{3})*|\d+)(?:\.0+)?\+?")
 
 
@@ -250,8 +288,26 @@ def stage_of(row: Row, library: Library) -> tuple[str | None, str | None]:
 
 
 _ISO = re.compile(r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[T ].*)?")
-_DOTTED = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})(?: .*)?")
-_SLASHED = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})(?: .*)?")
+_DOTTED = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})(?:,? .*)?")
+_SLASHED = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})(?:,? .*)?")  # Salesforce adds ", 10:00 AM" to a time
+
+
+DATE_FIELDS = ("stage_date", "meeting_date", "next_step_date")
+
+
+def date_order_of(table: Table, index: dict[str, tuple[int, ...]]) -> str | None:
+    """How the export writes dates with '/', as its own dates tell: a first number over 12 is a day (day-first),
+    a second over 12 is a day (month-first); None when none tells, or they disagree."""
+    told = set()
+    for record in table.records:
+        for name in DATE_FIELDS:
+            for at in index.get(name, ()):
+                match = _SLASHED.fullmatch(record.cells[at]) if at < len(record.cells) else None
+                if match and int(match[1]) > 12:
+                    told.add("day-first")
+                elif match and int(match[2]) > 12:
+                    told.add("month-first")
+    return told.pop() if len(told) == 1 else None
 
 
 def date_of(row: Row, name: str) -> dt.date | None:
@@ -291,13 +347,8 @@ def _month_day(year: int, month: int, day: int) -> str:
 
 
 def _products(row: Row, library: Library) -> list[str]:
-    value = row["owns"]
-    if not value:
-        return []
     found: list[str] = []
-    for item in (item.strip() for item in value.split(";")):
-        if not item:
-            continue
+    for item in row.items("owns"):
         product = row.settings.products.get(normalised(item))
         if product is None:
             row.fail("owns", unknown_id("product", item, library.products, listed=False)

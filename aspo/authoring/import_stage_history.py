@@ -75,7 +75,7 @@ class BackfillResult:
         return f"{self.rows} row{'s' if self.rows != 1 else ''} in {display_path(self.source)}: {shown}"
 
 
-def match_headers(table: Table, settings: ImportSettings) -> dict[str, int]:
+def match_headers(table: Table, settings: ImportSettings) -> dict[str, tuple[int, ...]]:
     """Where each field's column is; the stage, its date, and the opportunity or the account are required."""
     places: dict[str, int] = {}
     for index, header in enumerate(table.header):
@@ -83,7 +83,8 @@ def match_headers(table: Table, settings: ImportSettings) -> dict[str, int]:
     index: dict[str, int] = {}
     for name, headers in HEADERS.items():
         if name == "name":
-            headers = tuple(dict.fromkeys((settings.columns.get("name", headers[0]), *headers)))
+            own = [choice[0] for choice in settings.columns.get("name", ()) if len(choice) == 1]
+            headers = tuple(dict.fromkeys((*own, *headers)))
         found = next((places[normalised(header)] for header in headers if normalised(header) in places), None)
         if found is not None:
             index[name] = found
@@ -94,7 +95,7 @@ def match_headers(table: Table, settings: ImportSettings) -> dict[str, int]:
     if missing:
         raise AspoError.at(table.path, 1, None, f"a stage history needs a column {'; and '.join(missing)}; rename "
                            "the export's columns (one row per opportunity and stage change)", INVALID_FILE)
-    return index
+    return {name: (at,) for name, at in index.items()}
 
 
 def backfill_histories(source: Path, templates: Path, accounts: Path, history: Path, today: dt.date,

@@ -8,8 +8,8 @@ from typing import Any
 
 import yaml
 
-from aspo.authoring.import_draft import Draft, field_lines, flow_text, item_lines, scalar, todo
-from aspo.core.errors import AspoError
+from aspo.authoring.import_draft import REP_OWNED, Draft, field_lines, flow_text, item_lines, scalar, todo
+from aspo.core.errors import AspoError, quoted
 from aspo.core.rulebook import SCHEMA
 from aspo.core.yamlfile import (
     apply_edits,
@@ -41,8 +41,12 @@ class Editor:
         self.edits: list[tuple[int, int, str]] = []
         self.inserts: dict[int, list[str]] = {}
         self.changed: list[str] = []
+        self.paths: dict[str, tuple] = {}  # each changed field's path
+        self.before: dict[str, Any] = {}  # each changed field's value as the file had it (None: not there)
+        self.kept: list[str] = []  # the rep's values kept where the CRM says otherwise
         self.expected: list[tuple[tuple, Any]] = []
         self.warnings: list[str] = []
+        self.appended: dict[tuple, int] = {}  # items appended to each sequence
         self.persona_left: int | None = None  # the CRM contact's attendee, when its persona stays a placeholder
 
     # reading
@@ -59,7 +63,7 @@ class Editor:
         return node
 
     def value(self, path: tuple):
-        return _at(self.doc.data, path)
+        return at_path(self.doc.data, path)
 
     def in_flow(self, path: tuple) -> bool:
         return any(getattr(self.node(path[:depth]), "flow_style", False) for depth in range(len(path) + 1))
@@ -101,6 +105,8 @@ class Editor:
 
     def _changed(self, path: tuple, value) -> None:
         self.changed.append(format_loc(path))
+        self.paths[format_loc(path)] = path
+        self.before.setdefault(format_loc(path), self.value(path))
         self.expected.append((path, value))
 
     def merge(self, desired: dict[str, Any], path: tuple = ()) -> None:
@@ -154,18 +160,19 @@ class Editor:
         node = self.node(path)
         new = self._block_items(node, items) if self.in_block(node, path) else flow_text(items)
         self.edits.append((node.start_mark.index, self.content_end(node), new))
-        self.changed.append(format_loc(path))
-        self.expected.append((path, items))
+        self._changed(path, items)
 
     def append_item(self, path: tuple, item: dict) -> int:
         node = self.node(path)
         if not self.in_block(node, path):
             raise NotInPlace(f"{format_loc(path)} is written on one line; write it one item a line")
         self._insert(self.after_line(node), item_lines(item, node.start_mark.column))
-        index = len(node.value)
+        index = len(node.value) + self.appended.get(path, 0)
+        self.appended[path] = self.appended.get(path, 0) + 1
         for leaf, value in _leaves(item, path + (index,)):
             self.expected.append((leaf, value))
         self.changed.append(format_loc(path + (index,)))
+        self.paths[format_loc(path + (index,))] = path + (index,)
         return index
 
     def result(self) -> str:
@@ -215,54 +222,121 @@ def _same_name(a, b: str) -> bool:
     return isinstance(a, str) and folded_text(a) == folded_text(b)
 
 
-def plan_update(editor: Editor, draft: Draft) -> None:
-    """The edits that bring an existing file up to date with the CRM: the values it holds, the CRM's contact,
-    and priorities while they are still the placeholder; nothing else."""
-    contact = draft.contact
-    attendees = editor.value(("meeting", "attendees"))
-    if contact and isinstance(attendees, list):
-        path = ("meeting", "attendees")
-        at = next((i for i, a in enumerate(attendees) if isinstance(a, dict) and _same_name(a.get("name"),
-                                                                                            contact["name"])), None)
-        want: dict[str, str] = {}
-        if at is None:
-            at = next((i for i, a in enumerate(attendees) if isinstance(a, dict) and _is_placeholder(a.get("name"))),
-                      None)
-            if at is not None:
-                want["name"] = contact["name"]
-        if at is None:
-            persona = contact["persona"] or draft.row.settings.persona_todo
-            at = editor.append_item(path, {"name": contact["name"],
-                                           "title": contact["title"] or todo("their job title"),
-                                           "persona": persona})
-            editor.warnings.append(f"{contact['name']}, the CRM's contact, is added as meeting.attendees[{at}]; "
-                                   "remove whoever no longer attends")
-        else:
-            if contact["title"]:
-                want["title"] = contact["title"]
-            persona = attendees[at].get("persona")
-            if contact["persona"] and (persona is None or _is_placeholder(persona)):
-                want["persona"] = persona = contact["persona"]
-            editor.merge(want, path + (at,))
-        if _is_placeholder(persona):
-            editor.persona_left = at
+def _first_name(name) -> str:
+    return folded_text(name).split(" ")[0] if isinstance(name, str) and name.strip() else ""
+
+
+def find_attendee(attendees: list, contact: dict[str, str]) -> int | None:
+    """Which attendee the CRM's contact is: the one with their e-mail, else their full name, else their first
+    name and the same title ("Renee", Plant Operations, is the rep's "Renee Castillo", Plant Operations)."""
+    people = [(at, person) for at, person in enumerate(attendees) if isinstance(person, dict)]
+    email = contact.get("email")
+    for at, person in people if email else ():
+        if isinstance(person.get("email"), str) and person["email"].casefold() == email.casefold():
+            return at
+    for at, person in people:
+        if _same_name(person.get("name"), contact["name"]):
+            return at
+    first = _first_name(contact["name"])
+    for at, person in people if first and contact["title"] else ():
+        if _first_name(person.get("name")) == first and _same_name(person.get("title"), contact["title"]):
+            return at
+    return None
+
+
+def _quoted_value(value) -> str:
+    if isinstance(value, list):
+        return "; ".join(quoted(str(item.get("text", item) if isinstance(item, dict) else item), 60)
+                         for item in value) or "nothing"
+    return quoted(value.isoformat() if isinstance(value, dt.date) else str(value), 80)
+
+
+def plan_update(editor: Editor, draft: Draft, take: frozenset[str] = frozenset()) -> None:
+    """The edits that bring an existing file up to date with the CRM: the values the CRM owns, its contacts
+    (never a second copy of someone there), and the rep's fields only where they are placeholders, or named by
+    `take`; a rep's value the CRM says otherwise is kept and reported."""
+    for contact in draft.contacts:
+        _update_contact(editor, draft, contact)
     priorities = editor.value(("priorities",))
-    if draft.priorities and isinstance(priorities, list) and priorities and all(
-            isinstance(p, dict) and set(p) == {"text"} and _is_placeholder(p["text"]) for p in priorities):
-        editor.replace_items(("priorities",), [{"text": text} for text in draft.priorities])
+    if draft.priorities and isinstance(priorities, list) and priorities:
+        wanted = [{"text": text} for text in draft.priorities]
+        written = [p.get("text") if isinstance(p, dict) else p for p in priorities]
+        if all(_is_placeholder(text) for text in written) or "priorities" in take:
+            if not _same([t for t in written if isinstance(t, str)], draft.priorities):
+                editor.replace_items(("priorities",), wanted)
+        elif not _same([t for t in written if isinstance(t, str)], draft.priorities):
+            editor.kept.append(f"kept the rep's priorities; the CRM now lists {_quoted_value(wanted)} "
+                               "(--take priorities takes them)")
     editor.merge(draft.crm)
+    for name, paths in REP_OWNED.items():
+        for path in paths:
+            want = at_path(draft.rep, path)
+            if not want:
+                continue
+            current = editor.value(path)
+            if current is None or _is_placeholder(current) or name in take:
+                desired: dict[str, Any] = {}
+                _nest(desired, path, want)
+                editor.merge(desired)
+            elif not _same(current, want):
+                editor.kept.append(f"kept the rep's {format_loc(path)}; the CRM now says {_quoted_value(want)} "
+                                   f"(--take {name} takes it)")
 
 
-def verify_update(editor: Editor, text: str) -> None:
-    """Reads the edited text back: it must parse, and hold each value set where it was meant to go."""
+def _nest(tree: dict, path: tuple, value) -> None:
+    for key in path[:-1]:
+        tree = tree.setdefault(key, {})
+    tree[path[-1]] = value
+
+
+def _update_contact(editor: Editor, draft: Draft, contact: dict[str, str]) -> None:
+    path = ("meeting", "attendees")
+    attendees = editor.value(path)
+    if not isinstance(attendees, list):
+        return
+    at = find_attendee(attendees, contact)
+    want: dict[str, str] = {}
+    if at is None:
+        at = next((i for i, a in enumerate(attendees) if isinstance(a, dict) and _is_placeholder(a.get("name"))),
+                  None)
+        if at is not None:
+            want["name"] = contact["name"]
+    if at is None:
+        persona = contact["persona"] or draft.row.settings.persona_todo
+        at = editor.append_item(path, {"name": contact["name"], "title": contact["title"] or todo("their job title"),
+                                       "persona": persona, **({"email": contact["email"]} if "email" in contact
+                                                              else {})})
+        editor.warnings.append(f"{contact['name']}, the CRM's contact, is added as meeting.attendees[{at}]; "
+                               "remove whoever no longer attends")
+    else:
+        if contact["title"]:
+            want["title"] = contact["title"]
+        if contact.get("email"):
+            want["email"] = contact["email"]
+        persona = attendees[at].get("persona")
+        if contact["persona"] and (persona is None or _is_placeholder(persona)):
+            want["persona"] = persona = contact["persona"]
+        elif contact["persona"] and contact["persona"] != persona and contact["title"] \
+                and not _same_name(attendees[at].get("title"), contact["title"]):
+            editor.kept.append(f"kept the rep's persona {_quoted_value(persona)} for {attendees[at].get('name')}; "
+                               f"their new title {_quoted_value(contact['title'])} suggests {contact['persona']}")
+        editor.merge(want, path + (at,))
+    if _is_placeholder(persona):
+        editor.persona_left = at
+
+
+def verify_update(editor: Editor, text: str):
+    """Reads the edited text back: it must parse, and hold each value set where it was meant to go. Returns what
+    it read."""
     after = parse_yaml(text, editor.path)
     for path, want in editor.expected:
-        value = _at(after.data, path)
+        value = at_path(after.data, path)
         if want != value and not _same(value, want):
             raise NotInPlace(f"{format_loc(path)} did not read back as written")
+    return after.data
 
 
-def _at(data, path: tuple):
+def at_path(data, path: tuple):
     for key in path:
         if isinstance(data, dict) and key in data or isinstance(data, list) and isinstance(key, int) \
                 and key < len(data):

@@ -6,52 +6,26 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from aspo.core.errors import AspoError, Problem, quoted, unknown_id
+from aspo.core.errors import AspoError, Problem, display_path, quoted, unknown_id
 from aspo.core.rulebook import SCHEMA, UNKNOWN_ID
 from aspo.core.yamlfile import (
     YamlDocument,
     load_yaml,
 )
 from aspo.library.content import Library
+from aspo.library.crm_presets import HUBSPOT, PRESETS, SALESFORCE
 from aspo.library.history import OUTCOMES
-from aspo.library.schema import ImportColumns, ImportFile
+from aspo.library.schema import ImportColumns, ImportFile, ImportMap, ImportSplit
 from aspo.library.validation import todo, validate
 
 IMPORT_FILE = "import.yaml"
 
-#: CRM opportunity stages -> the sample library's buying stages (templates/stages.yaml), compared without case,
-#: spaces or punctuation, so HubSpot's labels ("Decision Maker Bought-In") match its internal ids too.
-DEFAULT_STAGES = {
-    # Salesforce's standard opportunity stages
-    "Prospecting": "awareness",
-    "Qualification": "awareness",
-    "Needs Analysis": "awareness",
-    "Value Proposition": "consideration",
-    "Id. Decision Makers": "consideration",
-    "Perception Analysis": "consideration",
-    "Proposal/Price Quote": "decision",
-    "Negotiation/Review": "decision",
-    # HubSpot's default deal stages
-    "appointmentscheduled": "awareness",
-    "qualifiedtobuy": "consideration",
-    "presentationscheduled": "consideration",
-    "decisionmakerboughtin": "decision",
-    "contractsent": "decision",
-}
-#: CRM stages that close a deal -> its outcome, recorded in the account's history (the account's stage stays).
-DEFAULT_OUTCOMES = {
-    # Salesforce's standard closed stages
-    "Closed Won": "won",
-    "Closed Lost": "lost",
-    # HubSpot's default closed deal stages (internal ids; their labels are the same words)
-    "closedwon": "won",
-    "closedlost": "lost",
-}
-#: Headers looked for when a column's default header is not in the export (and import.yaml does not rename it):
-#: Salesforce's opportunity field "Last Stage Change Date" (Object Reference: "Opportunity") and HubSpot's deal
-#: property "Date entered current stage" (HubSpot Knowledge Base: "Use stage calculated properties").
+#: Without a preset: the stages and closed stages of both CRMs, so either's export reads without saying which.
+DEFAULT_STAGES = {**SALESFORCE.stages, **HUBSPOT.stages}
+DEFAULT_OUTCOMES = {**SALESFORCE.outcomes, **HUBSPOT.outcomes}
+#: Headers looked for when a column's default header is not in the export (and import.yaml does not rename it).
 ALTERNATIVE_HEADERS = {
-    "stage_date": ("Last Stage Change Date", "Date entered current stage"),
+    "stage_date": (SALESFORCE.columns["stage_date"][0], HUBSPOT.columns["stage_date"][0]),
 }
 #: Words in job titles that say how senior someone is, not what they do: they never point to a persona alone.
 RANK_WORDS = frozenset(
@@ -65,12 +39,13 @@ RANK_WORDS = frozenset(
 @dataclass(frozen=True)
 class ImportSettings:
     """How a CRM export is read: its columns, size thresholds and the CRM's words for stages, industries and
-    personas, with import.yaml merged over the built-in defaults; and the words a cell is looked up by (the CRM's,
-    and the library's ids and names, normalised), made once for the whole export."""
+    personas, with a preset, import.yaml and the rep's map merged over the built-in defaults; and the words a cell
+    is looked up by (the CRM's, and the library's ids and names, normalised), made once for the whole export."""
 
-    columns: dict[str, str]  # our field -> the CSV header, for the fields the export has a column for
-    alternatives: dict[str, tuple[str, ...]]  # our field -> headers also looked for, when its header is the default
-    required: frozenset[str]  # fields whose column must be in the header
+    columns: dict[str, tuple[tuple[str, ...], ...]]  # our field -> the headers looked for, first found first; a
+    # tuple of several is one field made of those columns
+    required: frozenset[str]  # fields one of whose columns must be in the header
+    split: dict[str, str]  # list field -> `line` or the separator its items are cut at
     smb_below: int
     mid_market_below: int
     stages: dict[str, str]  # a stage's id or name, or a CRM stage -> buying stage id
@@ -83,6 +58,16 @@ class ImportSettings:
     persona_todo: str  # the placeholder for a persona the title does not settle
     date_order: str | None
     source: Path | None  # templates/import.yaml, when there is one
+    preset: str | None = None  # the CRM whose export this is
+    map_source: Path | None = None  # the rep's --map file
+
+    def named_in(self) -> str:
+        """Where a column's header is mapped, for a message: the rep's map, else import.yaml."""
+        if self.map_source:
+            return f"under columns: in {display_path(self.map_source)}"
+        if self.source:
+            return f"under columns: in {display_path(self.source)}"
+        return f"under columns: in a --map file or templates/{IMPORT_FILE}"
 
 
 _DEFAULT_COLUMNS = ImportColumns().model_dump()
@@ -97,9 +82,19 @@ def words_of(text: str) -> tuple[str, ...]:
     return tuple(re.findall(r"\w+", text.casefold()))
 
 
-def read_import_settings(templates: Path, library: Library) -> tuple[ImportSettings | None, list[Problem]]:
-    """The import settings and every problem in templates/import.yaml (also for `aspo check`); the built-in
-    defaults when the file is not there."""
+def _headers(value: str | list[str]) -> tuple[str, ...]:
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
+def read_import_settings(templates: Path, library: Library, preset: str | None = None,
+                         map_path: Path | None = None) -> tuple[ImportSettings | None, list[Problem]]:
+    """The import settings and every problem in templates/import.yaml (also for `aspo check`) and the rep's map;
+    the built-in defaults when neither is there.
+
+    Columns: a preset chosen by --preset or the map gives the export's headers (import.yaml's columns describe
+    marketing's default export, and are left aside); else import.yaml's, over its own preset's or the built-in
+    ones. The map's columns come last, and each it names is required. Stages, outcomes, industries, personas and
+    split merge in that order: the built-in ones (the preset's), import.yaml's, the map's."""
     path = Path(templates) / IMPORT_FILE
     doc: YamlDocument | None = None
     if path.exists() or path.is_symlink():
@@ -110,29 +105,117 @@ def read_import_settings(templates: Path, library: Library) -> tuple[ImportSetti
             return None, list(exc.problems)
     else:
         data = ImportFile()
+    map_doc: YamlDocument | None = None
+    mapped_file = ImportMap()
+    if map_path is not None:
+        try:
+            map_doc = load_yaml(Path(map_path))
+            mapped_file = validate(ImportMap, map_doc)
+        except AspoError as exc:
+            return None, list(exc.problems)
     problems: list[Problem] = []
+    chosen = preset or mapped_file.preset
+    crm = PRESETS[chosen or data.preset] if chosen or data.preset else None
+
+    # columns
+    if crm is not None:
+        columns = dict(crm.columns)
+        required = {"name"}
+    else:
+        columns = {name: (_headers(header), *ALTERNATIVE_HEADERS.get(name, ()))
+                   for name, header in _DEFAULT_COLUMNS.items()}
+        required = {"name"}
+    named: dict[str, YamlDocument] = {}  # the file that names a field's column
+    if not chosen:  # marketing's columns, when the rep names no export of their own
+        given = data.columns.model_dump()
+        for name in data.columns.model_fields_set if crm else given:
+            if given[name] is None:
+                columns.pop(name, None)
+            elif crm or given[name] != _DEFAULT_COLUMNS[name]:
+                columns[name], required = (_headers(given[name]),), required | {name}
+            if doc is not None and name in data.columns.model_fields_set:
+                named[name] = doc
+    given = mapped_file.columns.model_dump()
+    for name in mapped_file.columns.model_fields_set:
+        if given[name] is None:
+            columns.pop(name, None)
+            required.discard(name)
+        else:
+            columns[name], required = (_headers(given[name]),), required | {name}
+        named[name] = map_doc
+    _one_field_a_column(columns, named, problems)
+    split = {**ImportSplit().model_dump(), **(crm.split if crm else {})}
+    for given_split in (data.split, mapped_file.split):
+        split.update({name: getattr(given_split, name) for name in given_split.model_fields_set})
+
+    # the CRM's words under stages:, outcomes:, industries: and personas:, each a key to match and an id it names
+    own_stages = {**_by_words(library.stages.values(), "id"), **_by_words(library.stages.values(), "name")}
+    stages = {normalised(k): v for k, v in (crm.stages if crm else DEFAULT_STAGES).items()}
+    outcomes = {normalised(k): v for k, v in (crm.outcomes if crm else DEFAULT_OUTCOMES).items()}
+    industries: dict[str, str] = {}
+    personas: dict[tuple[str, ...], str] = {}
+    for file_data, file_doc in ((data, doc), (mapped_file, map_doc)):
+        mapped = _vocabulary(file_data, file_doc, library, own_stages, problems)
+        # a file's words win over those before it: a CRM stage it lists under stages: is no outcome, and back
+        for key, stage in mapped["stages"]:
+            stages[key] = stage
+            outcomes.pop(key, None)
+        for key, outcome in mapped["outcomes"]:
+            outcomes[key] = outcome
+            stages.pop(key, None)
+        industries.update(mapped["industries"])
+        personas.update(mapped["personas"])
+    outcomes = {key: outcome for key, outcome in outcomes.items() if key not in own_stages}
+    settings = ImportSettings(
+        columns=columns,
+        required=frozenset(required),
+        split=split,
+        smb_below=data.size.smb_below,
+        mid_market_below=data.size.mid_market_below,
+        stages={**{key: stage for key, stage in stages.items() if stage in library.stages}, **own_stages},
+        unlisted_stages={key: stage for key, stage in stages.items()
+                         if stage not in library.stages and key not in own_stages},
+        outcomes=outcomes,
+        industries={**_by_words(library.industries.values(), "name"), **_by_words(library.industries.values(), "id"),
+                    **industries},
+        products={**_by_words(library.products.values(), "id"), **_by_words(library.products.values(), "name")},
+        personas=tuple(sorted(personas.items(), key=lambda item: -len(item[0]))),
+        persona_words=tuple((persona.id, stems(set(words_of(persona.id.replace("-", " "))) - RANK_WORDS),
+                             stems(set(words_of(persona.name)) - RANK_WORDS)) for persona in library.personas.values()),
+        persona_todo=todo(f"persona id, one of: {', '.join(library.personas)}"),
+        date_order=mapped_file.date_order or data.date_order,
+        source=path if doc else None,
+        preset=crm.name if crm else None,
+        map_source=Path(map_path) if map_path is not None else None,
+    )
+    return settings, sorted(problems, key=lambda problem: (str(problem.path), problem.line or 0))
+
+
+def _one_field_a_column(columns: dict[str, tuple[tuple[str, ...], ...]], named: dict[str, YamlDocument],
+                        problems: list[Problem]) -> None:
+    """Refuses a header named as the column of two fields, at the file that names the second."""
+    seen: dict[str, str] = {}
+    for name, choices in columns.items():
+        if len(choices) != 1:  # headers looked for, as a preset's are: the first found is taken
+            continue
+        for header in choices[0]:
+            key = normalised(header) or header
+            if key in seen and seen[key] != name and (name in named or seen[key] in named):
+                field_name = name if name in named else seen[key]
+                other = seen[key] if field_name == name else name
+                problems.append(named[field_name].problem(("columns", field_name), f"{quoted(header)} is also the "
+                                                          f"column of {other}; each field has its own column", SCHEMA))
+            seen.setdefault(key, name)
+
+
+def _vocabulary(data: ImportFile | ImportMap, doc: YamlDocument | None, library: Library, own_stages: dict[str, str],
+                problems: list[Problem]) -> dict[str, list[tuple]]:
+    """A file's stages:, outcomes:, industries: and personas:, each entry a key to match and the id it names; an
+    entry that names no id, or cannot match, is a problem at its line."""
 
     def refuse(loc: tuple, message: str, rule: str = UNKNOWN_ID) -> None:  # only what a file says can be wrong
         problems.append(doc.problem(loc, message, rule))
 
-    def known(loc: tuple, value: str, ids, noun: str) -> bool:
-        if value in ids:
-            return True
-        refuse(loc, unknown_id(noun, value, ids))
-        return False
-
-    columns: dict[str, str] = {}
-    seen: dict[str, str] = {}
-    for name, header in data.columns.model_dump().items():
-        if header is None:
-            continue
-        key = normalised(header) or header
-        if key in seen:
-            refuse(("columns", name), f"{quoted(header)} is also the column of {seen[key]}; each field has its own "
-                   "column", SCHEMA)
-        seen[key] = name
-        columns[name] = header
-    # The CRM's words under stages:, outcomes:, industries: and personas:, each a key to match and an id it names.
     mapped: dict[str, list[tuple]] = {}
     for section, ids, noun, key_of, unmatchable in (
             ("stages", library.stages, "stage", normalised, "holds no letters or digits to match a CRM stage by"),
@@ -144,11 +227,11 @@ def read_import_settings(templates: Path, library: Library) -> tuple[ImportSetti
         for crm, target in getattr(data, section).items():
             if not key_of(crm):
                 refuse((section, crm), f"{quoted(crm)} {unmatchable}", SCHEMA)
-            elif known((section, crm), target, list(ids), noun):
+            elif target in ids:
                 mapped[section].append((key_of(crm), target))
-    # A library's own ids and names always match: a stage's before the CRM's words, an industry's after its aliases.
-    own_stages = {**_by_words(library.stages.values(), "id"), **_by_words(library.stages.values(), "name")}
-    file_stages, file_outcomes = dict(mapped["stages"]), dict(mapped["outcomes"])
+            else:
+                refuse((section, crm), unknown_id(noun, target, list(ids)))
+    file_stages = dict(mapped["stages"])
     for crm in data.outcomes:
         if normalised(crm) in file_stages:
             refuse(("outcomes", crm), f"{quoted(crm)} is under stages: too; a CRM stage is a buying stage or an "
@@ -156,34 +239,7 @@ def read_import_settings(templates: Path, library: Library) -> tuple[ImportSetti
         elif normalised(crm) in own_stages:
             refuse(("outcomes", crm), f"{quoted(crm)} is the library's stage '{own_stages[normalised(crm)]}', which "
                    "always matches as that stage; remove it here", SCHEMA)
-    # import.yaml's words win over the built-in ones: a CRM stage it lists under stages: is no outcome, and back.
-    stages = {**{normalised(k): v for k, v in DEFAULT_STAGES.items() if normalised(k) not in file_outcomes},
-              **file_stages}
-    outcomes = {key: outcome for key, outcome in {**{normalised(k): v for k, v in DEFAULT_OUTCOMES.items()},
-                                                  **file_outcomes}.items()
-                if key not in stages and key not in own_stages}
-    settings = ImportSettings(
-        columns=columns,
-        alternatives={name: headers for name, headers in ALTERNATIVE_HEADERS.items()
-                      if columns.get(name) == _DEFAULT_COLUMNS[name]},
-        required=frozenset({"name"} | {name for name, header in columns.items() if header != _DEFAULT_COLUMNS[name]}),
-        smb_below=data.size.smb_below,
-        mid_market_below=data.size.mid_market_below,
-        stages={**{key: stage for key, stage in stages.items() if stage in library.stages}, **own_stages},
-        unlisted_stages={key: stage for key, stage in stages.items()
-                         if stage not in library.stages and key not in own_stages},
-        outcomes=outcomes,
-        industries={**_by_words(library.industries.values(), "name"), **_by_words(library.industries.values(), "id"),
-                    **dict(mapped["industries"])},
-        products={**_by_words(library.products.values(), "id"), **_by_words(library.products.values(), "name")},
-        personas=tuple(sorted(mapped["personas"], key=lambda item: -len(item[0]))),
-        persona_words=tuple((persona.id, stems(set(words_of(persona.id.replace("-", " "))) - RANK_WORDS),
-                             stems(set(words_of(persona.name)) - RANK_WORDS)) for persona in library.personas.values()),
-        persona_todo=todo(f"persona id, one of: {', '.join(library.personas)}"),
-        date_order=data.date_order,
-        source=path if doc else None,
-    )
-    return settings, sorted(problems, key=lambda problem: problem.line or 0)
+    return mapped
 
 
 def _by_words(entries, attribute: str) -> dict[str, str]:
@@ -191,8 +247,9 @@ def _by_words(entries, attribute: str) -> dict[str, str]:
     return {normalised(getattr(entry, attribute)): entry.id for entry in entries}
 
 
-def load_import_settings(templates: Path, library: Library) -> ImportSettings:
-    settings, problems = read_import_settings(templates, library)
+def load_import_settings(templates: Path, library: Library, preset: str | None = None,
+                         map_path: Path | None = None) -> ImportSettings:
+    settings, problems = read_import_settings(templates, library, preset, map_path)
     if problems:
         raise AspoError(problems)
     return settings

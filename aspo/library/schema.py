@@ -57,6 +57,8 @@ class Attendee(Strict):
     name: str = Field(min_length=1, description="Full name as the rep would address them.")
     title: str = Field(min_length=1, description="Job title, in the account's words.")
     persona: str = Field(description="Persona id from templates/personas.yaml.")
+    email: str | None = Field(None, pattern=r"^[^@\s]+@[^@\s]+$", description=(
+        "Their e-mail, as the CRM has it: how `aspo import --update` knows them (never shown)."))
 
 
 class Meeting(Strict):
@@ -404,31 +406,52 @@ class OutlineFile(Strict):
 # --- templates/import.yaml: how `aspo import` reads a CRM export -------------------------------
 
 
-class ImportColumns(Strict):
-    """Which CSV column (by its header) holds each account field; null: the export has no such column, and the
-    field is left for the rep. A column named here is required in the header; the defaults are looked for."""
+#: Headers: one column's, or several whose cells are joined (First Name + Last Name).
+Headers = Annotated[str, StringConstraints(min_length=1)] | Annotated[
+    list[Annotated[str, StringConstraints(min_length=1)]], Field(min_length=1)]
 
-    name: str = Field("Account Name", min_length=1, description="The account's company name; names its file.")
-    industry: str | None = Field("Industry", min_length=1, description="Industry id or name (or an industries: alias).")
-    employees: str | None = Field("Employees", min_length=1, description="Number of employees, for size.")
-    region: str | None = Field("Region", min_length=1)
-    stage: str | None = Field("Stage", min_length=1, description=(
+
+class ImportColumns(Strict):
+    """Which CSV column (by its header) holds each account field, or a list of columns whose cells are joined
+    (names with a space, other text with ', ', list items one after the other); null: the export has no such
+    column, and the field is left for the rep. A column named here is required in the header; the defaults are
+    looked for."""
+
+    name: Headers = Field("Account Name", description="The account's company name; names its file.")
+    industry: Headers | None = Field("Industry", description="Industry id or name (or an industries: alias).")
+    employees: Headers | None = Field("Employees", description="Number of employees, for size.")
+    region: Headers | None = Field("Region")
+    stage: Headers | None = Field("Stage", description=(
         "The CRM's opportunity stage (see stages:), or its outcome when closed (see outcomes:)."))
-    opportunity: str | None = Field("Opportunity ID", min_length=1, description=(
+    opportunity: Headers | None = Field("Opportunity ID", description=(
         "The CRM's opportunity id: the account's opportunity:, and its history events'."))
-    stage_date: str | None = Field("Stage Date", min_length=1, description=(
+    stage_date: Headers | None = Field("Stage Date", description=(
         "The day the opportunity entered its stage (or closed), which dates the history event."))
-    meeting_date: str | None = Field("Meeting Date", min_length=1)
-    meeting_goal: str | None = Field("Meeting Goal", min_length=1)
-    contact_name: str | None = Field("Contact Name", min_length=1, description="The CRM contact, an attendee.")
-    contact_title: str | None = Field("Contact Title", min_length=1, description="Their job title, for the persona.")
-    priorities: str | None = Field("Priorities", min_length=1, description="Separated by ';' or new lines.")
-    owns: str | None = Field("Products Owned", min_length=1, description="Product ids or names, separated by ';'.")
-    competitors: str | None = Field("Competitors", min_length=1, description="Separated by ';'.")
-    next_step: str | None = Field("Next Step", min_length=1)
-    next_step_date: str | None = Field("Next Step Date", min_length=1)
-    rep_name: str | None = Field("Owner Name", min_length=1, description="The account owner: the rep.")
-    rep_email: str | None = Field("Owner Email", min_length=1)
+    meeting_date: Headers | None = Field("Meeting Date")
+    meeting_goal: Headers | None = Field("Meeting Goal")
+    contact_name: Headers | None = Field("Contact Name", description="The CRM contact, an attendee.")
+    contact_title: Headers | None = Field("Contact Title", description="Their job title, for the persona.")
+    contact_email: Headers | None = Field("Contact Email", description="Their e-mail: how --update knows them.")
+    priorities: Headers | None = Field("Priorities", description="Split as split: says (a line each).")
+    owns: Headers | None = Field("Products Owned", description="Product ids or names, split as split: says (';').")
+    competitors: Headers | None = Field("Competitors", description="Split as split: says (';').")
+    next_step: Headers | None = Field("Next Step")
+    next_step_date: Headers | None = Field("Next Step Date")
+    rep_name: Headers | None = Field("Owner Name", description="The account owner: the rep.")
+    rep_email: Headers | None = Field("Owner Email")
+
+
+#: How a list cell is cut into items: `line`, a line each, or at a separator.
+Separator = Literal["line", ";", "|", ","]
+
+
+class ImportSplit(Strict):
+    """How each list column's cell is cut into items: only at the separator named here."""
+
+    priorities: Separator = Field("line", description=(
+        "A line per item: a free-text sentence keeps its semicolons."))
+    owns: Separator = Field(";", description="';', as CRMs export a multi-select picklist.")
+    competitors: Separator = Field(";", description="';', as CRMs export a multi-select picklist.")
 
 
 class ImportSizes(Strict):
@@ -444,10 +467,17 @@ class ImportSizes(Strict):
         return self
 
 
+#: The CRMs whose standard exports `aspo import --preset` knows.
+CrmPreset = Literal["salesforce", "hubspot"]
+
+
 class ImportFile(Strict):
     """templates/import.yaml: how `aspo import` reads a CRM export (every part optional)."""
 
+    preset: CrmPreset | None = Field(None, description=(
+        "The CRM whose standard export headers, stages and closed stages are the columns' defaults."))
     columns: ImportColumns = Field(default_factory=ImportColumns)
+    split: ImportSplit = Field(default_factory=ImportSplit)
     size: ImportSizes = Field(default_factory=ImportSizes)
     stages: dict[str, str] = Field(default_factory=dict, description=(
         "CRM stage name -> buying stage id, case-insensitive; merged over the built-in Salesforce and HubSpot "
@@ -462,3 +492,20 @@ class ImportFile(Strict):
         "A word or phrase in a contact's title -> persona id; the longest that matches wins."))
     date_order: Literal["day-first", "month-first"] | None = Field(None, description=(
         "How to read dates written with '/' (03/04/2027) when the day cannot tell; YYYY-MM-DD always works."))
+
+
+class ImportMap(Strict):
+    """A rep's own mapping for the exports they have (`aspo import --map FILE`): a preset, and only what differs
+    from it. Each part is merged over templates/import.yaml, which stays marketing's default; company sizes stay
+    marketing's."""
+
+    preset: CrmPreset | None = Field(None, description="As --preset: the CRM whose export this is.")
+    columns: ImportColumns = Field(default_factory=ImportColumns, description=(
+        "Only the fields named here change; each column named is required in the export."))
+    split: ImportSplit = Field(default_factory=ImportSplit, description="Only the fields named here change.")
+    stages: dict[str, str] = Field(default_factory=dict, description="CRM stage name -> buying stage id.")
+    outcomes: dict[str, str] = Field(default_factory=dict, description="CRM closed stage -> outcome.")
+    industries: dict[str, str] = Field(default_factory=dict, description="CRM industry name -> industry id.")
+    personas: dict[str, str] = Field(default_factory=dict, description="A word or phrase in a title -> persona id.")
+    date_order: Literal["day-first", "month-first"] | None = Field(None, description=(
+        "How to read dates written with '/' when neither the day nor the export's other dates tell."))
