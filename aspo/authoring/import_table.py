@@ -19,6 +19,14 @@ from aspo.core.yamlfile import (
 MAX_CSV_BYTES = 20_000_000
 
 
+#: The first bytes of files people export instead of CSV.
+_NOT_CSV = (
+    (b"PK\x03\x04", "a zip file (an Excel .xlsx workbook, or an export's zip)"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an Excel 97-2003 workbook (.xls)"),
+    (b"%PDF-", "a PDF"),
+    (b"{\\rtf", "an RTF document"),
+)
+
 # --- reading the CSV ----------------------------------------------------------------------------------------------
 
 
@@ -43,7 +51,12 @@ def read_csv(path: Path) -> Table:
     """Reads a CRM export: UTF-8 with or without a BOM, or UTF-16 (Excel's "Unicode Text"); cells separated by
     ',', ';' or tabs, as its header line shows; quoted cells may hold new lines."""
     path = Path(path)
-    text = _decode(read_bytes(path, MAX_CSV_BYTES), path)
+    raw = read_bytes(path, MAX_CSV_BYTES)
+    for magic, kind in _NOT_CSV:
+        if raw.startswith(magic):
+            raise AspoError.at(path, None, None, f"is {kind}, not CSV; export the report as CSV, or save it as "
+                               "CSV UTF-8 (in Excel: File > Save As > CSV UTF-8)", INVALID_FILE)
+    text = _decode(raw, path)
     skipped = 0
     sep = re.match(r"sep=(.)\r?\n", text)  # Excel's hint line, which it does not show as a row
     if sep:
