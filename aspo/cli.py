@@ -453,7 +453,8 @@ def export_group() -> None:
 @click.option("--since", callback=_day, metavar="YYYY-MM-DD", help="Only decks presented on or after this day.")
 @click.option("--preset", type=click.Choice(["salesforce", "hubspot"]),
               help="Columns for a Salesforce Data Loader Task insert, or a HubSpot import of notes on deals.")
-@click.option("--output", "-o", type=click.Path(path_type=Path), metavar="FILE", help="Default: standard output.")
+@click.option("--output", "-o", type=click.Path(path_type=Path), metavar="FILE",
+              help="Write the CSV to FILE (default: standard output).")
 @history_option
 @templates_option
 @click.option("--accounts", "accounts_dir", type=click.Path(path_type=Path), default=_in_project("accounts"),

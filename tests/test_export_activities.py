@@ -71,7 +71,7 @@ def test_since_keeps_the_decks_presented_on_or_after_the_day(tmp_path, workspace
     assert [row["Account"] for row in rows(run.out)] == ["Acme Packaging"]
     run = aspo("export", "activities", "--history", tmp_path / "h", "--since", "2026-11-21")
     assert (run.status, run.out) == (0, ",".join(PLAIN) + "\r\n")
-    assert run.err == "wrote 0 activities: no deck presented on or after 2026-11-21 in h (record one with aspo log " \
+    assert run.err == "wrote 0 activities: no deck presented on or after 2026-11-21 in h/ (record one with aspo log " \
                       "ACCOUNT presented)\n"
     run = aspo("export", "activities", "--history", tmp_path / "h", "--since", "20.11.2026")
     assert (run.status, run.err) == (2, "aspo: error: --since: expected a date as YYYY-MM-DD, got '20.11.2026'\n")
@@ -168,7 +168,7 @@ def test_no_history_folder_or_no_deck_presented_is_a_header_and_a_line(tmp_path,
     append_events(tmp_path / "h", "acme", "Acme Packaging", [entered("2026-11-02")], STAGES)
     run = aspo("export", "activities", "--history", tmp_path / "h", "-o", "out.csv")
     assert (run.status, run.err) == (0, "")
-    assert run.out == "wrote 0 activities to out.csv: no deck presented in h (record one with aspo log ACCOUNT " \
+    assert run.out == "wrote 0 activities to out.csv: no deck presented in h/ (record one with aspo log ACCOUNT " \
                       "presented)\n"
     assert (workspace / "out.csv").read_text(encoding="utf-8") == ",".join(PLAIN) + "\n"
 

@@ -133,7 +133,7 @@ class Export:
                    "folder with --history)"
         if not count:
             since = f" on or after {self.since.isoformat()}" if self.since else ""
-            return f"{line}: no deck presented{since} in {folder} (record one with aspo log ACCOUNT presented)"
+            return f"{line}: no deck presented{since} in {folder}/ (record one with aspo log ACCOUNT presented)"
         return line
 
 
