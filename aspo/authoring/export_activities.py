@@ -56,18 +56,19 @@ class Activity:
 
 
 @dataclass(frozen=True)
-class Preset:
+class Columns:
     """A CSV a CRM's activity import reads: its header row, and each activity's row under it."""
 
     headers: tuple[str, ...]
     row: Callable[[Activity], tuple[str, ...]]
 
 
-PLAIN = Preset(
+PLAIN = Columns(
     ("Account", "Opportunity ID", "Date", "Subject", "Content", "Next step", "Next step by", "Attendees", "Files"),
     lambda a: (a.account, a.opportunity, a.date.isoformat(), a.subject, _joined(a.content), a.next_step,
                a.next_step_by_text, _joined(a.attendees), _joined(a.files)),
 )
+#: What --preset names: each CRM's columns, beside the documentation they follow.
 PRESETS = {
     # Salesforce: a Task insert with Data Loader, columns named by the Task object's API field names, which Data
     # Loader's Auto-Match maps to the fields of the same name:
@@ -78,7 +79,7 @@ PRESETS = {
     # Status: Completed, since it happened; TaskSubtype: Task, the standard subtype of a task that is no call or
     # e-mail; Description: the Comments text area (32,000 characters), which shows its lines. Type is left out:
     # its picklist values are each org's own.
-    "salesforce": Preset(
+    "salesforce": Columns(
         ("WhatId", "Subject", "ActivityDate", "Status", "TaskSubtype", "Description"),
         lambda a: (a.opportunity, a.subject, a.date.isoformat(), "Completed", "Task", a.description()),
     ),
@@ -89,7 +90,7 @@ PRESETS = {
     # Activity date and Note body are the labels of a note's hs_timestamp (required) and hs_note_body (its text,
     # up to 65,536 characters): https://developers.hubspot.com/docs/api-reference/crm-notes-v3/guide
     # A note has no subject of its own: its body opens with it.
-    "hubspot": Preset(
+    "hubspot": Columns(
         ("Record ID", "Activity date", "Note body"),
         lambda a: (a.opportunity, a.date.isoformat(), f"{a.subject}\n{a.description()}"),
     ),
@@ -149,11 +150,12 @@ def export_activities(library: Library, history: Path, accounts: Path, since: dt
     titles = _Titles(library)
     activities, warnings = [], []
     for found in histories:
-        account = _account_file(Path(accounts) / f"{found.slug}.yaml")
+        account_path = Path(accounts) / f"{found.slug}.yaml"
+        account = _account_file(account_path)
         events = [e for e in found.events if isinstance(e, Presented) and (since is None or e.date >= since)]
         anonymous = sum(1 for event in events if not (event.opportunity or account.get("opportunity")))
         if anonymous:
-            warnings.append(_no_opportunity(found, anonymous, Path(accounts) / f"{found.slug}.yaml"))
+            warnings.append(_no_opportunity(found, anonymous, account_path))
         activities += [_activity(found, event, account, library, titles) for event in events]
     activities.sort(key=lambda a: (a.date, a.account.casefold(), a.account, a.slug))  # stable: file order last
     return Export(tuple(activities), tuple(problems), tuple(warnings), history, since, found=True)
@@ -174,8 +176,8 @@ def _activity(history: History, event: Presented, account: dict, library: Librar
         account=name, slug=history.slug, opportunity=event.opportunity or account.get("opportunity", ""),
         date=event.date, stage=stage.name if stage else event.stage, rep=event.rep or "",
         content=tuple(titles(item, name, industry) for item in sorted(event.content, key=titles.order)),
-        next_step=event.next_step or "",
-        next_step_by=event.next_step_by, attendees=tuple(event.to), files=tuple(event.files),
+        next_step=event.next_step or "", next_step_by=event.next_step_by, attendees=tuple(event.to),
+        files=tuple(event.files),
     )
 
 
