@@ -444,6 +444,44 @@ def outcomes(ctx: click.Context, templates: Path, history: Path, accounts_dir: P
         ctx.exit(USER_ERROR_STATUS)
 
 
+@cli.group("export")
+def export_group() -> None:
+    """Give the CRM what aspo recorded."""
+
+
+@export_group.command("activities")
+@click.option("--since", callback=_day, metavar="YYYY-MM-DD", help="Only decks presented on or after this day.")
+@click.option("--preset", type=click.Choice(["salesforce", "hubspot"]),
+              help="Columns for a Salesforce Data Loader Task insert, or a HubSpot import of notes on deals.")
+@click.option("--output", "-o", type=click.Path(path_type=Path), metavar="FILE",
+              help="Write the CSV to FILE (default: standard output).")
+@history_option
+@templates_option
+@click.option("--accounts", "accounts_dir", type=click.Path(path_type=Path), default=_in_project("accounts"),
+              show_default="accounts/ beside templates/", help="Where an opportunity id no event holds is read.")
+@click.pass_context
+def activities(ctx: click.Context, since, preset: str | None, output: Path | None, history: Path, templates: Path,
+               accounts_dir: Path) -> None:
+    """Write a CSV with one CRM activity per deck presented (history/*.yaml, from aspo log): its opportunity,
+    date, subject, the blocks' and scenarios' titles, the next step, who it was presented to and the files.
+
+    Histories that fail to load are reported and left out; the exit status is then 2.
+    """
+    from aspo.authoring.export_activities import export_activities, write_export
+    from aspo.library.content import load_library
+
+    done = export_activities(load_library(templates, layouts=False), history, accounts_dir, since)
+    if output is None:
+        click.echo(done.as_csv(preset), nl=False)
+    else:
+        write_export(output, done.as_csv(preset))
+    for line in done.messages():
+        click.echo(line, err=True)
+    click.echo(done.summary(output), err=output is None)  # standard output is the CSV's own
+    if done.problems:
+        ctx.exit(USER_ERROR_STATUS)
+
+
 @cli.command()
 @click.argument("name", type=click.Choice(["account"]), metavar="NAME")
 @click.option("--library", "library_path", type=click.Path(path_type=Path), default=None,

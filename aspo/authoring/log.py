@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Iterable
 
 from aspo.build.manifest import MANIFEST, read_manifest, sources_in
 from aspo.core.clock import source_date_epoch
@@ -21,6 +22,7 @@ from aspo.library.history import (
 )
 from aspo.plan.contention import contention, unanswered
 from aspo.plan.plan import Plan, plan_account
+from aspo.render.formats import is_customer_file
 
 #: What `aspo log ACCOUNT WHAT` records.
 WHATS = ("presented", "stage", "outcome")
@@ -82,20 +84,25 @@ def _presented(plan: Plan, output: Path, on: dt.date) -> Presented:
         raise AspoError.at(manifest_path, None, None, f"the outputs are older than {display_path(account.path)} or "
                            f"the library; run {build}, then log what was presented")
     content = {f"{kind}/{item}": digest for (kind, item), digest in sources_in(manifest).items() if digest}
-    return presented_event(plan, on, content)
+    outputs = manifest.get("outputs")
+    outputs = outputs if isinstance(outputs, dict) else {}  # a manifest of another version of aspo may lack them
+    files = [name for name in outputs if is_customer_file(name)]
+    return presented_event(plan, on, content, files)
 
 
-def presented_event(plan: Plan, on: dt.date, content: dict[str, str]) -> Presented:
-    """A presented event for a plan: the content shown ('block/<id>' -> content hash) and, from the plan, what
-    was pinned, excluded and outranked, and what no content answered."""
-    account = plan.account
+def presented_event(plan: Plan, on: dt.date, content: dict[str, str], files: Iterable[str] = ()) -> Presented:
+    """A presented event for a plan: the content shown ('block/<id>' -> content hash), the customer's files of
+    the build by name, and, from the plan, who it was presented to, what was pinned, excluded and outranked, what
+    no content answered, and the next step proposed."""
+    data = plan.account.data
     contended = contention(plan)
     return Presented(
-        event="presented", date=on, stage=account.data.stage, key=plan.key, rep=account.data.rep.email,
-        content=dict(sorted(content.items())), pinned=list(contended.pinned), excluded=list(contended.excluded),
+        event="presented", date=on, stage=data.stage, key=plan.key, rep=data.rep.email,
+        to=[attendee.name for attendee in data.meeting.attendees], content=dict(sorted(content.items())),
+        files=sorted(files), pinned=list(contended.pinned), excluded=list(contended.excluded),
         outranked={item: list(winners) for item, winners in contended.outranked.items()},
         gaps=[Gap(kind=kind, text=text, about=about) for kind, text, about in unanswered(plan)],
-        opportunity=account.data.opportunity,
+        next_step=data.next_step.action, next_step_by=data.next_step.by, opportunity=data.opportunity,
     )
 
 

@@ -75,13 +75,18 @@ class Presented(Strict):
     stage: str = Field(min_length=1)
     key: str = Field(min_length=1, description="The build's input key (manifest.json).")
     rep: str | None = Field(None, description="The rep's e-mail.")
+    to: list[str] = Field(default_factory=list, description="The attendees presented to, by name.")
     content: dict[str, str] = Field(default_factory=dict,
                                     description="Every block and scenario shown ('block/<id>') -> its content hash.")
+    files: list[str] = Field(default_factory=list, description=(
+        "The customer's files of the build, by file name (acme-deck.pptx): what a rep may have handed over."))
     pinned: list[str] = Field(default_factory=list, description="Shown because the rep pinned them.")
     excluded: list[str] = Field(default_factory=list, description="Excluded by the rep.")
     outranked: dict[str, list[str]] = Field(default_factory=dict, description=(
         "Eligible at this stage but not shown -> what was shown in their place."))
     gaps: list[Gap] = Field(default_factory=list)
+    next_step: str | None = Field(None, min_length=1, description="The next step the deck proposed.")
+    next_step_by: dt.date | None = Field(None, description="The day the next step was proposed for.")
     opportunity: str | None = Field(None, min_length=1)
 
 

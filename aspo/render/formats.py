@@ -47,6 +47,8 @@ class OutputFormat:
     #: deck's slides with their speaker notes). A diff of two builds that both have that file, and the review page,
     #: show that one instead of this, so each change shows once.
     shown_by: str | None = None
+    #: A file the rep may send the customer (it holds nothing only the rep reads), as may its PDF copy.
+    customer: bool = False
 
     @property
     def suffix(self) -> str:
@@ -105,11 +107,11 @@ def _render_draft(document: Document, templates: Templates) -> bytes:
 #: which a rep may send (without speaker notes); the presenter's copy is the same deck with them.
 FORMATS = (
     OutputFormat(key="deck", file_name="{slug}-deck.pptx", render=_render_deck, text_view=textview.deck_units,
-                 review="slides", pdf=True, shown_by="presenter"),
+                 review="slides", pdf=True, shown_by="presenter", customer=True),
     OutputFormat(key="presenter", file_name="{slug}-deck-presenter.pptx", render=_render_presenter_deck,
                  text_view=textview.deck_units, review="slides"),
     OutputFormat(key="document", file_name="{slug}-offering.docx", render=_render_document,
-                 text_view=textview.document_units, review="pages", pdf=True),
+                 text_view=textview.document_units, review="pages", pdf=True, customer=True),
     OutputFormat(key="draft", file_name="{slug}-draft.md", render=_render_draft, text_view=textview.draft_units,
                  review="text", marks_sources=True),
 )
@@ -120,6 +122,9 @@ for _fmt in FORMATS:
     _BY_SUFFIX.setdefault(_fmt.suffix, _fmt)
 #: Each format's file-name ending, lower case, longest first: "-deck-presenter.pptx" is tried before "-deck.pptx"
 _BY_ENDING = sorted(((fmt.ending.lower(), fmt) for fmt in FORMATS), key=lambda pair: -len(pair[0]))
+#: The endings of the files a rep may send, lower case: each customer format's, and its PDF copy's ("-deck.pdf")
+_CUSTOMER_ENDINGS = tuple(ending.lower() for fmt in FORMATS if fmt.customer
+                          for ending in (fmt.ending, Path(fmt.ending).with_suffix(".pdf").name)[:1 + fmt.pdf])
 SUFFIXES = tuple(_BY_SUFFIX)
 #: The suffixes as messages list them: ".pptx, .docx or .md".
 SUFFIXES_IN_WORDS = ", ".join(SUFFIXES[:-1]) + " or " + SUFFIXES[-1]
@@ -148,6 +153,12 @@ def by_name(name: str) -> OutputFormat | None:
     deck, not the deck); else the first of its suffix (a file a user named), or None."""
     lowered = Path(name).name.lower()
     return next((fmt for ending, fmt in _BY_ENDING if lowered.endswith(ending)), None) or by_suffix(Path(name).suffix)
+
+
+def is_customer_file(name: str) -> bool:
+    """Whether an account's output of this name is one the rep may send the customer: the deck or the document
+    ("acme-deck.pptx", not "acme-deck-presenter.pptx"), or the PDF of either; not the draft or the manifest."""
+    return Path(name).name.lower().endswith(_CUSTOMER_ENDINGS)
 
 
 def file_of(files: Iterable[str], fmt: OutputFormat) -> str | None:
