@@ -669,14 +669,6 @@ def import_(ctx: click.Context, source: Path, templates: Path, accounts_dir: Pat
     """
     import datetime as dt
 
-    from aspo.authoring.import_draft import REP_OWNED
-    from aspo.core.errors import unknown_id
-
-    for field_name in take:
-        if field_name not in REP_OWNED:
-            raise AspoError.option("--take", unknown_id("field the rep owns", field_name, REP_OWNED))
-    if take and not update:
-        raise AspoError.option("--take", "takes the CRM's values in an update; add --update")
     if stage_history:
         for given, name in ((update, "--update"), (preset, "--preset"), (map_path, "--map"),
                             (show_mapping, "--show-mapping"), (take, "--take")):
@@ -685,42 +677,20 @@ def import_(ctx: click.Context, source: Path, templates: Path, accounts_dir: Pat
                                        "import the accounts' export without --stage-history for this")
         from aspo.authoring.import_stage_history import backfill_histories
 
-        filled = backfill_histories(source, templates, accounts_dir, history, dt.date.today(), dry_run=dry_run)
-        for problem in filled.problems:
-            click.echo(f"aspo: error: {problem}", err=True)
-        for backfill in filled.backfills:
-            click.echo(backfill.describe(dry_run))
-        click.echo(filled.summary())
-        if filled.failed_rows:
-            ctx.exit(USER_ERROR_STATUS)
-        return
-
-    if show_mapping:
+        result = backfill_histories(source, templates, accounts_dir, history, dt.date.today(), dry_run=dry_run)
+    elif show_mapping:
         from aspo.authoring.import_ import show_mapping as mapping
 
         lines, importable = mapping(source, templates, preset, map_path)
-        for line in lines:
-            click.echo(line)
+        click.echo("\n".join(lines))
         ctx.exit(0 if importable else USER_ERROR_STATUS)
+    else:
+        from aspo.authoring.import_ import import_accounts
 
-    from aspo.authoring.import_ import import_accounts
-
-    result = import_accounts(source, templates, accounts_dir, history, dt.date.today(), update=update,
-                             dry_run=dry_run, preset=preset, map_path=map_path, take=frozenset(take))
-    for note in result.notes:
-        click.echo(f"aspo: warning: {note}", err=True)
-    if result.ignored:
-        click.echo(f"aspo: note: {display_path(source)}: no field reads {len(result.ignored)} column"
-                   f"{'s' if len(result.ignored) > 1 else ''} ({', '.join(result.ignored[:6])}"
-                   f"{', ...' if len(result.ignored) > 6 else ''}); --show-mapping shows the whole mapping", err=True)
-    for outcome in result.outcomes:
-        for problem in outcome.errors:
-            click.echo(f"aspo: error: {problem}", err=True)
-        if not outcome.errors:
-            click.echo(outcome.describe(dry_run))
-        for warning in outcome.warnings:
-            click.echo(f"aspo: warning: {warning}", err=True)
-    click.echo(result.summary())
+        result = import_accounts(source, templates, accounts_dir, history, dt.date.today(), update=update,
+                                 dry_run=dry_run, preset=preset, map_path=map_path, take=frozenset(take))
+    for to_stderr, line in result.lines():
+        click.echo(line, err=to_stderr)
     if result.failed:
         ctx.exit(USER_ERROR_STATUS)
 

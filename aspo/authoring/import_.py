@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from aspo.authoring.import_columns import mapping_lines, match_columns
-from aspo.authoring.import_draft import Draft, account_text, date_order_of, draft_account, flow_text, slug_of
+from aspo.authoring.import_draft import REP_OWNED, Draft, account_text, date_order_of, draft_account, flow_text, slug_of
 from aspo.authoring.import_history import events_of, make_event, news, said, unreadable
 from aspo.authoring.import_table import read_csv
 from aspo.authoring.import_update import (
@@ -24,7 +24,7 @@ from aspo.authoring.import_update import (
     plan_update,
     verify_update,
 )
-from aspo.core.errors import AspoError, Problem, display_path, quoted
+from aspo.core.errors import AspoError, Problem, display_path, quoted, unknown_id
 from aspo.core.files import write_file_atomic
 from aspo.core.rulebook import INVALID_FILE, SCHEMA
 from aspo.core.yamlfile import (
@@ -180,6 +180,21 @@ class ImportResult:
     def failed(self) -> list[Outcome]:
         return [outcome for outcome in self.outcomes if outcome.status == FAILED]
 
+    def lines(self) -> list[tuple[bool, str]]:
+        """What `aspo import` prints, each line with whether it goes to stderr: the notes on the export's
+        columns, then each account's line (or its problems), its warnings, and the summary."""
+        lines = [(True, f"aspo: warning: {note}") for note in self.notes]
+        if self.ignored:
+            more = ", ..." if len(self.ignored) > 6 else ""
+            lines.append((True, f"aspo: note: {display_path(self.source)}: no field reads {len(self.ignored)} column"
+                          f"{'s' if len(self.ignored) > 1 else ''} ({', '.join(self.ignored[:6])}{more}); "
+                          "--show-mapping shows the whole mapping"))
+        for outcome in self.outcomes:
+            lines += [(True, f"aspo: error: {problem}") for problem in outcome.errors]
+            lines += [] if outcome.errors else [(False, outcome.describe(self.dry_run))]
+            lines += [(True, f"aspo: warning: {warning}") for warning in outcome.warnings]
+        return [*lines, (False, self.summary())]
+
     def summary(self) -> str:
         counts = {status: sum(o.status == status for o in self.outcomes)
                   for status in (CREATED, UPDATED, UNCHANGED, SKIPPED, FAILED)}
@@ -205,6 +220,11 @@ def import_accounts(source: Path, templates: Path, accounts: Path, history: Path
     column missing) or with the library refuses everything before anything is written. `preset` and `map_path`
     say how the export is written (import_settings); `take` names rep-owned fields the CRM's value replaces."""
     source, accounts, history = Path(source), Path(accounts), Path(history)
+    for name in take:
+        if name not in REP_OWNED:
+            raise AspoError.option("--take", unknown_id("field the rep owns", name, REP_OWNED))
+    if take and not update:
+        raise AspoError.option("--take", "takes the CRM's values in an update; add --update")
     table, library, settings, index, notes, ignored = read_export(source, templates, preset, map_path)
     if accounts.exists() and not accounts.is_dir():
         raise AspoError.at(accounts, None, None, "exists and is not a folder; choose another --accounts",

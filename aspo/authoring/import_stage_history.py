@@ -59,6 +59,15 @@ class BackfillResult:
     failed_rows: list[int]
     dry_run: bool
 
+    @property
+    def failed(self) -> bool:
+        return bool(self.failed_rows)
+
+    def lines(self) -> list[tuple[bool, str]]:
+        """What `aspo import --stage-history` prints, each line with whether it goes to stderr."""
+        return [*((True, f"aspo: error: {problem}") for problem in self.problems),
+                *((False, backfill.describe(self.dry_run)) for backfill in self.backfills), (False, self.summary())]
+
     def summary(self) -> str:
         events = sum(len(b.events) for b in self.backfills if b.status != FAILED)
         histories = sum(bool(b.events) for b in self.backfills if b.status != FAILED)
