@@ -38,7 +38,7 @@ def test_an_unknown_nested_field_lists_the_allowed_ones(workspace, aspo):
     edit(workspace / ACME, "      persona: plant-it\n", "      persona: plant-it\n      role: skeptic\n")
     line = line_of(workspace / ACME, "role: skeptic")
     assert fails(aspo, "build", ACME) == [
-        f"aspo: error: {ACME}:{line}: meeting.attendees[2].role: unknown field (allowed: name, title, persona)"
+        f"aspo: error: {ACME}:{line}: meeting.attendees[2].role: unknown field (allowed: name, title, persona, email)"
     ]
 
 

@@ -207,6 +207,7 @@ def starter_text(library: Library, facts: dict, *, modeline: str | None = None,
     out.field(4, Attendee, "name", None, "their full name", item=True)
     out.field(6, Attendee, "title", None, "their job title")
     out.field(6, Attendee, "persona", None, "a persona id listed above", ids=library.personas)
+    out.optional(6, Attendee, "email", "name@their-company.example")
     out.blank()
     out.section(0, AccountFile, "priorities", note="one `- text:` per priority")
     out.field(2, Priority, "text", None, "a priority, in their own words", item=True)

@@ -58,7 +58,7 @@ class Attendee(Strict):
     title: str = Field(min_length=1, description="Job title, in the account's words.")
     persona: str = Field(description="Persona id from templates/personas.yaml.")
     email: str | None = Field(None, pattern=r"^[^@\s]+@[^@\s]+$", description=(
-        "Their e-mail, as the CRM has it: how `aspo import --update` knows them (never shown)."))
+        "Their e-mail, as the CRM has it: how `aspo import --update` knows them."))
 
 
 class Meeting(Strict):
