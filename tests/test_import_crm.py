@@ -249,3 +249,23 @@ def test_bad_exports_are_one_line_naming_the_row_and_column_or_what_the_file_is(
     assert result.err == ("aspo: error: deals.xlsx: is a zip file (an Excel .xlsx workbook, or an export's zip), not "
                           "CSV; export the report as CSV, or save it as CSV UTF-8 (in Excel: File > Save As > CSV "
                           "UTF-8)\n")
+
+
+def test_the_exports_own_dates_tell_day_from_month_and_a_map_settles_an_export_where_none_does(exports, aspo):
+    header = '"Account Name","Stage","Last Stage Change Date"\n'
+    Path("uk.csv").write_text(header + '"Acme Packaging","Prospecting","05/11/2026"\n'
+                              '"Globex","Prospecting","24/11/2026"\n', encoding="utf-8")
+    result = aspo("import", "--preset", "salesforce", "--update", "uk.csv")
+    assert result.status == 0, result.err
+    assert history_events("acme")[-1]["date"] == dt.date(2026, 11, 5)  # 24/11 says: day first
+
+    Path("unsure.csv").write_text(header + '"Initrode","Prospecting","05/11/2026"\n', encoding="utf-8")
+    result = aspo("import", "--preset", "salesforce", "unsure.csv")
+    assert result.status == 2
+    assert ("aspo: error: unsure.csv:2: Last Stage Change Date: '05/11/2026' could be 5 November or 11 May; write "
+            "it as YYYY-MM-DD, or set date_order: day-first or month-first in a --map file") \
+        in result.err.splitlines()
+    Path("mine.yaml").write_text("preset: salesforce\ndate_order: month-first\n", encoding="utf-8")
+    result = aspo("import", "--map", "mine.yaml", "unsure.csv")
+    assert result.status == 0, result.err
+    assert history_events("initrode")[-1]["date"] == dt.date(2026, 5, 11)

@@ -279,11 +279,11 @@ def stage_of(row: Row, library: Library) -> tuple[str | None, str | None]:
     meant = row.settings.unlisted_stages.get(key)
     if meant:
         row.fail("stage", f"{quoted(value)} is taken as stage '{meant}', which templates/stages.yaml does not list; "
-                 f"map it to one of {', '.join(library.stages)} under stages: in templates/import.yaml")
+                 f"map it to one of {', '.join(library.stages)} under stages: in {row.settings.own_file()}")
     else:
         row.fail("stage", f"unknown stage {quoted(value)}: map it to a buying stage ({', '.join(library.stages)}) "
                  f"under stages:, or a closed deal's outcome ({', '.join(OUTCOMES)}) under outcomes: in "
-                 "templates/import.yaml")
+                 f"{row.settings.own_file()}")
     return None, None
 
 
@@ -326,7 +326,7 @@ def date_of(row: Row, name: str) -> dt.date | None:
         if order is None:
             row.fail(name, f"{quoted(value)} could be {_month_day(year, second, first)} or "
                      f"{_month_day(year, first, second)}; write it as YYYY-MM-DD, or set date_order: day-first or "
-                     "month-first in templates/import.yaml")
+                     f"month-first in {row.settings.own_file()}")
             return None
         parts = (year, second, first) if order == "day-first" else (year, first, second)
     try:

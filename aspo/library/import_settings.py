@@ -61,13 +61,18 @@ class ImportSettings:
     preset: str | None = None  # the CRM whose export this is
     map_source: Path | None = None  # the rep's --map file
 
-    def named_in(self) -> str:
-        """Where a column's header is mapped, for a message: the rep's map, else import.yaml."""
+    def own_file(self) -> str:
+        """Where a setting for this export goes, for a message: the rep's map; else, reading a CRM's export, a map
+        of theirs; else marketing's import.yaml."""
         if self.map_source:
-            return f"under columns: in {display_path(self.map_source)}"
-        if self.source:
-            return f"under columns: in {display_path(self.source)}"
-        return f"under columns: in a --map file or templates/{IMPORT_FILE}"
+            return display_path(self.map_source)
+        if self.preset:
+            return "a --map file"
+        return display_path(self.source) if self.source else f"a --map file or templates/{IMPORT_FILE}"
+
+    def named_in(self) -> str:
+        """Where a column's header is mapped, for a message."""
+        return f"under columns: in {self.own_file()}"
 
 
 _DEFAULT_COLUMNS = ImportColumns().model_dump()
