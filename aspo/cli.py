@@ -19,6 +19,7 @@ import click
 from aspo import __version__
 from aspo.core.errors import USER_ERROR_STATUS, AspoError, display_path
 from aspo.core.stopping import Stopped, stop_on_signals
+from aspo.library.crm_presets import PRESETS
 
 INTERNAL_ERROR_STATUS = 3
 ISSUES_URL = "https://github.com/aspo-dev/aspo/issues"
@@ -640,7 +641,7 @@ def layouts_use(ctx: click.Context, files: tuple[Path, ...], templates: Path, ac
 @click.option("--accounts", "accounts_dir", type=click.Path(path_type=Path), default=_in_project("accounts"),
               show_default="accounts/ beside templates/", help="Where account files are written (created if missing).")
 @history_option
-@click.option("--preset", type=click.Choice(["salesforce", "hubspot"]), help="The CRM whose standard export this "
+@click.option("--preset", type=click.Choice(list(PRESETS)), help="The CRM whose standard export this "
               "is: its own headers (First Name + Last Name, Deal Stage, ...), stage names and closed stages.")
 @click.option("--map", "map_path", metavar="FILE.yaml", type=click.Path(path_type=Path), help="Your own mapping "
               "for this export (a preset, columns, split, stages, ...), merged over templates/import.yaml.")

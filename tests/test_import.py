@@ -317,7 +317,7 @@ def test_update_replaces_a_changed_list_and_adds_a_new_contact(crm, aspo):
         "1 row in crm.csv: 1 updated"]
     assert result.err.splitlines() == [
         "aspo: warning: accounts/initech.yaml: Bob Porter, the CRM's contact, is added as meeting.attendees[2]; "
-        "remove whoever no longer attends"]
+        "remove whoever no longer attends (and their contact role in the CRM, or the next --update adds them again)"]
     text = initech.read_text(encoding="utf-8")
     assert ("      persona: maintenance-manager\n    - name: Bob Porter\n      title: OT Systems Manager\n"
             "      persona: plant-it\n\npriorities:") in text
@@ -653,7 +653,7 @@ def test_update_sets_a_persona_only_while_it_is_a_placeholder_and_names_one_it_l
     assert result.out.splitlines()[0] == "updated    accounts/initech.yaml (meeting.attendees[1])"
     assert result.err.splitlines() == [
         "aspo: warning: accounts/initech.yaml: Tom Smykowski, the CRM's contact, is added as meeting.attendees[1]; "
-        "remove whoever no longer attends",
+        "remove whoever no longer attends (and their contact role in the CRM, or the next --update adds them again)",
         "aspo: warning: crm.csv:2: Contact Title: 'Chief Dreamer' names no persona the library knows: "
         "accounts/initech.yaml leaves meeting.attendees[1].persona for the rep to fill in (or map a word of the title "
         "under personas: in templates/import.yaml)"]

@@ -59,7 +59,8 @@ def test_a_hubspot_deals_export_imports_with_the_preset_and_no_mapping_file(expo
     assert glen["priorities"] == [
         {"text": "Stop chasing pump trips across forty unmanned stations"},
         {"text": "Hire and keep engineers; housing in the glen is impossible, so every visit we avoid matters"}]
-    assert str(glen["meeting"]["date"]) == "2027-01-19"
+    # HubSpot's next activity (a task, a call or a meeting) dates the next step; the meeting stays the rep's to date
+    assert str(glen["next_step"]["by"]) == "2027-01-19" and glen["meeting"]["date"].startswith("TODO:")
     assert history_events("glenmorrow-water")[0] == {
         "event": "stage", "date": dt.date(2026, 11, 20), "stage": "consideration", "source": "crm",
         "opportunity": "18230441"}
@@ -67,7 +68,7 @@ def test_a_hubspot_deals_export_imports_with_the_preset_and_no_mapping_file(expo
     assert [(e["event"], e.get("outcome")) for e in history_events("halden-logistics")] == [("outcome", "won")]
 
     account = Path("accounts/glenmorrow-water.yaml")
-    fill_in(account, goal="Agree a site walk at Kinloch.", email="ailsa.brodie@meridianops.example")
+    fill_in(account, date="2027-01-19", goal="Agree a site walk at Kinloch.", email="ailsa.brodie@meridianops.example")
     built = aspo("build", account)
     assert built.status == 0, built.err
     assert Path("output/glenmorrow-water/glenmorrow-water-deck.pptx").is_file()
@@ -114,7 +115,8 @@ def test_show_mapping_says_which_column_feeds_which_field_and_writes_nothing(exp
         .strip() == "priorities, a line each"
     assert ("Ignored, no field reads them: 'Deal Name', 'Close Date', 'Amount', 'Pipeline', 'Create Date', "
             "'Deal Description'.") in lines
-    assert any(line.startswith("Not in the export, so left for the rep or out: meeting.goal ('Meeting Goal')")
+    assert any(line.startswith("Not in the export, so left for the rep or out: meeting.date ('Meeting Date'); "
+                               "meeting.goal ('Meeting Goal')")
                for line in lines)
     assert not Path("accounts").exists() and not Path("history").exists()
 
@@ -269,3 +271,81 @@ def test_the_exports_own_dates_tell_day_from_month_and_a_map_settles_an_export_w
     result = aspo("import", "--map", "mine.yaml", "unsure.csv")
     assert result.status == 0, result.err
     assert history_events("initrode")[-1]["date"] == dt.date(2026, 5, 11)
+
+
+def test_rows_after_a_blank_line_are_rows_unless_they_are_a_reports_one_cell_footer(exports, aspo):
+    Path("sparse.csv").write_text("Account Name,Industry,Stage\nAcme One,Machinery,Prospecting\n\n"
+                                  "Globex Two,,\nInitech Three,,\n", encoding="utf-8")
+    result = aspo("import", "--dry-run", "sparse.csv")
+    assert result.out.splitlines()[-1] == "3 rows in sparse.csv: 3 to create; dry run: nothing written"
+
+
+def test_two_people_of_one_first_name_and_title_stay_two(exports, aspo):
+    aspo("import", "--preset", "hubspot", "hubspot-deals.csv")
+    export = Path("hubspot-deals.csv")
+    export.write_text(export.read_text(encoding="utf-8").replace(
+        "Alasdair,Munro,Head of Network Operations,alasdair.munro@",
+        "Alasdair,Reid,Head of Network Operations,alasdair.reid@"), encoding="utf-8")
+    result = aspo("import", "--preset", "hubspot", "--update", "hubspot-deals.csv")
+    assert "updated    accounts/glenmorrow-water.yaml (meeting.attendees[1])" in result.out.splitlines()
+    attendees = fields("accounts/glenmorrow-water.yaml")["meeting"]["attendees"]
+    assert [(a["name"], a["email"]) for a in attendees] == [
+        ("Alasdair Munro", "alasdair.munro@glenmorrow.example"), ("Alasdair Reid", "alasdair.reid@glenmorrow.example")]
+
+
+def test_marketings_import_yaml_is_left_aside_for_a_reps_preset_and_its_own_preset_reads_the_crms_headers(
+        exports, aspo):
+    settings = Path("templates/import.yaml")
+    edit(settings, "  priorities: line\n", "  priorities: ';'\n")
+    edit(settings, "# date_order: month-first", "date_order: month-first")
+    # --preset: marketing's split: and date_order: are for marketing's export, not this one
+    result = aspo("import", "--preset", "salesforce", "--dry-run", "salesforce-opportunities.csv")
+    assert result.status == 0, result.err
+    aspo("import", "--preset", "salesforce", "salesforce-opportunities.csv")
+    assert len(fields("accounts/vistula-packaging-s-a.yaml")["priorities"]) == 1
+
+    # without it, the export's own dates refuse a date_order that says otherwise, in one line
+    Path("uk.csv").write_text("Account Name,Stage,Stage Date\nGlobex,Prospecting,24/11/2026\n", encoding="utf-8")
+    result = aspo("import", "uk.csv")
+    assert (result.status, result.out) == (2, "")
+    assert result.err == ("aspo: error: uk.csv: writes its dates day-first ('24/11/2026'), and date_order: "
+                          "month-first in templates/import.yaml says otherwise; correct or remove it there\n")
+
+    # import.yaml naming the preset: its columns that are the built-in defaults do not hide the CRM's headers
+    settings.write_text("preset: salesforce\n" + settings.read_text(encoding="utf-8").replace(
+        "date_order: month-first", ""), encoding="utf-8")
+    shown = aspo("import", "--show-mapping", "salesforce-opportunities.csv")
+    assert shown.status == 0, shown.out
+    assert shown.out.splitlines()[0] == ("salesforce-opportunities.csv: 3 rows, read with the salesforce preset and "
+                                         "templates/import.yaml:")
+
+
+def test_a_column_the_map_names_is_its_own_and_a_preset_of_its_own_must_agree_with_preset(exports, aspo):
+    Path("mine.yaml").write_text("columns:\n  region: Industry\n  contact_name: [Last Name, last name]\n",
+                                 encoding="utf-8")
+    result = aspo("import", "--preset", "salesforce", "--map", "mine.yaml", "salesforce-opportunities.csv")
+    assert result.err == ("aspo: error: mine.yaml:3: columns.contact_name: lists 'Last Name' twice; name each "
+                          "column once\n")
+    Path("mine.yaml").write_text("columns:\n  region: Industry\n", encoding="utf-8")
+    result = aspo("import", "--preset", "salesforce", "--map", "mine.yaml", "--show-mapping",
+                  "salesforce-opportunities.csv")
+    assert result.status == 0, result.out
+    assert next(line for line in result.out.splitlines() if line.lstrip().startswith("Industry")).split()[-1] \
+        == "region)"
+    Path("mine.yaml").write_text("columns:\n  contact_name: [First Name, Middle Name]\n", encoding="utf-8")
+    result = aspo("import", "--preset", "salesforce", "--map", "mine.yaml", "salesforce-opportunities.csv")
+    assert result.err.startswith("aspo: error: salesforce-opportunities.csv:1: the header has no column 'Middle "
+                                 "Name'; ")
+    Path("mine.yaml").write_text("preset: hubspot\n", encoding="utf-8")
+    result = aspo("import", "--preset", "salesforce", "--map", "mine.yaml", "salesforce-opportunities.csv")
+    assert result.err == "aspo: error: mine.yaml:1: preset: is hubspot, and --preset says salesforce; keep one\n"
+
+
+def test_priorities_a_file_has_none_of_are_the_crms(exports, aspo):
+    aspo("import", "--preset", "hubspot", "hubspot-deals.csv")
+    account = Path("accounts/carraway-foods.yaml")
+    edit(account, "priorities:\n  - text: Pass the retailer audits without a week of binder hunting\n",
+         "priorities: []\n")
+    result = aspo("import", "--preset", "hubspot", "--update", "hubspot-deals.csv")
+    assert "updated    accounts/carraway-foods.yaml (priorities)" in result.out.splitlines()
+    assert fields(str(account))["priorities"] == [{"text": "Pass the retailer audits without a week of binder hunting"}]

@@ -37,7 +37,7 @@ from aspo.core.yamlfile import (
 from aspo.library.account_paths import account_files_in, schema_modeline
 from aspo.library.content import Library, read_library
 from aspo.library.history import append_events
-from aspo.library.import_settings import IMPORT_FILE, load_import_settings
+from aspo.library.import_settings import ImportSettings, load_import_settings
 from aspo.library.schema import AccountFile
 from aspo.library.validation import validate_draft
 
@@ -287,26 +287,32 @@ def _more_contacts(first: Draft, draft: Draft) -> bool:
 def read_export(source: Path, templates: Path, preset: str | None = None, map_path: Path | None = None):
     """The export's table, the library, the settings it is read with (the export's own dates telling how it
     writes them), each field's columns, the notes on the columns it lacks, and the headers no field reads."""
-    library, problems = read_library(templates, layouts=False)
-    if library is None:  # a block or scenario with a problem is `aspo check`'s business: the vocabulary is enough
-        raise AspoError(problems)
-    settings = load_import_settings(templates, library, preset, map_path)
+    library, settings = _settings(templates, preset, map_path)
     table = read_csv(source)
     index, notes, ignored = match_columns(table, settings)
-    if settings.date_order is None:
-        settings = dataclasses.replace(settings, date_order=date_order_of(table, index))
+    told, example = date_order_of(table, index)
+    if told and settings.date_order and told != settings.date_order:
+        raise AspoError.at(table.path, None, None, f"writes its dates {told} ({quoted(example)}), and date_order: "
+                           f"{settings.date_order} in {display_path(settings.date_order_source)} says otherwise; "
+                           "correct or remove it there", INVALID_FILE)
+    if told:
+        settings = dataclasses.replace(settings, date_order=told)
     if not (settings.preset or settings.map_source):  # aspo's own columns: an extra one is the export's business
         ignored = ()
     return table, library, settings, index, notes, ignored
 
 
+def _settings(templates: Path, preset: str | None, map_path: Path | None) -> tuple[Library, ImportSettings]:
+    library, problems = read_library(templates, layouts=False)
+    if library is None:  # a block or scenario with a problem is `aspo check`'s business: the vocabulary is enough
+        raise AspoError(problems)
+    return library, load_import_settings(templates, library, preset, map_path)
+
+
 def show_mapping(source: Path, templates: Path, preset: str | None = None,
                  map_path: Path | None = None) -> tuple[list[str], bool]:
     """--show-mapping's lines, and whether the export can be imported: nothing is written."""
-    library, problems = read_library(templates, layouts=False)
-    if library is None:
-        raise AspoError(problems)
-    return mapping_lines(read_csv(source), load_import_settings(templates, library, preset, map_path))
+    return mapping_lines(read_csv(source), _settings(templates, preset, map_path)[1])
 
 
 def _plan_row(draft: Draft, folder: AccountFolder, taken: dict[str, int], modeline: str | None, update: bool,
@@ -342,7 +348,7 @@ def _plan_row(draft: Draft, folder: AccountFolder, taken: dict[str, int], modeli
 def _persona_warning(draft: Draft, path: Path, field_path: str) -> Problem:
     return draft.row.problem(draft.row.column("contact_title"),
                              f"{draft.persona_note}: {display_path(path)} leaves {field_path} for the rep to fill in "
-                             f"(or map a word of the title under personas: in templates/{IMPORT_FILE})")
+                             f"(or map a word of the title under personas: in {draft.row.settings.own_file()})")
 
 
 def _plan_new(outcome: Outcome, draft: Draft, modeline: str | None) -> Outcome:

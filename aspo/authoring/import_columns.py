@@ -33,7 +33,6 @@ WITHOUT_COLUMN = {
 #: Columns looked for but not missed: without them an account has no opportunity id, history is dated the day an
 #: import first sees a stage (each row's line says "seen on"), and --update knows attendees by name.
 _UNSAID = frozenset({"opportunity", "stage_date", "contact_email"})
-_SPLIT_SAID = {"line": "a line each", ";": "split at ';'", "|": "split at '|'", ",": "split at ','"}
 
 
 @dataclass(frozen=True)
@@ -44,6 +43,7 @@ class Columns:
     ignored: tuple[str, ...]  # headers no field reads
     absent: tuple[str, ...]  # fields looked for that the export lacks
     required_absent: tuple[str, ...]  # of which the export must have had one
+    lacking: dict[str, str]  # each absent field: the headers of its first choice the export lacks (or all of them)
 
     def headers(self, table: Table, name: str) -> str:
         return " + ".join(table.header[at] for at in self.index[name])
@@ -57,7 +57,8 @@ def find_columns(table: Table, settings: ImportSettings) -> Columns:
         places.setdefault(normalised(header) or header, []).append(at)
     index: dict[str, tuple[int, ...]] = {}
     taken: set[int] = set()
-    for name, choices in settings.columns.items():
+    # the columns a file names first: a header it names is not a preset's to take before it
+    for name, choices in sorted(settings.columns.items(), key=lambda item: item[0] not in settings.required):
         for choice in choices:
             found = [places.get(normalised(header) or header, []) for header in choice]
             if not all(found):
@@ -73,7 +74,11 @@ def find_columns(table: Table, settings: ImportSettings) -> Columns:
                 break
     ignored = tuple(header for at, header in enumerate(table.header) if at not in taken and header)
     absent = tuple(name for name in settings.columns if name not in index)
-    return Columns(index, ignored, absent, tuple(name for name in absent if name in settings.required))
+    lacking = {name: " + ".join(header for header in settings.columns[name][0]
+                                if (normalised(header) or header) not in places) or _first(settings, name)
+               for name in absent}
+    return Columns({name: index[name] for name in settings.columns if name in index}, ignored, absent,
+                   tuple(name for name in absent if name in settings.required), lacking)
 
 
 def _first(settings: ImportSettings, name: str) -> str:
@@ -92,7 +97,7 @@ def match_columns(table: Table, settings: ImportSettings) -> tuple[dict[str, tup
     reads. A required column missing refuses the whole file."""
     columns = find_columns(table, settings)
     if columns.required_absent:
-        names = ", ".join(f"{quoted(_first(settings, name))}{_close(_first(settings, name), columns.ignored)}"
+        names = ", ".join(f"{quoted(columns.lacking[name])}{_close(columns.lacking[name], columns.ignored)}"
                           for name in columns.required_absent)
         raise AspoError.at(table.path, 1, None, f"the header has no column {names}; rename the column, or map the "
                            f"export's own name {settings.named_in()}", INVALID_FILE)
@@ -113,21 +118,22 @@ def mapping_lines(table: Table, settings: ImportSettings) -> tuple[list[str], bo
     no field reads; and whether the export can be imported (every required column there)."""
     columns = find_columns(table, settings)
     read_with = [f"the {settings.preset} preset" if settings.preset else "the built-in columns"]
-    if settings.source and not settings.map_source and not settings.preset:
-        read_with.append(display_path(settings.source))
+    if settings.columns_source:
+        read_with.append(display_path(settings.columns_source))
     if settings.map_source:
         read_with.append(display_path(settings.map_source))
     lines = [f"{display_path(table.path)}: {len(table.records)} rows, read with {' and '.join(read_with)}:"]
     rows = []
     for name in settings.columns:
         if name in columns.index:
-            how = f", {_SPLIT_SAID[settings.split[name]]}" if name in settings.split else ""
+            split = settings.split.get(name)
+            how = "" if split is None else ", a line each" if split == "line" else f", split at '{split}'"
             rows.append((columns.headers(table, name), f"{FILLS[name]}{how}", name))
     width = max((len(headers) for headers, _, _ in rows), default=0)
     fills = max((len(fill) for _, fill, _ in rows), default=0)
     lines += [f"  {headers:<{width}}  ->  {fill:<{fills}}  (columns: {name})" for headers, fill, name in rows]
     for name in columns.required_absent:
-        lines.append(f"  missing, and required: {quoted(_first(settings, name))} for {FILLS[name]}")
+        lines.append(f"  missing, and required: {quoted(columns.lacking[name])} for {FILLS[name]}")
     absent = [f"{FILLS[name]} ({quoted(_first(settings, name))})" for name in columns.absent
               if name not in columns.required_absent]
     if absent:

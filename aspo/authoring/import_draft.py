@@ -20,7 +20,7 @@ from aspo.library.account_paths import RESERVED, SLUG
 from aspo.library.content import Library
 from aspo.library.history import OUTCOMES
 from aspo.library.import_settings import RANK_WORDS, ImportSettings, normalised, stems, words_of
-from aspo.library.schema import COMPANY_SIZES
+from aspo.library.schema import COMPANY_SIZES, EMAIL_PATTERN
 from aspo.library.validation import todo
 
 # --- one row, as an account ---------------------------------------------------------------------------------------
@@ -28,8 +28,6 @@ from aspo.library.validation import todo
 
 #: Fields whose columns, when several, are joined with a space (First Name + Last Name); other text with ", ".
 _SPACED = frozenset({"contact_name", "rep_name"})
-#: What a list field's `split:` separator cuts at.
-_SEPARATORS = {"line": "\n", ";": ";", "|": "|", ",": ","}
 
 
 class Row:
@@ -50,7 +48,7 @@ class Row:
 
     def items(self, name: str) -> list[str]:
         """A list field's items: each cell cut only at its split: separator, each item stripped."""
-        separator = _SEPARATORS[self.settings.split.get(name, "line")]
+        separator = self.settings.split.get(name, "line").replace("line", "\n")
         return [item.strip() for cell in self.cells(name) for item in cell.split(separator) if item.strip()]
 
     def column(self, name: str) -> str:
@@ -202,7 +200,7 @@ def draft_account(table: Table, record: Record, index: dict[str, int], settings:
     rep_owned = {path for paths in REP_OWNED.values() for path in paths}
     for path, value in given.items():
         if value:
-            _put(draft.rep if path in rep_owned else draft.crm, path, value)
+            put(draft.rep if path in rep_owned else draft.crm, path, value)
     if priorities:
         draft.priorities = priorities
     draft.stage, draft.outcome, draft.stage_date, draft.opportunity = stage, outcome, stage_date, opportunity or None
@@ -210,7 +208,8 @@ def draft_account(table: Table, record: Record, index: dict[str, int], settings:
     return draft
 
 
-def _put(tree: dict, path: tuple, value) -> None:
+def put(tree: dict, path: tuple, value) -> None:
+    """Sets a value in nested mappings by its path, making the mappings on the way."""
     for key in path[:-1]:
         tree = tree.setdefault(key, {})
     tree[path[-1]] = value
@@ -236,12 +235,12 @@ def _industry(row: Row, library: Library) -> str | None:
             return None
         row.warn("industry", f"{quoted(value)} is no industry the library lists ({', '.join(library.industries)}): "
                  "kept as written, and built with industry-neutral content; if it is one of them, map it under "
-                 "industries: in templates/import.yaml")
+                 f"industries: in {row.settings.own_file()}")
         found = value
     return found
 
 
-EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
+EMAIL = re.compile(EMAIL_PATTERN)
 _NUMBER = re.compile(r"(\d{1,3}(?:([,.' \u00a0\u202f])\d{3})?(?:\2\d{3})*|\d+)(?:\.0+)?\+?")
 
 
@@ -295,19 +294,19 @@ _SLASHED = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})(?:,? .*)?")  # Salesforce ad
 DATE_FIELDS = ("stage_date", "meeting_date", "next_step_date")
 
 
-def date_order_of(table: Table, index: dict[str, tuple[int, ...]]) -> str | None:
-    """How the export writes dates with '/', as its own dates tell: a first number over 12 is a day (day-first),
-    a second over 12 is a day (month-first); None when none tells, or they disagree."""
-    told = set()
+def date_order_of(table: Table, index: dict[str, tuple[int, ...]]) -> tuple[str | None, str]:
+    """How the export writes dates with '/', as its own dates tell, and a date that tells: a first number over 12
+    is a day (day-first), a second over 12 is a day (month-first); (None, "") when none tells, or they disagree."""
+    told: dict[str, str] = {}
     for record in table.records:
         for name in DATE_FIELDS:
             for at in index.get(name, ()):
                 match = _SLASHED.fullmatch(record.cells[at]) if at < len(record.cells) else None
                 if match and int(match[1]) > 12:
-                    told.add("day-first")
+                    told.setdefault("day-first", match[0])
                 elif match and int(match[2]) > 12:
-                    told.add("month-first")
-    return told.pop() if len(told) == 1 else None
+                    told.setdefault("month-first", match[0])
+    return next(iter(told.items())) if len(told) == 1 else (None, "")
 
 
 def date_of(row: Row, name: str) -> dt.date | None:

@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from aspo.authoring.import_draft import REP_OWNED, Draft, field_lines, flow_text, item_lines, scalar, todo
+from aspo.authoring.import_draft import REP_OWNED, Draft, field_lines, flow_text, item_lines, put, scalar, todo
 from aspo.core.errors import AspoError, quoted
 from aspo.core.rulebook import SCHEMA
 from aspo.core.yamlfile import (
@@ -227,19 +227,23 @@ def _first_name(name) -> str:
 
 
 def find_attendee(attendees: list, contact: dict[str, str]) -> int | None:
-    """Which attendee the CRM's contact is: the one with their e-mail, else their full name, else their first
-    name and the same title ("Renee", Plant Operations, is the rep's "Renee Castillo", Plant Operations)."""
+    """Which attendee the CRM's contact is: the one with their e-mail, else their full name, else, when one side
+    gives a first name only, that first name and the same title ("Renee", Plant Operations, is the rep's "Renee
+    Castillo", Plant Operations); never someone whose e-mail is another."""
     people = [(at, person) for at, person in enumerate(attendees) if isinstance(person, dict)]
     email = contact.get("email")
     for at, person in people if email else ():
         if isinstance(person.get("email"), str) and person["email"].casefold() == email.casefold():
             return at
+    people = [(at, person) for at, person in people if not (email and isinstance(person.get("email"), str))]
     for at, person in people:
         if _same_name(person.get("name"), contact["name"]):
             return at
     first = _first_name(contact["name"])
     for at, person in people if first and contact["title"] else ():
-        if _first_name(person.get("name")) == first and _same_name(person.get("title"), contact["title"]):
+        one_word = " " not in folded_text(contact["name"]) or " " not in folded_text(str(person.get("name", "")))
+        if one_word and _first_name(person.get("name")) == first and _same_name(person.get("title"),
+                                                                                 contact["title"]):
             return at
     return None
 
@@ -258,7 +262,13 @@ def plan_update(editor: Editor, draft: Draft, take: frozenset[str] = frozenset()
     for contact in draft.contacts:
         _update_contact(editor, draft, contact)
     priorities = editor.value(("priorities",))
-    if draft.priorities and isinstance(priorities, list) and priorities:
+    if draft.priorities and not priorities:  # none, or an empty list: nothing of the rep's to keep
+        wanted = [{"text": text} for text in draft.priorities]
+        if priorities is None:
+            editor.merge({"priorities": wanted})
+        else:
+            editor.replace_items(("priorities",), wanted)
+    elif draft.priorities and isinstance(priorities, list):
         wanted = [{"text": text} for text in draft.priorities]
         written = [p.get("text") if isinstance(p, dict) else p for p in priorities]
         if all(_is_placeholder(text) for text in written) or "priorities" in take:
@@ -276,17 +286,11 @@ def plan_update(editor: Editor, draft: Draft, take: frozenset[str] = frozenset()
             current = editor.value(path)
             if current is None or _is_placeholder(current) or name in take:
                 desired: dict[str, Any] = {}
-                _nest(desired, path, want)
+                put(desired, path, want)
                 editor.merge(desired)
             elif not _same(current, want):
                 editor.kept.append(f"kept the rep's {format_loc(path)}; the CRM now says {_quoted_value(want)} "
                                    f"(--take {name} takes it)")
-
-
-def _nest(tree: dict, path: tuple, value) -> None:
-    for key in path[:-1]:
-        tree = tree.setdefault(key, {})
-    tree[path[-1]] = value
 
 
 def _update_contact(editor: Editor, draft: Draft, contact: dict[str, str]) -> None:
@@ -307,7 +311,8 @@ def _update_contact(editor: Editor, draft: Draft, contact: dict[str, str]) -> No
                                        "persona": persona, **({"email": contact["email"]} if "email" in contact
                                                               else {})})
         editor.warnings.append(f"{contact['name']}, the CRM's contact, is added as meeting.attendees[{at}]; "
-                               "remove whoever no longer attends")
+                               "remove whoever no longer attends (and their contact role in the CRM, or the next "
+                               "--update adds them again)")
     else:
         if contact["title"]:
             want["title"] = contact["title"]

@@ -87,7 +87,7 @@ HUBSPOT = Preset(
         "stage": (("Deal Stage",),),
         "opportunity": (("Record ID",), ("Deal ID",)),
         "stage_date": (("Date entered current stage",),),
-        "meeting_date": (("Next Activity Date",), ("Meeting Date",)),
+        "meeting_date": (("Meeting Date",),),
         "meeting_goal": (("Meeting Goal",),),
         "contact_name": (("First Name", "Last Name"), ("Associated Contact",), ("Contact Name",)),
         "contact_title": (("Job Title",),),
@@ -96,7 +96,8 @@ HUBSPOT = Preset(
         "owns": (("Products Owned",),),
         "competitors": (("Competitors",),),
         "next_step": (("Next step",),),
-        "next_step_date": (("Next Step Date",),),
+        # the next scheduled task, call or meeting: a date for the next step, not necessarily a meeting
+        "next_step_date": (("Next Activity Date",), ("Next Step Date",)),
         "rep_name": (("Deal owner",), ("Company owner",), ("Contact owner",)),
         "rep_email": (("Deal owner email",), ("Owner Email",)),
     },

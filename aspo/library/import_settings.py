@@ -60,6 +60,8 @@ class ImportSettings:
     source: Path | None  # templates/import.yaml, when there is one
     preset: str | None = None  # the CRM whose export this is
     map_source: Path | None = None  # the rep's --map file
+    date_order_source: Path | None = None  # the file date_order comes from
+    columns_source: Path | None = None  # templates/import.yaml, when its columns are read
 
     def own_file(self) -> str:
         """Where a setting for this export goes, for a message: the rep's map; else, reading a CRM's export, a map
@@ -119,27 +121,30 @@ def read_import_settings(templates: Path, library: Library, preset: str | None =
         except AspoError as exc:
             return None, list(exc.problems)
     problems: list[Problem] = []
-    chosen = preset or mapped_file.preset
+    if preset and mapped_file.preset and preset != mapped_file.preset:
+        return None, [map_doc.problem(("preset",), f"is {mapped_file.preset}, and --preset says {preset}; keep one",
+                                      SCHEMA)]
+    chosen = preset or mapped_file.preset  # the rep's: marketing's columns, split and date_order are left aside
     crm = PRESETS[chosen or data.preset] if chosen or data.preset else None
 
     # columns
     if crm is not None:
         columns = dict(crm.columns)
-        required = {"name"}
     else:
         columns = {name: (_headers(header), *ALTERNATIVE_HEADERS.get(name, ()))
                    for name, header in _DEFAULT_COLUMNS.items()}
-        required = {"name"}
+    required = {"name"}
     named: dict[str, YamlDocument] = {}  # the file that names a field's column
-    if not chosen:  # marketing's columns, when the rep names no export of their own
+    if not chosen:  # marketing's columns that differ from the built-in ones (a default listed is looked for)
         given = data.columns.model_dump()
-        for name in data.columns.model_fields_set if crm else given:
-            if given[name] is None:
+        for name, header in given.items():
+            if header == _DEFAULT_COLUMNS[name]:
+                continue
+            if header is None:
                 columns.pop(name, None)
-            elif crm or given[name] != _DEFAULT_COLUMNS[name]:
-                columns[name], required = (_headers(given[name]),), required | {name}
-            if doc is not None and name in data.columns.model_fields_set:
-                named[name] = doc
+            else:
+                columns[name], required = (_headers(header),), required | {name}
+            named[name] = doc
     given = mapped_file.columns.model_dump()
     for name in mapped_file.columns.model_fields_set:
         if given[name] is None:
@@ -150,8 +155,11 @@ def read_import_settings(templates: Path, library: Library, preset: str | None =
         named[name] = map_doc
     _one_field_a_column(columns, named, problems)
     split = {**ImportSplit().model_dump(), **(crm.split if crm else {})}
-    for given_split in (data.split, mapped_file.split):
+    for given_split in ((mapped_file.split,) if chosen else (data.split, mapped_file.split)):
         split.update({name: getattr(given_split, name) for name in given_split.model_fields_set})
+    date_order, date_order_source = mapped_file.date_order, Path(map_path) if map_path else None
+    if date_order is None and not chosen and data.date_order:
+        date_order, date_order_source = data.date_order, path
 
     # the CRM's words under stages:, outcomes:, industries: and personas:, each a key to match and an id it names
     own_stages = {**_by_words(library.stages.values(), "id"), **_by_words(library.stages.values(), "name")}
@@ -188,9 +196,11 @@ def read_import_settings(templates: Path, library: Library, preset: str | None =
         persona_words=tuple((persona.id, stems(set(words_of(persona.id.replace("-", " "))) - RANK_WORDS),
                              stems(set(words_of(persona.name)) - RANK_WORDS)) for persona in library.personas.values()),
         persona_todo=todo(f"persona id, one of: {', '.join(library.personas)}"),
-        date_order=mapped_file.date_order or data.date_order,
+        date_order=date_order,
+        date_order_source=date_order_source if date_order else None,
         source=path if doc else None,
         preset=crm.name if crm else None,
+        columns_source=path if doc and not chosen else None,
         map_source=Path(map_path) if map_path is not None else None,
     )
     return settings, sorted(problems, key=lambda problem: (str(problem.path), problem.line or 0))
@@ -203,6 +213,11 @@ def _one_field_a_column(columns: dict[str, tuple[tuple[str, ...], ...]], named: 
     for name, choices in columns.items():
         if len(choices) != 1:  # headers looked for, as a preset's are: the first found is taken
             continue
+        keys = [normalised(header) or header for header in choices[0]]
+        if len(set(keys)) < len(keys) and name in named:
+            twice = next(header for header, key in zip(choices[0], keys) if keys.count(key) > 1)
+            problems.append(named[name].problem(("columns", name), f"lists {quoted(twice)} twice; name each column "
+                                                "once", SCHEMA))
         for header in choices[0]:
             key = normalised(header) or header
             if key in seen and seen[key] != name and (name in named or seen[key] in named):

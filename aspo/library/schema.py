@@ -6,7 +6,7 @@ import datetime as dt
 import os
 from typing import Annotated, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PlainValidator, StringConstraints, WithJsonSchema, model_validator
 
 
 def _skip_plugin_search() -> None:
@@ -28,6 +28,8 @@ def _skip_plugin_search() -> None:
 
 _skip_plugin_search()
 
+#: An e-mail address, as far as aspo checks one: something, an @, something, no spaces.
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+$"
 Id = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", description="A short lowercase id, words joined by '-'.")
 CompanySize = Literal["smb", "mid-market", "enterprise"]
 #: The company sizes an account may give, smallest first.
@@ -57,7 +59,7 @@ class Attendee(Strict):
     name: str = Field(min_length=1, description="Full name as the rep would address them.")
     title: str = Field(min_length=1, description="Job title, in the account's words.")
     persona: str = Field(description="Persona id from templates/personas.yaml.")
-    email: str | None = Field(None, pattern=r"^[^@\s]+@[^@\s]+$", description=(
+    email: str | None = Field(None, pattern=EMAIL_PATTERN, description=(
         "Their e-mail, as the CRM has it: how `aspo import --update` knows them."))
 
 
@@ -90,7 +92,7 @@ class Rep(Strict):
 
     name: str = Field(min_length=1)
     title: str | None = Field(None, description="Job title, shown with the contact details, e.g. 'Account Executive'.")
-    email: str = Field(pattern=r"^[^@\s]+@[^@\s]+$")
+    email: str = Field(pattern=EMAIL_PATTERN)
     phone: str | None = Field(None, min_length=1, description="Phone number as the customer should dial it.")
 
 
@@ -406,9 +408,19 @@ class OutlineFile(Strict):
 # --- templates/import.yaml: how `aspo import` reads a CRM export -------------------------------
 
 
+def _headers(value):
+    """One header, or a list of them whose cells are joined: each non-empty text."""
+    headers = [value] if isinstance(value, str) else value
+    if not isinstance(headers, list) or not headers or not all(isinstance(h, str) and h.strip() for h in headers):
+        raise ValueError("expected a column's header, or a list of headers whose cells are joined")
+    headers = [header.strip() for header in headers]
+    return headers[0] if len(headers) == 1 else headers
+
+
 #: Headers: one column's, or several whose cells are joined (First Name + Last Name).
-Headers = Annotated[str, StringConstraints(min_length=1)] | Annotated[
-    list[Annotated[str, StringConstraints(min_length=1)]], Field(min_length=1)]
+Headers = Annotated[str | list[str], PlainValidator(_headers), WithJsonSchema({
+    "anyOf": [{"type": "string", "minLength": 1},
+              {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1}]})]
 
 
 class ImportColumns(Strict):
