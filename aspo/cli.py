@@ -19,11 +19,11 @@ import click
 from aspo import __version__
 from aspo.core.errors import USER_ERROR_STATUS, AspoError, display_path
 from aspo.core.stopping import Stopped, stop_on_signals
-from aspo.library.crm_presets import PRESETS
 
 INTERNAL_ERROR_STATUS = 3
 ISSUES_URL = "https://github.com/aspo-dev/aspo/issues"
 BUG_REPORT = f"aspo: this is a bug; please report it at {ISSUES_URL} with the output of --debug"
+
 
 def _in_project(name: str):
     """A default found when the command runs: `name` in the project found from the current folder up."""
@@ -46,6 +46,10 @@ history_option = click.option(
     "--history", type=click.Path(path_type=Path), default=_in_project("history"),
     show_default="history/ beside templates/", help="The folder of account histories.",
 )
+
+#: The CRMs `aspo import --preset` and `aspo export activities --preset` know, written out so that start-up
+#: imports neither module (tests/test_import_crm.py checks both agree with it).
+CRMS = ("salesforce", "hubspot")
 
 
 def _set_debug(ctx: click.Context, param: click.Parameter, debug: bool) -> None:
@@ -452,7 +456,7 @@ def export_group() -> None:
 
 @export_group.command("activities")
 @click.option("--since", callback=_day, metavar="YYYY-MM-DD", help="Only decks presented on or after this day.")
-@click.option("--preset", type=click.Choice(["salesforce", "hubspot"]),
+@click.option("--preset", type=click.Choice(CRMS),
               help="Columns for a Salesforce Data Loader Task insert, or a HubSpot import of notes on deals.")
 @click.option("--output", "-o", type=click.Path(path_type=Path), metavar="FILE",
               help="Write the CSV to FILE (default: standard output).")
@@ -641,7 +645,7 @@ def layouts_use(ctx: click.Context, files: tuple[Path, ...], templates: Path, ac
 @click.option("--accounts", "accounts_dir", type=click.Path(path_type=Path), default=_in_project("accounts"),
               show_default="accounts/ beside templates/", help="Where account files are written (created if missing).")
 @history_option
-@click.option("--preset", type=click.Choice(list(PRESETS)), help="The CRM whose standard export this "
+@click.option("--preset", type=click.Choice(CRMS), help="The CRM whose standard export this "
               "is: its own headers (First Name + Last Name, Deal Stage, ...), stage names and closed stages.")
 @click.option("--map", "map_path", metavar="FILE.yaml", type=click.Path(path_type=Path), help="Your own mapping "
               "for this export (a preset, columns, split, stages, ...), merged over templates/import.yaml.")

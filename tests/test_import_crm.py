@@ -349,3 +349,25 @@ def test_priorities_a_file_has_none_of_are_the_crms(exports, aspo):
     result = aspo("import", "--preset", "hubspot", "--update", "hubspot-deals.csv")
     assert "updated    accounts/carraway-foods.yaml (priorities)" in result.out.splitlines()
     assert fields(str(account))["priorities"] == [{"text": "Pass the retailer audits without a week of binder hunting"}]
+
+
+def test_the_command_lines_crms_and_rep_owned_fields_are_the_code_s(aspo):
+    from aspo.authoring.export_activities import PRESETS as ACTIVITY_PRESETS
+    from aspo.authoring.import_draft import REP_OWNED
+    from aspo.cli import CRMS
+    from aspo.library.crm_presets import PRESETS
+
+    assert CRMS == tuple(PRESETS) == tuple(ACTIVITY_PRESETS)
+    shown = " ".join(aspo("import", "--help").out.split())
+    assert f"({', '.join(REP_OWNED)})" in shown
+
+
+@pytest.mark.parametrize("start, kind", [
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an Excel 97-2003 workbook (.xls)"), (b"%PDF-1.7\n", "a PDF"),
+    (b"{\\rtf1\\ansi", "an RTF document"), (b"\x89PNG\r\n\x1a\n", "a PNG picture"),
+])
+def test_a_file_that_is_no_csv_says_what_it_is(exports, aspo, start, kind):
+    Path("deals.csv").write_bytes(start + b"\x00" * 64)
+    result = aspo("import", "--preset", "hubspot", "deals.csv")
+    assert (result.status, result.out) == (2, "")
+    assert result.err.startswith(f"aspo: error: deals.csv: is {kind}, not CSV; ")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from aspo.authoring.import_table import Table
+from aspo.authoring.import_table import Table, headers_of
 from aspo.core.errors import AspoError, Problem, did_you_mean, display_path, quoted
 from aspo.core.rulebook import INVALID_FILE
 from aspo.library.crm_presets import PRESETS
@@ -44,9 +44,6 @@ class Columns:
     absent: tuple[str, ...]  # fields looked for that the export lacks
     required_absent: tuple[str, ...]  # of which the export must have had one
     lacking: dict[str, str]  # each absent field: the headers of its first choice the export lacks (or all of them)
-
-    def headers(self, table: Table, name: str) -> str:
-        return " + ".join(table.header[at] for at in self.index[name])
 
 
 def find_columns(table: Table, settings: ImportSettings) -> Columns:
@@ -128,7 +125,7 @@ def mapping_lines(table: Table, settings: ImportSettings) -> tuple[list[str], bo
         if name in columns.index:
             split = settings.split.get(name)
             how = "" if split is None else ", a line each" if split == "line" else f", split at '{split}'"
-            rows.append((columns.headers(table, name), f"{FILLS[name]}{how}", name))
+            rows.append((headers_of(table.header, columns.index[name]), f"{FILLS[name]}{how}", name))
     width = max((len(headers) for headers, _, _ in rows), default=0)
     fills = max((len(fill) for _, fill, _ in rows), default=0)
     lines += [f"  {headers:<{width}}  ->  {fill:<{fills}}  (columns: {name})" for headers, fill, name in rows]

@@ -8,7 +8,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
-from aspo.authoring.import_table import Record, Table, header_of, line_note
+from aspo.authoring.import_table import Record, Table, header_of, headers_of, line_note
 from aspo.core.errors import Problem, did_you_mean, quoted, unknown_id
 from aspo.core.rulebook import SCHEMA
 from aspo.core.yamlfile import (
@@ -54,7 +54,7 @@ class Row:
     def column(self, name: str) -> str:
         """The header of a field's column, or its columns joined by ' + ' (a field the export has: a problem is
         only ever about a cell it read)."""
-        return " + ".join(header_of(self.table.header, at) for at in self.index[name])
+        return headers_of(self.table.header, self.index[name])
 
     def fail(self, name: str, message: str) -> None:
         self.problems.append(self.problem(self.column(name), message))

@@ -132,6 +132,11 @@ def _refuse_undecodable(path: Path, rows: list[Record]) -> None:
                                    + line_note(record.row, record.line), INVALID_FILE)
 
 
+def headers_of(header: tuple[str, ...], columns: tuple[int, ...]) -> str:
+    """The headers of the columns a field is read from, as a message names them: 'First Name + Last Name'."""
+    return " + ".join(header_of(header, at) for at in columns)
+
+
 def header_of(header: tuple[str, ...], index: int) -> str:
     name = header[index] if index < len(header) else ""
     return name or f"column {index + 1}"

@@ -262,19 +262,15 @@ def plan_update(editor: Editor, draft: Draft, take: frozenset[str] = frozenset()
     for contact in draft.contacts:
         _update_contact(editor, draft, contact)
     priorities = editor.value(("priorities",))
-    if draft.priorities and not priorities:  # none, or an empty list: nothing of the rep's to keep
+    if draft.priorities and priorities is None:
+        editor.merge({"priorities": [{"text": text} for text in draft.priorities]})
+    elif draft.priorities and isinstance(priorities, list) and not _same(
+            [p.get("text") if isinstance(p, dict) else p for p in priorities], draft.priorities):
         wanted = [{"text": text} for text in draft.priorities]
-        if priorities is None:
-            editor.merge({"priorities": wanted})
-        else:
+        if all(_is_placeholder(p.get("text") if isinstance(p, dict) else p) for p in priorities) \
+                or "priorities" in take:  # an empty list too
             editor.replace_items(("priorities",), wanted)
-    elif draft.priorities and isinstance(priorities, list):
-        wanted = [{"text": text} for text in draft.priorities]
-        written = [p.get("text") if isinstance(p, dict) else p for p in priorities]
-        if all(_is_placeholder(text) for text in written) or "priorities" in take:
-            if not _same([t for t in written if isinstance(t, str)], draft.priorities):
-                editor.replace_items(("priorities",), wanted)
-        elif not _same([t for t in written if isinstance(t, str)], draft.priorities):
+        else:
             editor.kept.append(f"kept the rep's priorities; the CRM now lists {_quoted_value(wanted)} "
                                "(--take priorities takes them)")
     editor.merge(draft.crm)
