@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import re
-import stat
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,7 +10,8 @@ from typing import Any
 
 import yaml
 
-from aspo.core.errors import AspoError, Problem, special_kind
+from aspo.core.bounded import read_regular
+from aspo.core.errors import AspoError, Problem
 from aspo.core.rulebook import INVALID_FILE
 
 try:  # libyaml is ~15x faster than the pure-Python parser
@@ -91,30 +90,8 @@ def format_loc(loc: Path_) -> str:
 
 
 def read_bytes(path: Path, limit: int = MAX_YAML_BYTES) -> bytes:
-    """Reads a regular file of at most `limit` bytes; its type and size are checked before anything is read,
-    so a named pipe cannot hang the build and a huge file costs no memory."""
-    raw = b""
-    try:
-        info = os.stat(path)
-        if stat.S_ISREG(info.st_mode) and info.st_size <= limit:
-            # O_NONBLOCK: should the file be swapped for a named pipe meanwhile, opening it cannot hang
-            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
-            with os.fdopen(fd, "rb") as stream:
-                info = os.fstat(stream.fileno())
-                raw = stream.read(limit + 1) if stat.S_ISREG(info.st_mode) else b""
-    except FileNotFoundError:
-        raise AspoError.at(path, None, None, "file not found", INVALID_FILE) from None
-    except OSError as exc:
-        raise AspoError.at(path, None, None, f"cannot read: {exc.strerror}", INVALID_FILE) from None
-    if stat.S_ISDIR(info.st_mode):
-        raise AspoError.at(path, None, None, "is a folder, expected a file", INVALID_FILE)
-    if not stat.S_ISREG(info.st_mode):
-        raise AspoError.at(path, None, None, f"is {special_kind(info.st_mode)}, not a regular file; "
-                           "aspo reads only regular files", INVALID_FILE)
-    size = max(info.st_size, len(raw))
-    if size > limit:
-        raise AspoError.at(path, None, None, f"file is {size} bytes; the limit is {limit}", INVALID_FILE)
-    return raw
+    """Reads a regular file of at most `limit` bytes (see aspo.core.bounded)."""
+    return read_regular(path, limit, INVALID_FILE)
 
 
 def read_text(path: Path) -> str:
