@@ -46,12 +46,8 @@ def read_regular(path: Path, limit: int, rule: str = INVALID_FILE) -> bytes:
                            "aspo reads only regular files", rule)
     size = max(info.st_size, len(raw))
     if size > limit:
-        raise AspoError.at(path, None, None, f"file is {_size(size)}; the limit is {_size(limit)}", rule)
+        raise AspoError.at(path, None, None, f"file is {size} bytes; the limit is {limit}", rule)
     return raw
-
-
-def _size(count: int) -> str:
-    return f"{count} bytes" if count < 10 * 1024 * 1024 else f"{-(-count // (1024 * 1024))} MB"
 
 
 class OverBudget(ValueError):
