@@ -14,9 +14,10 @@ from lxml import etree
 from pptx import Presentation
 from pptx.enum.shapes import PP_PLACEHOLDER
 
-from aspo.compose.document import BulletList, Paragraph, Section, Source, Table
+from aspo.compose.document import BulletList, Chart, Paragraph, Section, Source, Table
 from aspo.core.clock import build_timestamp
 from aspo.core.errors import AspoError, display_path
+from aspo.core.formatting import excel_literal
 from aspo.office.deck_template import read_deck_template
 from aspo.render.powerpoint import PreparedDeck, render_pptx, render_pptx_copies
 
@@ -431,3 +432,22 @@ def test_a_layout_no_slide_master_lists_is_not_offered(tmp_path):
     deck = read_deck_template(template)
     assert deck.layout("Orphan") is None
     assert deck.names() == LAYOUTS
+
+
+def test_a_unit_with_quotes_and_xml_characters_reaches_the_chart_and_its_workbook_as_written():
+    """The number format is escaped twice over: for Excel (the unit is literal text) and for the chart's XML, which
+    python-pptx writes unescaped (an '&' once broke the deck); the workbook gets it as it is."""
+    import html
+    import re
+
+    number_format = "#,##0" + excel_literal(' R&D "hours" <#0;@%> \\')
+    chart = Chart("Time", ("Before", "After"), (("Time", (14.0, 6.0)),), number_format)
+    doc = make_doc(title_section(), Section(key="s", kind="scenarios", title="Results", layout="Two Content",
+                                            body=(Paragraph("Harlan"), chart)))
+    graph = next(s.chart for s in Presentation(io.BytesIO(render_pptx(doc))).slides[1].shapes if s.has_chart)
+    assert graph.plots[0].data_labels.number_format == number_format
+    assert [html.unescape(code) for code in re.findall(r"<c:formatCode>([^<]*)<", graph.part.blob.decode())] == [
+        number_format]
+    with zipfile.ZipFile(io.BytesIO(graph.part.chart_workbook.xlsx_part.blob)) as workbook:
+        styles = workbook.read("xl/styles.xml").decode()
+    assert [html.unescape(code) for code in re.findall(r'formatCode="([^"]*)"', styles)] == [number_format]

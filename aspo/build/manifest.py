@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
+import stat
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from aspo import __version__
+from aspo.core.bounded import load_json, read_regular
 from aspo.core.errors import AspoError
 from aspo.plan.key import digest, input_files
 
@@ -17,6 +21,8 @@ if TYPE_CHECKING:  # annotations only: the manifest module stays light for comma
 
 #: The manifest's file name in each output folder.
 MANIFEST = "manifest.json"
+#: A manifest aspo writes is a few kilobytes; a file past this is not one, and is not read.
+MAX_MANIFEST_BYTES = 10 * 1024 * 1024
 #: (kind, id) -> content hash, of the blocks and scenarios (or other sources) a manifest names.
 Sources = dict[tuple[str, str], str | None]
 
@@ -70,21 +76,51 @@ def _dumped(manifest: dict) -> bytes:
 
 
 def is_current(folder: Path, key: str | None, names: list[str]) -> bool:
-    """True when the folder's manifest has this input key (None: any) and every output is as it recorded."""
+    """True when the folder's manifest has this input key (None: any) and every output is as it recorded. A manifest
+    or output aspo cannot read (damaged, nested past reading, a named pipe, too large) means not current: rebuild."""
     try:
-        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-        if key is not None and manifest.get("input_key") != key:
-            return False
-        recorded = manifest.get("outputs", {})
-        return all(recorded.get(name) == digest((folder / name).read_bytes()) for name in names)
-    except (OSError, ValueError, AttributeError):
+        manifest = load_manifest(folder / MANIFEST)
+    except AspoError:
         return False
+    if key is not None and manifest.get("input_key") != key:
+        return False
+    recorded = manifest.get("outputs")
+    recorded = recorded if isinstance(recorded, dict) else {}
+    return all(recorded.get(name) == _file_digest(folder / name) for name in names)
 
 
-def read_manifest(data: bytes, where: str) -> dict:
-    """A manifest's JSON; one that is not an object reads as empty (written by another version of aspo perhaps)."""
+def _file_digest(path: Path) -> str | None:
+    """The SHA-256 of a regular file, read in pieces (never whole); None for anything else, which is not opened."""
     try:
-        manifest = json.loads(data)
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return None
+        # O_NONBLOCK: should the file be swapped for a named pipe meanwhile, opening it cannot hang
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as stream:
+        if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
+            return None
+        found = hashlib.sha256()
+        try:
+            while piece := stream.read(1 << 20):
+                found.update(piece)
+        except OSError:
+            return None
+    return found.hexdigest()
+
+
+def load_manifest(path: Path) -> dict:
+    """The manifest at `path`, read within bounds (a regular file of at most MAX_MANIFEST_BYTES), or one line
+    saying why it cannot be read."""
+    return read_manifest(read_regular(path, MAX_MANIFEST_BYTES), path)
+
+
+def read_manifest(data: bytes, where: str | os.PathLike) -> dict:
+    """A manifest's JSON; one that is not an object reads as empty (written by another version of aspo perhaps).
+    JSON that is not valid, or nests deeper than Python's parser reaches, is one line at `where`."""
+    try:
+        manifest = load_json(data)
     except ValueError as exc:
         raise AspoError.at(where, getattr(exc, "lineno", None), None,
                            f"is not a valid manifest ({getattr(exc, 'msg', exc)})") from None

@@ -5,7 +5,6 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import errno
-import json
 import os
 import shutil
 import stat
@@ -98,12 +97,13 @@ def _carry_over(folder: Path, staging: Path, files: dict[str, bytes]) -> None:
 
 def _previous_outputs(folder: Path) -> set[str]:
     """The files the previous build wrote, as its manifest lists them."""
-    from aspo.build.manifest import MANIFEST
+    from aspo.build.manifest import MANIFEST, load_manifest
 
     try:
-        recorded = json.loads((folder / MANIFEST).read_text(encoding="utf-8")).get("outputs", {})
-    except (OSError, ValueError, AttributeError):
+        recorded = load_manifest(folder / MANIFEST).get("outputs")
+    except AspoError:  # none, or none aspo can read: what it names is not known, so everything is carried over
         return set()
+    recorded = recorded if isinstance(recorded, dict) else {}
     return {name for name in recorded if isinstance(name, str) and "/" not in name} | {MANIFEST}
 
 

@@ -9,6 +9,11 @@ import os
 from pathlib import Path
 
 from aspo import __version__
+from aspo.core.bounded import load_json, read_regular
+from aspo.core.errors import AspoError
+
+#: A stamp is a few hundred bytes; a file past this in the cache is not one.
+MAX_STAMP_BYTES = 1024 * 1024
 
 
 def cache_folder() -> Path:
@@ -58,13 +63,16 @@ def stamp_record(stamp: str, sources: list[Path], warnings: tuple[str, ...]) -> 
 def unchanged_warnings(folder: Path, account: Path, library_stamp: str, settings: dict) -> tuple[str, ...] | None:
     """The warnings to repeat when the output folder's stamp still holds for this account file; else None."""
     try:
-        record = json.loads(stamp_path(folder).read_text(encoding="utf-8"))
-        sources = [Path(source) for source in record["sources"]]
+        record = load_json(read_regular(stamp_path(folder), MAX_STAMP_BYTES))
+        sources, warnings = record["sources"], record["warnings"]
+        if not all(isinstance(item, str) for item in (*sources, *warnings)):
+            return None
+        sources = [Path(source) for source in sources]
         if not sources or sources[0] != Path(account).resolve():
             return None
         stamp = account_stamp(library_stamp, [stat_line(source) for source in sources], settings)
-        return tuple(record["warnings"]) if stamp == record["stamp"] else None
-    except (OSError, ValueError, KeyError, TypeError):
+        return tuple(warnings) if stamp == record["stamp"] else None
+    except (AspoError, ValueError, KeyError, TypeError):  # none, or damaged: only a cache, so build the slow way
         return None
 
 

@@ -24,7 +24,7 @@ from aspo.compose.figures import figures_in
 from aspo.compose.slide_fit import fit_deck
 from aspo.compose.templating import INTERNAL_FIELDS, INTERNAL_ITEM_FIELDS, Renderer, TemplateRefusal
 from aspo.core.clock import build_timestamp
-from aspo.core.formatting import format_date, format_number, format_percent
+from aspo.core.formatting import excel_literal, format_date, format_number, format_percent
 from aspo.library.account import Account
 from aspo.library.content import Block, Library
 from aspo.library.schema import OutlineSection, Result
@@ -308,10 +308,10 @@ class Composer:
 
     # --- results, in the reader's locale ---------------------------------------------------
 
-    def _amount(self, value: float, unit: str | None) -> str:
+    def _amount(self, value: float, unit: str | None, signed: bool = False) -> str:
         if unit == "%":
-            return format_percent(value / 100, self.locale, signed=False)
-        number = format_number(value, self.locale)
+            return format_percent(value / 100, self.locale, signed=signed)
+        number = format_number(value, self.locale, signed=signed)
         return f"{number} {unit}" if unit else number
 
     def _result_value(self, result: Result) -> str:
@@ -324,10 +324,12 @@ class Composer:
         label = result.metric + (f", {result.period}" if result.period else "")
         if not result.numeric:
             return Callout(result.value, label)
-        if result.unit == "%" or result.before == 0:
+        if result.unit == "%":
             figure = self._amount(result.after, result.unit)
-        else:
-            figure = format_percent((result.after - result.before) / result.before, self.locale)
+        elif (share := relative_change(result.before, result.after)) is not None:
+            figure = format_percent(share, self.locale)
+        else:  # '+10 weeks': a share of a start at or below zero says nothing
+            figure = self._amount(result.after - result.before, result.unit, signed=True)
         return Callout(figure, f"{label}: {self._result_value(result)}")
 
     def _chart(self, results, source: Source) -> Chart | None:
@@ -340,7 +342,7 @@ class Composer:
         title = shown[0].metric if len(shown) == 1 else f"Before and after ({unit})" if unit else "Before and after"
         whole = all(float(v).is_integer() for r in shown for v in (r.before, r.after))
         number = "#,##0" if whole else "#,##0.0"
-        number_format = f'{number}"%"' if unit == "%" else f'{number}" {unit}"' if unit else number
+        number_format = number + excel_literal("%" if unit == "%" else f" {unit}") if unit else number
         return Chart(title, ("Before", "After"), tuple((r.metric, (r.before, r.after)) for r in shown),
                      number_format, source)
 
@@ -381,6 +383,14 @@ class Composer:
         notes.append(Paragraph("Close by agreeing the next step, its owner and its date."))
         return [self._placed(outline, key="next-steps", kind="next-steps", title=self._outline_text(index, "title"),
                              body=tuple(body), notes=tuple(notes), sources=tuple(sources))]
+
+
+def relative_change(before: float, after: float) -> float | None:
+    """The change from `before` to `after` as a share of `before` (14 to 6 weeks: -0.57), or None where a share
+    means nothing: from zero or below, or to the other side of zero (-5 to 5 weeks is no -200%)."""
+    if before <= 0 or after < 0:
+        return None
+    return (after - before) / before
 
 
 def call_to_action(account: Account, locale: str) -> str:

@@ -41,16 +41,41 @@ def format_date(day: dt.date, tag: str) -> str:
     return babel_date(day, "long", locale=_locale(tag))
 
 
-def format_number(value: float, tag: str) -> str:
-    """A number with the reader's decimal and grouping marks: '1,234.5', '1.234,5'."""
+def format_number(value: float, tag: str, signed: bool = False) -> str:
+    """A number with the reader's decimal and grouping marks: '1,234.5', '1.234,5'; '+8' when `signed`."""
     from babel.numbers import format_decimal
 
-    return format_decimal(value, locale=_locale(tag))
+    with _exact():
+        text = format_decimal(value, locale=_locale(tag))
+    return "+" + text if signed and value > 0 else text
 
 
 def format_percent(share: float, tag: str, signed: bool = True) -> str:
     """A share as a whole percent, with an explicit sign when `signed`: '-57%', '+12 %', '94%'."""
     from babel.numbers import format_percent as babel_percent
 
-    text = babel_percent(share, locale=_locale(tag))
+    with _exact():
+        text = babel_percent(share, locale=_locale(tag))
     return "+" + text if signed and share > 0 else text
+
+
+def _exact():
+    """Room for every digit of any float: Babel rounds in Python's decimal context, whose 28 digits fail on
+    numbers past 10^25 (decimal.InvalidOperation) although the schema keeps figures far below."""
+    import decimal
+
+    context = decimal.getcontext().copy()
+    context.prec = 400  # a float's largest value has 309 digits before the point
+    return decimal.localcontext(context)
+
+
+#: What quoted text in an Excel number format cannot hold (a quote ends it; a backslash is safest escaped too).
+_FORMAT_QUOTED = re.compile(r'(["\\])')
+
+
+def excel_literal(text: str) -> str:
+    """`text` as literal text in an Excel number format (' weeks' in '0" weeks"'): in double quotes, where digit,
+    section and percent codes (`#0;@%`) are plain text, and each double quote or backslash escaped outside them, so
+    a unit such as 'in "units"' can neither end the quoted text early nor make the format invalid."""
+    return "".join("\\" + piece if piece in ('"', "\\") else f'"{piece}"' for piece in _FORMAT_QUOTED.split(text)
+                   if piece)

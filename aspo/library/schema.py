@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 from typing import Annotated, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, PlainValidator, StringConstraints, WithJsonSchema, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    StringConstraints,
+    WithJsonSchema,
+    model_validator,
+)
 
 
 def _skip_plugin_search() -> None:
@@ -175,15 +185,32 @@ class Customer(Strict):
         return self
 
 
+#: How large a measured figure may be, either way: past any real measure in any unit (a 10^25 is a typo or a unit
+#: slip), and well inside what number formatting and the chart's spreadsheet hold exactly.
+MAX_FIGURE = 1e15
+
+
+def _figure(value: float) -> float:
+    if not math.isfinite(value) or abs(value) > MAX_FIGURE:
+        raise ValueError(f"expected a measured figure from -10^15 to 10^15, got {value:g}")
+    return value
+
+
+#: A measured figure, before or after: a finite number within MAX_FIGURE.
+Measured = Annotated[float, AfterValidator(_figure),
+                     WithJsonSchema({"type": "number", "minimum": -MAX_FIGURE, "maximum": MAX_FIGURE})]
+
+
 class Result(Strict):
     """One measurable result of a scenario: in words, and as numbers where it was measured."""
 
     metric: str = Field(min_length=1)
     value: str | None = Field(None, min_length=1, description=(
         "The measured change in words, e.g. '-31%'; may be left out when before and after are given."))
-    before: float | None = Field(None, description="The measure before, as a number; charted with after.")
-    after: float | None = Field(None, description="The measure after, as a number, in the same unit as before.")
-    unit: str | None = Field(None, min_length=1, description="The unit of before and after, e.g. 'weeks', '%'.")
+    before: Measured | None = Field(None, description="The measure before, as a number; charted with after.")
+    after: Measured | None = Field(None, description="The measure after, as a number, in the same unit as before.")
+    unit: str | None = Field(None, min_length=1, max_length=40, description=(
+        "The unit of before and after, e.g. 'weeks', '%'; shown after each figure and on the chart's labels."))
     period: str | None = Field(None, description="Over what time, e.g. 'in 9 months'.")
 
     @model_validator(mode="after")

@@ -3,12 +3,11 @@ notes. One bad history is named and left out; the others are still counted."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-import yaml
-
-from aspo.core.errors import Problem
+from aspo.build.manifest import load_manifest
+from aspo.core.errors import AspoError, Problem
+from aspo.core.yamlfile import load_yaml
 from aspo.library.content import Library
 from aspo.library.history import load_histories
 from aspo.measure.outcomes import Report, Settings, outcomes_report
@@ -33,17 +32,19 @@ def _built_keys(output: Path) -> dict[str, str]:
     if output.is_dir():
         for manifest in sorted(output.glob("*/manifest.json")):
             try:
-                keys[manifest.parent.name] = json.loads(manifest.read_text(encoding="utf-8"))["input_key"]
-            except (OSError, ValueError, KeyError, TypeError):
+                key = load_manifest(manifest).get("input_key")
+            except AspoError:
                 continue  # a damaged manifest is the build's business, not this report's
+            if isinstance(key, str):
+                keys[manifest.parent.name] = key
     return keys
 
 
 def _notes(path: Path) -> str | None:
     """The rep's notes in an account file, read leniently: the report must not fail on an account being edited."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError, yaml.YAMLError):
+    try:  # as the build reads it, within its bounds (a named pipe or a file nested 100,000 deep is no account)
+        data = load_yaml(path).data
+    except AspoError:
         return None
     notes = data.get("notes") if isinstance(data, dict) else None
     return " ".join(notes.split()) if isinstance(notes, str) else None

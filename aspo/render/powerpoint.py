@@ -8,6 +8,7 @@ import io
 import sys
 from dataclasses import replace
 from pathlib import Path
+from xml.sax.saxutils import escape as xml_escape
 
 
 def _defer_pillow() -> None:
@@ -48,7 +49,7 @@ from pptx.parts.slide import NotesSlidePart, SlidePart
 from pptx.text.text import TextFrame
 from pptx.util import Emu, Pt, lazyproperty
 
-from aspo.compose.document import Document, Section, Table
+from aspo.compose.document import Chart, Document, Section, Table
 from aspo.compose.slide_fit import CalloutFit, ChartFit, fit_table, shrink, slide_text, smallest_table, table_rows
 from aspo.core.errors import AspoError
 from aspo.library.logo import Logo
@@ -492,19 +493,28 @@ def _set_notes(element, lines: list[str]) -> None:
         _set_text(SubElement(body, _AP), line)
 
 
-def _add_chart(slide, fit: ChartFit, size: float, created) -> object:
-    """A clustered column chart, before and after: native, so the customer can restyle it."""
-    chart = fit.chart
-    data = CategoryChartData(number_format=chart.number_format)
+def _chart_data(chart: Chart, number_format: str) -> CategoryChartData:
+    data = CategoryChartData(number_format=number_format)
     data.categories = chart.categories
     for name, values in chart.series:
         data.add_series(name, values)
+    return data
+
+
+def _add_chart(slide, fit: ChartFit, size: float, created) -> object:
+    """A clustered column chart, before and after: native, so the customer can restyle it."""
+    chart = fit.chart
     region = fit.region
+    # python-pptx writes the number format into the chart's XML as it is, and into the chart's workbook through a
+    # writer that escapes it: the XML gets it escaped (a unit such as 'R&D hours'), the workbook as it is
+    shown = xml_escape(chart.number_format)
     frame = slide.shapes.add_chart(XL_CHART_TYPE.COLUMN_CLUSTERED, region.left, region.top, region.width,
-                                   region.height, data)
+                                   region.height, _chart_data(chart, shown))
     graph = frame.chart
     workbook = graph.part.chart_workbook
-    workbook.update_from_xlsx_blob(normalize_workbook(workbook.xlsx_part.blob, created))
+    blob = (workbook.xlsx_part.blob if shown == chart.number_format
+            else _chart_data(chart, chart.number_format).xlsx_blob)
+    workbook.update_from_xlsx_blob(normalize_workbook(blob, created))
     graph.has_title = True
     graph.chart_title.text_frame.text = chart.title
     graph.chart_title.text_frame.paragraphs[0].runs[0].font.size = Pt(size)
