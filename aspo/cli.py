@@ -204,9 +204,11 @@ def diff(ctx: click.Context, paths: tuple[Path, ...], rev: str | None, html: Pat
         raise click.UsageError("give two output folders, decks, documents or drafts to compare (or --rev REV)")
     tools = None
     if html is not None:  # before anything is built
+        from aspo.library.protected import refuse_library
         from aspo.review.page import refuse_foreign
         from aspo.review.pictures import find_tools
 
+        refuse_library(html, templates, "--html")
         refuse_foreign(html)
         tools = find_tools("--html")
     progress = _progress_line if sys.stderr.isatty() else None
@@ -479,7 +481,7 @@ def activities(ctx: click.Context, since, preset: str | None, output: Path | Non
     if output is None:
         click.echo(done.as_csv(preset), nl=False)
     else:
-        write_export(output, done.as_csv(preset))
+        write_export(output, done.as_csv(preset), templates)
     for line in done.messages():
         click.echo(line, err=True)
     click.echo(done.summary(output), err=output is None)  # standard output is the CSV's own

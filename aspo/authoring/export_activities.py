@@ -16,6 +16,7 @@ from aspo.core.files import write_file_atomic
 from aspo.core.rulebook import OUTPUT
 from aspo.library.content import Library
 from aspo.library.history import History, Presented, load_histories
+from aspo.library.protected import refuse_library
 
 #: Between the items of a list in one cell (titles, attendees, files). A description or note body, which a CRM
 #: shows as several lines, gives each kind of item its own line instead (Activity.description).
@@ -161,8 +162,9 @@ def export_activities(library: Library, history: Path, accounts: Path, since: dt
     return Export(tuple(activities), tuple(problems), tuple(warnings), history, since, found=True)
 
 
-def write_export(path: Path, data: bytes) -> None:
-    """The CSV written whole or not at all."""
+def write_export(path: Path, data: bytes, templates: Path | None = None) -> None:
+    """The CSV written whole or not at all, never into the library."""
+    refuse_library(Path(path), templates, "--output", holding=False)
     try:
         write_file_atomic(Path(path), data)
     except OSError as exc:

@@ -38,8 +38,9 @@ from aspo.library.account_paths import account_files_in, schema_modeline
 from aspo.library.content import Library, read_library
 from aspo.library.history import append_events
 from aspo.library.import_settings import ImportSettings, load_import_settings
+from aspo.library.protected import refuse_library
 from aspo.library.schema import AccountFile
-from aspo.library.validation import validate_draft
+from aspo.library.validation import PLACEHOLDER, validate_draft
 
 # --- the accounts folder ------------------------------------------------------------------------------------------
 
@@ -225,6 +226,8 @@ def import_accounts(source: Path, templates: Path, accounts: Path, history: Path
             raise AspoError.option("--take", unknown_id("field the rep owns", name, REP_OWNED))
     if take and not update:
         raise AspoError.option("--take", "takes the CRM's values in an update; add --update")
+    refuse_library(accounts, templates, "--accounts")
+    refuse_library(history, templates, "--history")
     table, library, settings, index, notes, ignored = read_export(source, templates, preset, map_path)
     if accounts.exists() and not accounts.is_dir():
         raise AspoError.at(accounts, None, None, "exists and is not a folder; choose another --accounts",

@@ -16,6 +16,7 @@ from aspo.core.rulebook import INVALID_FILE, SCHEMA
 from aspo.library.content import read_library
 from aspo.library.history import append_events, history_path
 from aspo.library.import_settings import ImportSettings, load_import_settings, normalised
+from aspo.library.protected import refuse_library
 
 #: The headers each field's column may have, the first the export has winning; compared as `aspo import` compares
 #: headers (no case, spaces or punctuation). Salesforce: the "Opportunity History" report type, one row per change
@@ -114,6 +115,7 @@ def backfill_histories(source: Path, templates: Path, accounts: Path, history: P
     no account file, or with a problem, is named and skipped; an account whose history cannot be read gets
     nothing."""
     source, accounts, history = Path(source), Path(accounts), Path(history)
+    refuse_library(history, templates, "--history")
     library, broken = read_library(templates, layouts=False)
     if library is None:
         raise AspoError(broken)

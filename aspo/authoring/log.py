@@ -20,6 +20,7 @@ from aspo.library.history import (
     history_path,
     load_history,
 )
+from aspo.library.protected import refuse_library
 from aspo.plan.contention import contention, unanswered
 from aspo.plan.plan import Plan, plan_account
 from aspo.render.formats import is_customer_file
@@ -34,6 +35,7 @@ def log_event(account_path: Path, what: str, value: str | None, library: Library
     file and the event as written. Nothing is written when anything is wrong."""
     if what not in WHATS:
         raise AspoError.option("WHAT", unknown_id("event", what, WHATS))
+    refuse_library(history, library.root, "--history")
     plan = plan_account(account_path, library, source_date_epoch())
     account = plan.account
     meeting = account.data.meeting.date

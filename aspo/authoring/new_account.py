@@ -18,6 +18,7 @@ from aspo.core.rulebook import INVALID_FILE, OUTPUT, SCHEMA
 from aspo.core.yamlfile import scalar_text
 from aspo.library.account_paths import ACCOUNT_SUFFIXES, SCHEMA_FILE, schema_modeline, slug_for
 from aspo.library.content import Library, read_library
+from aspo.library.protected import refuse_library
 from aspo.library.schema import COMPANY_SIZES, AccountFile, Attendee, Choice, Meeting, NextStep, Priority, Rep
 from aspo.library.validation import PLACEHOLDER
 
@@ -81,6 +82,9 @@ def new_account(path: Path, templates: Path, *, name: str | None = None, industr
     left out are asked for on the terminal; everything else is a "TODO:" placeholder."""
     path, templates = Path(path), Path(templates)
     slug = _refuse_path(path)
+    accounts = Path(os.path.normpath(os.path.join(templates, os.pardir, "accounts", path.name)))
+    refuse_library(path, templates, None, holding=False,
+                   instead=f"write the account file outside it, e.g. {display_path(accounts)}")
     # Only the library's ids are needed, nothing is rendered: a block or scenario with a problem is `aspo check`'s
     # business, as for aspo import; the core files must be readable.
     library, problems = read_library(templates, layouts=False)
