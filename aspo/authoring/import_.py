@@ -20,7 +20,6 @@ from aspo.authoring.import_update import (
     as_listed,
     at_path,
     find_attendee,
-    folded_text,
     plan_update,
     verify_update,
 )
@@ -34,7 +33,7 @@ from aspo.core.yamlfile import (
     parse_yaml,
     read_bytes,
 )
-from aspo.library.account_paths import account_files_in, schema_modeline
+from aspo.library.account_paths import account_files_in, name_key, schema_modeline
 from aspo.library.content import Library, read_library
 from aspo.library.history import append_events
 from aspo.library.import_settings import ImportSettings, load_import_settings
@@ -48,7 +47,7 @@ from aspo.library.validation import PLACEHOLDER, validate_draft
 class AccountFolder:
     """The account files already in the accounts folder, by file name and, read when first needed, by the
     account name and the opportunity id they hold: a hand-written acme.yaml for "Acme Packaging" is that
-    account's file."""
+    account's file. A file is an account's for what it holds, never for its name alone."""
 
     def __init__(self, folder: Path):
         self.folder = folder
@@ -71,14 +70,14 @@ class AccountFolder:
                     if not isinstance(data, dict):
                         continue
                     self._held[path] = data
-                    for key, same in (("name", folded_text), ("opportunity", str.strip)):  # ids keep their case
+                    for key, same in (("name", name_key), ("opportunity", str.strip)):  # ids keep their case
                         if isinstance(data.get(key), str):
                             self._index.setdefault((key, same(data[key])), []).append(path)
         return self._held
 
     def by_name(self, name: str) -> list[Path]:
         self.held()
-        return self._index.get(("name", folded_text(name)), [])
+        return self._index.get(("name", name_key(name)), [])
 
     def by_opportunity(self, opportunity: str) -> list[Path]:
         self.held()
@@ -88,13 +87,48 @@ class AccountFolder:
         name = self.held().get(path, {}).get("name")
         return name.strip() if isinstance(name, str) and name.strip() else None
 
-    def find(self, slug: str, name: str) -> tuple[Path, bool]:
-        """The account's file, and whether it exists; refuses two candidates."""
-        found = self.by_stem.get(slug) or self.by_name(name)
+    def opportunity_in(self, path: Path) -> str | None:
+        held = self.held().get(path, {}).get("opportunity")
+        return held.strip() if isinstance(held, str) and held.strip() else None
+
+    def find(self, name: str, opportunity: str | None = None) -> tuple[Path, bool]:
+        """The account's file, and whether it exists: with the CRM's opportunity id, the file holding it, else the
+        one holding the account's name (compared as name_key compares) and no other id; without, the one holding
+        the name; else a new file named after it. Refuses, as a ValueError saying what to do, two candidates, a
+        file holding the name with another opportunity id, and a file of the new file's name holding another
+        company (or none yet): a file is never an account's for its name alone."""
+        named = self.by_name(name)
+        found = named
+        if opportunity:
+            found = self.by_opportunity(opportunity) or [path for path in named
+                                                         if self.opportunity_in(path) in (None, opportunity)]
+            if not found and named:
+                raise ValueError(self._another_deal(named[0], opportunity))
         if len(found) > 1:
             raise ValueError(f"both {display_path(found[0])} and {display_path(found[1])} could be its file; "
                              "keep one")
-        return (found[0], True) if found else (self.folder / f"{slug}.yaml", False)
+        if found:
+            return found[0], True
+        slug = slug_of(name)
+        taken = self.by_stem.get(slug)
+        if taken and taken[0] in self.held():  # a file that cannot be read names its own problem when updated
+            raise ValueError(self._another_company(taken[0], name))
+        return (taken[0], True) if taken else (self.folder / f"{slug}.yaml", False)
+
+    def _another_company(self, path: Path, name: str) -> str:
+        shown, held = display_path(path), self.name_in(path)
+        if held is None or held.startswith(PLACEHOLDER):
+            return (f"{shown} names no company yet; write name: {quoted(name)} in it if it is this account's, else "
+                    "rename it; then import again")
+        other = slug_of(held)
+        rename = f"rename {shown}" + (f" (e.g. to {other}.yaml)" if other and other != path.stem else "")
+        return (f"{shown} holds {quoted(held)}, another company; {rename} and import again, or, if the two are one, "
+                f"write name: {quoted(name)} in it")
+
+    def _another_deal(self, path: Path, opportunity: str) -> str:
+        shown = display_path(path)
+        return (f"{shown} holds its opportunity {quoted(self.opportunity_in(path))}, this row {quoted(opportunity)}; "
+                f"to have {shown} follow this deal, write opportunity: {quoted(opportunity)} in it and import again")
 
 
 def read_text_of(path: Path) -> tuple[str, bytes]:
@@ -244,7 +278,7 @@ def import_accounts(source: Path, templates: Path, accounts: Path, history: Path
             continue  # a blank line, as spreadsheets leave at the end
         rows += 1
         draft = draft_account(table, record, index, settings, library, today)
-        first = by_name.setdefault(folded_text(draft.row["name"]), draft)
+        first = by_name.setdefault(name_key(draft.row["name"]), draft)
         if first is not draft and _more_contacts(first, draft):
             continue
         drafts.append(draft)
@@ -330,12 +364,11 @@ def _plan_row(draft: Draft, folder: AccountFolder, taken: dict[str, int], modeli
         outcome.errors.append(draft.row.problem(draft.row.column("name"), message))
         return outcome
 
-    slug = slug_of(name)
-    if not slug:
+    if not slug_of(name):
         return fail(f"{quoted(name)} gives no file name: a file name needs letters a-z or digits; add a Latin "
                     "spelling of the name")
     try:
-        path, exists = folder.find(slug, name)
+        path, exists = folder.find(name, draft.opportunity)
     except ValueError as exc:
         return fail(f"{quoted(name)}: {exc}")
     outcome.path, outcome.account, outcome.opportunity = path, name, draft.opportunity

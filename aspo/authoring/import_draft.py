@@ -16,7 +16,7 @@ from aspo.core.yamlfile import (
     scalar_text,
     unprintable,
 )
-from aspo.library.account_paths import RESERVED, SLUG
+from aspo.library.account_paths import RESERVED, SLUG, name_key, visible_text
 from aspo.library.content import Library
 from aspo.library.history import OUTCOMES
 from aspo.library.import_settings import RANK_WORDS, ImportSettings, normalised, stems, words_of
@@ -218,8 +218,8 @@ def put(tree: dict, path: tuple, value) -> None:
 def _unique(items) -> list[str]:
     seen, kept = set(), []
     for item in items:
-        if item.casefold() not in seen:
-            seen.add(item.casefold())
+        if name_key(item) not in seen:
+            seen.add(name_key(item))
             kept.append(item)
     return kept
 
@@ -393,7 +393,8 @@ _FOLD = str.maketrans({"ß": "ss", "æ": "ae", "Æ": "Ae", "ø": "o", "Ø": "O",
 def slug_of(name: str) -> str:
     """The file name an account name gives, without .yaml: lowercase ASCII words joined by '-' ("Nestlé Waters
     GmbH" -> "nestle-waters-gmbh"), at most 64 characters; "" when the name holds no letter or digit it can use."""
-    folded = unicodedata.normalize("NFKD", name.translate(_FOLD)).encode("ascii", "ignore").decode("ascii")
+    visible = visible_text(name)  # as names are compared: a zero-width space or an accent typed apart is no change
+    folded = unicodedata.normalize("NFKD", visible.translate(_FOLD)).encode("ascii", "ignore").decode("ascii")
     slug = re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
     if len(slug) > 64:
         slug = slug[:65].rsplit("-", 1)[0] if "-" in slug[:65] else slug[:64]

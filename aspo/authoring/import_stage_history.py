@@ -10,9 +10,9 @@ from aspo.authoring.import_ import AccountFolder
 from aspo.authoring.import_draft import Row, date_of, slug_of, stage_of
 from aspo.authoring.import_history import StateEvent, events_of, holds, make_event, said, unreadable, what_of
 from aspo.authoring.import_table import Record, Table, read_csv
-from aspo.authoring.import_update import folded_text
 from aspo.core.errors import AspoError, Problem, display_path, quoted
 from aspo.core.rulebook import INVALID_FILE, SCHEMA
+from aspo.library.account_paths import name_key
 from aspo.library.content import read_library
 from aspo.library.history import append_events, history_path
 from aspo.library.import_settings import ImportSettings, load_import_settings, normalised
@@ -143,7 +143,7 @@ def backfill_histories(source: Path, templates: Path, accounts: Path, history: P
                 problems.append(row.problem(None, why))
                 failed.add(record.row)
             else:
-                unknown.setdefault((row["opportunity"], folded_text(row["name"])), []).append(row)
+                unknown.setdefault((row["opportunity"], name_key(row["name"])), []).append(row)
             continue
         if event.opportunity is None:
             held = folder.held().get(account, {}).get("opportunity")
@@ -207,11 +207,10 @@ def _account_of(row: Row, folder: AccountFolder) -> tuple[Path | None, str]:
                       f"{display_path(found[1])}; keep it in one account file")
     if found:
         return found[0], ""
-    slug = slug_of(name) if name else ""
-    if not slug:
+    if not name or not slug_of(name):
         return None, ""
-    try:
-        path, exists = folder.find(slug, name)
+    try:  # by the account's name: its history holds each of its deals, whatever the file's own id
+        path, exists = folder.find(name)
     except ValueError as exc:
         return None, f"{quoted(name)}: {exc}"
     return (path, "") if exists else (None, "")
