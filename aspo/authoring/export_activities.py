@@ -11,7 +11,7 @@ from typing import Callable
 
 import yaml
 
-from aspo.core.errors import AspoError, Problem, display_path
+from aspo.core.errors import AspoError, Problem, display_path, one_line
 from aspo.core.files import write_file_atomic
 from aspo.core.rulebook import OUTPUT
 from aspo.library.content import Library
@@ -122,14 +122,14 @@ class Export:
     def messages(self) -> list[str]:
         """What went wrong, a line each: the histories that did not load, then the decks with no opportunity."""
         return [f"aspo: error: {problem}" for problem in self.problems] + [
-            f"aspo: warning: {warning}" for warning in self.warnings]
+            one_line(f"aspo: warning: {warning}") for warning in self.warnings]
 
     def summary(self, destination: Path | None) -> str:
         """One line: how many activities went where, and why none did."""
         count = len(self.activities)
         line = f"wrote {count} {'activity' if count == 1 else 'activities'}"
-        line += f" to {display_path(destination)}" if destination is not None else ""
-        folder = display_path(self.folder)
+        line += f" to {one_line(display_path(destination))}" if destination is not None else ""
+        folder = one_line(display_path(self.folder))
         if not self.found:
             return f"{line}: no history folder {folder} (record decks presented with aspo log, or point at the " \
                    "folder with --history)"

@@ -23,7 +23,7 @@ from aspo.authoring.import_update import (
     plan_update,
     verify_update,
 )
-from aspo.core.errors import AspoError, Problem, display_path, quoted, unknown_id
+from aspo.core.errors import AspoError, Problem, display_path, one_line, quoted, unknown_id
 from aspo.core.files import write_file_atomic
 from aspo.core.rulebook import INVALID_FILE, SCHEMA
 from aspo.core.yamlfile import (
@@ -190,7 +190,7 @@ class Outcome:
                       for name in self.changed]
         if self.status in (UPDATED, UNCHANGED):
             lines += [f"    {kept}" for kept in self.kept]
-        return "\n".join(lines)
+        return "\n".join(one_line(line) for line in lines)
 
 
 def _shown(value) -> str:
@@ -221,14 +221,15 @@ class ImportResult:
         lines = [(True, f"aspo: warning: {note}") for note in self.notes]
         if self.ignored:
             more = ", ..." if len(self.ignored) > 6 else ""
-            lines.append((True, f"aspo: note: {display_path(self.source)}: no field reads {len(self.ignored)} column"
-                          f"{'s' if len(self.ignored) > 1 else ''} ({', '.join(self.ignored[:6])}{more}); "
-                          "--show-mapping shows the whole mapping"))
+            lines.append((True, one_line(f"aspo: note: {display_path(self.source)}: no field reads "
+                                         f"{len(self.ignored)} column{'s' if len(self.ignored) > 1 else ''} "
+                                         f"({', '.join(self.ignored[:6])}{more}); --show-mapping shows the whole "
+                                         "mapping")))
         for outcome in self.outcomes:
             lines += [(True, f"aspo: error: {problem}") for problem in outcome.errors]
             lines += [] if outcome.errors else [(False, outcome.describe(self.dry_run))]
             lines += [(True, f"aspo: warning: {warning}") for warning in outcome.warnings]
-        return [*lines, (False, self.summary())]
+        return [*lines, (False, one_line(self.summary()))]
 
     def summary(self) -> str:
         counts = {status: sum(o.status == status for o in self.outcomes)

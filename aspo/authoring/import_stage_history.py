@@ -10,7 +10,7 @@ from aspo.authoring.import_ import AccountFolder
 from aspo.authoring.import_draft import Row, date_of, slug_of, stage_of
 from aspo.authoring.import_history import StateEvent, events_of, holds, make_event, said, unreadable, what_of
 from aspo.authoring.import_table import Record, Table, read_csv
-from aspo.core.errors import AspoError, Problem, display_path, quoted
+from aspo.core.errors import AspoError, Problem, display_path, one_line, quoted
 from aspo.core.rulebook import INVALID_FILE, SCHEMA
 from aspo.library.account_paths import name_key
 from aspo.library.content import read_library
@@ -67,7 +67,8 @@ class BackfillResult:
     def lines(self) -> list[tuple[bool, str]]:
         """What `aspo import --stage-history` prints, each line with whether it goes to stderr."""
         return [*((True, f"aspo: error: {problem}") for problem in self.problems),
-                *((False, backfill.describe(self.dry_run)) for backfill in self.backfills), (False, self.summary())]
+                *((False, backfill.describe(self.dry_run)) for backfill in self.backfills),
+                (False, one_line(self.summary()))]
 
     def summary(self) -> str:
         events = sum(len(b.events) for b in self.backfills if b.status != FAILED)

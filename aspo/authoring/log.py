@@ -9,6 +9,7 @@ from typing import Iterable
 from aspo.build.manifest import MANIFEST, read_manifest, sources_in
 from aspo.core.clock import source_date_epoch
 from aspo.core.errors import AspoError, display_path, unknown_id
+from aspo.core.yamlfile import unprintable
 from aspo.library.content import Library
 from aspo.library.history import (
     OUTCOMES,
@@ -36,6 +37,9 @@ def log_event(account_path: Path, what: str, value: str | None, library: Library
     if what not in WHATS:
         raise AspoError.option("WHAT", unknown_id("event", what, WHATS))
     refuse_library(history, library.root, "--history")
+    refused = unprintable(" ".join(reason.split()), "the reason") if reason is not None else None  # lines join
+    if refused:  # else the history could not be read back, nor take another event
+        raise AspoError.option("--reason", refused)
     plan = plan_account(account_path, library, source_date_epoch())
     account = plan.account
     meeting = account.data.meeting.date
