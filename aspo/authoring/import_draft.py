@@ -56,6 +56,20 @@ class Row:
         only ever about a cell it read)."""
         return headers_of(self.table.header, self.index[name])
 
+    def refuse_cells(self) -> None:
+        """A problem for each cell a field reads that an account or history file cannot hold: a control character,
+        or more text than a value may have. A column no field reads is the export's own business, whatever it
+        holds."""
+        read = {at for columns in self.index.values() for at in columns}
+        for number, cell in enumerate(self.record.cells):
+            if number not in read:
+                continue
+            refused = unprintable(cell, "the cell")
+            if not refused and len(cell) > MAX_VALUE_CHARS:  # as an account file holds at most
+                refused = f"text of {len(cell):,} characters; a value holds at most {MAX_VALUE_CHARS:,}"
+            if refused:
+                self.problems.append(self.problem(header_of(self.table.header, number), refused))
+
     def fail(self, name: str, message: str) -> None:
         self.problems.append(self.problem(self.column(name), message))
 
@@ -118,13 +132,7 @@ def draft_account(table: Table, record: Record, index: dict[str, int], settings:
     outcome: a new account starts at the stage `stage_after` chooses, an existing one keeps its own."""
     row = Row(table, record, index, settings)
     draft = Draft(row)
-    read = {at for columns in index.values() for at in columns}
-    for number, cell in enumerate(record.cells):
-        refused = unprintable(cell, "the cell")
-        if not refused and number in read and len(cell) > MAX_VALUE_CHARS:  # as an account file holds at most
-            refused = f"text of {len(cell):,} characters; a value holds at most {MAX_VALUE_CHARS:,}"
-        if refused:
-            row.problems.append(row.problem(header_of(table.header, number), refused))
+    row.refuse_cells()
     if any(record.cells[len(table.header):]):
         row.problems.append(row.problem(None, f"has {len(record.cells)} cells, the header {len(table.header)}: a "
                                         "value holding the separator must be in quotes"))

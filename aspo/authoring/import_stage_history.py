@@ -184,6 +184,7 @@ def backfill_histories(source: Path, templates: Path, accounts: Path, history: P
 def _read_row(table: Table, record: Record, index: dict[str, int], settings: ImportSettings, library,
               today: dt.date) -> tuple[Row, StateEvent | None]:
     row = Row(table, record, index, settings)
+    row.refuse_cells()
     for name, what in (("stage", "the stage the opportunity entered"), ("date", "the day it entered it")):
         if not row[name]:
             row.fail(name, f"empty; each row of a stage history names {what}")
