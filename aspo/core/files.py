@@ -98,7 +98,7 @@ def remove_stale_temporaries(folder: Path) -> list[Path]:
 
 def process_running(pid: int) -> bool:
     """Whether a process with this id runs (one of another user counts)."""
-    if pid == os.getpid():
+    if pid == os.getpid() or os.name == "nt":  # Windows' os.kill ends the process: age alone removes files there
         return True
     try:
         os.kill(pid, 0)
