@@ -17,7 +17,7 @@ from pathlib import Path
 import click
 
 from aspo import __version__
-from aspo.core.errors import USER_ERROR_STATUS, AspoError, display_path
+from aspo.core.errors import USER_ERROR_STATUS, AspoError, display_path, one_line
 from aspo.core.stopping import Stopped, stop_on_signals
 
 INTERNAL_ERROR_STATUS = 3
@@ -127,18 +127,18 @@ def build(ctx: click.Context, accounts: tuple[Path, ...], templates: Path, outpu
     bugs = [outcome for outcome in outcomes if outcome.bug]
     for outcome in outcomes:
         if outcome.bug and len(outcomes) == 1:
-            click.echo(f"aspo: internal error: {outcome.problems[0]}", err=True)
+            click.echo(one_line(f"aspo: internal error: {outcome.problems[0]}"), err=True)
         elif outcome.bug:
-            click.echo(f"aspo: internal error: {display_path(outcome.path)}: {outcome.problems[0]} (a bug in aspo)",
-                       err=True)
+            click.echo(one_line(f"aspo: internal error: {display_path(outcome.path)}: {outcome.problems[0]} (a bug "
+                                "in aspo)"), err=True)
         elif outcome.status == "failed":
             for problem in outcome.problems:
                 click.echo(f"aspo: error: {problem}", err=True)
         else:
-            click.echo(f"{outcome.status:<10} {display_path(outcome.folder)}/")
+            click.echo(one_line(f"{outcome.status:<10} {display_path(outcome.folder)}/"))
         if not quiet:
             for warning in outcome.warnings:
-                click.echo(f"aspo: warning: {warning}", err=True)
+                click.echo(one_line(f"aspo: warning: {warning}"), err=True)
     counts = {status: sum(o.status == status for o in outcomes) for status in ("built", "unchanged", "failed")}
     if len(outcomes) > 1 or counts["failed"] == 0:
         failed = [display_path(o.path) for o in outcomes if o.status == "failed"]
@@ -204,9 +204,11 @@ def diff(ctx: click.Context, paths: tuple[Path, ...], rev: str | None, html: Pat
         raise click.UsageError("give two output folders, decks, documents or drafts to compare (or --rev REV)")
     tools = None
     if html is not None:  # before anything is built
+        from aspo.library.protected import refuse_library
         from aspo.review.page import refuse_foreign
         from aspo.review.pictures import find_tools
 
+        refuse_library(html, templates, "--html")
         refuse_foreign(html)
         tools = find_tools("--html")
     progress = _progress_line if sys.stderr.isatty() else None
@@ -390,7 +392,7 @@ def log(account: Path, what: str, value: str | None, on, reason: str | None, tem
                                "(YYYY-MM-DD)")
     library = load_library(templates, layouts=False)
     path, said = log_event(account, what, value, library, history, output, on, reason, dt.date.today())
-    click.echo(f"logged in {display_path(path)}: {said}")
+    click.echo(one_line(f"logged in {display_path(path)}: {said}"))
 
 
 @cli.command()
@@ -479,7 +481,7 @@ def activities(ctx: click.Context, since, preset: str | None, output: Path | Non
     if output is None:
         click.echo(done.as_csv(preset), nl=False)
     else:
-        write_export(output, done.as_csv(preset))
+        write_export(output, done.as_csv(preset), templates)
     for line in done.messages():
         click.echo(line, err=True)
     click.echo(done.summary(output), err=output is None)  # standard output is the CSV's own
@@ -717,11 +719,11 @@ def init(directory: Path, force: bool, sample: bool) -> None:
 
     done = init_project(directory, force=force, sample=sample)
     for path in done.created:
-        click.echo(f"created  {display_path(path)}")
+        click.echo(one_line(f"created  {display_path(path)}"))
     for path in done.kept:
-        click.echo(f"kept     {display_path(path)} (it was there already; aspo init overwrites nothing)")
+        click.echo(one_line(f"kept     {display_path(path)} (it was there already; aspo init overwrites nothing)"))
     library = "the sample library" if sample else "a starter library"
-    click.echo(f"{len(done.created)} files written with {library}. Next: {next_command(directory)}")
+    click.echo(one_line(f"{len(done.created)} files written with {library}. Next: {next_command(directory)}"))
 
 
 @cli.group("new")
@@ -783,7 +785,7 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as exc:  # noqa: BLE001 - the last line of defence
         if shared["debug"]:
             raise
-        click.echo(f"aspo: internal error: {type(exc).__name__}: {exc}", err=True)
+        click.echo(one_line(f"aspo: internal error: {type(exc).__name__}: {exc}"), err=True)
         click.echo(BUG_REPORT, err=True)
         sys.exit(INTERNAL_ERROR_STATUS)
     sys.exit(status if isinstance(status, int) else 0)

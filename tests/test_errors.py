@@ -11,7 +11,9 @@ import sys
 import pytest
 from conftest import edit, line_of
 
+from aspo.checks.output import Diagnostic
 from aspo.cli import main
+from aspo.core.errors import OptionProblem, Problem, one_line
 
 ACME = "accounts/acme.yaml"
 PILOT = "templates/blocks/next-steps-pilot.md"
@@ -205,3 +207,20 @@ def test_an_unknown_id_is_worded_the_same_by_every_command():
         "unknown stage 'decison'; did you mean 'decision'? (valid: awareness, decision)"
     assert unknown_id("block", "x\ny", {"a": 1}, listed=False) == "unknown block 'x\\ny'"
     assert str(AspoError.option("--stage", "is wrong", "E101").problems[0]) == "--stage: is wrong"
+
+
+def test_what_a_terminal_would_act_on_is_shown_escaped_so_every_message_is_one_line(workspace, aspo):
+    # an OSC sequence that retitles the terminal, CSI that clears it, a line break, C1's CSI, DEL, a bidi override
+    hostile = "a\x1b]0;owned\x07b\x1b[2J\nc\x9b31m\x7f\u202ed\te"
+    shown = "a\\x1b]0;owned\\x07b\\x1b[2J\\nc\\x9b31m\\x7f\\u202ed\\te"
+    assert one_line(hostile) == shown
+    assert one_line(shown) == shown  # an escaped message stays as it is
+    assert one_line("Nestlé — 1\u202f250 × ✓") == "Nestlé — 1\u202f250 × ✓"  # the rest of Unicode is left alone
+    assert str(Problem(f"crm{hostile}.csv", 3, hostile, hostile)) == f"crm{shown}.csv:3: {shown}: {shown}"
+    assert str(OptionProblem(None, None, "--reason", hostile)) == f"--reason: {shown}"
+    assert str(Diagnostic(f"x{hostile}", 1, 2, "C201", "error", hostile)) == f"x{shown}:1:2: C201 {shown}"
+
+    result = aspo("log", "accounts/acme.yaml", "outcome", "won", "--on", "2026-01-02", "--reason", hostile)
+    assert (result.status, result.err) == (2, "aspo: error: --reason: the reason holds U+001B (a control character) at "
+                                              "character 2, which decks and documents cannot contain; remove it\n")
+    assert not (workspace / "history").exists()  # a history aspo could not read back would take no further event

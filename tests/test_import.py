@@ -159,7 +159,10 @@ def test_a_project_without_the_account_schema_gets_files_that_name_none(workspac
     ("utf-16-be", ";"),  # no BOM at all
     ("utf-16-le", "\t"),  # no BOM either
     ("utf-8", ";"),  # Excel where ',' is the decimal sign
-], ids=["utf8-bom", "utf16-tabs", "utf16be-no-bom-semicolons", "utf16le-no-bom-tabs", "semicolons"])
+    ("utf-32", ","),  # its BOM starts with UTF-16 LE's: no export of Excel's, but other tools write it
+    ("utf-32-be", ";"),  # no BOM
+], ids=["utf8-bom", "utf16-tabs", "utf16be-no-bom-semicolons", "utf16le-no-bom-tabs", "semicolons", "utf32-bom",
+        "utf32be-no-bom"])
 def test_excel_encodings_and_separators_give_the_same_file(workspace, aspo, encoding, delimiter):
     write_csv(workspace / "crm.csv", INITECH, encoding=encoding, delimiter=delimiter)
     result = aspo("import", "crm.csv")
@@ -524,12 +527,23 @@ def test_salesforce_and_hubspot_stages_map_by_label_or_internal_id(workspace, as
 def test_a_cell_longer_than_a_value_may_be_names_its_row_and_column(workspace, aspo):
     long = "x" * 10_001
     write_csv(workspace / "crm.csv", {**INITECH, "Meeting Goal": long}, {**HOOLI, "Notes": long},
-              header=[*HEADER, "Notes"])  # a column the import does not read may hold anything printable
+              header=[*HEADER, "Notes"])  # a column the import does not read may hold anything
     result = aspo("import", "crm.csv")
     assert result.status == 2
     assert result.out.splitlines() == ["created    accounts/hooli-foods.yaml" + seen("decision"),
                                        "2 rows in crm.csv: 1 created, 1 failed (row 2)"]
     assert result.err == ("aspo: error: crm.csv:2: Meeting Goal: text of 10,001 characters; a value holds at most "
+                          "10,000\n")
+
+
+def test_a_cell_too_long_for_pythons_csv_matters_only_in_a_column_the_import_reads(workspace, aspo):
+    long = "x" * 140_000  # past the 131,072 characters Python's csv takes by default
+    write_csv(workspace / "crm.csv", {**INITECH, "Notes": long + "\x1b[2J"}, {**HOOLI, "Meeting Goal": long},
+              header=[*HEADER, "Notes"])  # what no field reads is the export's business, whatever it holds
+    result = aspo("import", "crm.csv")
+    assert (result.status, result.out.splitlines()) == (2, ["created    accounts/initech.yaml" + seen("consideration"),
+                                                            "2 rows in crm.csv: 1 created, 1 failed (row 3)"])
+    assert result.err == ("aspo: error: crm.csv:3: Meeting Goal: text of 140,000 characters; a value holds at most "
                           "10,000\n")
 
 
@@ -611,7 +625,7 @@ def test_an_export_over_the_size_limit_is_refused_before_it_is_read(workspace, a
     monkeypatch.setattr(import_table, "MAX_CSV_BYTES", 500)
     result = aspo("import", "crm.csv")
     assert (result.status, result.out) == (2, "")
-    assert result.err == f"aspo: error: crm.csv: file is {path.stat().st_size} bytes; the limit is 500\n"
+    assert result.err == f"aspo: error: crm.csv: file is {path.stat().st_size} bytes; the limit is 500 bytes\n"
     assert not Path("accounts/initech.yaml").exists()
 
 

@@ -256,7 +256,7 @@ def test_bad_exports_are_one_line_naming_the_row_and_column_or_what_the_file_is(
 def test_the_exports_own_dates_tell_day_from_month_and_a_map_settles_an_export_where_none_does(exports, aspo):
     header = '"Account Name","Stage","Last Stage Change Date"\n'
     Path("uk.csv").write_text(header + '"Acme Packaging","Prospecting","05/11/2026"\n'
-                              '"Globex","Prospecting","24/11/2026"\n', encoding="utf-8")
+                              '"Globex Foods","Prospecting","24/11/2026"\n', encoding="utf-8")
     result = aspo("import", "--preset", "salesforce", "--update", "uk.csv")
     assert result.status == 0, result.err
     assert history_events("acme")[-1]["date"] == dt.date(2026, 11, 5)  # 24/11 says: day first

@@ -13,10 +13,12 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import REPO
+from procs import wait_for
 
 from aspo import __version__
 from aspo.authoring import init as project
 from aspo.authoring.init import STARTER, STARTER_DAY, init_project
+from aspo.core.files import remove_stale_temporaries
 
 
 def aspo_process(*args: str, cwd: Path) -> subprocess.CompletedProcess:
@@ -268,3 +270,57 @@ def test_make_layouts_refuses_bad_arguments_with_its_usage(tmp_path, args, error
     assert done.stderr.startswith("usage: python tools/make_layouts.py ")
     assert done.stderr.endswith(f"error: {error}\n")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_init_force_adds_no_starter_to_a_library_of_its_own_and_none_goes_inside_one(tmp_path, aspo, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "content" / "templates" / "blocks").mkdir(parents=True)
+    (tmp_path / "content" / "templates" / "blocks" / "our-pitch.md").write_text("ours\n")
+    result = aspo("init", "--force", "content")
+    assert (result.status, result.out) == (2, "")
+    assert result.err == ("aspo: error: content/templates: holds a content library already "
+                          "(content/templates/blocks/our-pitch.md is not the starter's); aspo init adds nothing to "
+                          "it: init another folder\n")
+    assert files_under(tmp_path / "content") == {"templates/blocks/our-pitch.md": b"ours\n"}
+
+    init_project(tmp_path / "project")
+    result = aspo("init", "project/templates/blocks")
+    assert result.err == ("aspo: error: project/templates/blocks: lies inside a content library (project/templates/), "
+                          "and aspo writes nothing into the content library; init a folder outside it\n")
+
+
+def test_a_file_left_by_a_killed_init_goes_with_the_next_init_force_and_git_ignores_it(tmp_path, aspo, monkeypatch):
+    """kill -9 lands while a file is being written (here: held at the moment its temporary file is whole)."""
+    paused = tmp_path / "paused"
+    script = ("import os, sys, time\nfrom pathlib import Path\nfrom aspo.authoring.init import init_project\n"
+              "def held(*args):\n    Path(sys.argv[2]).touch()\n    time.sleep(600)\n"
+              "os.link = held\ninit_project(Path(sys.argv[1]))\n")
+    child = subprocess.Popen([sys.executable, "-c", script, str(tmp_path / "content"), str(paused)])
+    try:
+        wait_for(paused.exists, "init to write its first file")
+    finally:
+        child.kill()
+        child.wait()
+    left = [path.name for path in (tmp_path / "content").rglob(".*.tmp")]
+    assert len(left) == 1 and f".aspo-{child.pid}-" in left[0], left
+
+    monkeypatch.chdir(tmp_path)
+    subprocess.run(["git", "init", "-q", str(tmp_path / "content")], check=True)  # what a user has done first
+    result = aspo("init", "--force", "content")
+    assert result.status == 0, result.err
+    assert list((tmp_path / "content").rglob(".*.tmp")) == []
+    (tmp_path / "content" / "templates" / left[0]).write_text("a later one\n")
+    ignored = subprocess.run(["git", "-C", str(tmp_path / "content"), "check-ignore", f"templates/{left[0]}"],
+                             capture_output=True, text=True)
+    assert ignored.returncode == 0, ignored.stderr
+
+
+def test_only_files_of_writers_that_are_gone_or_a_day_old_are_removed(tmp_path):
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    names = {"dead": f".a.yaml.aspo-{gone.stdout.strip()}-x1.tmp", "alive": f".b.yaml.aspo-{os.getppid()}-x2.tmp",
+             "old": f".c.yaml.aspo-{os.getppid()}-x3.tmp", "mine": ".notes.tmp"}
+    for name in names.values():
+        (tmp_path / name).write_text("half\n")
+    os.utime(tmp_path / names["old"], (0, 0))
+    assert sorted(path.name for path in remove_stale_temporaries(tmp_path)) == sorted([names["dead"], names["old"]])
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted([names["alive"], names["mine"]])

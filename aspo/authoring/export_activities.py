@@ -11,11 +11,12 @@ from typing import Callable
 
 import yaml
 
-from aspo.core.errors import AspoError, Problem, display_path
+from aspo.core.errors import AspoError, Problem, display_path, one_line
 from aspo.core.files import write_file_atomic
 from aspo.core.rulebook import OUTPUT
 from aspo.library.content import Library
 from aspo.library.history import History, Presented, load_histories
+from aspo.library.protected import refuse_library
 
 #: Between the items of a list in one cell (titles, attendees, files). A description or note body, which a CRM
 #: shows as several lines, gives each kind of item its own line instead (Activity.description).
@@ -121,14 +122,14 @@ class Export:
     def messages(self) -> list[str]:
         """What went wrong, a line each: the histories that did not load, then the decks with no opportunity."""
         return [f"aspo: error: {problem}" for problem in self.problems] + [
-            f"aspo: warning: {warning}" for warning in self.warnings]
+            one_line(f"aspo: warning: {warning}") for warning in self.warnings]
 
     def summary(self, destination: Path | None) -> str:
         """One line: how many activities went where, and why none did."""
         count = len(self.activities)
         line = f"wrote {count} {'activity' if count == 1 else 'activities'}"
-        line += f" to {display_path(destination)}" if destination is not None else ""
-        folder = display_path(self.folder)
+        line += f" to {one_line(display_path(destination))}" if destination is not None else ""
+        folder = one_line(display_path(self.folder))
         if not self.found:
             return f"{line}: no history folder {folder} (record decks presented with aspo log, or point at the " \
                    "folder with --history)"
@@ -161,8 +162,9 @@ def export_activities(library: Library, history: Path, accounts: Path, since: dt
     return Export(tuple(activities), tuple(problems), tuple(warnings), history, since, found=True)
 
 
-def write_export(path: Path, data: bytes) -> None:
-    """The CSV written whole or not at all."""
+def write_export(path: Path, data: bytes, templates: Path | None = None) -> None:
+    """The CSV written whole or not at all, never into the library."""
+    refuse_library(Path(path), templates, "--output", holding=False)
     try:
         write_file_atomic(Path(path), data)
     except OSError as exc:

@@ -20,11 +20,10 @@ from aspo.authoring.import_update import (
     as_listed,
     at_path,
     find_attendee,
-    folded_text,
     plan_update,
     verify_update,
 )
-from aspo.core.errors import AspoError, Problem, display_path, quoted, unknown_id
+from aspo.core.errors import AspoError, Problem, display_path, one_line, quoted, unknown_id
 from aspo.core.files import write_file_atomic
 from aspo.core.rulebook import INVALID_FILE, SCHEMA
 from aspo.core.yamlfile import (
@@ -34,12 +33,13 @@ from aspo.core.yamlfile import (
     parse_yaml,
     read_bytes,
 )
-from aspo.library.account_paths import account_files_in, schema_modeline
+from aspo.library.account_paths import account_files_in, name_key, schema_modeline
 from aspo.library.content import Library, read_library
 from aspo.library.history import append_events
 from aspo.library.import_settings import ImportSettings, load_import_settings
+from aspo.library.protected import refuse_library
 from aspo.library.schema import AccountFile
-from aspo.library.validation import validate_draft
+from aspo.library.validation import PLACEHOLDER, validate_draft
 
 # --- the accounts folder ------------------------------------------------------------------------------------------
 
@@ -47,7 +47,7 @@ from aspo.library.validation import validate_draft
 class AccountFolder:
     """The account files already in the accounts folder, by file name and, read when first needed, by the
     account name and the opportunity id they hold: a hand-written acme.yaml for "Acme Packaging" is that
-    account's file."""
+    account's file. A file is an account's for what it holds, never for its name alone."""
 
     def __init__(self, folder: Path):
         self.folder = folder
@@ -70,14 +70,14 @@ class AccountFolder:
                     if not isinstance(data, dict):
                         continue
                     self._held[path] = data
-                    for key, same in (("name", folded_text), ("opportunity", str.strip)):  # ids keep their case
+                    for key, same in (("name", name_key), ("opportunity", str.strip)):  # ids keep their case
                         if isinstance(data.get(key), str):
                             self._index.setdefault((key, same(data[key])), []).append(path)
         return self._held
 
     def by_name(self, name: str) -> list[Path]:
         self.held()
-        return self._index.get(("name", folded_text(name)), [])
+        return self._index.get(("name", name_key(name)), [])
 
     def by_opportunity(self, opportunity: str) -> list[Path]:
         self.held()
@@ -87,13 +87,48 @@ class AccountFolder:
         name = self.held().get(path, {}).get("name")
         return name.strip() if isinstance(name, str) and name.strip() else None
 
-    def find(self, slug: str, name: str) -> tuple[Path, bool]:
-        """The account's file, and whether it exists; refuses two candidates."""
-        found = self.by_stem.get(slug) or self.by_name(name)
+    def opportunity_in(self, path: Path) -> str | None:
+        held = self.held().get(path, {}).get("opportunity")
+        return held.strip() if isinstance(held, str) and held.strip() else None
+
+    def find(self, name: str, opportunity: str | None = None) -> tuple[Path, bool]:
+        """The account's file, and whether it exists: with the CRM's opportunity id, the file holding it, else the
+        one holding the account's name (compared as name_key compares) and no other id; without, the one holding
+        the name; else a new file named after it. Refuses, as a ValueError saying what to do, two candidates, a
+        file holding the name with another opportunity id, and a file of the new file's name holding another
+        company (or none yet): a file is never an account's for its name alone."""
+        named = self.by_name(name)
+        found = named
+        if opportunity:
+            found = self.by_opportunity(opportunity) or [path for path in named
+                                                         if self.opportunity_in(path) in (None, opportunity)]
+            if not found and named:
+                raise ValueError(self._another_deal(named[0], opportunity))
         if len(found) > 1:
             raise ValueError(f"both {display_path(found[0])} and {display_path(found[1])} could be its file; "
                              "keep one")
-        return (found[0], True) if found else (self.folder / f"{slug}.yaml", False)
+        if found:
+            return found[0], True
+        slug = slug_of(name)
+        taken = self.by_stem.get(slug)
+        if taken and taken[0] in self.held():  # a file that cannot be read names its own problem when updated
+            raise ValueError(self._another_company(taken[0], name))
+        return (taken[0], True) if taken else (self.folder / f"{slug}.yaml", False)
+
+    def _another_company(self, path: Path, name: str) -> str:
+        shown, held = display_path(path), self.name_in(path)
+        if held is None or held.startswith(PLACEHOLDER):
+            return (f"{shown} names no company yet; write name: {quoted(name)} in it if it is this account's, else "
+                    "rename it; then import again")
+        other = slug_of(held)
+        rename = f"rename {shown}" + (f" (e.g. to {other}.yaml)" if other and other != path.stem else "")
+        return (f"{shown} holds {quoted(held)}, another company; {rename} and import again, or, if the two are one, "
+                f"write name: {quoted(name)} in it")
+
+    def _another_deal(self, path: Path, opportunity: str) -> str:
+        shown = display_path(path)
+        return (f"{shown} holds its opportunity {quoted(self.opportunity_in(path))}, this row {quoted(opportunity)}; "
+                f"to have {shown} follow this deal, write opportunity: {quoted(opportunity)} in it and import again")
 
 
 def read_text_of(path: Path) -> tuple[str, bytes]:
@@ -155,7 +190,7 @@ class Outcome:
                       for name in self.changed]
         if self.status in (UPDATED, UNCHANGED):
             lines += [f"    {kept}" for kept in self.kept]
-        return "\n".join(lines)
+        return "\n".join(one_line(line) for line in lines)
 
 
 def _shown(value) -> str:
@@ -186,14 +221,15 @@ class ImportResult:
         lines = [(True, f"aspo: warning: {note}") for note in self.notes]
         if self.ignored:
             more = ", ..." if len(self.ignored) > 6 else ""
-            lines.append((True, f"aspo: note: {display_path(self.source)}: no field reads {len(self.ignored)} column"
-                          f"{'s' if len(self.ignored) > 1 else ''} ({', '.join(self.ignored[:6])}{more}); "
-                          "--show-mapping shows the whole mapping"))
+            lines.append((True, one_line(f"aspo: note: {display_path(self.source)}: no field reads "
+                                         f"{len(self.ignored)} column{'s' if len(self.ignored) > 1 else ''} "
+                                         f"({', '.join(self.ignored[:6])}{more}); --show-mapping shows the whole "
+                                         "mapping")))
         for outcome in self.outcomes:
             lines += [(True, f"aspo: error: {problem}") for problem in outcome.errors]
             lines += [] if outcome.errors else [(False, outcome.describe(self.dry_run))]
             lines += [(True, f"aspo: warning: {warning}") for warning in outcome.warnings]
-        return [*lines, (False, self.summary())]
+        return [*lines, (False, one_line(self.summary()))]
 
     def summary(self) -> str:
         counts = {status: sum(o.status == status for o in self.outcomes)
@@ -225,6 +261,8 @@ def import_accounts(source: Path, templates: Path, accounts: Path, history: Path
             raise AspoError.option("--take", unknown_id("field the rep owns", name, REP_OWNED))
     if take and not update:
         raise AspoError.option("--take", "takes the CRM's values in an update; add --update")
+    refuse_library(accounts, templates, "--accounts")
+    refuse_library(history, templates, "--history")
     table, library, settings, index, notes, ignored = read_export(source, templates, preset, map_path)
     if accounts.exists() and not accounts.is_dir():
         raise AspoError.at(accounts, None, None, "exists and is not a folder; choose another --accounts",
@@ -241,7 +279,7 @@ def import_accounts(source: Path, templates: Path, accounts: Path, history: Path
             continue  # a blank line, as spreadsheets leave at the end
         rows += 1
         draft = draft_account(table, record, index, settings, library, today)
-        first = by_name.setdefault(folded_text(draft.row["name"]), draft)
+        first = by_name.setdefault(name_key(draft.row["name"]), draft)
         if first is not draft and _more_contacts(first, draft):
             continue
         drafts.append(draft)
@@ -327,12 +365,11 @@ def _plan_row(draft: Draft, folder: AccountFolder, taken: dict[str, int], modeli
         outcome.errors.append(draft.row.problem(draft.row.column("name"), message))
         return outcome
 
-    slug = slug_of(name)
-    if not slug:
+    if not slug_of(name):
         return fail(f"{quoted(name)} gives no file name: a file name needs letters a-z or digits; add a Latin "
                     "spelling of the name")
     try:
-        path, exists = folder.find(slug, name)
+        path, exists = folder.find(name, draft.opportunity)
     except ValueError as exc:
         return fail(f"{quoted(name)}: {exc}")
     outcome.path, outcome.account, outcome.opportunity = path, name, draft.opportunity

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from aspo.authoring.import_table import Table, headers_of
-from aspo.core.errors import AspoError, Problem, did_you_mean, display_path, quoted
+from aspo.core.errors import AspoError, Problem, did_you_mean, display_path, one_line, quoted
 from aspo.core.rulebook import INVALID_FILE
 from aspo.library.crm_presets import PRESETS
 from aspo.library.import_settings import ImportSettings, normalised
@@ -141,4 +141,4 @@ def mapping_lines(table: Table, settings: ImportSettings) -> tuple[list[str], bo
         lines.append(f"Dates: {PRESETS[settings.preset].dates}.")
     lines.append("Map a column another way under columns: in a --map file (e.g. `priorities: Deal Description`); "
                  "nothing was written.")
-    return lines, not columns.required_absent
+    return [one_line(line) for line in lines], not columns.required_absent  # headers are the file's, as written

@@ -16,7 +16,7 @@ from aspo.core.yamlfile import (
     scalar_text,
     unprintable,
 )
-from aspo.library.account_paths import RESERVED, SLUG
+from aspo.library.account_paths import RESERVED, SLUG, name_key, visible_text
 from aspo.library.content import Library
 from aspo.library.history import OUTCOMES
 from aspo.library.import_settings import RANK_WORDS, ImportSettings, normalised, stems, words_of
@@ -55,6 +55,20 @@ class Row:
         """The header of a field's column, or its columns joined by ' + ' (a field the export has: a problem is
         only ever about a cell it read)."""
         return headers_of(self.table.header, self.index[name])
+
+    def refuse_cells(self) -> None:
+        """A problem for each cell a field reads that an account or history file cannot hold: a control character,
+        or more text than a value may have. A column no field reads is the export's own business, whatever it
+        holds."""
+        read = {at for columns in self.index.values() for at in columns}
+        for number, cell in enumerate(self.record.cells):
+            if number not in read:
+                continue
+            refused = unprintable(cell, "the cell")
+            if not refused and len(cell) > MAX_VALUE_CHARS:  # as an account file holds at most
+                refused = f"text of {len(cell):,} characters; a value holds at most {MAX_VALUE_CHARS:,}"
+            if refused:
+                self.problems.append(self.problem(header_of(self.table.header, number), refused))
 
     def fail(self, name: str, message: str) -> None:
         self.problems.append(self.problem(self.column(name), message))
@@ -118,13 +132,7 @@ def draft_account(table: Table, record: Record, index: dict[str, int], settings:
     outcome: a new account starts at the stage `stage_after` chooses, an existing one keeps its own."""
     row = Row(table, record, index, settings)
     draft = Draft(row)
-    read = {at for columns in index.values() for at in columns}
-    for number, cell in enumerate(record.cells):
-        refused = unprintable(cell, "the cell")
-        if not refused and number in read and len(cell) > MAX_VALUE_CHARS:  # as an account file holds at most
-            refused = f"text of {len(cell):,} characters; a value holds at most {MAX_VALUE_CHARS:,}"
-        if refused:
-            row.problems.append(row.problem(header_of(table.header, number), refused))
+    row.refuse_cells()
     if any(record.cells[len(table.header):]):
         row.problems.append(row.problem(None, f"has {len(record.cells)} cells, the header {len(table.header)}: a "
                                         "value holding the separator must be in quotes"))
@@ -218,8 +226,8 @@ def put(tree: dict, path: tuple, value) -> None:
 def _unique(items) -> list[str]:
     seen, kept = set(), []
     for item in items:
-        if item.casefold() not in seen:
-            seen.add(item.casefold())
+        if name_key(item) not in seen:
+            seen.add(name_key(item))
             kept.append(item)
     return kept
 
@@ -393,7 +401,8 @@ _FOLD = str.maketrans({"ß": "ss", "æ": "ae", "Æ": "Ae", "ø": "o", "Ø": "O",
 def slug_of(name: str) -> str:
     """The file name an account name gives, without .yaml: lowercase ASCII words joined by '-' ("Nestlé Waters
     GmbH" -> "nestle-waters-gmbh"), at most 64 characters; "" when the name holds no letter or digit it can use."""
-    folded = unicodedata.normalize("NFKD", name.translate(_FOLD)).encode("ascii", "ignore").decode("ascii")
+    visible = visible_text(name)  # as names are compared: a zero-width space or an accent typed apart is no change
+    folded = unicodedata.normalize("NFKD", visible.translate(_FOLD)).encode("ascii", "ignore").decode("ascii")
     slug = re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
     if len(slug) > 64:
         slug = slug[:65].rsplit("-", 1)[0] if "-" in slug[:65] else slug[:64]

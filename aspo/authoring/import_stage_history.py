@@ -10,12 +10,13 @@ from aspo.authoring.import_ import AccountFolder
 from aspo.authoring.import_draft import Row, date_of, slug_of, stage_of
 from aspo.authoring.import_history import StateEvent, events_of, holds, make_event, said, unreadable, what_of
 from aspo.authoring.import_table import Record, Table, read_csv
-from aspo.authoring.import_update import folded_text
-from aspo.core.errors import AspoError, Problem, display_path, quoted
+from aspo.core.errors import AspoError, Problem, display_path, one_line, quoted
 from aspo.core.rulebook import INVALID_FILE, SCHEMA
+from aspo.library.account_paths import name_key
 from aspo.library.content import read_library
 from aspo.library.history import append_events, history_path
 from aspo.library.import_settings import ImportSettings, load_import_settings, normalised
+from aspo.library.protected import refuse_library
 
 #: The headers each field's column may have, the first the export has winning; compared as `aspo import` compares
 #: headers (no case, spaces or punctuation). Salesforce: the "Opportunity History" report type, one row per change
@@ -66,7 +67,8 @@ class BackfillResult:
     def lines(self) -> list[tuple[bool, str]]:
         """What `aspo import --stage-history` prints, each line with whether it goes to stderr."""
         return [*((True, f"aspo: error: {problem}") for problem in self.problems),
-                *((False, backfill.describe(self.dry_run)) for backfill in self.backfills), (False, self.summary())]
+                *((False, backfill.describe(self.dry_run)) for backfill in self.backfills),
+                (False, one_line(self.summary()))]
 
     def summary(self) -> str:
         events = sum(len(b.events) for b in self.backfills if b.status != FAILED)
@@ -114,6 +116,7 @@ def backfill_histories(source: Path, templates: Path, accounts: Path, history: P
     no account file, or with a problem, is named and skipped; an account whose history cannot be read gets
     nothing."""
     source, accounts, history = Path(source), Path(accounts), Path(history)
+    refuse_library(history, templates, "--history")
     library, broken = read_library(templates, layouts=False)
     if library is None:
         raise AspoError(broken)
@@ -141,7 +144,7 @@ def backfill_histories(source: Path, templates: Path, accounts: Path, history: P
                 problems.append(row.problem(None, why))
                 failed.add(record.row)
             else:
-                unknown.setdefault((row["opportunity"], folded_text(row["name"])), []).append(row)
+                unknown.setdefault((row["opportunity"], name_key(row["name"])), []).append(row)
             continue
         if event.opportunity is None:
             held = folder.held().get(account, {}).get("opportunity")
@@ -181,6 +184,7 @@ def backfill_histories(source: Path, templates: Path, accounts: Path, history: P
 def _read_row(table: Table, record: Record, index: dict[str, int], settings: ImportSettings, library,
               today: dt.date) -> tuple[Row, StateEvent | None]:
     row = Row(table, record, index, settings)
+    row.refuse_cells()
     for name, what in (("stage", "the stage the opportunity entered"), ("date", "the day it entered it")):
         if not row[name]:
             row.fail(name, f"empty; each row of a stage history names {what}")
@@ -205,11 +209,10 @@ def _account_of(row: Row, folder: AccountFolder) -> tuple[Path | None, str]:
                       f"{display_path(found[1])}; keep it in one account file")
     if found:
         return found[0], ""
-    slug = slug_of(name) if name else ""
-    if not slug:
+    if not name or not slug_of(name):
         return None, ""
-    try:
-        path, exists = folder.find(slug, name)
+    try:  # by the account's name: its history holds each of its deals, whatever the file's own id
+        path, exists = folder.find(name)
     except ValueError as exc:
         return None, f"{quoted(name)}: {exc}"
     return (path, "") if exists else (None, "")

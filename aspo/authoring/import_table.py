@@ -51,7 +51,7 @@ class Table:
 
 
 def read_csv(path: Path) -> Table:
-    """Reads a CRM export: UTF-8 with or without a BOM, or UTF-16 (Excel's "Unicode Text"); cells separated by
+    """Reads a CRM export: UTF-8 with or without a BOM, UTF-16 (Excel's "Unicode Text") or UTF-32; cells separated by
     ',', ';' or tabs, as its header line shows; quoted cells may hold new lines."""
     path = Path(path)
     raw = read_bytes(path, MAX_CSV_BYTES)
@@ -67,6 +67,9 @@ def read_csv(path: Path) -> Table:
     delimiter = sep.group(1) if sep else _delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     rows: list[Record] = []
+    # Python's csv refuses a cell over 128 KB as damaged CSV: a cell the import reads is measured where it is read
+    # (one line naming its row and column), and one it does not read must not refuse the export
+    before = csv.field_size_limit(MAX_CSV_BYTES)
     try:
         while True:
             line = reader.line_num + 1 + skipped
@@ -80,6 +83,8 @@ def read_csv(path: Path) -> Table:
                    else f"invalid CSV: {exc}; a cell holding quotes is written in quotes, each quote doubled")
         raise AspoError.at(path, len(rows) + 1, None, problem + line_note(len(rows) + 1, line), INVALID_FILE) \
             from None
+    finally:
+        csv.field_size_limit(before)
     if not rows or not any(rows[0].cells):
         raise AspoError.at(path, None, None, "is empty; expected a header row naming the columns, then one row "
                            "per account", INVALID_FILE)
@@ -103,8 +108,14 @@ def _without_footer(header: tuple[str, ...], records: list[Record]) -> list[Reco
 def _decode(raw: bytes, path: Path) -> str:
     if raw.startswith(codecs.BOM_UTF8):
         encoding, raw = "utf-8", raw[len(codecs.BOM_UTF8):]
+    elif raw.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):  # before UTF-16: FF FE starts both LE marks
+        encoding = "utf-32"
     elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         encoding = "utf-16"
+    elif len(raw) >= 4 and raw[0] and raw[1:4] == b"\0\0\0":
+        encoding = "utf-32-le"  # UTF-32 without its mark: three zero bytes after each ASCII letter
+    elif len(raw) >= 4 and raw[:3] == b"\0\0\0" and raw[3]:
+        encoding = "utf-32-be"
     elif len(raw) >= 4 and raw[1] == 0 and raw[3] == 0 and raw[0] and raw[2]:
         encoding = "utf-16-le"  # UTF-16 without its BOM: every other byte of ASCII text is zero
     elif len(raw) >= 4 and raw[0] == 0 and raw[2] == 0 and raw[1] and raw[3]:
@@ -115,8 +126,8 @@ def _decode(raw: bytes, path: Path) -> str:
         try:
             return raw.decode(encoding)
         except UnicodeDecodeError as exc:
-            raise AspoError.at(path, None, None, f"not UTF-16 as its first bytes say: {exc.reason} at byte {exc.start}",
-                               INVALID_FILE) from None
+            raise AspoError.at(path, None, None, f"not {encoding[:6].upper()} as its first bytes say: {exc.reason} "
+                               f"at byte {exc.start}", INVALID_FILE) from None
     # Bytes that are not UTF-8 stay as stand-ins until the rows are known, so the message can name the row.
     return raw.decode("utf-8", errors="surrogateescape")
 

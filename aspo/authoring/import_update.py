@@ -17,6 +17,7 @@ from aspo.core.yamlfile import (
     format_loc,
     parse_yaml,
 )
+from aspo.library.account_paths import name_key, visible_text
 from aspo.library.validation import PLACEHOLDER
 
 # --- --update: the CRM's values written where the file has them -------------------------------------------------
@@ -198,20 +199,16 @@ def _leaves(value, path: tuple):
         yield path, value
 
 
-def folded_text(text: str) -> str:
-    """A name as the import compares it: without case, its spaces evened out."""
-    return " ".join(text.casefold().split())
-
-
 def _same(current, want) -> bool:
-    """Whether the file already holds what the CRM says: text compared with its spaces evened out, lists as sets
-    (a rep's order is kept), names without case."""
+    """Whether the file already holds what the CRM says: text compared as it reads (visible_text: an accent typed
+    apart, a zero-width space or uneven spaces are no change), lists as sets (a rep's order is kept), names
+    without case."""
     if isinstance(want, list):
         return (isinstance(current, list) and all(isinstance(item, str) for item in current)
-                and {folded_text(item) for item in current} == {folded_text(item) for item in want})
+                and {name_key(item) for item in current} == {name_key(item) for item in want})
     if isinstance(want, dt.date):
         want = want.isoformat()
-    return isinstance(current, str) and " ".join(current.split()) == " ".join(str(want).split())
+    return isinstance(current, str) and visible_text(current) == visible_text(str(want))
 
 
 def _is_placeholder(value) -> bool:
@@ -219,11 +216,11 @@ def _is_placeholder(value) -> bool:
 
 
 def _same_name(a, b: str) -> bool:
-    return isinstance(a, str) and folded_text(a) == folded_text(b)
+    return isinstance(a, str) and name_key(a) == name_key(b)
 
 
 def _first_name(name) -> str:
-    return folded_text(name).split(" ")[0] if isinstance(name, str) and name.strip() else ""
+    return name_key(name).split(" ")[0] if isinstance(name, str) and name.strip() else ""
 
 
 def find_attendee(attendees: list, contact: dict[str, str]) -> int | None:
@@ -241,7 +238,7 @@ def find_attendee(attendees: list, contact: dict[str, str]) -> int | None:
             return at
     first = _first_name(contact["name"])
     for at, person in people if first and contact["title"] else ():
-        one_word = " " not in folded_text(contact["name"]) or " " not in folded_text(str(person.get("name", "")))
+        one_word = " " not in name_key(contact["name"]) or " " not in name_key(str(person.get("name", "")))
         if one_word and _first_name(person.get("name")) == first and _same_name(person.get("title"),
                                                                                  contact["title"]):
             return at

@@ -14,6 +14,7 @@ from aspo.core.errors import AspoError, display_path
 from aspo.core.files import write_new_file
 from aspo.core.rulebook import INVALID_FILE, OUTPUT
 from aspo.library.account_paths import SCHEMA_FILE
+from aspo.library.protected import refuse_library
 
 #: The starter library, example account and repository files, shipped inside the package.
 STARTER = Path(__file__).parent / "starter"
@@ -43,6 +44,7 @@ def init_project(folder: Path, *, force: bool = False, sample: bool = False,
     pre-commit files. A folder with anything in it (but .git) is refused unless `force`; even then no file
     that exists is overwritten, and nothing is deleted. Each file is written whole or not at all."""
     folder = Path(folder)
+    refuse_library(folder, None, None, holding=False, instead="init a folder outside it")  # a starter would join it
     _refuse_occupied(folder, force)
     source = sample_source() if sample else STARTER
     files = {**_tree(source, "templates"), **_tree(source, "accounts")}
@@ -52,6 +54,7 @@ def init_project(folder: Path, *, force: bool = False, sample: bool = False,
     files.update(_repository_files())
     files[SCHEMA_FILE.as_posix()] = _account_schema(source / "templates")
     names = sorted(files)
+    _refuse_existing_library(folder, names)
     _refuse_linked_folders(folder, names)  # every folder first: a refusal leaves nothing half written
     created, kept = [], []
     for name in names:
@@ -81,6 +84,23 @@ def _refuse_occupied(folder: Path, force: bool) -> None:
         if any(entry.name not in IGNORED_ENTRIES for entry in folder.iterdir()):
             raise AspoError.at(folder, None, None, "not empty (use --force to write into it anyway: no file there "
                                "is overwritten or deleted)", OUTPUT)
+
+
+def _refuse_existing_library(folder: Path, names: list[str]) -> None:
+    """Refuses a folder whose templates/ holds a library already: --force completes a starter that aspo init began
+    (a kill stopped it), but adds no starter block, scenario or account to a library holding anything else, where
+    it would reach every deck."""
+    templates = folder / "templates"
+    if templates.is_symlink() or not templates.is_dir():
+        return  # a link is refused with the other links
+    ours = set(names)
+    for path in sorted(templates.rglob("*")):
+        relative = path.relative_to(folder)
+        if path.is_dir() or any(part.startswith(".") for part in relative.parts):
+            continue  # hidden files are editors', git's or an interrupted write's
+        if relative.as_posix() not in ours:
+            raise AspoError.at(templates, None, None, f"holds a content library already ({display_path(path)} is "
+                               "not the starter's); aspo init adds nothing to it: init another folder", OUTPUT)
 
 
 def _tree(root: Path, top: str) -> dict[str, bytes]:

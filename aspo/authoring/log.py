@@ -10,6 +10,7 @@ from typing import Iterable
 from aspo.build.manifest import MANIFEST, load_manifest, sources_in
 from aspo.core.clock import source_date_epoch
 from aspo.core.errors import AspoError, display_path, unknown_id
+from aspo.core.yamlfile import unprintable
 from aspo.library.content import Library
 from aspo.library.history import (
     OUTCOMES,
@@ -21,6 +22,7 @@ from aspo.library.history import (
     history_path,
     load_history,
 )
+from aspo.library.protected import refuse_library
 from aspo.plan.contention import contention, unanswered
 from aspo.plan.plan import Plan, plan_account
 from aspo.render.formats import is_customer_file
@@ -35,6 +37,10 @@ def log_event(account_path: Path, what: str, value: str | None, library: Library
     file and the event as written. Nothing is written when anything is wrong."""
     if what not in WHATS:
         raise AspoError.option("WHAT", unknown_id("event", what, WHATS))
+    refuse_library(history, library.root, "--history")
+    refused = unprintable(" ".join(reason.split()), "the reason") if reason is not None else None  # lines join
+    if refused:  # else the history could not be read back, nor take another event
+        raise AspoError.option("--reason", refused)
     plan = plan_account(account_path, library, source_date_epoch())
     account = plan.account
     meeting = account.data.meeting.date

@@ -12,12 +12,14 @@ from typing import get_args
 
 from pydantic import BaseModel
 
+from aspo.authoring.import_ import AccountFolder
 from aspo.core.errors import AspoError, display_path, quoted, unknown_id
 from aspo.core.files import write_new_file
 from aspo.core.rulebook import INVALID_FILE, OUTPUT, SCHEMA
 from aspo.core.yamlfile import scalar_text
 from aspo.library.account_paths import ACCOUNT_SUFFIXES, SCHEMA_FILE, schema_modeline, slug_for
 from aspo.library.content import Library, read_library
+from aspo.library.protected import refuse_library
 from aspo.library.schema import COMPANY_SIZES, AccountFile, Attendee, Choice, Meeting, NextStep, Priority, Rep
 from aspo.library.validation import PLACEHOLDER
 
@@ -81,6 +83,9 @@ def new_account(path: Path, templates: Path, *, name: str | None = None, industr
     left out are asked for on the terminal; everything else is a "TODO:" placeholder."""
     path, templates = Path(path), Path(templates)
     slug = _refuse_path(path)
+    accounts = Path(os.path.normpath(os.path.join(templates, os.pardir, "accounts", path.name)))
+    refuse_library(path, templates, None, holding=False,
+                   instead=f"write the account file outside it, e.g. {display_path(accounts)}")
     # Only the library's ids are needed, nothing is rendered: a block or scenario with a problem is `aspo check`'s
     # business, as for aspo import; the core files must be readable.
     library, problems = read_library(templates, layouts=False)
@@ -89,9 +94,12 @@ def new_account(path: Path, templates: Path, *, name: str | None = None, industr
     facts = _given(dict(name=name, industry=industry, size=size, region=region, stage=stage, date=date))
     _refuse_unwritable(facts, answered=False)
     _check_ids(facts, library)
+    folder = AccountFolder(path.parent)
+    _refuse_twin(path, folder, facts.get("name"), "--name")
     if ask:
         answers = _given(_asked(facts, library))
         _refuse_unwritable(answers, answered=True)
+        _refuse_twin(path, folder, answers.get("name"), "name")
         facts = {**facts, **answers}
     project = Path(os.path.abspath(templates)).parent
     modeline = schema_modeline(templates, path.parent)
@@ -128,6 +136,20 @@ def _refuse_path(path: Path) -> str:
         raise AspoError.at(path, None, None, f"an account file is named <name>.yaml; try "
                            f"{display_path(path.with_name(path.stem.lower() + '.yaml'))}", INVALID_FILE)
     return slug_for(path)  # the file name must be able to name the outputs
+
+
+def _refuse_twin(path: Path, folder: AccountFolder, name: str | None, option: str) -> None:
+    """Refuses a second file for an account its folder holds: one with the same output name (acme.yml beside
+    acme.yaml, which the build refuses both of), or holding its name as names are compared (case, an accent typed
+    apart or a zero-width space aside), which aspo import could then not tell apart."""
+    twin = folder.by_stem.get(path.stem.lower())
+    if twin:
+        raise AspoError.at(path, None, None, f"{display_path(twin[0])} is there already, and both would build "
+                           f"output/{path.stem}/; edit it, or choose another name", OUTPUT)
+    same = folder.by_name(name) if name else []
+    if same:
+        raise AspoError.option(option, f"{quoted(name)} is the account of {display_path(same[0])} already; edit that "
+                               "file, or name this account differently", SCHEMA)
 
 
 def _exists(path: Path) -> AspoError:

@@ -12,9 +12,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-from aspo.core.errors import AspoError, display_path, special_kind
+from aspo.core.errors import AspoError, special_kind
 from aspo.core.files import current_umask
 from aspo.core.rulebook import OUTPUT
+from aspo.library.protected import relation, resolved, shown_folder
 
 STAGING = ".aspo-staging-"  # + slug + "-" + pid + "-" + random: a build in progress, or a killed one's leftovers
 _RENAME_EXCHANGE = 2
@@ -132,34 +133,18 @@ def refuse_protected(folder: Path, account: Path, templates: Path) -> None:
 
     The account's folder may hold output/ when it is the project itself (it holds templates/ too).
     """
-    target = _absolute(folder)
-    account_folder = _absolute(account.parent)
-    library = _absolute(templates)
+    target = resolved(folder)
+    account_folder = resolved(account.parent)
+    library = resolved(templates)
     protected = [(library, "the templates folder", True),
-                 (account_folder, "the folder of the account file", not _inside(library, account_folder))]
+                 (account_folder, "the folder of the account file", relation(account_folder, library) != "holds")]
     for place, what, no_inside in protected:
-        if target == place:
-            problem = f"is {what}"
-        elif _inside(place, target):
-            problem = f"holds {what} ({_shown(place)})"
-        elif no_inside and _inside(target, place):
-            problem = f"lies inside {what} ({_shown(place)})"
-        else:
+        how = relation(target, place)  # the guard every writing command shares (aspo/library/protected.py)
+        if how is None or how == "lies inside" and not no_inside:
             continue
-        raise AspoError.at(account, None, None, f"its output folder {_shown(folder)} {problem}; "
+        problem = f"is {what}" if how == "is" else f"{how} {what} ({shown_folder(place)})"
+        raise AspoError.at(account, None, None, f"its output folder {shown_folder(folder)} {problem}; "
                            "rename the account file or choose another --output", OUTPUT)
-
-
-def _absolute(path: Path) -> Path:
-    return Path(os.path.abspath(path)).resolve()
-
-
-def _inside(path: Path, folder: Path) -> bool:
-    return path != folder and path.is_relative_to(folder)
-
-
-def _shown(path: Path) -> str:
-    return display_path(path).rstrip("/") + "/"
 
 
 def _swap_into_place(staging: Path, folder: Path) -> None:

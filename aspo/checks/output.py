@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass
 
 from aspo.checks.registry import all_rules
+from aspo.core.errors import one_line
 
 
 @dataclass(frozen=True)
@@ -21,7 +22,7 @@ class Diagnostic:
     measure: float | None = None  # how bad, where the rule can say: the summary names each rule's worst
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}: {self.rule} {self.message}"
+        return one_line(f"{self.path}:{self.line}:{self.column}: {self.rule} {self.message}")
 
 
 def as_text(diagnostics: list[Diagnostic]) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
 from pathlib import Path
 from typing import Iterable, NamedTuple
@@ -27,6 +28,24 @@ def display_path(path: str | os.PathLike | None) -> str:
         except ValueError:
             continue
     return path.as_posix()
+
+
+#: What a terminal would act on or a line would break at, were it printed as it is: C0 and C1 controls (ESC starts
+#: the sequences that recolour, retitle or rewrite a terminal), DEL, line and paragraph separators, and the marks
+#: that reorder text (bidi overrides, isolates and embeddings), which can make a line read as another.
+_ACTING = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def one_line(text: str) -> str:
+    """Text as a message prints it: each character a terminal would act on, or a line break, written as its escape
+    (`\\x1b`, `\\n`, `\\u202e`), so a message is one line and a file's content never drives the terminal."""
+    return _ACTING.sub(lambda match: _ESCAPES.get(match.group()) or _escape(match.group()), text)
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def quoted(value: object, limit: int = 40) -> str:
@@ -81,7 +100,7 @@ class Problem(NamedTuple):  # a named tuple, not a dataclass: `aspo --help` load
         if self.line:
             where += f":{self.line}"
         field = f" {self.field}:" if self.field else ""
-        return f"{where}:{field} {self.message}"
+        return one_line(f"{where}:{field} {self.message}")
 
 
 #: Problems shown per file: past this a file is broken as a whole, and more lines would bury the first ones.
@@ -138,4 +157,4 @@ class OptionProblem(Problem):
     __slots__ = ()
 
     def __str__(self) -> str:
-        return f"{self.field}: {self.message}"
+        return one_line(f"{self.field}: {self.message}")

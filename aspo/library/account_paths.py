@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 from pathlib import Path
 from typing import Iterable
 
@@ -29,6 +30,20 @@ def slug_for(path: Path) -> str:
 
 
 ACCOUNT_SUFFIXES = (".yaml", ".yml")
+
+
+def visible_text(text: str) -> str:
+    """Text as a reader sees it: one Unicode form (NFKC: an accent typed as its own character, a full-width letter
+    or a no-break space is the usual one), without format characters (zero-width spaces and joiners, bidi marks,
+    soft hyphens, a BOM), its spaces evened out. Two spellings that look alike give the same text."""
+    composed = unicodedata.normalize("NFKC", text)
+    return " ".join("".join(char for char in composed if unicodedata.category(char) != "Cf").split())
+
+
+def name_key(name: str) -> str:
+    """An account's or a person's name as names are compared: visible_text without case, so 'Nestle\u0301 GmbH',
+    'NESTLÉ  GmbH' and 'Nestlé\u200b GmbH' are one name."""
+    return unicodedata.normalize("NFKC", visible_text(name).casefold())
 
 
 def account_files_in(folder: Path) -> list[Path]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -81,8 +82,9 @@ _DEFAULT_COLUMNS = ImportColumns().model_dump()
 
 
 def normalised(text: str) -> str:
-    """A name as compared across systems: no case, spaces or punctuation ('Id. Decision Makers', 'iddecisionmakers')."""
-    return re.sub(r"[\W_]+", "", text.casefold())
+    """A name as compared across systems: no case, spaces or punctuation ('Id. Decision Makers', 'iddecisionmakers'),
+    an accent typed apart (NFD) the same as one typed whole."""
+    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", text).casefold())
 
 
 def words_of(text: str) -> tuple[str, ...]:
