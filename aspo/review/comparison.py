@@ -177,6 +177,10 @@ def compare_folders(a: Path, b: Path) -> Comparison:
         names = sorted({p.name for folder in (a, b) for p in Path(folder).iterdir()
                         if p.is_dir() and not p.name.startswith(".") and _is_account_folder(p)})
         pairs = [(name, Path(a, name), Path(b, name)) for name in names]
+        linked = next((folder for _, *folders in pairs for folder in folders if folder.is_symlink()), None)
+        if linked is not None:  # the user named the two folders, not what a link among their accounts leads to
+            raise AspoError.at(linked, None, None, "is a link, which aspo does not follow in an output folder (a "
+                                                   "build writes none); compare the folders a build wrote")
     compared = []
     for name, old, new in pairs:
         before = read_build_folder(old) if old.is_dir() else {}
@@ -503,13 +507,13 @@ def _deck_pairs(account: Compared) -> tuple[list[_SlidePair], list[str], int]:
     from aspo.review.slide_keys import slide_keys
 
     sides = []
-    for files, manifest in zip((account.before, account.after), account.manifests):
+    for files, manifest, label in zip((account.before, account.after), account.manifests, account.labels):
         name = file_of(files, _SLIDES)
         if name is None:
             sides.append(([], [], []))
             continue
         units = read_units(Path(name), files[name])
-        keys = slide_keys(files[name])
+        keys = slide_keys(files[name], f"{label.rstrip('/')}/{name}")
         sections = {number: key for number, (key, _) in _slides(manifest).items()}
         sides.append((units, keys, [sections.get(n, f"#{n}") for n in range(1, len(units) + 1)]))
     (a_units, a_keys, a_ids), (b_units, b_keys, b_ids) = sides
@@ -598,12 +602,15 @@ def _styles_differ(before: bytes, after: bytes) -> bool:
     import io
     import zipfile
 
+    from aspo.core.bounded import ZipBudget, zip_errors
+
     def parts(data: bytes) -> dict[str, bytes]:
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as package:
-                return {name: package.read(name) for name in package.namelist()
+                budget = ZipBudget(package)  # one budget for the whole document, as for every zip aspo reads
+                return {name: budget.read(name) for name in package.namelist()
                         if name != "word/document.xml" and not name.startswith("docProps/")}
-        except zipfile.BadZipFile:
+        except zip_errors():  # not read as a whole (it was checked before it came here): compared as bytes
             return {"": data}
 
     return parts(before) != parts(after)
