@@ -98,7 +98,7 @@ def test_a_file_over_its_limit_at_the_revision_is_refused_before_anything_is_ext
     assert result.err == (f"aspo: error: HEAD:templates/catalog.yaml: file is {size} bytes; the limit is 1000000 "
                           "bytes\n")
     # a layout template is held to what a template may unpack to (200 MB; lowered here, as a 1.5 GB file is slow
-    # to commit: tools/bounded_readers.py commits one)
+    # to commit: tools/rev_and_textconv_bounds.py commits one)
     git(repository, "reset", "-q", "--hard", "HEAD~1")
     deck = repository / "templates/layouts/deck.pptx"
     monkeypatch.setattr(gitinfo, "MAX_UNPACKED_BYTES", deck.stat().st_size - 1)
