@@ -128,3 +128,17 @@ def test_a_file_the_working_tree_holds_beside_the_library_is_compared_without_be
         video.truncate(3_000_000_000)  # sparse: costs no disk, and would cost 3 GB of memory read whole
     result = aspo("diff", "--rev", "HEAD", "accounts/acme.yaml")
     assert (result.status, result.out) == (0, "no differences\n"), result.err
+
+
+def test_an_executable_file_at_the_revision_is_read_and_templates_as_a_file_is_one_line(repository, aspo):
+    (repository / "templates/catalog.yaml").chmod(0o755)
+    git(repository, "commit", "-qam", "an executable catalog")
+    result = aspo("diff", "--rev", "HEAD", "accounts/acme.yaml")
+    assert (result.status, result.out) == (0, "no differences\n"), result.err
+    blob = git(repository, "hash-object", "-w", "templates/catalog.yaml").strip()
+    git(repository, "rm", "-rq", "--cached", "templates")
+    git(repository, "update-index", "--add", "--cacheinfo", f"100644,{blob},templates")
+    git(repository, "commit", "-qm", "templates/ replaced by a file")
+    result = aspo("diff", "--rev", "HEAD", "accounts/acme.yaml")
+    assert (result.status, result.out) == (2, "")
+    assert result.err == "aspo: error: HEAD:templates: is a file at this revision, not a folder\n"

@@ -23,14 +23,14 @@ _TEXT_SUFFIXES = (".yaml", ".yml", ".md")
 _FILE_MODES, _LINK_MODE, _SUBMODULE_MODE = ("100644", "100755", "100664"), "120000", "160000"
 
 
-def _git(cwd: Path, *args: str, binary: bool = False):
-    """Runs git; returns (status, output, error text) and never raises for git's own failures."""
+def _git(cwd: Path, *args: str):
+    """Runs git for a short answer; returns (status, output, error text) and never raises for git's own failures."""
     try:
         done = subprocess.run(["git", "-C", str(cwd), *args], capture_output=True, timeout=60)
     except (OSError, subprocess.SubprocessError) as exc:
-        return 127, b"" if binary else "", str(exc)
-    out = done.stdout if binary else done.stdout.decode("utf-8", "replace").strip()
-    return done.returncode, out, done.stderr.decode("utf-8", "replace").strip()
+        return 127, "", str(exc)
+    out, error = (stream.decode("utf-8", "replace").strip() for stream in (done.stdout, done.stderr))
+    return done.returncode, out, error
 
 
 @contextlib.contextmanager
@@ -94,7 +94,7 @@ def templates_at(revision: str, templates: Path, into: Path) -> Path:
     git's own listing is checked first (the kinds of its entries, their number and sizes), so that nothing is
     extracted from a revision that holds a link out of templates/, a submodule or a file too large to read; then
     the files are streamed to disk one by one, never held whole. A problem names the file as `REV:templates/...`."""
-    status, top, error = _git(templates, "rev-parse", "--show-toplevel")
+    status, top, _ = _git(templates, "rev-parse", "--show-toplevel")
     if status != 0:
         raise AspoError.at(templates, None, None, "--rev needs templates/ in a git checkout")
     try:
