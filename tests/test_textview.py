@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import docx
@@ -146,3 +147,24 @@ def test_textconv_of_a_small_deck_unpacking_past_the_budget_unpacks_nothing(buil
                "aspo reads")
     assert (result.status, result.out) == (0, f"(aspo: not shown as text: {message})\n")
     assert result.err == f"aspo: error: {deck}: {message}\n"
+
+
+@pytest.mark.parametrize("name, part", [("acme-deck.pptx", "ppt/slides/slide3.xml"),
+                                        ("acme-offering.docx", "word/styles.xml")])
+def test_textconv_of_a_sound_zip_missing_a_part_it_names_is_a_placeholder_not_a_crash(built, tmp_path, aspo, name,
+                                                                                      part):
+    """python-pptx reads a slide when it is reached, not when the deck is opened: a deck whose presentation names a
+    slide the zip does not hold failed there with an internal error."""
+    import zipfile
+
+    with zipfile.ZipFile(built / name) as package:
+        parts = {info.filename: package.read(info) for info in package.infolist() if info.filename != part}
+    damaged = tmp_path / name
+    with zipfile.ZipFile(damaged, "w", zipfile.ZIP_DEFLATED) as package:
+        for member, data in parts.items():
+            package.writestr(member, data)
+    result = aspo("textconv", damaged)
+    assert result.status == 0
+    assert re.fullmatch(r"\(aspo: not shown as text: cannot read this file as a (PowerPoint \.pptx|Word \.docx) "
+                        r"file \(\w+\)\)\n", result.out), result.out
+    assert result.err.startswith(f"aspo: error: {damaged}: cannot read this file as a ") and result.err.count("\n") == 1

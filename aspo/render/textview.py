@@ -89,7 +89,7 @@ def not_shown(problem: Problem) -> str:
 
 
 def _unreadable(path: Path, what: str, exc: Exception) -> AspoError:
-    # python-pptx and python-docx raise several kinds of error for a sound zip they cannot open (check_package
+    # python-pptx and python-docx raise several kinds of error for a sound zip they cannot read (check_package
     # refused the rest); their messages can embed object addresses, so only the kind of error is shown
     return AspoError.at(path, None, None, f"cannot read this file as {what} ({type(exc).__name__})")
 
@@ -99,10 +99,22 @@ def deck_units(path: Path, data: bytes) -> list[Unit]:
     from pptx import Presentation
 
     check_package(path, data, PACKAGES[".pptx"])
-    try:
-        prs = Presentation(io.BytesIO(data))
+    try:  # python-pptx reads parts as it goes: a slide or chart missing from a sound zip fails here, not at opening
+        units = _slide_units(Presentation(io.BytesIO(data)))
     except Exception as exc:  # noqa: BLE001 - see _unreadable
         raise _unreadable(path, PACKAGES[".pptx"], exc) from None
+    if not units or path.parent.name == "layouts":
+        # a template: what marketing edits is its slide size, theme and layouts, as `aspo layouts show` tells them
+        from aspo.office.deck_template import read_deck_template
+        from aspo.office.description import deck_lines, describe_deck
+
+        units += [Unit(label, tuple(lines))
+                  for label, lines in deck_lines(describe_deck(read_deck_template(path, data)))]
+        units.extend(_outside_content_units(data, "PowerPoint"))
+    return units
+
+
+def _slide_units(prs) -> list[Unit]:
     units = []
     for number, slide in enumerate(prs.slides, start=1):
         title_shape = slide.shapes.title
@@ -116,14 +128,6 @@ def deck_units(path: Path, data: bytes) -> list[Unit]:
             if any(notes):
                 lines += ["Notes:", *(note for note in notes if note)]
         units.append(Unit(f"Slide {number}: {title}" if title else f"Slide {number}", tuple(lines)))
-    if not units or path.parent.name == "layouts":
-        # a template: what marketing edits is its slide size, theme and layouts, as `aspo layouts show` tells them
-        from aspo.office.deck_template import read_deck_template
-        from aspo.office.description import deck_lines, describe_deck
-
-        units += [Unit(label, tuple(lines))
-                  for label, lines in deck_lines(describe_deck(read_deck_template(path, data)))]
-        units.extend(_outside_content_units(data, "PowerPoint"))
     return units
 
 
@@ -158,11 +162,10 @@ def document_units(path: Path, data: bytes) -> list[Unit]:
     import docx
 
     check_package(path, data, PACKAGES[".docx"])
-    try:
-        document = docx.Document(io.BytesIO(data))
+    try:  # python-docx reads parts as it goes, as python-pptx does
+        units = _assemble(_document_events(docx.Document(io.BytesIO(data))))
     except Exception as exc:  # noqa: BLE001 - see _unreadable
         raise _unreadable(path, PACKAGES[".docx"], exc) from None
-    units = _assemble(_document_events(document))
     empty = not any(unit.lines or unit.label != PREAMBLE for unit in units)
     if empty or "layouts" in path.parts[:-1]:  # a template: its page, theme and styles, so a diff shows their looks
         from aspo.office.description import describe_document_template, document_template_lines
