@@ -142,3 +142,13 @@ def test_an_executable_file_at_the_revision_is_read_and_templates_as_a_file_is_o
     result = aspo("diff", "--rev", "HEAD", "accounts/acme.yaml")
     assert (result.status, result.out) == (2, "")
     assert result.err == "aspo: error: HEAD:templates: is a file at this revision, not a folder\n"
+
+
+def test_odd_characters_in_a_name_at_the_revision_or_in_the_revision_keep_the_error_on_one_line(repository, aspo):
+    commit_links(repository, {"blocks/two\nlines.md": "/etc/hostname"})
+    result = aspo("diff", "--rev", "HEAD", "accounts/acme.yaml")
+    assert result.err == ("aspo: error: HEAD:templates/blocks/two\\nlines.md: is a link to '/etc/hostname', an "
+                          "absolute path; at a revision aspo reads only what git holds in templates/\n")
+    result = aspo("diff", "--rev", "HEAD\nfeature", "accounts/acme.yaml")
+    assert result.err == "aspo: error: templates: --rev: unknown git revision 'HEAD\\nfeature'\n"
+    assert result.status == 2

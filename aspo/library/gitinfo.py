@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import IO, Any, Iterator
 
 from aspo.core.bounded import MAX_UNPACKED_BYTES
-from aspo.core.errors import AspoError, display_path
+from aspo.core.errors import AspoError, display_path, quoted
 
 #: What templates/ at a revision may hold, asked of git before anything is extracted: a real library is a few dozen
 #: files and a few MB. Each file is held to what the loader would read of it in the working tree: YAML and Markdown
@@ -103,7 +103,7 @@ def templates_at(revision: str, templates: Path, into: Path) -> Path:
         raise AspoError.at(templates, None, None, "--rev needs templates/ in a git checkout") from None
     status, commit, _ = _git(Path(top), "rev-parse", "--verify", "-q", f"{revision}^{{commit}}")
     if status != 0:
-        raise AspoError.at(templates, None, "--rev", f"unknown git revision '{revision}'")
+        raise AspoError.at(templates, None, "--rev", f"unknown git revision {quoted(revision, 80)}")
     at = _Revision(revision, templates, inside)
     try:
         _check_listing(Path(top), commit, at)
@@ -113,7 +113,8 @@ def templates_at(revision: str, templates: Path, into: Path) -> Path:
         root = Path(into, top_name, inside)
         links = _extract(Path(top), commit, Path(into), top_name, at)
     except _GitFailed as exc:
-        raise AspoError.at(templates, None, "--rev", f"cannot read templates/ at '{revision}' ({exc})") from None
+        raise AspoError.at(templates, None, "--rev",
+                           f"cannot read templates/ at {quoted(revision, 80)} ({exc})") from None
     _check_links(root, links, at)
     return root
 
@@ -125,7 +126,7 @@ class _Revision:
         self.revision = revision
         self.templates = templates
         self.inside = inside
-        self.shown = f"{revision}:{display_path(templates).rstrip('/')}"
+        self.shown = f"{revision}:{display_path(templates).rstrip('/')}"  # git refuses control characters in names
 
     def relative(self, path: str) -> str | None:
         """The path below templates/ of a path in the repository ("" for templates/ itself); None if not below."""
@@ -136,6 +137,8 @@ class _Revision:
         return path[len(self.inside) + 1:] if path.startswith(self.inside + "/") else None
 
     def refuse(self, relative: str, message: str) -> AspoError:
+        if not relative.isprintable():  # a name git allows (a line break in it) must not break the one line
+            relative = relative.encode("unicode_escape").decode("ascii")
         return AspoError.at(f"{self.shown}/{relative}" if relative else self.shown, None, None, message)
 
 
@@ -172,7 +175,7 @@ def _check_listing(top: Path, commit: str, at: _Revision) -> None:
                 raise at.refuse("", f"holds more than {_size(MAX_REVISION_BYTES)} of files, more than aspo "
                                     "extracts of a revision")
     if count == 0:
-        raise AspoError.at(at.templates, None, "--rev", f"templates/ does not exist at '{at.revision}'")
+        raise AspoError.at(at.templates, None, "--rev", f"templates/ does not exist at {quoted(at.revision, 80)}")
 
 
 def _entries(stream: IO[bytes]) -> Iterator[str]:
