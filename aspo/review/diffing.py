@@ -94,8 +94,8 @@ def _join(label: str, name: str) -> str:
 
 
 def _read(path: Path) -> bytes:
-    """A file to compare, within its limits: an Office file's zip is checked here, once, before anything (python-pptx,
-    the slide keys, LibreOffice) reads it."""
+    """A build's file, within its limits, an Office file's zip checked as it is read: before anything else (the slide
+    keys, the document's parts, LibreOffice for the review page) is handed it."""
     data = read_output(path)
     check_package(path, data)
     return data
