@@ -310,10 +310,9 @@ def match(texts: tuple[str, ...], templates: Path, fmt: str) -> None:
 @click.argument("file", type=click.Path(path_type=Path))
 def textconv(file: Path) -> None:
     """Print a .pptx, .docx or review draft as stable text (a git textconv driver)."""
-    from aspo.render.formats import read_units
-    from aspo.render.textview import as_text
+    from aspo.render.formats import textconv_text
 
-    click.echo(as_text(read_units(file)), nl=False)
+    click.echo(textconv_text(file, AspoError.show), nl=False)
 
 
 @cli.command()

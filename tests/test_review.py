@@ -263,6 +263,30 @@ def test_textconv_shows_a_templates_layouts_and_styles_so_template_edits_diff_to
         in document
 
 
+def test_git_log_goes_on_past_a_deck_the_driver_cannot_show(workspace):
+    """git shows what textconv prints as the file's text and stops `git log -p` at a driver that fails: a deck aspo
+    cannot show (here damaged) is a placeholder in the log, its reason one line on stderr, and the log goes on."""
+    import sys
+
+    git(workspace, "init", "-q")
+    git(workspace, "config", "diff.aspo.textconv", f"'{sys.executable}' -m aspo textconv")
+    (workspace / ".gitattributes").write_text("*.pptx diff=aspo\n", encoding="utf-8")
+    (workspace / "old-deck.pptx").write_bytes(b"PK\x03\x04 saved half way")
+    git(workspace, "add", ".gitattributes", "old-deck.pptx")
+    git(workspace, "commit", "-qm", "a damaged deck")
+    git(workspace, "add", "accounts")
+    git(workspace, "commit", "-qm", "the accounts")
+    log = subprocess.run(["git", "log", "-p", "--format=commit %s"], cwd=workspace, capture_output=True, text=True,
+                         timeout=60)
+    assert log.returncode == 0, log.stderr
+    assert [line for line in log.stdout.splitlines() if line.startswith("commit ")] == [
+        "commit the accounts", "commit a damaged deck"]
+    assert ("\n+(aspo: not shown as text: cannot read this file as a PowerPoint .pptx file: not a zip package "
+            "(damaged or not an Office file))\n") in log.stdout
+    assert re.fullmatch(r"aspo: error: \S+/old-deck\.pptx: cannot read this file as a PowerPoint \.pptx file: not a "
+                        r"zip package \(damaged or not an Office file\)\n", log.stderr), log.stderr
+
+
 def test_an_unrelated_block_change_leaves_other_drafts_byte_for_byte(built, aspo):
     before = (built / "output/acme/acme-draft.md").read_bytes()
     edit(built / "templates/blocks/priority-food-audit-ready.md", "ready before the auditor is",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import docx
@@ -111,12 +112,59 @@ def test_other_files_and_broken_files_are_one_line_errors(tmp_path):
     (tmp_path / "broken.md").write_bytes(b"\xff\xfe")
     cases = {
         "notes.txt": "cannot show this file as text; expected a .pptx, .docx or .md",
-        "broken.pptx": "cannot read this file as a PowerPoint .pptx file (not a zip package)",
+        "broken.pptx": "cannot read this file as a PowerPoint .pptx file: not a zip package (damaged or not an "
+                       "Office file)",
         "broken.md": "cannot show this file as text; it is not UTF-8",
-        "missing.docx": "cannot read this file: No such file or directory",
+        "missing.docx": "file not found",
     }
     for name, message in cases.items():
         with pytest.raises(AspoError) as caught:
             read_units(tmp_path / name)
         assert caught.value.problems[0].message == message
         assert "\n" not in caught.value.format_message()
+
+
+def test_textconv_of_a_small_deck_unpacking_past_the_budget_unpacks_nothing(built, tmp_path, aspo):
+    """A deck of 1 MB holding a part of 210 MiB of zeros (the issue's had 1.5 GiB): its zip's own sizes refuse it
+    before python-pptx is handed it, and git is shown a placeholder."""
+    import shutil
+    import zipfile
+
+    deck = tmp_path / "bomb-deck.pptx"
+    shutil.copyfile(built / "acme-deck.pptx", deck)
+    with zipfile.ZipFile(deck, "a") as package:
+        part = zipfile.ZipInfo("ppt/media/zeros.bin")
+        part.compress_type = zipfile.ZIP_DEFLATED
+        part._compresslevel = 1  # quick to write
+        with package.open(part, "w", force_zip64=True) as stream:
+            for _ in range(210):
+                stream.write(bytes(1 << 20))
+    assert deck.stat().st_size < 2_000_000
+    with zipfile.ZipFile(deck) as package:
+        unpacked = -(-sum(info.file_size for info in package.infolist()) // 2**20)
+    result = aspo("textconv", deck)
+    message = (f"cannot read this file as a PowerPoint .pptx file: unpacks to {unpacked} MB, more than the 200 MB "
+               "aspo reads")
+    assert (result.status, result.out) == (0, f"(aspo: not shown as text: {message})\n")
+    assert result.err == f"aspo: error: {deck}: {message}\n"
+
+
+@pytest.mark.parametrize("name, part", [("acme-deck.pptx", "ppt/slides/slide3.xml"),
+                                        ("acme-offering.docx", "word/styles.xml")])
+def test_textconv_of_a_sound_zip_missing_a_part_it_names_is_a_placeholder_not_a_crash(built, tmp_path, aspo, name,
+                                                                                      part):
+    """python-pptx reads a slide when it is reached, not when the deck is opened: a deck whose presentation names a
+    slide the zip does not hold failed there with an internal error."""
+    import zipfile
+
+    with zipfile.ZipFile(built / name) as package:
+        parts = {info.filename: package.read(info) for info in package.infolist() if info.filename != part}
+    damaged = tmp_path / name
+    with zipfile.ZipFile(damaged, "w", zipfile.ZIP_DEFLATED) as package:
+        for member, data in parts.items():
+            package.writestr(member, data)
+    result = aspo("textconv", damaged)
+    assert result.status == 0
+    assert re.fullmatch(r"\(aspo: not shown as text: cannot read this file as a (PowerPoint \.pptx|Word \.docx) "
+                        r"file \(\w+\)\)\n", result.out), result.out
+    assert result.err.startswith(f"aspo: error: {damaged}: cannot read this file as a ") and result.err.count("\n") == 1

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Literal, Protocol
 
+from aspo.core.bounded import MAX_UNPACKED_BYTES, read_regular
 from aspo.core.errors import AspoError
 from aspo.render import textview  # light: each reader loads python-pptx or python-docx when it is called
 
@@ -125,6 +126,10 @@ _BY_ENDING = sorted(((fmt.ending.lower(), fmt) for fmt in FORMATS), key=lambda p
 #: The endings of the files a rep may send, lower case: each customer format's, and its PDF copy's ("-deck.pdf")
 _CUSTOMER_ENDINGS = tuple(ending.lower() for fmt in FORMATS if fmt.customer
                           for ending in (fmt.ending, Path(fmt.ending).with_suffix(".pdf").name)[:1 + fmt.pdf])
+#: The suffixes of the formats drawn as slides or pages: Office packages, which are zips.
+_PACKAGED = tuple(fmt.suffix for fmt in FORMATS if fmt.review != "text")
+#: The most aspo reads of a review draft, or of a build's manifest, it is handed: a real one is tens of KB.
+MAX_TEXT_BYTES = 16 * 1024 * 1024
 SUFFIXES = tuple(_BY_SUFFIX)
 #: The suffixes as messages list them: ".pptx, .docx or .md".
 SUFFIXES_IN_WORDS = ", ".join(SUFFIXES[:-1]) + " or " + SUFFIXES[-1]
@@ -179,9 +184,27 @@ def read_units(path: Path, data: bytes | None = None) -> list[Unit]:
     fmt = by_name(path.name)
     if fmt is None:
         raise AspoError.at(path, None, None, f"cannot show this file as text; expected a {SUFFIXES_IN_WORDS}")
-    if data is None:
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise AspoError.at(path, None, None, f"cannot read this file: {exc.strerror or exc}") from None
-    return fmt.text_view(path, data)
+    return fmt.text_view(path, read_output(path) if data is None else data)
+
+
+def textconv_text(path: Path, show: Callable[[AspoError], None]) -> str:
+    """What `aspo textconv` prints for a file: its text; or, for a file of a kind it reads that it cannot show
+    (damaged, too large, unpacking too far), a one-line placeholder, the error saying why handed to `show`. git shows
+    what the driver prints as the file's text, and a driver that fails stops `git log -p` at that commit. A file that
+    is not there, is not a regular file or is of another kind raises the error: git hands over none of those."""
+    path = Path(path)
+    try:
+        return textview.as_text(read_units(path))
+    except AspoError as exc:
+        if not path.is_file() or by_name(path.name) is None:
+            raise
+        show(exc)
+        return textview.not_shown(exc.problems[0])
+
+
+def read_output(path: Path) -> bytes:
+    """A build's file (an output or a manifest) that aspo is handed to show or compare: a regular file, its size
+    checked before it is read (an Office package at most what a zip may unpack to, anything else far less), so that
+    a named pipe cannot hang aspo and a huge file costs no memory."""
+    path = Path(path)
+    return read_regular(path, MAX_UNPACKED_BYTES if path.suffix.lower() in _PACKAGED else MAX_TEXT_BYTES)

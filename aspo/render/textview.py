@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from aspo.core.errors import AspoError
+from aspo.core.errors import AspoError, Problem
 
 PREAMBLE = "Before the first heading"
 OUTSIDE = "Links, macros and embedded content"
@@ -69,21 +69,52 @@ def _item(text: str, level: int) -> str:
     return "  " * level + "- " + text if level else text
 
 
+#: Each Office package a text view reads, in words, by suffix.
+PACKAGES = {".pptx": "a PowerPoint .pptx file", ".docx": "a Word .docx file"}
+
+
+def check_package(path: Path, data: bytes, what: str | None = None) -> None:
+    """Refuses, in one line, an Office file (`what`, else by its suffix) whose zip is not one, does not unpack, or
+    unpacks past aspo's one budget for a zip: before python-pptx, python-docx or LibreOffice is handed it whole."""
+    from aspo.core.bounded import checked_zip
+
+    what = what or PACKAGES.get(path.suffix.lower())
+    if what is not None:
+        checked_zip(data, lambda message: AspoError.at(path, None, None, f"cannot read this file as {what}: {message}"))
+
+
+def not_shown(problem: Problem) -> str:
+    """What `aspo textconv` prints for a file it cannot show: git shows it as the file's text, in one line."""
+    return f"(aspo: not shown as text: {problem.message})\n"
+
+
 def _unreadable(path: Path, what: str, exc: Exception) -> AspoError:
-    # python-pptx and python-docx raise several kinds of error for a file they cannot open; their
-    # messages can embed object addresses, so only the kind of error is shown
-    detail = "not a zip package" if type(exc).__name__ == "BadZipFile" else type(exc).__name__
-    return AspoError.at(path, None, None, f"cannot read this file as {what} ({detail})")
+    # python-pptx and python-docx raise several kinds of error for a sound zip they cannot read (check_package
+    # refused the rest); their messages can embed object addresses, so only the kind of error is shown
+    return AspoError.at(path, None, None, f"cannot read this file as {what} ({type(exc).__name__})")
 
 
 def deck_units(path: Path, data: bytes) -> list[Unit]:
     """A deck slide by slide: its text, tables, charts and speaker notes (a template's layouts too)."""
     from pptx import Presentation
 
-    try:
-        prs = Presentation(io.BytesIO(data))
+    check_package(path, data, PACKAGES[".pptx"])
+    try:  # python-pptx reads parts as it goes: a slide or chart missing from a sound zip fails here, not at opening
+        units = _slide_units(Presentation(io.BytesIO(data)))
     except Exception as exc:  # noqa: BLE001 - see _unreadable
-        raise _unreadable(path, "a PowerPoint .pptx file", exc) from None
+        raise _unreadable(path, PACKAGES[".pptx"], exc) from None
+    if not units or path.parent.name == "layouts":
+        # a template: what marketing edits is its slide size, theme and layouts, as `aspo layouts show` tells them
+        from aspo.office.deck_template import read_deck_template
+        from aspo.office.description import deck_lines, describe_deck
+
+        units += [Unit(label, tuple(lines))
+                  for label, lines in deck_lines(describe_deck(read_deck_template(path, data)))]
+        units.extend(_outside_content_units(data, "PowerPoint"))
+    return units
+
+
+def _slide_units(prs) -> list[Unit]:
     units = []
     for number, slide in enumerate(prs.slides, start=1):
         title_shape = slide.shapes.title
@@ -97,14 +128,6 @@ def deck_units(path: Path, data: bytes) -> list[Unit]:
             if any(notes):
                 lines += ["Notes:", *(note for note in notes if note)]
         units.append(Unit(f"Slide {number}: {title}" if title else f"Slide {number}", tuple(lines)))
-    if not units or path.parent.name == "layouts":
-        # a template: what marketing edits is its slide size, theme and layouts, as `aspo layouts show` tells them
-        from aspo.office.deck_template import read_deck_template
-        from aspo.office.description import deck_lines, describe_deck
-
-        units += [Unit(label, tuple(lines))
-                  for label, lines in deck_lines(describe_deck(read_deck_template(path, data)))]
-        units.extend(_outside_content_units(data, "PowerPoint"))
     return units
 
 
@@ -138,11 +161,11 @@ def document_units(path: Path, data: bytes) -> list[Unit]:
     """A Word document section by section, by its headings (a template's page and styles too)."""
     import docx
 
-    try:
-        document = docx.Document(io.BytesIO(data))
+    check_package(path, data, PACKAGES[".docx"])
+    try:  # python-docx reads parts as it goes, as python-pptx does
+        units = _assemble(_document_events(docx.Document(io.BytesIO(data))))
     except Exception as exc:  # noqa: BLE001 - see _unreadable
-        raise _unreadable(path, "a Word .docx file", exc) from None
-    units = _assemble(_document_events(document))
+        raise _unreadable(path, PACKAGES[".docx"], exc) from None
     empty = not any(unit.lines or unit.label != PREAMBLE for unit in units)
     if empty or "layouts" in path.parts[:-1]:  # a template: its page, theme and styles, so a diff shows their looks
         from aspo.office.description import describe_document_template, document_template_lines

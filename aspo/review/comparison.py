@@ -4,7 +4,10 @@ as pictures, with their text changes and the blocks and scenarios behind them.""
 from __future__ import annotations
 
 import difflib
+import filecmp
 import functools
+import os
+import stat
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
@@ -174,6 +177,10 @@ def compare_folders(a: Path, b: Path) -> Comparison:
         names = sorted({p.name for folder in (a, b) for p in Path(folder).iterdir()
                         if p.is_dir() and not p.name.startswith(".") and _is_account_folder(p)})
         pairs = [(name, Path(a, name), Path(b, name)) for name in names]
+        linked = next((folder for _, *folders in pairs for folder in folders if folder.is_symlink()), None)
+        if linked is not None:  # the user named the two folders, not what a link among their accounts leads to
+            raise AspoError.at(linked, None, None, "is a link, which aspo does not follow in an output folder (a "
+                                                   "build writes none); compare the folders a build wrote")
     compared = []
     for name, old, new in pairs:
         before = read_build_folder(old) if old.is_dir() else {}
@@ -216,7 +223,7 @@ def _library_changes(old, new, compared: list[Compared]) -> tuple[tuple[SourceCh
                     seen_files.add(_relative(item.path, root))
             if item_before is None or item_after is None:
                 change = "added" if item_before is None else "removed"
-            elif item_before.path.read_bytes() != item_after.path.read_bytes():
+            elif not _same_file(item_before.path, item_after.path, follow=True):  # as the loader read them
                 change = "changed"
             else:
                 continue
@@ -224,8 +231,9 @@ def _library_changes(old, new, compared: list[Compared]) -> tuple[tuple[SourceCh
             changes.append(SourceChange(kind, id_, change, owner, users.get((kind, id_), ())))
     others = []
     old_files, new_files = _tree(old.root), _tree(new.root)
-    for name in sorted(old_files.keys() | new_files.keys()):
-        if name in seen_files or old_files.get(name) == new_files.get(name):
+    for name in sorted(old_files | new_files):
+        if name in seen_files or (name in old_files and name in new_files
+                                  and _same_file(Path(old.root, name), Path(new.root, name))):
             continue
         state = "added" if name not in old_files else "removed" if name not in new_files else "changed"
         others.append(f"{Path(new.root).name}/{name} ({state})")
@@ -233,13 +241,32 @@ def _library_changes(old, new, compared: list[Compared]) -> tuple[tuple[SourceCh
 
 
 def _relative(path: Path, root: Path) -> str:
-    return Path(path).resolve().relative_to(Path(root).resolve()).as_posix()
+    # the loader found it below root by name: a link there stays where it was found, wherever it points
+    return Path(path).relative_to(root).as_posix()
 
 
-def _tree(root: Path) -> dict[str, bytes]:
-    root = Path(root)
-    return {path.relative_to(root).as_posix(): path.read_bytes() for path in sorted(root.rglob("*"))
-            if path.is_file() and not any(part.startswith(".") for part in path.relative_to(root).parts)}
+def _tree(root: Path) -> set[str]:
+    """The names below `root` of all but its folders (hidden ones aside), links to folders too: nothing is read."""
+    found: set[str] = set()
+    for folder, folders, files in os.walk(root):  # links to folders are not entered; an unlistable folder is left out
+        folders[:] = [name for name in folders if not name.startswith(".")]
+        found.update(Path(folder, name).relative_to(root).as_posix() for name in files + folders
+                     if not name.startswith(".") and (name in files or os.path.islink(Path(folder, name))))
+    return found
+
+
+def _same_file(a: Path, b: Path, follow: bool = False) -> bool:
+    """Whether two files are alike, compared in chunks (a huge one costs no memory): regular files by their bytes,
+    links by their targets (followed only with `follow`), anything else (a named pipe) by its kind, never opened."""
+    try:
+        a_info, b_info = (os.stat(a), os.stat(b)) if follow else (os.lstat(a), os.lstat(b))
+        if stat.S_IFMT(a_info.st_mode) != stat.S_IFMT(b_info.st_mode):
+            return False
+        if stat.S_ISLNK(a_info.st_mode):
+            return os.readlink(a) == os.readlink(b)
+        return not stat.S_ISREG(a_info.st_mode) or (a_info.st_size == b_info.st_size and filecmp.cmp(a, b, False))
+    except OSError:  # unreadable on one side: not known to be the same
+        return False
 
 
 def _sources(manifest: dict, kinds: tuple[str, ...] | None = ("block", "scenario")
@@ -480,13 +507,13 @@ def _deck_pairs(account: Compared) -> tuple[list[_SlidePair], list[str], int]:
     from aspo.review.slide_keys import slide_keys
 
     sides = []
-    for files, manifest in zip((account.before, account.after), account.manifests):
+    for files, manifest, label in zip((account.before, account.after), account.manifests, account.labels):
         name = file_of(files, _SLIDES)
         if name is None:
             sides.append(([], [], []))
             continue
         units = read_units(Path(name), files[name])
-        keys = slide_keys(files[name])
+        keys = slide_keys(files[name], f"{label.rstrip('/')}/{name}")
         sections = {number: key for number, (key, _) in _slides(manifest).items()}
         sides.append((units, keys, [sections.get(n, f"#{n}") for n in range(1, len(units) + 1)]))
     (a_units, a_keys, a_ids), (b_units, b_keys, b_ids) = sides
@@ -575,12 +602,15 @@ def _styles_differ(before: bytes, after: bytes) -> bool:
     import io
     import zipfile
 
+    from aspo.core.bounded import ZipBudget, zip_errors
+
     def parts(data: bytes) -> dict[str, bytes]:
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as package:
-                return {name: package.read(name) for name in package.namelist()
+                budget = ZipBudget(package)  # one budget for the whole document, as for every zip aspo reads
+                return {name: budget.read(name) for name in package.namelist()
                         if name != "word/document.xml" and not name.startswith("docProps/")}
-        except zipfile.BadZipFile:
+        except zip_errors():  # not read as a whole (it was checked before it came here): compared as bytes
             return {"": data}
 
     return parts(before) != parts(after)

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from aspo.build.manifest import MANIFEST, Sources, read_manifest, sources_in
 from aspo.core.errors import AspoError
-from aspo.render.formats import FORMATS, SUFFIXES, SUFFIXES_IN_WORDS, by_key, by_name, read_units
-from aspo.render.textview import labelled_lines
+from aspo.render.formats import FORMATS, SUFFIXES, SUFFIXES_IN_WORDS, by_key, by_name, read_output, read_units
+from aspo.render.textview import check_package, labelled_lines
 
 CONTEXT = 3
 #: A source marker line of a review draft: "`[block:id]`", or a "Sources:" item "- `[block:id]`: why".
@@ -44,7 +44,7 @@ def diff_paths(a: Path, b: Path) -> DiffResult:
     if a.suffix.lower() != b.suffix.lower():
         raise AspoError.at(b, None, None, f"cannot compare a '{a.suffix}' file with a '{b.suffix}' file; "
                                           f"give two files of the same kind ({SUFFIXES_IN_WORDS})")
-    a_data, b_data = _read(a), _read(b)
+    a_data, b_data = read_output(a), read_output(b)  # their text views check what they read
     lines = _file_diff(str(a), a_data, str(b), b_data)
     if a.suffix.lower() in _MARKED:  # two drafts carry their sources as markers
         lines = _with_provenance(lines, _draft_sources([a_data]), _draft_sources([b_data]))
@@ -94,16 +94,26 @@ def _join(label: str, name: str) -> str:
 
 
 def _read(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise AspoError.at(path, None, None, f"cannot read this file: {exc.strerror or exc}") from None
+    """A build's file, within its limits, an Office file's zip checked as it is read: before anything else (the slide
+    keys, the document's parts, LibreOffice for the review page) is handed it."""
+    data = read_output(path)
+    check_package(path, data)
+    return data
 
 
 def read_build_folder(folder: Path) -> dict[str, bytes]:
-    """An output folder's files that diffs read (its outputs and manifest), by name."""
-    return {p.name: _read(p) for p in sorted(folder.iterdir())
-            if p.is_file() and (p.name == MANIFEST or _shown(p.name))}
+    """An output folder's files that diffs read (its outputs and manifest), by name. A link among them is refused, not
+    followed: a build writes none, and one could lead anywhere out of the folder."""
+    found = {}
+    for path in sorted(Path(folder).iterdir()):
+        if path.name != MANIFEST and not _shown(path.name):
+            continue
+        if path.is_symlink():
+            raise AspoError.at(path, None, None, "is a link, which aspo does not follow in an output folder (a build "
+                                                 "writes none); compare the folders a build wrote")
+        if not path.is_dir():  # a folder of an output's name is not one of its files
+            found[path.name] = _read(path)
+    return found
 
 
 def _file_diff(a_name: str, a_data: bytes, b_name: str, b_data: bytes) -> list[str]:
