@@ -46,8 +46,14 @@ def read_regular(path: Path, limit: int, rule: str = INVALID_FILE) -> bytes:
                            "aspo reads only regular files", rule)
     size = max(info.st_size, len(raw))
     if size > limit:
-        raise AspoError.at(path, None, None, f"file is {size} bytes; the limit is {limit}", rule)
+        raise AspoError.at(path, None, None, _too_large(size, limit), rule)
     return raw
+
+
+def _too_large(size: int, limit: int) -> str:
+    if limit < 10 * 1024 * 1024:  # text files: a byte count the editor can show
+        return f"file is {size} bytes; the limit is {limit}"
+    return f"file is {-(-size // (1024 * 1024))} MB; the limit is {limit // (1024 * 1024)} MB"
 
 
 class OverBudget(ValueError):
