@@ -17,6 +17,7 @@ from pathlib import Path
 import click
 
 from aspo import __version__
+from aspo.core.children import remove_leftovers
 from aspo.core.errors import USER_ERROR_STATUS, AspoError, display_path
 from aspo.core.stopping import Stopped, stop_on_signals
 
@@ -760,6 +761,7 @@ def main(argv: list[str] | None = None) -> None:
     Ctrl-C exits 130; SIGTERM 143 and SIGHUP 129 (128 + the signal's number), after the same cleanup.
     """
     shared: dict = {"debug": False}  # every command's ctx.obj: --debug or ASPO_DEBUG sets "debug"
+    remove_leftovers()  # scratch folders of aspo processes killed before they could remove them
     try:
         with stop_on_signals():
             status = cli.main(args=argv, prog_name="aspo", standalone_mode=False, obj=shared)
