@@ -232,8 +232,9 @@ def diff(ctx: click.Context, paths: tuple[Path, ...], rev: str | None, html: Pat
     from aspo.review.page import write_review
     from aspo.review.pictures import PictureCache
 
-    found = review(comparison, PictureCache(tools, progress=progress), progress)
-    page = write_review(found, html)
+    with PictureCache(tools, progress=progress, warn=lambda line: _say(f"aspo: warning: {line}")) as cache:
+        found = review(comparison, cache, progress)
+        page = write_review(found, html)
     slides = sum(len(account.slides) for account in found.changed)
     pages = sum(len(account.pages) for account in found.changed)
     for _, _, problem in found.failed:
