@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO, edit, skip_unless_installed
 
+from aspo.core.errors import AspoError
 from aspo.review.comparison import (
     AccountReview,
     Picture,
@@ -477,6 +478,32 @@ def test_a_cache_folder_that_cannot_be_used_is_done_without_saying_so_once(works
     assert len(list((workspace / "review/images").iterdir())) == 4
     assert (workspace / "cache").read_text() == "a file where the cache folder should be\n"
     assert list(temporary.iterdir()) == []  # the scratch folder that stood in for the cache is gone
+
+
+def test_the_review_page_never_writes_or_removes_through_a_link_even_one_made_after_the_check(tmp_path, monkeypatch):
+    from aspo.review import page as page_module
+
+    monkeypatch.chdir(tmp_path)
+    picture = tmp_path / "cache" / "picture.png"
+    picture.parent.mkdir()
+    picture.write_bytes(b"\x89PNG\r\n\x1a\n a picture")
+    shown = Review("before", "after", (), (), (), (), (), (), (), {"key": picture})
+    folder, outside = tmp_path / "review", tmp_path / "outside"
+    outside.mkdir()
+    stale = "0123456789abcdef0123456789abcdef.png"  # named as aspo names pictures
+    (outside / stale).write_text("someone else's\n")
+    page_module.write_review(shown, folder)
+    (folder / "images" / stale).symlink_to(outside / stale)  # a picture-named link: not aspo's to remove
+    page_module.write_review(shown, folder)
+    assert (folder / "images" / stale).is_symlink() and (outside / stale).read_text() == "someone else's\n"
+    shutil.rmtree(folder / "images")
+    (folder / "images").symlink_to(outside)  # as if made between the check and the writing
+    monkeypatch.setattr(page_module, "refuse_foreign", lambda *args: None)
+    with pytest.raises(AspoError) as refused:
+        page_module.write_review(shown, folder)
+    assert str(refused.value) == "review/images: --html: is a link; aspo writes a real folder here and will not " \
+                                 "follow it"
+    assert sorted(p.name for p in outside.iterdir()) == [stale] and (outside / stale).read_text() == "someone else's\n"
 
 
 # --- with LibreOffice: one review, shared by the checks below --------------------------------------------------------
