@@ -17,6 +17,7 @@ from pathlib import Path
 import click
 
 from aspo import __version__
+from aspo.core.children import remove_leftovers
 from aspo.core.errors import USER_ERROR_STATUS, AspoError, display_path, one_line
 from aspo.core.stopping import Stopped, stop_on_signals
 
@@ -126,11 +127,9 @@ def build(ctx: click.Context, accounts: tuple[Path, ...], templates: Path, outpu
                                   on_pdfs=lambda n, seconds: converted.append((n, seconds)))
     bugs = [outcome for outcome in outcomes if outcome.bug]
     for outcome in outcomes:
-        if outcome.bug and len(outcomes) == 1:
-            click.echo(one_line(f"aspo: internal error: {outcome.problems[0]}"), err=True)
-        elif outcome.bug:
-            click.echo(one_line(f"aspo: internal error: {display_path(outcome.path)}: {outcome.problems[0]} (a bug "
-                                "in aspo)"), err=True)
+        if outcome.bug:
+            where, bug = (f"{display_path(outcome.path)}: ", " (a bug in aspo)") if len(outcomes) > 1 else ("", "")
+            click.echo(one_line(f"aspo: internal error: {where}{outcome.problems[0]}{bug}"), err=True)
         elif outcome.status == "failed":
             for problem in outcome.problems:
                 click.echo(f"aspo: error: {problem}", err=True)
@@ -233,8 +232,9 @@ def diff(ctx: click.Context, paths: tuple[Path, ...], rev: str | None, html: Pat
     from aspo.review.page import write_review
     from aspo.review.pictures import PictureCache
 
-    found = review(comparison, PictureCache(tools, progress=progress), progress)
-    page = write_review(found, html)
+    with PictureCache(tools, progress=progress, warn=lambda line: _say(f"aspo: warning: {line}")) as cache:
+        found = review(comparison, cache, progress)
+        page = write_review(found, html)
     slides = sum(len(account.slides) for account in found.changed)
     pages = sum(len(account.pages) for account in found.changed)
     for _, _, problem in found.failed:
@@ -761,6 +761,7 @@ def main(argv: list[str] | None = None) -> None:
     Ctrl-C exits 130; SIGTERM 143 and SIGHUP 129 (128 + the signal's number), after the same cleanup.
     """
     shared: dict = {"debug": False}  # every command's ctx.obj: --debug or ASPO_DEBUG sets "debug"
+    remove_leftovers()  # scratch folders of aspo processes killed before they could remove them
     try:
         with stop_on_signals():
             status = cli.main(args=argv, prog_name="aspo", standalone_mode=False, obj=shared)

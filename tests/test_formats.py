@@ -17,15 +17,17 @@ from aspo.render.formats import FORMATS, SUFFIXES, SUFFIXES_IN_WORDS, by_key, by
 
 SLUG = "acme"
 
-# A stand-in for LibreOffice that converts whatever it is given: a minimal PDF for each source after --outdir's folder.
+# A stand-in for LibreOffice that converts whatever it is given: a small whole PDF (aspo takes no less: header, a
+# cross-reference offset within the file, %%EOF) for each source after --outdir's folder.
 FAKE = r'''
 import os, sys
 args = sys.argv[1:]
 out = args[args.index("--outdir") + 1]
 os.makedirs(out, exist_ok=True)
+body = b"%PDF-1.4\n1 0 obj\n<</Type/Catalog>>\nendobj\n" + b"%" * 300 + b"\n"
 for source in args[args.index("--outdir") + 2:]:
     with open(os.path.join(out, os.path.splitext(os.path.basename(source))[0] + ".pdf"), "wb") as stream:
-        stream.write(b"%PDF-1.4\n%%EOF\n")
+        stream.write(body + b"startxref\n%d\n%%%%EOF\n" % len(body))
 '''
 
 

@@ -297,3 +297,97 @@ def test_a_stop_while_a_child_is_being_started_waits_until_the_child_is_known():
             reached.append("the rest of the block")
         reached.append("after the block")
     assert reached == ["the rest of the block"] and stopped.value.signum == signal.SIGTERM
+
+
+# --- child processes and scratch folders (aspo/core/children.py) ---------------------------------------------------
+
+#: aspo starting a child that starts a process of its own and waits for it, as soffice's launcher starts soffice.bin.
+STARTS_A_CHILD = """
+import sys
+from aspo.core.children import start
+child = start(["sh", "-c", "sleep 600 & echo $! > " + sys.argv[1] + ".tmp; mv " + sys.argv[1] + ".tmp " + sys.argv[1]
+               + "; wait"])
+print(child.pid, flush=True)
+sys.stdin.read()
+"""
+
+
+def test_a_child_and_the_processes_it_started_end_when_aspo_is_killed(tmp_path):
+    grandchild = tmp_path / "grandchild"
+    parent = subprocess.Popen([sys.executable, "-c", STARTS_A_CHILD, str(grandchild)], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        child = Proc(int(parent.stdout.readline()))
+        started = [child, Proc(int(wait_for(lambda: grandchild.exists() and grandchild.read_text(),
+                                            "the child to start its own")))]
+        assert all(proc.alive() for proc in started)
+        parent.kill()  # kill -9: no code of aspo's runs
+        parent.communicate(timeout=30)
+    finally:
+        if parent.poll() is None:
+            parent.kill()
+            parent.communicate()
+    wait_for(lambda: not [proc for proc in started if proc.alive()], f"{started} to end", timeout=5)
+
+
+def test_run_stops_a_child_at_its_time_limit_or_past_its_output_limit_and_says_how_it_ended(tmp_path):
+    from aspo.core.children import OutputTooLarge, run
+
+    left = tmp_path / "left"
+    with pytest.raises(subprocess.TimeoutExpired):
+        run(["sh", "-c", f"sleep 600 & echo $! > {left}; exec sleep 601"], timeout=0.3)
+    if left.exists() and left.read_text().strip():  # it got as far as starting its own process
+        leftover = Proc(int(left.read_text()))
+        wait_for(lambda: not leftover.alive(), "the stopped child's own process to end", timeout=5)
+    with pytest.raises(OutputTooLarge):
+        run(["sh", "-c", "while :; do echo y; done"], timeout=30, limit=1000)
+    done = run(["sh", "-c", "echo out; echo err >&2; exit 3"], timeout=30)
+    assert (done.returncode, done.stdout, done.stderr) == (3, b"out\n", b"err\n")
+    assert run(["sh", "-c", "kill -TERM $$"], timeout=30).returncode == -signal.SIGTERM
+    with pytest.raises(FileNotFoundError):
+        run([str(tmp_path / "no-such-program")], timeout=30)
+
+
+def scratch_name(pid: int, started: int, rest: str) -> str:
+    return f"aspo-pdf-{pid}-{started}-{rest}"
+
+
+def test_the_next_command_removes_scratch_folders_whose_owner_is_gone_and_keeps_the_rest(tmp_path, monkeypatch,
+                                                                                        aspo):
+    import fcntl
+    import tempfile
+
+    from aspo.core.children import ScratchFolder, _start_time
+
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    gone = subprocess.Popen(["sh", "-c", "read line"], stdin=subprocess.PIPE)
+    dead = (gone.pid, _start_time(gone.pid))
+    gone.communicate(b"\n")
+    me = (os.getpid(), _start_time(os.getpid()))
+    made = {
+        "dead owner": scratch_name(*dead, "a1b2c3d4"),
+        "pid reused by another process": scratch_name(me[0], me[1] + 1, "e5f6g7h8"),
+        "live owner": scratch_name(*me, "i9j0k1l2"),
+        "dead owner, but a process it started still holds the lock": scratch_name(*dead, "m3n4o5p6"),
+        "not aspo's": "aspo-notes",
+    }
+    for name in made.values():
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "acme-deck.pptx").write_bytes(b"the customer's deck")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (tmp_path / scratch_name(*dead, "linked00")).symlink_to(elsewhere)  # a link is not a folder aspo made
+    held = os.open(tmp_path / made["dead owner, but a process it started still holds the lock"], os.O_RDONLY)
+    fcntl.flock(held, fcntl.LOCK_EX)
+    try:
+        with ScratchFolder("pdf") as mine:
+            assert mine.parent == tmp_path and (os.stat(mine).st_mode & 0o777) == 0o700
+            assert aspo("--version").status == 0  # the next aspo command, while this one's folder is in use
+            assert mine.is_dir()
+        assert not mine.exists()
+    finally:
+        os.close(held)
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted(
+        [made["live owner"], made["dead owner, but a process it started still holds the lock"], made["not aspo's"],
+         scratch_name(*dead, "linked00"), "elsewhere"])

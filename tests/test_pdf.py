@@ -31,7 +31,9 @@ INSTALL_HINT = ("aspo: error: --pdf needs LibreOffice, which is not installed; i
 EPOCH = "1767225600"  # 2026-01-01T00:00:00Z
 
 # A stand-in for LibreOffice: for each .pptx/.docx it writes a small PDF stamped with the time and a random /ID, as
-# LibreOffice does; it skips files whose name holds $FAKE_SKIP and records each run in $FAKE_LOG.
+# LibreOffice does; it skips files whose name holds $FAKE_SKIP, writes what $FAKE_BAD names instead of a PDF for others
+# ("acme-deck:huge,globex-offering:garbage": a sparse 1.5 GB file, 40 bytes of text, a PDF of only 40 bytes), and
+# records each run in $FAKE_LOG.
 FAKE = r'''
 import json, os, random, sys, time
 args = sys.argv[1:]
@@ -46,11 +48,19 @@ for source in sources:
         continue
     ident = "%032X" % random.getrandbits(128)
     stamp = time.strftime("D:%Y%m%d%H%M%S+01'00'")
-    pdf = ("%%PDF-1.6\n1 0 obj\n<</Title(%s)/CreationDate(%s)>>\nendobj\ntrailer\n<</Info 1 0 R/ID [ <%s>\n<%s> ]\n"
-           "/DocChecksum /%032X>>\n%%%%EOF\n"
-           % (os.path.basename(source), stamp, ident, ident, random.getrandbits(128)))
-    with open(os.path.join(out, os.path.splitext(os.path.basename(source))[0] + ".pdf"), "w") as stream:
-        stream.write(pdf)
+    body = ("%%PDF-1.6\n1 0 obj\n<</Title(%s)/CreationDate(%s)>>\nendobj\n2 0 obj\n<</Type/Catalog/Pages 3 0 R>>\n"
+            "endobj\n3 0 obj\n<</Type/Pages/Kids[]/Count 0>>\nendobj\n" % (os.path.basename(source), stamp))
+    pdf = body + ("xref\n0 1\n0000000000 65535 f \ntrailer\n<</Size 4/Root 2 0 R/Info 1 0 R/ID [ <%s>\n<%s> ]\n"
+                  "/DocChecksum /%032X>>\nstartxref\n%d\n%%%%EOF\n"
+                  % (ident, ident, random.getrandbits(128), len(body)))
+    stem = os.path.splitext(os.path.basename(source))[0]
+    bad = dict(item.split(":") for item in os.environ.get("FAKE_BAD", "").split(",") if item).get(stem)
+    with open(os.path.join(out, stem + ".pdf"), "w") as stream:
+        if bad == "huge":
+            stream.truncate(1536 * 1024 * 1024)
+        else:
+            stream.write({"garbage": "Error: no filter for this file\n" + " " * 9, "short": "%PDF-1.4\n" + " " * 14
+                          + "startxref 0 %%EOF"}.get(bad, pdf))
 '''
 
 
@@ -173,6 +183,7 @@ def fake_soffice(tmp_path, monkeypatch) -> Path:
     monkeypatch.setenv("ASPO_SOFFICE", str(script))
     monkeypatch.setenv("FAKE_LOG", str(log))
     monkeypatch.delenv("FAKE_SKIP", raising=False)
+    monkeypatch.delenv("FAKE_BAD", raising=False)
     return log
 
 
@@ -253,6 +264,23 @@ def test_a_file_libreoffice_cannot_convert_fails_its_account_only(workspace, asp
     assert "acme/acme-deck.pdf" in after and "northwind-health/northwind-health-offering.pdf" in after
 
 
+def test_what_is_not_a_whole_pdf_is_refused_naming_the_account_and_why_and_a_huge_one_is_not_read(
+        workspace, aspo, built, fake_soffice, monkeypatch):
+    monkeypatch.setenv("FAKE_BAD", "acme-deck:huge,globex-offering:garbage,northwind-health-deck:short")
+    result = aspo("build", "--pdf", "--force", "accounts/")
+    assert result.status == 2
+    assert result.err.splitlines() == [
+        "aspo: error: output/acme/acme-deck.pdf: LibreOffice could not convert acme-deck.pptx to PDF (it wrote a PDF "
+        "of 1536 MB, more than the 200 MB aspo takes); this account's previous outputs are left as they were",
+        "aspo: error: output/globex/globex-offering.pdf: LibreOffice could not convert globex-offering.docx to PDF "
+        "(it wrote 40 bytes that are not a PDF); this account's previous outputs are left as they were",
+        "aspo: error: output/northwind-health/northwind-health-deck.pdf: LibreOffice could not convert "
+        "northwind-health-deck.pptx to PDF (it wrote a PDF of only 40 bytes); this account's previous outputs are "
+        "left as they were"]
+    assert "3 accounts: 0 built, 0 unchanged, 3 failed" in result.out
+    assert snapshot(workspace / "output") == built
+
+
 def test_one_libreoffice_run_converts_every_account_in_its_own_profile_removed_afterwards(workspace, aspo,
                                                                                               fake_soffice):
     result = aspo("build", "--pdf", "-j", "2", "accounts/")
@@ -326,6 +354,40 @@ def test_a_build_stopped_while_converting_ends_libreoffice_and_keeps_previous_ou
     assert not converter.alive()
     assert snapshot(workspace / "output") == built
     assert list(temporary.iterdir()) == []  # its temporary folder (profile, copies) is gone too
+
+
+@pytest.mark.skipif(not HAVE_PROC, reason="watches processes through /proc")
+def test_a_build_killed_while_converting_leaves_no_converter_and_the_next_command_removes_its_folder(
+        workspace, aspo, built, tmp_path, monkeypatch):
+    """kill -9 (a CI time-out, the out-of-memory killer) of `build --pdf -j 2` once the converter runs: the launcher
+    and the process it started (soffice forks soffice.bin) end within 5 s, and the scratch folder holding every
+    account's files is gone after the next aspo command."""
+    script = tmp_path / "soffice"
+    script.write_text(f"#!/bin/sh\nsleep 600 &\necho $$ $! > {tmp_path / 'pids.tmp'}\n"
+                      f"mv {tmp_path / 'pids.tmp'} {tmp_path / 'pids'}\nwait\n")
+    script.chmod(0o755)
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    build = subprocess.Popen([sys.executable, "-m", "aspo", "build", "--pdf", "--force", "-j", "2", "accounts/"],
+                             cwd=workspace, env={**os.environ, "ASPO_SOFFICE": str(script), "TMPDIR": str(temporary)},
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        pids = wait_for(lambda: (tmp_path / "pids").exists() and (tmp_path / "pids").read_text().split(),
+                        "the converter to start")
+        converter = [Proc(int(pid)) for pid in pids]
+        build.kill()
+        build.wait(timeout=60)
+    finally:
+        if build.poll() is None:
+            build.kill()
+            build.wait()
+    wait_for(lambda: not [proc for proc in converter if proc.alive()], f"{converter} to end", timeout=5)
+    [left] = temporary.iterdir()  # its owner was killed before it could remove it
+    assert left.name.startswith(f"aspo-pdf-{build.pid}-") and (left / "in" / "acme-deck.pptx").is_file()
+    monkeypatch.setenv("TMPDIR", str(temporary))
+    assert aspo("build", "accounts/acme.yaml").status == 0
+    assert list(temporary.iterdir()) == []
+    assert snapshot(workspace / "output") == built
 
 
 def test_normalizing_keeps_every_offset_and_only_changes_dates_and_identifiers():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
@@ -15,6 +16,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO, edit, skip_unless_installed
 
+from aspo.core.errors import AspoError
 from aspo.review.comparison import (
     AccountReview,
     Picture,
@@ -376,6 +378,132 @@ def test_diff_of_two_output_folders_of_many_accounts_pairs_them_by_name(workspac
     assert f"+{NEW_SENTENCE}" in result.out
     assert "globex" not in result.out
     assert aspo("diff", "before", "before").out == "no differences\n"
+
+
+# --- the picture cache and the page's folder, with stand-ins for LibreOffice and poppler ----------------------------
+
+# Stand-ins for LibreOffice, pdftoppm and pdftotext, each logging its runs to $FAKE_LOG: a whole PDF per source
+# holding the source's hash; a PNG (1280 x 720) per page, holding the PDF's hash and the page number; a page's text.
+FAKE_TOOLS = {
+    "soffice": r'''
+import hashlib, os, sys
+open(os.environ["FAKE_LOG"], "a").write("soffice\n")
+args = sys.argv[1:]
+out = args[args.index("--outdir") + 1]
+os.makedirs(out, exist_ok=True)
+for source in args[args.index("--outdir") + 2:]:
+    body = b"%PDF-1.4\n%% " + hashlib.sha256(open(source, "rb").read()).hexdigest().encode() * 8 + b"\n"
+    with open(os.path.join(out, os.path.splitext(os.path.basename(source))[0] + ".pdf"), "wb") as stream:
+        stream.write(body + b"startxref\n%d\n%%%%EOF\n" % len(body))
+''',
+    "pdftoppm": r'''
+import hashlib, os, struct, sys, zlib
+open(os.environ["FAKE_LOG"], "a").write("pdftoppm\n")
+args = sys.argv[1:]
+def chunk(kind, data):
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+shows = hashlib.sha256(open(args[-1], "rb").read() + args[args.index("-f") + 1].encode()).hexdigest().encode()
+sys.stdout.buffer.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1280, 720, 8, 2, 0, 0, 0))
+                        + chunk(b"tEXt", b"shows\0" + shows) + chunk(b"IEND", b""))
+''',
+    "pdftotext": r'''
+import hashlib, os, sys
+open(os.environ["FAKE_LOG"], "a").write("pdftotext\n")
+print("page of", hashlib.sha256(open(sys.argv[-2], "rb").read()).hexdigest(), end="\f")
+''',
+}
+
+
+@pytest.fixture
+def fake_tools(tmp_path, monkeypatch):
+    """The stand-ins as pictures.Tools, first on PATH and named by ASPO_SOFFICE; their runs, by program."""
+    from aspo.review.pictures import Tools
+
+    folder = tmp_path / "fake-bin"
+    folder.mkdir()
+    for name, program in FAKE_TOOLS.items():
+        (folder / name).write_text(f"#!{sys.executable}\n{program}")
+        (folder / name).chmod(0o755)
+    log = tmp_path / "fake-runs.log"
+    monkeypatch.setenv("FAKE_LOG", str(log))
+    monkeypatch.setenv("PATH", f"{folder}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setenv("ASPO_SOFFICE", str(folder / "soffice"))
+
+    def runs() -> dict[str, int]:
+        lines = log.read_text().split() if log.exists() else []
+        return {name: lines.count(name) for name in FAKE_TOOLS}
+
+    return Tools(*(str(folder / name) for name in FAKE_TOOLS)), runs
+
+
+def test_a_damaged_cache_entry_is_made_again_and_a_whole_one_is_used(tmp_path, fake_tools):
+    from aspo.review.pictures import Job, PictureCache, png_size
+
+    tools, runs = fake_tools
+    with PictureCache(tools, root=tmp_path / "cache") as cache:
+        [pdf] = cache.pdfs({"acme-deck.pptx": b"the deck"}).values()
+        job = Job(cache.picture_key("slide", "1"), pdf, 1, 96)
+        cache.draw([job])
+        picture, whole = cache.picture_path(job.key), (pdf.read_bytes(), cache.picture_path(job.key).read_bytes())
+        assert png_size(picture) == (1280, 720) and runs() == {"soffice": 1, "pdftoppm": 1, "pdftotext": 0}
+        assert cache.pdfs({"acme-deck.pptx": b"the deck"}) == {"acme-deck.pptx": pdf}
+        cache.draw([job])
+        assert runs() == {"soffice": 1, "pdftoppm": 1, "pdftotext": 0}  # whole entries: nothing made again
+        # emptied (a full disk), a PDF cut short, a picture cut short (a copy killed half-way)
+        for damaged in ((b"", b""), (whole[0][:-20], whole[1]), (whole[0], whole[1][:-5])):
+            pdf.write_bytes(damaged[0])
+            picture.write_bytes(damaged[1])
+            assert cache.pdfs({"acme-deck.pptx": b"the deck"}) == {"acme-deck.pptx": pdf}
+            cache.draw([job])
+            assert (pdf.read_bytes(), picture.read_bytes()) == whole
+            assert cache.page_texts(pdf) == ["page of " + hashlib.sha256(whole[0]).hexdigest()]
+        assert runs() == {"soffice": 3, "pdftoppm": 3, "pdftotext": 3}
+        assert not [p for p in (tmp_path / "cache").rglob("*") if p.name.startswith(".")]  # no temporary file left
+
+
+def test_a_cache_folder_that_cannot_be_used_is_done_without_saying_so_once(workspace, aspo, fake_tools, monkeypatch):
+    (workspace / "cache").write_text("a file where the cache folder should be\n")
+    monkeypatch.setenv("ASPO_CACHE_DIR", str(workspace / "cache"))
+    assert aspo("build", "-q", "-o", "one", "accounts/acme.yaml").status == 0
+    edit(workspace / PILOT, OLD_SENTENCE, NEW_SENTENCE)
+    assert aspo("build", "-q", "-o", "two", "accounts/acme.yaml").status == 0
+    temporary = workspace / "tmp"
+    temporary.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
+    done = aspo("diff", "one", "two", "--html", "review")
+    assert done.err == ("aspo: warning: cache/pictures: cannot keep pictures there (a file is where a folder should "
+                        "be); this review draws them without the cache\n")
+    assert (done.status, done.out) == (1, "review/index.html: 1 account changed (1 slide, 1 page), 0 unchanged, "
+                                          "0 failed\n")
+    assert len(list((workspace / "review/images").iterdir())) == 4
+    assert (workspace / "cache").read_text() == "a file where the cache folder should be\n"
+    assert list(temporary.iterdir()) == []  # the scratch folder that stood in for the cache is gone
+
+
+def test_the_review_page_never_writes_or_removes_through_a_link_even_one_made_after_the_check(tmp_path, monkeypatch):
+    from aspo.review import page as page_module
+
+    monkeypatch.chdir(tmp_path)
+    picture = tmp_path / "cache" / "picture.png"
+    picture.parent.mkdir()
+    picture.write_bytes(b"\x89PNG\r\n\x1a\n a picture")
+    shown = Review("before", "after", (), (), (), (), (), (), (), {"key": picture})
+    folder, outside = tmp_path / "review", tmp_path / "outside"
+    outside.mkdir()
+    stale = "0123456789abcdef0123456789abcdef.png"  # named as aspo names pictures
+    (outside / stale).write_text("someone else's\n")
+    page_module.write_review(shown, folder)
+    (folder / "images" / stale).symlink_to(outside / stale)  # a picture-named link: not aspo's to remove
+    page_module.write_review(shown, folder)
+    assert (folder / "images" / stale).is_symlink() and (outside / stale).read_text() == "someone else's\n"
+    shutil.rmtree(folder / "images")
+    (folder / "images").symlink_to(outside)  # as if made between the check and the writing
+    monkeypatch.setattr(page_module, "refuse_foreign", lambda *args: None)
+    with pytest.raises(AspoError) as refused:
+        page_module.write_review(shown, folder)
+    assert str(refused.value) == "review/images: --html: is a link; aspo writes a real folder here and will not " \
+                                 "follow it"
+    assert sorted(p.name for p in outside.iterdir()) == [stale] and (outside / stale).read_text() == "someone else's\n"
 
 
 # --- with LibreOffice: one review, shared by the checks below --------------------------------------------------------

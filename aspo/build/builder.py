@@ -157,14 +157,16 @@ class Builder:
 
         return self._attempt(path, work)
 
-    def write_staged(self, staged: Staged, pdfs: dict[str, bytes]) -> Outcome:
-        """Writes a staged account with its PDFs (by name, as LibreOffice made them), all in one swap."""
+    def write_staged(self, staged: Staged, pdfs: dict[str, bytes], problems: dict[str, str] | None = None) -> Outcome:
+        """Writes a staged account with its PDFs (by name, as LibreOffice made them), all in one swap; `problems`
+        says, by PDF name, why one is missing where that is known."""
         def work() -> Outcome:
             sources, folder = _pdf_sources(staged.slug), self.output / staged.slug
             for pdf, source in sources.items():
                 if pdf not in pdfs:
+                    why = f" ({problems[pdf]})" if problems and pdf in problems else ""
                     raise AspoError.at(folder / pdf, None, None, f"LibreOffice could not convert "
-                                       f"{source} to PDF; this account's previous outputs are left as they "
+                                       f"{source} to PDF{why}; this account's previous outputs are left as they "
                                        "were", OUTPUT)
             from aspo.build.pdf import normalize_pdf
 
@@ -335,7 +337,7 @@ def build(paths: Iterable[Path], templates: Path, output: Path, force: bool = Fa
             on_pdfs(len(converted.pdfs), converted.seconds)
         try:
             for item in staged:
-                done(item.path, builder.write_staged(item, converted.pdfs))
+                done(item.path, builder.write_staged(item, converted.pdfs, converted.problems))
         except BaseException:  # as above: a stop may cut short write_outputs' own cleanup
             remove_own_staging(output)
             raise

@@ -9,15 +9,15 @@ import itertools
 import os
 import re
 import shutil
-import signal
+import stat
 import subprocess
-import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from aspo.core.bounded import read_regular
+from aspo.core.children import ScratchFolder, start
 from aspo.core.errors import AspoError, Problem, display_path, quoted
 from aspo.core.rulebook import OUTPUT
-from aspo.core.stopping import stops_deferred
 
 #: Names LibreOffice's command is found by on PATH; ASPO_SOFFICE names another one.
 COMMANDS = ("soffice", "libreoffice")
@@ -25,6 +25,10 @@ ENV = "ASPO_SOFFICE"
 INSTALL = "sudo apt-get install libreoffice-impress libreoffice-writer"
 #: What a converter may take: a fresh profile costs a few seconds, each file a second or two.
 BASE_SECONDS, SECONDS_PER_FILE = 120.0, 5.0
+#: What a PDF of a deck or document may weigh: LibreOffice's smallest are a few KB, and more than the most a
+#: deck or document may unpack to is not a PDF of one (and would not be read whole).
+MIN_PDF_BYTES, MAX_PDF_BYTES = 256, 200 * 1024 * 1024
+_END = re.compile(rb"startxref\s+(\d+)\s+%%EOF")
 
 
 class _Line(Problem):
@@ -58,19 +62,22 @@ def find_soffice(option: str = "--pdf", install: str = INSTALL) -> str:
 
 @dataclass(frozen=True)
 class Converted:
-    """What one LibreOffice run gave: each PDF by its name, and the sources it could not convert."""
+    """What one LibreOffice run gave: each PDF by its name, the sources it could not convert, and why where it
+    is known (by PDF name: "it wrote 40 bytes that are not a PDF")."""
 
     pdfs: dict[str, bytes]
     missing: tuple[str, ...]
     seconds: float
+    problems: dict[str, str] = field(default_factory=dict)
 
 
 def convert(soffice: str, files: dict[str, bytes], timeout: float | None = None) -> Converted:
     """Converts every .pptx and .docx in `files` (name -> bytes; names unique) to PDF in one LibreOffice process,
-    with its own profile, in a temporary folder that is removed afterwards.
+    with its own profile, in a scratch folder that is removed afterwards (or by the next aspo, should this one be
+    killed; LibreOffice ends with aspo either way).
 
     A run that fails as a whole (cannot start, exits non-zero, runs out of time, converts nothing) raises one line;
-    sources it skipped while converting others are returned as missing.
+    sources it skipped while converting others, or whose PDF is not a whole one, are returned as missing.
     """
     import time
 
@@ -79,7 +86,7 @@ def convert(soffice: str, files: dict[str, bytes], timeout: float | None = None)
     timeout = BASE_SECONDS + SECONDS_PER_FILE * len(files) if timeout is None else timeout
     shown, count = display_path(soffice), f"{len(files)} file{'s' if len(files) != 1 else ''}"
     started = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="aspo-pdf-") as tmp:
+    with ScratchFolder("pdf") as tmp:
         sources, target, log = Path(tmp, "in"), Path(tmp, "out"), Path(tmp, "log")
         sources.mkdir()
         for name, data in files.items():
@@ -93,55 +100,82 @@ def convert(soffice: str, files: dict[str, bytes], timeout: float | None = None)
         if status != 0:
             raise pdf_error(f"LibreOffice ({shown}) failed (exit status {status}) converting {count} to PDF"
                             f"{said}; nothing was written")
-        pdfs, missing = {}, []
+        pdfs, missing, problems = {}, [], {}
         for name in files:
             pdf = target / (Path(name).stem + ".pdf")
-            data = pdf.read_bytes() if pdf.is_file() else b""
-            # LibreOffice exits 0 even when it could not load a file: only a PDF on disk says it worked
-            if data.startswith(b"%PDF-") and b"%%EOF" in data[-1024:]:
+            # LibreOffice exits 0 even when it could not load a file: only a whole PDF on disk says it worked
+            data, problem = _read_pdf(pdf)
+            if problem is None:
                 pdfs[pdf.name] = data
             else:
                 missing.append(name)
+                if problem:
+                    problems[pdf.name] = problem
         if not pdfs:
+            first = next(iter(problems.items()), None)
+            said = said or (f" ({first[0]}: {first[1]})" if first else "")
             raise pdf_error(f"LibreOffice ({shown}) converted none of the {count} to PDF{said}; nothing was written")
-    return Converted(pdfs, tuple(missing), time.perf_counter() - started)
+    return Converted(pdfs, tuple(missing), time.perf_counter() - started, problems)
+
+
+def pdf_problem(head: bytes, tail: bytes, size: int) -> str | None:
+    """What a file meant to be a whole PDF is instead, in words ("40 bytes that are not a PDF"), judged by its first
+    and last KB and its size; None when it looks whole: the header, and at its end a cross-reference offset
+    within the file and %%EOF. Cheap enough for every cached PDF read."""
+    if not head.startswith(b"%PDF-"):
+        return f"{size} bytes that are not a PDF"
+    if size < MIN_PDF_BYTES:
+        return f"a PDF of only {size} bytes"
+    end = _END.search(tail)
+    if end is None or int(end[1]) >= size:
+        return "a PDF cut short (its end is missing)"
+    return None
+
+
+def _read_pdf(path: Path) -> tuple[bytes, str | None]:
+    """A PDF LibreOffice wrote, and None; or b"" and why it is not taken ("" when it wrote none)."""
+    try:
+        found = os.lstat(path)
+    except OSError:
+        return b"", ""
+    if not stat.S_ISREG(found.st_mode):
+        return b"", "it wrote something other than a file"
+    if found.st_size > MAX_PDF_BYTES:
+        return b"", (f"it wrote a PDF of {-(-found.st_size // 2**20)} MB, more than the {MAX_PDF_BYTES // 2**20} MB "
+                     "aspo takes")
+    try:
+        data = read_regular(path, MAX_PDF_BYTES)
+    except AspoError as exc:  # changed meanwhile: LibreOffice's business, never the user's input
+        return b"", f"it wrote a PDF aspo could not read ({exc.problems[0].message})"
+    problem = pdf_problem(data[:1024], data[-1024:], len(data))
+    return (data, None) if problem is None else (b"", f"it wrote {problem}")
 
 
 def _run(command: list[str], log: Path, timeout: float, too_slow: str, shown: str) -> int:
-    """Runs LibreOffice in its own process group, so that a timeout or a stop ends all of its processes."""
-    process = None
+    """Runs LibreOffice until it ends: it, and every process it starts, ends too when aspo stops or is killed."""
+    with open(log, "wb") as out:
+        try:
+            # in UTC it writes its dates in one form, so the stamped ones have one length whatever the zone
+            child = start(command, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "TZ": "UTC"})
+        except OSError as exc:
+            raise pdf_error(f"LibreOffice ({shown}) could not be started: {exc.strerror or exc}; "
+                            "nothing was written") from None
     try:
-        # a stop while Popen runs would leave LibreOffice started and unknown here: it waits until `process` is set
-        with open(log, "wb") as out, stops_deferred():
-            try:
-                # in UTC it writes its dates in one form, so the stamped ones have one length whatever the zone
-                process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
-                                           env={**os.environ, "TZ": "UTC"}, start_new_session=True)
-            except OSError as exc:
-                raise pdf_error(f"LibreOffice ({shown}) could not be started: {exc.strerror or exc}; "
-                                "nothing was written") from None
-        return process.wait(timeout)
+        return child.wait(timeout)
     except subprocess.TimeoutExpired:
-        _kill_group(process)
+        child.stop()
         raise pdf_error(too_slow) from None
-    except BaseException:  # Ctrl-C, SIGTERM: LibreOffice is in its own group and would not hear them
-        if process is not None:
-            _kill_group(process)
+    except BaseException:  # Ctrl-C, SIGTERM: LibreOffice is in a session of its own and would not hear them
+        child.stop()
         raise
-
-
-def _kill_group(process: subprocess.Popen) -> None:
-    try:
-        os.killpg(process.pid, signal.SIGKILL)
-    except OSError:
-        pass
-    process.wait()
 
 
 def _last_line(log: Path) -> str:
     """The last thing LibreOffice printed (it says why a file failed), as ' (it said: ...)', or ''."""
     try:
-        lines = [line.strip() for line in log.read_text(encoding="utf-8", errors="replace").splitlines()]
+        with open(log, "rb") as file:  # its end only: a converter may print without end
+            file.seek(max(0, os.fstat(file.fileno()).st_size - 64 * 1024))
+            lines = [line.strip() for line in file.read().decode("utf-8", "replace").splitlines()]
     except OSError:
         return ""
     lines = [line for line in lines if line and "javaldx" not in line]  # a warning on every start, never the cause

@@ -85,5 +85,8 @@ def write_stamp(folder: Path, record: bytes) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary.write_bytes(record)
         os.replace(temporary, path)
-    except OSError:
-        temporary.unlink(missing_ok=True)  # only a cache: the next build takes the slow way again
+    except OSError:  # only a cache: the next build takes the slow way again
+        try:
+            temporary.unlink(missing_ok=True)
+        except OSError:  # a file where the cache folder should be: nothing was written
+            pass

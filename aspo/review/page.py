@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import stat
 from pathlib import Path
 
+from aspo.core.bounded import read_regular
 from aspo.core.errors import AspoError, display_path
-from aspo.core.files import write_file_atomic
+from aspo.core.rulebook import OUTPUT
 from aspo.review.comparison import Review
+from aspo.review.pictures import MAX_PICTURE_BYTES
 
 TEMPLATE = "review_page.html"
 PAGE = "index.html"
@@ -33,44 +37,137 @@ def render_page(review: Review, names: dict[str, str]) -> str:
 
 def write_review(review: Review, folder: Path) -> Path:
     """Writes folder/index.html and folder/images/, each picture named by its content; pictures no longer shown
-    are removed after the page is in place. Returns the page's path."""
+    are removed after the page is in place. Returns the page's path.
+
+    Nothing is written through a link: the folder and images/ are opened without following one (a link there is
+    refused), every file is written under a temporary name inside them and renamed into place, and only
+    picture-named regular files inside the real images/ folder are ever removed."""
     folder = Path(folder)
     page = folder / PAGE
     refuse_foreign(folder, page)
-    names = {key: hashlib.sha256(path.read_bytes()).hexdigest()[:32] + ".png"
-             for key, path in sorted(review.pictures.items())}
+    pictures = {key: read_regular(path, MAX_PICTURE_BYTES, OUTPUT) for key, path in sorted(review.pictures.items())}
+    names = {key: hashlib.sha256(data).hexdigest()[:32] + ".png" for key, data in pictures.items()}
     html = render_page(review, names).encode("utf-8")
-    images = folder / IMAGES
     try:
-        images.mkdir(parents=True, exist_ok=True)
-        for key, name in names.items():
-            target = images / name
-            if not target.is_file():
-                write_file_atomic(target, review.pictures[key].read_bytes())
-        write_file_atomic(page, html)
-        kept = set(names.values())
-        for old in images.iterdir():
-            if _PICTURE_NAME.fullmatch(old.name) and old.name not in kept:
-                old.unlink()
+        folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise AspoError.at(exc.filename or folder, None, None,
-                           f"cannot write the review page: {exc.strerror or exc}") from None
+        raise _cannot_write(folder, exc) from None
+    root = _open_folder(folder, None, folder)
+    try:
+        images = _open_folder(IMAGES, root, folder / IMAGES, create=True)
+        try:
+            for key, name in names.items():
+                if not _holds(images, name, pictures[key]):
+                    _write_whole(images, name, pictures[key], folder / IMAGES / name)
+            _write_whole(root, PAGE, html, page)
+            kept = set(names.values())
+            for old in os.listdir(images):
+                if _PICTURE_NAME.fullmatch(old) and old not in kept and _regular(images, old):
+                    try:
+                        os.unlink(old, dir_fd=images)
+                    except OSError as exc:
+                        raise _cannot_write(folder / IMAGES / old, exc) from None
+        finally:
+            os.close(images)
+    finally:
+        os.close(root)
     return page
 
 
 def refuse_foreign(folder: Path, page: Path | None = None) -> None:
-    """Refuses a folder whose index.html aspo did not write, or a path that is not a folder."""
+    """Refuses a folder whose index.html aspo did not write, a path that is not a folder, and a link where the
+    folder, its images/ or its index.html would be."""
     folder = Path(folder)
     page = page or folder / PAGE
+    if folder.is_symlink():
+        raise AspoError.at(folder, None, "--html", LINK)
     existing = next((path for path in (folder, *folder.parents) if path.exists()), None)
     if existing is not None and not existing.is_dir():
         raise AspoError.at(existing, None, "--html", "is not a folder; name a folder for the review page")
+    images = folder / IMAGES
+    if images.is_symlink():
+        raise AspoError.at(images, None, "--html", LINK)
+    if images.exists() and not images.is_dir():
+        raise AspoError.at(images, None, "--html", "is not a folder; remove it, or choose another folder for the "
+                           "review page")
     if page.is_symlink() or (page.exists() and not page.is_file()):
         raise AspoError.at(page, None, "--html", "is not a plain file; choose another folder for the review page")
     if page.is_file():
-        with open(page, "rb") as existing:
-            head = existing.read(4096)
+        try:
+            fd = os.open(page, os.O_RDONLY | _NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
+            with os.fdopen(fd, "rb") as existing_page:
+                head = existing_page.read(4096)
+        except OSError as exc:
+            raise _cannot_write(page, exc) from None
         if GENERATOR.encode() not in head:
             raise AspoError.at(page, None, "--html", f"was not written by aspo diff; choose another folder, or "
                                f"remove {display_path(page)} first")
 
+
+LINK = "is a link; aspo writes a real folder here and will not follow it"
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
+def _open_folder(name: str | Path, parent: int | None, shown: Path, create: bool = False) -> int:
+    """A descriptor of the folder `name` (in `parent`'s descriptor, if given), opened without following a link."""
+    try:
+        if create:
+            try:
+                os.mkdir(name, dir_fd=parent)
+            except FileExistsError:
+                pass
+        return os.open(name, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | _NOFOLLOW, dir_fd=parent)
+    except OSError as exc:
+        try:
+            found = os.stat(name, dir_fd=parent, follow_symlinks=False)
+        except OSError:
+            found = None
+        if found is not None and stat.S_ISLNK(found.st_mode):
+            raise AspoError.at(shown, None, "--html", LINK) from None
+        if found is not None and not stat.S_ISDIR(found.st_mode):
+            raise AspoError.at(shown, None, "--html", "is not a folder; remove it, or choose another folder for "
+                               "the review page") from None
+        raise _cannot_write(shown, exc) from None
+
+
+def _write_whole(folder: int, name: str, data: bytes, shown: Path) -> None:
+    """Writes `name` in the folder open as `folder`: under a temporary name, then renamed over it, so a reader sees
+    the old file or the new one, and a link at `name` is replaced, never written through."""
+    temporary = f".{name}.{os.urandom(6).hex()}.tmp"
+    try:
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o666, dir_fd=folder)
+        try:
+            with os.fdopen(fd, "wb") as file:
+                file.write(data)
+                file.flush()
+                os.fsync(file.fileno())
+            os.replace(temporary, name, src_dir_fd=folder, dst_dir_fd=folder)
+        except BaseException:
+            try:
+                os.unlink(temporary, dir_fd=folder)
+            except OSError:
+                pass
+            raise
+    except OSError as exc:
+        raise _cannot_write(shown, exc) from None
+
+
+def _holds(folder: int, name: str, data: bytes) -> bool:
+    """Whether `name` in the folder is a regular file holding exactly `data`."""
+    try:
+        fd = os.open(name, os.O_RDONLY | _NOFOLLOW | getattr(os, "O_NONBLOCK", 0), dir_fd=folder)
+    except OSError:
+        return False
+    with os.fdopen(fd, "rb") as file:
+        return stat.S_ISREG(os.fstat(file.fileno()).st_mode) and file.read(len(data) + 1) == data
+
+
+def _regular(folder: int, name: str) -> bool:
+    try:
+        return stat.S_ISREG(os.stat(name, dir_fd=folder, follow_symlinks=False).st_mode)
+    except OSError:
+        return False
+
+
+def _cannot_write(path: Path, exc: OSError) -> AspoError:
+    return AspoError.at(path, None, None, f"cannot write the review page: {exc.strerror or exc}", OUTPUT)

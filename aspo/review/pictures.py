@@ -1,22 +1,24 @@
 """Pictures of slides and document pages: PDFs made by one LibreOffice run, PNGs drawn by pdftoppm, both kept in
-the user's cache by content so that drawing the same slide again costs nothing."""
+the user's cache by content so that drawing the same slide again costs nothing. Every entry is checked whole when it
+is read (a damaged one is drawn again) and written whole or not at all; a cache that cannot be used is done without."""
 
 from __future__ import annotations
 
 import hashlib
 import os
 import shutil
+import stat
 import struct
 import subprocess
-import tempfile
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from aspo.build.pdf import ENV, INSTALL, convert, find_soffice, pdf_error
-from aspo.core.errors import AspoError
+from aspo.build.pdf import ENV, INSTALL, MAX_PDF_BYTES, convert, find_soffice, pdf_error, pdf_problem
+from aspo.core.children import OutputTooLarge, ScratchFolder, run
+from aspo.core.errors import AspoError, display_path
 from aspo.core.files import write_file_atomic
+from aspo.core.rulebook import OUTPUT
 
 POPPLER = ("pdftoppm", "pdftotext")
 INSTALL_ALL = f"{INSTALL} poppler-utils"
@@ -25,6 +27,14 @@ SLIDE_DPI, PAGE_DPI = 96, 100
 #: Bumped when the way pictures are drawn changes, so older cached ones are not used.
 VERSION = "1"
 SECONDS_PER_PICTURE = 60
+#: A slide at 96 dpi or a page at 100 dpi is a few hundred KB; far more is not a picture pdftoppm drew of one.
+MAX_PICTURE_BYTES = 64 * 1024 * 1024
+MAX_PICTURE_SIDE = 20_000
+#: What pdftotext may say about one of our PDFs.
+MAX_TEXT_BYTES = 64 * 1024 * 1024
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+_PNG_END = b"\x00\x00\x00\x00IEND\xaeB`\x82"  # the IEND chunk, always the last 12 bytes of a whole PNG
+_SMALLEST_PNG = len(_PNG_SIGNATURE) + 25 + len(_PNG_END)  # and an IHDR chunk: length, type, 13 bytes, checksum
 
 
 @dataclass(frozen=True)
@@ -79,14 +89,40 @@ class Job:
 
 
 class PictureCache:
-    """PDFs by the content of their source, PNGs by a key their caller derives from what they show."""
+    """PDFs by the content of their source, PNGs by a key their caller derives from what they show.
 
-    def __init__(self, tools: Tools, root: Path | None = None, progress: Callable[[str], None] | None = None):
+    A cache folder that cannot be used (unwritable, a file where it should be) is replaced by a scratch folder for
+    this review, removed afterwards, and `warn` is told why: a review works without a cache, only slower. Use it
+    as a context manager, or call close(), so that scratch folder goes."""
+
+    def __init__(self, tools: Tools, root: Path | None = None, progress: Callable[[str], None] | None = None,
+                 warn: Callable[[str], None] | None = None):
         self.tools = tools
-        self.root = Path(root) if root is not None else cache_root()
         self.progress = progress or (lambda message: None)
         # a new LibreOffice or poppler may draw differently: their programs' identities are part of every key
         self.salt = content_key(VERSION, *(_identity(program) for program in (tools.soffice, tools.pdftoppm)))
+        wanted = Path(root) if root is not None else cache_root()
+        self._scratch = None
+        why = _unusable(wanted)
+        if why is None:
+            self.root = wanted
+        else:
+            self._scratch = ScratchFolder("pictures")
+            self.root = self._scratch.path
+            (warn or (lambda message: None))(f"{display_path(wanted)}: cannot keep pictures there ({why}); this "
+                                             "review draws them without the cache")
+
+    def close(self) -> None:
+        """Removes the scratch folder that stood in for an unusable cache, if one did."""
+        if self._scratch is not None:
+            self._scratch.remove()
+            self._scratch = None
+
+    def __enter__(self) -> PictureCache:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
     def picture_path(self, key: str) -> Path:
         return self.root / "png" / key[:2] / f"{key}.png"
@@ -95,15 +131,16 @@ class PictureCache:
         return content_key(self.salt, *parts)
 
     def has_picture(self, key: str) -> bool:
-        return self.picture_path(key).is_file()
+        """Whether a whole picture is kept under `key`: an emptied or cut one counts as none, and is drawn again."""
+        return _whole(self.picture_path(key), _SMALLEST_PNG, MAX_PICTURE_BYTES, _png_problem) is None
 
     def pdfs(self, sources: dict[str, bytes]) -> dict[str, Path]:
         """The PDF of each source (name -> .pptx or .docx bytes), by name: converted in one LibreOffice run for those
-        not in the cache. A source LibreOffice could not convert is left out."""
+        not in the cache (or whose cached PDF is not whole). A source LibreOffice could not convert is left out."""
         found, missing = {}, {}
         for name, data in sources.items():
             path = self._pdf_path(data, Path(name).suffix)
-            if path.is_file():
+            if _whole(path, 0, MAX_PDF_BYTES, pdf_problem) is None:
                 found[name] = path
             else:
                 missing.setdefault(path.stem + Path(name).suffix, (data, path, []))[2].append(name)
@@ -114,56 +151,60 @@ class PictureCache:
             for stem, (_, path, names) in missing.items():
                 pdf = converted.pdfs.get(Path(stem).stem + ".pdf")
                 if pdf is not None:
-                    path.parent.mkdir(parents=True, exist_ok=True)
-                    write_file_atomic(path, pdf)
+                    self._keep(path, pdf)
                     found.update((name, path) for name in names)
         return found
 
     def page_texts(self, pdf: Path) -> list[str]:
         """Each page's text, as pdftotext reads it in reading order."""
-        done = subprocess.run([self.tools.pdftotext, "-enc", "UTF-8", str(pdf), "-"], capture_output=True,
-                              timeout=SECONDS_PER_PICTURE, stdin=subprocess.DEVNULL)
-        if done.returncode != 0:
-            raise pdf_error(f"pdftotext failed (exit status {done.returncode}) reading a PDF LibreOffice made: "
-                            f"{done.stderr.decode('utf-8', 'replace').strip()[:200]}")
-        pages = done.stdout.decode("utf-8", "replace").split("\f")
+        pages = self._text(pdf, "-enc", "UTF-8").split("\f")
         return pages[:-1] if pages and not pages[-1].strip() else pages
 
     def page_layouts(self, pdf: Path) -> list[str]:
         """Each page's words with their boxes, as pdftotext -bbox finds them: what moved, grew or changed font size
         shows here though the text is the same."""
-        done = subprocess.run([self.tools.pdftotext, "-bbox", "-enc", "UTF-8", str(pdf), "-"], capture_output=True,
-                              timeout=SECONDS_PER_PICTURE, stdin=subprocess.DEVNULL)
-        if done.returncode != 0:
-            raise pdf_error(f"pdftotext failed (exit status {done.returncode}) reading a PDF LibreOffice made: "
-                            f"{done.stderr.decode('utf-8', 'replace').strip()[:200]}")
-        html = done.stdout.decode("utf-8", "replace")
+        html = self._text(pdf, "-bbox", "-enc", "UTF-8")
         return [page.split("</page>")[0] for page in html.split("<page ")[1:]]
+
+    def _text(self, pdf: Path, *options: str) -> str:
+        done = _run_poppler([self.tools.pdftotext, *options, str(pdf), "-"], MAX_TEXT_BYTES,
+                            "pdftotext", "reading a PDF LibreOffice made")
+        return done.stdout.decode("utf-8", "replace")
 
     def draw(self, jobs: list[Job]) -> None:
         """Draws every job not in the cache, several pdftoppm at a time."""
+        from concurrent.futures import ThreadPoolExecutor
+
         todo = list({job.key: job for job in jobs if not self.has_picture(job.key)}.values())
         if not todo:
             return
         self.progress(f"drawing {len(todo)} picture{'s' if len(todo) != 1 else ''} with pdftoppm")
         workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        pool = ThreadPoolExecutor(max_workers=max(1, workers))
+        try:
             for _ in pool.map(self._draw_one, todo):
                 pass
+        finally:  # a failure or Ctrl-C: the pictures not yet begun are not drawn
+            pool.shutdown(wait=True, cancel_futures=True)
 
     def _draw_one(self, job: Job) -> None:
-        target = self.picture_path(job.key)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(prefix="aspo-draw-", dir=target.parent) as scratch:
-            prefix = Path(scratch, "page")
-            done = subprocess.run([self.tools.pdftoppm, "-png", "-r", str(job.dpi), "-f", str(job.page),
-                                   "-l", str(job.page), "-singlefile", str(job.pdf), str(prefix)],
-                                  capture_output=True, timeout=SECONDS_PER_PICTURE, stdin=subprocess.DEVNULL)
-            drawn = prefix.with_suffix(".png")
-            if done.returncode != 0 or not drawn.is_file():
-                raise pdf_error(f"pdftoppm failed (exit status {done.returncode}) drawing page {job.page} of a PDF "
-                                f"LibreOffice made: {done.stderr.decode('utf-8', 'replace').strip()[:200]}")
-            os.replace(drawn, target)
+        doing = f"drawing page {job.page} of a PDF LibreOffice made"
+        done = _run_poppler([self.tools.pdftoppm, "-png", "-r", str(job.dpi), "-f", str(job.page), "-l",
+                             str(job.page), "-singlefile", str(job.pdf)], MAX_PICTURE_BYTES, "pdftoppm", doing)
+        problem = _png_problem(done.stdout[:1024], done.stdout[-1024:], len(done.stdout))
+        if problem is not None:
+            raise pdf_error(f"pdftoppm gave no whole picture {doing}: it wrote {problem}")
+        self._keep(self.picture_path(job.key), done.stdout)
+
+    def _keep(self, path: Path, data: bytes) -> None:
+        """Puts an entry in the cache, whole or not at all."""
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_file_atomic(path, data)
+        except OSError as exc:
+            raise AspoError.at(path.parent, None, None, f"cannot keep a picture in the cache: "
+                               f"{exc.strerror or exc}; remove {display_path(self.root)}, or set ASPO_CACHE_DIR "
+                               "to another folder", OUTPUT) from None
 
     def _pdf_path(self, source: bytes, suffix: str) -> Path:
         key = content_key(self.salt, suffix.lower(), source)
@@ -174,9 +215,73 @@ def png_size(path: Path) -> tuple[int, int]:
     """A PNG's width and height, from its header."""
     with open(path, "rb") as file:
         head = file.read(24)
-    if head[:8] != b"\x89PNG\r\n\x1a\n":
+    if head[:8] != _PNG_SIGNATURE:
         return 0, 0
     return struct.unpack(">II", head[16:24])
+
+
+def _unusable(folder: Path) -> str | None:
+    """Why pictures cannot be kept in `folder`, in words, or None when they can (it is made if need be)."""
+    import tempfile
+
+    try:
+        for part in ("pdf", "png"):
+            (folder / part).mkdir(parents=True, exist_ok=True)
+        handle, probe = tempfile.mkstemp(dir=folder / "png", prefix=".aspo-probe-")
+        os.close(handle)
+        os.unlink(probe)
+    except (FileExistsError, NotADirectoryError):
+        return "a file is where a folder should be"
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    return None
+
+
+def _whole(path: Path, smallest: int, largest: int, problem: Callable[[bytes, bytes, int], str | None]) -> str | None:
+    """Why a cache entry is not one to use, judged by its size, first 1024 and last 1024 bytes; None if it is."""
+    try:
+        found = os.lstat(path)
+        if not stat.S_ISREG(found.st_mode):
+            return "not a file"
+        if not smallest <= found.st_size <= largest:
+            return f"{found.st_size} bytes"
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as file:
+            head = file.read(1024)
+            file.seek(max(0, found.st_size - 1024))
+            tail = file.read(1024)
+    except OSError:
+        return "unreadable"
+    return problem(head, tail, found.st_size)
+
+
+def _png_problem(head: bytes, tail: bytes, size: int) -> str | None:
+    """What a file meant to be a whole PNG is instead, or None: its signature, a first chunk IHDR of a sensible
+    width and height, and IEND at its end."""
+    if not head.startswith(_PNG_SIGNATURE) or head[12:16] != b"IHDR":
+        return f"{size} bytes that are not a PNG"
+    width, height = struct.unpack(">II", head[16:24])
+    if not (0 < width <= MAX_PICTURE_SIDE and 0 < height <= MAX_PICTURE_SIDE):
+        return f"a PNG of {width} x {height} pixels"
+    if not tail.endswith(_PNG_END):
+        return "a PNG cut short"
+    return None
+
+
+def _run_poppler(command: list[str], limit: int, program: str, doing: str) -> subprocess.CompletedProcess:
+    """Runs pdftoppm or pdftotext on one of our PDFs; what goes wrong is one line naming the program."""
+    try:
+        done = run(command, timeout=SECONDS_PER_PICTURE, limit=limit)
+    except OSError as exc:
+        raise pdf_error(f"{program} could not be started {doing}: {exc.strerror or exc}") from None
+    except subprocess.TimeoutExpired:
+        raise pdf_error(f"{program} did not finish {doing} within {SECONDS_PER_PICTURE} s and was stopped") from None
+    except OutputTooLarge:
+        raise pdf_error(f"{program} wrote more than the {limit // 2**20} MB aspo takes {doing}") from None
+    if done.returncode != 0:
+        raise pdf_error(f"{program} failed (exit status {done.returncode}) {doing}: "
+                        f"{done.stderr.decode('utf-8', 'replace').strip()[:200]}")
+    return done
 
 
 def _identity(program: str) -> str:
