@@ -86,7 +86,7 @@ def is_current(folder: Path, key: str | None, names: list[str]) -> bool:
         return False
     recorded = manifest.get("outputs")
     recorded = recorded if isinstance(recorded, dict) else {}
-    return all(recorded.get(name) == _file_digest(folder / name) for name in names)
+    return all((found := _file_digest(folder / name)) is not None and recorded.get(name) == found for name in names)
 
 
 def _file_digest(path: Path) -> str | None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import os
 import posixpath
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Iterator
@@ -24,10 +23,15 @@ _FILE_MODES, _LINK_MODE, _SUBMODULE_MODE = ("100644", "100755", "100664"), "1200
 
 
 def _git(cwd: Path, *args: str):
-    """Runs git for a short answer; returns (status, output, error text) and never raises for git's own failures."""
+    """Runs git for a short answer; returns (status, output, error text) and never raises for git's own failures.
+    Like every child, git ends with aspo, however aspo ends (aspo.core.children)."""
+    import subprocess
+
+    from aspo.core.children import OutputTooLarge, run
+
     try:
-        done = subprocess.run(["git", "-C", str(cwd), *args], capture_output=True, timeout=60)
-    except (OSError, subprocess.SubprocessError) as exc:
+        done = run(["git", "-C", str(cwd), *args], timeout=60)
+    except (OSError, subprocess.SubprocessError, OutputTooLarge) as exc:
         return 127, "", str(exc)
     out, error = (stream.decode("utf-8", "replace").strip() for stream in (done.stdout, done.stderr))
     return done.returncode, out, error
@@ -36,12 +40,15 @@ def _git(cwd: Path, *args: str):
 @contextlib.contextmanager
 def _git_stream(cwd: Path, *args: str) -> Iterator[IO[bytes]]:
     """git's output as a stream, read as it comes rather than held whole; git is stopped when reading stops early."""
+    import subprocess
     import tempfile
+
+    from aspo.core.children import start
 
     with tempfile.TemporaryFile() as errors:  # a file, not a pipe: git cannot block on what nobody reads
         try:
-            process = subprocess.Popen(["git", "--literal-pathspecs", "-C", str(cwd), *args],
-                                       stdout=subprocess.PIPE, stderr=errors, stdin=subprocess.DEVNULL)
+            process = start(["git", "--literal-pathspecs", "-C", str(cwd), *args], stdout=subprocess.PIPE,
+                            stderr=errors)
         except OSError as exc:
             raise _GitFailed(str(exc)) from None
         try:
@@ -49,7 +56,7 @@ def _git_stream(cwd: Path, *args: str) -> Iterator[IO[bytes]]:
             while process.stdout.read(1 << 16):  # what the reader left (a tar's end padding): git ends by itself
                 pass
         except BaseException:
-            process.kill()
+            process.stop()
             raise
         finally:
             process.stdout.close()
@@ -77,15 +84,13 @@ class TemplatesRevision:
 
 def templates_revision(templates: Path) -> TemplatesRevision | None:
     """Asks git about templates/; None when it is not in a git checkout (or git is missing)."""
-    def git(*args: str) -> str | None:
-        status, out, _ = _git(templates, *args)
-        return out if status == 0 else None
-
-    commit = git("rev-parse", "--verify", "-q", "HEAD")
-    if commit is None:
+    # one git for both answers: each child costs a guardian's start (aspo.core.children)
+    status, out, _ = _git(templates, "status", "--porcelain=v2", "--branch", "--", ".")
+    lines = out.splitlines() if status == 0 else []
+    commit = next((line.split()[2] for line in lines if line.startswith("# branch.oid ")), None)
+    if commit is None or commit == "(initial)":
         return None
-    status = git("status", "--porcelain", "--", ".")
-    return TemplatesRevision(commit, bool(status))
+    return TemplatesRevision(commit, any(not line.startswith("#") for line in lines))
 
 
 def templates_at(revision: str, templates: Path, into: Path) -> Path:

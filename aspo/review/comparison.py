@@ -98,9 +98,8 @@ def compare_revisions(paths: list[Path], templates: Path, revision: str,
     A library that cannot be loaded on either side raises AspoError, with files at `revision` named as
     `revision:templates/...`; an account that cannot be built on a side is failed with its line.
     """
-    import tempfile
-
     from aspo.build.builder import Builder
+    from aspo.core.children import ScratchFolder
     from aspo.core.clock import source_date_epoch
     from aspo.library.account_paths import account_files
     from aspo.library.content import load_library
@@ -109,8 +108,8 @@ def compare_revisions(paths: list[Path], templates: Path, revision: str,
     say = progress or (lambda message: None)
     files = account_files(paths)
     epoch = source_date_epoch()
-    with tempfile.TemporaryDirectory(prefix="aspo-rev-") as tmp:
-        old_root = templates_at(revision, templates, Path(tmp))
+    with ScratchFolder("rev") as tmp:  # removed by the next aspo command should this one be killed
+        old_root = templates_at(revision, templates, tmp)
         rename = _renamer(old_root, templates, revision)
         try:
             old_library = load_library(old_root)
