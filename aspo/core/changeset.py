@@ -218,10 +218,11 @@ def _digest(path: Path) -> str | None:
 
 
 def _folders(root: Path) -> list[Path]:
-    """The folder and the folders in it (links not followed): where a change's files are."""
+    """The folder and the folders in it (a link to one too, as templates/layouts may be): where a change's files
+    are."""
     found = [root]
     with contextlib.suppress(OSError), os.scandir(root) as entries:
-        found += [Path(e.path) for e in entries if not e.name.startswith(".") and e.is_dir(follow_symlinks=False)]
+        found += [Path(e.path) for e in entries if not e.name.startswith(".") and e.is_dir()]
     return found
 
 
