@@ -437,18 +437,16 @@ def test_use_stopped_or_killed_mid_change_leaves_the_old_library_or_the_new(work
 def test_a_killed_use_is_finished_before_use_reads_the_library_again(workspace, aspo):
     from aspo.core import changeset
 
-    brand = workspace / "brand" / "deck.pptx"
-    brand.parent.mkdir()
-    brand.write_bytes(libreoffice_style(default_template(), GERMAN))
-    steps = changeset._steps(workspace / "templates", {"layouts/deck.pptx": brand.read_bytes(),
-                                                       "outline.yaml": b"deck: {template: layouts/deck.pptx}\n"})
+    outline = workspace / "templates/outline.yaml"
+    adopted = outline.read_text(encoding="utf-8") + "# adopted\n"
+    steps = changeset._steps(workspace / "templates", {"outline.yaml": adopted.encode("utf-8")})
     for step in steps:
-        if step == "renamed layouts/deck.pptx":
-            break  # killed here: the new deck, the old outline, and the journal that says what was meant
+        if step == "journal written":
+            break  # killed here: the journal says what was meant, nothing is in place yet
     del steps
     result = aspo("layouts", "use", "templates/layouts/offering.docx", "--dry-run")
-    assert result.status == 2  # the outline it finished is the one the journal named, which has no document
-    assert (workspace / "templates/outline.yaml").read_text() == "deck: {template: layouts/deck.pptx}\n"
+    assert result.status == 0, result.err
+    assert outline.read_text(encoding="utf-8") == adopted  # completed before it was read
     assert not list((workspace / "templates").rglob(".aspo-change*"))
 
 
