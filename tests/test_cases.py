@@ -132,7 +132,9 @@ def _zip_change(root: Path, change: dict) -> None:
         if "text" in change:
             package.writestr(member, _text(change["text"]).encode("utf-8"))
         if "zeros" in change:
-            with package.open(zipfile.ZipInfo(member), "w", force_zip64=True) as stream:
+            zeros = zipfile.ZipInfo(member)
+            zeros.compress_type = zipfile.ZIP_DEFLATED  # a ZipInfo's own default is to store
+            with package.open(zeros, "w", force_zip64=True) as stream:
                 chunk = bytes(1 << 20)
                 left = change["zeros"]
                 while left > 0:

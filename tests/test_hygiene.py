@@ -12,7 +12,7 @@ import pytest
 from pptx import Presentation
 
 from aspo.core.errors import AspoError
-from aspo.office.deck_template import MAX_LAYOUTS, MAX_SLIDES, read_deck_template
+from aspo.office.package_census import MAX_LAYOUTS, MAX_SLIDES
 from aspo.render.formats import read_units
 from aspo.render.textview import as_text
 
@@ -145,16 +145,71 @@ def test_a_template_with_many_slides_builds_without_them(workspace, aspo):
     assert_clean(Path("output/acme/acme-deck.pptx"))
 
 
-def test_a_template_with_too_many_layouts_is_refused(workspace):
+def deck_with_layouts(path: Path, count: int, folder: str = "ppt/brand") -> None:
+    """The sample deck template with `count` more layouts (copies of Title and Content named 'Brand 1', ...) under
+    part names PowerPoint never writes: what a layout is, its content type and the master's relationships say."""
     def change(members):
-        for number in range(6, MAX_LAYOUTS + 2):
-            members[f"ppt/slideLayouts/slideLayout{number}.xml"] = members["ppt/slideLayouts/slideLayout1.xml"]
-    rewrite(DECK, change)
-    with pytest.raises(AspoError) as excinfo:
-        read_deck_template(DECK)
-    assert str(excinfo.value) == (
-        f"templates/layouts/deck.pptx: has {MAX_LAYOUTS + 1} slide layouts, more than the {MAX_LAYOUTS} a template "
-        "may hold; delete the layouts no outline uses (in PowerPoint: View > Slide Master) and save again")
+        layout = members["ppt/slideLayouts/slideLayout2.xml"].replace(b'name="Title and Content"', b'name="Brand {n}"')
+        rels = members["ppt/slideLayouts/_rels/slideLayout2.xml.rels"]
+        ids, links, overrides = [], [], []
+        for n in range(1, count + 1):
+            members[f"{folder}/L{n}.xml"] = layout.replace(b"{n}", str(n).encode())
+            members[f"{folder}/_rels/L{n}.xml.rels"] = rels
+            ids.append(f'<p:sldLayoutId id="{2147484000 + n}" r:id="rIdL{n}"/>')
+            links.append(f'<Relationship Id="rIdL{n}" Type="{_RELS}/slideLayout" Target="/{folder}/L{n}.xml"/>')
+            overrides.append(f'<Override PartName="/{folder}/L{n}.xml" ContentType='
+                             '"application/vnd.openxmlformats-officedocument.presentationml.slideLayout+xml"/>')
+        master, master_rels = "ppt/slideMasters/slideMaster1.xml", "ppt/slideMasters/_rels/slideMaster1.xml.rels"
+        members[master] = members[master].replace(b"</p:sldLayoutIdLst>",
+                                                  "".join(ids).encode() + b"</p:sldLayoutIdLst>")
+        members[master_rels] = members[master_rels].replace(b"</Relationships>",
+                                                            "".join(links).encode() + b"</Relationships>")
+        members["[Content_Types].xml"] = members["[Content_Types].xml"].replace(
+            b"</Types>", "".join(overrides).encode() + b"</Types>")
+    rewrite(path, change)
+
+
+def test_layouts_are_what_the_package_says_they_are_whatever_their_part_names(workspace, aspo):
+    deck_with_layouts(DECK, 2)
+    shown = aspo("layouts", "show", DECK).out.splitlines()
+    assert shown[1] == "  slides 16:9 (33.9 x 19.1 cm), 1 slide master, 7 layouts"
+    assert "layout 'Brand 2'" in shown
+    result = aspo("build", "accounts/acme.yaml")
+    assert result.status == 0, result.err
+
+
+def test_too_many_layouts_under_any_part_names_are_refused_by_every_command_alike(workspace, aspo):
+    deck_with_layouts(DECK, MAX_LAYOUTS - 4)  # and the sample's 5
+    refusal = (f"aspo: error: templates/layouts/deck.pptx: has {MAX_LAYOUTS + 1} slide layouts, more than the "
+               f"{MAX_LAYOUTS} a template may hold; delete the layouts no outline uses (in PowerPoint: View > Slide "
+               "Master) and save again")
+    for command in (("layouts", "show", DECK), ("layouts", "use", DECK), ("build", "accounts/acme.yaml")):
+        result = aspo(*command)
+        assert (result.status, result.err) == (2, refusal + "\n"), command
+    checked = aspo("check", "--today", "2026-11-22")
+    assert checked.status == 1
+    assert ("templates/layouts/deck.pptx:1:1: E203 has 201 slide layouts, more than the 200 a template may hold; "
+            "delete the layouts no outline uses (in PowerPoint: View > Slide Master) and save again"
+            ) in checked.out.splitlines()
+    assert not Path("output").exists() and "layouts/deck.pptx" in Path("templates/outline.yaml").read_text()
+
+
+def test_a_template_with_more_media_or_parts_than_any_deck_should_carry_is_refused(workspace, aspo):
+    def media(members):
+        members["[Content_Types].xml"] = members["[Content_Types].xml"].replace(
+            b"<Default ", b'<Default Extension="gif" ContentType="image/gif"/><Default ', 1)
+        members.update({f"ppt/pictures/p{n}.gif": b"GIF89a" for n in range(1001)})
+
+    rewrite(DECK, media)
+    result = aspo("layouts", "show", DECK)
+    assert (result.status, result.err) == (2, (
+        "aspo: error: templates/layouts/deck.pptx: has 1001 pictures, sounds and videos, more than the 1000 a template "
+        "may hold, which every deck would carry; delete the ones it does not need and save again\n"))
+    rewrite(DECK, lambda members: members.update({f"x/{n}.bin": b"" for n in range(5000)}))
+    result = aspo("layouts", "show", DECK)
+    assert (result.status, result.err) == (2, (
+        f"aspo: error: templates/layouts/deck.pptx: holds {5000 + 1001 + 25} parts, more than the 5000 any Office "
+        "file aspo reads has\n"))
 
 
 def test_the_renderers_check_the_bytes_they_use(workspace):

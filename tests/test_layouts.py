@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import zipfile
 from pathlib import Path
@@ -346,3 +347,143 @@ def test_styles_on_one_line_that_lack_a_role_are_refused_in_one_line(workspace, 
     assert result.err == ("aspo: error: templates/outline.yaml: document.styles: is written on one line; write "
                           "it as a block, one style a line, so the styles it lacks can be added\n")
     assert outline.read_bytes() == before and not (workspace / "templates/layouts/Brand.docx").exists()
+
+
+# --- adopting all or nothing, and reading within bounds ------------------------------------------------------------
+
+#: `aspo ARGS` in a process of its own that, after the named step of its change to the library, says so (a file
+#: "paused") and waits for a line on stdin: the moment the test sends its signal.
+PAUSING = """
+import sys
+from aspo.core import changeset
+from aspo.cli import main
+
+pause_after, steps = sys.argv[1], changeset._steps
+
+
+def pausing(root, files):
+    for step in steps(root, files):
+        yield step
+        if step == pause_after:
+            open("paused", "w").close()
+            sys.stdin.readline()
+
+
+changeset._steps = pausing
+main(sys.argv[2:])
+"""
+
+
+def library_files(templates: Path) -> dict[str, bytes]:
+    """Every file of the library, hidden ones included."""
+    return {path.relative_to(templates).as_posix(): path.read_bytes() for path in sorted(templates.rglob("*"))
+            if path.is_file()}
+
+
+def test_use_stopped_or_killed_mid_change_leaves_the_old_library_or_the_new(workspace, tmp_path):
+    """SIGTERM where the issue stopped it (the deck copied, outline.yaml not yet rewritten), Ctrl-C, and kill -9
+    before and after the change is recorded: each library is the old one or the new one once aspo reads it."""
+    import os
+    import shutil
+    import signal
+    import subprocess
+    import sys
+
+    from procs import wait_for
+
+    from aspo.authoring.layouts_use import adopt
+    from aspo.core.changeset import JOURNAL
+    from aspo.library.content import read_library
+
+    brand = workspace / "brand" / "deck.pptx"  # the library deck's own name: the old deck is replaced
+    brand.parent.mkdir()
+    brand.write_bytes(libreoffice_style(default_template(), GERMAN))  # the old outline's layouts are not in it
+    old = library_files(workspace / "templates")
+    shutil.copytree(workspace / "templates", tmp_path / "reference")
+    adopt([brand], tmp_path / "reference")
+    new = library_files(tmp_path / "reference")
+    # SIGTERM and Ctrl-C wait for the change to be done, then stop aspo; after kill -9 the journal says what was
+    # meant (killed before it is written, the change is undone: tests/test_changeset.py)
+    moments = [(signal.SIGTERM, "renamed layouts/deck.pptx", 143, "new"),
+               (signal.SIGINT, "staged layouts/deck.pptx", 130, "new"),
+               (signal.SIGKILL, "renamed layouts/deck.pptx", -signal.SIGKILL, "new")]
+    runs = []
+    for number, (_, moment, _, _) in enumerate(moments):
+        folder = tmp_path / f"run-{number}"
+        for name in ("templates", "accounts"):
+            shutil.copytree(workspace / name, folder / name)
+        runs.append((folder, subprocess.Popen(
+            [sys.executable, "-c", PAUSING, moment, "layouts", "use", str(brand)], cwd=folder, text=True,
+            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))))  # Ctrl-C as at a terminal
+    outcomes = []
+    for (folder, process), (signum, moment, status, _) in zip(runs, moments):
+        wait_for(lambda: (folder / "paused").exists() or process.poll() is not None, f"a pause after {moment}")
+        os.kill(process.pid, signum)
+        if signum != signal.SIGKILL:
+            process.stdin.write("\n")  # go on: the signal waits for the change to be done
+        _, err = process.communicate(timeout=60)
+        assert process.returncode == status, err
+        if signum == signal.SIGKILL:
+            assert library_files(folder / "templates") not in (old, new)  # half done: the reader must finish it
+            assert (folder / "templates" / JOURNAL).exists()
+        library, problems = read_library(folder / "templates")
+        assert library is not None and problems == []
+        found = library_files(folder / "templates")
+        outcomes.append("new" if found == new else "old" if found == old else "mixed")
+    assert outcomes == [outcome for *_, outcome in moments]
+
+
+def test_a_killed_use_is_finished_before_use_reads_the_library_again(workspace, aspo):
+    from aspo.core import changeset
+
+    outline = workspace / "templates/outline.yaml"
+    adopted = outline.read_text(encoding="utf-8") + "# adopted\n"
+    steps = changeset._steps(workspace / "templates", {"outline.yaml": adopted.encode("utf-8")})
+    for step in steps:
+        if step == "journal written":
+            break  # killed here: the journal says what was meant, nothing is in place yet
+    del steps
+    result = aspo("layouts", "use", "templates/layouts/offering.docx", "--dry-run")
+    assert result.status == 0, result.err
+    assert outline.read_text(encoding="utf-8") == adopted  # completed before it was read
+    assert not list((workspace / "templates").rglob(".aspo-change*"))
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda path: os.mkfifo(path), "is a named pipe (FIFO), not a regular file; aspo reads only regular files"),
+    (lambda path: path.symlink_to("/dev/zero"), "is a device, not a regular file; aspo reads only regular files"),
+    (lambda path: os.truncate(path.open("wb").name, 3 * 1024 ** 3), "file is 3072 MB; the limit is 200 MB"),
+], ids=["named-pipe", "link-to-dev-zero", "3-GB-sparse"])
+@pytest.mark.parametrize("command", ["use", "show"])
+def test_use_and_show_refuse_what_is_not_a_template_file_before_reading_it(workspace, aspo, make, message, command):
+    path = workspace / "brand.pptx"
+    make(path)
+    before = library_files(workspace / "templates")
+    result = aspo("layouts", command, path)
+    assert (result.status, result.err) == (2, f"aspo: error: brand.pptx: {message}\n")
+    assert library_files(workspace / "templates") == before
+
+
+def test_use_refuses_a_template_that_unpacks_too_far_before_unpacking_it(workspace, aspo):
+    """Custom XML makes `layouts use` copy the package without it: the copy reads within the template's budget."""
+    import tracemalloc
+
+    path = workspace / "brand.pptx"
+    with zipfile.ZipFile(io.BytesIO(default_template())) as source, \
+            zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as package:
+        for info in source.infolist():
+            package.writestr(info, source.read(info))
+        package.writestr("customXml/item1.xml", "<owner>jane.doe@meridian.example</owner>")
+        with package.open("ppt/media/image1.bin", "w", force_zip64=True) as stream:  # 200 MB of zeros, 1 MB packed
+            for _ in range(200):
+                stream.write(bytes(1 << 20))
+    tracemalloc.start()
+    try:
+        result = aspo("layouts", "use", path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert (result.status, result.err) == (
+        2, "aspo: error: brand.pptx: unpacks to 201 MB, more than the 200 MB a template may hold\n")
+    assert peak < 20 * 1024 * 1024

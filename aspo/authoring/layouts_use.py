@@ -9,13 +9,17 @@ from pathlib import Path
 
 import yaml
 
+from aspo.core.bounded import MAX_UNPACKED_BYTES, OverBudget, read_regular
+from aspo.core.changeset import replace_files, settled
 from aspo.core.errors import AspoError, quoted
-from aspo.core.files import write_file_atomic
 from aspo.core.rulebook import LAYOUT
-from aspo.core.yamlfile import apply_edits, child_node, compose, scalar_text
+from aspo.core.yamlfile import apply_edits, child_node, compose, decode_text, parse_yaml, read_bytes, scalar_text
+from aspo.library.schema import OutlineFile
+from aspo.library.validation import validate
 from aspo.office.deck_template import DeckTemplate, SlideLayout, TextBox, read_deck_template
 from aspo.office.description import cm
 from aspo.office.hygiene import without_custom_xml
+from aspo.office.safety import TEMPLATE_LIMIT
 
 #: What each kind of section puts on its slide, and so what its layout needs.
 COVER, ONE, TWO = "a title and a subtitle", "a title and one text placeholder", "a title and two text placeholders"
@@ -199,55 +203,66 @@ def adopt(sources: list[Path], templates: Path, dry_run: bool = False) -> list[A
     """Adopts a .pptx, a .docx or one of each as the library's deck and document templates: copies them to
     templates/layouts/, maps the outline onto them, and rewrites templates/outline.yaml. Every file is read and
     mapped before anything is written, so a file that cannot be adopted leaves the library as it was (and a dry
-    run writes nothing)."""
+    run writes nothing); the copies and the outline are then written as one change (aspo.core.changeset), so
+    that whatever stops aspo, kill -9 included, the library is as it was or fully adopted."""
     sources = [Path(source) for source in sources]
     for source in sources:
         if source.suffix.lower() not in (".pptx", ".docx"):
             raise AspoError.at(source, None, None, "expected a PowerPoint .pptx or Word .docx template "
                                "(save a .potx, .dotx, .odp or .odt as one first)", LAYOUT)
+        if source.name.startswith("."):
+            raise AspoError.at(source, None, None, "its copy in templates/layouts/ would be a hidden file (its name "
+                               "starts with '.'); rename it first", LAYOUT)
+        if "\\" in source.name:
+            raise AspoError.at(source, None, None, "its name holds a backslash, which Windows reads as a folder; "
+                               "rename it first", LAYOUT)
     suffixes = [source.suffix.lower() for source in sources]
     if len(set(suffixes)) < len(suffixes):
         raise AspoError.at(sources[-1], None, None, "give at most one .pptx and one .docx: a library has one deck "
                            "template and one document template", LAYOUT)
     outline_path = templates / "outline.yaml"
-    try:
-        outline_text = outline_path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise AspoError.at(outline_path, None, None, f"cannot read: {exc.strerror or exc}") from None
-    planned = []
-    for source in sources:
-        adoption, data, outline_text = _plan(source, templates, outline_path, outline_text)
-        planned.append((adoption, data))
+    with settled(templates, LAYOUT):  # what a killed adoption left is completed or undone before it is read
+        outline_text = _outline_text(outline_path)
+        planned = []
+        for source in sources:
+            adoption, data, outline_text = _plan(source, templates, outline_path, outline_text)
+            planned.append((adoption, data))
     if not dry_run:
-        for adoption, data in planned:
-            if _absolute(adoption.source) != _absolute(adoption.target) or adoption.removed:
-                adoption.target.parent.mkdir(parents=True, exist_ok=True)
-                write_file_atomic(adoption.target, data)
-        write_file_atomic(outline_path, outline_text.encode("utf-8"))
+        files = {adoption.target.relative_to(templates).as_posix(): data for adoption, data in planned
+                 if _absolute(adoption.source) != _absolute(adoption.target) or adoption.removed}
+        files["outline.yaml"] = outline_text.encode("utf-8")
+        replace_files(templates, files, LAYOUT)
     return [adoption for adoption, _ in planned]
+
+
+def _outline_text(path: Path) -> str:
+    """outline.yaml's text as it is written (a BOM kept: the rewrite edits it in place)."""
+    raw = read_bytes(path)
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return decode_text(raw, path)  # names the byte
 
 
 def _plan(source: Path, templates: Path, outline_path: Path, outline_text: str) -> tuple[Adoption, bytes, str]:
     """What adopting one file does: the mapping, the bytes to copy, and outline.yaml's new text."""
-    outline = yaml.safe_load(outline_text) or {}
+    outline = validate(OutlineFile, parse_yaml(outline_text, outline_path))  # as the library reads it: one line
     target = templates / "layouts" / source.name
     relative = target.relative_to(templates).as_posix()
-    try:
-        data = source.read_bytes()
-    except OSError as exc:
-        raise AspoError.at(source, None, None, f"cannot read: {exc.strerror or exc}", LAYOUT) from None
+    data = read_regular(source, MAX_UNPACKED_BYTES, LAYOUT)  # a named pipe, a device or a huge file: refused unread
     removed: tuple[str, ...] = ()
     try:
-        data, removed = without_custom_xml(data)
-    except (zipfile.BadZipFile, OSError, ValueError):
+        data, removed = without_custom_xml(data, TEMPLATE_LIMIT)
+    except OverBudget as exc:
+        raise AspoError.at(source, None, None, str(exc), LAYOUT) from None
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError, NotImplementedError):
         pass  # the template reader names what is wrong with the file
     cleaned = (f"the copy leaves out the custom XML data ({', '.join(removed)}) every output would carry",) \
         if removed else ()
     if source.suffix.lower() == ".pptx":
         deck = read_deck_template(source, data)
         deck = replace(deck, master=deck.designed_master)  # the template's own look
-        kinds = [section.get("kind") if isinstance(section.get("deck"), dict) else None
-                 for section in outline.get("sections", [])]
+        kinds = [section.kind if section.deck is not None else None for section in outline.sections]
         choices = map_sections(kinds, deck)
         new_text = rewrite_outline(outline_text, relative, {c.section: c.layout for c in choices}, None, {},
                                    deck.master)

@@ -34,7 +34,7 @@ def read_regular(path: Path, limit: int, rule: str = INVALID_FILE) -> bytes:
             fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
             with os.fdopen(fd, "rb") as stream:
                 info = os.fstat(stream.fileno())
-                raw = stream.read(limit + 1) if stat.S_ISREG(info.st_mode) else b""
+                raw = _read_up_to(stream, limit + 1, info.st_size) if stat.S_ISREG(info.st_mode) else b""
     except FileNotFoundError:
         raise AspoError.at(path, None, None, "file not found", rule) from None
     except OSError as exc:
@@ -56,6 +56,18 @@ def _too_large(size: int, limit: int) -> str:
     return f"file is {-(-size // (1024 * 1024))} MB; the limit is {limit // (1024 * 1024)} MB"
 
 
+def _read_up_to(stream, most: int, expected: int) -> bytes:
+    """At most `most` bytes, asking first for what the file holds: a read of `most` at once would reserve that
+    much memory (200 MB for a template of 20 KB), which a memory limit (ulimit -v) refuses."""
+    chunks = []
+    want = min(expected + 1, most)
+    while most > 0 and (chunk := stream.read(min(want, most))):
+        chunks.append(chunk)
+        most -= len(chunk)
+        want = _CHUNK  # it grew since it was measured
+    return b"".join(chunks)
+
+
 class OverBudget(ValueError):
     """A zip that unpacks, or would unpack, to more than its budget allows; the message says what, in words."""
 
@@ -64,17 +76,32 @@ class ZipBudget:
     """What one zip may still unpack to. Every part read through it counts what it really unpacks to, whatever
     the zip's headers declare, and reading stops the moment the budget is spent."""
 
-    def __init__(self, package: zipfile.ZipFile, limit: int = MAX_UNPACKED_BYTES, max_parts: int = MAX_ZIP_PARTS):
+    def __init__(self, package: zipfile.ZipFile, limit: int = MAX_UNPACKED_BYTES, max_parts: int = MAX_ZIP_PARTS,
+                 *, limit_is: str = "aspo reads"):
         self.package = package
         self.limit = limit
         self.left = limit
+        self.limit_is = limit_is  # what the messages call the limit: "the 200 MB aspo reads"
         infos = package.infolist()
         if len(infos) > max_parts:
             raise OverBudget(f"holds {len(infos)} parts, more than the {max_parts} any Office file aspo reads has")
         declared = sum(info.file_size for info in infos)
         if declared > limit:
             raise OverBudget(f"unpacks to {-(-declared // (1024 * 1024))} MB, more than the "
-                             f"{limit // (1024 * 1024)} MB aspo reads")
+                             f"{limit // (1024 * 1024)} MB {limit_is}")
+
+    def __enter__(self) -> ZipBudget:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.package.close()
+
+    def namelist(self) -> list[str]:
+        """The zip's part names, as zipfile gives them: with these and `read`, a budget reads like the zip."""
+        return self.package.namelist()
+
+    def infolist(self) -> list[zipfile.ZipInfo]:
+        return self.package.infolist()
 
     def chunks(self, name: str | zipfile.ZipInfo) -> Iterator[bytes]:
         """The part's bytes as they unpack, charged to the budget."""
@@ -82,7 +109,7 @@ class ZipBudget:
             while chunk := stream.read(min(_CHUNK, self.left + 1)):
                 self.left -= len(chunk)
                 if self.left < 0:
-                    raise OverBudget(f"unpacks to more than the {self.limit // (1024 * 1024)} MB aspo reads")
+                    raise OverBudget(f"unpacks to more than the {self.limit // (1024 * 1024)} MB {self.limit_is}")
                 yield chunk
 
     def read(self, name: str | zipfile.ZipInfo) -> bytes:

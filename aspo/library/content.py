@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping
 
+from aspo.core.changeset import settled
 from aspo.core.errors import AspoError, Problem, did_you_mean, display_path, quoted, unknown_id
 from aspo.core.formatting import locale_problem
 from aspo.core.rulebook import CALL_TO_ACTION, DUPLICATE_ID, INVALID_FILE, LAYOUT, SCHEMA, UNKNOWN_ID
@@ -190,12 +192,22 @@ class _Collector:
 def read_library(root: Path, layouts: bool = True) -> tuple[Library | None, list[Problem]]:
     """The library and every problem found in it; the library is None when a core file is unusable.
 
-    Blocks and scenarios that fail to load are left out, so the rest can still be checked.
+    Blocks and scenarios that fail to load are left out, so the rest can still be checked. A change to the library
+    that a killed `aspo layouts use` left unfinished is completed or undone first (aspo.core.changeset).
     """
     root = Path(root)
     if not root.is_dir():
         return None, [Problem(root, None, None, "templates folder not found, here or in any folder above (use "
                               "--templates to point at it, or `aspo init` to start a project)", INVALID_FILE)]
+    with contextlib.ExitStack() as reading:
+        try:
+            reading.enter_context(settled(root, LAYOUT))
+        except AspoError as exc:
+            return None, list(exc.problems)
+        return _read_library(root, layouts)
+
+
+def _read_library(root: Path, layouts: bool) -> tuple[Library | None, list[Problem]]:
     attempt = _Collector()
     catalog_file, personas_file, stages_file, pains_yaml, industries_file, outline_file = (
         root / name for name in SHARED_FILES)

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import posixpath
-import re
-import zipfile
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 from xml.etree import ElementTree
 
+from aspo.core.bounded import ZipBudget
 from aspo.core.errors import AspoError, quoted
 from aspo.core.rulebook import LAYOUT
 from aspo.office.ooxml import LAYOUT_REL, MASTER_REL, R_ID, RELATIONSHIPS, SLIDE_REL, THEME_REL, A, P
+from aspo.office.package_census import census
 from aspo.office.safety import digest, int_or_none, open_template, part_xml, template_data
 
 ElementTree.register_namespace("a", A[1:-1])  # list styles written for slides keep the usual prefix
@@ -145,9 +145,8 @@ class DeckTemplate:
         return f"{self.width / 360000:.1f}:{self.height / 360000:.1f} cm"
 
 
-#: Generous for real corporate templates; far more makes every build slow (python-pptx reads every slide).
-MAX_SLIDES = 500
-MAX_LAYOUTS = 200
+#: Generous for real corporate templates; far more makes every build slow. The limits on slides, layouts, masters
+#: and media are aspo.office.package_census's, checked when the template is opened.
 MAX_PLACEHOLDERS = 100  # per layout or master
 
 
@@ -155,26 +154,18 @@ def read_deck_template(path: Path, data: bytes | None = None) -> DeckTemplate:
     """Layout names and placeholders of a .pptx, in file order, with its slide size and themes; `data`: the
     file's bytes, already read."""
     data = template_data(path, "PowerPoint", data)
+    # opening counts the slides, layouts, masters and media by what they are (aspo.office.package_census)
     with open_template(path, "PowerPoint", "ppt/presentation.xml", data) as package:
         presentation = part_xml(package, "ppt/presentation.xml", path)
         slide_ids = presentation.findall(f"{P}sldIdLst/{P}sldId")
         slides = len(slide_ids)
-        if slides > MAX_SLIDES:
-            raise AspoError.at(path, None, None, f"has {slides} slides, more than the {MAX_SLIDES} a template may "
-                               "hold; delete its sample slides (aspo leaves them out of every deck) and save again",
-                               LAYOUT)
-        names = [n for n in package.namelist() if re.fullmatch(r"ppt/slideLayouts/slideLayout\d+\.xml", n)]
-        if len(names) > MAX_LAYOUTS:
-            raise AspoError.at(path, None, None, f"has {len(names)} slide layouts, more than the {MAX_LAYOUTS} a "
-                               "template may hold; delete the layouts no outline uses (in PowerPoint: View > "
-                               "Slide Master) and save again", LAYOUT)
-        for notes_master in (n for n in package.namelist() if re.fullmatch(r"ppt/notesMasters/[^/]+\.xml", n)):
+        for notes_master in sorted(census(package)["notesMaster"]):
             _check_placeholders(part_xml(package, notes_master, path), notes_master, path)  # notes slides copy them
         master_parts = _master_order(package, presentation, path)
-        order = {layout: number for number, layout in enumerate(_layout_order(package, master_parts, path))}
-        # layouts in the order PowerPoint lists them: master by master, each master's in its own order; a layout
-        # no slide master lists is offered by none (nor by python-pptx, which builds the decks)
-        names = sorted((n for n in names if n in order), key=order.get)
+        # layouts in the order PowerPoint lists them: master by master, each master's in its own order, whatever
+        # their part names; a layout no slide master lists is offered by none (nor by python-pptx, which builds
+        # the decks)
+        names = _layout_order(package, master_parts, path)
         size = presentation.find(f"{P}sldSz")
         width = int_or_none(size.get("cx")) if size is not None else None
         height = int_or_none(size.get("cy")) if size is not None else None
@@ -203,7 +194,7 @@ def read_deck_template(path: Path, data: bytes | None = None) -> DeckTemplate:
     return DeckTemplate(path, tuple(layouts), *slide, found, slides, designed, 1, digest(data))
 
 
-def _designed_master(package: zipfile.ZipFile, slide_ids, master_of: dict[str, int], path: Path) -> int:
+def _designed_master(package: ZipBudget, slide_ids, master_of: dict[str, int], path: Path) -> int:
     """The slide master the template's own slides use most (the first of those equally used); 1 without
     slides. LibreOffice writes its default master first and the template's design after it."""
     slides = _targets(package, "ppt/presentation.xml", SLIDE_REL, path)
@@ -218,7 +209,7 @@ def _designed_master(package: zipfile.ZipFile, slide_ids, master_of: dict[str, i
     return min(used, key=lambda number: (-used[number], number)) if used else 1
 
 
-def _targets(package: zipfile.ZipFile, part: str, kind: str, path: Path) -> dict[str, str]:
+def _targets(package: ZipBudget, part: str, kind: str, path: Path) -> dict[str, str]:
     """A part's internal relationships of one type: rId -> the target's package name."""
     folder, file = posixpath.split(part)
     rels = f"{folder}/_rels/{file}.rels"
@@ -232,7 +223,7 @@ def _targets(package: zipfile.ZipFile, part: str, kind: str, path: Path) -> dict
     return found
 
 
-def _master_order(package: zipfile.ZipFile, presentation, path: Path) -> list[str]:
+def _master_order(package: ZipBudget, presentation, path: Path) -> list[str]:
     """The slide masters' package names in the order the presentation lists them."""
     targets = _targets(package, "ppt/presentation.xml", MASTER_REL, path)
     ordered = [targets[entry.get(R_ID)] for entry in presentation.iterfind(f"{P}sldMasterIdLst/{P}sldMasterId")
@@ -240,22 +231,24 @@ def _master_order(package: zipfile.ZipFile, presentation, path: Path) -> list[st
     return [part for part in dict.fromkeys(ordered) if part in package.namelist()]
 
 
-def _layout_order(package: zipfile.ZipFile, master_parts: list[str], path: Path) -> list[str]:
-    """Every layout's package name, master by master, in each master's own order."""
+def _layout_order(package: ZipBudget, master_parts: list[str], path: Path) -> list[str]:
+    """Every layout's package name, master by master, in each master's own order (a layout listed but not in the
+    package left out)."""
     found = []
+    names = set(package.namelist())
     for part in master_parts:
         targets = _targets(package, part, LAYOUT_REL, path)
         root = part_xml(package, part, path)
         found += [targets[entry.get(R_ID)] for entry in root.iterfind(f"{P}sldLayoutIdLst/{P}sldLayoutId")
                   if entry.get(R_ID) in targets]
-    return list(dict.fromkeys(found))
+    return [part for part in dict.fromkeys(found) if part in names]
 
 
 _COLOR_SLOTS = ("dk1", "lt1", "dk2", "lt2", "accent1", "accent2", "accent3", "accent4", "accent5", "accent6",
                 "hlink", "folHlink")
 
 
-def _theme(package: zipfile.ZipFile, master: str, path: Path) -> Theme | None:
+def _theme(package: ZipBudget, master: str, path: Path) -> Theme | None:
     """The theme a slide master uses: its name, heading and body fonts, and colours."""
     part = next(iter(_targets(package, master, THEME_REL, path).values()), None)
     if part is None or part not in package.namelist():
@@ -286,7 +279,7 @@ def _theme(package: zipfile.ZipFile, master: str, path: Path) -> Theme | None:
 class _Master:
     """What a layout inherits from its slide master: placeholder positions and text styles."""
 
-    def __init__(self, package: zipfile.ZipFile, name: str | None, path: Path):
+    def __init__(self, package: ZipBudget, name: str | None, path: Path):
         root = None
         if name is not None and name in package.namelist():
             root = part_xml(package, name, path)
@@ -354,7 +347,7 @@ def _check_placeholders(root, part: str, path: Path) -> None:
                                    LAYOUT)
 
 
-def _master_part(package: zipfile.ZipFile, layout: str, path: Path) -> str | None:
+def _master_part(package: ZipBudget, layout: str, path: Path) -> str | None:
     """The package name of a layout's slide master, from the layout's relationships."""
     return next(iter(_targets(package, layout, MASTER_REL, path).values()), None)
 

@@ -9,6 +9,7 @@ import zipfile
 from dataclasses import dataclass
 from xml.etree import ElementTree
 
+from aspo.core.bounded import ZipBudget
 from aspo.core.errors import quoted
 from aspo.office.ooxml import CONTENT_TYPES, NAMESPACES, RELATIONSHIPS
 
@@ -30,8 +31,11 @@ class Finding:
     refused: bool = True
 
 
-def findings(package: zipfile.ZipFile, kind: str) -> list[Finding]:
-    """Everything external, active or embedded in the package, in package order; `kind`: PowerPoint or Word."""
+def findings(package: ZipBudget | zipfile.ZipFile, kind: str) -> list[Finding]:
+    """Everything external, active or embedded in the package, in package order; `kind`: PowerPoint or Word. Its
+    parts are read against the package's budget (a zip given as it is gets one: OverBudget when it is spent)."""
+    if not isinstance(package, ZipBudget):
+        package = ZipBudget(package)
     app = _App(kind)
     names = [info.filename for info in package.infolist() if not info.is_dir()]
     types = _content_types(package)
@@ -60,7 +64,7 @@ class _App:
         self.output = "deck" if kind == "PowerPoint" else "document"
 
 
-def _content_types(package: zipfile.ZipFile) -> dict[str, str]:
+def _content_types(package: ZipBudget) -> dict[str, str]:
     """Content type by part name (overrides) and by lower-case extension (defaults)."""
     try:
         root = ElementTree.fromstring(package.read("[Content_Types].xml"))
@@ -97,7 +101,7 @@ def _part_kind(name: str, content_type: str):
     return None
 
 
-def _relationship_findings(package: zipfile.ZipFile, name: str, app: _App) -> list[Finding]:
+def _relationship_findings(package: ZipBudget, name: str, app: _App) -> list[Finding]:
     try:
         root = ElementTree.fromstring(package.read(name))
     except ElementTree.ParseError:
@@ -213,21 +217,24 @@ _CUSTOM_XML_RELATIONSHIP = re.compile(
 _CUSTOM_XML_OVERRIDE = re.compile(rb"""<(?:\w+:)?Override\b[^>]*PartName=["']/customXml/[^"']*["'][^>]*/>""", re.I)
 
 
-def without_custom_xml(data: bytes) -> tuple[bytes, tuple[str, ...]]:
+def without_custom_xml(data: bytes, limit_is: str = "aspo reads") -> tuple[bytes, tuple[str, ...]]:
     """The package without its custom XML data (SharePoint properties, data bindings), which nothing aspo
-    makes needs and every output would carry, and the parts removed; the same bytes when it has none."""
+    makes needs and every output would carry, and the parts removed; the same bytes when it has none. The parts
+    kept are unpacked against one budget, the parts removed never: OverBudget (its message saying `limit_is`) for a
+    package that declares, or unpacks to, more than a template may hold."""
     import io
 
     with zipfile.ZipFile(io.BytesIO(data)) as package:
         removed = tuple(info.filename for info in package.infolist() if info.filename.lower().startswith("customxml/"))
         if not removed:
             return data, ()
+        budget = ZipBudget(package, limit_is=limit_is)  # what the whole package declares counts: it is refused at once
         out = io.BytesIO()
         with zipfile.ZipFile(out, "w") as copy:
             for info in package.infolist():
                 if info.filename in removed:
                     continue
-                content = package.read(info)
+                content = budget.read(info)
                 if info.filename.endswith(".rels"):
                     content = _CUSTOM_XML_RELATIONSHIP.sub(b"", content)
                 elif info.filename == "[Content_Types].xml":

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import zipfile
-import zlib
 from pathlib import Path
 from xml.etree import ElementTree
 
+from aspo.core.bounded import MAX_UNPACKED_BYTES, OverBudget, ZipBudget, read_regular, zip_errors
 from aspo.core.errors import AspoError
 from aspo.core.rulebook import HYGIENE, LAYOUT
 from aspo.office.hygiene import findings
+from aspo.office.package_census import check_census
 
 #: The package's main content type, by what it is: only a saved presentation or document will do.
 _MAIN_TYPES = {
@@ -24,58 +26,53 @@ _MAIN_TYPES = {
     "application/vnd.ms-word.document.macroEnabled.main+xml": "a macro-enabled Word file (.docm)",
 }
 _EXPECTED = {"PowerPoint": "a PowerPoint .pptx", "Word": "a Word .docx"}
-#: Real templates unpack to a few MB; far more is a zip bomb or the wrong file.
-MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+#: What the messages call the limit on what a template unpacks to (and on the file itself): real templates unpack to
+#: a few MB; far more is a zip bomb or the wrong file.
+TEMPLATE_LIMIT = "a template may hold"
 _LFS_POINTER = b"version https://git-lfs.github.com/spec/"
 
 
-def template_data(path: Path, kind: str, data: bytes | None = None) -> bytes | None:
-    """The template's bytes (`data` when already read), refusing with one clear line a file that cannot be read;
-    None for a file larger than any template may unpack to, which is not read into memory (the zip's own
-    sizes refuse it)."""
+def template_data(path: Path, kind: str, data: bytes | None = None) -> bytes:
+    """The template's bytes (`data` when already read), refusing with one clear line a file that cannot be read:
+    missing, a folder, not a regular file (a named pipe, a device), or larger than a template may unpack to, all
+    before anything is read."""
     if data is not None:
         return data
-    if path.is_dir():
+    if os.path.isdir(path):
         raise AspoError.at(path, None, None, f"is a folder, expected {_EXPECTED[kind]}", LAYOUT)
-    if not path.is_file():
+    if not os.path.exists(path):
         raise AspoError.at(path, None, None, f"{kind} template not found", LAYOUT)
-    try:
-        if path.stat().st_size > MAX_UNPACKED_BYTES:
-            return None
-        return path.read_bytes()
-    except OSError as exc:
-        raise AspoError.at(path, None, None, f"cannot read: {exc.strerror}", LAYOUT) from None
+    return read_regular(path, MAX_UNPACKED_BYTES, LAYOUT)
 
 
-def open_template(path: Path, kind: str, main_part: str, data: bytes | None) -> zipfile.ZipFile:
-    """Opens a template package, refusing with one clear line anything that is not a sound file of its kind."""
+def open_template(path: Path, kind: str, main_part: str, data: bytes | None) -> ZipBudget:
+    """Opens a template package, refusing with one clear line anything that is not a sound file of its kind. Every
+    part read through what it returns (a ZipBudget, which reads like the zip) counts against one budget."""
     def refuse(message: str, part: str | None = None, rule: str = LAYOUT) -> AspoError:
         return AspoError.at(path, None, part, message, rule)
 
-    if data is None:
-        try:
-            with open(path, "rb") as stream:
-                head = stream.read(len(_LFS_POINTER))
-        except OSError as exc:
-            raise refuse(f"cannot read: {exc.strerror}") from None
-    else:
-        head = data[:len(_LFS_POINTER)]
+    data = template_data(path, kind, data)
+    head = data[:len(_LFS_POINTER)]
     if not head:
         raise refuse(f"is empty (0 bytes); restore it from git or save it again from {kind}")
     if head == _LFS_POINTER:
         raise refuse("is a Git LFS pointer, not the file itself; run `git lfs pull`")
     try:
-        package = zipfile.ZipFile(path if data is None else io.BytesIO(data))
-    except (zipfile.BadZipFile, OSError):
+        package = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
         if head.startswith(b"PK"):
             raise refuse(f"is damaged or truncated (not a complete zip package); save it again from {kind}") from None
         raise refuse(f"not a {kind} file (it is not a zip package); save it again from {kind}") from None
     try:
-        _check_package(package, kind, main_part, refuse)
+        budget = ZipBudget(package, limit_is=TEMPLATE_LIMIT)
+        _check_package(budget, kind, main_part, refuse)
+    except OverBudget as exc:
+        package.close()
+        raise refuse(str(exc)) from None
     except BaseException:
         package.close()
         raise
-    return package
+    return budget
 
 
 def digest(data: bytes | None) -> str:
@@ -84,11 +81,7 @@ def digest(data: bytes | None) -> str:
     return "" if data is None else hashlib.sha256(data).hexdigest()
 
 
-def _check_package(package: zipfile.ZipFile, kind: str, main_part: str, refuse) -> None:
-    declared = sum(info.file_size for info in package.infolist())
-    if declared > MAX_UNPACKED_BYTES:
-        raise refuse(f"unpacks to {_megabytes(declared)} MB, more than the "
-                     f"{MAX_UNPACKED_BYTES // (1024 * 1024)} MB a template may hold")
+def _check_package(package: ZipBudget, kind: str, main_part: str, refuse) -> None:
     _check_parts(package, kind, refuse)
     what = _main_type(package)
     if what != _EXPECTED[kind]:
@@ -98,46 +91,37 @@ def _check_package(package: zipfile.ZipFile, kind: str, main_part: str, refuse) 
                      rule=HYGIENE if what and "macro" in what else LAYOUT)
     if main_part not in package.namelist():
         raise refuse(f"not a {kind} file (no {main_part}); expected {_EXPECTED[kind]} saved from {kind}")
+    problem = check_census(package, kind)
+    if problem is not None:
+        raise refuse(problem)
     # whatever the template carries, every output carries: nothing may load, run or hide in it
     refused = next((found for found in findings(package, kind) if found.refused), None)
     if refused is not None:
         raise refuse(refused.message, refused.part, HYGIENE)
 
 
-def _megabytes(size: int) -> int:
-    """Whole megabytes, rounded up: 200.3 MB is "201 MB", never the limit it exceeds."""
-    return -(-size // (1024 * 1024))
-
-
-_CHUNK = 1 << 20
-
-
-def _check_parts(package: zipfile.ZipFile, kind: str, refuse) -> None:
-    """Reads every part once (a few ms for a real template): each must unpack, match its checksum and,
-    for XML parts, be well-formed XML; what they really unpack to is counted, whatever their headers say."""
-    unpacked = 0
+def _check_parts(package: ZipBudget, kind: str, refuse) -> None:
+    """Reads every part once (a few ms for a real template), against the package's budget: each must unpack,
+    match its checksum and, for XML parts, be well-formed XML."""
     for info in package.infolist():
         if info.is_dir():
             continue
         checker = _XmlChecker() if info.filename.endswith((".xml", ".rels")) else None
         try:
-            with package.open(info) as stream:
-                while chunk := stream.read(_CHUNK):
-                    unpacked += len(chunk)
-                    if unpacked > MAX_UNPACKED_BYTES:
-                        raise refuse(f"unpacks to more than the {MAX_UNPACKED_BYTES // (1024 * 1024)} MB "
-                                     "a template may hold")
-                    if checker:
-                        checker.feed(chunk)
+            for chunk in package.chunks(info):
+                if checker:
+                    checker.feed(chunk)
             if checker:
                 checker.close()
+        except OverBudget:
+            raise
         except zipfile.BadZipFile as exc:
             problem = "fails its checksum" if "CRC" in str(exc) else "cannot be unpacked"
             raise refuse(f"is damaged: {info.filename} {problem}; save it again from {kind}") from None
-        except (OSError, EOFError, zlib.error, NotImplementedError, RuntimeError):
-            raise refuse(f"is damaged: {info.filename} cannot be unpacked; save it again from {kind}") from None
         except _NotWellFormed as exc:
             raise refuse(f"is damaged: {info.filename} {exc}; save it again from {kind}") from None
+        except zip_errors():
+            raise refuse(f"is damaged: {info.filename} cannot be unpacked; save it again from {kind}") from None
 
 
 class _NotWellFormed(Exception):
@@ -176,11 +160,13 @@ def _expat_message(exc) -> str:
     return expat.ErrorString(exc.code) if exc.code else str(exc)
 
 
-def _main_type(package: zipfile.ZipFile) -> str | None:
+def _main_type(package: ZipBudget) -> str | None:
     """What [Content_Types].xml says the package is, in words; None when it says nothing known."""
     try:
         root = ElementTree.fromstring(package.read("[Content_Types].xml"))
-    except (KeyError, ElementTree.ParseError, zipfile.BadZipFile, OSError):
+    except OverBudget:
+        raise
+    except (ElementTree.ParseError, *zip_errors()):
         return None
     for override in root:
         found = _MAIN_TYPES.get(override.get("ContentType", ""))
@@ -189,10 +175,13 @@ def _main_type(package: zipfile.ZipFile) -> str | None:
     return None
 
 
-def part_xml(package: zipfile.ZipFile, name: str, path: Path):
+def part_xml(package: ZipBudget, name: str, path: Path):
+    """A part of a package `open_template` opened, parsed; a part that cannot be read is one line."""
     try:
         return ElementTree.fromstring(package.read(name))
-    except (ElementTree.ParseError, zipfile.BadZipFile, KeyError, OSError, EOFError, zlib.error) as exc:
+    except OverBudget as exc:
+        raise AspoError.at(path, None, None, str(exc), LAYOUT) from None
+    except (ElementTree.ParseError, *zip_errors()) as exc:
         raise AspoError.at(path, None, None, f"damaged file: cannot read {name} ({exc})", LAYOUT) from None
 
 

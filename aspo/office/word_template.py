@@ -8,10 +8,11 @@ import zipfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from aspo.core.bounded import OverBudget, ZipBudget
 from aspo.core.errors import AspoError, quoted
 from aspo.core.rulebook import LAYOUT
 from aspo.office.ooxml import A, W
-from aspo.office.safety import digest, int_or_none, open_template, part_xml, template_data
+from aspo.office.safety import TEMPLATE_LIMIT, digest, int_or_none, open_template, part_xml, template_data
 
 # Word stores built-in names in lower case; these are the names people see in Word (python-docx's BabelFish).
 _UI_NAMES = {"caption": "Caption", "footer": "Footer", "header": "Header",
@@ -78,19 +79,21 @@ class DocumentTemplate:
 def read_document_template(path: Path, data: bytes | None = None, *, checked: bool = True) -> DocumentTemplate:
     """The paragraph and table styles of a .docx, its page and theme; `data`: the file's bytes, already read.
     `checked=False` reads a file the checks would refuse (to show it as text) without refusing it."""
+    data = template_data(path, "Word", data)
     if not checked:
         try:
-            with zipfile.ZipFile(path if data is None else io.BytesIO(data)) as package:
+            with ZipBudget(zipfile.ZipFile(io.BytesIO(data)), limit_is=TEMPLATE_LIMIT) as package:
                 return _document_template(path, package, checked)
+        except OverBudget as exc:
+            raise AspoError.at(path, None, None, str(exc), LAYOUT) from None
         except (zipfile.BadZipFile, OSError) as exc:
             raise AspoError.at(path, None, None, f"cannot read this file as a Word .docx file ({exc})",
                                LAYOUT) from None
-    data = template_data(path, "Word", data)
     with open_template(path, "Word", "word/document.xml", data) as package:
         return replace(_document_template(path, package, checked), digest=digest(data))
 
 
-def _document_template(path: Path, package: zipfile.ZipFile, checked: bool) -> DocumentTemplate:
+def _document_template(path: Path, package: ZipBudget, checked: bool) -> DocumentTemplate:
     names = set(package.namelist())
 
     def part(name: str):

@@ -14,18 +14,21 @@ from aspo.render.zips import Deflated, write_zip
 # --- what both renderers share ---------------------------------------------------------------
 
 def template_bytes(path: str | os.PathLike, field: str | None = None) -> bytes:
-    """The bytes of a template file, or AspoError saying why they cannot be read."""
+    """The bytes of a template file, or AspoError saying why they cannot be read; a named pipe, a device or a file
+    larger than a template may unpack to is refused unread (aspo.core.bounded)."""
+    from aspo.core.bounded import MAX_UNPACKED_BYTES, read_regular
     from aspo.core.errors import AspoError
+    from aspo.core.rulebook import LAYOUT
 
     path = Path(path)
+    if path.is_dir():
+        raise AspoError.at(path, None, field, "the template is a directory, not a file")
+    if not path.exists():
+        raise AspoError.at(path, None, field, "the template file does not exist")
     try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise AspoError.at(path, None, field, "the template file does not exist") from None
-    except IsADirectoryError:
-        raise AspoError.at(path, None, field, "the template is a directory, not a file") from None
-    except OSError as exc:
-        raise AspoError.at(path, None, field, f"cannot read the template: {exc.strerror}") from None
+        return read_regular(path, MAX_UNPACKED_BYTES, LAYOUT)
+    except AspoError as exc:
+        raise AspoError.at(path, None, field, exc.problems[0].message, LAYOUT) from None
 
 
 def checked_template(path: Path, field: str, checked, read: Callable):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from aspo.checks.rule import Context, check_rule
-from aspo.core.errors import Problem
+from aspo.core.errors import AspoError, Problem
 
 TEMPLATE_HYPERLINK = "C801"
 
@@ -14,17 +14,21 @@ TEMPLATE_HYPERLINK = "C801"
             "A hyperlink in a template file, which every deck or document built from it carries.")
 def template_hyperlink(context: Context) -> Iterator[Problem]:
     """Every hyperlink the template files carry: each output carries them too."""
+    import io
     import zipfile
 
+    from aspo.core.bounded import ZipBudget, zip_errors
     from aspo.office.hygiene import findings
+    from aspo.office.safety import template_data
 
     library = context.library
     for path, kind in ((library.deck_template, "PowerPoint"), (library.document_template, "Word")):
-        try:
-            with zipfile.ZipFile(path) as package:
+        try:  # read within the template limits: what they refuse is reported as E203 already
+            data = template_data(path, kind)
+            with ZipBudget(zipfile.ZipFile(io.BytesIO(data))) as package:
                 found = findings(package, kind)
-        except (OSError, zipfile.BadZipFile):
-            continue  # reported as E203 already
+        except (AspoError, *zip_errors()):  # OverBudget is a ValueError
+            continue
         for finding in found:
             if not finding.refused:
                 yield Problem(path, None, finding.part, finding.message, TEMPLATE_HYPERLINK)
