@@ -107,3 +107,51 @@ def test_only_files_of_the_folder_or_a_folder_in_it_may_be_named(library):
         with pytest.raises(ValueError):
             changeset.replace_files(library, {path: b""})
     assert files(library) == OLD
+
+
+def conflict_line(library: Path, changed: str) -> str:
+    return (f"{library / changed}: changed since `aspo layouts use` was stopped before it finished; aspo leaves it as "
+            f"it is and does not finish that adoption: to keep {library}/ as it is now, remove "
+            f"{library / changeset.JOURNAL}, then run `aspo layouts use` again if you still want the new template")
+
+
+def test_a_file_edited_by_hand_after_a_kill_is_left_as_it_is_and_named(library):
+    killed_after(library, STEPS.index("renamed layouts/deck.pptx") + 1)  # the new deck in place, the outline not
+    (library / "outline.yaml").write_bytes(b"deck: fixed by hand\n")
+    before = files(library)
+    with pytest.raises(AspoError) as excinfo:
+        with changeset.settled(library):
+            pass
+    assert str(excinfo.value) == conflict_line(library, "outline.yaml")
+    assert files(library) == before  # neither completed nor undone: nothing of theirs or of the change is lost
+    with pytest.raises(AspoError):
+        changeset.replace_files(library, NEW)  # nor does a new change write over it
+    assert files(library) == before
+
+
+def test_a_file_restored_by_git_after_a_kill_is_not_overwritten(library):
+    """`git checkout` writes the old bytes as a new file: the same content, but not the file the change saw."""
+    killed_after(library, STEPS.index("renamed layouts/deck.pptx") + 1)
+    deck = library / "layouts" / "deck.pptx"
+    deck.unlink()
+    deck.write_bytes(OLD["layouts/deck.pptx"])
+    with pytest.raises(AspoError) as excinfo:
+        with changeset.settled(library):
+            pass
+    assert str(excinfo.value) == conflict_line(library, "layouts/deck.pptx")
+    assert deck.read_bytes() == OLD["layouts/deck.pptx"] and (library / "outline.yaml").read_bytes() == OLD[
+        "outline.yaml"]
+    # as the line says: without the record, the library is kept as it is now, and the change's hidden files go
+    (library / changeset.JOURNAL).unlink()
+    with changeset.settled(library):
+        assert files(library) == OLD
+
+
+def test_a_file_that_did_not_exist_and_was_made_by_hand_is_left(library):
+    killed_after(library, STEPS.index("journal written") + 1)
+    (library / "layouts" / "brand.docx").write_bytes(b"the rep's own document")
+    with pytest.raises(AspoError) as excinfo:
+        with changeset.settled(library):
+            pass
+    assert str(excinfo.value) == conflict_line(library, "layouts/brand.docx")
+    assert (library / "layouts" / "brand.docx").read_bytes() == b"the rep's own document"

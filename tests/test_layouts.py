@@ -450,6 +450,31 @@ def test_a_killed_use_is_finished_before_use_reads_the_library_again(workspace, 
     assert not list((workspace / "templates").rglob(".aspo-change*"))
 
 
+def test_an_outline_fixed_by_hand_after_a_killed_use_is_never_overwritten(workspace, aspo):
+    from aspo.core import changeset
+
+    outline = workspace / "templates/outline.yaml"
+    steps = changeset._steps(workspace / "templates", {"outline.yaml": outline.read_bytes() + b"# adopted\n"})
+    for step in steps:
+        if step == "journal written":
+            break  # killed here
+    del steps
+    fixed = outline.read_bytes() + b"# fixed by hand\n"
+    outline.write_bytes(fixed)
+    message = ("changed since `aspo layouts use` was stopped before it finished; aspo leaves it as it is and does not "
+               "finish that adoption: to keep templates/ as it is now, remove templates/.aspo-change.journal, then run "
+               "`aspo layouts use` again if you still want the new template")
+    for command in (["build", ACME], ["layouts", "use", "templates/layouts/offering.docx", "--dry-run"]):
+        result = aspo(*command)
+        assert (result.status, result.err) == (2, f"aspo: error: templates/outline.yaml: {message}\n")
+    result = aspo("check")
+    assert result.status == 1 and f"templates/outline.yaml:1:1: E203 {message}\n" in result.out
+    assert outline.read_bytes() == fixed
+    (workspace / "templates" / changeset.JOURNAL).unlink()  # as the line says
+    assert aspo("check").status == 0
+    assert outline.read_bytes() == fixed and not list((workspace / "templates").rglob(".aspo-change*"))
+
+
 @pytest.mark.parametrize("make, message", [
     (lambda path: os.mkfifo(path), "is a named pipe (FIFO), not a regular file; aspo reads only regular files"),
     (lambda path: path.symlink_to("/dev/zero"), "is a device, not a regular file; aspo reads only regular files"),

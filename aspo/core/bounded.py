@@ -3,6 +3,7 @@ unpacked against one budget, JSON nesting capped. Every reader of a user's file 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import stat
@@ -48,6 +49,26 @@ def read_regular(path: Path, limit: int, rule: str = INVALID_FILE) -> bytes:
     if size > limit:
         raise AspoError.at(path, None, None, _too_large(size, limit), rule)
     return raw
+
+
+def file_digest(path: Path) -> str | None:
+    """The SHA-256 of a regular file, read in pieces (never whole); None for anything else (a link is not followed,
+    a named pipe cannot hang the opening) and for a file that cannot be read."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+                     | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as stream:
+        if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
+            return None
+        found = hashlib.sha256()
+        try:
+            while piece := stream.read(_CHUNK):
+                found.update(piece)
+        except OSError:
+            return None
+    return found.hexdigest()
 
 
 def _too_large(size: int, limit: int) -> str:

@@ -6,7 +6,11 @@ link: the old file stays whole); then a journal naming the change is written, wh
 made; then the new files are renamed over the old, the journal is removed, and the old copies last. Whoever reads
 the folder next (`settled`) finds a journal and completes the change when every new file is whole, else puts the
 old files back; hidden files without a journal are a change never made, and are removed. A lock on the folder
-keeps readers from seeing a change half made, and recovery away from a change still being written."""
+keeps readers from seeing a change half made, and recovery away from a change still being written.
+
+The journal also records what each target was (its digest, size and inode): should a person have changed one after
+aspo was killed (edited it, or restored it with git), the change is neither completed nor undone, since either
+would overwrite their work; the reader is told which file, and how to keep the folder as it is."""
 
 from __future__ import annotations
 
@@ -17,10 +21,10 @@ import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
-from aspo.core.bounded import load_json, read_regular
-from aspo.core.errors import AspoError
+from aspo.core.bounded import file_digest, load_json, read_regular
+from aspo.core.errors import AspoError, display_path
 from aspo.core.files import current_umask
 from aspo.core.rulebook import INVALID_FILE
 from aspo.core.stopping import stops_deferred
@@ -32,7 +36,24 @@ HIDDEN = ".aspo-change."
 _SAFE_PATH = re.compile(r"[^./\\][^/\\]*(?:/[^./\\][^/\\]*)?")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _JOURNAL_LIMIT = 64 * 1024
-_CHUNK = 1 << 20
+
+
+class _Found(NamedTuple):
+    """What is at a path: enough to tell the very file aspo saw from any other, even one with the same bytes that
+    git or an editor wrote there since."""
+
+    sha256: str | None  # None for what is not a regular file (a link, a folder)
+    size: int
+    inode: int
+
+    @classmethod
+    def at(cls, path: Path) -> _Found | None:
+        """What is at `path` (a link not followed); None when nothing is."""
+        try:
+            info = os.lstat(path)
+        except FileNotFoundError:
+            return None
+        return cls(file_digest(path) if stat.S_ISREG(info.st_mode) else None, info.st_size, info.st_ino)
 
 
 @dataclass(frozen=True)
@@ -41,7 +62,11 @@ class _Entry:
 
     path: str  # relative to the folder, with "/": "outline.yaml", "layouts/deck.pptx"
     sha256: str  # of the new content
-    existed: bool  # an old file was there, kept until the change is done
+    old: _Found | None  # the file the change replaces, kept until the change is done; None: there was none
+
+    @property
+    def existed(self) -> bool:
+        return self.old is not None
 
     def target(self, root: Path) -> Path:
         return root / self.path
@@ -111,34 +136,35 @@ def _steps(root: Path, files: dict[str, bytes]) -> Iterator[str]:
 
 def _stage(root: Path, path: str, data: bytes) -> _Entry:
     """The new file written whole beside its target, and the old one kept beside it."""
-    entry = _Entry(path, hashlib.sha256(data).hexdigest(), False)
+    entry = _Entry(path, hashlib.sha256(data).hexdigest(), None)
     target, staged = entry.target(root), entry.staged(root)
     target.parent.mkdir(parents=True, exist_ok=True)
+    old = _Found.at(target)
     try:
         mode = stat.S_IMODE(os.stat(target).st_mode)
-        existed = True
     except FileNotFoundError:
-        mode, existed = 0o666 & ~current_umask(), False
+        mode = 0o666 & ~current_umask()
     handle = os.open(staged, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o600)
     with os.fdopen(handle, "wb") as stream:
         stream.write(data)
         stream.flush()
         os.fsync(stream.fileno())
     os.chmod(staged, mode)
-    if existed:
+    if old is not None:
         try:
             os.link(target, entry.kept(root), follow_symlinks=False)
         except OSError:  # a file system without hard links: a copy keeps it as well
             import shutil
 
             shutil.copy2(target, entry.kept(root), follow_symlinks=False)
-    return _Entry(path, entry.sha256, existed)
+    return _Entry(path, entry.sha256, old)
 
 
 def _write_journal(root: Path, entries: list[_Entry]) -> None:
     import json
 
-    text = json.dumps({"files": [{"path": e.path, "sha256": e.sha256, "existed": e.existed} for e in entries]})
+    text = json.dumps({"files": [{"path": e.path, "sha256": e.sha256, "old": e.old and e.old._asdict()}
+                                 for e in entries]})
     temporary = root / f"{JOURNAL}.tmp"
     handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0), 0o600)
     with os.fdopen(handle, "w", encoding="utf-8") as stream:
@@ -159,10 +185,17 @@ def _finish(root: Path, entries: list[_Entry]) -> None:
 
 
 def _recover(root: Path, rule: str) -> None:
-    """Completes or undoes a change a journal names, then removes what a change left behind."""
+    """Completes or undoes a change a journal names, then removes what a change left behind. A target someone changed
+    since is left as it is, and so is the whole change: the error says which file and how to go on."""
     journal = root / JOURNAL
     if os.path.lexists(journal):
         entries = _read_journal(journal, rule)
+        changed = next((entry for entry in entries if not _ours(root, entry)), None)
+        if changed is not None:
+            raise AspoError.at(changed.target(root), None, None, "changed since `aspo layouts use` was stopped before "
+                               "it finished; aspo leaves it as it is and does not finish that adoption: to keep "
+                               f"{display_path(root)}/ as it is now, remove {display_path(journal)}, then run "
+                               "`aspo layouts use` again if you still want the new template", rule)
         if all(_whole(root, entry) for entry in entries):
             for entry in entries:
                 if os.path.lexists(entry.staged(root)):
@@ -171,17 +204,23 @@ def _recover(root: Path, rule: str) -> None:
             for entry in entries:
                 if os.path.lexists(entry.kept(root)):
                     os.replace(entry.kept(root), entry.target(root))
-                elif not entry.existed and _digest(entry.target(root)) == entry.sha256:
+                elif not entry.existed and file_digest(entry.target(root)) == entry.sha256:
                     entry.target(root).unlink()
         _finish(root, entries)
     else:
         _remove_hidden(root)
 
 
+def _ours(root: Path, entry: _Entry) -> bool:
+    """The target is as the change left it: still the very old file (or still absent), or already the new one."""
+    found = _Found.at(entry.target(root))
+    return found == entry.old or (found is not None and found.sha256 == entry.sha256)
+
+
 def _whole(root: Path, entry: _Entry) -> bool:
     """The entry's new content is there: staged, or already renamed into place."""
     staged = entry.staged(root)
-    found = _digest(staged) if os.path.lexists(staged) else _digest(entry.target(root))
+    found = file_digest(staged) if os.path.lexists(staged) else file_digest(entry.target(root))
     return found == entry.sha256
 
 
@@ -193,28 +232,24 @@ def _read_journal(journal: Path, rule: str) -> list[_Entry]:
 
     try:
         found = load_json(read_regular(journal, _JOURNAL_LIMIT, rule))
-        entries = [_Entry(item["path"], item["sha256"], item["existed"]) for item in found["files"]]
-    except (ValueError, TypeError, KeyError):
+        entries = [_Entry(item["path"], item["sha256"], _old(item["old"])) for item in found["files"]]
+    except (ValueError, TypeError, KeyError, AttributeError):
         raise damaged() from None
     if not all(isinstance(e.path, str) and _SAFE_PATH.fullmatch(e.path) and isinstance(e.sha256, str)
-               and _SHA256.fullmatch(e.sha256) and isinstance(e.existed, bool) for e in entries):
+               and _SHA256.fullmatch(e.sha256) for e in entries):
         raise damaged()
     return entries
 
 
-def _digest(path: Path) -> str | None:
-    """The SHA-256 of a regular file (a link is not followed); None for anything else."""
-    try:
-        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
-    except OSError:
+def _old(item) -> _Found | None:
+    """A journal's record of an old file, checked: ValueError for anything aspo would not have written."""
+    if item is None:
         return None
-    with os.fdopen(handle, "rb") as stream:
-        if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
-            return None
-        digest = hashlib.sha256()
-        while chunk := stream.read(_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
+    old = _Found(item["sha256"], item["size"], item["inode"])
+    if (old.sha256 is None or isinstance(old.sha256, str) and _SHA256.fullmatch(old.sha256)) \
+            and all(type(number) is int and number >= 0 for number in (old.size, old.inode)):
+        return old
+    raise ValueError("not a record of a file")
 
 
 def _folders(root: Path) -> list[Path]:
