@@ -7,6 +7,7 @@ import hashlib
 import json
 import os
 import stat
+import struct
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
@@ -21,6 +22,10 @@ if TYPE_CHECKING:  # zipfile loads only where a zip is read: `aspo explain` read
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 #: A deck of 200 layouts and 200 slides with their relationships stays well under this.
 MAX_ZIP_PARTS = 5_000
+#: What a zip's list of its parts (the central directory) may take: 5,000 parts with long names take about 1 MB.
+#: zipfile parses the whole list when it opens a zip (a million empty parts: 500 MB), so this is checked first.
+MAX_CENTRAL_DIRECTORY = 4 * 1024 * 1024
+_MB = 1024 * 1024
 _CHUNK = 1 << 20
 
 
@@ -95,21 +100,24 @@ class OverBudget(ValueError):
 
 class ZipBudget:
     """What one zip may still unpack to. Every part read through it counts what it really unpacks to, whatever
-    the zip's headers declare, and reading stops the moment the budget is spent."""
+    the zip's headers declare, and reading stops the moment the budget is spent.
 
-    def __init__(self, package: zipfile.ZipFile, limit: int = MAX_UNPACKED_BYTES, max_parts: int = MAX_ZIP_PARTS,
+    Open a user's zip with `open_zip`, which checks the list of parts before zipfile parses it."""
+
+    def __init__(self, package: zipfile.ZipFile, limit: int | None = None, max_parts: int | None = None,
                  *, limit_is: str = "aspo reads"):
+        limit = MAX_UNPACKED_BYTES if limit is None else limit
+        max_parts = MAX_ZIP_PARTS if max_parts is None else max_parts
         self.package = package
         self.limit = limit
         self.left = limit
         self.limit_is = limit_is  # what the messages call the limit: "the 200 MB aspo reads"
         infos = package.infolist()
         if len(infos) > max_parts:
-            raise OverBudget(f"holds {len(infos)} parts, more than the {max_parts} any Office file aspo reads has")
+            raise OverBudget(_too_many_parts(len(infos), max_parts))
         declared = sum(info.file_size for info in infos)
         if declared > limit:
-            raise OverBudget(f"unpacks to {-(-declared // (1024 * 1024))} MB, more than the "
-                             f"{limit // (1024 * 1024)} MB {limit_is}")
+            raise OverBudget(f"unpacks to {-(-declared // _MB)} MB, more than the {limit // _MB} MB {limit_is}")
 
     def __enter__(self) -> ZipBudget:
         return self
@@ -130,7 +138,7 @@ class ZipBudget:
             while chunk := stream.read(min(_CHUNK, self.left + 1)):
                 self.left -= len(chunk)
                 if self.left < 0:
-                    raise OverBudget(f"unpacks to more than the {self.limit // (1024 * 1024)} MB {self.limit_is}")
+                    raise OverBudget(f"unpacks to more than the {self.limit // _MB} MB {self.limit_is}")
                 yield chunk
 
     def read(self, name: str | zipfile.ZipInfo) -> bytes:
@@ -154,15 +162,96 @@ def zip_errors() -> tuple[type[BaseException], ...]:
             RuntimeError, KeyError, ValueError)
 
 
-def checked_zip(data: bytes, refuse: Callable[[str], Exception], limit: int = MAX_UNPACKED_BYTES) -> None:
-    """Refuses, through `refuse(message)`, a zip in `data` that is not one, does not unpack, or unpacks past
-    `limit` or MAX_ZIP_PARTS: for bytes about to be handed whole to python-pptx or python-docx."""
+def _too_many_parts(count: int, most: int) -> str:
+    return f"holds {count} parts, more than the {most} any Office file aspo reads has"
+
+
+def open_zip(data: bytes, limit: int | None = None, max_parts: int | None = None, *,
+             limit_is: str = "aspo reads") -> ZipBudget:
+    """The zip in `data`, opened against one budget (see ZipBudget). Its end record and list of parts are read
+    first, without zipfile: a zip that says it holds, or holds, more than `max_parts` parts, or whose list of parts
+    is larger than MAX_CENTRAL_DIRECTORY, is refused (OverBudget) before zipfile parses that list, which costs
+    memory and time by the part. Not a zip, or damaged: what zipfile raises (zip_errors)."""
     import io
     import zipfile
 
+    max_parts = MAX_ZIP_PARTS if max_parts is None else max_parts
+    _check_directory(data, max_parts)
+    package = zipfile.ZipFile(io.BytesIO(data))
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as package:
-            ZipBudget(package, limit).read_all()
+        return ZipBudget(package, limit, max_parts, limit_is=limit_is)
+    except BaseException:
+        package.close()
+        raise
+
+
+#: The zip format's records at the end of a zip, as zipfile reads them (APPNOTE 4.3.12 to 4.3.16).
+_END = struct.Struct("<4s4H2LH")
+_END_SIGNATURE = b"PK\x05\x06"
+_ZIP64_LOCATOR = struct.Struct("<4sLQL")
+_ZIP64_LOCATOR_SIGNATURE = b"PK\x06\x07"
+_ZIP64_END = struct.Struct("<4sQ2H2L4Q")
+_ZIP64_END_SIGNATURE = b"PK\x06\x06"
+_ENTRY_SIZE = 46  # a central directory entry's fixed part; its name, extra field and comment follow
+_ENTRY_SIGNATURE = b"PK\x01\x02"
+
+
+def declared_parts(data: bytes) -> tuple[int, int, int] | None:
+    """What the zip's end record (or its Zip64 one) says of its list of parts: (parts, where the list starts,
+    its size in bytes), read without zipfile and found where zipfile looks for it; None when there is no end
+    record (then zipfile refuses the file itself)."""
+    end = len(data) - _END.size
+    if end < 0:
+        return None
+    if not (data[end:end + 4] == _END_SIGNATURE and data[-2:] == b"\0\0"):  # else an archive comment follows
+        end = data.rfind(_END_SIGNATURE, max(len(data) - (1 << 16) - _END.size, 0))
+        if end < 0 or end + _END.size > len(data):
+            return None
+    _, _, _, _, parts, size, _, _ = _END.unpack_from(data, end)
+    start = end - size  # zipfile takes the list to end where the end records begin, whatever offset is written
+    locator = end - _ZIP64_LOCATOR.size
+    if locator >= 0 and data[locator:locator + 4] == _ZIP64_LOCATOR_SIGNATURE:
+        record = locator - _ZIP64_END.size
+        if record >= 0 and data[record:record + 4] == _ZIP64_END_SIGNATURE:
+            fields = _ZIP64_END.unpack_from(data, record)
+            parts, size = fields[7], fields[8]
+            start = record - size
+    return parts, start, size
+
+
+def _check_directory(data: bytes, max_parts: int) -> None:
+    """Refuses (OverBudget) a zip whose end record declares more than `max_parts` parts, whose list of parts is
+    larger than MAX_CENTRAL_DIRECTORY, or whose list holds more entries than `max_parts`: counted by their
+    headers, a few microseconds each, as zipfile would find them."""
+    declared = declared_parts(data)
+    if declared is None:
+        return
+    parts, start, size = declared
+    if parts > max_parts:
+        raise OverBudget(_too_many_parts(parts, max_parts))
+    if start < 0:
+        return  # zipfile refuses it: the list would start before the file
+    if size > MAX_CENTRAL_DIRECTORY:
+        raise OverBudget(f"lists its parts in {-(-size // _MB)} MB, more than the {MAX_CENTRAL_DIRECTORY // _MB} MB "
+                         "any Office file aspo reads needs")
+    listing = memoryview(data)[start:start + size]
+    count = offset = 0
+    while offset + _ENTRY_SIZE <= len(listing) and listing[offset:offset + 4] == _ENTRY_SIGNATURE:
+        name, extra, comment = struct.unpack_from("<3H", listing, offset + 28)
+        offset += _ENTRY_SIZE + name + extra + comment
+        count += 1
+    if count > max_parts:
+        raise OverBudget(_too_many_parts(count, max_parts))
+
+
+def checked_zip(data: bytes, refuse: Callable[[str], Exception], limit: int | None = None) -> None:
+    """Refuses, through `refuse(message)`, a zip in `data` that is not one, does not unpack, or unpacks past
+    `limit` or MAX_ZIP_PARTS: for bytes about to be handed whole to python-pptx or python-docx."""
+    import zipfile
+
+    try:
+        with open_zip(data, limit) as package:
+            package.read_all()
     except OverBudget as exc:
         raise refuse(str(exc)) from None
     except zipfile.BadZipFile:

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import posixpath
 import re
-import zipfile
 from dataclasses import dataclass
 from xml.etree import ElementTree
 
-from aspo.core.bounded import ZipBudget
+from aspo.core.bounded import ZipBudget, open_zip
 from aspo.core.errors import quoted
 from aspo.office.ooxml import CONTENT_TYPES, NAMESPACES, RELATIONSHIPS
 
@@ -31,11 +30,9 @@ class Finding:
     refused: bool = True
 
 
-def findings(package: ZipBudget | zipfile.ZipFile, kind: str) -> list[Finding]:
+def findings(package: ZipBudget, kind: str) -> list[Finding]:
     """Everything external, active or embedded in the package, in package order; `kind`: PowerPoint or Word. Its
-    parts are read against the package's budget (a zip given as it is gets one: OverBudget when it is spent)."""
-    if not isinstance(package, ZipBudget):
-        package = ZipBudget(package)
+    parts are read against the package's budget (OverBudget when it is spent)."""
     app = _App(kind)
     names = [info.filename for info in package.infolist() if not info.is_dir()]
     types = _content_types(package)
@@ -223,15 +220,16 @@ def without_custom_xml(data: bytes, limit_is: str = "aspo reads") -> tuple[bytes
     kept are unpacked against one budget, the parts removed never: OverBudget (its message saying `limit_is`) for a
     package that declares, or unpacks to, more than a template may hold."""
     import io
+    import zipfile
 
-    with zipfile.ZipFile(io.BytesIO(data)) as package:
-        removed = tuple(info.filename for info in package.infolist() if info.filename.lower().startswith("customxml/"))
+    # what the whole package declares counts: it is refused at once
+    with open_zip(data, limit_is=limit_is) as budget:
+        removed = tuple(info.filename for info in budget.infolist() if info.filename.lower().startswith("customxml/"))
         if not removed:
             return data, ()
-        budget = ZipBudget(package, limit_is=limit_is)  # what the whole package declares counts: it is refused at once
         out = io.BytesIO()
         with zipfile.ZipFile(out, "w") as copy:
-            for info in package.infolist():
+            for info in budget.infolist():
                 if info.filename in removed:
                     continue
                 content = budget.read(info)

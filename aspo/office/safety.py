@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-import io
 import os
 import zipfile
 from pathlib import Path
 from xml.etree import ElementTree
 
-from aspo.core.bounded import MAX_UNPACKED_BYTES, OverBudget, ZipBudget, read_regular, zip_errors
+from aspo.core.bounded import MAX_UNPACKED_BYTES, OverBudget, ZipBudget, open_zip, read_regular, zip_errors
 from aspo.core.errors import AspoError
 from aspo.core.rulebook import HYGIENE, LAYOUT
 from aspo.office.hygiene import findings
@@ -58,19 +57,20 @@ def open_template(path: Path, kind: str, main_part: str, data: bytes | None) -> 
     if head == _LFS_POINTER:
         raise refuse("is a Git LFS pointer, not the file itself; run `git lfs pull`")
     try:
-        package = zipfile.ZipFile(io.BytesIO(data))
+        budget = open_zip(data, limit_is=TEMPLATE_LIMIT)
+    except OverBudget as exc:
+        raise refuse(str(exc)) from None
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
         if head.startswith(b"PK"):
             raise refuse(f"is damaged or truncated (not a complete zip package); save it again from {kind}") from None
         raise refuse(f"not a {kind} file (it is not a zip package); save it again from {kind}") from None
     try:
-        budget = ZipBudget(package, limit_is=TEMPLATE_LIMIT)
         _check_package(budget, kind, main_part, refuse)
     except OverBudget as exc:
-        package.close()
+        budget.package.close()
         raise refuse(str(exc)) from None
     except BaseException:
-        package.close()
+        budget.package.close()
         raise
     return budget
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import io
 import re
 import zipfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from aspo.core.bounded import OverBudget, ZipBudget
+from aspo.core.bounded import OverBudget, ZipBudget, open_zip
 from aspo.core.errors import AspoError, quoted
 from aspo.core.rulebook import LAYOUT
 from aspo.office.ooxml import A, W
@@ -82,7 +81,7 @@ def read_document_template(path: Path, data: bytes | None = None, *, checked: bo
     data = template_data(path, "Word", data)
     if not checked:
         try:
-            with ZipBudget(zipfile.ZipFile(io.BytesIO(data)), limit_is=TEMPLATE_LIMIT) as package:
+            with open_zip(data, limit_is=TEMPLATE_LIMIT) as package:
                 return _document_template(path, package, checked)
         except OverBudget as exc:
             raise AspoError.at(path, None, None, str(exc), LAYOUT) from None

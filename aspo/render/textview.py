@@ -29,11 +29,10 @@ class Unit:
 
 def _outside_content_units(data: bytes, kind: str) -> list[Unit]:
     """What a template links to, runs or embeds (hyperlinks too): every output would carry it, so a diff shows it."""
-    import zipfile
-
+    from aspo.core.bounded import open_zip
     from aspo.office.hygiene import findings
 
-    with zipfile.ZipFile(io.BytesIO(data)) as package:  # the reader opened it already
+    with open_zip(data) as package:  # check_package unpacked it within the budget already
         found = findings(package, kind)
     lines = tuple(f"{finding.part}: {finding.message.split(';')[0]}" for finding in found)
     return [Unit(OUTSIDE, lines)] if lines else []

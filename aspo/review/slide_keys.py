@@ -4,12 +4,10 @@ theme, pictures), without its speaker notes, so that two slides that would be dr
 from __future__ import annotations
 
 import hashlib
-import io
 import posixpath
-import zipfile
 from xml.etree import ElementTree
 
-from aspo.core.bounded import OverBudget, ZipBudget, zip_errors
+from aspo.core.bounded import OverBudget, ZipBudget, open_zip, zip_errors
 from aspo.core.errors import AspoError
 from aspo.office.ooxml import R_ID, RELATIONSHIPS, P
 
@@ -21,8 +19,8 @@ def slide_keys(deck: bytes, where: str = "deck") -> list[str]:
     """One key per slide, in the deck's order. Every part is read through one unpacking budget; a deck that is not
     a sound zip, or whose parts cannot be read, is one line naming it (`where`)."""
     try:
-        with zipfile.ZipFile(io.BytesIO(deck)) as package:
-            return _keys(ZipBudget(package))
+        with open_zip(deck) as budget:
+            return _keys(budget)
     except OverBudget as exc:
         raise AspoError.at(where, None, None, f"cannot read this file as a PowerPoint .pptx file: {exc}") from None
     except (*zip_errors(), ElementTree.ParseError):
