@@ -107,3 +107,15 @@ def test_slide_keys_weigh_the_list_of_parts_first(monkeypatch):
         slide_keys(data, "after/acme/acme-deck.pptx")
     assert str(excinfo.value) == ("after/acme/acme-deck.pptx: cannot read this file as a PowerPoint .pptx file: "
                                   "holds 60 parts, more than the 50 any Office file aspo reads has")
+
+
+def test_a_part_read_again_is_charged_once():
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
+        package.writestr("a.xml", bytes(600_000))
+        package.writestr("b.xml", bytes(300_000))
+    with open_zip(out.getvalue(), limit=1_000_000) as budget:
+        budget.read("a.xml")
+        budget.read("a.xml")
+        budget.read_all()
+        assert budget.left == 100_000  # what the package unpacks to once

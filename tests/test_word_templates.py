@@ -387,3 +387,26 @@ def test_textconv_of_a_document_in_a_layouts_folder_shows_its_styles_after_its_t
     assert inside[1].lines == tuple(document_template_lines(describe_document_template(OFFERING)))
     assert [unit.label for unit in read_units(tmp_path / "branded.docx")] == ["Before the first heading"]
     assert as_text(read_units(OFFERING)).startswith(f"## {TEMPLATE}\npage: A4 portrait")
+
+
+def test_a_template_is_held_to_what_it_unpacks_to_once_however_often_it_is_read(tmp_path, monkeypatch):
+    """Opening a template reads every part, the hygiene scan reads the Word parts again and the reader the body a
+    third time: a document.xml of over half the limit (110 MB of 200 in the issue) was refused as past the limit."""
+    from aspo.core import bounded
+    from aspo.core.errors import AspoError
+
+    monkeypatch.setattr(bounded, "MAX_UNPACKED_BYTES", 4 * 1024 * 1024)  # the issue's 200 MB, made quick
+    path = tmp_path / "long.docx"
+    with zipfile.ZipFile(REPO / "templates/layouts/offering.docx") as source, \
+            zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as copy:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "word/document.xml":
+                data += b" " * (3 * 1024 * 1024)  # white space after the body: still the same XML
+            copy.writestr(info, data)
+    assert read_document_template(path).styles  # read, not refused
+    with zipfile.ZipFile(path, "a") as copy:  # one part more, as large again: past the limit once
+        copy.writestr("word/media/spare.bin", bytes(2 * 1024 * 1024), zipfile.ZIP_DEFLATED)
+    with pytest.raises(AspoError) as excinfo:
+        read_document_template(path)
+    assert str(excinfo.value) == f"{path}: unpacks to 6 MB, more than the 4 MB a template may hold"

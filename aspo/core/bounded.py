@@ -100,7 +100,8 @@ class OverBudget(ValueError):
 
 class ZipBudget:
     """What one zip may still unpack to. Every part read through it counts what it really unpacks to, whatever
-    the zip's headers declare, and reading stops the moment the budget is spent.
+    the zip's headers declare, and reading stops the moment the budget is spent. A part read again costs nothing
+    more: the package is held to what it unpacks to once, however many readers look at it.
 
     Open a user's zip with `open_zip`, which checks the list of parts before zipfile parses it."""
 
@@ -112,6 +113,7 @@ class ZipBudget:
         self.limit = limit
         self.left = limit
         self.limit_is = limit_is  # what the messages call the limit: "the 200 MB aspo reads"
+        self._counted: dict[int, int] = {}  # bytes charged so far, by the part's place in the zip
         infos = package.infolist()
         if len(infos) > max_parts:
             raise OverBudget(_too_many_parts(len(infos), max_parts))
@@ -133,12 +135,19 @@ class ZipBudget:
         return self.package.infolist()
 
     def chunks(self, name: str | zipfile.ZipInfo) -> Iterator[bytes]:
-        """The part's bytes as they unpack, charged to the budget."""
-        with self.package.open(name) as stream:
-            while chunk := stream.read(min(_CHUNK, self.left + 1)):
-                self.left -= len(chunk)
-                if self.left < 0:
-                    raise OverBudget(f"unpacks to more than the {self.limit // _MB} MB {self.limit_is}")
+        """The part's bytes as they unpack, charged to the budget: only those past what earlier reads of the part
+        were charged."""
+        info = self.package.getinfo(name) if isinstance(name, str) else name
+        counted = self._counted.get(info.header_offset, 0)
+        done = 0
+        with self.package.open(info) as stream:
+            while chunk := stream.read(min(_CHUNK, max(counted - done, 0) + self.left + 1)):
+                done += len(chunk)
+                if done > counted:
+                    self.left -= done - counted
+                    counted = self._counted[info.header_offset] = done
+                    if self.left < 0:
+                        raise OverBudget(f"unpacks to more than the {self.limit // _MB} MB {self.limit_is}")
                 yield chunk
 
     def read(self, name: str | zipfile.ZipInfo) -> bytes:
