@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import posixpath
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,7 +11,18 @@ from xml.etree import ElementTree
 from aspo.core.bounded import ZipBudget
 from aspo.core.errors import AspoError, quoted
 from aspo.core.rulebook import LAYOUT
-from aspo.office.ooxml import LAYOUT_REL, MASTER_REL, R_ID, RELATIONSHIPS, SLIDE_REL, THEME_REL, A, P
+from aspo.office.ooxml import (
+    LAYOUT_REL,
+    MASTER_REL,
+    R_ID,
+    RELATIONSHIPS,
+    SLIDE_REL,
+    THEME_REL,
+    A,
+    P,
+    rels_part,
+    target_part,
+)
 from aspo.office.package_census import census
 from aspo.office.safety import digest, int_or_none, open_template, part_xml, template_data
 
@@ -211,15 +221,12 @@ def _designed_master(package: ZipBudget, slide_ids, master_of: dict[str, int], p
 
 def _targets(package: ZipBudget, part: str, kind: str, path: Path) -> dict[str, str]:
     """A part's internal relationships of one type: rId -> the target's package name."""
-    folder, file = posixpath.split(part)
-    rels = f"{folder}/_rels/{file}.rels"
+    rels = rels_part(part)
     found = {}
     if rels in package.namelist():
         for rel in part_xml(package, rels, path).iter(f"{RELATIONSHIPS}Relationship"):
             if rel.get("Type") == kind and rel.get("TargetMode") != "External":
-                target = rel.get("Target", "")
-                found[rel.get("Id", "")] = (target.lstrip("/") if target.startswith("/")
-                                            else posixpath.normpath(posixpath.join(folder, target)))
+                found[rel.get("Id", "")] = target_part(part, rel.get("Target", ""))
     return found
 
 

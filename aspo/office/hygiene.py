@@ -10,7 +10,8 @@ from xml.etree import ElementTree
 
 from aspo.core.bounded import ZipBudget, open_zip
 from aspo.core.errors import quoted
-from aspo.office.ooxml import CONTENT_TYPES, NAMESPACES, RELATIONSHIPS
+from aspo.office.ooxml import NAMESPACES, RELATIONSHIPS
+from aspo.office.package_census import content_types
 
 #: Relationship types end the same in transitional (.../officeDocument/2006/relationships/x) and strict files.
 _HYPERLINK = "hyperlink"
@@ -35,10 +36,10 @@ def findings(package: ZipBudget, kind: str) -> list[Finding]:
     parts are read against the package's budget (OverBudget when it is spent)."""
     app = _App(kind)
     names = [info.filename for info in package.infolist() if not info.is_dir()]
-    types = _content_types(package)
+    types = content_types(package)
     found: list[Finding] = []
     for name in names:
-        what = _part_kind(name, types.get(name) or types.get(posixpath.splitext(name)[1].lstrip(".").lower(), ""))
+        what = _part_kind(name, types.of(name))
         if what:
             found.append(Finding(name, what(app)))
     for name in names:
@@ -59,21 +60,6 @@ class _App:
     def __init__(self, kind: str):
         self.kind = kind
         self.output = "deck" if kind == "PowerPoint" else "document"
-
-
-def _content_types(package: ZipBudget) -> dict[str, str]:
-    """Content type by part name (overrides) and by lower-case extension (defaults)."""
-    try:
-        root = ElementTree.fromstring(package.read("[Content_Types].xml"))
-    except (KeyError, ElementTree.ParseError):
-        return {}
-    found = {}
-    for element in root:
-        if element.tag == f"{CONTENT_TYPES}Default":
-            found[element.get("Extension", "").lower()] = element.get("ContentType", "")
-        elif element.tag == f"{CONTENT_TYPES}Override":
-            found[element.get("PartName", "").lstrip("/")] = element.get("ContentType", "")
-    return found
 
 
 def _part_kind(name: str, content_type: str):

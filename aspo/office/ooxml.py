@@ -5,6 +5,8 @@ The prefixes are python-pptx's and python-docx's (`ct`, `pr`, `ep` for the packa
 
 from __future__ import annotations
 
+import posixpath
+
 _OFFICE_DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006"
 _PACKAGE = "http://schemas.openxmlformats.org/package/2006"
 
@@ -44,3 +46,27 @@ LAYOUT_REL = f"{NAMESPACES['r']}/slideLayout"
 THEME_REL = f"{NAMESPACES['r']}/theme"
 EXTENDED_PROPERTIES_REL = f"{NAMESPACES['r']}/extended-properties"
 THUMBNAIL_REL = f"{NAMESPACES['pr']}/metadata/thumbnail"
+
+
+# --- relationships ------------------------------------------------------------------------------------------
+
+
+def rels_part(part: str) -> str:
+    """The part that holds a part's relationships: "ppt/slides/slide1.xml" -> "ppt/slides/_rels/slide1.xml.rels"."""
+    folder, name = posixpath.split(part)
+    return posixpath.join(folder, "_rels", f"{name}.rels")
+
+
+def source_part(rels: str) -> str:
+    """The part whose relationships a .rels part holds (rels_part's inverse); "" for the package's own, _rels/.rels."""
+    folder, name = posixpath.split(rels)
+    return posixpath.join(posixpath.dirname(folder), name.removesuffix(".rels"))
+
+
+def target_part(source: str, target: str) -> str:
+    """The name of the part an internal relationship of `source` leads to: its Target taken from the source's folder
+    ("../slideLayouts/slideLayout1.xml" from "ppt/slides/slide1.xml" is "ppt/slideLayouts/slideLayout1.xml"), or
+    from the package's root when it starts with "/"."""
+    if target.startswith("/"):
+        return target.lstrip("/")
+    return posixpath.normpath(posixpath.join(posixpath.dirname(source), target))

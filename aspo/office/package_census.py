@@ -4,10 +4,11 @@ whether a template holds more layouts, masters, slides or media than any deck sh
 from __future__ import annotations
 
 import posixpath
+from typing import NamedTuple
 from xml.etree import ElementTree
 
 from aspo.core.bounded import OverBudget, ZipBudget, zip_errors
-from aspo.office.ooxml import CONTENT_TYPES, RELATIONSHIPS
+from aspo.office.ooxml import CONTENT_TYPES, RELATIONSHIPS, source_part, target_part
 
 #: Generous for real corporate templates; far more makes every build slow (python-pptx reads every part, and every
 #: deck carries the layouts, masters and media).
@@ -31,9 +32,9 @@ def census(package: ZipBudget) -> dict[str, set[str]]:
     content type or a relationship to it says is one. Parts that are not there are not counted."""
     names = {info.filename for info in package.infolist() if not info.is_dir()}
     found: dict[str, set[str]] = {kind: set() for kind in (*_BY_CONTENT_TYPE.values(), "media")}
-    defaults, overrides = _content_types(package)
+    types = content_types(package)
     for name in names:
-        content_type = overrides.get(name) or defaults.get(posixpath.splitext(name)[1].lstrip(".").lower(), "")
+        content_type = types.of(name)
         kind = _BY_CONTENT_TYPE.get(content_type) or ("media" if content_type.startswith(_MEDIA_TYPES) else None)
         if kind:
             found[kind].add(name)
@@ -63,22 +64,32 @@ def check_census(package: ZipBudget, kind: str) -> str | None:
     return None
 
 
-def _content_types(package: ZipBudget) -> tuple[dict[str, str], dict[str, str]]:
+class ContentTypes(NamedTuple):
     """[Content_Types].xml: content types by lower-case extension (defaults) and by part name (overrides)."""
-    defaults: dict[str, str] = {}
-    overrides: dict[str, str] = {}
+
+    defaults: dict[str, str]
+    overrides: dict[str, str]
+
+    def of(self, name: str) -> str:
+        """The part's content type: its own, else its extension's; "" when neither is given."""
+        return self.overrides.get(name) or self.defaults.get(posixpath.splitext(name)[1].lstrip(".").lower(), "")
+
+
+def content_types(package: ZipBudget) -> ContentTypes:
+    """What the package's [Content_Types].xml says; nothing when it cannot be read (the package check names why)."""
+    found = ContentTypes({}, {})
     try:
         root = ElementTree.fromstring(package.read("[Content_Types].xml"))
     except OverBudget:
         raise
     except (ElementTree.ParseError, *zip_errors()):
-        return defaults, overrides  # the package check names what is wrong
+        return found
     for element in root:
         if element.tag == f"{CONTENT_TYPES}Default":
-            defaults[element.get("Extension", "").lower()] = element.get("ContentType", "")
+            found.defaults[element.get("Extension", "").lower()] = element.get("ContentType", "")
         elif element.tag == f"{CONTENT_TYPES}Override":
-            overrides[element.get("PartName", "").lstrip("/")] = element.get("ContentType", "")
-    return defaults, overrides
+            found.overrides[element.get("PartName", "").lstrip("/")] = element.get("ContentType", "")
+    return found
 
 
 def _relationships(package: ZipBudget, rels: str) -> list[tuple[str, str]]:
@@ -89,13 +100,12 @@ def _relationships(package: ZipBudget, rels: str) -> list[tuple[str, str]]:
         raise
     except (ElementTree.ParseError, *zip_errors()):
         return []
-    folder = posixpath.dirname(posixpath.dirname(rels))  # "ppt/slides/_rels/slide1.xml.rels" -> "ppt/slides"
+    source = source_part(rels)
     found = []
     for rel in root.iter(f"{RELATIONSHIPS}Relationship"):
         kind = _BY_RELATIONSHIP.get(rel.get("Type", "").rsplit("/", 1)[-1])
         target = rel.get("Target", "")
         if kind is None or rel.get("TargetMode") == "External" or not target:
             continue
-        found.append((kind, target.lstrip("/") if target.startswith("/")
-                      else posixpath.normpath(posixpath.join(folder, target))))
+        found.append((kind, target_part(source, target)))
     return found

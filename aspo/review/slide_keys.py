@@ -4,12 +4,11 @@ theme, pictures), without its speaker notes, so that two slides that would be dr
 from __future__ import annotations
 
 import hashlib
-import posixpath
 from xml.etree import ElementTree
 
 from aspo.core.bounded import OverBudget, ZipBudget, open_zip, zip_errors
 from aspo.core.errors import AspoError
-from aspo.office.ooxml import R_ID, RELATIONSHIPS, P
+from aspo.office.ooxml import R_ID, RELATIONSHIPS, P, rels_part, target_part
 
 #: Relationships that do not change how a slide is drawn (notes), or lead from a master to every other layout.
 _NOT_DRAWN = ("/notesSlide", "/notesMaster", "/handoutMaster")
@@ -68,14 +67,11 @@ def _part_key(budget: ZipBudget, names: set[str], part: str, keys: dict[str, str
 
 def _relationships(budget: ZipBudget, names: set[str], part: str) -> dict[str, tuple[str, str, bool]]:
     """The part's relationships: id -> (type, target part name or external address, is external)."""
-    folder, base = posixpath.split(part)
-    rels = posixpath.join(folder, "_rels", base + ".rels")
+    rels = rels_part(part)
     if rels not in names:
         return {}
     found = {}
     for rel in ElementTree.fromstring(budget.read(rels)).iter(f"{RELATIONSHIPS}Relationship"):
         target, external = rel.get("Target", ""), rel.get("TargetMode") == "External"
-        if not external:
-            target = target[1:] if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
-        found[rel.get("Id", "")] = (rel.get("Type", ""), target, external)
+        found[rel.get("Id", "")] = (rel.get("Type", ""), target if external else target_part(part, target), external)
     return found
