@@ -625,7 +625,7 @@ def test_an_export_over_the_size_limit_is_refused_before_it_is_read(workspace, a
     monkeypatch.setattr(import_table, "MAX_CSV_BYTES", 500)
     result = aspo("import", "crm.csv")
     assert (result.status, result.out) == (2, "")
-    assert result.err == f"aspo: error: crm.csv: file is {path.stat().st_size} bytes; the limit is 500\n"
+    assert result.err == f"aspo: error: crm.csv: file is {path.stat().st_size} bytes; the limit is 500 bytes\n"
     assert not Path("accounts/initech.yaml").exists()
 
 

@@ -52,7 +52,7 @@ def read_regular(path: Path, limit: int, rule: str = INVALID_FILE) -> bytes:
                            "aspo reads only regular files", rule)
     size = max(info.st_size, len(raw))
     if size > limit:
-        raise AspoError.at(path, None, None, _too_large(size, limit), rule)
+        raise AspoError.at(path, None, None, too_large(size, limit), rule)
     return raw
 
 
@@ -76,10 +76,19 @@ def file_digest(path: Path) -> str | None:
     return found.hexdigest()
 
 
-def _too_large(size: int, limit: int) -> str:
-    if limit < 10 * 1024 * 1024:  # text files: a byte count the editor can show
-        return f"file is {size} bytes; the limit is {limit}"
-    return f"file is {-(-size // (1024 * 1024))} MB; the limit is {limit // (1024 * 1024)} MB"
+def too_large(size: int, limit: int) -> str:
+    """What a file over its limit is told, both sizes in the limit's unit: "file is 1110011 bytes; the limit is
+    1000000 bytes", "file is 2862 MB; the limit is 200 MB"."""
+    return f"file is {in_words(size, limit)}; the limit is {in_words(limit, limit, up=False)}"
+
+
+def in_words(count: int, scale: int | None = None, *, up: bool = True) -> str:
+    """A number of bytes in words: bytes below 10 MB (a text file's size, as an editor shows it), else whole MB,
+    rounded up (`up=False`: down, for a limit). `scale`: choose the unit by this size instead, so that a size and
+    its limit read in one unit."""
+    if (count if scale is None else scale) < 10 * _MB:
+        return f"{count} bytes"
+    return f"{-(-count // _MB) if up else count // _MB} MB"
 
 
 def _read_up_to(stream, most: int, expected: int) -> bytes:

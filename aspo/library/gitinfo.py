@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Iterator
 
-from aspo.core.bounded import MAX_UNPACKED_BYTES
+from aspo.core.bounded import MAX_UNPACKED_BYTES, in_words, too_large
 from aspo.core.errors import AspoError, display_path, quoted
 
 #: What templates/ at a revision may hold, asked of git before anything is extracted: a real library is a few dozen
@@ -174,10 +174,10 @@ def _check_listing(top: Path, commit: str, at: _Revision) -> None:
             size_bytes = int(size) if size.isdigit() else 0
             limit = _limit(relative)
             if size_bytes > limit:
-                raise at.refuse(relative, f"file is {_size(size_bytes)}; the limit is {_size(limit)}")
+                raise at.refuse(relative, too_large(size_bytes, limit))
             total += size_bytes
             if total > MAX_REVISION_BYTES:
-                raise at.refuse("", f"holds more than {_size(MAX_REVISION_BYTES)} of files, more than aspo "
+                raise at.refuse("", f"holds more than {in_words(MAX_REVISION_BYTES)} of files, more than aspo "
                                     "extracts of a revision")
     if count == 0:
         raise AspoError.at(at.templates, None, "--rev", f"templates/ does not exist at {quoted(at.revision, 80)}")
@@ -201,10 +201,6 @@ def _limit(relative: str) -> int:
     return MAX_YAML_BYTES if posixpath.splitext(relative)[1].lower() in _TEXT_SUFFIXES else MAX_UNPACKED_BYTES
 
 
-def _size(count: int) -> str:
-    return f"{count} bytes" if count < 10 * 1024 * 1024 else f"{-(-count // (1024 * 1024))} MB"
-
-
 def _extract(top: Path, commit: str, into: Path, top_name: str, at: _Revision) -> list[Path]:
     """Streams templates/ at the revision out of git into `into`, file by file (git archive: as a checkout would
     have them, filters applied); returns the links it made. A file git's filters made larger than its limit, or a
@@ -223,10 +219,10 @@ def _extract(top: Path, commit: str, into: Path, top_name: str, at: _Revision) -
                 elif member.isfile():
                     limit = _limit(relative)
                     if member.size > limit:
-                        raise at.refuse(relative, f"file is {_size(member.size)}; the limit is {_size(limit)}")
+                        raise at.refuse(relative, too_large(member.size, limit))
                     total += member.size
                     if total > MAX_REVISION_BYTES:
-                        raise at.refuse("", f"holds more than {_size(MAX_REVISION_BYTES)} of files, more than "
+                        raise at.refuse("", f"holds more than {in_words(MAX_REVISION_BYTES)} of files, more than "
                                             "aspo extracts of a revision")
                 elif not member.isdir():
                     continue  # git archive writes files, folders and links only; anything else is not extracted
