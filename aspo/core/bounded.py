@@ -56,26 +56,6 @@ def read_regular(path: Path, limit: int, rule: str = INVALID_FILE) -> bytes:
     return raw
 
 
-def file_digest(path: Path) -> str | None:
-    """The SHA-256 of a regular file, read in pieces (never whole); None for anything else (a link is not followed,
-    a named pipe cannot hang the opening) and for a file that cannot be read."""
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-                     | getattr(os, "O_CLOEXEC", 0))
-    except OSError:
-        return None
-    with os.fdopen(fd, "rb") as stream:
-        if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
-            return None
-        found = hashlib.sha256()
-        try:
-            while piece := stream.read(_CHUNK):
-                found.update(piece)
-        except OSError:
-            return None
-    return found.hexdigest()
-
-
 def too_large(size: int, limit: int) -> str:
     """What a file over its limit is told, both sizes in the limit's unit: "file is 1110011 bytes; the limit is
     1000000 bytes", "file is 2862 MB; the limit is 200 MB"."""
@@ -101,6 +81,26 @@ def _read_up_to(stream, most: int, expected: int) -> bytes:
         most -= len(chunk)
         want = _CHUNK  # it grew since it was measured
     return b"".join(chunks)
+
+
+def file_digest(path: Path) -> str | None:
+    """The SHA-256 of a regular file, read in pieces (never whole); None for anything else (a link is not followed,
+    a named pipe cannot hang the opening) and for a file that cannot be read."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+                     | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as stream:
+        if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
+            return None
+        found = hashlib.sha256()
+        try:
+            while piece := stream.read(_CHUNK):
+                found.update(piece)
+        except OSError:
+            return None
+    return found.hexdigest()
 
 
 class OverBudget(ValueError):
