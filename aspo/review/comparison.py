@@ -598,16 +598,12 @@ def _page_pairs(account: Compared, pdfs: dict[str, Path], cache) -> tuple[list[_
 def _styles_differ(before: bytes, after: bytes) -> bool:
     """Whether two Word documents differ in anything but their body and properties: styles, theme, numbering,
     headers and footers, pictures."""
-    import io
-    import zipfile
-
-    from aspo.core.bounded import ZipBudget, zip_errors
+    from aspo.core.bounded import open_zip, zip_errors
 
     def parts(data: bytes) -> dict[str, bytes]:
         try:
-            with zipfile.ZipFile(io.BytesIO(data)) as package:
-                budget = ZipBudget(package)  # one budget for the whole document, as for every zip aspo reads
-                return {name: budget.read(name) for name in package.namelist()
+            with open_zip(data) as budget:  # one budget for the whole document, as for every zip aspo reads
+                return {name: budget.read(name) for name in budget.namelist()
                         if name != "word/document.xml" and not name.startswith("docProps/")}
         except zip_errors():  # not read as a whole (it was checked before it came here): compared as bytes
             return {"": data}

@@ -14,10 +14,7 @@ TEMPLATE_HYPERLINK = "C801"
             "A hyperlink in a template file, which every deck or document built from it carries.")
 def template_hyperlink(context: Context) -> Iterator[Problem]:
     """Every hyperlink the template files carry: each output carries them too."""
-    import io
-    import zipfile
-
-    from aspo.core.bounded import ZipBudget, zip_errors
+    from aspo.core.bounded import open_zip, zip_errors
     from aspo.office.hygiene import findings
     from aspo.office.safety import template_data
 
@@ -25,7 +22,7 @@ def template_hyperlink(context: Context) -> Iterator[Problem]:
     for path, kind in ((library.deck_template, "PowerPoint"), (library.document_template, "Word")):
         try:  # read within the template limits: what they refuse is reported as E203 already
             data = template_data(path, kind)
-            with ZipBudget(zipfile.ZipFile(io.BytesIO(data))) as package:
+            with open_zip(data) as package:
                 found = findings(package, kind)
         except (AspoError, *zip_errors()):  # OverBudget is a ValueError
             continue
