@@ -761,9 +761,9 @@ def main(argv: list[str] | None = None) -> None:
     Ctrl-C exits 130; SIGTERM 143 and SIGHUP 129 (128 + the signal's number), after the same cleanup.
     """
     shared: dict = {"debug": False}  # every command's ctx.obj: --debug or ASPO_DEBUG sets "debug"
-    remove_leftovers()  # scratch folders of aspo processes killed before they could remove them
     try:
         with stop_on_signals():
+            remove_leftovers()  # scratch folders of aspo processes killed before they could remove them
             status = cli.main(args=argv, prog_name="aspo", standalone_mode=False, obj=shared)
     except Stopped as exc:
         _say(f"aspo: stopped by {exc.name}")

@@ -10,6 +10,7 @@ import pytest
 from conftest import edit
 from pptx import Presentation
 
+from aspo.build.manifest import sources_in
 from aspo.core.errors import AspoError
 from aspo.review.diffing import DiffResult, diff_build_texts, diff_paths
 
@@ -161,3 +162,16 @@ def test_markdown_without_markers_has_no_provenance_summary(tmp_path):
     assert diff_paths(tmp_path / "a.md", tmp_path / "b.md").text == (
         f"--- {tmp_path}/a.md\n+++ {tmp_path}/b.md\n@@ -3,4 +3,4 @@ One\n \n ## One\n \n-old\n+new\n"
     )
+
+
+def test_a_hand_edited_manifest_names_only_sources_whose_kind_and_id_are_text():
+    """diff --html asks a manifest for sources of every kind: a kind or id that was a list made a key that cannot be
+    one (exit 3). Anything else a hand may have put there is passed over, as an odd section is."""
+    manifest = {"sections": [
+        {"sources": [{"kind": ["block"], "id": "a", "hash": "1"}, {"kind": "block", "id": ["b"], "hash": "2"},
+                     {"kind": "block", "id": 7, "hash": "3"}, {"kind": "block", "id": "", "hash": "4"},
+                     {"kind": "scenario", "id": "c", "hash": ["5"]}, {"kind": "outline", "id": "title", "hash": "6"},
+                     "odd"]},
+        "odd", {"sources": {"kind": "block"}}]}
+    assert sources_in(manifest, None) == {("scenario", "c"): None, ("outline", "title"): "6"}
+    assert sources_in(manifest) == {("scenario", "c"): None}

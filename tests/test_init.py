@@ -8,6 +8,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ from procs import wait_for
 from aspo import __version__
 from aspo.authoring import init as project
 from aspo.authoring.init import STARTER, STARTER_DAY, init_project
-from aspo.core.files import remove_stale_temporaries
+from aspo.core.files import ABANDONED_SECONDS, STALE_SECONDS, remove_stale_temporaries
 
 
 def aspo_process(*args: str, cwd: Path) -> subprocess.CompletedProcess:
@@ -289,11 +290,11 @@ def test_init_force_adds_no_starter_to_a_library_of_its_own_and_none_goes_inside
                           "and aspo writes nothing into the content library; init a folder outside it\n")
 
 
-def test_a_file_left_by_a_killed_init_goes_with_the_next_init_force_and_git_ignores_it(tmp_path, aspo, monkeypatch):
+def test_a_file_left_by_a_killed_init_goes_with_a_later_init_force_and_git_ignores_it(tmp_path, aspo, monkeypatch):
     """kill -9 lands while a file is being written (here: held at the moment its temporary file is whole)."""
     paused = tmp_path / "paused"
     script = ("import os, sys, time\nfrom pathlib import Path\nfrom aspo.authoring.init import init_project\n"
-              "def held(*args):\n    Path(sys.argv[2]).touch()\n    time.sleep(600)\n"
+              "def held(*args, **kwargs):\n    Path(sys.argv[2]).touch()\n    time.sleep(600)\n"
               "os.link = held\ninit_project(Path(sys.argv[1]))\n")
     child = subprocess.Popen([sys.executable, "-c", script, str(tmp_path / "content"), str(paused)])
     try:
@@ -301,26 +302,40 @@ def test_a_file_left_by_a_killed_init_goes_with_the_next_init_force_and_git_igno
     finally:
         child.kill()
         child.wait()
-    left = [path.name for path in (tmp_path / "content").rglob(".*.tmp")]
-    assert len(left) == 1 and f".aspo-{child.pid}-" in left[0], left
+    [left] = (tmp_path / "content").rglob(".*.tmp")
+    assert f".aspo-{child.pid}-" in left.name
+    minutes_ago = time.time() - ABANDONED_SECONDS
+    os.utime(left, (minutes_ago, minutes_ago))  # as a later run finds it (a fresh one may be a live writer's)
 
     monkeypatch.chdir(tmp_path)
     subprocess.run(["git", "init", "-q", str(tmp_path / "content")], check=True)  # what a user has done first
     result = aspo("init", "--force", "content")
     assert result.status == 0, result.err
     assert list((tmp_path / "content").rglob(".*.tmp")) == []
-    (tmp_path / "content" / "templates" / left[0]).write_text("a later one\n")
-    ignored = subprocess.run(["git", "-C", str(tmp_path / "content"), "check-ignore", f"templates/{left[0]}"],
+    (tmp_path / "content" / "templates" / left.name).write_text("a later one\n")
+    # and what a killed `aspo layouts use` leaves until the next command completes it: its staged files and journal
+    hidden = [f"templates/{left.name}", "templates/.aspo-change.journal", "templates/.aspo-change.outline.yaml.old",
+              "templates/layouts/.aspo-change.deck.pptx.new"]
+    ignored = subprocess.run(["git", "-C", str(tmp_path / "content"), "check-ignore", *hidden],
                              capture_output=True, text=True)
-    assert ignored.returncode == 0, ignored.stderr
+    assert ignored.stdout.splitlines() == hidden, ignored.stderr
 
 
-def test_only_files_of_writers_that_are_gone_or_a_day_old_are_removed(tmp_path):
+def test_only_files_of_writers_that_are_gone_for_minutes_or_a_day_old_are_removed(tmp_path):
+    """A fresh file whose pid no process has may be a writer's in another container sharing the folder: it stays."""
     gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
-    names = {"dead": f".a.yaml.aspo-{gone.stdout.strip()}-x1.tmp", "alive": f".b.yaml.aspo-{os.getppid()}-x2.tmp",
-             "old": f".c.yaml.aspo-{os.getppid()}-x3.tmp", "mine": ".notes.tmp"}
+    dead, alive = gone.stdout.strip(), os.getppid()
+    names = {"dead for minutes": f".a.yaml.aspo-{dead}-x1.tmp", "dead, fresh": f".b.yaml.aspo-{dead}-x2.tmp",
+             "alive": f".c.yaml.aspo-{alive}-x3.tmp", "alive, a day old": f".d.yaml.aspo-{alive}-x4.tmp",
+             "no process can have its pid": f".e.yaml.aspo-{'9' * 30}-x5.tmp", "not aspo's": ".notes.tmp",
+             "not ASCII digits": ".f.yaml.aspo-\u00b2-x6.tmp"}
     for name in names.values():
         (tmp_path / name).write_text("half\n")
-    os.utime(tmp_path / names["old"], (0, 0))
-    assert sorted(path.name for path in remove_stale_temporaries(tmp_path)) == sorted([names["dead"], names["old"]])
-    assert sorted(path.name for path in tmp_path.iterdir()) == sorted([names["alive"], names["mine"]])
+    ages = {"dead for minutes": ABANDONED_SECONDS, "alive, a day old": STALE_SECONDS + 1,
+            "no process can have its pid": ABANDONED_SECONDS, "not ASCII digits": ABANDONED_SECONDS}
+    for what, age in ages.items():
+        then = time.time() - age
+        os.utime(tmp_path / names[what], (then, then))
+    removed = [names["dead for minutes"], names["alive, a day old"]]
+    assert sorted(path.name for path in remove_stale_temporaries(tmp_path)) == sorted(removed)
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted(set(names.values()) - set(removed))

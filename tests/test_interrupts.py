@@ -371,10 +371,17 @@ def test_the_next_command_removes_scratch_folders_whose_owner_is_gone_and_keeps_
         "live owner": scratch_name(*me, "i9j0k1l2"),
         "dead owner, but a process it started still holds the lock": scratch_name(*dead, "m3n4o5p6"),
         "not aspo's": "aspo-notes",
+        # names anyone may give a folder in /tmp, which once broke every command
+        "a digit that is not ASCII": "aspo-pdf-\u00b2-5-abc",
+        "a pid no process can have": scratch_name(10 ** 20, 5, "abc"),
     }
     for name in made.values():
         (tmp_path / name).mkdir()
         (tmp_path / name / "acme-deck.pptx").write_bytes(b"the customer's deck")
+    (tmp_path / scratch_name(*dead, "afile000")).write_bytes(b"a file is no folder aspo made")
+    if os.geteuid() == 0:  # another user's folder, whoever its owner was, is not ours to remove
+        (tmp_path / scratch_name(*dead, "others00")).mkdir()
+        os.chown(tmp_path / scratch_name(*dead, "others00"), 65534, 65534)
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     (tmp_path / scratch_name(*dead, "linked00")).symlink_to(elsewhere)  # a link is not a folder aspo made
@@ -388,6 +395,35 @@ def test_the_next_command_removes_scratch_folders_whose_owner_is_gone_and_keeps_
         assert not mine.exists()
     finally:
         os.close(held)
+    kept = [made["live owner"], made["dead owner, but a process it started still holds the lock"], made["not aspo's"],
+            made["a digit that is not ASCII"], made["a pid no process can have"], scratch_name(*dead, "linked00"),
+            scratch_name(*dead, "afile000"), "elsewhere"]
     assert sorted(path.name for path in tmp_path.iterdir()) == sorted(
-        [made["live owner"], made["dead owner, but a process it started still holds the lock"], made["not aspo's"],
-         scratch_name(*dead, "linked00"), "elsewhere"])
+        kept + ([scratch_name(*dead, "others00")] if os.geteuid() == 0 else []))
+
+
+def test_staging_folders_named_by_anyone_never_fail_a_build(tmp_path):
+    """The staging sweep beside an output folder read a pid with str.isdigit, which takes "\u00b2"; one no process
+    can have stays, as it may be anyone's."""
+    from aspo.build.output import remove_stale_staging
+
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    names = {"killed": f".aspo-staging-acme-{gone.stdout.strip()}-a1b2", "odd digit": ".aspo-staging-acme-\u00b2-c3d4",
+             "no such pid": f".aspo-staging-acme-{10 ** 20}-e5f6", "running": f".aspo-staging-acme-{os.getpid()}-g7h8"}
+    for name in names.values():
+        (tmp_path / name).mkdir()
+    remove_stale_staging(tmp_path, "acme")
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted([names["no such pid"], names["running"]])
+
+
+def test_a_sweep_that_fails_never_fails_the_command(tmp_path, monkeypatch, aspo):
+    from aspo.core import children
+
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    (tmp_path / scratch_name(1, 0, "a1b2c3d4")).mkdir()
+
+    def broken(entry):
+        raise RuntimeError("a sweep that went wrong")
+
+    monkeypatch.setattr(children, "_abandoned", broken)
+    assert (aspo("--version").status, children.remove_leftovers()) == (0, [])

@@ -270,8 +270,8 @@ def test_what_is_not_a_whole_pdf_is_refused_naming_the_account_and_why_and_a_hug
     result = aspo("build", "--pdf", "--force", "accounts/")
     assert result.status == 2
     assert result.err.splitlines() == [
-        "aspo: error: output/acme/acme-deck.pdf: LibreOffice could not convert acme-deck.pptx to PDF (it wrote a PDF "
-        "of 1536 MB, more than the 200 MB aspo takes); this account's previous outputs are left as they were",
+        "aspo: error: output/acme/acme-deck.pdf: LibreOffice could not convert acme-deck.pptx to PDF (what it wrote: "
+        "file is 1536 MB; the limit is 200 MB); this account's previous outputs are left as they were",
         "aspo: error: output/globex/globex-offering.pdf: LibreOffice could not convert globex-offering.docx to PDF "
         "(it wrote 40 bytes that are not a PDF); this account's previous outputs are left as they were",
         "aspo: error: output/northwind-health/northwind-health-deck.pdf: LibreOffice could not convert "

@@ -4,6 +4,8 @@ holds it."""
 
 from __future__ import annotations
 
+import errno
+import os
 from pathlib import Path
 
 import pytest
@@ -72,3 +74,44 @@ def test_a_link_to_the_library_and_another_projects_library_are_the_library_too(
     assert result.err == (f"aspo: error: elsewhere/lib/zeta.yaml: lies inside a content library (elsewhere/lib/), "
                           f"{REFUSED}; write the account file outside it, e.g. accounts/zeta.yaml\n")
     refuse_library(workspace / "accounts", workspace / "templates", "--accounts")  # the project's own: no problem
+
+
+
+@pytest.fixture
+def unsearchable(monkeypatch):
+    """Makes folders aspo may not look into, as another user's private folders are: a stat of anything inside one
+    fails with EACCES (tests run as root, which may look anywhere, so os.stat is told to refuse)."""
+    denied: set[Path] = set()
+    real_stat = os.stat
+
+    def stat(path, *args, **kwargs):
+        if not isinstance(path, int) and set(Path(os.path.abspath(path)).parents) & denied:
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
+        return real_stat(path, *args, **kwargs)
+
+    def make(folder: Path) -> None:
+        folder.mkdir(parents=True)
+        denied.add(folder.resolve())
+
+    monkeypatch.setattr(os, "stat", stat)
+    return make
+
+
+def test_a_folder_aspo_may_not_look_into_holds_no_library(workspace, aspo, unsearchable):
+    """Python 3.11's Path.is_file raises on EACCES: asking whether such a folder holds a library exited 3."""
+    unsearchable(workspace / "review")
+    refuse_library(workspace / "review" / "notes.csv", workspace / "templates", "--output")
+    Path("a.md").write_text("# a\n", encoding="utf-8")
+    Path("b.md").write_text("# b\n", encoding="utf-8")
+    result = aspo("diff", "--html", "review", "a.md", "b.md")
+    assert (result.status, result.err) == (2, "aspo: error: review/images: cannot write the review page: Permission "
+                                              "denied\n")
+
+
+def test_a_templates_folder_aspo_may_not_look_into_is_passed_over(workspace, aspo, unsearchable):
+    """Finding the project from the current folder up met another user's private templates/ (in /tmp, say)."""
+    unsearchable(workspace / "team" / "templates")
+    (workspace / "team" / "here").mkdir()
+    os.chdir(workspace / "team" / "here")
+    result = aspo("check")
+    assert result.status == 0 and result.out.endswith("0 errors, 1 warning\n"), result.err

@@ -135,6 +135,9 @@ def sources_in(manifest: dict, kinds: tuple[str, ...] | None = ("block", "scenar
     for section in sections if isinstance(sections, list) else []:
         sources = section.get("sources") if isinstance(section, dict) else None
         for source in sources if isinstance(sources, list) else []:
-            if isinstance(source, dict) and (kinds is None or source.get("kind") in kinds) and source.get("id"):
-                found[(source["kind"], str(source["id"]))] = source.get("hash")
+            kind, item, hash_ = (source.get(key) for key in ("kind", "id", "hash")) if isinstance(source, dict) \
+                else (None, None, None)
+            # a hand-edited one may hold anything: a kind or id that is a list would not even be a key
+            if isinstance(kind, str) and isinstance(item, str) and item and (kinds is None or kind in kinds):
+                found[(kind, item)] = hash_ if isinstance(hash_, str) else None
     return found

@@ -12,6 +12,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from aspo.core.children import process_alive
 from aspo.core.errors import AspoError, special_kind
 from aspo.core.files import current_umask
 from aspo.core.rulebook import OUTPUT
@@ -207,7 +208,7 @@ def remove_stale_staging(parent: Path, slug: str | None = None) -> None:
     prefix = STAGING + (f"{slug}-" if slug else "")
     for item in parent.glob(prefix + "*"):
         pid = _pid_of(item.name)
-        if pid is None or not _running(pid):
+        if pid is None or not process_alive(pid):
             shutil.rmtree(item, ignore_errors=True)
 
 
@@ -220,18 +221,7 @@ def remove_own_staging(parent: Path) -> None:
 
 
 def _pid_of(name: str) -> int | None:
-    """The pid in ".aspo-staging-<slug>-<pid>-<random>" (the random part never holds a '-')."""
+    """The pid in ".aspo-staging-<slug>-<pid>-<random>" (the random part never holds a '-'); ASCII digits only
+    (str.isdigit takes "²", which int() refuses)."""
     parts = name.rsplit("-", 2)
-    return int(parts[1]) if len(parts) == 3 and parts[1].isdigit() else None
-
-
-def _running(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+    return int(parts[1]) if len(parts) == 3 and parts[1].isascii() and parts[1].isdigit() else None

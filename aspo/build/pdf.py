@@ -9,7 +9,6 @@ import itertools
 import os
 import re
 import shutil
-import stat
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -135,18 +134,9 @@ def pdf_problem(head: bytes, tail: bytes, size: int) -> str | None:
 def _read_pdf(path: Path) -> tuple[bytes, str | None]:
     """A PDF LibreOffice wrote, and None; or b"" and why it is not taken ("" when it wrote none)."""
     try:
-        found = os.lstat(path)
-    except OSError:
-        return b"", ""
-    if not stat.S_ISREG(found.st_mode):
-        return b"", "it wrote something other than a file"
-    if found.st_size > MAX_PDF_BYTES:
-        return b"", (f"it wrote a PDF of {-(-found.st_size // 2**20)} MB, more than the {MAX_PDF_BYTES // 2**20} MB "
-                     "aspo takes")
-    try:
-        data = read_regular(path, MAX_PDF_BYTES)
-    except AspoError as exc:  # changed meanwhile: LibreOffice's business, never the user's input
-        return b"", f"it wrote a PDF aspo could not read ({exc.problems[0].message})"
+        data = read_regular(path, MAX_PDF_BYTES, OUTPUT)  # its size checked first: a 1.5 GB one is never read
+    except AspoError as exc:  # LibreOffice's doing, never the user's input
+        return b"", (f"what it wrote: {exc.problems[0].message}" if os.path.lexists(path) else "")
     problem = pdf_problem(data[:1024], data[-1024:], len(data))
     return (data, None) if problem is None else (b"", f"it wrote {problem}")
 

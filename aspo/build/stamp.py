@@ -11,6 +11,7 @@ from pathlib import Path
 from aspo import __version__
 from aspo.core.bounded import load_json, read_regular
 from aspo.core.errors import AspoError
+from aspo.core.files import write_file_atomic
 
 #: A stamp is a few hundred bytes; a file past this in the cache is not one.
 MAX_STAMP_BYTES = 1024 * 1024
@@ -80,13 +81,8 @@ def write_stamp(folder: Path, record: bytes) -> None:
     """Records the stamp of an output folder, after its outputs are written (never before: a stop between the two
     must leave a stamp that no longer holds, not one that vouches for outputs not yet there)."""
     path = stamp_path(folder)
-    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        temporary.write_bytes(record)
-        os.replace(temporary, path)
-    except OSError:  # only a cache: the next build takes the slow way again
-        try:
-            temporary.unlink(missing_ok=True)
-        except OSError:  # a file where the cache folder should be: nothing was written
-            pass
+        write_file_atomic(path, record, sync=False)  # a kill -9's temporary file goes with the next write here
+    except OSError:  # only a cache: the next build takes the slow way again (a file where its folder should be too)
+        pass

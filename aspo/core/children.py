@@ -278,7 +278,9 @@ class ScratchFolder:
 
 def remove_leftovers() -> list[str]:
     """Removes the scratch folders of aspo processes that are gone (killed before they could), in every folder
-    aspo's temporary files may be in; returns their paths. Folders of live owners, and of other users, stay."""
+    aspo's temporary files may be in; returns their paths. Folders of live owners, of other users, and whatever
+    is not a scratch folder aspo made stay. Runs before every command, so it never fails one: what it cannot
+    judge or remove it leaves."""
     removed = []
     for parent in _temporary_folders():
         try:
@@ -286,26 +288,36 @@ def remove_leftovers() -> list[str]:
         except OSError:
             continue
         for entry in entries:
-            owner = _owner(entry.name)
-            if owner is None or _owner_alive(*owner):
-                continue
             try:
-                found = entry.stat(follow_symlinks=False)
-            except OSError:
+                if _abandoned(entry) and _remove_unlocked(entry.path):
+                    removed.append(entry.path)
+            except Exception:  # anything in /tmp may be named anything: a sweep that fails leaves that entry
                 continue
-            if not stat.S_ISDIR(found.st_mode) or found.st_uid != os.getuid():
-                continue
-            lock = _lock(entry.path, wait=False)
-            if lock is None:
-                continue  # locked: its owner, or a process it started, still works in it
-            try:
-                import shutil
-
-                shutil.rmtree(entry.path, ignore_errors=True)
-                removed.append(entry.path)
-            finally:
-                os.close(lock)
     return removed
+
+
+def _abandoned(entry: os.DirEntry) -> bool:
+    """Whether `entry` is a scratch folder of ours whose owner is gone: judged by its type and owner first (a
+    link or another user's folder is never ours), then by its name."""
+    found = entry.stat(follow_symlinks=False)
+    if not stat.S_ISDIR(found.st_mode) or found.st_uid != os.getuid():
+        return False
+    owner = _owner(entry.name)
+    return owner is not None and not process_alive(*owner)
+
+
+def _remove_unlocked(folder: str) -> bool:
+    """Removes the folder unless it is locked: its owner, or a process it started, still works in it."""
+    import shutil
+
+    lock = _lock(folder, wait=False)
+    if lock is None:
+        return False
+    try:
+        shutil.rmtree(folder, ignore_errors=True)
+    finally:
+        os.close(lock)
+    return True
 
 
 def _temporary_folders() -> list[str]:
@@ -318,25 +330,35 @@ def _temporary_folders() -> list[str]:
     return found
 
 
+#: A scratch folder's name, in ASCII only (str.isdigit takes "²", which int() refuses): its kind, its owner's pid
+#: and start time, and what tempfile.mkdtemp adds. A pid has at most 10 digits, and a start time 20.
+_SCRATCH_NAME = r"aspo-[a-z]+-(?P<pid>[0-9]{1,10})-(?P<started>[0-9]{1,20})-[a-z0-9_]+"
+
+
 def _owner(name: str) -> tuple[int, int] | None:
     """(pid, start time) from a scratch folder's name, or None when it is not one."""
-    parts = name[len(SCRATCH_PREFIX):].split("-")
-    if len(parts) != 4 or not parts[0].isalpha() or not (parts[1].isdigit() and parts[2].isdigit()):
-        return None
-    return int(parts[1]), int(parts[2])
+    import re
+
+    found = re.fullmatch(_SCRATCH_NAME, name)
+    return (int(found["pid"]), int(found["started"])) if found else None
 
 
-def _owner_alive(pid: int, started: int) -> bool:
-    """Whether the process that made a scratch folder still runs: its pid, with the same start time where the
-    system tells it (a pid is reused; a pid and start time are not)."""
+def process_alive(pid: int, started: int | None = None) -> bool:
+    """Whether the process `pid` runs (another user's counts). With `started`, its start time as _start_time read
+    it (0: not known), whether it is still that process: a pid is reused, a pid and start time are not.
+
+    What cannot be told counts as alive, so that what the process may own stays (age or a lock decides then): a
+    number no process can have, and Windows, where os.kill would end the process."""
+    if os.name == "nt" or pid <= 0:
+        return True
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except PermissionError:
-        pass  # another user's process holds the pid: alive, and not ours to judge
-    now = _start_time(pid)
-    return now is None or started == 0 or now == started
+    except (PermissionError, OverflowError, ValueError):
+        pass  # another user's process holds the pid (alive), or no process can hold it
+    now = _start_time(pid) if started else None
+    return now is None or now == started
 
 
 def _start_time(pid: int) -> int | None:

@@ -17,12 +17,21 @@ def project_folder(start: Path | None = None) -> Path | None:
     The current folder's own templates/ counts even when broken, so that its problems are reported rather than
     some other library's used."""
     here = Path(os.path.abspath(start or Path.cwd()))
-    if (here / TEMPLATES).is_dir():
+    if _is(here / TEMPLATES, folder=True):
         return here
     for folder in here.parents:
-        if any((folder / TEMPLATES / marker).is_file() for marker in MARKERS):
+        if any(_is(folder / TEMPLATES / marker, folder=False) for marker in MARKERS):
             return folder
     return None
+
+
+def _is(path: Path, folder: bool) -> bool:
+    """Whether `path` is a folder (or a file); not where aspo may not look (Python 3.11's is_dir and is_file raise
+    on EACCES): another user's private templates/ in /tmp is none of ours."""
+    try:
+        return path.is_dir() if folder else path.is_file()
+    except OSError:
+        return False
 
 
 def project_path(name: str) -> Path:

@@ -51,8 +51,7 @@ def refuse_library(target: Path, templates: Path | None, option: str | None, *, 
         if found[0] == "holds" and not holding:
             found = None, library
     if found is None or found[0] is None:
-        library = next((folder for folder in (target_at, *target_at.parents)
-                        if all((folder / name).is_file() for name in LIBRARY_FILES)), None)
+        library = next((folder for folder in (target_at, *target_at.parents) if _holds_library(folder)), None)
         found = (relation(target_at, library), library) if library is not None else None
     if found is None or found[0] is None:
         return
@@ -62,3 +61,12 @@ def refuse_library(target: Path, templates: Path | None, option: str | None, *, 
     advice = instead or f"choose another {option}"
     raise AspoError.at(target, None, option, f"{how} {where}, and aspo writes nothing into the content library; "
                        f"{advice}", OUTPUT)
+
+
+def _holds_library(folder: Path) -> bool:
+    """Whether the folder holds a library's outline.yaml and catalog.yaml; a place aspo may not look into (another
+    user's, or one it may not search) holds none that aspo could read."""
+    try:
+        return all((folder / name).is_file() for name in LIBRARY_FILES)
+    except OSError:  # Python 3.11's is_file raises on EACCES
+        return False

@@ -128,8 +128,8 @@ _CUSTOMER_ENDINGS = tuple(ending.lower() for fmt in FORMATS if fmt.customer
                           for ending in (fmt.ending, Path(fmt.ending).with_suffix(".pdf").name)[:1 + fmt.pdf])
 #: The suffixes of the formats drawn as slides or pages: Office packages, which are zips.
 _PACKAGED = tuple(fmt.suffix for fmt in FORMATS if fmt.review != "text")
-#: The most aspo reads of a review draft, or of a build's manifest, it is handed: a real one is tens of KB.
-MAX_TEXT_BYTES = 16 * 1024 * 1024
+#: The most aspo reads of a build's text file it is handed (a review draft, a manifest): a real one is tens of KB.
+MAX_TEXT_FILE_BYTES = 16 * 1024 * 1024
 SUFFIXES = tuple(_BY_SUFFIX)
 #: The suffixes as messages list them: ".pptx, .docx or .md".
 SUFFIXES_IN_WORDS = ", ".join(SUFFIXES[:-1]) + " or " + SUFFIXES[-1]
@@ -207,4 +207,4 @@ def read_output(path: Path) -> bytes:
     checked before it is read (an Office package at most what a zip may unpack to, anything else far less), so that
     a named pipe cannot hang aspo and a huge file costs no memory."""
     path = Path(path)
-    return read_regular(path, MAX_UNPACKED_BYTES if path.suffix.lower() in _PACKAGED else MAX_TEXT_BYTES)
+    return read_regular(path, MAX_UNPACKED_BYTES if path.suffix.lower() in _PACKAGED else MAX_TEXT_FILE_BYTES)

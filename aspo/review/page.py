@@ -10,6 +10,7 @@ from pathlib import Path
 
 from aspo.core.bounded import read_regular
 from aspo.core.errors import AspoError, display_path
+from aspo.core.files import write_file_atomic
 from aspo.core.rulebook import OUTPUT
 from aspo.review.comparison import Review
 from aspo.review.pictures import MAX_PICTURE_BYTES
@@ -40,14 +41,12 @@ def write_review(review: Review, folder: Path) -> Path:
     are removed after the page is in place. Returns the page's path.
 
     Nothing is written through a link: the folder and images/ are opened without following one (a link there is
-    refused), every file is written under a temporary name inside them and renamed into place, and only
-    picture-named regular files inside the real images/ folder are ever removed."""
+    refused), every file is written under a temporary name inside them and renamed into place, and the only files
+    ever removed are picture-named regular files inside the real images/ folder and the temporary files of a
+    killed review."""
     folder = Path(folder)
     page = folder / PAGE
     refuse_foreign(folder, page)
-    pictures = {key: read_regular(path, MAX_PICTURE_BYTES, OUTPUT) for key, path in sorted(review.pictures.items())}
-    names = {key: hashlib.sha256(data).hexdigest()[:32] + ".png" for key, data in pictures.items()}
-    html = render_page(review, names).encode("utf-8")
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -56,10 +55,8 @@ def write_review(review: Review, folder: Path) -> Path:
     try:
         images = _open_folder(IMAGES, root, folder / IMAGES, create=True)
         try:
-            for key, name in names.items():
-                if not _holds(images, name, pictures[key]):
-                    _write_whole(images, name, pictures[key], folder / IMAGES / name)
-            _write_whole(root, PAGE, html, page)
+            names = _copy_pictures(review.pictures, images, folder / IMAGES)
+            _write_whole(root, page, render_page(review, names).encode("utf-8"))
             kept = set(names.values())
             for old in os.listdir(images):
                 if _PICTURE_NAME.fullmatch(old) and old not in kept and _regular(images, old):
@@ -74,25 +71,43 @@ def write_review(review: Review, folder: Path) -> Path:
     return page
 
 
+def _copy_pictures(pictures: dict[str, Path], images: int, shown: Path) -> dict[str, str]:
+    """Copies each picture into the folder open as `images`, named by its content, one at a time (each may be tens
+    of MB); returns each key's file name there."""
+    names: dict[str, str] = {}
+    by_path: dict[Path, str] = {}  # a picture shown on both sides is read once
+    for key, path in sorted(pictures.items()):
+        if path not in by_path:
+            data = read_regular(path, MAX_PICTURE_BYTES, OUTPUT)
+            by_path[path] = name = hashlib.sha256(data).hexdigest()[:32] + ".png"
+            if not _holds(images, name, data):
+                _write_whole(images, shown / name, data)
+            del data  # before the next is read: one picture in memory at a time
+        names[key] = by_path[path]
+    return names
+
+
 def refuse_foreign(folder: Path, page: Path | None = None) -> None:
     """Refuses a folder whose index.html aspo did not write, a path that is not a folder, and a link where the
     folder, its images/ or its index.html would be."""
     folder = Path(folder)
     page = page or folder / PAGE
-    if folder.is_symlink():
+    if _is_link(_status(folder, follow=False)):
         raise AspoError.at(folder, None, "--html", LINK)
-    existing = next((path for path in (folder, *folder.parents) if path.exists()), None)
-    if existing is not None and not existing.is_dir():
-        raise AspoError.at(existing, None, "--html", "is not a folder; name a folder for the review page")
+    existing = next(((path, found) for path in (folder, *folder.parents) if (found := _status(path))), None)
+    if existing is not None and not stat.S_ISDIR(existing[1].st_mode):
+        raise AspoError.at(existing[0], None, "--html", "is not a folder; name a folder for the review page")
     images = folder / IMAGES
-    if images.is_symlink():
+    found = _status(images, follow=False)
+    if _is_link(found):
         raise AspoError.at(images, None, "--html", LINK)
-    if images.exists() and not images.is_dir():
+    if found is not None and not stat.S_ISDIR(found.st_mode):
         raise AspoError.at(images, None, "--html", "is not a folder; remove it, or choose another folder for the "
                            "review page")
-    if page.is_symlink() or (page.exists() and not page.is_file()):
+    found = _status(page, follow=False)
+    if found is not None and not stat.S_ISREG(found.st_mode):
         raise AspoError.at(page, None, "--html", "is not a plain file; choose another folder for the review page")
-    if page.is_file():
+    if found is not None:
         try:
             fd = os.open(page, os.O_RDONLY | _NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
             with os.fdopen(fd, "rb") as existing_page:
@@ -102,6 +117,20 @@ def refuse_foreign(folder: Path, page: Path | None = None) -> None:
         if GENERATOR.encode() not in head:
             raise AspoError.at(page, None, "--html", f"was not written by aspo diff; choose another folder, or "
                                f"remove {display_path(page)} first")
+
+
+def _status(path: Path, follow: bool = True) -> os.stat_result | None:
+    """What is at `path` (None: nothing); a place aspo may not look into is one line, as Path.exists would raise."""
+    try:
+        return os.stat(path, follow_symlinks=follow)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except OSError as exc:
+        raise _cannot_write(path, exc) from None
+
+
+def _is_link(found: os.stat_result | None) -> bool:
+    return found is not None and stat.S_ISLNK(found.st_mode)
 
 
 LINK = "is a link; aspo writes a real folder here and will not follow it"
@@ -130,36 +159,24 @@ def _open_folder(name: str | Path, parent: int | None, shown: Path, create: bool
         raise _cannot_write(shown, exc) from None
 
 
-def _write_whole(folder: int, name: str, data: bytes, shown: Path) -> None:
-    """Writes `name` in the folder open as `folder`: under a temporary name, then renamed over it, so a reader sees
-    the old file or the new one, and a link at `name` is replaced, never written through."""
-    temporary = f".{name}.{os.urandom(6).hex()}.tmp"
+def _write_whole(folder: int, path: Path, data: bytes) -> None:
+    """Writes `path` in its folder, open as `folder`, whole or not at all; a link at its name is replaced, never
+    written through."""
     try:
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o666, dir_fd=folder)
-        try:
-            with os.fdopen(fd, "wb") as file:
-                file.write(data)
-                file.flush()
-                os.fsync(file.fileno())
-            os.replace(temporary, name, src_dir_fd=folder, dst_dir_fd=folder)
-        except BaseException:
-            try:
-                os.unlink(temporary, dir_fd=folder)
-            except OSError:
-                pass
-            raise
+        write_file_atomic(path, data, dir_fd=folder)
     except OSError as exc:
-        raise _cannot_write(shown, exc) from None
+        raise _cannot_write(path, exc) from None
 
 
 def _holds(folder: int, name: str, data: bytes) -> bool:
-    """Whether `name` in the folder is a regular file holding exactly `data`."""
+    """Whether `name` in the folder is a regular file holding exactly `data` (read only when its size is right)."""
     try:
         fd = os.open(name, os.O_RDONLY | _NOFOLLOW | getattr(os, "O_NONBLOCK", 0), dir_fd=folder)
     except OSError:
         return False
     with os.fdopen(fd, "rb") as file:
-        return stat.S_ISREG(os.fstat(file.fileno()).st_mode) and file.read(len(data) + 1) == data
+        found = os.fstat(file.fileno())
+        return stat.S_ISREG(found.st_mode) and found.st_size == len(data) and file.read(len(data) + 1) == data
 
 
 def _regular(folder: int, name: str) -> bool:

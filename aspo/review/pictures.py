@@ -7,7 +7,6 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-import stat
 import struct
 import subprocess
 from dataclasses import dataclass
@@ -15,9 +14,10 @@ from pathlib import Path
 from typing import Callable
 
 from aspo.build.pdf import ENV, INSTALL, MAX_PDF_BYTES, convert, find_soffice, pdf_error, pdf_problem
+from aspo.core.bounded import read_regular
 from aspo.core.children import OutputTooLarge, ScratchFolder, run
 from aspo.core.errors import AspoError, display_path
-from aspo.core.files import write_file_atomic
+from aspo.core.files import check_writable, write_file_atomic
 from aspo.core.rulebook import OUTPUT
 
 POPPLER = ("pdftoppm", "pdftotext")
@@ -30,8 +30,8 @@ SECONDS_PER_PICTURE = 60
 #: A slide at 96 dpi or a page at 100 dpi is a few hundred KB; far more is not a picture pdftoppm drew of one.
 MAX_PICTURE_BYTES = 64 * 1024 * 1024
 MAX_PICTURE_SIDE = 20_000
-#: What pdftotext may say about one of our PDFs.
-MAX_TEXT_BYTES = 64 * 1024 * 1024
+#: What pdftotext may print about one of our PDFs (its text, or its words' boxes).
+MAX_PDFTOTEXT_OUTPUT = 64 * 1024 * 1024
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _PNG_END = b"\x00\x00\x00\x00IEND\xaeB`\x82"  # the IEND chunk, always the last 12 bytes of a whole PNG
 _SMALLEST_PNG = len(_PNG_SIGNATURE) + 25 + len(_PNG_END)  # and an IHDR chunk: length, type, 13 bytes, checksum
@@ -167,7 +167,7 @@ class PictureCache:
         return [page.split("</page>")[0] for page in html.split("<page ")[1:]]
 
     def _text(self, pdf: Path, *options: str) -> str:
-        done = _run_poppler([self.tools.pdftotext, *options, str(pdf), "-"], MAX_TEXT_BYTES,
+        done = _run_poppler([self.tools.pdftotext, *options, str(pdf), "-"], MAX_PDFTOTEXT_OUTPUT,
                             "pdftotext", "reading a PDF LibreOffice made")
         return done.stdout.decode("utf-8", "replace")
 
@@ -212,24 +212,22 @@ class PictureCache:
 
 
 def png_size(path: Path) -> tuple[int, int]:
-    """A PNG's width and height, from its header."""
-    with open(path, "rb") as file:
-        head = file.read(24)
-    if head[:8] != _PNG_SIGNATURE:
+    """A PNG's width and height, from its header; 0 x 0 for a file that is not a PNG, or cannot be read."""
+    try:
+        head = read_regular(path, MAX_PICTURE_BYTES, OUTPUT)[:24]
+    except AspoError:
+        return 0, 0
+    if head[:8] != _PNG_SIGNATURE or len(head) < 24:
         return 0, 0
     return struct.unpack(">II", head[16:24])
 
 
 def _unusable(folder: Path) -> str | None:
     """Why pictures cannot be kept in `folder`, in words, or None when they can (it is made if need be)."""
-    import tempfile
-
     try:
         for part in ("pdf", "png"):
             (folder / part).mkdir(parents=True, exist_ok=True)
-        handle, probe = tempfile.mkstemp(dir=folder / "png", prefix=".aspo-probe-")
-        os.close(handle)
-        os.unlink(probe)
+        check_writable(folder / "png")
     except (FileExistsError, NotADirectoryError):
         return "a file is where a folder should be"
     except OSError as exc:
@@ -240,19 +238,12 @@ def _unusable(folder: Path) -> str | None:
 def _whole(path: Path, smallest: int, largest: int, problem: Callable[[bytes, bytes, int], str | None]) -> str | None:
     """Why a cache entry is not one to use, judged by its size, first 1024 and last 1024 bytes; None if it is."""
     try:
-        found = os.lstat(path)
-        if not stat.S_ISREG(found.st_mode):
-            return "not a file"
-        if not smallest <= found.st_size <= largest:
-            return f"{found.st_size} bytes"
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
-        with os.fdopen(fd, "rb") as file:
-            head = file.read(1024)
-            file.seek(max(0, found.st_size - 1024))
-            tail = file.read(1024)
-    except OSError:
-        return "unreadable"
-    return problem(head, tail, found.st_size)
+        data = read_regular(path, largest, OUTPUT)
+    except AspoError as exc:  # none, not a file, too large or unreadable: drawn again
+        return exc.problems[0].message
+    if len(data) < smallest:
+        return f"{len(data)} bytes"
+    return problem(data[:1024], data[-1024:], len(data))
 
 
 def _png_problem(head: bytes, tail: bytes, size: int) -> str | None:
