@@ -112,7 +112,9 @@ def build(ctx: click.Context, accounts: tuple[Path, ...], templates: Path, outpu
     Exit status: 0 when all are built or unchanged; 2 when an account has a problem; 3 when aspo hit a bug
     (the other accounts are still built); 130, 143, 129 when stopped by Ctrl-C, SIGTERM, SIGHUP.
     """
+    import contextlib
     import time
+    import types
 
     from aspo.build.builder import build as build_accounts
     from aspo.library.account_paths import account_files
@@ -121,7 +123,8 @@ def build(ctx: click.Context, accounts: tuple[Path, ...], templates: Path, outpu
     count = len(account_files(list(accounts)))
     show_bar = count > 1 and sys.stderr.isatty()
     converted: list[tuple[int, float]] = []
-    with click.progressbar(length=count, label="building", file=sys.stderr) if show_bar else _NoBar() as bar:
+    no_bar = contextlib.nullcontext(types.SimpleNamespace(update=lambda steps: None))  # output is not a terminal
+    with click.progressbar(length=count, label="building", file=sys.stderr) if show_bar else no_bar as bar:
         outcomes = build_accounts(list(accounts), templates, output, force=force, jobs=jobs,
                                   on_outcome=lambda outcome: bar.update(1), debug=ctx.obj["debug"], pdf=pdf,
                                   on_pdfs=lambda n, seconds: converted.append((n, seconds)))
@@ -151,19 +154,6 @@ def build(ctx: click.Context, accounts: tuple[Path, ...], templates: Path, outpu
         ctx.exit(INTERNAL_ERROR_STATUS)
     if counts["failed"]:
         ctx.exit(USER_ERROR_STATUS)
-
-
-class _NoBar:
-    """Stands in for click's progress bar when output is not a terminal."""
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc) -> None:
-        return None
-
-    def update(self, steps: int) -> None:
-        return None
 
 
 @cli.command()
@@ -785,6 +775,9 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as exc:  # noqa: BLE001 - the last line of defence
         if shared["debug"]:
             raise
+        if isinstance(exc, OSError) and exc.filename is not None:  # the system's answer about a file: not a bug
+            click.echo(one_line(f"aspo: error: {display_path(exc.filename)}: {exc.strerror or exc}"), err=True)
+            sys.exit(USER_ERROR_STATUS)
         click.echo(one_line(f"aspo: internal error: {type(exc).__name__}: {exc}"), err=True)
         click.echo(BUG_REPORT, err=True)
         sys.exit(INTERNAL_ERROR_STATUS)

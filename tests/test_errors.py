@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from conftest import edit, line_of
@@ -224,3 +225,19 @@ def test_what_a_terminal_would_act_on_is_shown_escaped_so_every_message_is_one_l
     assert (result.status, result.err) == (2, "aspo: error: --reason: the reason holds U+001B (a control character) at "
                                               "character 2, which decks and documents cannot contain; remove it\n")
     assert not (workspace / "history").exists()  # a history aspo could not read back would take no further event
+
+
+def test_what_the_system_refuses_about_a_file_is_one_line_not_a_bug(workspace, aspo, monkeypatch):
+    # Python 3.11's Path.exists and is_dir raise for a folder aspo may not look into (EACCES): that, like a full
+    # disk, is the machine's answer about a file, never "internal error"
+    real_stat = Path.stat
+
+    def refused(self, *args, **kwargs):
+        if "locked" in self.parts:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_stat(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "stat", refused)
+    result = aspo("new", "account", "locked/x.yaml")
+    assert result.status == 2 and result.err.count("\n") == 1, result.err
+    assert result.err.startswith("aspo: error: locked") and result.err.endswith("Permission denied\n")
