@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import stat
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from aspo import __version__
-from aspo.core.bounded import load_json, read_regular
+from aspo.core.bounded import file_digest, load_json, read_regular
 from aspo.core.errors import AspoError
 from aspo.plan.key import digest, input_files
 
@@ -86,28 +84,7 @@ def is_current(folder: Path, key: str | None, names: list[str]) -> bool:
         return False
     recorded = manifest.get("outputs")
     recorded = recorded if isinstance(recorded, dict) else {}
-    return all((found := _file_digest(folder / name)) is not None and recorded.get(name) == found for name in names)
-
-
-def _file_digest(path: Path) -> str | None:
-    """The SHA-256 of a regular file, read in pieces (never whole); None for anything else, which is not opened."""
-    try:
-        if not stat.S_ISREG(os.stat(path).st_mode):
-            return None
-        # O_NONBLOCK: should the file be swapped for a named pipe meanwhile, opening it cannot hang
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
-    except OSError:
-        return None
-    with os.fdopen(fd, "rb") as stream:
-        if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
-            return None
-        found = hashlib.sha256()
-        try:
-            while piece := stream.read(1 << 20):
-                found.update(piece)
-        except OSError:
-            return None
-    return found.hexdigest()
+    return all((found := file_digest(folder / name)) is not None and recorded.get(name) == found for name in names)
 
 
 def load_manifest(path: Path) -> dict:
