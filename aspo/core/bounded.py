@@ -87,6 +87,8 @@ def file_digest(path: Path) -> str | None:
     """The SHA-256 of a regular file, read in pieces (never whole); None for anything else (a link is not followed,
     a named pipe cannot hang the opening) and for a file that cannot be read."""
     try:
+        if not stat.S_ISREG(os.lstat(path).st_mode):
+            return None  # not even opened: a named pipe's writer would take an open for a reader
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
                      | getattr(os, "O_CLOEXEC", 0))
     except OSError:
