@@ -427,3 +427,13 @@ def test_a_sweep_that_fails_never_fails_the_command(tmp_path, monkeypatch, aspo)
 
     monkeypatch.setattr(children, "_abandoned", broken)
     assert (aspo("--version").status, children.remove_leftovers()) == (0, [])
+
+
+def test_a_build_removes_what_a_killed_build_left_beside_an_account_it_finds_unchanged(workspace, aspo):
+    assert aspo("build", "accounts/").status == 0
+    finished = subprocess.Popen([sys.executable, "-c", ""])
+    finished.wait()  # its pid names a build that is gone
+    gone = workspace / "output" / f".aspo-staging-globex-{finished.pid}-x1y2z3"
+    gone.mkdir()
+    assert aspo("build", "accounts/acme.yaml").out.startswith("unchanged")
+    assert not gone.exists()

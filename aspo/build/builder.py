@@ -15,7 +15,13 @@ from typing import TYPE_CHECKING, Callable, Iterable, TypeVar
 
 from aspo.build.manifest import MANIFEST, build_manifest, is_current, with_outputs
 from aspo.build.office_templates import OfficeTemplates
-from aspo.build.output import refuse_output_file, refuse_protected, remove_own_staging, write_outputs
+from aspo.build.output import (
+    refuse_output_file,
+    refuse_protected,
+    remove_own_staging,
+    remove_stale_staging,
+    write_outputs,
+)
 from aspo.build.stamp import account_stamp, stamp_record, stat_line, templates_stamp, unchanged_warnings, write_stamp
 from aspo.core.clock import source_date_epoch
 from aspo.core.errors import AspoError, Problem, display_path
@@ -299,6 +305,8 @@ def build(paths: Iterable[Path], templates: Path, output: Path, force: bool = Fa
              {"epoch": epoch, "pdf": pdf, "templates": str(Path(templates).resolve())})
     files = account_files(paths)
     refuse_output_file(output)  # before any account's own checks, which would blame the account
+    if Path(output).is_dir():
+        remove_stale_staging(Path(output))  # what killed builds left, also beside accounts unchanged since
     outcomes: dict[Path, Outcome] = output_collisions(files, output)
     for path in files:  # quickest: no file changed since the last build, so nothing needs loading
         if path not in outcomes and not force and (outcome := _unchanged_by_stamp(path, output, stamp, pdf)):
