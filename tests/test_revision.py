@@ -152,3 +152,20 @@ def test_odd_characters_in_a_name_at_the_revision_or_in_the_revision_keep_the_er
     result = aspo("diff", "--rev", "HEAD\nfeature", "accounts/acme.yaml")
     assert result.err == "aspo: error: templates: --rev: unknown git revision 'HEAD\\nfeature'\n"
     assert result.status == 2
+
+
+def test_the_revision_of_templates_is_asked_of_git_only_in_a_checkout(workspace, monkeypatch):
+    from aspo.core import children
+
+    started: list[list[str]] = []
+    real_start = children.start
+    monkeypatch.setattr(children, "start", lambda command, **kw: started.append(command) or real_start(command, **kw))
+    monkeypatch.delenv("GIT_DIR", raising=False)
+    assert gitinfo.templates_revision(workspace / "templates") is None and started == []
+    git(workspace, "init", "-q")
+    git(workspace, "add", ".")
+    git(workspace, "commit", "-qm", "templates")
+    revision = gitinfo.templates_revision(workspace / "templates")
+    assert revision.commit == git(workspace, "rev-parse", "HEAD").strip() and not revision.dirty
+    (workspace / "templates" / "new.md").write_text("an uncommitted file\n")
+    assert gitinfo.templates_revision(workspace / "templates").dirty and len(started) == 2

@@ -82,8 +82,18 @@ class TemplatesRevision:
         return {"commit": self.commit, "dirty": self.dirty}
 
 
+def _in_a_work_tree(folder: Path) -> bool:
+    """Whether git could find a repository for `folder`: a .git (folder or file) in it or above, or GIT_DIR set."""
+    if os.environ.get("GIT_DIR"):
+        return True
+    folder = Path(os.path.abspath(folder))
+    return any((place / ".git").exists() for place in (folder, *folder.parents))
+
+
 def templates_revision(templates: Path) -> TemplatesRevision | None:
     """Asks git about templates/; None when it is not in a git checkout (or git is missing)."""
+    if not _in_a_work_tree(templates):
+        return None  # asked without starting git: most builds outside a checkout are tests and trials
     # one git for both answers: each child costs a guardian's start (aspo.core.children)
     status, out, _ = _git(templates, "status", "--porcelain=v2", "--branch", "--", ".")
     lines = out.splitlines() if status == 0 else []
