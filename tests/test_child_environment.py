@@ -8,6 +8,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 PROBE = """
 import contextlib, importlib.metadata, io, json, os, subprocess, sys
 
@@ -54,11 +56,12 @@ def test_a_pydantic_variable_the_user_set_is_passed_on_as_it_is(workspace):
     assert found["child"]["PYDANTIC_DISABLE_PLUGINS"] == "logfire"
 
 
-def test_a_program_aspo_starts_gets_exactly_the_environment_it_is_given():
+@pytest.mark.parametrize("leaf", [False, True], ids=["guarded", "leaf"])
+def test_a_program_aspo_starts_gets_exactly_the_environment_it_is_given(leaf):
     from aspo.core.children import run
 
     # in the C locale the Python that guards the child sets LC_CTYPE as it starts: the child must not see that
     given = {"PATH": os.environ["PATH"], "LANG": "C", "LC_ALL": "", "ASPO_NOTE": "caf\u00e9 = ok"}
-    done = run(["env"], timeout=60, env=given)
+    done = run(["env"], timeout=60, env=given, leaf=leaf)
     assert done.returncode == 0, done.stderr
     assert dict(line.split("=", 1) for line in done.stdout.decode("utf-8").splitlines()) == given

@@ -330,6 +330,43 @@ def test_a_child_and_the_processes_it_started_end_when_aspo_is_killed(tmp_path):
     wait_for(lambda: not [proc for proc in started if proc.alive()], f"{started} to end", timeout=5)
 
 
+STARTS_A_LEAF = """
+from aspo.core.children import start
+print(start(["sleep", "600"], leaf=True).pid, flush=True)
+input()
+"""
+
+
+@pytest.mark.skipif(not shutil.which("setpriv") or not sys.platform.startswith("linux"),
+                    reason="a leaf child is started with util-linux's setpriv, on Linux")
+def test_a_leaf_child_ends_when_aspo_is_killed_and_runs_as_a_guarded_one_does(tmp_path):
+    from aspo.core.children import OutputTooLarge, run
+
+    parent = subprocess.Popen([sys.executable, "-c", STARTS_A_LEAF], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                              text=True)
+    try:
+        pid = int(parent.stdout.readline())
+        child = Proc(pid)
+        # setpriv has set the signal once it runs the program (aspo dying in the millisecond before is the one
+        # case a leaf child runs on, to its end)
+        wait_for(lambda: describe(pid).startswith("sleep"), "setpriv to run the program")
+        parent.kill()  # kill -9: the kernel's parent-death signal ends the child, no code of aspo's runs
+        parent.communicate(timeout=30)
+    finally:
+        if parent.poll() is None:
+            parent.kill()
+            parent.communicate()
+    wait_for(lambda: not child.alive(), "the leaf child to end", timeout=5)
+    done = run(["sh", "-c", "echo out; echo err >&2; exit 3"], timeout=30, leaf=True)
+    assert (done.returncode, done.stdout, done.stderr) == (3, b"out\n", b"err\n")
+    with pytest.raises(subprocess.TimeoutExpired):
+        run(["sleep", "600"], timeout=0.3, leaf=True)
+    with pytest.raises(OutputTooLarge):
+        run(["sh", "-c", "while :; do echo y; done"], timeout=30, limit=1000, leaf=True)
+    with pytest.raises(FileNotFoundError):
+        run([str(tmp_path / "no-such-program")], timeout=30, leaf=True)
+
+
 def test_run_stops_a_child_at_its_time_limit_or_past_its_output_limit_and_says_how_it_ended(tmp_path):
     from aspo.core.children import OutputTooLarge, run
 

@@ -30,7 +30,7 @@ def _git(cwd: Path, *args: str):
     from aspo.core.children import OutputTooLarge, run
 
     try:
-        done = run(["git", "-C", str(cwd), *args], timeout=60)
+        done = run(["git", "-C", str(cwd), *args], timeout=60, leaf=True)
     except (OSError, subprocess.SubprocessError, OutputTooLarge) as exc:
         return 127, "", str(exc)
     out, error = (stream.decode("utf-8", "replace").strip() for stream in (done.stdout, done.stderr))
@@ -48,7 +48,7 @@ def _git_stream(cwd: Path, *args: str) -> Iterator[IO[bytes]]:
     with tempfile.TemporaryFile() as errors:  # a file, not a pipe: git cannot block on what nobody reads
         try:
             process = start(["git", "--literal-pathspecs", "-C", str(cwd), *args], stdout=subprocess.PIPE,
-                            stderr=errors)
+                            stderr=errors, leaf=True)
         except OSError as exc:
             raise _GitFailed(str(exc)) from None
         try:

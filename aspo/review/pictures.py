@@ -262,7 +262,7 @@ def _png_problem(head: bytes, tail: bytes, size: int) -> str | None:
 def _run_poppler(command: list[str], limit: int, program: str, doing: str) -> subprocess.CompletedProcess:
     """Runs pdftoppm or pdftotext on one of our PDFs; what goes wrong is one line naming the program."""
     try:
-        done = run(command, timeout=SECONDS_PER_PICTURE, limit=limit)
+        done = run(command, timeout=SECONDS_PER_PICTURE, limit=limit, leaf=True)
     except OSError as exc:
         raise pdf_error(f"{program} could not be started {doing}: {exc.strerror or exc}") from None
     except subprocess.TimeoutExpired:
