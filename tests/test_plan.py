@@ -4,6 +4,7 @@ input that changes the output bytes."""
 from __future__ import annotations
 
 import json
+import os
 import zipfile
 
 from conftest import edit, line_of
@@ -93,3 +94,10 @@ def test_a_stage_without_an_offering_offers_no_capability_and_says_why(workspace
     assert aspo("build", "accounts/northwind-health.yaml").status == 0  # nor does its deck have an offering slide
     assert not any("offering" in title.lower() for title in
                    slide_titles(workspace / "output/northwind-health/northwind-health-deck.pptx"))
+
+
+def test_an_input_swapped_for_a_named_pipe_since_it_was_loaded_is_out_of_date_never_opened(tmp_path):
+    from aspo.plan.key import FileHashes
+
+    os.mkfifo(tmp_path / "block.md")  # opening it to read would wait for a writer forever
+    assert FileHashes()(tmp_path / "block.md") == "unreadable: not a regular file"

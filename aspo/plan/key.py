@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import stat
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,6 +32,8 @@ class FileHashes:
         path = Path(path)
         if path not in self._cache:
             try:
+                if not stat.S_ISREG(os.stat(path).st_mode):  # swapped for a named pipe since it was loaded: never open
+                    raise OSError(0, "not a regular file")
                 self._cache[path] = digest(path.read_bytes())
             except OSError as exc:  # a layout template gone: the account is out of date, and loading it says why
                 self._cache[path] = f"unreadable: {exc.strerror}"
