@@ -451,3 +451,13 @@ def test_a_unit_with_quotes_and_xml_characters_reaches_the_chart_and_its_workboo
     with zipfile.ZipFile(io.BytesIO(graph.part.chart_workbook.xlsx_part.blob)) as workbook:
         styles = workbook.read("xl/styles.xml").decode()
     assert [html.unescape(code) for code in re.findall(r'formatCode="([^"]*)"', styles)] == [number_format]
+
+
+def test_a_unit_holding_backticks_stays_inside_its_code_span_in_the_draft():
+    from aspo.render.markdown import render_markdown
+
+    number_format = "#,##0" + excel_literal(" `ticks` ")
+    chart = Chart("Time", ("Before", "After"), (("Time", (14.0, 6.0)),), number_format)
+    draft = render_markdown(make_doc(title_section(), Section(key="s", kind="scenarios", title="Results",
+                                                              layout="Two Content", body=(Paragraph("H"), chart))))
+    assert f"Chart (columns, ``{number_format}``): Time." in draft

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from aspo.compose.document import BulletList, Callouts, Chart, Document, Element, Paragraph, Section, Source
 
 REP_MARK = "[rep] "
@@ -73,7 +75,7 @@ def _element(element: Element) -> list[str]:
     if isinstance(element, Chart):
         values = "; ".join(f"{_inline(name)}: " + ", ".join(f"{c} {v:g}" for c, v in zip(element.categories, numbers))
                            for name, numbers in element.series)
-        return [f"Chart (columns, `{element.number_format}`): {_inline(element.title)}. {values}"]
+        return [f"Chart (columns, {_code(element.number_format)}): {_inline(element.title)}. {values}"]
     rows = [element.header, tuple("---" for _ in element.header), *element.rows]
     return ["| " + " | ".join(_inline(cell).replace("|", "\\|") for cell in row) + " |" for row in rows]
 
@@ -89,3 +91,11 @@ def _rep(paragraph: Paragraph) -> str:
 def _inline(text: str) -> str:
     # One paragraph is one line in the draft, whatever line breaks it held.
     return " ".join(text.split())
+
+
+def _code(text: str) -> str:
+    """`text` as a code span whatever it holds: its fence is longer than any run of backticks in it (CommonMark)."""
+    runs = re.findall("`+", text)
+    fence = "`" * (max(map(len, runs), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
