@@ -367,6 +367,18 @@ def test_a_leaf_child_ends_when_aspo_is_killed_and_runs_as_a_guarded_one_does(tm
         run([str(tmp_path / "no-such-program")], timeout=30, leaf=True)
 
 
+def test_without_setpriv_a_leaf_child_gets_a_guardian(monkeypatch):
+    from aspo.core import children
+
+    monkeypatch.setattr(children, "_WRAPPER", [])  # as where util-linux's setpriv is missing
+    child = children.start(["sleep", "600"], leaf=True)
+    try:
+        assert isinstance(child, children.Child)  # the guardian's kind, which needs no setpriv
+    finally:
+        child.stop()
+    assert child.returncode is not None
+
+
 def test_run_stops_a_child_at_its_time_limit_or_past_its_output_limit_and_says_how_it_ended(tmp_path):
     from aspo.core.children import OutputTooLarge, run
 
