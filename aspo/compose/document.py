@@ -55,6 +55,9 @@ class Table:
     source: Source | None = None
     in_deck: bool = True
     in_document: bool = True
+    #: Rows whose first cell repeats the row above's form one group: the first cell is shown once for the group
+    #: (merged down in Office files), as an offering table lists each product once above its capabilities.
+    group_first_column: bool = False
 
 
 @dataclass(frozen=True)
@@ -156,6 +159,9 @@ class Document:
     min_font_size: float = 10  # points: the smallest a table or callout is drawn
     locale: str = "en-US"  # the reader's: dates, numbers, and the paper size where the template sets none
     deck_master: int = 1  # the slide master whose layouts the section layouts name first
+    #: Phrases a line must not break inside, besides the dates, phone numbers and amounts the renderers find
+    #: themselves: product and capability names ("Meridian Predict"), the rep's phone number.
+    unbreakable: tuple[str, ...] = ()
 
     @property
     def deck_sections(self) -> tuple[Section, ...]:
