@@ -177,6 +177,42 @@ def use_4_3_template(root: Path) -> None:
     edit(root / "templates" / "outline.yaml", "template: layouts/deck.pptx", "template: layouts/deck-4x3.pptx")
 
 
+#: The layouts python-pptx's default template has, as a French edition of PowerPoint names them.
+FRENCH_LAYOUTS = {"Title Slide": "Diapositive de titre", "Title and Content": "Titre et contenu",
+                  "Two Content": "Deux contenus", "Section Header": "En-tête de section", "Title Only": "Titre seul",
+                  "Blank": "Vide", "Comparison": "Comparaison", "Content with Caption": "Contenu avec légende",
+                  "Picture with Caption": "Image avec légende", "Title and Vertical Text": "Titre et texte vertical",
+                  "Vertical Title and Text": "Titre vertical et texte"}
+
+
+def use_16_10_template(root: Path) -> None:
+    """The project at `root` takes a brand template as a user makes one with python-pptx: the default template at
+    16:10 (10 x 6.25 in, every placeholder of master and layouts scaled to it), its layouts named in French, and
+    the outline naming them so."""
+    from pptx import Presentation
+    from pptx.util import Emu
+
+    prs = Presentation()
+    scale = 5715000 / prs.slide_height
+    prs.slide_width, prs.slide_height = Emu(9144000), Emu(5715000)
+    for master in prs.slide_masters:
+        for shapes in [master.shapes] + [layout.shapes for layout in master.slide_layouts]:
+            for shape in shapes:
+                if shape.top is not None:  # every box set on the shape itself: none left to inherit at 4:3
+                    left, width, top, height = shape.left, shape.width, shape.top, shape.height
+                    shape.left, shape.width = Emu(left), Emu(width)
+                    shape.top, shape.height = Emu(round(top * scale)), Emu(round(height * scale))
+        for layout in master.slide_layouts:
+            layout.name = FRENCH_LAYOUTS.get(layout.name, layout.name)
+    prs.save(root / "templates" / "layouts" / "marque-16x10.pptx")
+    outline = root / "templates" / "outline.yaml"
+    edit(outline, "template: layouts/deck.pptx", "template: layouts/marque-16x10.pptx")
+    text = outline.read_text(encoding="utf-8")
+    for english in ("Title Slide", "Title and Content", "Two Content"):
+        text = text.replace(f"{{layout: {english}}}", f"{{layout: {FRENCH_LAYOUTS[english]}}}")
+    outline.write_text(text, encoding="utf-8")
+
+
 @pytest.fixture(scope="session")
 def samples_built_4x3(tmp_path_factory) -> Iterator[Path]:
     """As `samples_built`, on a 4:3 deck template (`use_4_3_template`): built once a session, NOT to be changed."""

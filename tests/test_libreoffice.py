@@ -1,7 +1,8 @@
 """Real consumers: every sample deck and document opens in LibreOffice, and what it draws is right.
 
 The sample accounts are built twice: on the sample template (16:9) and on python-pptx's default template (4:3);
-one LibreOffice run converts all nine files to PDF. tests/drawn.py then checks each page's words (from
+acme once more on a brand template a user made with python-pptx (16:10, French layout names). One LibreOffice run
+converts all ten files to PDF. tests/drawn.py then checks each page's words (from
 `pdftotext -bbox`) against the file they were drawn from: no word broken across lines, none off the page, none
 outside its placeholder or table, none over the footer (tests/test_drawn.py proves each check on small pages).
 """
@@ -15,7 +16,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import skip_unless_installed
+from conftest import PROJECT, REPO, build_in, skip_unless_installed, use_16_10_template
 from drawn import check_deck, check_document, deck_sheets, document_pages, words_drawn
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
@@ -26,7 +27,7 @@ NAMES = {"acme": "Acme Packaging", "globex": "Globex Foods", "northwind-health":
 #: What is built: (template, account, kind); the 4:3 template builds decks only to look at (its documents are
 #: the sample's).
 OUTPUTS = [("16x9", account, kind) for account in NAMES for kind in ("deck", "offering")] + [
-    ("4x3", account, "deck") for account in NAMES]
+    ("4x3", account, "deck") for account in NAMES] + [("16x10", "acme", "deck")]
 
 
 def convert(files: list[Path], outdir: Path, profile: Path, to: str = "pdf") -> None:
@@ -52,16 +53,23 @@ def pdfs(request, tmp_path_factory) -> dict[tuple[str, str, str], tuple[Path, Pa
     root = tmp_path_factory.mktemp("libreoffice")
     shutil.copytree(request.getfixturevalue("samples_built") / "output", root / "output")
     shutil.copytree(request.getfixturevalue("samples_built_4x3") / "output", root / "output-4x3")
+    brand = root / "16x10"
+    for folder in PROJECT:
+        shutil.copytree(REPO / folder, brand / folder)
+    use_16_10_template(brand)
+    status, _, err = build_in(brand, "accounts/acme.yaml")
+    assert status == 0, err
     sources = {}
-    staged = root / "4x3"  # LibreOffice names each PDF after its file: the 4:3 decks get names of their own
+    staged = root / "staged"  # LibreOffice names each PDF after its file: other templates' decks get names of their own
     staged.mkdir()
+    built_in = {"16x9": root / "output", "4x3": root / "output-4x3", "16x10": brand / "output"}
     for template, account, kind in OUTPUTS:
         ext = "pptx" if kind == "deck" else "docx"
         if template == "16x9":
             source = root / "output" / account / f"{account}-{kind}.{ext}"
         else:
-            source = staged / f"{account}-{kind}-4x3.{ext}"
-            shutil.copyfile(root / "output-4x3" / account / f"{account}-{kind}.{ext}", source)
+            source = staged / f"{account}-{kind}-{template}.{ext}"
+            shutil.copyfile(built_in[template] / account / f"{account}-{kind}.{ext}", source)
         sources[template, account, kind] = source
     built = sorted((root / "output").rglob("*.pptx")) + sorted((root / "output").rglob("*.docx"))
     # a presenter deck's slides are its deck's, part for part (tests/test_customer_copy.py): the deck stands for both
