@@ -243,8 +243,8 @@ def _round_out(value: float) -> float:
     """`value` rounded away from zero to three significant digits: an axis bound as a person would set it."""
     if value == 0:
         return 0.0
-    step = 10.0 ** (math.floor(math.log10(abs(value))) - 2)
-    return math.copysign(math.ceil(round(abs(value) / step, 9)) * step, value)
+    exponent = math.floor(math.log10(abs(value))) - 2
+    return math.copysign(float(f"{math.ceil(round(abs(value) / 10.0 ** exponent, 9))}e{exponent}"), value)
 
 
 @dataclass(frozen=True)
