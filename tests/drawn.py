@@ -21,6 +21,10 @@ The rules (each problem is one readable line naming the file, the slide or page,
    (by more than FOOTER_TOLERANCE). Document: no body word is drawn below the bottom margin (FOOTER_TOLERANCE):
    the words there must be the footer's own, each as often as the footer has it (above the top margin, the
    header's).
+5. Deck: no two words drawn on a slide overlap each other (by more than OVERLAP_TOLERANCE across and
+   OVERLAP_SHARE of the smaller one's height down): a chart's title, data labels and axis labels, and the words of
+   any two shapes. Words of one run of text (each drawn after the one before on its line, or starting the next
+   line) are the renderer's own lines, whose glyph boxes may overlap where lines are set closely.
 
 The PDF pages of a deck are its slides in order (LibreOffice draws one page per slide, none for a hidden one).
 Words are read in content-stream order (`-raw`): LibreOffice draws shape by shape, table cell by table cell,
@@ -50,6 +54,11 @@ FOOTER_TOLERANCE = 1.0  # pt a word box may reach into a footer placeholder or b
 #: ... or this share of the word box's height, if more, below the bottom margin: the glyph box's descent beyond
 #: the line's (a page's last line sits on the margin; a word drawn into the footer is a whole line below it)
 BELOW_TOLERANCE_SHARE = 0.1
+#: pt two words of different texts may share across (glyph boxes side by side) ...
+OVERLAP_TOLERANCE = 1.0
+#: ... and the share of the smaller one's height they may share down: the glyph box's ascent and descent beyond
+#: the letters (a label set right under a title touches it; one drawn over it shares a third of its height or more)
+OVERLAP_SHARE = 0.15
 
 #: Characters after which a line may break inside a word (hyphens, dashes, slash); an em dash also before it.
 BREAK_AFTER = "-\u2010\u2013\u2014/"
@@ -705,6 +714,37 @@ def _table_note(shape: Shape, words: list[Word]) -> str:
     return f"; all inside the layout's {shape.area_name!r} box {shape.area} it replaced"
 
 
+def _runs(words: list[Word]) -> list[int]:
+    """The run of text each word belongs to, numbered in drawing order: a word drawn after the one before on its
+    line, or at the start of the next line, continues its run."""
+    runs, run = [], 0
+    for i, word in enumerate(words):
+        if i:
+            before = words[i - 1]
+            same_line = (abs(word.box.y1 - before.box.y1) < 0.25 * before.box.height
+                         and word.box.x0 >= before.box.x1 - OVERLAP_TOLERANCE)
+            if not (same_line or _next_line(before, word)):
+                run += 1
+        runs.append(run)
+    return runs
+
+
+def _overlapping(prefix: str, words: list[Word], owners: list[Shape | None], taken: set[int]) -> list[str]:
+    """Rule 5 on one slide: each pair of words of different runs drawn over each other, once, in drawing order."""
+    problems, runs = [], _runs(words)
+    for i, a in enumerate(words):
+        for j in range(i + 1, len(words)):
+            b = words[j]
+            if i in taken or j in taken or runs[i] == runs[j]:
+                continue
+            across = min(a.box.x1, b.box.x1) - max(a.box.x0, b.box.x0)
+            down = min(a.box.y1, b.box.y1) - max(a.box.y0, b.box.y0)
+            if across > OVERLAP_TOLERANCE and down > OVERLAP_SHARE * min(a.box.height, b.box.height):
+                problems.append(f"{prefix}: {a} ({_describe(owners[i])}) and {b} ({_describe(owners[j])}) are "
+                                "drawn over each other")
+    return problems
+
+
 def check_deck(name: str, pages: list[Page], sheets: list[Sheet]) -> list[str]:
     """Every problem with what LibreOffice drew for a deck (`pages`, its PDF named `name`), one line each."""
     problems = []
@@ -746,6 +786,7 @@ def check_deck(name: str, pages: list[Page], sheets: list[Sheet]) -> list[str]:
         for (owner, footer), words in over_footer.items():
             problems.append(f"{prefix}: {len(words)} word(s) of {owner} drawn over the layout's footer "
                             f"placeholder {footer.name!r} {footer.box}: {_listed(words)}")
+        problems += _overlapping(prefix, page.words, owners, taken)
     return problems
 
 

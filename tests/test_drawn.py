@@ -357,3 +357,48 @@ def test_a_charts_labels_are_its_words_and_any_number_inside_it_is_an_axis_label
     assert check_deck("chart.pdf", deck_page(outside), [meant]) == [
         "chart.pdf slide 1: 1 word(s) drawn outside chart 'Chart 2' [36.0, 126.0, 684.0, 486.0] (up to 26.0 pt "
         "above): '140' [60.0, 100.0, 78.0, 115.6]"]
+
+
+# --- words drawn over each other ----------------------------------------------------------------------------------
+
+CHART = Box(366.0, 222.4, 684.0, 343.6)
+
+
+def chart_sheet() -> Sheet:
+    chart = Shape("Chart 4", "chart", CHART, "Time for a new technician Before After weeks".split(), numbers=True,
+                  lists=False)
+    return Sheet("slide 9", 720.0, 540.0, [chart], [], Marks())
+
+
+def chart_lines(label_top: float) -> list[list[tuple]]:
+    """A chart as LibreOffice draws it: category names, value labels, then the title."""
+    return [line(327.0, 420.0, "Before"), line(327.0, 590.0, "After"), line(label_top, 442.0, "14", "weeks"),
+            line(229.9, 403.0, "Time", "for", "a", "new", "technician")]
+
+
+def test_a_charts_label_clear_of_its_title_passes_and_tightly_set_lines_of_one_text_pass():
+    assert check_deck("deck.pdf", deck_page(*chart_lines(label_top=262.0)), [chart_sheet()]) == []
+    # a paragraph's lines set closer than their glyph boxes (shrunk line spacing) are one run of text
+    tight = [line(130.0, 60.0, "Scope:", "a", "condition-"), line(141.0, 60.0, "based", "pilot", "on", "one", "line")]
+    assert check_deck("deck.pdf", deck_page(*tight), [sheet()]) == []
+
+
+def test_a_charts_label_drawn_over_its_title_names_both_words_and_boxes():
+    problems = check_deck("deck.pdf", deck_page(*chart_lines(label_top=238.0)), [chart_sheet()])
+    assert problems == [
+        "deck.pdf slide 9: '14' [442.0, 238.0, 454.0, 253.6] (chart 'Chart 4') and 'for' [430.0, 229.9, 448.0, 245.5] "
+        "(chart 'Chart 4') are drawn over each other",
+        "deck.pdf slide 9: '14' [442.0, 238.0, 454.0, 253.6] (chart 'Chart 4') and 'a' [451.0, 229.9, 457.0, 245.5] "
+        "(chart 'Chart 4') are drawn over each other",
+        "deck.pdf slide 9: 'weeks' [457.0, 238.0, 487.0, 253.6] (chart 'Chart 4') and 'new' [460.0, 229.9, 478.0, "
+        "245.5] (chart 'Chart 4') are drawn over each other",
+        "deck.pdf slide 9: 'weeks' [457.0, 238.0, 487.0, 253.6] (chart 'Chart 4') and 'technician' [481.0, 229.9, "
+        "541.0, 245.5] (chart 'Chart 4') are drawn over each other"]
+
+
+def test_words_of_two_shapes_drawn_over_each_other_are_caught():
+    over = fine_lines() + [line(150.0, 380.0, "pilot")]  # the body's word drawn over the table's
+    problems = check_deck("deck.pdf", deck_page(*over), [sheet()])
+    assert problems[-1] == ("deck.pdf slide 4: 'Meridian' [373.0, 150.0, 421.0, 165.6] (a cell of table 'Table 4') and "
+                            "'pilot' [380.0, 150.0, 410.0, 165.6] (placeholder 'Content Placeholder 2') are drawn over "
+                            "each other")

@@ -33,7 +33,7 @@ _defer_pillow()
 from lxml.etree import Element, SubElement
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData
-from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
+from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_TICK_LABEL_POSITION
 from pptx.enum.dml import MSO_THEME_COLOR
 from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.opc.constants import CONTENT_TYPE as CT
@@ -501,9 +501,10 @@ def _chart_data(chart: Chart, number_format: str) -> CategoryChartData:
     return data
 
 
-def _add_chart(slide, fit: ChartFit, size: float, created) -> object:
-    """A clustered column chart, before and after: native, so the customer can restyle it."""
-    chart = fit.chart
+def _add_chart(slide, fit: ChartFit, created) -> object:
+    """A clustered column chart, before and after: native, so the customer can restyle it. Its value axis leaves
+    room over the tallest column for its label, clear of the title (ChartFit.value_axis)."""
+    chart, size = fit.chart, fit.size
     region = fit.region
     # python-pptx writes the number format into the chart's XML as it is, and into the chart's workbook through a
     # writer that escapes it: the XML gets it escaped (a unit such as 'R&D hours'), the workbook as it is
@@ -516,7 +517,7 @@ def _add_chart(slide, fit: ChartFit, size: float, created) -> object:
             else _chart_data(chart, chart.number_format).xlsx_blob)
     workbook.update_from_xlsx_blob(normalize_workbook(blob, created))
     graph.has_title = True
-    graph.chart_title.text_frame.text = chart.title
+    graph.chart_title.text_frame.text = fit.title
     graph.chart_title.text_frame.paragraphs[0].runs[0].font.size = Pt(size)
     graph.has_legend = len(chart.series) > 1
     if graph.has_legend:
@@ -526,12 +527,18 @@ def _add_chart(slide, fit: ChartFit, size: float, created) -> object:
     plot = graph.plots[0]
     plot.has_data_labels = True
     labels = plot.data_labels
-    labels.number_format = chart.number_format
+    labels.number_format = fit.label_format
     labels.number_format_is_linked = False
     labels.position = XL_LABEL_POSITION.OUTSIDE_END
     labels.font.size = Pt(size)
-    graph.value_axis.visible = False  # the labels carry the values
-    graph.value_axis.has_major_gridlines = False
+    # one line each, as ChartFit measures them (LibreOffice wraps a label at a width of its own)
+    labels._element.get_or_add_txPr().find(f"{A}bodyPr").set("wrap", "none")
+    axis = graph.value_axis
+    axis.visible = False  # the labels carry the values
+    axis.has_major_gridlines = False
+    axis.minimum_scale, axis.maximum_scale = fit.value_axis()
+    if axis.minimum_scale < 0:  # the category names under the plot, not over the columns below zero
+        graph.category_axis.tick_label_position = XL_TICK_LABEL_POSITION.LOW
     graph.category_axis.tick_labels.font.size = Pt(size)
     return frame
 
@@ -594,7 +601,7 @@ def _render_section(maker: _SlideMaker, section: Section, doc: Document) -> None
     placeholder = placeholder_for(results.box) if results is not None else None
     if placeholder is not None:
         if laid_out.chart is not None:
-            frame = _add_chart(slide, laid_out.chart, max(min_size, 12), created)
+            frame = _add_chart(slide, laid_out.chart, created)
             placeholder.addnext(frame._element)
         if laid_out.callouts is not None:
             _add_callouts(placeholder, laid_out.callouts)
