@@ -363,8 +363,12 @@ class Composer:
             sources.append(Source("block", block_id, self.selection.reason_for("block", block_id)))
         if self.selection.capabilities:
             catalog = Source("catalog", "capabilities", "capabilities that answer the account's pains")
-            rows = tuple((lib.capabilities[c][1].name, self._wording(c)) for c in self.selection.capabilities)
-            body.append(Table(("Product", f"What it means for {data.name}"), rows, catalog))
+            rows = [(lib.capabilities[c][1].name, self._wording(c)) for c in self.selection.capabilities]
+            # each product once, over its capabilities in the order chosen: products in the order first chosen
+            first = {product: at for at, (product, _) in reversed(list(enumerate(rows)))}
+            rows.sort(key=lambda row: first[row[0]])
+            body.append(Table(("Product", f"What it means for {data.name}"), tuple(rows), catalog,
+                              group_first_column=True))
             sources.append(catalog)
         for cap_id in self.selection.roadmap:
             notes.append(Paragraph(self._wording(cap_id), Source("catalog", cap_id, "roadmap: notes only")))
