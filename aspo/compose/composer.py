@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import replace
 from typing import Any
 
@@ -382,7 +383,9 @@ class Composer:
         body.append(Paragraph(contact_line(self.account), contact_source))
         sources.append(contact_source)
         cta_source = Source("account", self.account.slug, "the rep's proposed next step")
-        body.append(Paragraph(call_to_action(self.account, self.locale), cta_source, rep_authored=True))
+        # the step's owner and date once: a block of the section may already say them ("Who drives it: ...")
+        said = " ".join(p.text for element in body for p in _paragraphs(element))
+        body.append(Paragraph(call_to_action(self.account, self.locale, said), cta_source, rep_authored=True))
         sources.append(cta_source)
         notes.append(Paragraph("Close by agreeing the next step, its owner and its date."))
         return [self._placed(outline, key="next-steps", kind="next-steps", title=self._outline_text(index, "title"),
@@ -397,11 +400,19 @@ def relative_change(before: float, after: float) -> float | None:
     return (after - before) / before
 
 
-def call_to_action(account: Account, locale: str) -> str:
+def call_to_action(account: Account, locale: str, said: str = "") -> str:
+    """'Next step: what (who, by when)', without the who or the when that `said` (the closing section's other
+    lines) already tells the reader."""
     step = account.data.next_step
-    text = f"Next step: {step.action}"
-    details = [d for d in (step.owner, step.by and f"by {format_date(step.by, locale)}") if d]
-    return text + (f" ({', '.join(details)})" if details else "")
+    said = " ".join(said.split())
+
+    def told(phrase: str) -> bool:  # as whole words: 'Tom' is not told by 'Tomorrow'
+        return re.search(rf"(?<!\w){re.escape(' '.join(phrase.split()))}(?!\w)", said) is not None
+
+    owner = step.owner if step.owner and not told(step.owner) else ""
+    date = format_date(step.by, locale) if step.by else ""
+    details = [d for d in (owner, date and not told(date) and f"by {date}") if d]
+    return f"Next step: {step.action}" + (f" ({', '.join(details)})" if details else "")
 
 
 def contact_line(account: Account) -> str:
