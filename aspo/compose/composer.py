@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import replace
 from typing import Any
 
@@ -363,8 +364,12 @@ class Composer:
             sources.append(Source("block", block_id, self.selection.reason_for("block", block_id)))
         if self.selection.capabilities:
             catalog = Source("catalog", "capabilities", "capabilities that answer the account's pains")
-            rows = tuple((lib.capabilities[c][1].name, self._wording(c)) for c in self.selection.capabilities)
-            body.append(Table(("Product", f"What it means for {data.name}"), rows, catalog))
+            rows = [(lib.capabilities[c][1].name, self._wording(c)) for c in self.selection.capabilities]
+            # each product once, over its capabilities in the order chosen: products in the order first chosen
+            first = {product: at for at, (product, _) in reversed(list(enumerate(rows)))}
+            rows.sort(key=lambda row: first[row[0]])
+            body.append(Table(("Product", f"What it means for {data.name}"), tuple(rows), catalog,
+                              group_first_column=True))
             sources.append(catalog)
         for cap_id in self.selection.roadmap:
             notes.append(Paragraph(self._wording(cap_id), Source("catalog", cap_id, "roadmap: notes only")))
@@ -378,7 +383,9 @@ class Composer:
         body.append(Paragraph(contact_line(self.account), contact_source))
         sources.append(contact_source)
         cta_source = Source("account", self.account.slug, "the rep's proposed next step")
-        body.append(Paragraph(call_to_action(self.account, self.locale), cta_source, rep_authored=True))
+        # the step's owner and date once: a block of the section may already say them ("Who drives it: ...")
+        said = " ".join(p.text for element in body for p in _paragraphs(element))
+        body.append(Paragraph(call_to_action(self.account, self.locale, said), cta_source, rep_authored=True))
         sources.append(cta_source)
         notes.append(Paragraph("Close by agreeing the next step, its owner and its date."))
         return [self._placed(outline, key="next-steps", kind="next-steps", title=self._outline_text(index, "title"),
@@ -393,11 +400,19 @@ def relative_change(before: float, after: float) -> float | None:
     return (after - before) / before
 
 
-def call_to_action(account: Account, locale: str) -> str:
+def call_to_action(account: Account, locale: str, said: str = "") -> str:
+    """'Next step: what (who, by when)', without the who or the when that `said` (the closing section's other
+    lines) already tells the reader."""
     step = account.data.next_step
-    text = f"Next step: {step.action}"
-    details = [d for d in (step.owner, step.by and f"by {format_date(step.by, locale)}") if d]
-    return text + (f" ({', '.join(details)})" if details else "")
+    said = " ".join(said.split())
+
+    def told(phrase: str) -> bool:  # as whole words: 'Tom' is not told by 'Tomorrow'
+        return re.search(rf"(?<!\w){re.escape(' '.join(phrase.split()))}(?!\w)", said) is not None
+
+    owner = step.owner if step.owner and not told(step.owner) else ""
+    date = format_date(step.by, locale) if step.by else ""
+    details = [d for d in (owner, date and not told(date) and f"by {date}") if d]
+    return f"Next step: {step.action}" + (f" ({', '.join(details)})" if details else "")
 
 
 def contact_line(account: Account) -> str:

@@ -58,6 +58,9 @@ class Table:
     #: Rows whose first cell repeats the row above's form one group: the first cell is shown once for the group
     #: (merged down in Office files), as an offering table lists each product once above its capabilities.
     group_first_column: bool = False
+    #: One piece of a table split across slides: the text size (points) and column widths (EMU) every piece is
+    #: drawn at, so that the pieces read as one table; None: the deck fits the table to its box itself.
+    slide_fit: tuple[float, tuple[int, ...]] | None = None
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,7 @@ from pptx.text.text import TextFrame
 from pptx.util import Emu, Pt, lazyproperty
 
 from aspo.compose.document import Chart, Document, Section, Table
-from aspo.compose.slide_fit import CalloutFit, ChartFit, fit_table, shrink, slide_text, smallest_table, table_rows
+from aspo.compose.slide_fit import CalloutFit, ChartFit, shrink, slide_text, table_fit, table_rows
 from aspo.core.errors import AspoError
 from aspo.library.logo import Logo
 from aspo.office.deck_template import EMU_PER_PT, DeckTemplate, TextBox, read_deck_template
@@ -410,7 +410,7 @@ def _fill(element, paragraphs):
 
 def _add_table(slide, placeholder, box: TextBox, table: Table, min_size: float) -> None:
     rows = table_rows(table)
-    fit = fit_table(rows, box, min_size) or smallest_table(rows, box, min_size)  # aspo.compose.slide_fit split the rest
+    fit = table_fit(table, box, min_size)  # aspo.compose.slide_fit split what does not fit, and sized every piece
     size = {"sz": _size(fit.size)}
     # each row as high as its wrapped text is estimated to be: the frame is where the table is drawn
     heights = [Emu(round(height * EMU_PER_PT)) for height in fit.row_heights]
@@ -426,12 +426,23 @@ def _add_table(slide, placeholder, box: TextBox, table: Table, min_size: float) 
         row.set("h", str(height))
     if heights and table_rows_:
         frame.height = Emu(sum(int(row.get("h")) for row in table_rows_))
-    for row, values in zip(table_rows_, rows):
+    spans = fit.spans or (1,) * len(rows)
+    for row, values, span in zip(table_rows_, rows, spans):
         for col, cell in enumerate(row.findall(_TC)):
-            _add_run(cell.get_or_add_txBody().p_lst[0], values[col] if col < len(values) else "", size)
+            text = "" if col == 0 and span == 0 else values[col] if col < len(values) else ""
+            _add_run(cell.get_or_add_txBody().p_lst[0], text, size)
+    _merge_groups(frame.table, spans)
     # keep the table where the placeholder was in the z-order
     placeholder.addprevious(frame._element)
     _remove_element(placeholder)
+
+
+def _merge_groups(table, spans) -> None:
+    """A group's first cell merged down over its rows, as python-pptx's cell.merge merges it: the product shown
+    once beside its capabilities."""
+    for at, span in enumerate(spans):
+        if span > 1:
+            table.cell(at, 0).merge(table.cell(at + span - 1, 0))
 
 
 def _add_callouts(element, fit: CalloutFit) -> None:
