@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from conftest import PROJECT, REPO, build_in, skip_unless_installed, use_16_10_template
 from drawn import check_deck, check_document, deck_sheets, document_pages, words_drawn
+from drawn_tables import check_table_pieces
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 PDFTOTEXT = shutil.which("pdftotext")
@@ -88,7 +89,7 @@ def test_what_libreoffice_draws(pdfs, output):
     text = " ".join(word.text for page in pages for word in page.words)
     assert NAMES[output[1]] in text, f"{pdf.name} does not show the account's name"
     if source.suffix == ".pptx":
-        problems = check_deck(pdf.name, pages, deck_sheets(source))
+        problems = check_deck(pdf.name, pages, deck_sheets(source)) + check_table_pieces(pdf.name, pages, source)
     else:
         problems = check_document(pdf.name, pages, document_pages(source))
     if problems:
