@@ -188,7 +188,8 @@ FRENCH_LAYOUTS = {"Title Slide": "Diapositive de titre", "Title and Content": "T
 def use_16_10_template(root: Path) -> None:
     """The project at `root` takes a brand template as a user makes one with python-pptx: the default template at
     16:10 (10 x 6.25 in, every placeholder of master and layouts scaled to it), its layouts named in French, and
-    the outline naming them so."""
+    the outline naming them so; the brand's smallest text is 14 pt, so acme's offering table continues over
+    slides."""
     from pptx import Presentation
     from pptx.util import Emu
 
@@ -206,7 +207,7 @@ def use_16_10_template(root: Path) -> None:
             layout.name = FRENCH_LAYOUTS.get(layout.name, layout.name)
     prs.save(root / "templates" / "layouts" / "marque-16x10.pptx")
     outline = root / "templates" / "outline.yaml"
-    edit(outline, "template: layouts/deck.pptx", "template: layouts/marque-16x10.pptx")
+    edit(outline, "template: layouts/deck.pptx", "template: layouts/marque-16x10.pptx\n  min_font_size: 14")
     text = outline.read_text(encoding="utf-8")
     for english in ("Title Slide", "Title and Content", "Two Content"):
         text = text.replace(f"{{layout: {english}}}", f"{{layout: {FRENCH_LAYOUTS[english]}}}")
