@@ -27,16 +27,19 @@ class Overflow(RuleOptions):
 def overflow(context: Context, options: Overflow) -> Iterator[Problem]:
     """Slides whose text overflows its placeholder by more than the tolerance, at the text's source."""
     from aspo.compose.slide_fit import overflows
+    from aspo.office.deck_template import box_problems
 
     library = context.library
     try:
         template = library.deck  # read once per library, as the layout checks read it
     except AspoError:
         return  # reported as E203 already
+    # a layout with a placeholder of no area is E205's: every slide on it would be estimated too tall
+    misplaced = {layout.name for layout in template.usable if box_problems(layout, template.width, template.height)}
     for document in context.documents:
         sections = {section.key: section for section in document.sections}
         for found in overflows(document, template, document.min_font_size):
-            if found.over * 100 <= options.tolerance:
+            if found.over * 100 <= options.tolerance or found.layout in misplaced:
                 continue
             section = sections[found.section_key]
             path, line = _source_of(library, section, found.field)
