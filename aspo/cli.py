@@ -612,7 +612,8 @@ def layouts_use(ctx: click.Context, files: tuple[Path, ...], templates: Path, ac
 
     outline = display_path(templates / "outline.yaml")
     verb = "Would adopt" if dry_run else "Adopted"
-    for adoption in adopt(list(files), templates, dry_run):
+    adoptions = adopt(list(files), templates, dry_run)
+    for adoption in adoptions:
         click.echo(f"{verb} {display_path(adoption.source)} as {display_path(adoption.target)}; {outline}:")
         for line in describe_choices(adoption):
             click.echo(line)
@@ -623,10 +624,12 @@ def layouts_use(ctx: click.Context, files: tuple[Path, ...], templates: Path, ac
     errors = [d for d in diagnostics if d.severity == "error"]
     warnings = Counter(d.rule for d in diagnostics if d.severity == "warning")
     summary = ", ".join(f"{rule} x{count}" for rule, count in sorted(warnings.items()))
+    adopted = {display_path(adoption.target) for adoption in adoptions}  # what the checks say of these is shown
+    shown = [d for d in diagnostics if d.severity == "error" or d.path in adopted]
     click.echo(f"Checks: {len(errors)} error(s), {sum(warnings.values())} warning(s)"
-               + (f" ({summary}; `aspo check` lists them)" if warnings else "") + (":" if errors else "."))
-    for error in errors:
-        click.echo(str(error))
+               + (f" ({summary}; `aspo check` lists them)" if warnings else "") + (":" if shown else "."))
+    for diagnostic in shown:
+        click.echo(str(diagnostic))
     ctx.exit(1 if errors else 0)
 
 

@@ -11,13 +11,20 @@ import yaml
 
 from aspo.core.bounded import MAX_UNPACKED_BYTES, OverBudget, read_regular
 from aspo.core.changeset import replace_files, settled
-from aspo.core.errors import AspoError, quoted
-from aspo.core.rulebook import LAYOUT
+from aspo.core.errors import AspoError, Problem, quoted
+from aspo.core.rulebook import LAYOUT, PLACEHOLDER_BOX
 from aspo.core.yamlfile import apply_edits, child_node, compose, decode_text, parse_yaml, read_bytes, scalar_text
 from aspo.library.schema import OutlineFile
 from aspo.library.validation import validate
-from aspo.office.deck_template import DeckTemplate, SlideLayout, TextBox, read_deck_template
-from aspo.office.description import cm
+from aspo.office.deck_template import (
+    BOX_FIX,
+    DeckTemplate,
+    SlideLayout,
+    TextBox,
+    box_problems,
+    cm,
+    read_deck_template,
+)
 from aspo.office.hygiene import without_custom_xml
 from aspo.office.safety import TEMPLATE_LIMIT
 
@@ -264,6 +271,7 @@ def _plan(source: Path, templates: Path, outline_path: Path, outline_text: str) 
         deck = replace(deck, master=deck.designed_master)  # the template's own look
         kinds = [section.kind if section.deck is not None else None for section in outline.sections]
         choices = map_sections(kinds, deck)
+        _refuse_misplaced(source, deck, choices)
         new_text = rewrite_outline(outline_text, relative, {c.section: c.layout for c in choices}, None, {},
                                    deck.master)
         return Adoption(source, target, deck, tuple(choices), (), cleaned + _deck_notes(deck), removed), data, new_text
@@ -278,8 +286,25 @@ def _plan(source: Path, templates: Path, outline_path: Path, outline_text: str) 
     return Adoption(source, target, None, (), tuple(styles), cleaned, removed), data, new_text
 
 
+def _refuse_misplaced(source: Path, deck: DeckTemplate, choices: list[LayoutChoice]) -> None:
+    """Refuses a template whose chosen layouts have a title, text or picture placeholder with no area on the slide:
+    every slide on them would draw its text off the slide. Each such placeholder is named, with the sections that
+    would take its layout. Another layout is not taken instead: the layouts made for the sections are the ones
+    to mend."""
+    takers: dict[str, list[str]] = {}
+    for choice in choices:
+        takers.setdefault(choice.layout, []).append(f"{choice.section} {choice.kind}")
+    problems = [Problem(source, None, None, f"layout {quoted(name)} (sections {', '.join(sections)}): {found}; "
+                        f"{BOX_FIX}", PLACEHOLDER_BOX)
+                for name, sections in takers.items()
+                for found in box_problems(deck.layout(name), deck.width, deck.height)]
+    if problems:
+        raise AspoError(problems)
+
+
 def _deck_notes(deck: DeckTemplate) -> tuple[str, ...]:
-    notes = []
+    notes = [f"layout {quoted(layout.name)}, which no section takes, cannot be used as it is: {found}"
+             for layout in deck.usable for found in box_problems(layout, deck.width, deck.height)]
     if deck.sample_slides:
         notes.append(f"its {deck.sample_slides} sample slide(s) are left out of every deck")
     if len(deck.masters) > 1:

@@ -787,3 +787,44 @@ def overflows(document: Document, template: DeckTemplate, min_size: float = 10) 
                 fits_shrunk=text_height(fill.paragraphs, fill.box, scale, reduction) <= space,
             ))
     return found
+
+
+@dataclass(frozen=True)
+class PlacedText:
+    """The text one title or text placeholder of a deck's slide receives, to estimate it at other text sizes."""
+
+    section_key: str
+    field: str  # "title" or "body", as Overflow.field
+    layout: str
+    box: TextBox
+    paragraphs: Lines
+
+    @property
+    def placeholder(self) -> str:
+        """What the layout calls it, as Overflow.placeholder: "title", "subtitle", "body" or "content"."""
+        return _PLACEHOLDER_NAMES.get(self.box.kind, "content")
+
+    def over_at(self, size: float) -> float:
+        """How much more the text needs than the placeholder holds (0.4 is 40 % over; below 0 it fits) with the
+        placeholder's first level at `size` points and its other levels scaled alike, at 100 %."""
+        scaled = replace(self.box, sizes=tuple(level * size / self.box.sizes[0] for level in self.box.sizes))
+        return text_height(self.paragraphs, scaled) / room(self.box) - 1
+
+
+def placed_texts(document: Document, template: DeckTemplate, min_size: float = 10) -> list[PlacedText]:
+    """Every title and text placeholder of the deck that receives text, laid out as `overflows` lays it out
+    (sections whose layout is missing or cannot hold their text, and boxes without room, left out)."""
+    found = []
+    for section in document.deck_sections:
+        layout = template.layout(section.layout)
+        if layout is None:
+            continue
+        try:
+            laid_out = slide_text(section, layout, min_size)
+        except NoTextPlaceholder:
+            continue
+        for fill in laid_out.fills:
+            if fill.paragraphs and room(fill.box) > 0 and fill.box.sizes[0] > 0:
+                found.append(PlacedText(section.key, "title" if fill is laid_out.title else "body", layout.name,
+                                        fill.box, fill.paragraphs))
+    return found

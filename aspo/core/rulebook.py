@@ -26,6 +26,7 @@ TEMPLATE_SYNTAX = "E201"
 TEMPLATE_ERROR = "E202"
 LAYOUT = "E203"
 HYGIENE = "E204"
+PLACEHOLDER_BOX = "E205"
 OUTPUT = "E301"
 CALL_TO_ACTION = "C601"
 UNKNOWN_PIN = "C702"
@@ -41,6 +42,8 @@ BUILD_RULES = {rule.id: rule for rule in (
     Rule(LAYOUT, "layout", "error", "A slide layout, placeholder or Word style the outline needs is missing."),
     Rule(HYGIENE, "template-hygiene", "error",
          "A template file carries linked content, fetching fields, macros, embedded objects or custom XML."),
+    Rule(PLACEHOLDER_BOX, "placeholder-box", "error",
+         "A placeholder of a slide layout the outline uses has no width or height, or lies wholly off the slide."),
     Rule(OUTPUT, "output", "error", "The outputs cannot be written where they belong (build only)."),
     Rule(CALL_TO_ACTION, "no-call-to-action", "error",
          "The outline does not end the deck and the document with next steps."),

@@ -12,7 +12,15 @@ from typing import Mapping
 from aspo.core.changeset import settled
 from aspo.core.errors import AspoError, Problem, did_you_mean, display_path, quoted, unknown_id
 from aspo.core.formatting import locale_problem
-from aspo.core.rulebook import CALL_TO_ACTION, DUPLICATE_ID, INVALID_FILE, LAYOUT, SCHEMA, UNKNOWN_ID
+from aspo.core.rulebook import (
+    CALL_TO_ACTION,
+    DUPLICATE_ID,
+    INVALID_FILE,
+    LAYOUT,
+    PLACEHOLDER_BOX,
+    SCHEMA,
+    UNKNOWN_ID,
+)
 from aspo.core.yamlfile import YamlDocument, load_yaml, parse_yaml, read_text
 from aspo.library.schema import (
     BlockFrontMatter,
@@ -424,6 +432,7 @@ def _layout_problems(lib: Library) -> list[Problem]:
         else:
             continue
         problems.append(doc.problem(loc, message, LAYOUT))
+    problems += _box_problems(lib, deck)
     word = lib.word
     for role, name in lib.outline.document.styles.model_dump().items():
         kind = role_kind(role)
@@ -432,6 +441,28 @@ def _layout_problems(lib: Library) -> list[Problem]:
         problems.append(doc.problem(("document", "styles", role),
                                     f"{quoted(name)} is not a {kind} style in {display_path(word.path)}; "
                                     f"it has: {style_names(word, kind)}{style_hint(word, name, kind)}", LAYOUT))
+    return problems
+
+
+def _box_problems(lib: Library, deck) -> list[Problem]:
+    """A placeholder with no area on the slide, in a layout the outline uses: every slide on it would draw its
+    title or text off the slide. Said once per placeholder, at the first section naming the layout, with every
+    section that does. A layout no section names is left alone: no output uses it (`aspo layouts use` notes it)."""
+    from aspo.office.deck_template import BOX_FIX, box_problems
+
+    users: dict[str, list[int]] = {}
+    for index, section in enumerate(lib.outline.sections):
+        layout = deck.layout(section.deck.layout) if section.deck is not None else None
+        if layout is not None:
+            users.setdefault(layout.name, []).append(index)
+    problems = []
+    for name, indexes in users.items():
+        sections = ", ".join(map(str, indexes))
+        for found in box_problems(deck.layout(name), deck.width, deck.height):
+            problems.append(lib.outline_doc.problem(
+                ("sections", indexes[0], "deck", "layout"),
+                f"layout {quoted(name)} in {display_path(deck.path)} (sections {sections}): {found}; {BOX_FIX}",
+                PLACEHOLDER_BOX))
     return problems
 
 

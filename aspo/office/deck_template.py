@@ -155,6 +155,45 @@ class DeckTemplate:
         return f"{self.width / 360000:.1f}:{self.height / 360000:.1f} cm"
 
 
+#: The placeholders a slide takes text or the logo in: each needs an area on the slide. Footers, dates and slide
+#: numbers are left out: no slide copies them.
+DRAWN_ROLES = ("title", "subtitle", "body", "picture")
+
+
+#: How to mend a placeholder with no area on the slide.
+BOX_FIX = "give it a size on the slide (in PowerPoint: View > Slide Master) and adopt the template again"
+
+
+def box_problems(layout: SlideLayout, width: int, height: int) -> tuple[str, ...]:
+    """What is wrong with where each placeholder a slide fills sits, as the layout and its master place it
+    together (a layout placeholder without a position of its own takes its master's): no width, no height, or
+    wholly off the `width` x `height` slide, so that its text would be drawn off the slide or not at all. A box
+    only partly off the slide is no problem: its text is fitted to, and pinned on, the part on the slide
+    (_clipped), as some of LibreOffice's own templates need. One phrase per placeholder: "placeholder 'Title 1'
+    (title) is 0.0 x 2.2 cm at 0.0, 0.5 cm: it has no width"."""
+    found = []
+    for box in layout.placeholders:
+        if box.role not in DRAWN_ROLES:
+            continue
+        if box.width <= 0 or box.height <= 0:
+            empty = [side for side, size in (("width", box.width), ("height", box.height)) if size <= 0]
+            wrong = "it has no " + " and no ".join(empty)
+        else:
+            edges = [edge for edge, out in (("left", box.left + box.width <= 0), ("top", box.top + box.height <= 0),
+                                            ("right", box.left >= width), ("bottom", box.top >= height)) if out]
+            if not edges:
+                continue
+            wrong = f"it lies wholly off the slide, past its {' and '.join(edges)} edge{'s' * (len(edges) > 1)}"
+        found.append(f"placeholder {quoted(box.name)} ({box.role}) is {cm(box.width)} x {cm(box.height)} cm "
+                     f"at {cm(box.left)}, {cm(box.top)} cm on a {cm(width)} x {cm(height)} cm slide: {wrong}")
+    return tuple(found)
+
+
+def cm(emu: int) -> str:
+    """EMU as centimetres, one decimal: how `layouts show` and `layouts use` give sizes."""
+    return f"{emu / 360000:.1f}"
+
+
 #: Generous for real corporate templates; far more makes every build slow. The limits on slides, layouts, masters
 #: and media are aspo.office.package_census's, checked when the template is opened.
 MAX_PLACEHOLDERS = 100  # per layout or master
@@ -393,11 +432,12 @@ FOOTER_GAP = 50800  # EMU (4 pt) kept between text and a footer it was cut above
 
 def _clipped(box: tuple[int, int, int, int], footers: list[tuple[int, int, int, int]],
              slide: tuple[int, int]) -> tuple[int, int, int, int]:
-    """A text box cut to the slide, and above the footers, date and slide number it would run into (some
-    templates draw their body through them): text is fitted to what is left."""
+    """A text box cut to the slide on every side, and above the footers, date and slide number it would run into
+    (some templates draw their body through them): text is fitted to what is left."""
     left, top, width, height = box
-    width = max(0, min(width, slide[0] - left))
-    bottom = min(top + height, slide[1])
+    right, bottom = min(left + width, slide[0]), min(top + height, slide[1])
+    left, top = max(left, 0), max(top, 0)
+    width = max(0, right - left)
     for f_left, f_top, f_width, f_height in footers:
         if f_top > top + (bottom - top) // 2 and f_top < bottom and f_left < left + width and left < f_left + f_width:
             bottom = f_top - FOOTER_GAP

@@ -7,14 +7,9 @@ from pathlib import Path
 
 from aspo.core.errors import AspoError, display_path, quoted
 from aspo.core.rulebook import LAYOUT
-from aspo.office.deck_template import DeckTemplate, read_deck_template
+from aspo.office.deck_template import DeckTemplate, cm, read_deck_template
 from aspo.office.word_styles import CANDIDATES
 from aspo.office.word_template import read_document_template
-
-
-def cm(emu: int) -> str:
-    """EMU as centimetres, one decimal: how `layouts show` and `layouts use` give sizes."""
-    return f"{emu / 360000:.1f}"
 
 
 def describe_deck(deck: DeckTemplate) -> dict:
