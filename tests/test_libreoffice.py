@@ -19,6 +19,7 @@ import pytest
 from conftest import PROJECT, REPO, build_in, skip_unless_installed, use_16_10_template
 from drawn import check_deck, check_document, deck_sheets, document_pages, words_drawn
 from drawn_tables import check_table_pieces
+from drawn_titles import slide_titles, titles_not_drawn
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 PDFTOTEXT = shutil.which("pdftotext")
@@ -91,7 +92,8 @@ def test_what_libreoffice_draws(pdfs, output):
     if output[0] == "16x10":  # the brand's 14 pt floor splits the offering table: its pieces are checked
         assert "(continued)" in text, f"{pdf.name} has no continued table to check"
     if source.suffix == ".pptx":
-        problems = check_deck(pdf.name, pages, deck_sheets(source)) + check_table_pieces(pdf.name, pages, source)
+        problems = (check_deck(pdf.name, pages, deck_sheets(source)) + check_table_pieces(pdf.name, pages, source)
+                    + titles_not_drawn(pdf.name, pages, slide_titles(source)))
     else:
         problems = check_document(pdf.name, pages, document_pages(source))
     if problems:
