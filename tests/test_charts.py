@@ -141,7 +141,9 @@ def test_a_chart_left_off_a_16x10_slide_is_in_the_presenters_notes_and_the_draft
     assert not any(getattr(shape, "has_chart", False) and shape.has_chart for shape in slide.shapes)
     assert slide.notes_slide.notes_text_frame.text == NOTE
     assert not any(s.has_notes_slide for s in customer.slides)
-    assert f"> {NOTE}" in render_markdown(doc).splitlines()
+    draft = render_markdown(doc).splitlines()
+    assert f"> {NOTE}" in draft
+    assert not any(line.startswith("Chart (columns") for line in draft), "the draft shows a chart the slide lacks"
 
 
 def test_a_chart_with_room_on_the_sample_template_adds_no_note():

@@ -643,24 +643,22 @@ def slide_text(section: Section, layout: SlideLayout, min_size: float = 10) -> S
     )
 
 
-def _results_left_off(section: Section, laid_out: SlideText) -> list[Paragraph]:
-    """The speaker notes (and so the draft) saying which results the slide has no room for: callouts beyond the
-    first ones, a chart."""
-    body = section.deck_body
-    notes = []
-    callouts = next((element for element in body if isinstance(element, Callouts)), None)
-    if laid_out.callouts is not None and callouts is not None \
-            and len(laid_out.callouts.items) < len(callouts.items):
-        left = len(callouts.items) - len(laid_out.callouts.items)
-        notes.append(Paragraph(f"The results box of this layout holds {len(laid_out.callouts.items)} of the "
-                               f"{len(callouts.items)} results: the other {left} are in the document only."))
-    chart = next((element for element in body if isinstance(element, Chart)), None)
-    if chart is not None and laid_out.chart is None:
-        named = f"the chart \u201c{chart.title}\u201d"
-        where = (f"The results box of this layout has no room for {named} below the results"
-                 if laid_out.callouts is not None else f"This layout has no room for {named}")
-        notes.append(Paragraph(f"{where}: it is left off the slide; its figures are in the document."))
-    return notes
+def _callouts_left_off(section: Section, laid_out: SlideText) -> list[Paragraph]:
+    """The speaker note (and so the draft's) saying which results the slide's results box has no room for."""
+    callouts = next((element for element in section.deck_body if isinstance(element, Callouts)), None)
+    if laid_out.callouts is None or callouts is None or len(laid_out.callouts.items) >= len(callouts.items):
+        return []
+    left = len(callouts.items) - len(laid_out.callouts.items)
+    return [Paragraph(f"The results box of this layout holds {len(laid_out.callouts.items)} of the "
+                      f"{len(callouts.items)} results: the other {left} are in the document only.")]
+
+
+def _chart_left_off(chart: Chart, laid_out: SlideText) -> Paragraph:
+    """The speaker note (and so the draft's) saying the slide has no room for its chart."""
+    named = f"the chart \u201c{chart.title}\u201d"
+    where = (f"The results box of this layout has no room for {named} below the results"
+             if laid_out.callouts is not None else f"This layout has no room for {named}")
+    return Paragraph(f"{where}: it is left off the slide; its figures are in the document.")
 
 
 def fit_deck(sections: Sequence[Section], template: DeckTemplate, min_size: float) -> tuple[Section, ...]:
@@ -678,10 +676,16 @@ def fit_deck(sections: Sequence[Section], template: DeckTemplate, min_size: floa
         except NoTextPlaceholder:  # reported by the layout checks
             fitted.append(section)
             continue
+        chart = next((element for element in section.deck_body if isinstance(element, Chart)), None)
+        chart_left_off = []
+        if chart is not None and laid_out.chart is None:
+            chart_left_off = [_chart_left_off(chart, laid_out)]
+            # out of the model, so the draft shows no chart on the slide, and the results get the chart's room
+            section = replace(section, body=tuple(element for element in section.body if element is not chart))
+            laid_out = slide_text(section, layout, min_size)
         extra: list[Section] = []
         body = list(section.body)
-        notes = list(section.notes)
-        notes += _results_left_off(section, laid_out)
+        notes = list(section.notes) + _callouts_left_off(section, laid_out) + chart_left_off
         for table, box in laid_out.tables:
             if fit_table(table_rows(table), box, min_size, table.group_first_column) is not None:
                 continue
