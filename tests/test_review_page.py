@@ -17,19 +17,11 @@ import pytest
 from conftest import REPO, edit, skip_unless_installed
 
 from aspo.core.errors import AspoError
-from aspo.review.comparison import (
-    AccountReview,
-    Picture,
-    Review,
-    Segment,
-    Source,
-    UnitChange,
-    around_changes,
-    word_changes,
-)
+from aspo.review.comparison import AccountReview, Picture, Review, Source, UnitChange
 from aspo.review.page import render_page
 from aspo.review.pictures import content_key
 from aspo.review.slide_keys import slide_keys
+from aspo.review.text_changes import Segment, around_changes, word_changes
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 POPPLER = shutil.which("pdftoppm") and shutil.which("pdftotext")

@@ -16,6 +16,7 @@ from aspo.build.manifest import MANIFEST
 from aspo.core.errors import AspoError, display_path
 from aspo.render.formats import FORMATS, OutputFormat, file_of, read_units
 from aspo.render.textview import Unit
+from aspo.review.text_changes import Segment, around_changes, page_text, word_changes
 
 #: The output drawn slide by slide (the presenter deck: the customer deck's slides, and their speaker notes, whose
 #: changes the page lists too), the one drawn page by page (the document), and the suffixes of those shown as a
@@ -24,8 +25,6 @@ _SLIDES = next(fmt for fmt in FORMATS if fmt.review == "slides" and fmt.shown_by
 _PAGES = next(fmt for fmt in FORMATS if fmt.review == "pages" and fmt.shown_by is None)
 _SLIDES_SUFFIX, _PAGES_SUFFIX = _SLIDES.suffix, _PAGES.suffix
 _TEXT_SUFFIXES = tuple(fmt.suffix for fmt in FORMATS if fmt.review == "text")
-#: Below this share of words in common, two texts are compared line by line rather than word by word.
-MOSTLY_NEW = 0.5
 Progress = Callable[[str], None]
 
 
@@ -307,14 +306,6 @@ def _manifest_changes(compared: list[Compared]) -> tuple[SourceChange, ...]:
 
 
 # --- what changed in one account -----------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Segment:
-    """A run of text, marked when it is what changed."""
-
-    text: str
-    changed: bool
-
 
 @dataclass(frozen=True)
 class Picture:
@@ -650,7 +641,7 @@ def _account_review(account: Compared, slide_pairs: list[_SlidePair], moved: lis
         same_text = " ".join(pair.before_text.split()) == " ".join(pair.after_text.split())
         if a_picture and b_picture and same_text and _same_picture(cache, a_picture, b_picture):
             continue
-        a_text, b_text = _page_text(pair.before_text), _page_text(pair.after_text)
+        a_text, b_text = page_text(pair.before_text), page_text(pair.after_text)
         if pair.before_number and pair.after_number:  # a page is long: its changed lines, with one line around
             a_text, b_text = around_changes(a_text, b_text)
         a_segments, b_segments = word_changes(a_text, b_text)
@@ -720,11 +711,6 @@ def _unit_text(unit: Unit | None) -> str:
     return "\n".join(([title] if title else []) + list(unit.lines))
 
 
-def _page_text(text: str) -> str:
-    """A page's text with each line's spaces folded and blank lines dropped."""
-    return "\n".join(" ".join(line.split()) for line in text.splitlines() if line.strip())
-
-
 def _draft_diff(account: Compared) -> str:
     from aspo.review.diffing import diff_build_texts
 
@@ -733,61 +719,3 @@ def _draft_diff(account: Compared) -> str:
     if draft == after:
         return ""
     return diff_build_texts(draft, after, *account.labels).text
-
-
-def word_changes(before: str, after: str) -> tuple[tuple[Segment, ...], tuple[Segment, ...]]:
-    """Both texts as runs of words, with the words removed from `before` and added in `after` marked. Texts with
-    little in common (another block on the slide) are marked line by line instead, which reads better than
-    scattered common words."""
-    import re
-
-    split = re.compile(r"\s+|\w+|[^\w\s]")
-    a, b = split.findall(before), split.findall(after)
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    if a and b and matcher.ratio() < MOSTLY_NEW:
-        a = [line + "\n" for line in before.split("\n")]
-        b = [line + "\n" for line in after.split("\n")]
-        a[-1], b[-1] = a[-1][:-1], b[-1][:-1]
-        matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    a_out: list[Segment] = []
-    b_out: list[Segment] = []
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        _append(a_out, "".join(a[i1:i2]), tag != "equal")
-        _append(b_out, "".join(b[j1:j2]), tag != "equal")
-    return tuple(a_out), tuple(b_out)
-
-
-def around_changes(before: str, after: str, context: int = 1) -> tuple[str, str]:
-    """Both texts cut to the lines that differ and `context` lines around them, the same lines on both sides; each
-    run of lines left out becomes '…'."""
-    a, b = before.split("\n"), after.split("\n")
-    keep_a: set[int] = set()
-    keep_b: set[int] = set()
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if tag != "equal":
-            keep_a.update(range(i1 - context, i2 + context))
-            keep_b.update(range(j1 - context, j2 + context))
-    if not keep_a and not keep_b:
-        return before, after
-    return _kept(a, keep_a), _kept(b, keep_b)
-
-
-def _kept(lines: list[str], keep: set[int]) -> str:
-    out: list[str] = []
-    for number, line in enumerate(lines):
-        if number in keep:
-            out.append(line)
-        elif not out or out[-1] != "…":
-            out.append("…")
-    return "\n".join(out)
-
-
-def _append(segments: list[Segment], text: str, changed: bool) -> None:
-    if not text:
-        return
-    if changed and not text.strip():  # whitespace alone is not worth a mark
-        changed = False
-    if segments and segments[-1].changed == changed:
-        segments[-1] = Segment(segments[-1].text + text, changed)
-    else:
-        segments.append(Segment(text, changed))
