@@ -175,3 +175,23 @@ def test_a_hand_edited_manifest_names_only_sources_whose_kind_and_id_are_text():
         "odd", {"sources": {"kind": "block"}}]}
     assert sources_in(manifest, None) == {("scenario", "c"): None, ("outline", "title"): "6"}
     assert sources_in(manifest) == {("scenario", "c"): None}
+
+
+def test_no_break_spaces_and_symbol_bullets_are_no_change_in_a_text_diff(tmp_path, aspo):
+    """The renderers now keep phone numbers, dates and names on one line with no-break spaces and word joiners; a
+    template's Symbol bullet is the bullet it draws. Neither shows as a changed line, in diff or textconv."""
+    import docx
+
+    for name, space, bullet in (("a.docx", " ", "\u2022"), ("b.docx", "\u00a0", "\uf0b7")):
+        document = docx.Document()
+        document.add_heading("Plan and next step", level=1)
+        document.add_paragraph(f"{bullet} Call Tom Brandt on +1{space}402{space}555{space}0187 by January{space}29")
+        document.add_paragraph(f"Meridian\u2060{space}\u2060Predict" if space != " " else "Meridian Predict")
+        document.save(tmp_path / name)
+    result = diff_paths(tmp_path / "a.docx", tmp_path / "b.docx")
+    assert result == DiffResult(f"Files {tmp_path}/a.docx and {tmp_path}/b.docx differ only outside their text "
+                                "(layout, formatting or properties)\n", True)
+    shown = aspo("textconv", str(tmp_path / "b.docx"))
+    assert (shown.status, shown.out) == (0, "## Section 1: Plan and next step\n"
+                                            "\u2022 Call Tom Brandt on +1 402 555 0187 by January 29\n"
+                                            "Meridian Predict\n")

@@ -21,7 +21,7 @@ from aspo.review.comparison import AccountReview, Picture, Review, Source, UnitC
 from aspo.review.page import render_page
 from aspo.review.pictures import content_key
 from aspo.review.slide_keys import slide_keys
-from aspo.review.text_changes import Segment, around_changes, word_changes
+from aspo.review.text_changes import Segment, around_changes, page_text, word_changes
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 POPPLER = shutil.which("pdftoppm") and shutil.which("pdftotext")
@@ -268,6 +268,34 @@ def test_pages_with_the_same_text_are_candidates_when_the_styles_changed_or_thei
         ("Page 1", "look changed"), ("Page 2", "text changed"), ("Page 3", "look changed")]
     assert shown(docx(b"one", b"blue"), docx(b"one!", b"blue")) == [
         ("Page 2", "text changed"), ("Page 3", "look changed")]
+
+
+def test_a_drawn_page_reads_as_text_views_show_it_symbol_bullets_and_no_break_spaces_included(tmp_path):
+    """pdftotext reads a Word template's Symbol bullet as U+F0B7, which the page would show as a box, and the
+    no-break spaces the renderers keep a phone number together with as changes: neither is one."""
+    import io
+    import zipfile
+
+    def docx(body: bytes) -> dict[str, bytes]:
+        data = io.BytesIO()
+        with zipfile.ZipFile(data, "w") as package:
+            package.writestr("word/document.xml", body)
+        return {"x-offering.docx": data.getvalue()}
+
+    def pages(data: bytes) -> list[tuple[str, str]]:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            before = package.read("word/document.xml") == b"before"
+        if before:
+            return [("Plan\n\uf0b7 Call +1 402 555 0187\n\uf0a7 one question", "1")]
+        return [("Plan\n\uf0b7 Call +1\u00a0402\u00a0555\u00a00187\n\uf0a7 a single question", "1!")]
+
+    account = reviewed_in_process(tmp_path, (docx(b"before"), docx(b"after")), pages=pages)["account-1"]
+    (page,) = account.pages  # its one changed line, and the line before it (the title's is cut: '…')
+    assert page.before_text == (Segment("…\n\u2022 Call +1 402 555 0187\n\u25aa ", False), Segment("one", True),
+                                Segment(" question", False))
+    assert page.after_text == (Segment("…\n\u2022 Call +1 402 555 0187\n\u25aa ", False),
+                               Segment("a single", True), Segment(" question", False))
+    assert page_text("  \uf0b7  Meridian\u2060\u00a0\u2060Predict\n\n \n") == "\u2022 Meridian Predict"
 
 
 def test_two_output_folders_pair_accounts_by_folder_and_tell_accounts_on_one_side(workspace, aspo):

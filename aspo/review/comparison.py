@@ -16,7 +16,7 @@ from aspo.build.manifest import MANIFEST
 from aspo.core.errors import AspoError, display_path
 from aspo.render.formats import FORMATS, OutputFormat, file_of, read_units
 from aspo.render.textview import Unit
-from aspo.review.text_changes import Segment, around_changes, page_text, word_changes
+from aspo.review.text_changes import Segment, around_changes, page_text, page_words, word_changes
 
 #: The output drawn slide by slide (the presenter deck: the customer deck's slides, and their speaker notes, whose
 #: changes the page lists too), the one drawn page by page (the document), and the suffixes of those shown as a
@@ -565,7 +565,7 @@ def _page_pairs(account: Compared, pdfs: dict[str, Path], cache) -> tuple[list[_
         pdf = pdfs.get(_name(files[name], _PAGES_SUFFIX)) if name else None
         sides.append((pdf, cache.page_texts(pdf) if pdf else []))
     (a_pdf, a_pages), (b_pdf, b_pages) = sides
-    a_words, b_words = [" ".join(page.split()) for page in a_pages], [" ".join(page.split()) for page in b_pages]
+    a_words, b_words = list(map(page_words, a_pages)), list(map(page_words, b_pages))
     pairs = []
     equal_pairs = []
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a_words, b_words, autojunk=False).get_opcodes():
@@ -638,7 +638,7 @@ def _account_review(account: Compared, slide_pairs: list[_SlidePair], moved: lis
             if pair.before_pdf else None
         b_picture = picture(cache.picture_key("page", pair.after_pdf.name, str(pair.after_number))) \
             if pair.after_pdf else None
-        same_text = " ".join(pair.before_text.split()) == " ".join(pair.after_text.split())
+        same_text = page_words(pair.before_text) == page_words(pair.after_text)
         if a_picture and b_picture and same_text and _same_picture(cache, a_picture, b_picture):
             continue
         a_text, b_text = page_text(pair.before_text), page_text(pair.after_text)

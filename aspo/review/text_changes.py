@@ -7,6 +7,8 @@ import difflib
 import re
 from dataclasses import dataclass
 
+from aspo.render.textview import plain
+
 #: Below this share of words in common, two texts are compared line by line rather than word by word.
 MOSTLY_NEW = 0.5
 
@@ -20,8 +22,14 @@ class Segment:
 
 
 def page_text(text: str) -> str:
-    """A page's text with each line's spaces folded and blank lines dropped."""
-    return "\n".join(" ".join(line.split()) for line in text.splitlines() if line.strip())
+    """A page's text, as pdftotext reads it from a drawn document, the way text views show text: each line's spaces
+    folded, symbol-font bullets as their shapes, no-break spaces as spaces (textview.plain); blank lines dropped."""
+    return "\n".join(" ".join(plain(line).split()) for line in text.splitlines() if line.strip())
+
+
+def page_words(text: str) -> str:
+    """A page's words on one line, as page_text shows them: what tells two pages' text apart."""
+    return " ".join(plain(text).split())
 
 
 def word_changes(before: str, after: str) -> tuple[tuple[Segment, ...], tuple[Segment, ...]]:
