@@ -189,6 +189,55 @@ def test_the_slide_note_says_whether_the_text_on_the_slide_or_only_its_speaker_n
         "account-2": [("Slide 3: Cost", "slide gone")]}
 
 
+def test_a_changed_layout_file_is_named_among_the_sources_of_every_slide_it_redraws(tmp_path):
+    """A slide badged 'look changed' after a layout file changed names that file; a new slide is explained by its
+    content, and the document's template is no source of a slide."""
+    import json
+
+    def build(deck_hash: str, *slides) -> dict[str, bytes]:
+        sections = [{"key": title.lower(), "slide": number,
+                     "sources": [{"kind": "block", "id": title.lower(), "hash": "b" * 64, "reason": "chosen"}]}
+                    for number, (title, *_) in enumerate(slides, start=1)]
+        inputs = {"templates/layouts/deck.pptx": deck_hash, "templates/layouts/offering.docx": "d" * 64,
+                  "templates/blocks/plan.md": "b" * 64}
+        manifest = json.dumps({"inputs": inputs, "sections": sections}).encode()
+        return {**copies(*slides), "manifest.json": manifest}
+
+    plan = ("Plan", "A pilot", "Ask who signs")
+    account = reviewed_in_process(tmp_path, (build("1" * 64, plan), build("2" * 64, (*plan, True),
+                                                                         ("Next", "Call", "Book it"))))["account-1"]
+    layout = Source("layout file", "templates/layouts/deck.pptx", "changed",
+                    "the deck's slide layouts, master and theme")
+    assert [(unit.label, unit.note, unit.sources) for unit in account.slides] == [
+        ("Slide 1: Plan", "look changed", (Source("block", "plan", "", "chosen"), layout)),
+        ("Slide 2: Next", "new slide", (Source("block", "next", "added", "chosen"),))]
+    assert account.provenance == ("block added: next", "layout file changed: templates/layouts/deck.pptx")
+
+
+def test_a_changed_word_template_is_named_among_the_sources_of_every_page_it_redraws(tmp_path):
+    import io
+    import json
+    import zipfile
+
+    def build(styles: bytes) -> dict[str, bytes]:
+        data = io.BytesIO()
+        with zipfile.ZipFile(data, "w") as package:
+            package.writestr("word/document.xml", b"same")
+            package.writestr("word/styles.xml", styles)
+        inputs = {"templates/layouts/deck.pptx": "1" * 64, "templates/layouts/offering.docx": content_key(styles)}
+        return {"x-offering.docx": data.getvalue(), "manifest.json": json.dumps({"inputs": inputs}).encode()}
+
+    def pages(data: bytes) -> list[tuple[str, str]]:  # the same text, drawn in another colour
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            return [("Plan", package.read("word/styles.xml").decode())]
+
+    account = reviewed_in_process(tmp_path, (build(b"blue"), build(b"red")), pages=pages)["account-1"]
+    assert [(unit.label, unit.note, unit.sources) for unit in account.pages] == [
+        ("Page 1", "look changed", (Source("layout file", "templates/layouts/offering.docx", "changed",
+                                           "the document's page, styles and theme"),))]
+    assert account.provenance == ("layout file changed: templates/layouts/offering.docx",)
+
+
 def test_the_page_escapes_what_it_shows_and_marks_a_new_slide_as_having_no_before():
     unit = UnitChange("slide", None, "Slide 3: <Risks> & fixes", (), (Segment("new <b>", True),), None,
                       Picture("k1", 1280, 720), (Source("block", "risks", "added", "answers 'risk' <priority>"),),

@@ -612,6 +612,8 @@ def _account_review(account: Compared, slide_pairs: list[_SlidePair], moved: lis
 
     before_slides, after_slides = map(_slides, account.manifests)
     before_hashes, after_hashes = (_sources(manifest, None) for manifest in account.manifests)
+    slide_layouts = _layout_changes(account, _SLIDES, "the deck's slide layouts, master and theme")
+    page_layouts = _layout_changes(account, _PAGES, "the document's page, styles and theme")
     slides = []
     for pair in slide_pairs:
         a_picture = picture(_slide_picture(cache, pair.before_key, pair.before_number)) if pair.before_key else None
@@ -624,6 +626,8 @@ def _account_review(account: Compared, slide_pairs: list[_SlidePair], moved: lis
         a_segments, b_segments = word_changes(a_text, b_text)
         sources = _sources_of(before_slides.get(pair.before_number, ("", ()))[1],
                               after_slides.get(pair.after_number, ("", ()))[1], before_hashes, after_hashes)
+        if pair.before_unit is not None and pair.after_unit is not None:  # what a new or gone slide shows says why
+            sources += slide_layouts
         note = _slide_note(pair, a_text, b_text)
         if note == "text changed" and any(s.state in ("added", "removed") and s.kind in ("block", "scenario")
                                           for s in sources):
@@ -648,19 +652,36 @@ def _account_review(account: Compared, slide_pairs: list[_SlidePair], moved: lis
         pages.append(UnitChange(
             "page", f"Page {pair.before_number}" if pair.before_number else None,
             f"Page {pair.after_number}" if pair.after_number else None, a_segments, b_segments, a_picture, b_picture,
-            (), "new page" if pair.before_number is None else "page gone" if pair.after_number is None
+            page_layouts if pair.before_number and pair.after_number else (),
+            "new page" if pair.before_number is None else "page gone" if pair.after_number is None
             else "text changed" if not same_text else "look changed"))
     draft = _draft_diff(account)
     if not slides and not pages and not draft and not moved:
         return None
-    from aspo.review.diffing import provenance_changes
+    from aspo.review.diffing import provenance_changes, provenance_sources
 
     return AccountReview(
         account.name, account.where, tuple(slides), tuple(pages),
         max(0, slide_count - sum(1 for s in slides if s.after_label)),
         None if page_count is None else max(0, page_count - sum(1 for p in pages if p.after_label)),
-        tuple(line.strip() for line in provenance_changes(*map(_sources, account.manifests))),
+        tuple(line.strip() for line in provenance_changes(*map(provenance_sources, account.manifests))),
         tuple(moved), draft)
+
+
+def _layout_changes(account: Compared, fmt: OutputFormat, reason: str) -> tuple[Source, ...]:
+    """The layout files of `fmt`'s output (templates/layouts/deck.pptx) that changed, were swapped in or out between
+    the two sides, as sources of its every changed slide or page: what a changed look comes from."""
+    from aspo.review.diffing import layout_files
+
+    before, after = (layout_files(manifest, fmt.suffix) for manifest in account.manifests)
+    found = []
+    for kind, name in sorted(before.keys() | after.keys()):
+        old, new = before.get((kind, name)), after.get((kind, name))
+        state = "added" if (kind, name) not in before else "removed" if (kind, name) not in after \
+            else "changed" if old and new and old != new else ""
+        if state:
+            found.append(Source(kind, name, state, reason))
+    return tuple(found)
 
 
 def _same_picture(cache, a: Picture | None, b: Picture | None) -> bool:
