@@ -794,3 +794,77 @@ def test_headless_chromium_shows_the_page_with_every_picture_loaded(reviewed, tm
     assert current == "account-1-slide-1"  # j moves to the first change
     assert all(url.startswith("file://") for url in requests), requests
     assert screenshot.read_bytes().startswith(b"\x89PNG")
+
+
+def printable_review(root: Path) -> Review:
+    """A review long enough to print on several pages: slides and document pages with short and long texts, a new
+    and a gone slide, two accounts; its pictures two plain PNGs, of a slide's and a page's size."""
+    from PIL import Image
+
+    root.mkdir(parents=True, exist_ok=True)
+    pictures: dict[str, Path] = {}
+    plain = {}
+    for size in ((1280, 720), (827, 1169)):
+        plain[size] = root / f"{size[0]}x{size[1]}.png"
+        Image.new("RGB", size, (30, 40, 80)).save(plain[size], compress_level=1)
+
+    def drawn(key: str, size: tuple[int, int]) -> Picture:
+        pictures[key] = plain[size]
+        return Picture(key, *size)
+
+    def change(kind: str, number: int, lines: int, before: bool = True, after: bool = True) -> UnitChange:
+        label = f"Slide {number}: Plan and next step" if kind == "slide" else f"Page {number}"
+        size = (1280, 720) if kind == "slide" else (827, 1169)
+        text = "\n".join(f"line {n} of what {label} says, long enough to wrap once on paper" for n in range(lines))
+        return UnitChange(
+            kind, label if before else None, label if after else None,
+            (Segment(text, False), Segment(" one", True)) if before else (),
+            (Segment(text, False), Segment(" a single", True)) if after else (),
+            drawn(f"{kind}-{number}-before", size) if before else None,
+            drawn(f"{kind}-{number}-after", size) if after else None,
+            (Source("block", "next-steps-pilot", "changed", "the consideration stage's next step"),
+             Source("layout file", "templates/layouts/deck.pptx", "changed", "the deck's slide layouts")),
+            "text changed" if before and after else "new " + kind if after else kind + " gone")
+
+    acme = AccountReview(
+        "Acme Packaging", "accounts/acme.yaml",
+        tuple(change("slide", n, lines) for n, lines in enumerate((3, 24, 8, 2, 16), start=1))
+        + (change("slide", 6, 4, before=False), change("slide", 7, 5, after=False)),
+        tuple(change("page", n, lines) for n, lines in enumerate((6, 3), start=2)),
+        4, 1, ("block changed: next-steps-pilot",), (), "")
+    globex = AccountReview("Globex Foods", "accounts/globex.yaml",
+                           tuple(change("slide", n, 6) for n in range(1, 4)), (), 8, None, (), (), "")
+    return Review("HEAD", "working tree", (acme, globex), (), (), (), (), (), (), pictures)
+
+
+def test_printed_each_before_after_pair_stays_on_one_page_and_no_heading_ends_a_page(tmp_path):
+    """Printed from Chromium on Letter and A4 paper and read back with pdftotext: every change's heading and both
+    its captions on one page (its pictures between them), and words below every heading on its page."""
+    skip_unless_installed(None if BROWSER else "chromium (Debian's chromium package)", ("ASPO_REQUIRE_BROWSER",),
+                          "this check")
+    skip_unless_installed(None if POPPLER else "pdftotext (poppler-utils)", ("ASPO_REQUIRE_BROWSER",), "this check")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        skip_unless_installed("playwright (pip install playwright)", ("ASPO_REQUIRE_BROWSER",), "this check")
+    from drawn import words_drawn
+    from printed import check_printed_review
+
+    from aspo.review.page import write_review
+
+    review = printable_review(tmp_path / "pictures")
+    page_file = write_review(review, tmp_path / "review")
+    with sync_playwright() as playwright, tempfile.TemporaryDirectory() as profile:
+        browser = playwright.chromium.launch_persistent_context(profile, executable_path=BROWSER, headless=True,
+                                                                args=CHROMIUM_FLAGS)
+        try:
+            page = browser.new_page()
+            page.goto(page_file.as_uri(), wait_until="load")
+            for paper in ("Letter", "A4"):
+                page.pdf(path=str(tmp_path / f"{paper}.pdf"), format=paper)
+        finally:
+            browser.close()
+    for paper in ("Letter", "A4"):
+        printed = words_drawn(tmp_path / f"{paper}.pdf")
+        assert len(printed) >= 6, f"{paper}: {len(printed)} pages, too few to tell"  # the rules had pages to break
+        assert check_printed_review(printed, review) == [], paper
