@@ -95,9 +95,11 @@ def test_a_swapped_scenario_is_named_from_the_drafts(first, aspo):
     assert summary.count("\n") == 1
 
 
-def manifest(folder: Path, blocks: dict[str, str]) -> None:
+def manifest(folder: Path, blocks: dict[str, str], inputs: dict[str, str] | None = None) -> None:
     sources = [{"kind": "block", "id": id_, "hash": digest, "reason": "test"} for id_, digest in blocks.items()]
     data = {"aspo_version": "0.1.0", "sections": [{"key": "next-steps", "sources": sources}, {"key": "odd"}]}
+    if inputs is not None:
+        data["inputs"] = inputs
     (folder / "manifest.json").write_text(json.dumps(data), encoding="utf-8")
 
 
@@ -114,6 +116,25 @@ def test_manifests_name_changed_added_and_removed_blocks(first, tmp_path):
         "  block added: offering-new-logo\n"
         "  block removed: situation-manufacturing\n"
         "  block changed: next-steps-pilot\n",
+        True,
+    )
+
+
+def test_manifests_name_the_layout_files_that_changed_or_were_swapped(first, tmp_path):
+    """A layout file changes every slide's or page's look, which no block says: provenance names it."""
+    for side in ("a", "b"):
+        (tmp_path / side).mkdir()
+        shutil.copy(first / "acme-draft.md", tmp_path / side / "acme-draft.md")
+    blocks = {"next-steps-pilot": "1" * 64}
+    manifest(tmp_path / "a", blocks, {"templates/layouts/deck.pptx": "1" * 64,
+                                      "templates/layouts/offering.docx": "2" * 64, "accounts/acme.yaml": "3" * 64})
+    manifest(tmp_path / "b", blocks, {"templates/layouts/brand.pptx": "1" * 64,
+                                      "templates/layouts/offering.docx": "4" * 64, "accounts/acme.yaml": "3" * 64})
+    assert diff_paths(tmp_path / "a", tmp_path / "b") == DiffResult(
+        "Provenance:\n"
+        "  layout file added: templates/layouts/brand.pptx\n"
+        "  layout file removed: templates/layouts/deck.pptx\n"
+        "  layout file changed: templates/layouts/offering.docx\n",
         True,
     )
 
@@ -175,3 +196,23 @@ def test_a_hand_edited_manifest_names_only_sources_whose_kind_and_id_are_text():
         "odd", {"sources": {"kind": "block"}}]}
     assert sources_in(manifest, None) == {("scenario", "c"): None, ("outline", "title"): "6"}
     assert sources_in(manifest) == {("scenario", "c"): None}
+
+
+def test_no_break_spaces_and_symbol_bullets_are_no_change_in_a_text_diff(tmp_path, aspo):
+    """The renderers now keep phone numbers, dates and names on one line with no-break spaces and word joiners; a
+    template's Symbol bullet is the bullet it draws. Neither shows as a changed line, in diff or textconv."""
+    import docx
+
+    for name, space, bullet in (("a.docx", " ", "\u2022"), ("b.docx", "\u00a0", "\uf0b7")):
+        document = docx.Document()
+        document.add_heading("Plan and next step", level=1)
+        document.add_paragraph(f"{bullet} Call Tom Brandt on +1{space}402{space}555{space}0187 by January{space}29")
+        document.add_paragraph(f"Meridian\u2060{space}\u2060Predict" if space != " " else "Meridian Predict")
+        document.save(tmp_path / name)
+    result = diff_paths(tmp_path / "a.docx", tmp_path / "b.docx")
+    assert result == DiffResult(f"Files {tmp_path}/a.docx and {tmp_path}/b.docx differ only outside their text "
+                                "(layout, formatting or properties)\n", True)
+    shown = aspo("textconv", str(tmp_path / "b.docx"))
+    assert (shown.status, shown.out) == (0, "## Section 1: Plan and next step\n"
+                                            "\u2022 Call Tom Brandt on +1 402 555 0187 by January 29\n"
+                                            "Meridian Predict\n")

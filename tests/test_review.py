@@ -195,14 +195,33 @@ def test_aspo_diff_rev_compares_templates_at_a_git_revision_with_the_working_tre
     same = aspo("diff", "--rev", "HEAD", "accounts/acme.yaml")
     assert (same.status, same.out) == (0, "no differences\n")
     edit(workspace / "templates/blocks/next-steps-pilot.md", PILOT_SENTENCE, "A pilot should answer a single question")
+    recolour(workspace / "templates/layouts/deck.pptx", "1B998B", "C00000")  # the brand's accent: every slide's look
     result = aspo("diff", "--rev", "HEAD", "accounts/acme.yaml")
     assert result.status == 1
     assert "--- HEAD/acme-deck-presenter.pptx\n+++ working-tree/acme-deck-presenter.pptx" in result.out
     assert "+A pilot should answer a single question with your own data" in result.out
-    assert result.out.endswith("Provenance:\n  block changed: next-steps-pilot\n")
-    assert git(workspace, "status", "--porcelain", "templates") == " M templates/blocks/next-steps-pilot.md\n"
+    # what changed the look is named too, not only the block that changed the words
+    assert result.out.endswith("Provenance:\n  block changed: next-steps-pilot\n"
+                               "  layout file changed: templates/layouts/deck.pptx\n")
+    assert git(workspace, "status", "--porcelain", "templates") == (" M templates/blocks/next-steps-pilot.md\n"
+                                                                    " M templates/layouts/deck.pptx\n")
     assert aspo("diff", "--rev", "nope", "accounts/acme.yaml").err == (
         "aspo: error: templates: --rev: unknown git revision 'nope'\n")
+
+
+def recolour(path: Path, old: str, new: str) -> None:
+    """Rewrites an Office file with one colour of its theme replaced, as a brand change does."""
+    import io
+    import zipfile
+
+    data = io.BytesIO()
+    with zipfile.ZipFile(path) as before, zipfile.ZipFile(data, "w", zipfile.ZIP_DEFLATED) as after:
+        for info in before.infolist():
+            part = before.read(info)
+            after.writestr(info, part.replace(f'val="{old}"'.encode(), f'val="{new}"'.encode())
+                           if "/theme/" in info.filename else part)
+    assert data.getvalue() != path.read_bytes()
+    path.write_bytes(data.getvalue())
 
 
 def readme_textconv_lines() -> list[str]:

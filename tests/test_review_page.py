@@ -17,19 +17,11 @@ import pytest
 from conftest import REPO, edit, skip_unless_installed
 
 from aspo.core.errors import AspoError
-from aspo.review.comparison import (
-    AccountReview,
-    Picture,
-    Review,
-    Segment,
-    Source,
-    UnitChange,
-    around_changes,
-    word_changes,
-)
+from aspo.review.comparison import AccountReview, Picture, Review, Source, UnitChange
 from aspo.review.page import render_page
 from aspo.review.pictures import content_key
 from aspo.review.slide_keys import slide_keys
+from aspo.review.text_changes import Segment, around_changes, page_text, word_changes
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 POPPLER = shutil.which("pdftoppm") and shutil.which("pdftotext")
@@ -197,6 +189,55 @@ def test_the_slide_note_says_whether_the_text_on_the_slide_or_only_its_speaker_n
         "account-2": [("Slide 3: Cost", "slide gone")]}
 
 
+def test_a_changed_layout_file_is_named_among_the_sources_of_every_slide_it_redraws(tmp_path):
+    """A slide badged 'look changed' after a layout file changed names that file; a new slide is explained by its
+    content, and the document's template is no source of a slide."""
+    import json
+
+    def build(deck_hash: str, *slides) -> dict[str, bytes]:
+        sections = [{"key": title.lower(), "slide": number,
+                     "sources": [{"kind": "block", "id": title.lower(), "hash": "b" * 64, "reason": "chosen"}]}
+                    for number, (title, *_) in enumerate(slides, start=1)]
+        inputs = {"templates/layouts/deck.pptx": deck_hash, "templates/layouts/offering.docx": "d" * 64,
+                  "templates/blocks/plan.md": "b" * 64}
+        manifest = json.dumps({"inputs": inputs, "sections": sections}).encode()
+        return {**copies(*slides), "manifest.json": manifest}
+
+    plan = ("Plan", "A pilot", "Ask who signs")
+    account = reviewed_in_process(tmp_path, (build("1" * 64, plan), build("2" * 64, (*plan, True),
+                                                                         ("Next", "Call", "Book it"))))["account-1"]
+    layout = Source("layout file", "templates/layouts/deck.pptx", "changed",
+                    "the deck's slide layouts, master and theme")
+    assert [(unit.label, unit.note, unit.sources) for unit in account.slides] == [
+        ("Slide 1: Plan", "look changed", (Source("block", "plan", "", "chosen"), layout)),
+        ("Slide 2: Next", "new slide", (Source("block", "next", "added", "chosen"),))]
+    assert account.provenance == ("block added: next", "layout file changed: templates/layouts/deck.pptx")
+
+
+def test_a_changed_word_template_is_named_among_the_sources_of_every_page_it_redraws(tmp_path):
+    import io
+    import json
+    import zipfile
+
+    def build(styles: bytes) -> dict[str, bytes]:
+        data = io.BytesIO()
+        with zipfile.ZipFile(data, "w") as package:
+            package.writestr("word/document.xml", b"same")
+            package.writestr("word/styles.xml", styles)
+        inputs = {"templates/layouts/deck.pptx": "1" * 64, "templates/layouts/offering.docx": content_key(styles)}
+        return {"x-offering.docx": data.getvalue(), "manifest.json": json.dumps({"inputs": inputs}).encode()}
+
+    def pages(data: bytes) -> list[tuple[str, str]]:  # the same text, drawn in another colour
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            return [("Plan", package.read("word/styles.xml").decode())]
+
+    account = reviewed_in_process(tmp_path, (build(b"blue"), build(b"red")), pages=pages)["account-1"]
+    assert [(unit.label, unit.note, unit.sources) for unit in account.pages] == [
+        ("Page 1", "look changed", (Source("layout file", "templates/layouts/offering.docx", "changed",
+                                           "the document's page, styles and theme"),))]
+    assert account.provenance == ("layout file changed: templates/layouts/offering.docx",)
+
+
 def test_the_page_escapes_what_it_shows_and_marks_a_new_slide_as_having_no_before():
     unit = UnitChange("slide", None, "Slide 3: <Risks> & fixes", (), (Segment("new <b>", True),), None,
                       Picture("k1", 1280, 720), (Source("block", "risks", "added", "answers 'risk' <priority>"),),
@@ -276,6 +317,34 @@ def test_pages_with_the_same_text_are_candidates_when_the_styles_changed_or_thei
         ("Page 1", "look changed"), ("Page 2", "text changed"), ("Page 3", "look changed")]
     assert shown(docx(b"one", b"blue"), docx(b"one!", b"blue")) == [
         ("Page 2", "text changed"), ("Page 3", "look changed")]
+
+
+def test_a_drawn_page_reads_as_text_views_show_it_symbol_bullets_and_no_break_spaces_included(tmp_path):
+    """pdftotext reads a Word template's Symbol bullet as U+F0B7, which the page would show as a box, and the
+    no-break spaces the renderers keep a phone number together with as changes: neither is one."""
+    import io
+    import zipfile
+
+    def docx(body: bytes) -> dict[str, bytes]:
+        data = io.BytesIO()
+        with zipfile.ZipFile(data, "w") as package:
+            package.writestr("word/document.xml", body)
+        return {"x-offering.docx": data.getvalue()}
+
+    def pages(data: bytes) -> list[tuple[str, str]]:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            before = package.read("word/document.xml") == b"before"
+        if before:
+            return [("Plan\n\uf0b7 Call +1 402 555 0187\n\uf0a7 one question", "1")]
+        return [("Plan\n\uf0b7 Call +1\u00a0402\u00a0555\u00a00187\n\uf0a7 a single question", "1!")]
+
+    account = reviewed_in_process(tmp_path, (docx(b"before"), docx(b"after")), pages=pages)["account-1"]
+    (page,) = account.pages  # its one changed line, and the line before it (the title's is cut: '…')
+    assert page.before_text == (Segment("…\n\u2022 Call +1 402 555 0187\n\u25aa ", False), Segment("one", True),
+                                Segment(" question", False))
+    assert page.after_text == (Segment("…\n\u2022 Call +1 402 555 0187\n\u25aa ", False),
+                               Segment("a single", True), Segment(" question", False))
+    assert page_text("  \uf0b7  Meridian\u2060\u00a0\u2060Predict\n\n \n") == "\u2022 Meridian Predict"
 
 
 def test_two_output_folders_pair_accounts_by_folder_and_tell_accounts_on_one_side(workspace, aspo):
@@ -725,3 +794,77 @@ def test_headless_chromium_shows_the_page_with_every_picture_loaded(reviewed, tm
     assert current == "account-1-slide-1"  # j moves to the first change
     assert all(url.startswith("file://") for url in requests), requests
     assert screenshot.read_bytes().startswith(b"\x89PNG")
+
+
+def printable_review(root: Path) -> Review:
+    """A review long enough to print on several pages: slides and document pages with short and long texts, a new
+    and a gone slide, two accounts; its pictures two plain PNGs, of a slide's and a page's size."""
+    from PIL import Image
+
+    root.mkdir(parents=True, exist_ok=True)
+    pictures: dict[str, Path] = {}
+    plain = {}
+    for size in ((1280, 720), (827, 1169)):
+        plain[size] = root / f"{size[0]}x{size[1]}.png"
+        Image.new("RGB", size, (30, 40, 80)).save(plain[size], compress_level=1)
+
+    def drawn(key: str, size: tuple[int, int]) -> Picture:
+        pictures[key] = plain[size]
+        return Picture(key, *size)
+
+    def change(kind: str, number: int, lines: int, before: bool = True, after: bool = True) -> UnitChange:
+        label = f"Slide {number}: Plan and next step" if kind == "slide" else f"Page {number}"
+        size = (1280, 720) if kind == "slide" else (827, 1169)
+        text = "\n".join(f"line {n} of what {label} says, long enough to wrap once on paper" for n in range(lines))
+        return UnitChange(
+            kind, label if before else None, label if after else None,
+            (Segment(text, False), Segment(" one", True)) if before else (),
+            (Segment(text, False), Segment(" a single", True)) if after else (),
+            drawn(f"{kind}-{number}-before", size) if before else None,
+            drawn(f"{kind}-{number}-after", size) if after else None,
+            (Source("block", "next-steps-pilot", "changed", "the consideration stage's next step"),
+             Source("layout file", "templates/layouts/deck.pptx", "changed", "the deck's slide layouts")),
+            "text changed" if before and after else "new " + kind if after else kind + " gone")
+
+    acme = AccountReview(
+        "Acme Packaging", "accounts/acme.yaml",
+        tuple(change("slide", n, lines) for n, lines in enumerate((3, 24, 8, 2, 16), start=1))
+        + (change("slide", 6, 4, before=False), change("slide", 7, 5, after=False)),
+        tuple(change("page", n, lines) for n, lines in enumerate((6, 3), start=2)),
+        4, 1, ("block changed: next-steps-pilot",), (), "")
+    globex = AccountReview("Globex Foods", "accounts/globex.yaml",
+                           tuple(change("slide", n, 6) for n in range(1, 4)), (), 8, None, (), (), "")
+    return Review("HEAD", "working tree", (acme, globex), (), (), (), (), (), (), pictures)
+
+
+def test_printed_each_before_after_pair_stays_on_one_page_and_no_heading_ends_a_page(tmp_path):
+    """Printed from Chromium on Letter and A4 paper and read back with pdftotext: every change's heading and both
+    its captions on one page (its pictures between them), and words below every heading on its page."""
+    skip_unless_installed(None if BROWSER else "chromium (Debian's chromium package)", ("ASPO_REQUIRE_BROWSER",),
+                          "this check")
+    skip_unless_installed(None if POPPLER else "pdftotext (poppler-utils)", ("ASPO_REQUIRE_BROWSER",), "this check")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        skip_unless_installed("playwright (pip install playwright)", ("ASPO_REQUIRE_BROWSER",), "this check")
+    from drawn import words_drawn
+    from printed import check_printed_review
+
+    from aspo.review.page import write_review
+
+    review = printable_review(tmp_path / "pictures")
+    page_file = write_review(review, tmp_path / "review")
+    with sync_playwright() as playwright, tempfile.TemporaryDirectory() as profile:
+        browser = playwright.chromium.launch_persistent_context(profile, executable_path=BROWSER, headless=True,
+                                                                args=CHROMIUM_FLAGS)
+        try:
+            page = browser.new_page()
+            page.goto(page_file.as_uri(), wait_until="load")
+            for paper in ("Letter", "A4"):
+                page.pdf(path=str(tmp_path / f"{paper}.pdf"), format=paper)
+        finally:
+            browser.close()
+    for paper in ("Letter", "A4"):
+        printed = words_drawn(tmp_path / f"{paper}.pdf")
+        assert len(printed) >= 6, f"{paper}: {len(printed)} pages, too few to tell"  # the rules had pages to break
+        assert check_printed_review(printed, review) == [], paper

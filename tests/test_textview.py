@@ -106,6 +106,36 @@ def test_a_hand_made_document_folds_whitespace_and_skips_empty_paragraphs(tmp_pa
     )
 
 
+def test_symbol_font_bullets_read_as_their_shapes_and_no_break_spaces_as_spaces(tmp_path):
+    """A Word template's Symbol and Wingdings bullets are private-use characters a browser draws as a box; the no-break
+    spaces and word joiners the renderers put inside phone numbers and names are no text of their own."""
+    from pptx.util import Inches
+
+    document = docx.Document()
+    document.add_heading("Plan", level=1)
+    document.add_paragraph("\uf0b7\tUptime first")
+    document.add_paragraph("\uf0a7 \uf0d8 \uf076 \uf0fc \uf06e \uf071 \uf0a8 \uf0e8")
+    document.add_paragraph("Call +1\u00a0402\u00a0555\u00a00187 by January\u202f29,\u00a02027")
+    document.add_paragraph("Meridian\u2060 \u2060Predict, an\u2011end\ufeff-to-end view")
+    table = document.add_table(rows=1, cols=1)
+    table.rows[0].cells[0].text = "\uf0b7 Meridian\u00a0Flow"
+    document.save(tmp_path / "symbols.docx")
+    assert read_units(tmp_path / "symbols.docx") == [Unit("Section 1: Plan", (
+        "\u2022 Uptime first", "\u25aa \u27a2 \u2756 \u2713 \u25a0 \u274f \u25a1 \u2794",
+        "Call +1 402 555 0187 by January 29, 2027", "Meridian Predict, an-end-to-end view",
+        "| \u2022 Meridian Flow |"))]
+    prs = Presentation()
+    slide = prs.slides.add_slide(prs.slide_layouts[5])
+    slide.shapes.title.text = "Next\u00a0step"
+    slide.shapes.add_textbox(Inches(1), Inches(2), Inches(4), Inches(1)).text_frame.text = "\uf0d8 Call +1\u00a0402"
+    slide.notes_slide.notes_text_frame.text = "\uf0fc Meridian\u2060\u00a0\u2060Predict"
+    prs.save(tmp_path / "symbols.pptx")
+    assert read_units(tmp_path / "symbols.pptx") == [
+        Unit("Slide 1: Next step", ("\u27a2 Call +1 402", "Notes:", "\u2713 Meridian Predict"))]
+    (tmp_path / "symbols.md").write_text("## Plan\n\n- \uf0b7 Call +1\u00a0402\n", encoding="utf-8")
+    assert read_units(tmp_path / "symbols.md") == [Unit("Plan", ("", "- \u2022 Call +1 402"))]
+
+
 def test_other_files_and_broken_files_are_one_line_errors(tmp_path):
     (tmp_path / "notes.txt").write_text("hello", encoding="utf-8")
     (tmp_path / "broken.pptx").write_bytes(b"not a zip file")

@@ -17,6 +17,15 @@ PREAMBLE = "Before the first heading"
 OUTSIDE = "Links, macros and embedded content"
 TEMPLATE = "Word template: page, theme and styles"
 _HEADING_STYLE = re.compile(r"Heading (\d)$")
+#: Bullets Word and PowerPoint templates write as Symbol or Wingdings characters of Unicode's private-use area,
+#: which a browser or terminal draws as a box: shown as the shape the font draws.
+SYMBOL_BULLETS = {"\uf0b7": "\u2022", "\uf0a7": "\u25aa", "\uf0d8": "\u27a2", "\uf076": "\u2756", "\uf0fc": "\u2713",
+                  "\uf06e": "\u25a0", "\uf071": "\u274f", "\uf0a8": "\u25a1", "\uf02d": "\u2212", "\uf0e8": "\u2794"}
+#: What keeps words together on a line without being text of its own: no-break spaces read as spaces, a no-break
+#: hyphen as a hyphen, word joiners and zero-width no-break spaces as nothing. The renderers write them inside phone
+#: numbers, dates and product names; a text view shows none of them, so writing them is no change.
+_UNBREAKABLE = {"\u00a0": " ", "\u202f": " ", "\u2007": " ", "\u2011": "-", "\u2060": "", "\ufeff": ""}
+_PLAIN = str.maketrans({**SYMBOL_BULLETS, **_UNBREAKABLE})
 
 
 @dataclass(frozen=True)
@@ -54,10 +63,16 @@ def as_text(units: Iterable[Unit]) -> str:
     return "".join(line + "\n" for _, line in labelled_lines(units))
 
 
+def plain(text: str) -> str:
+    """The text as every text view shows it (textconv, diff, the review page): symbol-font bullets as the shapes
+    they draw, no-break spaces as spaces, word joiners gone."""
+    return text.translate(_PLAIN)
+
+
 def _fold(text: str) -> str:
     # Whitespace runs (including line breaks inside a paragraph) become one space, so re-wrapping
     # a paragraph never shows as a change.
-    return " ".join(text.split())
+    return " ".join(plain(text).split())
 
 
 def _row(cells: Iterable[str]) -> str:
@@ -239,7 +254,7 @@ def draft_units(path: Path, data: bytes) -> list[Unit]:
     label, lines = PREAMBLE, []
     for line in text.splitlines() + ["## "]:  # the sentinel closes the last section
         if not line.startswith("## "):
-            lines.append(line)
+            lines.append(plain(line))
             continue
         while lines and not lines[-1].strip():
             lines.pop()

@@ -16,6 +16,7 @@ from aspo.build.manifest import MANIFEST
 from aspo.core.errors import AspoError, display_path
 from aspo.render.formats import FORMATS, OutputFormat, file_of, read_units
 from aspo.render.textview import Unit
+from aspo.review.text_changes import Segment, around_changes, page_text, page_words, word_changes
 
 #: The output drawn slide by slide (the presenter deck: the customer deck's slides, and their speaker notes, whose
 #: changes the page lists too), the one drawn page by page (the document), and the suffixes of those shown as a
@@ -24,8 +25,6 @@ _SLIDES = next(fmt for fmt in FORMATS if fmt.review == "slides" and fmt.shown_by
 _PAGES = next(fmt for fmt in FORMATS if fmt.review == "pages" and fmt.shown_by is None)
 _SLIDES_SUFFIX, _PAGES_SUFFIX = _SLIDES.suffix, _PAGES.suffix
 _TEXT_SUFFIXES = tuple(fmt.suffix for fmt in FORMATS if fmt.review == "text")
-#: Below this share of words in common, two texts are compared line by line rather than word by word.
-MOSTLY_NEW = 0.5
 Progress = Callable[[str], None]
 
 
@@ -309,14 +308,6 @@ def _manifest_changes(compared: list[Compared]) -> tuple[SourceChange, ...]:
 # --- what changed in one account -----------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class Segment:
-    """A run of text, marked when it is what changed."""
-
-    text: str
-    changed: bool
-
-
-@dataclass(frozen=True)
 class Picture:
     """A drawn slide or page: where it is kept, by its key."""
 
@@ -574,7 +565,7 @@ def _page_pairs(account: Compared, pdfs: dict[str, Path], cache) -> tuple[list[_
         pdf = pdfs.get(_name(files[name], _PAGES_SUFFIX)) if name else None
         sides.append((pdf, cache.page_texts(pdf) if pdf else []))
     (a_pdf, a_pages), (b_pdf, b_pages) = sides
-    a_words, b_words = [" ".join(page.split()) for page in a_pages], [" ".join(page.split()) for page in b_pages]
+    a_words, b_words = list(map(page_words, a_pages)), list(map(page_words, b_pages))
     pairs = []
     equal_pairs = []
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a_words, b_words, autojunk=False).get_opcodes():
@@ -621,6 +612,8 @@ def _account_review(account: Compared, slide_pairs: list[_SlidePair], moved: lis
 
     before_slides, after_slides = map(_slides, account.manifests)
     before_hashes, after_hashes = (_sources(manifest, None) for manifest in account.manifests)
+    slide_layouts = _layout_changes(account, _SLIDES, "the deck's slide layouts, master and theme")
+    page_layouts = _layout_changes(account, _PAGES, "the document's page, styles and theme")
     slides = []
     for pair in slide_pairs:
         a_picture = picture(_slide_picture(cache, pair.before_key, pair.before_number)) if pair.before_key else None
@@ -633,6 +626,8 @@ def _account_review(account: Compared, slide_pairs: list[_SlidePair], moved: lis
         a_segments, b_segments = word_changes(a_text, b_text)
         sources = _sources_of(before_slides.get(pair.before_number, ("", ()))[1],
                               after_slides.get(pair.after_number, ("", ()))[1], before_hashes, after_hashes)
+        if pair.before_unit is not None and pair.after_unit is not None:  # what a new or gone slide shows says why
+            sources += slide_layouts
         note = _slide_note(pair, a_text, b_text)
         if note == "text changed" and any(s.state in ("added", "removed") and s.kind in ("block", "scenario")
                                           for s in sources):
@@ -647,29 +642,46 @@ def _account_review(account: Compared, slide_pairs: list[_SlidePair], moved: lis
             if pair.before_pdf else None
         b_picture = picture(cache.picture_key("page", pair.after_pdf.name, str(pair.after_number))) \
             if pair.after_pdf else None
-        same_text = " ".join(pair.before_text.split()) == " ".join(pair.after_text.split())
+        same_text = page_words(pair.before_text) == page_words(pair.after_text)
         if a_picture and b_picture and same_text and _same_picture(cache, a_picture, b_picture):
             continue
-        a_text, b_text = _page_text(pair.before_text), _page_text(pair.after_text)
+        a_text, b_text = page_text(pair.before_text), page_text(pair.after_text)
         if pair.before_number and pair.after_number:  # a page is long: its changed lines, with one line around
             a_text, b_text = around_changes(a_text, b_text)
         a_segments, b_segments = word_changes(a_text, b_text)
         pages.append(UnitChange(
             "page", f"Page {pair.before_number}" if pair.before_number else None,
             f"Page {pair.after_number}" if pair.after_number else None, a_segments, b_segments, a_picture, b_picture,
-            (), "new page" if pair.before_number is None else "page gone" if pair.after_number is None
+            page_layouts if pair.before_number and pair.after_number else (),
+            "new page" if pair.before_number is None else "page gone" if pair.after_number is None
             else "text changed" if not same_text else "look changed"))
     draft = _draft_diff(account)
     if not slides and not pages and not draft and not moved:
         return None
-    from aspo.review.diffing import provenance_changes
+    from aspo.review.diffing import provenance_changes, provenance_sources
 
     return AccountReview(
         account.name, account.where, tuple(slides), tuple(pages),
         max(0, slide_count - sum(1 for s in slides if s.after_label)),
         None if page_count is None else max(0, page_count - sum(1 for p in pages if p.after_label)),
-        tuple(line.strip() for line in provenance_changes(*map(_sources, account.manifests))),
+        tuple(line.strip() for line in provenance_changes(*map(provenance_sources, account.manifests))),
         tuple(moved), draft)
+
+
+def _layout_changes(account: Compared, fmt: OutputFormat, reason: str) -> tuple[Source, ...]:
+    """The layout files of `fmt`'s output (templates/layouts/deck.pptx) that changed, were swapped in or out between
+    the two sides, as sources of its every changed slide or page: what a changed look comes from."""
+    from aspo.review.diffing import layout_files
+
+    before, after = (layout_files(manifest, fmt.suffix) for manifest in account.manifests)
+    found = []
+    for kind, name in sorted(before.keys() | after.keys()):
+        old, new = before.get((kind, name)), after.get((kind, name))
+        state = "added" if (kind, name) not in before else "removed" if (kind, name) not in after \
+            else "changed" if old and new and old != new else ""
+        if state:
+            found.append(Source(kind, name, state, reason))
+    return tuple(found)
 
 
 def _same_picture(cache, a: Picture | None, b: Picture | None) -> bool:
@@ -720,11 +732,6 @@ def _unit_text(unit: Unit | None) -> str:
     return "\n".join(([title] if title else []) + list(unit.lines))
 
 
-def _page_text(text: str) -> str:
-    """A page's text with each line's spaces folded and blank lines dropped."""
-    return "\n".join(" ".join(line.split()) for line in text.splitlines() if line.strip())
-
-
 def _draft_diff(account: Compared) -> str:
     from aspo.review.diffing import diff_build_texts
 
@@ -733,61 +740,3 @@ def _draft_diff(account: Compared) -> str:
     if draft == after:
         return ""
     return diff_build_texts(draft, after, *account.labels).text
-
-
-def word_changes(before: str, after: str) -> tuple[tuple[Segment, ...], tuple[Segment, ...]]:
-    """Both texts as runs of words, with the words removed from `before` and added in `after` marked. Texts with
-    little in common (another block on the slide) are marked line by line instead, which reads better than
-    scattered common words."""
-    import re
-
-    split = re.compile(r"\s+|\w+|[^\w\s]")
-    a, b = split.findall(before), split.findall(after)
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    if a and b and matcher.ratio() < MOSTLY_NEW:
-        a = [line + "\n" for line in before.split("\n")]
-        b = [line + "\n" for line in after.split("\n")]
-        a[-1], b[-1] = a[-1][:-1], b[-1][:-1]
-        matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    a_out: list[Segment] = []
-    b_out: list[Segment] = []
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        _append(a_out, "".join(a[i1:i2]), tag != "equal")
-        _append(b_out, "".join(b[j1:j2]), tag != "equal")
-    return tuple(a_out), tuple(b_out)
-
-
-def around_changes(before: str, after: str, context: int = 1) -> tuple[str, str]:
-    """Both texts cut to the lines that differ and `context` lines around them, the same lines on both sides; each
-    run of lines left out becomes '…'."""
-    a, b = before.split("\n"), after.split("\n")
-    keep_a: set[int] = set()
-    keep_b: set[int] = set()
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if tag != "equal":
-            keep_a.update(range(i1 - context, i2 + context))
-            keep_b.update(range(j1 - context, j2 + context))
-    if not keep_a and not keep_b:
-        return before, after
-    return _kept(a, keep_a), _kept(b, keep_b)
-
-
-def _kept(lines: list[str], keep: set[int]) -> str:
-    out: list[str] = []
-    for number, line in enumerate(lines):
-        if number in keep:
-            out.append(line)
-        elif not out or out[-1] != "…":
-            out.append("…")
-    return "\n".join(out)
-
-
-def _append(segments: list[Segment], text: str, changed: bool) -> None:
-    if not text:
-        return
-    if changed and not text.strip():  # whitespace alone is not worth a mark
-        changed = False
-    if segments and segments[-1].changed == changed:
-        segments[-1] = Segment(segments[-1].text + text, changed)
-    else:
-        segments.append(Segment(text, changed))

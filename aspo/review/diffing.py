@@ -18,8 +18,10 @@ _MARKER = re.compile(r"(?:- )?`\[(block|scenario):([^\]`]+)\]`(?::.*)?")
 
 #: The suffixes of the outputs whose text names their sources as markers (the review draft's).
 _MARKED = tuple(fmt.suffix for fmt in FORMATS if fmt.marks_sources)
-
-#: (kind, id) -> content hash, or None where the hash is not known (a draft names ids only)
+#: What provenance calls the deck's and the document's templates (templates/layouts/deck.pptx).
+LAYOUT_FILE = "layout file"
+#: A drawn output's layout file is the input of its own suffix: the deck's a .pptx, the document's a .docx.
+_DRAWN_SUFFIXES = tuple(sorted({fmt.suffix for fmt in FORMATS if fmt.review in ("slides", "pages")}))
 
 
 @dataclass(frozen=True)
@@ -159,9 +161,26 @@ def _build_sources(files: dict[str, bytes], label: str) -> Sources | None:
     return _draft_sources([data for name, data in sorted(files.items()) if name.lower().endswith(_MARKED)])
 
 
-def manifest_sources(data: bytes, where: str, kinds: tuple[str, ...] | None = ("block", "scenario")) -> Sources:
-    """The sources a manifest names, of `kinds` (None: every kind, the outline and catalog too), with their hashes."""
-    return sources_in(read_manifest(data, where), kinds)
+def manifest_sources(data: bytes, where: str) -> Sources:
+    """What a manifest says the outputs come from, with their hashes: its blocks and scenarios and its layout
+    files."""
+    return provenance_sources(read_manifest(data, where))
+
+
+def provenance_sources(manifest: dict) -> Sources:
+    """The blocks, scenarios and layout files a read manifest names, with their hashes: what provenance lists."""
+    return {**sources_in(manifest), **layout_files(manifest)}
+
+
+def layout_files(manifest: dict, suffix: str | None = None) -> Sources:
+    """The layout files among a read manifest's inputs, as (LAYOUT_FILE, 'templates/layouts/deck.pptx'), of one
+    output's suffix (None: of every drawn output), with their hashes. A change to one changes how every slide or
+    page looks, which no block or scenario says."""
+    inputs = manifest.get("inputs")
+    suffixes = (suffix,) if suffix else _DRAWN_SUFFIXES
+    return {(LAYOUT_FILE, name): digest if isinstance(digest, str) else None
+            for name, digest in (inputs.items() if isinstance(inputs, dict) else ())
+            if isinstance(name, str) and Path(name).suffix.lower() in suffixes}
 
 
 def _draft_sources(drafts: list[bytes]) -> Sources | None:
@@ -187,8 +206,9 @@ def _with_provenance(lines: list[str], a: Sources | None, b: Sources | None) -> 
 
 
 def provenance_changes(a: Sources, b: Sources) -> list[str]:
+    """The blocks, scenarios and layout files added, removed or changed between two sides' sources, a line each."""
     lines = []
-    for kind in ("block", "scenario"):
+    for kind in ("block", "scenario", LAYOUT_FILE):
         old = {id_: digest for (k, id_), digest in a.items() if k == kind}
         new = {id_: digest for (k, id_), digest in b.items() if k == kind}
         added, removed = sorted(new.keys() - old.keys()), sorted(old.keys() - new.keys())
