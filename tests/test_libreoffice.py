@@ -20,6 +20,7 @@ from conftest import PROJECT, REPO, build_in, skip_unless_installed, use_16_10_t
 from drawn import check_deck, check_document, deck_sheets, document_pages, words_drawn
 from drawn_tables import check_table_pieces
 from drawn_titles import slide_titles, titles_not_drawn
+from shown_text import check_shown_text
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 PDFTOTEXT = shutil.which("pdftotext")
@@ -91,10 +92,11 @@ def test_what_libreoffice_draws(pdfs, output):
     assert NAMES[output[1]] in text, f"{pdf.name} does not show the account's name"
     if output[0] == "16x10":  # the brand's 14 pt floor splits the offering table: its pieces are checked
         assert "(continued)" in text, f"{pdf.name} has no continued table to check"
+    problems = check_shown_text(pdf.name, pages)
     if source.suffix == ".pptx":
-        problems = (check_deck(pdf.name, pages, deck_sheets(source)) + check_table_pieces(pdf.name, pages, source)
+        problems += (check_deck(pdf.name, pages, deck_sheets(source)) + check_table_pieces(pdf.name, pages, source)
                     + titles_not_drawn(pdf.name, pages, slide_titles(source)))
     else:
-        problems = check_document(pdf.name, pages, document_pages(source))
+        problems += check_document(pdf.name, pages, document_pages(source))
     if problems:
         pytest.fail(f"{len(problems)} problem(s) in what LibreOffice drew:\n" + "\n".join(problems), pytrace=False)
