@@ -55,6 +55,7 @@ from aspo.core.errors import AspoError
 from aspo.library.logo import Logo
 from aspo.office.deck_template import EMU_PER_PT, DeckTemplate, TextBox, read_deck_template
 from aspo.office.ooxml import CONTENT_TYPES, EXTENDED_PROPERTIES_REL, NAMESPACES, R_ID, RELATIONSHIPS, A, P
+from aspo.render.nobreak import keep_together, keeping_together
 from aspo.render.office_package import (
     TemplatePackage,
     checked_template,
@@ -367,7 +368,7 @@ def _add_run(p, text: str, run_properties: dict | None = None):
     r = p.makeelement(_AR, {})
     if run_properties is not None:
         SubElement(r, _RPR, run_properties)
-    SubElement(r, _AT).text = _escape(text)
+    SubElement(r, _AT).text = _escape(keep_together(text))  # no line breaks inside a name, date or amount
     end = p.find(_END)
     if end is None:
         p.append(r)
@@ -379,7 +380,7 @@ def _add_run(p, text: str, run_properties: dict | None = None):
 def _set_text(p, text: str) -> None:
     """An empty paragraph's text, as python-pptx's paragraph.text writes it."""
     if any(mark in text for mark in _BREAKS):
-        p.append_text(text)
+        p.append_text(keep_together(text))
     elif text:
         _add_run(p, text)
 
@@ -639,8 +640,9 @@ def _rendered(doc: Document, deck: PreparedDeck | None):
                          f"(master {doc.deck_master})")
     prs, copies = deck.presentation()
     maker = _SlideMaker(prs, deck, copies)
-    for section in doc.deck_sections:
-        _render_section(maker, section, doc)
+    with keeping_together(doc.locale, doc.unbreakable):  # for _add_run
+        for section in doc.deck_sections:
+            _render_section(maker, section, doc)
     _set_package_properties(prs, doc)
     return prs, deck
 
