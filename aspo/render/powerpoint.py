@@ -368,7 +368,11 @@ def _add_run(p, text: str, run_properties: dict | None = None):
     r = p.makeelement(_AR, {})
     if run_properties is not None:
         SubElement(r, _RPR, run_properties)
-    SubElement(r, _AT).text = _escape(keep_together(text))  # no line breaks inside a name, date or amount
+    # no line breaks inside a name, date or amount; but in a table cell, whose column aspo.compose.slide_fit sizes
+    # for the longest single word, a joined group would be broken inside a word
+    in_cell = p.getparent() is not None and p.getparent().getparent() is not None and \
+        p.getparent().getparent().tag == _TC
+    SubElement(r, _AT).text = _escape(text if in_cell else keep_together(text))
     end = p.find(_END)
     if end is None:
         p.append(r)
