@@ -13,8 +13,13 @@ SAMPLES = ["acme", "globex", "northwind-health"]
 NAMES = {"acme": "Acme Packaging", "globex": "Globex Foods", "northwind-health": "Northwind Health"}
 
 
+def plain(text: str) -> str:
+    """No-break spaces as a reader sees them: spaces (aspo.render.nobreak joins names, dates and amounts with them)."""
+    return text.replace("\u00a0", " ").replace("\u202f", " ")
+
+
 def slide_texts(path: Path) -> list[str]:
-    """Each slide's text (shapes and table cells, not notes), in order."""
+    """Each slide's text (shapes and table cells, not notes), in order, no-break spaces read as spaces."""
     texts = []
     for slide in Presentation(str(path)).slides:
         parts = []
@@ -23,19 +28,20 @@ def slide_texts(path: Path) -> list[str]:
                 parts.append(shape.text_frame.text)
             if getattr(shape, "has_table", False) and shape.has_table:
                 parts += [cell.text for row in shape.table.rows for cell in row.cells]
-        texts.append("\n".join(parts))
+        texts.append(plain("\n".join(parts)))
     return texts
 
 
 def notes_texts(path: Path) -> list[str]:
-    return [s.notes_slide.notes_text_frame.text if s.has_notes_slide else "" for s in Presentation(str(path)).slides]
+    return [plain(s.notes_slide.notes_text_frame.text) if s.has_notes_slide else ""
+            for s in Presentation(str(path)).slides]
 
 
 def word_text(path: Path) -> str:
     doc = WordDocument(str(path))
     parts = [p.text for p in doc.paragraphs]
     parts += [cell.text for table in doc.tables for row in table.rows for cell in row.cells]
-    return "\n".join(parts)
+    return plain("\n".join(parts))
 
 
 @pytest.fixture
@@ -65,7 +71,7 @@ def test_deck_and_document_end_with_the_accounts_next_step(built, slug):
     action = yaml.safe_load((REPO / "accounts" / f"{slug}.yaml").read_text())["next_step"]["action"]
     slides = slide_texts(built / slug / f"{slug}-deck.pptx")
     assert f"Next step: {action}" in slides[-1].split("\n")[-1]
-    paragraphs = [p.text for p in WordDocument(str(built / slug / f"{slug}-offering.docx")).paragraphs if p.text]
+    paragraphs = [plain(p.text) for p in WordDocument(str(built / slug / f"{slug}-offering.docx")).paragraphs if p.text]
     assert paragraphs[-1].startswith(f"Next step: {action}")
 
 
@@ -90,7 +96,7 @@ def test_accounts_in_different_industries_get_different_scenarios(built):
 
 def test_the_existing_customer_is_not_offered_what_it_owns(built):
     doc = WordDocument(str(built / "globex" / "globex-offering.docx"))
-    offered = {row.cells[0].text for row in doc.tables[-1].rows[1:]}
+    offered = {plain(row.cells[0].text) for row in doc.tables[-1].rows[1:]}
     assert offered == {"Meridian Predict", "Meridian Flow"}
     draft = (built / "globex" / "globex-draft.md").read_text()
     assert "Builds on what Globex Foods runs today: Meridian Monitor." in draft

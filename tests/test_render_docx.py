@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+from dataclasses import replace
 
 import docx
 import pytest
@@ -15,6 +16,7 @@ from aspo.compose.document import Paragraph, Section, Table
 from aspo.core.clock import build_timestamp
 from aspo.core.errors import AspoError, display_path
 from aspo.library.content import load_library
+from aspo.render.markdown import render_markdown
 from aspo.render.word import PreparedDocument, render_docx
 
 ROLE_STYLES = ["Title", "Subtitle", "Heading 1", "Heading 2", "Normal", "List Bullet", "Quote"]
@@ -75,7 +77,7 @@ def test_sections_get_headings_and_grouped_sections_share_one_group_heading():
     assert lines(reopen(render_docx(doc)))[2:] == [
         ("Heading 1", "Your priorities"),
         ("Heading 2", "Fewer stops"),
-        ("Normal", "Stops cost 14 hours a week."),
+        ("Normal", "Stops cost 14\u00a0hours a week."),  # a number and its unit on one line
         ("Heading 2", "Faster changeovers"),
         ("Heading 1", "Why Meridian Ops"),
         ("Heading 1", "How it works"),
@@ -101,9 +103,106 @@ def test_a_table_uses_the_table_style_with_a_bold_header_row():
     (table,) = document.tables
     assert table.style.name == "Table Grid"
     assert [[cell.text for cell in row.cells] for row in table.rows] == [
-        ["Metric", "Today", "Target"], ["OEE", "61 %", "75 %"], ["MTTR", "4.2 h", ""]]
+        ["Metric", "Today", "Target"], ["OEE", "61\u00a0%", "75\u00a0%"], ["MTTR", "4.2\u00a0h", ""]]
     assert all(run.bold for cell in table.rows[0].cells for run in cell.paragraphs[0].runs)
     assert not any(run.bold for cell in table.rows[1].cells for run in cell.paragraphs[0].runs)
+
+
+W_NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def row_has(row, tag: str) -> bool:
+    tr_pr = row._tr.trPr
+    return tr_pr is not None and tr_pr.find(W_NS + tag) is not None
+
+
+def keeps(paragraph) -> tuple[bool, bool]:
+    """(keep with next, keep lines together) set on the paragraph itself, whatever its style says."""
+    return bool(paragraph.paragraph_format.keep_with_next), bool(paragraph.paragraph_format.keep_together)
+
+
+def test_rows_never_split_across_pages_and_the_header_row_repeats_and_keeps_with_the_first_row():
+    doc = make_doc(Section(key="t", kind="priority", title="Numbers", body=(
+        Table(("Metric", "Today"), (("OEE", "61 %"), ("MTTR", "4.2 h"), ("Stops", "11"))),)))
+    (table,) = reopen(render_docx(doc)).tables
+    assert [row_has(row, "cantSplit") for row in table.rows] == [True] * 4
+    assert [row_has(row, "tblHeader") for row in table.rows] == [True, False, False, False]
+    # the header with the first row; the other rows may go to the next page one by one
+    assert [keeps(row.cells[0].paragraphs[0])[0] for row in table.rows] == [True, False, False, False]
+
+
+def test_a_grouped_table_shows_each_first_cell_once_merged_down_and_keeps_its_group_together():
+    rows = (("Meridian Monitor", "Condition alerts"), ("Meridian Monitor", "Multi-site health"),
+            ("Meridian Flow", "Mobile work orders"), ("Meridian Flow", "PM plans"), ("Meridian Flow", "Audit trail"),
+            ("Meridian Predict", "Anomaly detection"))
+    doc = make_doc(Section(key="offering", kind="offering", title="Offering", body=(
+        Table(("Product", "What it means"), rows, group_first_column=True),)))
+    (table,) = reopen(render_docx(doc)).tables
+    first_cells = [row._tr.tc_lst[0] for row in table.rows]
+    assert [tc.vMerge for tc in first_cells] == [None, "restart", "continue", "restart", "continue", "continue", None]
+    assert [tc.xpath("string(.)") for tc in first_cells] == [
+        "Product", "Meridian Monitor", "", "Meridian Flow", "", "", "Meridian Predict"]
+    assert [row._tr.tc_lst[1].xpath("string(.)") for row in table.rows][1:] == [second for _, second in rows]
+    # each row but a group's last keeps with the next, in every cell: the group moves to a page whole
+    assert [[tc.p_lst[0].find(f"{W_NS}pPr/{W_NS}keepNext") is not None for tc in row._tr.tc_lst]
+            for row in table.rows] == [
+        [True, True], [True, True], [False, False], [True, True], [True, True], [False, False], [False, False]]
+    assert all(row_has(row, "cantSplit") for row in table.rows)
+
+
+def test_an_ungrouped_table_merges_nothing_even_where_its_first_cells_repeat():
+    doc = make_doc(Section(key="t", kind="priority", title="T", body=(
+        Table(("Product", "Capability"), (("Flow", "A"), ("Flow", "B"))),)))
+    (table,) = reopen(render_docx(doc)).tables
+    assert [row._tr.tc_lst[0].vMerge for row in table.rows] == [None, None, None]
+    assert [row.cells[0].text for row in table.rows] == ["Product", "Flow", "Flow"]
+
+
+def closing_doc():
+    return make_doc(
+        title_section(),
+        Section(key="priority-1", kind="priority", title="Fewer stops", group="Your priorities",
+                body=(Paragraph("Why it matters."), bullets("Alerts", "Reports"))),
+        Section(key="next-steps", kind="next-steps", title="Plan and next step",
+                body=(Paragraph("A pilot answers one question."), bullets("Who drives it: Tom", "Your time"),
+                      Table(("Step", "When"), (("Kickoff", "May 3, 2027"),)),
+                      Paragraph("Your contact: Jordan Ellis \u00b7 +1 614 555 0142"),
+                      Paragraph("Next step: scope a pilot (Tom Brandt, by January 29, 2027)"))),
+    )
+
+
+def test_every_heading_keeps_with_the_paragraph_after_it_set_on_the_paragraph_itself():
+    document = reopen(render_docx(closing_doc()))
+    headings = [p for p in document.paragraphs if p.style.name in ("Title", "Subtitle", "Heading 1", "Heading 2")]
+    assert [p.text for p in headings] == ["Uptime for Acme Foods", "A point offering from Meridian Ops",
+                                          "Your priorities", "Fewer stops", "Plan and next step"]
+    assert all(keeps(p) == (True, True) for p in headings)
+
+
+def test_the_closing_section_moves_to_a_page_whole():
+    document = reopen(render_docx(closing_doc()))
+    texts = [p.text for p in document.paragraphs]
+    closing = document.paragraphs[texts.index("Plan and next step"):]
+    # every paragraph keeps with the next and its lines together, but the document's last, which keeps with nothing
+    assert [keeps(p) for p in closing] == [(True, True)] * (len(closing) - 1) + [(False, True)]
+    (table,) = document.tables
+    assert all(keeps(cell.paragraphs[0])[0] for row in table.rows for cell in row.cells)
+    # what comes before it may break where it falls
+    assert [keeps(p) for p in document.paragraphs[texts.index("Why it matters."):texts.index("Reports") + 1]] == [
+        (False, False)] * 3
+
+
+def test_phone_numbers_dates_amounts_and_names_are_written_with_no_break_spaces():
+    doc = replace(closing_doc(), unbreakable=("Meridian Predict", "+1 614 555 0142"), locale="en-US")
+    doc = replace(doc, sections=doc.sections + (Section(key="offering", kind="offering", title="Offering", body=(
+        Paragraph("Meridian Predict cuts stops by 37 % to 11 stops a quarter, worth $1.2 M."),)),))
+    texts = [p.text for p in reopen(render_docx(doc)).paragraphs]
+    assert "Your contact: Jordan Ellis \u00b7 +1\u00a0614\u00a0555\u00a00142" in texts
+    assert "Next step: scope a pilot (Tom Brandt, by January\u00a029,\u00a02027)" in texts
+    assert "Meridian\u00a0Predict cuts stops by 37\u00a0% to 11\u00a0stops a quarter, worth $1.2\u00a0M." in texts
+    # the draft stays plain text
+    draft = render_markdown(doc)
+    assert "\u00a0" not in draft and "+1 614 555 0142" in draft and "Meridian Predict cuts stops by 37 %" in draft
 
 
 def test_speaker_notes_and_deck_only_sections_stay_out_of_the_document():

@@ -24,6 +24,7 @@ from aspo.office.deck_template import TextBox
 from aspo.office.ooxml import A
 from aspo.render import powerpoint as render_pptx
 from aspo.render import word as render_docx
+from aspo.render.nobreak import NoBreak
 
 TEXTS = ["Plain words", " spaces around ", "a & b < c > d \"q\" 'a'", "line\nbreak", "soft\vbreak", "bell\x07here",
          "tab\there", "", "ünïcødé – “quoted” ✓", "carriage\rreturn", "\n", "two\n\nbreaks"]
@@ -176,12 +177,13 @@ def test_a_word_table_is_written_as_python_docx_writes_it():
     theirs.element.body.remove(theirs.tables[-1]._tbl)
     shape._tbl.tblPr.getparent().replace(shape._tbl.tblPr, copy.deepcopy(ours.tables[0]._tbl.tblPr))
     for number, (row, values) in enumerate(zip(shape.rows, rows)):
-        if number == 0:
-            row._tr.get_or_add_trPr().append(copy.deepcopy(ours.tables[0].rows[0]._tr.trPr[0]))
+        row._tr.insert(0, copy.deepcopy(ours.tables[0].rows[number]._tr.trPr))  # cantSplit; tblHeader
         for col, cell in enumerate(row.cells):
             text = values[col] if col < len(values) else ""
+            if number == 0:  # the header row keeps with the first row
+                cell.paragraphs[0].paragraph_format.keep_with_next = True
             if text:
-                run = cell.paragraphs[0].add_run(text)
+                run = cell.paragraphs[0].add_run(NoBreak()(text))
                 if number == 0:
                     run.bold = True
     assert xml(ours.tables[0]._tbl) == xml(shape._tbl)

@@ -72,7 +72,8 @@ def test_the_decision_deck_and_document_have_the_rollout_plan_terms_and_referenc
     by_title = {title: rest for title, rest, _ in slides}
     rollout = by_title["Rollout plan and first milestone"]
     assert "First milestone: the agreed equipment live, with the first review held together" in rollout
-    assert "Owner on your side: Megan Cho, starting from December 18, 2026" in rollout  # the account's next step
+    # the account's next step, its date never broken across lines
+    assert "Owner on your side: Megan Cho, starting from December\u00a018,\u00a02026" in rollout
     assert "Where a pilot came first, its fee is credited" in by_title["Commercial terms"]
     assert "$" not in by_title["Commercial terms"]
     references = by_title["Ask a customer who has done it"]

@@ -174,6 +174,10 @@ def test_a_foreign_template_maps_and_builds_a_document_with_bullets(template_fil
     for paragraph in document.paragraphs:
         if paragraph.style.name in ("Normal", "Title", "Subtitle") and paragraph.text:
             assert resolved_level(document, paragraph) is None, paragraph.text
+    # whatever the template's heading styles say, each heading keeps with what follows, and no row splits
+    headings = {mapping[ROLES.index(role)].style for role in ("title", "subtitle", "heading", "subheading")}
+    assert all(p.paragraph_format.keep_with_next for p in document.paragraphs if p.style.name in headings and p.text)
+    assert all(row._tr.trPr.find(qn("w:cantSplit")) is not None for table in document.tables for row in table.rows)
     table_style = mapping[ROLES.index("table")].style
     assert len(document.tables) >= 3
     for table in document.tables:

@@ -547,6 +547,10 @@ def compose(plan: Plan, renderer: Renderer | None = None) -> Document:
     industry_gap = account.industry_gap(library)
     if industry_gap:
         gaps.append(Gap(f"Industry: {data.industry}", (), industry_gap))
+    # what no line may break inside, besides what the renderers find themselves: names of more than one word
+    unbreakable = {product.name for product in library.products.values()}
+    unbreakable |= {capability.name for capability, _ in library.capabilities.values()}
+    unbreakable = {name for name in unbreakable | {data.rep.phone or ""} if len(name.split()) > 1}
     return Document(
         slug=account.slug,
         account_name=data.name,
@@ -561,4 +565,5 @@ def compose(plan: Plan, renderer: Renderer | None = None) -> Document:
         min_font_size=library.outline.deck.min_font_size,
         locale=account.locale(library),
         deck_master=library.outline.deck.master,
+        unbreakable=tuple(sorted(unbreakable)),
     )

@@ -55,6 +55,7 @@ from aspo.core.errors import AspoError
 from aspo.library.logo import Logo
 from aspo.office.deck_template import EMU_PER_PT, DeckTemplate, TextBox, read_deck_template
 from aspo.office.ooxml import CONTENT_TYPES, EXTENDED_PROPERTIES_REL, NAMESPACES, R_ID, RELATIONSHIPS, A, P
+from aspo.render.nobreak import keep_together, keeping_together
 from aspo.render.office_package import (
     TemplatePackage,
     checked_template,
@@ -367,7 +368,11 @@ def _add_run(p, text: str, run_properties: dict | None = None):
     r = p.makeelement(_AR, {})
     if run_properties is not None:
         SubElement(r, _RPR, run_properties)
-    SubElement(r, _AT).text = _escape(text)
+    # no line breaks inside a name, date or amount; but in a table cell, whose column aspo.compose.slide_fit sizes
+    # for the longest single word, a joined group would be broken inside a word
+    in_cell = p.getparent() is not None and p.getparent().getparent() is not None and \
+        p.getparent().getparent().tag == _TC
+    SubElement(r, _AT).text = _escape(text if in_cell else keep_together(text))
     end = p.find(_END)
     if end is None:
         p.append(r)
@@ -379,7 +384,7 @@ def _add_run(p, text: str, run_properties: dict | None = None):
 def _set_text(p, text: str) -> None:
     """An empty paragraph's text, as python-pptx's paragraph.text writes it."""
     if any(mark in text for mark in _BREAKS):
-        p.append_text(text)
+        p.append_text(keep_together(text))
     elif text:
         _add_run(p, text)
 
@@ -657,8 +662,9 @@ def _rendered(doc: Document, deck: PreparedDeck | None):
                          f"(master {doc.deck_master})")
     prs, copies = deck.presentation()
     maker = _SlideMaker(prs, deck, copies)
-    for section in doc.deck_sections:
-        _render_section(maker, section, doc)
+    with keeping_together(doc.locale, doc.unbreakable):  # for _add_run
+        for section in doc.deck_sections:
+            _render_section(maker, section, doc)
     _set_package_properties(prs, doc)
     return prs, deck
 

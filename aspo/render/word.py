@@ -25,6 +25,7 @@ from aspo.library.logo import Logo
 from aspo.office.ooxml import EXTENDED_PROPERTIES_REL, XML, W
 from aspo.office.word_styles import find_style, role_kind
 from aspo.office.word_template import DocumentTemplate, WordStyle, read_document_template
+from aspo.render.nobreak import NoBreak, no_break
 from aspo.render.office_package import (
     TemplatePackage,
     checked_template,
@@ -139,10 +140,13 @@ def _style_id(style: WordStyle | None) -> str | None:
 #: Where Letter paper is the usual size; elsewhere A4.
 LETTER_TERRITORIES = {"US", "CA", "MX", "PH", "CL", "CO", "VE", "PR", "GT", "CR", "PA", "DO", "SV", "NI", "HN"}
 _SECT = f"{W}sectPr"
-_P, _PPR, _PSTYLE, _NUMPR, _ILVL, _NUMID, _R, _RPR, _B, _T = (
-    f"{W}{tag}" for tag in ("p", "pPr", "pStyle", "numPr", "ilvl", "numId", "r", "rPr", "b", "t"))
+_P, _PPR, _PSTYLE, _KEEP_NEXT, _KEEP_LINES, _NUMPR, _ILVL, _NUMID, _R, _RPR, _B, _T = (
+    f"{W}{tag}" for tag in ("p", "pPr", "pStyle", "keepNext", "keepLines", "numPr", "ilvl", "numId", "r", "rPr", "b",
+                            "t"))
 _VAL, _XML_SPACE = f"{W}val", f"{XML}space"
 _RUN_MARKS = ("\t", "\r", "\n")  # python-docx writes these as w:tab and w:br
+#: Roles whose paragraphs stay on the page of the paragraph after them, whatever the template's styles say.
+_HEADING_ROLES = ("title", "subtitle", "heading", "subheading")
 _BEFORE_PAGE_SIZE = {f"{W}{tag}" for tag in ("headerReference", "footerReference", "footnotePr", "endnotePr", "type")}
 
 
@@ -154,8 +158,11 @@ def _territory(locale: str) -> str:
 class _Writer:
     """Appends paragraphs and tables to the body, before its final section properties."""
 
-    def __init__(self, document, styles: dict[str, WordStyle | None]):
+    def __init__(self, document, styles: dict[str, WordStyle | None], keep: NoBreak | None = None):
         self.document = document
+        self.keep = keep or NoBreak()  # the words a line must not break inside, joined by no-break spaces
+        # set while writing the closing section: each paragraph keeps with the next, so it moves to a page whole
+        self.keep_with_next = False
         self.parent = document._body
         self.body = document.element.body
         self.styles = styles
@@ -188,10 +195,15 @@ class _Writer:
     def paragraph(self, text: str, role: str | None, num_id: str | None = None) -> None:
         p = self.body.makeelement(_P, {})
         style_id = self.ids[role] if role else None
-        if style_id or num_id:
+        # set on the paragraph, not left to the style: a user's template may not keep its headings with what follows
+        keep_next = role in _HEADING_ROLES or self.keep_with_next
+        if style_id or num_id or keep_next:
             pPr = SubElement(p, _PPR)
             if style_id:
                 SubElement(pPr, _PSTYLE, {_VAL: style_id})
+            if keep_next:  # the schema's order: pStyle, keepNext, keepLines, ..., numPr
+                SubElement(pPr, _KEEP_NEXT)
+                SubElement(pPr, _KEEP_LINES)
             if num_id:
                 numPr = SubElement(pPr, _NUMPR)
                 SubElement(numPr, _ILVL, {_VAL: "0"})
@@ -206,10 +218,11 @@ class _Writer:
     def run(self, p, text: str, bold: bool = False) -> None:
         """A run of `text` at the end of paragraph `p`, as python-docx's add_run(text) and run.bold write it."""
         if any(mark in text for mark in _RUN_MARKS):  # tabs and line breaks: python-docx's own
-            run = DocxParagraph(p, self.parent).add_run(text)
+            run = DocxParagraph(p, self.parent).add_run(self.keep(text))
             if bold:
                 run.bold = True
             return
+        text = self.keep(text)
         r = SubElement(p, _R)
         if bold:
             SubElement(SubElement(r, _RPR), _B)
@@ -246,14 +259,39 @@ class _Writer:
                                                           f"{W}space": "0", f"{W}color": "auto"}))
             shape._tbl.tblPr.insert_element_before(borders, "w:tblShd", "w:tblLayout", "w:tblCellMar", "w:tblLook",
                                                    "w:tblCaption", "w:tblDescription", "w:tblPrChange")
+        groups = _row_groups(table)
         for number, (tr, values) in enumerate(zip(shape._tbl.tr_lst, rows)):
+            tr_pr = tr.get_or_add_trPr()
+            tr_pr.append(OxmlElement("w:cantSplit"))  # a row never starts on one page and ends on the next
             if number == 0:
                 # the header row repeats on every page the table spans
-                tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+                tr_pr.append(OxmlElement("w:tblHeader"))
+            # the header with the first row, and a group's rows with each other: keepNext on their paragraphs,
+            # which Word and LibreOffice honour where the rows fit on one page
+            grouped = number < len(rows) - 1 and groups[number] == groups[number + 1]
+            keep = number == 0 or self.keep_with_next or grouped
             for col, tc in enumerate(tr.tc_lst):  # a new table's cells, none merged: python-docx's row.cells
                 text = values[col] if col < len(values) else ""
+                if col == 0 and number > 0 and groups.count(groups[number]) > 1:
+                    # the product once per group, its cell merged down over the group's rows
+                    merge = tc.get_or_add_tcPr().get_or_add_vMerge()
+                    if groups[number] == number:
+                        merge.set(_VAL, "restart")
+                    else:  # a continued cell: w:vMerge with no value, and no text of its own
+                        text = ""
+                if keep:
+                    _keep_with_next(tc.p_lst[0])
                 if text:
                     self.run(tc.p_lst[0], text, bold=number == 0)
+
+    def end_keeping(self) -> None:
+        """The document's last paragraph keeps with nothing: a chain of kept paragraphs ends here."""
+        last = self.sect.getprevious() if self.sect is not None else self.body[-1]
+        if last is not None and last.tag == _P:
+            pPr = last.find(_PPR)
+            keep = pPr.find(_KEEP_NEXT) if pPr is not None else None
+            if keep is not None:
+                pPr.remove(keep)
 
     def body_of(self, section: Section) -> None:
         for element in section.document_body:
@@ -264,6 +302,29 @@ class _Writer:
                     self.bullet(item.text)
             elif isinstance(element, Table):
                 self.table(element)
+
+
+def _row_groups(table: Table) -> list[int]:
+    """Each row's group (the header row's is 0): with group_first_column, rows whose first cell repeats the row
+    above's share its group; otherwise every row is a group of its own."""
+    groups, previous = [0], None
+    for number, row in enumerate(table.rows, start=1):
+        first = row[0] if row else ""
+        same = table.group_first_column and number > 1 and first == previous
+        groups.append(groups[-1] if same else number)
+        previous = first
+    return groups
+
+
+def _keep_with_next(p) -> None:
+    """w:keepNext on paragraph `p`, in its place in the schema's order (after pStyle)."""
+    pPr = p.get_or_add_pPr()
+    if pPr.find(_KEEP_NEXT) is None:
+        style = pPr.find(_PSTYLE)
+        if style is not None:
+            style.addnext(pPr.makeelement(_KEEP_NEXT, {}))
+        else:
+            pPr.insert(0, pPr.makeelement(_KEEP_NEXT, {}))
 
 
 _NUMBERING = "/word/numbering.xml"
@@ -335,12 +396,15 @@ def render_docx(doc: Document, template: PreparedDocument | None = None) -> byte
                                                for section in doc.document_sections
                                                for element in section.document_body)
     document = template.document(numbering)
-    writer = _Writer(document, styles)
+    writer = _Writer(document, styles, no_break(doc.locale, doc.unbreakable))
     writer.set_page_size(doc.locale)
     if doc.logo is not None:  # on the first page, above the title
         writer.picture(doc.logo, "body")
     group = None
-    for section in doc.document_sections:
+    sections = doc.document_sections
+    for section in sections:
+        # the closing section (the call to action) moves to the next page whole rather than leave its heading behind
+        writer.keep_with_next = len(sections) > 1 and section is sections[-1]
         if section.kind == "title":
             group = None
             if section.title:
@@ -358,5 +422,6 @@ def render_docx(doc: Document, template: PreparedDocument | None = None) -> byte
             if section.title:
                 writer.paragraph(section.title, "heading")
         writer.body_of(section)
+    writer.end_keeping()
     _set_package_properties(document, doc)
     return template.write(document, doc.properties.created)
