@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from conftest import PROJECT, REPO, build_in, skip_unless_installed, use_16_10_template
 from drawn import check_deck, check_document, deck_sheets, document_pages, words_drawn
+from drawn_pages import check_document_pages, document_layout
 from drawn_tables import check_table_pieces
 from drawn_titles import slide_titles, titles_not_drawn
 from shown_text import check_shown_text
@@ -97,6 +98,7 @@ def test_what_libreoffice_draws(pdfs, output):
         problems += (check_deck(pdf.name, pages, deck_sheets(source)) + check_table_pieces(pdf.name, pages, source)
                     + titles_not_drawn(pdf.name, pages, slide_titles(source)))
     else:
-        problems += check_document(pdf.name, pages, document_pages(source))
+        problems += (check_document(pdf.name, pages, document_pages(source))
+                     + check_document_pages(pdf.name, pages, document_layout(source)))
     if problems:
         pytest.fail(f"{len(problems)} problem(s) in what LibreOffice drew:\n" + "\n".join(problems), pytrace=False)
