@@ -1,7 +1,7 @@
 """What LibreOffice drew for a table split across slides: every piece at one text size.
 
 A table too long for one slide goes on under the same header on the next slide, titled "... (continued)"
-(aspo.compose.slide_fit). Its pieces are one table to the reader: `check_table_pieces` measures the words drawn
+(aspo.compose.table_fit). Its pieces are one table to the reader: `check_table_pieces` measures the words drawn
 inside each piece's frame (`pdftotext -raw -bbox` pages, as tests/drawn.py reads them) and reports pieces drawn
 at different sizes. The PDF pages of a deck are its slides in order.
 """

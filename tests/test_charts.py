@@ -1,5 +1,5 @@
 """Charts on slides: value labels that keep clear of the title whatever the chart's size and data, and a chart left
-off a slide for lack of room said so in the speaker notes and the draft (aspo.compose.slide_fit's ChartFit and
+off a slide for lack of room said so in the speaker notes and the draft (aspo.compose.results_fit's ChartFit and
 fit_results, aspo.render.powerpoint's _add_chart)."""
 
 from __future__ import annotations
@@ -14,7 +14,9 @@ from pptx.enum.chart import XL_TICK_LABEL_POSITION
 from pptx.util import Emu
 
 from aspo.compose.document import Callout, Callouts, Chart, Paragraph, Section
-from aspo.compose.slide_fit import LABEL_LINES, LINE_HEIGHT, ChartFit, Region, fit_deck, fit_results
+from aspo.compose.results_fit import LABEL_LINES, ChartFit, Region, fit_results
+from aspo.compose.slide_fit import fit_deck
+from aspo.compose.text_measure import LINE_HEIGHT
 from aspo.core.formatting import excel_literal
 from aspo.office.deck_template import EMU_PER_PT, TextBox, read_deck_template
 from aspo.render.markdown import render_markdown

@@ -19,7 +19,8 @@ from pptx.text.text import TextFrame
 from pptx.util import Emu, Pt
 
 from aspo.compose.document import Callout, Table
-from aspo.compose.slide_fit import CalloutFit, Region, fit_table, smallest_table, table_rows
+from aspo.compose.results_fit import CalloutFit, Region
+from aspo.compose.table_fit import fit_table, smallest_table, table_rows
 from aspo.office.deck_template import TextBox
 from aspo.office.ooxml import A
 from aspo.render import powerpoint as render_pptx

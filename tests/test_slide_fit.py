@@ -15,7 +15,8 @@ from pptx.enum.shapes import PP_PLACEHOLDER
 
 from aspo.compose.composer import compose
 from aspo.compose.document import Paragraph, Section, Table
-from aspo.compose.slide_fit import Overflow, fit_deck, overflows, room, slide_text, text_height
+from aspo.compose.slide_fit import Overflow, fit_deck, overflows, slide_text
+from aspo.compose.text_measure import room, text_height
 from aspo.library.content import load_library
 from aspo.office.deck_template import TextBox, read_deck_template
 from aspo.plan.plan import plan_account
@@ -218,7 +219,7 @@ def test_the_rendered_deck_shrinks_what_the_estimate_says(slug):
     and none where it fits as it is."""
     from xml.etree import ElementTree
 
-    from aspo.compose.slide_fit import shrink
+    from aspo.compose.text_measure import shrink
 
     library = load_library(ROOT / "templates")
     doc = compose(plan_account(ROOT / "accounts" / f"{slug}.yaml", library))
@@ -257,7 +258,7 @@ def test_a_font_the_estimate_does_not_know_counts_as_its_wide_substitute():
 
 def test_a_results_box_too_small_for_every_figure_shows_the_first_ones_and_the_notes_say_so():
     from aspo.compose.document import Callout, Callouts
-    from aspo.compose.slide_fit import fit_results
+    from aspo.compose.results_fit import fit_results
 
     items = tuple(Callout(f"-{n}0%", f"unplanned downtime at plant {n}, in the first nine months")
                   for n in range(1, 7))

@@ -1,5 +1,5 @@
 """Slide tables as the reader sees them: grouped by product, rows sized to their text, and a table split across
-slides drawn as one (aspo.compose.slide_fit, aspo.render.powerpoint, aspo.render.markdown); and the closing
+slides drawn as one (aspo.compose.table_fit, aspo.render.powerpoint, aspo.render.markdown); and the closing
 section, which says the next step's owner and date once (aspo.compose.composer)."""
 
 from __future__ import annotations
@@ -15,15 +15,8 @@ from pptx import Presentation
 
 from aspo.compose.composer import call_to_action
 from aspo.compose.document import Section, Source, Table
-from aspo.compose.slide_fit import (
-    TABLE_SIZES,
-    _pieces_at,
-    _row_heights,
-    first_cell_spans,
-    fit_deck,
-    split_table,
-    table_fit,
-)
+from aspo.compose.slide_fit import fit_deck
+from aspo.compose.table_fit import TABLE_SIZES, _pieces_at, _row_heights, first_cell_spans, split_table, table_fit
 from aspo.office.deck_template import EMU_PER_PT, read_deck_template
 from aspo.render.markdown import render_markdown
 from aspo.render.powerpoint import render_pptx

@@ -558,7 +558,7 @@ def _level_metrics(shape, base, style, is_body: bool) -> _Levels:
                 gaps.setdefault(side, _gap(source.find(f"{A}{side}")))
         sizes.append(size or 18.0)
         indents.append((margin or 0) / EMU_PER_PT)
-        line = sizes[-1] * 1.2  # a single-spaced line, as aspo.compose.slide_fit counts it
+        line = sizes[-1] * 1.2  # a single-spaced line, as aspo.compose.text_measure counts it
         spacing.append(sum(gap if gap >= 0 else -gap * line for gap in gaps.values()))
     typeface = next((latin.get("typeface") for found in inherited if found is not None
                      for latin in [found.find(f"{A}lvl1pPr/{A}defRPr/{A}latin")] if latin is not None), None)
@@ -577,7 +577,7 @@ def _gap(element) -> float:
     return 0.0
 
 
-#: How wide fonts are, relative to Calibri's letters (which the estimates in aspo.compose.slide_fit assume). A font
+#: How wide fonts are, relative to Calibri's letters (which the estimates in aspo.compose.text_measure assume). A font
 #: not listed may be missing where the deck is drawn; LibreOffice then draws it in a wide substitute (DejaVu Sans on
 #: Linux), so the estimate takes that width and text fits whichever font is drawn.
 FONT_WIDTHS = {

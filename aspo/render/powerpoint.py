@@ -50,7 +50,10 @@ from pptx.text.text import TextFrame
 from pptx.util import Emu, Pt, lazyproperty
 
 from aspo.compose.document import Chart, Document, Section, Table
-from aspo.compose.slide_fit import CalloutFit, ChartFit, shrink, slide_text, table_fit, table_rows
+from aspo.compose.results_fit import CalloutFit, ChartFit
+from aspo.compose.slide_fit import slide_text
+from aspo.compose.table_fit import table_fit, table_rows
+from aspo.compose.text_measure import shrink
 from aspo.core.errors import AspoError
 from aspo.library.logo import Logo
 from aspo.office.deck_template import EMU_PER_PT, DeckTemplate, TextBox, read_deck_template
@@ -368,7 +371,7 @@ def _add_run(p, text: str, run_properties: dict | None = None):
     r = p.makeelement(_AR, {})
     if run_properties is not None:
         SubElement(r, _RPR, run_properties)
-    # no line breaks inside a name, date or amount; but in a table cell, whose column aspo.compose.slide_fit sizes
+    # no line breaks inside a name, date or amount; but in a table cell, whose column aspo.compose.table_fit sizes
     # for the longest single word, a joined group would be broken inside a word
     in_cell = p.getparent() is not None and p.getparent().getparent() is not None and \
         p.getparent().getparent().tag == _TC
@@ -415,7 +418,7 @@ def _fill(element, paragraphs):
 
 def _add_table(slide, placeholder, box: TextBox, table: Table, min_size: float) -> None:
     rows = table_rows(table)
-    fit = table_fit(table, box, min_size)  # aspo.compose.slide_fit split what does not fit, and sized every piece
+    fit = table_fit(table, box, min_size)  # split and sized by aspo.compose.table_fit
     size = {"sz": _size(fit.size)}
     # each row as high as its wrapped text is estimated to be: the frame is where the table is drawn
     heights = [Emu(round(height * EMU_PER_PT)) for height in fit.row_heights]
@@ -462,7 +465,7 @@ def _add_callouts(element, fit: CalloutFit) -> None:
         for text, size, figure in ((item.figure, fit.figure_size, True), (item.label, fit.label_size, False)):
             p = first if first is not None else SubElement(body, _AP)
             first = None
-            # no bullet; aspo.compose.slide_fit measured these with no spacing but the label's: none inherited
+            # no bullet; aspo.compose.results_fit measured these with no spacing but the label's: none inherited
             p_pr = SubElement(p, _PPR, {"marL": "0", "indent": "0"})
             SubElement(SubElement(p_pr, f"{A}lnSpc"), f"{A}spcPct", {"val": "100000"})
             SubElement(SubElement(p_pr, f"{A}spcBef"), f"{A}spcPts", {"val": "0"})
