@@ -8,7 +8,7 @@ against the .docx it drew:
    continuation has no text of its own; a repeated header row is whole on every page it is drawn on).
 3. No group of words a line must not break inside is drawn on two lines: the pieces of text the .docx joins
    with no-break spaces (U+00A0, U+202F), and the phone numbers and dates its text holds even where they are
-   not joined (found as aspo.render.nobreak finds them), so a document that breaks them is caught too.
+   not joined (found as aspo.compose.nobreak finds them), so a document that breaks them is caught too.
 
 Each problem is one readable line naming the PDF, the page and the text. Text is compared as drawn words joined
 without their spaces (case and compatibility forms folded), so a word drawn in pieces after a hyphen still matches.
@@ -70,7 +70,7 @@ def document_layout(path: Path, locale: str = "en-US") -> Layout:
     import docx
     from docx.oxml.ns import qn
 
-    from aspo.render.nobreak import NoBreak
+    from aspo.compose.nobreak import NoBreak
 
     finder = NoBreak(locale)
     document = docx.Document(str(path))

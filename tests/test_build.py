@@ -14,7 +14,7 @@ NAMES = {"acme": "Acme Packaging", "globex": "Globex Foods", "northwind-health":
 
 
 def plain(text: str) -> str:
-    """No-break spaces as a reader sees them: spaces (aspo.render.nobreak joins names, dates and amounts with them)."""
+    """No-break spaces as a reader sees them: spaces (aspo.compose.nobreak joins names, dates and amounts with them)."""
     return text.replace("\u00a0", " ").replace("\u202f", " ")
 
 

@@ -1,10 +1,10 @@
-"""Words no line may break inside: aspo.render.nobreak, as the Word and PowerPoint renderers write them."""
+"""Words no line may break inside: aspo.compose.nobreak, as the Word and PowerPoint renderers write them."""
 
 from __future__ import annotations
 
 import pytest
 
-from aspo.render.nobreak import NoBreak, keep_together, keeping_together
+from aspo.compose.nobreak import NoBreak, keep_together, keeping_together
 
 NB, NNB = "\u00a0", "\u202f"
 

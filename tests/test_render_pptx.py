@@ -148,7 +148,8 @@ def test_a_table_takes_the_next_body_placeholder_after_the_text():
     assert len(tables) == 1
     table = tables[0].table
     assert [[cell.text for cell in row.cells] for row in table.rows] == [
-        ["Metric", "Today", "Target"], ["OEE", "61 %", "75 %"], ["MTTR", "4.2 h", "2 h"]]  # columns fit single words
+        ["Metric", "Today", "Target"], ["OEE", "61\u00a0%", "75\u00a0%"],  # a number and its unit kept together
+        ["MTTR", "4.2\u00a0h", "2\u00a0h"]]  # columns fit single words
     right = [ph for ph in prs.slide_layouts.get_by_name("Two Content").placeholders
              if ph.placeholder_format.idx == 2][0]
     assert (tables[0].left, tables[0].top, tables[0].width) == (right.left, right.top, right.width)

@@ -19,13 +19,13 @@ from pptx.text.text import TextFrame
 from pptx.util import Emu, Pt
 
 from aspo.compose.document import Callout, Table
+from aspo.compose.nobreak import NoBreak
 from aspo.compose.results_fit import CalloutFit, Region
 from aspo.compose.table_fit import fit_table, smallest_table, table_rows
 from aspo.office.deck_template import TextBox
 from aspo.office.ooxml import A
 from aspo.render import powerpoint as render_pptx
 from aspo.render import word as render_docx
-from aspo.render.nobreak import NoBreak
 
 TEXTS = ["Plain words", " spaces around ", "a & b < c > d \"q\" 'a'", "line\nbreak", "soft\vbreak", "bell\x07here",
          "tab\there", "", "ünïcødé – “quoted” ✓", "carriage\rreturn", "\n", "two\n\nbreaks"]

@@ -22,6 +22,7 @@ from aspo.compose.document import (
     Table,
 )
 from aspo.compose.figures import figures_in
+from aspo.compose.nobreak import keeping_together
 from aspo.compose.slide_fit import fit_deck
 from aspo.compose.templating import INTERNAL_FIELDS, INTERNAL_ITEM_FIELDS, Renderer, TemplateRefusal
 from aspo.core.clock import build_timestamp
@@ -529,8 +530,15 @@ def compose(plan: Plan, renderer: Renderer | None = None) -> Document:
     composer = Composer(account, library, selection, renderer)
     with composer.renderer.batch():  # the sandbox's limits set up once for all of the account's renders
         sections = composer.compose()
-    sections = fit_deck(sections, library.deck, library.outline.deck.min_font_size)
     data = account.data
+    # what no line may break inside, besides the dates, phone numbers and amounts aspo.compose.nobreak finds:
+    # names of more than one word
+    names = {product.name for product in library.products.values()}
+    names |= {capability.name for capability, _ in library.capabilities.values()}
+    unbreakable = tuple(sorted(name for name in names | {data.rep.phone or ""} if len(name.split()) > 1))
+    locale = account.locale(library)
+    with keeping_together(locale, unbreakable):  # a slide table's columns are sized for those whole
+        sections = fit_deck(sections, library.deck, library.outline.deck.min_font_size)
     meeting_midnight = dt.datetime.combine(data.meeting.date, dt.time(), tzinfo=dt.timezone.utc)
     vendor = library.catalog.vendor.name
     material = library.stages[data.stage].material
@@ -547,10 +555,6 @@ def compose(plan: Plan, renderer: Renderer | None = None) -> Document:
     industry_gap = account.industry_gap(library)
     if industry_gap:
         gaps.append(Gap(f"Industry: {data.industry}", (), industry_gap))
-    # what no line may break inside, besides what the renderers find themselves: names of more than one word
-    unbreakable = {product.name for product in library.products.values()}
-    unbreakable |= {capability.name for capability, _ in library.capabilities.values()}
-    unbreakable = {name for name in unbreakable | {data.rep.phone or ""} if len(name.split()) > 1}
     return Document(
         slug=account.slug,
         account_name=data.name,
@@ -563,7 +567,7 @@ def compose(plan: Plan, renderer: Renderer | None = None) -> Document:
         styles=library.outline.document.styles.model_dump(),
         logo=account.logo,
         min_font_size=library.outline.deck.min_font_size,
-        locale=account.locale(library),
+        locale=locale,
         deck_master=library.outline.deck.master,
-        unbreakable=tuple(sorted(unbreakable)),
+        unbreakable=unbreakable,
     )

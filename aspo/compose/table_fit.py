@@ -7,7 +7,8 @@ from dataclasses import dataclass, replace
 from typing import Sequence
 
 from aspo.compose.document import Table
-from aspo.compose.text_measure import INSET_X, INSET_Y, TABLE_LINE_HEIGHT, cell_lines, measured_width
+from aspo.compose.nobreak import keep_together
+from aspo.compose.text_measure import INSET_X, INSET_Y, TABLE_LINE_HEIGHT, breakable_words, cell_lines, measured_width
 from aspo.office.deck_template import EMU_PER_PT, TextBox
 
 #: Table text sizes tried, largest first: table text may be smaller than body text.
@@ -20,8 +21,10 @@ TABLE_SEPARATOR = " \u2014 "
 # --- tables --------------------------------------------------------------------------------
 
 def table_rows(table: Table) -> list[tuple[str, ...]]:
-    """The header row and the body rows of a table."""
-    return [tuple(table.header)] + [tuple(row) for row in table.rows]
+    """The header row and the body rows of a table, as a slide draws them: the names, dates and amounts of each
+    cell joined by no-break spaces while a document is composed and rendered (nobreak.keeping_together), so its
+    columns are sized for them whole."""
+    return [tuple(map(keep_together, row)) for row in [table.header, *table.rows]]
 
 
 def first_cell_spans(rows: Sequence[Sequence[str]], grouped: bool) -> tuple[int, ...]:
@@ -68,7 +71,8 @@ def column_widths(rows: Sequence[Sequence[str]], columns: int, total: int, size:
     """Column widths (EMU) that hold each column's longest word on one line at `size`, the rest shared
     by how much text each column holds; None when the longest words alone need more than `total`."""
     cells = [[row[col] if col < len(row) else "" for row in rows] for col in range(columns)]
-    least = [(max((measured_width(w, size, bold=at == 0) * factor for at, c in enumerate(column) for w in c.split()),
+    least = [(max((measured_width(w, size, bold=at == 0) * factor for at, c in enumerate(column)
+                       for w in breakable_words(c)),
                   default=0.0) + INSET_X) * EMU_PER_PT for column in cells]
     spare = total - sum(least)
     if spare < 0:
@@ -149,8 +153,8 @@ def _pieces_at(table: Table, box: TextBox, size: float) -> tuple[list[list[tuple
     """The table's body rows in pieces that each fit the box under the header at `size`, with the column widths
     of the whole table; None when a row does not fit a slide of its own. A group of a grouped table stays
     together unless it is longer than a slide, and then goes on at the top of the next piece, its name repeated."""
-    header, body, grouped = tuple(table.header), [tuple(row) for row in table.rows], table.group_first_column
-    whole = [header, *body]
+    whole, grouped = table_rows(table), table.group_first_column
+    header, body = whole[0], whole[1:]
     columns = max((len(row) for row in whole), default=1) or 1
     widths = column_widths(shown_rows(whole, first_cell_spans(whole, grouped)), columns, box.width, size,
                            box.width_factor)
@@ -209,5 +213,8 @@ def split_table(table: Table, box: TextBox, min_size: float) -> list[Table] | No
         found = _pieces_at(table, box, size)
         if found is not None and len(found[0]) <= len(fewest[0]):
             pieces, widths = found
-            return [replace(table, rows=tuple(rows), slide_fit=(size, tuple(widths))) for rows in pieces]
+            # each piece the model's rows, as measured (its names joined only as the renderer draws them)
+            starts = [sum(map(len, pieces[:at])) for at in range(len(pieces) + 1)]
+            return [replace(table, rows=table.rows[start:end], slide_fit=(size, tuple(widths)))
+                    for start, end in zip(starts, starts[1:])]
     return None  # pragma: no cover - the smallest size is among those tried

@@ -7,6 +7,7 @@ glyph by glyph, as its row is sized to its text.
 
 from __future__ import annotations
 
+import re
 from typing import Sequence
 
 from aspo.office.deck_template import EMU_PER_PT, TextBox
@@ -75,10 +76,21 @@ GLYPH_WIDTHS = (
     433, 453, 395, 314, 460, 314, 498)
 OTHER_GLYPH_WIDTH = 0.6  # ems: any other character, on the wide side ('—' is 0.9, accented letters about 0.5)
 BOLD_WIDTH = 1.05  # how much wider bold glyphs are at most, on average over a word: a table's header row is bold
+_NO_BREAK_SPACES = "\u00a0\u202f\u2007"  # as wide as a space, or narrower
 #: Room kept beyond a line's measured width, for kerning and each application's rounding.
 GLYPH_MARGIN = 1.05
 #: A table line's height, in sizes: Calibri's ascent, descent and line gap, which LibreOffice and PowerPoint add up.
 TABLE_LINE_HEIGHT = 1.22
+
+
+#: The spaces a line may break at: every white space but the no-break ones (aspo.compose.nobreak joins a name, a
+#: date, a number and its unit with those, and a line breaker takes the group as one word).
+_BREAKABLE = re.compile(r"[^\S\u00a0\u202f\u2007]+")
+
+
+def breakable_words(text: str) -> list[str]:
+    """The words of a line as a line breaker sees them: split at spaces, never at no-break ones."""
+    return [word for word in _BREAKABLE.split(text) if word]
 
 
 def wrapped_lines(text: str, width: float, size: float) -> int:
@@ -88,7 +100,7 @@ def wrapped_lines(text: str, width: float, size: float) -> int:
     total = 0
     for part in text.split("\n"):
         count, used = 1, 0
-        for word in part.split():
+        for word in breakable_words(part):
             if used and used + 1 + len(word) > per_line:
                 count, used = count + 1, 0
             if len(word) > per_line:
@@ -107,8 +119,8 @@ def word_width(word: str, size: float) -> float:
 
 def measured_width(text: str, size: float, bold: bool = False) -> float:
     """The points `text` takes on one line at `size` points, glyph by glyph, with a margin."""
-    ems = sum(GLYPH_WIDTHS[code - 32] / 1000 if 32 <= (code := ord(char)) < 127 else OTHER_GLYPH_WIDTH
-              for char in text)
+    ems = sum(GLYPH_WIDTHS[code - 32] / 1000 if 32 <= (code := ord(char)) < 127
+              else GLYPH_WIDTHS[0] / 1000 if char in _NO_BREAK_SPACES else OTHER_GLYPH_WIDTH for char in text)
     return ems * size * GLYPH_MARGIN * (BOLD_WIDTH if bold else 1.0)
 
 
@@ -119,7 +131,7 @@ def cell_lines(text: str, width: float, size: float, bold: bool = False) -> int:
     total = 0
     for part in text.split("\n"):
         count, used = 1, 0.0
-        for word in part.split():
+        for word in breakable_words(part):
             need = measured_width(word, size, bold)
             if used and used + space + need > width:
                 count, used = count + 1, 0.0

@@ -50,6 +50,7 @@ from pptx.text.text import TextFrame
 from pptx.util import Emu, Pt, lazyproperty
 
 from aspo.compose.document import Chart, Document, Section, Table
+from aspo.compose.nobreak import keep_together, keeping_together
 from aspo.compose.results_fit import CalloutFit, ChartFit
 from aspo.compose.slide_fit import slide_text
 from aspo.compose.table_fit import table_fit, table_rows
@@ -58,7 +59,6 @@ from aspo.core.errors import AspoError
 from aspo.library.logo import Logo
 from aspo.office.deck_template import EMU_PER_PT, DeckTemplate, TextBox, read_deck_template
 from aspo.office.ooxml import CONTENT_TYPES, EXTENDED_PROPERTIES_REL, NAMESPACES, R_ID, RELATIONSHIPS, A, P
-from aspo.render.nobreak import keep_together, keeping_together
 from aspo.render.office_package import (
     TemplatePackage,
     checked_template,
@@ -371,11 +371,7 @@ def _add_run(p, text: str, run_properties: dict | None = None):
     r = p.makeelement(_AR, {})
     if run_properties is not None:
         SubElement(r, _RPR, run_properties)
-    # no line breaks inside a name, date or amount; but in a table cell, whose column aspo.compose.table_fit sizes
-    # for the longest single word, a joined group would be broken inside a word
-    in_cell = p.getparent() is not None and p.getparent().getparent() is not None and \
-        p.getparent().getparent().tag == _TC
-    SubElement(r, _AT).text = _escape(text if in_cell else keep_together(text))
+    SubElement(r, _AT).text = _escape(keep_together(text))  # no line breaks inside a name, date or amount
     end = p.find(_END)
     if end is None:
         p.append(r)

@@ -20,12 +20,12 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 from lxml.etree import SubElement
 
 from aspo.compose.document import BulletList, Document, Paragraph, Section, Table
+from aspo.compose.nobreak import NoBreak, no_break
 from aspo.core.errors import AspoError
 from aspo.library.logo import Logo
 from aspo.office.ooxml import EXTENDED_PROPERTIES_REL, XML, W
 from aspo.office.word_styles import find_style, role_kind
 from aspo.office.word_template import DocumentTemplate, WordStyle, read_document_template
-from aspo.render.nobreak import NoBreak, no_break
 from aspo.render.office_package import (
     TemplatePackage,
     checked_template,
