@@ -5,6 +5,7 @@ section, which says the next step's owner and date once (aspo.compose.composer).
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from types import SimpleNamespace
 
 import yaml
@@ -15,8 +16,10 @@ from pptx import Presentation
 
 from aspo.compose.composer import call_to_action
 from aspo.compose.document import Section, Source, Table
+from aspo.compose.nobreak import keeping_together
 from aspo.compose.slide_fit import fit_deck
 from aspo.compose.table_fit import TABLE_SIZES, _pieces_at, _row_heights, first_cell_spans, split_table, table_fit
+from aspo.compose.text_measure import INSET_X, measured_width
 from aspo.office.deck_template import EMU_PER_PT, read_deck_template
 from aspo.render.markdown import render_markdown
 from aspo.render.powerpoint import render_pptx
@@ -151,6 +154,19 @@ def test_each_piece_fits_the_box_as_the_renderer_draws_it():
 def page(*words: tuple[str, float, float, float]) -> Page:
     """A drawn slide: words at (x, y) with a glyph box `height` points high."""
     return Page(960, 540, [Word(text, Box(x, y, x + 6 * len(text), y + height)) for text, x, y, height in words])
+
+
+def test_a_product_name_is_kept_whole_in_its_cell_and_its_column_sized_for_it():
+    table = offering(("Meridian Monitor", "Condition alerts"), ("Meridian Monitor", LONG))
+    with keeping_together("en-US", ("Meridian Monitor", "Condition alerts")):
+        (fitted,) = fit_deck((section(table),), TEMPLATE, 14)
+        fit = table_fit(next(e for e in fitted.body if isinstance(e, Table)), BOX, 14)
+    assert fitted.body[0].rows[0][0] == "Meridian Monitor"  # the model, and so the draft, stays plain
+    assert fit.widths[0] / EMU_PER_PT >= measured_width("Meridian\u00a0Monitor", fit.size) + INSET_X
+    doc = replace(make_doc(fitted), unbreakable=("Meridian Monitor", "Condition alerts"))
+    (drawn,) = [shape.table for slide in Presentation(io.BytesIO(render_pptx(doc))).slides for shape in slide.shapes
+                if shape.has_table]
+    assert [drawn.cell(1, 0).text, drawn.cell(1, 1).text] == ["Meridian\u00a0Monitor", "Condition\u00a0alerts"]
 
 
 def test_the_pieces_of_a_table_are_found_by_their_continued_slides(tmp_path):
