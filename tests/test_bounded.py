@@ -119,3 +119,20 @@ def test_a_part_read_again_is_charged_once():
         budget.read("a.xml")
         budget.read_all()
         assert budget.left == 100_000  # what the package unpacks to once
+
+
+def test_a_part_that_does_not_unpack_is_damage_and_bytes_that_are_no_zip_are_not_a_zip_package():
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as package:
+        package.writestr("ppt/slides/slide1.xml", b"<p:sld>Acme</p:sld>")
+    data = out.getvalue()
+    bad_crc = data.replace(b"Acme", b"Acne", 1)  # stored: the part reads, and its checksum no longer matches
+
+    def refuse(message: str) -> Exception:
+        return ValueError(message)
+
+    assert bounded.checked_zip(data, refuse) is None
+    with pytest.raises(ValueError, match="^damaged: a part cannot be unpacked$"):
+        bounded.checked_zip(bad_crc, refuse)
+    with pytest.raises(ValueError, match=r"^not a zip package \(damaged or not an Office file\)$"):
+        bounded.checked_zip(b"<p:sld>Acme</p:sld>", refuse)

@@ -270,13 +270,19 @@ def checked_zip(data: bytes, refuse: Callable[[str], Exception], limit: int | No
     import zipfile
 
     try:
-        with open_zip(data, limit) as package:
-            package.read_all()
+        package = open_zip(data, limit)
     except OverBudget as exc:
         raise refuse(str(exc)) from None
     except zipfile.BadZipFile:
         raise refuse("not a zip package (damaged or not an Office file)") from None
     except zip_errors():
+        raise refuse("damaged: a part cannot be unpacked") from None
+    try:
+        with package:
+            package.read_all()
+    except OverBudget as exc:
+        raise refuse(str(exc)) from None
+    except zip_errors():  # a zip whose parts do not unpack: also a bad CRC, which zipfile says with BadZipFile
         raise refuse("damaged: a part cannot be unpacked") from None
 
 
