@@ -14,8 +14,9 @@ The rules (each problem is one readable line naming the file, the slide or page,
    (its axis labels). Case and Unicode compatibility forms (ligatures) are ignored; nothing else is.
 2. Every word lies on the page (PAGE_TOLERANCE).
 3. Deck: every word lies inside the box of a shape on its slide whose text holds that word (BOX_TOLERANCE, or a
-   tenth of the word's height for large type); a table's box is its frame, so rows that grew below the frame are
-   outside. A word two shapes hold belongs to the one whose box holds it, else to the shape the words before it
+   tenth of the word's height for large type); a table's box is its frame, and below it the rest of the layout's
+   placeholder box the table replaced: rows are sized to their text as estimated, and a renderer that sets them
+   taller grows them down into that room, never past it. A word two shapes hold belongs to the one whose box holds it, else to the shape the words before it
    were drawn for. Document: every body word lies inside the text area the page margins leave (same tolerance).
 4. Deck: no word of the slide's content overlaps the footer, date or slide number placeholders of its layout
    (by more than FOOTER_TOLERANCE). Document: no body word is drawn below the bottom margin (FOOTER_TOLERANCE):
@@ -575,6 +576,13 @@ def _next_line(before: Word, after: Word) -> bool:
     return after.box.y0 > before.box.y0 + 0.5 * before.box.height and after.box.y0 < before.box.y1 + before.box.height
 
 
+def _room(shape: Shape) -> Box:
+    """Where a shape's words may be drawn: its box; a table's frame and below it, the rest of the box it replaced."""
+    if shape.kind != "table" or shape.area is None or shape.area.y1 <= shape.box.y1:
+        return shape.box
+    return Box(shape.box.x0, shape.box.y0, shape.box.x1, shape.area.y1)
+
+
 def _fits(box: Box, word: Word) -> bool:
     """Whether a word lies inside a box: BOX_TOLERANCE, or a tenth of the word's height for large type (the glyph
     box pdftotext gives spans the font's whole ascent and descent, more than the line LibreOffice fits). Above
@@ -774,7 +782,7 @@ def check_deck(name: str, pages: list[Page], sheets: list[Sheet]) -> list[str]:
         for i, (word, owner) in enumerate(zip(page.words, owners)):
             if i in taken or owner is None:
                 continue
-            if not _fits(owner.box, word):
+            if not _fits(_room(owner), word):
                 outside.setdefault(owner, []).append(word)
             if owner.kind == "footer" or owner.template:
                 continue  # a footer's own words, the template's decorations where the template put them
