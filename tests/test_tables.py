@@ -9,6 +9,7 @@ from dataclasses import replace
 from types import SimpleNamespace
 
 import yaml
+from conftest import edit
 from documents import DECK, ROOT, make_doc
 from drawn import Box, Page, Word
 from drawn_tables import check_table_pieces, table_pieces
@@ -215,12 +216,24 @@ def test_the_call_to_action_says_what_who_and_by_when():
 def test_the_call_to_action_leaves_out_what_the_closing_section_already_says():
     said = "A pilot answers one question. Who drives it: Tom Brandt, by January 29, 2027"
     assert call_to_action(account(), "en-US", said) == "Next step: Scope a pilot"
-    # the rep owns it: the contact line names them already
-    assert call_to_action(account("Jordan Ellis"), "en-US", "Your contact: Jordan Ellis, Account Executive") == (
-        "Next step: Scope a pilot (by January 29, 2027)")
+    # a block that says the date but not who drives it
+    assert call_to_action(account("Jordan Ellis"), "en-US", "We meet again by January 29, 2027") == (
+        "Next step: Scope a pilot (Jordan Ellis)")
     # a name is told as a whole word only
     assert call_to_action(account("Tom"), "en-US", "Tomorrow we meet") == (
         "Next step: Scope a pilot (Tom, by January 29, 2027)")
+
+
+def test_a_rep_who_owns_the_next_step_is_named_as_its_owner_not_only_as_the_contact(workspace, aspo):
+    # with no block saying who drives it, the contact line alone does not tell the reader who owns the step
+    edit(workspace / "accounts" / "acme.yaml", "owner: Tom Brandt", "owner: Jordan Ellis")
+    edit(workspace / "templates" / "blocks" / "next-steps-pilot.md",
+         "- Who drives it: {{ next_step.owner }}{% if next_step.by %}, by {{ next_step.by }}{% endif %}",
+         "- Who takes part: your maintenance lead and one planner")
+    assert aspo("build", "accounts/acme.yaml").status == 0
+    draft = (workspace / "output" / "acme" / "acme-draft.md").read_text(encoding="utf-8")
+    assert "Next step: Scope a 90-day Meridian Monitor pilot on corrugator line 2 at Dayton, covering its 30 most " \
+           "critical assets (Jordan Ellis, by January 29, 2027)" in draft
 
 
 def test_no_line_of_a_sample_closing_section_repeats_the_owner():

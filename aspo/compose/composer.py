@@ -379,13 +379,14 @@ class Composer:
 
     def _next_steps(self, index, outline):
         body, notes, sources = self._section_blocks("next-steps")
+        # the step's owner and date once: a block of the section may already say them ("Who drives it: ..."); the
+        # contact line names the rep as whom to call, not as the step's owner
+        said = " ".join(p.text for element in body for p in _paragraphs(element))
         # who to call, then the step itself: every deck and document ends with the next step
         contact_source = Source("account", self.account.slug, "the rep's contact details")
         body.append(Paragraph(contact_line(self.account), contact_source))
         sources.append(contact_source)
         cta_source = Source("account", self.account.slug, "the rep's proposed next step")
-        # the step's owner and date once: a block of the section may already say them ("Who drives it: ...")
-        said = " ".join(p.text for element in body for p in _paragraphs(element))
         body.append(Paragraph(call_to_action(self.account, self.locale, said), cta_source, rep_authored=True))
         sources.append(cta_source)
         notes.append(Paragraph("Close by agreeing the next step, its owner and its date."))
