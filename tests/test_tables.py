@@ -86,14 +86,11 @@ def test_a_merged_name_longer_than_its_rows_grows_the_groups_last_row():
     assert heights[2] > one_line and heights[1] + heights[2] == name
 
 
-def test_the_draft_shows_a_product_once_per_group():
+def test_the_draft_names_the_product_on_every_row_so_each_line_of_its_diff_says_whose_it_is():
     doc = make_doc(section(offering(("Monitor", "Alerts"), ("Monitor", "Health"), ("Flow", "Orders"),
                                     ("Monitor", "Later"))))
     draft = render_markdown(doc)
-    assert "| Monitor | Alerts |\n|  | Health |\n| Flow | Orders |\n| Monitor | Later |\n" in draft
-    ungrouped = render_markdown(make_doc(section(offering(("Monitor", "Alerts"), ("Monitor", "Health"),
-                                                          grouped=False))))
-    assert "| Monitor | Alerts |\n| Monitor | Health |\n" in ungrouped
+    assert "| Monitor | Alerts |\n| Monitor | Health |\n| Flow | Orders |\n| Monitor | Later |\n" in draft
 
 
 # --- a table split across slides ----------------------------------------------------------------------------------

@@ -76,11 +76,9 @@ def _element(element: Element) -> list[str]:
         values = "; ".join(f"{_inline(name)}: " + ", ".join(f"{c} {v:g}" for c, v in zip(element.categories, numbers))
                            for name, numbers in element.series)
         return [f"Chart (columns, {_code(element.number_format)}): {_inline(element.title)}. {values}"]
-    body = list(element.rows)
-    if element.group_first_column:  # a group's first cell once, as the deck and the document merge it
-        body = [("", *row[1:]) if at and row[:1] == element.rows[at - 1][:1] else row
-                for at, row in enumerate(element.rows)]
-    rows = [element.header, tuple("---" for _ in element.header), *body]
+    # every row whole, also in a table grouped by its first cell (which the deck and the document merge): a line of
+    # the draft's diff then says which product it belongs to
+    rows = [element.header, tuple("---" for _ in element.header), *element.rows]
     return ["| " + " | ".join(_inline(cell).replace("|", "\\|") for cell in row) + " |" for row in rows]
 
 
