@@ -16,8 +16,9 @@ The rules (each problem is one readable line naming the file, the slide or page,
 3. Deck: every word lies inside the box of a shape on its slide whose text holds that word (BOX_TOLERANCE, or a
    tenth of the word's height for large type); a table's box is its frame, and below it the rest of the layout's
    placeholder box the table replaced: rows are sized to their text as estimated, and a renderer that sets them
-   taller grows them down into that room, never past it. A word two shapes hold belongs to the one whose box holds it, else to the shape the words before it
-   were drawn for. Document: every body word lies inside the text area the page margins leave (same tolerance).
+   taller grows them down into that room, never past it. A word two shapes hold belongs to the one whose box holds
+   it, else to the shape the words before it were drawn for. Document: every body word lies inside the text area
+   the page margins leave (same tolerance).
 4. Deck: no word of the slide's content overlaps the footer, date or slide number placeholders of its layout
    (by more than FOOTER_TOLERANCE). Document: no body word is drawn below the bottom margin (FOOTER_TOLERANCE):
    the words there must be the footer's own, each as often as the footer has it (above the top margin, the

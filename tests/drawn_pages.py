@@ -175,6 +175,14 @@ def heading_problems(name: str, pages: list[Page], layout: Layout) -> list[str]:
     return problems
 
 
+def missing_headings(name: str, pages: list[Page], layout: Layout) -> list[str]:
+    """Every heading drawn on no page: the other checks look for headings by their words, and find nothing to
+    report about one that is not there."""
+    words = [word for page in pages for word in _body_words(page, layout.text_area)]
+    return [f"{name}: the heading {_quoted(heading)} is not drawn on any page"
+            for heading in dict.fromkeys(layout.headings) if not _occurrences(words, heading)]
+
+
 def closing_problems(name: str, pages: list[Page], layout: Layout) -> list[str]:
     """The closing section when it starts on one page and ends on another."""
     if layout.closing is None:
@@ -182,8 +190,8 @@ def closing_problems(name: str, pages: list[Page], layout: Layout) -> list[str]:
     stream = [(number, word) for number, page in enumerate(pages, start=1)
               for word in _body_words(page, layout.text_area)]
     starts = _occurrences([word for _, word in stream], layout.closing)
-    if not starts or not stream:
-        return []
+    if not starts:
+        return [f"{name}: the closing section's heading {_quoted(layout.closing)} is not drawn on any page"]
     first, last = stream[starts[-1][0]][0], stream[-1][0]
     if first == last:
         return []
@@ -237,5 +245,6 @@ def group_problems(name: str, pages: list[Page], layout: Layout) -> list[str]:
 
 def check_document_pages(name: str, pages: list[Page], layout: Layout) -> list[str]:
     """Every problem with how a document was laid out on its pages, one line each."""
-    return (heading_problems(name, pages, layout) + closing_problems(name, pages, layout)
+    return (missing_headings(name, pages, layout) + heading_problems(name, pages, layout)
+            + closing_problems(name, pages, layout)
             + row_problems(name, pages, layout) + group_problems(name, pages, layout))

@@ -14,6 +14,7 @@ from drawn_pages import (
     document_layout,
     group_problems,
     heading_problems,
+    missing_headings,
     row_problems,
 )
 
@@ -73,6 +74,15 @@ def test_a_closing_section_drawn_on_two_pages_is_caught_and_one_on_a_page_of_its
     assert closing_problems("o.pdf", split, headings) == [
         "o.pdf: the closing section 'Plan and next step' starts on page 1 and ends on page 2"]
     assert closing_problems("o.pdf", whole, headings) == []
+
+
+def test_a_heading_or_closing_section_drawn_on_no_page_is_named_not_passed_over():
+    pages = [page(line(100.0, "Your", "priorities"), line(120.0, "A", "pilot"))]
+    headings = layout(headings=["Your priorities", "Plan and next step"])
+    assert missing_headings("o.pdf", pages, headings) == ["o.pdf: the heading 'Plan and next step' is not drawn on "
+                                                          "any page"]
+    assert closing_problems("o.pdf", pages, headings) == [
+        "o.pdf: the closing section's heading 'Plan and next step' is not drawn on any page"]
 
 
 # --- table rows -------------------------------------------------------------------------------------------------
