@@ -184,7 +184,8 @@ def missing_headings(name: str, pages: list[Page], layout: Layout) -> list[str]:
 
 
 def closing_problems(name: str, pages: list[Page], layout: Layout) -> list[str]:
-    """The closing section when it starts on one page and ends on another."""
+    """The closing section when it starts on one page and ends on another, though it is short enough to move to a
+    page whole (half a page at most, as aspo.render.word keeps it; a longer one flows like any section)."""
     if layout.closing is None:
         return []
     stream = [(number, word) for number, page in enumerate(pages, start=1)
@@ -192,8 +193,14 @@ def closing_problems(name: str, pages: list[Page], layout: Layout) -> list[str]:
     starts = _occurrences([word for _, word in stream], layout.closing)
     if not starts:
         return [f"{name}: the closing section's heading {_quoted(layout.closing)} is not drawn on any page"]
-    first, last = stream[starts[-1][0]][0], stream[-1][0]
+    section = stream[starts[-1][0]:]
+    first, last = section[0][0], section[-1][0]
     if first == last:
+        return []
+    drawn = sum(max(word.box.y1 for number, word in section if number == page)
+                - min(word.box.y0 for number, word in section if number == page) for page in range(first, last + 1)
+                if any(number == page for number, _ in section))
+    if drawn > 0.5 * layout.text_area.height:
         return []
     return [f"{name}: the closing section {_quoted(layout.closing)} starts on page {first} and ends on page {last}"]
 

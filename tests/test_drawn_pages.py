@@ -76,6 +76,12 @@ def test_a_closing_section_drawn_on_two_pages_is_caught_and_one_on_a_page_of_its
     assert closing_problems("o.pdf", whole, headings) == []
 
 
+def test_a_closing_section_longer_than_half_a_page_may_flow_over_pages():
+    lines = [line(300.0 + 20 * n, "Step", str(n)) for n in range(20)]  # 400 pt of a 648 pt text area
+    pages = [page(line(280.0, "Plan", "and", "next", "step"), *lines), page(line(72.0, "Next", "step:", "sign"))]
+    assert closing_problems("o.pdf", pages, layout(headings=["Plan and next step"])) == []
+
+
 def test_a_heading_or_closing_section_drawn_on_no_page_is_named_not_passed_over():
     pages = [page(line(100.0, "Your", "priorities"), line(120.0, "A", "pilot"))]
     headings = layout(headings=["Your priorities", "Plan and next step"])

@@ -17,7 +17,7 @@ from aspo.core.clock import build_timestamp
 from aspo.core.errors import AspoError, display_path
 from aspo.library.content import load_library
 from aspo.render.markdown import render_markdown
-from aspo.render.word import PreparedDocument, render_docx
+from aspo.render.word import CLOSING_KEPT_WHOLE_LINES, PreparedDocument, render_docx
 
 ROLE_STYLES = ["Title", "Subtitle", "Heading 1", "Heading 2", "Normal", "List Bullet", "Quote"]
 
@@ -190,6 +190,19 @@ def test_the_closing_section_moves_to_a_page_whole():
     # what comes before it may break where it falls
     assert [keeps(p) for p in document.paragraphs[texts.index("Why it matters."):texts.index("Reports") + 1]] == [
         (False, False)] * 3
+
+
+def test_a_closing_section_longer_than_half_a_page_flows_with_only_its_heading_kept_with_its_first_line():
+    # kept whole, a section taller than a page is broken anywhere by Word and LibreOffice, also after its heading
+    doc = closing_doc()
+    closing = doc.sections[-1]
+    long = replace(closing, body=closing.body + tuple(Paragraph(f"Step {n}: " + "a line of the plan " * 4)
+                                                      for n in range(1, CLOSING_KEPT_WHOLE_LINES + 1)))
+    document = reopen(render_docx(replace(doc, sections=doc.sections[:-1] + (long,))))
+    texts = [p.text for p in document.paragraphs]
+    paragraphs = document.paragraphs[texts.index("Plan and next step"):]
+    assert keeps(paragraphs[0]) == (True, True)  # the heading, with the section's first line
+    assert not any(keeps(p)[0] for p in paragraphs[1:])
 
 
 def test_phone_numbers_dates_amounts_and_names_are_written_with_no_break_spaces():

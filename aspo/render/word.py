@@ -147,6 +147,13 @@ _VAL, _XML_SPACE = f"{W}val", f"{XML}space"
 _RUN_MARKS = ("\t", "\r", "\n")  # python-docx writes these as w:tab and w:br
 #: Roles whose paragraphs stay on the page of the paragraph after them, whatever the template's styles say.
 _HEADING_ROLES = ("title", "subtitle", "heading", "subheading")
+#: The most lines of body text a closing section may take and still move to the next page whole: about half a
+#: page, so the page it leaves is at most half empty. A longer one flows on like any section, its heading kept with
+#: its first lines: one kept whole that is taller than a page would make Word and LibreOffice break it anywhere,
+#: right after its heading too.
+CLOSING_KEPT_WHOLE_LINES = 24
+#: Characters of body text on a line of the document, on the short side (11 pt text on a Letter or A4 page).
+_CHARACTERS_PER_LINE = 85
 _BEFORE_PAGE_SIZE = {f"{W}{tag}" for tag in ("headerReference", "footerReference", "footnotePr", "endnotePr", "type")}
 
 
@@ -316,6 +323,24 @@ def _row_groups(table: Table) -> list[int]:
     return groups
 
 
+def _fits_half_a_page(section: Section) -> bool:
+    """Whether a section's body is estimated at CLOSING_KEPT_WHOLE_LINES lines or fewer."""
+    def lines(text: str) -> int:
+        return max(1, -(-len(text) // _CHARACTERS_PER_LINE))
+
+    count = 0
+    for element in section.document_body:
+        if isinstance(element, Paragraph):
+            count += lines(element.text)
+        elif isinstance(element, BulletList):
+            count += sum(lines(item.text) for item in element.items)
+        elif isinstance(element, Table):  # a cell wraps in its column's share of the line
+            columns = max(len(element.header), 1)
+            count += sum(max((lines(cell) * columns for cell in row), default=1)
+                         for row in (element.header, *element.rows))
+    return count <= CLOSING_KEPT_WHOLE_LINES
+
+
 def _keep_with_next(p) -> None:
     """w:keepNext on paragraph `p`, in its place in the schema's order (after pStyle)."""
     pPr = p.get_or_add_pPr()
@@ -404,7 +429,7 @@ def render_docx(doc: Document, template: PreparedDocument | None = None) -> byte
     sections = doc.document_sections
     for section in sections:
         # the closing section (the call to action) moves to the next page whole rather than leave its heading behind
-        writer.keep_with_next = len(sections) > 1 and section is sections[-1]
+        writer.keep_with_next = len(sections) > 1 and section is sections[-1] and _fits_half_a_page(section)
         if section.kind == "title":
             group = None
             if section.title:
