@@ -14,7 +14,7 @@ from pptx.enum.chart import XL_TICK_LABEL_POSITION
 from pptx.util import Emu
 
 from aspo.compose.document import Callout, Callouts, Chart, Paragraph, Section
-from aspo.compose.results_fit import LABEL_LINES, ChartFit, Region, fit_results
+from aspo.compose.results_fit import LABEL_LINES, LABEL_ROOM_SHARE, ChartFit, Region, fit_results
 from aspo.compose.slide_fit import fit_deck
 from aspo.compose.text_measure import LINE_HEIGHT
 from aspo.core.formatting import excel_literal
@@ -75,6 +75,17 @@ def test_columns_below_zero_get_room_under_them_and_the_category_names_go_below_
     graph = chart_of(Presentation(io.BytesIO(deck[1])).slides[1])
     assert graph.value_axis.minimum_scale < -4
     assert graph.category_axis.tick_label_position == XL_TICK_LABEL_POSITION.LOW
+
+
+@pytest.mark.parametrize("height", [100, 130, 180, 260])
+def test_columns_both_ways_of_zero_keep_half_the_plot_or_the_chart_is_left_out(height):
+    # room for labels is kept beyond the tallest and the deepest column: both count against the plot
+    fit = chart_fit(300, height, one_series("Margin", (-5.0, 8.0), '#,##0" stops"'))
+    low, high = fit.value_axis()
+    if fit.fits():
+        assert (8.0 - -5.0) / (high - low) >= 1 - LABEL_ROOM_SHARE
+    else:
+        assert 2 * fit.label_share() > LABEL_ROOM_SHARE
 
 
 def test_a_chart_too_small_to_read_is_left_out():

@@ -130,18 +130,25 @@ class ChartFit:
         plot = self._plot_height()
         return LABEL_LINES * self.size * LINE_HEIGHT / plot if plot > 0 else 1.0
 
+    def _sides(self) -> int:
+        """How many sides of the axis have columns, and so labels beyond them: 2 when values go both ways."""
+        values = [value for _, series in self.chart.series for value in series]
+        return (max(values, default=0.0) > 0) + (min(values, default=0.0) < 0) or 1
+
     def fits(self) -> bool:
-        """Whether the columns keep room to be read beside their labels, and each label (at least its number)
-        room beside the next one."""
-        return self.label_share() <= LABEL_ROOM_SHARE and (self.with_unit or self._fits_labels(""))
+        """Whether the columns keep room to be read beside their labels (the room kept beyond the tallest and the
+        deepest counted together), and each label (at least its number) room beside the next one."""
+        return (self.label_share() * self._sides() <= LABEL_ROOM_SHARE
+                and (self.with_unit or self._fits_labels("")))
 
     def value_axis(self) -> tuple[float, float]:
         """The value axis's (minimum, maximum): zero and the values, with room for the labels beyond them, so that
         the label over the tallest column stays in the plot, clear of the title."""
         values = [value for _, series in self.chart.series for value in series]
         low, high = min([0.0, *values]), max([0.0, *values])
-        share = min(self.label_share(), LABEL_ROOM_SHARE)
-        span, sides = (high - low) or 1.0, (high > 0) + (low < 0) or 1
+        sides = self._sides()
+        share = min(self.label_share(), LABEL_ROOM_SHARE / sides)  # fits() keeps the columns the rest
+        span = (high - low) or 1.0
         room = span / (1 - share * sides) * share  # on each side that has columns
         return (_round_out(low - room) if low < 0 else 0.0), (_round_out(high + room) if high > 0 or low == 0
                                                                else 0.0)
