@@ -19,9 +19,18 @@ from aspo.compose.composer import call_to_action
 from aspo.compose.document import Section, Source, Table
 from aspo.compose.nobreak import keeping_together
 from aspo.compose.slide_fit import fit_deck
-from aspo.compose.table_fit import TABLE_SIZES, _pieces_at, _row_heights, first_cell_spans, split_table, table_fit
+from aspo.compose.table_fit import (
+    TABLE_SIZES,
+    _pieces_at,
+    _row_heights,
+    first_cell_spans,
+    fit_table,
+    split_table,
+    table_fit,
+    table_rows,
+)
 from aspo.compose.text_measure import INSET_X, measured_width
-from aspo.office.deck_template import EMU_PER_PT, read_deck_template
+from aspo.office.deck_template import EMU_PER_PT, TextBox, read_deck_template
 from aspo.render.markdown import render_markdown
 from aspo.render.powerpoint import render_pptx
 
@@ -166,6 +175,23 @@ def test_a_product_name_is_kept_whole_in_its_cell_and_its_column_sized_for_it():
     cells = [shape.table.cell(1, 0).text for slide in Presentation(io.BytesIO(render_pptx(doc))).slides
              for shape in slide.shapes if shape.has_table]
     assert cells and all(cell == "Meridian\u00a0Monitor" for cell in cells)
+
+
+def test_columns_too_narrow_for_names_kept_whole_let_them_break_rather_than_the_table_leave_the_slide():
+    names = ("Meridian Predict", "Preventive maintenance plans", "Remaining-life forecasts")
+    table = offering(("Meridian Predict", "Remaining-life forecasts: how many weeks a motor has left"),
+                     ("Meridian Predict", "Preventive maintenance plans: calendar and meter PMs"))
+    narrow = TextBox(idx=2, kind=None, left=0, top=0, width=round(150 * EMU_PER_PT), height=round(300 * EMU_PER_PT),
+                     sizes=(18.0,) * 9, indents=(0.0,) * 9)
+    with keeping_together("en-US", names):
+        assert fit_table(table_rows(table), narrow, 10, True) is None  # whole names need a wider box
+        layout = replace(TEMPLATE.layout("Title and Content"), bodies=(narrow,))
+        template = replace(TEMPLATE, layouts=tuple(replace(layout, name="Narrow") if lay.name == layout.name
+                                                   else lay for lay in TEMPLATE.layouts))
+        (fitted,) = fit_deck((replace(section(table), layout="Narrow"),), template, 10)
+        (on_slide,) = fitted.deck_body
+        assert not on_slide.names_whole and fitted.notes == ()  # on the slide, and nothing to say about it
+        assert table_rows(on_slide)[1][0] == "Meridian Predict"  # breaks at its space
 
 
 def test_the_pieces_of_a_table_are_found_by_their_continued_slides(tmp_path):

@@ -61,6 +61,9 @@ class Table:
     #: One piece of a table split across slides: the text size (points) and column widths (EMU) every piece is
     #: drawn at, so that the pieces read as one table; None: the deck fits the table to its box itself.
     slide_fit: tuple[float, tuple[int, ...]] | None = None
+    #: False: the slide's columns are too narrow for the names, dates and amounts of the cells kept whole
+    #: (aspo.compose.nobreak), so on the slide they break at their spaces rather than the table leave the slide.
+    names_whole: bool = True
 
 
 @dataclass(frozen=True)

@@ -183,6 +183,12 @@ def fit_deck(sections: Sequence[Section], template: DeckTemplate, min_size: floa
                 continue
             at = next(i for i, element in enumerate(body) if element is table)
             pieces = split_table(table, box, min_size)
+            if pieces is None and table.names_whole:
+                # columns too narrow for a name kept whole: it breaks at its spaces, and the table stays on the slide
+                table = body[at] = replace(table, names_whole=False)
+                if fit_table(table_rows(table), box, min_size, table.group_first_column) is not None:
+                    continue
+                pieces = split_table(table, box, min_size)
             if pieces is None:
                 body[at] = replace(table, in_deck=False)
                 notes.append(Paragraph("The table is too big for a slide even at the template's smallest text "

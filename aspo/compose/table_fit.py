@@ -23,8 +23,9 @@ TABLE_SEPARATOR = " \u2014 "
 def table_rows(table: Table) -> list[tuple[str, ...]]:
     """The header row and the body rows of a table, as a slide draws them: the names, dates and amounts of each
     cell joined by no-break spaces while a document is composed and rendered (nobreak.keeping_together), so its
-    columns are sized for them whole."""
-    return [tuple(map(keep_together, row)) for row in [table.header, *table.rows]]
+    columns are sized for them whole (unless the table's columns are too narrow for that: Table.names_whole)."""
+    join = keep_together if table.names_whole else str
+    return [tuple(map(join, row)) for row in [table.header, *table.rows]]
 
 
 def first_cell_spans(rows: Sequence[Sequence[str]], grouped: bool) -> tuple[int, ...]:

@@ -364,14 +364,14 @@ def _get_or_add(parent, tag: str, successors: tuple[str, ...]):
     return found if found is not None else _insert(parent, parent.makeelement(tag, {}), successors)
 
 
-def _add_run(p, text: str, run_properties: dict | None = None):
+def _add_run(p, text: str, run_properties: dict | None = None, names_whole: bool = True):
     """A run of `text` at the end of paragraph `p` (before its end-of-paragraph properties), as python-pptx's
     add_run and run.text write it; `run_properties`: a:rPr attributes, as its font.size and font.bold write
-    them."""
+    them; `names_whole`: names, dates and amounts joined by no-break spaces (aspo.compose.nobreak)."""
     r = p.makeelement(_AR, {})
     if run_properties is not None:
         SubElement(r, _RPR, run_properties)
-    SubElement(r, _AT).text = _escape(keep_together(text))  # no line breaks inside a name, date or amount
+    SubElement(r, _AT).text = _escape(keep_together(text) if names_whole else text)
     end = p.find(_END)
     if end is None:
         p.append(r)
@@ -434,7 +434,7 @@ def _add_table(slide, placeholder, box: TextBox, table: Table, min_size: float) 
     for row, values, span in zip(table_rows_, rows, spans):
         for col, cell in enumerate(row.findall(_TC)):
             text = "" if col == 0 and span == 0 else values[col] if col < len(values) else ""
-            _add_run(cell.get_or_add_txBody().p_lst[0], text, size)
+            _add_run(cell.get_or_add_txBody().p_lst[0], text, size, table.names_whole)
     _merge_groups(frame.table, spans)
     # keep the table where the placeholder was in the z-order
     placeholder.addprevious(frame._element)
