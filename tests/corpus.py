@@ -37,7 +37,7 @@ REQUIRED = bool(os.environ.get("ASPO_REQUIRE_LIBREOFFICE") or os.environ.get("CI
 FULL = os.environ.get("ASPO_CORPUS") == "full"
 #: The default run's sample of LibreOffice's presentation templates: every SAMPLE_EVERY-th of planned()'s decks, and
 #: these (Growing_Liberty: 12 masters and 144 layouts, where test_corpus checks `aspo layouts show`).
-SAMPLE_EVERY = 3
+SAMPLE_EVERY = 5
 SAMPLE_ALSO = ("libreoffice-Growing_Liberty",)
 CONVERT_TIMEOUT = 240  # seconds for one LibreOffice run (about 2 s to start, 0.5 s a template here)
 PANDOC_TIMEOUT = 60

@@ -4,7 +4,7 @@ account; LibreOffice draws what they build whole and on the page.
 Each deck template of the corpus is paired with one document template, round robin, so every document template
 is used too; test ids name both ("libreoffice-Beehive+libreoffice-Default"). A default run takes a sample of the
 pairs (corpus.in_default_run: python-pptx's and pandoc's decks, LibreOffice's first ones, one per document template,
-then every third of LibreOffice's, and Growing_Liberty; 13 of 25 pairs with LibreOffice 7.4); `ASPO_CORPUS=full`,
+then every fifth of LibreOffice's, and Growing_Liberty; 10 of 25 pairs with LibreOffice 7.4); `ASPO_CORPUS=full`,
 which CI runs after the default run, takes every pair. For each pair, in its own copy of
 templates/ and accounts/: one `aspo layouts use` of the deck and the document (exit 0, outline.yaml naming each file
 and a layout or style for every section and role, and the mapping printed showing each), then `aspo build` of every
