@@ -77,6 +77,7 @@ def test_keep_together_applies_only_while_a_document_is_rendered():
     "Phase 1 2027 rollout",  # a year and a noun that is no measure
     "Call 555 0187 now",  # a code with a leading zero, and an adverb
     "It took 3 Acme engineers",
+    "with 14 open work orders",  # an adjective before the measure
 ])
 def test_a_number_is_not_joined_to_a_word_that_is_no_unit(text):
     assert NoBreak("en-US").groups(text) == []

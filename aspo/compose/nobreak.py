@@ -46,8 +46,11 @@ _SPACE = "[ \u00a0\u202f]"
 _SPACES = f"{_SPACE}+"
 
 #: Words that follow a number without being its unit ("60 to 90 days": only "90 days" is an amount): function
-#: words, pronouns and adverbs of the languages aspo's libraries are written in.
+#: words, pronouns and adverbs of the languages aspo's libraries are written in, and the English adjectives that
+#: come between a number and its measure ("14 open work orders").
 _NOT_UNITS = frozenset("""
+    active additional big best closed core critical different extra first full further high key large last low
+    main major minor old open same separate small top total
     a about above across after again against ago all also always am an and any are as at back be because been
     before being below between both but by can could did do does down during each either else even ever for from
     had has have he her here him his how i if in into is it its just least less like may me might more most much
