@@ -60,8 +60,7 @@ def _groups_in(text: str, finder) -> list[str]:
     found = [token for token in _BREAKING_SPACE.split(text) if any(ch in token for ch in _NO_BREAK_SPACES)
              and len(split_words(token)) > 1]
     plain = text.replace("\u00a0", " ").replace("\u202f", " ")
-    found += [match.group(0) for match in finder.pattern.finditer(plain) if match.lastgroup in ("phone", "date")
-              and " " in match.group(0)]
+    found += [group for group in finder.groups(plain, kinds=("phone", "date")) if " " in group]
     return found
 
 
