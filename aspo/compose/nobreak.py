@@ -312,11 +312,17 @@ def _form_pattern(form: str, locale: str) -> str | None:
     return "".join(out) if spaced else None
 
 
+#: English dates written day first, as in Britain ("29 January 2027"), read with English month names: written here
+#: rather than read from Babel's en-GB, whose data takes longer to load than the rest of this module to run.
+_ENGLISH_DAY_FIRST = ("d MMMM y", "d MMM y", "d MMMM", "d MMM")
+
+
 @lru_cache(maxsize=16)
 def _date_pattern(locale: str) -> str:
     """Dates as the locale's own forms write them, and as English ones do: "January 29, 2027", "29 January 2027",
     "29. Januar 2027", "29 de enero de 2027", "3. 5. 2027"."""
-    pairs = [(form, writer) for writer in dict.fromkeys((locale, "en-US", "en-GB")) for form in _forms(writer)]
+    pairs = [(form, writer) for writer in dict.fromkeys((locale, "en-US")) for form in _forms(writer)]
+    pairs += [(form, "en-US") for form in _ENGLISH_DAY_FIRST]
     # a longer form first: "MMMM d, y" before "MMMM d", which would take its beginning
     pairs.sort(key=lambda pair: -len(pair[0]))
     patterns = [_form_pattern(form, writer) for form, writer in pairs]
