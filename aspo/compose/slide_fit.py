@@ -13,7 +13,7 @@ slide has no room for.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Sequence
+from typing import Iterator, Sequence
 
 from aspo.compose.document import BulletList, Callouts, Chart, Document, Paragraph, Section, Table
 from aspo.compose.results_fit import CalloutFit, ChartFit, callout_height, fit_results
@@ -250,13 +250,10 @@ def _percent(share: float) -> str:
 _PLACEHOLDER_NAMES = {"title": "title", "ctrTitle": "title", "subTitle": "subtitle", "body": "body"}
 
 
-def overflows(document: Document, template: DeckTemplate, min_size: float = 10) -> list[Overflow]:
-    """Every title and text placeholder of the deck whose text is estimated not to fit.
-
-    Sections whose layout is missing or cannot hold their text are left to the layout
-    checks (aspo.library.content), which report them on their own.
-    """
-    found = []
+def _laid_out(document: Document, template: DeckTemplate, min_size: float) -> Iterator[tuple[Section, SlideLayout,
+                                                                                            SlideText]]:
+    """Each slide of the deck with its layout and its text laid out; those whose layout is missing or cannot hold
+    their text are left to the layout checks."""
     for section in document.deck_sections:
         layout = template.layout(section.layout)
         if layout is None:
@@ -265,6 +262,17 @@ def overflows(document: Document, template: DeckTemplate, min_size: float = 10) 
             laid_out = slide_text(section, layout, min_size)
         except NoTextPlaceholder:
             continue
+        yield section, layout, laid_out
+
+
+def overflows(document: Document, template: DeckTemplate, min_size: float = 10) -> list[Overflow]:
+    """Every title and text placeholder of the deck whose text is estimated not to fit.
+
+    Sections whose layout is missing or cannot hold their text are left to the layout
+    checks (aspo.library.content), which report them on their own.
+    """
+    found = []
+    for section, layout, laid_out in _laid_out(document, template, min_size):
         callouts = laid_out.callouts
         if callouts is not None:  # sized by fit_results; at the smallest sizes they may still not fit
             needed = callout_height(callouts.items, callouts.box, callouts.figure_size, callouts.label_size)
@@ -317,14 +325,7 @@ def placed_texts(document: Document, template: DeckTemplate, min_size: float = 1
     """Every title and text placeholder of the deck that receives text, laid out as `overflows` lays it out
     (sections whose layout is missing or cannot hold their text, and boxes without room, left out)."""
     found = []
-    for section in document.deck_sections:
-        layout = template.layout(section.layout)
-        if layout is None:
-            continue
-        try:
-            laid_out = slide_text(section, layout, min_size)
-        except NoTextPlaceholder:
-            continue
+    for section, layout, laid_out in _laid_out(document, template, min_size):
         for fill in laid_out.fills:
             if fill.paragraphs and room(fill.box) > 0 and fill.box.sizes[0] > 0:
                 found.append(PlacedText(section.key, "title" if fill is laid_out.title else "body", layout.name,
