@@ -11,10 +11,10 @@ What counts as each group, so that only what belongs together is joined:
   Then dates, then phone numbers, then amounts: each kind takes only text no earlier kind took.
 - A date is one of the locale's own forms, built from Babel's date formats and skeletons ("d. MMMM y" in German,
   "MMM d, y" in American English, "d 'de' MMMM 'de' y" in Spanish) with the locale's month names as it writes
-  them (its capitals or a capitalised first letter), plus the English forms of en-US and en-GB with English names
-  (the library's text is often English whatever the reader's locale). So "5. May" or "May. 3" is no date: no
-  form writes it; "2. April" is one in German, where that is how a date is written. Numeric dates only count with
-  a year ("3. 5. 2027" where the locale writes "d.M.y").
+  them (its capitals or a capitalised first letter), plus the English forms of en-US and the day-first British
+  ones with English names (the library's text is often English whatever the reader's locale). So "5. May" or
+  "May. 3" is no date: no form writes it; "2. April" is one in German, where that is how a date is written.
+  Numeric dates only count with a year ("3. 5. 2027" where the locale writes "d.M.y").
 - A phone number has a leading "+" ("+1 614 555 0142", at most as many digits as its country's numbers have and
   never a lone trailing digit: "+1 614 555 0142 3 times" keeps the "3" out), parentheses ("(614) 555-0187"), a
   trunk "0" ("06 12 34 56 78", "020 7946 0958"), or, where the locale's country dials the North American plan,
@@ -38,6 +38,8 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import lru_cache
 from typing import Iterable, Iterator, NamedTuple
+
+from aspo.core.formatting import babel_locale, format_percent, locale_problem
 
 NO_BREAK_SPACE = "\u00a0"
 NARROW_NO_BREAK_SPACE = "\u202f"
@@ -236,21 +238,11 @@ def _phone_end(match: re.Match, locale: str) -> int | None:
 
 def _known(locale: str) -> str:
     """`locale`, or en-US when Babel cannot format for it."""
-    from aspo.core.formatting import locale_problem
-
     return locale if locale_problem(locale) is None else "en-US"
 
 
-@lru_cache(maxsize=16)
-def _babel(locale: str):
-    from babel import Locale
-
-    parts = locale.replace("-", "_").split("_")
-    return Locale.parse("_".join([parts[0].lower(), *(p.upper() if len(p) == 2 else p.title() for p in parts[1:])]))
-
-
 def _territory(locale: str) -> str | None:
-    return _babel(locale).territory
+    return babel_locale(locale).territory
 
 
 #: The date formats and skeletons a date is written in: long, medium and short, and day-month, month-year.
@@ -259,7 +251,7 @@ _FIELD = re.compile(r"'([^']*)'|([A-Za-z])\2*|(\s+)|(.)")
 
 
 def _forms(locale: str) -> list[str]:
-    parsed = _babel(locale)
+    parsed = babel_locale(locale)
     forms = [str(parsed.date_formats[width].pattern) for width in ("long", "medium", "short")]
     forms += [str(parsed.datetime_skeletons[skeleton].pattern) for skeleton in _DATE_SKELETONS
               if skeleton in parsed.datetime_skeletons]
@@ -269,7 +261,7 @@ def _forms(locale: str) -> list[str]:
 def _month_names(locale: str, width: str) -> list[str]:
     """The locale's month names of one width, as it writes them and capitalised (starting a line), the dot of an
     abbreviation optional."""
-    months = _babel(locale).months
+    months = babel_locale(locale).months
     names = {name for context in ("format", "stand-alone") for name in months.get(context, {}).get(width, {}).values()}
     names |= {name[:1].upper() + name[1:] for name in names}
     written = [re.escape(name[:-1]) + r"\.?" if name.endswith(".") else re.escape(name)
@@ -339,7 +331,7 @@ def _units(locale: str) -> tuple[frozenset[str], frozenset[str]]:
     "wochen", "million")."""
     abbreviations, measures = set(), set()
     for writer in dict.fromkeys((locale, "en-US")):
-        data = _babel(writer)._data
+        data = babel_locale(writer)._data
         for unit in data["unit_patterns"].values():
             for pattern in unit.get("long", {}).values():
                 found = _UNIT_WORD.fullmatch(pattern) if isinstance(pattern, str) else None
@@ -357,8 +349,6 @@ def _units(locale: str) -> tuple[frozenset[str], frozenset[str]]:
 @lru_cache(maxsize=16)
 def _unit_space(locale: str) -> str:
     """The no-break space the locale writes between a number and "%": U+202F where it already uses it."""
-    from aspo.core.formatting import format_percent
-
     written = format_percent(0.37, locale, signed=False)
     return NARROW_NO_BREAK_SPACE if NARROW_NO_BREAK_SPACE in written else NO_BREAK_SPACE
 

@@ -28,7 +28,8 @@ def _canonical(name: str) -> str:
 
 
 @lru_cache(maxsize=16)
-def _locale(tag: str):
+def babel_locale(tag: str):
+    """Babel's Locale for a tag as people write it (en-US, en_gb, de)."""
     from babel import Locale
 
     return Locale.parse(_canonical(tag.replace("-", "_")))
@@ -38,7 +39,7 @@ def format_date(day: dt.date, tag: str) -> str:
     """The date as the reader writes it: 'January 29, 2027', '29 January 2027', '29. Januar 2027'."""
     from babel.dates import format_date as babel_date
 
-    return babel_date(day, "long", locale=_locale(tag))
+    return babel_date(day, "long", locale=babel_locale(tag))
 
 
 def format_number(value: float, tag: str, signed: bool = False) -> str:
@@ -46,7 +47,7 @@ def format_number(value: float, tag: str, signed: bool = False) -> str:
     from babel.numbers import format_decimal
 
     with _exact():
-        text = format_decimal(value, locale=_locale(tag))
+        text = format_decimal(value, locale=babel_locale(tag))
     return "+" + text if signed and value > 0 else text
 
 
@@ -55,7 +56,7 @@ def format_percent(share: float, tag: str, signed: bool = True) -> str:
     from babel.numbers import format_percent as babel_percent
 
     with _exact():
-        text = babel_percent(share, locale=_locale(tag))
+        text = babel_percent(share, locale=babel_locale(tag))
     return "+" + text if signed and share > 0 else text
 
 
