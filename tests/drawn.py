@@ -45,6 +45,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from aspo.office.ooxml import NAMESPACES
+from aspo.render.textview import SYMBOL_BULLETS  # as the Symbol and Wingdings fonts draw them
 
 EMU_PER_PT = 12700
 
@@ -67,9 +68,6 @@ BREAK_AFTER = "-\u2010\u2013\u2014/"
 BREAK_BEFORE = "\u2014"
 SOFT_HYPHEN = "\u00ad"
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
-#: Bullets Word and PowerPoint templates write as Symbol or Wingdings private-use characters, as drawn.
-_SYMBOL_BULLETS = {"\uf0b7": "\u2022", "\uf0a7": "\u25aa", "\uf0d8": "\u27a2", "\uf076": "\u2756", "\uf0fc": "\u2713",
-                   "\uf06e": "\u25a0", "\uf071": "\u274f", "\uf0a8": "\u25a1"}
 #: A number as a chart's axis or data labels draw it: 12, -3.5, 1,200, 40%, $3k, (7).
 _NUMBER = re.compile(r"^[(]?[-+\u2212\u2013]?[$\u20ac\u00a3\u00a5]?\d[\d.,\u00a0\u202f']*[%kKmMbB]?[)]?$")
 
@@ -260,7 +258,7 @@ class Marks:
     def add_bullet(self, char: str) -> None:
         if char:
             self.bullets.add(norm(char))
-            self.bullets.add(norm(_SYMBOL_BULLETS.get(char, char)))
+            self.bullets.add(norm(SYMBOL_BULLETS.get(char, char)))
 
     def __contains__(self, word: str) -> bool:
         return norm(word) in self.bullets or any(p.match(word) for p in self.numbering)
