@@ -192,6 +192,11 @@ def test_columns_too_narrow_for_names_kept_whole_let_them_break_rather_than_the_
         (on_slide,) = fitted.deck_body
         assert not on_slide.names_whole and fitted.notes == ()  # on the slide, and nothing to say about it
         assert table_rows(on_slide)[1][0] == "Meridian Predict"  # breaks at its space
+    # and the deck writes it so
+    doc = replace(make_doc(section(on_slide)), unbreakable=names)
+    (drawn,) = [shape.table for slide in Presentation(io.BytesIO(render_pptx(doc))).slides for shape in slide.shapes
+                if shape.has_table]
+    assert drawn.cell(1, 0).text == "Meridian Predict" and "\u00a0" not in drawn.cell(1, 1).text
 
 
 def test_the_pieces_of_a_table_are_found_by_their_continued_slides(tmp_path):
