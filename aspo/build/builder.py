@@ -73,6 +73,7 @@ class Staged:
     created: dt.datetime  # the moment stamped into its PDFs, as into the deck and document
     warnings: tuple[str, ...]
     stamp: bytes | None = None  # recorded once it is written
+    document: Document | None = None  # for the files that carry the PDFs (the follow-up e-mail), made again
 
 
 def output_names(slug: str, pdf: bool = False) -> list[str]:
@@ -159,7 +160,8 @@ class Builder:
             rendered = self.render(plan)
             warnings = gap_warnings(rendered.plan)
             return Staged(path, rendered.plan.account.slug, rendered.files, rendered.document.properties.created,
-                          warnings, self._stamp_record(rendered.plan, warnings) if self.stamp else None)
+                          warnings, self._stamp_record(rendered.plan, warnings) if self.stamp else None,
+                          rendered.document)
 
         return self._attempt(path, work)
 
@@ -177,6 +179,7 @@ class Builder:
             from aspo.build.pdf import normalize_pdf
 
             made = {pdf: normalize_pdf(pdfs[pdf], staged.created) for pdf in sources}
+            made.update(_with_pdfs(staged, made))
             files = {**staged.files, **made, MANIFEST: with_outputs(staged.files[MANIFEST], made)}
             write_outputs(folder, files)
             if staged.stamp is not None:
@@ -363,6 +366,13 @@ def _unchanged_by_stamp(path: Path, output: Path, stamp: tuple[str, dict], pdf: 
     if warnings is None or not is_current(folder, None, output_names(slug, pdf)):
         return None
     return Outcome(path, "unchanged", folder, warnings=warnings)
+
+
+def _with_pdfs(staged: Staged, pdfs: dict[str, bytes]) -> dict[str, bytes]:
+    """The files that carry the customer's PDFs (the follow-up e-mail), made again with them: never the presenter
+    deck's, which has none, nor any PDF of a file the rep may not send."""
+    sent = {name: pdfs[name] for fmt in FORMATS if fmt.customer and fmt.pdf for name in [fmt.pdf_name(staged.slug)]}
+    return {fmt.name(staged.slug): fmt.attach(staged.document, sent) for fmt in FORMATS if fmt.attach is not None}
 
 
 def _pdf_sources(slug: str) -> dict[str, str]:

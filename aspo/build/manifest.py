@@ -37,6 +37,10 @@ def build_manifest(plan: Plan, document: Document, outputs: dict[str, bytes],
         "account": lambda i: hashes(account.path),
     }
     slides = {section.key: number for number, section in enumerate(document.deck_sections, start=1)}
+    parts = [(section.key, section.title, slides.get(section.key), section.in_document, section.sources)
+             for section in document.sections]
+    if document.follow_up is not None:  # the e-mail's sources count as used, and its changes show as theirs
+        parts.append(("follow-up", document.follow_up.subject, None, False, document.follow_up.every_source))
     manifest = {
         "aspo_version": __version__,
         "account": account.path.name,
@@ -46,16 +50,16 @@ def build_manifest(plan: Plan, document: Document, outputs: dict[str, bytes],
         "outputs": {name: digest(data) for name, data in sorted(outputs.items())},
         "sections": [
             {
-                "key": section.key,
-                "title": section.title,
-                "slide": slides.get(section.key),
-                "document": section.in_document,
+                "key": key,
+                "title": title,
+                "slide": slide,
+                "document": in_document,
                 "sources": [
                     {"kind": s.kind, "id": s.id, "hash": sources_hash[s.kind](s.id), "reason": s.reason}
-                    for s in section.sources
+                    for s in sources
                 ],
             }
-            for section in document.sections
+            for key, title, slide, in_document, sources in parts
         ],
         "gaps": [{"priority": g.priority, "pains": list(g.pains), "reason": g.reason} for g in document.gaps],
     }

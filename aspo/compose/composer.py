@@ -22,6 +22,7 @@ from aspo.compose.document import (
     Table,
 )
 from aspo.compose.figures import figures_in
+from aspo.compose.follow_up import compose_follow_up
 from aspo.compose.nobreak import keeping_together
 from aspo.compose.slide_fit import fit_deck
 from aspo.compose.templating import INTERNAL_FIELDS, INTERNAL_ITEM_FIELDS, Renderer, TemplateRefusal
@@ -235,7 +236,7 @@ class Composer:
             source = Source("scenario", scenario_id, self.selection.reason_for("scenario", scenario_id))
             result = meta.results[0]
             items.append(Paragraph(f"{meta.customer.name} ({lib.industry_name(meta.industry).lower()}): {meta.title}; "
-                                   f"{result.metric.lower()} {self._result_value(result)}", source))
+                                   f"{result.metric.lower()} {self.result_value(result)}", source))
             notes.append(Paragraph(f"Why {meta.customer.name}: {source.reason}."))
             sources.append(source)
         if not items:  # no customer has agreed to a call that fits: the section is left out, not invented
@@ -292,7 +293,7 @@ class Composer:
                 BulletList((Paragraph(f"What they did: {meta.approach}", source),), source),
                 Callouts(tuple(self._callout(r) for r in meta.results), source),
                 Table(("Result", "Change", "Over"),
-                      tuple((r.metric, self._result_value(r), r.period or "") for r in meta.results), source,
+                      tuple((r.metric, self.result_value(r), r.period or "") for r in meta.results), source,
                       in_deck=False),
             ]
             chart = self._chart(meta.results, source)
@@ -316,7 +317,7 @@ class Composer:
         number = format_number(value, self.locale, signed=signed)
         return f"{number} {unit}" if unit else number
 
-    def _result_value(self, result: Result) -> str:
+    def result_value(self, result: Result) -> str:
         """The change in words: marketing's own, else 'from 14 to 6 weeks' from the numbers."""
         if result.value:
             return result.value
@@ -332,7 +333,7 @@ class Composer:
             figure = format_percent(share, self.locale)
         else:  # '+10 weeks': a share of a start at or below zero says nothing
             figure = self._amount(result.after - result.before, result.unit, signed=True)
-        return Callout(figure, f"{label}: {self._result_value(result)}")
+        return Callout(figure, f"{label}: {self.result_value(result)}")
 
     def _chart(self, results, source: Source) -> Chart | None:
         """Before and after of the measured results that share the first one's unit."""
@@ -529,15 +530,16 @@ def compose(plan: Plan, renderer: Renderer | None = None) -> Document:
     """The whole document for one account, ready for every renderer."""
     account, library, selection = plan.account, plan.library, plan.selection
     composer = Composer(account, library, selection, renderer)
+    locale = account.locale(library)
     with composer.renderer.batch():  # the sandbox's limits set up once for all of the account's renders
         sections = composer.compose()
+        follow_up = compose_follow_up(composer, call_to_action(account, locale))
     data = account.data
     # what no line may break inside, besides the dates, phone numbers and amounts aspo.compose.nobreak finds:
     # names of more than one word
     names = {product.name for product in library.products.values()}
     names |= {capability.name for capability, _ in library.capabilities.values()}
     unbreakable = tuple(sorted(name for name in names | {data.rep.phone or ""} if len(name.split()) > 1))
-    locale = account.locale(library)
     with keeping_together(locale, unbreakable):  # a slide table's columns are sized for those whole
         sections = fit_deck(sections, library.deck, library.outline.deck.min_font_size)
     meeting_midnight = dt.datetime.combine(data.meeting.date, dt.time(), tzinfo=dt.timezone.utc)
@@ -571,4 +573,5 @@ def compose(plan: Plan, renderer: Renderer | None = None) -> Document:
         locale=locale,
         deck_master=library.outline.deck.master,
         unbreakable=unbreakable,
+        follow_up=follow_up,
     )

@@ -136,6 +136,66 @@ class Gap:
 
 
 @dataclass(frozen=True)
+class Mailbox:
+    """Who an e-mail is from or to: a name and an address."""
+
+    name: str
+    address: str
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One of the account's priorities, in their words, with the one-line answer of the block that answered it."""
+
+    index: int  # 1-based, as the account file lists it
+    priority: str  # its first sentence, as the rep wrote it
+    answer: str  # the block's title, rendered for the account
+    source: Source
+
+    @property
+    def line(self) -> str:
+        return f"\u201c{self.priority}\u201d: {self.answer}"
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """The follow-up e-mail the rep sends after the meeting: the next step and its date in its first sentence, the
+    priorities answered, one result of a customer like them, and the rep's signature."""
+
+    subject: str
+    sender: Mailbox  # the rep
+    recipients: tuple[Mailbox, ...]  # the attendees with an e-mail address; the rep adds the others
+    opening: Paragraph  # its first sentence carries the next step and its date
+    answers: tuple[Answer, ...]
+    result: Paragraph | None  # "someone like you": one result with its figure; None at a stage that sells nothing
+    closing: Paragraph | None
+    signature: tuple[str, ...]
+    sources: tuple[Source, ...]  # the follow-up block (or the account's next step, where the library has none)
+    max_words: int  # what the outline allows its body, signature included
+    notes: tuple[Paragraph, ...] = ()  # the block's notes: the rep's, in the draft only
+
+    @property
+    def paragraphs(self) -> tuple[str, ...]:
+        """The body as the customer reads it, paragraph by paragraph (each answer one): what its words count."""
+        return (self.opening.text, *(answer.line for answer in self.answers),
+                *(p.text for p in (self.result, self.closing) if p is not None), "\n".join(self.signature))
+
+    @property
+    def word_count(self) -> int:
+        return sum(len(text.split()) for text in self.paragraphs)
+
+    @property
+    def every_source(self) -> tuple[Source, ...]:
+        """Every block, scenario and account field behind it, once each, in the order the e-mail reads."""
+        found = (*self.sources, *(answer.source for answer in self.answers),
+                 *(p.source for p in (self.result,) if p is not None and p.source is not None))
+        first: dict[tuple[str, str], Source] = {}
+        for source in found:
+            first.setdefault((source.kind, source.id), source)
+        return tuple(first.values())
+
+
+@dataclass(frozen=True)
 class Properties:
     """Document properties written into the Office files."""
 
@@ -168,6 +228,7 @@ class Document:
     #: Phrases a line must not break inside, besides the dates, phone numbers and amounts the renderers find
     #: themselves: product and capability names ("Meridian Predict"), the rep's phone number.
     unbreakable: tuple[str, ...] = ()
+    follow_up: FollowUp | None = None  # None: a model made for the deck and document only (tests)
 
     @property
     def deck_sections(self) -> tuple[Section, ...]:

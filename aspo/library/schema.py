@@ -47,9 +47,9 @@ COMPANY_SIZES: tuple[str, ...] = get_args(CompanySize)
 Maturity = Literal["ga", "limited", "roadmap"]
 SectionKind = Literal["title", "agenda", "situation", "insight", "priorities", "scenarios", "offering", "rollout",
                       "terms", "references", "next-steps"]
-#: The outline sections a message block can fill.
+#: The outline sections a message block can fill, and the follow-up e-mail's opening and closing ("follow-up").
 BlockSection = Literal["situation", "insight", "priorities", "offering", "rollout", "terms", "references",
-                       "next-steps"]
+                       "next-steps", "follow-up"]
 
 
 class Strict(BaseModel):
@@ -424,11 +424,20 @@ class DocumentFiles(Strict):
     styles: DocumentStyles = Field(default_factory=DocumentStyles)
 
 
+class EmailSettings(Strict):
+    """The follow-up e-mail every build writes beside the deck and the document."""
+
+    max_words: int = Field(150, ge=30, le=1000, description=(
+        "The most words its body may have, signature included; `aspo check` warns about an account's e-mail "
+        "that has more (C901)."))
+
+
 class OutlineFile(Strict):
     """templates/outline.yaml: which sections appear in what order, and their layouts."""
 
     deck: DeckFiles
     document: DocumentFiles
+    email: EmailSettings = Field(default_factory=EmailSettings)
     sections: list[OutlineSection] = Field(min_length=1)
 
 

@@ -25,6 +25,9 @@ SCENARIO_SIZE = 1
 #: The outline sections filled with the best-fitting blocks of their `section` (priorities are answered one by
 #: one instead); the outline of the account's stage says which of them it gets.
 FILLED_BY_BLOCKS = ("situation", "insight", "offering", "rollout", "terms", "references", "next-steps")
+#: Not an outline section: the follow-up e-mail every build writes takes its opening and closing from the
+#: best-fitting block of this `section`, at every stage.
+FOLLOW_UP = "follow-up"
 #: A point offering stays focused: at most this many capabilities.
 MAX_OFFERED = 4
 #: One slide answers at most this many priorities on the same pain: more quotes crowd out the answer.
@@ -178,7 +181,7 @@ def select(account: Account, library: Library) -> Selection:
     )
     used.update(pinned_extra)
     section_blocks["priorities"] = pinned_extra
-    for section in dict.fromkeys(s.kind for s in stage_outline if s.kind in FILLED_BY_BLOCKS):
+    for section in dict.fromkeys([*(s.kind for s in stage_outline if s.kind in FILLED_BY_BLOCKS), FOLLOW_UP]):
         ranked = sorted(
             (b for b, v in judged.items() if v.eligible and library.blocks[b].meta.section == section),
             key=lambda b: (-judged[b].score, b),

@@ -50,6 +50,9 @@ class OutputFormat:
     shown_by: str | None = None
     #: A file the rep may send the customer (it holds nothing only the rep reads), as may its PDF copy.
     customer: bool = False
+    #: (document, the customer's PDFs by name) -> the file made again with them attached, when a --pdf build has
+    #: made them (the follow-up e-mail); None: the PDFs change nothing in it.
+    attach: Callable[[Document, dict[str, bytes]], bytes] | None = None
 
     @property
     def suffix(self) -> str:
@@ -104,6 +107,18 @@ def _render_draft(document: Document, templates: Templates) -> bytes:
     return render_markdown(document).encode("utf-8")
 
 
+def _render_follow_up(document: Document, templates: Templates) -> bytes:
+    from aspo.render.mail import render_mail
+
+    return render_mail(document)
+
+
+def _follow_up_with_pdfs(document: Document, pdfs: dict[str, bytes]) -> bytes:
+    from aspo.render.mail import render_mail
+
+    return render_mail(document, pdfs)
+
+
 #: Every output format, in the order a build renders them and messages list them. The deck is the customer's copy,
 #: which a rep may send (without speaker notes); the presenter's copy is the same deck with them.
 FORMATS = (
@@ -115,6 +130,8 @@ FORMATS = (
                  text_view=textview.document_units, review="pages", pdf=True, customer=True),
     OutputFormat(key="draft", file_name="{slug}-draft.md", render=_render_draft, text_view=textview.draft_units,
                  review="text", marks_sources=True),
+    OutputFormat(key="follow-up", file_name="{slug}-follow-up.eml", render=_render_follow_up,
+                 text_view=textview.mail_units, review="text", customer=True, attach=_follow_up_with_pdfs),
 )
 _BY_KEY = {fmt.key: fmt for fmt in FORMATS}
 #: The first format of each suffix: the two decks share theirs, and their text view
@@ -126,8 +143,9 @@ _BY_ENDING = sorted(((fmt.ending.lower(), fmt) for fmt in FORMATS), key=lambda p
 #: The endings of the files a rep may send, lower case: each customer format's, and its PDF copy's ("-deck.pdf")
 _CUSTOMER_ENDINGS = tuple(ending.lower() for fmt in FORMATS if fmt.customer
                           for ending in (fmt.ending, Path(fmt.ending).with_suffix(".pdf").name)[:1 + fmt.pdf])
-#: The suffixes of the formats drawn as slides or pages: Office packages, which are zips.
-_PACKAGED = tuple(fmt.suffix for fmt in FORMATS if fmt.review != "text")
+#: The suffixes of the formats drawn as slides or pages (Office packages, which are zips), and of those that carry
+#: the PDFs: read within what a zip may unpack to, not the bound of a text file.
+_LARGE = tuple(fmt.suffix for fmt in FORMATS if fmt.review != "text" or fmt.attach is not None)
 #: The most aspo reads of a build's text file it is handed (a review draft, a manifest): a real one is tens of KB.
 MAX_TEXT_FILE_BYTES = 16 * 1024 * 1024
 SUFFIXES = tuple(_BY_SUFFIX)
@@ -162,7 +180,8 @@ def by_name(name: str) -> OutputFormat | None:
 
 def is_customer_file(name: str) -> bool:
     """Whether an account's output of this name is one the rep may send the customer: the deck or the document
-    ("acme-deck.pptx", not "acme-deck-presenter.pptx"), or the PDF of either; not the draft or the manifest."""
+    ("acme-deck.pptx", not "acme-deck-presenter.pptx"), the PDF of either, or the follow-up e-mail; not the draft
+    or the manifest."""
     return Path(name).name.lower().endswith(_CUSTOMER_ENDINGS)
 
 
@@ -207,4 +226,4 @@ def read_output(path: Path) -> bytes:
     checked before it is read (an Office package at most what a zip may unpack to, anything else far less), so that
     a named pipe cannot hang aspo and a huge file costs no memory."""
     path = Path(path)
-    return read_regular(path, MAX_UNPACKED_BYTES if path.suffix.lower() in _PACKAGED else MAX_TEXT_FILE_BYTES)
+    return read_regular(path, MAX_UNPACKED_BYTES if path.suffix.lower() in _LARGE else MAX_TEXT_FILE_BYTES)

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import re
 
-from aspo.compose.document import BulletList, Callouts, Chart, Document, Element, Paragraph, Section, Source
+from aspo.compose.document import (
+    BulletList,
+    Callouts,
+    Chart,
+    Document,
+    Element,
+    FollowUp,
+    Paragraph,
+    Section,
+    Source,
+)
 
 REP_MARK = "[rep] "
 LEGEND = (
@@ -26,6 +36,8 @@ def render_markdown(doc: Document) -> str:
     ]
     for number, section in enumerate(doc.sections, start=1):
         lines += ["", *_section(number, section, deck_numbers.get(section.key))]
+    if doc.follow_up is not None:
+        lines += ["", *_follow_up(doc.follow_up, doc.slug)]
     lines += ["", "## Content gaps (for marketing)", ""]
     if doc.gaps:
         for gap in doc.gaps:
@@ -62,6 +74,41 @@ def _section(number: int, section: Section, slide: int | None) -> list[str]:
     if section.notes:
         lines += ["", "Speaker notes:", ""]
         lines += [f"> {_rep(p)}{_inline(p.text)}" for p in section.notes]
+    return lines
+
+
+#: What introduces the rep's own notes on the follow-up e-mail (its block's `## Notes`), which it never carries.
+MAIL_NOTES = "Notes for the rep (not in the e-mail):"
+
+
+def _follow_up(mail: FollowUp, slug: str) -> list[str]:
+    """The follow-up e-mail as the customer reads it, part by part with its source, after the sections."""
+    recipients = ", ".join(f"{box.name} <{box.address}>" for box in mail.recipients)
+    lines = ["## Follow-up e-mail", "", f"_`{slug}-follow-up.eml`, a draft for the rep to send after the meeting_", "",
+             f"**Subject:** {_inline(mail.subject)}", "", f"**To:** {recipients or '(for the rep to fill in)'}"]
+    lines += ["", "Sources:"]
+    lines += [f"- {_marker(s)}{': ' + s.reason if s.reason else ''}" for s in mail.sources]
+    current: Source | None = None
+
+    def part(source: Source | None, text: list[str]) -> None:
+        nonlocal current
+        lines.append("")
+        if source is not None and source != current:
+            lines.extend([_marker(source), ""])
+            current = source
+        lines.extend(text)
+
+    part(mail.opening.source, [_rep(mail.opening) + _inline(mail.opening.text)])
+    for answer in mail.answers:
+        part(answer.source, [f"- {REP_MARK}\u201c{_inline(answer.priority)}\u201d: {_inline(answer.answer)}"])
+    for paragraph in (mail.result, mail.closing):
+        if paragraph is not None:
+            part(paragraph.source, [_rep(paragraph) + _inline(paragraph.text)])
+    part(None, [line + "\\" for line in mail.signature[:-1]] + list(mail.signature[-1:]))  # CommonMark line breaks
+    lines += ["", f"_{mail.word_count} words; at most {mail.max_words}_"]
+    if mail.notes:
+        lines += ["", MAIL_NOTES, ""]
+        lines += [f"> {_rep(p)}{_inline(p.text)}" for p in mail.notes]
     return lines
 
 

@@ -262,3 +262,27 @@ def draft_units(path: Path, data: bytes) -> list[Unit]:
             units.append(Unit(label, tuple(lines)))
         label, lines = _fold(line[3:]), []
     return units
+
+
+#: The headers an e-mail's text view shows, in this order: who, what, when, and whether it is a draft.
+MAIL_HEADERS = ("From", "To", "Cc", "Subject", "Date", "X-Unsent")
+
+
+def mail_units(path: Path, data: bytes) -> list[Unit]:
+    """An e-mail (.eml): its headers and attachments' names, then its plain-text body line by line (the HTML body
+    says the same, from the same model)."""
+    import email
+    import email.policy
+
+    try:
+        message = email.message_from_bytes(data, policy=email.policy.default)
+        headers = tuple(f"{name}: {_fold(str(value))}" for name in MAIL_HEADERS
+                        for value in message.get_all(name, ()))
+        attached = tuple(f"Attached: {part.get_filename()}" for part in message.iter_attachments()
+                         if part.get_filename())
+        body = message.get_body(("plain",))
+        text = body.get_content() if body is not None else ""
+    except (LookupError, ValueError, TypeError) as exc:  # a charset Python lacks, a header it cannot read
+        raise _unreadable(path, "an e-mail", exc) from None
+    return [Unit("Message", headers + attached), Unit("Text", tuple(plain(line.rstrip()) for line in
+                                                                    text.strip("\n").splitlines()))]

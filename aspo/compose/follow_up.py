@@ -1,0 +1,170 @@
+"""The follow-up e-mail's content, composed from the account, its selection and the follow-up block."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import Any, Protocol
+
+from aspo.compose.document import Answer, BulletList, Element, FollowUp, Mailbox, Paragraph, Source
+from aspo.core.errors import AspoError
+from aspo.core.rulebook import SCHEMA
+from aspo.library.account import Account
+from aspo.library.content import Block, Library
+from aspo.library.schema import Result
+from aspo.plan.selection import FOLLOW_UP, Selection
+
+
+class Composer(Protocol):
+    """What the e-mail takes of aspo.compose.composer.Composer: one account's rendering of blocks and results."""
+
+    account: Account
+    library: Library
+    selection: Selection
+    context: dict[str, Any]
+
+    def block_text(self, block: Block, priority_text: str | None = None
+                   ) -> tuple[str, tuple[Element, ...], tuple[Paragraph, ...]]: ...
+
+    def result_value(self, result: Result) -> str: ...
+
+#: Where a sentence ends: a full stop, question or exclamation mark before a space (or the end).
+_SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
+
+
+def first_sentence(text: str, whole: tuple[str, ...] = ()) -> str:
+    """The first sentence of `text`; a full stop inside one of the `whole` phrases ("Dr. Alicia Romero", an action
+    that says "e.g.") ends none."""
+    masked = " ".join(text.split())
+    text = masked
+    for phrase in sorted({" ".join(p.split()) for p in whole if p.strip()}, key=len, reverse=True):
+        masked = masked.replace(phrase, re.sub(r"[.!?]", "_", phrase))
+    end = _SENTENCE_END.search(masked)
+    return text[: end.end()] if end else text
+
+
+def carries_next_step(sentence: str, action: str, date: str) -> list[str]:
+    """What of the next step `sentence` leaves out: 'the next step' (its action, word for word, any case) and 'its
+    date' (as the account's locale writes it); [] when it carries both (or the step has no date)."""
+    folded = " ".join(sentence.split()).casefold()
+    missing = []
+    if " ".join(action.split()).casefold().rstrip(".") not in folded:
+        missing.append("the next step")
+    if date and " ".join(date.split()).casefold() not in folded:
+        missing.append("its date")
+    return missing
+
+
+def compose_follow_up(composer: Composer, call_to_action: str) -> FollowUp:
+    """The e-mail for the composer's account. Its opening and closing are the follow-up block's, rendered as the
+    customer reads them; where the library has no follow-up block for the account, the opening is the deck's own
+    call to action, `call_to_action`, and there is no closing."""
+    account, library, selection = composer.account, composer.library, composer.selection
+    data = account.data
+    rep = data.rep
+    step_source = Source("account", account.slug, "the rep's proposed next step")
+    chosen = selection.section_blocks.get(FOLLOW_UP, ())
+    notes: tuple[Paragraph, ...] = ()
+    if chosen:
+        block = library.blocks[chosen[0]]
+        subject, body, notes = composer.block_text(block)
+        source = Source("block", block.id, selection.reason_for("block", block.id))
+        paragraphs = _paragraphs_of(block, body)
+        opening = Paragraph(paragraphs[0], source)
+        closing = Paragraph(paragraphs[1], source) if len(paragraphs) > 1 else None
+        sources = (source,)
+    else:
+        by = composer.context["next_step"]["by"]
+        subject = f"{data.name}: {data.next_step.action}" + (f" \u2014 by {by}" if by else "")
+        opening, closing, sources = Paragraph(call_to_action, step_source, rep_authored=True), None, (step_source,)
+    mail = FollowUp(
+        subject=" ".join(subject.split()),
+        sender=Mailbox(rep.name, rep.email),
+        recipients=tuple(Mailbox(a.name, a.email) for a in data.meeting.attendees if a.email),
+        opening=opening,
+        answers=_answers(composer),
+        result=_result(composer),
+        closing=closing,
+        signature=_signature(composer),
+        sources=sources,
+        max_words=library.outline.email.max_words,
+        notes=notes,
+    )
+    return fitted(mail)
+
+
+#: The fewest words a shortened quote keeps: enough to recognise the priority by.
+MIN_QUOTE_WORDS = 8
+
+
+def fitted(mail: FollowUp) -> FollowUp:
+    """The e-mail within its word limit, where shortening the quoted priorities can do it: the longest quote loses a
+    word at a time, ending in an ellipsis, down to MIN_QUOTE_WORDS. What is still over is `aspo check`'s C901."""
+    over = mail.word_count - mail.max_words
+    if over <= 0:
+        return mail
+    words = {answer.index: answer.priority.split() for answer in mail.answers}
+    while over > 0:
+        longest = max(words, key=lambda index: (len(words[index]), -index), default=None)
+        if longest is None or len(words[longest]) <= MIN_QUOTE_WORDS:
+            break
+        words[longest].pop()
+        over -= 1
+    answers = tuple(replace(answer, priority=_shortened(answer.priority, words[answer.index]))
+                    for answer in mail.answers)
+    return replace(mail, answers=answers)
+
+
+def _shortened(quote: str, kept: list[str]) -> str:
+    if len(kept) == len(quote.split()):
+        return quote
+    return " ".join(kept).rstrip(",;:.!?\u2014-") + "\u2026"
+
+
+def _paragraphs_of(block, body) -> tuple[str, ...]:
+    """The follow-up block's body as its opening and (optional) closing paragraph; a list, or more paragraphs, is
+    one line at the block's body, since an e-mail has only those two of marketing's own."""
+    if any(isinstance(element, BulletList) for element in body) or not 1 <= len(body) <= 2:
+        shape = "a list" if any(isinstance(e, BulletList) for e in body) else f"{len(body)} paragraphs"
+        raise AspoError.at(block.path, block.body_line, "body", f"a follow-up block's body is the e-mail's opening "
+                           f"paragraph, then its closing paragraph (optional); it renders as {shape}", SCHEMA)
+    return tuple(element.text for element in body)
+
+
+def _answers(composer: Composer) -> tuple[Answer, ...]:
+    """Each priority a block answered, in the account's order: its first sentence, then the block's title."""
+    library, selection = composer.library, composer.selection
+    answers = []
+    for match in selection.priorities:
+        if match.block is None:
+            continue  # a gap, or answered by a scenario alone: the result line speaks for scenarios
+        block = library.blocks[match.block]
+        title, _, _ = composer.block_text(block, match.text if block.meta.section == "priorities" else None)
+        answers.append(Answer(match.index, first_sentence(match.text), " ".join(title.split()),
+                              Source("block", block.id, match.reason)))
+    return tuple(answers)
+
+
+def _result(composer: Composer) -> Paragraph | None:
+    """One result of the first scenario the account's story tells (a story, else a reference), with its figure:
+    'A four-plant plastics manufacturer: unplanned downtime at the worst plant, -24% in the first 9 months.'"""
+    library, selection = composer.library, composer.selection
+    for scenario_id in selection.used_scenarios:
+        meta = library.scenarios[scenario_id].meta
+        measured = [r for r in meta.results if r.numeric or re.search(r"\d", r.value or "")]
+        if not measured:
+            continue
+        result = measured[0]
+        who = meta.customer.name if meta.customer.may_name else meta.customer.described_as
+        if meta.industry != composer.account.data.industry:  # never passed off as the account's own industry
+            who = f"{who} ({library.industry_name(meta.industry).lower()})"
+        change = composer.result_value(result) + (f" {result.period}" if result.period else "")
+        source = Source("scenario", scenario_id, selection.reason_for("scenario", scenario_id))
+        return Paragraph(f"{who}: {result.metric}, {change}.", source)
+    return None
+
+
+def _signature(composer: Composer) -> tuple[str, ...]:
+    rep, vendor = composer.account.data.rep, composer.library.catalog.vendor.name
+    contact = " \u00b7 ".join(part for part in (rep.email, rep.phone) if part)
+    return (rep.name, f"{rep.title}, {vendor}" if rep.title else vendor, contact)
