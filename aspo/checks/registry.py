@@ -9,6 +9,7 @@ from aspo.checks.rules import (
     analyst_speak,
     capability_wording,
     content_gaps,
+    follow_up,
     industry_words,
     overflow,
     review_dates,
@@ -30,6 +31,7 @@ RULE_MODULES = (
     stage_purpose,  # C602
     content_gaps,  # C701, C703
     template_hyperlinks,  # C801
+    follow_up,  # C901–C904
 )
 
 #: The order rules are listed in (the docs, --select's list, the count by rule's ties): what stops a build first.

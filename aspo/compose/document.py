@@ -182,7 +182,8 @@ class FollowUp:
 
     @property
     def word_count(self) -> int:
-        return sum(len(text.split()) for text in self.paragraphs)
+        """Its words, as a reader counts them: not the list's dashes or the signature's dot."""
+        return sum(1 for text in self.paragraphs for word in text.split() if any(c.isalnum() for c in word))
 
     @property
     def every_source(self) -> tuple[Source, ...]:

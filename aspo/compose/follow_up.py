@@ -79,8 +79,8 @@ def compose_follow_up(composer: Composer, call_to_action: str) -> FollowUp:
         opening, closing, sources = Paragraph(call_to_action, step_source, rep_authored=True), None, (step_source,)
     mail = FollowUp(
         subject=" ".join(subject.split()),
-        sender=Mailbox(rep.name, rep.email),
-        recipients=tuple(Mailbox(a.name, a.email) for a in data.meeting.attendees if a.email),
+        sender=_mailbox(rep.name, rep.email),
+        recipients=tuple(_mailbox(a.name, a.email) for a in data.meeting.attendees if a.email),
         opening=opening,
         answers=_answers(composer),
         result=_result(composer),
@@ -129,6 +129,11 @@ def _paragraphs_of(block, body) -> tuple[str, ...]:
         raise AspoError.at(block.path, block.body_line, "body", f"a follow-up block's body is the e-mail's opening "
                            f"paragraph, then its closing paragraph (optional); it renders as {shape}", SCHEMA)
     return tuple(element.text for element in body)
+
+
+def _mailbox(name: str, address: str) -> Mailbox:
+    # a header holds one line: a name typed over two lines (or with control characters) is put on one
+    return Mailbox(" ".join("".join(c if c.isprintable() else " " for c in name).split()), address)
 
 
 def _answers(composer: Composer) -> tuple[Answer, ...]:

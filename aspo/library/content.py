@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
@@ -297,6 +298,8 @@ def load_block(path: Path) -> Block:
     body_lines = rest if notes_at is None else rest[:notes_at]
     notes_lines = [] if notes_at is None else rest[notes_at + 1:]
     body_line = end + 2
+    if meta.section == "follow-up":
+        _check_follow_up_body(path, body_lines, body_line)
     return Block(
         meta=meta,
         doc=front,
@@ -307,6 +310,34 @@ def load_block(path: Path) -> Block:
         body_line=body_line + _leading_blank_lines(body_lines),
         notes_line=body_line + (notes_at or 0) + 1 + _leading_blank_lines(notes_lines),
     )
+
+
+#: A body line that is a Jinja statement or comment alone: it renders as nothing of its own.
+_TEMPLATE_ONLY = re.compile(r"\s*(\{%.*?%\}|\{#.*?#\})\s*")
+
+
+def _check_follow_up_body(path: Path, lines: list[str], first_line: int) -> None:
+    """A follow-up block's body is the e-mail's opening paragraph, then (optionally) its closing paragraph: the
+    e-mail lists the answered priorities itself, between the two."""
+    starts = []  # the file line of each paragraph's first line
+    previous_blank = True
+    for number, line in enumerate(lines, start=first_line):
+        if _TEMPLATE_ONLY.fullmatch(line):
+            continue
+        if line.strip().startswith(("- ", "* ")):
+            raise AspoError.at(path, number, "body", "a follow-up block's body is the e-mail's opening paragraph, "
+                               "then its closing paragraph, without lists: the e-mail lists the priorities it "
+                               "answers itself, between the two", SCHEMA)
+        if line.strip() and previous_blank:
+            starts.append(number)
+        previous_blank = not line.strip()
+    if not starts:
+        raise AspoError.at(path, first_line, "body", "a follow-up block's body is the e-mail's opening paragraph, "
+                           "which carries the next step and its date; it is empty", SCHEMA)
+    if len(starts) > 2:
+        raise AspoError.at(path, starts[2], "body", f"a follow-up block's body is the e-mail's opening paragraph, "
+                           f"then its closing paragraph; this is a third of {len(starts)} (join them, or leave "
+                           f"this one out)", SCHEMA)
 
 
 def _leading_blank_lines(lines: list[str]) -> int:

@@ -38,8 +38,8 @@ def _skip_plugin_search() -> None:
 
 _skip_plugin_search()
 
-#: An e-mail address, as far as aspo checks one: something, an @, something, no spaces.
-EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+$"
+#: An e-mail address, as far as aspo checks one: something, an @, something; no spaces or control characters.
+EMAIL_PATTERN = r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+$"
 Id = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", description="A short lowercase id, words joined by '-'.")
 CompanySize = Literal["smb", "mid-market", "enterprise"]
 #: The company sizes an account may give, smallest first.

@@ -36,6 +36,7 @@ class OutputFormat:
     """One file a build writes for every account: its name, how it is made and read back, how a review shows it."""
 
     key: str  # what the code calls it
+    label: str  # what people call it: "review draft"
     file_name: str  # "{slug}-deck.pptx": its suffix tells a file of this format from the others
     #: (document, templates) -> the file's bytes
     render: Callable[[Document, Templates], bytes]
@@ -122,16 +123,17 @@ def _follow_up_with_pdfs(document: Document, pdfs: dict[str, bytes]) -> bytes:
 #: Every output format, in the order a build renders them and messages list them. The deck is the customer's copy,
 #: which a rep may send (without speaker notes); the presenter's copy is the same deck with them.
 FORMATS = (
-    OutputFormat(key="deck", file_name="{slug}-deck.pptx", render=_render_deck, text_view=textview.deck_units,
-                 review="slides", pdf=True, shown_by="presenter", customer=True),
-    OutputFormat(key="presenter", file_name="{slug}-deck-presenter.pptx", render=_render_presenter_deck,
-                 text_view=textview.deck_units, review="slides"),
-    OutputFormat(key="document", file_name="{slug}-offering.docx", render=_render_document,
+    OutputFormat(key="deck", label="deck", file_name="{slug}-deck.pptx", render=_render_deck,
+                 text_view=textview.deck_units, review="slides", pdf=True, shown_by="presenter", customer=True),
+    OutputFormat(key="presenter", label="presenter deck", file_name="{slug}-deck-presenter.pptx",
+                 render=_render_presenter_deck, text_view=textview.deck_units, review="slides"),
+    OutputFormat(key="document", label="document", file_name="{slug}-offering.docx", render=_render_document,
                  text_view=textview.document_units, review="pages", pdf=True, customer=True),
-    OutputFormat(key="draft", file_name="{slug}-draft.md", render=_render_draft, text_view=textview.draft_units,
-                 review="text", marks_sources=True),
-    OutputFormat(key="follow-up", file_name="{slug}-follow-up.eml", render=_render_follow_up,
-                 text_view=textview.mail_units, review="text", customer=True, attach=_follow_up_with_pdfs),
+    OutputFormat(key="draft", label="review draft", file_name="{slug}-draft.md", render=_render_draft,
+                 text_view=textview.draft_units, review="text", marks_sources=True),
+    OutputFormat(key="follow-up", label="follow-up e-mail", file_name="{slug}-follow-up.eml",
+                 render=_render_follow_up, text_view=textview.mail_units, review="text", customer=True,
+                 attach=_follow_up_with_pdfs),
 )
 _BY_KEY = {fmt.key: fmt for fmt in FORMATS}
 #: The first format of each suffix: the two decks share theirs, and their text view

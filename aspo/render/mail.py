@@ -12,8 +12,9 @@ from typing import Mapping
 
 from aspo.compose.document import Document, FollowUp, Mailbox
 
-#: CRLF line ends and lines folded at 78: the message as RFC 5322 writes it, which every mail program reads.
-POLICY = email.policy.SMTP
+#: CRLF line ends, as RFC 5322 writes a message. Headers are folded only past its hard limit of 998 characters:
+#: Python folds a long subject before an encoded word ("— by") with a space that readers then show twice.
+POLICY = email.policy.SMTP.clone(max_line_length=998)
 
 
 def render_mail(document: Document, attachments: Mapping[str, bytes] | None = None) -> bytes:

@@ -14,7 +14,7 @@ from typing import Callable
 
 from aspo.build.manifest import MANIFEST
 from aspo.core.errors import AspoError, display_path
-from aspo.render.formats import FORMATS, OutputFormat, file_of, read_units
+from aspo.render.formats import FORMATS, OutputFormat, by_name, file_of, read_units
 from aspo.render.textview import Unit
 from aspo.review.text_changes import Segment, around_changes, page_text, page_words, word_changes
 
@@ -24,7 +24,7 @@ from aspo.review.text_changes import Segment, around_changes, page_text, page_wo
 _SLIDES = next(fmt for fmt in FORMATS if fmt.review == "slides" and fmt.shown_by is None)
 _PAGES = next(fmt for fmt in FORMATS if fmt.review == "pages" and fmt.shown_by is None)
 _SLIDES_SUFFIX, _PAGES_SUFFIX = _SLIDES.suffix, _PAGES.suffix
-_TEXT_SUFFIXES = tuple(fmt.suffix for fmt in FORMATS if fmt.review == "text")
+_TEXT_FORMATS = tuple(fmt for fmt in FORMATS if fmt.review == "text")
 Progress = Callable[[str], None]
 
 
@@ -364,7 +364,9 @@ class AccountReview:
     unchanged_pages: int | None  # None: the document did not change
     provenance: tuple[str, ...]  # the blocks and scenarios this account's outputs use that changed
     moved: tuple[str, ...]  # slides that only moved, as 'Slide 8: title (was slide 9)'
-    draft_diff: str  # the review draft's text diff ('' when it is the same)
+    #: (what the file is, its text diff, shown open) of each output shown as text that changed: the review draft;
+    #: the follow-up e-mail, open, since the customer reads it
+    text_diffs: tuple[tuple[str, str, bool], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -655,8 +657,8 @@ def _account_review(account: Compared, slide_pairs: list[_SlidePair], moved: lis
             page_layouts if pair.before_number and pair.after_number else (),
             "new page" if pair.before_number is None else "page gone" if pair.after_number is None
             else "text changed" if not same_text else "look changed"))
-    draft = _draft_diff(account)
-    if not slides and not pages and not draft and not moved:
+    texts = _text_diffs(account)
+    if not slides and not pages and not texts and not moved:
         return None
     from aspo.review.diffing import provenance_changes, provenance_sources
 
@@ -665,7 +667,7 @@ def _account_review(account: Compared, slide_pairs: list[_SlidePair], moved: lis
         max(0, slide_count - sum(1 for s in slides if s.after_label)),
         None if page_count is None else max(0, page_count - sum(1 for p in pages if p.after_label)),
         tuple(line.strip() for line in provenance_changes(*map(provenance_sources, account.manifests))),
-        tuple(moved), draft)
+        tuple(moved), texts)
 
 
 def _layout_changes(account: Compared, fmt: OutputFormat, reason: str) -> tuple[Source, ...]:
@@ -732,11 +734,14 @@ def _unit_text(unit: Unit | None) -> str:
     return "\n".join(([title] if title else []) + list(unit.lines))
 
 
-def _draft_diff(account: Compared) -> str:
+def _text_diffs(account: Compared) -> tuple[tuple[str, str, bool], ...]:
+    """Each output shown as text (the review draft, the follow-up e-mail) that differs, with its text diff."""
     from aspo.review.diffing import diff_build_texts
 
-    draft = {name: data for name, data in account.before.items() if name.lower().endswith(_TEXT_SUFFIXES)}
-    after = {name: data for name, data in account.after.items() if name.lower().endswith(_TEXT_SUFFIXES)}
-    if draft == after:
-        return ""
-    return diff_build_texts(draft, after, *account.labels).text
+    found = []
+    for fmt in _TEXT_FORMATS:
+        before, after = ({name: data for name, data in side.items() if by_name(name) is fmt}
+                         for side in (account.before, account.after))
+        if before != after:
+            found.append((fmt.label, diff_build_texts(before, after, *account.labels).text, fmt.customer))
+    return tuple(found)

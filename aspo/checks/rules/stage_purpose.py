@@ -9,6 +9,7 @@ from pydantic import Field
 from aspo.checks.file_text import phrase
 from aspo.checks.rule import Context, RuleOptions, check_rule
 from aspo.core.errors import Problem
+from aspo.plan.selection import FOLLOW_UP
 
 STAGE_PURPOSE = "C602"
 #: What a next step that sells asks for.
@@ -41,7 +42,7 @@ def stage_purpose(context: Context, options: StagePurpose) -> Iterator[Problem]:
                 listed = " lists" if section.stages else " (no stages: every stage) has"
                 yield doc.problem(where, f"the offering section{listed} stage {stage.id}, but {why}; give it the "
                                   "stages it belongs to", STAGE_PURPOSE)
-        kinds = {section.kind for _, section in shown}
+        kinds = {section.kind for _, section in shown} | {FOLLOW_UP}  # the e-mail goes with every stage
         for block in library.blocks.values():
             meta = block.meta
             stages = meta.applies_to.stages
@@ -56,13 +57,14 @@ def stage_purpose(context: Context, options: StagePurpose) -> Iterator[Problem]:
             elif meta.promotes:
                 yield block.doc.problem(at or ("promotes",), f"promotes {', '.join(meta.promotes)} in the "
                                         f"{meta.section} section at stage {stage.id}, but {why}", STAGE_PURPOSE)
-            elif meta.section == "next-steps":
+            elif meta.section in ("next-steps", FOLLOW_UP):
                 text, shown = context.shown(block)
                 for word in options.words:
                     where = text.find(phrase(word), shown)
                     if where:
                         field = "title" if where[0] == block.title_line else "body"
-                        yield Problem(block.path, where[0], field, f"a next step asking for '{word}' at stage "
+                        what = "a follow-up e-mail" if meta.section == FOLLOW_UP else "a next step"
+                        yield Problem(block.path, where[0], field, f"{what} asking for '{word}' at stage "
                                       f"{stage.id}, but {why}; suggest a workshop or an assessment instead",
                                       STAGE_PURPOSE, where[1])
                         break

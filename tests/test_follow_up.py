@@ -1,0 +1,185 @@
+"""The follow-up e-mail: a draft mail programs open, short, the next step first, from the rep to the attendees, with
+nothing only the rep reads; the same bytes from the same inputs; shown by textconv, diff and the review page."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import REPO, SAMPLES, edit, line_of
+from rep_only import fold, leaks, rep_only_texts
+
+from aspo.core.formatting import format_date
+
+MAX_WORDS = yaml.safe_load((REPO / "templates/outline.yaml").read_text(encoding="utf-8"))["email"]["max_words"]
+
+
+def _message(path: Path) -> email.message.EmailMessage:
+    # strict: a defect a lenient reader would pass over (a bad header, a missing boundary) raises
+    return email.message_from_bytes(path.read_bytes(), policy=email.policy.strict)
+
+
+def _account(slug: str) -> dict:
+    return yaml.safe_load((REPO / "accounts" / f"{slug}.yaml").read_text(encoding="utf-8"))
+
+
+def _body(message) -> str:
+    # the message's lines end in CRLF, as RFC 5322 writes them, and so does the content Python decodes
+    return message.get_body(("plain",)).get_content().replace("\r\n", "\n")
+
+
+@pytest.mark.parametrize("slug", SAMPLES)
+def test_each_samples_email_is_a_draft_from_the_rep_to_the_attendees_with_a_text_and_an_html_body(samples_built, slug):
+    message = _message(samples_built / "output" / slug / f"{slug}-follow-up.eml")
+    account = _account(slug)
+    assert message["X-Unsent"] == "1" and message.get_content_type() == "multipart/alternative"
+    assert message["From"].addresses[0].addr_spec == account["rep"]["email"]
+    assert message["From"].addresses[0].display_name == account["rep"]["name"]
+    assert [a.addr_spec for a in message["To"].addresses] == [a["email"] for a in account["meeting"]["attendees"]]
+    step = account["next_step"]
+    assert message["Subject"] == (f"{account['name']}: {step['action']} \u2014 by "
+                                  f"{format_date(step['by'], 'en-US')}")
+    text, page = _body(message), message.get_body(("html",)).get_content().replace("\r\n", "\n")
+    assert page.startswith("<!DOCTYPE html>") and "<script" not in page and "http" not in page
+    # the HTML says what the text says, paragraph by paragraph
+    shown = re.sub(r"<[^>]+>", " ", page.split("<body>")[1]).replace("&#x27;", "'")
+    assert fold(shown) == fold(text.replace("\n- ", "\n"))
+    assert message["Date"] and message["Message-ID"].endswith("@meridianops.example>")
+    assert list(message.iter_attachments()) == []  # no PDFs without --pdf
+
+
+@pytest.mark.parametrize("slug", SAMPLES)
+def test_the_first_sentence_carries_the_next_step_and_its_date_and_the_body_keeps_to_its_word_limit(samples_built,
+                                                                                                     slug):
+    text = _body(_message(samples_built / "output" / slug / f"{slug}-follow-up.eml"))
+    step = _account(slug)["next_step"]
+    ends = [text.index(step["action"]) + len(step["action"]), text.index(format_date(step["by"], "en-US"))]
+    assert not re.search(r"[.!?]\s", text[:max(ends)]), "a sentence ends before the next step and its date"
+    assert len([word for word in text.split() if any(c.isalnum() for c in word)]) <= MAX_WORDS
+    # one line per priority the deck answered, in their words, with its answer
+    draft = (samples_built / "output" / slug / f"{slug}-draft.md").read_text(encoding="utf-8")
+    answered = [line for line in text.splitlines() if line.startswith("- \u201c")]
+    section = draft.split("## Follow-up e-mail")[1].split("\n## ")[0]
+    assert answered and len(answered) == section.count("- [rep] \u201c")
+
+
+@pytest.mark.parametrize("slug", SAMPLES)
+def test_nothing_only_the_rep_reads_is_anywhere_in_the_email(samples_built, slug):
+    folder = samples_built / "output" / slug
+    draft = (folder / f"{slug}-draft.md").read_text(encoding="utf-8")
+    rep_only = rep_only_texts(REPO / "accounts" / f"{slug}.yaml", draft)
+    mail_notes = [fold(line[2:]) for line in draft.split("Notes for the rep (not in the e-mail):")[1].splitlines()
+                  if line.startswith("> ")]
+    assert mail_notes
+    rep_only["the e-mail's notes"] = mail_notes
+    message = _message(folder / f"{slug}-follow-up.eml")
+    parts = {"raw": fold((folder / f"{slug}-follow-up.eml").read_bytes().decode("ascii")),
+             "headers": fold(" ".join(f"{k}: {v}" for k, v in message.items())),
+             "text": fold(_body(message)), "html": fold(message.get_body(("html",)).get_content())}
+    assert leaks(parts, rep_only) == []
+
+
+def test_the_consideration_email_quotes_the_story_and_one_result_with_its_figure(samples_built):
+    text = _body(_message(samples_built / "output/acme/acme-follow-up.eml"))
+    assert "- \u201cStop the breakdowns on the corrugator lines.\u201d: Hear about a failing asset" in text
+    assert "A four-plant plastics and film manufacturer in the Southeast: " in text and "2 days" in text
+    assert text.rstrip().endswith("Jordan Ellis\nAccount Executive, Meridian Ops\n"
+                                  "jordan.ellis@meridianops.example \u00b7 +1 614 555 0142")
+
+
+def test_awareness_which_sells_nothing_gives_no_customer_result(samples_built):
+    text = _body(_message(samples_built / "output/northwind-health/northwind-health-follow-up.eml"))
+    assert "Meridian" not in text.split("Sam Patel")[0]  # no product, no customer story before the signature
+
+
+@pytest.mark.parametrize("slug", SAMPLES)
+def test_the_committed_sample_email_is_what_a_build_makes(samples_built, slug):
+    name = f"{slug}/{slug}-follow-up.eml"
+    assert (samples_built / "output" / name).read_bytes() == (REPO / "output" / name).read_bytes(), (
+        f"output/{name} differs from a build of the samples; run `aspo build accounts/` and review the change")
+
+
+def test_the_same_inputs_give_the_same_bytes_and_source_date_epoch_dates_it(workspace, aspo, monkeypatch):
+    eml = workspace / "output/acme/acme-follow-up.eml"
+    assert aspo("build", "-q", "accounts/acme.yaml").status == 0
+    first = eml.read_bytes()
+    assert aspo("build", "-q", "--force", "accounts/acme.yaml").status == 0
+    assert eml.read_bytes() == first
+    assert b"\r\nDate: Thu, 14 Jan 2027 00:00:00 +0000\r\n" in first  # the meeting's day
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
+    assert aspo("build", "-q", "--force", "accounts/acme.yaml").status == 0
+    assert b"\r\nDate: Fri, 15 Jan 2027 08:00:00 +0000\r\n" in eml.read_bytes()
+
+
+def test_an_attendee_without_an_address_is_left_for_the_rep_and_check_says_so(workspace, aspo):
+    account = workspace / "accounts/acme.yaml"
+    edit(account, "      email: luis.ferreira@acmepackaging.example\n", "")
+    assert aspo("build", "-q", "accounts/acme.yaml").status == 0
+    message = _message(workspace / "output/acme/acme-follow-up.eml")
+    assert [a.display_name for a in message["To"].addresses] == ["Rachel Okafor", "Tom Brandt"]
+    run = aspo("check", "--select", "C9", "accounts/acme.yaml")
+    assert run.out.splitlines()[0] == (
+        f"accounts/acme.yaml:{line_of(account, 'name: Luis Ferreira')}:7: C903 meeting.attendees[2].name: Luis "
+        "Ferreira has no email: the follow-up e-mail's To leaves them out, for you to add (or give their email: here)")
+
+
+def test_check_warns_of_an_email_over_its_limit_and_a_first_sentence_without_the_next_step(workspace, aspo):
+    outline = workspace / "templates/outline.yaml"
+    edit(outline, "max_words: 150", "max_words: 60")
+    block = workspace / "templates/blocks/follow-up-consideration.md"
+    edit(block, "the next step is this{% if next_step.by %}, by {{ next_step.by }}{% endif %}:", "we met.")
+    run = aspo("check", "--select", "C9", "accounts/acme.yaml")
+    account = workspace / "accounts/acme.yaml"
+    assert run.status == 0 and run.out.splitlines()[:2] == [
+        f"accounts/acme.yaml:{line_of(account, 'priorities:')}:1: C901 priorities: the follow-up e-mail to Acme "
+        "Packaging has 139 words with its quotes shortened, 79 over outline.yaml's email.max_words of 60; shorten "
+        "the opening or closing of follow-up-consideration.md, or raise the limit",
+        f"templates/blocks/follow-up-consideration.md:{line_of(block, 'As agreed')}:1: C902 body: the first sentence "
+        "of the follow-up e-mail to Acme Packaging leaves out the next step and its date: \u201cAs agreed on January "
+        "14, 2027, we met.\u201d; open with {{ next_step.action }} and {{ next_step.by }}"]
+
+
+def test_a_follow_up_block_with_a_list_is_one_line_at_the_list(workspace, aspo):
+    block = workspace / "templates/blocks/follow-up-decision.md"
+    edit(block, "\nIf anything in the terms", "\n- a list item\n\nIf anything in the terms")
+    run = aspo("build", "accounts/globex.yaml")
+    assert run.status == 2
+    assert run.err.splitlines()[0] == (
+        f"aspo: error: templates/blocks/follow-up-decision.md:{line_of(block, '- a list item')}: body: a follow-up "
+        "block's body is the e-mail's opening paragraph, then its closing paragraph, without lists: the e-mail lists "
+        "the priorities it answers itself, between the two")
+
+
+def test_a_library_without_follow_up_blocks_opens_with_the_decks_next_step_line(workspace, aspo):
+    for stage in ("awareness", "consideration", "decision"):
+        (workspace / f"templates/blocks/follow-up-{stage}.md").unlink()
+    assert aspo("build", "-q", "accounts/acme.yaml").status == 0
+    text = _body(_message(workspace / "output/acme/acme-follow-up.eml"))
+    assert text.startswith("Next step: Scope a 90-day Meridian Monitor pilot on corrugator line 2 at Dayton, "
+                           "covering its 30 most critical assets (Tom Brandt, by January 29, 2027)\n")
+    run = aspo("check", "--select", "C904")
+    assert run.out.count("C904") == 4  # three stages, and the count by rule
+    assert "no follow-up block applies to stage awareness" in run.out
+
+
+def test_textconv_and_diff_show_the_email_and_a_changed_block_shows_on_the_review_of_a_revision(workspace, aspo):
+    assert aspo("build", "-q", "accounts/acme.yaml").status == 0
+    shown = aspo("textconv", "output/acme/acme-follow-up.eml").out
+    assert shown.startswith("## Message\nFrom: Jordan Ellis <jordan.ellis@meridianops.example>\nTo: Rachel Okafor")
+    assert "\n## Text\nAs agreed on January 14, 2027, the next step is this" in shown
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    subprocess.run([*git, "init", "-q"], cwd=workspace, check=True)
+    subprocess.run([*git, "add", "templates", "accounts"], cwd=workspace, check=True)
+    subprocess.run([*git, "commit", "-qm", "library"], cwd=workspace, check=True)
+    edit(workspace / "templates/blocks/follow-up-consideration.md", "Reply with what you would change",
+         "Reply with the assets you would start with")
+    run = aspo("diff", "--rev", "HEAD", "accounts/acme.yaml")
+    assert run.status == 1
+    assert "-Reply with what you would change, and I will send a plan to review before then." in run.out
+    assert "+Reply with the assets you would start with, and I will send a plan to review before then." in run.out
+    assert "acme-follow-up.eml" in run.out and "follow-up-consideration" in run.out
