@@ -55,7 +55,7 @@ def test_each_sample_builds_a_deck_a_document_and_a_draft(built, slug):
     folder = built / slug
     assert {p.name for p in folder.iterdir()} == {
         "manifest.json", f"{slug}-deck.pptx", f"{slug}-deck-presenter.pptx", f"{slug}-draft.md",
-        f"{slug}-offering.docx"}
+        f"{slug}-offering.docx", f"{slug}-follow-up.eml"}
     slides = slide_texts(folder / f"{slug}-deck.pptx")
     word = word_text(folder / f"{slug}-offering.docx")
     draft = (folder / f"{slug}-draft.md").read_text(encoding="utf-8")
@@ -154,7 +154,7 @@ def test_a_second_build_is_byte_identical(built_workspace, aspo):
     first = {p: p.read_bytes() for p in (built_workspace / "output").rglob("*.*")}  # the session's first build
     assert aspo("build", "--force", "accounts/").status == 0
     second = {p: p.read_bytes() for p in (built_workspace / "output").rglob("*.*")}
-    assert first.keys() == second.keys() and len(first) == 15
+    assert first.keys() == second.keys() and len(first) == 18
     assert all(first[p] == second[p] for p in first)
 
 

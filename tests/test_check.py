@@ -369,9 +369,9 @@ def test_an_ignored_error_does_not_fail_the_check_and_an_unknown_rule_is_a_usage
     (workspace / "templates/checks.yaml").write_text("rules:\n  C701: {severity: error}\n")
     assert run(aspo).status == 1
     assert (run(aspo, "--ignore", "C701").status, run(aspo, "--ignore", "C701").out) == (0, "0 errors, 0 warnings\n")
-    result = run(aspo, "--select", "C9")
+    result = run(aspo, "--select", "C0")
     assert result.status == 2
-    assert result.err.splitlines()[-1].startswith("Error: --select: 'C9' is no rule id or prefix of one (rules: E101,")
+    assert result.err.splitlines()[-1].startswith("Error: --select: 'C0' is no rule id or prefix of one (rules: E101,")
 
 
 def test_the_crm_import_settings_are_checked_as_aspo_import_reads_them(workspace, aspo):

@@ -194,7 +194,7 @@ def test_log_presented_records_who_it_was_for_the_next_step_and_the_customer_fil
     assert (event.next_step, event.next_step_by) == (
         "Scope a 90-day Meridian Monitor pilot on corrugator line 2 at Dayton, covering its 30 most critical assets",
         dt.date(2027, 1, 29))
-    assert event.files == ["acme-deck.pptx", "acme-offering.docx"]  # not the presenter's deck, draft or manifest
+    assert event.files == ["acme-deck.pptx", "acme-follow-up.eml", "acme-offering.docx"]  # not the presenter's deck, draft or manifest
     run = aspo("export", "activities")
     assert run.err.splitlines() == [
         "aspo: warning: history/acme.yaml: Acme Packaging: no opportunity id for 1 deck presented, in the history "
@@ -208,8 +208,8 @@ def test_log_presented_records_who_it_was_for_the_next_step_and_the_customer_fil
     assert rows(run.out)[0]["Opportunity ID"] == "006ACME"  # the account file's, when the event has none
 
 
-def test_the_customer_files_are_the_deck_and_the_document_and_their_pdfs():
+def test_the_customer_files_are_the_deck_the_document_their_pdfs_and_the_email():
     names = [name for fmt in FORMATS for name in (fmt.name("acme"), fmt.pdf_name("acme")) if name]
     assert [name for name in names if is_customer_file(name)] == [
-        "acme-deck.pptx", "acme-deck.pdf", "acme-offering.docx", "acme-offering.pdf"]
+        "acme-deck.pptx", "acme-deck.pdf", "acme-offering.docx", "acme-offering.pdf", "acme-follow-up.eml"]
     assert not is_customer_file("manifest.json") and is_customer_file("team-deck-deck.pptx")

@@ -183,3 +183,12 @@ def test_textconv_and_diff_show_the_email_and_a_changed_block_shows_on_the_revie
     assert "-Reply with what you would change, and I will send a plan to review before then." in run.out
     assert "+Reply with the assets you would start with, and I will send a plan to review before then." in run.out
     assert "acme-follow-up.eml" in run.out and "follow-up-consideration" in run.out
+    # the review page: no slide or page changed, so nothing is drawn, but the tools are looked for first
+    from test_review_page import need_tools
+
+    need_tools()
+    assert aspo("diff", "--rev", "HEAD", "--html", "review", "accounts/acme.yaml").status == 1
+    page = (workspace / "review/index.html").read_text(encoding="utf-8")
+    assert "<li>block changed: follow-up-consideration</li>" in page
+    email_diff = page.split("<details open>\n    <summary>Follow-up e-mail: text diff</summary>")[1].split("</pre>")[0]
+    assert "\n+Reply with the assets you would start with, and I will send a plan" in email_diff

@@ -49,7 +49,7 @@ def test_a_new_repository_checks_clean_and_builds_its_example_out_of_the_box(tmp
     assert built.returncode == 0, built.stderr
     assert built.stderr == ""  # no priority of the example is a content gap
     outputs = sorted(path.name for path in (content / "output" / "northgate").iterdir())
-    assert {"northgate-deck.pptx", "northgate-offering.docx", "northgate-draft.md"} <= set(outputs)
+    assert {"northgate-deck.pptx", "northgate-offering.docx", "northgate-draft.md", "northgate-follow-up.eml"} <= set(outputs)
 
 
 def test_the_starter_dates_move_to_the_day_of_init(tmp_path):
@@ -57,8 +57,8 @@ def test_the_starter_dates_move_to_the_day_of_init(tmp_path):
     init_project(tmp_path / "c", today=day)
     content = [path for path in (tmp_path / "c" / "templates").glob("*/*") if path.suffix in (".md", ".yaml")]
     review_dates = [re.findall(r"(?m)^review_by: (.*)$", path.read_text()) for path in content]
-    assert len(content) == 6
-    assert review_dates == [[str(day + dt.timedelta(days=365))]] * 6  # a year ahead: no check warns for 11 months
+    assert len(content) == 7
+    assert review_dates == [[str(day + dt.timedelta(days=365))]] * 7  # a year ahead: no check warns for 11 months
     account = yaml.safe_load((tmp_path / "c" / "accounts" / "northgate.yaml").read_text())
     assert account["meeting"]["date"] == day + dt.timedelta(days=14)
     assert account["next_step"]["by"] == day + dt.timedelta(days=28)

@@ -4,6 +4,8 @@ and one clear line (previous outputs kept) when LibreOffice is missing or fails.
 from __future__ import annotations
 
 import datetime as dt
+import email
+import email.policy
 import hashlib
 import json
 import os
@@ -72,6 +74,10 @@ def pdfs_in(output: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(output.glob("*/*.pdf"))}
 
 
+def emails_in(output: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(output.glob("*/*.eml"))}
+
+
 def need_libreoffice() -> None:
     skip_unless_installed("LibreOffice (soffice)" if not SOFFICE else "pdftotext and pdfinfo (poppler-utils)"
                           if not PDFTOTEXT or not PDFINFO else None)
@@ -95,8 +101,9 @@ def real_builds(tmp_path_factory) -> dict:
 
     first = run("--pdf", "-q", "accounts/")
     first_pdfs = pdfs_in(root / "output")
+    first_emails = emails_in(root / "output")
     second = run("--pdf", "--force", "-q", "accounts/", zone="America/New_York")
-    return {"root": root, "first": first, "first_pdfs": first_pdfs, "second": second}
+    return {"root": root, "first": first, "first_pdfs": first_pdfs, "first_emails": first_emails, "second": second}
 
 
 def test_build_pdf_writes_a_deck_and_an_offering_pdf_per_account_with_its_name(real_builds):
@@ -116,6 +123,21 @@ def test_build_pdf_writes_a_deck_and_an_offering_pdf_per_account_with_its_name(r
 def test_building_again_gives_byte_identical_pdfs_whatever_the_time_zone(real_builds):
     assert real_builds["second"].returncode == 0, real_builds["second"].stderr
     assert pdfs_in(real_builds["root"] / "output") == real_builds["first_pdfs"]
+
+
+def test_the_follow_up_email_carries_the_deck_and_the_document_pdfs_and_is_the_same_built_again(real_builds):
+    output = real_builds["root"] / "output"
+    assert emails_in(output) == real_builds["first_emails"] and len(real_builds["first_emails"]) == 3
+    for slug in NAMES:
+        message = email.message_from_bytes((output / slug / f"{slug}-follow-up.eml").read_bytes(),
+                                           policy=email.policy.strict)
+        assert message.get_content_type() == "multipart/mixed" and message["X-Unsent"] == "1"
+        attached = {part.get_filename(): (part.get_content_type(), part.get_content())
+                    for part in message.iter_attachments()}
+        # the customer's two PDFs, as written beside it; never the presenter deck, which has no PDF to send
+        assert attached == {name: ("application/pdf", (output / slug / name).read_bytes())
+                            for name in (f"{slug}-deck.pdf", f"{slug}-offering.pdf")}
+        assert message.get_body(("plain",)).get_content().startswith("As agreed on ")
 
 
 def test_the_pdfs_are_dated_by_the_build_and_reopen_without_a_complaint(real_builds):

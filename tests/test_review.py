@@ -268,7 +268,7 @@ def test_textconv_prints_a_deck_slide_by_slide_with_notes(workspace, aspo):
                                "Ask who signs off on the pilot and who signs the order after it.\n"
                                "Close by agreeing the next step, its owner and its date.\n")
     assert aspo("textconv", "accounts/acme.yaml").err == (
-        "aspo: error: accounts/acme.yaml: cannot show this file as text; expected a .pptx, .docx or .md\n")
+        "aspo: error: accounts/acme.yaml: cannot show this file as text; expected a .pptx, .docx, .md or .eml\n")
 
 
 def test_textconv_shows_a_templates_layouts_and_styles_so_template_edits_diff_too(workspace, aspo):

@@ -126,8 +126,9 @@ def test_a_selection_runs_only_its_rules_and_reports_what_a_full_check_reports_f
         probes.clear()
         assert run(broken, frozenset(chosen)) == [d for d in everything if d.rule in chosen], chosen
         assert set(ran) == chosen & {rule.id for rule in check_rules()}, chosen
-        # the template probes run for E201 or E202, which they find, or for C501, which measures their documents
-        assert len(probes) == (1 if chosen & {"C501", "E201", "E202"} else 0), chosen
+        # the template probes run for E201 or E202, which they find, or for C501, C901 and C902, which read their
+        # documents
+        assert len(probes) == (1 if chosen & {"C501", "C901", "C902", "E201", "E202"} else 0), chosen
 
 
 def test_every_c_rule_has_its_case_in_the_case_corpus():

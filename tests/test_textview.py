@@ -141,7 +141,7 @@ def test_other_files_and_broken_files_are_one_line_errors(tmp_path):
     (tmp_path / "broken.pptx").write_bytes(b"not a zip file")
     (tmp_path / "broken.md").write_bytes(b"\xff\xfe")
     cases = {
-        "notes.txt": "cannot show this file as text; expected a .pptx, .docx or .md",
+        "notes.txt": "cannot show this file as text; expected a .pptx, .docx, .md or .eml",
         "broken.pptx": "cannot read this file as a PowerPoint .pptx file: not a zip package (damaged or not an "
                        "Office file)",
         "broken.md": "cannot show this file as text; it is not UTF-8",
