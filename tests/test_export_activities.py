@@ -194,7 +194,8 @@ def test_log_presented_records_who_it_was_for_the_next_step_and_the_customer_fil
     assert (event.next_step, event.next_step_by) == (
         "Scope a 90-day Meridian Monitor pilot on corrugator line 2 at Dayton, covering its 30 most critical assets",
         dt.date(2027, 1, 29))
-    assert event.files == ["acme-deck.pptx", "acme-follow-up.eml", "acme-offering.docx"]  # not the presenter's deck, draft or manifest
+    # not the presenter's deck, the draft or the manifest
+    assert event.files == ["acme-deck.pptx", "acme-follow-up.eml", "acme-offering.docx"]
     run = aspo("export", "activities")
     assert run.err.splitlines() == [
         "aspo: warning: history/acme.yaml: Acme Packaging: no opportunity id for 1 deck presented, in the history "

@@ -192,3 +192,14 @@ def test_textconv_and_diff_show_the_email_and_a_changed_block_shows_on_the_revie
     assert "<li>block changed: follow-up-consideration</li>" in page
     email_diff = page.split("<details open>\n    <summary>Follow-up e-mail: text diff</summary>")[1].split("</pre>")[0]
     assert "\n+Reply with the assets you would start with, and I will send a plan" in email_diff
+
+
+def test_a_full_stop_inside_a_name_or_the_next_step_ends_no_sentence():
+    from aspo.compose.follow_up import carries_next_step, first_sentence
+
+    opening = "Dr. Alicia Romero agreed: run a survey, e.g. on two wards, by February 11, 2027. Thanks again."
+    sentence = first_sentence(opening, ("Dr. Alicia Romero", "run a survey, e.g. on two wards"))
+    assert sentence == "Dr. Alicia Romero agreed: run a survey, e.g. on two wards, by February 11, 2027."
+    assert carries_next_step(sentence, "Run a survey, e.g. on two wards.", "February 11, 2027") == []
+    assert first_sentence(opening) == "Dr."  # without the phrases, as a plain splitter reads it
+    assert carries_next_step("Thanks again.", "Run a survey", "February 11, 2027") == ["the next step", "its date"]

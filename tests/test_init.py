@@ -49,7 +49,8 @@ def test_a_new_repository_checks_clean_and_builds_its_example_out_of_the_box(tmp
     assert built.returncode == 0, built.stderr
     assert built.stderr == ""  # no priority of the example is a content gap
     outputs = sorted(path.name for path in (content / "output" / "northgate").iterdir())
-    assert {"northgate-deck.pptx", "northgate-offering.docx", "northgate-draft.md", "northgate-follow-up.eml"} <= set(outputs)
+    assert {"northgate-deck.pptx", "northgate-offering.docx", "northgate-draft.md",
+            "northgate-follow-up.eml"} <= set(outputs)
 
 
 def test_the_starter_dates_move_to_the_day_of_init(tmp_path):

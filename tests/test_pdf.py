@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import REPO, skip_unless_installed
 from procs import HAVE_PROC, Proc, wait_for
 from rep_only import leaks, pdf_texts, rep_only_texts
@@ -26,6 +27,7 @@ from aspo.core.errors import AspoError
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 PDFTOTEXT, PDFINFO = shutil.which("pdftotext"), shutil.which("pdfinfo")
+MU = shutil.which("mu")
 NAMES = {"acme": "Acme Packaging", "globex": "Globex Foods", "northwind-health": "Northwind Health"}
 PDFS = [f"{slug}-{kind}.pdf" for slug in NAMES for kind in ("deck", "offering")]
 INSTALL_HINT = ("aspo: error: --pdf needs LibreOffice, which is not installed; install it with: "
@@ -138,6 +140,24 @@ def test_the_follow_up_email_carries_the_deck_and_the_document_pdfs_and_is_the_s
         assert attached == {name: ("application/pdf", (output / slug / name).read_bytes())
                             for name in (f"{slug}-deck.pdf", f"{slug}-offering.pdf")}
         assert message.get_body(("plain",)).get_content().startswith("As agreed on ")
+
+
+def test_a_mail_programs_mime_library_reads_the_email_its_people_text_and_attachments(real_builds):
+    """mu reads a message with GMime, the MIME library of mail programs (Evolution's, Geary's): another reader than
+    Python's, which wrote it."""
+    skip_unless_installed(None if MU else "mu (Debian's maildir-utils)", checks="this check")
+    output = real_builds["root"] / "output"
+    for slug, name in NAMES.items():
+        shown = subprocess.run([MU, "view", str(output / slug / f"{slug}-follow-up.eml")], capture_output=True,
+                               text=True, timeout=60, check=True).stdout
+        account = yaml.safe_load((REPO / "accounts" / f"{slug}.yaml").read_text(encoding="utf-8"))
+        rep = account["rep"]
+        assert shown.startswith(f"From: {rep['name']} <{rep['email']}>\n"), shown
+        to = ", ".join(f"{a['name']} <{a['email']}>" for a in account["meeting"]["attendees"])
+        assert f"\nTo: {to}\n" in shown and f"\nSubject: {name}: {account['next_step']['action']} \u2014 by " in shown
+        assert f"\nAttachments: {slug}-deck.pdf, {slug}-offering.pdf\n" in shown
+        assert "\nAs agreed on " in shown and shown.rstrip().endswith(rep["email"] + (
+            f" \u00b7 {rep['phone']}" if rep.get("phone") else ""))
 
 
 def test_the_pdfs_are_dated_by_the_build_and_reopen_without_a_complaint(real_builds):

@@ -35,11 +35,11 @@ _SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
 def first_sentence(text: str, whole: tuple[str, ...] = ()) -> str:
     """The first sentence of `text`; a full stop inside one of the `whole` phrases ("Dr. Alicia Romero", an action
     that says "e.g.") ends none."""
-    masked = " ".join(text.split())
-    text = masked
+    text = " ".join(text.split())
+    stops_hidden = text  # the same length: each full stop inside a whole phrase is a "_"
     for phrase in sorted({" ".join(p.split()) for p in whole if p.strip()}, key=len, reverse=True):
-        masked = masked.replace(phrase, re.sub(r"[.!?]", "_", phrase))
-    end = _SENTENCE_END.search(masked)
+        stops_hidden = stops_hidden.replace(phrase, re.sub(r"[.!?]", "_", phrase))
+    end = _SENTENCE_END.search(stops_hidden)
     return text[: end.end()] if end else text
 
 
