@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
 import hashlib
 import os
 import re
@@ -787,8 +789,19 @@ def test_headless_chromium_shows_the_page_with_every_picture_loaded(reviewed, tm
             page.keyboard.press("j")
             current = page.evaluate("document.activeElement.id")
             page.screenshot(path=str(screenshot), full_page=True)
+            # the follow-up e-mail's HTML body, in the same browser: a page aspo makes too
+            message = email.message_from_bytes((REPO / "output/acme/acme-follow-up.eml").read_bytes(),
+                                               policy=email.policy.default)
+            mail_page = tmp_path / "follow-up.html"
+            mail_page.write_text(message.get_body(("html",)).get_content(), encoding="utf-8")
+            page.goto(mail_page.as_uri(), wait_until="load")
+            mail_shown = page.inner_text("body")
+            mail_items = page.evaluate("Array.from(document.querySelectorAll('li'), item => item.innerText)")
         finally:
             browser.close()
+    plain_text = message.get_body(("plain",)).get_content()
+    assert " ".join(mail_shown.split()) == " ".join(plain_text.replace("\n- ", "\n").split())
+    assert mail_items == [line[2:] for line in plain_text.splitlines() if line.startswith("- ")] and mail_items
     assert len(widths) == 4 and all(width > 0 for width in widths), widths
     assert NEW_SENTENCE in " ".join(text.split())
     assert current == "account-1-slide-1"  # j moves to the first change
