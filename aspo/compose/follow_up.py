@@ -94,7 +94,7 @@ def compose_follow_up(composer: Composer, call_to_action: str) -> FollowUp:
 
 
 #: The fewest words a shortened quote keeps: enough to recognise the priority by.
-MIN_QUOTE_WORDS = 8
+MIN_QUOTE_WORDS = 5
 
 
 def fitted(mail: FollowUp) -> FollowUp:
@@ -105,11 +105,11 @@ def fitted(mail: FollowUp) -> FollowUp:
         return mail
     words = {answer.index: answer.priority.split() for answer in mail.answers}
     while over > 0:
-        longest = max(words, key=lambda index: (len(words[index]), -index), default=None)
+        longest = max(words, key=lambda index: (len(words[index]), -index), default=None)  # the first on a tie
         if longest is None or len(words[longest]) <= MIN_QUOTE_WORDS:
             break
-        words[longest].pop()
-        over -= 1
+        dropped = words[longest].pop()
+        over -= any(c.isalnum() for c in dropped)  # as word_count counts: "+" or "-" is no word
     answers = tuple(replace(answer, priority=_shortened(answer.priority, words[answer.index]))
                     for answer in mail.answers)
     return replace(mail, answers=answers)
