@@ -132,7 +132,8 @@ def test_check_warns_of_an_email_over_its_limit_and_a_first_sentence_without_the
     outline = workspace / "templates/outline.yaml"
     edit(outline, "max_words: 150", "max_words: 60")
     block = workspace / "templates/blocks/follow-up-consideration.md"
-    edit(block, "our next step{% if next_step.by %} by {{ next_step.by }}{% endif %}: {{ next_step.action }}.", "we met.")
+    edit(block, "our next step{% if next_step.by %} by {{ next_step.by }}{% endif %}: {{ next_step.action }}.",
+         "we met.")
     run = aspo("check", "--select", "C9", "accounts/acme.yaml")
     account = workspace / "accounts/acme.yaml"
     assert run.status == 0 and run.out.splitlines()[:2] == [
@@ -201,7 +202,11 @@ def test_a_full_stop_inside_a_name_or_the_next_step_ends_no_sentence():
     sentence = first_sentence(opening, ("Dr. Alicia Romero", "run a survey, e.g. on two wards"))
     assert sentence == "Dr. Alicia Romero agreed: run a survey, e.g. on two wards, by February 11, 2027."
     assert carries_next_step(sentence, "Run a survey, e.g. on two wards.", "February 11, 2027") == []
-    assert first_sentence(opening) == "Dr."  # without the phrases, as a plain splitter reads it
+    assert first_sentence("Ms. Romero said: last year cost us approx. EUR 400k. Then more.") == (
+        "Ms. Romero said: last year cost us approx. EUR 400k.")  # common abbreviations end none
+    # a sentence ends before a capital: an abbreviation before a number or a small letter ends none
+    assert first_sentence("The outage cost us approx. 40k, e.g. in fines. Then more.") == (
+        "The outage cost us approx. 40k, e.g. in fines.")
     assert carries_next_step("Thanks again.", "Run a survey", "February 11, 2027") == ["the next step", "its date"]
 
 
@@ -222,3 +227,23 @@ def test_quotes_are_shortened_word_by_word_longest_first_until_the_email_fits():
     assert shortened.answers[1].priority == "Short and whole."  # the longest loses words first
     assert fitted(FollowUp(**{**mail.__dict__, "max_words": 5})).answers[0].priority.count(" ") + 1 \
         >= MIN_QUOTE_WORDS  # never below MIN_QUOTE_WORDS: the rest is C901's
+
+
+@pytest.mark.parametrize("folder", ["accounts-f", "accounts-g"])
+def test_blind_accounts_get_a_short_email_whose_first_sentence_carries_the_next_step(folder):
+    """Accounts no one here tuned to (tests/matching/accounts-g/README.md): every e-mail keeps to the sample's
+    limit, and its first sentence carries the step and its date."""
+    from aspo.compose.composer import compose
+    from aspo.compose.follow_up import carries_next_step, first_sentence
+    from aspo.library.content import load_library
+    from aspo.plan.plan import plan_account
+
+    library = load_library(REPO / "templates", layouts=False)
+    accounts = sorted(path for path in (REPO / "tests/matching" / folder).glob("*.yaml") if path.name != "labels.yaml")
+    assert len(accounts) >= 4
+    for path in accounts:
+        plan = plan_account(path, library)
+        mail, step = compose(plan).follow_up, plan.account.data.next_step
+        by = format_date(step.by, plan.account.locale(library)) if step.by else ""
+        assert mail.word_count <= MAX_WORDS, path.name
+        assert carries_next_step(first_sentence(mail.opening.text, (step.action, by)), step.action, by) == [], path

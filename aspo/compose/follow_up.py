@@ -28,8 +28,11 @@ class Composer(Protocol):
 
     def result_value(self, result: Result) -> str: ...
 
-#: Where a sentence ends: a full stop, question or exclamation mark before a space (or the end).
-_SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
+#: A full stop, question or exclamation mark at the end or before a space, then what follows it.
+_STOP = re.compile(r"[.!?](?=\s|$)\s*[\"'\u201c\u2018(\[]?(.?)")
+#: Abbreviations whose full stop ends no sentence, whatever follows: "approx. EUR 400k", "Dr. Romero".
+_ABBREVIATIONS = re.compile(r"(?<!\w)(?:approx|ca|e\.g|i\.e|vs|incl|esp|Dr|Mr|Mrs|Ms|Prof|St|Mt|No|Jr|Sr)$",
+                            re.IGNORECASE)
 
 
 def first_sentence(text: str, whole: tuple[str, ...] = ()) -> str:
@@ -39,8 +42,11 @@ def first_sentence(text: str, whole: tuple[str, ...] = ()) -> str:
     stops_hidden = text  # the same length: each full stop inside a whole phrase is a "_"
     for phrase in sorted({" ".join(p.split()) for p in whole if p.strip()}, key=len, reverse=True):
         stops_hidden = stops_hidden.replace(phrase, re.sub(r"[.!?]", "_", phrase))
-    end = _SENTENCE_END.search(stops_hidden)
-    return text[: end.end()] if end else text
+    # a sentence ends before a capital, or at the end: "approx. 40k" and "e.g. two" go on
+    end = next((stop for stop in _STOP.finditer(stops_hidden)
+                if (not stop.group(1) or stop.group(1).isupper()) and not _ABBREVIATIONS.search(text[:stop.start()])),
+               None)
+    return text[: end.start() + 1] if end else text
 
 
 def carries_next_step(sentence: str, action: str, date: str) -> list[str]:
