@@ -247,3 +247,12 @@ def test_blind_accounts_get_a_short_email_whose_first_sentence_carries_the_next_
         by = format_date(step.by, plan.account.locale(library)) if step.by else ""
         assert mail.word_count <= MAX_WORDS, path.name
         assert carries_next_step(first_sentence(mail.opening.text, (step.action, by)), step.action, by) == [], path
+
+
+def test_dates_are_written_as_the_accounts_locale_writes_them(workspace, aspo):
+    edit(workspace / "accounts/acme.yaml", "stage: consideration\n", "stage: consideration\nlocale: en-GB\n")
+    assert aspo("build", "-q", "accounts/acme.yaml").status == 0
+    message = _message(workspace / "output/acme/acme-follow-up.eml")
+    assert _body(message).startswith("As agreed on 14 January 2027, our next step by 29 January 2027: Scope a ")
+    assert message["Subject"].endswith("\u2014 by 29 January 2027") and message["Content-Language"] == "en-GB"
+    assert aspo("check", "--select", "C902", "accounts/acme.yaml").out == "0 errors, 0 warnings\n"
