@@ -20,8 +20,9 @@ MAX_WORDS = yaml.safe_load((REPO / "templates/outline.yaml").read_text(encoding=
 
 
 def _message(path: Path) -> email.message.EmailMessage:
-    # strict: a defect a lenient reader would pass over (a bad header, a missing boundary) raises
-    return email.message_from_bytes(path.read_bytes(), policy=email.policy.strict)
+    # strict: a defect a lenient reader would pass over (a bad header, a missing boundary) raises; read as UTF-8 text,
+    # as RFC 6532 headers are (Python reads bytes' headers as ASCII)
+    return email.message_from_string(path.read_bytes().decode("utf-8"), policy=email.policy.strict)
 
 
 def _account(slug: str) -> dict:
@@ -256,3 +257,50 @@ def test_dates_are_written_as_the_accounts_locale_writes_them(workspace, aspo):
     assert _body(message).startswith("As agreed on 14 January 2027, our next step by 29 January 2027: Scope a ")
     assert message["Subject"].endswith("\u2014 by 29 January 2027") and message["Content-Language"] == "en-GB"
     assert aspo("check", "--select", "C902", "accounts/acme.yaml").out == "0 errors, 0 warnings\n"
+
+
+def test_addresses_and_a_subject_beyond_ascii_are_written_as_mail_programs_read_them(workspace, aspo):
+    account = workspace / "accounts/acme.yaml"
+    edit(account, "name: Acme Packaging", "name: Acme Verpackungen München GmbH")
+    edit(account, "jordan.ellis@meridianops.example", "jordan.ellis@meridian-ö.example")
+    edit(account, "tom.brandt@acmepackaging.example", "jürgen.müller@acme-müller.example")
+    assert aspo("build", "-q", "accounts/acme.yaml").status == 0
+    raw = (workspace / "output/acme/acme-follow-up.eml").read_bytes()
+    message = _message(workspace / "output/acme/acme-follow-up.eml")
+    assert message["From"].addresses[0].domain == "xn--meridian--87a.example"  # IDNA: what DNS resolves
+    # a local part beyond ASCII cannot be an encoded word: the headers are UTF-8 (RFC 6532)
+    assert message["To"].addresses[1].addr_spec == "jürgen.müller@xn--acme-mller-feb.example"
+    assert message["Subject"].startswith("Acme Verpackungen München GmbH: Scope a 90-day")
+    assert "  " not in message["Subject"]
+    assert "To: Rachel Okafor <rachel.okafor@acmepackaging.example>, Tom Brandt <jürgen.müller@" in aspo(
+        "textconv", "output/acme/acme-follow-up.eml").out
+    header = raw.split(b"\r\n\r\n")[0].decode("utf-8")
+    assert all(len(word) <= 75 for word in re.findall(r"=\?[^?]+\?[qQbB]\?[^?]*\?=", header))  # RFC 2047's limit
+
+
+def test_a_german_account_s_dates_and_a_named_person_end_no_first_sentence(workspace, aspo):
+    account = workspace / "accounts/acme.yaml"
+    edit(account, "stage: consideration\n", "stage: consideration\nlocale: de-DE\n")
+    edit(account, "owner: Tom Brandt", "owner: Dr. Tom Brandt")
+    edit(account, "- text: Stop the breakdowns on the corrugator lines.",
+         "- text: Stop the breakdowns at our St. Louis plant, e.g. the BHS line.")
+    edit(account, "covering its 30 most critical assets\n", "covering its 30 most critical assets.\n")
+    assert aspo("build", "-q", "accounts/acme.yaml").status == 0
+    text = _body(_message(workspace / "output/acme/acme-follow-up.eml"))
+    assert text.startswith("As agreed on 14. Januar 2027, our next step by 29. Januar 2027: Scope a 90-day")
+    assert "critical assets.\n" in text and ".." not in text  # the action's own full stop is not doubled
+    assert "- \u201cStop the breakdowns at our St. Louis plant, e.g. the BHS line.\u201d: " in text
+    assert aspo("check", "--select", "C902", "accounts/acme.yaml").out == "0 errors, 0 warnings\n"
+
+
+def test_a_tag_alone_on_a_line_ends_a_paragraph_unless_it_strips_its_line_end(workspace, aspo):
+    block = workspace / "templates/blocks/follow-up-consideration.md"
+    edit(block, "{{ next_step.action }}.\n", "{{ next_step.action }}.\n{% if next_step.owner %}\n"
+         "{{ next_step.owner }} leads it on your side.\n{% endif %}\n")
+    run = aspo("build", "-q", "accounts/acme.yaml")
+    assert run.status == 2 and "this is a third of 3" in run.err and "write {%- ... %}" in run.err
+    edit(block, "{% if next_step.owner %}\n", "{%- if next_step.owner %}\n")
+    edit(block, "{% endif %}\n", "{%- endif %}\n")
+    assert aspo("build", "-q", "accounts/acme.yaml").status == 0
+    text = _body(_message(workspace / "output/acme/acme-follow-up.eml"))
+    assert "30 most critical assets. Tom Brandt leads it on your side.\n\n- " in text

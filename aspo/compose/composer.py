@@ -415,7 +415,14 @@ def call_to_action(account: Account, locale: str, said: str = "") -> str:
     owner = step.owner if step.owner and not told(step.owner) else ""
     date = format_date(step.by, locale) if step.by else ""
     details = [d for d in (owner, date and not told(date) and f"by {date}") if d]
-    return f"Next step: {step.action}" + (f" ({', '.join(details)})" if details else "")
+    return f"Next step: {step_action(account)}" + (f" ({', '.join(details)})" if details else "")
+
+
+def step_action(account: Account) -> str:
+    """The next step's action as marketing's text and aspo's lines go on from it: without a closing full stop of its
+    own ("…assets." would read "…assets.." in "{{ next_step.action }}.")."""
+    action = account.data.next_step.action
+    return action[:-1] if action.endswith(".") and not action.endswith("..") else action
 
 
 def contact_line(account: Account) -> str:
@@ -519,7 +526,7 @@ def _context(account: Account, library: Library, locale: str) -> dict[str, Any]:
         "vendor": vendor.model_dump(),
         "rep": data.rep.model_dump(),
         "next_step": {
-            "action": data.next_step.action,
+            "action": step_action(account),
             "owner": data.next_step.owner or "",
             "by": format_date(data.next_step.by, locale) if data.next_step.by else "",
         },

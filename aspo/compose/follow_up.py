@@ -8,6 +8,7 @@ from typing import Any, Protocol
 
 from aspo.compose.document import Answer, BulletList, Element, FollowUp, Mailbox, Paragraph, Source
 from aspo.core.errors import AspoError
+from aspo.core.formatting import format_date
 from aspo.core.rulebook import SCHEMA
 from aspo.library.account import Account
 from aspo.library.content import Block, Library
@@ -41,12 +42,23 @@ def first_sentence(text: str, whole: tuple[str, ...] = ()) -> str:
     text = " ".join(text.split())
     stops_hidden = text  # the same length: each full stop inside a whole phrase is a "_"
     for phrase in sorted({" ".join(p.split()) for p in whole if p.strip()}, key=len, reverse=True):
-        stops_hidden = stops_hidden.replace(phrase, re.sub(r"[.!?]", "_", phrase))
+        stops_hidden = re.sub(re.escape(phrase), lambda found: re.sub(r"[.!?]", "_", found.group()), stops_hidden,
+                              flags=re.IGNORECASE)
     # a sentence ends before a capital, or at the end: "approx. 40k" and "e.g. two" go on
     end = next((stop for stop in _STOP.finditer(stops_hidden)
                 if (not stop.group(1) or stop.group(1).isupper()) and not _ABBREVIATIONS.search(text[:stop.start()])),
                None)
     return text[: end.start() + 1] if end else text
+
+
+def account_phrases(account: Account, locale: str) -> tuple[str, ...]:
+    """What of the account an e-mail may say whose full stops end no sentence: the next step, its owner and date,
+    the meeting's date ("14. Januar 2027"), the account's, attendees' and rep's names ("Dr. Alicia Romero")."""
+    data = account.data
+    step = data.next_step
+    dates = [format_date(day, locale) for day in (step.by, data.meeting.date) if day]
+    return (step.action, step.owner or "", *dates, data.name, data.rep.name,
+            *(attendee.name for attendee in data.meeting.attendees))
 
 
 def carries_next_step(sentence: str, action: str, date: str) -> list[str]:
@@ -81,7 +93,7 @@ def compose_follow_up(composer: Composer, call_to_action: str) -> FollowUp:
         sources = (source,)
     else:
         by = composer.context["next_step"]["by"]
-        subject = f"{data.name}: {data.next_step.action}" + (f" \u2014 by {by}" if by else "")
+        subject = f"{data.name}: {composer.context['next_step']['action']}" + (f" \u2014 by {by}" if by else "")
         opening, closing, sources = Paragraph(call_to_action, step_source, rep_authored=True), None, (step_source,)
     mail = FollowUp(
         subject=" ".join(subject.split()),
@@ -133,7 +145,9 @@ def _paragraphs_of(block, body) -> tuple[str, ...]:
     if any(isinstance(element, BulletList) for element in body) or not 1 <= len(body) <= 2:
         shape = "a list" if any(isinstance(e, BulletList) for e in body) else f"{len(body)} paragraphs"
         raise AspoError.at(block.path, block.body_line, "body", f"a follow-up block's body is the e-mail's opening "
-                           f"paragraph, then its closing paragraph (optional); it renders as {shape}", SCHEMA)
+                           f"paragraph, then its closing paragraph (optional); it renders as {shape} (a line holding "
+                           "only a {% ... %} tag renders as an empty line, which ends a paragraph: write {%- ... %})",
+                           SCHEMA)
     return tuple(element.text for element in body)
 
 
@@ -145,13 +159,14 @@ def _mailbox(name: str, address: str) -> Mailbox:
 def _answers(composer: Composer) -> tuple[Answer, ...]:
     """Each priority a block answered, in the account's order: its first sentence, then the block's title."""
     library, selection = composer.library, composer.selection
+    names = account_phrases(composer.account, composer.account.locale(library))
     answers = []
     for match in selection.priorities:
         if match.block is None:
             continue  # a gap, or answered by a scenario alone: the result line speaks for scenarios
         block = library.blocks[match.block]
         title, _, _ = composer.block_text(block, match.text if block.meta.section == "priorities" else None)
-        answers.append(Answer(match.index, first_sentence(match.text), " ".join(title.split()),
+        answers.append(Answer(match.index, first_sentence(match.text, names), " ".join(title.split()),
                               Source("block", block.id, match.reason)))
     return tuple(answers)
 

@@ -312,7 +312,8 @@ def load_block(path: Path) -> Block:
     )
 
 
-#: A body line that is a Jinja statement or comment alone: it renders as nothing of its own.
+#: A body line that is a Jinja statement or comment alone: it renders as an empty line, unless a "-" strips the
+#: line end before or after it ({%- ... %}, {% ... -%}).
 _TEMPLATE_ONLY = re.compile(r"\s*(\{%.*?%\}|\{#.*?#\})\s*")
 
 
@@ -323,6 +324,8 @@ def _check_follow_up_body(path: Path, lines: list[str], first_line: int) -> None
     previous_blank = True
     for number, line in enumerate(lines, start=first_line):
         if _TEMPLATE_ONLY.fullmatch(line):
+            if not line.lstrip().startswith(("{%-", "{#-")) and not line.rstrip().endswith(("-%}", "-#}")):
+                previous_blank = True  # it renders as an empty line: a paragraph ends there
             continue
         if line.strip().startswith(("- ", "* ")):
             raise AspoError.at(path, number, "body", "a follow-up block's body is the e-mail's opening paragraph, "
@@ -337,7 +340,8 @@ def _check_follow_up_body(path: Path, lines: list[str], first_line: int) -> None
     if len(starts) > 2:
         raise AspoError.at(path, starts[2], "body", f"a follow-up block's body is the e-mail's opening paragraph, "
                            f"then its closing paragraph; this is a third of {len(starts)} (join them, or leave "
-                           f"this one out)", SCHEMA)
+                           "this one out; a line holding only a {% ... %} tag ends a paragraph: write {%- ... %})",
+                           SCHEMA)
 
 
 def _leading_blank_lines(lines: list[str]) -> int:

@@ -6,15 +6,18 @@ import email.policy
 import email.utils
 import hashlib
 import html
+from email.header import Header
 from email.headerregistry import Address
 from email.message import EmailMessage
 from typing import Mapping
 
 from aspo.compose.document import Document, FollowUp, Mailbox
 
-#: CRLF line ends, as RFC 5322 writes a message. Headers are folded only past its hard limit of 998 characters:
-#: Python folds a long subject before an encoded word ("— by") with a space that readers then show twice.
-POLICY = email.policy.SMTP.clone(max_line_length=998)
+#: CRLF line ends and lines folded at 78, as RFC 5322 writes a message.
+POLICY = email.policy.SMTP
+#: For an address whose local part is not ASCII ("jürgen@…"): headers in UTF-8, as RFC 6532 writes them, since
+#: RFC 2047's encoded words may not stand inside an address.
+POLICY_UTF8 = POLICY.clone(utf8=True)
 
 
 def render_mail(document: Document, attachments: Mapping[str, bytes] | None = None) -> bytes:
@@ -33,13 +36,16 @@ def render_mail(document: Document, attachments: Mapping[str, bytes] | None = No
     for name, data in attachments.items():
         fingerprint.update(name.encode("utf-8") + b"\0" + hashlib.sha256(data).digest())
     token = fingerprint.hexdigest()
-    message = EmailMessage(policy=POLICY)
-    message["From"] = _address(mail.sender)
-    if mail.recipients:  # none with an address: the rep fills in To
-        message["To"] = [_address(box) for box in mail.recipients]
-    message["Subject"] = mail.subject
+    sender, recipients = _address(mail.sender), [_address(box) for box in mail.recipients]
+    policy = POLICY if all(box.addr_spec.isascii() for box in (sender, *recipients)) else POLICY_UTF8
+    message = EmailMessage(policy=policy)
+    message["From"] = sender
+    if recipients:  # none with an address: the rep fills in To
+        message["To"] = recipients
+    message.set_raw("Subject", _subject(mail.subject))
     message["Date"] = email.utils.format_datetime(document.properties.created)
-    message["Message-ID"] = f"<aspo.{token[:32]}@{_domain(mail.sender.address)}>"
+    domain = sender.domain if sender.domain.isascii() else "aspo.invalid"
+    message["Message-ID"] = f"<aspo.{token[:32]}@{domain}>"
     message["X-Unsent"] = "1"  # Outlook and others open it as a draft to edit and send, not as mail received
     message.set_content(text, cte="quoted-printable")
     message.add_alternative(page, subtype="html", cte="quoted-printable")
@@ -49,7 +55,7 @@ def render_mail(document: Document, attachments: Mapping[str, bytes] | None = No
     for number, part in enumerate(message.walk()):
         if part.is_multipart():
             part.set_boundary(f"aspo-{number}-{token[:24]}")
-    return message.as_bytes(policy=POLICY)
+    return message.as_bytes(policy=policy)
 
 
 def plain_body(mail: FollowUp) -> str:
@@ -78,11 +84,27 @@ def html_body(mail: FollowUp, locale: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _subject(subject: str) -> str:
+    """The Subject as it is written: ASCII as it is; otherwise as RFC 2047 encoded words of at most 75 characters
+    each, folded between them, where whitespace means nothing (Python's own folding would leave a space before an
+    encoded word at a line's end, which readers show twice)."""
+    if subject.isascii():
+        return subject
+    # a folded line is a space and one word: 76 keeps each word within RFC 2047's 75 characters
+    return Header(subject, "utf-8", maxlinelen=76, header_name="Subject").encode(linesep="\r\n")
+
+
 def _address(box: Mailbox) -> Address:
     # split at the last @ rather than parsed: an address the account file accepts never fails here
     username, _, domain = box.address.rpartition("@")
-    return Address(display_name=box.name, username=username, domain=domain)
+    return Address(display_name=box.name, username=username, domain=_ascii_domain(domain))
 
 
-def _domain(address: str) -> str:
-    return address.rpartition("@")[2] or "aspo.invalid"
+def _ascii_domain(domain: str) -> str:
+    """The domain as DNS and every mail program read it: "müller.example" as "xn--mller-kva.example"."""
+    if domain.isascii():
+        return domain or "aspo.invalid"
+    try:
+        return domain.encode("idna").decode("ascii")
+    except UnicodeError:  # not a name IDNA can write (an empty label): left as typed, in a UTF-8 header
+        return domain

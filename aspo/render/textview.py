@@ -275,7 +275,10 @@ def mail_units(path: Path, data: bytes) -> list[Unit]:
     import email.policy
 
     try:
-        message = email.message_from_bytes(data, policy=email.policy.default)
+        try:  # headers in UTF-8 (RFC 6532), as aspo writes an address beyond ASCII, read as text
+            message = email.message_from_string(data.decode("utf-8"), policy=email.policy.default)
+        except UnicodeDecodeError:
+            message = email.message_from_bytes(data, policy=email.policy.default)
         headers = tuple(f"{name}: {_fold(str(value))}" for name in MAIL_HEADERS
                         for value in message.get_all(name, ()))
         attached = tuple(f"Attached: {part.get_filename()}" for part in message.iter_attachments()

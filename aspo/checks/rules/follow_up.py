@@ -39,7 +39,7 @@ def too_long(context: Context) -> Iterator[Problem]:
 def first_sentence_carries_next_step(context: Context) -> Iterator[Problem]:
     """At the follow-up block's body, whose opening it is (or at the account's next step, where there is no
     block)."""
-    from aspo.compose.follow_up import carries_next_step, first_sentence
+    from aspo.compose.follow_up import account_phrases, carries_next_step, first_sentence
 
     plans = {plan.account.slug: plan for plan in context.planned}
     library = context.library
@@ -49,8 +49,7 @@ def first_sentence_carries_next_step(context: Context) -> Iterator[Problem]:
             continue
         step = plan.account.data.next_step
         by = _date_as_written(plan, document.locale)
-        whole = (step.action, step.owner or "", by)
-        sentence = first_sentence(mail.opening.text, whole)
+        sentence = first_sentence(mail.opening.text, account_phrases(plan.account, document.locale))
         missing = carries_next_step(sentence, step.action, by)
         if not missing:
             continue
