@@ -29,6 +29,7 @@ class Composer(Protocol):
 
     def result_value(self, result: Result) -> str: ...
 
+
 #: A full stop, question or exclamation mark at the end or before a space, then what follows it.
 _STOP = re.compile(r"[.!?](?=\s|$)\s*[\"'\u201c\u2018(\[]?(.?)")
 #: Abbreviations whose full stop ends no sentence, whatever follows: "approx. EUR 400k", "Dr. Romero".
@@ -139,7 +140,7 @@ def _shortened(quote: str, kept: list[str]) -> str:
     return " ".join(kept).rstrip(",;:.!?\u2014-") + "\u2026"
 
 
-def _paragraphs_of(block, body) -> tuple[str, ...]:
+def _paragraphs_of(block: Block, body: tuple[Element, ...]) -> tuple[str, ...]:
     """The follow-up block's body as its opening and (optional) closing paragraph; a list, or more paragraphs, is
     one line at the block's body, since an e-mail has only those two of marketing's own."""
     if any(isinstance(element, BulletList) for element in body) or not 1 <= len(body) <= 2:
@@ -173,7 +174,7 @@ def _answers(composer: Composer) -> tuple[Answer, ...]:
 
 def _result(composer: Composer) -> Paragraph | None:
     """One result of the first scenario the account's story tells (a story, else a reference), with its figure:
-    'A four-plant plastics manufacturer: unplanned downtime at the worst plant, -24% in the first 9 months.'"""
+    'A four-plant plastics manufacturer: Unplanned downtime at the worst plant, -24% in the first 9 months.'"""
     library, selection = composer.library, composer.selection
     for scenario_id in selection.used_scenarios:
         meta = library.scenarios[scenario_id].meta
