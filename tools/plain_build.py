@@ -4,18 +4,22 @@ It does the kind of work aspo does, written as a person would write it in an aft
 yaml.safe_load, a few pydantic models (extra="forbid"), slide texts rendered by a sandboxed Jinja
 environment with StrictUndefined, a 13-slide deck from python-pptx's default template (bullets and notes
 on every slide, the logo on the title slide when the account has one) and a Word document from
-python-docx's default template (headings, bullets, two tables). No caching, no tricks.
+python-docx's default template (headings, bullets, two tables), and a follow-up e-mail (text and HTML) with the
+standard library's email package. No caching, no tricks.
 
     python tools/plain_build.py [-o OUTPUT] [-j JOBS] ACCOUNTS...
 
-writes OUTPUT/<name>/<name>-deck.pptx and <name>-offering.docx for each account file (or folder of them).
+writes OUTPUT/<name>/<name>-deck.pptx, <name>-offering.docx and <name>-follow-up.eml for each account file (or
+folder of them).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import html
 import multiprocessing
+from email.message import EmailMessage
 from pathlib import Path
 from typing import Optional
 
@@ -37,6 +41,7 @@ class Attendee(Strict):
     name: str
     title: str
     persona: str
+    email: Optional[str] = None
 
 
 class Meeting(Strict):
@@ -201,16 +206,31 @@ def document(account: Account, slides) -> Document:
     return doc
 
 
+def follow_up(account: Account) -> EmailMessage:
+    """The e-mail after the meeting: the next step, the priorities, the rep's name."""
+    message = EmailMessage()
+    message["From"] = f"{account.rep.name} <{account.rep.email}>"
+    message["To"] = ", ".join(f"{a.name} <{a.email}>" for a in account.meeting.attendees if a.email)
+    message["Subject"] = f"{account.name}: {account.next_step.action}"
+    paragraphs = [f"Next step: {account.next_step.action}", *(p.text for p in account.priorities), account.rep.name]
+    message.set_content("\n\n".join(paragraphs))
+    message.add_alternative("<html><body>" + "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs)
+                            + "</body></html>", subtype="html")
+    return message
+
+
 def build(path: Path, output: Path) -> list[Path]:
-    """One account's deck and document, written to output/<name>/."""
+    """One account's deck, document and e-mail, written to output/<name>/."""
     path = Path(path)
     account = load(path)
     slides = texts(account)
     folder = Path(output) / path.stem
     folder.mkdir(parents=True, exist_ok=True)
-    written = [folder / f"{path.stem}-deck.pptx", folder / f"{path.stem}-offering.docx"]
+    written = [folder / f"{path.stem}-deck.pptx", folder / f"{path.stem}-offering.docx",
+               folder / f"{path.stem}-follow-up.eml"]
     deck(account, slides, path.parent / account.logo if account.logo else None).save(written[0])
     document(account, slides).save(written[1])
+    written[2].write_bytes(follow_up(account).as_bytes())
     return written
 
 
