@@ -9,8 +9,8 @@ from conftest import REPO
 
 
 def test_the_benchmarks_plain_script_builds_a_samples_deck_document_and_email(tmp_path):
-    done = subprocess.run([sys.executable, str(REPO / "tools/plain_build.py"), "-o", str(tmp_path), "accounts/acme.yaml"],
-                          cwd=REPO, capture_output=True, text=True, timeout=300)
+    command = [sys.executable, str(REPO / "tools/plain_build.py"), "-o", str(tmp_path), "accounts/acme.yaml"]
+    done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert sorted(path.name for path in (tmp_path / "acme").iterdir()) == [
         "acme-deck.pptx", "acme-follow-up.eml", "acme-offering.docx"]
