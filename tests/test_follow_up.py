@@ -304,3 +304,15 @@ def test_a_tag_alone_on_a_line_ends_a_paragraph_unless_it_strips_its_line_end(wo
     assert aspo("build", "-q", "accounts/acme.yaml").status == 0
     text = _body(_message(workspace / "output/acme/acme-follow-up.eml"))
     assert "30 most critical assets. Tom Brandt leads it on your side.\n\n- " in text
+
+
+def test_a_body_that_renders_more_paragraphs_than_it_shows_is_one_line_at_the_body(workspace, aspo):
+    block = workspace / "templates/blocks/follow-up-consideration.md"
+    edit(block, "{{ next_step.action }}.\n", "{{ next_step.action }}.{{ '\\n\\nA paragraph from a string.' }}\n")
+    run = aspo("build", "-q", "accounts/acme.yaml")
+    assert run.status == 2
+    assert run.err.splitlines()[0] == (
+        f"aspo: error: templates/blocks/follow-up-consideration.md:{line_of(block, 'As agreed on')}: body: a "
+        "follow-up block's body is the e-mail's opening paragraph, then its closing paragraph (optional); it renders "
+        "as 3 paragraphs (a line holding only a {% ... %} tag renders as an empty line, which ends a paragraph: "
+        "write {%- ... %})")

@@ -5,7 +5,6 @@ functions that need them, so an unchanged build loads none of them (tests/test_s
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import os
 import time
@@ -70,10 +69,9 @@ class Staged:
     path: Path
     slug: str
     files: dict[str, bytes]  # manifest included; the PDFs are added to both
-    created: dt.datetime  # the moment stamped into its PDFs, as into the deck and document
+    document: Document  # its moment is stamped into the PDFs; the files that carry them are made again from it
     warnings: tuple[str, ...]
     stamp: bytes | None = None  # recorded once it is written
-    document: Document | None = None  # for the files that carry the PDFs (the follow-up e-mail), made again
 
 
 def output_names(slug: str, pdf: bool = False) -> list[str]:
@@ -159,9 +157,8 @@ class Builder:
                 return unchanged
             rendered = self.render(plan)
             warnings = gap_warnings(rendered.plan)
-            return Staged(path, rendered.plan.account.slug, rendered.files, rendered.document.properties.created,
-                          warnings, self._stamp_record(rendered.plan, warnings) if self.stamp else None,
-                          rendered.document)
+            return Staged(path, rendered.plan.account.slug, rendered.files, rendered.document, warnings,
+                          self._stamp_record(rendered.plan, warnings) if self.stamp else None)
 
         return self._attempt(path, work)
 
@@ -178,7 +175,7 @@ class Builder:
                                        "were", OUTPUT)
             from aspo.build.pdf import normalize_pdf
 
-            made = {pdf: normalize_pdf(pdfs[pdf], staged.created) for pdf in sources}
+            made = {pdf: normalize_pdf(pdfs[pdf], staged.document.properties.created) for pdf in sources}
             made.update(_with_pdfs(staged, made))
             files = {**staged.files, **made, MANIFEST: with_outputs(staged.files[MANIFEST], made)}
             write_outputs(folder, files)
@@ -371,7 +368,7 @@ def _unchanged_by_stamp(path: Path, output: Path, stamp: tuple[str, dict], pdf: 
 def _with_pdfs(staged: Staged, pdfs: dict[str, bytes]) -> dict[str, bytes]:
     """The files that carry the customer's PDFs (the follow-up e-mail), made again with them: never the presenter
     deck's, which has none, nor any PDF of a file the rep may not send."""
-    sent = {name: pdfs[name] for fmt in FORMATS if fmt.customer and fmt.pdf for name in [fmt.pdf_name(staged.slug)]}
+    sent = {fmt.pdf_name(staged.slug): pdfs[fmt.pdf_name(staged.slug)] for fmt in FORMATS if fmt.customer and fmt.pdf}
     return {fmt.name(staged.slug): fmt.attach(staged.document, sent) for fmt in FORMATS if fmt.attach is not None}
 
 

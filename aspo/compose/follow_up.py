@@ -22,6 +22,7 @@ class Composer(Protocol):
     account: Account
     library: Library
     selection: Selection
+    locale: str  # the account's
     context: dict[str, Any]
 
     def block_text(self, block: Block, priority_text: str | None = None
@@ -160,7 +161,7 @@ def _mailbox(name: str, address: str) -> Mailbox:
 def _answers(composer: Composer) -> tuple[Answer, ...]:
     """Each priority a block answered, in the account's order: its first sentence, then the block's title."""
     library, selection = composer.library, composer.selection
-    names = account_phrases(composer.account, composer.account.locale(library))
+    names = account_phrases(composer.account, composer.locale)
     answers = []
     for match in selection.priorities:
         if match.block is None:
