@@ -1,5 +1,5 @@
 """Lets `python -m aspo` run the command line."""
 
-from aspo.cli import main
+from aspo.cli.app import main
 
 main()

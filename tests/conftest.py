@@ -15,7 +15,7 @@ from typing import Callable, Iterator
 import pytest
 from procs import HAVE_PROC, Proc, cwd, descendants, describe, running
 
-from aspo.cli import main
+from aspo.cli.app import main
 from aspo.render.formats import FORMATS
 
 REPO = Path(__file__).resolve().parents[1]

@@ -23,7 +23,7 @@ def entry_points(**selection):
 
 
 importlib.metadata.entry_points = entry_points
-from aspo.cli import main
+from aspo.cli.app import main
 
 with contextlib.redirect_stdout(io.StringIO()):
     try:

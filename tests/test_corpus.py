@@ -57,7 +57,7 @@ from corpus import (  # noqa: F401
 )
 from drawn import check_deck, check_document, deck_sheets, document_pages, words_drawn
 
-from aspo.cli import main
+from aspo.cli.app import main
 
 ACCOUNTS = sorted(path.stem for path in (REPO / "accounts").glob("*.yaml"))
 NAMES = {slug: yaml.safe_load((REPO / "accounts" / f"{slug}.yaml").read_text(encoding="utf-8"))["name"]

@@ -10,7 +10,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from aspo.cli import cli, main
+from aspo.cli.app import cli, main
 from aspo.core.errors import AspoError
 
 MISSING = "accounts/missing.yaml"

@@ -13,7 +13,7 @@ import pytest
 from conftest import edit, line_of
 
 from aspo.checks.output import Diagnostic
-from aspo.cli import main
+from aspo.cli.app import main
 from aspo.core.errors import OptionProblem, Problem, one_line
 
 ACME = "accounts/acme.yaml"

@@ -42,7 +42,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from pptx import Presentation
 
-from aspo.cli import main
+from aspo.cli.app import main
 
 REPO = Path(__file__).resolve().parents[1]
 ACME = "accounts/acme.yaml"

@@ -354,7 +354,7 @@ def test_priorities_a_file_has_none_of_are_the_crms(exports, aspo):
 def test_the_command_lines_crms_and_rep_owned_fields_are_the_code_s(aspo):
     from aspo.authoring.export_activities import PRESETS as ACTIVITY_PRESETS
     from aspo.authoring.import_draft import REP_OWNED
-    from aspo.cli import CRMS
+    from aspo.cli.app import CRMS
     from aspo.library.crm_presets import PRESETS
 
     assert CRMS == tuple(PRESETS) == tuple(ACTIVITY_PRESETS)

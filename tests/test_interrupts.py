@@ -33,7 +33,7 @@ def _ctrl_c_as_at_a_terminal() -> None:
 #: `python -m aspo` with the template time limit raised for that process alone (its workers fork from it): the
 #: BUSY blocks below take about 50 ms of CPU each and must never meet the 2 s limit, however loaded the machine.
 ASPO = [sys.executable, "-c", "import sys; from aspo.compose import templating; templating.MAX_SECONDS = 600.0; "
-        "from aspo.cli import main; main(sys.argv[1:])"]
+        "from aspo.cli.app import main; main(sys.argv[1:])"]
 
 
 def aspo_process(workspace: Path, *args: str) -> subprocess.Popen:

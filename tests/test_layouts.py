@@ -360,7 +360,7 @@ def test_styles_on_one_line_that_lack_a_role_are_refused_in_one_line(workspace, 
 PAUSING = """
 import sys
 from aspo.core import changeset
-from aspo.cli import main
+from aspo.cli.app import main
 
 pause_after, steps = sys.argv[1], changeset._steps
 

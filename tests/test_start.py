@@ -19,7 +19,7 @@ HEAVY = ("pptx", "docx", "PIL._imaging", "jinja2", "multiprocessing", "concurren
 
 PROBE = """
 import json, sys
-from aspo.cli import main
+from aspo.cli.app import main
 try:
     main(sys.argv[1:])
 except SystemExit as exit:

@@ -19,7 +19,7 @@ from docx.oxml.ns import qn
 from lxml import etree
 from test_libreoffice import convert
 
-from aspo.cli import main
+from aspo.cli.app import main
 from aspo.compose.document import Section, Table
 from aspo.office.description import describe_document_template, document_template_lines
 from aspo.office.word_styles import StyleChoice, find_style, map_document_styles, style_names

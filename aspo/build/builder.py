@@ -1,6 +1,6 @@
 """The build: load the library once, then select, compose, render and write each account, in parallel.
 
-Imports are lazy (see aspo/cli.py): the library, pydantic, the renderers and multiprocessing load inside the
+Imports are lazy (see aspo/cli/app.py): the library, pydantic, the renderers and multiprocessing load inside the
 functions that need them, so an unchanged build loads none of them (tests/test_start.py)."""
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Office files and review drafts as stable text, unit by unit (a slide, a section), for reading and diffing.
 
-Which reader reads which file, aspo.render.formats says (its read_units). Imports are lazy (see aspo/cli.py):
+Which reader reads which file, aspo.render.formats says (its read_units). Imports are lazy (see aspo/cli/app.py):
 python-pptx and python-docx load only when a deck or a document is read."""
 
 from __future__ import annotations

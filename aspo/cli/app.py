@@ -17,6 +17,7 @@ from pathlib import Path
 import click
 
 from aspo import __version__
+from aspo.cli.options import CRMS, Group, history_option, in_project, templates_option
 from aspo.core.children import remove_leftovers
 from aspo.core.errors import USER_ERROR_STATUS, AspoError, display_path, one_line
 from aspo.core.stopping import Stopped, stop_on_signals
@@ -26,61 +27,7 @@ ISSUES_URL = "https://github.com/aspo-dev/aspo/issues"
 BUG_REPORT = f"aspo: this is a bug; please report it at {ISSUES_URL} with the output of --debug"
 
 
-def _in_project(name: str):
-    """A default found when the command runs: `name` in the project found from the current folder up."""
-
-    def default() -> Path:
-        from aspo.core.workspace import project_path
-
-        return project_path(name)
-
-    return default
-
-
-templates_option = click.option(
-    "--templates", type=click.Path(path_type=Path), default=_in_project("templates"),
-    show_default="templates/ here or in the nearest folder above", envvar="ASPO_TEMPLATES",
-    help="The content library folder.",
-)
-
-history_option = click.option(
-    "--history", type=click.Path(path_type=Path), default=_in_project("history"),
-    show_default="history/ beside templates/", help="The folder of account histories.",
-)
-
-#: The CRMs `aspo import --preset` and `aspo export activities --preset` know, written out so that start-up
-#: imports neither module (tests/test_import_crm.py checks both agree with it).
-CRMS = ("salesforce", "hubspot")
-
-
-def _set_debug(ctx: click.Context, param: click.Parameter, debug: bool) -> None:
-    """--debug (or ASPO_DEBUG), given to the group or to any command: ctx.obj["debug"], which every command's
-    context shares and main() reads when an error escapes (a traceback instead of one line)."""
-    if debug:
-        ctx.ensure_object(dict)["debug"] = True
-
-
-class _TakesDebug:
-    """A command or group that takes --debug: every aspo command does, after its name as well as before it.
-
-    Eager, so it counts before any other option is read (a default that fails, say)."""
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.params.append(click.Option(["--debug"], is_flag=True, envvar="ASPO_DEBUG", is_eager=True,
-                                        expose_value=False, callback=_set_debug, help="Show tracebacks for errors."))
-
-
-class _Command(_TakesDebug, click.Command):
-    pass
-
-
-class _Group(_TakesDebug, click.Group):
-    command_class = _Command
-    group_class = type  # its subgroups are _Groups too
-
-
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="aspo")
 @click.pass_context
 def cli(ctx: click.Context) -> None:
@@ -91,7 +38,7 @@ def cli(ctx: click.Context) -> None:
 @cli.command()
 @click.argument("accounts", nargs=-1, required=True, type=click.Path(path_type=Path))
 @templates_option
-@click.option("--output", "-o", type=click.Path(path_type=Path), default=_in_project("output"),
+@click.option("--output", "-o", type=click.Path(path_type=Path), default=in_project("output"),
               show_default="output/ beside templates/", help="Where output/<account>/ folders are written.")
 @click.option("--force", is_flag=True, help="Rebuild accounts whose inputs have not changed.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
@@ -204,7 +151,7 @@ def diff(ctx: click.Context, paths: tuple[Path, ...], rev: str | None, html: Pat
     if rev is not None:
         from aspo.review.comparison import compare_revisions
 
-        accounts = list(paths) or [_in_project("accounts")()]
+        accounts = list(paths) or [in_project("accounts")()]
         comparison = compare_revisions(accounts, templates, rev, progress)
     elif html is not None or _output_roots(*paths):
         from aspo.review.comparison import compare_folders
@@ -307,7 +254,7 @@ def textconv(file: Path) -> None:
 
 @cli.command()
 @templates_option
-@click.option("--accounts", "accounts_dir", type=click.Path(path_type=Path), default=_in_project("accounts"),
+@click.option("--accounts", "accounts_dir", type=click.Path(path_type=Path), default=in_project("accounts"),
               show_default="accounts/ beside templates/", help="The folder of account files.")
 @click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown", show_default=True)
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
@@ -332,149 +279,6 @@ def report(ctx: click.Context, templates: Path, accounts_dir: Path, fmt: str, to
     result = reporting.usage_report(library, plans, today.date() if today else dt.date.today(), horizon)
     click.echo(reporting.as_json(result) if fmt == "json" else reporting.as_markdown(result), nl=False)
     if problems:
-        ctx.exit(USER_ERROR_STATUS)
-
-
-def _day(ctx: click.Context, param: click.Parameter, value: str | None):
-    """A YYYY-MM-DD option read as a date, refused in aspo's one line."""
-    import datetime as dt
-
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise AspoError.option(f"--{param.name.replace('_', '-')}",
-                               f"expected a date as YYYY-MM-DD, got {value!r}") from None
-
-
-@cli.command("log")
-@click.argument("account", type=click.Path(path_type=Path))
-@click.argument("what", metavar="presented|stage STAGE|outcome OUTCOME")
-@click.argument("value", required=False, metavar="")
-@click.option("--on", callback=_day, metavar="YYYY-MM-DD",
-              help="The day it happened (presented: default today; stage and outcome: required).")
-@click.option("--reason", metavar="TEXT", help="Why an outcome came about, e.g. 'budget moved to 2028'.")
-@templates_option
-@history_option
-@click.option("--output", "-o", type=click.Path(path_type=Path), default=_in_project("output"),
-              show_default="output/ beside templates/", help="Where the account's outputs were built.")
-def log(account: Path, what: str, value: str | None, on, reason: str | None, templates: Path, history: Path,
-        output: Path) -> None:
-    """Record in history/<slug>.yaml that a deck was presented, a stage was entered, or the deal closed.
-
-    \b
-      aspo log accounts/acme.yaml presented [--on 2027-01-14]
-      aspo log accounts/acme.yaml stage decision --on 2027-02-03
-      aspo log accounts/acme.yaml outcome won --on 2027-03-30 [--reason TEXT]
-
-    presented copies what the build holds from its manifest; it is refused when the outputs are older than the
-    account or the library. Events are appended, never rewritten: a correction is a new event.
-    """
-    import datetime as dt
-
-    from aspo.authoring.log import log_event
-    from aspo.library.content import load_library
-
-    if what in ("stage", "outcome") and on is None:
-        raise AspoError.option("--on", f"give the day the {'stage was entered' if what == 'stage' else 'deal closed'} "
-                               "(YYYY-MM-DD)")
-    library = load_library(templates, layouts=False)
-    path, said = log_event(account, what, value, library, history, output, on, reason, dt.date.today())
-    click.echo(one_line(f"logged in {display_path(path)}: {said}"))
-
-
-@cli.command()
-@templates_option
-@history_option
-@click.option("--accounts", "accounts_dir", type=click.Path(path_type=Path), default=_in_project("accounts"),
-              show_default="accounts/ beside templates/", help="Where the reps' notes on exclusions are read.")
-@click.option("--output", "-o", type=click.Path(path_type=Path), default=_in_project("output"),
-              show_default="output/ beside templates/", help="The builds, to count those never presented.")
-@click.option("--since", callback=_day, metavar="YYYY-MM-DD", help="Only stages entered on or after this day.")
-@click.option("--until", callback=_day, metavar="YYYY-MM-DD", help="Measure as of this day (default: today).")
-@click.option("--window", type=click.IntRange(min=1), default=90, show_default=True, metavar="DAYS",
-              help="Days an opportunity has to reach the next stage to count as advanced.")
-@click.option("--stage", metavar="ID", help="Only this buying stage.")
-@click.option("--min-n", type=click.IntRange(min=1), default=10, show_default=True, metavar="N",
-              help="Opportunities each group needs before a row says more than 'too few to say'.")
-@click.option("--idle-months", type=click.IntRange(min=1), default=6, show_default=True, metavar="N",
-              help="How far back 'played no role' looks.")
-@click.option("--format", "fmt", type=click.Choice(["markdown", "json", "csv", "html"]), default="markdown",
-              show_default=True)
-@click.pass_context
-def outcomes(ctx: click.Context, templates: Path, history: Path, accounts_dir: Path, output: Path, since, until,
-             window: int, stage: str | None, min_n: int, idle_months: int, fmt: str) -> None:
-    """Show what goes with deals that move: the funnel by stage, content compared by outcome, content that played
-    no role, recurring gaps, and what the figures cannot say.
-
-    Reads history/*.yaml (aspo log, aspo import). Histories that fail to load are reported and left out; the exit
-    status is then 2.
-    """
-    import datetime as dt
-
-    from aspo.core.errors import unknown_id
-    from aspo.library.content import load_library
-    from aspo.measure import formats
-    from aspo.measure.outcomes import Settings
-    from aspo.measure.sources import measure
-
-    library = load_library(templates, layouts=False)
-    if stage is not None and stage not in library.stages:
-        raise AspoError.option("--stage", unknown_id("stage", stage, library.stages))
-    until = until or dt.date.today()
-    if since and since > until:
-        raise AspoError.option("--since", f"{since.isoformat()} is after --until ({until.isoformat()})")
-    settings = Settings(until=until, since=since, window=window, stage=stage, min_n=min_n, idle_months=idle_months)
-    result, problems = measure(library, history, accounts_dir, output, settings)
-    for problem in problems:
-        click.echo(f"aspo: error: {problem}", err=True)
-    if fmt == "html":
-        from aspo.measure.page import as_html
-
-        text = as_html(formats.as_payload(result))
-    else:
-        text = {"markdown": formats.as_markdown, "json": formats.as_json, "csv": formats.as_csv}[fmt](result)
-    click.echo(text, nl=False)
-    if problems:
-        ctx.exit(USER_ERROR_STATUS)
-
-
-@cli.group("export")
-def export_group() -> None:
-    """Give the CRM what aspo recorded."""
-
-
-@export_group.command("activities")
-@click.option("--since", callback=_day, metavar="YYYY-MM-DD", help="Only decks presented on or after this day.")
-@click.option("--preset", type=click.Choice(CRMS),
-              help="Columns for a Salesforce Data Loader Task insert, or a HubSpot import of notes on deals.")
-@click.option("--output", "-o", type=click.Path(path_type=Path), metavar="FILE",
-              help="Write the CSV to FILE (default: standard output).")
-@history_option
-@templates_option
-@click.option("--accounts", "accounts_dir", type=click.Path(path_type=Path), default=_in_project("accounts"),
-              show_default="accounts/ beside templates/", help="Where an opportunity id no event holds is read.")
-@click.pass_context
-def activities(ctx: click.Context, since, preset: str | None, output: Path | None, history: Path, templates: Path,
-               accounts_dir: Path) -> None:
-    """Write a CSV with one CRM activity per deck presented (history/*.yaml, from aspo log): its opportunity,
-    date, subject, the blocks' and scenarios' titles, the next step, who it was presented to and the files.
-
-    Histories that fail to load are reported and left out; the exit status is then 2.
-    """
-    from aspo.authoring.export_activities import export_activities, write_export
-    from aspo.library.content import load_library
-
-    done = export_activities(load_library(templates, layouts=False), history, accounts_dir, since)
-    if output is None:
-        click.echo(done.as_csv(preset), nl=False)
-    else:
-        write_export(output, done.as_csv(preset), templates)
-    for line in done.messages():
-        click.echo(line, err=True)
-    click.echo(done.summary(output), err=output is None)  # standard output is the CSV's own
-    if done.problems:
         ctx.exit(USER_ERROR_STATUS)
 
 
@@ -591,7 +395,7 @@ def layouts_show(file: Path, fmt: str) -> None:
 @layouts.command("use")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @templates_option
-@click.option("--accounts", "accounts_dir", type=click.Path(path_type=Path), default=_in_project("accounts"),
+@click.option("--accounts", "accounts_dir", type=click.Path(path_type=Path), default=in_project("accounts"),
               show_default="accounts/ beside templates/", help="The accounts the checks afterwards build in memory.")
 @click.option("--dry-run", is_flag=True, help="Print the mapping; write nothing.")
 @click.pass_context
@@ -636,7 +440,7 @@ def layouts_use(ctx: click.Context, files: tuple[Path, ...], templates: Path, ac
 @cli.command("import")
 @click.argument("source", metavar="FILE.csv", type=click.Path(path_type=Path))
 @templates_option
-@click.option("--accounts", "accounts_dir", type=click.Path(path_type=Path), default=_in_project("accounts"),
+@click.option("--accounts", "accounts_dir", type=click.Path(path_type=Path), default=in_project("accounts"),
               show_default="accounts/ beside templates/", help="Where account files are written (created if missing).")
 @history_option
 @click.option("--preset", type=click.Choice(CRMS), help="The CRM whose standard export this "
@@ -746,6 +550,13 @@ def new_account(path: Path, name: str | None, industry: str | None, size: str | 
                                     stage=stage, date=date.date() if date else None, ask=sys.stdin.isatty())
     for line in written.lines():
         click.echo(line)
+
+
+from aspo.cli.history import activities_group, log, outcomes  # noqa: E402 - registered below
+
+cli.add_command(log)
+cli.add_command(outcomes)
+cli.add_command(activities_group)
 
 
 def main(argv: list[str] | None = None) -> None:
