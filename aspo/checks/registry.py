@@ -15,6 +15,7 @@ from aspo.checks.rules import (
     review_dates,
     stage_purpose,
     template_hyperlinks,
+    translations,
     unsourced_claims,
 )
 from aspo.core.rulebook import BUILD_RULES, Rule
@@ -22,6 +23,7 @@ from aspo.core.rulebook import BUILD_RULES, Rule
 #: The modules of aspo/checks/rules/ whose rules `aspo check` runs. Adding a rule is writing its module and
 #: naming it here (and in the import above).
 RULE_MODULES = (
+    translations,  # C001–C007
     review_dates,  # C101–C104
     analyst_speak,  # C201
     industry_words,  # C202

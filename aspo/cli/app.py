@@ -261,8 +261,10 @@ def textconv(file: Path) -> None:
               help="The day to measure expiry from (default: today).")
 @click.option("--horizon", type=click.IntRange(min=0), default=60, show_default=True, metavar="DAYS",
               help="List content whose review_by falls within this many days.")
+@click.option("--l10n", "translations", is_flag=True, help="Instead: every block and scenario by language.")
 @click.pass_context
-def report(ctx: click.Context, templates: Path, accounts_dir: Path, fmt: str, today, horizon: int) -> None:
+def report(ctx: click.Context, templates: Path, accounts_dir: Path, fmt: str, today, horizon: int,
+           translations: bool) -> None:
     """Show how the content library is used across all accounts: usage, never used, content gaps, expiry.
 
     Accounts that fail to load are reported and left out; the exit status is then 2.
@@ -276,8 +278,13 @@ def report(ctx: click.Context, templates: Path, accounts_dir: Path, fmt: str, to
     plans, problems = reporting.load_accounts(accounts_dir, library)
     for problem in problems:
         click.echo(f"aspo: error: {problem}", err=True)
-    result = reporting.usage_report(library, plans, today.date() if today else dt.date.today(), horizon)
-    click.echo(reporting.as_json(result) if fmt == "json" else reporting.as_markdown(result), nl=False)
+    if translations:
+        from aspo.cli.l10n import matrix_text
+
+        click.echo(matrix_text(library, plans, fmt), nl=False)
+    else:
+        result = reporting.usage_report(library, plans, today.date() if today else dt.date.today(), horizon)
+        click.echo(reporting.as_json(result) if fmt == "json" else reporting.as_markdown(result), nl=False)
     if problems:
         ctx.exit(USER_ERROR_STATUS)
 
@@ -553,7 +560,9 @@ def new_account(path: Path, name: str | None, industry: str | None, size: str | 
 
 
 from aspo.cli.history import activities_group, log, outcomes  # noqa: E402 - registered below
+from aspo.cli.l10n import l10n_group  # noqa: E402
 
+cli.add_command(l10n_group)
 cli.add_command(log)
 cli.add_command(outcomes)
 cli.add_command(activities_group)

@@ -14,6 +14,8 @@ from aspo.compose.document import (
     Chart,
     Document,
     Element,
+    Fallback,
+    Fonts,
     Gap,
     Paragraph,
     Properties,
@@ -30,12 +32,12 @@ from aspo.core.clock import build_timestamp
 from aspo.core.formatting import excel_literal, format_date, format_number, format_percent
 from aspo.library.account import Account
 from aspo.library.content import Block, Library
+from aspo.library.labels import Labels, built_in
+from aspo.library.languages import RIGHT_TO_LEFT, language_name
 from aspo.library.schema import OutlineSection, Result
+from aspo.library.translations import base_language
 from aspo.plan.plan import Plan
 from aspo.plan.selection import Selection, insight_for
-
-SIZE_NAMES = {"smb": "small business", "mid-market": "mid-market", "enterprise": "enterprise"}
-REP_NOTE_PREFIX = "Rep's note: "
 
 
 class Composer:
@@ -45,6 +47,8 @@ class Composer:
         self.account, self.library, self.selection = account, library, selection
         self.renderer = renderer or Renderer()
         self.locale = account.locale(library)
+        self.say = library.labels()  # aspo's own words, in the customer's language
+        self.tell = library.labels(library.rep_language)  # ... and in the rep's, for speaker notes
         # This account's helpers travel in its context: the shared environment's globals stay as loaded.
         helpers = {"capability": self._capability_phrase, "product": self._product_name}
         # What the customer reads is rendered without the rep's internal fields; speaker notes get them.
@@ -90,14 +94,23 @@ class Composer:
                extra: dict[str, Any] | None = None) -> tuple[str, tuple[Element, ...], tuple[Paragraph, ...]]:
         context = dict(self.context, **(extra or {}))
         source = Source("block", block.id, self.selection.reason_for("block", block.id))
-        title = self.renderer.render(block.meta.title, context, block.path, block.title_line, "title")
-        body = self.renderer.render(block.body, context, block.path, block.body_line, "body")
+        text_path = block.text_path or block.path
+        title = self.renderer.render(block.meta.title, context, text_path, block.title_line, "title")
+        body = self.renderer.render(block.body, context, text_path, block.body_line, "body")
         notes_context = dict(self.notes_context, **(extra or {}))
-        notes = (self.renderer.render(block.notes, notes_context, block.path, block.notes_line, "notes")
-                 if block.notes else "")
+        notes = (self.renderer.render(block.notes, notes_context, block.notes_path or block.path, block.notes_line,
+                                      "notes") if block.notes else "")
         return title, parse_body(body, source), tuple(
             p for element in parse_body(notes, source) for p in _paragraphs(element)
-        )
+        ) + self._fallback_notes(("block", block.id))
+
+    def _fallback_notes(self, key: tuple[str, str]) -> tuple[Paragraph, ...]:
+        """A line telling the rep that this text is in the source's language, not the customer's: never silent."""
+        shown = self.library.shown.get(key)
+        if shown is None or not shown.fallback:
+            return ()
+        return (Paragraph(self.tell("shown_in_source", language=language_name(shown.language, self.tell.language),
+                                    wanted=language_name(shown.wanted, self.tell.language))),)
 
     def block_text(self, block: Block, priority_text: str | None = None, pains: tuple[str, ...] | None = None):
         """A block's title, body and notes rendered for this account. Priority blocks get `priority`: its text
@@ -123,9 +136,11 @@ class Composer:
         data, lib = self.account.data, self.library
         subtitle = self._outline_text(index, "subtitle") if outline.subtitle else ""
         source = Source("outline", "title", "every deck opens with the account's name")
-        segment = (f"Segment: {lib.industry_name(data.industry)}, {SIZE_NAMES[data.size]}, {data.region}; "
-                   f"stage: {lib.stages[data.stage].name}.")
-        notes = (Paragraph(f"Meeting goal: {data.meeting.goal}", rep_authored=True), Paragraph(segment))
+        tell = self.tell
+        segment = tell("segment", industry=lib.industry_name(data.industry),
+                       size=tell("size_" + data.size.replace("-", "_")), region=data.region,
+                       stage=lib.stages[data.stage].name)
+        notes = (Paragraph(tell("meeting_goal", goal=data.meeting.goal), rep_authored=True), Paragraph(segment))
         return [self._placed(outline, key="title", kind="title", title=self._outline_text(index, "title"),
                              subtitle=subtitle, sources=(source,), notes=notes)]
 
@@ -144,16 +159,16 @@ class Composer:
         notes: list[Paragraph] = []
         for attendee in data.meeting.attendees:
             persona = lib.personas[attendee.persona]
-            notes.append(Paragraph(f"{attendee.name} ({attendee.title}) listens for: "
-                                   f"{'; '.join(persona.cares_about)}."))
+            notes.append(Paragraph(self.tell("listens_for", name=attendee.name, title=attendee.title,
+                                             cares="; ".join(persona.cares_about))))
         if data.competitors:
-            notes.append(Paragraph(f"Competitors in play: {', '.join(data.competitors)}.", rep_authored=True))
+            notes.append(Paragraph(self.tell("competitors", names=", ".join(data.competitors)), rep_authored=True))
         gaps = [m for m in self.selection.priorities if not m.answered]
         if gaps:
-            notes.append(Paragraph("No approved content yet for: " + "; ".join(f"\u201c{m.text}\u201d" for m in gaps)
-                                   + ". Listen and take notes; do not improvise claims."))
+            notes.append(Paragraph(self.tell("no_content_yet",
+                                             priorities="; ".join(self.tell.quote(m.text) for m in gaps))))
         if data.notes:
-            notes.append(Paragraph(REP_NOTE_PREFIX + data.notes, rep_authored=True))
+            notes.append(Paragraph(self.tell("rep_note", text=data.notes), rep_authored=True))
         sections = [self._placed(outline, key="situation", kind="situation", title=self._outline_text(index, "title"),
                                  body=tuple(body), notes=tuple(notes), sources=(account_source,))]
         # Industry context gets its own slide: the account's words stay uncluttered.
@@ -196,10 +211,11 @@ class Composer:
                 continue
             source = Source("account", self.account.slug, f"priority {match.index}: the account's own figures")
             # the slide quotes the figure's clause large, beside the insight; the document quotes the whole priority
-            quotes.append(Paragraph(f"What {self.account.data.name} told us: \u201c{match.text}\u201d", source,
-                                    rep_authored=True,
-                                    in_deck=False))
-            callouts.extend(Callout(f.figure, f"\u201c{f.clause}\u201d, {self.account.data.name}") for f in found)
+            name = self.account.data.name
+            quotes.append(Paragraph(self.say("told_us", account=name, quote=self.say.quote(match.text)), source,
+                                    rep_authored=True, in_deck=False))
+            callouts.extend(Callout(f.figure, self.say("callout_said_by", quote=self.say.quote(f.clause), account=name))
+                            for f in found)
         if not callouts:
             return (), ()
         return tuple(quotes), (Callouts(tuple(callouts), quotes[0].source),)
@@ -237,7 +253,7 @@ class Composer:
             result = meta.results[0]
             items.append(Paragraph(f"{meta.customer.name} ({lib.industry_name(meta.industry).lower()}): {meta.title}; "
                                    f"{result.metric.lower()} {self.result_value(result)}", source))
-            notes.append(Paragraph(f"Why {meta.customer.name}: {source.reason}."))
+            notes.append(Paragraph(self.tell("why_reference", customer=meta.customer.name, reason=source.reason)))
             sources.append(source)
         if not items:  # no customer has agreed to a call that fits: the section is left out, not invented
             return []
@@ -259,10 +275,10 @@ class Composer:
             together = [match, *sharing.get(match.index, ())]
             pains = list(dict.fromkeys(p for m in together for p in m.pains))
             title, body, notes = self._block(block, {"priority": {"text": match.text, "pains": pains}})
-            quotes = tuple(Paragraph(f"\u201c{m.text}\u201d",
+            quotes = tuple(Paragraph(self.say.quote(m.text),
                                      Source("account", self.account.slug, f"priority {m.index}"), rep_authored=True)
                            for m in together)
-            also = tuple(Paragraph(f"This slide also answers their priority {m.index}: \u201c{m.text}\u201d",
+            also = tuple(Paragraph(self.tell("also_answers", index=str(m.index), quote=self.tell.quote(m.text)),
                                    rep_authored=True) for m in together[1:])
             sources = tuple(Source("block", block.id, m.reason) for m in together)
             sections.append(self._placed(outline, key=f"priority-{match.index}", kind="priorities", title=title,
@@ -288,23 +304,24 @@ class Composer:
                 who = f"{self.library.industry_name(meta.industry)} \u00b7 {who}"
             body: list[Element] = [
                 Paragraph(who, source),
-                BulletList((Paragraph(f"Situation: {meta.situation}", source),), source, in_deck=False),
-                BulletList((Paragraph(f"Challenge: {meta.challenge}", source),), source),
-                BulletList((Paragraph(f"What they did: {meta.approach}", source),), source),
+                BulletList((Paragraph(self.say("situation", text=meta.situation), source),), source, in_deck=False),
+                BulletList((Paragraph(self.say("challenge", text=meta.challenge), source),), source),
+                BulletList((Paragraph(self.say("approach", text=meta.approach), source),), source),
                 Callouts(tuple(self._callout(r) for r in meta.results), source),
-                Table(("Result", "Change", "Over"),
+                Table((self.say("result"), self.say("change"), self.say("period")),
                       tuple((r.metric, self.result_value(r), r.period or "") for r in meta.results), source,
                       in_deck=False),
             ]
             chart = self._chart(meta.results, source)
             if chart is not None:
                 body.append(chart)
-            notes = [Paragraph(f"Why this story: {source.reason}.")]
-            notes += [Paragraph(f"It answers their priority {m.index}: \u201c{m.text}\u201d", rep_authored=True)
+            notes = [Paragraph(self.tell("why_story", reason=source.reason))]
+            notes += [Paragraph(self.tell("answers_priority", index=str(m.index), quote=self.tell.quote(m.text)),
+                                rep_authored=True)
                       for m in self.selection.priorities if m.scenario == scenario_id]
             if not meta.customer.may_name:
-                notes.append(Paragraph("Do not name this customer; say \u201c" + meta.customer.described_as
-                                       + "\u201d."))
+                notes.append(Paragraph(self.tell("do_not_name", quote=self.tell.quote(meta.customer.described_as))))
+            notes += self._fallback_notes(("scenario", scenario_id))
             sections.append(self._placed(outline, key=f"scenario-{scenario_id}", kind="scenarios", title=meta.title,
                                          group=group, body=tuple(body), notes=tuple(notes), sources=(source,)))
         return sections
@@ -321,7 +338,8 @@ class Composer:
         """The change in words: marketing's own, else 'from 14 to 6 weeks' from the numbers."""
         if result.value:
             return result.value
-        return f"from {self._amount(result.before, result.unit)} to {self._amount(result.after, result.unit)}"
+        return self.say("from_to", before=self._amount(result.before, result.unit),
+                        after=self._amount(result.after, result.unit))
 
     def _callout(self, result: Result) -> Callout:
         label = result.metric + (f", {result.period}" if result.period else "")
@@ -342,12 +360,13 @@ class Composer:
             return None
         unit = numeric[0].unit
         shown = [r for r in numeric if r.unit == unit]
-        title = shown[0].metric if len(shown) == 1 else f"Before and after ({unit})" if unit else "Before and after"
+        title = (shown[0].metric if len(shown) == 1 else self.say("before_and_after_unit", unit=unit) if unit
+                 else self.say("before_and_after"))
         whole = all(float(v).is_integer() for r in shown for v in (r.before, r.after))
         number = "#,##0" if whole else "#,##0.0"
         number_format = number + excel_literal("%" if unit == "%" else f" {unit}") if unit else number
-        return Chart(title, ("Before", "After"), tuple((r.metric, (r.before, r.after)) for r in shown),
-                     number_format, source)
+        return Chart(title, (self.say("before"), self.say("after")),
+                     tuple((r.metric, (r.before, r.after)) for r in shown), number_format, source)
 
     def _offering(self, index, outline):
         lib, data = self.library, self.account.data
@@ -355,8 +374,8 @@ class Composer:
         notes: list[Paragraph] = []
         sources: list[Source] = []
         if data.owns:
-            owned = ", ".join(lib.products[p].name for p in data.owns)
-            body.append(Paragraph(f"Builds on what {data.name} runs today: {owned}.",
+            owned = self.say.join(lib.products[p].name for p in data.owns)
+            body.append(Paragraph(self.say("builds_on", account=data.name, products=owned),
                                   Source("account", self.account.slug, "products the account owns")))
         for block_id in self.selection.section_blocks.get("offering", ()):
             _, block_body, block_notes = self._block(lib.blocks[block_id])
@@ -370,8 +389,8 @@ class Composer:
             # each product once, over its capabilities in the order chosen: products in the order first chosen
             first = {product: at for at, (product, _) in reversed(list(enumerate(rows)))}
             rows.sort(key=lambda row: first[row[0]])
-            body.append(Table(("Product", f"What it means for {data.name}"), tuple(rows), catalog,
-                              group_first_column=True))
+            header = (self.say("product"), self.say("what_it_means", account=data.name))
+            body.append(Table(header, tuple(rows), catalog, group_first_column=True))
             sources.append(catalog)
         for cap_id in self.selection.roadmap:
             notes.append(Paragraph(self._wording(cap_id), Source("catalog", cap_id, "roadmap: notes only")))
@@ -385,12 +404,13 @@ class Composer:
         said = " ".join(p.text for element in body for p in _paragraphs(element))
         # who to call, then the step itself: every deck and document ends with the next step
         contact_source = Source("account", self.account.slug, "the rep's contact details")
-        body.append(Paragraph(contact_line(self.account), contact_source))
+        body.append(Paragraph(contact_line(self.account, self.say), contact_source))
         sources.append(contact_source)
         cta_source = Source("account", self.account.slug, "the rep's proposed next step")
-        body.append(Paragraph(call_to_action(self.account, self.locale, said), cta_source, rep_authored=True))
+        body.append(Paragraph(call_to_action(self.account, self.locale, said, self.say), cta_source,
+                              rep_authored=True))
         sources.append(cta_source)
-        notes.append(Paragraph("Close by agreeing the next step, its owner and its date."))
+        notes.append(Paragraph(self.tell("close")))
         return [self._placed(outline, key="next-steps", kind="next-steps", title=self._outline_text(index, "title"),
                              body=tuple(body), notes=tuple(notes), sources=tuple(sources))]
 
@@ -403,7 +423,7 @@ def relative_change(before: float, after: float) -> float | None:
     return (after - before) / before
 
 
-def call_to_action(account: Account, locale: str, said: str = "") -> str:
+def call_to_action(account: Account, locale: str, said: str = "", say: Labels | None = None) -> str:
     """'Next step: what (who, by when)', without the who or the when that `said` (the closing section's other
     lines) already tells the reader."""
     step = account.data.next_step
@@ -412,10 +432,12 @@ def call_to_action(account: Account, locale: str, said: str = "") -> str:
     def told(phrase: str) -> bool:  # as whole words: 'Tom' is not told by 'Tomorrow'
         return re.search(rf"(?<!\w){re.escape(' '.join(phrase.split()))}(?!\w)", said) is not None
 
+    say = say or english()
     owner = step.owner if step.owner and not told(step.owner) else ""
     date = format_date(step.by, locale) if step.by else ""
-    details = [d for d in (owner, date and not told(date) and f"by {date}") if d]
-    return f"Next step: {step_action(account)}" + (f" ({', '.join(details)})" if details else "")
+    details = [d for d in (owner, date and not told(date) and say("by_date", date=date)) if d]
+    return say("next_step", action=step_action(account)) + (
+        say("next_step_details", details=say.join(details)) if details else "")
 
 
 def step_action(account: Account) -> str:
@@ -425,11 +447,17 @@ def step_action(account: Account) -> str:
     return action[:-1] if action.endswith(".") and not action.endswith("..") else action
 
 
-def contact_line(account: Account) -> str:
+def contact_line(account: Account, say: Labels | None = None) -> str:
     """Who to answer: the rep's name, title and contact details, as the closing slide and page show them."""
     rep = account.data.rep
     who = f"{rep.name}, {rep.title}" if rep.title else rep.name
-    return " \u00b7 ".join(part for part in (f"Your contact: {who}", rep.email, rep.phone) if part)
+    contact = (say or english())("contact", who=who)
+    return " \u00b7 ".join(part for part in (contact, rep.email, rep.phone) if part)
+
+
+def english() -> Labels:
+    """aspo's labels in English, for a caller that names no language (tests, the plain benchmark)."""
+    return Labels("en", built_in("en"))
 
 
 def _with_agenda(sections: list[Section]) -> tuple[Section, ...]:
@@ -540,7 +568,7 @@ def compose(plan: Plan, renderer: Renderer | None = None) -> Document:
     locale = account.locale(library)
     with composer.renderer.batch():  # the sandbox's limits set up once for all of the account's renders
         sections = composer.compose()
-        follow_up = compose_follow_up(composer, call_to_action(account, locale))
+        follow_up = compose_follow_up(composer, call_to_action(account, locale, say=composer.say))
     data = account.data
     # what no line may break inside, besides the dates, phone numbers and amounts aspo.compose.nobreak finds:
     # names of more than one word
@@ -552,9 +580,10 @@ def compose(plan: Plan, renderer: Renderer | None = None) -> Document:
     meeting_midnight = dt.datetime.combine(data.meeting.date, dt.time(), tzinfo=dt.timezone.utc)
     vendor = library.catalog.vendor.name
     material = library.stages[data.stage].material
+    say = composer.say
     properties = Properties(
-        title=f"{data.name}: {material.lower()} from {vendor}",
-        subject=f"{material} for {data.name}",
+        title=say("file_title", account=data.name, material=material.lower(), vendor=vendor),
+        subject=say("file_subject", material=material, account=data.name),
         author=data.rep.name,
         company=vendor,
         keywords=library.industry_name(data.industry),
@@ -581,4 +610,32 @@ def compose(plan: Plan, renderer: Renderer | None = None) -> Document:
         deck_master=library.outline.deck.master,
         unbreakable=unbreakable,
         follow_up=follow_up,
+        language=language_tag(library.language, locale),
+        notes_language=language_tag(library.rep_language, locale),
+        fonts=Fonts(library.outline.fonts.east_asian, library.outline.fonts.complex),
+        right_to_left=base_language(library.language) in RIGHT_TO_LEFT,
+        labels=composer.tell.texts,
+        fallbacks=_fallbacks(library, selection, composer.tell.language),
     )
+
+
+def language_tag(language: str, locale: str) -> str:
+    """The tag a run of text carries: the language with the reader's region where the locale speaks it ("de" read
+    in de-AT: "de-AT"), else the language's own ("ja" with an en-US locale: "ja")."""
+    if "-" in language or base_language(locale) != base_language(language):
+        return language
+    return locale.replace("_", "-")
+
+
+def _fallbacks(library: Library, selection: Selection, rep_language: str) -> tuple[Fallback, ...]:
+    """The blocks and scenarios this account shows in the source's language, and the l10n files it lacks."""
+    keys = [("block", b) for b in selection.used_blocks] + [("scenario", s) for s in selection.used_scenarios]
+    keys += sorted(key for key in library.shown if key[0] == "l10n")
+    found = []
+    for kind, key_id in keys:
+        shown = library.shown.get((kind, key_id))
+        if shown is not None and shown.fallback:
+            marker = f"l10n/{shown.wanted}/{key_id}" if kind == "l10n" else f"{kind}:{key_id}"
+            found.append(Fallback(marker, language_name(shown.language, rep_language),
+                                  language_name(shown.wanted, rep_language), shown.state))
+    return tuple(found)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, Union
+from typing import Literal, Mapping, Union
 
 from aspo.library.logo import Logo
 
@@ -151,10 +151,11 @@ class Answer:
     priority: str  # its first sentence, as the rep wrote it
     answer: str  # the block's title, rendered for the account
     source: Source
+    marks: tuple[str, str] = ("\u201c", "\u201d")  # the customer's language's quotation marks: „…“, «…», 「…」
 
     @property
     def line(self) -> str:
-        return f"\u201c{self.priority}\u201d: {self.answer}"
+        return f"{self.marks[0]}{self.priority}{self.marks[1]}: {self.answer}"
 
 
 @dataclass(frozen=True)
@@ -210,6 +211,24 @@ class Properties:
 
 
 @dataclass(frozen=True)
+class Fallback:
+    """A text shown in the source's language though the account reads another: the draft lists it."""
+
+    marker: str  # "block:id", "scenario:id", or an l10n file ("l10n/de/catalog.yaml")
+    language: str  # the language shown, by name in the rep's language ("English")
+    wanted: str  # the one the account reads ("German")
+    state: str  # why: "missing", or the translation's state
+
+
+@dataclass(frozen=True)
+class Fonts:
+    """Typefaces for scripts a template's theme leaves empty (outline.yaml `fonts:`): None keeps the theme's."""
+
+    east_asian: str | None = None  # Chinese, Japanese, Korean
+    complex: str | None = None  # Arabic, Hebrew, Thai, Indic scripts
+
+
+@dataclass(frozen=True)
 class Document:
     """Everything the renderers need for one account, and nothing they must look up."""
 
@@ -230,6 +249,14 @@ class Document:
     #: themselves: product and capability names ("Meridian Predict"), the rep's phone number.
     unbreakable: tuple[str, ...] = ()
     follow_up: FollowUp | None = None  # None: a model made for the deck and document only (tests)
+    #: The language tag of the customer's text (every run of the deck's slides, the document, the e-mail) and of
+    #: the rep's (speaker notes): "de-DE", "ja-JP", "en-US".
+    language: str = "en-US"
+    notes_language: str = "en-US"
+    fonts: Fonts = field(default_factory=Fonts)
+    right_to_left: bool = False  # the customer's language is written right to left (Arabic, Hebrew, Persian, Urdu)
+    labels: Mapping[str, str] = field(default_factory=dict)  # aspo's words in the rep's language, for the draft
+    fallbacks: tuple[Fallback, ...] = ()
 
     @property
     def deck_sections(self) -> tuple[Section, ...]:

@@ -12,6 +12,7 @@ from aspo.core.formatting import format_date
 from aspo.core.rulebook import SCHEMA
 from aspo.library.account import Account
 from aspo.library.content import Block, Library
+from aspo.library.labels import Labels
 from aspo.library.schema import Result
 from aspo.plan.selection import FOLLOW_UP, Selection
 
@@ -24,6 +25,7 @@ class Composer(Protocol):
     selection: Selection
     locale: str  # the account's
     context: dict[str, Any]
+    say: Labels  # aspo's words in the customer's language
 
     def block_text(self, block: Block, priority_text: str | None = None
                    ) -> tuple[str, tuple[Element, ...], tuple[Paragraph, ...]]: ...
@@ -95,7 +97,8 @@ def compose_follow_up(composer: Composer, call_to_action: str) -> FollowUp:
         sources = (source,)
     else:
         by = composer.context["next_step"]["by"]
-        subject = f"{data.name}: {composer.context['next_step']['action']}" + (f" \u2014 by {by}" if by else "")
+        subject = f"{data.name}: {composer.context['next_step']['action']}"
+        subject = composer.say("subject_by_date", subject=subject, date=by) if by else subject
         opening, closing, sources = Paragraph(call_to_action, step_source, rep_authored=True), None, (step_source,)
     mail = FollowUp(
         subject=" ".join(subject.split()),
@@ -162,6 +165,8 @@ def _answers(composer: Composer) -> tuple[Answer, ...]:
     """Each priority a block answered, in the account's order: its first sentence, then the block's title."""
     library, selection = composer.library, composer.selection
     names = account_phrases(composer.account, composer.locale)
+    opening, closing = composer.say.quote("\0").split("\0")
+    marks = (opening, closing)
     answers = []
     for match in selection.priorities:
         if match.block is None:
@@ -169,7 +174,7 @@ def _answers(composer: Composer) -> tuple[Answer, ...]:
         block = library.blocks[match.block]
         title, _, _ = composer.block_text(block, match.text if block.meta.section == "priorities" else None)
         answers.append(Answer(match.index, first_sentence(match.text, names), " ".join(title.split()),
-                              Source("block", block.id, match.reason)))
+                              Source("block", block.id, match.reason), marks))
     return tuple(answers)
 
 

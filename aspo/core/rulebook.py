@@ -22,6 +22,9 @@ INVALID_FILE = "E101"
 SCHEMA = "E102"
 UNKNOWN_ID = "E103"
 DUPLICATE_ID = "E104"
+TRANSLATION_FIELDS = "E105"
+LANGUAGE = "E106"
+TRANSLATION_UNUSABLE = "E107"
 TEMPLATE_SYNTAX = "E201"
 TEMPLATE_ERROR = "E202"
 LAYOUT = "E203"
@@ -36,6 +39,14 @@ BUILD_RULES = {rule.id: rule for rule in (
     Rule(SCHEMA, "schema", "error", "A field is unknown, missing, or of the wrong type."),
     Rule(UNKNOWN_ID, "unknown-id", "error", "A file names a persona, pain, product, capability… no file defines."),
     Rule(DUPLICATE_ID, "duplicate-id", "error", "Two blocks, scenarios or entries share an id."),
+    Rule(TRANSLATION_FIELDS, "translation-fields", "error",
+         "A translation sets what only its source may (selection rules, figures' numbers), or its shape differs."),
+    Rule(LANGUAGE, "language", "error",
+         "An account, its rep or catalog.yaml names a language the library does not maintain, or no labels exist "
+         "for it."),
+    Rule(TRANSLATION_UNUSABLE, "translation-unusable", "error",
+         "A build would show a draft, machine or unstamped translation, one whose source's claims changed since, "
+         "or none where catalog.yaml allows no fallback."),
     Rule(TEMPLATE_SYNTAX, "template-syntax", "error", "A block or outline text is not valid Jinja."),
     Rule(TEMPLATE_ERROR, "template-error", "error",
          "A template uses an undefined variable or something the sandbox refuses."),

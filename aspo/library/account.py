@@ -8,10 +8,11 @@ from pathlib import Path
 
 from aspo.core.errors import AspoError, Problem, did_you_mean, unknown_id
 from aspo.core.formatting import locale_problem
-from aspo.core.rulebook import INVALID_FILE, SCHEMA, UNKNOWN_ID, UNKNOWN_PIN
+from aspo.core.rulebook import INVALID_FILE, LANGUAGE, SCHEMA, UNKNOWN_ID, UNKNOWN_PIN
 from aspo.core.yamlfile import YamlDocument, load_yaml
 from aspo.library.account_paths import ACCOUNT_SUFFIXES, slug_for
 from aspo.library.content import Library
+from aspo.library.languages import unmaintained
 from aspo.library.logo import Logo, LogoProblem, read_logo
 from aspo.library.schema import AccountFile
 from aspo.library.validation import validate
@@ -28,8 +29,15 @@ class Account:
     logo: Logo | None = None
 
     def locale(self, library: Library) -> str:
-        """How the customer writes dates and numbers: the account's locale, else the catalog's."""
-        return self.data.locale or library.catalog.locale
+        """How the customer writes dates and numbers: the account's locale, else its language (where it names
+        one; Babel writes "de" as Germany's German), else the catalog's."""
+        return self.data.locale or self.data.language or library.catalog.locale
+
+    def languages(self, library: Library) -> tuple[str, str]:
+        """(the customer's language, the rep's): see aspo.library.languages.account_languages."""
+        from aspo.library.languages import account_languages
+
+        return account_languages(self.data, library.catalog)
 
     @functools.cached_property  # selection asks once per block and scenario judged
     def owned(self) -> frozenset[str]:
@@ -61,6 +69,9 @@ def load_account(path: Path, library: Library) -> Account:
     problems = _reference_problems(data, doc, library)
     if data.locale and (problem := locale_problem(data.locale)):
         problems.append(doc.problem(("locale",), problem, SCHEMA))
+    for loc, tag in ((("language",), data.language), (("rep", "language"), data.rep.language)):
+        if tag and (problem := unmaintained(tag, library.catalog)):
+            problems.append(doc.problem(loc, problem, LANGUAGE))
     logo = None
     if data.logo:
         try:

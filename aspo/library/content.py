@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
-from typing import Mapping
+from typing import Any, Mapping
 
 from aspo.core.changeset import settled
 from aspo.core.errors import AspoError, Problem, did_you_mean, display_path, quoted, unknown_id
@@ -23,6 +24,7 @@ from aspo.core.rulebook import (
     UNKNOWN_ID,
 )
 from aspo.core.yamlfile import YamlDocument, load_yaml, parse_yaml, read_text
+from aspo.library.languages import language_problems
 from aspo.library.schema import (
     BlockFrontMatter,
     Capability,
@@ -40,11 +42,22 @@ from aspo.library.schema import (
     StageEntry,
     StagesFile,
 )
+from aspo.library.translations import (
+    Variant,
+    load_block_variant,
+    load_l10n,
+    load_scenario_variant,
+    variant_name,
+)
 from aspo.library.validation import validate
 
 NOTES_HEADING = "## Notes"
 #: The library files every account's outputs depend on, whatever is chosen for it.
 SHARED_FILES = ("catalog.yaml", "personas.yaml", "stages.yaml", "pains.yaml", "industries.yaml", "outline.yaml")
+
+
+def _empty() -> Mapping:
+    return MappingProxyType({})
 
 
 @dataclass(frozen=True)
@@ -59,6 +72,9 @@ class Block:
     title_line: int
     body_line: int  # file line of the body's first line, for template errors
     notes_line: int
+    #: Where a translated block's title and body, and its notes, were read (its variants); None: `path`.
+    text_path: Path | None = None
+    notes_path: Path | None = None
 
     @property
     def id(self) -> str:
@@ -72,6 +88,7 @@ class Scenario:
     meta: ScenarioFile
     doc: YamlDocument
     path: Path
+    text_path: Path | None = None  # where a translated scenario's text was read (its variant); None: `path`
 
     @property
     def id(self) -> str:
@@ -97,6 +114,18 @@ class Library:
     scenarios: Mapping[str, Scenario]  # sorted by id
     outline: OutlineFile
     outline_doc: YamlDocument
+    #: The language of the customer's text here, and of the rep's: the source language in the library as loaded;
+    #: the account's in the library in_languages() gives it.
+    language: str = "en"
+    rep_language: str = "en"
+    #: Translations: (kind, id) -> language -> variant; language -> l10n file name -> it; language -> labels.
+    variants: Mapping[tuple[str, str], Mapping[str, Variant]] = dataclasses.field(default_factory=_empty)
+    l10n: Mapping[str, Mapping[str, Variant]] = dataclasses.field(default_factory=_empty)
+    label_overrides: Mapping[str, Mapping[str, str]] = dataclasses.field(default_factory=_empty)
+    #: In a library in_languages() gave: which language each block's and scenario's text is shown in, and why.
+    shown: Mapping[tuple[str, str], Any] = dataclasses.field(default_factory=_empty)
+    #: ... and the translated files its text was read from (for the input key).
+    translation_files: tuple[Path, ...] = ()
 
     def industry_name(self, industry: str) -> str:
         """The industry's name as decks show it; an industry the library lacks keeps the rep's words."""
@@ -114,7 +143,23 @@ class Library:
         """Recognises pains in priorities against this library's vocabulary (built on first use)."""
         from aspo.library.matching import Matcher
 
-        return Matcher(pain_sources(self), tuple(self.pains), outside=self.outside_subject)
+        return Matcher(pain_sources(self), tuple(self.pains), outside=self.outside_subject, language=self.language)
+
+    def labels(self, language: str | None = None):
+        """aspo's labels in `language` (default: the customer's here), with this library's overrides."""
+        from aspo.library.languages import labels_for
+
+        return labels_for(self, language or self.language)
+
+    def in_languages(self, language: str, rep_language: str) -> Library:
+        """This library as an account reading `language` sees it, its rep reading `rep_language`: each text in the
+        best approved translation there is (see aspo.library.languages); made once per pair."""
+        from aspo.library.languages import localize
+
+        cache = self.__dict__.setdefault("_in_languages", {})
+        if (language, rep_language) not in cache:
+            cache[language, rep_language] = localize(self, language, rep_language)
+        return cache[language, rep_language]
 
     @functools.cached_property
     def deck(self):
@@ -230,7 +275,16 @@ def _read_library(root: Path, layouts: bool) -> tuple[Library | None, list[Probl
     outline_doc = attempt(load_yaml, outline_file)
     outline = attempt(validate, OutlineFile, outline_doc) if outline_doc else None
     blocks: dict[str, Block] = {}
+    variants: dict[tuple[str, str], dict[str, Variant]] = {}
+
+    def add_variant(variant: Variant | None) -> None:
+        if variant is not None:
+            variants.setdefault(variant.key, {})[variant.language] = variant
+
     for path in sorted((root / "blocks").glob("*.md")):
+        if variant_name(path):
+            add_variant(attempt(load_block_variant, path))
+            continue
         block = attempt(load_block, path)
         if block is None:
             continue
@@ -241,6 +295,9 @@ def _read_library(root: Path, layouts: bool) -> tuple[Library | None, list[Probl
         blocks[block.id] = block
     scenarios: dict[str, Scenario] = {}
     for path in sorted((root / "scenarios").glob("*.yaml")):
+        if variant_name(path):
+            add_variant(attempt(load_scenario_variant, path))
+            continue
         doc = attempt(load_yaml, path)
         meta = attempt(validate, ScenarioFile, doc) if doc else None
         if meta is None:
@@ -250,6 +307,8 @@ def _read_library(root: Path, layouts: bool) -> tuple[Library | None, list[Probl
                 ("id",), f"duplicate scenario id '{meta.id}' (also in {scenarios[meta.id].path.name})", DUPLICATE_ID))
             continue
         scenarios[meta.id] = Scenario(meta, doc, path)
+    l10n, label_files, l10n_problems = load_l10n(root)
+    attempt.problems.extend(l10n_problems)
     if None in (catalog, personas, stages, pains, industries, outline):
         return None, attempt.problems
 
@@ -271,7 +330,15 @@ def _read_library(root: Path, layouts: bool) -> tuple[Library | None, list[Probl
         scenarios=MappingProxyType(dict(sorted(scenarios.items()))),
         outline=outline,
         outline_doc=outline_doc,
+        language=catalog.languages.source,
+        rep_language=catalog.languages.source,
+        variants=MappingProxyType({key: MappingProxyType(dict(sorted(by.items())))
+                                   for key, by in sorted(variants.items())}),
+        l10n=MappingProxyType({language: MappingProxyType(files) for language, files in l10n.items()}),
+        label_overrides=MappingProxyType({language: MappingProxyType(dict(file.labels))
+                                          for language, (file, _) in label_files.items()}),
     )
+    attempt.problems.extend(language_problems(library, label_files))
     attempt.problems.extend(_reference_problems(library))
     attempt.problems.extend(_word_problems(industries_read, industries_doc))
     attempt.problems.extend(_call_to_action_problems(library))

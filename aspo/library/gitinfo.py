@@ -269,3 +269,22 @@ def _check_links(root: Path, links: list[Path], at: _Revision) -> None:
             relative = link.relative_to(root).as_posix() if link.is_relative_to(root) else link.name
             raise at.refuse(relative, f"is a link to {os.readlink(link)!r}, which leads outside templates/ through "
                                       "other links; at a revision aspo reads only what git holds in templates/")
+
+
+def file_versions(path: Path, most: int = 200):
+    """(commit, text) of each committed version of a file, newest first: none outside a git work tree."""
+    path = Path(path).resolve()
+    status, out, _ = _git(path.parent, "log", f"-n{most}", "--format=%H", "--", path.name)
+    if status != 0:
+        return
+    for commit in out.split():
+        status, text, _ = _git(path.parent, "show", f"{commit}:./{path.name}")
+        if status == 0:
+            yield commit, text + "\n"
+
+
+def last_commit(path: Path) -> str | None:
+    """The last commit that changed a file, or None."""
+    path = Path(path).resolve()
+    status, out, _ = _git(path.parent, "log", "-n1", "--format=%H", "--", path.name)
+    return out or None if status == 0 else None

@@ -17,6 +17,8 @@ Everything here is deterministic: the same library and text give the same scores
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import functools
 import math
 import re
@@ -109,12 +111,45 @@ us get gets got getting want wants need needs needed like just still really ever
 six seven eight nine ten last next month months week weeks quarter today now make makes made
 much many lot lots way going go keep keeps kept end ends ended start help able already yet even ever new
 """.split())
+#: The same for the other languages aspo ships labels in (Snowball's stop lists, shortened).
+_OTHER_STOP_WORDS = {
+    "de": frozenset("""
+aber alle allem allen aller alles als also am an ander andere anderen auch auf aus bei bin bis bist da damit dann
+das dass dein deine dem den der des dessen dich die dies diese diesem diesen dieser dieses dir doch dort du durch
+ein eine einem einen einer eines er es etwas euch euer für gegen gewesen hab habe haben hat hatte hatten hier hin
+hinter ich ihm ihn ihnen ihr ihre ihrem ihren ihrer im in indem ins ist jede jedem jeden jeder jedes jetzt kann
+kein keine können könnte machen man manche mein meine mich mir mit muss musste müssen nach nicht nichts noch nun
+nur ob oder ohne sehr sein seine sich sie sind so solche soll sollte sondern um und uns unser unsere unter vom von
+vor war waren warst was weil weiter welche wenn werde werden wie wieder will wir wird wo wollen zu zum zur zwar
+zwischen über immer mehr schon heute jahr jahre monat monate woche wochen letzten letztes nächste nächsten
+""".split()),
+    "fr": frozenset("""
+au aux avec ce ces dans de des du elle en et eux il ils je la le les leur lui ma mais me même mes moi mon ne nos
+notre nous on ou par pas pour qu que qui sa se ses son sur ta te tes toi ton tu un une vos votre vous c d j l à m
+n s t y été être avoir ai as avons avez ont est sont était plus tout tous toutes très sans
+""".split()),
+    "es": frozenset("""
+de la que el en y a los del se las por un para con no una su al lo como más pero sus le ya o este sí porque esta
+entre cuando muy sin sobre también me hasta hay donde quien desde todo nos durante todos uno les ni contra otros
+ese eso ante ellos e esto mí antes algunos qué unos yo otro otras otra él tanto esa estos mucho quienes nada muchos
+cual poco ella estar estas algunas algo nosotros mi mis tú te ti tu tus ellas es son fue ser está están
+""".split()),
+}
+
+
+def stop_words() -> frozenset[str]:
+    """The function words of the language being read."""
+    return _OTHER_STOP_WORDS.get(_LANGUAGE.get(), STOP_WORDS)
+
+
 #: Phrases that turn their clause into "this is not our problem".
 _NOT_A_PROBLEM = re.compile(
     r"\b(?:not|isn't|aren't|wasn't|never|no longer)\s+(?:a|an|our|the|really|much of)?\s*"
     r"(?:problem|issue|concern|priority|worry|pain)s?\b|\bunder control\b|\bis fine\b|\bare fine\b")
 _CLAUSES = re.compile(r"[.;:!?,()]+|\s[-\u2013\u2014]+\s|\s(?:but|and|while|whereas|so|because|bc)\s")
-_WORDS = re.compile(r"[a-z]+(?:'[a-z]+)?")
+_WORDS = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")  # letters of any script: "stillstände", "設備"
+#: Chinese characters, kana and hangul: text written without spaces, read as overlapping pairs of characters.
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]+")
 _POSSESSIVE = re.compile(r"(?<=[a-z])'s\b")
 _HYPHEN = re.compile(r"(?<=[a-z])-(?=[a-z])")  # "repair-or-replace" reads as "repair or replace"
 #: Endings the stemmer keeps that still make the same word: "fail" ~ "failure", "maintain" ~ "maintaining".
@@ -122,26 +157,60 @@ _ENDINGS = frozenset({"ur", "ure", "ing", "ion", "al", "ment", "age", "ance"})
 _JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
 
 
-@functools.lru_cache(maxsize=1)
-def _stemmer():
+#: The language whose stemmer the matcher uses (a Matcher sets it while it reads; English elsewhere).
+_LANGUAGE: contextvars.ContextVar[str] = contextvars.ContextVar("matching_language", default="en")
+
+
+@functools.lru_cache(maxsize=8)
+def _stemmer(language: str):
     import Stemmer  # PyStemmer: Snowball's stemmers, compiled
 
-    return Stemmer.Stemmer("english")
+    try:
+        return Stemmer.Stemmer(language)
+    except KeyError:  # no Snowball stemmer for it (Japanese): words are compared as written
+        return None
 
 
 @functools.lru_cache(maxsize=65536)
+def _stem(language: str, word: str) -> str:
+    stemmer = _stemmer(language)
+    return stemmer.stemWord(word) if stemmer is not None else word
+
+
 def stem(word: str) -> str:
-    return _stemmer().stemWord(word)
+    return _stem(_LANGUAGE.get(), word)
+
+
+@contextlib.contextmanager
+def speaking(language: str):
+    """Stems words in `language` ("de", "fr-CA") while the block runs."""
+    token = _LANGUAGE.set(language.split("-")[0].lower())
+    try:
+        yield
+    finally:
+        _LANGUAGE.reset(token)
 
 
 def words(text: str) -> list[str]:
-    """Lower-case words with possessives dropped ("plant's" -> "plant"); numbers and punctuation go."""
-    return _WORDS.findall(_POSSESSIVE.sub("", _HYPHEN.sub(" ", text.lower().replace("\u2019", "'"))))
+    """Lower-case words with possessives dropped ("plant's" -> "plant"); numbers and punctuation go. Text in
+    Chinese characters or kana has no spaces: each run of it gives its overlapping pairs of characters."""
+    found = _WORDS.findall(_POSSESSIVE.sub("", _HYPHEN.sub(" ", text.lower().replace("\u2019", "'"))))
+    if not any(_CJK.search(word) for word in found):
+        return found
+    out = []
+    for word in found:
+        for part in re.split(f"({_CJK.pattern})", word):
+            if _CJK.fullmatch(part):
+                out += [part[i:i + 2] for i in range(max(1, len(part) - 1))]
+            elif part:
+                out.append(part)
+    return out
 
 
 def terms(text: str) -> list[str]:
     """The stems that carry meaning, in order."""
-    return [stem(w) for w in words(text) if w not in STOP_WORDS and len(w) > 1]
+    stop = stop_words()
+    return [stem(w) for w in words(text) if w not in stop and len(w) > 1]
 
 
 @dataclass(frozen=True)
@@ -348,19 +417,26 @@ class _Index:
 
 
 def _meaningful(text: str) -> list[str]:
-    return [w for w in words(text) if w not in STOP_WORDS and len(w) > 1]
+    stop = stop_words()
+    return [w for w in words(text) if w not in stop and len(w) > 1]
 
 
 class Matcher:
     """Recognises pains in priorities, against one library's vocabulary."""
 
     def __init__(self, sources: Iterable[Source], pains: Sequence[str], threshold: float = THRESHOLD,
-                 outside: Sequence[str] = ()):
-        self.index = _Index(sources, pains)
+                 outside: Sequence[str] = (), language: str = "en"):
+        self.language = language
+        with speaking(language):
+            self.index = _Index(sources, pains)
+            self.outside = tuple(stems for stems in map(tuple, map(terms, outside)) if stems)
         self.threshold = threshold
-        self.outside = tuple(stems for stems in map(tuple, map(terms, outside)) if stems)
 
     def recognise(self, text: str) -> Recognition:
+        with speaking(self.language):
+            return self._recognise(text)
+
+    def _recognise(self, text: str) -> Recognition:
         query = self._query(text)
         about = self._outside(query)
         share = OUTSIDE_SHARE if about else 1.0

@@ -104,6 +104,9 @@ class Rep(Strict):
     title: str | None = Field(None, description="Job title, shown with the contact details, e.g. 'Account Executive'.")
     email: str = Field(pattern=EMAIL_PATTERN)
     phone: str | None = Field(None, min_length=1, description="Phone number as the customer should dial it.")
+    language: str | None = Field(None, description=(
+        "The language of the rep's speaker notes and review draft, e.g. en, de; default: the catalog's source "
+        "language."))
 
 
 class Choice(Strict):
@@ -131,7 +134,12 @@ class AccountFile(Strict):
     exclude: Choice = Field(default_factory=Choice, description="Blocks and scenarios that must not be used.")
     notes: str | None = Field(None, description="Rep-authored notes; always marked as the rep's words.")
     locale: str | None = Field(None, description=(
-        "How the customer writes dates and numbers, e.g. en-US, en-GB, de-DE; default: the catalog's locale."))
+        "How the customer writes dates and numbers, e.g. en-US, en-GB, de-DE; default: the account's language "
+        "where it names one, else the catalog's locale."))
+    language: str | None = Field(None, description=(
+        "The language the customer reads, e.g. de, fr-CA, ja: one the library maintains (catalog.yaml "
+        "languages:); default: the language of locale where the library maintains it, else the catalog's source "
+        "language."))
     logo: str | None = Field(None, min_length=1, description=(
         "The account's logo: a PNG or JPEG file, relative to this account file; shown on the title slide "
         "and the document's first page."))
@@ -296,11 +304,24 @@ class Wording(Strict):
     roadmap_note: str = Field(description="Speaker-note text only: roadmap is never shown as available.")
 
 
+class Languages(Strict):
+    """The languages the library is written and translated in (catalog.yaml `languages:`)."""
+
+    source: str = Field("en", description="The language templates/ is written in.")
+    maintained: list[str] = Field(default_factory=list, description=(
+        "The languages marketing keeps translations for (blocks/<id>.<lang>.md, scenarios/<id>.<lang>.yaml, "
+        "l10n/<lang>/); an account may read one of these or the source language."))
+    fallback: bool = Field(True, description=(
+        "A block or scenario with no approved translation shows in the source language, marked in the review "
+        "draft and reported by `aspo check`; false: the build stops instead."))
+
+
 class CatalogFile(Strict):
     """templates/catalog.yaml: the vendor, its products, and maturity wording."""
 
     vendor: Vendor
     locale: str = Field("en-US", description="How dates and numbers are written when an account names no locale.")
+    languages: Languages = Field(default_factory=Languages)
     wording: Wording
     products: list[Product] = Field(min_length=1)
 
@@ -432,12 +453,22 @@ class EmailSettings(Strict):
         "that has more (C901)."))
 
 
+class FontSettings(Strict):
+    """Typefaces for scripts the layouts' themes leave without one."""
+
+    east_asian: str | None = Field(None, min_length=1, description=(
+        "For Chinese, Japanese and Korean text, e.g. 'Noto Sans CJK JP'; default: the theme's East Asian font."))
+    complex: str | None = Field(None, min_length=1, description=(
+        "For Arabic, Hebrew, Thai and Indic text; default: the theme's complex-script font."))
+
+
 class OutlineFile(Strict):
     """templates/outline.yaml: which sections appear in what order, and their layouts."""
 
     deck: DeckFiles
     document: DocumentFiles
     email: EmailSettings = Field(default_factory=EmailSettings)
+    fonts: FontSettings = Field(default_factory=FontSettings)
     sections: list[OutlineSection] = Field(min_length=1)
 
 

@@ -53,9 +53,15 @@ def input_files(account: Account, library: Library, selection: Selection) -> dic
 
     files = {name(shared): shared for shared in library.shared_files}
     for block_id in selection.used_blocks:
-        files[name(library.blocks[block_id].path)] = library.blocks[block_id].path
+        block = library.blocks[block_id]
+        for path in dict.fromkeys(p for p in (block.path, block.text_path, block.notes_path) if p):
+            files[name(path)] = path
     for scenario_id in selection.used_scenarios:
-        files[name(library.scenarios[scenario_id].path)] = library.scenarios[scenario_id].path
+        scenario = library.scenarios[scenario_id]
+        for path in dict.fromkeys(p for p in (scenario.path, scenario.text_path) if p):
+            files[name(path)] = path
+    for path in library.translation_files:  # l10n/<lang>/ files and variants: a new translation rebuilds
+        files[name(path)] = path
     files[f"{account.path.resolve().parent.name}/{account.path.name}"] = account.path
     if account.logo is not None:  # a new logo under the same name rebuilds the account
         files[f"{account.path.resolve().parent.name}/{account.data.logo}"] = account.logo.path

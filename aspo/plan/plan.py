@@ -6,8 +6,10 @@ import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from aspo.core.errors import AspoError
 from aspo.library.account import Account, load_account
 from aspo.library.content import Library
+from aspo.library.languages import untranslatable
 from aspo.plan.key import FileHashes, input_key
 from aspo.plan.selection import Selection, select
 
@@ -31,4 +33,9 @@ class Plan:
 def plan_account(path: Path, library: Library, epoch: int | None = None, hashes: FileHashes | None = None) -> Plan:
     """Loads and validates one account file against the library and chooses its content; raises AspoError."""
     account = load_account(Path(path), library)
-    return Plan(account, select(account, library), library, epoch, hashes if hashes is not None else FileHashes())
+    library = library.in_languages(*account.languages(library))  # the text the account reads, as it reads it
+    selection = select(account, library)
+    problems = untranslatable(library, selection, account)
+    if problems:
+        raise AspoError(problems)
+    return Plan(account, selection, library, epoch, hashes if hashes is not None else FileHashes())

@@ -17,47 +17,72 @@ from aspo.compose.document import (
 )
 
 REP_MARK = "[rep] "
-LEGEND = (
-    "Markers: `[block:id]` message block, `[scenario:id]` case scenario, `[catalog:…]` product catalog, "
-    "`[account:slug]` the account file, `[outline:…]` the outline; `[rep]` marks the rep's own words."
-)
 
 
 def render_markdown(doc: Document) -> str:
-    """The review draft as text; one line per paragraph, so diffs show whole sentences."""
+    """The review draft as text; one line per paragraph, so diffs show whole sentences. Its own words are in the
+    rep's language (the document's labels)."""
+    say = _Labels(doc.labels)
     deck_numbers = {s.key: n for n, s in enumerate(doc.deck_sections, start=1)}
     lines = [
-        f"# Review draft: {doc.account_name}",
+        "# " + say("draft_title", account=doc.account_name),
         "",
-        f"Account file: {doc.account_file} · {len(doc.deck_sections)} slides · "
-        f"{len(doc.document_sections)} document sections",
+        say("draft_summary", file=doc.account_file, slides=len(doc.deck_sections),
+            sections=len(doc.document_sections)),
         "",
-        LEGEND,
+        say("draft_legend"),
     ]
+    if doc.language.split("-")[0] != doc.notes_language.split("-")[0] or doc.fallbacks:
+        from aspo.library.languages import language_name
+
+        lines += ["", say("draft_languages", customer=f"{language_name(doc.language, doc.notes_language)} "
+                          f"({doc.language})", rep=f"{language_name(doc.notes_language, doc.notes_language)} "
+                          f"({doc.notes_language})")]
+    by_language: dict[tuple[str, str], list[str]] = {}
+    for fallback in doc.fallbacks:
+        by_language.setdefault((fallback.language, fallback.wanted), []).append(fallback)
+    for (language, wanted), fallbacks in by_language.items():
+        lines += ["", say("draft_fallbacks", language=language, wanted=wanted), ""]
+        lines += [f"- `[{f.marker}]` ({f.state})" for f in fallbacks]
     for number, section in enumerate(doc.sections, start=1):
-        lines += ["", *_section(number, section, deck_numbers.get(section.key))]
+        lines += ["", *_section(number, section, deck_numbers.get(section.key), say)]
     if doc.follow_up is not None:
-        lines += ["", *_follow_up(doc.follow_up, doc.slug)]
-    lines += ["", "## Content gaps (for marketing)", ""]
+        lines += ["", *_follow_up(doc.follow_up, doc.slug, say)]
+    lines += ["", "## " + say("draft_gaps"), ""]
     if doc.gaps:
         for gap in doc.gaps:
             pains = f" [{', '.join(gap.pains)}]" if gap.pains else ""
             lines.append(f"- {REP_MARK}\u201c{_inline(gap.priority)}\u201d{pains}: {gap.reason}")
     else:
-        lines.append("None: approved content answers every priority.")
+        lines.append(say("draft_no_gaps"))
     return "\n".join(lines) + "\n"
 
 
-def _section(number: int, section: Section, slide: int | None) -> list[str]:
-    where = [f"slide {slide} ({section.layout})"] if slide else []
+class _Labels:
+    """The draft's own words: the document's labels, English where a model made in a test gives none."""
+
+    def __init__(self, texts):
+        if not texts:
+            from aspo.library.labels import built_in
+
+            texts = built_in("en")
+        self.texts = texts
+
+    def __call__(self, key: str, **values) -> str:
+        return self.texts[key].format(**values)
+
+
+def _section(number: int, section: Section, slide: int | None, say: _Labels) -> list[str]:
+    where = [say("draft_slide", number=slide, layout=section.layout)] if slide else []
     if section.in_document:
-        where.append("document")
+        where.append(say("draft_document"))
     title = f"{section.group}: {section.title}" if section.group else section.title
-    lines = [f"## {number}. {_inline(title)}", "", f"_{', '.join(where) or 'not shown'}_ · key `{section.key}`"]
+    lines = [f"## {number}. {_inline(title)}", "",
+             f"_{', '.join(where) or say('draft_not_shown')}_ · {say('draft_key')} `{section.key}`"]
     if section.subtitle:
         lines += ["", f"**{_inline(section.subtitle)}**"]
     if section.sources:
-        lines += ["", "Sources:"]
+        lines += ["", say("draft_sources")]
         lines += [f"- {_marker(s)}{': ' + s.reason if s.reason else ''}" for s in section.sources]
     current: Source | None = None
     for element in section.body:
@@ -67,26 +92,23 @@ def _section(number: int, section: Section, slide: int | None) -> list[str]:
             lines += [_marker(source), ""]
             current = source
         if not element.in_deck and section.layout:
-            lines += ["_(document only, not on the slide)_", ""]
+            lines += [f"_{say('draft_document_only')}_", ""]
         elif not element.in_document and section.in_document:
-            lines += ["_(slide only, not in the document)_", ""]
+            lines += [f"_{say('draft_slide_only')}_", ""]
         lines += _element(element)
     if section.notes:
-        lines += ["", "Speaker notes:", ""]
+        lines += ["", say("draft_speaker_notes"), ""]
         lines += [f"> {_rep(p)}{_inline(p.text)}" for p in section.notes]
     return lines
 
 
-#: What introduces the rep's own notes on the follow-up e-mail (its block's `## Notes`), which it never carries.
-MAIL_NOTES = "Notes for the rep (not in the e-mail):"
-
-
-def _follow_up(mail: FollowUp, slug: str) -> list[str]:
+def _follow_up(mail: FollowUp, slug: str, say: _Labels) -> list[str]:
     """The follow-up e-mail as the customer reads it, part by part with its source, after the sections."""
     recipients = ", ".join(f"{box.name} <{box.address}>" for box in mail.recipients)
-    lines = ["## Follow-up e-mail", "", f"_`{slug}-follow-up.eml`, a draft for the rep to send after the meeting_", "",
-             f"**Subject:** {_inline(mail.subject)}", "", f"**To:** {recipients or '(for the rep to fill in)'}"]
-    lines += ["", "Sources:"]
+    lines = ["## " + say("draft_mail"), "", f"_{say('draft_mail_file', file=f'{slug}-follow-up.eml')}_", "",
+             f"**{say('draft_subject')}** {_inline(mail.subject)}", "",
+             f"**{say('draft_to')}** {recipients or say('draft_to_missing')}"]
+    lines += ["", say("draft_sources")]
     lines += [f"- {_marker(s)}{': ' + s.reason if s.reason else ''}" for s in mail.sources]
     current: Source | None = None
 
@@ -100,14 +122,15 @@ def _follow_up(mail: FollowUp, slug: str) -> list[str]:
 
     part(mail.opening.source, [_rep(mail.opening) + _inline(mail.opening.text)])
     for answer in mail.answers:
-        part(answer.source, [f"- {REP_MARK}\u201c{_inline(answer.priority)}\u201d: {_inline(answer.answer)}"])
+        opening, closing = answer.marks
+        part(answer.source, [f"- {REP_MARK}{opening}{_inline(answer.priority)}{closing}: {_inline(answer.answer)}"])
     for paragraph in (mail.result, mail.closing):
         if paragraph is not None:
             part(paragraph.source, [_rep(paragraph) + _inline(paragraph.text)])
     part(None, [line + "\\" for line in mail.signature[:-1]] + list(mail.signature[-1:]))  # CommonMark line breaks
-    lines += ["", f"_{mail.word_count} words; at most {mail.max_words}_"]
+    lines += ["", f"_{say('draft_words', count=mail.word_count, most=mail.max_words)}_"]
     if mail.notes:
-        lines += ["", MAIL_NOTES, ""]
+        lines += ["", say("draft_mail_notes"), ""]
         lines += [f"> {_rep(p)}{_inline(p.text)}" for p in mail.notes]
     return lines
 

@@ -64,6 +64,7 @@ def overflow(context: Context, options: Overflow) -> Iterator[Problem]:
             message, covered, worst = summary
             summed_up |= covered
             yield Problem(template.path, None, None, message, OVERFLOW, measure=worst)
+    read = {plan.account.slug: plan.library for plan in context.planned}  # each in its account's language
     for number, document in enumerate(documents):
         sections = {section.key: section for section in document.sections}
         for found in overflows(document, template, document.min_font_size):
@@ -71,7 +72,7 @@ def overflow(context: Context, options: Overflow) -> Iterator[Problem]:
                     or (number, found.section_key, found.field, found.placeholder, found.layout) in summed_up:
                 continue
             section = sections[found.section_key]
-            path, line = _source_of(library, section, found.field)
+            path, line = _source_of(read.get(document.slug, library), section, found.field)
             yield Problem(path, line, None, f"{found.field} of slide “{section.title}” for "
                                             f"{document.account_name}: {found.message}", OVERFLOW,
                           measure=found.over)
@@ -110,11 +111,15 @@ def _source_of(library: Library, section, field: str) -> tuple[Path, int | None]
     """The file and line that wrote a slide's title or body: its block or scenario, else the outline."""
     for source in section.sources:
         if source.kind == "block" and source.id in library.blocks:
-            block = library.blocks[source.id]
-            return block.path, block.title_line if field == "title" else block.body_line
+            block = library.blocks[source.id]  # its translation's, where the account reads one
+            return block.text_path or block.path, block.title_line if field == "title" else block.body_line
         if source.kind == "scenario" and source.id in library.scenarios:
             scenario = library.scenarios[source.id]
-            return scenario.path, scenario.doc.line_of(("title",) if field == "title" else ("challenge",))
+            doc = scenario.doc
+            if scenario.text_path is not None:
+                doc = next(v.doc for v in library.variants[("scenario", source.id)].values()
+                           if v.path == scenario.text_path)
+            return doc.path, doc.line_of(("title",) if field == "title" else ("challenge",))
     kinds = [s.kind for s in library.outline.sections]
     index = kinds.index(section.kind) if section.kind in kinds else 0
     return library.outline_doc.path, library.outline_doc.line_of(("sections", index, "title"))

@@ -1,0 +1,49 @@
+"""aspo's own words in every output ("Next step", "Your contact", the draft's headings), in the reader's language.
+
+aspo ships them for en, de, fr, es and ja (aspo/library/labels/<lang>.yaml); a library overrides any of them, or
+gives a whole set for another language, in templates/l10n/<lang>/labels.yaml.
+"""
+
+from __future__ import annotations
+
+import functools
+import string
+from pathlib import Path
+from types import MappingProxyType
+from typing import Mapping
+
+BUILT_IN = Path(__file__).with_name("labels")
+
+
+@functools.cache
+def built_in(language: str) -> Mapping[str, str] | None:
+    """aspo's labels for a language tag (fr-CA reads fr's), or None where aspo ships none."""
+    from aspo.core.yamlfile import load_yaml
+
+    for tag in dict.fromkeys((language, language.split("-")[0].lower())):
+        path = BUILT_IN / f"{tag}.yaml"
+        if path.is_file():
+            return MappingProxyType({key: str(value) for key, value in load_yaml(path).data.items()})
+    return None
+
+
+def fields(text: str) -> set[str]:
+    """The {name} fields a label fills in."""
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+class Labels:
+    """One language's labels: label("next_step", action=...) fills one in."""
+
+    def __init__(self, language: str, texts: Mapping[str, str]):
+        self.language = language
+        self.texts = texts
+
+    def __call__(self, key: str, **values: str) -> str:
+        return self.texts[key].format(**values)
+
+    def quote(self, text: str) -> str:
+        return self("quoted", text=text)
+
+    def join(self, items) -> str:
+        return self.texts["list_separator"].join(items)

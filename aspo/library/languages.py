@@ -1,0 +1,307 @@
+"""Which language an account and its rep read, and the library as they see it: each text in its best translation.
+
+The lookup goes from the exact tag (fr-CA) to its language (fr), then to the source language only where
+catalog.yaml's `languages: fallback:` allows it; a fallback is recorded (Shown), so the draft marks it and
+`aspo check` reports it. Selection rules always come from the source: only the text is swapped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+from types import MappingProxyType
+from typing import TYPE_CHECKING
+
+from aspo.core.errors import Problem, quoted
+from aspo.core.rulebook import LANGUAGE, TRANSLATION_FIELDS, TRANSLATION_UNUSABLE
+from aspo.library.labels import Labels, built_in, fields
+from aspo.library.translations import CURRENT, LANGUAGE_TAG, USABLE, Variant, base_language, state
+
+if TYPE_CHECKING:
+    from aspo.library.content import Library
+    from aspo.library.schema import AccountFile, CatalogFile
+
+#: Languages written right to left.
+RIGHT_TO_LEFT = frozenset({"ar", "he", "fa", "ur", "yi", "ps", "sd", "ug", "dv", "ckb"})
+#: Languages written in Chinese characters, kana or hangul: East Asian fonts and widths.
+EAST_ASIAN = frozenset({"zh", "ja", "ko"})
+#: Scripts Office calls complex: right-to-left ones, Thai, and the Indic scripts.
+COMPLEX = RIGHT_TO_LEFT | {"th", "hi", "bn", "ta", "te", "mr", "gu", "kn", "ml", "pa", "si", "lo", "km", "my"}
+
+
+@dataclass(frozen=True)
+class Shown:
+    """Which language one block's or scenario's text is shown in, for an account that wants `wanted`."""
+
+    wanted: str
+    language: str  # what the text is in: `wanted`'s translation, or the source's
+    state: str  # the translation's (aspo.library.translations), "source", or "missing"
+    path: Path | None = None  # the translation's file, where one exists
+
+    @property
+    def fallback(self) -> bool:
+        """Shown in the source's language though another was wanted."""
+        return base_language(self.language) != base_language(self.wanted)
+
+    @property
+    def usable(self) -> bool:
+        return self.state in (*USABLE, "source")
+
+
+def maintained(catalog: CatalogFile) -> tuple[str, ...]:
+    """The languages an account may read: the source's, then those marketing maintains."""
+    return (catalog.languages.source, *catalog.languages.maintained)
+
+
+def best_tag(wanted: str, available) -> str | None:
+    """The tag among `available` for `wanted`: the exact tag, else its language ("fr-CA", then "fr")."""
+    available = set(available)
+    for tag in (wanted, base_language(wanted)):
+        if tag in available:
+            return tag
+    return None
+
+
+def account_languages(data: AccountFile, catalog: CatalogFile) -> tuple[str, str]:
+    """(the customer's language, the rep's): the account's `language:`, else its locale's language where the
+    library maintains it, else the source's; the rep's `language:`, else the source's."""
+    source = catalog.languages.source
+    customer = data.language
+    if customer is None and data.locale:
+        known = best_tag(data.locale, maintained(catalog)) or best_tag(base_language(data.locale),
+                                                                        maintained(catalog))
+        customer = known
+    return customer or source, data.rep.language or source
+
+
+def unmaintained(tag: str, catalog: CatalogFile) -> str | None:
+    """Why an account cannot read `tag`, or None."""
+    if not LANGUAGE_TAG.fullmatch(tag):
+        return f"{quoted(tag)} is not a language tag (de, fr-CA, ja)"
+    if best_tag(tag, maintained(catalog)) is None:
+        return (f"{quoted(tag)} is not a language the library maintains: catalog.yaml languages: has "
+                f"{', '.join(maintained(catalog))}")
+    return None
+
+
+def language_problems(library: Library, label_files: dict) -> list[Problem]:
+    """catalog.yaml's languages, each with labels; and every labels.yaml override naming a label aspo has, with
+    the same fields."""
+    problems = []
+    doc = library.catalog_doc
+    english = built_in("en")
+    for index, tag in enumerate(maintained(library.catalog)):
+        loc = ("languages", "source") if index == 0 else ("languages", "maintained", index - 1)
+        if not LANGUAGE_TAG.fullmatch(tag):
+            problems.append(doc.problem(loc, f"{quoted(tag)} is not a language tag (de, fr-CA, ja)", LANGUAGE))
+            continue
+        overrides = library.label_overrides.get(tag) or library.label_overrides.get(base_language(tag)) or {}
+        if built_in(tag) is None and set(overrides) != set(english):
+            missing = sorted(set(english) - set(overrides))
+            problems.append(doc.problem(loc, f"aspo has no labels in {quoted(tag)}: give all of them in "
+                                        f"l10n/{tag}/labels.yaml (missing: {', '.join(missing[:5])}"
+                                        f"{', …' if len(missing) > 5 else ''})", LANGUAGE))
+    for language, (file, file_doc) in label_files.items():
+        for key, text in file.labels.items():
+            if key not in english:
+                problems.append(file_doc.problem(("labels", key), f"no label {quoted(key)}: aspo's labels are in "
+                                                 "aspo/library/labels/en.yaml", TRANSLATION_FIELDS))
+            elif fields(text) != fields(english[key]):
+                want = ", ".join("{" + f + "}" for f in sorted(fields(english[key]))) or "none"
+                problems.append(file_doc.problem(("labels", key), f"label {quoted(key)} fills in {want}",
+                                                 TRANSLATION_FIELDS))
+    return problems
+
+
+def labels_for(library: Library, language: str) -> Labels:
+    cache = library.__dict__.setdefault("_labels", {})
+    if language not in cache:
+        texts = dict(built_in("en"))
+        texts.update(built_in(language) or {})
+        texts.update(library.label_overrides.get(base_language(language), {}))
+        texts.update(library.label_overrides.get(language, {}))
+        cache[language] = Labels(language, MappingProxyType(texts))
+    return cache[language]
+
+
+def language_name(tag: str, in_language: str) -> str:
+    """"German" for de, in English; "Deutsch" in German (Babel's names; the tag itself where it has none)."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return Locale.parse(tag, sep="-").get_display_name(Locale.parse(in_language, sep="-")) or tag
+    except (UnknownLocaleError, ValueError):
+        return tag
+
+
+# --- the library in one language ------------------------------------------------------------------
+
+
+def _choose(library: Library, key: tuple[str, str], wanted: str) -> tuple[Variant | None, Shown]:
+    source = library.catalog.languages.source
+    if base_language(wanted) == base_language(source) and wanted not in library.variants.get(key, {}):
+        return None, Shown(wanted, source, "source")
+    by_language = library.variants.get(key, {})
+    tag = best_tag(wanted, by_language)
+    if tag is None:
+        return None, Shown(wanted, source, "missing")
+    variant = by_language[tag]
+    found = state(variant, library)
+    if found not in USABLE:
+        return None, Shown(wanted, source, found, variant.path)
+    return variant, Shown(wanted, tag, found, variant.path)
+
+
+def _l10n_file(library: Library, name: str, wanted: str) -> tuple[Variant | None, Shown]:
+    source = library.catalog.languages.source
+    if base_language(wanted) == base_language(source):
+        return None, Shown(wanted, source, "source")
+    tag = best_tag(wanted, library.l10n)
+    variant = library.l10n.get(tag, {}).get(name) if tag else None
+    if variant is None:
+        return None, Shown(wanted, source, "missing")
+    found = state(variant, library)
+    if found not in USABLE:
+        return None, Shown(wanted, source, found, variant.path)
+    return variant, Shown(wanted, tag, found, variant.path)
+
+
+def localize(library: Library, language: str, rep_language: str) -> Library:
+    """The library with every text an account reading `language` sees in that language where an approved,
+    current-claims translation exists; notes in `rep_language`. Unusable or missing translations are recorded in
+    `shown`; untranslatable() says which of them stop a build."""
+    shown: dict[tuple[str, str], Shown] = {}
+    used: list[Path] = []
+    blocks = {}
+    for block_id, block in library.blocks.items():
+        text, shown[("block", block_id)] = _choose(library, ("block", block_id), language)
+        notes, _ = _choose(library, ("block", block_id), rep_language)
+        changes = {}
+        if text is not None:
+            changes.update(meta=block.meta.model_copy(update={"title": text.record.title}), body=text.body,
+                           title_line=text.title_line, body_line=text.body_line, text_path=text.path)
+        if notes is not None:
+            changes.update(notes=notes.notes, notes_line=notes.notes_line, notes_path=notes.path)
+        else:  # the source's notes, at their own lines, whatever the text's language
+            changes.update(notes_path=block.path)
+        blocks[block_id] = replace(block, **changes) if text is not None or notes is not None else block
+    scenarios = {}
+    for scenario_id, scenario in library.scenarios.items():
+        text, shown[("scenario", scenario_id)] = _choose(library, ("scenario", scenario_id), language)
+        scenarios[scenario_id] = _scenario_in(scenario, text) if text is not None else scenario
+    changes: dict = {}
+    for name, apply in (("catalog.yaml", _catalog_in), ("outline.yaml", _outline_in),
+                        ("industries.yaml", _industries_in), ("stages.yaml", _stages_in),
+                        ("pains.yaml", _pains_in), ("personas.yaml", _personas_in)):
+        # what the rep alone reads (what each persona listens for) is in the rep's language
+        reader = rep_language if name == "personas.yaml" else language
+        variant, found = _l10n_file(library, name, reader)
+        if reader == language:
+            shown[("l10n", name)] = found
+        if variant is not None:
+            changes.update(apply(library, variant.record))
+            used.append(variant.path)
+    labels_file = library.root / "l10n" / (best_tag(language, library.label_overrides) or "-") / "labels.yaml"
+    if labels_file.is_file():
+        used.append(labels_file)
+    return replace(library, blocks=MappingProxyType(blocks), scenarios=MappingProxyType(scenarios),
+                   language=language, rep_language=rep_language, shown=MappingProxyType(shown),
+                   translation_files=tuple(dict.fromkeys(used)), **changes)
+
+
+def _scenario_in(scenario, variant: Variant):
+    record, meta = variant.record, scenario.meta
+    customer = meta.customer.model_copy(update={"described_as": record.customer.described_as}
+                                        if record.customer.described_as else {})
+    results = [result.model_copy(update={"metric": words.metric, "period": words.period if result.period else None,
+                                         **({"value": words.value} if result.value and words.value else {}),
+                                         **({"unit": words.unit} if result.unit and words.unit else {})})
+               for result, words in zip(meta.results, record.results)] + list(meta.results[len(record.results):])
+    meta = meta.model_copy(update={"title": record.title, "situation": record.situation, "challenge": record.challenge,
+                                   "approach": record.approach, "customer": customer, "results": results})
+    return replace(scenario, meta=meta, text_path=variant.path)
+
+
+def _set(model, words) -> object:
+    """`model` with the fields `words` gives (those it leaves out keep the source's)."""
+    return model.model_copy(update={k: v for k, v in words.model_dump().items() if v not in (None, [], {})})
+
+
+def _catalog_in(library: Library, record) -> dict:
+    products = []
+    for product in library.catalog.products:
+        capabilities = [_set(c, record.capabilities[c.id]) if c.id in record.capabilities else c
+                        for c in product.capabilities]
+        product = _set(product, record.products[product.id]) if product.id in record.products else product
+        products.append(product.model_copy(update={"capabilities": capabilities}))
+    catalog = library.catalog.model_copy(update={
+        "vendor": _set(library.catalog.vendor, record.vendor), "wording": _set(library.catalog.wording, record.wording),
+        "products": products})
+    return {"catalog": catalog,
+            "products": MappingProxyType({p.id: p for p in products}),
+            "capabilities": MappingProxyType({c.id: (c, p) for p in products for c in p.capabilities})}
+
+
+def _outline_in(library: Library, record) -> dict:
+    sections = [_set(s, record.sections[s.kind]) if s.kind in record.sections else s
+                for s in library.outline.sections]
+    return {"outline": library.outline.model_copy(update={"sections": sections})}
+
+
+def _industries_in(library: Library, record) -> dict:
+    industries = {}
+    for industry_id, industry in library.industries.items():
+        words = record.industries.get(industry_id)
+        if words is not None:
+            industry = industry.model_copy(update={"name": words.name or industry.name,
+                                                   "words": {**industry.words, **words.words}})
+        industries[industry_id] = industry
+    return {"industries": MappingProxyType(industries),
+            "neutral_words": MappingProxyType({**library.neutral_words, **record.neutral})}
+
+
+def _stages_in(library: Library, record) -> dict:
+    return {"stages": MappingProxyType({i: _set(s, record.stages[i]) if i in record.stages else s
+                                        for i, s in library.stages.items()})}
+
+
+def _pains_in(library: Library, record) -> dict:
+    pains = {i: _set(p, record.pains[i]) if i in record.pains else p for i, p in library.pains.items()}
+    return {"pains": MappingProxyType(pains), "outside_subject": tuple(record.outside) or library.outside_subject}
+
+
+def _personas_in(library: Library, record) -> dict:
+    return {"personas": MappingProxyType({i: _set(p, record.personas[i]) if i in record.personas else p
+                                          for i, p in library.personas.items()})}
+
+
+def untranslatable(library: Library, selection, account) -> list[Problem]:
+    """What stops this account's build: a block or scenario it shows, or a file of l10n/, whose translation is not
+    usable (draft, machine, unstamped, claims changed), or missing where catalog.yaml allows no fallback."""
+    fallback = library.catalog.languages.fallback
+    keys = [("block", b) for b in selection.used_blocks] + [("scenario", s) for s in selection.used_scenarios]
+    keys += [key for key in library.shown if key[0] == "l10n"]
+    problems = []
+    for key in keys:
+        shown = library.shown.get(key)
+        if shown is None or shown.state in (CURRENT, "stale", "source") or (shown.state == "missing" and fallback):
+            continue
+        what = f"l10n/{shown.wanted}/{key[1]}" if key[0] == "l10n" else f"{key[0]} {key[1]}"
+        if shown.state == "missing":
+            reason = (f"has no {shown.wanted} translation, and catalog.yaml's languages: fallback: false shows "
+                      "none in the source language")
+        elif shown.state in ("draft", "machine"):
+            reason = (f"has a {shown.state} translation ({shown.path.name}): a build shows approved translations "
+                      "only; have it reviewed, then set status: approved and run `aspo l10n stamp`")
+        elif shown.state == "unstamped":
+            reason = f"has a translation never stamped ({shown.path.name}): review it, then `aspo l10n stamp` it"
+        elif shown.state == "other claims":
+            reason = (f"has a translation ({shown.path.name}) that states other figures or calls other catalog "
+                      "entries than its source: `aspo check` says which; correct it")
+        else:
+            reason = (f"has a translation ({shown.path.name}) whose source's claims changed since it was stamped "
+                      "(capabilities, maturity or figures): `aspo l10n diff` shows what; review it, then `aspo l10n "
+                      "stamp` it")
+        where = ("language",) if "language" in account.data.model_fields_set else ("locale",)
+        problems.append(account.doc.problem(where, f"{what} {reason}", TRANSLATION_UNUSABLE))
+    return problems

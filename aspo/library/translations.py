@@ -1,0 +1,326 @@
+"""Translations of the library: variants beside their sources, the l10n/<lang>/ files, and whether each is current.
+
+A variant records two hashes of its source when it was translated (`aspo l10n stamp` writes them): of its wording,
+and of its claims (the capabilities and products it calls, their maturity, and its figures). Wording changed since:
+the variant is stale, a warning. Claims changed: it is unusable until someone reviews it and stamps it again, so
+that no translation outlives a maturity change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from aspo.core.errors import AspoError, Problem
+from aspo.core.rulebook import INVALID_FILE, TRANSLATION_FIELDS
+from aspo.core.yamlfile import YamlDocument, load_yaml, parse_yaml, read_text
+from aspo.library.translation_schema import (
+    BLOCK_SOURCE_ONLY,
+    CUSTOMER_SOURCE_ONLY,
+    L10N_FILES,
+    RESULT_SOURCE_ONLY,
+    SCENARIO_SOURCE_ONLY,
+    BlockVariantFront,
+    LabelsFile,
+    ScenarioVariantFile,
+    Translation,
+)
+from aspo.library.validation import validate
+
+#: A variant's file name: the source's id, a dot, a language tag ("priority-energy-cost.de", "x.fr-CA").
+VARIANT_STEM = re.compile(r"(?P<id>[a-z0-9][a-z0-9-]*)\.(?P<language>[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*)")
+LANGUAGE_TAG = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
+#: A template's call of a catalog entry: {{ capability('x') }}, {{ product("y") }}.
+CALLS = re.compile(r"\b(capability|product)\(\s*['\"]([^'\"]+)['\"]\s*\)")
+#: A figure as any language writes it: 37, 37,5, 1,250, 1.250, 1 250, 410 000.
+FIGURE = re.compile(r"\d+(?:[.,\u00a0\u202f\u2009 ]\d+)*")
+
+#: The states of a translation, from best to worst; only the first two reach a build.
+CURRENT, STALE, UNSTAMPED, CLAIMS_CHANGED, OTHER_CLAIMS, DRAFT, MACHINE = (
+    "current", "stale", "unstamped", "claims changed", "other claims", "draft", "machine")
+USABLE = (CURRENT, STALE)
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One translated file: a block's or scenario's variant, or a file of templates/l10n/<lang>/."""
+
+    kind: str  # "block", "scenario", or the l10n file's name ("catalog.yaml")
+    id: str  # the source's id; the file's name for an l10n file
+    language: str
+    path: Path
+    doc: YamlDocument
+    record: Translation  # its fields, validated
+    body: str = ""  # a block's
+    notes: str = ""
+    title_line: int = 1
+    body_line: int = 1
+    notes_line: int = 1
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return self.kind, self.id
+
+
+def variant_name(path: Path) -> tuple[str, str] | None:
+    """(source id, language) of a variant's file name; None for a source's."""
+    found = VARIANT_STEM.fullmatch(path.name.rsplit(".", 1)[0])
+    return (found["id"], found["language"]) if found else None
+
+
+def base_language(tag: str) -> str:
+    return tag.split("-")[0].lower()
+
+
+def _source_only(doc: YamlDocument, fields: tuple[str, ...], source: str, loc: tuple = ()) -> list[Problem]:
+    data = doc.data
+    for part in loc:
+        data = data.get(part) if isinstance(data, dict) else None
+    if not isinstance(data, dict):
+        return []
+    return [doc.problem(loc + (name,), f"{name} is set in the source only ({source}): a translation carries the "
+                        "text, selection rules come from the source", TRANSLATION_FIELDS)
+            for name in fields if name in data]
+
+
+def load_block_variant(path: Path) -> Variant:
+    """A block's translation: front matter with the translated title and its record, then body and notes."""
+    from aspo.library.content import NOTES_HEADING, _leading_blank_lines
+
+    source_id, language = variant_name(path)
+    text = read_text(path)
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        raise AspoError.at(path, 1, None, "a block starts with a '---' line, then YAML front matter, then '---'",
+                           INVALID_FILE)
+    end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
+    if end is None:
+        raise AspoError.at(path, 1, None, "front matter is not closed by a '---' line", INVALID_FILE)
+    front = parse_yaml("\n".join(lines[1:end]), path, line_offset=1)
+    problems = _source_only(front, BLOCK_SOURCE_ONLY, f"{source_id}.md")
+    if problems:
+        raise AspoError(problems)
+    record = validate(BlockVariantFront, front)
+    rest = lines[end + 1:]
+    notes_at = next((i for i, line in enumerate(rest) if line.strip() == NOTES_HEADING), None)
+    body_lines = rest if notes_at is None else rest[:notes_at]
+    notes_lines = [] if notes_at is None else rest[notes_at + 1:]
+    body_line = end + 2
+    return Variant("block", source_id, language, path, front, record,
+                   body="\n".join(body_lines).strip("\n"), notes="\n".join(notes_lines).strip("\n"),
+                   title_line=front.line_of(("title",)) or 2,
+                   body_line=body_line + _leading_blank_lines(body_lines),
+                   notes_line=body_line + (notes_at or 0) + 1 + _leading_blank_lines(notes_lines))
+
+
+def load_scenario_variant(path: Path) -> Variant:
+    source_id, language = variant_name(path)
+    doc = load_yaml(path)
+    source = f"{source_id}.yaml"
+    problems = _source_only(doc, SCENARIO_SOURCE_ONLY, source)
+    problems += _source_only(doc, CUSTOMER_SOURCE_ONLY, source, ("customer",))
+    results = doc.data.get("results") if isinstance(doc.data, dict) else None
+    for index, _ in enumerate(results if isinstance(results, list) else ()):
+        problems += _source_only(doc, RESULT_SOURCE_ONLY, source, ("results", index))
+    if problems:
+        raise AspoError(problems)
+    return Variant("scenario", source_id, language, path, doc, validate(ScenarioVariantFile, doc))
+
+
+def load_l10n(root: Path) -> tuple[dict[str, dict[str, Variant]], dict[str, tuple[LabelsFile, YamlDocument]],
+                                   list[Problem]]:
+    """templates/l10n/<lang>/*.yaml: each language's translated files by name, its labels, and their problems."""
+    files: dict[str, dict[str, Variant]] = {}
+    labels: dict[str, tuple[LabelsFile, YamlDocument]] = {}
+    problems: list[Problem] = []
+    folder = root / "l10n"
+    if not folder.is_dir():
+        return files, labels, problems
+    for language_dir in sorted(p for p in folder.iterdir() if p.is_dir()):
+        language = language_dir.name
+        if not LANGUAGE_TAG.fullmatch(language):
+            problems.append(Problem(language_dir, None, None, f"{language!r} is not a language tag (de, fr-CA, ja)",
+                                    TRANSLATION_FIELDS))
+            continue
+        for path in sorted(language_dir.glob("*.yaml")):
+            try:
+                doc = load_yaml(path)
+                if path.name == "labels.yaml":
+                    labels[language] = (validate(LabelsFile, doc), doc)
+                elif path.name in L10N_FILES:
+                    record = validate(L10N_FILES[path.name], doc)
+                    files.setdefault(language, {})[path.name] = Variant(path.name, path.name, language, path, doc,
+                                                                        record)
+                else:
+                    problems.append(Problem(path, None, None, "not a file aspo reads; l10n/<lang>/ holds "
+                                            f"{', '.join([*L10N_FILES, 'labels.yaml'])}", TRANSLATION_FIELDS))
+            except AspoError as exc:
+                problems.extend(exc.problems)
+    return files, labels, problems
+
+
+# --- what a source says: its wording and its claims, hashed -----------------------------------------------
+
+
+def short_hash(value: Any) -> str:
+    return hashlib.sha256(json.dumps(value, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:12]
+
+
+def figures(text: str) -> Counter:
+    """The numbers a text states, however its language writes them: "37 %" and "37%", "1,250" and "1.250" and
+    "1 250" are each one figure. A separator before exactly three digits groups them; another is a decimal mark."""
+    found: Counter = Counter()
+    for match in FIGURE.finditer(text):
+        parts = re.split(r"([.,\u00a0\u202f\u2009 ])", match.group())
+        number, fraction = parts[0], ""
+        for separator, digits in zip(parts[1::2], parts[2::2]):
+            if len(digits) == 3 and not fraction:
+                number += digits
+            elif separator in ".," and not fraction:
+                fraction = digits
+            else:  # "in 2 3 steps": two figures, not one
+                found[_figure(number, fraction)] += 1
+                number, fraction = digits, ""
+        found[_figure(number, fraction)] += 1
+    return found
+
+
+def _figure(number: str, fraction: str) -> str:
+    fraction = fraction.rstrip("0")
+    return f"{int(number)}.{fraction}" if fraction else str(int(number))
+
+
+def calls(text: str) -> list[str]:
+    """The catalog entries a template calls, as "capability:x" and "product:y", sorted."""
+    return sorted(f"{kind}:{name}" for kind, name in CALLS.findall(text))
+
+
+def _maturities(library, capability_ids) -> dict:
+    out = {}
+    for cap_id in sorted(set(capability_ids)):
+        if cap_id in library.capabilities:
+            capability = library.capabilities[cap_id][0]
+            out[cap_id] = [capability.maturity, capability.live_at, capability.planned]
+    return out
+
+
+def block_wording(block) -> str:
+    return short_hash([block.meta.title, block.body, block.notes])
+
+
+def block_claims(block, library) -> str:
+    text = "\n".join((block.meta.title, block.body, block.notes))
+    called = calls(text)
+    capability_ids = [c.split(":", 1)[1] for c in called if c.startswith("capability:")] + block.meta.capabilities
+    return short_hash([called, sorted(figures(text).elements()), _maturities(library, capability_ids)])
+
+
+def _scenario_text(meta) -> list:
+    return [meta.title, meta.customer.described_as, meta.situation, meta.challenge, meta.approach,
+            [[r.metric, r.value, r.unit, r.period] for r in meta.results]]
+
+
+def scenario_wording(scenario) -> str:
+    return short_hash(_scenario_text(scenario.meta))
+
+
+def scenario_claims(scenario, library) -> str:
+    meta = scenario.meta
+    text = "\n".join(str(t) for t in _flat(_scenario_text(meta)) if t)
+    numbers = [[r.before, r.after, r.unit] for r in meta.results]
+    return short_hash([sorted(figures(text).elements()), numbers, _maturities(library, meta.capabilities)])
+
+
+def _flat(value):
+    if isinstance(value, list):
+        for item in value:
+            yield from _flat(item)
+    else:
+        yield value
+
+
+def l10n_source(name: str, library) -> tuple[Any, Any]:
+    """(wording, claims) of the source file an l10n file translates, as plain data to hash."""
+    if name == "catalog.yaml":
+        catalog = library.catalog
+        wording = [catalog.vendor.tagline, catalog.wording.model_dump(),
+                   [[p.id, p.name, p.summary] for p in catalog.products],
+                   [[c.id, c.name, c.summary, c.depends_on, c.planned] for c, _ in library.capabilities.values()]]
+        claims = _maturities(library, library.capabilities)
+        return wording, claims
+    if name == "outline.yaml":
+        return [[s.kind, s.title, s.subtitle] for s in library.outline.sections], []
+    if name == "industries.yaml":
+        return [dict(library.neutral_words), [[i.id, i.name, i.words] for i in library.industries.values()]], []
+    if name == "stages.yaml":
+        return [[s.id, s.name, s.material] for s in library.stages.values()], []
+    if name == "personas.yaml":
+        return [[p.id, p.name, p.cares_about] for p in library.personas.values()], []
+    return [[p.id, p.name, p.keywords, p.related, p.examples] for p in library.pains.values()], []
+
+
+def source_hashes(variant: Variant, library) -> tuple[str, str] | None:
+    """The (wording, claims) hashes of the variant's source as it is now; None when it has no source."""
+    if variant.kind == "block":
+        block = library.blocks.get(variant.id)
+        return (block_wording(block), block_claims(block, library)) if block else None
+    if variant.kind == "scenario":
+        scenario = library.scenarios.get(variant.id)
+        return (scenario_wording(scenario), scenario_claims(scenario, library)) if scenario else None
+    wording, claims = l10n_source(variant.kind, library)
+    return short_hash(wording), short_hash(claims)
+
+
+def state(variant: Variant, library) -> str:
+    """Where the translation stands: only CURRENT and STALE reach a build."""
+    record = variant.record
+    if record.status != "approved":
+        return DRAFT if record.status == "draft" else MACHINE
+    if record.source is None or record.claims is None:
+        return UNSTAMPED
+    hashes = source_hashes(variant, library)
+    if hashes is None:
+        return CURRENT  # an orphan: `aspo check` says so, and no build asks for it
+    wording, claims = hashes
+    if record.claims != claims:
+        return CLAIMS_CHANGED
+    if variant.kind in ("block", "scenario") and says_other_claims(variant, library):
+        return OTHER_CLAIMS
+    return STALE if record.source != wording else CURRENT
+
+
+def says_other_claims(variant: Variant, library) -> bool:
+    """Whether a translation states other figures than its source, or calls other catalog entries."""
+    ours, theirs = variant_text(variant), source_text(variant, library)
+    return figures(ours) != figures(theirs) or calls(ours) != calls(theirs)
+
+
+def variant_text(variant: Variant) -> str:
+    """What the variant says, as one text: for its figures and calls."""
+    record = variant.record
+    if variant.kind == "block":
+        return "\n".join((record.title, variant.body, variant.notes))
+    return "\n".join(str(t) for t in _flat(_strings(record.model_dump(exclude=set(Translation.model_fields))))
+                     if t)
+
+
+def _strings(value) -> list:
+    if isinstance(value, dict):
+        return [_strings(v) for v in value.values()]
+    if isinstance(value, list):
+        return [_strings(v) for v in value]
+    return [value] if isinstance(value, str) else []
+
+
+def source_text(variant: Variant, library) -> str:
+    if variant.kind == "block":
+        block = library.blocks[variant.id]
+        return "\n".join((block.meta.title, block.body, block.notes))
+    if variant.kind == "scenario":
+        return "\n".join(str(t) for t in _flat(_scenario_text(library.scenarios[variant.id].meta)) if t)
+    return ""
