@@ -35,9 +35,10 @@ def render_markdown(doc: Document) -> str:
     if doc.language.split("-")[0] != doc.notes_language.split("-")[0] or doc.fallbacks:
         from aspo.library.languages import language_name
 
-        lines += ["", say("draft_languages", customer=f"{language_name(doc.language, doc.notes_language)} "
-                          f"({doc.language})", rep=f"{language_name(doc.notes_language, doc.notes_language)} "
-                          f"({doc.notes_language})")]
+        def named(tag: str) -> str:  # "Japanese (ja-JP)"
+            return f"{language_name(tag.split('-')[0], doc.notes_language)} ({tag})"
+
+        lines += ["", say("draft_languages", customer=named(doc.language), rep=named(doc.notes_language))]
     by_language: dict[tuple[str, str], list[str]] = {}
     for fallback in doc.fallbacks:
         by_language.setdefault((fallback.language, fallback.wanted), []).append(fallback)
