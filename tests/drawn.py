@@ -3,6 +3,9 @@ or document they were drawn from.
 
 The rules (each problem is one readable line naming the file, the slide or page, the word and the box):
 
+Words are what a line breaker sees: text split at white space, and Chinese and Japanese text (written without
+spaces, breaking between any two characters) split into its full-width characters, each a word of its own.
+
 1. Every word drawn is a whole word of the text meant to be there. The words meant are those of the file itself:
    each shape's text, table cells and chart labels of the slide, with the slide's master and layout decorations;
    the document's paragraphs, tables, headers and footers. A word may also be drawn in pieces where a line may
@@ -18,7 +21,8 @@ The rules (each problem is one readable line naming the file, the slide or page,
    placeholder box the table replaced: rows are sized to their text as estimated, and a renderer that sets them
    taller grows them down into that room, never past it. A word two shapes hold belongs to the one whose box holds
    it, else to the shape the words before it were drawn for. Document: every body word lies inside the text area
-   the page margins leave (same tolerance).
+   the page margins leave (same tolerance); a Chinese or Japanese comma or full stop ending a line may hang in the
+   right margin, as Word and LibreOffice set them by default (hanging punctuation), by no more than its width.
 4. Deck: no word of the slide's content overlaps the footer, date or slide number placeholders of its layout
    (by more than FOOTER_TOLERANCE). Document: no body word is drawn below the bottom margin (FOOTER_TOLERANCE):
    the words there must be the footer's own, each as often as the footer has it (above the top margin, the
@@ -77,9 +81,40 @@ def norm(text: str) -> str:
     return unicodedata.normalize("NFKC", text).translate(_INVISIBLE).casefold()
 
 
+def is_wide(char: str) -> bool:
+    """A full-width character (East Asian Wide or Fullwidth): Chinese, Japanese and Korean text, which a line may
+    break before or after, spaces or none."""
+    return unicodedata.east_asian_width(char) in ("W", "F")
+
+
 def split_words(text: str) -> list[str]:
-    """The words of a text as a line breaker sees them: split on white space (no-break spaces included)."""
-    return text.replace("\u00a0", " ").replace("\u202f", " ").split()
+    """The words of a text as a line breaker sees them: split on white space (no-break spaces included), and each
+    full-width character a word of its own (Chinese and Japanese have no spaces; a run of other characters among
+    them is one word)."""
+    words = text.replace("\u00a0", " ").replace("\u202f", " ").split()
+    if not any(map(is_wide, text)):
+        return words
+    return [piece for word in words for piece in _wide_pieces(word)]
+
+
+def _wide_pieces(word: str) -> list[str]:
+    """A word without spaces as split_words splits it: each full-width character, and each run of others."""
+    pieces: list[str] = []
+    for char in word:
+        if pieces and not is_wide(char) and not is_wide(pieces[-1][-1]):
+            pieces[-1] += char
+        else:
+            pieces.append(char)
+    return pieces
+
+
+def join_words(words: list[str]) -> str:
+    """Words as a line's text: a space between two, none beside a full-width character (split_words' inverse for
+    Chinese and Japanese)."""
+    text = ""
+    for word in words:
+        text += word if not text or is_wide(text[-1]) or is_wide(word[0]) else " " + word
+    return text
 
 
 def pieces(word: str) -> set[str]:
@@ -197,8 +232,18 @@ class _BboxReader(HTMLParser):
         if tag == "word" and self._word is not None:
             values, self._word = self._word, None
             box = Box(*(float(values[k]) for k in ("xmin", "ymin", "xmax", "ymax")))
-            for text in split_words("".join(self._text)):
-                self.pages[-1].words.append(Word(text, box))
+            text = "".join(self._text)
+            words = split_words(text)
+            if not any(map(is_wide, text)):
+                self.pages[-1].words.extend(Word(word, box) for word in words)
+                return
+            # pdftotext gives a run of Chinese or Japanese one box: each of its words gets its share, a full-width
+            # character twice another's, so that they read as drawn one after the other
+            shares = [sum(2 if is_wide(char) else 1 for char in word) for word in words]
+            x, unit = box.x0, (box.x1 - box.x0) / max(sum(shares), 1)
+            for word, share in zip(words, shares):
+                self.pages[-1].words.append(Word(word, Box(x, box.y0, x + share * unit, box.y1)))
+                x += share * unit
 
 
 def read_bbox(xhtml: str) -> list[Page]:
@@ -593,6 +638,16 @@ def _fits(box: Box, word: Word) -> bool:
                             else word.box.y0, word.box.x1, word.box.y1), tolerance)
 
 
+#: What a line of Chinese or Japanese may hang past its right margin (LibreOffice's and Word's hanging punctuation).
+HANGING = "\u3001\u3002\uff0c\uff0e"
+
+
+def _hangs(area: Box, word: Word) -> bool:
+    """Whether a word is punctuation hanging past the area's right edge, and only by its own width."""
+    hangs_right = Box(area.x0, area.y0, area.x1 + word.box.x1 - word.box.x0, area.y1)
+    return word.text in HANGING and _fits(hangs_right, word)
+
+
 def _owners(words: list[Word], candidates) -> list[Shape | None]:
     """The shape each word is drawn for: one whose text holds it and whose box holds it; failing that, the shape
     the words before it were drawn for (LibreOffice draws a shape's words one after the other), or the nearest."""
@@ -852,7 +907,8 @@ def check_document(name: str, pages: list[Page], meant: Pages) -> list[str]:
                          else f"above the top margin (y {meant.text_area.y0:.1f}) into the header")
                 problems.append(f"{prefix}: {len(words)} body word(s) drawn {where}: {_listed(words)}")
         # the body inside the margins
-        outside = [word for word in body_words if not _fits(meant.text_area, word)]
+        outside = [word for word in body_words
+                   if not _fits(meant.text_area, word) and not _hangs(meant.text_area, word)]
         if outside:
             problems.append(_outside(prefix, "the text area", meant.text_area, outside))
     return problems

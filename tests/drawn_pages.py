@@ -7,7 +7,8 @@ against the .docx it drew:
 2. No table row is drawn on two pages: each row's cells are drawn whole on one page (a merged cell's
    continuation has no text of its own; a repeated header row is whole on every page it is drawn on).
 3. No group of words a line must not break inside is drawn on two lines: the pieces of text the .docx joins
-   with no-break spaces (U+00A0, U+202F), and the phone numbers and dates its text holds even where they are
+   with no-break spaces (U+00A0, U+202F; in Chinese and Japanese, which break beside any character, only what they
+   join), and the phone numbers and dates its text holds even where they are
    not joined (found as aspo.compose.nobreak finds them), so a document that breaks them is caught too.
 
 Each problem is one readable line naming the PDF, the page and the text. Text is compared as drawn words joined
@@ -20,7 +21,18 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from drawn import BELOW_TOLERANCE_SHARE, FOOTER_TOLERANCE, Box, Page, Word, document_pages, norm, split_words
+from drawn import (
+    BELOW_TOLERANCE_SHARE,
+    FOOTER_TOLERANCE,
+    Box,
+    Page,
+    Word,
+    document_pages,
+    is_wide,
+    join_words,
+    norm,
+    split_words,
+)
 
 _HEADING_STYLE = re.compile(r"^(title|subtitle|heading [1-9])$")
 _NO_BREAK_SPACES = "\u00a0\u202f"
@@ -54,11 +66,27 @@ def _is_heading(style) -> bool:
     return False
 
 
+def _unbroken(token: str) -> list[str]:
+    """A token between breaking spaces as the pieces a line may not break inside: itself, or in Chinese and
+    Japanese text, which may break beside any full-width character, its pieces between those breaks (a no-break
+    space joins what is on either side of it)."""
+    if not any(map(is_wide, token)):
+        return [token]
+    pieces = [token[0]]
+    for before, char in zip(token, token[1:]):
+        joined = before in _NO_BREAK_SPACES or char in _NO_BREAK_SPACES
+        if (is_wide(before) or is_wide(char)) and not joined:
+            pieces.append(char)
+        else:
+            pieces[-1] += char
+    return pieces
+
+
 def _groups_in(text: str, finder) -> list[str]:
     """The text's no-break groups (words joined by no-break spaces), then the phone numbers and dates `finder`
     sees in it (ordinary spaces or not)."""
-    found = [token for token in _BREAKING_SPACE.split(text) if any(ch in token for ch in _NO_BREAK_SPACES)
-             and len(split_words(token)) > 1]
+    found = [group for token in _BREAKING_SPACE.split(text) for group in _unbroken(token)
+             if any(ch in group for ch in _NO_BREAK_SPACES) and len(split_words(group)) > 1]
     plain = text.replace("\u00a0", " ").replace("\u202f", " ")
     found += [group for group in finder.groups(plain, kinds=("phone", "date")) if " " in group]
     return found
@@ -147,7 +175,7 @@ def _lines(words: list[Word]) -> list[list[int]]:
 
 
 def _quoted(text: str, limit: int = 60) -> str:
-    text = " ".join(split_words(text))
+    text = join_words(split_words(text))
     return repr(text if len(text) <= limit else text[: limit - 1] + "\u2026")
 
 
@@ -213,7 +241,7 @@ def row_problems(name: str, pages: list[Page], layout: Layout) -> list[str]:
         wanted = [_key(cell) for cell in cells if _key(cell)]
         if not wanted or any(all(cell in page for cell in wanted) for page in keys):
             continue
-        text = " | ".join(" ".join(split_words(cell)) for cell in cells if cell.strip())
+        text = " | ".join(join_words(split_words(cell)) for cell in cells if cell.strip())
         longest = max(wanted, key=len)
         whole = [number for number, page in enumerate(keys, start=1) if longest in page]
         if whole:

@@ -9,7 +9,7 @@ drew, as `pdftotext -raw -bbox` reads them, via drawn.read_bbox), checked for ch
 
 from __future__ import annotations
 
-from drawn import Page
+from drawn import Page, is_wide
 
 from aspo.review.text_changes import page_text
 
@@ -25,11 +25,13 @@ def _unreadable(char: str) -> str | None:
 
 
 def _lines(page: Page) -> str:
-    """The page's words as lines of text, as pdftotext writes them: a word on another baseline starts a line."""
+    """The page's words as lines of text, as pdftotext writes them: a word on another baseline starts a line; on
+    one line, a space between two words but none beside a full-width character (Chinese, Japanese)."""
     text, baseline = "", None
     for word in page.words:
         if baseline is not None:
-            text += " " if abs(word.box.y1 - baseline) < 2 else "\n"
+            same = abs(word.box.y1 - baseline) < 2
+            text += "\n" if not same else "" if is_wide(text[-1]) or is_wide(word.text[0]) else " "
         text, baseline = text + word.text, word.box.y1
     return text
 

@@ -9,7 +9,15 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from aspo.compose.document import Callout, Callouts, Chart
-from aspo.compose.text_measure import CHAR_WIDTH, INSET_X, INSET_Y, LINE_HEIGHT, word_width, wrapped_lines
+from aspo.compose.text_measure import (
+    CHAR_WIDTH,
+    INSET_X,
+    INSET_Y,
+    LINE_HEIGHT,
+    line_pieces,
+    word_width,
+    wrapped_lines,
+)
 from aspo.office.deck_template import EMU_PER_PT, TextBox
 
 #: Callout figure sizes tried, largest first; the label under each figure is smaller.
@@ -171,7 +179,8 @@ def _callout_sizes(items, box: TextBox, space: float, min_size: float) -> tuple[
     label_top = max(min(box.sizes[0] * 0.8, 18.0), min_size)
     for figure in FIGURE_SIZES:
         label = max(min(label_top, figure * 0.5), min_size)
-        longest = max((word_width(w, figure) * box.width_factor for i in items for w in i.figure.split()), default=0)
+        longest = max((word_width(piece, figure) * box.width_factor for i in items for w in i.figure.split()
+                       for piece in line_pieces(w)), default=0)
         if longest + INSET_X <= box.width / EMU_PER_PT and callout_height(items, box, figure, label) <= space:
             return figure, label
     return None

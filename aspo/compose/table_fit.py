@@ -8,7 +8,15 @@ from typing import Sequence
 
 from aspo.compose.document import Table
 from aspo.compose.nobreak import keep_together
-from aspo.compose.text_measure import INSET_X, INSET_Y, TABLE_LINE_HEIGHT, breakable_words, cell_lines, measured_width
+from aspo.compose.text_measure import (
+    INSET_X,
+    INSET_Y,
+    TABLE_LINE_HEIGHT,
+    breakable_words,
+    cell_lines,
+    measured_width,
+    text_columns,
+)
 from aspo.office.deck_template import EMU_PER_PT, TextBox
 
 #: Table text sizes tried, largest first: table text may be smaller than body text.
@@ -70,7 +78,8 @@ class TableFit:
 def column_widths(rows: Sequence[Sequence[str]], columns: int, total: int, size: float,
                   factor: float = 1.0) -> list[int] | None:
     """Column widths (EMU) that hold each column's longest word on one line at `size`, the rest shared
-    by how much text each column holds; None when the longest words alone need more than `total`."""
+    by how much text each column holds; None when the longest words alone need more than `total`. Chinese and
+    Japanese text breaks between its characters: its "words" are those (aspo.compose.text_measure.line_pieces)."""
     cells = [[row[col] if col < len(row) else "" for row in rows] for col in range(columns)]
     least = [(max((measured_width(w, size, bold=at == 0) * factor for at, c in enumerate(column)
                        for w in breakable_words(c)),
@@ -78,7 +87,7 @@ def column_widths(rows: Sequence[Sequence[str]], columns: int, total: int, size:
     spare = total - sum(least)
     if spare < 0:
         return None
-    shares = [max(sum(len(c) for c in column), 1) for column in cells]
+    shares = [max(sum(text_columns(c) for c in column), 1) for column in cells]
     widths = [int(low + spare * share / sum(shares)) for low, share in zip(least, shares)]
     widths[-1] += total - sum(widths)
     return widths
@@ -135,7 +144,7 @@ def smallest_table(rows: Sequence[Sequence[str]], box: TextBox, min_size: float,
     spans = first_cell_spans(rows, grouped)
     widths = column_widths(shown_rows(rows, spans), columns, box.width, min_size, box.width_factor)
     if widths is None:  # even one word per column is too wide: share the width by text instead
-        shares = [max(sum(len(row[c]) if c < len(row) else 0 for row in rows), 1) for c in range(columns)]
+        shares = [max(sum(text_columns(row[c]) if c < len(row) else 0 for row in rows), 1) for c in range(columns)]
         widths = [int(box.width * share / sum(shares)) for share in shares]
         widths[-1] += box.width - sum(widths)
     return _fit_at(rows, spans, widths, min_size, box.width_factor)

@@ -2,12 +2,14 @@
 
 The estimate is deliberately simple where it can be: an average glyph width of a Calibri-like font and a
 fixed line height, against the placeholder's size less PowerPoint's default insets; a table cell is measured
-glyph by glyph, as its row is sized to its text.
+glyph by glyph, as its row is sized to its text. A Chinese, Japanese or Korean character (East Asian Wide or
+Fullwidth) is a full em wide, and such text, written without spaces, may break between any two of its characters.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Sequence
 
 from aspo.office.deck_template import EMU_PER_PT, TextBox
@@ -22,14 +24,87 @@ SHRINK_STEPS = ((1.0, 0.0), (0.925, 0.1), (0.85, 0.2), (0.775, 0.2), (0.7, 0.2),
 #: The widest a word's letters are on average, in ems: a column is never narrower than its longest word
 #: at this width, so no word is broken inside (capitals and digits are wider than the average glyph).
 WORD_CHAR_WIDTH = 0.62
+#: The width of a full-width character (Chinese, Japanese, Korean: East Asian Wide or Fullwidth), in ems.
+FULL_WIDTH = 1.0
 Lines = tuple[tuple[str, int], ...]  # (text, outline level) per paragraph
+
+
+# --- full-width characters -----------------------------------------------------------------
+
+
+_FIRST_WIDE = "\u1100"  # no assigned character before it is East Asian Wide or Fullwidth
+#: Punctuation a line does not start with, in Chinese and Japanese (kinsoku), besides closing punctuation: it stays
+#: with the character before it. Small kana and the prolonged sound mark count, as a strict line breaker has them.
+_NOT_STARTING = set("\u3001\u3002\uff0c\uff0e\u30fb\uff1a\uff1b\uff01\uff1f\u30fc\u3005\u309d\u309e\u30fd\u30fe"
+                    "\u3041\u3043\u3045\u3047\u3049\u3063\u3083\u3085\u3087\u308e\u3095\u3096"
+                    "\u30a1\u30a3\u30a5\u30a7\u30a9\u30c3\u30e3\u30e5\u30e7\u30ee\u30f5\u30f6")
+
+
+def east_asian(language: str) -> bool:
+    """Whether a language tag ("ja-JP", "zh-Hant-TW", "ko") is Chinese, Japanese or Korean."""
+    return language.replace("_", "-").split("-")[0].lower() in ("zh", "ja", "ko")
+
+
+def is_wide(char: str) -> bool:
+    """Whether a character is drawn a full em wide: East Asian Wide or Fullwidth (Chinese, Japanese, Korean)."""
+    return char >= _FIRST_WIDE and unicodedata.east_asian_width(char) in ("W", "F")
+
+
+def wide_count(text: str) -> int:
+    """How many of the characters of `text` are full width."""
+    if not text or max(text) < _FIRST_WIDE:  # Latin text, at C speed
+        return 0
+    return sum(map(is_wide, text))
+
+
+def text_columns(text: str) -> int | float:
+    """How many average glyphs (CHAR_WIDTH) wide `text` is: a full-width character counts FULL_WIDTH / CHAR_WIDTH
+    of them; text with none is its length."""
+    wide = wide_count(text)
+    return len(text) + wide * (FULL_WIDTH / CHAR_WIDTH - 1) if wide else len(text)
+
+
+def _sticks_to_previous(piece: str) -> bool:
+    """Closing punctuation, a character a line does not start with, or a no-break space: no line break before it."""
+    first = piece[0]
+    return first in _NOT_STARTING or first in _NO_BREAK_SPACES or unicodedata.category(first) in ("Pe", "Pf", "Po")
+
+
+def _sticks_to_next(piece: str) -> bool:
+    """Opening punctuation, or a no-break space: no line break after it."""
+    return piece[-1] in _NO_BREAK_SPACES or unicodedata.category(piece[-1]) in ("Ps", "Pi")
+
+
+def line_pieces(word: str) -> list[str]:
+    """A word (no spaces in it) as the pieces a line may break between: the word itself, unless it has full-width
+    characters, where a line breaks between any two of them (Chinese and Japanese use no spaces), except before
+    closing punctuation and after opening punctuation; a run of other characters among them is one piece."""
+    if not wide_count(word):
+        return [word]
+    pieces: list[str] = []
+    for char in word:
+        wide = is_wide(char)
+        if pieces and not wide and not is_wide(pieces[-1][-1]):
+            pieces[-1] += char  # a run of Latin letters or digits inside the text
+        else:
+            pieces.append(char)
+    joined: list[str] = []
+    for piece in pieces:
+        if joined and (_sticks_to_previous(piece) or _sticks_to_next(joined[-1])):
+            joined[-1] += piece
+        else:
+            joined.append(piece)
+    return joined
 
 
 # --- text height ---------------------------------------------------------------------------
 
 
 def lines(text: str, width: float, size: float) -> int:
-    """How many lines `text` wraps to in `width` points at `size` points."""
+    """How many lines `text` wraps to in `width` points at `size` points: by its length in average glyphs; text
+    with full-width characters, which breaks between them, as it wraps (wrapped_lines)."""
+    if wide_count(text):
+        return wrapped_lines(text, width, size)
     per_line = max(1, int(width / (size * CHAR_WIDTH)))
     return sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))
 
@@ -89,56 +164,69 @@ _BREAKABLE = re.compile(r"[^\S\u00a0\u202f\u2007]+")
 
 
 def breakable_words(text: str) -> list[str]:
-    """The words of a line as a line breaker sees them: split at spaces, never at no-break ones."""
-    return [word for word in _BREAKABLE.split(text) if word]
+    """The words of a line as a line breaker sees them: split at spaces, never at no-break ones, and between
+    full-width characters (line_pieces)."""
+    return [piece for _, piece in _spaced_pieces(text)]
+
+
+def _spaced_pieces(text: str) -> list[tuple[bool, str]]:
+    """breakable_words, each with whether a space comes before it (none between the pieces of one word)."""
+    return [(at == 0, piece) for word in _BREAKABLE.split(text) if word
+            for at, piece in enumerate(line_pieces(word))]
 
 
 def wrapped_lines(text: str, width: float, size: float) -> int:
-    """How many lines `text` takes in `width` points at `size` points, wrapped at spaces as a renderer
-    wraps it (a word longer than a line is broken, and counts the lines it takes)."""
+    """How many lines `text` takes in `width` points at `size` points, wrapped at spaces (and between full-width
+    characters) as a renderer wraps it (a word longer than a line is broken, and counts the lines it takes)."""
     per_line = max(1, int(width / (size * CHAR_WIDTH)))
     total = 0
     for part in text.split("\n"):
         count, used = 1, 0
-        for word in breakable_words(part):
-            if used and used + 1 + len(word) > per_line:
+        for spaced, word in _spaced_pieces(part):
+            length, gap = text_columns(word), 1 if spaced else 0
+            if used and used + gap + length > per_line:
                 count, used = count + 1, 0
-            if len(word) > per_line:
-                count += (len(word) - 1) // per_line
-                used = len(word) % per_line or per_line
+            if length > per_line:
+                count += int((length - 1) // per_line)
+                used = length % per_line or per_line
             else:
-                used += (1 if used else 0) + len(word)
+                used += (gap if used else 0) + length
         total += count
     return total
 
 
 def word_width(word: str, size: float) -> float:
-    """The points a word needs on one line, estimated on the wide side."""
-    return len(word) * size * WORD_CHAR_WIDTH
+    """The points a word needs on one line, estimated on the wide side (a full-width character a full em)."""
+    wide = wide_count(word)
+    if not wide:
+        return len(word) * size * WORD_CHAR_WIDTH
+    return (len(word) - wide) * size * WORD_CHAR_WIDTH + wide * size * FULL_WIDTH
 
 
 def measured_width(text: str, size: float, bold: bool = False) -> float:
     """The points `text` takes on one line at `size` points, glyph by glyph, with a margin."""
     ems = sum(GLYPH_WIDTHS[code - 32] / 1000 if 32 <= (code := ord(char)) < 127
-              else GLYPH_WIDTHS[0] / 1000 if char in _NO_BREAK_SPACES else OTHER_GLYPH_WIDTH for char in text)
+              else GLYPH_WIDTHS[0] / 1000 if char in _NO_BREAK_SPACES
+              else FULL_WIDTH if is_wide(char) else OTHER_GLYPH_WIDTH for char in text)
     return ems * size * GLYPH_MARGIN * (BOLD_WIDTH if bold else 1.0)
 
 
 def cell_lines(text: str, width: float, size: float, bold: bool = False) -> int:
-    """How many lines a table cell's text takes in `width` points at `size` points, wrapped at spaces and measured
-    glyph by glyph (a word wider than the cell is broken, and counts the lines it takes)."""
+    """How many lines a table cell's text takes in `width` points at `size` points, wrapped at spaces (and between
+    full-width characters) and measured glyph by glyph (a word wider than the cell is broken, and counts the lines
+    it takes)."""
     space = measured_width(" ", size, bold)
     total = 0
     for part in text.split("\n"):
         count, used = 1, 0.0
-        for word in breakable_words(part):
-            need = measured_width(word, size, bold)
-            if used and used + space + need > width:
+        for spaced, word in _spaced_pieces(part):
+            need, gap = measured_width(word, size, bold), space if spaced else 0.0
+            if used and used + gap + need > width:
                 count, used = count + 1, 0.0
             if need > width:
                 count += int(need // max(width, 1.0))
                 used = need % max(width, 1.0)
             else:
-                used += (space if used else 0.0) + need
+                used += (gap if used else 0.0) + need
         total += count
     return total

@@ -98,6 +98,16 @@ class SlideLayout:
 
 
 @dataclass(frozen=True)
+class ScriptFonts:
+    """The typefaces a template's body text is drawn in, by script: its theme's minor font (a:minorFont). None: the
+    template names none, and each application picks its own (for Japanese text, one that may lack its glyphs)."""
+
+    latin: str | None = None
+    east_asian: str | None = None  # Chinese, Japanese, Korean
+    complex: str | None = None  # Arabic, Hebrew, Thai, Indic scripts
+
+
+@dataclass(frozen=True)
 class Theme:
     """A slide master's theme: its fonts and colours, as `aspo layouts show` and a diff tell them."""
 
@@ -105,6 +115,7 @@ class Theme:
     heading_font: str
     body_font: str
     colors: tuple[tuple[str, str], ...]  # (slot, "#RRGGBB"): dk1, lt1, dk2, lt2, accent1..6, hlink, folHlink
+    script_fonts: ScriptFonts = ScriptFonts()  # the body font for each script
 
 
 @dataclass(frozen=True)
@@ -112,6 +123,7 @@ class SlideMaster:
     number: int  # counted from 1 in the file's order
     name: str
     theme: Theme | None
+    right_to_left: bool = False  # its body text style's first level reads right to left (p:bodyStyle a:lvl1pPr rtl)
 
 
 @dataclass(frozen=True)
@@ -125,6 +137,23 @@ class DeckTemplate:
     designed_master: int = 1  # the slide master its sample slides use most: the template's own look
     master: int = 1  # the slide master whose layouts names select first (outline.yaml's deck.master)
     digest: str = ""  # of the bytes read (aspo.office.safety.digest)
+
+    @property
+    def chosen_master(self) -> SlideMaster | None:
+        """The slide master whose layouts names select first (`master`), else the first."""
+        return next((m for m in self.masters if m.number == self.master), self.masters[0] if self.masters else None)
+
+    @property
+    def script_fonts(self) -> ScriptFonts:
+        """The body font of the chosen master's theme for each script (None where the theme leaves it empty)."""
+        master = self.chosen_master
+        return master.theme.script_fonts if master is not None and master.theme is not None else ScriptFonts()
+
+    @property
+    def right_to_left_ready(self) -> bool:
+        """Whether the chosen master's body text reads right to left (its p:bodyStyle's first level is rtl="1")."""
+        master = self.chosen_master
+        return master is not None and master.right_to_left
 
     def layout(self, name: str) -> SlideLayout | None:
         """The layout a name selects: the first of that name on the chosen master, else on the others in file
@@ -237,7 +266,7 @@ def read_deck_template(path: Path, data: bytes | None = None) -> DeckTemplate:
         for part in master_parts:  # masters no layout uses are described too
             if part not in masters:
                 masters[part] = _Master(package, part, path)
-        found = tuple(SlideMaster(number, masters[part].name, masters[part].theme)
+        found = tuple(SlideMaster(number, masters[part].name, masters[part].theme, masters[part].right_to_left)
                       for number, part in enumerate(master_parts, start=1))
         designed = _designed_master(package, slide_ids, {layout.part: layout.master for layout in layouts}, path)
     return DeckTemplate(path, tuple(layouts), *slide, found, slides, designed, 1, digest(data))
@@ -315,11 +344,12 @@ def _theme(package: ZipBudget, master: str, path: Path) -> Theme | None:
             colors.append((slot, f"#{value.upper()}"))
     fonts = elements.find(f"{A}fontScheme")
 
-    def typeface(which: str) -> str:
-        latin = None if fonts is None else fonts.find(f"{A}{which}/{A}latin")
-        return "" if latin is None else latin.get("typeface", "")
+    def typeface(which: str, script: str = "latin") -> str:
+        found = None if fonts is None else fonts.find(f"{A}{which}/{A}{script}")
+        return "" if found is None else found.get("typeface", "")
 
-    return Theme(root.get("name", ""), typeface("majorFont"), typeface("minorFont"), tuple(colors))
+    scripts = ScriptFonts(*(typeface("minorFont", script) or None for script in ("latin", "ea", "cs")))
+    return Theme(root.get("name", ""), typeface("majorFont"), typeface("minorFont"), tuple(colors), scripts)
 
 
 class _Master:
@@ -334,6 +364,8 @@ class _Master:
         styles = None if root is None else root.find(f"{P}txStyles")
         self.title_style = None if styles is None else styles.find(f"{P}titleStyle")
         self.body_style = None if styles is None else styles.find(f"{P}bodyStyle")
+        first = None if self.body_style is None else self.body_style.find(f"{A}lvl1pPr")
+        self.right_to_left = first is not None and first.get("rtl") in ("1", "true")
         self.theme = _theme(package, name, path) if root is not None else None
         c_sld = None if root is None else root.find(f"{P}cSld")
         self.name = "" if c_sld is None else c_sld.get("name", "")

@@ -10,6 +10,7 @@ from pathlib import Path
 from aspo.core.bounded import OverBudget, ZipBudget, open_zip
 from aspo.core.errors import AspoError, quoted
 from aspo.core.rulebook import LAYOUT
+from aspo.office.deck_template import ScriptFonts
 from aspo.office.ooxml import A, W
 from aspo.office.safety import TEMPLATE_LIMIT, digest, int_or_none, open_template, part_xml, template_data
 
@@ -65,6 +66,12 @@ class DocumentTemplate:
     body_font: str | None = None
     theme_colors: tuple[tuple[str, str], ...] = ()  # ("accent1", "4472C4"), in the theme's order
     digest: str = ""  # of the bytes read (aspo.office.safety.digest), when checked
+    #: The body text's font for each script: the document defaults' (w:docDefaults w:rFonts), else the theme's minor
+    #: font's; None where neither names one.
+    script_fonts: ScriptFonts = ScriptFonts()
+    #: Whether its paragraphs read right to left unless they say otherwise: w:bidi in the document defaults' or the
+    #: default paragraph style's (Normal) paragraph properties.
+    right_to_left_ready: bool = False
 
     @property
     def paragraph_styles(self) -> frozenset[str]:
@@ -103,7 +110,8 @@ def _document_template(path: Path, package: ZipBudget, checked: bool) -> Documen
     major, minor, colors = _word_theme(theme)
     styles = () if styles_root is None else _word_styles(styles_root, part("word/numbering.xml"), major, minor,
                                                           path if checked else None)
-    return DocumentTemplate(path, styles, _page(part("word/document.xml")), major, minor, colors)
+    return DocumentTemplate(path, styles, _page(part("word/document.xml")), major, minor, colors,
+                            script_fonts=_script_fonts(styles_root, theme), right_to_left_ready=_bidi(styles_root))
 
 
 def _word_styles(root, numbering, major: str | None, minor: str | None, checked: Path | None) -> tuple:
@@ -255,6 +263,44 @@ def _word_theme(root) -> tuple[str | None, str | None, tuple[tuple[str, str], ..
         if value:
             colors.append((color.tag.rsplit("}", 1)[-1], value.upper()))
     return fonts[0], fonts[1], tuple(colors)
+
+
+#: Each script's w:rFonts attributes (the typeface, and the theme font that overrides it) and theme font slot.
+_SCRIPTS = (("ascii", "asciiTheme", "latin"), ("eastAsia", "eastAsiaTheme", "ea"), ("cs", "cstheme", "cs"))
+
+
+def _script_fonts(styles, theme) -> ScriptFonts:
+    """The body text's font for each script: the document defaults' w:rFonts (a theme font it names resolved, as
+    Word resolves it before the typeface beside it), else the theme's minor font; "" is none."""
+    fonts = None if styles is None else styles.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr/{W}rFonts")
+    scheme = None if theme is None else theme.find(f"{A}themeElements/{A}fontScheme")
+
+    def theme_font(kind: str, script: str) -> str | None:
+        found = None if scheme is None else scheme.find(f"{A}{kind}Font/{A}{script}")
+        return None if found is None else found.get("typeface") or None
+
+    found = []
+    for typeface, themed, script in _SCRIPTS:
+        named = None if fonts is None else fonts.get(f"{W}{themed}")
+        if named:  # majorEastAsia, minorBidi, minorHAnsi...
+            found.append(theme_font("major" if named.startswith("major") else "minor", script))
+        else:
+            found.append((fonts.get(f"{W}{typeface}") if fonts is not None else None) or theme_font("minor", script))
+    return ScriptFonts(*found)
+
+
+def _bidi(styles) -> bool:
+    """Whether paragraphs read right to left unless they say otherwise: w:bidi in the default paragraph style's
+    (Normal) paragraph properties, else in the document defaults'."""
+    if styles is None:
+        return False
+    normal = next((style for style in styles.iter(f"{W}style")
+                   if style.get(f"{W}type", "paragraph") == "paragraph" and _on(style.get(f"{W}default"))), None)
+    for element in (None if normal is None else normal.find(f"{W}pPr/{W}bidi"),
+                    styles.find(f"{W}docDefaults/{W}pPrDefault/{W}pPr/{W}bidi")):
+        if element is not None:
+            return _on(element.get(f"{W}val", "true"))
+    return False
 
 
 def _page(document) -> PageSetup | None:

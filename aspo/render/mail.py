@@ -29,7 +29,7 @@ def render_mail(document: Document, attachments: Mapping[str, bytes] | None = No
     if mail is None:
         raise ValueError("the document model has no follow-up e-mail")
     attachments = dict(sorted((attachments or {}).items()))
-    text, page = plain_body(mail), html_body(mail, document.locale)
+    text, page = plain_body(mail), html_body(mail, document.language)
     fingerprint = hashlib.sha256()
     for part in (mail.subject, *(str(box) for box in (mail.sender, *mail.recipients)), text, page):
         fingerprint.update(part.encode("utf-8") + b"\0")
@@ -51,7 +51,7 @@ def render_mail(document: Document, attachments: Mapping[str, bytes] | None = No
     message.add_alternative(page, subtype="html", cte="quoted-printable")
     for name, data in attachments.items():
         message.add_attachment(data, maintype="application", subtype="pdf", filename=name)
-    message["Content-Language"] = document.locale  # after the parts: adding one moves Content-* headers into it
+    message["Content-Language"] = document.language  # after the parts: adding one moves Content-* headers into it
     for number, part in enumerate(message.walk()):
         if part.is_multipart():
             part.set_boundary(f"aspo-{number}-{token[:24]}")
@@ -68,12 +68,12 @@ def plain_body(mail: FollowUp) -> str:
     return "\n\n".join(" ".join(b.split()) if "\n" not in b else b for b in blocks) + "\n"
 
 
-def html_body(mail: FollowUp, locale: str) -> str:
+def html_body(mail: FollowUp, language: str) -> str:
     """The HTML body: the same paragraphs, list and signature, with no style, script or remote content."""
     def para(text: str) -> str:
         return f"<p>{html.escape(text)}</p>"
 
-    lines = ["<!DOCTYPE html>", f'<html lang="{html.escape(locale)}">',
+    lines = ["<!DOCTYPE html>", f'<html lang="{html.escape(language)}">',
              f'<head><meta charset="utf-8"><title>{html.escape(mail.subject)}</title></head>', "<body>",
              para(mail.opening.text)]
     if mail.answers:

@@ -142,6 +142,7 @@ class TemplatePackage:
                     self._relating[rel.target_part].append(part)
         self._changing = self.reaching(changing)
         self._stored = {part: self._entries(part, Deflated.of) for part in self.parts if part not in self._changing}
+        self._variants: dict[tuple, object] = {}  # (template's part, key) -> its variant (`variant`)
 
     def reaching(self, parts: Iterable) -> set:
         """`parts` and every part that relates to one of them, directly or through others."""
@@ -153,14 +154,33 @@ class TemplatePackage:
                 todo.extend(self._relating[part])
         return found
 
-    def new_package(self, package, also: Iterable = ()) -> dict:
+    def variant(self, part, key, change: Callable[[object], None]):
+        """The template's shared `part` as `change(its XML)` leaves a copy of it, made and stored as written once
+        for each `key`, to share among every file made with that key (`new_package`'s `variants`): a document's
+        language in its styles costs no file a copy. None when a part shared with the template relates to it
+        (it could not relate to the variant), or it is copied for each file anyway."""
+        found = self._variants.get((part, key))
+        if found is None:
+            if part in self._changing or not self.reaching([part]) - {part} <= self._changing:
+                return None
+            found = _copy_part(part, self.package, self._lazy)
+            _copy_rels(part.rels, found.rels, {})
+            change(found._element)
+            self._stored[found] = self._entries(found, Deflated.of)
+            self._variants[part, key] = found
+        return found
+
+    def new_package(self, package, also: Iterable = (), variants: dict | None = None) -> dict:
         """Fills the empty `package` (of the template's type) with the template's relationships and parts: copies
-        of those that change (and of `also`, and what relates to them), the template's own for the others.
+        of those that change (and of `also`, and what relates to them), the template's own for the others, and
+        for a part of `variants` (template's part -> its `variant`), that variant.
         Returns the copies, by the template's part: a file relates new parts to those, not to the originals."""
         copying = self._changing | self.reaching(also)
         copies = {part: _copy_part(part, package, self._lazy) for part in self.parts if part in copying}
+        made = list(copies.items())
+        copies.update(variants or {})  # a variant's relationships are its own already
         _copy_rels(_package_rels(self.package), _package_rels(package), copies)
-        for part, copy in copies.items():
+        for part, copy in made:
             _copy_rels(part.rels, copy.rels, copies)
         return copies
 

@@ -43,18 +43,19 @@ from pptx.opc.package import Part
 from pptx.opc.packuri import PackURI
 from pptx.opc.serialized import _ContentTypesItem
 from pptx.oxml import parse_xml
+from pptx.oxml.ns import qn
 from pptx.oxml.text import CT_RegularTextRun
 from pptx.package import Package
 from pptx.parts.slide import NotesSlidePart, SlidePart
 from pptx.text.text import TextFrame
 from pptx.util import Emu, Pt, lazyproperty
 
-from aspo.compose.document import Chart, Document, Section, Table
+from aspo.compose.document import Chart, Document, Fonts, Section, Table
 from aspo.compose.nobreak import keep_together, keeping_together
 from aspo.compose.results_fit import CalloutFit, ChartFit
 from aspo.compose.slide_fit import slide_text
 from aspo.compose.table_fit import table_fit, table_rows
-from aspo.compose.text_measure import shrink
+from aspo.compose.text_measure import east_asian, shrink
 from aspo.core.errors import AspoError
 from aspo.library.logo import Logo
 from aspo.office.deck_template import EMU_PER_PT, DeckTemplate, TextBox, read_deck_template
@@ -508,6 +509,77 @@ def _set_notes(element, lines: list[str]) -> None:
         _set_text(SubElement(body, _AP), line)
 
 
+# --- the reader's language, fonts and direction ----------------------------------------------------------------
+
+_FLD, _BR, _DEF_RPR, _TBL_PR = (f"{A}{tag}" for tag in ("fld", "br", "defRPr", "tblPr"))
+#: What comes after a:ea and a:cs in a run's properties, in the schema's order.
+_EA_AFTER = tuple(f"{A}{tag}" for tag in ("cs", "sym", "hlinkClick", "hlinkMouseOver", "rtl", "extLst"))
+_CS_AFTER = _EA_AFTER[1:]
+#: Placeholders whose text stays centred right to left too: a cover's title and subtitle.
+_CENTRED = ("ctrTitle", "subTitle")
+_C_LANG, _C_DATE1904 = qn("c:lang"), qn("c:date1904")
+
+
+def _mark_text(root, language: str, fonts: Fonts, right_to_left: bool = False, chart: bool = False) -> None:
+    """Every run of text below `root` (a slide, a notes slide, a chart) in `language` (a:rPr lang, a run's
+    properties added where it has none), with `fonts` for East Asian and complex scripts. In Chinese, Japanese or
+    Korean, no paragraph hangs its punctuation past the box (the estimates and the checks keep text inside it).
+    Right to left, every paragraph reads so and is aligned right (but a cover's centred title and subtitle, and a
+    chart's text), and every table's columns run right to left. `chart`: a chart's default run properties too (its
+    labels')."""
+    scripts = [(f"{A}{tag}", typeface, after) for tag, typeface, after in (
+        ("ea", fonts.east_asian, _EA_AFTER), ("cs", fonts.complex, _CS_AFTER)) if typeface]
+    no_hanging = east_asian(language)
+
+    def mark(r_pr) -> None:
+        r_pr.set("lang", language)
+        for tag, typeface, after in scripts:
+            _get_or_add(r_pr, tag, after).set("typeface", typeface)
+
+    if no_hanging or right_to_left:
+        centred = set()
+        if right_to_left:
+            centred = {ph.getparent().getparent().getparent() for ph in root.iter(f"{P}ph")
+                       if ph.get("type") in _CENTRED}
+            for table in root.iter(_TBL_PR):
+                table.set("rtl", "1")
+        for p in root.iter(_AP):
+            p_pr = p.find(_PPR)
+            if p_pr is None:  # first of all, before a field too
+                p_pr = p.makeelement(_PPR, {})
+                p.insert(0, p_pr)
+            if no_hanging:
+                p_pr.set("hangingPunct", "0")
+            if right_to_left:
+                p_pr.set("rtl", "1")
+                if not chart and p.getparent().getparent() not in centred:
+                    p_pr.set("algn", "r")
+    marked = root.makeelement(_RPR, {})  # what a run without properties of its own gets: a copy of this
+    mark(marked)
+    for run in root.iter(_AR, _FLD, _BR):
+        r_pr = run.find(_RPR)
+        if r_pr is None:
+            run.insert(0, copy.deepcopy(marked))  # a run's properties come first
+        else:
+            mark(r_pr)
+    for properties in root.iter(_END, _DEF_RPR) if chart else root.iter(_END):
+        mark(properties)
+
+
+def _mark_chart(chart_space, doc: Document) -> None:
+    """A chart in the customer's language (c:lang, which its editing application starts from), its text too."""
+    lang = chart_space.find(_C_LANG)
+    if lang is None:
+        lang = chart_space.makeelement(_C_LANG, {})
+        date = chart_space.find(_C_DATE1904)  # c:lang comes after it, first of all else
+        if date is not None:
+            date.addnext(lang)
+        else:
+            chart_space.insert(0, lang)
+    lang.set("val", doc.language)
+    _mark_text(chart_space, doc.language, doc.fonts, doc.right_to_left, chart=True)
+
+
 def _chart_data(chart: Chart, number_format: str) -> CategoryChartData:
     data = CategoryChartData(number_format=number_format)
     data.categories = chart.categories
@@ -618,6 +690,7 @@ def _render_section(maker: _SlideMaker, section: Section, doc: Document) -> None
         if laid_out.chart is not None:
             frame = _add_chart(slide, laid_out.chart, created)
             placeholder.addnext(frame._element)
+            _mark_chart(frame.chart._chartSpace, doc)
         if laid_out.callouts is not None:
             _add_callouts(placeholder, laid_out.callouts)
             filled.add(results.box.slot)
@@ -629,11 +702,13 @@ def _render_section(maker: _SlideMaker, section: Section, doc: Document) -> None
 
     if logo is not None and section.kind == "title":
         _add_logo(maker.prs, slide, layout, logo)
+    _mark_text(slide._element, doc.language, doc.fonts, doc.right_to_left)
 
     if section.notes:
         notes = maker.notes_placeholder(slide)
         if notes is not None:  # a notes master without a body placeholder has no room
             _set_notes(notes, [line for note in section.notes for line in note.text.split("\n")])
+            _mark_text(notes.getroottree().getroot(), doc.notes_language, doc.fonts)  # the rep's
 
 
 def _take_out_notes(prs) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import io
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from lxml.etree import SubElement
 
 from aspo.compose.document import BulletList, Document, Paragraph, Section, Table
 from aspo.compose.nobreak import NoBreak, no_break
+from aspo.compose.text_measure import east_asian, text_columns
 from aspo.core.errors import AspoError
 from aspo.library.logo import Logo
 from aspo.office.ooxml import EXTENDED_PROPERTIES_REL, XML, W
@@ -82,6 +84,8 @@ class PreparedDocument:
         drop_thumbnail(package)
         self._numbering = next((rel.target_part for rel in document.part.rels.values()
                                 if not rel.is_external and rel.reltype == RT.NUMBERING), None)
+        self._styles = next((rel.target_part for rel in document.part.rels.values()
+                             if not rel.is_external and rel.reltype == RT.STYLES), None)
         changing = [document.part] + [rel.target_part for rel in package.rels.values() if not rel.is_external
                                       and rel.reltype in (RT.CORE_PROPERTIES, EXTENDED_PROPERTIES_REL)]
         self.template = TemplatePackage(package, changing, lazyproperty, _content_types)
@@ -94,12 +98,23 @@ class PreparedDocument:
         data, checked = checked_template(path, "document_template", checked, read_document_template)
         return cls(path, data, checked)
 
-    def document(self, numbering: bool = False):
+    def document(self, numbering: bool = False, language: dict[str, str] | None = None):
         """A python-docx document of its own for one file, sharing the template's unchanged parts; `numbering`:
-        with its own copy of the template's list definitions, to add one."""
+        with its own copy of the template's list definitions, to add one; `language`: the w:lang attributes of its
+        default run properties (its styles, made once for each language and shared)."""
         also = [self._numbering] if numbering and self._numbering is not None else []
+        styles, variants = self._styles if language else None, {}
+        if styles is not None:
+            found = self.template.variant(styles, tuple(sorted(language.items())),
+                                          lambda element: _set_default_language(element, language))
+            if found is not None:
+                variants[styles] = found
+            else:  # a part the template shares relates to its styles: this document gets a copy of its own
+                also.append(styles)
         package = Package()
-        self.template.new_package(package, also)
+        copies = self.template.new_package(package, also, variants)
+        if styles is not None and not variants:
+            _set_default_language(copies[styles]._element, language)
         package.after_unmarshal()  # python-docx gathers the pictures the package already has
         return package.main_document_part.document
 
@@ -324,9 +339,10 @@ def _row_groups(table: Table) -> list[int]:
 
 
 def _fits_half_a_page(section: Section) -> bool:
-    """Whether a section's body is estimated at CLOSING_KEPT_WHOLE_LINES lines or fewer."""
+    """Whether a section's body is estimated at CLOSING_KEPT_WHOLE_LINES lines or fewer (a full-width character
+    counts as two)."""
     def lines(text: str) -> int:
-        return max(1, -(-len(text) // _CHARACTERS_PER_LINE))
+        return max(1, -int(-text_columns(text) // _CHARACTERS_PER_LINE))
 
     count = 0
     for element in section.document_body:
@@ -396,6 +412,106 @@ def _add_bullet_numbering(document) -> str:
     return num_id
 
 
+# --- the reader's language, fonts and direction ----------------------------------------------------------------
+
+def _following(*tags: str) -> dict[str, frozenset[str]]:
+    """Each of a schema sequence's elements (w:rPr's, w:pPr's, w:tblPr's) with those that come after it."""
+    names = [f"{W}{tag}" for tag in tags]
+    return {name: frozenset(names[at + 1:]) for at, name in enumerate(names)}
+
+
+_RPR_LATER = _following(
+    "rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike", "dstrike", "outline", "shadow",
+    "emboss", "imprint", "noProof", "snapToGrid", "vanish", "webHidden", "color", "spacing", "w", "kern", "position",
+    "sz", "szCs", "highlight", "u", "effect", "bdr", "shd", "fitText", "vertAlign", "rtl", "cs", "em", "lang",
+    "eastAsianLayout", "specVanish", "oMath", "rPrChange")
+_PPR_LATER = _following(
+    "pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr", "suppressLineNumbers",
+    "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap", "overflowPunct", "topLinePunct",
+    "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd", "snapToGrid", "spacing", "ind", "contextualSpacing",
+    "mirrorIndents", "suppressOverlap", "jc", "textDirection", "textAlignment", "textboxTightWrap", "outlineLvl",
+    "divId", "cnfStyle", "rPr", "sectPr", "pPrChange")
+_TBLPR_LATER = _following(
+    "tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize", "tblStyleColBandSize", "tblW", "jc",
+    "tblCellSpacing", "tblInd", "tblBorders", "shd", "tblLayout", "tblCellMar", "tblLook", "tblCaption",
+    "tblDescription", "tblPrChange")
+_R_FONTS, _RTL, _LANG = f"{W}rFonts", f"{W}rtl", f"{W}lang"
+
+
+def _child(parent, tag: str, later: dict[str, frozenset[str]]):
+    """`parent`'s child `tag`, added where it has none in its place in the schema's sequence (`later`: _following's)."""
+    found = parent.find(tag)
+    if found is not None:
+        return found
+    child = parent.makeelement(tag, {})
+    after = later[tag]
+    following = next((element for element in parent if element.tag in after), None)
+    if following is not None:
+        following.addprevious(child)
+    else:
+        parent.append(child)
+    return child
+
+
+def _first_child(parent, tag: str):
+    """`parent`'s child `tag`, added as its first where it has none (a run's w:rPr, a paragraph's w:pPr)."""
+    found = parent.find(tag)
+    if found is None:
+        found = parent.makeelement(tag, {})
+        parent.insert(0, found)
+    return found
+
+
+def _language_attributes(doc: Document) -> dict[str, str]:
+    """w:lang's attributes for the customer's text: its language, as the East Asian text's in Chinese, Japanese or
+    Korean, and as the right-to-left text's when it reads right to left."""
+    found = {_VAL: doc.language}
+    if east_asian(doc.language):
+        found[f"{W}eastAsia"] = doc.language
+    if doc.right_to_left:
+        found[f"{W}bidi"] = doc.language
+    return found
+
+
+def _set_default_language(styles, language: dict[str, str]) -> None:
+    """The styles' default run properties (w:docDefaults) in `language`: what any text without its own reads in."""
+    defaults = _first_child(styles, f"{W}docDefaults")
+    run = _first_child(_first_child(defaults, f"{W}rPrDefault"), f"{W}rPr")
+    _child(run, _LANG, _RPR_LATER).attrib.update(language)
+
+
+def _mark_text(body, doc: Document) -> None:
+    """Every run of the body in the customer's language, with the document's typefaces for East Asian and complex
+    scripts; right to left, every paragraph, run and table reads so. Chinese and Japanese commas and full stops
+    keep hanging in the right margin, as Word and LibreOffice set them: LibreOffice reads w:overflowPunct, which
+    would stop it in Word, the other way round."""
+    language = _language_attributes(doc)
+    fonts = {f"{W}{attribute}": typeface for attribute, typeface in (("eastAsia", doc.fonts.east_asian),
+                                                                      ("cs", doc.fonts.complex)) if typeface}
+    # most runs have no properties: they get these alone, in the schema's order (copied: faster than made)
+    alone = body.makeelement(_RPR, {})
+    if fonts:
+        SubElement(alone, _R_FONTS, fonts)
+    if doc.right_to_left:
+        SubElement(alone, _RTL)
+    SubElement(alone, _LANG, language)
+    for r in body.iter(_R):
+        r_pr = r.find(_RPR)
+        if r_pr is None:
+            r.insert(0, copy.deepcopy(alone))
+            continue
+        if fonts:
+            _child(r_pr, _R_FONTS, _RPR_LATER).attrib.update(fonts)
+        if doc.right_to_left:
+            _child(r_pr, _RTL, _RPR_LATER)
+        _child(r_pr, _LANG, _RPR_LATER).attrib.update(language)
+    if doc.right_to_left:
+        for p in body.iter(_P):
+            _child(_first_child(p, _PPR), f"{W}bidi", _PPR_LATER)
+        for table in body.iter(f"{W}tblPr"):
+            _child(table, f"{W}bidiVisual", _TBLPR_LATER)
+
+
 def _set_package_properties(document, doc: Document) -> None:
     set_core_properties(document.core_properties, doc.properties)
     package = document.part.package
@@ -420,7 +536,7 @@ def render_docx(doc: Document, template: PreparedDocument | None = None) -> byte
     numbering = _needs_bullets(styles) and any(isinstance(element, BulletList) and element.items
                                                for section in doc.document_sections
                                                for element in section.document_body)
-    document = template.document(numbering)
+    document = template.document(numbering, _language_attributes(doc))
     writer = _Writer(document, styles, no_break(doc.locale, doc.unbreakable))
     writer.set_page_size(doc.locale)
     if doc.logo is not None:  # on the first page, above the title
@@ -448,5 +564,6 @@ def render_docx(doc: Document, template: PreparedDocument | None = None) -> byte
                 writer.paragraph(section.title, "heading")
         writer.body_of(section)
     writer.end_keeping()
+    _mark_text(writer.body, doc)
     _set_package_properties(document, doc)
     return template.write(document, doc.properties.created)
