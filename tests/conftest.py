@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import re
 import shutil
 import signal
 from dataclasses import dataclass
@@ -19,9 +20,35 @@ from aspo.cli.app import main
 from aspo.render.formats import FORMATS
 
 REPO = Path(__file__).resolve().parents[1]
-SAMPLES = ("acme", "globex", "northwind-health")
+SAMPLES = ("acme", "globex", "northwind-health")  # the accounts of `workspace`
+ALL_SAMPLES = ("acme", "bergquell", "globex", "northwind-health", "tanaka-seiki")  # of accounts/, the session's builds
 #: What a project folder holds: copied from the repository by `workspace`, and by `build_samples`.
 PROJECT = ("templates", "accounts", "schemas")
+#: The samples read in another language. They and the library's translations are left out of `workspace`, whose
+#: tests change the English library and read what aspo says of it (a reworded block would also make its German
+#: translation stale); `translated_workspace`, the cases that ask for them, and the session's builds have them.
+TRANSLATED = ("bergquell", "tanaka-seiki")
+_TRANSLATION = re.compile(r"[a-z0-9][a-z0-9-]*\.[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*\.(?:md|yaml)")
+
+
+def without_translations(folder: str, names: list[str]) -> list[str]:
+    """shutil.copytree's `ignore`: the translations and the samples read in another language."""
+    return [name for name in names if _TRANSLATION.fullmatch(name) or name == "l10n"
+            or (Path(folder).name == "accounts" and name.removesuffix(".yaml") in TRANSLATED)]
+
+
+def copy_outputs(output: Path, into: Path, translated: bool = False) -> None:
+    """A session build's output/ copied to `into`: without the TRANSLATED samples' unless `translated`."""
+    def ignore(folder: str, names: list[str]) -> list[str]:
+        return [] if translated or Path(folder) != output else [name for name in names if name in TRANSLATED]
+
+    shutil.copytree(output, into, symlinks=True, ignore=ignore)
+
+
+def copy_translations(root: Path) -> None:
+    """Adds to the project at `root` what `workspace` leaves out: the translations and the samples reading them."""
+    for folder in PROJECT:
+        shutil.copytree(REPO / folder, root / folder, dirs_exist_ok=True)
 
 
 @dataclass
@@ -67,13 +94,21 @@ def own_cache(tmp_path_factory):
 
 @pytest.fixture
 def workspace(tmp_path, monkeypatch) -> Path:
-    """A copy of templates/, accounts/ and schemas/ in a temporary folder, which is the working directory."""
+    """A copy of templates/, accounts/ and schemas/ in a temporary folder, which is the working directory: without
+    the translations and the samples that read them (TRANSLATED)."""
     for folder in PROJECT:
-        shutil.copytree(REPO / folder, tmp_path / folder)
+        shutil.copytree(REPO / folder, tmp_path / folder, ignore=without_translations)
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     monkeypatch.setenv("ASPO_CACHE_DIR", str(tmp_path / ".aspo-cache"))  # each test's own build stamps
     return tmp_path
+
+
+@pytest.fixture
+def translated_workspace(workspace) -> Path:
+    """`workspace` with the library's translations and the samples that read them, as in the repository."""
+    copy_translations(workspace)
+    return workspace
 
 
 @pytest.fixture
@@ -118,7 +153,7 @@ def build_samples(root: Path, prepare: Callable[[Path], None] | None = None) -> 
         prepare(root)
     status, out, err = build_in(root, "accounts/")
     assert status == 0, err
-    assert statuses(out) == dict.fromkeys(SAMPLES, "built"), out
+    assert statuses(out) == dict.fromkeys(ALL_SAMPLES, "built"), out
     return root
 
 
@@ -160,10 +195,10 @@ def samples_built(tmp_path_factory) -> Iterator[Path]:
         shutil.copytree(REPO / folder, again / folder)
     shutil.copytree(root / "output", again / "output", symlinks=True)
     before = snapshot_files(again / "output")
-    assert len(before) == (len(FORMATS) + 1) * len(SAMPLES), sorted(before)  # each format, and a manifest
+    assert len(before) == (len(FORMATS) + 1) * len(ALL_SAMPLES), sorted(before)  # each format, and a manifest
     status, out, err = build_in(again, "accounts/")
     assert status == 0, err
-    assert statuses(out) == dict.fromkeys(SAMPLES, "unchanged"), out
+    assert statuses(out) == dict.fromkeys(ALL_SAMPLES, "unchanged"), out
     assert snapshot_files(again / "output") == before
     yield from unchanged_after_session(root)
 
@@ -233,7 +268,7 @@ def built_workspace(workspace, samples_built) -> Path:
     """`workspace` with output/ as `aspo build accounts/` leaves it (a copy of `samples_built`'s), for a test that
     writes: its build stamps are not in the cache, so the first build there compares inputs, the slow way, as after
     a fresh clone."""
-    shutil.copytree(samples_built / "output", workspace / "output", symlinks=True)
+    copy_outputs(samples_built / "output", workspace / "output")
     return workspace
 
 

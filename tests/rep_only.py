@@ -38,10 +38,13 @@ def sentences(text: str) -> list[str]:
 
 
 def draft_notes(draft: str) -> list[str]:
-    """Each speaker-note line of a review draft, without its `[rep]` mark."""
+    """Each speaker-note line of a review draft (in any language aspo writes one), without its `[rep]` mark."""
+    from aspo.library.labels import built_in
+
+    headings = {built_in(language)["draft_speaker_notes"] for language in ("en", "de", "fr", "es", "ja")}
     lines, inside = [], False
     for line in draft.splitlines():
-        if line == "Speaker notes:":
+        if line in headings:
             inside = True
         elif line.startswith("## "):
             inside = False

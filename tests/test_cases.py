@@ -32,6 +32,9 @@ Format of ``tests/cases/<NNN-name>/case.yaml``::
         # never by its number, so that editing the samples does not break unrelated cases; a fixed number
         # is fine only in a file the case writes entirely itself.
 
+    translations: true                  # the workspace has the library's translations and the samples that read
+                                        # them, as the repository does (conftest.TRANSLATED; left out otherwise)
+
     # Changes, applied in this order before running (paths are relative to the working folder):
     remove: [path, ...]                 # files or folders
     mkdir: [path, ...]
@@ -80,6 +83,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import copy_outputs, copy_translations
 
 from aspo.compose import templating
 
@@ -87,7 +91,7 @@ CASES = Path(__file__).parent / "cases"
 CASE_FILES = sorted(CASES.glob("*/case.yaml"))
 KEYS = {"why", "args", "status", "stderr", "stdout", "lines", "remove", "mkdir", "copy", "write", "write_hex", "edits",
         "zip", "truncate", "symlink", "mkfifo", "sparse", "chmod", "rebuilt", "draft_contains", "absent", "kept",
-        "skip_if_root", "xfail", "template_limits"}
+        "skip_if_root", "xfail", "template_limits", "translations"}
 
 
 def load_case(path: Path) -> dict:
@@ -249,8 +253,10 @@ def test_case(case_file, workspace, aspo, earlier_outputs, request, monkeypatch)
         pytest.skip("runs as root, which ignores file permissions")
     if "xfail" in case:
         request.applymarker(pytest.mark.xfail(reason=case["xfail"], strict=True))
-    shutil.copytree(earlier_outputs, workspace / "output", symlinks=True)  # current, as earlier_outputs checks
+    copy_outputs(earlier_outputs, workspace / "output", case.get("translations"))  # current, as checked
     before = snapshot(workspace / "output")
+    if case.get("translations"):
+        copy_translations(workspace)
     try:
         apply_changes(case, workspace)
         # Files the case's own changes replaced or removed are not aspo's to keep.

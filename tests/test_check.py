@@ -46,7 +46,8 @@ def findings(result) -> list[str]:
     lines = result.out.splitlines()
     assert re.fullmatch(r"\d+ errors?, \d+ warnings?", lines[-1]), lines[-1]
     found = lines[:lines.index("by rule:")] if "by rule:" in lines else lines[:-1]
-    return [line for line in found if line != gap]
+    # a test that rewords a source block leaves its German translation stale (C003): not what these tests look at
+    return [line for line in found if line != gap and not re.search(r"\.de\.md:\d+:\d+: C003 ", line)]
 
 
 def test_the_sample_library_passes_with_its_deliberate_content_gap_as_a_warning(workspace, aspo):
@@ -369,9 +370,9 @@ def test_an_ignored_error_does_not_fail_the_check_and_an_unknown_rule_is_a_usage
     (workspace / "templates/checks.yaml").write_text("rules:\n  C701: {severity: error}\n")
     assert run(aspo).status == 1
     assert (run(aspo, "--ignore", "C701").status, run(aspo, "--ignore", "C701").out) == (0, "0 errors, 0 warnings\n")
-    result = run(aspo, "--select", "C0")
+    result = run(aspo, "--select", "C99")
     assert result.status == 2
-    assert result.err.splitlines()[-1].startswith("Error: --select: 'C0' is no rule id or prefix of one (rules: E101,")
+    assert result.err.splitlines()[-1].startswith("Error: --select: 'C99' is no rule id or prefix of one (rules: E101,")
 
 
 def test_the_crm_import_settings_are_checked_as_aspo_import_reads_them(workspace, aspo):

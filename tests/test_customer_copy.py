@@ -9,7 +9,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import REPO, SAMPLES, edit, line_of
+from conftest import ALL_SAMPLES, REPO, edit, line_of
 from pptx import Presentation
 from rep_only import REP_PARTS, draft_notes, fold, leaks, rep_only_texts, zip_texts
 
@@ -23,7 +23,7 @@ def _rep_only(sample_outputs: Path, slug: str) -> dict[str, list[str]]:
     return rep_only_texts(REPO / "accounts" / f"{slug}.yaml", draft)
 
 
-@pytest.mark.parametrize("slug", SAMPLES)
+@pytest.mark.parametrize("slug", ALL_SAMPLES)
 def test_no_part_of_a_customer_file_holds_a_rep_only_text(sample_outputs, slug):
     rep_only = _rep_only(sample_outputs, slug)
     assert rep_only["meeting goal"] and rep_only["rep's notes"] and rep_only["persona"] and rep_only["speaker notes"]
@@ -34,7 +34,7 @@ def test_no_part_of_a_customer_file_holds_a_rep_only_text(sample_outputs, slug):
         assert leaks(texts, rep_only) == []
 
 
-@pytest.mark.parametrize("slug", SAMPLES)
+@pytest.mark.parametrize("slug", ALL_SAMPLES)
 def test_the_presenter_deck_has_the_same_slides_and_the_speaker_notes(sample_outputs, slug):
     customer_data = (sample_outputs / slug / f"{slug}-deck.pptx").read_bytes()
     presenter_data = (sample_outputs / slug / PRESENTER.format(slug=slug)).read_bytes()

@@ -83,8 +83,9 @@ def test_the_closing_slide_and_the_last_section_carry_the_reps_contact(sample_ou
     ("de-DE", "14. Januar 2027", "29. Januar 2027"),
 ])
 def test_dates_are_written_in_the_accounts_locale(workspace, aspo, locale, meeting, next_step):
+    # English text with the locale's dates (a locale alone would pick the German the library maintains)
     edit(workspace / "accounts" / "acme.yaml", "region: North America - Central",
-         f"region: North America - Central\nlocale: {locale}")
+         f"region: North America - Central\nlocale: {locale}\nlanguage: en")
     assert aspo("build", "accounts/acme.yaml").status == 0
     texts = customer_texts(workspace / "output" / "acme", "acme")
     meeting, next_step = (date.replace(" ", "\u00a0") for date in (meeting, next_step))  # no line breaks inside

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import REPO, SAMPLES, edit, line_of
+from conftest import ALL_SAMPLES, REPO, edit, line_of
 from rep_only import fold, leaks, rep_only_texts
 
 from aspo.core.formatting import format_date
@@ -29,12 +29,21 @@ def _account(slug: str) -> dict:
     return yaml.safe_load((REPO / "accounts" / f"{slug}.yaml").read_text(encoding="utf-8"))
 
 
+def _languages(account: dict) -> tuple[dict, dict, str]:
+    """aspo's labels as the customer and as the rep read them, and the customer's locale."""
+    from aspo.library.labels import built_in
+
+    language = account.get("language") or "en"
+    return (built_in(language), built_in(account["rep"].get("language") or "en"),
+            account.get("locale") or account.get("language") or "en-US")
+
+
 def _body(message) -> str:
     # the message's lines end in CRLF, as RFC 5322 writes them, and so does the content Python decodes
     return message.get_body(("plain",)).get_content().replace("\r\n", "\n")
 
 
-@pytest.mark.parametrize("slug", SAMPLES)
+@pytest.mark.parametrize("slug", ALL_SAMPLES)
 def test_each_samples_email_is_a_draft_from_the_rep_to_the_attendees_with_a_text_and_an_html_body(samples_built, slug):
     message = _message(samples_built / "output" / slug / f"{slug}-follow-up.eml")
     account = _account(slug)
@@ -43,8 +52,9 @@ def test_each_samples_email_is_a_draft_from_the_rep_to_the_attendees_with_a_text
     assert message["From"].addresses[0].display_name == account["rep"]["name"]
     assert [a.addr_spec for a in message["To"].addresses] == [a["email"] for a in account["meeting"]["attendees"]]
     step = account["next_step"]
-    assert message["Subject"] == (f"{account['name']}: {step['action']} \u2014 by "
-                                  f"{format_date(step['by'], 'en-US')}")
+    locale = _languages(account)[2]
+    assert message["Subject"].startswith(account["name"]) and step["action"] in message["Subject"]
+    assert format_date(step["by"], locale) in message["Subject"]
     text, page = _body(message), message.get_body(("html",)).get_content().replace("\r\n", "\n")
     assert page.startswith("<!DOCTYPE html>") and "<script" not in page and "http" not in page
     # the HTML says what the text says, paragraph by paragraph
@@ -54,27 +64,33 @@ def test_each_samples_email_is_a_draft_from_the_rep_to_the_attendees_with_a_text
     assert list(message.iter_attachments()) == []  # no PDFs without --pdf
 
 
-@pytest.mark.parametrize("slug", SAMPLES)
+@pytest.mark.parametrize("slug", ALL_SAMPLES)
 def test_the_first_sentence_carries_the_next_step_and_its_date_and_the_body_keeps_to_its_word_limit(samples_built,
                                                                                                      slug):
     text = _body(_message(samples_built / "output" / slug / f"{slug}-follow-up.eml"))
-    step = _account(slug)["next_step"]
-    ends = [text.index(step["action"]) + len(step["action"]), text.index(format_date(step["by"], "en-US"))]
-    assert not re.search(r"[.!?]\s", text[:max(ends)]), "a sentence ends before the next step and its date"
+    account = _account(slug)
+    say, tell, locale = _languages(account)
+    step = account["next_step"]
+    ends = [text.index(step["action"]) + len(step["action"]), text.index(format_date(step["by"], locale))]
+    dates = (format_date(account["meeting"]["date"], locale), format_date(step["by"], locale))
+    opening = re.sub("|".join(map(re.escape, dates)), "DATE", text[:max(ends)])  # "10. Februar" ends no sentence
+    assert not re.search(r"[.!?]\s|\u3002", opening), "a sentence ends before the next step and its date"
     assert len([word for word in text.split() if any(c.isalnum() for c in word)]) <= MAX_WORDS
-    # one line per priority the deck answered, in their words, with its answer
+    # one line per priority the deck answered, in their words (in their language's quotation marks), with its answer
     draft = (samples_built / "output" / slug / f"{slug}-draft.md").read_text(encoding="utf-8")
-    answered = [line for line in text.splitlines() if line.startswith("- \u201c")]
-    section = draft.split("## Follow-up e-mail")[1].split("\n## ")[0]
-    assert answered and len(answered) == section.count("- [rep] \u201c")
+    opening = say["quoted"].split("{text}")[0]
+    answered = [line for line in text.splitlines() if line.startswith("- " + opening)]
+    section = draft.split("## " + tell["draft_mail"])[1].split("\n## ")[0]
+    assert answered and len(answered) == section.count("- [rep] " + opening)
 
 
-@pytest.mark.parametrize("slug", SAMPLES)
+@pytest.mark.parametrize("slug", ALL_SAMPLES)
 def test_nothing_only_the_rep_reads_is_anywhere_in_the_email(samples_built, slug):
     folder = samples_built / "output" / slug
     draft = (folder / f"{slug}-draft.md").read_text(encoding="utf-8")
     rep_only = rep_only_texts(REPO / "accounts" / f"{slug}.yaml", draft)
-    mail_notes = [fold(line[2:]) for line in draft.split("Notes for the rep (not in the e-mail):")[1].splitlines()
+    tell = _languages(_account(slug))[1]
+    mail_notes = [fold(line[2:]) for line in draft.split(tell["draft_mail_notes"])[1].splitlines()
                   if line.startswith("> ")]
     assert mail_notes
     rep_only["the e-mail's notes"] = mail_notes
@@ -98,7 +114,7 @@ def test_awareness_which_sells_nothing_gives_no_customer_result(samples_built):
     assert "Meridian" not in text.split("Sam Patel")[0]  # no product, no customer story before the signature
 
 
-@pytest.mark.parametrize("slug", SAMPLES)
+@pytest.mark.parametrize("slug", ALL_SAMPLES)
 def test_the_committed_sample_email_is_what_a_build_makes(samples_built, slug):
     name = f"{slug}/{slug}-follow-up.eml"
     assert (samples_built / "output" / name).read_bytes() == (REPO / "output" / name).read_bytes(), (
@@ -280,7 +296,7 @@ def test_addresses_and_a_subject_beyond_ascii_are_written_as_mail_programs_read_
 
 def test_a_german_account_s_dates_and_a_named_person_end_no_first_sentence(workspace, aspo):
     account = workspace / "accounts/acme.yaml"
-    edit(account, "stage: consideration\n", "stage: consideration\nlocale: de-DE\n")
+    edit(account, "stage: consideration\n", "stage: consideration\nlocale: de-DE\nlanguage: en\n")
     edit(account, "owner: Tom Brandt", "owner: Dr. Tom Brandt")
     edit(account, "- text: Stop the breakdowns on the corrugator lines.",
          "- text: Stop the breakdowns at our St. Louis plant, e.g. the BHS line.")

@@ -14,6 +14,7 @@ from aspo.core.rulebook import INVALID_FILE
 from aspo.core.yamlfile import read_text
 from aspo.library.content import Library
 from aspo.library.languages import maintained
+from aspo.library.translation_schema import L10N_FILES
 from aspo.library.translations import (
     CURRENT,
     Variant,
@@ -164,7 +165,7 @@ def matrix(library: Library, accounts: dict[str, list[str]]) -> list[list[str]]:
     """Rows of every block and scenario by language: its translation's state, with the accounts reading that
     language which show it ("missing (2)"). `accounts`: language -> the blocks and scenarios its accounts show."""
     languages = maintained(library.catalog)[1:]
-    rows = [["", library.catalog.languages.source, *languages]]
+    rows = [["content", library.catalog.languages.source, *languages]]
     keys = [("block", b) for b in library.blocks] + [("scenario", s) for s in library.scenarios]
     for kind, key_id in keys:
         cells = [f"{kind}:{key_id}", "source"]
@@ -174,7 +175,7 @@ def matrix(library: Library, accounts: dict[str, list[str]]) -> list[list[str]]:
             used = sum(1 for shown in accounts.get(language, []) if shown == f"{kind}:{key_id}")
             cells.append(f"{cell} ({used})" if used else cell)
         rows.append(cells)
-    for name in ("catalog.yaml", "outline.yaml", "industries.yaml", "stages.yaml", "pains.yaml"):
+    for name in L10N_FILES:
         cells = [f"l10n:{name}", "source"]
         for language in languages:
             variant = library.l10n.get(language, {}).get(name)

@@ -249,6 +249,7 @@ def starter_text(library: Library, facts: dict, *, modeline: str | None = None,
     out.optional(2, Rep, "title", "Account Executive")
     out.field(2, Rep, "email", None, "your e-mail address")
     out.optional(2, Rep, "phone", '"+1 555 0100"')
+    out.optional(2, Rep, "language", library.catalog.languages.source)
     out.blank()
     out.optional(0, AccountFile, "pin", "")
     out.optional(2, Choice, "blocks", "[]", ids=library.blocks, inside_commented=True)
@@ -260,6 +261,9 @@ def starter_text(library: Library, facts: dict, *, modeline: str | None = None,
     out.optional(0, AccountFile, "notes", "Who decides, what worries them, what the slides must not say.")
     out.optional(0, AccountFile, "locale", "en-GB", about=_about(AccountFile, "locale").replace(
         "the catalog's locale", f"the catalog's locale, {library.catalog.locale}"))
+    languages = ", ".join((library.catalog.languages.source, *library.catalog.languages.maintained))
+    out.optional(0, AccountFile, "language", (library.catalog.languages.maintained or ["fr"])[0],
+                 about=_about(AccountFile, "language") + f" This library: {languages}.")
     out.optional(0, AccountFile, "logo", f"{slug}-logo.png")
     out.optional(0, AccountFile, "opportunity", "006Hs00001AbCdEF")
     return out.text(), out.placeholders

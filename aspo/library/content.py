@@ -43,7 +43,9 @@ from aspo.library.schema import (
     StagesFile,
 )
 from aspo.library.translations import (
+    NOTES_HEADING,
     Variant,
+    leading_blank_lines,
     load_block_variant,
     load_l10n,
     load_scenario_variant,
@@ -51,7 +53,6 @@ from aspo.library.translations import (
 )
 from aspo.library.validation import validate
 
-NOTES_HEADING = "## Notes"
 #: The library files every account's outputs depend on, whatever is chosen for it.
 SHARED_FILES = ("catalog.yaml", "personas.yaml", "stages.yaml", "pains.yaml", "industries.yaml", "outline.yaml")
 
@@ -374,8 +375,8 @@ def load_block(path: Path) -> Block:
         notes="\n".join(notes_lines).strip("\n"),
         path=path,
         title_line=front.line_of(("title",)) or 2,
-        body_line=body_line + _leading_blank_lines(body_lines),
-        notes_line=body_line + (notes_at or 0) + 1 + _leading_blank_lines(notes_lines),
+        body_line=body_line + leading_blank_lines(body_lines),
+        notes_line=body_line + (notes_at or 0) + 1 + leading_blank_lines(notes_lines),
     )
 
 
@@ -410,14 +411,6 @@ def _check_follow_up_body(path: Path, lines: list[str], first_line: int) -> None
                            "this one out; a line holding only a {% ... %} tag ends a paragraph: write {%- ... %})",
                            SCHEMA)
 
-
-def _leading_blank_lines(lines: list[str]) -> int:
-    count = 0
-    for line in lines:
-        if line.strip():
-            break
-        count += 1
-    return count
 
 
 def _entries(path: Path, model, key: str) -> dict:

@@ -10,16 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING
+from typing import Any
 
 from aspo.core.errors import Problem, quoted
 from aspo.core.rulebook import LANGUAGE, TRANSLATION_FIELDS, TRANSLATION_UNUSABLE
 from aspo.library.labels import Labels, built_in, fields
 from aspo.library.translations import CURRENT, LANGUAGE_TAG, USABLE, Variant, base_language, state
 
-if TYPE_CHECKING:
-    from aspo.library.content import Library
-    from aspo.library.schema import AccountFile, CatalogFile
+#: The library (aspo.library.content.Library) and its files' models, as this module's annotations name them: that
+#: module imports this one.
+Library = AccountFile = CatalogFile = Any
 
 #: Languages written right to left.
 RIGHT_TO_LEFT = frozenset({"ar", "he", "fa", "ur", "yi", "ps", "sd", "ug", "dv", "ckb"})
@@ -95,12 +95,13 @@ def language_problems(library: Library, label_files: dict) -> list[Problem]:
         if not LANGUAGE_TAG.fullmatch(tag):
             problems.append(doc.problem(loc, f"{quoted(tag)} is not a language tag (de, fr-CA, ja)", LANGUAGE))
             continue
-        overrides = library.label_overrides.get(tag) or library.label_overrides.get(base_language(tag)) or {}
-        if built_in(tag) is None and set(overrides) != set(english):
-            missing = sorted(set(english) - set(overrides))
-            problems.append(doc.problem(loc, f"aspo has no labels in {quoted(tag)}: give all of them in "
-                                        f"l10n/{tag}/labels.yaml (missing: {', '.join(missing[:5])}"
-                                        f"{', …' if len(missing) > 5 else ''})", LANGUAGE))
+        if not labels_missing(library, tag) or library.catalog.languages.fallback:
+            continue  # with a fallback, missing labels show in English, and C001 says so
+        missing = labels_missing(library, tag)
+        problems.append(doc.problem(loc, f"aspo has no labels in {quoted(tag)}: give all of them in "
+                                    f"l10n/{tag}/labels.yaml (missing: {', '.join(missing[:5])}"
+                                    f"{', …' if len(missing) > 5 else ''}), or allow languages: fallback: true",
+                                    LANGUAGE))
     for language, (file, file_doc) in label_files.items():
         for key, text in file.labels.items():
             if key not in english:
@@ -111,6 +112,14 @@ def language_problems(library: Library, label_files: dict) -> list[Problem]:
                 problems.append(file_doc.problem(("labels", key), f"label {quoted(key)} fills in {want}",
                                                  TRANSLATION_FIELDS))
     return problems
+
+
+def labels_missing(library: Library, tag: str) -> list[str]:
+    """The labels neither aspo nor the library gives in `tag` (all of them are aspo's in en, de, fr, es, ja)."""
+    if built_in(tag) is not None:
+        return []
+    given = {**library.label_overrides.get(base_language(tag), {}), **library.label_overrides.get(tag, {})}
+    return sorted(set(built_in("en")) - set(given))
 
 
 def labels_for(library: Library, language: str) -> Labels:
@@ -201,6 +210,8 @@ def localize(library: Library, language: str, rep_language: str) -> Library:
         if variant is not None:
             changes.update(apply(library, variant.record))
             used.append(variant.path)
+    if labels_missing(library, language):
+        shown[("l10n", "labels.yaml")] = Shown(language, library.catalog.languages.source, "missing")
     labels_file = library.root / "l10n" / (best_tag(language, library.label_overrides) or "-") / "labels.yaml"
     if labels_file.is_file():
         used.append(labels_file)

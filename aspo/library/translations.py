@@ -67,6 +67,19 @@ class Variant:
         return self.kind, self.id
 
 
+#: The heading that ends a block's body and starts its speaker notes.
+NOTES_HEADING = "## Notes"
+
+
+def leading_blank_lines(lines: list[str]) -> int:
+    count = 0
+    for line in lines:
+        if line.strip():
+            break
+        count += 1
+    return count
+
+
 def variant_name(path: Path) -> tuple[str, str] | None:
     """(source id, language) of a variant's file name; None for a source's."""
     found = VARIANT_STEM.fullmatch(path.name.rsplit(".", 1)[0])
@@ -90,8 +103,6 @@ def _source_only(doc: YamlDocument, fields: tuple[str, ...], source: str, loc: t
 
 def load_block_variant(path: Path) -> Variant:
     """A block's translation: front matter with the translated title and its record, then body and notes."""
-    from aspo.library.content import NOTES_HEADING, _leading_blank_lines
-
     source_id, language = variant_name(path)
     text = read_text(path)
     lines = text.split("\n")
@@ -114,8 +125,8 @@ def load_block_variant(path: Path) -> Variant:
     return Variant("block", source_id, language, path, front, record,
                    body="\n".join(body_lines).strip("\n"), notes="\n".join(notes_lines).strip("\n"),
                    title_line=front.line_of(("title",)) or 2,
-                   body_line=body_line + _leading_blank_lines(body_lines),
-                   notes_line=body_line + (notes_at or 0) + 1 + _leading_blank_lines(notes_lines))
+                   body_line=body_line + leading_blank_lines(body_lines),
+                   notes_line=body_line + (notes_at or 0) + 1 + leading_blank_lines(notes_lines))
 
 
 def load_scenario_variant(path: Path) -> Variant:

@@ -32,7 +32,8 @@ def render_markdown(doc: Document) -> str:
         "",
         say("draft_legend"),
     ]
-    if doc.language.split("-")[0] != doc.notes_language.split("-")[0] or doc.fallbacks:
+    languages = {tag.split("-")[0] for tag in (doc.language, doc.notes_language)}
+    if languages != {"en"} or doc.fallbacks:  # a draft in English for English readers says nothing of languages
         from aspo.library.languages import language_name
 
         def named(tag: str) -> str:  # "Japanese (ja-JP)"

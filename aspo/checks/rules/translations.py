@@ -44,6 +44,8 @@ def _source_path(context: Context, kind: str, key_id: str):
         return library.blocks[key_id].path
     if kind == "scenario":
         return library.scenarios[key_id].path
+    if key_id == "labels.yaml":  # aspo's own labels: the language is catalog.yaml's to maintain
+        return library.catalog_doc.path
     return library.root / key_id
 
 
@@ -185,11 +187,12 @@ def script_font(context: Context) -> Iterator[Problem]:
             theme = getattr(template, "script_fonts", None)
             if theme is not None and getattr(theme, slot):
                 continue
-            kind = "East Asian" if slot == "east_asian" else "complex-script"
+            kind, example = (("an East Asian", "'Noto Sans CJK JP' for Japanese") if slot == "east_asian"
+                             else ("a complex", "'Noto Sans Hebrew' for Hebrew"))
             yield library.outline_doc.problem(
                 ("fonts",), f"{language} ({language_name(language, 'en')}) is written in {kind} script, and "
-                f"{display_path(template.path)}'s theme names no {kind} font: set fonts: {slot}: in outline.yaml "
-                "(e.g. 'Noto Sans CJK JP' for Japanese), or the theme's", SCRIPT_FONT)
+                f"{display_path(template.path)}'s theme names no font for it: set fonts: {slot}: in outline.yaml "
+                f"(e.g. {example}), or the theme's", SCRIPT_FONT)
 
 
 @check_rule(RIGHT_TO_LEFT_LAYOUT, "right-to-left-layout", "error",

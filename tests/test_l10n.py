@@ -1,0 +1,202 @@
+"""In the reader's language: the German sample reads German in every file the customer gets, its priority in German
+is recognised, the Japanese sample is set in a CJK font; translations go stale, become unusable and are stamped as
+their sources change; `aspo report --l10n` and `aspo l10n diff` show where they stand."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import json
+import re
+import subprocess
+
+import docx
+import pytest
+from conftest import REPO, edit
+from lxml import etree
+from pptx import Presentation
+
+A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+#: English words no German sentence uses: one in a customer's German text is English left in it.
+ENGLISH = {"the", "and", "of", "to", "your", "with", "for", "what", "our", "next", "step", "contact", "result",
+           "change", "over", "before", "after", "from", "runs", "today", "means", "product", "challenge",
+           "situation", "they", "did", "builds", "told", "us", "by", "stops", "per", "quarter", "continued"}
+#: What stays as written in any language: the vendor's and products' names, people's names and addresses.
+NAMES = re.compile(r"Meridian (Ops|Monitor|Predict|Flow)|\S+@\S+|https?://\S+")
+
+
+def _english_words(text: str) -> set[str]:
+    return {word for word in re.findall(r"[A-Za-z]+", NAMES.sub(" ", text)) if word.lower() in ENGLISH}
+
+
+def _deck_runs(path, notes: bool = False) -> list[tuple[str, str | None]]:
+    """(text, lang) of every run with text on the slides (or in their notes), tables and charts included."""
+    found = []
+    for slide in Presentation(path).slides:
+        parts = [slide.notes_slide.part] if notes and slide.has_notes_slide else [] if notes else [slide.part]
+        if not notes:
+            parts += [rel.target_part for rel in slide.part.rels.values() if rel.reltype.endswith("/chart")]
+        for part in parts:
+            tree = part._element if hasattr(part, "_element") else etree.fromstring(part.blob)
+            for run in tree.iter(f"{A}r"):
+                text = "".join(t.text or "" for t in run.iter(f"{A}t"))
+                properties = run.find(f"{A}rPr")
+                if text.strip():
+                    found.append((text, properties.get("lang") if properties is not None else None))
+    return found
+
+
+def _document_runs(path) -> list[tuple[str, str | None]]:
+    body = docx.Document(path).element.body
+    found = []
+    for run in body.iter(f"{W}r"):
+        text = "".join(t.text or "" for t in run.iter(f"{W}t"))
+        lang = run.find(f"{W}rPr/{W}lang")
+        if text.strip():
+            found.append((text, lang.get(f"{W}val") if lang is not None else None))
+    return found
+
+
+def test_the_german_sample_reads_german_in_every_run_of_its_deck_and_document(samples_built):
+    out = samples_built / "output" / "bergquell"
+    for runs, name in ((_deck_runs(out / "bergquell-deck.pptx"), "deck"),
+                       (_document_runs(out / "bergquell-offering.docx"), "document")):
+        assert runs, name
+        untagged = [text for text, lang in runs if lang != "de-DE"]
+        assert untagged == [], f"{name}: runs not tagged de-DE"
+        english = {text: words for text, _ in runs if (words := _english_words(text))}
+        assert english == {}, f"{name}: English left in the customer's text"
+    # the rep reads German too: the presenter deck's notes are German and tagged so
+    notes = _deck_runs(out / "bergquell-deck-presenter.pptx", notes=True)
+    assert notes and {lang for _, lang in notes} == {"de-DE"}
+    assert any("Zum Abschluss" in text for text, _ in notes)
+
+
+def test_the_german_samples_email_is_german_and_says_so(samples_built):
+    raw = (samples_built / "output" / "bergquell" / "bergquell-follow-up.eml").read_bytes()
+    message = email.message_from_bytes(raw, policy=email.policy.strict)
+    assert message["Content-Language"] == "de-DE"
+    text = message.get_body(("plain",)).get_content()
+    assert "Wie am 10. Februar 2027 vereinbart" in text
+    assert "\u201eDie ungeplanten Stillst\u00e4nde" in text  # German quotation marks around their words
+    assert _english_words(text) == set()
+
+
+def test_a_german_priority_without_a_pain_is_recognised_from_the_german_vocabulary(
+        aspo, translated_workspace, workspace):
+    run = aspo("explain", "accounts/bergquell.yaml", "--format", "json")
+    assert run.status == 0, run.err
+    first = json.loads(run.out)["priorities"][0]
+    assert first["text"].startswith("Die ungeplanten Stillst\u00e4nde")
+    assert first["pains"] == ["unplanned-downtime"] and "stillst\u00e4nde" in first["pain_reasons"][0]
+
+
+def test_the_draft_names_the_languages_and_marks_english_shown_for_a_missing_translation(
+        aspo, translated_workspace, workspace):
+    draft = workspace / "output" / "bergquell" / "bergquell-draft.md"
+    assert aspo("build", "accounts/bergquell.yaml").status == 0
+    assert "Sprachen: Deutsch (de-DE) für den Kunden; Deutsch (de-DE) für die Sprechernotizen" in draft.read_text()
+    assert "`[block:next-steps-pilot]`" not in draft.read_text().split("## 1.")[0]
+    (workspace / "templates/blocks/next-steps-pilot.de.md").unlink()
+    run = aspo("build", "accounts/bergquell.yaml")
+    assert run.status == 0, run.err
+    head = draft.read_text().split("## 1.")[0]
+    assert "- `[block:next-steps-pilot]` (missing)" in head
+    assert re.search(r"Englisch.*Deutsch", head)  # shown in English, wanted in German, said in the rep's German
+    deck = Presentation(workspace / "output" / "bergquell" / "bergquell-deck-presenter.pptx")
+    notes = " ".join(s.notes_slide.notes_text_frame.text for s in deck.slides if s.has_notes_slide)
+    assert "Englisch" in notes  # the rep learns it while presenting, too
+
+
+def test_editing_a_sources_wording_leaves_its_translation_usable_but_stale(
+        aspo, translated_workspace, workspace):
+    edit(workspace / "templates/blocks/priority-energy-cost.md", "asset by asset", "one asset at a time")
+    run = aspo("check", "--today", "2026-12-06", "--select", "C003")
+    assert "priority-energy-cost.de.md" in run.out and "C003" in run.out
+    assert aspo("build", "accounts/bergquell.yaml").status == 0
+
+
+def test_a_claim_changed_in_the_source_stops_the_build_until_the_translation_is_corrected_and_stamped(
+        aspo, translated_workspace, workspace):
+    source = workspace / "templates/blocks/priority-energy-cost.md"
+    variant = workspace / "templates/blocks/priority-energy-cost.de.md"
+    call = "- {{ capability('energy-metering') }}\n"
+    edit(source, call, call + "- {{ capability('condition-alerts') }}\n")
+    run = aspo("build", "accounts/bergquell.yaml")
+    assert run.status == 2 and "claims changed since it was stamped" in run.err
+    stamp = aspo("l10n", "stamp", str(variant.relative_to(workspace)))
+    assert stamp.status == 0, stamp.err
+    run = aspo("build", "accounts/bergquell.yaml")  # stamped, but still not calling what its source calls
+    assert run.status == 2 and "other figures or calls other catalog entries" in run.err
+    edit(variant, call, call + "- {{ capability('condition-alerts') }}\n")
+    run = aspo("build", "accounts/bergquell.yaml")
+    assert run.status == 0, run.err
+    assert "Zustandsalarme" in (workspace / "output/bergquell/bergquell-draft.md").read_text()
+
+
+def test_report_l10n_lists_every_block_and_scenario_by_language(
+        aspo, translated_workspace, workspace):
+    run = aspo("report", "--l10n")
+    assert run.status == 0, run.err
+    assert "| content | en | de | ja |" in run.out
+    assert "| `block:priority-energy-cost` | source | approved (1) | missing |" in run.out
+    assert "| `block:insight-unplanned-downtime` | source | missing | approved (1) |" in run.out
+    assert "| `scenario:dairy-audit-records` | source | approved (1) | missing |" in run.out
+    rows = json.loads(aspo("report", "--l10n", "--format", "json").out)["rows"]
+    assert {"content": "l10n:catalog.yaml", "en": "source", "de": "approved", "ja": "approved"} in rows
+
+
+def test_l10n_diff_shows_what_the_source_changed_since_the_stamp(
+        aspo, translated_workspace, workspace):
+    def git(*args):
+        subprocess.run(["git", *args], cwd=workspace, check=True, capture_output=True)
+
+    git("init", "-q")
+    git("-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "--allow-empty", "-m", "start")
+    git("add", "templates")
+    git("-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", "library")
+    edit(workspace / "templates/blocks/priority-energy-cost.md", "asset by asset", "one asset at a time")
+    run = aspo("l10n", "diff", "templates/blocks/priority-energy-cost.de.md")
+    assert run.status == 0, run.err
+    assert "-title: See where the energy goes, asset by asset" in run.out
+    assert "+title: See where the energy goes, one asset at a time" in run.out
+
+
+def test_the_japanese_sample_is_tagged_japanese_and_set_in_the_outlines_cjk_font(samples_built):
+    out = samples_built / "output" / "tanaka-seiki"
+    runs = _deck_runs(out / "tanaka-seiki-deck.pptx")
+    assert {lang for _, lang in runs} == {"ja-JP"}
+    assert any("\u7530\u4e2d\u7cbe\u6a5f" in text for text, _ in runs)  # the company's name, in kanji
+    slide = Presentation(out / "tanaka-seiki-deck.pptx").slides[2]._element
+    assert {ea.get("typeface") for ea in slide.iter(f"{A}ea")} == {"Noto Sans CJK JP"}
+    # the rep reads English: the notes are English, and tagged so
+    notes = _deck_runs(out / "tanaka-seiki-deck-presenter.pptx", notes=True)
+    assert {lang for _, lang in notes} == {"en-US"} or {lang for _, lang in notes} == {"en"}
+
+
+@pytest.mark.parametrize("language, expected", [("de", "Ihr Kontakt"), ("fr", "Votre contact"),
+                                                 ("es", "Su contacto"), ("ja", "担当")])
+def test_aspo_ships_its_labels_in_five_languages(language, expected):
+    from aspo.library.labels import built_in
+
+    english = built_in("en")
+    labels = built_in(language)
+    assert list(labels) == list(english)
+    assert expected in labels["contact"]
+
+
+def test_a_figure_written_another_way_is_the_same_figure():
+    from aspo.library.translations import figures
+
+    assert figures("37 % and 1.250 units") == figures("37% and 1,250 units")
+    assert figures("-9 %") == figures("-9%") != figures("-19 %")
+    assert figures("410 000 EUR") == figures("410,000 EUR")
+    assert figures("2,5 Tage") == figures("2.5 days")
+
+
+def test_the_samples_layouts_check_clean_in_every_language(aspo):
+    run = aspo("check", "--today", "2026-12-06", "--select", "C0", "--templates", str(REPO / "templates"),
+               "--accounts", str(REPO / "accounts"))
+    assert run.status == 0, run.out
+    assert "0 errors, 0 warnings" in run.out
