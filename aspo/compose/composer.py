@@ -614,7 +614,7 @@ def compose(plan: Plan, renderer: Renderer | None = None) -> Document:
         notes_language=language_tag(library.rep_language, locale),
         fonts=Fonts(library.outline.fonts.east_asian, library.outline.fonts.complex),
         right_to_left=base_language(library.language) in RIGHT_TO_LEFT,
-        labels=composer.tell.texts,
+        labels=dict(composer.tell.texts),
         fallbacks=_fallbacks(library, selection, composer.tell.language),
     )
 
