@@ -67,6 +67,10 @@ def test_the_german_sample_reads_german_in_every_run_of_its_deck_and_document(sa
         assert untagged == [], f"{name}: runs not tagged de-DE"
         english = {text: words for text, _ in runs if (words := _english_words(text))}
         assert english == {}, f"{name}: English left in the customer's text"
+    # the template's own words on every page: its footer names the vendor in no language
+    footers = " ".join(p.text for section in docx.Document(out / "bergquell-offering.docx").sections
+                       for p in section.footer.paragraphs)
+    assert "Meridian Ops" in footers and _english_words(footers) == set()
     # the rep reads German too: the presenter deck's notes are German and tagged so
     notes = _deck_runs(out / "bergquell-deck-presenter.pptx", notes=True)
     assert notes and {lang for _, lang in notes} == {"de-DE"}

@@ -633,7 +633,7 @@ def set_page(doc) -> None:
 
     footer = doc.sections[0].footer
     para = footer.paragraphs[0]
-    para.text = f"{VENDOR} \u00b7 Point offering\t"
+    para.text = f"{VENDOR}\t"  # no words of one language: the document may be in any (docs/translations.md)
     field = etree.SubElement(para._p, w("fldSimple"))
     field.set(w("instr"), " PAGE ")
     run = etree.SubElement(field, w("r"))
