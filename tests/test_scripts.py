@@ -166,11 +166,11 @@ def test_every_run_of_the_document_and_its_default_are_in_the_customers_language
         r_pr = r[0]
         assert r_pr.tag == f"{W}rPr"
         lang = r_pr.find(f"{W}lang")
-        assert dict(lang.attrib) == {f"{W}val": "ja-JP", f"{W}eastAsia": "ja-JP"}
+        assert dict(lang.attrib) == {f"{W}val": "en-US", f"{W}eastAsia": "ja-JP"}  # Latin letters and digits: English
         assert r_pr[-1] is lang  # after w:b (a table's header row): w:lang comes late in w:rPr
     styles = parts(data, "word/styles.xml")["word/styles.xml"]
     default = styles.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr/{W}lang")
-    assert default.get(f"{W}val") == "ja-JP" and default.get(f"{W}eastAsia") == "ja-JP"
+    assert default.get(f"{W}val") == "en-US" and default.get(f"{W}eastAsia") == "ja-JP"
     # the reference document's own eastAsia and bidi languages stay where the document's is not theirs
     english = parts(render_docx(make_doc(*every_section())), "word/styles.xml")["word/styles.xml"]
     assert dict(english.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr/{W}lang").attrib) == {

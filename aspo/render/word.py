@@ -464,10 +464,13 @@ def _first_child(parent, tag: str):
 
 def _language_attributes(doc: Document) -> dict[str, str]:
     """w:lang's attributes for the customer's text: its language, as the East Asian text's in Chinese, Japanese or
-    Korean, and as the right-to-left text's when it reads right to left."""
+    Korean, and as the right-to-left text's when it reads right to left.
+
+    In Chinese, Japanese or Korean, w:val (the language of the Latin letters and digits among it) is English, as
+    Word sets it for those languages: tagged Japanese, LibreOffice breaks a line inside "+1 206 555 0187"."""
     found = {_VAL: doc.language}
     if east_asian(doc.language):
-        found[f"{W}eastAsia"] = doc.language
+        found = {_VAL: "en-US", f"{W}eastAsia": doc.language}
     if doc.right_to_left:
         found[f"{W}bidi"] = doc.language
     return found
