@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import REPO, skip_unless_installed
+from conftest import REPO, SAMPLES, skip_unless_installed
 from procs import HAVE_PROC, Proc, wait_for
 from rep_only import leaks, pdf_texts, rep_only_texts
 
@@ -28,8 +28,10 @@ from aspo.core.errors import AspoError
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 PDFTOTEXT, PDFINFO = shutil.which("pdftotext"), shutil.which("pdfinfo")
 MU = shutil.which("mu")
-NAMES = {"acme": "Acme Packaging", "globex": "Globex Foods", "northwind-health": "Northwind Health"}
+NAMES = {"acme": "Acme Packaging", "bergquell": "Bergquell", "globex": "Globex Foods",
+         "northwind-health": "Northwind Health", "tanaka-seiki": "\u7530\u4e2d\u7cbe\u6a5f\u682a\u5f0f\u4f1a\u793e"}
 PDFS = [f"{slug}-{kind}.pdf" for slug in NAMES for kind in ("deck", "offering")]
+WORKSPACE_PDFS = [f"{slug}-{kind}.pdf" for slug in SAMPLES for kind in ("deck", "offering")]  # `workspace`'s
 INSTALL_HINT = ("aspo: error: --pdf needs LibreOffice, which is not installed; install it with: "
                 "sudo apt-get install libreoffice-impress libreoffice-writer")
 EPOCH = "1767225600"  # 2026-01-01T00:00:00Z
@@ -112,8 +114,8 @@ def test_build_pdf_writes_a_deck_and_an_offering_pdf_per_account_with_its_name(r
     first, output = real_builds["first"], real_builds["root"] / "output"
     assert first.returncode == 0, first.stderr
     assert first.stderr == ""
-    assert re.search(r"^3 accounts: 3 built, 0 unchanged, 0 failed in [\d.]+ s \(6 PDFs in [\d.]+ s\)$",
-                     first.stdout, re.M), first.stdout
+    assert re.search(rf"^{len(NAMES)} accounts: {len(NAMES)} built, 0 unchanged, 0 failed in [\d.]+ s "
+                     rf"\({2 * len(NAMES)} PDFs in [\d.]+ s\)$", first.stdout, re.M), first.stdout
     assert sorted(real_builds["first_pdfs"]) == sorted(PDFS)
     for slug, name in NAMES.items():
         for kind in ("deck", "offering"):
@@ -129,7 +131,7 @@ def test_building_again_gives_byte_identical_pdfs_whatever_the_time_zone(real_bu
 
 def test_the_follow_up_email_carries_the_deck_and_the_document_pdfs_and_is_the_same_built_again(real_builds):
     output = real_builds["root"] / "output"
-    assert emails_in(output) == real_builds["first_emails"] and len(real_builds["first_emails"]) == 3
+    assert emails_in(output) == real_builds["first_emails"] and len(real_builds["first_emails"]) == len(NAMES)
     for slug in NAMES:
         message = email.message_from_bytes((output / slug / f"{slug}-follow-up.eml").read_bytes(),
                                            policy=email.policy.strict)
@@ -155,7 +157,10 @@ def test_a_mail_programs_mime_library_reads_the_email_its_people_text_and_attach
         rep = account["rep"]
         assert shown.startswith(f"From: {rep['name']} <{rep['email']}>\n"), shown
         to = ", ".join(f"{a['name']} <{a['email']}>" for a in account["meeting"]["attendees"])
-        assert f"\nTo: {to}\n" in shown and f"\nSubject: {name}: {account['next_step']['action']} \u2014 by " in shown
+        subject = next(line for line in shown.splitlines() if line.startswith("Subject: "))
+        # the subject opens with the account's name, whatever follows it in its language: "田中精機株式会社様："
+        assert f"\nTo: {to}\n" in shown and subject.startswith(f"Subject: {name}")
+        assert account["next_step"]["action"] in subject
         assert f"\nAttachments: {slug}-deck.pdf, {slug}-offering.pdf\n" in shown
         assert f"\n{rep['name']}\n" in shown and shown.rstrip().endswith(rep["email"] + (
             f" \u00b7 {rep['phone']}" if rep.get("phone") else ""))
@@ -330,11 +335,11 @@ def test_one_libreoffice_run_converts_every_account_in_its_own_profile_removed_a
     assert result.status == 0, result.err
     [args] = runs(fake_soffice)
     assert sorted(Path(a).name for a in args if a.endswith((".pptx", ".docx"))) == sorted(
-        f"{slug}-{kind}" for slug in NAMES for kind in ("deck.pptx", "offering.docx"))
+        f"{slug}-{kind}" for slug in SAMPLES for kind in ("deck.pptx", "offering.docx"))
     [profile] = [a.split("=", 1)[1] for a in args if a.startswith("-env:UserInstallation=")]
     assert profile.startswith("file:///")
     assert not Path(profile[len("file://"):]).parent.exists()  # the temporary folder, profile and copies, is gone
-    assert sorted(pdfs_in(workspace / "output")) == sorted(PDFS)
+    assert sorted(pdfs_in(workspace / "output")) == sorted(WORKSPACE_PDFS)
 
 
 def test_the_fake_pdfs_are_stamped_deterministically(workspace, aspo, fake_soffice, monkeypatch):

@@ -16,7 +16,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import REPO, edit, skip_unless_installed
+from conftest import REPO, edit, skip_unless_installed, without_translations
 
 from aspo.core.errors import AspoError
 from aspo.review.comparison import AccountReview, Picture, Review, Source, UnitChange
@@ -591,8 +591,8 @@ def reviewed(tmp_path_factory) -> dict:
     its runs."""
     need_tools()
     root = tmp_path_factory.mktemp("review")
-    for folder in ("templates", "accounts"):
-        shutil.copytree(REPO / folder, root / folder)
+    for folder in ("templates", "accounts"):  # the English library, as `workspace` has it (conftest.TRANSLATED)
+        shutil.copytree(REPO / folder, root / folder, ignore=without_translations)
     committed(root)
     edit(root / PILOT, OLD_SENTENCE, NEW_SENTENCE)
     runs = root / "soffice-runs.log"
