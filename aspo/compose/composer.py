@@ -576,7 +576,7 @@ def compose(plan: Plan, renderer: Renderer | None = None) -> Document:
     names |= {capability.name for capability, _ in library.capabilities.values()}
     unbreakable = tuple(sorted(name for name in names | {data.rep.phone or ""} if len(name.split()) > 1))
     with keeping_together(locale, unbreakable):  # a slide table's columns are sized for those whole
-        sections = fit_deck(sections, library.deck, library.outline.deck.min_font_size)
+        sections = fit_deck(sections, library.deck, library.outline.deck.min_font_size, composer.say, composer.tell)
     meeting_midnight = dt.datetime.combine(data.meeting.date, dt.time(), tzinfo=dt.timezone.utc)
     vendor = library.catalog.vendor.name
     material = library.stages[data.stage].material

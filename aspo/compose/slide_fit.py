@@ -19,6 +19,7 @@ from aspo.compose.document import BulletList, Callouts, Chart, Document, Paragra
 from aspo.compose.results_fit import CalloutFit, ChartFit, callout_height, fit_results
 from aspo.compose.table_fit import fit_table, split_table, table_lines, table_rows
 from aspo.compose.text_measure import Lines, room, shrink, text_height
+from aspo.library.labels import Labels, built_in
 from aspo.office.deck_template import EMU_PER_PT, DeckTemplate, SlideLayout, TextBox
 
 # --- a section on its slide ----------------------------------------------------------------
@@ -135,28 +136,30 @@ def slide_text(section: Section, layout: SlideLayout, min_size: float = 10) -> S
     )
 
 
-def _callouts_left_off(section: Section, laid_out: SlideText) -> list[Paragraph]:
+def _callouts_left_off(section: Section, laid_out: SlideText, tell: Labels) -> list[Paragraph]:
     """The speaker note (and so the draft's) saying which results the slide's results box has no room for."""
     callouts = next((element for element in section.deck_body if isinstance(element, Callouts)), None)
     if laid_out.callouts is None or callouts is None or len(laid_out.callouts.items) >= len(callouts.items):
         return []
     left = len(callouts.items) - len(laid_out.callouts.items)
-    return [Paragraph(f"The results box of this layout holds {len(laid_out.callouts.items)} of the "
-                      f"{len(callouts.items)} results: the other {left} are in the document only.")]
+    return [Paragraph(tell("results_left_off", shown=len(laid_out.callouts.items), total=len(callouts.items),
+                           left=left))]
 
 
-def _chart_left_off(chart: Chart, laid_out: SlideText) -> Paragraph:
+def _chart_left_off(chart: Chart, laid_out: SlideText, tell: Labels) -> Paragraph:
     """The speaker note (and so the draft's) saying the slide has no room for its chart."""
-    named = f"the chart \u201c{chart.title}\u201d"
-    where = (f"The results box of this layout has no room for {named} below the results"
-             if laid_out.callouts is not None else f"This layout has no room for {named}")
-    return Paragraph(f"{where}: it is left off the slide; its figures are in the document.")
+    key = "chart_left_off_below" if laid_out.callouts is not None else "chart_left_off"
+    return Paragraph(tell(key, quote=tell.quote(chart.title)))
 
 
-def fit_deck(sections: Sequence[Section], template: DeckTemplate, min_size: float) -> tuple[Section, ...]:
+def fit_deck(sections: Sequence[Section], template: DeckTemplate, min_size: float, say: Labels | None = None,
+             tell: Labels | None = None) -> tuple[Section, ...]:
     """The sections with every slide table that does not fit its box at `min_size` split across
     continuation slides, or, when a single row is too big for a slide, left to the document; the
-    speaker notes (and so the draft) say which, and which results (callouts, a chart) the slide has no room for."""
+    speaker notes (and so the draft) say which, and which results (callouts, a chart) the slide has no room for.
+    `say` and `tell`: aspo's words in the customer's and the rep's language (default: English)."""
+    say = say or Labels("en", built_in("en"))
+    tell = tell or say
     fitted: list[Section] = []
     for section in sections:
         layout = template.layout(section.layout) if section.layout else None
@@ -171,13 +174,13 @@ def fit_deck(sections: Sequence[Section], template: DeckTemplate, min_size: floa
         chart = next((element for element in section.deck_body if isinstance(element, Chart)), None)
         chart_left_off = []
         if chart is not None and laid_out.chart is None:
-            chart_left_off = [_chart_left_off(chart, laid_out)]
+            chart_left_off = [_chart_left_off(chart, laid_out, tell)]
             # out of the model, so the draft shows no chart on the slide, and the results get the chart's room
             section = replace(section, body=tuple(element for element in section.body if element is not chart))
             laid_out = slide_text(section, layout, min_size)
         extra: list[Section] = []
         body = list(section.body)
-        notes = list(section.notes) + _callouts_left_off(section, laid_out) + chart_left_off
+        notes = list(section.notes) + _callouts_left_off(section, laid_out, tell) + chart_left_off
         for table, box in laid_out.tables:
             if fit_table(table_rows(table), box, min_size, table.group_first_column) is not None:
                 continue
@@ -191,16 +194,14 @@ def fit_deck(sections: Sequence[Section], template: DeckTemplate, min_size: floa
                 pieces = split_table(table, box, min_size)
             if pieces is None:
                 body[at] = replace(table, in_deck=False)
-                notes.append(Paragraph("The table is too big for a slide even at the template's smallest text "
-                                       f"size ({min_size:g} pt): it is in the document only."))
+                notes.append(Paragraph(tell("table_too_big", size=f"{min_size:g}")))
                 continue
             body[at:at + 1] = [replace(table, in_deck=False), replace(pieces[0], in_document=False)]
             for number, piece in enumerate(pieces[1:], start=2):
-                extra.append(replace(section, key=f"{section.key}-part{number}", title=f"{section.title} (continued)",
+                extra.append(replace(section, key=f"{section.key}-part{number}",
+                                     title=say("continued", title=section.title),
                                      body=(replace(piece, in_document=False),), notes=(), in_document=False))
-            notes.append(Paragraph(f"The table does not fit one slide at the template's smallest text size "
-                                   f"({min_size:g} pt): it continues on the next {len(pieces) - 1} slide(s); "
-                                   "the document has it whole."))
+            notes.append(Paragraph(tell("table_continues", size=f"{min_size:g}", count=len(pieces) - 1)))
         fitted.append(replace(section, body=tuple(body), notes=tuple(notes)))
         fitted.extend(extra)
     return tuple(fitted)
