@@ -84,9 +84,12 @@ def _share(part: int, whole: int) -> float:
 
 
 def evaluate(templates: Path, phrasings: Path) -> Figures:
+    """The figures for one set; a set with `language:` is read as an account reading that language reads it."""
     library = load_library(templates)
-    labelled = yaml.safe_load(phrasings.read_text(encoding="utf-8"))["phrasings"]
-    return score(labelled, library.matcher)
+    data = yaml.safe_load(phrasings.read_text(encoding="utf-8"))
+    if data.get("language"):
+        library = library.in_languages(data["language"], data["language"])
+    return score(data["phrasings"], library.matcher)
 
 
 def summary(figures: Figures) -> str:

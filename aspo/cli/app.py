@@ -216,7 +216,9 @@ def _print_text_diffs(comparison) -> int:
 @click.argument("texts", nargs=-1, required=True)
 @templates_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def match(texts: tuple[str, ...], templates: Path, fmt: str) -> None:
+@click.option("--language", metavar="LANG", help="Read the texts in this language, as an account reading it "
+              "(l10n/LANG/pains.yaml and the translated blocks); default: the library's source language.")
+def match(texts: tuple[str, ...], templates: Path, fmt: str, language: str | None) -> None:
     """Try priorities, written as a customer would say them, against the library's pains.
 
     Shows the pain each TEXTS would be recognised as, its confidence and the words behind it, and the closest
@@ -225,8 +227,13 @@ def match(texts: tuple[str, ...], templates: Path, fmt: str) -> None:
     import json
 
     from aspo.library.content import load_library
+    from aspo.library.languages import unmaintained
 
-    library = load_library(templates)
+    library = load_library(templates, layouts=False)  # nothing is rendered
+    if language is not None:
+        if problem := unmaintained(language, library.catalog):
+            raise AspoError.option("--language", problem)
+        library = library.in_languages(language, library.rep_language)
     recognitions = [library.matcher.recognise(text) for text in texts]
     if fmt == "json":
         from aspo.plan.explain import recognition_json
