@@ -204,3 +204,14 @@ def test_the_samples_layouts_check_clean_in_every_language(aspo):
                "--accounts", str(REPO / "accounts"))
     assert run.status == 0, run.out
     assert "0 errors, 0 warnings" in run.out
+
+
+def test_a_broken_translation_stops_the_accounts_that_read_it_and_check_but_no_english_build(
+        aspo, translated_workspace, workspace):
+    variant = workspace / "templates/blocks/next-steps-pilot.de.md"
+    edit(variant, "status: approved\n", "status: approved\napplies_to: {stages: [decision]}\n")
+    run = aspo("build", "accounts/acme.yaml", "accounts/bergquell.yaml")
+    assert run.status == 2
+    assert "applies_to is set in the source only (next-steps-pilot.md)" in run.err
+    assert "built      output/acme/" in run.out and "1 failed (accounts/bergquell.yaml)" in run.out
+    assert "E105 applies_to: applies_to is set in the source only" in aspo("check", "--today", "2026-12-06").out

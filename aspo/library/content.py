@@ -44,11 +44,10 @@ from aspo.library.schema import (
 )
 from aspo.library.translations import (
     NOTES_HEADING,
+    Translations,
     Variant,
     leading_blank_lines,
-    load_block_variant,
-    load_l10n,
-    load_scenario_variant,
+    load_labels,
     variant_name,
 )
 from aspo.library.validation import validate
@@ -119,14 +118,23 @@ class Library:
     #: the account's in the library in_languages() gives it.
     language: str = "en"
     rep_language: str = "en"
-    #: Translations: (kind, id) -> language -> variant; language -> l10n file name -> it; language -> labels.
-    variants: Mapping[tuple[str, str], Mapping[str, Variant]] = dataclasses.field(default_factory=_empty)
-    l10n: Mapping[str, Mapping[str, Variant]] = dataclasses.field(default_factory=_empty)
+    #: The translated files, read on first use; the library's own labels by language (l10n/<lang>/labels.yaml).
+    translations: Translations | None = None
     label_overrides: Mapping[str, Mapping[str, str]] = dataclasses.field(default_factory=_empty)
     #: In a library in_languages() gave: which language each block's and scenario's text is shown in, and why.
     shown: Mapping[tuple[str, str], Any] = dataclasses.field(default_factory=_empty)
     #: ... and the translated files its text was read from (for the input key).
     translation_files: tuple[Path, ...] = ()
+
+    @property
+    def variants(self) -> Mapping[tuple[str, str], Mapping[str, Variant]]:
+        """Each block's and scenario's translations: (kind, id) -> language -> variant."""
+        return self.translations.read()[0] if self.translations else MappingProxyType({})
+
+    @property
+    def l10n(self) -> Mapping[str, Mapping[str, Variant]]:
+        """The files of templates/l10n/: language -> file name -> its translation."""
+        return self.translations.read()[1] if self.translations else MappingProxyType({})
 
     def industry_name(self, industry: str) -> str:
         """The industry's name as decks show it; an industry the library lacks keeps the rep's words."""
@@ -159,6 +167,10 @@ class Library:
 
         cache = self.__dict__.setdefault("_in_languages", {})
         if (language, rep_language) not in cache:
+            source = self.catalog.languages.source
+            if self.translations is not None and (language, rep_language) != (source, source) \
+                    and self.translations.problems():
+                raise AspoError(self.translations.problems())
             cache[language, rep_language] = localize(self, language, rep_language)
         return cache[language, rep_language]
 
@@ -224,7 +236,7 @@ def load_library(root: Path, layouts: bool = True) -> Library:
     """Loads templates/ and reports every problem in it before giving up.
 
     `layouts=False` leaves the layout templates unread, for commands that never render (explain, report)."""
-    library, problems = read_library(root, layouts)
+    library, problems = read_library(root, layouts, translations=False)  # read when an account needs them
     if problems:
         raise AspoError(problems)
     return library
@@ -244,8 +256,10 @@ class _Collector:
             return None
 
 
-def read_library(root: Path, layouts: bool = True) -> tuple[Library | None, list[Problem]]:
-    """The library and every problem found in it; the library is None when a core file is unusable.
+def read_library(root: Path, layouts: bool = True, translations: bool = True) -> tuple[Library | None, list[Problem]]:
+    """The library and every problem found in it; the library is None when a core file is unusable. With
+    `translations`, the translated files are read now and their problems are among these; without, they are read
+    when an account first reads another language, and their problems stop that account (load_library).
 
     Blocks and scenarios that fail to load are left out, so the rest can still be checked. A change to the library
     that a killed `aspo layouts use` left unfinished is completed or undone first (aspo.core.changeset).
@@ -259,7 +273,10 @@ def read_library(root: Path, layouts: bool = True) -> tuple[Library | None, list
             reading.enter_context(settled(root, LAYOUT))
         except AspoError as exc:
             return None, list(exc.problems)
-        return _read_library(root, layouts)
+        library, problems = _read_library(root, layouts)
+        if translations and library is not None and library.translations is not None:
+            problems += library.translations.problems()
+        return library, problems
 
 
 def _read_library(root: Path, layouts: bool) -> tuple[Library | None, list[Problem]]:
@@ -276,15 +293,10 @@ def _read_library(root: Path, layouts: bool) -> tuple[Library | None, list[Probl
     outline_doc = attempt(load_yaml, outline_file)
     outline = attempt(validate, OutlineFile, outline_doc) if outline_doc else None
     blocks: dict[str, Block] = {}
-    variants: dict[tuple[str, str], dict[str, Variant]] = {}
-
-    def add_variant(variant: Variant | None) -> None:
-        if variant is not None:
-            variants.setdefault(variant.key, {})[variant.language] = variant
-
+    variant_files: list[Path] = []  # read when an account first reads another language (Translations)
     for path in sorted((root / "blocks").glob("*.md")):
         if variant_name(path):
-            add_variant(attempt(load_block_variant, path))
+            variant_files.append(path)
             continue
         block = attempt(load_block, path)
         if block is None:
@@ -297,7 +309,7 @@ def _read_library(root: Path, layouts: bool) -> tuple[Library | None, list[Probl
     scenarios: dict[str, Scenario] = {}
     for path in sorted((root / "scenarios").glob("*.yaml")):
         if variant_name(path):
-            add_variant(attempt(load_scenario_variant, path))
+            variant_files.append(path)
             continue
         doc = attempt(load_yaml, path)
         meta = attempt(validate, ScenarioFile, doc) if doc else None
@@ -308,8 +320,8 @@ def _read_library(root: Path, layouts: bool) -> tuple[Library | None, list[Probl
                 ("id",), f"duplicate scenario id '{meta.id}' (also in {scenarios[meta.id].path.name})", DUPLICATE_ID))
             continue
         scenarios[meta.id] = Scenario(meta, doc, path)
-    l10n, label_files, l10n_problems = load_l10n(root)
-    attempt.problems.extend(l10n_problems)
+    label_files, label_problems = load_labels(root)
+    attempt.problems.extend(label_problems)
     if None in (catalog, personas, stages, pains, industries, outline):
         return None, attempt.problems
 
@@ -333,9 +345,7 @@ def _read_library(root: Path, layouts: bool) -> tuple[Library | None, list[Probl
         outline_doc=outline_doc,
         language=catalog.languages.source,
         rep_language=catalog.languages.source,
-        variants=MappingProxyType({key: MappingProxyType(dict(sorted(by.items())))
-                                   for key, by in sorted(variants.items())}),
-        l10n=MappingProxyType({language: MappingProxyType(files) for language, files in l10n.items()}),
+        translations=Translations(root, tuple(variant_files)),
         label_overrides=MappingProxyType({language: MappingProxyType(dict(file.labels))
                                           for language, (file, _) in label_files.items()}),
     )

@@ -18,12 +18,13 @@ BUILT_IN = Path(__file__).with_name("labels")
 @functools.cache
 def built_in(language: str) -> Mapping[str, str] | None:
     """aspo's labels for a language tag (fr-CA reads fr's), or None where aspo ships none."""
-    from aspo.core.yamlfile import load_yaml
+    import yaml  # aspo's own file, read as plain data: no line numbers to report against
 
     for tag in dict.fromkeys((language, language.split("-")[0].lower())):
         path = BUILT_IN / f"{tag}.yaml"
         if path.is_file():
-            return MappingProxyType({key: str(value) for key, value in load_yaml(path).data.items()})
+            data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+            return MappingProxyType({key: str(value) for key, value in data.items()})
     return None
 
 

@@ -179,6 +179,10 @@ def localize(library: Library, language: str, rep_language: str) -> Library:
     """The library with every text an account reading `language` sees in that language where an approved,
     current-claims translation exists; notes in `rep_language`. Unusable or missing translations are recorded in
     `shown`; untranslatable() says which of them stop a build."""
+    source = library.catalog.languages.source
+    labels_file = library.root / "l10n" / (best_tag(language, library.label_overrides) or "-") / "labels.yaml"
+    if (language, rep_language) == (source, source):  # the library as it is: no translation is read
+        return replace(library, translation_files=(labels_file,) if labels_file.is_file() else ())
     shown: dict[tuple[str, str], Shown] = {}
     used: list[Path] = []
     blocks = {}
@@ -212,7 +216,6 @@ def localize(library: Library, language: str, rep_language: str) -> Library:
             used.append(variant.path)
     if labels_missing(library, language):
         shown[("l10n", "labels.yaml")] = Shown(language, library.catalog.languages.source, "missing")
-    labels_file = library.root / "l10n" / (best_tag(language, library.label_overrides) or "-") / "labels.yaml"
     if labels_file.is_file():
         used.append(labels_file)
     return replace(library, blocks=MappingProxyType(blocks), scenarios=MappingProxyType(scenarios),

@@ -14,22 +14,12 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from types import MappingProxyType
+from typing import Any, Iterator, Mapping
 
 from aspo.core.errors import AspoError, Problem
 from aspo.core.rulebook import INVALID_FILE, TRANSLATION_FIELDS
 from aspo.core.yamlfile import YamlDocument, load_yaml, parse_yaml, read_text
-from aspo.library.translation_schema import (
-    BLOCK_SOURCE_ONLY,
-    CUSTOMER_SOURCE_ONLY,
-    L10N_FILES,
-    RESULT_SOURCE_ONLY,
-    SCENARIO_SOURCE_ONLY,
-    BlockVariantFront,
-    LabelsFile,
-    ScenarioVariantFile,
-    Translation,
-)
 from aspo.library.validation import validate
 
 #: A variant's file name: the source's id, a dot, a language tag ("priority-energy-cost.de", "x.fr-CA").
@@ -55,7 +45,7 @@ class Variant:
     language: str
     path: Path
     doc: YamlDocument
-    record: Translation  # its fields, validated
+    record: Any  # its fields, validated: a model of aspo.library.translation_schema
     body: str = ""  # a block's
     notes: str = ""
     title_line: int = 1
@@ -113,6 +103,8 @@ def load_block_variant(path: Path) -> Variant:
     if end is None:
         raise AspoError.at(path, 1, None, "front matter is not closed by a '---' line", INVALID_FILE)
     front = parse_yaml("\n".join(lines[1:end]), path, line_offset=1)
+    from aspo.library.translation_schema import BLOCK_SOURCE_ONLY, BlockVariantFront  # only where one is read
+
     problems = _source_only(front, BLOCK_SOURCE_ONLY, f"{source_id}.md")
     if problems:
         raise AspoError(problems)
@@ -133,6 +125,13 @@ def load_scenario_variant(path: Path) -> Variant:
     source_id, language = variant_name(path)
     doc = load_yaml(path)
     source = f"{source_id}.yaml"
+    from aspo.library.translation_schema import (
+        CUSTOMER_SOURCE_ONLY,
+        RESULT_SOURCE_ONLY,
+        SCENARIO_SOURCE_ONLY,
+        ScenarioVariantFile,
+    )
+
     problems = _source_only(doc, SCENARIO_SOURCE_ONLY, source)
     problems += _source_only(doc, CUSTOMER_SOURCE_ONLY, source, ("customer",))
     results = doc.data.get("results") if isinstance(doc.data, dict) else None
@@ -143,27 +142,86 @@ def load_scenario_variant(path: Path) -> Variant:
     return Variant("scenario", source_id, language, path, doc, validate(ScenarioVariantFile, doc))
 
 
-def load_l10n(root: Path) -> tuple[dict[str, dict[str, Variant]], dict[str, tuple[LabelsFile, YamlDocument]],
-                                   list[Problem]]:
-    """templates/l10n/<lang>/*.yaml: each language's translated files by name, its labels, and their problems."""
-    files: dict[str, dict[str, Variant]] = {}
-    labels: dict[str, tuple[LabelsFile, YamlDocument]] = {}
-    problems: list[Problem] = []
+class Translations:
+    """The library's translated files, read on first use and once: a build of accounts that read the source
+    language reads none of them. Shared by the library and every copy of it in_languages() makes."""
+
+    def __init__(self, root: Path, variant_files: tuple[Path, ...]):
+        self.root, self.variant_files = root, variant_files
+        self._read: tuple | None = None
+
+    def read(self) -> tuple[Mapping, Mapping, list[Problem]]:
+        """(variants by (kind, id) and language, l10n files by language and name, the problems reading them)."""
+        if self._read is None:
+            variants: dict[tuple[str, str], dict[str, Variant]] = {}
+            problems: list[Problem] = []
+            for path in self.variant_files:
+                try:
+                    variant = (load_block_variant if path.suffix == ".md" else load_scenario_variant)(path)
+                except AspoError as exc:
+                    problems.extend(exc.problems)
+                    continue
+                variants.setdefault(variant.key, {})[variant.language] = variant
+            files, l10n_problems = _l10n_files(self.root)
+            self._read = (MappingProxyType({key: MappingProxyType(dict(sorted(by.items())))
+                                            for key, by in sorted(variants.items())}),
+                          MappingProxyType({language: MappingProxyType(by) for language, by in files.items()}),
+                          problems + l10n_problems)
+        return self._read
+
+    def problems(self) -> list[Problem]:
+        return self.read()[2]
+
+
+def _l10n_languages(root: Path) -> Iterator[tuple[str, Path] | Problem]:
     folder = root / "l10n"
     if not folder.is_dir():
-        return files, labels, problems
+        return
     for language_dir in sorted(p for p in folder.iterdir() if p.is_dir()):
-        language = language_dir.name
-        if not LANGUAGE_TAG.fullmatch(language):
-            problems.append(Problem(language_dir, None, None, f"{language!r} is not a language tag (de, fr-CA, ja)",
-                                    TRANSLATION_FIELDS))
+        if LANGUAGE_TAG.fullmatch(language_dir.name):
+            yield language_dir.name, language_dir
+        else:
+            yield Problem(language_dir, None, None, f"{language_dir.name!r} is not a language tag (de, fr-CA, ja)",
+                          TRANSLATION_FIELDS)
+
+
+def load_labels(root: Path) -> tuple[dict[str, tuple[Any, YamlDocument]], list[Problem]]:
+    """templates/l10n/<lang>/labels.yaml: the library's own labels, by language (every build reads aspo's labels,
+    so these are read with the library)."""
+    labels: dict[str, tuple[Any, YamlDocument]] = {}
+    problems: list[Problem] = []
+    for found in _l10n_languages(root):
+        if isinstance(found, Problem):
+            problems.append(found)
             continue
+        language, folder = found
+        if (folder / "labels.yaml").is_file():
+            from aspo.library.translation_schema import LabelsFile
+
+            try:
+                doc = load_yaml(folder / "labels.yaml")
+                labels[language] = (validate(LabelsFile, doc), doc)
+            except AspoError as exc:
+                problems.extend(exc.problems)
+    return labels, problems
+
+
+def _l10n_files(root: Path) -> tuple[dict[str, dict[str, Variant]], list[Problem]]:
+    """templates/l10n/<lang>/*.yaml but labels.yaml: each language's translated files by name, and their problems."""
+    from aspo.library.translation_schema import L10N_FILES
+
+    files: dict[str, dict[str, Variant]] = {}
+    problems: list[Problem] = []
+    for found in _l10n_languages(root):
+        if isinstance(found, Problem):
+            continue  # said by load_labels
+        language, language_dir = found
         for path in sorted(language_dir.glob("*.yaml")):
             try:
-                doc = load_yaml(path)
                 if path.name == "labels.yaml":
-                    labels[language] = (validate(LabelsFile, doc), doc)
-                elif path.name in L10N_FILES:
+                    continue
+                doc = load_yaml(path)
+                if path.name in L10N_FILES:
                     record = validate(L10N_FILES[path.name], doc)
                     files.setdefault(language, {})[path.name] = Variant(path.name, path.name, language, path, doc,
                                                                         record)
@@ -172,7 +230,7 @@ def load_l10n(root: Path) -> tuple[dict[str, dict[str, Variant]], dict[str, tupl
                                             f"{', '.join([*L10N_FILES, 'labels.yaml'])}", TRANSLATION_FIELDS))
             except AspoError as exc:
                 problems.extend(exc.problems)
-    return files, labels, problems
+    return files, problems
 
 
 # --- what a source says: its wording and its claims, hashed -----------------------------------------------
@@ -316,6 +374,8 @@ def variant_text(variant: Variant) -> str:
     record = variant.record
     if variant.kind == "block":
         return "\n".join((record.title, variant.body, variant.notes))
+    from aspo.library.translation_schema import Translation
+
     return "\n".join(str(t) for t in _flat(_strings(record.model_dump(exclude=set(Translation.model_fields))))
                      if t)
 
