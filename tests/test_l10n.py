@@ -215,3 +215,15 @@ def test_a_broken_translation_stops_the_accounts_that_read_it_and_check_but_no_e
     assert "applies_to is set in the source only (next-steps-pilot.md)" in run.err
     assert "built      output/acme/" in run.out and "1 failed (accounts/bergquell.yaml)" in run.out
     assert "E105 applies_to: applies_to is set in the source only" in aspo("check", "--today", "2026-12-06").out
+
+
+def test_a_japanese_email_counts_two_characters_a_word_and_shortens_quotes_a_character_at_a_time(samples_built):
+    from aspo.compose.follow_up import first_sentence
+
+    draft = (samples_built / "output/tanaka-seiki/tanaka-seiki-draft.md").read_text(encoding="utf-8")
+    counted = re.search(r"_(\d+) words; at most (\d+)_", draft)
+    assert int(counted.group(1)) <= int(counted.group(2)) == 150
+    quotes = re.findall(r"^- \[rep\] \u300c(.+?)\u300d: ", draft, re.M)
+    assert quotes and all(quote.endswith("\u2026") for quote in quotes)  # 「マシニングセンタの主軸が前触…」
+    assert first_sentence("\u4e3b\u8ef8\u304c\u6b62\u307e\u3063\u305f\u3002\u6b21\u3082\u3002") == (
+        "\u4e3b\u8ef8\u304c\u6b62\u307e\u3063\u305f\u3002")

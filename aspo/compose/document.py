@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, Mapping, Union
@@ -135,6 +136,10 @@ class Gap:
     reason: str
 
 
+#: Chinese characters, kana and hangul: the scripts written without spaces between words.
+CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+
 @dataclass(frozen=True)
 class Mailbox:
     """Who an e-mail is from or to: a name and an address."""
@@ -183,8 +188,15 @@ class FollowUp:
 
     @property
     def word_count(self) -> int:
-        """Its words, as a reader counts them: not the list's dashes or the signature's dot."""
-        return sum(1 for text in self.paragraphs for word in text.split() if any(c.isalnum() for c in word))
+        """Its words, as a reader counts them: not the list's dashes or the signature's dot. Chinese and Japanese
+        are written without spaces: two of their characters count as a word, as readers of both reckon length."""
+        count = 0
+        for text in self.paragraphs:
+            for word in text.split():
+                wide = len(CJK.findall(word))
+                rest = CJK.sub(" ", word)
+                count += -(-wide // 2) + sum(1 for part in rest.split() if any(c.isalnum() for c in part))
+        return count
 
     @property
     def every_source(self) -> tuple[Source, ...]:

@@ -6,7 +6,7 @@ import re
 from dataclasses import replace
 from typing import Any, Protocol
 
-from aspo.compose.document import Answer, BulletList, Element, FollowUp, Mailbox, Paragraph, Source
+from aspo.compose.document import CJK, Answer, BulletList, Element, FollowUp, Mailbox, Paragraph, Source
 from aspo.core.errors import AspoError
 from aspo.core.formatting import format_date
 from aspo.core.rulebook import SCHEMA
@@ -35,6 +35,8 @@ class Composer(Protocol):
 
 #: A full stop, question or exclamation mark at the end or before a space, then what follows it.
 _STOP = re.compile(r"[.!?](?=\s|$)\s*[\"'\u201c\u2018(\[]?(.?)")
+#: The full stop, question and exclamation marks of Chinese and Japanese.
+_WIDE_STOP = re.compile("[\u3002\uff01\uff1f]")
 #: Abbreviations whose full stop ends no sentence, whatever follows: "approx. EUR 400k", "Dr. Romero".
 _ABBREVIATIONS = re.compile(r"(?<!\w)(?:approx|ca|e\.g|i\.e|vs|incl|esp|Dr|Mr|Mrs|Ms|Prof|St|Mt|No|Jr|Sr)$",
                             re.IGNORECASE)
@@ -52,6 +54,9 @@ def first_sentence(text: str, whole: tuple[str, ...] = ()) -> str:
     end = next((stop for stop in _STOP.finditer(stops_hidden)
                 if (not stop.group(1) or stop.group(1).isupper()) and not _ABBREVIATIONS.search(text[:stop.start()])),
                None)
+    wide = _WIDE_STOP.search(stops_hidden)  # "。" ends a sentence whatever follows: Japanese has no capitals
+    if wide and (end is None or wide.start() < end.start()):
+        return text[: wide.start() + 1]
     return text[: end.start() + 1] if end else text
 
 
@@ -122,26 +127,43 @@ MIN_QUOTE_WORDS = 5
 
 def fitted(mail: FollowUp) -> FollowUp:
     """The e-mail within its word limit, where shortening the quoted priorities can do it: the longest quote loses a
-    word at a time, ending in an ellipsis, down to MIN_QUOTE_WORDS. What is still over is `aspo check`'s C901."""
+    word at a time (a character at a time in Chinese or Japanese, two to a word), ending in an ellipsis, down to
+    MIN_QUOTE_WORDS. What is still over is `aspo check`'s C901."""
     over = mail.word_count - mail.max_words
     if over <= 0:
         return mail
-    words = {answer.index: answer.priority.split() for answer in mail.answers}
+    units = {answer.index: _units(answer.priority) for answer in mail.answers}
+
+    def weight(index: int) -> float:
+        return sum(map(_weight, units[index]))
+
     while over > 0:
-        longest = max(words, key=lambda index: (len(words[index]), -index), default=None)  # the first on a tie
-        if longest is None or len(words[longest]) <= MIN_QUOTE_WORDS:
+        longest = max(units, key=lambda index: (weight(index), -index), default=None)  # the first on a tie
+        if longest is None or weight(longest) <= MIN_QUOTE_WORDS:
             break
-        dropped = words[longest].pop()
-        over -= any(c.isalnum() for c in dropped)  # as word_count counts: "+" or "-" is no word
-    answers = tuple(replace(answer, priority=_shortened(answer.priority, words[answer.index]))
+        over -= _weight(units[longest].pop())
+    answers = tuple(replace(answer, priority=_shortened(answer.priority, units[answer.index]))
                     for answer in mail.answers)
     return replace(mail, answers=answers)
 
 
+def _units(quote: str) -> list[str]:
+    """What a quote is shortened by: its words, or its characters where it is written without spaces."""
+    return list(quote) if CJK.search(quote) else quote.split()
+
+
+def _weight(unit: str) -> float:
+    """As FollowUp.word_count counts: "+" or "-" is no word; a Chinese or Japanese character half of one."""
+    if CJK.fullmatch(unit):
+        return 0.5
+    return 1.0 if any(c.isalnum() for c in unit) else 0.0
+
+
 def _shortened(quote: str, kept: list[str]) -> str:
-    if len(kept) == len(quote.split()):
+    if kept == _units(quote):
         return quote
-    return " ".join(kept).rstrip(",;:.!?\u2014-") + "\u2026"
+    joined = "".join(kept) if CJK.search(quote) else " ".join(kept)
+    return joined.rstrip(",;:.!?\u2014-\u3001\u3002\uff0c\uff1a ") + "\u2026"
 
 
 def _paragraphs_of(block: Block, body: tuple[Element, ...]) -> tuple[str, ...]:
