@@ -136,10 +136,10 @@ class Composer:
         data, lib = self.account.data, self.library
         subtitle = self._outline_text(index, "subtitle") if outline.subtitle else ""
         source = Source("outline", "title", "every deck opens with the account's name")
-        tell = self.tell
-        segment = tell("segment", industry=lib.industry_name(data.industry),
+        tell, named = self.tell, lib.for_rep  # the rep reads the industry's and the stage's names in their language
+        segment = tell("segment", industry=named.industry_name(data.industry),
                        size=tell("size_" + data.size.replace("-", "_")), region=data.region,
-                       stage=lib.stages[data.stage].name)
+                       stage=named.stages[data.stage].name)
         notes = (Paragraph(tell("meeting_goal", goal=data.meeting.goal), rep_authored=True), Paragraph(segment))
         return [self._placed(outline, key="title", kind="title", title=self._outline_text(index, "title"),
                              subtitle=subtitle, sources=(source,), notes=notes)]

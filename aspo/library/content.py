@@ -125,6 +125,14 @@ class Library:
     shown: Mapping[tuple[str, str], Any] = dataclasses.field(default_factory=_empty)
     #: ... and the translated files its text was read from (for the input key).
     translation_files: tuple[Path, ...] = ()
+    origin: Library | None = None  # the library as loaded, of which this one is a language's view
+
+    @property
+    def for_rep(self) -> Library:
+        """The library in the rep's language, for the names speaker notes give (industry, stage)."""
+        if self.origin is None or self.rep_language == self.language:
+            return self
+        return self.origin.in_languages(self.rep_language, self.rep_language)
 
     @property
     def variants(self) -> Mapping[tuple[str, str], Mapping[str, Variant]]:

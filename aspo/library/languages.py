@@ -182,7 +182,7 @@ def localize(library: Library, language: str, rep_language: str) -> Library:
     source = library.catalog.languages.source
     labels_file = library.root / "l10n" / (best_tag(language, library.label_overrides) or "-") / "labels.yaml"
     if (language, rep_language) == (source, source):  # the library as it is: no translation is read
-        return replace(library, translation_files=(labels_file,) if labels_file.is_file() else ())
+        return replace(library, translation_files=(labels_file,) if labels_file.is_file() else (), origin=library)
     shown: dict[tuple[str, str], Shown] = {}
     used: list[Path] = []
     blocks = {}
@@ -220,7 +220,7 @@ def localize(library: Library, language: str, rep_language: str) -> Library:
         used.append(labels_file)
     return replace(library, blocks=MappingProxyType(blocks), scenarios=MappingProxyType(scenarios),
                    language=language, rep_language=rep_language, shown=MappingProxyType(shown),
-                   translation_files=tuple(dict.fromkeys(used)), **changes)
+                   translation_files=tuple(dict.fromkeys(used)), origin=library, **changes)
 
 
 def _scenario_in(scenario, variant: Variant):
