@@ -51,13 +51,16 @@ class Composer:
         self.tell = library.labels(library.rep_language)  # ... and in the rep's, for speaker notes
         # This account's helpers travel in its context: the shared environment's globals stay as loaded.
         helpers = {"capability": self._capability_phrase, "product": self._product_name}
-        # What the customer reads is rendered without the rep's internal fields; speaker notes get them.
-        self.notes_context = {**_context(account, library, self.locale), **helpers}
-        self.context = customer_context(self.notes_context)
+        # What the customer reads is rendered without the rep's internal fields; speaker notes get them, and the
+        # catalog's words in the rep's language
+        self.context = customer_context({**_context(account, library, self.locale), **helpers})
+        self.notes_context = {**_context(account, library, self.locale),
+                              "capability": lambda capability_id: self._capability_phrase(capability_id, rep=True),
+                              "product": lambda product_id: self._product_name(product_id, rep=True)}
 
     # --- template helpers -------------------------------------------------------------
 
-    def _capability_phrase(self, capability_id: str) -> str:
+    def _capability_phrase(self, capability_id: str, rep: bool = False) -> str:
         if capability_id not in self.library.capabilities:
             raise TemplateRefusal(f"capability('{capability_id}'): no such capability in catalog.yaml")
         capability, product = self.library.capabilities[capability_id]
@@ -66,17 +69,19 @@ class Composer:
                 f"capability('{capability_id}') is roadmap ({capability.planned or 'no date'}); "
                 "it may only appear in speaker notes, never as available"
             )
-        return self._wording(capability_id)
+        return self._wording(capability_id, rep)
 
-    def _product_name(self, product_id: str) -> str:
+    def _product_name(self, product_id: str, rep: bool = False) -> str:
         if product_id not in self.library.products:
             raise TemplateRefusal(f"product('{product_id}'): no such product in catalog.yaml")
-        return self.library.products[product_id].name
+        return (self.library.for_rep if rep else self.library).products[product_id].name
 
-    def _wording(self, capability_id: str) -> str:
-        capability, product = self.library.capabilities[capability_id]
+    def _wording(self, capability_id: str, rep: bool = False) -> str:
+        """How the catalog words a capability, in the customer's language; `rep`: in the rep's (speaker notes)."""
+        library = self.library.for_rep if rep else self.library
+        capability, product = library.capabilities[capability_id]
         field = "roadmap_note" if capability.maturity == "roadmap" else capability.maturity
-        source = getattr(self.library.catalog.wording, field)
+        source = getattr(library.catalog.wording, field)
         context = dict(self.context, capability=capability.model_dump(), product=product.model_dump())
         doc = self.library.catalog_doc
         return self.renderer.render(source, context, doc.path, doc.line_of(("wording", field)) or 1, f"wording.{field}")
@@ -393,7 +398,7 @@ class Composer:
             body.append(Table(header, tuple(rows), catalog, group_first_column=True))
             sources.append(catalog)
         for cap_id in self.selection.roadmap:
-            notes.append(Paragraph(self._wording(cap_id), Source("catalog", cap_id, "roadmap: notes only")))
+            notes.append(Paragraph(self._wording(cap_id, rep=True), Source("catalog", cap_id, "roadmap: notes only")))
         return [self._placed(outline, key="offering", kind="offering", title=self._outline_text(index, "title"),
                              body=tuple(body), notes=tuple(notes), sources=tuple(sources))]
 
@@ -630,12 +635,16 @@ def language_tag(language: str, locale: str) -> str:
 def _fallbacks(library: Library, selection: Selection, rep_language: str) -> tuple[Fallback, ...]:
     """The blocks and scenarios this account shows in the source's language, and the l10n files it lacks."""
     keys = [("block", b) for b in selection.used_blocks] + [("scenario", s) for s in selection.used_scenarios]
+    keys += [("notes", b) for b in selection.used_blocks]
     keys += sorted(key for key in library.shown if key[0] == "l10n")
     found = []
     for kind, key_id in keys:
         shown = library.shown.get((kind, key_id))
         if shown is not None and shown.fallback:
             marker = f"l10n/{shown.wanted}/{key_id}" if kind == "l10n" else f"{kind}:{key_id}"
+            if kind == "notes":  # the rep's speaker notes of a block, in the source's language
+                marker = f"block:{key_id}"
+                shown = replace(shown, state=f"speaker notes: {shown.state}")
             found.append(Fallback(marker, language_name(shown.language, rep_language),
                                   language_name(shown.wanted, rep_language), shown.state))
     return tuple(found)

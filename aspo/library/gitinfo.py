@@ -282,9 +282,3 @@ def file_versions(path: Path, most: int = 200):
         if status == 0:
             yield commit, text + "\n"
 
-
-def last_commit(path: Path) -> str | None:
-    """The last commit that changed a file, or None."""
-    path = Path(path).resolve()
-    status, out, _ = _git(path.parent, "log", "-n1", "--format=%H", "--", path.name)
-    return out or None if status == 0 else None

@@ -28,9 +28,15 @@ def built_in(language: str) -> Mapping[str, str] | None:
     return None
 
 
-def fields(text: str) -> set[str]:
-    """The {name} fields a label fills in."""
-    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+def fields(text: str) -> set[str] | None:
+    """The {name} fields a label fills in; None for a text that is no label ("{action", "{}", "{0}")."""
+    try:
+        names = [name for _, name, _, _ in string.Formatter().parse(text) if name is not None]
+    except ValueError:
+        return None
+    if any(not name.isidentifier() for name in names) or names.count("text") > 1:  # {text} once: quoted's
+        return None
+    return set(names)
 
 
 class Labels:

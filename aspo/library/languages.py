@@ -43,9 +43,6 @@ class Shown:
         """Shown in the source's language though another was wanted."""
         return base_language(self.language) != base_language(self.wanted)
 
-    @property
-    def usable(self) -> bool:
-        return self.state in (*USABLE, "source")
 
 
 def maintained(catalog: CatalogFile) -> tuple[str, ...]:
@@ -68,16 +65,22 @@ def account_languages(data: AccountFile, catalog: CatalogFile) -> tuple[str, str
     source = catalog.languages.source
     customer = data.language
     if customer is None and data.locale:
-        known = best_tag(data.locale, maintained(catalog)) or best_tag(base_language(data.locale),
-                                                                        maintained(catalog))
-        customer = known
+        locale = data.locale.replace("_", "-")  # de_DE as de-DE
+        customer = best_tag(locale, maintained(catalog)) or best_tag(base_language(locale), maintained(catalog))
     return customer or source, data.rep.language or source
 
 
 def unmaintained(tag: str, catalog: CatalogFile) -> str | None:
-    """Why an account cannot read `tag`, or None."""
+    """Why an account cannot read `tag`, or None. The source language with any region (en-GB where the source
+    is en or en-US) is the source's."""
+    from aspo.core.formatting import locale_problem
+
     if not LANGUAGE_TAG.fullmatch(tag):
         return f"{quoted(tag)} is not a language tag (de, fr-CA, ja)"
+    if (problem := locale_problem(tag)) is not None:  # its region too: Babel writes its dates
+        return problem
+    if base_language(tag) == base_language(catalog.languages.source):
+        return None
     if best_tag(tag, maintained(catalog)) is None:
         return (f"{quoted(tag)} is not a language the library maintains: catalog.yaml languages: has "
                 f"{', '.join(maintained(catalog))}")
@@ -107,6 +110,9 @@ def language_problems(library: Library, label_files: dict) -> list[Problem]:
             if key not in english:
                 problems.append(file_doc.problem(("labels", key), f"no label {quoted(key)}: aspo's labels are in "
                                                  "aspo/library/labels/en.yaml", TRANSLATION_FIELDS))
+            elif fields(text) is None:
+                problems.append(file_doc.problem(("labels", key), f"label {quoted(key)} is no label: write a field "
+                                                 "as {name}, and a brace as {{ or }}", TRANSLATION_FIELDS))
             elif fields(text) != fields(english[key]):
                 want = ", ".join("{" + f + "}" for f in sorted(fields(english[key]))) or "none"
                 problems.append(file_doc.problem(("labels", key), f"label {quoted(key)} fills in {want}",
@@ -165,8 +171,9 @@ def _l10n_file(library: Library, name: str, wanted: str) -> tuple[Variant | None
     source = library.catalog.languages.source
     if base_language(wanted) == base_language(source):
         return None, Shown(wanted, source, "source")
-    tag = best_tag(wanted, library.l10n)
-    variant = library.l10n.get(tag, {}).get(name) if tag else None
+    # file by file: l10n/fr-CA/ may give some, l10n/fr/ the rest
+    tag = best_tag(wanted, [language for language, files in library.l10n.items() if name in files])
+    variant = library.l10n[tag][name] if tag else None
     if variant is None:
         return None, Shown(wanted, source, "missing")
     found = state(variant, library)
@@ -175,29 +182,41 @@ def _l10n_file(library: Library, name: str, wanted: str) -> tuple[Variant | None
     return variant, Shown(wanted, tag, found, variant.path)
 
 
+def translated_block(block, text: Variant | None, notes: Variant | None):
+    """The block with `text`'s title and body and `notes`'s speaker notes (the source's where None)."""
+    changes = {}
+    if text is not None:
+        changes.update(meta=block.meta.model_copy(update={"title": text.record.title}), body=text.body,
+                       title_line=text.title_line, body_line=text.body_line, text_path=text.path)
+    if notes is not None:
+        changes.update(notes=notes.notes, notes_line=notes.notes_line, notes_path=notes.path)
+    else:  # the source's notes, at their own lines, whatever the text's language
+        changes.update(notes_path=block.path)
+    return replace(block, **changes)
+
+
 def localize(library: Library, language: str, rep_language: str) -> Library:
     """The library with every text an account reading `language` sees in that language where an approved,
     current-claims translation exists; notes in `rep_language`. Unusable or missing translations are recorded in
     `shown`; untranslatable() says which of them stop a build."""
     source = library.catalog.languages.source
-    labels_file = library.root / "l10n" / (best_tag(language, library.label_overrides) or "-") / "labels.yaml"
+    # every labels.yaml labels_for() merges, for the customer's language and the rep's (the input key)
+    label_files = [path for tag in dict.fromkeys((base_language(language), language, base_language(rep_language),
+                                                  rep_language))
+                   if (path := library.root / "l10n" / tag / "labels.yaml").is_file()]
     if (language, rep_language) == (source, source):  # the library as it is: no translation is read
-        return replace(library, translation_files=(labels_file,) if labels_file.is_file() else (), origin=library)
+        return replace(library, translation_files=tuple(label_files), origin=library)
     shown: dict[tuple[str, str], Shown] = {}
     used: list[Path] = []
     blocks = {}
     for block_id, block in library.blocks.items():
         text, shown[("block", block_id)] = _choose(library, ("block", block_id), language)
-        notes, _ = _choose(library, ("block", block_id), rep_language)
-        changes = {}
-        if text is not None:
-            changes.update(meta=block.meta.model_copy(update={"title": text.record.title}), body=text.body,
-                           title_line=text.title_line, body_line=text.body_line, text_path=text.path)
-        if notes is not None:
-            changes.update(notes=notes.notes, notes_line=notes.notes_line, notes_path=notes.path)
-        else:  # the source's notes, at their own lines, whatever the text's language
-            changes.update(notes_path=block.path)
-        blocks[block_id] = replace(block, **changes) if text is not None or notes is not None else block
+        notes, notes_shown = _choose(library, ("block", block_id), rep_language)
+        if notes is not None and block.notes and not notes.notes:  # a translation without the source's notes
+            notes, notes_shown = None, Shown(rep_language, source, "missing", notes.path)
+        if block.notes and notes_shown.fallback and (rep_language != language or text is not None):
+            shown[("notes", block_id)] = notes_shown  # the rep reads the notes in the source's language: said
+        blocks[block_id] = translated_block(block, text, notes) if text is not None or notes is not None else block
     scenarios = {}
     for scenario_id, scenario in library.scenarios.items():
         text, shown[("scenario", scenario_id)] = _choose(library, ("scenario", scenario_id), language)
@@ -209,15 +228,14 @@ def localize(library: Library, language: str, rep_language: str) -> Library:
         # what the rep alone reads (what each persona listens for) is in the rep's language
         reader = rep_language if name == "personas.yaml" else language
         variant, found = _l10n_file(library, name, reader)
-        if reader == language:
+        if found.state != "source":
             shown[("l10n", name)] = found
         if variant is not None:
             changes.update(apply(library, variant.record))
             used.append(variant.path)
     if labels_missing(library, language):
         shown[("l10n", "labels.yaml")] = Shown(language, library.catalog.languages.source, "missing")
-    if labels_file.is_file():
-        used.append(labels_file)
+    used += label_files
     return replace(library, blocks=MappingProxyType(blocks), scenarios=MappingProxyType(scenarios),
                    language=language, rep_language=rep_language, shown=MappingProxyType(shown),
                    translation_files=tuple(dict.fromkeys(used)), origin=library, **changes)
@@ -309,6 +327,9 @@ def untranslatable(library: Library, selection, account) -> list[Problem]:
                       "only; have it reviewed, then set status: approved and run `aspo l10n stamp`")
         elif shown.state == "unstamped":
             reason = f"has a translation never stamped ({shown.path.name}): review it, then `aspo l10n stamp` it"
+        elif shown.state == "edited since its stamp":
+            reason = (f"has a translation edited since it was stamped ({shown.path.name}): what was approved is "
+                      "not what it says; review it, then `aspo l10n stamp` it")
         elif shown.state == "other claims":
             reason = (f"has a translation ({shown.path.name}) that states other figures or calls other catalog "
                       "entries than its source: `aspo check` says which; correct it")

@@ -18,6 +18,9 @@ class Translation(Strict):
     claims: str | None = Field(None, pattern=r"^[0-9a-f]{12}$", description=(
         "The hash of the source's claims (capability and product calls, maturities, figures) this translates: "
         "changed claims make the translation unusable until it is reviewed and stamped again."))
+    reviewed: str | None = Field(None, pattern=r"^[0-9a-f]{12}$", description=(
+        "The hash of this translation's own text when it was stamped: edited since, it is not the text approved, "
+        "and no build uses it until it is stamped again."))
     status: Literal["draft", "machine", "approved"] = Field("draft", description=(
         "draft or machine: never in a build; approved: reviewed by someone who reads both languages."))
     translated_by: str | None = Field(None, min_length=1)
@@ -26,8 +29,7 @@ class Translation(Strict):
 
 #: What a variant may not set: selection and ownership come from the source alone.
 BLOCK_SOURCE_ONLY = ("id", "section", "applies_to", "promotes", "capabilities", "owner", "review_by", "sources")
-SCENARIO_SOURCE_ONLY = ("id", "industry", "company_size", "persona", "capabilities", "pains", "owner", "review_by",
-                        "limited", "roadmap_note")
+SCENARIO_SOURCE_ONLY = ("id", "industry", "company_size", "persona", "capabilities", "pains", "owner", "review_by")
 CUSTOMER_SOURCE_ONLY = ("name", "may_name", "reference")
 RESULT_SOURCE_ONLY = ("before", "after")
 

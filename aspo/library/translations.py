@@ -27,12 +27,13 @@ VARIANT_STEM = re.compile(r"(?P<id>[a-z0-9][a-z0-9-]*)\.(?P<language>[a-z]{2,3}(
 LANGUAGE_TAG = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
 #: A template's call of a catalog entry: {{ capability('x') }}, {{ product("y") }}.
 CALLS = re.compile(r"\b(capability|product)\(\s*['\"]([^'\"]+)['\"]\s*\)")
-#: A figure as any language writes it: 37, 37,5, 1,250, 1.250, 1 250, 410 000.
-FIGURE = re.compile(r"\d+(?:[.,\u00a0\u202f\u2009 ]\d+)*")
+#: A figure as any language writes it: -37, 37,5, 1,250, 1.250, 1 250, 410 000, 410'000, with its sign.
+FIGURE = re.compile(r"(?<![\w.,])(?P<sign>[-+\u2212](?=[$\u20ac\u00a3\u00a5]?\d))?[$\u20ac\u00a3\u00a5]?"
+                    r"(?P<number>\d+(?:[.,\u00a0\u202f\u2009 '\u2019]\d+)*)")
 
 #: The states of a translation, from best to worst; only the first two reach a build.
-CURRENT, STALE, UNSTAMPED, CLAIMS_CHANGED, OTHER_CLAIMS, DRAFT, MACHINE = (
-    "current", "stale", "unstamped", "claims changed", "other claims", "draft", "machine")
+CURRENT, STALE, UNSTAMPED, EDITED, CLAIMS_CHANGED, OTHER_CLAIMS, DRAFT, MACHINE = (
+    "current", "stale", "unstamped", "edited since its stamp", "claims changed", "other claims", "draft", "machine")
 USABLE = (CURRENT, STALE)
 
 
@@ -77,7 +78,8 @@ def variant_name(path: Path) -> tuple[str, str] | None:
 
 
 def base_language(tag: str) -> str:
-    return tag.split("-")[0].lower()
+    """The language of a tag or locale: "de" for de-AT and de_DE."""
+    return re.split("[-_]", tag)[0].lower()
 
 
 def _source_only(doc: YamlDocument, fields: tuple[str, ...], source: str, loc: tuple = ()) -> list[Problem]:
@@ -112,6 +114,11 @@ def load_block_variant(path: Path) -> Variant:
     rest = lines[end + 1:]
     notes_at = next((i for i, line in enumerate(rest) if line.strip() == NOTES_HEADING), None)
     body_lines = rest if notes_at is None else rest[:notes_at]
+    heading = next((i for i, line in enumerate(body_lines) if line.startswith("#")), None)
+    if heading is not None:  # "## Notizen" would put the rep's notes on the customer's slide
+        raise AspoError.at(path, end + 2 + heading, "body", f"{body_lines[heading].strip()!r}: a block's speaker "
+                           f"notes start at a line '{NOTES_HEADING}', in every language; the body has no headings",
+                           TRANSLATION_FIELDS)
     notes_lines = [] if notes_at is None else rest[notes_at + 1:]
     body_line = end + 2
     return Variant("block", source_id, language, path, front, record,
@@ -241,21 +248,24 @@ def short_hash(value: Any) -> str:
 
 
 def figures(text: str) -> Counter:
-    """The numbers a text states, however its language writes them: "37 %" and "37%", "1,250" and "1.250" and
-    "1 250" are each one figure. A separator before exactly three digits groups them; another is a decimal mark."""
+    """The numbers a text states, however its language writes them: "-37 %" and "-37%", "1,250" and "1.250" and
+    "1 250" and "1'250" are each one figure; "+9" is not "-9". A separator before exactly three digits, after a
+    first group of one to three digits not led by 0, groups thousands; "." or "," otherwise marks decimals."""
     found: Counter = Counter()
     for match in FIGURE.finditer(text):
-        parts = re.split(r"([.,\u00a0\u202f\u2009 ])", match.group())
-        number, fraction = parts[0], ""
+        sign = "-" if match.group("sign") in ("-", "\u2212") else ""
+        parts = re.split(r"([.,\u00a0\u202f\u2009 '\u2019])", match.group("number"))
+        number, fraction, grouping = parts[0], "", 1 <= len(parts[0]) <= 3 and not parts[0].startswith("0")
         for separator, digits in zip(parts[1::2], parts[2::2]):
-            if len(digits) == 3 and not fraction:
+            if grouping and len(digits) == 3 and not fraction:
                 number += digits
             elif separator in ".," and not fraction:
-                fraction = digits
-            else:  # "in 2 3 steps": two figures, not one
-                found[_figure(number, fraction)] += 1
-                number, fraction = digits, ""
-        found[_figure(number, fraction)] += 1
+                fraction, grouping = digits, False
+            else:  # "in 2026 300 technicians": two figures, not one
+                found[sign + _figure(number, fraction)] += 1
+                number, fraction, grouping = digits, "", 1 <= len(digits) <= 3 and not digits.startswith("0")
+                sign = ""
+        found[sign + _figure(number, fraction)] += 1
     return found
 
 
@@ -315,22 +325,50 @@ def _flat(value):
 
 def l10n_source(name: str, library) -> tuple[Any, Any]:
     """(wording, claims) of the source file an l10n file translates, as plain data to hash."""
+    wording = l10n_wording(name, catalog=library.catalog, outline=library.outline, neutral=library.neutral_words,
+                           industries=library.industries.values(), stages=library.stages.values(),
+                           pains=library.pains.values(), personas=library.personas.values())
+    return wording, _maturities(library, library.capabilities) if name == "catalog.yaml" else []
+
+
+def l10n_wording(name: str, catalog=None, outline=None, neutral=None, industries=(), stages=(), pains=(),
+                 personas=()) -> Any:
+    """What of a source file its l10n file translates, from the file's entries: the library's, or a committed
+    version's (`aspo l10n diff`)."""
     if name == "catalog.yaml":
-        catalog = library.catalog
-        wording = [catalog.vendor.tagline, catalog.wording.model_dump(),
-                   [[p.id, p.name, p.summary] for p in catalog.products],
-                   [[c.id, c.name, c.summary, c.depends_on, c.planned] for c, _ in library.capabilities.values()]]
-        claims = _maturities(library, library.capabilities)
-        return wording, claims
+        capabilities = [c for p in catalog.products for c in p.capabilities]
+        return [catalog.vendor.tagline, catalog.wording.model_dump(),
+                [[p.id, p.name, p.summary] for p in catalog.products],
+                [[c.id, c.name, c.summary, c.depends_on, c.planned] for c in capabilities]]
     if name == "outline.yaml":
-        return [[s.kind, s.title, s.subtitle] for s in library.outline.sections], []
+        return [[s.kind, s.title, s.subtitle] for s in outline.sections]
     if name == "industries.yaml":
-        return [dict(library.neutral_words), [[i.id, i.name, i.words] for i in library.industries.values()]], []
+        return [dict(neutral), [[i.id, i.name, i.words] for i in industries]]
     if name == "stages.yaml":
-        return [[s.id, s.name, s.material] for s in library.stages.values()], []
+        return [[s.id, s.name, s.material] for s in stages]
     if name == "personas.yaml":
-        return [[p.id, p.name, p.cares_about] for p in library.personas.values()], []
-    return [[p.id, p.name, p.keywords, p.related, p.examples] for p in library.pains.values()], []
+        return [[p.id, p.name, p.cares_about] for p in personas]
+    return [[p.id, p.name, p.keywords, p.related, p.examples] for p in pains]
+
+
+def claims_now(variant: Variant, library) -> list[str]:
+    """What the translation's source claims now, in words: its calls, their maturity, its figures."""
+    if variant.kind == "block":
+        block = library.blocks[variant.id]
+        text = "\n".join((block.meta.title, block.body, block.notes))
+        called = calls(text)
+        capability_ids = [c.split(":", 1)[1] for c in called if c.startswith("capability:")] + block.meta.capabilities
+    elif variant.kind == "scenario":
+        meta = library.scenarios[variant.id].meta
+        text = "\n".join(str(t) for t in _flat(_scenario_text(meta)) if t)
+        called, capability_ids = [], meta.capabilities
+    else:
+        text, called, capability_ids = "", [], list(library.capabilities)
+    said = [f"{cap_id} {maturity}" + (f" at {live_at}" if live_at else "") + (f" ({planned})" if planned else "")
+            for cap_id, (maturity, live_at, planned) in _maturities(library, capability_ids).items()]
+    said += called
+    numbers = sorted(figures(text).elements())
+    return said + ([f"figures {', '.join(numbers)}"] if numbers else [])
 
 
 def source_hashes(variant: Variant, library) -> tuple[str, str] | None:
@@ -350,8 +388,10 @@ def state(variant: Variant, library) -> str:
     record = variant.record
     if record.status != "approved":
         return DRAFT if record.status == "draft" else MACHINE
-    if record.source is None or record.claims is None:
+    if record.source is None or record.claims is None or record.reviewed is None:
         return UNSTAMPED
+    if record.reviewed != own_hash(variant):  # approved is this text: an edit since is not reviewed
+        return EDITED
     hashes = source_hashes(variant, library)
     if hashes is None:
         return CURRENT  # an orphan: `aspo check` says so, and no build asks for it
@@ -361,6 +401,15 @@ def state(variant: Variant, library) -> str:
     if variant.kind in ("block", "scenario") and says_other_claims(variant, library):
         return OTHER_CLAIMS
     return STALE if record.source != wording else CURRENT
+
+
+def own_hash(variant: Variant) -> str:
+    """The hash of what the translation itself says, as `aspo l10n stamp` records it (`reviewed:`)."""
+    from aspo.library.translation_schema import Translation
+
+    if variant.kind == "block":
+        return short_hash([variant.record.title, variant.body, variant.notes])
+    return short_hash(variant.record.model_dump(exclude=set(Translation.model_fields)))
 
 
 def says_other_claims(variant: Variant, library) -> bool:
