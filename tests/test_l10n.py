@@ -134,6 +134,8 @@ def test_a_claim_changed_in_the_source_stops_the_build_until_the_translation_is_
     run = aspo("build", "accounts/bergquell.yaml")  # stamped, but still not calling what its source calls
     assert run.status == 2 and "other figures or calls other catalog entries" in run.err
     edit(variant, call, call + "- {{ capability('condition-alerts') }}\n")
+    assert "edited since it was stamped" in aspo("build", "accounts/bergquell.yaml").err  # reviewed, then stamped
+    assert aspo("l10n", "stamp", str(variant.relative_to(workspace))).status == 0
     run = aspo("build", "accounts/bergquell.yaml")
     assert run.status == 0, run.err
     assert "Zustandsalarme" in (workspace / "output/bergquell/bergquell-draft.md").read_text()
@@ -227,3 +229,90 @@ def test_a_japanese_email_counts_two_characters_a_word_and_shortens_quotes_a_cha
     assert quotes and all(quote.endswith("\u2026") for quote in quotes)  # 「マシニングセンタの主軸が前触…」
     assert first_sentence("\u4e3b\u8ef8\u304c\u6b62\u307e\u3063\u305f\u3002\u6b21\u3082\u3002") == (
         "\u4e3b\u8ef8\u304c\u6b62\u307e\u3063\u305f\u3002")
+
+
+def test_a_roadmap_capability_named_in_a_translation_is_caught_as_in_the_source(aspo, translated_workspace,
+                                                                                workspace):
+    variant = workspace / "templates/blocks/priority-technician-shortage.de.md"
+    edit(variant, "\n## Notes", "\n- Einsatzplanung nach Qualifikation: jeder Auftrag an die passende Fachkraft\n"
+         "\n## Notes")
+    run = aspo("check", "--today", "2026-12-06", "--select", "C302")
+    assert run.status == 1
+    assert ("priority-technician-shortage.de.md" in run.out
+            and "names roadmap capability 'Einsatzplanung nach Qualifikation' (planned H1 2028)" in run.out)
+
+
+def test_a_heading_in_a_translated_body_is_refused_so_notes_never_reach_the_slide(aspo, translated_workspace,
+                                                                                  workspace):
+    edit(workspace / "templates/blocks/priority-energy-cost.de.md", "## Notes", "## Notizen")
+    run = aspo("build", "accounts/bergquell.yaml")
+    assert run.status == 2
+    assert "'## Notizen': a block's speaker notes start at a line '## Notes', in every language" in run.err
+
+
+def test_a_translation_edited_after_its_stamp_is_not_what_was_approved(aspo, translated_workspace, workspace):
+    edit(workspace / "templates/blocks/priority-energy-cost.de.md", "Anlage für Anlage", "Anlage um Anlage")
+    run = aspo("build", "accounts/bergquell.yaml")
+    assert run.status == 2 and "edited since it was stamped (priority-energy-cost.de.md)" in run.err
+    assert "C004 reviewed: edited since it was stamped" in aspo("check", "--today", "2026-12-06").out
+    stamp = aspo("l10n", "stamp", "--approved-by", "@dana", "templates/blocks/priority-energy-cost.de.md")
+    assert stamp.status == 0 and "stamped (was edited since its stamp)" in stamp.out
+    text = (workspace / "templates/blocks/priority-energy-cost.de.md").read_text(encoding="utf-8")
+    assert 'approved_by: "@dana"' in text  # quoted: YAML reads it back as written
+    assert aspo("build", "accounts/bergquell.yaml").status == 0
+
+
+def test_stamping_keeps_a_comment_after_a_hash_and_writes_nothing_when_one_file_cannot_be_stamped(
+        aspo, translated_workspace, workspace):
+    variant = workspace / "templates/blocks/next-steps-pilot.de.md"
+    text = variant.read_text(encoding="utf-8")
+    claims = re.search(r"^claims: (\w+)$", text, re.M).group(0)
+    variant.write_text(text.replace(claims, claims + "  # what the source claimed"), encoding="utf-8")
+    before = variant.read_text(encoding="utf-8")
+    orphan = workspace / "templates/blocks/no-such-block.de.md"
+    orphan.write_text(text, encoding="utf-8")
+    run = aspo("l10n", "stamp", "--approved-by", "Kim", str(variant.relative_to(workspace)),
+               str(orphan.relative_to(workspace)))
+    assert run.status == 2 and "no-such-block" in run.err
+    assert variant.read_text(encoding="utf-8") == before  # nothing written
+    assert aspo("l10n", "stamp", "--approved-by", "Kim", str(variant.relative_to(workspace))).status == 0
+    assert claims + "  # what the source claimed" in variant.read_text(encoding="utf-8")
+
+
+def test_a_labels_override_that_is_no_label_is_one_line_not_a_crash(aspo, translated_workspace, workspace):
+    (workspace / "templates/l10n/de/labels.yaml").write_text(
+        'labels:\n  next_step: "N\u00e4chster Schritt: {action"\n  contact: "{who} {}"\n', encoding="utf-8")
+    run = aspo("build", "accounts/bergquell.yaml")
+    assert run.status == 2 and "Traceback" not in run.err and "internal error" not in run.err
+    assert run.err.count("is no label") == 2
+
+
+def test_a_region_babel_does_not_know_or_an_underscore_locale_is_read_as_meant(aspo, translated_workspace, workspace):
+    account = workspace / "accounts/bergquell.yaml"
+    edit(account, "language: de  #", "language: de-GER  #")
+    run = aspo("build", "accounts/bergquell.yaml")
+    assert run.status == 2 and "internal error" not in run.err and "language:" in run.err
+    edit(account, "language: de-GER  #", "# language: de  #")
+    edit(account, "locale: de-DE", "locale: de_DE")
+    assert aspo("build", "accounts/bergquell.yaml").status == 0
+    draft = (workspace / "output/bergquell/bergquell-draft.md").read_text(encoding="utf-8")
+    assert draft.startswith("# Entwurf zur Pr\u00fcfung: Bergquell")  # German: de_DE is de-DE
+
+
+def test_the_rep_reads_the_roadmap_note_and_the_segment_in_their_own_language(aspo, translated_workspace, workspace):
+    account = workspace / "accounts/acme.yaml"
+    edit(account, "stage: consideration\n", "stage: consideration\nlanguage: ja\n")
+    assert aspo("build", "accounts/acme.yaml").status == 0
+    draft = (workspace / "output/acme/acme-draft.md").read_text(encoding="utf-8")
+    assert "ROADMAP, NOT AVAILABLE TODAY" in draft and "Segment: Manufacturing" in draft
+    # the blocks no one translated to Japanese are said to be shown in English, before anything else
+    assert "Shown in English, with no approved Japanese translation yet:" in draft.split("## 1.")[0]
+
+
+def test_figures_keep_their_sign_and_a_year_is_no_thousands_group():
+    from aspo.library.translations import figures
+
+    assert figures("+9 %") != figures("-9%")
+    assert figures("0.125 mm") != figures("125 mm")
+    assert figures("In 2026 300 technicians") == figures("2026 gehen 300 Techniker")
+    assert figures("410\u2019000 CHF") == figures("410,000 CHF")

@@ -23,7 +23,7 @@ from aspo.core.rulebook import BUILD_RULES, Rule
 #: The modules of aspo/checks/rules/ whose rules `aspo check` runs. Adding a rule is writing its module and
 #: naming it here (and in the import above).
 RULE_MODULES = (
-    translations,  # C001–C007
+    translations,  # C001–C008
     review_dates,  # C101–C104
     analyst_speak,  # C201
     industry_words,  # C202

@@ -7,10 +7,10 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Literal
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Literal
 
 from aspo.checks.file_text import FileText
-from aspo.core.errors import Problem
+from aspo.core.errors import AspoError, Problem
 from aspo.core.rulebook import Rule
 from aspo.library.schema import Strict
 
@@ -92,9 +92,40 @@ class Context:
         return self._texts[path]
 
     def shown(self, block: Block) -> tuple[FileText, list[tuple[int, int]]]:
-        """A block's file text, and the spans the prospect reads: the title's line and the body; not the front
-        matter's other keys (ids, dates, sources) nor the speaker notes."""
-        text = self.text(block.path)
+        """A block's file text (its translation's, for a translated block), and the spans the prospect reads: the
+        title's line and the body; not the front matter's other keys (ids, dates, sources) nor the speaker notes."""
+        path = block.text_path or block.path
+        text = self.text(path)
         title = (text.index_of_line(block.title_line), text.index_of_line(block.title_line + 1))
-        end = text.index_of_line(block.notes_line - 1) if block.notes else len(text.text)
+        notes_here = block.notes and (block.notes_path or block.path) == path
+        end = text.index_of_line(block.notes_line - 1) if notes_here else len(text.text)
         return text, [title, (text.index_of_line(block.body_line), end)]
+
+    @cached_property
+    def in_languages(self) -> list[Library]:
+        """The library as it is, then as each language it maintains reads it: what the content rules that read
+        the text (capability wording) check in every language, each with that language's catalog words."""
+        library = self.library
+        views = [library]
+        for language in library.catalog.languages.maintained:
+            try:
+                views.append(library.in_languages(language, language))
+            except AspoError:
+                continue  # a translation that does not load: E105, said with the library's problems
+        return views
+
+    def translated(self) -> Iterator[tuple[Library, Block]]:
+        """Each block, then each block translation whatever its state (a draft is checked before it is approved),
+        with the library in its language: (that library, the block as its translation words it)."""
+        from aspo.library.languages import translated_block
+
+        source = self.library
+        by_language = {view.language: view for view in self.in_languages}
+        for block in source.blocks.values():
+            yield source, block
+        for (kind, block_id), variants in source.variants.items():
+            if kind != "block" or block_id not in source.blocks:
+                continue
+            for language, variant in variants.items():
+                view = by_language.get(language) or by_language.get(language.split("-")[0], source)
+                yield view, translated_block(source.blocks[block_id], variant, variant)

@@ -1,5 +1,5 @@
-"""C001–C007: translations: missing where an account needs one, orphaned, stale, unusable, saying other figures or
-calls than their source, and layouts without a font or a direction for a language's script."""
+"""C001–C008: translations: missing where an account needs one, orphaned, stale, unusable, saying other figures or
+calls than their source, incomplete, and layouts without a font or a direction for a language's script."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from aspo.core.errors import Problem, display_path
 from aspo.library.languages import COMPLEX, EAST_ASIAN, RIGHT_TO_LEFT, best_tag, language_name, maintained
 from aspo.library.translations import (
     CLAIMS_CHANGED,
+    EDITED,
     STALE,
     UNSTAMPED,
     Variant,
@@ -28,6 +29,7 @@ STALE_CLAIMS = "C004"
 OTHER_FIGURES = "C005"
 SCRIPT_FONT = "C006"
 RIGHT_TO_LEFT_LAYOUT = "C007"
+INCOMPLETE = "C008"
 
 
 def _variants(context: Context) -> Iterator[Variant]:
@@ -59,6 +61,7 @@ def translation_missing(context: Context) -> Iterator[Problem]:
     for plan in context.planned:
         library, selection = plan.library, plan.selection
         keys = [("block", b) for b in selection.used_blocks] + [("scenario", s) for s in selection.used_scenarios]
+        keys += [("notes", b) for b in selection.used_blocks]  # the rep's, in the rep's language
         keys += sorted(key for key in library.shown if key[0] == "l10n")
         for kind, key_id in keys:
             shown = library.shown.get((kind, key_id))
@@ -67,11 +70,17 @@ def translation_missing(context: Context) -> Iterator[Problem]:
     fallback = context.library.catalog.languages.fallback
     source = language_name(context.library.catalog.languages.source, "en")
     for (kind, key_id, wanted), accounts in sorted(needed.items()):
-        where = (f"l10n/{wanted}/{key_id}" if kind == "l10n" else
-                 f"{_source_path(context, kind, key_id).stem}.{wanted}{_source_path(context, kind, key_id).suffix}")
+        path = _source_path(context, "block" if kind == "notes" else kind, key_id)
+        language = base_language(wanted)  # a translation for fr serves fr-CA too
+        where = f"l10n/{language}/{key_id}" if kind == "l10n" else f"{path.stem}.{language}{path.suffix}"
+        if kind == "notes":
+            yield Problem(path, 1, None, f"no {language} translation ({where}) of its speaker notes for "
+                          f"{len(accounts)} account(s) whose rep reads {language_name(wanted, 'en')}: "
+                          f"{', '.join(accounts)}; the rep reads them in {source}", FALLBACK)
+            continue
         then = f"they show it in {source}" if fallback else "their builds stop (languages: fallback: false)"
-        yield Problem(_source_path(context, kind, key_id), 1, None,
-                      f"no {wanted} translation ({where}) for {len(accounts)} account(s) reading "
+        yield Problem(path, 1, None,
+                      f"no {language} translation ({where}) for {len(accounts)} account(s) reading "
                       f"{language_name(wanted, 'en')}: {', '.join(accounts)}; {then}", FALLBACK)
 
 
@@ -88,7 +97,8 @@ def orphan_translation(context: Context) -> Iterator[Problem]:
         elif variant.kind == "scenario" and variant.id not in library.scenarios:
             yield Problem(variant.path, 1, None, f"no scenario {variant.id} (scenarios/{variant.id}.yaml) to "
                           "translate: rename it after its source, or remove it", ORPHAN)
-        elif best_tag(variant.language, languages) is None:
+        elif best_tag(variant.language, languages) is None and base_language(variant.language) != base_language(
+                library.catalog.languages.source):  # en-GB beside an English source serves accounts reading en-GB
             yield Problem(variant.path, 1, None, f"{variant.language} is not a language catalog.yaml maintains "
                           f"(languages: maintained: {', '.join(languages) or 'none'}): no build reads this", ORPHAN)
 
@@ -117,8 +127,8 @@ def stale_translation(context: Context) -> Iterator[Problem]:
 
 @check_rule(STALE_CLAIMS, "translation-claims-changed", "error",
             "An approved translation whose source's claims (capabilities called, their maturity, products, figures) "
-            "changed since it was stamped, or that was never stamped: no build uses it until it is reviewed and "
-            "stamped.")
+            "changed since it was stamped, that was edited since, or that was never stamped: no build uses it until "
+            "it is reviewed and stamped.")
 def translation_claims_changed(context: Context) -> Iterator[Problem]:
     for variant, found in _with_source(context):
         source = display_path(_source_path(context, variant.kind, variant.id))
@@ -127,6 +137,10 @@ def translation_claims_changed(context: Context) -> Iterator[Problem]:
                                       "stamped (capabilities, maturity, products or figures): `aspo l10n diff "
                                       f"{display_path(variant.path)}`, correct it, then `aspo l10n stamp` it; until "
                                       "then no build uses it", STALE_CLAIMS)
+        elif found == EDITED:
+            yield variant.doc.problem(("reviewed",), "edited since it was stamped: what was approved is not what it "
+                                      f"says; review it, then `aspo l10n stamp {display_path(variant.path)}`; until "
+                                      "then no build uses it", STALE_CLAIMS)
         elif found == UNSTAMPED:
             yield variant.doc.problem(("status",), f"approved but never stamped against {source}: `aspo l10n stamp "
                                       f"{display_path(variant.path)}` once it is reviewed; until then no build uses "
@@ -134,8 +148,8 @@ def translation_claims_changed(context: Context) -> Iterator[Problem]:
 
 
 @check_rule(OTHER_FIGURES, "translation-figures", "error",
-            "A translation states other figures than its source (37 % and 37%, 1.250 and 1,250 are one figure), or "
-            "calls other capabilities or products.")
+            "A translation states other figures than its source (37 % and 37%, 1.250 and 1,250 are one figure), "
+            "calls other capabilities or products, or leaves out the speaker notes its source has.")
 def translation_figures(context: Context) -> Iterator[Problem]:
     library = context.library
     for variant in _variants(context):
@@ -149,6 +163,9 @@ def translation_figures(context: Context) -> Iterator[Problem]:
                 missing and "leaves out " + ", ".join(sorted(missing.elements())),
                 extra and "adds " + ", ".join(sorted(extra.elements()))) if part)
             yield Problem(variant.path, 1, None, f"its figures differ from the source's: it {said}", OTHER_FIGURES)
+        if variant.kind == "block" and library.blocks[variant.id].notes and not variant.notes:
+            yield Problem(variant.path, 1, None, f"it has no '## Notes', which its source has: the rep reading "
+                          f"{language_name(variant.language, 'en')} would lose them", OTHER_FIGURES)
         if calls(ours) != calls(theirs):
             gone = sorted(set(calls(theirs)) - set(calls(ours)))
             new = sorted(set(calls(ours)) - set(calls(theirs)))
@@ -213,3 +230,71 @@ def right_to_left_layout(context: Context) -> Iterator[Problem]:
                 f"{language} ({language_name(language, 'en')}) is written right to left, and "
                 f"{display_path(template.path)} is not: {setting}; make a right-to-left layout for it",
                 RIGHT_TO_LEFT_LAYOUT)
+
+
+@check_rule(INCOMPLETE, "incomplete-translation", "warning",
+            "A translation leaves out part of its source's text (a capability's name, a result's unit, a section's "
+            "title): accounts reading its language read that part in the source language.")
+def incomplete_translation(context: Context) -> Iterator[Problem]:
+    """At the translation, naming each part it lacks, from what the source says."""
+    library = context.library
+    for variant in _variants(context):
+        if variant.kind == "block" or (variant.kind == "scenario" and variant.id not in library.scenarios):
+            continue
+        wanted = _scenario_parts(library.scenarios[variant.id]) if variant.kind == "scenario" else \
+            _l10n_parts(variant.kind, library)
+        given = _given(variant.record.model_dump(exclude_none=True))
+        missing = [part for part in wanted if part not in given]
+        if missing:
+            shown = ", ".join(missing[:6]) + (f" and {len(missing) - 6} more" if len(missing) > 6 else "")
+            yield Problem(variant.path, 1, None, f"gives no {shown}: accounts reading "
+                          f"{language_name(variant.language, 'en')} read "
+                          f"{'it' if len(missing) == 1 else 'them'} in "
+                          f"{language_name(library.catalog.languages.source, 'en')}", INCOMPLETE)
+
+
+def _given(data, prefix: str = "") -> set[str]:
+    """Every path a translation's data gives a value at: "capabilities.x.name", "results[0].unit"."""
+    found = set()
+    if isinstance(data, dict):
+        for key, value in data.items():
+            found |= _given(value, f"{prefix}.{key}" if prefix else str(key))
+    elif isinstance(data, list) and data and not all(isinstance(item, str) for item in data):
+        for index, value in enumerate(data):
+            found |= _given(value, f"{prefix}[{index}]")
+    elif data not in (None, "", [], {}):
+        found.add(prefix)
+    return found
+
+
+def _scenario_parts(scenario) -> list[str]:
+    meta = scenario.meta
+    parts = ["title", "situation", "challenge", "approach", "customer.described_as"]
+    for index, result in enumerate(meta.results):
+        parts += [f"results[{index}].{name}" for name in ("metric", "value", "unit", "period")
+                  if getattr(result, name)]
+    return parts
+
+
+def _l10n_parts(name: str, library) -> list[str]:
+    """What of its source an l10n file translates, as paths into it."""
+    if name == "catalog.yaml":
+        parts = ["vendor.tagline", "wording.ga", "wording.limited", "wording.roadmap_note"]
+        parts += [f"products.{product.id}.summary" for product in library.catalog.products]
+        for capability, _ in library.capabilities.values():
+            parts += [f"capabilities.{capability.id}.{field}" for field in ("name", "summary", "depends_on")
+                      if getattr(capability, field)]
+        return parts
+    if name == "outline.yaml":
+        return [f"sections.{section.kind}.{field}" for section in library.outline.sections
+                for field in ("title", "subtitle") if getattr(section, field)]
+    if name == "industries.yaml":
+        return [f"neutral.{word}" for word in library.neutral_words] + [
+            part for industry in library.industries.values()
+            for part in (f"industries.{industry.id}.name", *(f"industries.{industry.id}.words.{word}"
+                                                             for word in industry.words))]
+    if name == "stages.yaml":
+        return [f"stages.{stage.id}.{field}" for stage in library.stages.values() for field in ("name", "material")]
+    if name == "pains.yaml":
+        return [f"pains.{pain.id}.keywords" for pain in library.pains.values()]
+    return [f"personas.{persona.id}.cares_about" for persona in library.personas.values()]
