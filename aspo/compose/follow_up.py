@@ -171,8 +171,9 @@ def _paragraphs_of(block: Block, body: tuple[Element, ...]) -> tuple[str, ...]:
     one line at the block's body, since an e-mail has only those two of marketing's own."""
     if any(isinstance(element, BulletList) for element in body) or not 1 <= len(body) <= 2:
         shape = "a list" if any(isinstance(e, BulletList) for e in body) else f"{len(body)} paragraphs"
-        raise AspoError.at(block.text_path or block.path, block.body_line, "body", f"a follow-up block's body is the e-mail's opening "
-                           f"paragraph, then its closing paragraph (optional); it renders as {shape} (a line holding "
+        raise AspoError.at(block.text_path or block.path, block.body_line, "body", "a follow-up block's body is the "
+                           "e-mail's opening paragraph, then its closing paragraph (optional); it renders as "
+                           f"{shape} (a line holding "
                            "only a {% ... %} tag renders as an empty line, which ends a paragraph: write {%- ... %})",
                            SCHEMA)
     return tuple(element.text for element in body)
