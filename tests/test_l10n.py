@@ -316,3 +316,18 @@ def test_figures_keep_their_sign_and_a_year_is_no_thousands_group():
     assert figures("0.125 mm") != figures("125 mm")
     assert figures("In 2026 300 technicians") == figures("2026 gehen 300 Techniker")
     assert figures("410\u2019000 CHF") == figures("410,000 CHF")
+
+
+def test_a_right_to_left_emails_html_is_set_right_to_left():
+    from dataclasses import replace
+
+    from aspo.compose.composer import compose
+    from aspo.library.content import load_library
+    from aspo.plan.plan import plan_account
+    from aspo.render.mail import render_mail
+
+    document = compose(plan_account(REPO / "accounts/acme.yaml", load_library(REPO / "templates")))
+    for right_to_left, expected in ((False, '<html lang="en-US">'), (True, '<html lang="en-US" dir="rtl">')):
+        message = email.message_from_bytes(render_mail(replace(document, right_to_left=right_to_left), {}),
+                                           policy=email.policy.strict)
+        assert expected in message.get_body(("html",)).get_content()

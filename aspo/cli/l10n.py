@@ -55,7 +55,10 @@ def matrix_text(library, plans, fmt: str) -> str:
     for plan in plans:
         selection = plan.selection
         keys = [f"block:{b}" for b in selection.used_blocks] + [f"scenario:{s}" for s in selection.used_scenarios]
-        shown.setdefault(plan.library.language, []).extend(keys)
+        from aspo.library.languages import best_tag  # an account reading de-AT is counted under de
+
+        language = best_tag(plan.library.language, library.catalog.languages.maintained) or plan.library.language
+        shown.setdefault(language, []).extend(keys)
     rows = matrix(library, shown)
     if fmt == "json":
         return json.dumps({"languages": rows[0][1:], "rows": [

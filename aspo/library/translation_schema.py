@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from aspo.library.schema import Strict, Word, WordName
 
@@ -25,6 +25,12 @@ class Translation(Strict):
         "draft or machine: never in a build; approved: reviewed by someone who reads both languages."))
     translated_by: str | None = Field(None, min_length=1)
     approved_by: str | None = Field(None, min_length=1)
+
+    @model_validator(mode="after")
+    def _approved_by_someone(self):
+        if self.status == "approved" and not self.approved_by:
+            raise ValueError("an approved translation names who approved it: approved_by")
+        return self
 
 
 #: What a variant may not set: selection and ownership come from the source alone.

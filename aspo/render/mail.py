@@ -29,7 +29,7 @@ def render_mail(document: Document, attachments: Mapping[str, bytes] | None = No
     if mail is None:
         raise ValueError("the document model has no follow-up e-mail")
     attachments = dict(sorted((attachments or {}).items()))
-    text, page = plain_body(mail), html_body(mail, document.language)
+    text, page = plain_body(mail), html_body(mail, document.language, document.right_to_left)
     fingerprint = hashlib.sha256()
     for part in (mail.subject, *(str(box) for box in (mail.sender, *mail.recipients)), text, page):
         fingerprint.update(part.encode("utf-8") + b"\0")
@@ -68,12 +68,13 @@ def plain_body(mail: FollowUp) -> str:
     return "\n\n".join(" ".join(b.split()) if "\n" not in b else b for b in blocks) + "\n"
 
 
-def html_body(mail: FollowUp, language: str) -> str:
+def html_body(mail: FollowUp, language: str, right_to_left: bool = False) -> str:
     """The HTML body: the same paragraphs, list and signature, with no style, script or remote content."""
     def para(text: str) -> str:
         return f"<p>{html.escape(text)}</p>"
 
-    lines = ["<!DOCTYPE html>", f'<html lang="{html.escape(language)}">',
+    direction = ' dir="rtl"' if right_to_left else ""  # Arabic, Hebrew: read from the right in any mail program
+    lines = ["<!DOCTYPE html>", f'<html lang="{html.escape(language)}"{direction}>',
              f'<head><meta charset="utf-8"><title>{html.escape(mail.subject)}</title></head>', "<body>",
              para(mail.opening.text)]
     if mail.answers:
