@@ -46,9 +46,14 @@ def copy_outputs(output: Path, into: Path, translated: bool = False) -> None:
 
 
 def copy_translations(root: Path) -> None:
-    """Adds to the project at `root` what `workspace` leaves out: the translations and the samples reading them."""
+    """Adds to the project at `root` what `workspace` leaves out: the translations and the samples reading them
+    (only those: the rest is there)."""
     for folder in PROJECT:
-        shutil.copytree(REPO / folder, root / folder, dirs_exist_ok=True)
+        for path in (REPO / folder).rglob("*"):
+            relative = path.relative_to(REPO)
+            if path.is_file() and not (root / relative).exists():
+                (root / relative).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(path, root / relative)
 
 
 @dataclass
