@@ -185,6 +185,11 @@ def doubled_project(folder: Path) -> Path:
     for pattern, key in (("templates/blocks/*.md", "id"), ("templates/scenarios/*.yaml", "id"),
                          ("accounts/*.yaml", "name")):
         for path in sorted(folder.glob(pattern)):
+            variant = re.fullmatch(r"([a-z0-9-]+)(\.[a-z]{2,3}(?:-[A-Za-z0-9]+)*\.(?:md|yaml))", path.name)
+            if variant:  # a translation names its source by its file's name: the copy's, for the source's copy
+                path.with_name(f"{variant[1]}-copy2{variant[2]}").write_text(path.read_text(encoding="utf-8"),
+                                                                             encoding="utf-8")
+                continue
             text, changed = re.subn(rf"^{key}: *(.+?) *$", rf"{key}: \1-copy2", path.read_text(encoding="utf-8"),
                                     count=1, flags=re.MULTILINE)
             assert changed, f"no {key}: line in {path}"

@@ -53,8 +53,9 @@ class Composer:
         helpers = {"capability": self._capability_phrase, "product": self._product_name}
         # What the customer reads is rendered without the rep's internal fields; speaker notes get them, and the
         # catalog's words in the rep's language
-        self.context = customer_context({**_context(account, library, self.locale), **helpers})
-        self.notes_context = {**_context(account, library, self.locale),
+        values = _context(account, library, self.locale)
+        self.context = customer_context({**values, **helpers})
+        self.notes_context = {**values,
                               "capability": lambda capability_id: self._capability_phrase(capability_id, rep=True),
                               "product": lambda product_id: self._product_name(product_id, rep=True)}
 
