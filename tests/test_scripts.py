@@ -12,6 +12,7 @@ import email.policy
 import io
 import itertools
 import pickle
+import re
 import shutil
 import subprocess
 import zipfile
@@ -426,8 +427,11 @@ def test_latin_text_is_measured_exactly_as_before(text):
     for width, size, bold in itertools.product((40.0, 133.3, 600.0), (9.0, 18.0, 44.0), (False, True)):
         assert breakable_words(text) == old_breakable_words(text)
         assert wrapped_lines(text, width, size) == old_wrapped_lines(text, width, size)
-        assert lines(text, width, size) == sum(max(1, -(-len(part) // max(1, int(width / (size * CHAR_WIDTH)))))
-                                               for part in text.split("\n"))
+        by_length = sum(max(1, -(-len(part) // max(1, int(width / (size * CHAR_WIDTH))))) for part in text.split("\n"))
+        if re.search(r"\S{14,}", text):  # a long word (a German compound) leaves lines short: wrapped word by word
+            assert lines(text, width, size) == max(by_length, wrapped_lines(text, width, size))
+        else:
+            assert lines(text, width, size) == by_length
         assert measured_width(text, size, bold) == old_measured_width(text, size, bold)
         assert cell_lines(text, width, size, bold) == old_cell_lines(text, width, size, bold)
         assert word_width(text, size) == len(text) * size * WORD_CHAR_WIDTH

@@ -97,6 +97,10 @@ def line_pieces(word: str) -> list[str]:
     return joined
 
 
+#: A word of 14 letters or more, as German compounds are: the length alone underestimates the lines it takes.
+_LONG_WORD = re.compile(r"[^\s]{14,}")
+
+
 # --- text height ---------------------------------------------------------------------------
 
 
@@ -106,7 +110,10 @@ def lines(text: str, width: float, size: float) -> int:
     if wide_count(text):
         return wrapped_lines(text, width, size)
     per_line = max(1, int(width / (size * CHAR_WIDTH)))
-    return sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))
+    by_length = sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))
+    # long words leave lines short ("Getränkeherstellern" does not start on a line with 12 glyphs left): where
+    # wrapping word by word takes more lines than the length says, it is what a renderer draws
+    return max(by_length, wrapped_lines(text, width, size)) if _LONG_WORD.search(text) else by_length
 
 
 def text_height(paragraphs: Sequence[tuple[str, int]], box: TextBox, scale: float = 1.0,
@@ -130,15 +137,33 @@ def room(box: TextBox) -> float:
 
 
 def shrink(paragraphs: Sequence[tuple[str, int]], box: TextBox) -> tuple[float, float] | None:
-    """The (font scale, line spacing reduction) PowerPoint would apply to make the text fit;
-    None when it fits as it is. The last step when even that does not fit."""
+    """The (font scale, line spacing reduction) PowerPoint would apply to make the text fit, and its longest word
+    fit a line (a German compound, "Instandhaltungsnachweise", is broken inside by a renderer otherwise); None when
+    it fits as it is. The last step when even that does not fit."""
     space = room(box)
-    if space <= 0 or text_height(paragraphs, box) <= space:
+    if space <= 0 or (text_height(paragraphs, box) <= space and _words_fit(paragraphs, box, 1.0)):
         return None
     for scale, reduction in SHRINK_STEPS[1:]:
-        if text_height(paragraphs, box, scale, reduction) <= space:
+        if text_height(paragraphs, box, scale, reduction) <= space and _words_fit(paragraphs, box, scale):
             break
     return scale, reduction
+
+
+#: A word alone on a line is given this much room more than its estimate: the font drawn may be wider than the
+#: one measured (a title's heavier weight), and a word that does not fit is broken inside, not wrapped.
+WORD_MARGIN = 1.1
+
+
+def _words_fit(paragraphs: Sequence[tuple[str, int]], box: TextBox, scale: float) -> bool:
+    """Whether every word of the paragraphs fits a line of the box at `scale`, measured glyph by glyph."""
+    width = box.width / EMU_PER_PT - INSET_X
+    for text, level in paragraphs:
+        level = min(level, 8)
+        usable = max(width - box.indents[level], width * 0.3) / box.width_factor
+        size = box.sizes[level] * scale
+        if any(measured_width(word, size) * WORD_MARGIN > usable for word in breakable_words(text)):
+            return False
+    return True
 
 
 #: Glyph widths of Calibri (and Carlito, drawn with its metrics), in thousandths of an em, from ' ' to '~': a
