@@ -331,3 +331,13 @@ def test_a_right_to_left_emails_html_is_set_right_to_left():
         message = email.message_from_bytes(render_mail(replace(document, right_to_left=right_to_left), {}),
                                            policy=email.policy.strict)
         assert expected in message.get_body(("html",)).get_content()
+
+
+def test_match_reads_priorities_in_a_language_the_library_maintains_and_names_the_ones_it_does_not(aspo):
+    run = aspo("match", "--templates", str(REPO / "templates"), "--language", "de",
+               "Unsere Ersatzteile fehlen immer, wenn wir sie brauchen.")
+    assert run.status == 0 and "recognised: spare-parts-inventory" in run.out
+    run = aspo("match", "--templates", str(REPO / "templates"), "--language", "it", "Fermi non pianificati")
+    assert (run.status, run.out) == (2, "")
+    assert run.err == ("aspo: error: --language: 'it' is not a language the library maintains: catalog.yaml "
+                       "languages: has en, de, ja\n")

@@ -50,13 +50,13 @@ def matrix_text(library, plans, fmt: str) -> str:
     import json
 
     from aspo.authoring.l10n import matrix
+    from aspo.library.languages import best_tag
 
     shown: dict[str, list[str]] = {}
     for plan in plans:
         selection = plan.selection
         keys = [f"block:{b}" for b in selection.used_blocks] + [f"scenario:{s}" for s in selection.used_scenarios]
-        from aspo.library.languages import best_tag  # an account reading de-AT is counted under de
-
+        # an account reading de-AT is counted under de
         language = best_tag(plan.library.language, library.catalog.languages.maintained) or plan.library.language
         shown.setdefault(language, []).extend(keys)
     rows = matrix(library, shown)

@@ -30,12 +30,12 @@ from aspo.compose.slide_fit import fit_deck
 from aspo.compose.templating import INTERNAL_FIELDS, INTERNAL_ITEM_FIELDS, Renderer, TemplateRefusal
 from aspo.core.clock import build_timestamp
 from aspo.core.formatting import excel_literal, format_date, format_number, format_percent
+from aspo.core.scripts import base_language, right_to_left
 from aspo.library.account import Account
 from aspo.library.content import Block, Library
-from aspo.library.labels import Labels, built_in
-from aspo.library.languages import RIGHT_TO_LEFT, language_name
+from aspo.library.labels import Labels, english
+from aspo.library.languages import language_name
 from aspo.library.schema import OutlineSection, Result
-from aspo.library.translations import base_language
 from aspo.plan.plan import Plan
 from aspo.plan.selection import Selection, insight_for
 
@@ -461,10 +461,6 @@ def contact_line(account: Account, say: Labels | None = None) -> str:
     return " \u00b7 ".join(part for part in (contact, rep.email, rep.phone) if part)
 
 
-def english() -> Labels:
-    """aspo's labels in English, for a caller that names no language (tests, the plain benchmark)."""
-    return Labels("en", built_in("en"))
-
 
 def _with_agenda(sections: list[Section]) -> tuple[Section, ...]:
     """Fills the agenda with the headings that follow it, in order, once each."""
@@ -619,7 +615,7 @@ def compose(plan: Plan, renderer: Renderer | None = None) -> Document:
         language=language_tag(library.language, locale),
         notes_language=language_tag(library.rep_language, locale),
         fonts=Fonts(library.outline.fonts.east_asian, library.outline.fonts.complex),
-        right_to_left=base_language(library.language) in RIGHT_TO_LEFT,
+        right_to_left=right_to_left(library.language),
         labels=dict(composer.tell.texts),
         fallbacks=_fallbacks(library, selection, composer.tell.language),
     )

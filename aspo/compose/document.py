@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, Mapping, Union
 
+from aspo.core.scripts import CJK
 from aspo.library.logo import Logo
 
 SourceKind = Literal["block", "scenario", "catalog", "account", "outline"]
@@ -134,10 +134,6 @@ class Gap:
     priority: str
     pains: tuple[str, ...]
     reason: str
-
-
-#: Chinese characters, kana and hangul: the scripts written without spaces between words.
-CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,11 @@ import re
 from dataclasses import replace
 from typing import Any, Protocol
 
-from aspo.compose.document import CJK, Answer, BulletList, Element, FollowUp, Mailbox, Paragraph, Source
+from aspo.compose.document import Answer, BulletList, Element, FollowUp, Mailbox, Paragraph, Source
 from aspo.core.errors import AspoError
 from aspo.core.formatting import format_date
 from aspo.core.rulebook import SCHEMA
+from aspo.core.scripts import CJK
 from aspo.library.account import Account
 from aspo.library.content import Block, Library
 from aspo.library.labels import Labels

@@ -19,7 +19,7 @@ from aspo.compose.document import BulletList, Callouts, Chart, Document, Paragra
 from aspo.compose.results_fit import CalloutFit, ChartFit, callout_height, fit_results
 from aspo.compose.table_fit import fit_table, split_table, table_lines, table_rows
 from aspo.compose.text_measure import Lines, room, shrink, text_height
-from aspo.library.labels import Labels, built_in
+from aspo.library.labels import Labels, english
 from aspo.office.deck_template import EMU_PER_PT, DeckTemplate, SlideLayout, TextBox
 
 # --- a section on its slide ----------------------------------------------------------------
@@ -158,7 +158,7 @@ def fit_deck(sections: Sequence[Section], template: DeckTemplate, min_size: floa
     continuation slides, or, when a single row is too big for a slide, left to the document; the
     speaker notes (and so the draft) say which, and which results (callouts, a chart) the slide has no room for.
     `say` and `tell`: aspo's words in the customer's and the rep's language (default: English)."""
-    say = say or Labels("en", built_in("en"))
+    say = say or english()
     tell = tell or say
     fitted: list[Section] = []
     for section in sections:

@@ -40,11 +40,6 @@ _NOT_STARTING = set("\u3001\u3002\uff0c\uff0e\u30fb\uff1a\uff1b\uff01\uff1f\u30f
                     "\u30a1\u30a3\u30a5\u30a7\u30a9\u30c3\u30e3\u30e5\u30e7\u30ee\u30f5\u30f6")
 
 
-def east_asian(language: str) -> bool:
-    """Whether a language tag ("ja-JP", "zh-Hant-TW", "ko") is Chinese, Japanese or Korean."""
-    return language.replace("_", "-").split("-")[0].lower() in ("zh", "ja", "ko")
-
-
 def is_wide(char: str) -> bool:
     """Whether a character is drawn a full em wide: East Asian Wide or Fullwidth (Chinese, Japanese, Korean)."""
     return char >= _FIRST_WIDE and unicodedata.east_asian_width(char) in ("W", "F")
@@ -141,11 +136,14 @@ def shrink(paragraphs: Sequence[tuple[str, int]], box: TextBox) -> tuple[float, 
     fit a line (a German compound, "Instandhaltungsnachweise", is broken inside by a renderer otherwise); None when
     it fits as it is. The last step when even that does not fit."""
     space = room(box)
-    if space <= 0 or (text_height(paragraphs, box) <= space and _words_fit(paragraphs, box, 1.0)):
+    if space <= 0:
         return None
-    for scale, reduction in SHRINK_STEPS[1:]:
-        if text_height(paragraphs, box, scale, reduction) <= space and _words_fit(paragraphs, box, scale):
-            break
+    # each paragraph's widest word at 1 pt, measured once: a width grows with the size
+    widest = [max((measured_width(word, 1.0) for word in breakable_words(text)), default=0.0)
+              for text, _ in paragraphs]
+    for scale, reduction in SHRINK_STEPS:
+        if text_height(paragraphs, box, scale, reduction) <= space and _words_fit(paragraphs, widest, box, scale):
+            return None if scale == 1.0 else (scale, reduction)
     return scale, reduction
 
 
@@ -154,14 +152,13 @@ def shrink(paragraphs: Sequence[tuple[str, int]], box: TextBox) -> tuple[float, 
 WORD_MARGIN = 1.1
 
 
-def _words_fit(paragraphs: Sequence[tuple[str, int]], box: TextBox, scale: float) -> bool:
-    """Whether every word of the paragraphs fits a line of the box at `scale`, measured glyph by glyph."""
+def _words_fit(paragraphs: Sequence[tuple[str, int]], widest: list[float], box: TextBox, scale: float) -> bool:
+    """Whether each paragraph's widest word (`widest`, its width at 1 pt) fits a line of the box at `scale`."""
     width = box.width / EMU_PER_PT - INSET_X
-    for text, level in paragraphs:
+    for (_, level), word in zip(paragraphs, widest):
         level = min(level, 8)
         usable = max(width - box.indents[level], width * 0.3) / box.width_factor
-        size = box.sizes[level] * scale
-        if any(measured_width(word, size) * WORD_MARGIN > usable for word in breakable_words(text)):
+        if word * box.sizes[level] * scale * WORD_MARGIN > usable:
             return False
     return True
 

@@ -23,7 +23,8 @@ from aspo.core.rulebook import (
     SCHEMA,
     UNKNOWN_ID,
 )
-from aspo.core.yamlfile import YamlDocument, load_yaml, parse_yaml, read_text
+from aspo.core.yamlfile import YamlDocument, load_yaml
+from aspo.library.block_file import read_block_file
 from aspo.library.languages import language_problems
 from aspo.library.schema import (
     BlockFrontMatter,
@@ -43,10 +44,8 @@ from aspo.library.schema import (
     StagesFile,
 )
 from aspo.library.translations import (
-    NOTES_HEADING,
     Translations,
     Variant,
-    leading_blank_lines,
     load_labels,
     variant_name,
 )
@@ -368,34 +367,12 @@ def _read_library(root: Path, layouts: bool) -> tuple[Library | None, list[Probl
 
 def load_block(path: Path) -> Block:
     """Reads one message block: YAML front matter between '---' lines, then the body."""
-    text = read_text(path)
-    lines = text.split("\n")
-    if not lines or lines[0].strip() != "---":
-        raise AspoError.at(path, 1, None, "a block starts with a '---' line, then YAML front matter, then '---'",
-                           INVALID_FILE)
-    try:
-        end = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
-    except StopIteration:
-        raise AspoError.at(path, 1, None, "front matter is not closed by a '---' line", INVALID_FILE) from None
-    front = parse_yaml("\n".join(lines[1:end]), path, line_offset=1)
-    meta = validate(BlockFrontMatter, front)
-    rest = lines[end + 1:]
-    notes_at = next((i for i, line in enumerate(rest) if line.strip() == NOTES_HEADING), None)
-    body_lines = rest if notes_at is None else rest[:notes_at]
-    notes_lines = [] if notes_at is None else rest[notes_at + 1:]
-    body_line = end + 2
+    read = read_block_file(path)
+    meta = validate(BlockFrontMatter, read.front)
     if meta.section == "follow-up":
-        _check_follow_up_body(path, body_lines, body_line)
-    return Block(
-        meta=meta,
-        doc=front,
-        body="\n".join(body_lines).strip("\n"),
-        notes="\n".join(notes_lines).strip("\n"),
-        path=path,
-        title_line=front.line_of(("title",)) or 2,
-        body_line=body_line + leading_blank_lines(body_lines),
-        notes_line=body_line + (notes_at or 0) + 1 + leading_blank_lines(notes_lines),
-    )
+        _check_follow_up_body(path, read.body_lines, read.first_body_line)
+    return Block(meta=meta, doc=read.front, body=read.body, notes=read.notes, path=path, title_line=read.title_line,
+                 body_line=read.body_line, notes_line=read.notes_line)
 
 
 #: A body line that is a Jinja statement or comment alone: it renders as an empty line, unless a "-" strips the

@@ -54,3 +54,8 @@ class Labels:
 
     def join(self, items) -> str:
         return self.texts["list_separator"].join(items)
+
+
+def english() -> Labels:
+    """aspo's labels in English, for a caller that names no language (tests, a model made without a library)."""
+    return Labels("en", built_in("en"))

@@ -10,23 +10,18 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Mapping
 
 from aspo.core.errors import Problem, quoted
 from aspo.core.rulebook import LANGUAGE, TRANSLATION_FIELDS, TRANSLATION_UNUSABLE
+from aspo.core.scripts import base_language
 from aspo.library.labels import Labels, built_in, fields
-from aspo.library.translations import CURRENT, LANGUAGE_TAG, USABLE, Variant, base_language, state
+from aspo.library.translations import CURRENT, LANGUAGE_TAG, USABLE, Variant, state
 
 #: The library (aspo.library.content.Library) and its files' models, as this module's annotations name them: that
 #: module imports this one.
 Library = AccountFile = CatalogFile = Any
 
-#: Languages written right to left.
-RIGHT_TO_LEFT = frozenset({"ar", "he", "fa", "ur", "yi", "ps", "sd", "ug", "dv", "ckb"})
-#: Languages written in Chinese characters, kana or hangul: East Asian fonts and widths.
-EAST_ASIAN = frozenset({"zh", "ja", "ko"})
-#: Scripts Office calls complex: right-to-left ones, Thai, and the Indic scripts.
-COMPLEX = RIGHT_TO_LEFT | {"th", "hi", "bn", "ta", "te", "mr", "gu", "kn", "ml", "pa", "si", "lo", "km", "my"}
 
 
 @dataclass(frozen=True)
@@ -98,9 +93,9 @@ def language_problems(library: Library, label_files: dict) -> list[Problem]:
         if not LANGUAGE_TAG.fullmatch(tag):
             problems.append(doc.problem(loc, f"{quoted(tag)} is not a language tag (de, fr-CA, ja)", LANGUAGE))
             continue
-        if not labels_missing(library, tag) or library.catalog.languages.fallback:
-            continue  # with a fallback, missing labels show in English, and C001 says so
         missing = labels_missing(library, tag)
+        if not missing or library.catalog.languages.fallback:
+            continue  # with a fallback, missing labels show in English, and C001 says so
         problems.append(doc.problem(loc, f"aspo has no labels in {quoted(tag)}: give all of them in "
                                     f"l10n/{tag}/labels.yaml (missing: {', '.join(missing[:5])}"
                                     f"{', …' if len(missing) > 5 else ''}), or allow languages: fallback: true",
@@ -110,10 +105,10 @@ def language_problems(library: Library, label_files: dict) -> list[Problem]:
             if key not in english:
                 problems.append(file_doc.problem(("labels", key), f"no label {quoted(key)}: aspo's labels are in "
                                                  "aspo/library/labels/en.yaml", TRANSLATION_FIELDS))
-            elif fields(text) is None:
+            elif (found := fields(text)) is None:
                 problems.append(file_doc.problem(("labels", key), f"label {quoted(key)} is no label: write a field "
                                                  "as {name}, and a brace as {{ or }}", TRANSLATION_FIELDS))
-            elif fields(text) != fields(english[key]):
+            elif found != fields(english[key]):
                 want = ", ".join("{" + f + "}" for f in sorted(fields(english[key]))) or "none"
                 problems.append(file_doc.problem(("labels", key), f"label {quoted(key)} fills in {want}",
                                                  TRANSLATION_FIELDS))
@@ -152,11 +147,13 @@ def language_name(tag: str, in_language: str) -> str:
 # --- the library in one language ------------------------------------------------------------------
 
 
-def _choose(library: Library, key: tuple[str, str], wanted: str) -> tuple[Variant | None, Shown]:
+def _choose(library: Library, by_language: Mapping[str, Variant], wanted: str) -> tuple[Variant | None, Shown]:
+    """The translation among `by_language` (language -> it) an account wanting `wanted` reads, if usable, and what
+    it is shown in: the exact tag's, else its language's; the source's language (with any region it has no
+    translation for) reads the source."""
     source = library.catalog.languages.source
-    if base_language(wanted) == base_language(source) and wanted not in library.variants.get(key, {}):
+    if base_language(wanted) == base_language(source) and wanted not in by_language:
         return None, Shown(wanted, source, "source")
-    by_language = library.variants.get(key, {})
     tag = best_tag(wanted, by_language)
     if tag is None:
         return None, Shown(wanted, source, "missing")
@@ -167,19 +164,10 @@ def _choose(library: Library, key: tuple[str, str], wanted: str) -> tuple[Varian
     return variant, Shown(wanted, tag, found, variant.path)
 
 
-def _l10n_file(library: Library, name: str, wanted: str) -> tuple[Variant | None, Shown]:
-    source = library.catalog.languages.source
-    if base_language(wanted) == base_language(source):
-        return None, Shown(wanted, source, "source")
-    # file by file: l10n/fr-CA/ may give some, l10n/fr/ the rest
-    tag = best_tag(wanted, [language for language, files in library.l10n.items() if name in files])
-    variant = library.l10n[tag][name] if tag else None
-    if variant is None:
-        return None, Shown(wanted, source, "missing")
-    found = state(variant, library)
-    if found not in USABLE:
-        return None, Shown(wanted, source, found, variant.path)
-    return variant, Shown(wanted, tag, found, variant.path)
+def _l10n_files(library: Library, name: str) -> Mapping[str, Variant]:
+    """Each language's translation of the l10n file `name`: file by file, so l10n/fr-CA/ may give some and l10n/fr/
+    the rest."""
+    return {language: files[name] for language, files in library.l10n.items() if name in files}
 
 
 def translated_block(block, text: Variant | None, notes: Variant | None):
@@ -210,8 +198,9 @@ def localize(library: Library, language: str, rep_language: str) -> Library:
     used: list[Path] = []
     blocks = {}
     for block_id, block in library.blocks.items():
-        text, shown[("block", block_id)] = _choose(library, ("block", block_id), language)
-        notes, notes_shown = _choose(library, ("block", block_id), rep_language)
+        translations = library.variants.get(("block", block_id), {})
+        text, shown[("block", block_id)] = _choose(library, translations, language)
+        notes, notes_shown = _choose(library, translations, rep_language)
         if notes is not None and block.notes and not notes.notes:  # a translation without the source's notes
             notes, notes_shown = None, Shown(rep_language, source, "missing", notes.path)
         if block.notes and notes_shown.fallback and (rep_language != language or text is not None):
@@ -219,7 +208,8 @@ def localize(library: Library, language: str, rep_language: str) -> Library:
         blocks[block_id] = translated_block(block, text, notes) if text is not None or notes is not None else block
     scenarios = {}
     for scenario_id, scenario in library.scenarios.items():
-        text, shown[("scenario", scenario_id)] = _choose(library, ("scenario", scenario_id), language)
+        text, shown[("scenario", scenario_id)] = _choose(library, library.variants.get(("scenario", scenario_id), {}),
+                                                         language)
         scenarios[scenario_id] = _scenario_in(scenario, text) if text is not None else scenario
     changes: dict = {}
     for name, apply in (("catalog.yaml", _catalog_in), ("outline.yaml", _outline_in),
@@ -227,7 +217,7 @@ def localize(library: Library, language: str, rep_language: str) -> Library:
                         ("pains.yaml", _pains_in), ("personas.yaml", _personas_in)):
         # what the rep alone reads (what each persona listens for) is in the rep's language
         reader = rep_language if name == "personas.yaml" else language
-        variant, found = _l10n_file(library, name, reader)
+        variant, found = _choose(library, _l10n_files(library, name), reader)
         if found.state != "source":
             shown[("l10n", name)] = found
         if variant is not None:

@@ -25,6 +25,8 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
+from aspo.core.scripts import CJK_CHARACTERS
+
 #: Where a pain's words come from, and how much each source counts (the pain's own vocabulary most).
 FIELD_WEIGHTS = {"name": 3.0, "keyword": 3.0, "related": 1.0, "example": 0.0, "capability": 0.6, "block": 0.4,
                  "scenario": 0.3}
@@ -149,7 +151,7 @@ _NOT_A_PROBLEM = re.compile(
 _CLAUSES = re.compile(r"[.;:!?,()]+|\s[-\u2013\u2014]+\s|\s(?:but|and|while|whereas|so|because|bc)\s")
 _WORDS = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")  # letters of any script: "stillstände", "設備"
 #: Chinese characters, kana and hangul: text written without spaces, read as overlapping pairs of characters.
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]+")
+_CJK = re.compile(CJK_CHARACTERS + "+")
 _POSSESSIVE = re.compile(r"(?<=[a-z])'s\b")
 _HYPHEN = re.compile(r"(?<=[a-z])-(?=[a-z])")  # "repair-or-replace" reads as "repair or replace"
 #: Endings the stemmer keeps that still make the same word: "fail" ~ "failure", "maintain" ~ "maintaining".

@@ -18,8 +18,9 @@ from types import MappingProxyType
 from typing import Any, Iterator, Mapping
 
 from aspo.core.errors import AspoError, Problem
-from aspo.core.rulebook import INVALID_FILE, TRANSLATION_FIELDS
-from aspo.core.yamlfile import YamlDocument, load_yaml, parse_yaml, read_text
+from aspo.core.rulebook import TRANSLATION_FIELDS
+from aspo.core.yamlfile import YamlDocument, load_yaml
+from aspo.library.block_file import NOTES_HEADING, read_block_file
 from aspo.library.validation import validate
 
 #: A variant's file name: the source's id, a dot, a language tag ("priority-energy-cost.de", "x.fr-CA").
@@ -58,28 +59,10 @@ class Variant:
         return self.kind, self.id
 
 
-#: The heading that ends a block's body and starts its speaker notes.
-NOTES_HEADING = "## Notes"
-
-
-def leading_blank_lines(lines: list[str]) -> int:
-    count = 0
-    for line in lines:
-        if line.strip():
-            break
-        count += 1
-    return count
-
-
 def variant_name(path: Path) -> tuple[str, str] | None:
     """(source id, language) of a variant's file name; None for a source's."""
     found = VARIANT_STEM.fullmatch(path.name.rsplit(".", 1)[0])
     return (found["id"], found["language"]) if found else None
-
-
-def base_language(tag: str) -> str:
-    """The language of a tag or locale: "de" for de-AT and de_DE."""
-    return re.split("[-_]", tag)[0].lower()
 
 
 def _source_only(doc: YamlDocument, fields: tuple[str, ...], source: str, loc: tuple = ()) -> list[Problem]:
@@ -95,37 +78,21 @@ def _source_only(doc: YamlDocument, fields: tuple[str, ...], source: str, loc: t
 
 def load_block_variant(path: Path) -> Variant:
     """A block's translation: front matter with the translated title and its record, then body and notes."""
-    source_id, language = variant_name(path)
-    text = read_text(path)
-    lines = text.split("\n")
-    if not lines or lines[0].strip() != "---":
-        raise AspoError.at(path, 1, None, "a block starts with a '---' line, then YAML front matter, then '---'",
-                           INVALID_FILE)
-    end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
-    if end is None:
-        raise AspoError.at(path, 1, None, "front matter is not closed by a '---' line", INVALID_FILE)
-    front = parse_yaml("\n".join(lines[1:end]), path, line_offset=1)
     from aspo.library.translation_schema import BLOCK_SOURCE_ONLY, BlockVariantFront  # only where one is read
 
-    problems = _source_only(front, BLOCK_SOURCE_ONLY, f"{source_id}.md")
+    source_id, language = variant_name(path)
+    read = read_block_file(path)
+    problems = _source_only(read.front, BLOCK_SOURCE_ONLY, f"{source_id}.md")
     if problems:
         raise AspoError(problems)
-    record = validate(BlockVariantFront, front)
-    rest = lines[end + 1:]
-    notes_at = next((i for i, line in enumerate(rest) if line.strip() == NOTES_HEADING), None)
-    body_lines = rest if notes_at is None else rest[:notes_at]
-    heading = next((i for i, line in enumerate(body_lines) if line.startswith("#")), None)
+    record = validate(BlockVariantFront, read.front)
+    heading = next((i for i, line in enumerate(read.body_lines) if line.startswith("#")), None)
     if heading is not None:  # "## Notizen" would put the rep's notes on the customer's slide
-        raise AspoError.at(path, end + 2 + heading, "body", f"{body_lines[heading].strip()!r}: a block's speaker "
-                           f"notes start at a line '{NOTES_HEADING}', in every language; the body has no headings",
-                           TRANSLATION_FIELDS)
-    notes_lines = [] if notes_at is None else rest[notes_at + 1:]
-    body_line = end + 2
-    return Variant("block", source_id, language, path, front, record,
-                   body="\n".join(body_lines).strip("\n"), notes="\n".join(notes_lines).strip("\n"),
-                   title_line=front.line_of(("title",)) or 2,
-                   body_line=body_line + leading_blank_lines(body_lines),
-                   notes_line=body_line + (notes_at or 0) + 1 + leading_blank_lines(notes_lines))
+        raise AspoError.at(path, read.first_body_line + heading, "body", f"{read.body_lines[heading].strip()!r}: a "
+                           f"block's speaker notes start at a line '{NOTES_HEADING}', in every language; the body "
+                           "has no headings", TRANSLATION_FIELDS)
+    return Variant("block", source_id, language, path, read.front, record, body=read.body, notes=read.notes,
+                   title_line=read.title_line, body_line=read.body_line, notes_line=read.notes_line)
 
 
 def load_scenario_variant(path: Path) -> Variant:
@@ -293,10 +260,28 @@ def block_wording(block) -> str:
 
 
 def block_claims(block, library) -> str:
-    text = "\n".join((block.meta.title, block.body, block.notes))
-    called = calls(text)
-    capability_ids = [c.split(":", 1)[1] for c in called if c.startswith("capability:")] + block.meta.capabilities
-    return short_hash([called, sorted(figures(text).elements()), _maturities(library, capability_ids)])
+    called, numbers, maturities, _ = _claims("block", block, library)
+    return short_hash([called, numbers, maturities])
+
+
+def _claims(kind: str, source, library) -> tuple[list[str], list[str], dict, list]:
+    """What a block or scenario claims: (the catalog entries it calls, its figures, the maturity of the
+    capabilities it names or calls, a scenario's measured numbers)."""
+    text = _text(kind, source)
+    if kind == "block":
+        called = calls(text)
+        capability_ids = [c.split(":", 1)[1] for c in called if c.startswith("capability:")] + source.meta.capabilities
+        return called, sorted(figures(text).elements()), _maturities(library, capability_ids), []
+    meta = source.meta
+    return ([], sorted(figures(text).elements()), _maturities(library, meta.capabilities),
+            [[r.before, r.after, r.unit] for r in meta.results])
+
+
+def _text(kind: str, source) -> str:
+    """A block's or scenario's text, as one: what its figures and calls are read from."""
+    if kind == "block":
+        return "\n".join((source.meta.title, source.body, source.notes))
+    return "\n".join(str(t) for t in _flat(_scenario_text(source.meta)) if t)
 
 
 def _scenario_text(meta) -> list:
@@ -309,10 +294,8 @@ def scenario_wording(scenario) -> str:
 
 
 def scenario_claims(scenario, library) -> str:
-    meta = scenario.meta
-    text = "\n".join(str(t) for t in _flat(_scenario_text(meta)) if t)
-    numbers = [[r.before, r.after, r.unit] for r in meta.results]
-    return short_hash([sorted(figures(text).elements()), numbers, _maturities(library, meta.capabilities)])
+    _, numbers, maturities, measured = _claims("scenario", scenario, library)
+    return short_hash([numbers, measured, maturities])
 
 
 def _flat(value):
@@ -353,22 +336,14 @@ def l10n_wording(name: str, catalog=None, outline=None, neutral=None, industries
 
 def claims_now(variant: Variant, library) -> list[str]:
     """What the translation's source claims now, in words: its calls, their maturity, its figures."""
-    if variant.kind == "block":
-        block = library.blocks[variant.id]
-        text = "\n".join((block.meta.title, block.body, block.notes))
-        called = calls(text)
-        capability_ids = [c.split(":", 1)[1] for c in called if c.startswith("capability:")] + block.meta.capabilities
-    elif variant.kind == "scenario":
-        meta = library.scenarios[variant.id].meta
-        text = "\n".join(str(t) for t in _flat(_scenario_text(meta)) if t)
-        called, capability_ids = [], meta.capabilities
+    if variant.kind in ("block", "scenario"):
+        source = (library.blocks if variant.kind == "block" else library.scenarios)[variant.id]
+        called, numbers, maturities, _ = _claims(variant.kind, source, library)
     else:
-        text, called, capability_ids = "", [], list(library.capabilities)
+        called, numbers, maturities = [], [], _maturities(library, library.capabilities)
     said = [f"{cap_id} {maturity}" + (f" at {live_at}" if live_at else "") + (f" ({planned})" if planned else "")
-            for cap_id, (maturity, live_at, planned) in _maturities(library, capability_ids).items()]
-    said += called
-    numbers = sorted(figures(text).elements())
-    return said + ([f"figures {', '.join(numbers)}"] if numbers else [])
+            for cap_id, (maturity, live_at, planned) in maturities.items()]
+    return said + called + ([f"figures {', '.join(numbers)}"] if numbers else [])
 
 
 def source_hashes(variant: Variant, library) -> tuple[str, str] | None:
@@ -438,9 +413,6 @@ def _strings(value) -> list:
 
 
 def source_text(variant: Variant, library) -> str:
-    if variant.kind == "block":
-        block = library.blocks[variant.id]
-        return "\n".join((block.meta.title, block.body, block.notes))
-    if variant.kind == "scenario":
-        return "\n".join(str(t) for t in _flat(_scenario_text(library.scenarios[variant.id].meta)) if t)
-    return ""
+    if variant.kind not in ("block", "scenario"):
+        return ""
+    return _text(variant.kind, (library.blocks if variant.kind == "block" else library.scenarios)[variant.id])

@@ -15,6 +15,7 @@ from aspo.compose.document import (
     Section,
     Source,
 )
+from aspo.library.labels import Labels, english
 
 REP_MARK = "[rep] "
 
@@ -22,7 +23,7 @@ REP_MARK = "[rep] "
 def render_markdown(doc: Document) -> str:
     """The review draft as text; one line per paragraph, so diffs show whole sentences. Its own words are in the
     rep's language (the document's labels)."""
-    say = _Labels(doc.labels)
+    say = Labels(doc.notes_language, doc.labels) if doc.labels else english()  # a model made in a test has none
     deck_numbers = {s.key: n for n, s in enumerate(doc.deck_sections, start=1)}
     lines = [
         "# " + say("draft_title", account=doc.account_name),
@@ -60,21 +61,7 @@ def render_markdown(doc: Document) -> str:
     return "\n".join(lines) + "\n"
 
 
-class _Labels:
-    """The draft's own words: the document's labels, English where a model made in a test gives none."""
-
-    def __init__(self, texts):
-        if not texts:
-            from aspo.library.labels import built_in
-
-            texts = built_in("en")
-        self.texts = texts
-
-    def __call__(self, key: str, **values) -> str:
-        return self.texts[key].format(**values)
-
-
-def _section(number: int, section: Section, slide: int | None, say: _Labels) -> list[str]:
+def _section(number: int, section: Section, slide: int | None, say: Labels) -> list[str]:
     where = [say("draft_slide", number=slide, layout=section.layout)] if slide else []
     if section.in_document:
         where.append(say("draft_document"))
@@ -104,7 +91,7 @@ def _section(number: int, section: Section, slide: int | None, say: _Labels) -> 
     return lines
 
 
-def _follow_up(mail: FollowUp, slug: str, say: _Labels) -> list[str]:
+def _follow_up(mail: FollowUp, slug: str, say: Labels) -> list[str]:
     """The follow-up e-mail as the customer reads it, part by part with its source, after the sections."""
     recipients = ", ".join(f"{box.name} <{box.address}>" for box in mail.recipients)
     lines = ["## " + say("draft_mail"), "", f"_{say('draft_mail_file', file=f'{slug}-follow-up.eml')}_", "",

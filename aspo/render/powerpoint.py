@@ -55,8 +55,9 @@ from aspo.compose.nobreak import keep_together, keeping_together
 from aspo.compose.results_fit import CalloutFit, ChartFit
 from aspo.compose.slide_fit import slide_text
 from aspo.compose.table_fit import table_fit, table_rows
-from aspo.compose.text_measure import east_asian, shrink
+from aspo.compose.text_measure import shrink
 from aspo.core.errors import AspoError
+from aspo.core.scripts import east_asian
 from aspo.library.logo import Logo
 from aspo.office.deck_template import EMU_PER_PT, DeckTemplate, TextBox, read_deck_template
 from aspo.office.ooxml import CONTENT_TYPES, EXTENDED_PROPERTIES_REL, NAMESPACES, R_ID, RELATIONSHIPS, A, P

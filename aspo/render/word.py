@@ -22,8 +22,9 @@ from lxml.etree import SubElement
 
 from aspo.compose.document import BulletList, Document, Paragraph, Section, Table
 from aspo.compose.nobreak import NoBreak, no_break
-from aspo.compose.text_measure import east_asian, text_columns
+from aspo.compose.text_measure import text_columns
 from aspo.core.errors import AspoError
+from aspo.core.scripts import east_asian
 from aspo.library.logo import Logo
 from aspo.office.ooxml import EXTENDED_PROPERTIES_REL, XML, W
 from aspo.office.word_styles import find_style, role_kind

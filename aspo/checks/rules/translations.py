@@ -7,14 +7,14 @@ from typing import Iterator
 
 from aspo.checks.rule import Context, check_rule
 from aspo.core.errors import Problem, display_path
-from aspo.library.languages import COMPLEX, EAST_ASIAN, RIGHT_TO_LEFT, best_tag, language_name, maintained
+from aspo.core.scripts import COMPLEX, EAST_ASIAN, base_language, right_to_left
+from aspo.library.languages import best_tag, language_name, maintained
 from aspo.library.translations import (
     CLAIMS_CHANGED,
     EDITED,
     STALE,
     UNSTAMPED,
     Variant,
-    base_language,
     calls,
     figures,
     source_text,
@@ -218,7 +218,7 @@ def script_font(context: Context) -> Iterator[Problem]:
 def right_to_left_layout(context: Context) -> Iterator[Problem]:
     library = context.library
     for language in _script_languages(context):
-        if base_language(language) not in RIGHT_TO_LEFT:
+        if not right_to_left(language):
             continue
         for template, setting in ((library.deck, "its slide master's body text is not set right to left "
                                    "(rtl=\"1\")"),
