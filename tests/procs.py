@@ -1,8 +1,12 @@
-"""Processes, seen through /proc (Linux): who is whose child, who is still alive; and waiting for events."""
+"""Processes, seen through /proc (Linux): who is whose child, who is still alive; waiting for events; and what an
+aspo command imports."""
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Callable, TypeVar
@@ -93,3 +97,32 @@ def wait_for(check: Callable[[], T], what: str, timeout: float = 60.0, every: fl
         if time.monotonic() > deadline:
             raise AssertionError(f"waited {timeout:g} s for {what}")
         time.sleep(every)
+
+
+#: Modules that cost start-up time, and so must load only where they are used (Pillow's C core stands for
+#: Pillow: python-pptx's import of it is deferred until a deck gets a picture).
+HEAVY = ("pptx", "docx", "PIL._imaging", "jinja2", "multiprocessing", "concurrent.futures", "aspo.office.deck_template",
+         "aspo.office.safety",
+         "aspo.render.powerpoint", "aspo.render.word", "aspo.compose.composer", "pydantic", "yaml",
+         "aspo.library.schema", "importlib.metadata")
+
+PROBE = """
+import json, sys
+from aspo.cli.app import main
+try:
+    main(sys.argv[1:])
+except SystemExit as exit:
+    status = exit.code
+heavy = {heavy!r}
+loaded = sorted({{name for name in sys.modules for top in heavy if name == top or name.startswith(top + ".")
+                  and top in sys.modules}} & set(heavy))
+print(json.dumps({{"status": status, "loaded": loaded}}), file=sys.stderr)
+"""
+
+
+def loaded_by(*args: str) -> tuple[int, set[str]]:
+    """The exit status of `aspo ARGS` in a fresh interpreter, and which of HEAVY it imported."""
+    done = subprocess.run([sys.executable, "-c", PROBE.format(heavy=HEAVY), *args], capture_output=True, text=True,
+                          timeout=120)
+    result = json.loads(done.stderr.strip().splitlines()[-1])
+    return result["status"], set(result["loaded"])

@@ -329,16 +329,19 @@ def test_what_is_not_a_whole_pdf_is_refused_naming_the_account_and_why_and_a_hug
     assert snapshot(workspace / "output") == built
 
 
-def test_one_libreoffice_run_converts_every_account_in_its_own_profile_removed_afterwards(workspace, aspo,
-                                                                                              fake_soffice):
-    result = aspo("build", "--pdf", "-j", "2", "accounts/")
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_each_job_converts_its_share_in_its_own_profile_removed_afterwards(workspace, aspo, fake_soffice, jobs):
+    result = aspo("build", "--pdf", "-j", str(jobs), "accounts/")
     assert result.status == 0, result.err
-    [args] = runs(fake_soffice)
-    assert sorted(Path(a).name for a in args if a.endswith((".pptx", ".docx"))) == sorted(
-        f"{slug}-{kind}" for slug in SAMPLES for kind in ("deck.pptx", "offering.docx"))
-    [profile] = [a.split("=", 1)[1] for a in args if a.startswith("-env:UserInstallation=")]
-    assert profile.startswith("file:///")
-    assert not Path(profile[len("file://"):]).parent.exists()  # the temporary folder, profile and copies, is gone
+    done = runs(fake_soffice)
+    assert len(done) == jobs  # as many LibreOffice processes as jobs, at once
+    shares = [sorted(Path(a).name for a in args if a.endswith((".pptx", ".docx"))) for args in done]
+    assert all(shares) and sorted(name for share in shares for name in share) == sorted(
+        f"{slug}-{kind}" for slug in SAMPLES for kind in ("deck.pptx", "offering.docx"))  # each file in one
+    profiles = [a.split("=", 1)[1] for args in done for a in args if a.startswith("-env:UserInstallation=")]
+    assert len(set(profiles)) == jobs and all(profile.startswith("file:///") for profile in profiles)
+    for profile in profiles:
+        assert not Path(profile[len("file://"):]).parent.exists()  # the temporary folder, profile and copies, is gone
     assert sorted(pdfs_in(workspace / "output")) == sorted(WORKSPACE_PDFS)
 
 
@@ -360,10 +363,12 @@ def test_pdfs_are_outputs_of_the_build_that_made_them(workspace, aspo, fake_soff
     assert statuses("--pdf") == ["built"] * 3
     assert statuses("--pdf") == ["unchanged"] * 3
     assert statuses() == ["unchanged"] * 3  # a build without --pdf leaves an unchanged account's PDFs alone
-    assert len(pdfs_in(workspace / "output")) == 6 and len(runs(fake_soffice)) == 1
+    converted = [name for args in runs(fake_soffice) for name in args if name.endswith((".pptx", ".docx"))]
+    assert len(pdfs_in(workspace / "output")) == 6 and len(converted) == 6  # each file once: none when unchanged
     (workspace / "output" / "globex" / "globex-deck.pdf").unlink()
     assert statuses("--pdf") == ["unchanged", "built", "unchanged"]  # a missing PDF is rebuilt
-    assert len(runs(fake_soffice)) == 2 and len(pdfs_in(workspace / "output")) == 6
+    converted = [name for args in runs(fake_soffice) for name in args if name.endswith((".pptx", ".docx"))]
+    assert len(converted) == 8 and len(pdfs_in(workspace / "output")) == 6
     assert statuses("--force") == ["built"] * 3  # rebuilt without --pdf: its PDFs would be stale, so they go
     assert pdfs_in(workspace / "output") == {}
     assert statuses("--pdf") == ["built"] * 3
@@ -407,12 +412,12 @@ def test_a_build_stopped_while_converting_ends_libreoffice_and_keeps_previous_ou
 @pytest.mark.skipif(not HAVE_PROC, reason="watches processes through /proc")
 def test_a_build_killed_while_converting_leaves_no_converter_and_the_next_command_removes_its_folder(
         workspace, aspo, built, tmp_path, monkeypatch):
-    """kill -9 (a CI time-out, the out-of-memory killer) of `build --pdf -j 2` once the converter runs: the launcher
-    and the process it started (soffice forks soffice.bin) end within 5 s, and the scratch folder holding every
-    account's files is gone after the next aspo command."""
+    """kill -9 (a CI time-out, the out-of-memory killer) of `build --pdf -j 2` once its two converters run: each
+    launcher and the process it started (soffice forks soffice.bin) end within 5 s, and the scratch folders holding
+    the accounts' files are gone after the next aspo command."""
     script = tmp_path / "soffice"
-    script.write_text(f"#!/bin/sh\nsleep 600 &\necho $$ $! > {tmp_path / 'pids.tmp'}\n"
-                      f"mv {tmp_path / 'pids.tmp'} {tmp_path / 'pids'}\nwait\n")
+    script.write_text(f"#!/bin/sh\nsleep 600 &\necho $$ $! > {tmp_path / 'pids.tmp'}-$$\n"
+                      f"mv {tmp_path / 'pids.tmp'}-$$ {tmp_path / 'pids'}-$$\nwait\n")
     script.chmod(0o755)
     temporary = tmp_path / "tmp"
     temporary.mkdir()
@@ -420,9 +425,9 @@ def test_a_build_killed_while_converting_leaves_no_converter_and_the_next_comman
                              cwd=workspace, env={**os.environ, "ASPO_SOFFICE": str(script), "TMPDIR": str(temporary)},
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        pids = wait_for(lambda: (tmp_path / "pids").exists() and (tmp_path / "pids").read_text().split(),
-                        "the converter to start")
-        converter = [Proc(int(pid)) for pid in pids]
+        started = wait_for(lambda: len(found := list(tmp_path.glob("pids-*"))) == 2 and found,
+                           "both converters to start")
+        converter = [Proc(int(pid)) for path in started for pid in path.read_text().split()]
         build.kill()
         build.wait(timeout=60)
     finally:
@@ -430,8 +435,10 @@ def test_a_build_killed_while_converting_leaves_no_converter_and_the_next_comman
             build.kill()
             build.wait()
     wait_for(lambda: not [proc for proc in converter if proc.alive()], f"{converter} to end", timeout=5)
-    [left] = temporary.iterdir()  # its owner was killed before it could remove it
-    assert left.name.startswith(f"aspo-pdf-{build.pid}-") and (left / "in" / "acme-deck.pptx").is_file()
+    left = list(temporary.iterdir())  # their owner was killed before it could remove them
+    assert len(left) == 2 and all(folder.name.startswith(f"aspo-pdf-{build.pid}-") for folder in left)
+    assert sorted(path.name for folder in left for path in (folder / "in").iterdir()) == sorted(
+        f"{name}-{kind}" for name in ("acme", "globex", "northwind-health") for kind in ("deck.pptx", "offering.docx"))
     monkeypatch.setenv("TMPDIR", str(temporary))
     assert aspo("build", "accounts/acme.yaml").status == 0
     assert list(temporary.iterdir()) == []

@@ -659,8 +659,9 @@ def test_the_review_page_needs_nothing_from_the_network(reviewed):
 def test_a_second_review_of_the_same_change_draws_nothing_and_writes_the_same_page(reviewed):
     second, root = reviewed["second"], reviewed["root"]
     assert second.returncode == 1, second.stderr
-    assert reviewed["runs_after_first"] == 1  # one LibreOffice run for everything
-    assert reviewed["runs"].read_text().count("run") == 1  # and none the second time
+    # LibreOffice ran once per core at most (4 files: both sides' deck and document), all in the first review...
+    assert 1 <= reviewed["runs_after_first"] <= min(4, len(os.sched_getaffinity(0)))
+    assert reviewed["runs"].read_text().count("run") == reviewed["runs_after_first"]  # ...and not in the second
     assert (root / "review/index.html").read_bytes() == reviewed["page"]
     assert {p.name: p.read_bytes() for p in (root / "review/images").iterdir()} == reviewed["pictures"]
 
@@ -685,7 +686,7 @@ def test_two_output_folders_give_the_same_pictures_from_the_cache(in_review, asp
     done = aspo("diff", tmp_path / "before", tmp_path / "after", "--html", tmp_path / "page")
     assert done.status == 1, done.err
     assert done.out.endswith(": 1 account changed (1 slide, 1 page), 2 unchanged, 0 failed\n"), done.out
-    assert in_review["runs"].read_text().count("run") == 1  # every picture came from the cache
+    assert in_review["runs"].read_text().count("run") == in_review["runs_after_first"]  # all from the cache
     html = (tmp_path / "page/index.html").read_text()
     assert sorted(p.name for p in (tmp_path / "page/images").iterdir()) == sorted(in_review["pictures"])
     assert "A pilot should answer <ins>a single</ins> question" in html

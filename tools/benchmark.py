@@ -12,10 +12,12 @@ median of the per-round ratios A/B. Quote the ratios: absolute times vary from m
 run. Every side runs once untimed first (imports compiled, files in the page cache).
 
 Comparisons (--only takes these names):
-  build     aspo build --force accounts/acme.yaml vs the plain script, whole process      target <= 0.8x
+  build     aspo build --force accounts/acme.yaml vs the plain script, whole process, the library and account
+            warm in aspo's cache (as after any earlier command)                       target <= 0.9x
+  cold      the same with ASPO_NO_CACHE=1: the library and account read and validated  report
   inproc    one account in process, library loaded once, vs the plain build function     target <= 0.25x
   batch     aspo build -j 2 of 100 accounts from scratch vs the plain script, pool of 2  target <= 0.33x
-  explain   aspo explain accounts/acme.yaml vs python -c "import click"                 target <= 3x
+  explain   aspo explain accounts/acme.yaml vs python -c "import click", warm            target <= 2x
   help      aspo --help vs python -c "import click"                                     target <= 1.2x
   check     aspo check of a library and accounts twice as large vs the normal ones       target <= 2.4x
   memory    peak memory of aspo build over 200 accounts (default jobs): the largest single process
@@ -23,7 +25,10 @@ Comparisons (--only takes these names):
   review    aspo diff --rev HEAD --html of 50 accounts in a git repository, one sentence of a block changed
             that 10 of them use: with an empty picture cache (LibreOffice runs) vs a second run (cache full);
             needs LibreOffice and poppler-utils, skipped without them                    report
+  layout    aspo diff --rev HEAD --html of 30 accounts after a layout change (the deck template's title font:
+            every slide changes), empty picture cache: default jobs (every core) vs -j 1 report
 
+Every aspo command runs with its own cache folder (ASPO_CACHE_DIR), filled by the untimed first run.
 The 100 and 200 accounts are copies of accounts/*.yaml, each with its own file name and `name:`. MB here
 are 2**20 bytes.
 """
@@ -197,6 +202,11 @@ def doubled_project(folder: Path) -> Path:
     return folder
 
 
+def cached(tmp: Path) -> dict[str, str]:
+    """The environment of an aspo command with its own cache folder under `tmp`."""
+    return {**os.environ, "ASPO_CACHE_DIR": str(tmp / "aspo-cache")}
+
+
 def fresh(folder: Path) -> Callable[[], None]:
     return lambda: shutil.rmtree(folder, ignore_errors=True)
 
@@ -206,8 +216,16 @@ def fresh(folder: Path) -> Callable[[], None]:
 
 def compare_build(tmp: Path, runs: int, rng: random.Random) -> Result:
     account = "accounts/acme.yaml"
-    return interleave("build", f"`aspo build --force {account}` vs plain script, whole process", 0.8,
-                      Side("aspo", ASPO + ["build", "--force", account, "-o", str(tmp / "aspo")]),
+    return interleave("build", f"`aspo build --force {account}` vs plain script, whole process, warm", 0.9,
+                      Side("aspo", ASPO + ["build", "--force", account, "-o", str(tmp / "aspo")], env=cached(tmp)),
+                      Side("plain", [sys.executable, str(PLAIN), "-o", str(tmp / "plain"), account]), runs, rng)
+
+
+def compare_cold(tmp: Path, runs: int, rng: random.Random) -> Result:
+    account = "accounts/acme.yaml"
+    return interleave("cold", f"`aspo build --force {account}` vs plain script, whole process, ASPO_NO_CACHE=1",
+                      None, Side("aspo", ASPO + ["build", "--force", account, "-o", str(tmp / "aspo")],
+                                 env={**cached(tmp), "ASPO_NO_CACHE": "1"}),
                       Side("plain", [sys.executable, str(PLAIN), "-o", str(tmp / "plain"), account]), runs, rng)
 
 
@@ -228,19 +246,20 @@ def compare_batch(tmp: Path, runs: int, rng: random.Random) -> Result:
     return interleave(
         "batch", "100 accounts from scratch: `aspo build -j 2` vs plain script, pool of 2, whole process", 0.33,
         Side("aspo", ASPO + ["build", "-j", "2", "--templates", str(ROOT / "templates"), "-o", str(aspo_out),
-                             str(accounts)], before=fresh(aspo_out)),
+                             str(accounts)], before=fresh(aspo_out), env=cached(tmp)),
         Side("plain", [sys.executable, str(PLAIN), "-j", "2", "-o", str(plain_out), str(accounts)],
              before=fresh(plain_out)), runs, rng)
 
 
 def compare_explain(tmp: Path, runs: int, rng: random.Random) -> Result:
-    return interleave("explain", '`aspo explain accounts/acme.yaml` vs `python -c "import click"`', 3.0,
-                      Side("aspo", ASPO + ["explain", "accounts/acme.yaml"]), Side("click", IMPORT_CLICK), runs, rng)
+    return interleave("explain", '`aspo explain accounts/acme.yaml` vs `python -c "import click"`, warm', 2.0,
+                      Side("aspo", ASPO + ["explain", "accounts/acme.yaml"], env=cached(tmp)),
+                      Side("click", IMPORT_CLICK), runs, rng)
 
 
 def compare_help(tmp: Path, runs: int, rng: random.Random) -> Result:
     return interleave("help", '`aspo --help` vs `python -c "import click"`', 1.2,
-                      Side("aspo", ASPO + ["--help"]), Side("click", IMPORT_CLICK), runs, rng)
+                      Side("aspo", ASPO + ["--help"], env=cached(tmp)), Side("click", IMPORT_CLICK), runs, rng)
 
 
 def compare_check(tmp: Path, runs: int, rng: random.Random) -> Result:
@@ -251,7 +270,7 @@ def compare_check(tmp: Path, runs: int, rng: random.Random) -> Result:
     def check(project: Path) -> Side:
         # exit 1 (problems found) still means the whole check ran; 2 means it could not
         return Side(project.name, ASPO + ["check", "--templates", str(project / "templates"),
-                                          "--accounts", str(project / "accounts")], ok_codes=(0, 1))
+                                          "--accounts", str(project / "accounts")], ok_codes=(0, 1), env=cached(tmp))
 
     blocks = len(list((doubled / "templates" / "blocks").glob("*.md")))
     accounts = len(list((doubled / "accounts").glob("*.yaml")))
@@ -263,6 +282,7 @@ def measure_memory(tmp: Path, runs: int, rng: random.Random) -> Result:
     accounts = copy_accounts(tmp / "accounts", 200)
     output = tmp / "output"
     command = ASPO + ["build", "--templates", str(ROOT / "templates"), "-o", str(output), str(accounts)]
+    os.environ["ASPO_CACHE_DIR"] = str(tmp / "aspo-cache")  # the probe's children: this comparison's own cache
     result = Result("memory", "peak memory, `aspo build` of 200 accounts from scratch (default jobs)", None)
     largest, tree = [], []
     for number in range(runs):
@@ -280,6 +300,13 @@ def measure_memory(tmp: Path, runs: int, rng: random.Random) -> Result:
     result.note = (f"{statistics.median(tree):.0f} MB summed over the tree, "
                    f"{statistics.median(largest):.0f} MB largest process")
     return result
+
+
+def commit_all(folder: Path, message: str) -> None:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@example.com",
+           "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "bench@example.com"}
+    for args in (["init", "-q"], ["add", "."], ["commit", "-qm", message]):
+        subprocess.run(["git", *args], cwd=folder, check=True, env=env)
 
 
 def review_project(folder: Path) -> Path:
@@ -300,15 +327,45 @@ def review_project(folder: Path) -> Path:
         text, steps = re.subn(r"^(  action: *.+?) *$", rf"\1, step {number:03d}", text, count=1, flags=re.MULTILINE)
         assert changed and steps, f"no name: or next_step's action: line in {sample}.yaml"
         (accounts / f"{sample}-{number:03d}.yaml").write_text(text, encoding="utf-8")
-    env = {**os.environ, "GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@example.com",
-           "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "bench@example.com"}
-    for args in (["init", "-q"], ["add", "."], ["commit", "-qm", "fifty accounts"]):
-        subprocess.run(["git", *args], cwd=folder, check=True, env=env)
+    commit_all(folder, "fifty accounts")
     block = folder / "templates/blocks/next-steps-pilot.md"
     old = "A pilot should answer one question"
     assert old in block.read_text(encoding="utf-8"), f"{old!r} is no longer in {block.name}"
     block.write_text(block.read_text(encoding="utf-8").replace(old, "A pilot should answer a single question"),
                      encoding="utf-8")
+    return folder
+
+
+def layout_project(folder: Path) -> Path:
+    """30 accounts (10 each of Acme, Globex and Northwind Health, each its own name) in a new git repository; then
+    the deck template's heading font changed, as a rebranding would: every slide of every deck draws differently."""
+    import zipfile
+
+    shutil.copytree(ROOT / "templates", folder / "templates")
+    accounts = folder / "accounts"
+    accounts.mkdir()
+    for other in (ROOT / "accounts").iterdir():
+        if other.is_file() and other.suffix != ".yaml":
+            shutil.copy(other, accounts)
+    for number in range(30):
+        sample = ("acme", "globex", "northwind-health")[number % 3]
+        text, changed = re.subn(r"^name: *(.+?) *$", rf"name: \1 {number:03d}",
+                                (ROOT / "accounts" / f"{sample}.yaml").read_text(encoding="utf-8"), count=1,
+                                flags=re.MULTILINE)
+        assert changed, f"no name: line in {sample}.yaml"
+        (accounts / f"{sample}-{number:03d}.yaml").write_text(text, encoding="utf-8")
+    commit_all(folder, "thirty accounts")
+    deck = folder / "templates" / "layouts" / "deck.pptx"
+    with zipfile.ZipFile(deck) as old:
+        parts = [(info, old.read(info)) for info in old.infolist()]
+    changed = 0
+    with zipfile.ZipFile(deck, "w", zipfile.ZIP_DEFLATED) as new:
+        for info, data in parts:
+            if info.filename.startswith("ppt/theme/"):
+                data, count = re.subn(rb'(<a:majorFont><a:latin typeface=")[^"]*"', rb'\1DejaVu Serif"', data)
+                changed += count
+            new.writestr(info, data)
+    assert changed, f"no heading font in {deck.name}'s themes"
     return folder
 
 
@@ -324,6 +381,20 @@ def measure_review(tmp: Path, runs: int, rng: random.Random) -> Result:
     empty = Side("empty cache", command, before=fresh(cache), ok_codes=(1,), cwd=project, env=env)
     full = Side("full cache", command, ok_codes=(1,), cwd=project, env=env)
     return interleave("review", what, None, empty, full, runs, rng)
+
+
+def measure_layout(tmp: Path, runs: int, rng: random.Random) -> Result:
+    what = ("`aspo diff --rev HEAD --html` of 30 accounts after a layout change, empty picture cache: "
+            "default jobs vs -j 1")
+    if not (shutil.which("soffice") or shutil.which("libreoffice")) or not shutil.which("pdftoppm"):
+        return Result("layout", what, None, note="skipped: needs LibreOffice and poppler-utils")
+    project = layout_project(tmp / "project")
+    cache = tmp / "cache"
+    env = {**os.environ, "ASPO_CACHE_DIR": str(cache)}
+    command = ASPO + ["diff", "--rev", "HEAD", "--html", str(tmp / "review"), "accounts/"]
+    every_core = Side("default jobs", command, before=fresh(cache / "pictures"), ok_codes=(1,), cwd=project, env=env)
+    one = Side("-j 1", command + ["-j", "1"], before=fresh(cache / "pictures"), ok_codes=(1,), cwd=project, env=env)
+    return interleave("layout", what, None, every_core, one, runs, rng)
 
 
 def memory_probe(command: list[str]) -> None:
@@ -374,6 +445,7 @@ def tree_rss(root: int, page: int) -> int:
 COMPARISONS: dict[str, tuple[Callable[[Path, int, random.Random], Result], int]] = {
     # name: (function, default rounds), chosen so the whole benchmark takes 2-4 minutes on 2 cores
     "build": (compare_build, 15),
+    "cold": (compare_cold, 11),
     "inproc": (compare_inproc, 31),
     "batch": (compare_batch, 5),
     "explain": (compare_explain, 15),
@@ -381,6 +453,7 @@ COMPARISONS: dict[str, tuple[Callable[[Path, int, random.Random], Result], int]]
     "check": (compare_check, 11),
     "memory": (measure_memory, 3),
     "review": (measure_review, 5),
+    "layout": (measure_layout, 3),
 }
 
 

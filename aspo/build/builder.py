@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import functools
 import os
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, TypeVar
@@ -24,6 +23,7 @@ from aspo.build.output import (
 from aspo.build.stamp import account_stamp, stamp_record, stat_line, templates_stamp, unchanged_warnings, write_stamp
 from aspo.core.clock import source_date_epoch
 from aspo.core.errors import AspoError, Problem, display_path
+from aspo.core.pool import cores, stop_workers
 from aspo.core.rulebook import OUTPUT
 from aspo.core.stopping import die_with_parent, run_in_worker
 from aspo.library.account_paths import account_files, slug_for
@@ -32,7 +32,6 @@ from aspo.plan.key import FileHashes, input_files
 from aspo.render.formats import FORMATS, render_files
 
 if TYPE_CHECKING:  # the library, pydantic and the renderers load only when an account must be read
-    from concurrent.futures import ProcessPoolExecutor
 
     from aspo.compose.document import Document
     from aspo.library.content import Library
@@ -282,22 +281,18 @@ def _stage_in_worker(path: Path) -> Staged | Outcome:
     return run_in_worker(_worker.stage, path)
 
 
-def default_jobs() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-
-
 def build(paths: Iterable[Path], templates: Path, output: Path, force: bool = False, jobs: int | None = None,
           on_outcome: Callable[[Outcome], None] | None = None, debug: bool = False, pdf: bool = False,
           on_pdfs: Callable[[int, float], None] | None = None) -> list[Outcome]:
     """Builds every account that changed, in parallel when there are several; one bad account stops no other.
 
     A problem in templates/ stops the whole build (raised as AspoError) before anything is written.
-    With `pdf`, the accounts are rendered first, then one LibreOffice process converts every deck and document,
-    then each account is written with its PDFs; `on_pdfs(count, seconds)` hears how long that took.
+    With `pdf`, the accounts are rendered first, then LibreOffice converts every deck and document (as many
+    processes as jobs), then each account is written with its PDFs; `on_pdfs(count, seconds)` hears how long that took.
     """
     report = on_outcome or (lambda outcome: None)
     if pdf:
-        from aspo.build.pdf import convert, find_soffice
+        from aspo.build.pdf import convert_in_parallel, find_soffice
 
         soffice = find_soffice()  # before anything is loaded, rendered or written
     epoch = source_date_epoch()
@@ -319,7 +314,8 @@ def build(paths: Iterable[Path], templates: Path, output: Path, force: bool = Fa
         builder = Builder(library, output, force, lambda: templates_revision(templates), debug, pdf, epoch, stamp)
     for outcome in outcomes.values():
         report(outcome)
-    jobs = 1 if debug else min(jobs or default_jobs(), len(pending))
+    converters = 1 if debug else jobs or cores()  # LibreOffice processes: two files of one account are two
+    jobs = 1 if debug else min(jobs or cores(), len(pending))
     staged: list[Staged] = []
 
     def done(path: Path, result: Outcome | Staged) -> None:
@@ -339,8 +335,8 @@ def build(paths: Iterable[Path], templates: Path, output: Path, force: bool = Fa
     else:
         _build_in_parallel(builder, pending, jobs, templates, _stage_in_worker if pdf else _build_in_worker, done)
     if staged:
-        converted = convert(soffice, {name: item.files[name] for item in staged
-                                      for name in _pdf_sources(item.slug).values()})  # one process for the whole build
+        converted = convert_in_parallel(soffice, {name: item.files[name] for item in staged
+                                                  for name in _pdf_sources(item.slug).values()}, converters)
         if on_pdfs:
             on_pdfs(len(converted.pdfs), converted.seconds)
         try:
@@ -395,31 +391,10 @@ def _build_in_parallel(builder: Builder, paths: list[Path], jobs: int, templates
             done(path, result)
         pool.shutdown()
     except BrokenProcessPool:
-        _stop_workers(pool)
+        stop_workers(pool)
         raise AspoError.at(builder.output, None, None,
                            "a build worker stopped unexpectedly (out of memory, or killed); "
                            "outputs already written are complete; run again, or with -j 1") from None
     except BaseException:  # Ctrl-C, SIGTERM, SIGHUP, or an error here: no worker may go on without us
-        _stop_workers(pool)
+        stop_workers(pool)
         raise
-
-
-def _stop_workers(pool: ProcessPoolExecutor, patience: float = 5.0) -> None:
-    """Cancels what has not started and ends the workers: SIGTERM first, so each removes its staging folder."""
-    workers = list((pool._processes or {}).values())  # Python 3.14 has pool.terminate_workers(); 3.11-3.13 do not
-    # Python before 3.12 can race its own exit hook against this thread closing its wake-up pipe ("OSError: Bad
-    # file descriptor" printed after our last line): it is joined below, and shutdown() forgets it, so take it now.
-    manager = getattr(pool, "_executor_manager_thread", None)
-    pool.shutdown(wait=False, cancel_futures=True)
-    for worker in workers:
-        if worker.is_alive():
-            worker.terminate()
-    deadline = time.monotonic() + patience
-    for worker in workers:
-        worker.join(max(0.0, deadline - time.monotonic()))
-    for worker in workers:
-        if worker.is_alive():
-            worker.kill()
-            worker.join(1.0)
-    if manager is not None:
-        manager.join(patience)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import errno
 import os
 import shutil
@@ -177,6 +175,8 @@ def _exchange(a: Path, b: Path) -> bool:
     result = libc.renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
     if result == 0:
         return True
+    import ctypes
+
     code = ctypes.get_errno()
     if code in (errno.EINVAL, errno.ENOSYS, errno.EPERM):  # the filesystem or kernel cannot exchange
         return False
@@ -188,8 +188,12 @@ _LIBC = []
 
 def _libc():
     if not _LIBC:
-        name = ctypes.util.find_library("c")
-        _LIBC.append(ctypes.CDLL(name, use_errno=True) if name else None)
+        import ctypes  # only where a folder is swapped
+
+        try:  # the symbols the process already has, libc's among them: finding libc's file would run ldconfig
+            _LIBC.append(ctypes.CDLL(None, use_errno=True))
+        except OSError:
+            _LIBC.append(None)
     return _LIBC[0]
 
 

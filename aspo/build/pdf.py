@@ -1,5 +1,5 @@
-"""PDF copies of decks and documents: one LibreOffice process per build, stamped so the same input gives the same
-bytes."""
+"""PDF copies of decks and documents: LibreOffice processes, as many as the build's jobs, each with its own profile
+and share of the files, stamped so the same input gives the same bytes."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import os
 import re
 import shutil
 import subprocess
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -70,20 +71,22 @@ class Converted:
     problems: dict[str, str] = field(default_factory=dict)
 
 
-def convert(soffice: str, files: dict[str, bytes], timeout: float | None = None) -> Converted:
+def convert(soffice: str, files: dict[str, bytes], timeout: float | None = None, of: int | None = None) -> Converted:
     """Converts every .pptx and .docx in `files` (name -> bytes; names unique) to PDF in one LibreOffice process,
     with its own profile, in a scratch folder that is removed afterwards (or by the next aspo, should this one be
     killed; LibreOffice ends with aspo either way).
 
     A run that fails as a whole (cannot start, exits non-zero, runs out of time, converts nothing) raises one line;
-    sources it skipped while converting others, or whose PDF is not a whole one, are returned as missing.
+    sources it skipped while converting others, or whose PDF is not a whole one, are returned as missing. `of`: the
+    files of the whole build, when these are one process's share of them (the line counts them all).
     """
     import time
 
     if not files:
         return Converted({}, (), 0.0)
     timeout = BASE_SECONDS + SECONDS_PER_FILE * len(files) if timeout is None else timeout
-    shown, count = display_path(soffice), f"{len(files)} file{'s' if len(files) != 1 else ''}"
+    total = of or len(files)
+    shown, count = display_path(soffice), f"{total} file{'s' if total != 1 else ''}"
     started = time.perf_counter()
     with ScratchFolder("pdf") as tmp:
         sources, target, log = Path(tmp, "in"), Path(tmp, "out"), Path(tmp, "log")
@@ -117,6 +120,60 @@ def convert(soffice: str, files: dict[str, bytes], timeout: float | None = None)
     return Converted(pdfs, tuple(missing), time.perf_counter() - started, problems)
 
 
+def convert_in_parallel(soffice: str, files: dict[str, bytes], jobs: int) -> Converted:
+    """convert(), the files shared among up to `jobs` LibreOffice processes run at once (one LibreOffice converts
+    one file at a time, on one core): the largest first, each to the process with the least to do so far.
+
+    A process that fails as a whole leaves its files missing, with why; only when every one fails is that raised,
+    as convert() raises it."""
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    shares: list[dict[str, bytes]] = [{} for _ in range(max(1, min(jobs, len(files))))]
+    loads = [0] * len(shares)
+    for name, data in sorted(files.items(), key=lambda item: (-len(item[1]), item[0])):
+        least = loads.index(min(loads))
+        shares[least][name] = data
+        loads[least] += len(data)
+    if len(shares) == 1:
+        return convert(soffice, files)
+    started = time.perf_counter()
+    pool = ThreadPoolExecutor(len(shares))
+    try:
+        futures = [pool.submit(_converted_or_error, soffice, share, len(files)) for share in shares]
+        results = [future.result() for future in futures]
+    except BaseException:  # Ctrl-C or SIGTERM reach this thread only: it stops every LibreOffice, as convert() would
+        with _running_lock:
+            running = list(_running)
+        for child in running:
+            child.stop()
+        raise
+    finally:
+        pool.shutdown(wait=True)
+    errors = [result for result in results if isinstance(result, AspoError)]
+    if len(errors) == len(results):
+        raise errors[0]
+    pdfs, missing, problems = {}, [], {}
+    for share, result in zip(shares, results):
+        if isinstance(result, AspoError):
+            missing.extend(share)
+            problems.update({Path(name).stem + ".pdf": result.problems[0].message for name in share})
+            continue
+        pdfs.update(result.pdfs)
+        missing.extend(result.missing)
+        problems.update(result.problems)
+    ordered = {pdf: pdfs[pdf] for name in files if (pdf := Path(name).stem + ".pdf") in pdfs}
+    return Converted(ordered, tuple(name for name in files if name in missing), time.perf_counter() - started,
+                     problems)
+
+
+def _converted_or_error(soffice: str, files: dict[str, bytes], of: int) -> Converted | AspoError:
+    try:
+        return convert(soffice, files, of=of)
+    except AspoError as exc:
+        return exc
+
+
 def pdf_problem(head: bytes, tail: bytes, size: int) -> str | None:
     """What a file meant to be a whole PDF is instead, in words ("40 bytes that are not a PDF"), judged by its first
     and last KB and its size; None when it looks whole: the header, and at its end a cross-reference offset
@@ -141,6 +198,11 @@ def _read_pdf(path: Path) -> tuple[bytes, str | None]:
     return (data, None) if problem is None else (b"", f"it wrote {problem}")
 
 
+#: The LibreOffice processes running now, for convert_in_parallel to stop when it is stopped.
+_running: set = set()
+_running_lock = threading.Lock()
+
+
 def _run(command: list[str], log: Path, timeout: float, too_slow: str, shown: str) -> int:
     """Runs LibreOffice until it ends: it, and every process it starts, ends too when aspo stops or is killed."""
     with open(log, "wb") as out:
@@ -150,6 +212,8 @@ def _run(command: list[str], log: Path, timeout: float, too_slow: str, shown: st
         except OSError as exc:
             raise pdf_error(f"LibreOffice ({shown}) could not be started: {exc.strerror or exc}; "
                             "nothing was written") from None
+    with _running_lock:
+        _running.add(child)
     try:
         return child.wait(timeout)
     except subprocess.TimeoutExpired:
@@ -158,6 +222,9 @@ def _run(command: list[str], log: Path, timeout: float, too_slow: str, shown: st
     except BaseException:  # Ctrl-C, SIGTERM: LibreOffice is in a session of its own and would not hear them
         child.stop()
         raise
+    finally:
+        with _running_lock:
+            _running.discard(child)
 
 
 def _last_line(log: Path) -> str:

@@ -12,15 +12,10 @@ from aspo import __version__
 from aspo.core.bounded import load_json, read_regular
 from aspo.core.errors import AspoError
 from aspo.core.files import write_file_atomic
+from aspo.core.user_cache import cache_folder
 
 #: A stamp is a few hundred bytes; a file past this in the cache is not one.
 MAX_STAMP_BYTES = 1024 * 1024
-
-
-def cache_folder() -> Path:
-    """The user's cache for aspo: ASPO_CACHE_DIR, else XDG_CACHE_HOME/aspo, else ~/.cache/aspo."""
-    return Path(os.environ.get("ASPO_CACHE_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "aspo"))
 
 
 def stamp_path(folder: Path) -> Path:

@@ -16,7 +16,7 @@ from aspo.checks.settings import Settings, load_settings
 from aspo.core.errors import AspoError, Problem, display_path
 from aspo.core.rulebook import INVALID_FILE, SCHEMA
 from aspo.library.account_paths import account_files, account_files_in
-from aspo.library.content import Library, read_library
+from aspo.library.content import Library, check_library
 from aspo.plan.plan import Plan, plan_account
 
 
@@ -39,7 +39,7 @@ def run_check(templates: Path, accounts: Path | list[Path], today: dt.date, *,
         settings = load_settings(templates)
     except AspoError as exc:
         return _diagnostics(exc.problems, Settings(), roots, chosen)
-    library, problems = read_library(templates)
+    library, problems = check_library(templates)
     planned: list[Plan] = []
     if isinstance(accounts, Path):
         account_paths = _account_paths(accounts)

@@ -45,7 +45,7 @@ def cli(ctx: click.Context) -> None:
               help="Accounts built at once (default: one per core).")
 @click.option("--quiet", "-q", is_flag=True, help="No warnings about priorities no approved content answers.")
 @click.option("--pdf", is_flag=True, help="Also write <slug>-deck.pdf and <slug>-offering.pdf, converted by "
-              "LibreOffice (one run for the whole build; ASPO_SOFFICE names its command).")
+              "LibreOffice (a process per job; ASPO_SOFFICE names its command).")
 @click.pass_context
 def build(ctx: click.Context, accounts: tuple[Path, ...], templates: Path, output: Path, force: bool,
           jobs: int | None, quiet: bool, pdf: bool) -> None:
@@ -127,9 +127,12 @@ def explain(account: Path, templates: Path, fmt: str) -> None:
 @click.option("--html", "html", metavar="DIR", type=click.Path(path_type=Path),
               help="Write a review page, DIR/index.html: every changed slide and document page before and after, "
               "as pictures (LibreOffice and pdftoppm draw them) with the words that changed.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Accounts built at once, and LibreOffice and pdftoppm processes (default: one per core).")
 @templates_option
 @click.pass_context
-def diff(ctx: click.Context, paths: tuple[Path, ...], rev: str | None, html: Path | None, templates: Path) -> None:
+def diff(ctx: click.Context, paths: tuple[Path, ...], rev: str | None, html: Path | None, jobs: int | None,
+         templates: Path) -> None:
     """Show what changed between two builds, slide by slide and section by section.
 
     PATHS are two output folders (of one account, or of many), decks, documents or drafts; or, with --rev, the
@@ -149,10 +152,11 @@ def diff(ctx: click.Context, paths: tuple[Path, ...], rev: str | None, html: Pat
         tools = find_tools("--html")
     progress = _progress_line if sys.stderr.isatty() else None
     if rev is not None:
+        from aspo.core.pool import cores
         from aspo.review.comparison import compare_revisions
 
         accounts = list(paths) or [in_project("accounts")()]
-        comparison = compare_revisions(accounts, templates, rev, progress)
+        comparison = compare_revisions(accounts, templates, rev, progress, jobs or cores())
     elif html is not None or _output_roots(*paths):
         from aspo.review.comparison import compare_folders
 
@@ -169,7 +173,8 @@ def diff(ctx: click.Context, paths: tuple[Path, ...], rev: str | None, html: Pat
     from aspo.review.page import write_review
     from aspo.review.pictures import PictureCache
 
-    with PictureCache(tools, progress=progress, warn=lambda line: _say(f"aspo: warning: {line}")) as cache:
+    with PictureCache(tools, progress=progress, warn=lambda line: _say(f"aspo: warning: {line}"),
+                      jobs=jobs) as cache:
         found = review(comparison, cache, progress)
         page = write_review(found, html)
     slides = sum(len(account.slides) for account in found.changed)

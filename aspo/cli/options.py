@@ -1,7 +1,9 @@
-"""What every command shares: the project's default folders, the common options, and --debug on every command."""
+"""What every command shares: the project's default folders, the common options, and --debug and --no-cache on every
+command."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -41,21 +43,34 @@ def _set_debug(ctx: click.Context, param: click.Parameter, debug: bool) -> None:
         ctx.ensure_object(dict)["debug"] = True
 
 
-class TakesDebug:
-    """A command or group that takes --debug: every aspo command does, after its name as well as before it.
+def _set_no_cache(ctx: click.Context, param: click.Parameter, no_cache: bool) -> None:
+    """--no-cache: the library and accounts are read afresh, and nothing of them kept (aspo.library.warm); set in
+    the environment, so the build's workers and any aspo this one starts do the same."""
+    if no_cache:
+        from aspo.core.user_cache import NO_CACHE
 
-    Eager, so it counts before any other option is read (a default that fails, say)."""
+        os.environ[NO_CACHE] = "1"
+
+
+class SharedOptions:
+    """A command or group that takes --debug and --no-cache: every aspo command does, after its name as well as
+    before it.
+
+    Eager, so they count before any other option is read (a default that fails, say)."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.params.append(click.Option(["--debug"], is_flag=True, envvar="ASPO_DEBUG", is_eager=True,
                                         expose_value=False, callback=_set_debug, help="Show tracebacks for errors."))
+        self.params.append(click.Option(["--no-cache"], is_flag=True, is_eager=True, expose_value=False,
+                                        callback=_set_no_cache, help="Read the library and accounts afresh, and keep "
+                                        "nothing of them in the cache (as ASPO_NO_CACHE=1)."))
 
 
-class Command(TakesDebug, click.Command):
+class Command(SharedOptions, click.Command):
     pass
 
 
-class Group(TakesDebug, click.Group):
+class Group(SharedOptions, click.Group):
     command_class = Command
     group_class = type  # its subgroups are _Groups too

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aspo.compose.document import (
     BulletList,
@@ -23,7 +23,7 @@ from aspo.compose.document import (
     Source,
     Table,
 )
-from aspo.compose.figures import figures_in
+from aspo.compose.figures import figures_in, has_numbers
 from aspo.compose.follow_up import compose_follow_up
 from aspo.compose.nobreak import keeping_together
 from aspo.compose.slide_fit import fit_deck
@@ -35,9 +35,11 @@ from aspo.library.account import Account
 from aspo.library.content import Block, Library
 from aspo.library.labels import Labels, english
 from aspo.library.languages import language_name
-from aspo.library.schema import OutlineSection, Result
 from aspo.plan.plan import Plan
 from aspo.plan.selection import Selection, insight_for
+
+if TYPE_CHECKING:
+    from aspo.library.schema import OutlineSection, Result
 
 
 class Composer:
@@ -349,7 +351,7 @@ class Composer:
 
     def _callout(self, result: Result) -> Callout:
         label = result.metric + (f", {result.period}" if result.period else "")
-        if not result.numeric:
+        if not has_numbers(result):
             return Callout(result.value, label)
         if result.unit == "%":
             figure = self._amount(result.after, result.unit)
@@ -361,7 +363,7 @@ class Composer:
 
     def _chart(self, results, source: Source) -> Chart | None:
         """Before and after of the measured results that share the first one's unit."""
-        numeric = [r for r in results if r.numeric]
+        numeric = [r for r in results if has_numbers(r)]
         if not numeric:
             return None
         unit = numeric[0].unit

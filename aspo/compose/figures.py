@@ -20,6 +20,11 @@ _YEAR = re.compile(r"^(?:19|20)\d\d$")
 _CLAUSE_END = re.compile(r"(?<=[.;!?])\s+|\s+[\u2013\u2014-]\s+|;\s*")
 
 
+def has_numbers(result) -> bool:
+    """Whether a scenario's result gives numbers, before and after (charted), not only words."""
+    return result.before is not None and result.after is not None
+
+
 @dataclass(frozen=True)
 class Figure:
     """One figure a priority gives: the figure as a slide shows it large, and the clause that holds it."""

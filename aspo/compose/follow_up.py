@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from aspo.compose.document import Answer, BulletList, Element, FollowUp, Mailbox, Paragraph, Source
+from aspo.compose.figures import has_numbers
 from aspo.core.errors import AspoError
 from aspo.core.formatting import format_date
 from aspo.core.rulebook import SCHEMA
@@ -14,8 +15,10 @@ from aspo.core.scripts import CJK
 from aspo.library.account import Account
 from aspo.library.content import Block, Library
 from aspo.library.labels import Labels
-from aspo.library.schema import Result
 from aspo.plan.selection import FOLLOW_UP, Selection
+
+if TYPE_CHECKING:
+    from aspo.library.schema import Result
 
 
 class Composer(Protocol):
@@ -208,7 +211,7 @@ def _result(composer: Composer) -> Paragraph | None:
     library, selection = composer.library, composer.selection
     for scenario_id in selection.used_scenarios:
         meta = library.scenarios[scenario_id].meta
-        measured = [r for r in meta.results if r.numeric or re.search(r"\d", r.value or "")]
+        measured = [r for r in meta.results if has_numbers(r) or re.search(r"\d", r.value or "")]
         if not measured:
             continue
         result = measured[0]

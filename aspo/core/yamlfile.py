@@ -8,17 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from aspo.core.bounded import read_regular
 from aspo.core.errors import AspoError, Problem
 from aspo.core.rulebook import INVALID_FILE
-
-try:  # libyaml is ~15x faster than the pure-Python parser
-    from yaml import CSafeLoader as _FastLoader
-except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _FastLoader
-from yaml import SafeLoader as _SafeLoader
 
 _NULL = "tag:yaml.org,2002:null"
 _STR = "tag:yaml.org,2002:str"
@@ -149,6 +141,8 @@ def compose(text: str, path: Path | None = None):
 
 
 def _compose(text: str, path: Path | None, line_offset: int, loader_class):
+    import yaml  # PyYAML loads only when YAML is read: not for a warm library
+
     loader = loader_class(text)
     try:
         return loader.get_single_node()
@@ -192,6 +186,8 @@ def unprintable(text: str, subject: str = "text", position: bool = True) -> str 
 
 def _anchor_problem(text: str, path: Path, line_offset: int) -> AspoError | None:
     """Anchors (&name) are refused like aliases: every value is written out where it is used."""
+    import yaml
+
     if "&" not in text:  # the event scan is only worth it when an anchor is possible
         return None
     for event in yaml.parse(text, Loader=_loader_for(text)):
@@ -211,11 +207,17 @@ def _quoted(text: str) -> str:
 def _loader_for(text: str, exact_index: bool = False):
     """libyaml, but for text nested deep enough to crash it, and, when marks must index the characters of `text`
     (`exact_index`), text holding U+FEFF, which libyaml takes for a byte-order mark and leaves uncounted."""
+    import yaml
+
+    try:  # libyaml is ~15x faster than the pure-Python parser
+        fast = yaml.CSafeLoader
+    except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+        fast = yaml.SafeLoader
     brackets = text.count("[") + text.count("{")
     deepest = max((len(line) - len(line.lstrip(" ")) for line in text.split("\n")), default=0)
     if brackets > _FAST_MAX_BRACKETS or deepest > _FAST_MAX_INDENT or exact_index and "\ufeff" in text:
-        return _SafeLoader
-    return _FastLoader
+        return yaml.SafeLoader
+    return fast
 
 
 def load_yaml(path: Path) -> YamlDocument:
@@ -224,6 +226,8 @@ def load_yaml(path: Path) -> YamlDocument:
 
 
 def _build(node, loc: Path_, positions, path, offset, seen) -> Any:
+    import yaml
+
     here = (node.start_mark.line + 1, node.start_mark.column + 1)
     positions.setdefault(loc, here)
 
@@ -273,6 +277,8 @@ def _build(node, loc: Path_, positions, path, offset, seen) -> Any:
 
 def child_node(node, key: str):
     """The value node of `key` in a composed mapping node, or None."""
+    import yaml
+
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             if isinstance(key_node, yaml.ScalarNode) and key_node.value == key:
@@ -306,6 +312,8 @@ def _reads_back(value: str) -> bool:
     """Whether `value`, written plain after a key, reads back as the same text rather than a number, a date,
     null, a mapping...: composed (through libyaml where that is safe, as every value of an import is checked),
     the value node is text, as the resolver tags it, holding exactly `value`."""
+    import yaml
+
     text = f"k: {value}\n"
     loader = _loader_for(text)(text)
     try:

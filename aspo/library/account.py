@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from aspo.core.errors import AspoError, Problem, did_you_mean, unknown_id
 from aspo.core.formatting import locale_problem
@@ -14,8 +15,9 @@ from aspo.library.account_paths import ACCOUNT_SUFFIXES, slug_for
 from aspo.library.content import Library
 from aspo.library.languages import unmaintained
 from aspo.library.logo import Logo, LogoProblem, read_logo
-from aspo.library.schema import AccountFile
-from aspo.library.validation import validate
+
+if TYPE_CHECKING:  # validation loads only when an account file is read: not for a warm account
+    from aspo.library.schema import AccountFile
 
 
 @dataclass(frozen=True)
@@ -59,10 +61,25 @@ class Account:
 
 
 def load_account(path: Path, library: Library) -> Account:
-    """Reads an account file and checks every id it uses against the library."""
+    """Reads an account file and checks every id it uses against the library; one read without a problem is kept,
+    and read back while neither it, its logo nor the library changed (aspo.library.warm)."""
+    from aspo.library.warm import account_sources, keep_account, warm_account
+
     path = Path(path)
     if path.suffix.lower() not in ACCOUNT_SUFFIXES:
         raise AspoError.at(path, None, None, "an account file ends in .yaml", INVALID_FILE)
+    if (account := warm_account(path, library)) is not None:
+        return account
+    sources = account_sources(path, library)
+    account = _read_account(path, library)
+    keep_account(account, sources)
+    return account
+
+
+def _read_account(path: Path, library: Library) -> Account:
+    from aspo.library.schema import AccountFile
+    from aspo.library.validation import validate
+
     slug = slug_for(path)
     doc = load_yaml(path)
     data = validate(AccountFile, doc)

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 from aspo.core.changeset import settled
 from aspo.core.errors import AspoError, Problem, did_you_mean, display_path, quoted, unknown_id
@@ -26,30 +26,28 @@ from aspo.core.rulebook import (
 from aspo.core.yamlfile import YamlDocument, load_yaml
 from aspo.library.block_file import read_block_file
 from aspo.library.languages import language_problems
-from aspo.library.schema import (
-    BlockFrontMatter,
-    Capability,
-    CatalogFile,
-    IndustriesFile,
-    IndustryEntry,
-    OutlineFile,
-    OutlineSection,
-    PainEntry,
-    PainsFile,
-    PersonaEntry,
-    PersonasFile,
-    Product,
-    ScenarioFile,
-    StageEntry,
-    StagesFile,
-)
 from aspo.library.translations import (
     Translations,
     Variant,
     load_labels,
     variant_name,
 )
-from aspo.library.validation import validate
+
+if TYPE_CHECKING:  # validation (pydantic, the schema) loads only when files are read: not for a warm library
+    from aspo.library.schema import (
+        BlockFrontMatter,
+        Capability,
+        CatalogFile,
+        IndustriesFile,
+        IndustryEntry,
+        OutlineFile,
+        OutlineSection,
+        PainEntry,
+        PersonaEntry,
+        Product,
+        ScenarioFile,
+        StageEntry,
+    )
 
 #: The library files every account's outputs depend on, whatever is chosen for it.
 SHARED_FILES = ("catalog.yaml", "personas.yaml", "stages.yaml", "pains.yaml", "industries.yaml", "outline.yaml")
@@ -178,7 +176,13 @@ class Library:
             if self.translations is not None and (language, rep_language) != (source, source) \
                     and self.translations.problems():
                 raise AspoError(self.translations.problems())
-            cache[language, rep_language] = localize(self, language, rep_language)
+            localized = localize(self, language, rep_language)
+            # what is read once stays read: the layouts are the same in every language; the matcher, in the source
+            carried = ("deck", "word", "matcher") if (language, rep_language) == (source, source) else ("deck", "word")
+            for name in carried:
+                if name in self.__dict__:
+                    localized.__dict__.setdefault(name, self.__dict__[name])
+            cache[language, rep_language] = localized
         return cache[language, rep_language]
 
     @functools.cached_property
@@ -239,14 +243,35 @@ def pain_sources(library: Library) -> list:
     return sources
 
 
-def load_library(root: Path, layouts: bool = True) -> Library:
+def load_library(root: Path, layouts: bool = True, warm: bool = True) -> Library:
     """Loads templates/ and reports every problem in it before giving up.
 
-    `layouts=False` leaves the layout templates unread, for commands that never render (explain, report)."""
+    `layouts=False` leaves the layout templates unread, for commands that never render (explain, report). A library
+    read without a problem is kept in the user's cache, and read back from there while no file in templates/
+    changed (aspo.library.warm); `warm=False` neither reads nor keeps it (a library at a past revision)."""
+    from aspo.library.warm import keep_library, library_sources, warm_library
+
+    root = Path(root)
+    if warm and (library := warm_library(root, layouts)) is not None:
+        return library
+    sources = library_sources(root) if warm else None
     library, problems = read_library(root, layouts, translations=False)  # read when an account needs them
     if problems:
         raise AspoError(problems)
+    if sources is not None and not library_sources(root, (library.deck_template, library.document_template),
+                                                   folder=False)["outside"]:
+        keep_library(library, sources, layouts)  # not with a layout template outside templates/: read after it
     return library
+
+
+def check_library(root: Path) -> tuple[Library | None, list[Problem]]:
+    """The library and every problem in it, translations included, for `aspo check`: from the warm library when
+    nothing changed since one was read without a problem, else read afresh (read_library)."""
+    try:
+        library = load_library(root)
+    except AspoError:
+        return read_library(root)  # every problem, and as much of the library as can be checked
+    return library, list(library.translations.problems()) if library.translations is not None else []
 
 
 class _Collector:
@@ -287,6 +312,17 @@ def read_library(root: Path, layouts: bool = True, translations: bool = True) ->
 
 
 def _read_library(root: Path, layouts: bool) -> tuple[Library | None, list[Problem]]:
+    from aspo.library.schema import (
+        CatalogFile,
+        IndustriesFile,
+        OutlineFile,
+        PainsFile,
+        PersonasFile,
+        ScenarioFile,
+        StagesFile,
+    )
+    from aspo.library.validation import validate
+
     attempt = _Collector()
     catalog_file, personas_file, stages_file, pains_yaml, industries_file, outline_file = (
         root / name for name in SHARED_FILES)
@@ -367,6 +403,9 @@ def _read_library(root: Path, layouts: bool) -> tuple[Library | None, list[Probl
 
 def load_block(path: Path) -> Block:
     """Reads one message block: YAML front matter between '---' lines, then the body."""
+    from aspo.library.schema import BlockFrontMatter
+    from aspo.library.validation import validate
+
     read = read_block_file(path)
     meta = validate(BlockFrontMatter, read.front)
     if meta.section == "follow-up":
@@ -414,6 +453,8 @@ def _entries(path: Path, model, key: str) -> dict:
 
 def _file_entries(path: Path, model, key: str) -> tuple:
     """The validated file, its entries by id, and the parsed file (for lines)."""
+    from aspo.library.validation import validate
+
     doc = load_yaml(path)
     whole = validate(model, doc)
     entries = getattr(whole, key)

@@ -6,7 +6,6 @@ gives a whole set for another language, in templates/l10n/<lang>/labels.yaml.
 
 from __future__ import annotations
 
-import functools
 import string
 from pathlib import Path
 from types import MappingProxyType
@@ -15,9 +14,24 @@ from typing import Mapping
 BUILT_IN = Path(__file__).with_name("labels")
 
 
-@functools.cache
+#: The labels read so far, by language tag (a warm library brings those it read: seed_built_in).
+_BUILT_IN: dict[str, Mapping[str, str] | None] = {}
+
+
 def built_in(language: str) -> Mapping[str, str] | None:
     """aspo's labels for a language tag (fr-CA reads fr's), or None where aspo ships none."""
+    if language not in _BUILT_IN:
+        _BUILT_IN[language] = _read_built_in(language)
+    return _BUILT_IN[language]
+
+
+def seed_built_in(labels: Mapping[str, Mapping[str, str] | None]) -> None:
+    """Takes labels read by an earlier process (for the same aspo: see aspo.library.warm)."""
+    for language, texts in labels.items():
+        _BUILT_IN.setdefault(language, texts)
+
+
+def _read_built_in(language: str) -> Mapping[str, str] | None:
     import yaml  # aspo's own file, read as plain data: no line numbers to report against
 
     for tag in dict.fromkeys((language, language.split("-")[0].lower())):

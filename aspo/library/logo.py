@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import os
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -46,6 +46,8 @@ class Logo:
     kind: str  # "png" or "jpeg"
     width: int  # pixels, as shown (after an EXIF orientation is applied)
     height: int
+    #: The content hash of the file as read (aspo.core.user_cache.content_hash), for a kept account's sources.
+    read_hash: str | None = field(default=None, compare=False)
 
     @property
     def aspect(self) -> float:
@@ -92,7 +94,9 @@ def read_logo(path: Path, shown: str) -> Logo:
     if max(width / height, height / width) > MAX_ASPECT:
         raise LogoProblem(f"{name} is {width}x{height} pixels, more than {MAX_ASPECT:.0f} times as long as it "
                           "is wide; crop it")
-    return _embeddable(path, data, found, header, name)
+    from aspo.core.user_cache import bytes_hash
+
+    return replace(_embeddable(path, data, found, header, name), read_hash=bytes_hash(data))
 
 
 def _read(path: Path, name: str) -> bytes:

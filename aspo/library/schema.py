@@ -231,10 +231,6 @@ class Result(Strict):
             raise ValueError("a result needs value, or before and after")
         return self
 
-    @property
-    def numeric(self) -> bool:
-        return self.before is not None and self.after is not None
-
 
 class ScenarioFile(Strict):
     """A 'someone like you' case scenario (templates/scenarios/*.yaml)."""

@@ -21,7 +21,6 @@ from aspo.core.errors import AspoError, Problem
 from aspo.core.rulebook import TRANSLATION_FIELDS
 from aspo.core.yamlfile import YamlDocument, load_yaml
 from aspo.library.block_file import NOTES_HEADING, read_block_file
-from aspo.library.validation import validate
 
 #: A variant's file name: the source's id, a dot, a language tag ("priority-energy-cost.de", "x.fr-CA").
 VARIANT_STEM = re.compile(r"(?P<id>[a-z0-9][a-z0-9-]*)\.(?P<language>[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*)")
@@ -85,7 +84,7 @@ def load_block_variant(path: Path) -> Variant:
     problems = _source_only(read.front, BLOCK_SOURCE_ONLY, f"{source_id}.md")
     if problems:
         raise AspoError(problems)
-    record = validate(BlockVariantFront, read.front)
+    record = _validate(BlockVariantFront, read.front)
     heading = next((i for i, line in enumerate(read.body_lines) if line.startswith("#")), None)
     if heading is not None:  # "## Notizen" would put the rep's notes on the customer's slide
         raise AspoError.at(path, read.first_body_line + heading, "body", f"{read.body_lines[heading].strip()!r}: a "
@@ -113,7 +112,14 @@ def load_scenario_variant(path: Path) -> Variant:
         problems += _source_only(doc, RESULT_SOURCE_ONLY, source, ("results", index))
     if problems:
         raise AspoError(problems)
-    return Variant("scenario", source_id, language, path, doc, validate(ScenarioVariantFile, doc))
+    return Variant("scenario", source_id, language, path, doc, _validate(ScenarioVariantFile, doc))
+
+
+
+def _validate(model, doc: YamlDocument):
+    from aspo.library.validation import validate  # pydantic loads only where a translated file is read
+
+    return validate(model, doc)
 
 
 class Translations:
@@ -174,7 +180,7 @@ def load_labels(root: Path) -> tuple[dict[str, tuple[Any, YamlDocument]], list[P
 
             try:
                 doc = load_yaml(folder / "labels.yaml")
-                labels[language] = (validate(LabelsFile, doc), doc)
+                labels[language] = (_validate(LabelsFile, doc), doc)
             except AspoError as exc:
                 problems.extend(exc.problems)
     return labels, problems
@@ -196,7 +202,7 @@ def _l10n_files(root: Path) -> tuple[dict[str, dict[str, Variant]], list[Problem
                     continue
                 doc = load_yaml(path)
                 if path.name in L10N_FILES:
-                    record = validate(L10N_FILES[path.name], doc)
+                    record = _validate(L10N_FILES[path.name], doc)
                     files.setdefault(language, {})[path.name] = Variant(path.name, path.name, language, path, doc,
                                                                         record)
                 else:

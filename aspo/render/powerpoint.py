@@ -8,7 +8,6 @@ import io
 import sys
 from dataclasses import replace
 from pathlib import Path
-from xml.sax.saxutils import escape as xml_escape
 
 
 def _defer_pillow() -> None:
@@ -32,7 +31,6 @@ _defer_pillow()
 
 from lxml.etree import Element, SubElement
 from pptx import Presentation
-from pptx.chart.data import CategoryChartData
 from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_TICK_LABEL_POSITION
 from pptx.enum.dml import MSO_THEME_COLOR
 from pptx.enum.shapes import PP_PLACEHOLDER
@@ -581,7 +579,14 @@ def _mark_chart(chart_space, doc: Document) -> None:
     _mark_text(chart_space, doc.language, doc.fonts, doc.right_to_left, chart=True)
 
 
-def _chart_data(chart: Chart, number_format: str) -> CategoryChartData:
+def _xml_escape(text: str) -> str:
+    """As xml.sax.saxutils.escape, which would load urllib (and ssl) for one call."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _chart_data(chart: Chart, number_format: str):
+    from pptx.chart.data import CategoryChartData  # with its workbook writer: only for a deck with a chart
+
     data = CategoryChartData(number_format=number_format)
     data.categories = chart.categories
     for name, values in chart.series:
@@ -596,7 +601,7 @@ def _add_chart(slide, fit: ChartFit, created) -> object:
     region = fit.region
     # python-pptx writes the number format into the chart's XML as it is, and into the chart's workbook through a
     # writer that escapes it: the XML gets it escaped (a unit such as 'R&D hours'), the workbook as it is
-    shown = xml_escape(chart.number_format)
+    shown = _xml_escape(chart.number_format)
     frame = slide.shapes.add_chart(XL_CHART_TYPE.COLUMN_CLUSTERED, region.left, region.top, region.width,
                                    region.height, _chart_data(chart, shown))
     graph = frame.chart

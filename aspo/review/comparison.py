@@ -90,8 +90,9 @@ class Comparison:
 
 
 def compare_revisions(paths: list[Path], templates: Path, revision: str,
-                      progress: Progress | None = None) -> Comparison:
-    """Builds each account against templates/ at git `revision` and as it is now, in memory.
+                      progress: Progress | None = None, jobs: int = 1) -> Comparison:
+    """Builds each account against templates/ at git `revision` and as it is now, in memory, `jobs` accounts at a
+    time (in forked processes, where the system has them).
 
     Accounts whose input keys are the same on both sides are not rendered: the same inputs give the same bytes.
     A library that cannot be loaded on either side raises AspoError, with files at `revision` named as
@@ -100,6 +101,7 @@ def compare_revisions(paths: list[Path], templates: Path, revision: str,
     from aspo.build.builder import Builder
     from aspo.core.children import ScratchFolder
     from aspo.core.clock import source_date_epoch
+    from aspo.core.pool import can_fork, in_forked_workers
     from aspo.library.account_paths import account_files
     from aspo.library.content import load_library
     from aspo.library.gitinfo import templates_at
@@ -111,17 +113,21 @@ def compare_revisions(paths: list[Path], templates: Path, revision: str,
         old_root = templates_at(revision, templates, tmp)
         rename = _renamer(old_root, templates, revision)
         try:
-            old_library = load_library(old_root)
+            old_library = load_library(old_root, warm=False)  # a past revision, in a folder used once
         except AspoError as exc:
             raise AspoError([problem._replace(path=rename(str(problem.path))) if problem.path is not None else problem
                              for problem in exc.problems]) from None
         new_library = load_library(templates)
         old, new = Builder(old_library, Path("output"), epoch=epoch), Builder(new_library, Path("output"), epoch=epoch)
         say(f"comparing {len(files)} account{'s' if len(files) != 1 else ''} at {revision} and in the working tree")
-        compared = []
-        for path in files:
-            compared.append(_compare_account(path, ((old, f"at {revision}"), (new, "in the working tree")), rename,
-                                             (revision, "working-tree")))
+        sides = ((old, f"at {revision}"), (new, "in the working tree"))
+
+        def compare(path: Path) -> Compared:
+            return _compare_account(path, sides, rename, (revision, "working-tree"))
+
+        jobs = min(jobs, len(files))
+        compared = in_forked_workers(compare, files, jobs, templates) if jobs > 1 and can_fork() \
+            else [compare(path) for path in files]
         library, others = _library_changes(old_library, new_library, compared)
     return Comparison(revision, "working tree", tuple(compared), library, others)
 

@@ -1,4 +1,5 @@
-"""Pictures of slides and document pages: PDFs made by one LibreOffice run, PNGs drawn by pdftoppm, both kept in
+"""Pictures of slides and document pages: PDFs made by LibreOffice (a process per job), PNGs drawn by pdftoppm (as
+many at once), both kept in
 the user's cache by content so that drawing the same slide again costs nothing. Every entry is checked whole when it
 is read (a damaged one is drawn again) and written whole or not at all; a cache that cannot be used is done without."""
 
@@ -13,11 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from aspo.build.pdf import ENV, INSTALL, MAX_PDF_BYTES, convert, find_soffice, pdf_error, pdf_problem
+from aspo.build.pdf import ENV, INSTALL, MAX_PDF_BYTES, convert_in_parallel, find_soffice, pdf_error, pdf_problem
 from aspo.core.bounded import read_regular
 from aspo.core.children import OutputTooLarge, ScratchFolder, run
 from aspo.core.errors import AspoError, display_path
 from aspo.core.files import check_writable, write_file_atomic
+from aspo.core.pool import cores
 from aspo.core.rulebook import OUTPUT
 
 POPPLER = ("pdftoppm", "pdftotext")
@@ -65,7 +67,7 @@ def find_tools(option: str = "--html") -> Tools:
 
 def cache_root() -> Path:
     """Where pictures are kept: pictures/ in the user's cache for aspo."""
-    from aspo.build.stamp import cache_folder
+    from aspo.core.user_cache import cache_folder
 
     return cache_folder() / "pictures"
 
@@ -96,8 +98,9 @@ class PictureCache:
     as a context manager, or call close(), so that scratch folder goes."""
 
     def __init__(self, tools: Tools, root: Path | None = None, progress: Callable[[str], None] | None = None,
-                 warn: Callable[[str], None] | None = None):
+                 warn: Callable[[str], None] | None = None, jobs: int | None = None):
         self.tools = tools
+        self.jobs = jobs or cores()  # LibreOffice and pdftoppm processes at once
         self.progress = progress or (lambda message: None)
         # a new LibreOffice or poppler may draw differently: their programs' identities are part of every key
         self.salt = content_key(VERSION, *(_identity(program) for program in (tools.soffice, tools.pdftoppm)))
@@ -147,7 +150,8 @@ class PictureCache:
         if missing:
             count = len(missing)
             self.progress(f"converting {count} file{'s' if count != 1 else ''} to PDF with LibreOffice")
-            converted = convert(self.tools.soffice, {stem: data for stem, (data, _, _) in missing.items()})
+            converted = convert_in_parallel(self.tools.soffice, {stem: data for stem, (data, _, _) in missing.items()},
+                                            self.jobs)
             for stem, (_, path, names) in missing.items():
                 pdf = converted.pdfs.get(Path(stem).stem + ".pdf")
                 if pdf is not None:
@@ -179,8 +183,7 @@ class PictureCache:
         if not todo:
             return
         self.progress(f"drawing {len(todo)} picture{'s' if len(todo) != 1 else ''} with pdftoppm")
-        workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-        pool = ThreadPoolExecutor(max_workers=max(1, workers))
+        pool = ThreadPoolExecutor(max_workers=max(1, self.jobs))
         try:
             for _ in pool.map(self._draw_one, todo):
                 pass

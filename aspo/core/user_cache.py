@@ -1,0 +1,187 @@
+"""The user's cache: where it is, and entries that keep what a slow read made (the validated library, an account)
+for as long as every file it was read from has the same content, safe with any number of processes at once."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import stat
+import sys
+from pathlib import Path
+
+from aspo import __version__
+from aspo.core.bounded import read_regular
+from aspo.core.errors import AspoError
+from aspo.core.files import write_file_atomic
+
+#: Turns the warm entries off (as `--no-cache` does): every command reads the library and accounts afresh.
+NO_CACHE = "ASPO_NO_CACHE"
+#: The first bytes of every entry: anything else in the folder is not one.
+MAGIC = b"aspo warm entry 1\n"
+#: The sample library's entry is about 300 KB; one past this is not aspo's.
+MAX_ENTRY_BYTES = 64 * 1024 * 1024
+#: Entries kept: the least recently used go first, past this many or this size.
+MAX_ENTRIES = 256
+MAX_TOTAL_BYTES = 256 * 1024 * 1024
+#: A source file past this is never hashed: aspo refuses far smaller ones when it reads them.
+MAX_SOURCE_BYTES = 256 * 1024 * 1024
+
+
+def cache_folder() -> Path:
+    """The user's cache for aspo: ASPO_CACHE_DIR, else XDG_CACHE_HOME/aspo, else ~/.cache/aspo."""
+    return Path(os.environ.get("ASPO_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "aspo"))
+
+
+def warm_folder() -> Path:
+    return cache_folder() / "warm"
+
+
+def enabled() -> bool:
+    return os.environ.get(NO_CACHE, "") in ("", "0")
+
+
+def bytes_hash(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=20).hexdigest()
+
+
+def content_hash(path: Path, limit: int = MAX_SOURCE_BYTES) -> str | None:
+    """The content hash of a regular file of at most `limit` bytes; None for anything else, or a file that cannot
+    be read (an entry naming it is then not used, and the slow way says what is wrong with it). Never waits on a
+    named pipe, nor reads a huge file."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+            return None
+        chunks, size = [], 0
+        while size <= limit and (chunk := os.read(fd, min(1 << 20, limit + 1 - size))):
+            chunks.append(chunk)
+            size += len(chunk)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    return bytes_hash(b"".join(chunks)) if size <= limit else None
+
+
+def folder_hashes(root: Path) -> dict[str, str | None]:
+    """Every file under `root`, hidden ones too, by its path relative to `root`, with its content hash."""
+    found = {}
+    root = str(root)
+    for folder, folders, files in os.walk(root):
+        folders.sort()
+        for name in sorted(files):
+            path = os.path.join(folder, name)
+            found[os.path.relpath(path, root)] = content_hash(Path(path))
+    return found
+
+
+_fingerprint: str | None = None
+
+
+def code_fingerprint() -> str:
+    """aspo's version, Python's, and every file of aspo's code by size and time: an entry pickled by other code
+    is never read back as if it matched this code's objects."""
+    global _fingerprint
+    if _fingerprint is None:
+        package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        lines = [__version__, sys.version, sys.implementation.cache_tag or ""]
+        for folder, folders, files in os.walk(package):
+            folders[:] = sorted(name for name in folders if name != "__pycache__")
+            for name in sorted(files):
+                info = os.stat(os.path.join(folder, name))
+                lines.append(f"{os.path.relpath(os.path.join(folder, name), package)}\0{info.st_size}"
+                             f"\0{info.st_mtime_ns}")
+        _fingerprint = hashlib.blake2b("\n".join(lines).encode("utf-8", "surrogateescape"),
+                                       digest_size=20).hexdigest()
+    return _fingerprint
+
+
+def _entry_path(identity: list) -> Path:
+    name = hashlib.blake2b(json.dumps(identity, ensure_ascii=True).encode(), digest_size=20).hexdigest()
+    return warm_folder() / f"{name}.entry"
+
+
+def read_entry(identity: list, sources_now) -> dict[str, bytes] | None:
+    """The parts kept under `identity`, when the entry is whole, written by this code for this identity, and
+    `sources_now(recorded)` gives back exactly the sources it records (their content hashes now); else None.
+    Never raises: a missing, damaged or foreign entry only means reading the slow way."""
+    if not enabled():
+        return None
+    path = _entry_path(identity)
+    try:
+        raw = read_regular(path, MAX_ENTRY_BYTES)
+        if not raw.startswith(MAGIC):
+            return None
+        end = raw.index(b"\n", len(MAGIC))
+        header = json.loads(raw[len(MAGIC):end])
+        if header["code"] != code_fingerprint() or header["identity"] != identity:
+            return None
+        if sources_now(header["sources"]) != header["sources"]:
+            return None
+        parts, offset = {}, end + 1
+        for name, size, digest in header["parts"]:
+            part = raw[offset:offset + size]
+            if len(part) != size or bytes_hash(part) != digest:
+                return None
+            parts[name] = part
+            offset += size
+        if offset != len(raw):
+            return None
+    except (AspoError, ValueError, KeyError, TypeError):
+        return None
+    try:
+        os.utime(path)  # recently used: the last to go when the cache is trimmed
+    except OSError:
+        pass
+    return parts
+
+
+def write_entry(identity: list, sources: dict, parts: dict[str, bytes]) -> None:
+    """Keeps `parts` under `identity`, for as long as `sources` (as recorded for read_entry) hold; written whole or
+    not at all, so two processes writing the same entry leave one of theirs. A cache that cannot be written is
+    left alone: the next command reads the slow way again."""
+    if not enabled():
+        return
+    header = {"code": code_fingerprint(), "identity": identity, "sources": sources,
+              "parts": [[name, len(data), bytes_hash(data)]
+                        for name, data in parts.items()]}
+    data = b"".join((MAGIC, json.dumps(header, ensure_ascii=True).encode(), b"\n", *parts.values()))
+    if len(data) > MAX_ENTRY_BYTES:
+        return
+    path = _entry_path(identity)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_file_atomic(path, data, sync=False)
+        _trim(path.parent)
+    except OSError:
+        pass
+
+
+def _trim(folder: Path) -> None:
+    """Removes the least recently used entries past MAX_ENTRIES or MAX_TOTAL_BYTES."""
+    entries = []
+    with os.scandir(folder) as found:
+        for item in found:
+            if item.name.endswith(".entry"):
+                try:
+                    info = item.stat(follow_symlinks=False)
+                except OSError:
+                    continue
+                entries.append((info.st_mtime_ns, info.st_size, item.path))
+    if len(entries) <= MAX_ENTRIES and sum(size for _, size, _ in entries) <= MAX_TOTAL_BYTES:
+        return
+    entries.sort(reverse=True)
+    total = 0
+    for index, (_, size, path) in enumerate(entries):
+        total += size
+        if index >= MAX_ENTRIES or total > MAX_TOTAL_BYTES:
+            try:
+                os.unlink(path)
+            except OSError:  # another process removed it first
+                pass

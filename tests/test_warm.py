@@ -1,0 +1,110 @@
+"""The warm library: kept in the user's cache after a read without a problem, read back while every file of
+templates/ (and the account, and its logo) has the same content, never when anything changed; damaged, foreign or
+switched-off entries mean the slow way, with the same outputs."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from conftest import edit
+from procs import loaded_by
+
+#: What a read of the library or an account from files loads, and a warm one does not.
+READING = {"pydantic", "yaml", "aspo.library.schema"}
+
+
+def entries(workspace: Path) -> list[Path]:
+    return sorted((workspace / ".aspo-cache" / "warm").glob("*.entry"))
+
+
+def outputs(folder: Path) -> dict[str, bytes]:
+    return {path.name: path.read_bytes() for path in sorted(folder.iterdir()) if path.is_file()}
+
+
+def build_loads(*args: str) -> set[str]:
+    status, loaded = loaded_by("build", "--force", *args)
+    assert status in (0, None)
+    return loaded
+
+
+def test_an_unchanged_library_and_account_are_read_warm_with_the_same_outputs(workspace, aspo):
+    assert aspo("build", "--force", "-o", "cold", "accounts/northwind-health.yaml").status == 0
+    assert len(entries(workspace)) == 2  # the library, the account (with its logo)
+    assert not build_loads("-o", "warm", "accounts/northwind-health.yaml") & READING
+    assert outputs(workspace / "warm/northwind-health") == outputs(workspace / "cold/northwind-health")
+
+
+def explain_loads(account: str) -> set[str]:
+    status, loaded = loaded_by("explain", account)
+    assert status in (0, None)
+    return loaded
+
+
+@pytest.mark.parametrize("change", ["comment", "layout", "new-file", "account", "logo"])
+def test_any_change_means_reading_afresh(workspace, aspo, change):
+    assert aspo("build", "--force", "accounts/northwind-health.yaml").status == 0
+    assert not explain_loads("accounts/northwind-health.yaml") & (READING | {"PIL._imaging"})  # warm
+    if change == "comment":  # a comment alone: the library reads the same, but its files are not the same
+        catalog = workspace / "templates/catalog.yaml"
+        catalog.write_text(catalog.read_text(encoding="utf-8") + "# reviewed\n", encoding="utf-8")
+    elif change == "layout":  # a layout template alone, its parts the same: only the zip's comment differs
+        with zipfile.ZipFile(workspace / "templates/layouts/deck.pptx", "a") as deck:
+            deck.comment = b"reviewed"
+    elif change == "new-file":
+        (workspace / "templates/blocks/notes.txt").write_text("ideas\n", encoding="utf-8")
+    elif change == "account":
+        edit(workspace / "accounts/northwind-health.yaml", "region: ", "region: West ")
+    else:
+        logo = workspace / "accounts/northwind-health-logo.png"
+        logo.write_bytes(logo.read_bytes() + b"\0")  # after the PNG's end: the same picture, other bytes
+    loaded = explain_loads("accounts/northwind-health.yaml")
+    assert READING <= loaded
+    assert "PIL._imaging" in loaded  # the account read again, its logo decoded: also when only the library changed
+    assert not explain_loads("accounts/northwind-health.yaml") & READING  # kept again, as it is now
+
+
+@pytest.mark.parametrize("damage", ["truncated", "foreign-code", "not-an-entry"])
+def test_a_damaged_or_foreign_entry_means_reading_afresh_with_the_same_outputs(workspace, aspo, damage):
+    assert aspo("build", "--force", "-o", "first", "accounts/acme.yaml").status == 0
+    for entry in entries(workspace):
+        data = entry.read_bytes()
+        if damage == "truncated":
+            data = data[:len(data) // 2]
+        elif damage == "foreign-code":  # whole, but written by other code: its header names another fingerprint
+            start = data.index(b'"code": "') + len(b'"code": "')
+            data = data[:start] + b"0" * 40 + data[start + 40:]
+        else:
+            data = os.urandom(len(data))
+        entry.write_bytes(data)
+    assert READING <= build_loads("-o", "second", "accounts/acme.yaml")
+    assert outputs(workspace / "second/acme") == outputs(workspace / "first/acme")
+    assert not build_loads("-o", "third", "accounts/acme.yaml") & READING  # and kept whole again
+
+
+@pytest.mark.parametrize("how", ["option", "environment"])
+def test_no_cache_reads_afresh_and_keeps_nothing(workspace, monkeypatch, how):
+    if how == "environment":
+        monkeypatch.setenv("ASPO_NO_CACHE", "1")
+    options = ["--no-cache"] if how == "option" else []
+    for _ in range(2):
+        status, loaded = loaded_by("build", "--force", *options, "accounts/acme.yaml")
+        assert status in (0, None) and READING <= loaded
+    assert entries(workspace) == []
+
+
+def test_two_builds_at_once_both_succeed(workspace):
+    """Both read the library cold and keep it at the same moment: each entry is written whole or not at all."""
+    command = [sys.executable, "-m", "aspo", "build", "--force", "-q", "accounts/acme.yaml", "accounts/globex.yaml"]
+    builds = [subprocess.Popen([*command, "-o", f"out{number}"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+              for number in (1, 2)]
+    results = [build.communicate(timeout=300) for build in builds]
+    assert [build.returncode for build in builds] == [0, 0], results
+    for name in ("acme", "globex"):
+        assert outputs(workspace / f"out1/{name}") == outputs(workspace / f"out2/{name}")
+    assert not build_loads("-o", "out3", "accounts/acme.yaml") & READING
+    assert outputs(workspace / "out3/acme") == outputs(workspace / "out1/acme")
