@@ -67,6 +67,7 @@ class Rep(Strict):
     title: str
     email: str
     phone: Optional[str] = None
+    language: Optional[str] = None  # read, not used: the plain script writes English
 
 
 class Ids(Strict):
@@ -89,6 +90,7 @@ class Account(Strict):
     exclude: Ids = Ids()
     pin: Ids = Ids()
     logo: Optional[str] = None
+    language: Optional[str] = None
     locale: Optional[str] = None
     notes: str = ""
 

@@ -204,6 +204,8 @@ def _shown(value) -> str:
 
 @dataclass
 class ImportResult:
+    """What one import did to each account, and what it says about the export as a whole."""
+
     source: Path
     outcomes: list[Outcome]
     notes: list[Problem]  # about the export as a whole: the columns it lacks

@@ -53,6 +53,8 @@ class Backfill:
 
 @dataclass
 class BackfillResult:
+    """What a stage-history backfill read and what it would add."""
+
     source: Path
     rows: int
     backfills: list[Backfill]

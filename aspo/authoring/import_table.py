@@ -45,6 +45,8 @@ class Record:
 
 @dataclass(frozen=True)
 class Table:
+    """A CRM export read: its file, its header and its records."""
+
     path: Path
     header: tuple[str, ...]
     records: tuple[Record, ...]

@@ -43,6 +43,8 @@ def find_variant(library: Library, path: Path) -> Variant:
 
 @dataclass(frozen=True)
 class Stamped:
+    """One translation stamped: its file, its state before, and whether its stamp changed."""
+
     path: Path
     was: str  # its state before
     changed: bool

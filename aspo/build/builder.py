@@ -95,11 +95,31 @@ class Builder:
         self.renderer = None  # made on first render: an all-unchanged build never loads Jinja
         self.templates = OfficeTemplates(library)  # the deck and document templates, prepared on first render
         self.hashes = FileHashes()
+        self._asking, self._answer = None, {}  # git's answer about templates/, asked beside the first render
 
     @functools.cached_property
     def revision(self) -> TemplatesRevision | None:
         """The commit templates/ is at, asked of git only when an account is rendered."""
+        if self._asking is not None:
+            self._asking.join()
+            if "failed" in self._answer:
+                raise self._answer["failed"]
+            return self._answer["revision"]
         return self._revision() if callable(self._revision) else self._revision
+
+    def _ask_revision(self) -> None:
+        """Starts asking git, which answers on another core while the account is composed and rendered."""
+        import threading
+
+        if self._asking is None and callable(self._revision) and "revision" not in self.__dict__:
+            def ask() -> None:
+                try:
+                    self._answer["revision"] = self._revision()
+                except BaseException as exc:  # noqa: BLE001 - raised where the answer is read
+                    self._answer["failed"] = exc
+
+            self._asking = threading.Thread(target=ask, name="aspo-git-revision", daemon=True)
+            self._asking.start()
 
     def prepare(self, path: Path) -> Plan:
         from aspo.plan.plan import plan_account
@@ -114,6 +134,7 @@ class Builder:
         from aspo.compose.composer import compose  # Jinja and the Office libraries load only when rendering
         from aspo.compose.templating import Renderer
 
+        self._ask_revision()
         self.renderer = self.renderer or Renderer()
         document = compose(plan, self.renderer)
         files = {fmt.name(plan.account.slug): data for fmt, data in render_files(document, self.templates).items()}

@@ -3,7 +3,6 @@ unpacked against one budget, JSON nesting capped. Every reader of a user's file 
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import stat
@@ -96,6 +95,8 @@ def file_digest(path: Path) -> str | None:
     with os.fdopen(fd, "rb") as stream:
         if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
             return None
+        import hashlib  # loads OpenSSL: only where a digest is taken
+
         found = hashlib.sha256()
         try:
             while piece := stream.read(_CHUNK):

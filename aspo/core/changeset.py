@@ -15,7 +15,6 @@ would overwrite their work; the reader is told which file, and how to keep the f
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import re
 import stat
@@ -136,6 +135,8 @@ def _steps(root: Path, files: dict[str, bytes]) -> Iterator[str]:
 
 def _stage(root: Path, path: str, data: bytes) -> _Entry:
     """The new file written whole beside its target, and the old one kept beside it."""
+    import hashlib
+
     entry = _Entry(path, hashlib.sha256(data).hexdigest(), None)
     target, staged = entry.target(root), entry.staged(root)
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Rule:
+    """One rule: its id, name, default severity and what it means."""
+
     id: str
     name: str
     severity: str  # the default: "error" or "warning"

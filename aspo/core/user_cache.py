@@ -3,7 +3,6 @@ for as long as every file it was read from has the same content, safe with any n
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import stat
@@ -11,6 +10,11 @@ import sys
 from pathlib import Path
 
 from aspo import __version__
+
+try:  # the standard library's own BLAKE2, without loading OpenSSL as importing hashlib does (10 ms)
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - a Python without it
+    from hashlib import blake2b
 from aspo.core.bounded import read_regular
 from aspo.core.errors import AspoError
 from aspo.core.files import write_file_atomic
@@ -43,7 +47,7 @@ def enabled() -> bool:
 
 
 def bytes_hash(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=20).hexdigest()
+    return blake2b(data, digest_size=20).hexdigest()
 
 
 def content_hash(path: Path, limit: int = MAX_SOURCE_BYTES) -> str | None:
@@ -81,29 +85,34 @@ def folder_hashes(root: Path) -> dict[str, str | None]:
     return found
 
 
-_fingerprint: str | None = None
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def code_fingerprint() -> str:
-    """aspo's version, Python's, and every file of aspo's code by size and time: an entry pickled by other code
-    is never read back as if it matched this code's objects."""
-    global _fingerprint
-    if _fingerprint is None:
-        package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-        lines = [__version__, sys.version, sys.implementation.cache_tag or ""]
-        for folder, folders, files in os.walk(package):
-            folders[:] = sorted(name for name in folders if name != "__pycache__")
-            for name in sorted(files):
-                info = os.stat(os.path.join(folder, name))
-                lines.append(f"{os.path.relpath(os.path.join(folder, name), package)}\0{info.st_size}"
-                             f"\0{info.st_mtime_ns}")
-        _fingerprint = hashlib.blake2b("\n".join(lines).encode("utf-8", "surrogateescape"),
-                                       digest_size=20).hexdigest()
-    return _fingerprint
+def code_in_use() -> dict:
+    """aspo's version, Python's, and each file of aspo's code loaded so far (with the labels aspo ships), by size
+    and time: what made an entry, so that one pickled by other code is never read back as this code's objects.
+    Written while the slow read has loaded all it uses; checked by code_now() against the files it names."""
+    files = sorted({module.__file__ for module in list(sys.modules.values())
+                    if (getattr(module, "__file__", None) or "").startswith(_PACKAGE + os.sep)})
+    labels = os.path.join(_PACKAGE, "library", "labels")
+    files += sorted(os.path.join(labels, name) for name in os.listdir(labels)) if os.path.isdir(labels) else []
+    return code_now({"version": None, "files": {os.path.relpath(path, _PACKAGE): None for path in files}})
+
+
+def code_now(recorded: dict) -> dict:
+    """`recorded`'s files of aspo as they are now, with aspo's and Python's versions now."""
+    files = {}
+    for name in recorded["files"]:
+        try:
+            info = os.stat(os.path.join(_PACKAGE, name))
+            files[name] = [info.st_size, info.st_mtime_ns]
+        except OSError:
+            files[name] = None
+    return {"version": [__version__, sys.version, sys.implementation.cache_tag], "files": files}
 
 
 def _entry_path(identity: list) -> Path:
-    name = hashlib.blake2b(json.dumps(identity, ensure_ascii=True).encode(), digest_size=20).hexdigest()
+    name = bytes_hash(json.dumps(identity, ensure_ascii=True).encode())
     return warm_folder() / f"{name}.entry"
 
 
@@ -120,7 +129,7 @@ def read_entry(identity: list, sources_now) -> dict[str, bytes] | None:
             return None
         end = raw.index(b"\n", len(MAGIC))
         header = json.loads(raw[len(MAGIC):end])
-        if header["code"] != code_fingerprint() or header["identity"] != identity:
+        if header["identity"] != identity or code_now(header["code"]) != header["code"]:
             return None
         if sources_now(header["sources"]) != header["sources"]:
             return None
@@ -148,7 +157,7 @@ def write_entry(identity: list, sources: dict, parts: dict[str, bytes]) -> None:
     left alone: the next command reads the slow way again."""
     if not enabled():
         return
-    header = {"code": code_fingerprint(), "identity": identity, "sources": sources,
+    header = {"code": code_in_use(), "identity": identity, "sources": sources,
               "parts": [[name, len(data), bytes_hash(data)]
                         for name, data in parts.items()]}
     data = b"".join((MAGIC, json.dumps(header, ensure_ascii=True).encode(), b"\n", *parts.values()))

@@ -14,9 +14,9 @@ from aspo.core.yamlfile import YamlDocument, load_yaml
 from aspo.library.account_paths import ACCOUNT_SUFFIXES, slug_for
 from aspo.library.content import Library
 from aspo.library.languages import unmaintained
-from aspo.library.logo import Logo, LogoProblem, read_logo
 
 if TYPE_CHECKING:  # validation loads only when an account file is read: not for a warm account
+    from aspo.library.logo import Logo
     from aspo.library.schema import AccountFile
 
 
@@ -91,6 +91,8 @@ def _read_account(path: Path, library: Library) -> Account:
             problems.append(doc.problem(loc, problem, LANGUAGE))
     logo = None
     if data.logo:
+        from aspo.library.logo import LogoProblem, read_logo
+
         try:
             logo = read_logo(path.parent / data.logo, data.logo)
         except LogoProblem as exc:

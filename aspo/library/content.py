@@ -11,7 +11,6 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Mapping
 
-from aspo.core.changeset import settled
 from aspo.core.errors import AspoError, Problem, did_you_mean, display_path, quoted, unknown_id
 from aspo.core.formatting import locale_problem
 from aspo.core.rulebook import (
@@ -24,7 +23,6 @@ from aspo.core.rulebook import (
     UNKNOWN_ID,
 )
 from aspo.core.yamlfile import YamlDocument, load_yaml
-from aspo.library.block_file import read_block_file
 from aspo.library.languages import language_problems
 from aspo.library.translations import (
     Translations,
@@ -300,6 +298,8 @@ def read_library(root: Path, layouts: bool = True, translations: bool = True) ->
     if not root.is_dir():
         return None, [Problem(root, None, None, "templates folder not found, here or in any folder above (use "
                               "--templates to point at it, or `aspo init` to start a project)", INVALID_FILE)]
+    from aspo.core.changeset import settled
+
     with contextlib.ExitStack() as reading:
         try:
             reading.enter_context(settled(root, LAYOUT))
@@ -403,6 +403,7 @@ def _read_library(root: Path, layouts: bool) -> tuple[Library | None, list[Probl
 
 def load_block(path: Path) -> Block:
     """Reads one message block: YAML front matter between '---' lines, then the body."""
+    from aspo.library.block_file import read_block_file
     from aspo.library.schema import BlockFrontMatter
     from aspo.library.validation import validate
 

@@ -8,7 +8,6 @@ that no translation outlives a maturity change.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections import Counter
@@ -20,7 +19,6 @@ from typing import Any, Iterator, Mapping
 from aspo.core.errors import AspoError, Problem
 from aspo.core.rulebook import TRANSLATION_FIELDS
 from aspo.core.yamlfile import YamlDocument, load_yaml
-from aspo.library.block_file import NOTES_HEADING, read_block_file
 
 #: A variant's file name: the source's id, a dot, a language tag ("priority-energy-cost.de", "x.fr-CA").
 VARIANT_STEM = re.compile(r"(?P<id>[a-z0-9][a-z0-9-]*)\.(?P<language>[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*)")
@@ -77,7 +75,8 @@ def _source_only(doc: YamlDocument, fields: tuple[str, ...], source: str, loc: t
 
 def load_block_variant(path: Path) -> Variant:
     """A block's translation: front matter with the translated title and its record, then body and notes."""
-    from aspo.library.translation_schema import BLOCK_SOURCE_ONLY, BlockVariantFront  # only where one is read
+    from aspo.library.block_file import NOTES_HEADING, read_block_file  # only where one is read
+    from aspo.library.translation_schema import BLOCK_SOURCE_ONLY, BlockVariantFront
 
     source_id, language = variant_name(path)
     read = read_block_file(path)
@@ -217,6 +216,8 @@ def _l10n_files(root: Path) -> tuple[dict[str, dict[str, Variant]], list[Problem
 
 
 def short_hash(value: Any) -> str:
+    import hashlib
+
     return hashlib.sha256(json.dumps(value, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:12]
 
 

@@ -3,7 +3,6 @@ read from has the same content, without PyYAML's parser, pydantic or the schema.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import pickle
@@ -11,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from aspo.core.record import plain_pickle
-from aspo.core.user_cache import content_hash, enabled, folder_hashes, read_entry, write_entry
+from aspo.core.user_cache import bytes_hash, content_hash, enabled, folder_hashes, read_entry, write_entry
 
 #: What this module keeps and reads back: an aspo.library.content.Library and an aspo.library.account.Account
 #: (named, not imported: both call this module).
@@ -133,4 +132,4 @@ def keep_account(account: Account, sources: dict | None) -> None:
 
 
 def _digest(sources: Any) -> str:
-    return hashlib.blake2b(json.dumps(sources, sort_keys=True).encode(), digest_size=20).hexdigest()
+    return bytes_hash(json.dumps(sources, sort_keys=True).encode())

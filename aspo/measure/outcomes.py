@@ -64,6 +64,8 @@ class Settings:
 
 @dataclass(frozen=True)
 class Share:
+    """How many deals of a group there were, and how many advanced."""
+
     n: int
     advanced: int
 
@@ -117,6 +119,8 @@ class ContentRow:
 
 @dataclass(frozen=True)
 class Report:
+    """The outcomes report: the funnel by stage and what goes with deals that move."""
+
     settings: Settings
     stages: tuple[tuple[str, str], ...]  # (id, name), in buying order
     histories: int

@@ -120,6 +120,8 @@ class Theme:
 
 @dataclass(frozen=True)
 class SlideMaster:
+    """One slide master of a deck template: its place, name, theme and reading direction."""
+
     number: int  # counted from 1 in the file's order
     name: str
     theme: Theme | None
@@ -128,6 +130,8 @@ class SlideMaster:
 
 @dataclass(frozen=True)
 class DeckTemplate:
+    """A deck template's layouts, slide size and masters, as aspo reads them."""
+
     path: Path
     layouts: tuple[SlideLayout, ...]
     width: int = 9144000  # slide size, EMU (PowerPoint's 4:3 default)

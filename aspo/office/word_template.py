@@ -59,6 +59,8 @@ class PageSetup:
 
 @dataclass(frozen=True)
 class DocumentTemplate:
+    """A Word template's styles and page, as aspo reads them."""
+
     path: Path
     styles: tuple[WordStyle, ...] = ()  # paragraph and table styles, in file order
     page: PageSetup | None = None  # None: the file sets no page size

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import stat
@@ -19,6 +18,8 @@ if TYPE_CHECKING:  # annotations only: keying an account loads nothing the plan 
 
 def digest(data: bytes) -> str:
     """The SHA-256 of `data` in hex: how inputs and outputs are fingerprinted in keys and manifests."""
+    import hashlib  # loads OpenSSL: only for the commands that write
+
     return hashlib.sha256(data).hexdigest()
 
 

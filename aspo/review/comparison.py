@@ -491,6 +491,8 @@ def _differs(account: Compared, fmt: OutputFormat) -> bool:
 
 @dataclass(frozen=True)
 class _SlidePair:
+    """A slide before and after, by number, with the keys of their pictures."""
+
     before_number: int | None
     after_number: int | None
     before_key: str | None
@@ -551,6 +553,8 @@ def _slides(manifest: dict) -> dict[int, tuple[str, tuple[tuple[str, str, str], 
 
 @dataclass(frozen=True)
 class _PagePair:
+    """A document page before and after, by number, with the PDFs they are drawn from."""
+
     before_number: int | None
     after_number: int | None
     before_pdf: Path | None
