@@ -107,6 +107,8 @@ class InstantPictures:
     its own, whose pages' text and word boxes `pages(source bytes)` gives as (text, boxes) pairs; each picture key
     a PNG of its own, so two pictures are drawn alike only when their keys are the same."""
 
+    jobs = 1  # review() in this process: what it records of the sources stays here
+
     def __init__(self, root: Path, pages=lambda data: []):
         self.root, self.pages, self.sources = root, pages, {}
         root.mkdir(parents=True, exist_ok=True)
@@ -454,7 +456,8 @@ def test_diff_of_two_output_folders_of_many_accounts_pairs_them_by_name(workspac
 # --- the picture cache and the page's folder, with stand-ins for LibreOffice and poppler ----------------------------
 
 # Stand-ins for LibreOffice, pdftoppm and pdftotext, each logging its runs to $FAKE_LOG: a whole PDF per source
-# holding the source's hash; a PNG (1280 x 720) per page, holding the PDF's hash and the page number; a page's text.
+# holding the source's hash; a PNG (1280 x 720) per page drawn, holding the PDF's hash and the page number; a page's
+# text.
 FAKE_TOOLS = {
     "soffice": r'''
 import hashlib, os, sys
@@ -473,9 +476,12 @@ open(os.environ["FAKE_LOG"], "a").write("pdftoppm\n")
 args = sys.argv[1:]
 def chunk(kind, data):
     return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-shows = hashlib.sha256(open(args[-1], "rb").read() + args[args.index("-f") + 1].encode()).hexdigest().encode()
-sys.stdout.buffer.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1280, 720, 8, 2, 0, 0, 0))
-                        + chunk(b"tEXt", b"shows\0" + shows) + chunk(b"IEND", b""))
+pdf, prefix = args[-2:]
+for page in range(int(args[args.index("-f") + 1]), int(args[args.index("-l") + 1]) + 1):
+    shows = hashlib.sha256(open(pdf, "rb").read() + str(page).encode()).hexdigest().encode()
+    with open("%s-%02d.png" % (prefix, page), "wb") as png:  # padded, as pdftoppm pads to its page count's width
+        png.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1280, 720, 8, 2, 0, 0, 0))
+                  + chunk(b"tEXt", b"shows\0" + shows) + chunk(b"IEND", b""))
 ''',
     "pdftotext": r'''
 import hashlib, os, sys
@@ -505,6 +511,22 @@ def fake_tools(tmp_path, monkeypatch):
         return {name: lines.count(name) for name in FAKE_TOOLS}
 
     return Tools(*(str(folder / name) for name in FAKE_TOOLS)), runs
+
+
+def test_consecutive_pages_of_a_pdf_are_drawn_by_one_pdftoppm(tmp_path, fake_tools):
+    from aspo.review.pictures import Job, PictureCache
+
+    tools, runs = fake_tools
+    with PictureCache(tools, root=tmp_path / "cache", jobs=2) as cache:
+        [pdf] = cache.pdfs({"acme-deck.pptx": b"the deck"}).values()
+        jobs = [Job(cache.picture_key("slide", str(page)), pdf, page, 96) for page in (3, 1, 2, 5)]
+        cache.draw(jobs)
+        assert runs()["pdftoppm"] == 2  # pages 1 to 3, then page 5
+        pictures = {job.page: cache.picture_path(job.key).read_bytes() for job in jobs}
+        for page, picture in pictures.items():  # each kept under its own page's key
+            assert hashlib.sha256(pdf.read_bytes() + str(page).encode()).hexdigest().encode() in picture
+        cache.draw(jobs)
+        assert runs()["pdftoppm"] == 2  # all in the cache
 
 
 def test_a_damaged_cache_entry_is_made_again_and_a_whole_one_is_used(tmp_path, fake_tools):

@@ -111,3 +111,30 @@ def test_two_builds_at_once_both_succeed(workspace):
         assert outputs(workspace / f"out1/{name}") == outputs(workspace / f"out2/{name}")
     assert not build_loads("-o", "out3", "accounts/acme.yaml") & READING
     assert outputs(workspace / "out3/acme") == outputs(workspace / "out1/acme")
+
+
+def test_the_cache_keeps_the_most_recently_used_entries_within_its_bounds(tmp_path, monkeypatch):
+    from aspo.core import user_cache
+
+    monkeypatch.setenv("ASPO_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(user_cache, "MAX_ENTRIES", 3)
+    source = tmp_path / "source.txt"
+    source.write_text("content\n", encoding="utf-8")
+
+    def sources_now(recorded):
+        return {"file": user_cache.content_hash(source)}
+
+    for number in range(3):
+        user_cache.write_entry(["test", number], sources_now(None), {"value": b"%d" % number})
+    folder = tmp_path / "cache/warm"
+    for number, age in ((0, 30), (1, 20), (2, 10)):  # written long ago, the first the oldest
+        entry = user_cache._entry_path(["test", number])
+        os.utime(entry, (entry.stat().st_atime - age, entry.stat().st_mtime - age))
+    assert user_cache.read_entry(["test", 0], sources_now) == {"value": b"0"}  # used: now the most recent
+    user_cache.write_entry(["test", 3], sources_now(None), {"value": b"3"})
+    assert len(list(folder.glob("*.entry"))) == 3
+    assert user_cache.read_entry(["test", 1], sources_now) is None  # the least recently used went
+    assert [user_cache.read_entry(["test", n], sources_now) for n in (0, 2, 3)] == [
+        {"value": b"0"}, {"value": b"2"}, {"value": b"3"}]
+    source.write_text("changed\n", encoding="utf-8")
+    assert user_cache.read_entry(["test", 0], sources_now) is None  # its source changed

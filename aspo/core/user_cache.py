@@ -23,7 +23,7 @@ from aspo.core.files import write_file_atomic
 NO_CACHE = "ASPO_NO_CACHE"
 #: The first bytes of every entry: anything else in the folder is not one.
 MAGIC = b"aspo warm entry 1\n"
-#: The sample library's entry is about 300 KB; one past this is not aspo's.
+#: The sample library's entry is about 300 KB, an account's 10 KB; one past this is not aspo's.
 MAX_ENTRY_BYTES = 64 * 1024 * 1024
 #: Entries kept: the least recently used go first, past this many or this size.
 MAX_ENTRIES = 256
@@ -100,15 +100,22 @@ def code_in_use() -> dict:
 
 
 def code_now(recorded: dict) -> dict:
-    """`recorded`'s files of aspo as they are now, with aspo's and Python's versions now."""
-    files = {}
-    for name in recorded["files"]:
-        try:
-            info = os.stat(os.path.join(_PACKAGE, name))
-            files[name] = [info.st_size, info.st_mtime_ns]
-        except OSError:
-            files[name] = None
-    return {"version": [__version__, sys.version, sys.implementation.cache_tag], "files": files}
+    """`recorded`'s files of aspo as they are now, with aspo's and Python's versions now (looked at once per
+    process for each list of files: a batch build reads a hundred accounts' entries)."""
+    names = tuple(recorded["files"])
+    if names not in _code_seen:
+        files = {}
+        for name in names:
+            try:
+                info = os.stat(os.path.join(_PACKAGE, name))
+                files[name] = [info.st_size, info.st_mtime_ns]
+            except OSError:
+                files[name] = None
+        _code_seen[names] = {"version": [__version__, sys.version, sys.implementation.cache_tag], "files": files}
+    return _code_seen[names]
+
+
+_code_seen: dict[tuple, dict] = {}
 
 
 def _entry_path(identity: list) -> Path:
@@ -167,13 +174,16 @@ def write_entry(identity: list, sources: dict, parts: dict[str, bytes]) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         write_file_atomic(path, data, sync=False)
-        _trim(path.parent)
+        _trim(path.parent, weigh=len(data) > 64 * 1024)  # a library: weighed; an account (a few KB): counted
     except OSError:
         pass
 
 
-def _trim(folder: Path) -> None:
-    """Removes the least recently used entries past MAX_ENTRIES or MAX_TOTAL_BYTES."""
+def _trim(folder: Path, weigh: bool) -> None:
+    """Removes the least recently used entries past MAX_ENTRIES or (when `weigh`, after writing a large one: a
+    library's) MAX_TOTAL_BYTES. Counting is one listing; weighing looks at every entry."""
+    if not weigh and len(os.listdir(folder)) <= MAX_ENTRIES:
+        return
     entries = []
     with os.scandir(folder) as found:
         for item in found:

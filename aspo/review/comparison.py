@@ -101,7 +101,6 @@ def compare_revisions(paths: list[Path], templates: Path, revision: str,
     from aspo.build.builder import Builder
     from aspo.core.children import ScratchFolder
     from aspo.core.clock import source_date_epoch
-    from aspo.core.pool import can_fork, in_forked_workers
     from aspo.library.account_paths import account_files
     from aspo.library.content import load_library
     from aspo.library.gitinfo import templates_at
@@ -125,9 +124,7 @@ def compare_revisions(paths: list[Path], templates: Path, revision: str,
         def compare(path: Path) -> Compared:
             return _compare_account(path, sides, rename, (revision, "working-tree"))
 
-        jobs = min(jobs, len(files))
-        compared = in_forked_workers(compare, files, jobs, templates) if jobs > 1 and can_fork() \
-            else [compare(path) for path in files]
+        compared = _each(compare, files, jobs, templates)
         library, others = _library_changes(old_library, new_library, compared)
     return Comparison(revision, "working tree", tuple(compared), library, others)
 
@@ -404,7 +401,7 @@ def review(comparison: Comparison, cache, progress: Progress | None = None) -> R
     say = progress or (lambda message: None)
     changed = [account for account in comparison.accounts if account.status == "changed"]
     say(f"finding the changed slides and pages of {len(changed)} account{'s' if len(changed) != 1 else ''}")
-    decks, moves, slide_counts = zip(*[_deck_pairs(account) for account in changed]) if changed else ((), (), ())
+    decks, moves, slide_counts = zip(*_each(_deck_pairs, changed, cache.jobs)) if changed else ((), (), ())
     # 1. PDFs: for each changed slide not yet drawn, one deck that shows it; both sides of every changed document
     needs: list[dict[str, tuple[str, bytes]]] = []  # per account: LibreOffice's name -> (file name, bytes)
     provider: dict[str, tuple[str, str, bytes]] = {}  # picture key -> the deck it is drawn from, as in `needs`
@@ -451,8 +448,9 @@ def review(comparison: Comparison, cache, progress: Progress | None = None) -> R
                 if pdf is not None:
                     jobs.append(Job(cache.picture_key("page", pdf.name, str(number)), pdf, number, PAGE_DPI))
     cache.draw(jobs)
-    reviews = [_account_review(account, pairs, moved, count, page_pairs, page_count, cache)
-               for (account, pairs, moved, count), (page_pairs, page_count) in zip(drawn, pages)]
+    reviews = _each(lambda item: _account_review(*item, cache),
+                    [(account, pairs, moved, count, page_pairs, page_count)
+                     for (account, pairs, moved, count), (page_pairs, page_count) in zip(drawn, pages)], cache.jobs)
     kept = [account for account in reviews if account is not None]
     unchanged = [a.name for a in comparison.accounts if a.status == "unchanged"]
     # an account whose only difference drew the same (a master's unused layout) is unchanged after all
@@ -465,6 +463,16 @@ def review(comparison: Comparison, cache, progress: Progress | None = None) -> R
                   tuple(failed), tuple(a.name for a in comparison.accounts if a.status == "new"),
                   tuple(a.name for a in comparison.accounts if a.status == "gone"), library,
                   comparison.other_files, {key: cache.picture_path(key) for key in sorted(shown)})
+
+
+def _each(work: Callable, items: list, jobs: int, where: Path = Path(".")) -> list:
+    """`work` of each item, in order: `jobs` accounts at a time, in forked processes, where the system has them
+    (`where` is named should one die)."""
+    from aspo.core.pool import can_fork, in_forked_workers
+
+    if jobs > 1 and len(items) > 1 and can_fork():
+        return in_forked_workers(work, items, min(jobs, len(items)), where)
+    return [work(item) for item in items]
 
 
 def _slide_picture(cache, key: str | None, number: int | None) -> str | None:

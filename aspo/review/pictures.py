@@ -1,5 +1,5 @@
-"""Pictures of slides and document pages: PDFs made by LibreOffice (a process per job), PNGs drawn by pdftoppm (as
-many at once), both kept in
+"""Pictures of slides and document pages: PDFs made by LibreOffice (a process per job), PNGs drawn by pdftoppm (a
+run of pages of a PDF each, as many at once as jobs), both kept in
 the user's cache by content so that drawing the same slide again costs nothing. Every entry is checked whole when it
 is read (a damaged one is drawn again) and written whole or not at all; a cache that cannot be used is done without."""
 
@@ -176,7 +176,8 @@ class PictureCache:
         return done.stdout.decode("utf-8", "replace")
 
     def draw(self, jobs: list[Job]) -> None:
-        """Draws every job not in the cache, several pdftoppm at a time."""
+        """Draws every job not in the cache: one pdftoppm for each run of consecutive pages of a PDF (it reads the
+        PDF once for all of them), as many at once as jobs."""
         from concurrent.futures import ThreadPoolExecutor
 
         todo = list({job.key: job for job in jobs if not self.has_picture(job.key)}.values())
@@ -185,19 +186,35 @@ class PictureCache:
         self.progress(f"drawing {len(todo)} picture{'s' if len(todo) != 1 else ''} with pdftoppm")
         pool = ThreadPoolExecutor(max_workers=max(1, self.jobs))
         try:
-            for _ in pool.map(self._draw_one, todo):
+            for _ in pool.map(self._draw_pages, _page_runs(todo)):
                 pass
         finally:  # a failure or Ctrl-C: the pictures not yet begun are not drawn
             pool.shutdown(wait=True, cancel_futures=True)
 
-    def _draw_one(self, job: Job) -> None:
-        doing = f"drawing page {job.page} of a PDF LibreOffice made"
-        done = _run_poppler([self.tools.pdftoppm, "-png", "-r", str(job.dpi), "-f", str(job.page), "-l",
-                             str(job.page), "-singlefile", str(job.pdf)], MAX_PICTURE_BYTES, "pdftoppm", doing)
-        problem = _png_problem(done.stdout[:1024], done.stdout[-1024:], len(done.stdout))
-        if problem is not None:
-            raise pdf_error(f"pdftoppm gave no whole picture {doing}: it wrote {problem}")
-        self._keep(self.picture_path(job.key), done.stdout)
+    def _draw_pages(self, run: list[Job]) -> None:
+        """Draws consecutive pages of one PDF at one resolution, each kept under its job's key."""
+        first, last = run[0].page, run[-1].page
+        doing = (f"drawing page{'s' if last > first else ''} {first}{f'-{last}' if last > first else ''} of a PDF "
+                 "LibreOffice made")
+        with ScratchFolder("draw") as folder:
+            _run_poppler([self.tools.pdftoppm, "-png", "-r", str(run[0].dpi), "-f", str(first), "-l", str(last),
+                          str(run[0].pdf), str(folder / "page")], MAX_PDFTOTEXT_OUTPUT, "pdftoppm", doing,
+                         SECONDS_PER_PICTURE * (last - first + 1))
+            drawn = {}  # pdftoppm pads the page number to the width of the PDF's page count: page-7.png, page-07.png
+            for path in folder.iterdir():
+                number = path.stem.rpartition("-")[2]
+                if path.suffix == ".png" and number.isdigit():
+                    drawn[int(number)] = path
+            for job in run:
+                page = f"drawing page {job.page} of a PDF LibreOffice made"
+                try:
+                    data = read_regular(drawn[job.page], MAX_PICTURE_BYTES, OUTPUT) if job.page in drawn else b""
+                except AspoError as exc:
+                    raise pdf_error(f"pdftoppm gave no whole picture {page}: {exc.problems[0].message}") from None
+                problem = _png_problem(data[:1024], data[-1024:], len(data))
+                if problem is not None:
+                    raise pdf_error(f"pdftoppm gave no whole picture {page}: it wrote {problem}")
+                self._keep(self.picture_path(job.key), data)
 
     def _keep(self, path: Path, data: bytes) -> None:
         """Puts an entry in the cache, whole or not at all."""
@@ -262,14 +279,31 @@ def _png_problem(head: bytes, tail: bytes, size: int) -> str | None:
     return None
 
 
-def _run_poppler(command: list[str], limit: int, program: str, doing: str) -> subprocess.CompletedProcess:
+def _page_runs(jobs: list[Job]) -> list[list[Job]]:
+    """The jobs as runs of consecutive pages of one PDF at one resolution, each run in page order."""
+    by_pdf: dict[tuple[Path, int], dict[int, Job]] = {}
+    for job in jobs:
+        by_pdf.setdefault((job.pdf, job.dpi), {})[job.page] = job
+    runs = []
+    for pages in by_pdf.values():
+        for page in sorted(pages):
+            if runs and runs[-1][-1].pdf == pages[page].pdf and runs[-1][-1].dpi == pages[page].dpi \
+                    and runs[-1][-1].page == page - 1:
+                runs[-1].append(pages[page])
+            else:
+                runs.append([pages[page]])
+    return runs
+
+
+def _run_poppler(command: list[str], limit: int, program: str, doing: str,
+                 seconds: float = SECONDS_PER_PICTURE) -> subprocess.CompletedProcess:
     """Runs pdftoppm or pdftotext on one of our PDFs; what goes wrong is one line naming the program."""
     try:
-        done = run(command, timeout=SECONDS_PER_PICTURE, limit=limit, leaf=True)
+        done = run(command, timeout=seconds, limit=limit, leaf=True)
     except OSError as exc:
         raise pdf_error(f"{program} could not be started {doing}: {exc.strerror or exc}") from None
     except subprocess.TimeoutExpired:
-        raise pdf_error(f"{program} did not finish {doing} within {SECONDS_PER_PICTURE} s and was stopped") from None
+        raise pdf_error(f"{program} did not finish {doing} within {seconds:g} s and was stopped") from None
     except OutputTooLarge:
         raise pdf_error(f"{program} wrote more than the {limit // 2**20} MB aspo takes {doing}") from None
     if done.returncode != 0:
