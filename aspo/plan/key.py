@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import stat
@@ -43,14 +44,10 @@ class FileHashes:
 
 def input_files(account: Account, library: Library, selection: Selection) -> dict[str, Path]:
     """Every file this account's outputs depend on, by a name that does not depend on the machine."""
-    root = library.root
-    prefix = root.resolve().name
+    root, here = library.root, os.getcwd()
 
     def name(path: Path) -> str:
-        try:
-            return f"{prefix}/{Path(path).resolve().relative_to(root.resolve()).as_posix()}"
-        except ValueError:
-            return Path(path).as_posix()
+        return _library_name(here, root, Path(path))
 
     files = {name(shared): shared for shared in library.shared_files}
     for block_id in selection.used_blocks:
@@ -67,6 +64,16 @@ def input_files(account: Account, library: Library, selection: Selection) -> dic
     if account.logo is not None:  # a new logo under the same name rebuilds the account
         files[f"{account.path.resolve().parent.name}/{account.data.logo}"] = account.logo.path
     return dict(sorted(files.items()))
+
+
+@functools.lru_cache(maxsize=4096)  # the library's files, named for every account of a build: resolved once
+def _library_name(here: str, root: Path, path: Path) -> str:
+    """`path` named from the library's folder; `here`, the working folder, is what relative paths resolve from."""
+    resolved_root = Path(here, root).resolve()
+    try:
+        return f"{resolved_root.name}/{Path(here, path).resolve().relative_to(resolved_root).as_posix()}"
+    except ValueError:
+        return path.as_posix()
 
 
 def input_key(account: Account, library: Library, selection: Selection, hashes: FileHashes,
