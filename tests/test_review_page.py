@@ -456,8 +456,8 @@ def test_diff_of_two_output_folders_of_many_accounts_pairs_them_by_name(workspac
 # --- the picture cache and the page's folder, with stand-ins for LibreOffice and poppler ----------------------------
 
 # Stand-ins for LibreOffice, pdftoppm and pdftotext, each logging its runs to $FAKE_LOG: a whole PDF per source
-# holding the source's hash; a PNG (1280 x 720) per page drawn, holding the PDF's hash and the page number; a page's
-# text.
+# holding the source's hash; the pixels (PPM, 1280 x 720) of each page drawn, the first of them the PDF's hash and
+# the page number; a page's text.
 FAKE_TOOLS = {
     "soffice": r'''
 import hashlib, os, sys
@@ -479,9 +479,8 @@ def chunk(kind, data):
 pdf, prefix = args[-2:]
 for page in range(int(args[args.index("-f") + 1]), int(args[args.index("-l") + 1]) + 1):
     shows = hashlib.sha256(open(pdf, "rb").read() + str(page).encode()).hexdigest().encode()
-    with open("%s-%02d.png" % (prefix, page), "wb") as png:  # padded, as pdftoppm pads to its page count's width
-        png.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1280, 720, 8, 2, 0, 0, 0))
-                  + chunk(b"tEXt", b"shows\0" + shows) + chunk(b"IEND", b""))
+    with open("%s-%02d.ppm" % (prefix, page), "wb") as ppm:  # padded, as pdftoppm pads to its page count's width
+        ppm.write(b"P6\n1280 720\n255\n" + shows + bytes(1280 * 720 * 3 - len(shows)))
 ''',
     "pdftotext": r'''
 import hashlib, os, sys
@@ -514,6 +513,8 @@ def fake_tools(tmp_path, monkeypatch):
 
 
 def test_consecutive_pages_of_a_pdf_are_drawn_by_one_pdftoppm(tmp_path, fake_tools):
+    from PIL import Image
+
     from aspo.review.pictures import Job, PictureCache
 
     tools, runs = fake_tools
@@ -522,9 +523,10 @@ def test_consecutive_pages_of_a_pdf_are_drawn_by_one_pdftoppm(tmp_path, fake_too
         jobs = [Job(cache.picture_key("slide", str(page)), pdf, page, 96) for page in (3, 1, 2, 5)]
         cache.draw(jobs)
         assert runs()["pdftoppm"] == 2  # pages 1 to 3, then page 5
-        pictures = {job.page: cache.picture_path(job.key).read_bytes() for job in jobs}
-        for page, picture in pictures.items():  # each kept under its own page's key
-            assert hashlib.sha256(pdf.read_bytes() + str(page).encode()).hexdigest().encode() in picture
+        for job in jobs:  # each kept under its own page's key, as a PNG of the pixels drawn
+            with Image.open(cache.picture_path(job.key), formats=["PNG"]) as picture:
+                shown = picture.tobytes()[:64]
+            assert shown == hashlib.sha256(pdf.read_bytes() + str(job.page).encode()).hexdigest().encode()
         cache.draw(jobs)
         assert runs()["pdftoppm"] == 2  # all in the cache
 
