@@ -309,16 +309,22 @@ def commit_all(folder: Path, message: str) -> None:
         subprocess.run(["git", *args], cwd=folder, check=True, env=env)
 
 
-def review_project(folder: Path) -> Path:
-    """50 accounts in a new git repository: 10 copies of Acme (of the samples, the only one whose next step is the
-    next-steps-pilot block), 20 each of Globex and Northwind Health, each with its own name and next step (so no
-    two draw the same slide); then one sentence of that block changed."""
+def templates_and_logos(folder: Path) -> Path:
+    """A copy of templates/ in `folder`, and an empty accounts/ beside it holding the samples' logos; returns it."""
     shutil.copytree(ROOT / "templates", folder / "templates")
     accounts = folder / "accounts"
     accounts.mkdir()
     for other in (ROOT / "accounts").iterdir():
         if other.is_file() and other.suffix != ".yaml":
             shutil.copy(other, accounts)
+    return accounts
+
+
+def review_project(folder: Path) -> Path:
+    """50 accounts in a new git repository: 10 copies of Acme (of the samples, the only one whose next step is the
+    next-steps-pilot block), 20 each of Globex and Northwind Health, each with its own name and next step (so no
+    two draw the same slide); then one sentence of that block changed."""
+    accounts = templates_and_logos(folder)
     for number in range(50):
         sample = "acme" if number < 10 else "globex" if number < 30 else "northwind-health"
         text, changed = re.subn(r"^name: *(.+?) *$", rf"name: \1 {number:03d}",
@@ -341,12 +347,7 @@ def layout_project(folder: Path) -> Path:
     the deck template's heading font changed, as a rebranding would: every slide of every deck draws differently."""
     import zipfile
 
-    shutil.copytree(ROOT / "templates", folder / "templates")
-    accounts = folder / "accounts"
-    accounts.mkdir()
-    for other in (ROOT / "accounts").iterdir():
-        if other.is_file() and other.suffix != ".yaml":
-            shutil.copy(other, accounts)
+    accounts = templates_and_logos(folder)
     for number in range(30):
         sample = ("acme", "globex", "northwind-health")[number % 3]
         text, changed = re.subn(r"^name: *(.+?) *$", rf"name: \1 {number:03d}",
