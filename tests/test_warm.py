@@ -47,7 +47,7 @@ def explain_loads(account: str) -> set[str]:
     return loaded
 
 
-@pytest.mark.parametrize("change", ["comment", "layout", "new-file", "account", "logo"])
+@pytest.mark.parametrize("change", ["comment", "layout", "new-file", "new-folder", "account", "logo"])
 def test_any_change_means_reading_afresh(workspace, aspo, change):
     assert aspo("explain", "accounts/northwind-health.yaml").status == 0
     assert not explain_loads("accounts/northwind-health.yaml") & (READING | {"PIL._imaging"})  # warm
@@ -59,6 +59,8 @@ def test_any_change_means_reading_afresh(workspace, aspo, change):
             deck.comment = b"reviewed"
     elif change == "new-file":
         (workspace / "templates/blocks/notes.txt").write_text("ideas\n", encoding="utf-8")
+    elif change == "new-folder":  # empty: a folder named like a block is refused when the library is read
+        (workspace / "templates/blocks/archive").mkdir()
     elif change == "account":
         edit(workspace / "accounts/northwind-health.yaml", "region: ", "region: West ")
     else:
@@ -68,6 +70,17 @@ def test_any_change_means_reading_afresh(workspace, aspo, change):
     assert READING <= loaded
     assert "PIL._imaging" in loaded  # the account read again, its logo decoded: also when only the library changed
     assert not explain_loads("accounts/northwind-health.yaml") & READING  # kept again, as it is now
+
+
+def test_a_change_in_a_linked_folder_means_reading_afresh(workspace, aspo):
+    """templates/blocks/ a link to blocks shared with another library: the readers follow it, and so does the
+    cache's check of what changed."""
+    (workspace / "templates/blocks").rename(workspace / "shared-blocks")
+    (workspace / "templates/blocks").symlink_to("../shared-blocks")
+    assert aspo("explain", "accounts/acme.yaml").status == 0
+    assert not explain_loads("accounts/acme.yaml") & READING
+    edit(workspace / "shared-blocks/priority-downtime-early-warning.md", "title: ", "title: Fewer ")
+    assert READING <= explain_loads("accounts/acme.yaml")
 
 
 @pytest.mark.parametrize("damage", ["truncated", "foreign-code", "not-an-entry"])

@@ -144,12 +144,14 @@ def convert_in_parallel(soffice: str, files: dict[str, bytes], jobs: int) -> Con
         results = [future.result() for future in futures]
     except BaseException:  # Ctrl-C or SIGTERM reach this thread only: it stops every LibreOffice, as convert() would
         with _running_lock:
+            _stopping.set()  # and any a thread is starting now, as soon as it has started
             running = list(_running)
         for child in running:
             child.stop()
         raise
     finally:
         pool.shutdown(wait=True)
+        _stopping.clear()
     errors = [result for result in results if isinstance(result, AspoError)]
     if len(errors) == len(results):
         raise errors[0]
@@ -201,6 +203,7 @@ def _read_pdf(path: Path) -> tuple[bytes, str | None]:
 #: The LibreOffice processes running now, for convert_in_parallel to stop when it is stopped.
 _running: set = set()
 _running_lock = threading.Lock()
+_stopping = threading.Event()
 
 
 def _run(command: list[str], log: Path, timeout: float, too_slow: str, shown: str) -> int:
@@ -214,7 +217,11 @@ def _run(command: list[str], log: Path, timeout: float, too_slow: str, shown: st
                             "nothing was written") from None
     with _running_lock:
         _running.add(child)
+        stopped = _stopping.is_set()
     try:
+        if stopped:  # the build was stopped while this one started: it must not convert on alone
+            child.stop()
+            raise pdf_error("stopped")
         return child.wait(timeout)
     except subprocess.TimeoutExpired:
         child.stop()

@@ -74,11 +74,21 @@ def content_hash(path: Path, limit: int = MAX_SOURCE_BYTES) -> str | None:
 
 
 def folder_hashes(root: Path) -> dict[str, str | None]:
-    """Every file under `root`, hidden ones too, by its path relative to `root`, with its content hash."""
-    found = {}
+    """Every file under `root`, hidden ones too, by its path relative to `root`, with its content hash; and every
+    folder, empty ones too. Linked folders are followed, as the library's readers follow them (each real folder
+    once: a link back up is no loop)."""
+    found: dict[str, str | None] = {}
     root = str(root)
-    for folder, folders, files in os.walk(root):
+    seen = set()
+    for folder, folders, files in os.walk(root, followlinks=True):
+        real = os.path.realpath(folder)
+        if real in seen:
+            folders[:] = []
+            found[os.path.relpath(folder, root) + os.sep] = "seen " + real
+            continue
+        seen.add(real)
         folders.sort()
+        found[os.path.relpath(folder, root) + os.sep] = "folder"
         for name in sorted(files):
             path = os.path.join(folder, name)
             found[os.path.relpath(path, root)] = content_hash(Path(path))
@@ -111,11 +121,33 @@ def code_now(recorded: dict) -> dict:
                 files[name] = [info.st_size, info.st_mtime_ns]
             except OSError:
                 files[name] = None
-        _code_seen[names] = {"version": [__version__, sys.version, sys.implementation.cache_tag], "files": files}
+        labels = os.path.join(_PACKAGE, "library", "labels")
+        _code_seen[names] = {"version": [__version__, sys.version, sys.implementation.cache_tag], "files": files,
+                             "labels": sorted(os.listdir(labels)) if os.path.isdir(labels) else [],
+                             "libraries": _libraries()}
     return _code_seen[names]
 
 
 _code_seen: dict[tuple, dict] = {}
+
+#: The libraries whose versions shape what an entry holds: how files are parsed and validated, which locales exist.
+_SHAPING = ("yaml", "pydantic", "pydantic_core", "babel")
+
+
+def _libraries() -> dict[str, list | None]:
+    """Each shaping library's module file, by size and time (an upgrade rewrites it), found without importing it."""
+    from importlib.util import find_spec
+
+    found: dict[str, list | None] = {}
+    for name in _SHAPING:
+        try:
+            spec = find_spec(name)
+            origin = spec.origin if spec is not None else None
+            info = os.stat(origin) if origin else None
+        except (ImportError, ValueError, OSError):
+            origin, info = None, None
+        found[name] = [origin, info.st_size, info.st_mtime_ns] if info is not None else None
+    return found
 
 
 def _entry_path(identity: list) -> Path:

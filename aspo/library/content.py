@@ -247,9 +247,11 @@ def load_library(root: Path, layouts: bool = True, warm: bool = True) -> Library
     `layouts=False` leaves the layout templates unread, for commands that never render (explain, report). A library
     read without a problem is kept in the user's cache, and read back from there while no file in templates/
     changed (aspo.library.warm); `warm=False` neither reads nor keeps it (a library at a past revision)."""
+    from aspo.core.user_cache import enabled
     from aspo.library.warm import keep_library, library_sources, warm_library
 
     root = Path(root)
+    warm = warm and enabled()
     if warm and (library := warm_library(root, layouts)) is not None:
         return library
     sources = library_sources(root) if warm else None

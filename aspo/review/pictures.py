@@ -35,6 +35,9 @@ MAX_PICTURE_BYTES = 64 * 1024 * 1024
 MAX_PICTURE_SIDE = 20_000
 #: A slide's or a page's pixels as pdftoppm writes them (PPM: 3 bytes a pixel) are a few MB.
 MAX_PIXMAP_BYTES = 256 * 1024 * 1024
+#: Pages one pdftoppm draws at a time: their pixels wait in a scratch folder until all are drawn (16 A4 pages at
+#: 100 dpi: about 45 MB).
+MAX_RUN = 16
 #: What pdftotext may print about one of our PDFs (its text, or its words' boxes).
 MAX_PDFTOTEXT_OUTPUT = 64 * 1024 * 1024
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -106,7 +109,8 @@ class PictureCache:
         self.jobs = jobs or cores()  # LibreOffice and pdftoppm processes at once
         self.progress = progress or (lambda message: None)
         # a new LibreOffice or poppler may draw differently: their programs' identities are part of every key
-        self.salt = content_key(VERSION, *(_identity(program) for program in (tools.soffice, tools.pdftoppm)))
+        self.salt = content_key(VERSION, *(_identity(program) for program in (tools.soffice, tools.pdftoppm)),
+                                *_encoder())
         wanted = Path(root) if root is not None else cache_root()
         self._scratch = None
         why = _unusable(wanted)
@@ -284,6 +288,15 @@ def _png_problem(head: bytes, tail: bytes, size: int) -> str | None:
     return None
 
 
+def _encoder() -> tuple[str, str]:
+    """What writes the pictures' PNG bytes (Pillow and its zlib): another gives other bytes for the same pixels."""
+    import zlib
+
+    from PIL import __version__ as pillow
+
+    return pillow, zlib.ZLIB_RUNTIME_VERSION
+
+
 def _png_of(pixmap: bytes) -> bytes:
     """A PPM pdftoppm drew, as a PNG (b"" when it is no PPM of a sensible size): compressed lightly, which is 4
     times as quick as pdftoppm's own PNG and a tenth to a third larger."""
@@ -301,15 +314,15 @@ def _png_of(pixmap: bytes) -> bytes:
 
 
 def _page_runs(jobs: list[Job]) -> list[list[Job]]:
-    """The jobs as runs of consecutive pages of one PDF at one resolution, each run in page order."""
+    """The jobs as runs of consecutive pages (at most MAX_RUN) of one PDF at one resolution, each in page order."""
     by_pdf: dict[tuple[Path, int], dict[int, Job]] = {}
     for job in jobs:
         by_pdf.setdefault((job.pdf, job.dpi), {})[job.page] = job
-    runs = []
+    runs: list[list[Job]] = []
     for pages in by_pdf.values():
         for page in sorted(pages):
             if runs and runs[-1][-1].pdf == pages[page].pdf and runs[-1][-1].dpi == pages[page].dpi \
-                    and runs[-1][-1].page == page - 1:
+                    and runs[-1][-1].page == page - 1 and len(runs[-1]) < MAX_RUN:
                 runs[-1].append(pages[page])
             else:
                 runs.append([pages[page]])
