@@ -203,6 +203,9 @@ def test_aspo_diff_rev_compares_templates_at_a_git_revision_with_the_working_tre
     # what changed the look is named too, not only the block that changed the words
     assert result.out.endswith("Provenance:\n  block changed: next-steps-pilot\n"
                                "  layout file changed: templates/layouts/deck.pptx\n")
+    # accounts compared in worker processes (-j 2) or here (-j 1): the same report
+    both = [aspo("diff", "--rev", "HEAD", "-j", jobs, "accounts/acme.yaml", "accounts/globex.yaml") for jobs in "12"]
+    assert both[0].status == both[1].status == 1 and both[0].out == both[1].out and result.out in both[0].out
     assert git(workspace, "status", "--porcelain", "templates") == (" M templates/blocks/next-steps-pilot.md\n"
                                                                     " M templates/layouts/deck.pptx\n")
     assert aspo("diff", "--rev", "nope", "accounts/acme.yaml").err == (

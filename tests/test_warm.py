@@ -83,6 +83,15 @@ def test_a_change_in_a_linked_folder_means_reading_afresh(workspace, aspo):
     assert READING <= explain_loads("accounts/acme.yaml")
 
 
+def test_a_library_whose_layout_template_is_outside_templates_is_not_kept(workspace, aspo):
+    """Read after the sources were taken, such a template could change unseen: it is read afresh every time."""
+    (workspace / "templates/layouts/deck.pptx").rename(workspace / "deck.pptx")
+    edit(workspace / "templates/outline.yaml", "template: layouts/deck.pptx", "template: ../deck.pptx")
+    assert aspo("build", "accounts/acme.yaml").status == 0
+    assert entries(workspace) == []  # nor its accounts, which are kept with the library they were checked against
+    assert READING <= explain_loads("accounts/acme.yaml")
+
+
 @pytest.mark.parametrize("damage", ["truncated", "foreign-code", "not-an-entry"])
 def test_a_damaged_or_foreign_entry_means_reading_afresh_with_the_same_outputs(workspace, aspo, damage):
     assert aspo("build", "--force", "-o", "first", "accounts/acme.yaml").status == 0

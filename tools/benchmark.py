@@ -370,14 +370,24 @@ def layout_project(folder: Path) -> Path:
     return folder
 
 
+def review_tools() -> bool:
+    """Whether LibreOffice and poppler-utils are here to draw a review page."""
+    return bool((shutil.which("soffice") or shutil.which("libreoffice")) and shutil.which("pdftoppm"))
+
+
+def review_command(tmp: Path) -> tuple[list[str], Path, dict[str, str]]:
+    """`aspo diff --rev HEAD --html` of a review project's accounts, its cache folder and its environment."""
+    cache = tmp / "cache"
+    return (ASPO + ["diff", "--rev", "HEAD", "--html", str(tmp / "review"), "accounts/"], cache,
+            {**os.environ, "ASPO_CACHE_DIR": str(cache)})
+
+
 def measure_review(tmp: Path, runs: int, rng: random.Random) -> Result:
     what = "`aspo diff --rev HEAD --html` of 50 accounts, a block 10 use changed: empty picture cache vs full"
-    if not (shutil.which("soffice") or shutil.which("libreoffice")) or not shutil.which("pdftoppm"):
+    if not review_tools():
         return Result("review", what, None, note="skipped: needs LibreOffice and poppler-utils")
     project = review_project(tmp / "project")
-    cache = tmp / "cache"
-    env = {**os.environ, "ASPO_CACHE_DIR": str(cache)}
-    command = ASPO + ["diff", "--rev", "HEAD", "--html", str(tmp / "review"), "accounts/"]
+    command, cache, env = review_command(tmp)
     # exit status 1: the review found changes
     empty = Side("empty cache", command, before=fresh(cache), ok_codes=(1,), cwd=project, env=env)
     full = Side("full cache", command, ok_codes=(1,), cwd=project, env=env)
@@ -387,12 +397,10 @@ def measure_review(tmp: Path, runs: int, rng: random.Random) -> Result:
 def measure_layout(tmp: Path, runs: int, rng: random.Random) -> Result:
     what = ("`aspo diff --rev HEAD --html` of 30 accounts after a layout change, empty picture cache: "
             "default jobs vs -j 1")
-    if not (shutil.which("soffice") or shutil.which("libreoffice")) or not shutil.which("pdftoppm"):
+    if not review_tools():
         return Result("layout", what, None, note="skipped: needs LibreOffice and poppler-utils")
     project = layout_project(tmp / "project")
-    cache = tmp / "cache"
-    env = {**os.environ, "ASPO_CACHE_DIR": str(cache)}
-    command = ASPO + ["diff", "--rev", "HEAD", "--html", str(tmp / "review"), "accounts/"]
+    command, cache, env = review_command(tmp)
     every_core = Side("default jobs", command, before=fresh(cache / "pictures"), ok_codes=(1,), cwd=project, env=env)
     one = Side("-j 1", command + ["-j", "1"], before=fresh(cache / "pictures"), ok_codes=(1,), cwd=project, env=env)
     return interleave("layout", what, None, every_core, one, runs, rng)

@@ -248,7 +248,7 @@ def load_library(root: Path, layouts: bool = True, warm: bool = True) -> Library
     read without a problem is kept in the user's cache, and read back from there while no file in templates/
     changed (aspo.library.warm); `warm=False` neither reads nor keeps it (a library at a past revision)."""
     from aspo.core.user_cache import enabled
-    from aspo.library.warm import keep_library, library_sources, warm_library
+    from aspo.library.warm import keep_library, keepable, library_sources, warm_library
 
     root = Path(root)
     warm = warm and enabled()
@@ -258,9 +258,8 @@ def load_library(root: Path, layouts: bool = True, warm: bool = True) -> Library
     library, problems = read_library(root, layouts, translations=False)  # read when an account needs them
     if problems:
         raise AspoError(problems)
-    if sources is not None and not library_sources(root, (library.deck_template, library.document_template),
-                                                   folder=False)["outside"]:
-        keep_library(library, sources, layouts)  # not with a layout template outside templates/: read after it
+    if sources is not None and keepable(library):
+        keep_library(library, sources, layouts)
     return library
 
 

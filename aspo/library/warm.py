@@ -30,14 +30,19 @@ def _library_identity(root: Path) -> list:
     return ["library", str(root), os.path.abspath(root)]
 
 
-def library_sources(root: Path, layout_files: tuple[Path, ...] = (), folder: bool = True) -> dict[str, Any]:
-    """What a library entry holds while it is unchanged: every file under templates/ by content (with `folder`),
-    and any layout template the outline names outside it. Taken before the library is read, so an edit made
-    while it is read shows as a change next time, never as a library that matches files it was not read from."""
-    root_path = os.path.realpath(root)
-    outside = {os.path.abspath(path): content_hash(path) for path in layout_files
-               if not os.path.realpath(path).startswith(root_path + os.sep)}
-    return {"templates": folder_hashes(root) if folder else {}, "outside": outside}
+def library_sources(root: Path) -> dict[str, Any]:
+    """What a library entry holds while it is unchanged: every file and folder under templates/, by content.
+    Taken before the library is read, so an edit made while it is read shows as a change next time, never as a
+    library that matches files it was not read from."""
+    return {"templates": folder_hashes(root)}
+
+
+def keepable(library: Library) -> bool:
+    """Whether the library can be kept: not when the outline names a layout template outside templates/, which
+    was read after the sources were taken."""
+    inside = os.path.realpath(library.root) + os.sep
+    return all(os.path.realpath(path).startswith(inside)
+               for path in (library.deck_template, library.document_template))
 
 
 def warm_library(root: Path, layouts: bool) -> Library | None:
@@ -47,9 +52,7 @@ def warm_library(root: Path, layouts: bool) -> Library | None:
     now: dict[str, Any] = {}
 
     def sources_now(recorded: Any) -> dict:
-        outside = recorded.get("outside") if isinstance(recorded, dict) else None
-        now.update(templates=folder_hashes(root), outside={
-            path: content_hash(Path(path)) for path in outside} if isinstance(outside, dict) else {})
+        now.update(library_sources(root))
         return now
 
     parts = read_entry(_library_identity(root), sources_now)
